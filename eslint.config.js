@@ -1,0 +1,87 @@
+// Lint config: type-aware TypeScript rules plus the layer boundaries of docs/architecture.md.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+const noNode = { paths: nodeBuiltins.map((name) => ({ name, message: 'This layer may not import Node built-ins.' })) };
+const electronOnlyInShell = {
+  name: 'electron',
+  message: 'Only src/main/shell and src/preload may import electron; services must run under plain Node.',
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'test-results/**', '.bench/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    files: ['src/shared/**/*.{ts,tsx}'],
+    languageOptions: { globals: {} },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...noNode,
+          paths: [...noNode.paths, { name: 'electron', message: 'src/shared is pure TypeScript.' }],
+          patterns: [
+            { group: ['**/main/**', '**/main', '**/renderer/**', '**/preload/**'], message: 'src/shared imports only src/shared.' },
+            { group: ['better-sqlite3', 'react', 'react-dom', 'electron/*'], message: 'src/shared is pure TypeScript.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage', 'process', 'Buffer', '__dirname', 'require'],
+    },
+  },
+  {
+    files: ['src/main/**/*.ts'],
+    ignores: ['src/main/shell/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronOnlyInShell],
+          patterns: [
+            { group: ['electron/*'], message: electronOnlyInShell.message },
+            { group: ['**/renderer/**', '**/preload/**'], message: 'Services do not import the renderer or preload.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...noNode,
+          paths: [...noNode.paths, { name: 'electron', message: 'The renderer talks to the backend only through its API client.' }],
+          patterns: [
+            { group: ['**/main/**', '**/main', '**/preload/**', '**/preload'], message: 'The renderer imports src/shared and its own files only.' },
+            { group: ['better-sqlite3', 'electron/*'], message: 'The renderer imports src/shared and its own files only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/main/**', '**/renderer/**'], message: 'The preload exposes the shared contract only.' }] },
+      ],
+    },
+  },
+);

@@ -1,0 +1,228 @@
+// The `tieout` command line: parses arguments, calls the services, maps failures to exit codes (0 ok, 1 runtime, 2 bad input).
+import { parseArgs } from 'node:util';
+import { openSync, closeSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { createWorkspace, openWorkspace, WorkspaceError } from '../workspace/workspace.ts';
+import { importFiles, ImportError, type ImportResult } from '../import/importFiles.ts';
+import { listFormats, FormatSelectionError } from '../import/formatRegistry.ts';
+import { verifyLedger } from '../ledger/verify.ts';
+import { exportEvents, type ExportFormat } from '../export/eventsExport.ts';
+import { FdWriter } from '../export/tableWriter.ts';
+import { TEXT_ENCODINGS, type TextEncoding } from '../import/text/fileText.ts';
+import { MigrationError } from '../ledger/migrations.ts';
+import { USAGE, COMMAND_HELP } from './usage.ts';
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** True when progress lines may be drawn on stderr. */
+  interactive: boolean;
+}
+
+const processIo: CliIo = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  interactive: process.stderr.isTTY === true,
+};
+
+/** Bad usage: exit code 2 with the message and a pointer to --help. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+type Handler = (args: string[], io: CliIo) => number;
+
+const COMMANDS: Record<string, Handler> = {
+  init: cmdInit,
+  import: cmdImport,
+  verify: cmdVerify,
+  export: cmdExport,
+  formats: cmdFormats,
+};
+
+export function runCli(argv: string[], io: CliIo = processIo): number {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    const topic = command === 'help' ? rest[0] : undefined;
+    io.out(topic !== undefined && COMMAND_HELP[topic] !== undefined ? COMMAND_HELP[topic] : USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version') {
+    io.out('tieout 0.1.0\n');
+    return 0;
+  }
+  const handler = COMMANDS[command];
+  if (handler === undefined) {
+    io.err(`tieout: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(COMMAND_HELP[command] ?? USAGE);
+    return 0;
+  }
+  try {
+    return handler(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`tieout ${command}: ${err.message}\nRun "tieout ${command} --help" for usage.\n`);
+      return 2;
+    }
+    if (err instanceof ImportError || err instanceof WorkspaceError || err instanceof FormatSelectionError) {
+      io.err(`${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof MigrationError) {
+      io.err(`tieout ${command}: ${err.message}\n`);
+      return 1;
+    }
+    io.err(`tieout ${command}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  }
+}
+
+function parse(args: string[], options: Parameters<typeof parseArgs>[0]['options'], minPositionals: number) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (parsed.positionals.length < minPositionals) throw new UsageError('missing arguments');
+  return parsed;
+}
+
+function actor(): string {
+  try {
+    return `user:${userInfo().username}`;
+  } catch {
+    return 'user:unknown';
+  }
+}
+
+function cmdInit(args: string[], io: CliIo): number {
+  const { values, positionals } = parse(
+    args,
+    { name: { type: 'string' }, currency: { type: 'string' }, 'time-zone': { type: 'string' }, locale: { type: 'string' } },
+    1,
+  );
+  if (positionals.length > 1) throw new UsageError('init takes one WORKSPACE folder');
+  const ws = createWorkspace(positionals[0] as string, {
+    name: values.name as string | undefined,
+    reportingCurrency: values.currency as string | undefined,
+    timeZone: values['time-zone'] as string | undefined,
+    locale: values.locale as string | undefined,
+  });
+  const s = ws.settings;
+  ws.close();
+  io.out(`created workspace "${s.name}" in ${ws.dir} (${s.reporting_currency}, ${s.time_zone}, ${s.locale})\n`);
+  return 0;
+}
+
+function cmdImport(args: string[], io: CliIo): number {
+  const { values, positionals } = parse(
+    args,
+    {
+      source: { type: 'string' },
+      format: { type: 'string' },
+      mapping: { type: 'string' },
+      encoding: { type: 'string' },
+      'skip-invalid': { type: 'boolean' },
+      progress: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    2,
+  );
+  const [workspaceDir, ...files] = positionals as [string, ...string[]];
+  if (values.source === undefined) throw new UsageError('--source KIND[:NAME] is required (e.g. --source stripe:main)');
+  const encoding = values.encoding as string | undefined;
+  if (encoding !== undefined && !TEXT_ENCODINGS.includes(encoding as TextEncoding)) {
+    throw new UsageError(`--encoding must be one of ${TEXT_ENCODINGS.join(', ')}`);
+  }
+  const showProgress = values.progress === true || io.interactive;
+  const ws = openWorkspace(workspaceDir);
+  let result: ImportResult;
+  try {
+    result = importFiles(ws.db, ws.settings, {
+      source: values.source as string,
+      files,
+      format: values.format as string | undefined,
+      mappingPath: values.mapping as string | undefined,
+      encoding: encoding as TextEncoding | undefined,
+      skipInvalid: values['skip-invalid'] === true,
+      actor: actor(),
+      onProgress: showProgress
+        ? (p) => {
+            const pct = p.bytesTotal === 0 ? 100 : Math.floor((100 * p.bytesDone) / p.bytesTotal);
+            io.err(`progress: ${p.file} ${pct}% ${p.rowsRead} rows\n`);
+          }
+        : undefined,
+    });
+  } finally {
+    ws.close();
+  }
+  if (values.json === true) {
+    io.out(`${JSON.stringify(result, null, 2)}\n`);
+    return 0;
+  }
+  for (const f of result.files) {
+    io.out(
+      `${f.file}: ${f.format} (${f.encoding}), ${f.rowsRead} rows read, ${f.eventsCreated} events created, ` +
+        `${f.duplicatesSkipped} duplicates skipped, ${f.rowsRejected} rows rejected [batch ${f.batchId}]\n`,
+    );
+    for (const r of f.rejected) io.out(`  rejected ${f.file}:${r.line}:${r.column}: ${r.message}\n`);
+    if (f.rowsRejected > f.rejected.length) io.out(`  … ${f.rowsRejected - f.rejected.length} more rejected rows are in the journal\n`);
+  }
+  return 0;
+}
+
+function cmdVerify(args: string[], io: CliIo): number {
+  const { positionals } = parse(args, {}, 1);
+  const ws = openWorkspace(positionals[0] as string);
+  try {
+    const report = verifyLedger(ws.db);
+    for (const c of report.checks) io.out(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}\n`);
+    io.out(`journal head ${report.headHash} (${report.journalEntries} entries)\n`);
+    if (!report.ok) {
+      io.err(
+        report.firstBadJournalSeq !== null
+          ? `verify FAILED: first bad journal entry is ${report.firstBadJournalSeq}\n`
+          : 'verify FAILED\n',
+      );
+      return 1;
+    }
+    io.out('verify passed\n');
+    return 0;
+  } finally {
+    ws.close();
+  }
+}
+
+function cmdExport(args: string[], io: CliIo): number {
+  const { values, positionals } = parse(args, { what: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } }, 1);
+  const what = values.what ?? 'events';
+  if (what !== 'events') throw new UsageError(`--what ${String(what)} is not available in this build (events)`);
+  const format = (values.format ?? 'csv') as string;
+  if (format !== 'csv' && format !== 'json') throw new UsageError('--format must be csv or json');
+  const ws = openWorkspace(positionals[0] as string);
+  const fd = values.out !== undefined ? openSync(values.out as string, 'w') : 1;
+  try {
+    const n = exportEvents(ws.db, format as ExportFormat, new FdWriter(fd));
+    if (values.out !== undefined) io.err(`wrote ${n} events to ${String(values.out)}\n`);
+  } finally {
+    if (fd !== 1) closeSync(fd);
+    ws.close();
+  }
+  return 0;
+}
+
+function cmdFormats(_args: string[], io: CliIo): number {
+  for (const f of listFormats()) io.out(`${f.format.padEnd(20)} ${f.description}\n`);
+  return 0;
+}
+
+if (import.meta.main) {
+  process.exitCode = runCli(process.argv.slice(2));
+}

@@ -1,0 +1,72 @@
+// The contract between the import pipeline and each format parser.
+import type { EventDraftInput } from '../../shared/events/canonicalEvent.ts';
+import type { TextEncoding } from './text/fileText.ts';
+
+/** Where in the source file a problem is: 1-based line and column (CSV: field number). */
+export interface SourcePosition {
+  line: number;
+  column: number;
+}
+
+/** One source record turned into zero or more event drafts. */
+export interface ParsedRecord {
+  ok: true;
+  events: EventDraftInput[];
+  lineStart: number;
+  lineEnd: number;
+}
+
+/** One source record that could not be read; the pipeline fails or, with --skip-invalid, journals it. */
+export interface RejectedRecord {
+  ok: false;
+  position: SourcePosition;
+  /** What is wrong, phrased for an accountant: `gross "12,x" is not an amount`. */
+  message: string;
+  /** The record's text as it appeared in the file, for the journal. */
+  raw: string;
+  lineEnd: number;
+}
+
+export type RecordResult = ParsedRecord | RejectedRecord;
+
+/** What the pipeline hands a parser: the decoded text of the file as a stream of chunks. */
+export interface ParseInput {
+  /** Decoded text chunks in file order (BOM removed); iterate once. */
+  chunks: Iterable<string>;
+  fileName: string;
+  /** Workspace defaults a parser may use when the file does not say (e.g. time zone of naive dates). */
+  timeZone: string;
+  locale: string;
+}
+
+/**
+ * A whole-file problem (wrong header, not this format, truncated JSON). Parsers
+ * throw it; the pipeline reports `FILE:LINE:COLUMN: message` and writes nothing.
+ */
+export class FormatError extends Error {
+  readonly position: SourcePosition;
+  constructor(message: string, position: SourcePosition = { line: 1, column: 1 }) {
+    super(message);
+    this.name = 'FormatError';
+    this.position = position;
+  }
+}
+
+export interface FormatParser {
+  /** Stable id used by `--format` and stored as the mapping version prefix. */
+  readonly format: string;
+  /** Bumped whenever the parser's output for the same bytes changes (DESIGN §3 replay). */
+  readonly version: number;
+  /** Human description for `--help` and the UI. */
+  readonly description: string;
+  /** Stored on every event it produces; defaults to `format@version`. Generic CSV adds its mapping hash. */
+  readonly mappingVersion?: string;
+  /** When set (a saved mapping declares it), the file is decoded with this encoding instead of detection. */
+  readonly encoding?: TextEncoding;
+  /**
+   * Returns true when the first bytes of the file (decoded; at most 64 KiB)
+   * are this format. Must be cheap and must not claim files of other formats.
+   */
+  detect(head: string): boolean;
+  parse(input: ParseInput): Iterable<RecordResult>;
+}
