@@ -1,5 +1,5 @@
 // The `tieout` command line: parses arguments, calls the services, maps failures to exit codes (0 ok, 1 runtime, 2 bad input).
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { openSync, closeSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { createWorkspace, openWorkspace, WorkspaceError } from '../workspace/workspace.ts';
@@ -83,7 +83,7 @@ export function runCli(argv: string[], io: CliIo = processIo): number {
   }
 }
 
-function parse(args: string[], options: Parameters<typeof parseArgs>[0]['options'], minPositionals: number) {
+function parse(args: string[], options: ParseArgsOptionsConfig, minPositionals: number) {
   let parsed;
   try {
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true });

@@ -63,8 +63,9 @@ export const EVENT_COLUMNS = [
 ] as const satisfies ReadonlyArray<keyof EventRow>;
 
 /** The line an event contributes to its batch digest: every stored column in a fixed order. */
-export function eventContentLine(row: Record<string, unknown>): string {
-  return `${JSON.stringify(EVENT_COLUMNS.map((c) => row[c] ?? null))}\n`;
+export function eventContentLine(row: object): string {
+  const r = row as Record<string, unknown>;
+  return `${JSON.stringify(EVENT_COLUMNS.map((c) => r[c] ?? null))}\n`;
 }
 
 export class EventWriter {

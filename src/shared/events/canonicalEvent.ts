@@ -36,6 +36,9 @@ const ref = z.string().min(1).max(512);
  * money coming in (orders, payments, bank credits) is positive, money going out
  * (refunds, fees, disputes, bank debits, ad spend) is negative. A payout is
  * negative on the provider's balance and positive as a bank credit.
+ *
+ * `fee_minor` is the processor's fee as a positive cost (negative when a fee is
+ * refunded) and `net_minor = amount_minor - fee_minor`, as Stripe reports them.
  */
 export const EventDraftSchema = z.object({
   kind: EventKindSchema,

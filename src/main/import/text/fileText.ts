@@ -1,5 +1,5 @@
 // Reads a file as bytes and as decoded text, in fixed-size chunks, so memory does not grow with the file.
-import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
+import { openSync, readSync, closeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 
 export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
