@@ -13,9 +13,12 @@ export default defineConfig({
   },
   preload: {
     build: {
-      // Bundled into one file so it runs in a sandboxed renderer, which has no require().
+      // One self-contained CommonJS file: a sandboxed preload cannot load ES modules or require() our code.
       externalizeDeps: false,
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'src/preload/index.ts') } },
+      rollupOptions: {
+        input: { index: resolve(import.meta.dirname, 'src/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
     },
   },
   renderer: {

@@ -28,6 +28,7 @@ function eventColumns(format: ExportFormat): Column<StoredEvent>[] {
     num('net_minor'),
     text('state'),
     text('channel'),
+    { name: 'description', type: 'text', value: (r) => descriptionOf(r.attributes) },
     text('occurred_at'),
     text('local_date'),
     text('received_at'),
@@ -40,6 +41,11 @@ function eventColumns(format: ExportFormat): Column<StoredEvent>[] {
       ? { name: 'attributes', type: 'json', value: (r) => JSON.parse(r.attributes) as unknown }
       : { name: 'attributes', type: 'text', value: (r) => r.attributes },
   ];
+}
+
+function descriptionOf(attributes: string): string | null {
+  const d = (JSON.parse(attributes) as Record<string, unknown>)['description'];
+  return typeof d === 'string' ? d : null;
 }
 
 /** Streams every event in ingest order; returns how many were written. */

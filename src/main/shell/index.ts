@@ -5,7 +5,7 @@ import { mainWindowOptions, isAllowedNavigation } from './windowOptions.ts';
 
 
 function createWindow(): void {
-  const win = new BrowserWindow(mainWindowOptions(join(import.meta.dirname, '../preload/index.mjs')));
+  const win = new BrowserWindow(mainWindowOptions(join(import.meta.dirname, '../preload/index.cjs')));
   const devUrl = process.env['ELECTRON_RENDERER_URL'];
   const rendererUrl = devUrl ?? `file://${join(import.meta.dirname, '../renderer/index.html')}`;
   win.webContents.on('will-navigate', (event, url) => {

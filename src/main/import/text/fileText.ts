@@ -2,8 +2,9 @@
 import { openSync, readSync, closeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 
-export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
-export const TEXT_ENCODINGS: readonly TextEncoding[] = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252'];
+import type { TextEncoding } from '../../../shared/import/textEncoding.ts';
+
+export { TEXT_ENCODINGS, type TextEncoding } from '../../../shared/import/textEncoding.ts';
 
 const CHUNK = 1 << 20;
 

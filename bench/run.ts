@@ -1,0 +1,46 @@
+// `npm run bench`: import throughput and memory against the plain-insert storage limit, measured in one run.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const phaseScript = join(import.meta.dirname, 'importBench.ts');
+const sizes = (process.env['TIEOUT_BENCH_ROWS'] ?? '100000,1000000').split(',').map(Number);
+const dir = mkdtempSync(join(tmpdir(), 'tieout-bench-'));
+
+interface PhaseResult {
+  phase: string;
+  rows: number;
+  peakRssMiB: number;
+  seconds: number;
+  rowsPerSecond?: number;
+}
+
+function phase(name: string, rows: number, file?: string): PhaseResult {
+  const args = [phaseScript, '--phase', name, '--rows', String(rows), '--dir', dir, ...(file ? ['--file', file] : [])];
+  const out = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split('\n').pop() as string) as PhaseResult;
+}
+
+try {
+  console.log(`Tieout import benchmark (node ${process.version}, ${new Date().toISOString()})`);
+  console.log('Each phase runs in its own process; peak RSS is that process\'s maximum resident set.\n');
+  const lines: string[] = [];
+  for (const rows of sizes) {
+    const file = join(dir, `stripe-${rows}.csv`);
+    phase('generate', rows, file);
+    const mib = (statSync(file).size / 1048576).toFixed(1);
+    const ours = phase('import', rows, file);
+    const plain = phase('plain', rows);
+    const ratio = (ours.rowsPerSecond ?? 0) / (plain.rowsPerSecond ?? 1);
+    lines.push(
+      `${String(rows).padStart(9)} rows (${mib} MiB CSV): import ${ours.rowsPerSecond?.toLocaleString('en-US')} rows/s ` +
+        `(${ours.seconds.toFixed(2)} s, peak RSS ${ours.peakRssMiB} MiB) | plain insert ${plain.rowsPerSecond?.toLocaleString('en-US')} rows/s ` +
+        `(${plain.seconds.toFixed(2)} s, peak RSS ${plain.peakRssMiB} MiB) | import/plain ${(ratio * 100).toFixed(0)}% ` +
+        `(target >= 50%: ${ratio >= 0.5 ? 'met' : 'NOT met'})`,
+    );
+    console.log(lines[lines.length - 1]);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
