@@ -266,8 +266,31 @@ function wallMsAt(ms: number, timeZone: string): number {
   return wallToMs(year, Number(parts['month']), Number(parts['day']), hour, Number(parts['minute']), Number(parts['second']), ms - seconds);
 }
 
+const UTC_ZONES = new Set(['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT', 'Etc/Universal', 'Etc/Zulu', 'Zulu', 'Universal']);
+const QUARTER_HOUR_MS = 15 * 60 * 1000;
+const offsetCache = new Map<string, Map<number, number>>();
+
+// Intl formatting is the import hot path's slowest step, so offsets are cached per zone and
+// quarter hour. A bucket is cached only when its first and last millisecond share one offset:
+// real transitions fall on quarter-hour boundaries, and a bucket that straddles one (historic
+// local-mean-time changes) is simply computed every time.
 function offsetAt(ms: number, timeZone: string): number {
-  return wallMsAt(ms, timeZone) - ms;
+  if (UTC_ZONES.has(timeZone)) return 0;
+  let zone = offsetCache.get(timeZone);
+  if (zone === undefined) {
+    zone = new Map();
+    offsetCache.set(timeZone, zone);
+  }
+  const bucket = Math.floor(ms / QUARTER_HOUR_MS);
+  const cached = zone.get(bucket);
+  if (cached !== undefined) return cached;
+  const offset = wallMsAt(ms, timeZone) - ms;
+  const start = bucket * QUARTER_HOUR_MS;
+  if (wallMsAt(start, timeZone) - start === offset && wallMsAt(start + QUARTER_HOUR_MS - 1, timeZone) - (start + QUARTER_HOUR_MS - 1) === offset) {
+    if (zone.size > 100_000) zone.clear();
+    zone.set(bucket, offset);
+  }
+  return offset;
 }
 
 function wallToInstant(wall: number, timeZone: string): number {
