@@ -7,6 +7,8 @@ import { verifyLedger } from '../../src/main/ledger/verify.ts';
 import { exportEvents } from '../../src/main/export/eventsExport.ts';
 import { FdWriter } from '../../src/main/export/tableWriter.ts';
 import { makeTempDir } from '../support/tempDir.ts';
+import { PROJECT_ROOT } from '../support/cli.ts';
+import { CanonicalEventSchema } from '../../src/shared/events/canonicalEvent.ts';
 import { stripeCsv, stripeCsvRange, stripeRow, STRIPE_HEADER } from '../support/stripeCsv.ts';
 
 const root = makeTempDir();
@@ -43,6 +45,25 @@ describe('import pipeline', () => {
     expect(sealed).toMatchObject({ file_name: expect.stringMatching(/a\.csv$/), rows_read: 5, events_created: 5, duplicates_skipped: 0, rows_rejected: 0 });
     expect(sealed['sha256']).toMatch(/^[0-9a-f]{64}$/);
     expect(verifyLedger(ws.db).ok).toBe(true);
+  });
+
+  it('every stored event satisfies the canonical event schema, for every importer', () => {
+    const samples = join(PROJECT_ROOT, 'resources/samples');
+    run([join(samples, 'stripe-balance-2026-10.csv')]);
+    importFiles(ws.db, ws.settings, { source: 'shopify:store', files: [join(samples, 'shopify-orders-2026-10.csv')], actor: 'user:test' });
+    importFiles(ws.db, ws.settings, {
+      source: 'bank:main',
+      files: [join(samples, 'bank-statement-2026-10.csv')],
+      format: 'generic-csv',
+      mappingPath: join(samples, 'bank-statement-mapping.json'),
+      actor: 'user:test',
+    });
+    const rows = ws.db.prepare('SELECT * FROM events').all() as Array<Record<string, unknown>>;
+    expect(rows).toHaveLength(17);
+    for (const { seq: _seq, ...row } of rows) {
+      const parsed = CanonicalEventSchema.safeParse({ ...row, attributes: JSON.parse(row['attributes'] as string) });
+      expect(parsed.success, `${String(row['external_id'])}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
+    }
   });
 
   it('two exports with overlapping date ranges create each record once', () => {
