@@ -8,12 +8,37 @@ export interface SourcePosition {
   column: number;
 }
 
+/**
+ * The balances of one bank statement, yielded (as a ParsedRecord with no
+ * events) after the statement's last entry. The pipeline checks
+ * opening + entries = closing and fails the import when it does not hold,
+ * unless the user accepts unbalanced statements (then the difference is journaled).
+ */
+export interface StatementBalance {
+  /** The statement's own id (camt Stmt/Id, MT940 :20: + :28C:, OFX account + date range). */
+  statementId: string;
+  /** IBAN or account number. */
+  account: string;
+  currency: string;
+  /** Opening booked balance in signed minor units; null when the statement gives none. */
+  openingMinor: number | null;
+  /** Closing booked balance in signed minor units; null when the statement gives none. */
+  closingMinor: number | null;
+  /** Sum of the signed amounts of this statement's entries, as parsed. */
+  entriesSumMinor: number;
+  entryCount: number;
+  /** Other balances the statement gives (PRCD, ITBD, CLAV, AVAILBAL, …), by type code, signed minor units. */
+  otherBalances?: Record<string, number>;
+}
+
 /** One source record turned into zero or more event drafts. */
 export interface ParsedRecord {
   ok: true;
   events: EventDraftInput[];
   lineStart: number;
   lineEnd: number;
+  /** Set on the record that closes a bank statement. */
+  statement?: StatementBalance;
 }
 
 /** One source record that could not be read; the pipeline fails or, with --skip-invalid, journals it. */
@@ -68,5 +93,11 @@ export interface FormatParser {
    * are this format. Must be cheap and must not claim files of other formats.
    */
   detect(head: string): boolean;
+  /**
+   * The encoding the file declares about itself (OFX `CHARSET:1252`, an XML
+   * prolog's `encoding="ISO-8859-1"`), read from the head as first decoded.
+   * When it differs from the detected one, the pipeline decodes the file again with it.
+   */
+  declaredEncoding?(head: string): TextEncoding | undefined;
   parse(input: ParseInput): Iterable<RecordResult>;
 }

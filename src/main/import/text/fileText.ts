@@ -1,6 +1,7 @@
 // Reads a file as bytes and as decoded text, in fixed-size chunks, so memory does not grow with the file.
 import { openSync, readSync, closeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import iconv from 'iconv-lite';
 
 import type { TextEncoding } from '../../../shared/import/textEncoding.ts';
 
@@ -86,8 +87,7 @@ export function* readTextChunks(
   facts: Pick<FileFacts, 'encoding' | 'bomLength'>,
   onBytes?: (n: number) => void,
 ): Generator<string> {
-  // Not fatal: inspectFile already proved undeclared UTF-8 valid; under a declared encoding a bad byte shows as U+FFFD, never vanishes.
-  const decoder = new TextDecoder(facts.encoding, { ignoreBOM: true });
+  const decoder = streamingDecoder(facts.encoding);
   let skip = facts.bomLength;
   for (const chunk of readByteChunks(path)) {
     onBytes?.(chunk.length);
@@ -102,6 +102,26 @@ export function* readTextChunks(
   }
   const tail = decoder.decode();
   if (tail.length > 0) yield tail;
+}
+
+interface StreamingDecoder {
+  decode(bytes?: Uint8Array, options?: { stream: boolean }): string;
+}
+
+/**
+ * A decoder that keeps partial characters between chunks. WHATWG TextDecoder
+ * covers every encoding but CP852 (DOS Central European, still written by some
+ * banks' MT940 exports), which comes from iconv-lite. Not fatal: inspectFile
+ * already proved undeclared UTF-8 valid; under a declared encoding a bad byte
+ * shows as U+FFFD, it never vanishes.
+ */
+function streamingDecoder(encoding: TextEncoding): StreamingDecoder {
+  if (encoding === 'cp852') {
+    const d = iconv.getDecoder('cp852');
+    return { decode: (bytes) => (bytes === undefined ? (d.end() ?? '') : d.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))) };
+  }
+  // WHATWG maps the iso-8859-1 label to windows-1252, a superset for printable text.
+  return new TextDecoder(encoding, { ignoreBOM: true });
 }
 
 /** The first `maxChars` characters of the file, for format detection. */
