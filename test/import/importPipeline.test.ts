@@ -9,6 +9,7 @@ import { FdWriter } from '../../src/main/export/tableWriter.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 import { PROJECT_ROOT } from '../support/cli.ts';
 import { CanonicalEventSchema } from '../../src/shared/events/canonicalEvent.ts';
+import { writeZip } from '../../src/main/synthetic/zipWriter.ts';
 import { stripeCsv, stripeCsvRange, stripeRow, STRIPE_HEADER } from '../support/stripeCsv.ts';
 
 const root = makeTempDir();
@@ -174,6 +175,38 @@ describe('import pipeline', () => {
     run([f]);
     const bytes = Buffer.concat(ws.db.prepare('SELECT bytes FROM artifact_chunks ORDER BY seq').pluck().all() as Buffer[]);
     expect(bytes.equals(readFileSync(f))).toBe(true);
+  });
+
+  it('imports every file inside a ZIP as its own batch, storing the archive too', () => {
+    const zip = join(root, `${n}-statements.zip`);
+    writeZip(zip, [
+      { name: 'sep.csv', data: stripeCsvRange(1, 4) },
+      { name: 'oct/oct.csv', data: stripeCsvRange(3, 6) },
+    ]);
+    const r = run([zip]);
+    expect(r.files.map((f) => f.file)).toEqual([`${zip}!sep.csv`, `${zip}!oct/oct.csv`]);
+    expect(r.eventsCreated).toBe(6);
+    expect(r.duplicatesSkipped).toBe(2);
+    expect(count('SELECT count(*) FROM artifacts')).toBe(3);
+    const sealed = JSON.parse(ws.db.prepare("SELECT payload FROM journal WHERE entry_type = 'import.batch' ORDER BY seq DESC").pluck().get() as string);
+    expect(sealed).toMatchObject({ file_name: 'oct.csv', archive_file_name: expect.stringMatching(/statements\.zip$/), archive_sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(verifyLedger(ws.db).ok).toBe(true);
+  });
+
+  it('a bad row inside a ZIP member names ARCHIVE!MEMBER:LINE:COLUMN and writes nothing', () => {
+    const zip = join(root, `${n}-bad.zip`);
+    writeZip(zip, [{ name: 'good.csv', data: stripeCsvRange(1, 2) }, { name: 'bad.csv', data: stripeCsv([stripeRow(1), stripeRow(2).replace(',usd,', ',xyz,')]) }]);
+    expect(() => run([zip])).toThrow(`${zip}!bad.csv:3:4: `);
+    expect(count('SELECT count(*) FROM artifacts')).toBe(0);
+  });
+
+  it('refuses a damaged ZIP with a clear message', () => {
+    const zip = join(root, `${n}-damaged.zip`);
+    writeZip(zip, [{ name: 'a.csv', data: stripeCsvRange(1, 50) }]);
+    const bytes = readFileSync(zip);
+    bytes[60] = (bytes[60] as number) ^ 0xff;
+    writeFileSync(zip, bytes);
+    expect(() => run([zip])).toThrow(/a\.csv: (cannot inflate|CRC or size mismatch)/);
   });
 
   it('refuses a file of no known format, naming the file', () => {

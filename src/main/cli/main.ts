@@ -130,6 +130,7 @@ function cmdImport(args: string[], io: CliIo): number {
       mapping: { type: 'string' },
       encoding: { type: 'string' },
       'skip-invalid': { type: 'boolean' },
+      'accept-unbalanced': { type: 'boolean' },
       progress: { type: 'boolean' },
       json: { type: 'boolean' },
     },
@@ -152,6 +153,7 @@ function cmdImport(args: string[], io: CliIo): number {
       mappingPath: values.mapping as string | undefined,
       encoding: encoding as TextEncoding | undefined,
       skipInvalid: values['skip-invalid'] === true,
+      acceptUnbalanced: values['accept-unbalanced'] === true,
       actor: actor(),
       onProgress: showProgress
         ? (p) => {
@@ -172,6 +174,15 @@ function cmdImport(args: string[], io: CliIo): number {
       `${f.file}: ${f.format} (${f.encoding}), ${f.rowsRead} rows read, ${f.eventsCreated} events created, ` +
         `${f.duplicatesSkipped} duplicates skipped, ${f.rowsRejected} rows rejected [batch ${f.batchId}]\n`,
     );
+    for (const s of f.statements) {
+      const balance =
+        s.differenceMinor === null
+          ? 'no opening/closing balance to check'
+          : s.differenceMinor === 0
+            ? 'balanced'
+            : `UNBALANCED by ${s.differenceMinor} minor units (accepted, journaled)`;
+      io.out(`  statement ${s.statementId} ${s.account} ${s.currency}: ${s.entryCount} entries, ${balance}\n`);
+    }
     for (const r of f.rejected) io.out(`  rejected ${f.file}:${r.line}:${r.column}: ${r.message}\n`);
     if (f.rowsRejected > f.rejected.length) io.out(`  … ${f.rowsRejected - f.rejected.length} more rejected rows are in the journal\n`);
   }

@@ -5,7 +5,7 @@ export const USAGE = `tieout: reconcile orders, payments, payouts and bank lines
 Usage:
   tieout init WORKSPACE [--name NAME] [--currency USD] [--time-zone Europe/Berlin] [--locale en-US]
   tieout import WORKSPACE --source KIND[:NAME] [--format FORMAT] [--mapping MAPPING.json]
-                [--encoding ENC] [--skip-invalid] [--progress] [--json] FILE...
+                [--encoding ENC] [--skip-invalid] [--accept-unbalanced] [--progress] [--json] FILE...
   tieout export WORKSPACE --what events --format csv|json [--out FILE]
   tieout verify WORKSPACE
   tieout formats
@@ -26,13 +26,20 @@ the locale sets the number style the workspace displays.
 
 Imports FILEs into the ledger as canonical events. All files land in one
 transaction: if any row is bad, nothing is written and the error names
-FILE:LINE:COLUMN. Importing the same rows again creates nothing new.
+FILE:LINE:COLUMN. Importing the same rows again creates nothing new. A ZIP
+archive is stored whole and each file inside it is imported. Every bank
+statement must balance (opening + entries = closing) unless
+--accept-unbalanced is given.
 
   --source KIND[:NAME]  which feed this is, e.g. stripe:main, shopify:store, bank:chase-1234
   --format FORMAT       skip detection (see "tieout formats")
   --mapping FILE        JSON mapping for --format generic-csv
-  --encoding ENC        utf-8, utf-16le, utf-16be or windows-1252 (default: detected)
+  --encoding ENC        utf-8, utf-16le, utf-16be, windows-1252, iso-8859-1, iso-8859-2, iso-8859-15,
+                        windows-1250 or cp852 (default: a BOM, the file's own declaration
+                        (XML prolog, OFX CHARSET), else UTF-8 when valid, else Windows-1252)
   --skip-invalid        import the good rows; every rejected row is kept in the journal with its reason
+  --accept-unbalanced   import bank statements whose opening balance + entries differs from the
+                        closing balance; each difference is recorded in the journal
   --progress            print progress lines on stderr (on by default in a terminal)
   --json                print the result as JSON
 `,

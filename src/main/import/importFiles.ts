@@ -1,16 +1,18 @@
 // The import pipeline: files in, canonical events out, in one transaction journaled with its counts.
 import { randomUUID, createHash } from 'node:crypto';
-import { basename } from 'node:path';
-import { openSync, readSync, closeSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { openSync, readSync, closeSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import type { LedgerDb } from '../ledger/database.ts';
 import { JournalWriter } from '../ledger/journal.ts';
 import { storeFileArtifact } from '../ledger/artifacts.ts';
-import { EventWriter, eventIdFor, eventContentLine, type EventRow } from '../ledger/eventStore.ts';
-import { inspectFile, readTextChunks, readTextHead, type TextEncoding } from './text/fileText.ts';
+import { EventWriter, eventContentLine, type EventRow } from '../ledger/eventStore.ts';
+import { inspectFile, readTextChunks, readTextHead, type FileFacts, type TextEncoding } from './text/fileText.ts';
 import { detectParser, parserForFormat, FormatSelectionError } from './formatRegistry.ts';
-import { FormatError, type FormatParser, type RecordResult } from './parserTypes.ts';
-import { SourceIdSchema, EVENT_KINDS, normalizeRef, type EventDraftInput } from '../../shared/events/canonicalEvent.ts';
-import { isCurrencyCode } from '../../shared/money/currencies.ts';
+import { FormatError, type FormatParser, type StatementBalance } from './parserTypes.ts';
+import { checkDraft, toRow } from './eventDrafts.ts';
+import { isZip, listZipMembers, readZipMember, ZipError } from './archive/zipArchive.ts';
+import { SourceIdSchema } from '../../shared/events/canonicalEvent.ts';
 import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
 
 /** Bad input: the message is `FILE:LINE:COLUMN: what is wrong` (or `FILE: …` when no position applies). */
@@ -38,6 +40,8 @@ export interface ImportRequest {
   encoding?: TextEncoding;
   /** Import good rows and journal each rejected one, instead of failing the whole import. */
   skipInvalid?: boolean;
+  /** Import statements whose balances do not add up, journaling each difference, instead of failing. */
+  acceptUnbalanced?: boolean;
   actor: string;
   onProgress?: (progress: ImportProgress) => void;
 }
@@ -57,7 +61,20 @@ export interface RejectedRow {
   message: string;
 }
 
+export interface StatementCheck {
+  statementId: string;
+  account: string;
+  currency: string;
+  openingMinor: number | null;
+  closingMinor: number | null;
+  entriesSumMinor: number;
+  entryCount: number;
+  /** closing − (opening + entries); null when the statement gives no opening or closing balance. */
+  differenceMinor: number | null;
+}
+
 export interface ImportFileResult {
+  /** The file as named on the command line; `ARCHIVE!MEMBER` for a file inside a ZIP. */
   file: string;
   batchId: string;
   format: string;
@@ -70,6 +87,7 @@ export interface ImportFileResult {
   rowsRejected: number;
   /** The first rejected rows (all of them are in the journal). */
   rejected: RejectedRow[];
+  statements: StatementCheck[];
 }
 
 export interface ImportResult {
@@ -82,9 +100,18 @@ export interface ImportResult {
 const REJECTED_KEPT_IN_RESULT = 100;
 const PROGRESS_EVERY_ROWS = 5000;
 
+/** One file to import: where its bytes are, what to call it, and the archive it came out of. */
+interface SourceFile {
+  path: string;
+  label: string;
+  archive: { label: string; sha256: string } | null;
+}
+
 /**
  * Imports every file in one transaction: all of them land, or (on the first
- * bad row without --skip-invalid, or any failure) none does.
+ * bad row without --skip-invalid, an unbalanced statement without
+ * --accept-unbalanced, or any failure) none does. A ZIP archive is stored
+ * whole and each member is imported as its own batch.
  */
 export function importFiles(db: LedgerDb, settings: WorkspaceSettings, request: ImportRequest): ImportResult {
   const source = SourceIdSchema.safeParse(request.source);
@@ -93,16 +120,52 @@ export function importFiles(db: LedgerDb, settings: WorkspaceSettings, request: 
 
   const journal = new JournalWriter(db);
   const writer = new EventWriter(db);
-  const run = db.transaction(() =>
-    request.files.map((file, fileIndex) => importOneFile(db, settings, request, journal, writer, file, fileIndex)),
-  );
-  const files = run();
-  return {
-    files,
-    eventsCreated: files.reduce((n, f) => n + f.eventsCreated, 0),
-    duplicatesSkipped: files.reduce((n, f) => n + f.duplicatesSkipped, 0),
-    rowsRejected: files.reduce((n, f) => n + f.rowsRejected, 0),
-  };
+  const tempDir = mkdtempSync(join(tmpdir(), 'tieout-import-'));
+  try {
+    const run = db.transaction(() => {
+      const results: ImportFileResult[] = [];
+      request.files.forEach((file, fileIndex) => {
+        for (const sf of expandArchive(db, file, tempDir)) {
+          results.push(importOneFile(db, settings, request, journal, writer, sf, fileIndex));
+        }
+      });
+      return results;
+    });
+    const files = run();
+    return {
+      files,
+      eventsCreated: files.reduce((n, f) => n + f.eventsCreated, 0),
+      duplicatesSkipped: files.reduce((n, f) => n + f.duplicatesSkipped, 0),
+      rowsRejected: files.reduce((n, f) => n + f.rowsRejected, 0),
+    };
+  } finally {
+    rmSync(tempDir, { recursive: true, force: true });
+  }
+}
+
+/** A plain file is itself; a ZIP is stored as an artifact and its members are written to temp files for parsing. */
+function expandArchive(db: LedgerDb, file: string, tempDir: string): SourceFile[] {
+  let head: Uint8Array;
+  try {
+    head = readFirstBytes(file);
+  } catch (err) {
+    throw new ImportError(file, `cannot read file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  if (!isZip(head)) return [{ path: file, label: file, archive: null }];
+  try {
+    const facts = inspectFile(file);
+    storeFileArtifact(db, file, facts.sha256, basename(file));
+    const members = listZipMembers(file).filter((m) => !/(^|\/)(__MACOSX\/|\.DS_Store$)/.test(m.name));
+    if (members.length === 0) throw new ImportError(file, 'the ZIP archive holds no files');
+    return members.map((m, i) => {
+      const path = join(tempDir, `${basename(file)}-${i}`);
+      writeFileSync(path, readZipMember(file, m));
+      return { path, label: `${file}!${m.name}`, archive: { label: file, sha256: facts.sha256 } };
+    });
+  } catch (err) {
+    if (err instanceof ZipError) throw new ImportError(file, err.message);
+    throw err;
+  }
 }
 
 function importOneFile(
@@ -111,24 +174,16 @@ function importOneFile(
   request: ImportRequest,
   journal: JournalWriter,
   writer: EventWriter,
-  file: string,
+  sf: SourceFile,
   fileIndex: number,
 ): ImportFileResult {
-  const fileName = basename(file);
-  let facts;
-  try {
-    facts = inspectFile(file, request.encoding);
-  } catch (err) {
-    throw new ImportError(file, `cannot read file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  const parser = chooseParser(file, facts, request);
-  if (parser.encoding !== undefined && request.encoding === undefined && parser.encoding !== facts.encoding) {
-    facts = inspectFile(file, parser.encoding);
-  }
+  const file = sf.label;
+  const fileName = sf.archive === null ? basename(sf.path) : basename(file);
+  const { parser, facts } = chooseParserAndEncoding(sf, request);
   const mappingVersion = parser.mappingVersion ?? `${parser.format}@${parser.version}`;
   const startedAt = new Date().toISOString();
   const batchId = `ib_${randomUUID().replace(/-/g, '')}`;
-  const artifact = storeFileArtifact(db, file, facts.sha256, fileName);
+  const artifact = storeFileArtifact(db, sf.path, facts.sha256, fileName);
 
   let bytesDone = 0;
   let rowsRead = 0;
@@ -136,6 +191,7 @@ function importOneFile(
   let duplicatesSkipped = 0;
   let rowsRejected = 0;
   const rejected: RejectedRow[] = [];
+  const statements: StatementCheck[] = [];
   const digest = createHash('sha256');
   const progress = (): void =>
     request.onProgress?.({ file, fileIndex, fileCount: request.files.length, bytesDone, bytesTotal: facts.byteLength, rowsRead });
@@ -154,19 +210,24 @@ function importOneFile(
   };
 
   const records = parser.parse({
-    chunks: readTextChunks(file, facts, (n) => (bytesDone += n)),
+    chunks: readTextChunks(sf.path, facts, (n) => (bytesDone += n)),
     fileName,
     timeZone: settings.time_zone,
     locale: settings.locale,
   });
   try {
-    for (const record of records as Iterable<RecordResult>) {
-      rowsRead++;
-      if (rowsRead % PROGRESS_EVERY_ROWS === 0) progress();
+    for (const record of records) {
       if (!record.ok) {
+        rowsRead++;
         reject(record.position.line, record.position.column, record.message, record.raw);
         continue;
       }
+      if (record.statement !== undefined) {
+        statements.push(checkStatement(record.statement, record.lineStart, file, batchId, request, journal));
+        if (record.events.length === 0) continue;
+      }
+      rowsRead++;
+      if (rowsRead % PROGRESS_EVERY_ROWS === 0) progress();
       const rows: EventRow[] = [];
       let problem: string | null = null;
       for (const draft of record.events) {
@@ -193,7 +254,6 @@ function importOneFile(
   }
   progress();
 
-  const finishedAt = new Date().toISOString();
   const counts = { rows_read: rowsRead, events_created: eventsCreated, duplicates_skipped: duplicatesSkipped, rows_rejected: rowsRejected };
   db.prepare(
     `INSERT INTO import_batches (batch_id, source, format, mapping_version, file_name, artifact_id, encoding, started_at, finished_at,
@@ -209,7 +269,7 @@ function importOneFile(
     artifact_id: artifact.artifactId,
     encoding: facts.encoding,
     started_at: startedAt,
-    finished_at: finishedAt,
+    finished_at: new Date().toISOString(),
     actor: request.actor,
     ...counts,
   });
@@ -223,10 +283,21 @@ function importOneFile(
       file_name: fileName,
       sha256: facts.sha256,
       byte_length: facts.byteLength,
+      ...(sf.archive !== null ? { archive_file_name: basename(sf.archive.label), archive_sha256: sf.archive.sha256 } : {}),
       format: parser.format,
       mapping_version: mappingVersion,
       encoding: facts.encoding,
       ...counts,
+      statements: statements.map((s) => ({
+        statement_id: s.statementId,
+        account: s.account,
+        currency: s.currency,
+        opening_minor: s.openingMinor,
+        closing_minor: s.closingMinor,
+        entries_sum_minor: s.entriesSumMinor,
+        entry_count: s.entryCount,
+        difference_minor: s.differenceMinor,
+      })),
       events_digest: digest.digest('hex'),
     },
   });
@@ -242,17 +313,70 @@ function importOneFile(
     duplicatesSkipped,
     rowsRejected,
     rejected,
+    statements,
   };
 }
 
-function chooseParser(file: string, facts: ReturnType<typeof inspectFile>, request: ImportRequest): FormatParser {
+/** The statement oracle: opening + entries = closing, or the import fails (or, when accepted, the difference is journaled). */
+function checkStatement(
+  s: StatementBalance,
+  line: number,
+  file: string,
+  batchId: string,
+  request: ImportRequest,
+  journal: JournalWriter,
+): StatementCheck {
+  const differenceMinor = s.openingMinor === null || s.closingMinor === null ? null : s.closingMinor - (s.openingMinor + s.entriesSumMinor);
+  const check: StatementCheck = { ...s, differenceMinor };
+  if (differenceMinor === null || differenceMinor === 0) return check;
+  const expected = (s.openingMinor as number) + s.entriesSumMinor;
+  const message =
+    `statement ${s.statementId} (account ${s.account}, ${s.currency}) does not balance: opening ${s.openingMinor} + ` +
+    `${s.entryCount} entries ${s.entriesSumMinor} = ${expected}, but the closing balance is ${s.closingMinor} ` +
+    `(difference ${differenceMinor}; amounts in minor units)`;
+  if (!request.acceptUnbalanced) throw new ImportError(file, `${message}; use --accept-unbalanced to import it anyway`, line, 1);
+  journal.append({
+    type: 'import.statement_unbalanced',
+    actor: request.actor,
+    subjectId: batchId,
+    reason: message,
+    payload: {
+      batch_id: batchId,
+      statement_id: s.statementId,
+      account: s.account,
+      currency: s.currency,
+      opening_minor: s.openingMinor,
+      closing_minor: s.closingMinor,
+      expected_closing_minor: expected,
+      difference_minor: differenceMinor,
+    },
+  });
+  return check;
+}
+
+function chooseParserAndEncoding(sf: SourceFile, request: ImportRequest): { parser: FormatParser; facts: FileFacts } {
+  let facts: FileFacts;
   try {
-    if (request.format !== undefined) return parserForFormat(request.format, request.mappingPath);
-    return detectParser(readTextHead(file, facts), readFirstBytes(file));
+    facts = inspectFile(sf.path, request.encoding);
   } catch (err) {
-    if (err instanceof FormatSelectionError) throw new ImportError(file, err.message);
+    throw new ImportError(sf.label, `cannot read file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  let parser: FormatParser;
+  try {
+    parser =
+      request.format !== undefined
+        ? parserForFormat(request.format, request.mappingPath)
+        : detectParser(readTextHead(sf.path, facts), readFirstBytes(sf.path));
+  } catch (err) {
+    if (err instanceof FormatSelectionError) throw new ImportError(sf.label, err.message);
     throw err;
   }
+  if (request.encoding === undefined && facts.bomLength === 0) {
+    // A mapping's declared encoding, or the one the file declares about itself, beats detection (a BOM beats both).
+    const declared = parser.encoding ?? parser.declaredEncoding?.(readTextHead(sf.path, facts));
+    if (declared !== undefined && declared !== facts.encoding) facts = inspectFile(sf.path, declared);
+  }
+  return { parser, facts };
 }
 
 function readFirstBytes(file: string): Uint8Array {
@@ -264,62 +388,4 @@ function readFirstBytes(file: string): Uint8Array {
   } finally {
     closeSync(fd);
   }
-}
-
-const KINDS = new Set<string>(EVENT_KINDS);
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
-
-/**
- * Checks a parser's draft before it is stored. This is the hot path, so it is
- * hand-written rather than a zod parse; it enforces the same rules as
- * EventDraftSchema for the fields the ledger relies on.
- */
-function checkDraft(d: EventDraftInput): string | null {
-  if (!KINDS.has(d.kind)) return `unknown event kind "${String(d.kind)}"`;
-  if (typeof d.external_id !== 'string' || d.external_id.trim() === '') return 'the record has no id';
-  if (!isCurrencyCode(d.currency)) return `unknown currency "${d.currency}"`;
-  if (!Number.isSafeInteger(d.amount_minor)) return `amount ${String(d.amount_minor)} is not a whole number of minor units`;
-  if (d.fee_minor != null && !Number.isSafeInteger(d.fee_minor)) return `fee ${String(d.fee_minor)} is not a whole number of minor units`;
-  if (d.net_minor != null && !Number.isSafeInteger(d.net_minor)) return `net ${String(d.net_minor)} is not a whole number of minor units`;
-  if (!INSTANT.test(d.occurred_at)) return `time "${d.occurred_at}" is not a UTC instant`;
-  return null;
-}
-
-function toRow(
-  d: EventDraftInput,
-  sourceId: string,
-  batchId: string,
-  receivedAt: string,
-  artifactId: string,
-  lineStart: number,
-  lineEnd: number,
-  mappingVersion: string,
-): EventRow {
-  const revision = d.source_revision ?? '';
-  return {
-    event_id: eventIdFor(sourceId, d.external_id, d.kind, revision),
-    batch_id: batchId,
-    source: sourceId,
-    kind: d.kind,
-    external_id: d.external_id,
-    source_revision: revision,
-    order_ref: normalizeRef(d.order_ref),
-    customer_ref: normalizeRef(d.customer_ref),
-    payout_ref: normalizeRef(d.payout_ref),
-    trace_id: normalizeRef(d.trace_id),
-    amount_minor: d.amount_minor,
-    currency: d.currency,
-    fee_minor: d.fee_minor ?? null,
-    net_minor: d.net_minor ?? null,
-    state: d.state ?? null,
-    channel: d.channel ?? null,
-    occurred_at: d.occurred_at,
-    local_date: d.local_date ?? null,
-    received_at: receivedAt,
-    raw_artifact_id: artifactId,
-    raw_line_start: lineStart,
-    raw_line_end: lineEnd,
-    mapping_version: mappingVersion,
-    attributes: JSON.stringify(d.attributes ?? {}),
-  };
 }
