@@ -97,6 +97,116 @@ ${appendOnly('events')}
 ${appendOnly('journal')}
 `,
   },
+  {
+    version: 2,
+    name: 'matching: rule sets, runs, matches, exceptions and their human decisions',
+    sql: `
+CREATE TABLE rule_sets (
+  rule_set_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  definition TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  PRIMARY KEY (rule_set_id, version)
+);
+${appendOnly('rule_sets')}
+CREATE TABLE recon_runs (
+  run_id TEXT PRIMARY KEY,
+  mode TEXT NOT NULL CHECK (mode IN ('full', 'incremental')),
+  rule_set_id TEXT NOT NULL,
+  rule_version INTEGER NOT NULL,
+  as_of TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  events_considered INTEGER NOT NULL,
+  matches_created INTEGER NOT NULL,
+  matches_ended INTEGER NOT NULL,
+  exceptions_opened INTEGER NOT NULL,
+  exceptions_closed INTEGER NOT NULL,
+  FOREIGN KEY (rule_set_id, rule_version) REFERENCES rule_sets (rule_set_id, version)
+);
+${appendOnly('recon_runs')}
+-- Projections (DESIGN §4): current state, rebuildable from the journal. Rows are never deleted;
+-- a match or exception that stops holding gets ended_at set, once.
+CREATE TABLE matches (
+  match_id TEXT PRIMARY KEY,
+  link TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('matched', 'auto_resolved', 'manual')),
+  origin TEXT NOT NULL CHECK (origin IN ('engine', 'human')),
+  rule_id TEXT,
+  rule_set_id TEXT,
+  rule_version INTEGER,
+  score REAL,
+  explanation TEXT NOT NULL,
+  created_run_id TEXT,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  ended_at TEXT,
+  ended_by TEXT,
+  end_reason TEXT
+);
+CREATE INDEX matches_active ON matches (link) WHERE ended_at IS NULL;
+CREATE TABLE match_events (
+  match_id TEXT NOT NULL REFERENCES matches (match_id),
+  event_id TEXT NOT NULL REFERENCES events (event_id),
+  side TEXT NOT NULL CHECK (side IN ('left', 'right')),
+  PRIMARY KEY (match_id, event_id)
+);
+CREATE INDEX match_events_by_event ON match_events (event_id);
+CREATE TABLE exceptions (
+  exception_id TEXT PRIMARY KEY,
+  code TEXT NOT NULL,
+  class TEXT NOT NULL CHECK (class IN ('A', 'B', 'C')),
+  default_class TEXT NOT NULL CHECK (default_class IN ('A', 'B', 'C')),
+  policy_gated INTEGER NOT NULL CHECK (policy_gated IN (0, 1)),
+  state TEXT NOT NULL CHECK (state IN ('open', 'in_remediation', 'assigned', 'resolved', 'reopened')),
+  amount_minor INTEGER NOT NULL,
+  currency TEXT NOT NULL,
+  explanation TEXT NOT NULL,
+  origin TEXT NOT NULL CHECK (origin IN ('engine', 'human')),
+  rule_id TEXT,
+  rule_set_id TEXT,
+  rule_version INTEGER,
+  owner TEXT,
+  due_at TEXT,
+  created_run_id TEXT,
+  created_at TEXT NOT NULL,
+  resolved_at TEXT,
+  resolved_by TEXT,
+  resolution TEXT,
+  ended_at TEXT
+);
+CREATE INDEX exceptions_open ON exceptions (code, class) WHERE ended_at IS NULL;
+CREATE TABLE exception_events (
+  exception_id TEXT NOT NULL REFERENCES exceptions (exception_id),
+  event_id TEXT NOT NULL REFERENCES events (event_id),
+  PRIMARY KEY (exception_id, event_id)
+);
+CREATE INDEX exception_events_by_event ON exception_events (event_id);
+-- Human decisions the engine must respect: events a person matched (the engine leaves them alone)
+-- and pairs a person unmatched (the engine never proposes them again).
+CREATE TABLE pinned_events (
+  event_id TEXT NOT NULL REFERENCES events (event_id),
+  link TEXT NOT NULL,
+  match_id TEXT NOT NULL REFERENCES matches (match_id),
+  PRIMARY KEY (event_id, link)
+);
+CREATE TABLE blocked_pairs (
+  link TEXT NOT NULL,
+  left_event_id TEXT NOT NULL,
+  right_event_id TEXT NOT NULL,
+  journal_seq INTEGER NOT NULL,
+  PRIMARY KEY (link, left_event_id, right_event_id)
+);
+${appendOnly('blocked_pairs')}
+CREATE INDEX events_by_order_ref ON events (order_ref) WHERE order_ref IS NOT NULL;
+CREATE INDEX events_by_payout_ref ON events (payout_ref) WHERE payout_ref IS NOT NULL;
+CREATE INDEX events_by_trace_id ON events (trace_id) WHERE trace_id IS NOT NULL;
+CREATE INDEX events_by_kind_time ON events (kind, currency, occurred_at);
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
