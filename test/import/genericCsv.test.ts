@@ -150,7 +150,7 @@ describe('generic-csv parser: European bank statement', () => {
   it('exposes the mapping version, the declared encoding and never claims a file', () => {
     const parser = createGenericCsvParser(BANK_MAPPING, SHA);
     expect(parser.format).toBe('generic-csv');
-    expect(parser.mappingVersion).toBe('generic-csv@1:a1b2c3d4e5f6');
+    expect(parser.mappingVersion).toBe('generic-csv@2:a1b2c3d4e5f6');
     expect(parser.encoding).toBe('windows-1252');
     expect(parser.description).toContain('Sparkasse Girokonto');
     expect(parser.detect(BANK_CSV)).toBe(false);
@@ -318,5 +318,139 @@ describe('generic-csv parser: row_hash ids', () => {
     const results = parse(HASHED, withBad);
     expect(results.map((r) => r.ok)).toEqual([false, false]);
     expect(rejected(results[1]).position).toEqual({ line: 3, column: 3 });
+  });
+});
+
+describe('generic-csv parser: running balance and statements', () => {
+  const RUNNING = mapping({
+    version: 1,
+    kind_by_sign: { positive: 'bank_credit', negative: 'bank_debit' },
+    columns: { occurred_at: 'Date', amount: 'Amount', balance: 'Balance', description: 'Memo', bank_reference: 'Ref' },
+    account: 'CHK-1234',
+    currency: 'USD',
+    date_format: 'YYYY-MM-DD',
+    decimal: '.',
+    thousands: ',',
+    sign: 'as_is',
+    skip_footer_matching: '^closing balance',
+    external_id_strategy: 'row_hash',
+  });
+  const HEADER = 'Date,Memo,Amount,Balance,Ref';
+
+  function statementOf(rs: RecordResult[]): unknown {
+    const last = rs[rs.length - 1];
+    return last !== undefined && last.ok ? last.statement : undefined;
+  }
+
+  it('checks oldest-first rows, rejects the row that breaks the chain with expected vs actual, and continues from the file', () => {
+    const text = [HEADER, '2025-03-01,A,100.00,600.00,', '2025-03-02,B,-50.00,550.00,R-2', '2025-03-03,C,-10.00,545.00,', '2025-03-04,D,5.00,550.00,', 'Closing balance,,,550.00,', ''].join('\n');
+    const rs = parse(RUNNING, text);
+    expect(rs).toHaveLength(5);
+    const broken = rejected(rs[2]);
+    expect(broken.position).toEqual({ line: 4, column: 4 });
+    expect(broken.message).toBe(
+      'column 4 "Balance" (balance): the running balance breaks here: expected 540.00 (previous balance 550.00 + this row -10.00, rows oldest first), the file says 545.00',
+    );
+    // The bank reference is the id where present; row hashes elsewhere.
+    expect(event(rs[1]).external_id).toBe('R-2');
+    expect(event(rs[0]).external_id).toMatch(/^rh_/);
+    expect(event(rs[1]).attributes).toMatchObject({ account: 'CHK-1234', booking_date: '2025-03-02', balance_after_minor: 55000, statement_id: null, bank_reference: 'R-2' });
+    expect(event(rs[1]).state).toBe('booked');
+    // The statement uses the bank's balances, so the dropped row makes it fail the pipeline's check.
+    expect(statementOf(rs)).toEqual({
+      statementId: 'CHK-1234:USD:2025-03-01..2025-03-04',
+      account: 'CHK-1234',
+      currency: 'USD',
+      openingMinor: 50000,
+      closingMinor: 55000,
+      entriesSumMinor: 5500,
+      entryCount: 3,
+    });
+  });
+
+  it('detects newest-first rows from the dates and checks them backwards', () => {
+    const text = [HEADER, '2025-03-04,D,5.00,555.00,', '2025-03-03,C,-10.00,550.00,', '2025-03-02,B,-50.00,560.00,', '2025-03-01,A,100.00,610.00,', ''].join('\n');
+    const rs = parse(RUNNING, text);
+    expect(rs.filter((r) => !r.ok)).toHaveLength(0);
+    expect(statementOf(rs)).toMatchObject({ openingMinor: 51000, closingMinor: 55500, entriesSumMinor: 4500, entryCount: 4 });
+    // Declared the wrong way round, every row after the first breaks.
+    const forced = parse({ ...RUNNING, balance_order: 'oldest_first' }, text);
+    expect(forced.filter((r) => !r.ok).map((r) => (r.ok ? 0 : r.position.line))).toEqual([3, 4, 5]);
+  });
+
+  it('resolves same-day files by the running balance, and asks for balance_order when both orders fit', () => {
+    const sameDayNewest = [HEADER, '2025-03-04,B,-5.00,95.00,', '2025-03-04,A,100.00,100.00,', ''].join('\n');
+    expect(statementOf(parse(RUNNING, sameDayNewest))).toMatchObject({ openingMinor: 0, closingMinor: 9500 });
+    const ambiguous = [HEADER, '2025-03-04,A,5.00,100.00,', '2025-03-04,B,-5.00,95.00,', ''].join('\n');
+    const err = formatErrorOf(() => parse(RUNNING, ambiguous));
+    expect(err.message).toContain('balance_order');
+    expect(err.position).toEqual({ line: 2, column: 4 });
+    expect(statementOf(parse({ ...RUNNING, balance_order: 'oldest_first' }, ambiguous))).toMatchObject({ openingMinor: 9500, closingMinor: 9500 });
+    // One row: both orders agree.
+    expect(statementOf(parse(RUNNING, [HEADER, '2025-03-04,A,5.00,100.00,', ''].join('\n')))).toMatchObject({ openingMinor: 9500, closingMinor: 10000, entryCount: 1 });
+  });
+
+  it('carries the balance over empty balance cells, anchors on balance-only lines, and does not check after another rejection', () => {
+    const text = [
+      HEADER,
+      '2025-03-01,Opening,,1000.00,', // a balance line: no event
+      '2025-03-02,A,-100.00,,', // no balance: carried (900)
+      '2025-03-03,B,50.00,950.00,', // checked against the carried balance
+      '2025-03-04,C,12.x,962.00,', // rejected: bad amount
+      '2025-03-05,D,-2.00,960.00,', // not checked: its predecessor's move is unknown
+      '',
+    ].join('\n');
+    const rs = parse(RUNNING, text);
+    expect(rs.map((r) => (r.ok ? (r.statement !== undefined ? 'statement' : event(r).amount_minor) : `rejected:${r.position.column}`))).toEqual([
+      -10000,
+      5000,
+      'rejected:3',
+      -200,
+      'statement',
+    ]);
+    expect(statementOf(rs)).toMatchObject({ openingMinor: 100000, closingMinor: 96000, entriesSumMinor: -5200, entryCount: 3 });
+  });
+
+  it('keeps the plain generic shape for other kinds, adding the bank columns where mapped', () => {
+    const card = mapping({
+      version: 1,
+      kind: 'ad_spend',
+      columns: {
+        occurred_at: 'Date',
+        amount: 'Amount',
+        original_amount: 'Orig',
+        original_currency: 'Orig Cur',
+        counterparty_name: 'Merchant',
+        value_date: 'Value',
+        account: 'Card',
+      },
+      currency: 'EUR',
+      date_format: 'DD.MM.YYYY',
+      decimal: ',',
+      thousands: '.',
+      sign: 'inverted',
+      delimiter: ';',
+      external_id_strategy: 'row_hash',
+    });
+    const text = 'Date;Value;Card;Merchant;Amount;Orig;Orig Cur\n01.03.2025;03.03.2025;*1234;Meta;10,00;1.234;JPY\n02.03.2025;;*1234;Google;1,00;1,5;\n02.03.2025;;*1234;X;1,00;1,5;XYZ\n';
+    const [first, noCurrency, badCurrency] = parse(card, text);
+    expect(event(first)).toMatchObject({
+      kind: 'ad_spend',
+      amount_minor: -1000,
+      attributes: { account: '*1234', counterparty_name: 'Meta', value_date: '2025-03-03', original_amount_minor: -1234, original_currency: 'JPY' },
+    });
+    expect(event(first).attributes).not.toHaveProperty('booking_date');
+    expect(rejected(noCurrency).message).toBe('column 7 "Orig Cur" (original_currency): is empty but the original amount is 1,5');
+    expect(rejected(badCurrency).message).toContain('"XYZ" is not a known currency');
+  });
+
+  it('skips rows by skip_rows_where and footer lines, without counting them for row hashes', () => {
+    const m = { ...RUNNING, skip_rows_where: { column: 'Memo', pattern: '^pending$' } };
+    const text = [HEADER, '2025-03-01,A,100.00,100.00,', '2025-03-02,PENDING,-1.00,,', 'closing BALANCE 2025-03-02,,,100.00,', ''].join('\n');
+    const rs = parse(m, text);
+    expect(rs).toHaveLength(2);
+    expect(statementOf(rs)).toMatchObject({ entryCount: 1, closingMinor: 10000 });
+    const err = formatErrorOf(() => parse({ ...m, skip_rows_where: { column: 'Status', pattern: 'x' } }, text));
+    expect(err.message).toContain('"Status" (skip_rows_where.column)');
   });
 });

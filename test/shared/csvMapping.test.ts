@@ -164,4 +164,42 @@ describe('parseCsvMapping', () => {
     );
     expect(errors).toHaveLength(4);
   });
+
+  it('accepts the bank statement fields', () => {
+    const m = mappingOf({
+      ...BANK,
+      columns: {
+        ...BANK.columns,
+        balance: 'Saldo',
+        original_amount: 'Betrag (Fremdwährung)',
+        original_currency: 'Fremdwährung',
+        value_date: 'Valuta',
+        counterparty_name: 'Empfänger',
+        counterparty_account: 'IBAN',
+        bank_reference: 'Referenz',
+        transaction_code: 'Buchungstext',
+      },
+      account: ' DE12 3456 ',
+      balance_order: 'newest_first',
+      skip_footer_matching: '^(Kontostand|Summe)',
+      skip_rows_where: { column: 'Status', pattern: '^vorgemerkt$' },
+    });
+    expect(m.account).toBe('DE12 3456');
+    expect(m.balance_order).toBe('newest_first');
+    expect(m.columns.balance).toBe('Saldo');
+  });
+
+  it('checks the bank statement fields', () => {
+    expect(errorsOf({ ...BANK, account: 'X', columns: { ...BANK.columns, account: 'Konto' } })).toEqual(['account: use either a fixed account or columns.account, not both']);
+    expect(errorsOf({ ...BANK, balance_order: 'newest_first' })).toEqual(['balance_order: needs columns.balance (the running balance column)']);
+    expect(errorsOf({ ...BANK, balance_order: 'sideways', columns: { ...BANK.columns, balance: 'Saldo' } })).toEqual([
+      'balance_order: must be one of "oldest_first", "newest_first"',
+    ]);
+    expect(errorsOf({ ...BANK, columns: { ...BANK.columns, original_amount: 'Orig' } })).toEqual([
+      'columns.original_currency: columns.original_amount and columns.original_currency go together',
+    ]);
+    expect(errorsOf({ ...BANK, skip_footer_matching: '(' })[0]).toMatch(/^skip_footer_matching: is not a valid regular expression/);
+    expect(errorsOf({ ...BANK, skip_rows_where: { column: 'Status' } })).toEqual(['skip_rows_where.pattern: is required']);
+    expect(errorsOf({ ...BANK, skip_rows_where: { column: 'Status', pattern: '[' } })[0]).toMatch(/^skip_rows_where\.pattern: is not a valid regular expression/);
+  });
 });

@@ -5,6 +5,7 @@ import { userInfo } from 'node:os';
 import { createWorkspace, openWorkspace, WorkspaceError } from '../workspace/workspace.ts';
 import { importFiles, ImportError, type ImportResult } from '../import/importFiles.ts';
 import { listFormats, FormatSelectionError } from '../import/formatRegistry.ts';
+import { listPresets } from '../import/presets/bankCsvPresets.ts';
 import { verifyLedger } from '../ledger/verify.ts';
 import { exportEvents, type ExportFormat } from '../export/eventsExport.ts';
 import { FdWriter } from '../export/tableWriter.ts';
@@ -231,6 +232,8 @@ function cmdExport(args: string[], io: CliIo): number {
 
 function cmdFormats(_args: string[], io: CliIo): number {
   for (const f of listFormats()) io.out(`${f.format.padEnd(20)} ${f.description}\n`);
+  io.out('\nBank CSV presets (use with --format generic-csv --mapping preset:NAME):\n');
+  for (const p of listPresets()) io.out(`  ${p.name.padEnd(24)} ${p.description}\n`);
   return 0;
 }
 

@@ -33,7 +33,8 @@ statement must balance (opening + entries = closing) unless
 
   --source KIND[:NAME]  which feed this is, e.g. stripe:main, shopify:store, bank:chase-1234
   --format FORMAT       skip detection (see "tieout formats")
-  --mapping FILE        JSON mapping for --format generic-csv
+  --mapping FILE        JSON mapping for --format generic-csv, or preset:NAME for a built-in
+                        bank CSV preset (see "tieout formats")
   --encoding ENC        utf-8, utf-16le, utf-16be, windows-1252, iso-8859-1, iso-8859-2, iso-8859-15,
                         windows-1250 or cp852 (default: a BOM, the file's own declaration
                         (XML prolog, OFX CHARSET), else UTF-8 when valid, else Windows-1252)

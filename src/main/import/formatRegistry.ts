@@ -5,11 +5,21 @@ import type { FormatParser } from './parserTypes.ts';
 import { stripeBalanceCsvParser } from './parsers/stripeBalanceCsv.ts';
 import { stripeApiJsonParser } from './parsers/stripeApiJson.ts';
 import { shopifyOrdersCsvParser } from './parsers/shopifyOrdersCsv.ts';
+import { mt940Parser } from './parsers/mt940.ts';
+import { paypalActivityCsvParser } from './parsers/paypalActivityCsv.ts';
 import { createGenericCsvParser } from './parsers/genericCsv.ts';
 import { parseCsvMapping } from '../../shared/import/csvMapping.ts';
+import { resolvePreset, listPresets } from './presets/bankCsvPresets.ts';
+import { canonicalJson } from '../ledger/canonicalJson.ts';
 
 /** Parsers chosen by content detection, in the order they are asked. */
-export const DETECTABLE_PARSERS: readonly FormatParser[] = [stripeBalanceCsvParser, stripeApiJsonParser, shopifyOrdersCsvParser];
+export const DETECTABLE_PARSERS: readonly FormatParser[] = [
+  stripeBalanceCsvParser,
+  stripeApiJsonParser,
+  shopifyOrdersCsvParser,
+  paypalActivityCsvParser,
+  mt940Parser,
+];
 
 export const GENERIC_CSV_FORMAT = 'generic-csv';
 
@@ -21,7 +31,7 @@ export interface FormatInfo {
 export function listFormats(): FormatInfo[] {
   return [
     ...DETECTABLE_PARSERS.map((p) => ({ format: p.format, description: p.description })),
-    { format: GENERIC_CSV_FORMAT, description: 'Any CSV, read through a saved JSON mapping (--mapping FILE)' },
+    { format: GENERIC_CSV_FORMAT, description: 'Any CSV, read through a saved JSON mapping (--mapping FILE) or a bank preset (--mapping preset:NAME)' },
   ];
 }
 
@@ -68,7 +78,18 @@ export function parserForFormat(format: string, mappingPath?: string): FormatPar
   return parser;
 }
 
+export const PRESET_PREFIX = 'preset:';
+
 function loadGenericCsvParser(mappingPath: string): FormatParser {
+  if (mappingPath.startsWith(PRESET_PREFIX)) {
+    const name = mappingPath.slice(PRESET_PREFIX.length);
+    const preset = resolvePreset(name);
+    if (preset === undefined) {
+      throw new FormatSelectionError(`unknown preset "${name}"; presets: ${listPresets().map((p) => p.name).join(', ')}`);
+    }
+    // Hash the preset's canonical JSON, so editing a preset changes the mapping version its events record.
+    return createGenericCsvParser(preset, createHash('sha256').update(canonicalJson(preset)).digest('hex'));
+  }
   let bytes: Buffer;
   try {
     bytes = readFileSync(mappingPath);

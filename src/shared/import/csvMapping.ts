@@ -9,7 +9,12 @@
 //   - the currency comes from exactly one of `columns.currency` or a fixed `currency`;
 //   - `decimal` ≠ `thousands`;
 //   - `external_id_strategy: "column"` needs `columns.external_id`; `"row_hash"` forbids it, so
-//     a mapping never silently ignores a column it names.
+//     a mapping never silently ignores a column it names (with `"row_hash"`, a mapped
+//     `columns.bank_reference` is the id where a row has one; the row hash is the fallback);
+//   - the account comes from at most one of `columns.account` or a fixed `account`;
+//   - `balance_order` needs `columns.balance` (without it the parser detects the order);
+//   - `columns.original_amount` and `columns.original_currency` come together;
+//   - `skip_footer_matching` and `skip_rows_where.pattern` must be valid regular expressions.
 import { z } from 'zod';
 import { EventKindSchema } from '../events/canonicalEvent.ts';
 import { isCurrencyCode } from '../money/currencies.ts';
@@ -51,7 +56,41 @@ const ColumnsSchema = z.strictObject({
   fee: columnName.optional(),
   net: columnName.optional(),
   description: columnName.optional(),
+  // Bank statement columns (see genericCsv.ts for how each is read).
+  /** The account's running balance after the row; every row is checked against it. */
+  balance: columnName.optional(),
+  /** Amount in the currency the card/transfer was made in, before conversion. */
+  original_amount: columnName.optional(),
+  original_currency: columnName.optional(),
+  /** The statement's own account (IBAN, account number, or the product name a bank gives). */
+  account: columnName.optional(),
+  value_date: columnName.optional(),
+  counterparty_name: columnName.optional(),
+  counterparty_account: columnName.optional(),
+  /** The bank's own id for the line; the event's external id where present. */
+  bank_reference: columnName.optional(),
+  /** The bank's transaction type text (e.g. "ACH_DEBIT", "Lastschrift"). */
+  transaction_code: columnName.optional(),
 });
+
+/** A regular expression from the mapping file; compiled case-insensitively, as the parser does. */
+const regexText = z
+  .string({ error: errorFor('must be a regular expression (text)') })
+  .min(1, 'must not be empty')
+  .max(500, 'must be at most 500 characters')
+  .superRefine((text, ctx) => {
+    const problem = regexProblem(text);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+function regexProblem(text: string): string | undefined {
+  try {
+    new RegExp(text, 'i');
+    return undefined;
+  } catch (err) {
+    return `is not a valid regular expression (${(err as Error).message})`;
+  }
+}
 
 /** Why a date format cannot be used, or undefined when it can. */
 function dateFormatProblem(format: string): string | undefined {
@@ -87,6 +126,14 @@ export const CsvMappingSchema = z
     delimiter: oneOf([',', ';', '\t', '|']).optional(),
     header_row: z.number({ error: errorFor('must be a line number') }).int('must be a whole line number').min(1, 'must be 1 or more').optional(),
     external_id_strategy: oneOf(['column', 'row_hash']),
+    /** A fixed account for every row, when the file does not name it. */
+    account: z.string({ error: errorFor('must be an account name or number (text)') }).trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters').optional(),
+    /** How rows run against `columns.balance`; detected from the dates when absent. */
+    balance_order: oneOf(['oldest_first', 'newest_first']).optional(),
+    /** Rows whose first cell matches (trimmed, case-insensitive) are not records: closing-balance and disclaimer lines. */
+    skip_footer_matching: regexText.optional(),
+    /** Rows whose cell in `column` matches `pattern` (trimmed, case-insensitive) are not records: pending or declined lines. */
+    skip_rows_where: z.strictObject({ column: columnName, pattern: regexText }).optional(),
   })
   // Runs even when a field failed (`when`), so one pass reports every problem; hence it reads
   // the value defensively instead of trusting the parsed types.
@@ -151,6 +198,12 @@ function crossFieldChecks(m: Loose, ctx: z.RefinementCtx): void {
   }
   if (m.external_id_strategy === 'row_hash' && has(columns.external_id)) {
     issue(['external_id_strategy'], 'is "row_hash" but columns.external_id is set; use "column" to take ids from it');
+  }
+
+  if (has(columns.account) && has(m.account)) issue(['account'], 'use either a fixed account or columns.account, not both');
+  if (has(m.balance_order) && !has(columns.balance)) issue(['balance_order'], 'needs columns.balance (the running balance column)');
+  if (has(columns.original_amount) !== has(columns.original_currency)) {
+    issue(['columns', has(columns.original_amount) ? 'original_currency' : 'original_amount'], 'columns.original_amount and columns.original_currency go together');
   }
 
   if (typeof m.date_format === 'string') {
