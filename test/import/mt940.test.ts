@@ -181,8 +181,8 @@ describeWithFixtures('mt940 fixtures (wolph/mt940)', () => {
     expect(asEur.statements.every(balances)).toBe(true);
     // The same bank reference on two entries must not give them one external id.
     const [a, b] = out.entries;
-    expect(a?.events[0]?.external_id).toBe('55555');
-    expect(b?.events[0]?.external_id).not.toBe('55555');
+    expect(a?.events[0]?.external_id).toBe('10020030/1234567:55555');
+    expect(b?.events[0]?.external_id).toMatch(/^h:[0-9a-f]{32}$/);
     expect(attrs(b as ParsedRecord).bank_reference_repeated).toBe('55555');
     expect(attrs(out.entries[2] as ParsedRecord)).toMatchObject({ counterparty_account: 'PL08106000760000777777777777', transaction_code: '020' });
   });

@@ -178,7 +178,9 @@ function cmdImport(args: string[], io: CliIo): number {
     for (const s of f.statements) {
       const balance =
         s.differenceMinor === null
-          ? 'no opening/closing balance to check'
+          ? s.closingMinor !== null
+            ? `closing balance ${s.closingMinor} (minor units); no opening balance to check it against`
+            : 'no opening/closing balance to check'
           : s.differenceMinor === 0
             ? 'balanced'
             : `UNBALANCED by ${s.differenceMinor} minor units (accepted, journaled)`;

@@ -6,6 +6,7 @@ import { stripeBalanceCsvParser } from './parsers/stripeBalanceCsv.ts';
 import { stripeApiJsonParser } from './parsers/stripeApiJson.ts';
 import { shopifyOrdersCsvParser } from './parsers/shopifyOrdersCsv.ts';
 import { mt940Parser } from './parsers/mt940.ts';
+import { ofxParser } from './parsers/ofx.ts';
 import { paypalActivityCsvParser } from './parsers/paypalActivityCsv.ts';
 import { createGenericCsvParser } from './parsers/genericCsv.ts';
 import { parseCsvMapping } from '../../shared/import/csvMapping.ts';
@@ -19,6 +20,7 @@ export const DETECTABLE_PARSERS: readonly FormatParser[] = [
   shopifyOrdersCsvParser,
   paypalActivityCsvParser,
   mt940Parser,
+  ofxParser,
 ];
 
 export const GENERIC_CSV_FORMAT = 'generic-csv';

@@ -37,14 +37,16 @@ export interface BankEntry {
 }
 
 /**
- * DESIGN-level rule for a bank entry's external id: the bank's own reference
- * where one exists; otherwise `h:` + sha256 of (account, booking date, amount,
- * currency, remittance, position within that day), so the same entry in an
- * overlapping statement gets the same id and is stored once.
+ * The rule for a bank entry's external id: the bank's own reference where one
+ * exists, scoped by account (`ACCOUNT:REF`, because references such as OFX
+ * FITIDs are unique only within one account and one file may hold several);
+ * otherwise `h:` + sha256 of (account, booking date, amount, currency,
+ * remittance, position within that day), so the same entry in an overlapping
+ * statement gets the same id and is stored once.
  */
 export function bankEntryExternalId(e: BankEntry): string {
   if (e.bankReference !== null && e.bankReference.trim() !== '' && !/^NONREF$|^NOTPROVIDED$/i.test(e.bankReference.trim())) {
-    return e.bankReference.trim();
+    return `${e.account}:${e.bankReference.trim()}`;
   }
   const key = [e.account, e.bookingDate, String(e.amountMinor), e.currency, e.remittance ?? '', String(e.positionInDay)].join('\u001f');
   return `h:${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
