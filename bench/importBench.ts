@@ -6,6 +6,7 @@ import { importFiles } from '../src/main/import/importFiles.ts';
 import { openLedger } from '../src/main/ledger/database.ts';
 import { EventWriter, eventIdFor } from '../src/main/ledger/eventStore.ts';
 import { syntheticStripeRows, writeSyntheticStripeCsv } from '../src/main/synthetic/stripeBalanceCsvWriter.ts';
+import { writeBenchCamt, writeBenchMt940 } from './bankStatements.ts';
 
 const { values } = parseArgs({
   options: { phase: { type: 'string' }, rows: { type: 'string' }, dir: { type: 'string' }, file: { type: 'string' } },
@@ -22,10 +23,14 @@ if (values.phase === 'generate') {
   const t0 = performance.now();
   writeSyntheticStripeCsv(values.file as string, rows);
   report({ seconds: (performance.now() - t0) / 1000 });
-} else if (values.phase === 'import') {
-  const ws = createWorkspace(join(dir, `ws-import-${rows}`));
+} else if (values.phase === 'generate-camt' || values.phase === 'generate-mt940') {
   const t0 = performance.now();
-  const result = importFiles(ws.db, ws.settings, { source: 'stripe:bench', files: [values.file as string], actor: 'system:bench' });
+  (values.phase === 'generate-camt' ? writeBenchCamt : writeBenchMt940)(values.file as string, rows);
+  report({ seconds: (performance.now() - t0) / 1000 });
+} else if (values.phase === 'import') {
+  const ws = createWorkspace(join(dir, `ws-import-${rows}-${Math.random().toString(36).slice(2)}`));
+  const t0 = performance.now();
+  const result = importFiles(ws.db, ws.settings, { source: 'bank:bench', files: [values.file as string], actor: 'system:bench' });
   const seconds = (performance.now() - t0) / 1000;
   ws.close();
   report({ seconds, rowsPerSecond: Math.round(rows / seconds), eventsCreated: result.eventsCreated });

@@ -41,6 +41,20 @@ try {
     );
     console.log(lines[lines.length - 1]);
   }
+  const bankSizes = (process.env['TIEOUT_BENCH_BANK_ENTRIES'] ?? '100000').split(',').map(Number);
+  console.log('\nBank statements (one statement, streamed; XML read as a stream, not a DOM):');
+  for (const entries of bankSizes) {
+    for (const [format, ext] of [['camt', 'xml'], ['mt940', 'sta']] as const) {
+      const file = join(dir, `${format}-${entries}.${ext}`);
+      phase(`generate-${format}`, entries, file);
+      const mib = (statSync(file).size / 1048576).toFixed(1);
+      const r = phase('import', entries, file);
+      console.log(
+        `${format.padStart(6)} ${String(entries).padStart(8)} entries (${mib} MiB): ${r.rowsPerSecond?.toLocaleString('en-US')} entries/s ` +
+          `(${r.seconds.toFixed(2)} s), peak RSS ${r.peakRssMiB} MiB`,
+      );
+    }
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -10,6 +10,7 @@ import { makeTempDir } from '../support/tempDir.ts';
 import { PROJECT_ROOT } from '../support/cli.ts';
 import { CanonicalEventSchema } from '../../src/shared/events/canonicalEvent.ts';
 import { writeZip } from '../../src/main/synthetic/zipWriter.ts';
+import { writeCamt053, type CamtWriterStatement } from '../../src/main/synthetic/camtWriter.ts';
 import { stripeCsv, stripeCsvRange, stripeRow, STRIPE_HEADER } from '../support/stripeCsv.ts';
 
 const root = makeTempDir();
@@ -207,6 +208,49 @@ describe('import pipeline', () => {
     bytes[60] = (bytes[60] as number) ^ 0xff;
     writeFileSync(zip, bytes);
     expect(() => run([zip])).toThrow(/a\.csv: (cannot inflate|CRC or size mismatch)/);
+  });
+
+  const camtStatement = (id: string, closingMinor: number): CamtWriterStatement => ({
+    id,
+    account: 'DE89370400440532013000',
+    currency: 'EUR',
+    openingMinor: 100_000,
+    closingMinor,
+    entries: [
+      { amountMinor: 70_911, bookingDate: '2026-10-06', reference: `${id}-1`, remittance: 'STRIPE PAYOUT po_1Sb0001' },
+      { amountMinor: -240_000, bookingDate: '2026-10-08', reference: `${id}-2`, remittance: 'Office rent October' },
+    ],
+  });
+
+  it('imports camt statements from a ZIP and checks each statement balances', () => {
+    const zip = join(root, `${n}-camt.zip`);
+    writeZip(zip, [
+      { name: 'oct-1.xml', data: writeCamt053([camtStatement('S1', 100_000 + 70_911 - 240_000)]) },
+      { name: 'oct-2.xml', data: writeCamt053([camtStatement('S2', 100_000 + 70_911 - 240_000)], { version: '08' }) },
+    ]);
+    const r = run([zip]);
+    expect(r.files.map((f) => [f.format, f.eventsCreated, f.statements[0]?.differenceMinor])).toEqual([
+      ['camt', 2, 0],
+      ['camt', 2, 0],
+    ]);
+    const kinds = ws.db.prepare('SELECT kind, amount_minor FROM events ORDER BY seq').all();
+    expect(kinds).toEqual([
+      { kind: 'bank_credit', amount_minor: 70_911 },
+      { kind: 'bank_debit', amount_minor: -240_000 },
+      { kind: 'bank_credit', amount_minor: 70_911 },
+      { kind: 'bank_debit', amount_minor: -240_000 },
+    ]);
+  });
+
+  it('an unbalanced statement fails the import naming expected and actual closing balance; --accept-unbalanced journals it', () => {
+    const f = file('unbalanced.xml', writeCamt053([camtStatement('S3', 100_000 + 70_911 - 240_000 + 5)]));
+    expect(() => run([f])).toThrow(/statement S3 \(account DE89370400440532013000, EUR\) does not balance: .*= -69089, but the closing balance is -69084 \(difference 5/);
+    expect(count('SELECT count(*) FROM events')).toBe(0);
+    const r = run([f], { acceptUnbalanced: true });
+    expect(r.files[0]?.statements[0]?.differenceMinor).toBe(5);
+    const entry = JSON.parse(ws.db.prepare("SELECT payload FROM journal WHERE entry_type = 'import.statement_unbalanced'").pluck().get() as string);
+    expect(entry).toMatchObject({ statement_id: 'S3', expected_closing_minor: -69_089, closing_minor: -69_084, difference_minor: 5 });
+    expect(verifyLedger(ws.db).ok).toBe(true);
   });
 
   it('refuses a file of no known format, naming the file', () => {

@@ -7,6 +7,7 @@ import { stripeApiJsonParser } from './parsers/stripeApiJson.ts';
 import { shopifyOrdersCsvParser } from './parsers/shopifyOrdersCsv.ts';
 import { mt940Parser } from './parsers/mt940.ts';
 import { ofxParser } from './parsers/ofx.ts';
+import { camtParser } from './parsers/camt.ts';
 import { paypalActivityCsvParser } from './parsers/paypalActivityCsv.ts';
 import { createGenericCsvParser } from './parsers/genericCsv.ts';
 import { parseCsvMapping } from '../../shared/import/csvMapping.ts';
@@ -21,6 +22,7 @@ export const DETECTABLE_PARSERS: readonly FormatParser[] = [
   paypalActivityCsvParser,
   mt940Parser,
   ofxParser,
+  camtParser,
 ];
 
 export const GENERIC_CSV_FORMAT = 'generic-csv';
