@@ -1,0 +1,231 @@
+// reconcile(): computes matches and exceptions for a scope and applies the difference to the projections in one transaction.
+import type { LedgerDb } from '../ledger/database.ts';
+import { JournalWriter } from '../ledger/journal.ts';
+import { canonicalJson, sha256Hex } from '../ledger/canonicalJson.ts';
+import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
+import type { RuleSet } from '../../shared/rules/ruleSet.ts';
+import { DEFAULT_RULE_SET } from '../../shared/rules/defaultRuleSet.ts';
+import type { DesiredException, DesiredMatch, MEvent } from './model.ts';
+import { computeOutcome, type HumanDecisions } from './plan.ts';
+import { incrementalScope, loadAllEvents } from './scope.ts';
+import { classify, DEFAULT_POLICY_GATE_MINOR } from './exceptions.ts';
+import { ensureRuleSet, prepareWriters, type Writers } from './projectionWriters.ts';
+
+export interface ReconcileOptions {
+  mode: 'full' | 'incremental';
+  ruleSet?: RuleSet;
+  /** Incremental: the events an import brought. */
+  newEventIds?: string[];
+  actor?: string;
+}
+
+export interface RunReport {
+  run_id: string;
+  mode: 'full' | 'incremental';
+  rule_set_id: string;
+  rule_version: number;
+  as_of: string | null;
+  events_considered: number;
+  matches_created: number;
+  matches_ended: number;
+  exceptions_opened: number;
+  exceptions_closed: number;
+  exceptions_changed: number;
+  digest: string;
+}
+
+export { RuleSetVersionError } from './projectionWriters.ts';
+
+/**
+ * Deterministic: ids are hashes of what they join, processing follows stable keys, and the "as of" time
+ * (remediation windows) is the latest occurred_at in the ledger, never the wall clock.
+ */
+export function reconcile(db: LedgerDb, settings: WorkspaceSettings, options: ReconcileOptions): RunReport {
+  const ruleSet = options.ruleSet ?? DEFAULT_RULE_SET;
+  const actor = options.actor ?? 'system:engine';
+  return db.transaction(() => {
+    const startedAt = new Date().toISOString();
+    ensureRuleSet(db, ruleSet, actor, startedAt);
+    const w = prepareWriters(db);
+    const journal = new JournalWriter(db);
+    const asOf = db.prepare('SELECT max(occurred_at) FROM events').pluck().get() as string | null;
+    const events = options.mode === 'full' ? loadAllEvents(db) : incrementalScope(db, ruleSet, options.newEventIds ?? []);
+    const outcome = computeOutcome(events, ruleSet, loadHumanDecisions(db));
+    const head = db.prepare('SELECT hash FROM journal ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined;
+    const runId = `r_${sha256Hex(`${head ?? ''}\u001f${startedAt}\u001f${options.mode}`).slice(0, 32)}`;
+    const ctx: ApplyContext = { w, journal, runId, now: startedAt, actor, ruleSet, settings, asOfMs: asOf === null ? 0 : Date.parse(asOf), log: [] };
+    const scope = options.mode === 'full' ? null : new Set(events.map((e) => e.id));
+    const m = applyMatches(ctx, outcome.matches, scope);
+    const x = applyExceptions(ctx, outcome.exceptions, scope);
+    const digest = sha256Hex(ctx.log.sort().join('\n'));
+    const report: RunReport = {
+      run_id: runId,
+      mode: options.mode,
+      rule_set_id: ruleSet.rule_set_id,
+      rule_version: ruleSet.version,
+      as_of: asOf,
+      events_considered: events.length,
+      matches_created: m.created,
+      matches_ended: m.ended,
+      exceptions_opened: x.opened,
+      exceptions_closed: x.closed,
+      exceptions_changed: x.changed,
+      digest,
+    };
+    journal.append({ type: 'reconcile.run', actor, subjectId: runId, payload: { ...report }, createdAt: startedAt });
+    w.insertRun.run({ ...report, as_of: asOf ?? '', started_at: startedAt, finished_at: new Date().toISOString() });
+    return report;
+  })();
+}
+
+function loadHumanDecisions(db: LedgerDb): HumanDecisions {
+  const pinned = new Map<string, Set<string>>();
+  const rows = db
+    .prepare(
+      `SELECT event_id, link FROM pinned_events
+       UNION SELECT me.event_id, m.link FROM matches m JOIN match_events me ON me.match_id = m.match_id
+       WHERE m.origin = 'human' AND m.ended_at IS NULL`,
+    )
+    .all() as { event_id: string; link: string }[];
+  for (const r of rows) pinned.set(r.link, (pinned.get(r.link) ?? new Set()).add(r.event_id));
+  const blocked = new Set(
+    (db.prepare('SELECT link, left_event_id, right_event_id FROM blocked_pairs').all() as { link: string; left_event_id: string; right_event_id: string }[]).map(
+      (b) => `${b.link}\u001f${b.left_event_id}\u001f${b.right_event_id}`,
+    ),
+  );
+  return { pinned, blocked };
+}
+
+interface ApplyContext {
+  w: Writers;
+  journal: JournalWriter;
+  runId: string;
+  now: string;
+  actor: string;
+  ruleSet: RuleSet;
+  settings: WorkspaceSettings;
+  asOfMs: number;
+  /** `+m id`, `-m id`, `+x id`, … : the digest covers every row the run created, ended or changed. */
+  log: string[];
+}
+
+function inScope(ids: string[], scope: Set<string> | null): boolean {
+  return scope === null || ids.some((id) => scope.has(id));
+}
+
+function applyMatches(ctx: ApplyContext, desired: DesiredMatch[], scope: Set<string> | null): { created: number; ended: number } {
+  const want = new Map(desired.map((d) => [d.matchId, d]));
+  let ended = 0;
+  let created = 0;
+  for (const row of ctx.w.activeEngineMatches.all() as { match_id: string; events: string }[]) {
+    if (want.has(row.match_id) || !inScope(row.events.split(','), scope)) continue;
+    ctx.w.endMatch.run({ match_id: row.match_id, ended_at: ctx.now, ended_by: ctx.actor, end_reason: `no longer holds under ${ctx.ruleSet.rule_set_id} v${ctx.ruleSet.version}` });
+    ctx.log.push(`-m ${row.match_id}`);
+    ended++;
+  }
+  for (const d of [...want.values()].sort((a, b) => (a.matchId < b.matchId ? -1 : 1))) {
+    const existing = ctx.w.matchById.get(d.matchId) as { ended_at: string | null } | undefined;
+    if (existing !== undefined && existing.ended_at === null) continue;
+    const row = {
+      match_id: d.matchId, link: d.link, status: d.status, rule_id: d.rule.id, rule_set_id: ctx.ruleSet.rule_set_id, rule_version: ctx.ruleSet.version,
+      score: d.score, explanation: canonicalJson(d.explanation), created_run_id: ctx.runId, created_at: ctx.now, created_by: ctx.actor,
+    };
+    if (existing === undefined) {
+      ctx.w.insertMatch.run(row);
+      for (const id of d.left) ctx.w.insertMatchEvent.run(d.matchId, id, 'left');
+      for (const id of d.right) ctx.w.insertMatchEvent.run(d.matchId, id, 'right');
+    } else ctx.w.reactivateMatch.run(row);
+    ctx.log.push(`+m ${d.matchId}`);
+    created++;
+  }
+  return { created, ended };
+}
+
+function applyExceptions(ctx: ApplyContext, desired: DesiredException[], scope: Set<string> | null): { opened: number; closed: number; changed: number } {
+  const touched = new Set(ctx.w.humanTouched.all() as string[]);
+  const want = new Map<string, DesiredException>();
+  for (const d of desired) if (!want.has(d.exceptionId) && !touched.has(d.exceptionId)) want.set(d.exceptionId, d);
+  const counts = { opened: 0, closed: 0, changed: 0 };
+  for (const row of ctx.w.activeEngineExceptions.all() as { exception_id: string; class: string; state: string; events: string }[]) {
+    if (touched.has(row.exception_id)) continue;
+    if (!want.has(row.exception_id)) {
+      if (inScope(row.events.split(','), scope)) endException(ctx, row);
+      if (inScope(row.events.split(','), scope)) counts.closed++;
+      continue;
+    }
+  }
+  for (const d of [...want.values()].sort((a, b) => (a.exceptionId < b.exceptionId ? -1 : 1))) {
+    const r = upsertException(ctx, d);
+    if (r === 'opened') counts.opened++;
+    if (r === 'changed') counts.changed++;
+  }
+  counts.changed += escalateOverdue(ctx, touched, want);
+  return counts;
+}
+
+function endException(ctx: ApplyContext, row: { exception_id: string; class: string; state: string }): void {
+  const wasResolved = row.state === 'resolved';
+  ctx.w.endException.run({ exception_id: row.exception_id, now: ctx.now, by: ctx.actor, resolution: wasResolved ? null : 'resolved by new data' });
+  ctx.journal.append({
+    type: wasResolved ? 'exception.ended' : 'exception.resolved_by_new_data',
+    actor: ctx.actor,
+    subjectId: row.exception_id,
+    reason: wasResolved ? 'the match it documented no longer holds' : 'resolved by new data',
+    payload: { run_id: ctx.runId, previous_class: row.class, previous_state: row.state },
+    createdAt: ctx.now,
+  });
+  ctx.log.push(`-x ${row.exception_id}`);
+}
+
+function upsertException(ctx: ApplyContext, d: DesiredException): 'opened' | 'changed' | 'same' {
+  const gate = ctx.settings.policy_gate_minor ?? DEFAULT_POLICY_GATE_MINOR;
+  const c = classify(d, ctx.ruleSet, ctx.settings.reporting_currency, gate, ctx.asOfMs);
+  const existing = ctx.w.exceptionById.get(d.exceptionId) as { class: string; state: string; ended_at: string | null; policy_gated: number } | undefined;
+  const resolved = c.state === 'resolved';
+  const row = {
+    exception_id: d.exceptionId, code: d.code, class: c.cls, default_class: c.defaultClass, policy_gated: c.policyGated ? 1 : 0, state: c.state,
+    amount_minor: d.amount, currency: d.currency, explanation: canonicalJson({ ...d.explanation, policy: c.policy }), rule_id: d.rule?.id ?? null,
+    rule_set_id: ctx.ruleSet.rule_set_id, rule_version: ctx.ruleSet.version, due_at: c.dueAt, created_run_id: ctx.runId, created_at: ctx.now,
+    resolved_at: resolved ? ctx.now : null, resolved_by: resolved ? ctx.actor : null, resolution: resolved ? `auto-resolved (class A): ${d.code}` : null,
+  };
+  if (existing !== undefined && existing.ended_at === null) {
+    if (existing.class === c.cls && existing.state === c.state) return 'same';
+    ctx.w.reclassify.run({ exception_id: d.exceptionId, class: c.cls, state: c.state, policy_gated: row.policy_gated });
+    ctx.journal.append({
+      type: 'exception.escalated', actor: ctx.actor, subjectId: d.exceptionId, reason: `remediation window ended (due ${c.dueAt ?? '-'})`,
+      payload: { run_id: ctx.runId, from_class: existing.class, from_state: existing.state, to_class: c.cls, to_state: c.state }, createdAt: ctx.now,
+    });
+    ctx.log.push(`~x ${d.exceptionId} ${c.cls} ${c.state}`);
+    return 'changed';
+  }
+  if (existing === undefined) {
+    ctx.w.insertException.run(row);
+    for (const id of d.eventIds) ctx.w.insertExceptionEvent.run(d.exceptionId, id);
+  } else ctx.w.reactivateException.run(row);
+  if (resolved) {
+    ctx.journal.append({
+      type: 'exception.auto_resolved', actor: ctx.actor, subjectId: d.exceptionId, reason: `class A: ${d.code}`,
+      payload: { run_id: ctx.runId, code: d.code, amount_minor: d.amount, currency: d.currency, events: d.eventIds }, createdAt: ctx.now,
+    });
+  }
+  ctx.log.push(`+x ${d.exceptionId} ${c.cls} ${c.state}`);
+  return 'opened';
+}
+
+/** Exceptions outside this run's scope still turn class C when the ledger's as-of time passes their due time. */
+function escalateOverdue(ctx: ApplyContext, touched: Set<string>, handled: Map<string, DesiredException>): number {
+  let n = 0;
+  for (const r of ctx.w.inRemediation.all() as { exception_id: string; due_at: string | null }[]) {
+    if (handled.has(r.exception_id) || touched.has(r.exception_id) || r.due_at === null || ctx.asOfMs <= Date.parse(r.due_at)) continue;
+    ctx.w.reclassify.run({ exception_id: r.exception_id, class: 'C', state: 'open', policy_gated: 0 });
+    ctx.journal.append({
+      type: 'exception.escalated', actor: ctx.actor, subjectId: r.exception_id, reason: `remediation window ended (due ${r.due_at})`,
+      payload: { run_id: ctx.runId, from_class: 'B', from_state: 'in_remediation', to_class: 'C', to_state: 'open' }, createdAt: ctx.now,
+    });
+    ctx.log.push(`~x ${r.exception_id} C open`);
+    n++;
+  }
+  return n;
+}
+
+export type { MEvent };

@@ -1,0 +1,123 @@
+// The explanation stored on every match and exception, and how `tieout explain` finds and prints it.
+import type { LedgerDb } from '../ledger/database.ts';
+
+export interface KeyAgreement {
+  left_field: string;
+  right_field: string;
+  left_value: string;
+  right_value: string;
+  compare: string;
+  /** 1/0 for exact comparisons, the similarity for fuzzy ones. */
+  value: number;
+  agreed: boolean;
+}
+
+export interface RunnerUp {
+  event_id: string;
+  score: number | null;
+  reason: 'lower score' | 'outside window' | 'amount beyond tolerance' | 'already used' | 'blocked by a person' | 'currency differs' | 'tied';
+}
+
+export interface Explanation {
+  rule_id: string | null;
+  rule_set_id: string;
+  rule_version: number;
+  strategy: string | null;
+  link: string | null;
+  /** One line a reviewer reads first. */
+  summary: string;
+  keys: KeyAgreement[];
+  amount_delta_minor: number | null;
+  time_delta_hours: number | null;
+  score: number | null;
+  runners_up: RunnerUp[];
+  /** Policy gate outcome for exceptions; absent on matches. */
+  policy?: string;
+}
+
+export interface ExplainedItem {
+  type: 'match' | 'exception';
+  id: string;
+  label: string;
+  active: boolean;
+  event_ids: string[];
+  explanation: Explanation;
+}
+
+export interface ExplainResult {
+  query: string;
+  items: ExplainedItem[];
+}
+
+interface MatchRow {
+  match_id: string;
+  link: string;
+  status: string;
+  origin: string;
+  explanation: string;
+  ended_at: string | null;
+}
+interface ExceptionRow {
+  exception_id: string;
+  code: string;
+  class: string;
+  state: string;
+  explanation: string;
+  ended_at: string | null;
+}
+
+/** The record for a match id (`m_…`), an exception id (`x_…`), or every match and exception involving an event id. */
+export function explain(db: LedgerDb, id: string): ExplainResult {
+  const matchEvents = db.prepare('SELECT event_id FROM match_events WHERE match_id = ? ORDER BY side, event_id').pluck();
+  const excEvents = db.prepare('SELECT event_id FROM exception_events WHERE exception_id = ? ORDER BY event_id').pluck();
+  const fromMatch = (r: MatchRow): ExplainedItem => ({
+    type: 'match',
+    id: r.match_id,
+    label: `${r.link} ${r.status} (${r.origin})`,
+    active: r.ended_at === null,
+    event_ids: matchEvents.all(r.match_id) as string[],
+    explanation: JSON.parse(r.explanation) as Explanation,
+  });
+  const fromException = (r: ExceptionRow): ExplainedItem => ({
+    type: 'exception',
+    id: r.exception_id,
+    label: `${r.code} class ${r.class} ${r.state}`,
+    active: r.ended_at === null,
+    event_ids: excEvents.all(r.exception_id) as string[],
+    explanation: JSON.parse(r.explanation) as Explanation,
+  });
+  const matches = db.prepare(
+    `SELECT DISTINCT m.* FROM matches m WHERE m.match_id = @id
+     OR m.match_id IN (SELECT match_id FROM match_events WHERE event_id = @id) ORDER BY m.created_at, m.match_id`,
+  ).all({ id }) as MatchRow[];
+  const exceptions = db.prepare(
+    `SELECT DISTINCT x.* FROM exceptions x WHERE x.exception_id = @id
+     OR x.exception_id IN (SELECT exception_id FROM exception_events WHERE event_id = @id) ORDER BY x.created_at, x.exception_id`,
+  ).all({ id }) as ExceptionRow[];
+  return { query: id, items: [...matches.map(fromMatch), ...exceptions.map(fromException)] };
+}
+
+/** Plain text for the CLI: one block per match or exception. */
+export function formatExplanation(result: ExplainResult): string {
+  if (result.items.length === 0) return `nothing recorded for ${result.query}\n`;
+  return result.items.map(formatItem).join('\n');
+}
+
+function formatItem(item: ExplainedItem): string {
+  const e = item.explanation;
+  const lines = [
+    `${item.type} ${item.id}: ${item.label}${item.active ? '' : ' [ended]'}`,
+    `  ${e.summary}`,
+    `  rule ${e.rule_id ?? '(none)'} of ${e.rule_set_id} v${e.rule_version}${e.strategy === null ? '' : `, strategy ${e.strategy}`}`,
+    `  events: ${item.event_ids.join(', ')}`,
+  ];
+  for (const k of e.keys) {
+    lines.push(`  key ${k.left_field}=${k.left_value} ${k.compare} ${k.right_field}=${k.right_value}: ${k.agreed ? 'agrees' : 'differs'} (${k.value})`);
+  }
+  if (e.amount_delta_minor !== null) lines.push(`  amount delta: ${e.amount_delta_minor} minor units`);
+  if (e.time_delta_hours !== null) lines.push(`  time delta: ${e.time_delta_hours} h`);
+  if (e.score !== null) lines.push(`  score: ${e.score}`);
+  if (e.policy !== undefined) lines.push(`  policy: ${e.policy}`);
+  for (const r of e.runners_up) lines.push(`  runner-up ${r.event_id}${r.score === null ? '' : ` score ${r.score}`}: ${r.reason}`);
+  return `${lines.join('\n')}\n`;
+}

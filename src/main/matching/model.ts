@@ -1,0 +1,90 @@
+// The in-memory shapes the engine works on: loaded events, desired matches and exceptions, per-run state.
+import type { ExceptionCode, Rule, RuleSet } from '../../shared/rules/ruleSet.ts';
+import type { Explanation } from './explanation.ts';
+
+/** An event as the matcher needs it: join keys, money, time in ms; attributes parsed only on demand. */
+export interface MEvent {
+  id: string;
+  kind: string;
+  source: string;
+  externalId: string;
+  orderRef: string | null;
+  customerRef: string | null;
+  payoutRef: string | null;
+  traceId: string | null;
+  amount: number;
+  currency: string;
+  fee: number | null;
+  net: number | null;
+  state: string | null;
+  occurredAt: string;
+  t: number;
+  attributesJson: string;
+  attributes?: Record<string, unknown>;
+}
+
+export interface DesiredMatch {
+  matchId: string;
+  link: string;
+  rule: Rule;
+  status: 'matched' | 'auto_resolved';
+  score: number;
+  left: string[];
+  right: string[];
+  explanation: Explanation;
+}
+
+export interface DesiredException {
+  exceptionId: string;
+  code: ExceptionCode;
+  /** Amount at stake, signed minor units. */
+  amount: number;
+  currency: string;
+  eventIds: string[];
+  /** Business time the remediation window counts from (ms). */
+  t: number;
+  rule: Rule | null;
+  explanation: Explanation;
+}
+
+/** A key hit that did not become a match; raised only if the left event is still unmatched after every rule of the link. */
+export interface PendingFinding {
+  code: 'AMOUNT_MISMATCH' | 'CURRENCY_MISMATCH';
+  rule: Rule;
+  left: MEvent;
+  right: MEvent[];
+  amount: number;
+  explanation: Explanation;
+}
+
+/** State shared by the strategies during one computation. */
+export interface MatchState {
+  ruleSet: RuleSet;
+  /** Events consumed by a match or a decisive exception, per link. */
+  used: Map<string, Set<string>>;
+  /** Events a leftover check should consider accounted for, per link (used + events in an exception of the link). */
+  accounted: Map<string, Set<string>>;
+  /** `link\u001fleft\u001fright` for pairs a person unmatched. */
+  blocked: Set<string>;
+  matches: DesiredMatch[];
+  exceptions: DesiredException[];
+  pending: Map<string, PendingFinding[]>;
+}
+
+export function setFor(map: Map<string, Set<string>>, link: string): Set<string> {
+  let s = map.get(link);
+  if (s === undefined) {
+    s = new Set();
+    map.set(link, s);
+  }
+  return s;
+}
+
+export function isBlocked(state: MatchState, link: string, a: string, b: string): boolean {
+  return state.blocked.has(`${link}\u001f${a}\u001f${b}`) || state.blocked.has(`${link}\u001f${b}\u001f${a}`);
+}
+
+/** Deterministic processing order: business time, then event id. */
+export function byTimeThenId(a: MEvent, b: MEvent): number {
+  return a.t - b.t || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}

@@ -1,0 +1,67 @@
+// Computes the desired matches and exceptions for a set of events: rules in priority order, then deferred findings, then leftovers.
+import type { Rule, RuleSet } from '../../shared/rules/ruleSet.ts';
+import type { MatchState, MEvent } from './model.ts';
+import { byTimeThenId, setFor } from './model.ts';
+import { sideMatches } from './strategies/candidates.ts';
+import { runExactKey } from './strategies/exactKey.ts';
+import { runPartialPayments } from './strategies/partialPayments.ts';
+import { runAmountWindow } from './strategies/amountWindow.ts';
+import { runPayoutItems } from './strategies/payoutItems.ts';
+import { runBankPayout } from './strategies/bankPayout.ts';
+import { recordDecisiveException } from './outcomes.ts';
+import { deriveLeftovers } from './exceptions.ts';
+
+export interface HumanDecisions {
+  /** link → events a person matched in that link. */
+  pinned: Map<string, Set<string>>;
+  /** `link\u001fleft\u001fright`. */
+  blocked: Set<string>;
+}
+
+const STRATEGY_RUNNERS: Record<Rule['strategy'], (s: MatchState, r: Rule, l: MEvent[], rt: MEvent[]) => void> = {
+  exact_key: runExactKey,
+  partial_payments: runPartialPayments,
+  amount_window: runAmountWindow,
+  fuzzy: runAmountWindow,
+  payout_items: runPayoutItems,
+  bank_payout: runBankPayout,
+};
+
+export function orderedRules(ruleSet: RuleSet): Rule[] {
+  return [...ruleSet.rules].sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : 1));
+}
+
+/** Pure: the same events, rule set and human decisions always give the same state, whatever order the events came in. */
+export function computeOutcome(events: MEvent[], ruleSet: RuleSet, human: HumanDecisions): MatchState {
+  const state: MatchState = { ruleSet, used: new Map(), accounted: new Map(), blocked: human.blocked, matches: [], exceptions: [], pending: new Map() };
+  for (const [link, ids] of human.pinned) {
+    for (const id of ids) {
+      setFor(state.used, link).add(id);
+      setFor(state.accounted, link).add(id);
+    }
+  }
+  const sorted = [...events].sort(byTimeThenId);
+  for (const rule of orderedRules(ruleSet)) {
+    const lefts = sorted.filter((e) => sideMatches(rule.left, e));
+    const rights = sorted.filter((e) => sideMatches(rule.right, e));
+    if (lefts.length === 0 || rights.length === 0) continue;
+    STRATEGY_RUNNERS[rule.strategy](state, rule, lefts, rights);
+  }
+  raisePending(state);
+  deriveLeftovers(state, sorted);
+  return state;
+}
+
+/** Key hits whose amount or currency disagreed: raised only when neither side found a match in that link after all. */
+function raisePending(state: MatchState): void {
+  for (const link of [...state.pending.keys()].sort()) {
+    const used = setFor(state.used, link);
+    const list = [...(state.pending.get(link) ?? [])].sort((a, b) => byTimeThenId(a.left, b.left));
+    for (const p of list) {
+      if (used.has(p.left.id)) continue;
+      const rights = p.right.filter((r) => !used.has(r.id));
+      if (rights.length === 0) continue;
+      recordDecisiveException(state, p.rule, p.code, p.left, rights, p.amount, p.explanation, true);
+    }
+  }
+}

@@ -1,0 +1,157 @@
+// Candidate evaluation shared by every strategy: field access, key comparison, amount and window classes, the score.
+import type { FieldRef, KeyComparison, Rule, RuleSide } from '../../../shared/rules/ruleSet.ts';
+import type { MEvent } from '../model.ts';
+import type { KeyAgreement, RunnerUp } from '../explanation.ts';
+
+const DAY_MS = 86_400_000;
+
+export function fieldValue(e: MEvent, field: FieldRef): string | null {
+  switch (field) {
+    case 'order_ref':
+      return e.orderRef;
+    case 'customer_ref':
+      return e.customerRef;
+    case 'payout_ref':
+      return e.payoutRef;
+    case 'trace_id':
+      return e.traceId;
+    case 'external_id':
+      return e.externalId;
+    default: {
+      e.attributes ??= JSON.parse(e.attributesJson) as Record<string, unknown>;
+      const v = e.attributes[field.slice('attributes.'.length)];
+      return v === null || v === undefined ? null : String(v);
+    }
+  }
+}
+
+/** normalized_equal: case-folded, whitespace and punctuation removed. */
+export function normalizeKey(v: string): string {
+  return v.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+/** Sørensen–Dice coefficient over the padded character trigrams of the case-folded text, in [0, 1]. */
+export function trigramSimilarity(a: string, b: string): number {
+  const grams = (s: string): Map<string, number> => {
+    const p = `  ${s.toLowerCase().replace(/\s+/g, ' ').trim()} `;
+    const m = new Map<string, number>();
+    for (let i = 0; i + 3 <= p.length; i++) m.set(p.slice(i, i + 3), (m.get(p.slice(i, i + 3)) ?? 0) + 1);
+    return m;
+  };
+  const ga = grams(a);
+  const gb = grams(b);
+  let common = 0;
+  let total = 0;
+  for (const [g, n] of ga) {
+    common += Math.min(n, gb.get(g) ?? 0);
+    total += n;
+  }
+  for (const n of gb.values()) total += n;
+  return total === 0 ? 0 : (2 * common) / total;
+}
+
+/** Evaluates one key comparison; `value` is 1/0 for exact comparisons and the similarity for fuzzy ones. */
+export function compareKey(k: KeyComparison, left: MEvent, right: MEvent): KeyAgreement | null {
+  const l = fieldValue(left, k.left);
+  const r = fieldValue(right, k.right);
+  if (l === null || r === null) return null;
+  let value: number;
+  if (k.compare === 'equal') value = l === r ? 1 : 0;
+  else if (k.compare === 'normalized_equal') value = normalizeKey(l) === normalizeKey(r) ? 1 : 0;
+  else if (k.compare === 'contains') value = normalizeKey(l) !== '' && normalizeKey(r).includes(normalizeKey(l)) ? 1 : 0;
+  else value = trigramSimilarity(l, r);
+  const agreed = k.compare === 'similarity' ? value >= (k.threshold ?? 1) : value === 1;
+  return { left_field: k.left, right_field: k.right, left_value: l, right_value: r, compare: k.compare, value: round6(value), agreed };
+}
+
+export function sideMatches(side: RuleSide, e: MEvent): boolean {
+  if (!side.kinds.includes(e.kind as never)) return false;
+  if (side.sources === undefined || side.sources.length === 0) return true;
+  const kind = e.source.split(':')[0];
+  return side.sources.some((s) => s === e.source || s === kind);
+}
+
+/** The right event's amount as compared with the left's: net when fees are netted, sign flipped for `opposite`. */
+export function comparable(rule: Rule, r: MEvent): number {
+  const v = rule.amount.net_fees ? (r.net ?? r.amount - (r.fee ?? 0)) : r.amount;
+  return rule.amount.sign === 'opposite' ? -v : v;
+}
+
+export function tolerance(rule: Rule, leftAmount: number): number {
+  return Math.max(rule.amount.tolerance_minor, Math.floor((Math.abs(leftAmount) * rule.amount.tolerance_bps) / 10_000));
+}
+
+export type AmountClass = 'ok' | 'rounding' | 'beyond';
+
+export function amountClass(rule: Rule, leftAmount: number, delta: number): AmountClass {
+  const tol = tolerance(rule, leftAmount);
+  if (Math.abs(delta) <= tol) return 'ok';
+  return Math.abs(delta) <= Math.max(tol, rule.amount.rounding_minor) ? 'rounding' : 'beyond';
+}
+
+export type WindowClass = 'in' | 'extended' | 'outside';
+
+/** Where the right event falls relative to the left: [-before, +after] is in, (after, extended_after] is a timing difference. */
+export function windowClass(rule: Rule, left: MEvent, right: MEvent): WindowClass {
+  const dt = right.t - left.t;
+  if (dt >= -rule.window.before_days * DAY_MS && dt <= rule.window.after_days * DAY_MS) return 'in';
+  const ext = rule.window.extended_after_days;
+  if (ext !== undefined && dt > 0 && dt <= ext * DAY_MS) return 'extended';
+  return 'outside';
+}
+
+/** The widest distance (ms) a rule ever looks across, in either direction: the incremental scope uses it. */
+export function reachMs(rule: Rule): number {
+  return Math.max(rule.window.before_days, rule.window.after_days, rule.window.extended_after_days ?? 0) * DAY_MS;
+}
+
+/**
+ * The score, in [0, 1]. K = key agreement (share of applicable key comparisons that agree; a similarity
+ * comparison contributes its similarity), A = 1 − min(1, |Δamount| / (max(tolerance, rounding) + 1)),
+ * T = 1 − min(1, |Δt| / reach). With keys: 0.5·K + 0.3·A + 0.2·T; without: 0.6·A + 0.4·T.
+ */
+export function score(rule: Rule, keys: KeyAgreement[], delta: number, leftAmount: number, dtMs: number): number {
+  const scale = Math.max(tolerance(rule, leftAmount), rule.amount.rounding_minor) + 1;
+  const a = 1 - Math.min(1, Math.abs(delta) / scale);
+  const t = 1 - Math.min(1, Math.abs(dtMs) / Math.max(reachMs(rule), 3_600_000));
+  if (rule.keys.length === 0) return round6(0.6 * a + 0.4 * t);
+  const k = keys.length === 0 ? 0 : keys.reduce((s, x) => s + x.value, 0) / keys.length;
+  return round6(0.5 * k + 0.3 * a + 0.2 * t);
+}
+
+export function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+export interface Scored {
+  event: MEvent;
+  score: number;
+  delta: number;
+  dtMs: number;
+  keys: KeyAgreement[];
+  amount: AmountClass;
+  window: WindowClass;
+}
+
+/** Best first; equal scores by event id so the order never depends on arrival. */
+export function rankScored(list: Scored[]): Scored[] {
+  return list.sort((a, b) => b.score - a.score || (a.event.id < b.event.id ? -1 : 1));
+}
+
+/** The candidates within tie_margin of the best: one means a clear winner, more an AMBIGUOUS_MATCH. */
+export function leaders(ranked: Scored[], tieMargin: number): Scored[] {
+  const best = ranked[0];
+  if (best === undefined) return [];
+  return ranked.filter((s) => best.score - s.score <= tieMargin + 1e-9);
+}
+
+export function runnersUp(ranked: Scored[], winners: Set<string>, extra: RunnerUp[], limit = 5): RunnerUp[] {
+  const lost: RunnerUp[] = ranked
+    .filter((s) => !winners.has(s.event.id))
+    .map((s) => ({ event_id: s.event.id, score: s.score, reason: 'lower score' }));
+  return [...lost, ...extra].slice(0, limit);
+}
+
+export function hoursBetween(dtMs: number): number {
+  return round6(dtMs / 3_600_000);
+}

@@ -1,0 +1,96 @@
+// exact_key: the left event's keys name its counterpart; the best-scoring candidate wins unless another is within the tie margin.
+import type { Rule } from '../../../shared/rules/ruleSet.ts';
+import type { MatchState, MEvent } from '../model.ts';
+import { isBlocked, setFor } from '../model.ts';
+import type { RunnerUp } from '../explanation.ts';
+import { buildKeyLookup } from './keyIndex.ts';
+import { amountClass, comparable, compareKey, hoursBetween, leaders, rankScored, score, windowClass, type Scored } from './candidates.ts';
+import { addPending, baseExplanation, recordDecisiveException } from '../outcomes.ts';
+import { recordWinner } from './decide.ts';
+
+interface Sorted {
+  scored: Scored[];
+  extra: RunnerUp[];
+  beyond: Scored[];
+  otherCurrency: MEvent[];
+}
+
+/** Sorts key candidates into qualifying (scored), amount beyond tolerance, other currency, and why the rest lost. */
+export function sortCandidates(state: MatchState, rule: Rule, left: MEvent, cands: MEvent[], checkAmount: boolean): Sorted {
+  const used = setFor(state.used, rule.link);
+  const consumeRight = rule.cardinality !== 'many_to_one';
+  const out: Sorted = { scored: [], extra: [], beyond: [], otherCurrency: [] };
+  for (const r of cands) {
+    if (consumeRight && used.has(r.id)) out.extra.push({ event_id: r.id, score: null, reason: 'already used' });
+    else if (isBlocked(state, rule.link, left.id, r.id)) out.extra.push({ event_id: r.id, score: null, reason: 'blocked by a person' });
+    else {
+      const w = windowClass(rule, left, r);
+      if (w === 'outside') {
+        out.extra.push({ event_id: r.id, score: null, reason: 'outside window' });
+        continue;
+      }
+      if (r.currency !== left.currency) {
+        out.otherCurrency.push(r);
+        out.extra.push({ event_id: r.id, score: null, reason: 'currency differs' });
+        continue;
+      }
+      const keys = rule.keys.map((k) => compareKey(k, left, r)).filter((k) => k !== null);
+      const delta = checkAmount ? comparable(rule, r) - left.amount : 0;
+      const dt = r.t - left.t;
+      const s: Scored = { event: r, score: score(rule, keys, delta, left.amount, dt), delta, dtMs: dt, keys, amount: amountClass(rule, left.amount, delta), window: w };
+      if (s.amount === 'beyond') {
+        out.beyond.push(s);
+        out.extra.push({ event_id: r.id, score: s.score, reason: 'amount beyond tolerance' });
+      } else out.scored.push(s);
+    }
+  }
+  return out;
+}
+
+export function runExactKey(state: MatchState, rule: Rule, lefts: MEvent[], rights: MEvent[]): void {
+  const lookup = buildKeyLookup(rule, rights);
+  const used = setFor(state.used, rule.link);
+  const checkAmount = rule.cardinality !== 'many_to_one';
+  for (const left of lefts) {
+    if (used.has(left.id)) continue;
+    const cands = lookup(left);
+    if (cands.length === 0) continue;
+    const c = sortCandidates(state, rule, left, cands, checkAmount);
+    if (c.scored.length > 0) {
+      decideKeyed(state, rule, left, rankScored(c.scored), c.extra, checkAmount);
+    } else if (c.beyond.length > 0) {
+      const best = [...c.beyond].sort((a, b) => Math.abs(a.delta) - Math.abs(b.delta) || (a.event.id < b.event.id ? -1 : 1))[0] as Scored;
+      const ex = baseExplanation(state, rule, `key agrees but the amount differs by ${best.delta} minor units`);
+      Object.assign(ex, { keys: best.keys, amount_delta_minor: best.delta, time_delta_hours: hoursBetween(best.dtMs), score: best.score, runners_up: c.extra.slice(0, 5) });
+      addPending(state, { code: 'AMOUNT_MISMATCH', rule, left, right: [best.event], amount: best.delta, explanation: ex });
+    } else if (c.otherCurrency.length > 0) {
+      const ex = baseExplanation(state, rule, `key agrees but the counterpart is in ${c.otherCurrency[0]?.currency ?? '?'}, not ${left.currency}`);
+      ex.runners_up = c.extra.slice(0, 5);
+      addPending(state, { code: 'CURRENCY_MISMATCH', rule, left, right: c.otherCurrency, amount: left.amount, explanation: ex });
+    }
+  }
+}
+
+/** One clear winner → match; several within the margin → DUPLICATE_PAYMENT (each fully pays the order) or AMBIGUOUS_MATCH. */
+function decideKeyed(state: MatchState, rule: Rule, left: MEvent, ranked: Scored[], extra: RunnerUp[], checkAmount: boolean): void {
+  const lead = leaders(ranked, state.ruleSet.settings.tie_margin);
+  if (lead.length === 1) {
+    recordWinner(state, rule, [left], ranked, extra);
+    return;
+  }
+  const duplicate = checkAmount && rule.right.kinds.includes('payment') && lead.every((s) => s.amount !== 'beyond');
+  const code = duplicate ? 'DUPLICATE_PAYMENT' : 'AMBIGUOUS_MATCH';
+  const others = lead.map((s) => s.event);
+  const ex = baseExplanation(
+    state,
+    rule,
+    duplicate
+      ? `${others.length} distinct payments each fully pay this order`
+      : `${others.length} candidates within the tie margin (${state.ruleSet.settings.tie_margin}); not guessing`,
+  );
+  ex.keys = lead[0]?.keys ?? [];
+  ex.score = lead[0]?.score ?? null;
+  ex.runners_up = [...lead.map((s) => ({ event_id: s.event.id, score: s.score, reason: 'tied' as const })), ...extra].slice(0, 10);
+  const amount = duplicate ? others.reduce((s, e) => s + comparable(rule, e), 0) - left.amount : left.amount;
+  recordDecisiveException(state, rule, code, left, others, amount, ex, duplicate);
+}

@@ -1,0 +1,160 @@
+// The rule set that runs with no configuration: order → payment → payout → bank credit, refunds and disputes off the payment.
+import { RuleSetSchema, type RuleSet, type RuleSetInput } from './ruleSet.ts';
+
+const PROCESSORS = ['stripe', 'paypal'];
+const PAYOUT_ITEM_KINDS = ['payment', 'refund', 'fee', 'dispute', 'adjustment'] as const;
+
+/*
+ * Thresholds (see docs/matching.md for the score formula):
+ * - order ↔ payment by key: order_ref or trace_id (Shopify payment reference = Stripe payment intent)
+ *   or trace_id ↔ external_id (a PayPal transaction id written on the order). Payment within 7 days
+ *   before / 30 days after the order. Exact amount; a difference of ≤ 2 minor units is a ROUNDING_DIFF
+ *   (auto-resolved); more is an AMOUNT_MISMATCH. Two payments fully paying one order: DUPLICATE_PAYMENT.
+ * - partial payments: ≥ 2 unmatched payments sharing the order's key whose sum equals the order (±2 minor units).
+ * - amount + window: no key, exact amount, payment 1 day before to 3 days after the order; 3–10 days
+ *   after is a TIMING_DIFF (auto-resolved).
+ * - fuzzy: customer e-mail trigram similarity ≥ 0.7 plus exact amount, same window as amount + window.
+ * - refunds and disputes hang off their payment by trace_id (Stripe payment intent), the PayPal
+ *   reference transaction (trace_id ↔ external_id), or order_ref; up to 180 days after the payment.
+ * - payout items: every payment/refund/fee/dispute/adjustment naming the payout (payout_ref) within 90
+ *   days before it; the sum of their nets must equal the payout (±0), else PAYOUT_MISMATCH.
+ * - bank ↔ payout: the payout id inside the bank remittance text (bank booked 2 days before to 7 days
+ *   after the payout); else the amount (opposite sign, exact) 2 days before to 5 days after; else a
+ *   bounded subset sum of ≤ 5 payouts among the 20 nearest in that window.
+ */
+const input: RuleSetInput = {
+  format: 'tieout-rules',
+  rule_set_id: 'default',
+  version: 1,
+  name: 'Tieout default: order-to-cash for Shopify, Stripe, PayPal and bank statements',
+  settings: { tie_margin: 0.05, subset_sum_max_items: 5, subset_sum_max_candidates: 20, remediation_days: 7 },
+  rules: [
+    {
+      id: 'order-payment.exact-key',
+      description: 'Order ↔ payment on order reference, payment intent / trace id, or the PayPal transaction id',
+      priority: 10,
+      link: 'order_payment',
+      strategy: 'exact_key',
+      left: { kinds: ['order'] },
+      right: { kinds: ['payment'], sources: PROCESSORS },
+      keys: [
+        { left: 'order_ref', right: 'order_ref', compare: 'equal' },
+        { left: 'trace_id', right: 'trace_id', compare: 'equal' },
+        { left: 'trace_id', right: 'external_id', compare: 'equal' },
+      ],
+      amount: { tolerance_minor: 0, rounding_minor: 2 },
+      window: { before_days: 7, after_days: 30 },
+    },
+    {
+      id: 'order-payment.partial',
+      description: 'Order ↔ several partial payments sharing its key and summing to it',
+      priority: 20,
+      link: 'order_payment',
+      strategy: 'partial_payments',
+      left: { kinds: ['order'] },
+      right: { kinds: ['payment'], sources: PROCESSORS },
+      keys: [
+        { left: 'order_ref', right: 'order_ref', compare: 'equal' },
+        { left: 'trace_id', right: 'trace_id', compare: 'equal' },
+      ],
+      amount: { tolerance_minor: 0, rounding_minor: 2 },
+      window: { before_days: 7, after_days: 30 },
+      cardinality: 'one_to_many',
+    },
+    {
+      id: 'order-payment.amount-window',
+      description: 'Order ↔ payment of the same amount and currency shortly after it',
+      priority: 30,
+      link: 'order_payment',
+      strategy: 'amount_window',
+      left: { kinds: ['order'] },
+      right: { kinds: ['payment'], sources: PROCESSORS },
+      amount: { tolerance_minor: 0 },
+      window: { before_days: 1, after_days: 3, extended_after_days: 10 },
+    },
+    {
+      id: 'order-payment.fuzzy-customer',
+      description: 'Order ↔ payment by similar customer e-mail and the same amount',
+      priority: 40,
+      link: 'order_payment',
+      strategy: 'fuzzy',
+      left: { kinds: ['order'] },
+      right: { kinds: ['payment'], sources: PROCESSORS },
+      keys: [{ left: 'customer_ref', right: 'customer_ref', compare: 'similarity', threshold: 0.7 }],
+      amount: { tolerance_minor: 0 },
+      window: { before_days: 1, after_days: 3, extended_after_days: 10 },
+    },
+    {
+      id: 'refund-payment.key',
+      description: 'Refund ↔ the payment it refunds (payment intent, PayPal reference transaction, or order)',
+      priority: 50,
+      link: 'refund_payment',
+      strategy: 'exact_key',
+      left: { kinds: ['refund'] },
+      right: { kinds: ['payment'] },
+      keys: [
+        { left: 'trace_id', right: 'trace_id', compare: 'equal' },
+        { left: 'trace_id', right: 'external_id', compare: 'equal' },
+        { left: 'order_ref', right: 'order_ref', compare: 'equal' },
+      ],
+      window: { before_days: 180, after_days: 0 },
+      cardinality: 'many_to_one',
+    },
+    {
+      id: 'dispute-payment.key',
+      description: 'Dispute ↔ the disputed payment',
+      priority: 60,
+      link: 'dispute_payment',
+      strategy: 'exact_key',
+      left: { kinds: ['dispute'] },
+      right: { kinds: ['payment'] },
+      keys: [
+        { left: 'trace_id', right: 'trace_id', compare: 'equal' },
+        { left: 'trace_id', right: 'external_id', compare: 'equal' },
+        { left: 'order_ref', right: 'order_ref', compare: 'equal' },
+      ],
+      window: { before_days: 180, after_days: 0 },
+      cardinality: 'many_to_one',
+    },
+    {
+      id: 'payout-items.payout-ref',
+      description: 'Payout ↔ the balance items it pays out; the sum of their nets must equal the payout',
+      priority: 70,
+      link: 'payout_items',
+      strategy: 'payout_items',
+      left: { kinds: ['payout'] },
+      right: { kinds: [...PAYOUT_ITEM_KINDS] },
+      keys: [{ left: 'payout_ref', right: 'payout_ref', compare: 'equal' }],
+      amount: { tolerance_minor: 0, net_fees: true, sign: 'opposite' },
+      window: { before_days: 90, after_days: 2 },
+      cardinality: 'one_to_many',
+    },
+    {
+      id: 'bank-payout.payout-id',
+      description: 'Payout ↔ the bank credit whose remittance text names the payout id',
+      priority: 80,
+      link: 'bank_payout',
+      strategy: 'bank_payout',
+      left: { kinds: ['payout'], sources: PROCESSORS },
+      right: { kinds: ['bank_credit'] },
+      keys: [{ left: 'payout_ref', right: 'attributes.description', compare: 'contains' }],
+      amount: { tolerance_minor: 0, rounding_minor: 2, sign: 'opposite' },
+      window: { before_days: 2, after_days: 7 },
+    },
+    {
+      id: 'bank-payout.amount-window',
+      description: 'Payout(s) ↔ a bank credit of the same amount; several payouts by bounded subset sum',
+      priority: 90,
+      link: 'bank_payout',
+      strategy: 'bank_payout',
+      left: { kinds: ['payout'], sources: PROCESSORS },
+      right: { kinds: ['bank_credit'] },
+      amount: { tolerance_minor: 0, sign: 'opposite' },
+      window: { before_days: 2, after_days: 5 },
+      cardinality: 'many_to_one',
+    },
+  ],
+};
+
+/** Validated at module load: a broken default rule set fails every test, not a customer's month. */
+export const DEFAULT_RULE_SET: RuleSet = RuleSetSchema.parse(input);

@@ -1,0 +1,91 @@
+// Writes small synthetic months as real provider files (Stripe balance CSV, Shopify orders CSV, bank CSV) and imports them.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createWorkspace, type Workspace } from '../../src/main/workspace/workspace.ts';
+import { importFiles } from '../../src/main/import/importFiles.ts';
+import { PROJECT_ROOT } from '../support/cli.ts';
+
+const SAMPLES = join(PROJECT_ROOT, 'resources/samples');
+const shopifyLines = readFileSync(join(SAMPLES, 'shopify-orders-2026-10.csv'), 'utf8').split(/\r?\n/);
+const SHOPIFY_HEADER = shopifyLines[0] as string;
+const SHOPIFY_TEMPLATE = (shopifyLines[1] as string).split(',');
+const col = (name: string): number => SHOPIFY_HEADER.split(',').indexOf(name);
+
+export interface Order { name: string; email: string; status: string; total: string; ref: string; at: string; id: number }
+export interface Txn { id: string; at: string; gross: string; fee: string; category: string; source: string; po: string; pi: string; order: string; email?: string; currency?: string }
+export interface BankLine { date: string; text: string; credit: string; debit?: string }
+
+export function shopifyCsv(orders: Order[]): string {
+  const rows = orders.map((o) => {
+    const r = [...SHOPIFY_TEMPLATE];
+    const set = (c: string, v: string): void => {
+      r[col(c)] = v;
+    };
+    set('Name', o.name); set('Email', o.email); set('Financial Status', o.status); set('Paid at', o.status === 'pending' ? '' : o.at);
+    set('Created at', o.at); set('Subtotal', o.total); set('Total', o.total); set('Lineitem price', o.total); set('Lineitem quantity', '1');
+    set('Payment Reference', o.ref); set('Payment References', o.ref); set('Payment ID', o.ref); set('Id', String(o.id)); set('Outstanding Balance', '0.00');
+    return r.join(',');
+  });
+  return `${SHOPIFY_HEADER}\n${rows.join('\n')}\n`;
+}
+
+const cents = (s: string): number => Math.round(Number(s) * 100);
+export function stripeCsv(txns: Txn[]): string {
+  const head = 'balance_transaction_id,created_utc,available_on_utc,currency,gross,fee,net,reporting_category,source_id,description,customer_email,automatic_payout_id,payment_intent_id,payment_metadata[order_id]';
+  const rows = txns.map((t) => {
+    const net = ((cents(t.gross) - cents(t.fee)) / 100).toFixed(2);
+    return [t.id, t.at, t.at, t.currency ?? 'usd', t.gross, t.fee, net, t.category, t.source, `Txn ${t.id}`, t.email ?? '', t.po, t.pi, t.order].join(',');
+  });
+  return `${head}\n${rows.join('\n')}\n`;
+}
+
+export function bankCsv(lines: BankLine[]): string {
+  const rows = lines.map((l) => `${l.date};${l.date};${l.text};${l.debit ?? ''};${l.credit}`);
+  return `Account statement;Test\nAccount;DE1\nPeriod;x\n\nBooking date;Value date;Description;Debit;Credit;Balance\n${rows.map((r) => `${r};0,00`).join('\n')}\n`;
+}
+
+export interface MonthFiles { orders?: Order[]; txns?: Txn[]; bank?: BankLine[] }
+
+let counter = 0;
+/** Imports each non-empty part through the real pipeline; returns the ids of the events created. */
+export function importMonth(ws: Workspace, dir: string, m: MonthFiles): string[] {
+  const before = new Set(ws.db.prepare('SELECT event_id FROM events').pluck().all() as string[]);
+  const f = (name: string, text: string): string => {
+    const p = join(dir, `${++counter}-${name}`);
+    writeFileSync(p, text, 'latin1');
+    return p;
+  };
+  if (m.orders?.length) importFiles(ws.db, ws.settings, { source: 'shopify:store', files: [f('orders.csv', shopifyCsv(m.orders))], actor: 'user:test' });
+  if (m.txns?.length) importFiles(ws.db, ws.settings, { source: 'stripe:main', files: [f('stripe.csv', stripeCsv(m.txns))], actor: 'user:test' });
+  if (m.bank?.length) {
+    importFiles(ws.db, ws.settings, {
+      source: 'bank:main', format: 'generic-csv', mappingPath: join(SAMPLES, 'bank-statement-mapping.json'),
+      files: [f('bank.csv', bankCsv(m.bank))], actor: 'user:test',
+    });
+  }
+  return (ws.db.prepare('SELECT event_id FROM events').pluck().all() as string[]).filter((id) => !before.has(id));
+}
+
+export function newWorkspace(dir: string, name: string, gate?: number): Workspace {
+  const ws = createWorkspace(join(dir, name), { reportingCurrency: 'USD', timeZone: 'America/New_York' });
+  if (gate !== undefined) ws.settings = { ...ws.settings, policy_gate_minor: gate };
+  return ws;
+}
+
+export function order(n: number, total: string, at: string, opts: Partial<Order> = {}): Order {
+  return { name: `#${n}`, email: `c${n}@example.com`, status: 'paid', total, ref: `pi_${n}`, at: `${at} -0400`, id: 9000 + n, ...opts };
+}
+export function charge(n: number, gross: string, at: string, opts: Partial<Txn> = {}): Txn {
+  return { id: `txn_c${n}`, at, gross, fee: '0.00', category: 'charge', source: `ch_${n}`, po: '', pi: `pi_${n}`, order: String(n), ...opts };
+}
+
+export interface Snapshot { matches: string[]; exceptions: string[] }
+export function snapshot(ws: Workspace): Snapshot {
+  return {
+    matches: (ws.db.prepare("SELECT match_id || ' ' || status FROM matches WHERE ended_at IS NULL ORDER BY match_id").pluck().all() as string[]),
+    exceptions: (ws.db.prepare("SELECT exception_id || ' ' || code || ' ' || class || ' ' || state FROM exceptions WHERE ended_at IS NULL ORDER BY exception_id").pluck().all() as string[]),
+  };
+}
+export function activeCodes(ws: Workspace): string[] {
+  return ws.db.prepare('SELECT code FROM exceptions WHERE ended_at IS NULL ORDER BY code').pluck().all() as string[];
+}
