@@ -7,5 +7,12 @@ if (major < 22 || (major === 22 && minor < 18)) {
   );
   process.exit(1);
 }
+// A closed pipe (`tieout export … | head`) ends the command quietly, as Unix tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
 const { runCli } = await import('../src/main/cli/main.ts');
 process.exitCode = runCli(process.argv.slice(2));

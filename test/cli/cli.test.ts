@@ -20,6 +20,13 @@ describe('tieout CLI', () => {
     expect(tieout('import', '--help').stdout).toContain('--skip-invalid');
   });
 
+  it('has detailed help for every command the usage lists', async () => {
+    const { USAGE, COMMAND_HELP } = await import('../../src/main/cli/usage.ts');
+    const listed = [...USAGE.matchAll(/^ {2}tieout (\w+)/gm)].map((m) => m[1] as string);
+    expect(listed.length).toBeGreaterThanOrEqual(15);
+    for (const cmd of listed) expect(COMMAND_HELP[cmd], cmd).toMatch(new RegExp(`^tieout ${cmd}`));
+  });
+
   it('runs the README worked example on the shipped samples', () => {
     const ws = join(root, 'books');
     expect(tieout('init', ws, '--name', 'Ridge Outfitters', '--currency', 'USD', '--time-zone', 'America/New_York').status).toBe(0);

@@ -1,9 +1,14 @@
 // The `tieout` command line: parses arguments, calls the services, maps failures to exit codes (0 ok, 1 runtime, 2 bad input).
-import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { openSync, closeSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { createWorkspace, openWorkspace, WorkspaceError } from '../workspace/workspace.ts';
-import { importFiles, ImportError, type ImportResult } from '../import/importFiles.ts';
+import { ImportError } from '../import/importFiles.ts';
+import { importAndReconcile, type ImportAndReconcileResult } from '../workflows/importAndReconcile.ts';
+import { exportMatches } from '../export/matchesExport.ts';
+import { exportExceptions, ExportFilterError } from '../export/exceptionsExport.ts';
+import { DecisionError } from '../matching/decisions.ts';
+import { RuleSetVersionError } from '../matching/engine.ts';
+import { type CliIo, processIo, UsageError, parse, actor, loadRuleSet } from './cliSupport.ts';
+import { MATCHING_COMMANDS, formatRunReport } from './matchingCommands.ts';
 import { listFormats, FormatSelectionError } from '../import/formatRegistry.ts';
 import { listPresets } from '../import/presets/bankCsvPresets.ts';
 import { verifyLedger } from '../ledger/verify.ts';
@@ -13,27 +18,6 @@ import { TEXT_ENCODINGS, type TextEncoding } from '../import/text/fileText.ts';
 import { MigrationError } from '../ledger/migrations.ts';
 import { USAGE, COMMAND_HELP } from './usage.ts';
 
-export interface CliIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  /** True when progress lines may be drawn on stderr. */
-  interactive: boolean;
-}
-
-const processIo: CliIo = {
-  out: (t) => process.stdout.write(t),
-  err: (t) => process.stderr.write(t),
-  interactive: process.stderr.isTTY === true,
-};
-
-/** Bad usage: exit code 2 with the message and a pointer to --help. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
 type Handler = (args: string[], io: CliIo) => number;
 
 const COMMANDS: Record<string, Handler> = {
@@ -42,6 +26,7 @@ const COMMANDS: Record<string, Handler> = {
   verify: cmdVerify,
   export: cmdExport,
   formats: cmdFormats,
+  ...MATCHING_COMMANDS,
 };
 
 export function runCli(argv: string[], io: CliIo = processIo): number {
@@ -71,7 +56,14 @@ export function runCli(argv: string[], io: CliIo = processIo): number {
       io.err(`tieout ${command}: ${err.message}\nRun "tieout ${command} --help" for usage.\n`);
       return 2;
     }
-    if (err instanceof ImportError || err instanceof WorkspaceError || err instanceof FormatSelectionError) {
+    if (
+      err instanceof ImportError ||
+      err instanceof WorkspaceError ||
+      err instanceof FormatSelectionError ||
+      err instanceof DecisionError ||
+      err instanceof ExportFilterError ||
+      err instanceof RuleSetVersionError
+    ) {
       io.err(`${err.message}\n`);
       return 2;
     }
@@ -81,25 +73,6 @@ export function runCli(argv: string[], io: CliIo = processIo): number {
     }
     io.err(`tieout ${command}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     return 1;
-  }
-}
-
-function parse(args: string[], options: ParseArgsOptionsConfig, minPositionals: number) {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  if (parsed.positionals.length < minPositionals) throw new UsageError('missing arguments');
-  return parsed;
-}
-
-function actor(): string {
-  try {
-    return `user:${userInfo().username}`;
-  } catch {
-    return 'user:unknown';
   }
 }
 
@@ -132,6 +105,8 @@ function cmdImport(args: string[], io: CliIo): number {
       encoding: { type: 'string' },
       'skip-invalid': { type: 'boolean' },
       'accept-unbalanced': { type: 'boolean' },
+      'no-reconcile': { type: 'boolean' },
+      rules: { type: 'string' },
       progress: { type: 'boolean' },
       json: { type: 'boolean' },
     },
@@ -145,9 +120,10 @@ function cmdImport(args: string[], io: CliIo): number {
   }
   const showProgress = values.progress === true || io.interactive;
   const ws = openWorkspace(workspaceDir);
-  let result: ImportResult;
+  const ruleSet = values.rules !== undefined ? loadRuleSet(values.rules as string) : undefined;
+  let outcome: ImportAndReconcileResult;
   try {
-    result = importFiles(ws.db, ws.settings, {
+    outcome = importAndReconcile(ws, {
       source: values.source as string,
       files,
       format: values.format as string | undefined,
@@ -162,12 +138,13 @@ function cmdImport(args: string[], io: CliIo): number {
             io.err(`progress: ${p.file} ${pct}% ${p.rowsRead} rows\n`);
           }
         : undefined,
-    });
+    }, { reconcile: values['no-reconcile'] !== true, ruleSet });
   } finally {
     ws.close();
   }
+  const result = outcome.import;
   if (values.json === true) {
-    io.out(`${JSON.stringify(result, null, 2)}\n`);
+    io.out(`${JSON.stringify(outcome, null, 2)}\n`);
     return 0;
   }
   for (const f of result.files) {
@@ -189,6 +166,7 @@ function cmdImport(args: string[], io: CliIo): number {
     for (const r of f.rejected) io.out(`  rejected ${f.file}:${r.line}:${r.column}: ${r.message}\n`);
     if (f.rowsRejected > f.rejected.length) io.out(`  … ${f.rowsRejected - f.rejected.length} more rejected rows are in the journal\n`);
   }
+  if (outcome.reconcile !== null) io.out(formatRunReport(outcome.reconcile));
   return 0;
 }
 
@@ -215,16 +193,27 @@ function cmdVerify(args: string[], io: CliIo): number {
 }
 
 function cmdExport(args: string[], io: CliIo): number {
-  const { values, positionals } = parse(args, { what: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } }, 1);
-  const what = values.what ?? 'events';
-  if (what !== 'events') throw new UsageError(`--what ${String(what)} is not available in this build (events)`);
+  const { values, positionals } = parse(
+    args,
+    { what: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, code: { type: 'string' }, class: { type: 'string' }, state: { type: 'string' } },
+    1,
+  );
+  const what = (values.what ?? 'events') as string;
+  if (what !== 'events' && what !== 'matches' && what !== 'exceptions') throw new UsageError('--what must be events, matches or exceptions');
   const format = (values.format ?? 'csv') as string;
   if (format !== 'csv' && format !== 'json') throw new UsageError('--format must be csv or json');
   const ws = openWorkspace(positionals[0] as string);
   const fd = values.out !== undefined ? openSync(values.out as string, 'w') : 1;
   try {
-    const n = exportEvents(ws.db, format as ExportFormat, new FdWriter(fd));
-    if (values.out !== undefined) io.err(`wrote ${n} events to ${String(values.out)}\n`);
+    const out = new FdWriter(fd);
+    const filter = { code: values.code as string | undefined, class: values.class as string | undefined, state: values.state as string | undefined };
+    const n =
+      what === 'events'
+        ? exportEvents(ws.db, format as ExportFormat, out)
+        : what === 'matches'
+          ? exportMatches(ws.db, format as ExportFormat, out)
+          : exportExceptions(ws.db, format as ExportFormat, out, filter);
+    if (values.out !== undefined) io.err(`wrote ${n} ${what} to ${String(values.out)}\n`);
   } finally {
     if (fd !== 1) closeSync(fd);
     ws.close();

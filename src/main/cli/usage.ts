@@ -6,9 +6,21 @@ Usage:
   tieout init WORKSPACE [--name NAME] [--currency USD] [--time-zone Europe/Berlin] [--locale en-US]
   tieout import WORKSPACE --source KIND[:NAME] [--format FORMAT] [--mapping MAPPING.json]
                 [--encoding ENC] [--skip-invalid] [--accept-unbalanced] [--progress] [--json] FILE...
-  tieout export WORKSPACE --what events --format csv|json [--out FILE]
+                [--no-reconcile] [--rules RULES.json]
+  tieout reconcile WORKSPACE [--rules RULES.json]
+  tieout status WORKSPACE [--json]
+  tieout exceptions WORKSPACE [--code C] [--class A|B|C] [--state S] [--all] [--format text|csv|json]
+  tieout explain WORKSPACE MATCH_ID|EXCEPTION_ID|EVENT_ID
+  tieout match WORKSPACE --link LINK --left EVENT_ID... --right EVENT_ID... --reason TEXT
+  tieout unmatch WORKSPACE MATCH_ID --reason TEXT
+  tieout resolve WORKSPACE EXCEPTION_ID... --reason TEXT
+  tieout comment WORKSPACE EXCEPTION_ID --text TEXT
+  tieout reopen WORKSPACE EXCEPTION_ID --reason TEXT
+  tieout assign WORKSPACE EXCEPTION_ID --owner NAME
+  tieout export WORKSPACE --what events|matches|exceptions --format csv|json [--out FILE]
   tieout verify WORKSPACE
   tieout formats
+  tieout demo WORKSPACE [--orders N] [--seed S]
 
 Run "tieout COMMAND --help" for the details of one command.
 Exit codes: 0 ok, 1 runtime failure (or verify found tampering), 2 bad usage or bad input.
@@ -41,13 +53,20 @@ statement must balance (opening + entries = closing) unless
   --skip-invalid        import the good rows; every rejected row is kept in the journal with its reason
   --accept-unbalanced   import bank statements whose opening balance + entries differs from the
                         closing balance; each difference is recorded in the journal
+  --no-reconcile        do not run the incremental reconcile that follows every import
+  --rules FILE          rule set for that incremental run (default: the built-in rule set)
   --progress            print progress lines on stderr (on by default in a terminal)
   --json                print the result as JSON
 `,
-  export: `tieout export WORKSPACE --what events --format csv|json [--out FILE]
+  export: `tieout export WORKSPACE --what events|matches|exceptions --format csv|json [--out FILE]
+              [--code C] [--class A|B|C] [--state S]   (exceptions only)
 
-Writes every canonical event (source, kind, external id, refs, amount, currency,
-times, provenance) to FILE or standard output. CSV text cells that begin with
+events: every canonical event (source, kind, external id, refs, amount,
+currency, times, provenance). matches: every active match as
+{match_id, status, rule_id, rule_version, events:[{event_id, source, kind,
+external_id, amount_minor, currency}]}. exceptions: {exception_id, code, class,
+state, amount_minor, currency, events, created_at, resolved_at}. CSV has one
+row per (match or exception, event). Written to FILE or standard output. CSV text cells that begin with
 = + - @ tab or CR are prefixed with an apostrophe so spreadsheets do not run
 them as formulas; number cells are written as plain numbers.
 `,
@@ -58,6 +77,63 @@ triggers are in place, re-hashes every stored file, walks the journal hash
 chain, and checks every import batch's events against the digest its journal
 entry sealed. Prints each check; exits 1 and names the first bad journal entry
 when anything fails.
+`,
+  reconcile: `tieout reconcile WORKSPACE [--rules RULES.json]
+
+Runs the matcher over the whole ledger (a full run) with the built-in rule set
+or RULES.json, and applies the difference: new matches and exceptions, ended
+ones, class B exceptions escalated when their window has passed. Every import
+already runs an incremental version of this over what it brought; a full run
+gives the same result. Human decisions are never overridden.
+`,
+  status: `tieout status WORKSPACE [--json]
+
+Unmatched rate, auto-resolve rate, open exceptions by code and class, value at
+stake per currency, oldest open exception and each source's last import.
+`,
+  exceptions: `tieout exceptions WORKSPACE [--code C] [--class A|B|C] [--state S] [--all] [--format text|csv|json]
+
+Lists open exceptions (--all: every state; --state picks one).
+`,
+  explain: `tieout explain WORKSPACE MATCH_ID|EXCEPTION_ID|EVENT_ID
+
+Prints why: the rule and its version, the keys that agreed, amount and time
+deltas, the score, and the runner-up candidates with why they lost. Given an
+event id, explains every match and exception it takes part in.
+`,
+  match: `tieout match WORKSPACE --link LINK --left EVENT_ID... --right EVENT_ID... --reason TEXT
+
+Matches the chosen events by hand (links: order_payment, refund_payment,
+dispute_payment, payout_items, bank_payout). The events are pinned: later runs
+leave them alone. Open exceptions they settle are resolved.
+`,
+  unmatch: `tieout unmatch WORKSPACE MATCH_ID --reason TEXT
+
+Ends a match (a reversal recorded in the journal, never a delete); the engine
+will never propose the same pairs again.
+`,
+  resolve: `tieout resolve WORKSPACE EXCEPTION_ID... --reason TEXT
+
+Resolves exceptions with a reason (all or none). Policy-gated exceptions need a person.
+`,
+  comment: `tieout comment WORKSPACE EXCEPTION_ID --text TEXT
+
+Adds a comment to an exception's history.
+`,
+  reopen: `tieout reopen WORKSPACE EXCEPTION_ID --reason TEXT
+
+Reopens a resolved exception.
+`,
+  assign: `tieout assign WORKSPACE EXCEPTION_ID --owner NAME
+
+Assigns an exception to an owner.
+`,
+  demo: `tieout demo WORKSPACE [--orders N] [--seed S]
+
+Creates WORKSPACE holding a generated month (default 2,000 orders): Shopify
+orders, Stripe balance report and a camt.053 bank statement are written to
+WORKSPACE/demo-source-files, imported through the normal import path and
+reconciled, with anomalies injected so every kind of exception shows.
 `,
   formats: `tieout formats
 

@@ -1,0 +1,90 @@
+import { describe, it, expect } from 'vitest';
+import { join } from 'node:path';
+import { tieout, PROJECT_ROOT } from '../support/cli.ts';
+import { makeTempDir } from '../support/tempDir.ts';
+
+const root = makeTempDir();
+const samples = join(PROJECT_ROOT, 'resources/samples');
+
+interface ExportedException {
+  exception_id: string;
+  code: string;
+  class: string;
+  state: string;
+  amount_minor: number;
+  events: Array<{ event_id: string; external_id: string; kind: string }>;
+}
+
+describe('tieout matching commands on the sample month', () => {
+  it('matches continuously on import, explains, reports status, and takes human decisions', () => {
+    const ws = join(root, 'books');
+    expect(tieout('init', ws, '--currency', 'USD', '--time-zone', 'America/New_York').status).toBe(0);
+    const shopify = tieout('import', ws, '--source', 'shopify:store', join(samples, 'shopify-orders-2026-10.csv'));
+    expect(shopify.stdout).toMatch(/reconcile \(incremental, rules default v1\)/);
+    const stripe = tieout('import', ws, '--source', 'stripe:main', join(samples, 'stripe-balance-2026-10.csv'));
+    expect(stripe.status).toBe(0);
+    expect(stripe.stdout).toMatch(/reconcile \(incremental.*[1-9]\d* matches created/);
+    const bank = tieout(
+      'import', ws, '--source', 'bank:ridge-usd', '--format', 'generic-csv',
+      '--mapping', join(samples, 'bank-statement-mapping.json'), join(samples, 'bank-statement-2026-10.csv'),
+    );
+    expect(bank.status).toBe(0);
+
+    const matches = JSON.parse(tieout('export', ws, '--what', 'matches', '--format', 'json').stdout) as Array<{
+      match_id: string;
+      status: string;
+      rule_id: string;
+      events: Array<{ kind: string; external_id: string; amount_minor: number }>;
+    }>;
+    const bankMatch = matches.find((m) => m.events.some((e) => e.kind === 'bank_credit'));
+    expect(bankMatch?.events.map((e) => [e.kind, e.amount_minor]).sort()).toEqual([
+      ['bank_credit', 70911],
+      ['payout', -70911],
+    ]);
+    const orderMatch = matches.find((m) => m.events.some((e) => e.external_id === '7301001'));
+    expect(orderMatch?.events.map((e) => e.external_id).sort()).toEqual(['7301001', 'txn_1Sa1001']);
+
+    const exceptions = JSON.parse(tieout('exceptions', ws, '--format', 'json').stdout) as ExportedException[];
+    const wire = exceptions.find((x) => x.code === 'UNKNOWN_BANK_LINE' && x.amount_minor === 125000);
+    expect(wire).toMatchObject({ class: 'C', state: 'open' });
+
+    const explained = tieout('explain', ws, orderMatch?.match_id as string);
+    expect(explained.status).toBe(0);
+    expect(explained.stdout).toContain('order-payment.exact-key');
+
+    const status = tieout('status', ws, '--json');
+    const before = JSON.parse(status.stdout) as { open_exceptions_total: number };
+
+    expect(tieout('resolve', ws, wire?.exception_id as string).status).toBe(2);
+    const resolved = tieout('resolve', ws, wire?.exception_id as string, '--reason', 'Customer prepayment, see email 2026-10-15');
+    expect(resolved.status).toBe(0);
+    expect(tieout('comment', ws, wire?.exception_id as string, '--text', 'Booked to deferred revenue').status).toBe(0);
+    const after = JSON.parse(tieout('status', ws, '--json').stdout) as { open_exceptions_total: number };
+    expect(after.open_exceptions_total).toBe(before.open_exceptions_total - 1);
+
+    // A later full run never overrides the person's decision.
+    expect(tieout('reconcile', ws).status).toBe(0);
+    const again = JSON.parse(tieout('exceptions', ws, '--all', '--format', 'json').stdout) as ExportedException[];
+    expect(again.find((x) => x.exception_id === wire?.exception_id)?.state).toBe('resolved');
+
+    const unmatched = tieout('unmatch', ws, orderMatch?.match_id as string, '--reason', 'wrong customer');
+    expect(unmatched.status).toBe(0);
+    expect(tieout('reconcile', ws).status).toBe(0);
+    const rematched = JSON.parse(tieout('export', ws, '--what', 'matches', '--format', 'json').stdout) as Array<{ match_id: string }>;
+    expect(rematched.some((m) => m.match_id === orderMatch?.match_id)).toBe(false);
+    expect(tieout('verify', ws).status).toBe(0);
+  });
+
+  it('tieout demo builds a reconciled month through the normal import path', () => {
+    const ws = join(root, 'demo');
+    const r = tieout('demo', ws, '--orders', '200', '--seed', '7');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/imported .*shopify-orders\.csv: shopify-orders-csv, 19\d events/);
+    expect(r.stdout).toMatch(/imported .*bank\.camt053\.xml: camt, \d+ events/);
+    expect(r.stdout).toMatch(/unmatched rate/);
+    const matches = JSON.parse(tieout('export', ws, '--what', 'matches', '--format', 'json').stdout) as unknown[];
+    expect(matches.length).toBeGreaterThan(200);
+    expect(tieout('verify', ws).status).toBe(0);
+  });
+});
