@@ -207,6 +207,14 @@ CREATE INDEX events_by_trace_id ON events (trace_id) WHERE trace_id IS NOT NULL;
 CREATE INDEX events_by_kind_time ON events (kind, currency, occurred_at);
 `,
   },
+  {
+    version: 3,
+    name: 'matching: indexes for the as-of time and incremental amount-window scope',
+    sql: `
+CREATE INDEX events_by_time ON events (occurred_at);
+CREATE INDEX events_by_kind_amount ON events (kind, currency, amount_minor, occurred_at);
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -7,8 +7,8 @@ import type { RuleSet } from '../../shared/rules/ruleSet.ts';
 import { DEFAULT_RULE_SET } from '../../shared/rules/defaultRuleSet.ts';
 import type { DesiredException, DesiredMatch, MEvent } from './model.ts';
 import { computeOutcome, type HumanDecisions } from './plan.ts';
-import { incrementalScope, loadAllEvents } from './scope.ts';
-import { classify, DEFAULT_POLICY_GATE_MINOR } from './exceptions.ts';
+import { incrementalScope, loadAllEvents, type Scope } from './scope.ts';
+import { classify, DEFAULT_POLICY_GATE_MINOR, leftoverEvaluable } from './exceptions.ts';
 import { ensureRuleSet, prepareWriters, type Writers } from './projectionWriters.ts';
 
 export interface ReconcileOptions {
@@ -49,14 +49,16 @@ export function reconcile(db: LedgerDb, settings: WorkspaceSettings, options: Re
     const w = prepareWriters(db);
     const journal = new JournalWriter(db);
     const asOf = db.prepare('SELECT max(occurred_at) FROM events').pluck().get() as string | null;
-    const events = options.mode === 'full' ? loadAllEvents(db) : incrementalScope(db, ruleSet, options.newEventIds ?? []);
-    const outcome = computeOutcome(events, ruleSet, loadHumanDecisions(db));
+    const scope: Scope =
+      options.mode === 'full' ? { events: loadAllEvents(db, ruleSet), links: null } : incrementalScope(db, ruleSet, options.newEventIds ?? []);
+    const events = scope.events;
+    const outcome = computeOutcome(events, ruleSet, loadHumanDecisions(db), scope.links);
     const head = db.prepare('SELECT hash FROM journal ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined;
     const runId = `r_${sha256Hex(`${head ?? ''}\u001f${startedAt}\u001f${options.mode}`).slice(0, 32)}`;
     const ctx: ApplyContext = { w, journal, runId, now: startedAt, actor, ruleSet, settings, asOfMs: asOf === null ? 0 : Date.parse(asOf), log: [] };
-    const scope = options.mode === 'full' ? null : new Set(events.map((e) => e.id));
-    const m = applyMatches(ctx, outcome.matches, scope);
-    const x = applyExceptions(ctx, outcome.exceptions, scope);
+    const judge = options.mode === 'full' ? null : scopeJudge(ruleSet, scope);
+    const m = applyMatches(ctx, outcome.matches, judge);
+    const x = applyExceptions(ctx, outcome.exceptions, judge);
     const digest = sha256Hex(ctx.log.sort().join('\n'));
     const report: RunReport = {
       run_id: runId,
@@ -109,21 +111,68 @@ interface ApplyContext {
   log: string[];
 }
 
-function inScope(ids: string[], scope: Set<string> | null): boolean {
-  return scope === null || ids.some((id) => scope.has(id));
+/** Incremental runs: which stored rows this run decides (and may end), and the events to look them up by. */
+interface ScopeJudge {
+  ids: string[];
+  match: (link: string, events: string[]) => boolean;
+  exception: (ruleId: string | null, events: string[]) => boolean;
 }
 
-function applyMatches(ctx: ApplyContext, desired: DesiredMatch[], scope: Set<string> | null): { created: number; ended: number } {
+/**
+ * A match is decided when its link looked at one of its events; a rule's exception likewise for the rule's
+ * link; a leftover exception (no rule) when every link deciding its event looked at it; an exception of a
+ * rule this rule set does not have, when the run looked at any of its events.
+ */
+function scopeJudge(ruleSet: RuleSet, scope: Scope): ScopeJudge {
+  const links = scope.links ?? new Map<string, Set<string>>();
+  const byId = new Map(scope.events.map((e) => [e.id, e]));
+  const ruleLink = new Map(ruleSet.rules.map((r) => [r.id, r.link]));
+  const evaluable = leftoverEvaluable(ruleSet, links);
+  const seen = (link: string, events: string[]): boolean => {
+    const s = links.get(link);
+    return s !== undefined && events.some((id) => s.has(id));
+  };
+  return {
+    ids: [...byId.keys()],
+    match: seen,
+    exception: (ruleId, events) => {
+      const link = ruleId === null ? undefined : ruleLink.get(ruleId);
+      if (link !== undefined) return seen(link, events);
+      if (ruleId === null) return events.every((id) => byId.has(id) && evaluable(byId.get(id) as MEvent));
+      return events.some((id) => byId.has(id));
+    },
+  };
+}
+
+const CHUNK = 5000;
+
+/** Active engine rows: all of them (full run, ids only), or those touching the run's events (incremental). */
+function activeRows<T>(full: { all(): unknown[] }, touching: { all(json: string): unknown[] }, judge: ScopeJudge | null, key: (r: T) => string): T[] {
+  if (judge === null) return full.all() as T[];
+  const out = new Map<string, T>();
+  for (let i = 0; i < judge.ids.length; i += CHUNK) {
+    for (const r of touching.all(JSON.stringify(judge.ids.slice(i, i + CHUNK))) as T[]) out.set(key(r), r);
+  }
+  return [...out.values()].sort((a, b) => (key(a) < key(b) ? -1 : 1));
+}
+
+function applyMatches(ctx: ApplyContext, desired: DesiredMatch[], judge: ScopeJudge | null): { created: number; ended: number } {
   const want = new Map(desired.map((d) => [d.matchId, d]));
   let ended = 0;
   let created = 0;
-  for (const row of ctx.w.activeEngineMatches.all() as { match_id: string; events: string }[]) {
-    if (want.has(row.match_id) || !inScope(row.events.split(','), scope)) continue;
+  const active = new Set<string>();
+  type MRow = { match_id: string; link: string; events: string | null };
+  for (const row of activeRows<MRow>(ctx.w.activeEngineMatches, ctx.w.activeEngineMatchesTouching, judge, (r) => r.match_id)) {
+    active.add(row.match_id);
+    if (want.has(row.match_id)) continue;
+    if (judge !== null && !judge.match(row.link, (row.events ?? '').split(','))) continue;
     ctx.w.endMatch.run({ match_id: row.match_id, ended_at: ctx.now, ended_by: ctx.actor, end_reason: `no longer holds under ${ctx.ruleSet.rule_set_id} v${ctx.ruleSet.version}` });
+    active.delete(row.match_id);
     ctx.log.push(`-m ${row.match_id}`);
     ended++;
   }
   for (const d of [...want.values()].sort((a, b) => (a.matchId < b.matchId ? -1 : 1))) {
+    if (active.has(d.matchId)) continue;
     const existing = ctx.w.matchById.get(d.matchId) as { ended_at: string | null } | undefined;
     if (existing !== undefined && existing.ended_at === null) continue;
     const row = {
@@ -141,18 +190,17 @@ function applyMatches(ctx: ApplyContext, desired: DesiredMatch[], scope: Set<str
   return { created, ended };
 }
 
-function applyExceptions(ctx: ApplyContext, desired: DesiredException[], scope: Set<string> | null): { opened: number; closed: number; changed: number } {
+function applyExceptions(ctx: ApplyContext, desired: DesiredException[], judge: ScopeJudge | null): { opened: number; closed: number; changed: number } {
   const touched = new Set(ctx.w.humanTouched.all() as string[]);
   const want = new Map<string, DesiredException>();
   for (const d of desired) if (!want.has(d.exceptionId) && !touched.has(d.exceptionId)) want.set(d.exceptionId, d);
   const counts = { opened: 0, closed: 0, changed: 0 };
-  for (const row of ctx.w.activeEngineExceptions.all() as { exception_id: string; class: string; state: string; events: string }[]) {
-    if (touched.has(row.exception_id)) continue;
-    if (!want.has(row.exception_id)) {
-      if (inScope(row.events.split(','), scope)) endException(ctx, row);
-      if (inScope(row.events.split(','), scope)) counts.closed++;
-      continue;
-    }
+  type XRow = { exception_id: string; class: string; state: string; rule_id: string | null; events: string | null };
+  for (const row of activeRows<XRow>(ctx.w.activeEngineExceptions, ctx.w.activeEngineExceptionsTouching, judge, (r) => r.exception_id)) {
+    if (touched.has(row.exception_id) || want.has(row.exception_id)) continue;
+    if (judge !== null && !judge.exception(row.rule_id, (row.events ?? '').split(','))) continue;
+    endException(ctx, row);
+    counts.closed++;
   }
   for (const d of [...want.values()].sort((a, b) => (a.exceptionId < b.exceptionId ? -1 : 1))) {
     const r = upsertException(ctx, d);

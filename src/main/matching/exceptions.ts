@@ -40,6 +40,30 @@ const CHECKS: LeftoverCheck[] = [
   { code: 'DISPUTE_OPEN', kind: 'dispute', applies: (e) => e.kind === 'dispute', counterpart: null, why: 'chargeback / dispute' },
 ];
 
+/** The links whose outcome decides the leftover checks of an event of `kind` (for a check with no counterpart: every link that has the kind on a side). */
+export function leftoverLinks(ruleSet: RuleSet, kind: string): string[] {
+  const out = new Set<string>();
+  for (const c of CHECKS) {
+    if (c.kind !== kind) continue;
+    if (c.counterpart !== null) linksPairing(ruleSet, c.kind, c.counterpart).forEach((l) => out.add(l));
+    else for (const r of ruleSet.rules) if ((r.left.kinds as string[]).includes(kind) || (r.right.kinds as string[]).includes(kind)) out.add(r.link);
+  }
+  return [...out];
+}
+
+/** Incremental runs: an event's leftovers can be derived only when every link that decides them looked at the event. */
+export function leftoverEvaluable(ruleSet: RuleSet, links: Map<string, Set<string>>): (e: MEvent) => boolean {
+  const byKind = new Map<string, string[]>();
+  return (e) => {
+    let ls = byKind.get(e.kind);
+    if (ls === undefined) {
+      ls = leftoverLinks(ruleSet, e.kind);
+      byKind.set(e.kind, ls);
+    }
+    return ls.every((l) => links.get(l)?.has(e.id) === true);
+  };
+}
+
 export function deriveLeftovers(state: MatchState, events: MEvent[]): void {
   const plans = CHECKS.map((c) => {
     const links = c.counterpart === null ? [] : linksPairing(state.ruleSet, c.kind, c.counterpart);

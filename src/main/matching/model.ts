@@ -19,7 +19,8 @@ export interface MEvent {
   state: string | null;
   occurredAt: string;
   t: number;
-  attributesJson: string;
+  /** null when the run did not read it (no rule compares an attributes field of this kind). */
+  attributesJson: string | null;
   attributes?: Record<string, unknown>;
 }
 

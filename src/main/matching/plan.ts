@@ -9,7 +9,7 @@ import { runAmountWindow } from './strategies/amountWindow.ts';
 import { runPayoutItems } from './strategies/payoutItems.ts';
 import { runBankPayout } from './strategies/bankPayout.ts';
 import { recordDecisiveException } from './outcomes.ts';
-import { deriveLeftovers } from './exceptions.ts';
+import { deriveLeftovers, leftoverEvaluable } from './exceptions.ts';
 
 export interface HumanDecisions {
   /** link → events a person matched in that link. */
@@ -31,8 +31,12 @@ export function orderedRules(ruleSet: RuleSet): Rule[] {
   return [...ruleSet.rules].sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : 1));
 }
 
-/** Pure: the same events, rule set and human decisions always give the same state, whatever order the events came in. */
-export function computeOutcome(events: MEvent[], ruleSet: RuleSet, human: HumanDecisions): MatchState {
+/**
+ * Pure: the same events, rule set and human decisions always give the same state, whatever order the events came in.
+ * `links` (incremental runs): per link, the events that link's rules may look at; leftovers are derived only for
+ * events whose every relevant link looked at them. null = every event everywhere (a full run).
+ */
+export function computeOutcome(events: MEvent[], ruleSet: RuleSet, human: HumanDecisions, links: Map<string, Set<string>> | null = null): MatchState {
   const state: MatchState = { ruleSet, used: new Map(), accounted: new Map(), blocked: human.blocked, matches: [], exceptions: [], pending: new Map() };
   for (const [link, ids] of human.pinned) {
     for (const id of ids) {
@@ -42,13 +46,14 @@ export function computeOutcome(events: MEvent[], ruleSet: RuleSet, human: HumanD
   }
   const sorted = [...events].sort(byTimeThenId);
   for (const rule of orderedRules(ruleSet)) {
-    const lefts = sorted.filter((e) => sideMatches(rule.left, e));
-    const rights = sorted.filter((e) => sideMatches(rule.right, e));
+    const inLink = links === null ? null : (links.get(rule.link) ?? new Set<string>());
+    const lefts = sorted.filter((e) => sideMatches(rule.left, e) && (inLink === null || inLink.has(e.id)));
+    const rights = sorted.filter((e) => sideMatches(rule.right, e) && (inLink === null || inLink.has(e.id)));
     if (lefts.length === 0 || rights.length === 0) continue;
     STRATEGY_RUNNERS[rule.strategy](state, rule, lefts, rights);
   }
   raisePending(state);
-  deriveLeftovers(state, sorted);
+  deriveLeftovers(state, links === null ? sorted : sorted.filter(leftoverEvaluable(ruleSet, links)));
   return state;
 }
 

@@ -39,9 +39,14 @@ export type Writers = ReturnType<typeof prepareWriters>;
 
 export function prepareWriters(db: LedgerDb) {
   return {
+    /** Full runs: every active engine match (the full run decides them all, so their events are not needed). */
     activeEngineMatches: db.prepare(
-      `SELECT m.match_id, group_concat(me.event_id) AS events FROM matches m JOIN match_events me ON me.match_id = m.match_id
-       WHERE m.origin = 'engine' AND m.ended_at IS NULL GROUP BY m.match_id ORDER BY m.match_id`,
+      "SELECT match_id, link, NULL AS events FROM matches WHERE origin = 'engine' AND ended_at IS NULL ORDER BY match_id",
+    ),
+    /** Incremental runs: the active engine matches touching a JSON array of event ids, with all their events. */
+    activeEngineMatchesTouching: db.prepare(
+      `SELECT m.match_id, m.link, (SELECT group_concat(event_id) FROM match_events WHERE match_id = m.match_id) AS events FROM matches m
+       WHERE m.origin = 'engine' AND m.ended_at IS NULL AND m.match_id IN (SELECT me.match_id FROM json_each(?) j CROSS JOIN match_events me ON me.event_id = j.value)`,
     ),
     matchById: db.prepare('SELECT ended_at FROM matches WHERE match_id = ?'),
     endMatch: db.prepare('UPDATE matches SET ended_at = @ended_at, ended_by = @ended_by, end_reason = @end_reason WHERE match_id = @match_id AND ended_at IS NULL'),
@@ -61,9 +66,12 @@ export function prepareWriters(db: LedgerDb) {
       )
       .pluck(),
     activeEngineExceptions: db.prepare(
-      `SELECT x.exception_id, x.class, x.state, group_concat(xe.event_id) AS events FROM exceptions x
-       JOIN exception_events xe ON xe.exception_id = x.exception_id
-       WHERE x.origin = 'engine' AND x.ended_at IS NULL GROUP BY x.exception_id ORDER BY x.exception_id`,
+      `SELECT exception_id, class, state, rule_id, NULL AS events FROM exceptions WHERE origin = 'engine' AND ended_at IS NULL ORDER BY exception_id`,
+    ),
+    activeEngineExceptionsTouching: db.prepare(
+      `SELECT x.exception_id, x.class, x.state, x.rule_id, (SELECT group_concat(event_id) FROM exception_events WHERE exception_id = x.exception_id) AS events
+       FROM exceptions x WHERE x.origin = 'engine' AND x.ended_at IS NULL
+         AND x.exception_id IN (SELECT xe.exception_id FROM json_each(?) j CROSS JOIN exception_events xe ON xe.event_id = j.value)`,
     ),
     exceptionById: db.prepare('SELECT class, state, ended_at, policy_gated FROM exceptions WHERE exception_id = ?'),
     endException: db.prepare(

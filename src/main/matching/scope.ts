@@ -1,110 +1,273 @@
-// Which events a run looks at: everything (full), or the new events closed under every relation a rule could use (incremental).
+// Which events a run looks at: everything (full), or per link the new events closed under every relation that link's rules could use (incremental).
 import type { LedgerDb } from '../ledger/database.ts';
 import type { Rule, RuleSet } from '../../shared/rules/ruleSet.ts';
 import type { MEvent } from './model.ts';
+import { byTimeThenId } from './model.ts';
+import { orderedRules } from './plan.ts';
 import { comparable, fieldValue, reachMs, sideMatches, tolerance } from './strategies/candidates.ts';
 
-const COLUMNS = `event_id AS id, kind, source, external_id AS externalId, order_ref AS orderRef, customer_ref AS customerRef,
-  payout_ref AS payoutRef, trace_id AS traceId, amount_minor AS amount, currency, fee_minor AS fee, net_minor AS net, state,
-  occurred_at AS occurredAt, attributes AS attributesJson`;
+const BASE_COLUMNS = `e.event_id AS id, e.kind, e.source, e.external_id AS externalId, e.order_ref AS orderRef, e.customer_ref AS customerRef,
+  e.payout_ref AS payoutRef, e.trace_id AS traceId, e.amount_minor AS amount, e.currency, e.fee_minor AS fee, e.net_minor AS net, e.state,
+  e.occurred_at AS occurredAt`;
+
+/**
+ * The SELECT list: attributes (JSON, the bulk of a row) are read only for the kinds a rule compares an
+ * `attributes.*` field of (the default rules: bank credits' remittance text); they are parsed on first use.
+ */
+export function eventColumns(ruleSet: RuleSet): string {
+  const kinds = new Set<string>();
+  for (const r of ruleSet.rules) {
+    for (const k of r.keys) {
+      if (k.left.startsWith('attributes.')) r.left.kinds.forEach((x) => kinds.add(x));
+      if (k.right.startsWith('attributes.')) r.right.kinds.forEach((x) => kinds.add(x));
+    }
+  }
+  const list = [...kinds].sort().map((k) => `'${k.replace(/'/g, "''")}'`).join(', ');
+  return `${BASE_COLUMNS}, ${list === '' ? 'NULL' : `CASE WHEN e.kind IN (${list}) THEN e.attributes END`} AS attributesJson`;
+}
 
 type Row = Omit<MEvent, 't'>;
-const toEvent = (r: Row): MEvent => ({ ...r, t: Date.parse(r.occurredAt) });
+const toEvent = (r: Row): MEvent => {
+  (r as MEvent).t = Date.parse(r.occurredAt);
+  return r as MEvent;
+};
 
-/** Full run: one SELECT over the events table. */
-export function loadAllEvents(db: LedgerDb): MEvent[] {
-  return (db.prepare(`SELECT ${COLUMNS} FROM events`).all() as Row[]).map(toEvent);
+/** Full run: one streaming SELECT over the events table. */
+export function loadAllEvents(db: LedgerDb, ruleSet: RuleSet): MEvent[] {
+  const out: MEvent[] = [];
+  for (const r of db.prepare(`SELECT ${eventColumns(ruleSet)} FROM events e`).iterate() as IterableIterator<Row>) out.push(toEvent(r));
+  return out;
+}
+
+export interface Scope {
+  /** Every event some link looks at, in (occurred_at, event_id) order. */
+  events: MEvent[];
+  /** link → the events that link's rules look at in this run; null = every event (a full run). */
+  links: Map<string, Set<string>> | null;
 }
 
 const INDEXED = new Set(['order_ref', 'trace_id', 'payout_ref', 'external_id']);
+const CHUNK = 5000;
+
+/** A rule whose candidates are exactly the events sharing an indexed key value. */
+export function isKeyedRule(rule: Rule): boolean {
+  return (rule.strategy === 'exact_key' || rule.strategy === 'partial_payments' || rule.strategy === 'payout_items') &&
+    rule.keys.length > 0 && rule.keys.every((k) => k.compare === 'equal' && INDEXED.has(k.left) && INDEXED.has(k.right));
+}
 
 /**
- * Incremental scope: the closure of the new events under "could be a candidate of". A strategy only
- * ever compares a left event with right events that (a) share an exactly-equal key (exact_key,
- * partial_payments, payout_items), or (b) lie inside the rule's reach (max of before/after/extended
- * days) in the same currency — with the compared amount within tolerance for amount_window/fuzzy, any
- * amount for bank_payout and for keys the SQL indexes cannot answer (normalized_equal, contains,
- * similarity). Existing active matches and exceptions add their events too, so anything they held can
- * be ended. Because the closure is closed under the candidate relation, no event outside it can take or
- * give a candidate to an event inside it, and the matcher's fixed order (rule priority, then occurred_at,
- * event id) makes its result on the closure equal to a full run's result restricted to those events.
+ * Incremental scope, computed per link (links never share state: `used`, `accounted` and pending findings
+ * are per link). For a link, the closure of the new events under "could be a candidate of" for the link's
+ * rules: events sharing an exactly-equal indexed key (keyed rules); same-currency events inside the rule's
+ * reach whose compared amount is within tolerance (amount_window, fuzzy); any same-currency event inside
+ * the reach (bank_payout, non-indexable keys); plus every event of an active match or exception of the
+ * link touching the closure. Only events on the other side of the rule are followed.
+ *
+ * One pruning keeps amount classes (hundreds of orders of the same basket total) from pulling in the whole
+ * month: an event reached only through an amount/window relation of rule R is skipped when it is held by
+ * an active engine match of the link made by a rule of the link's keyed prefix (the leading keyed,
+ * consuming rules, which run before R). Such an event's keyed-prefix outcome depends only on its key
+ * component; that component does not meet the closure (the closure is key-closed, so it would contain
+ * the event), so the stored match still holds, the event is used before R runs, and R cannot pair it.
+ * The matcher's fixed order then gives on each link's closure exactly the full run's result restricted to it.
  */
-export function incrementalScope(db: LedgerDb, ruleSet: RuleSet, newIds: string[]): MEvent[] {
-  const q = prepareScopeQueries(db);
-  const sources = db.prepare('SELECT DISTINCT source FROM import_batches ORDER BY source').pluck().all() as string[];
-  const seen = new Map<string, MEvent>();
-  const frontier: string[] = [];
-  const add = (id: string): void => {
-    if (seen.has(id)) return;
-    const row = q.byId.get(id) as Row | undefined;
-    if (row === undefined) return;
-    seen.set(id, toEvent(row));
-    frontier.push(id);
-  };
-  for (const id of [...newIds].sort()) add(id);
-  while (frontier.length > 0) {
-    const e = seen.get(frontier.pop() as string) as MEvent;
-    for (const id of q.partners.all({ id: e.id }) as string[]) add(id);
-    for (const rule of ruleSet.rules) {
-      if (sideMatches(rule.left, e)) neighbours(q, sources, rule, e, 'left').forEach(add);
-      if (sideMatches(rule.right, e)) neighbours(q, sources, rule, e, 'right').forEach(add);
+export function incrementalScope(db: LedgerDb, ruleSet: RuleSet, newIds: string[]): Scope {
+  const cols = eventColumns(ruleSet);
+  const byIds = db.prepare(`SELECT ${cols} FROM events e WHERE e.event_id IN (SELECT value FROM json_each(?))`);
+  const cache = new Map<string, MEvent>();
+  const load = (ids: Iterable<string>): void => {
+    const missing = [...ids].filter((id) => !cache.has(id));
+    for (let i = 0; i < missing.length; i += CHUNK) {
+      for (const r of byIds.iterate(JSON.stringify(missing.slice(i, i + CHUNK))) as IterableIterator<Row>) cache.set(r.id, toEvent(r));
     }
+  };
+  const seeds = [...new Set(newIds)].sort();
+  load(seeds);
+  const q = prepareScopeQueries(db);
+  const byLink = new Map<string, Rule[]>();
+  for (const r of orderedRules(ruleSet)) byLink.set(r.link, [...(byLink.get(r.link) ?? []), r]);
+  const links = new Map<string, Set<string>>();
+  for (const [link, rules] of byLink) {
+    const prefix: string[] = [];
+    for (const r of rules) {
+      if (!isKeyedRule(r) || r.cardinality === 'many_to_one') break;
+      prefix.push(r.id);
+    }
+    const ctx: LinkCtx = { link, rules, ruleIds: JSON.stringify(rules.map((r) => r.id)), prefix: JSON.stringify(prefix), prefixIds: prefix, hasPrefix: prefix.length > 0, ruleSet, asked: new Map() };
+    const onSide = (e: MEvent): boolean => rules.some((r) => sideMatches(r.left, e) || sideMatches(r.right, e));
+    const scope = new Set<string>();
+    let frontier = seeds.filter((id) => cache.has(id) && onSide(cache.get(id) as MEvent));
+    while (frontier.length > 0) {
+      for (const id of frontier) scope.add(id);
+      const found = new Set<string>();
+      const followed = new Set<string>();
+      for (let i = 0; i < frontier.length; i += CHUNK) {
+        const chunk = frontier.slice(i, i + CHUNK);
+        for (const id of q.partners.all({ ids: JSON.stringify(chunk), link, rules: ctx.ruleIds }) as string[]) found.add(id);
+      }
+      const events = frontier.map((id) => cache.get(id) as MEvent);
+      for (const rule of rules) {
+        for (const side of ['left', 'right'] as const) {
+          const mine = events.filter((e) => sideMatches(side === 'left' ? rule.left : rule.right, e));
+          if (mine.length > 0) neighbours(q, ctx, rule, side, mine, (id) => followed.add(`${rule.id}\u001f${side}\u001f${id}`));
+        }
+      }
+      // Neighbours count only if they sit on the other side of the rule that found them.
+      const viaRule = new Map<string, { rule: Rule; side: 'left' | 'right' }[]>();
+      for (const f of followed) {
+        const [ruleId, side, id] = f.split('\u001f') as [string, 'left' | 'right', string];
+        const rule = rules.find((r) => r.id === ruleId) as Rule;
+        const list = viaRule.get(id) ?? [];
+        list.push({ rule, side });
+        viaRule.set(id, list);
+      }
+      const candidates = [...found, ...viaRule.keys()].filter((id) => !scope.has(id));
+      load(candidates);
+      const next = new Set<string>();
+      for (const id of candidates) {
+        const e = cache.get(id);
+        if (e === undefined) continue;
+        if (found.has(id)) next.add(id);
+        else if ((viaRule.get(id) ?? []).some(({ rule, side }) => sideMatches(side === 'left' ? rule.right : rule.left, e))) next.add(id);
+      }
+      frontier = [...next].sort();
+    }
+    links.set(link, scope);
   }
-  return [...seen.values()];
+  const all = new Set<string>(seeds.filter((id) => cache.has(id)));
+  for (const s of links.values()) for (const id of s) all.add(id);
+  return { events: [...all].map((id) => cache.get(id) as MEvent).sort(byTimeThenId), links };
+}
+
+interface LinkCtx {
+  link: string;
+  rules: Rule[];
+  ruleIds: string;
+  prefix: string;
+  prefixIds: string[];
+  hasPrefix: boolean;
+  /** Answers already fetched for this link. */
+  asked: Map<string, string[]>;
+  ruleSet: RuleSet;
 }
 
 type ScopeQueries = ReturnType<typeof prepareScopeQueries>;
 
 function prepareScopeQueries(db: LedgerDb) {
+  const byField = (col: string) => db.prepare(`SELECT event_id FROM events WHERE ${col} IN (SELECT value FROM json_each(?))`).pluck();
+  const held = `NOT EXISTS (SELECT 1 FROM match_events me CROSS JOIN matches m ON m.match_id = me.match_id
+      WHERE me.event_id = e.event_id AND m.ended_at IS NULL AND m.origin = 'engine' AND m.link = @link
+        AND m.rule_set_id = @rs AND m.rule_version = @rv AND m.rule_id IN (SELECT value FROM json_each(@prefix)))`;
   return {
-    byId: db.prepare(`SELECT ${COLUMNS} FROM events WHERE event_id = ?`),
-    partners: db.prepare(
-      `SELECT me2.event_id FROM match_events me JOIN matches m ON m.match_id = me.match_id AND m.ended_at IS NULL
-         JOIN match_events me2 ON me2.match_id = me.match_id WHERE me.event_id = @id
-       UNION SELECT xe2.event_id FROM exception_events xe JOIN exceptions x ON x.exception_id = xe.exception_id AND x.ended_at IS NULL
-         JOIN exception_events xe2 ON xe2.exception_id = xe.exception_id WHERE xe.event_id = @id`,
-    ).pluck(),
-    byField: {
-      order_ref: db.prepare('SELECT event_id FROM events WHERE order_ref = ?').pluck(),
-      trace_id: db.prepare('SELECT event_id FROM events WHERE trace_id = ?').pluck(),
-      payout_ref: db.prepare('SELECT event_id FROM events WHERE payout_ref = ?').pluck(),
-    } as Record<string, ReturnType<LedgerDb['prepare']>>,
-    byExternal: db.prepare('SELECT event_id FROM events WHERE source = ? AND external_id = ?').pluck(),
-    window: db.prepare(`SELECT ${COLUMNS} FROM events WHERE kind = ? AND currency = ? AND occurred_at BETWEEN ? AND ?`),
+    partners: db
+      .prepare(
+        `SELECT me2.event_id FROM json_each(@ids) j CROSS JOIN match_events me ON me.event_id = j.value
+           CROSS JOIN matches m ON m.match_id = me.match_id CROSS JOIN match_events me2 ON me2.match_id = me.match_id
+           WHERE m.ended_at IS NULL AND m.link = @link
+         UNION SELECT xe2.event_id FROM json_each(@ids) j CROSS JOIN exception_events xe ON xe.event_id = j.value
+           CROSS JOIN exceptions x ON x.exception_id = xe.exception_id CROSS JOIN exception_events xe2 ON xe2.exception_id = xe.exception_id
+           WHERE x.ended_at IS NULL AND x.rule_id IN (SELECT value FROM json_each(@rules))`,
+      )
+      .pluck(),
+    byField: { order_ref: byField('order_ref'), trace_id: byField('trace_id'), payout_ref: byField('payout_ref') } as Record<string, ReturnType<LedgerDb['prepare']>>,
+    byExternal: db
+      .prepare('SELECT event_id FROM events WHERE source IN (SELECT DISTINCT source FROM import_batches) AND external_id IN (SELECT value FROM json_each(?))')
+      .pluck(),
+    window: db.prepare('SELECT event_id FROM events WHERE kind = ? AND currency = ? AND occurred_at BETWEEN ? AND ?').pluck(),
+    amount: db
+      .prepare(
+        `SELECT e.event_id FROM events e WHERE e.kind = @kind AND e.currency = @currency AND e.amount_minor BETWEEN @lo AND @hi
+           AND e.occurred_at BETWEEN @from AND @to`,
+      )
+      .pluck(),
+    amountPruned: db
+      .prepare(
+        `SELECT e.event_id FROM events e WHERE e.kind = @kind AND e.currency = @currency AND e.amount_minor BETWEEN @lo AND @hi
+           AND e.occurred_at BETWEEN @from AND @to AND ${held}`,
+      )
+      .pluck(),
   };
 }
 
-/** Events on the other side of `rule` that could be compared with `e`. */
-function neighbours(q: ScopeQueries, sources: string[], rule: Rule, e: MEvent, side: 'left' | 'right'): string[] {
+/** Events on the other side of `rule` that could be compared with `events` (all on `side`). */
+function neighbours(q: ScopeQueries, ctx: LinkCtx, rule: Rule, side: 'left' | 'right', events: MEvent[], add: (id: string) => void): void {
   const other = side === 'left' ? rule.right : rule.left;
-  const out: string[] = [];
-  const keyed = (rule.strategy === 'exact_key' || rule.strategy === 'partial_payments' || rule.strategy === 'payout_items') &&
-    rule.keys.every((k) => k.compare === 'equal' && INDEXED.has(k.left) && INDEXED.has(k.right));
-  if (keyed) {
+  if (isKeyedRule(rule)) {
     for (const k of rule.keys) {
-      const value = fieldValue(e, side === 'left' ? k.left : k.right);
+      const values = new Set<string>();
+      for (const e of events) {
+        const v = fieldValue(e, side === 'left' ? k.left : k.right);
+        if (v !== null) values.add(v);
+      }
+      if (values.size === 0) continue;
       const target = side === 'left' ? k.right : k.left;
-      if (value === null) continue;
-      if (target === 'external_id') for (const s of sources) out.push(...(q.byExternal.all(s, value) as string[]));
-      else out.push(...(q.byField[target]?.pluck().all(value) as string[]));
+      const list = [...values];
+      for (let i = 0; i < list.length; i += CHUNK) {
+        const json = JSON.stringify(list.slice(i, i + CHUNK));
+        const ids = (target === 'external_id' ? q.byExternal.all(json) : (q.byField[target] as ReturnType<LedgerDb['prepare']>).all(json)) as string[];
+        ids.forEach(add);
+      }
     }
-    return out;
+    return;
   }
   const reach = reachMs(rule) + 1000;
-  const lo = new Date(e.t - reach).toISOString();
-  const hi = new Date(e.t + reach).toISOString();
-  const amountBound = rule.strategy === 'amount_window' || rule.strategy === 'fuzzy';
-  for (const kind of other.kinds) {
-    for (const r of q.window.all(kind, e.currency, lo, hi) as Row[]) {
-      if (amountBound && !amountClose(rule, side, e, toEvent(r))) continue;
-      out.push(r.id);
+  const amountBound = (rule.strategy === 'amount_window' || rule.strategy === 'fuzzy') && !rule.amount.net_fees && rule.amount.tolerance_bps < 5_000;
+  const prune = amountBound && ctx.hasPrefix && rule.cardinality !== 'many_to_one' && !ctx.prefixIds.includes(rule.id);
+  if (!amountBound) {
+    for (const e of events) {
+      const from = new Date(e.t - reach).toISOString();
+      const to = new Date(e.t + reach).toISOString();
+      for (const kind of other.kinds) ask(ctx, `w\u001f${kind}\u001f${e.currency}\u001f${from}\u001f${to}`, () => q.window.all(kind, e.currency, from, to) as string[], add);
+    }
+    return;
+  }
+  // Events of one currency and amount range are asked once, over the span of their windows (a superset: still closed).
+  const groups = new Map<string, { currency: string; lo: number; hi: number; min: number; max: number }>();
+  for (const e of events) {
+    const [lo, hi] = amountRange(rule, side, e);
+    const key = `${e.currency}\u001f${lo}\u001f${hi}`;
+    const g = groups.get(key);
+    if (g === undefined) groups.set(key, { currency: e.currency, lo, hi, min: e.t, max: e.t });
+    else {
+      g.min = Math.min(g.min, e.t);
+      g.max = Math.max(g.max, e.t);
     }
   }
-  return out;
+  for (const g of groups.values()) {
+    const from = new Date(g.min - reach).toISOString();
+    const to = new Date(g.max + reach).toISOString();
+    for (const kind of other.kinds) {
+      const params = { kind, currency: g.currency, lo: g.lo, hi: g.hi, from, to };
+      ask(ctx, `a\u001f${prune ? 1 : 0}\u001f${kind}\u001f${g.currency}\u001f${g.lo}\u001f${g.hi}\u001f${from}\u001f${to}`, () =>
+        (prune
+          ? q.amountPruned.all({ ...params, link: ctx.link, rs: ctx.ruleSet.rule_set_id, rv: ctx.ruleSet.version, prefix: ctx.prefix })
+          : q.amount.all(params)) as string[], add);
+    }
+  }
 }
 
-function amountClose(rule: Rule, side: 'left' | 'right', e: MEvent, o: MEvent): boolean {
-  const [left, right] = side === 'left' ? [e, o] : [o, e];
-  const reach = Math.max(tolerance(rule, left.amount), rule.amount.rounding_minor);
-  return Math.abs(comparable(rule, right) - left.amount) <= reach;
+/** Rules of a link often ask the same question (amount_window and fuzzy share window and amount): answered once per link. */
+function ask(ctx: LinkCtx, key: string, run: () => string[], add: (id: string) => void): void {
+  let ids = ctx.asked.get(key);
+  if (ids === undefined) {
+    ids = run();
+    ctx.asked.set(key, ids);
+  }
+  ids.forEach(add);
+}
+
+/** The other side's amount_minor range that can be within tolerance of `e` (a superset; the strategy checks exactly). */
+function amountRange(rule: Rule, side: 'left' | 'right', e: MEvent): [number, number] {
+  const flip = rule.amount.sign === 'opposite' ? -1 : 1;
+  if (side === 'left') {
+    const reach = Math.max(tolerance(rule, e.amount), rule.amount.rounding_minor);
+    const a = flip * (e.amount - reach);
+    const b = flip * (e.amount + reach);
+    return [Math.min(a, b), Math.max(a, b)];
+  }
+  const c = comparable(rule, e);
+  const bps = rule.amount.tolerance_bps;
+  const extra = bps > 0 ? Math.ceil((Math.abs(c) * bps) / Math.max(1, 10_000 - bps)) + 1 : 0;
+  const d = Math.max(rule.amount.tolerance_minor, rule.amount.rounding_minor, extra);
+  return [c - d, c + d];
 }

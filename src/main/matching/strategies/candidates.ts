@@ -18,7 +18,7 @@ export function fieldValue(e: MEvent, field: FieldRef): string | null {
     case 'external_id':
       return e.externalId;
     default: {
-      e.attributes ??= JSON.parse(e.attributesJson) as Record<string, unknown>;
+      e.attributes ??= e.attributesJson === null ? {} : (JSON.parse(e.attributesJson) as Record<string, unknown>);
       const v = e.attributes[field.slice('attributes.'.length)];
       return v === null || v === undefined ? null : String(v);
     }
