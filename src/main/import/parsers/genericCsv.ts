@@ -73,6 +73,7 @@ import { FormatError } from '../parserTypes.ts';
 import type { FormatParser, ParseInput, ParsedRecord, RecordResult, RejectedRecord, StatementBalance } from '../parserTypes.ts';
 import { detectDelimiter, headerIndex, readCsvRows } from '../text/csvReader.ts';
 import type { CsvRow } from '../text/csvReader.ts';
+import { RowProblem, rejectionFor } from './csvRecords.ts';
 
 export const GENERIC_CSV_FORMAT_ID = 'generic-csv';
 // 2: bank rows carry the bank-entry attributes; balance, original-currency and skip rules.
@@ -85,14 +86,6 @@ type BalanceOrder = NonNullable<CsvMapping['balance_order']>;
 export interface GenericCsvParser extends FormatParser {
   readonly mappingVersion: string;
   readonly mapping: CsvMapping;
-}
-
-class RowProblem extends Error {
-  readonly column: number;
-  constructor(message: string, column: number) {
-    super(message);
-    this.column = column;
-  }
 }
 
 type Attributes = Record<string, string | number | boolean | null>;
@@ -262,10 +255,6 @@ interface Chain {
   lastDate: string;
   lineStart: number;
   lineEnd: number;
-}
-
-function rejectionFor(row: CsvRow, err: RowProblem): RejectedRecord {
-  return { ok: false, position: { line: row.line, column: err.column }, message: err.message, raw: row.raw, lineEnd: row.endLine };
 }
 
 function isSafe(n: number): boolean {

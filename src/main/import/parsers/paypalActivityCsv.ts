@@ -32,9 +32,10 @@ import { parseAmount } from '../../../shared/money/amountText.ts';
 import type { NumberStyle } from '../../../shared/money/amountText.ts';
 import { isValidTimeZone, parseDateTimeToUtc, parseLocalDate } from '../../../shared/time/dateText.ts';
 import { FormatError } from '../parserTypes.ts';
-import type { FormatParser, ParseInput, RecordResult, RejectedRecord } from '../parserTypes.ts';
+import type { FormatParser, ParseInput, RecordResult } from '../parserTypes.ts';
 import { readCsvRows } from '../text/csvReader.ts';
 import type { CsvRow } from '../text/csvReader.ts';
+import { RowProblem, rowRecord } from './csvRecords.ts';
 
 export type PaypalLanguage = 'en' | 'es';
 export type PaypalDateOrder = 'DMY' | 'MDY';
@@ -96,14 +97,6 @@ export const PAYPAL_TIME_ZONE_OFFSETS: Readonly<Record<string, number>> = {
 };
 
 const LIMITS: Partial<Record<Field, number>> = { txnId: 512, refTxnId: 512, invoice: 512, status: 64, fromEmail: 512, toEmail: 512 };
-
-class RowProblem extends Error {
-  readonly column: number;
-  constructor(message: string, column: number) {
-    super(message);
-    this.column = column;
-  }
-}
 
 type Attributes = Record<string, string | number | boolean | null>;
 
@@ -423,19 +416,7 @@ function mapRow(row: CsvRow, ctx: RowContext): EventDraftInput {
 }
 
 function toResult(row: CsvRow, ctx: RowContext): RecordResult {
-  try {
-    return { ok: true, events: [mapRow(row, ctx)], lineStart: row.line, lineEnd: row.endLine };
-  } catch (err) {
-    if (!(err instanceof RowProblem)) throw err;
-    const rejected: RejectedRecord = {
-      ok: false,
-      position: { line: row.line, column: err.column },
-      message: err.message,
-      raw: row.raw,
-      lineEnd: row.endLine,
-    };
-    return rejected;
-  }
+  return rowRecord(row, (r) => mapRow(r, ctx));
 }
 
 function dateText(row: CsvRow, header: Header): string {

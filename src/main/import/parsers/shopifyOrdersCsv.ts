@@ -34,6 +34,7 @@ import { FormatError } from '../parserTypes.ts';
 import type { FormatParser, ParseInput, RecordResult, RejectedRecord } from '../parserTypes.ts';
 import { headerIndex, readCsvRows } from '../text/csvReader.ts';
 import type { CsvRow } from '../text/csvReader.ts';
+import { commaHeaderNames } from './csvRecords.ts';
 
 const REQUIRED = ['Name', 'Id', 'Financial Status', 'Currency', 'Total', 'Created at'] as const;
 const DETECT_COLUMNS = ['Name', 'Financial Status', 'Lineitem quantity', 'Total', 'Currency'];
@@ -317,10 +318,7 @@ export const shopifyOrdersCsvParser: FormatParser = {
   version: 1,
   description: 'Shopify orders export CSV (one order event per order; line-item rows merged)',
   detect(head: string): boolean {
-    const text = head.replace(/^\uFEFF/, '');
-    const end = text.search(/[\r\n]/);
-    const firstLine = end === -1 ? text : text.slice(0, end);
-    const names = new Set(firstLine.split(',').map((f) => f.trim().replace(/^"(.*)"$/, '$1').trim()));
+    const names = commaHeaderNames(head);
     return DETECT_COLUMNS.every((c) => names.has(c));
   },
   parse: parseShopifyOrdersCsv,

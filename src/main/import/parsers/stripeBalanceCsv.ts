@@ -25,8 +25,9 @@ import { isCurrencyCode } from '../../../shared/money/currencies.ts';
 import { parseAmount } from '../../../shared/money/amountText.ts';
 import { parseDateTimeToUtc } from '../../../shared/time/dateText.ts';
 import { FormatError } from '../parserTypes.ts';
-import type { FormatParser, ParseInput, RecordResult, RejectedRecord } from '../parserTypes.ts';
+import type { FormatParser, ParseInput, RecordResult } from '../parserTypes.ts';
 import { headerIndex, readCsvRows } from '../text/csvReader.ts';
+import { RowProblem, rowRecord, commaHeaderNames } from './csvRecords.ts';
 import type { CsvRow } from '../text/csvReader.ts';
 
 const REQUIRED = ['balance_transaction_id', 'created_utc', 'currency', 'gross', 'fee', 'net', 'reporting_category'] as const;
@@ -94,14 +95,6 @@ function parseUtc(text: string): { ok: true; iso: string } | { ok: false; error:
   if (/^\d{4}-\d{2}-\d{2}$/.test(t)) return parseDateTimeToUtc(`${t} 00:00:00`, STRIPE_DATETIME, 'UTC');
   if (t.includes('T')) return parseDateTimeToUtc(t, 'iso', 'UTC');
   return parseDateTimeToUtc(t, STRIPE_DATETIME, 'UTC');
-}
-
-class RowProblem extends Error {
-  readonly column: number;
-  constructor(message: string, column: number) {
-    super(message);
-    this.column = column;
-  }
 }
 
 type Attributes = Record<string, string | number | boolean | null>;
@@ -245,19 +238,8 @@ function* parseStripeBalanceCsv(input: ParseInput): Generator<RecordResult> {
       header = readHeader(row);
       continue;
     }
-    try {
-      yield { ok: true, events: [mapRow(row, header)], lineStart: row.line, lineEnd: row.endLine };
-    } catch (err) {
-      if (!(err instanceof RowProblem)) throw err;
-      const rejected: RejectedRecord = {
-        ok: false,
-        position: { line: row.line, column: err.column },
-        message: err.message,
-        raw: row.raw,
-        lineEnd: row.endLine,
-      };
-      yield rejected;
-    }
+    const h = header;
+    yield rowRecord(row, (r) => mapRow(r, h));
   }
   if (header === null) throw new FormatError('the file is empty: expected a Stripe balance report header', { line: 1, column: 1 });
 }
@@ -267,11 +249,7 @@ export const stripeBalanceCsvParser: FormatParser = {
   version: 1,
   description: 'Stripe itemized balance report CSV (balance change from activity, payout reconciliation)',
   detect(head: string): boolean {
-    // The pipeline strips the BOM, but a caller reading the head itself may not.
-    const text = head.replace(/^\uFEFF/, '');
-    const end = text.search(/[\r\n]/);
-    const firstLine = end === -1 ? text : text.slice(0, end);
-    const names = new Set(firstLine.split(',').map((f) => f.trim().replace(/^"(.*)"$/, '$1').trim()));
+    const names = commaHeaderNames(head);
     return DETECT_COLUMNS.every((c) => names.has(c));
   },
   parse: parseStripeBalanceCsv,
