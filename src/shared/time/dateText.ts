@@ -338,13 +338,14 @@ export function unixSecondsToIso(seconds: number): string {
 }
 
 export function parseDateTimeToUtc(text: string, format: string, timeZone: string): DateTimeParseResult {
-  if (!isValidTimeZone(timeZone)) return { ok: false, error: `unknown time zone "${timeZone}"` };
-  const q = JSON.stringify(text);
+  if (!UTC_ZONES.has(timeZone) && !isValidTimeZone(timeZone)) return { ok: false, error: `unknown time zone "${timeZone}"` };
+  // Quoted only on the error paths: this runs once per imported row.
+  const q = (): string => JSON.stringify(text);
   if (format === 'unix') {
     const trimmed = text.trim();
     const seconds = /^-?\d{1,15}$/.test(trimmed) ? Number(trimmed) : NaN;
-    if (!Number.isSafeInteger(seconds)) return { ok: false, error: `${q} is not a whole number of unix seconds` };
-    if (seconds * 1000 < MIN_MS || seconds * 1000 > MAX_MS) return { ok: false, error: `${q} is outside years 0001-9999` };
+    if (!Number.isSafeInteger(seconds)) return { ok: false, error: `${q()} is not a whole number of unix seconds` };
+    if (seconds * 1000 < MIN_MS || seconds * 1000 > MAX_MS) return { ok: false, error: `${q()} is outside years 0001-9999` };
     return { ok: true, iso: unixSecondsToIso(seconds) };
   }
   const f = parseFields(text, format);
@@ -352,7 +353,7 @@ export function parseDateTimeToUtc(text: string, format: string, timeZone: strin
   const wall = wallToMs(f.year, f.month, f.day, f.hour, f.minute, f.second, f.millis ?? 0);
   const instant =
     f.offsetMinutes !== undefined ? wall - f.offsetMinutes * MINUTE_MS : wallToInstant(wall, timeZone);
-  if (instant < MIN_MS || instant > MAX_MS) return { ok: false, error: `${q} is outside years 0001-9999 in UTC` };
+  if (instant < MIN_MS || instant > MAX_MS) return { ok: false, error: `${q()} is outside years 0001-9999 in UTC` };
   return { ok: true, iso: formatInstant(instant, f.millis !== undefined) };
 }
 
