@@ -10,6 +10,7 @@ import { runPayoutItems } from './strategies/payoutItems.ts';
 import { runBankPayout } from './strategies/bankPayout.ts';
 import { recordDecisiveException } from './outcomes.ts';
 import { deriveLeftovers, leftoverEvaluable } from './exceptions.ts';
+import { keyTiedEvents } from './strategies/keyClaims.ts';
 
 export interface HumanDecisions {
   /** link → events a person matched in that link. */
@@ -45,10 +46,14 @@ export function computeOutcome(events: MEvent[], ruleSet: RuleSet, human: HumanD
     }
   }
   const sorted = [...events].sort(byTimeThenId);
-  for (const rule of orderedRules(ruleSet)) {
+  const rules = orderedRules(ruleSet);
+  for (const rule of rules) {
     const inLink = links === null ? null : (links.get(rule.link) ?? new Set<string>());
-    const lefts = sorted.filter((e) => sideMatches(rule.left, e) && (inLink === null || inLink.has(e.id)));
-    const rights = sorted.filter((e) => sideMatches(rule.right, e) && (inLink === null || inLink.has(e.id)));
+    const linkEvents = inLink === null ? sorted : sorted.filter((e) => inLink.has(e.id));
+    // Amount-only rules never pair an event a key of the link ties elsewhere (strategies/keyClaims.ts).
+    const tied = keyTiedEvents(rule, rules, linkEvents, setFor(state.used, rule.link));
+    const lefts = linkEvents.filter((e) => sideMatches(rule.left, e) && !tied.has(e.id));
+    const rights = linkEvents.filter((e) => sideMatches(rule.right, e) && !tied.has(e.id));
     if (lefts.length === 0 || rights.length === 0) continue;
     STRATEGY_RUNNERS[rule.strategy](state, rule, lefts, rights);
   }

@@ -5,6 +5,7 @@ import type { MEvent } from './model.ts';
 import { byTimeThenId } from './model.ts';
 import { orderedRules } from './plan.ts';
 import { comparable, fieldValue, reachMs, sideMatches, tolerance } from './strategies/candidates.ts';
+import { isKeyedRule } from './strategies/keyClaims.ts';
 
 const BASE_COLUMNS = `e.event_id AS id, e.kind, e.source, e.external_id AS externalId, e.order_ref AS orderRef, e.customer_ref AS customerRef,
   e.payout_ref AS payoutRef, e.trace_id AS traceId, e.amount_minor AS amount, e.currency, e.fee_minor AS fee, e.net_minor AS net, e.state,
@@ -46,14 +47,9 @@ export interface Scope {
   links: Map<string, Set<string>> | null;
 }
 
-const INDEXED = new Set(['order_ref', 'trace_id', 'payout_ref', 'external_id']);
 const CHUNK = 5000;
 
-/** A rule whose candidates are exactly the events sharing an indexed key value. */
-export function isKeyedRule(rule: Rule): boolean {
-  return (rule.strategy === 'exact_key' || rule.strategy === 'partial_payments' || rule.strategy === 'payout_items') &&
-    rule.keys.length > 0 && rule.keys.every((k) => k.compare === 'equal' && INDEXED.has(k.left) && INDEXED.has(k.right));
-}
+export { isKeyedRule };
 
 /**
  * Incremental scope, computed per link (links never share state: `used`, `accounted` and pending findings

@@ -525,6 +525,9 @@ function duplicatePayment(g: Ctx, order: SyntheticOrder): void {
   emitOrder(g, order);
   queueCharge(g, first, 'other');
   queueCharge(g, second, 'other');
+  // The first charge carries the order's own payment reference: it is the order's payment. The second
+  // is the duplicate to refund, reported with the order.
+  matchTruth(g, 'order_payment', [order.id], [first.txnId]);
   exceptionTruth(g, 'DUPLICATE_PAYMENT', [order.id, first.txnId, second.txnId], `order ${order.name} charged twice`);
 }
 

@@ -11,21 +11,26 @@ const PAYOUT_ITEM_KINDS = ['payment', 'refund', 'fee', 'dispute', 'adjustment'] 
  *   before / 30 days after the order. Exact amount; a difference of ≤ 2 minor units is a ROUNDING_DIFF
  *   (auto-resolved); more is an AMOUNT_MISMATCH. Two payments fully paying one order: DUPLICATE_PAYMENT.
  * - partial payments: ≥ 2 unmatched payments sharing the order's key whose sum equals the order (±2 minor units).
+ *   When one payment wins on keys and others sharing its key also pay the order in full, the match stands and
+ *   the extra payments get a DUPLICATE_PAYMENT with the order.
  * - amount + window: no key, exact amount, payment 1 day before to 3 days after the order; 3–10 days
- *   after is a TIMING_DIFF (auto-resolved).
+ *   after is a TIMING_DIFF (auto-resolved). Only for events no key ties elsewhere: never a payment carrying
+ *   an order reference, nor an order or payment whose key finds a counterpart (strategies/keyClaims.ts).
  * - fuzzy: customer e-mail trigram similarity ≥ 0.7 plus exact amount, same window as amount + window.
  * - refunds and disputes hang off their payment by trace_id (Stripe payment intent), the PayPal
  *   reference transaction (trace_id ↔ external_id), or order_ref; up to 180 days after the payment.
  * - payout items: every payment/refund/fee/dispute/adjustment naming the payout (payout_ref) within 90
  *   days before it; the sum of their nets must equal the payout (±0), else PAYOUT_MISMATCH.
  * - bank ↔ payout: the payout id inside the bank remittance text (bank booked 2 days before to 7 days
- *   after the payout); else the amount (opposite sign, exact) 2 days before to 5 days after; else a
- *   bounded subset sum of ≤ 5 payouts among the 20 nearest in that window.
+ *   after the payout; 7–14 days after is a TIMING_DIFF, auto-resolved); else the amount (opposite sign,
+ *   exact) 2 days before to 5 days after; else a bounded subset sum of ≤ 5 payouts of the line's direction
+ *   among the 20 nearest in that window. A negative payout (money out of Stripe) pairs with a bank credit,
+ *   a positive one (Stripe pulled money from the bank) with a bank debit.
  */
 const input: RuleSetInput = {
   format: 'tieout-rules',
   rule_set_id: 'default',
-  version: 1,
+  version: 2,
   name: 'Tieout default: order-to-cash for Shopify, Stripe, PayPal and bank statements',
   settings: { tie_margin: 0.05, subset_sum_max_items: 5, subset_sum_max_candidates: 20, remediation_days: 7 },
   rules: [
@@ -131,24 +136,24 @@ const input: RuleSetInput = {
     },
     {
       id: 'bank-payout.payout-id',
-      description: 'Payout ↔ the bank credit whose remittance text names the payout id',
+      description: 'Payout ↔ the bank line whose remittance text names the payout id (a credit, or a debit for a positive payout)',
       priority: 80,
       link: 'bank_payout',
       strategy: 'bank_payout',
       left: { kinds: ['payout'], sources: PROCESSORS },
-      right: { kinds: ['bank_credit'] },
+      right: { kinds: ['bank_credit', 'bank_debit'] },
       keys: [{ left: 'payout_ref', right: 'attributes.description', compare: 'contains' }],
       amount: { tolerance_minor: 0, rounding_minor: 2, sign: 'opposite' },
-      window: { before_days: 2, after_days: 7 },
+      window: { before_days: 2, after_days: 7, extended_after_days: 14 },
     },
     {
       id: 'bank-payout.amount-window',
-      description: 'Payout(s) ↔ a bank credit of the same amount; several payouts by bounded subset sum',
+      description: 'Payout(s) ↔ a bank line of the same amount (opposite sign); several payouts by bounded subset sum',
       priority: 90,
       link: 'bank_payout',
       strategy: 'bank_payout',
       left: { kinds: ['payout'], sources: PROCESSORS },
-      right: { kinds: ['bank_credit'] },
+      right: { kinds: ['bank_credit', 'bank_debit'] },
       amount: { tolerance_minor: 0, sign: 'opposite' },
       window: { before_days: 2, after_days: 5 },
       cardinality: 'many_to_one',

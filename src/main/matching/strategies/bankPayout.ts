@@ -6,7 +6,11 @@ import type { RunnerUp } from '../explanation.ts';
 import { amountClass, comparable, compareKey, fieldValue, hoursBetween, leaders, normalizeKey, rankScored, score, windowClass, type Scored } from './candidates.ts';
 import { addPending, baseExplanation, recordDecisiveException, recordMatch } from '../outcomes.ts';
 
-/** Left = payouts, right = bank credits; iterated from the credit because one credit may settle several payouts. */
+/**
+ * Left = payouts, right = bank lines (credits for money paid out, debits for money Stripe pulled from the bank: a
+ * positive payout); iterated from the bank line because one line may settle several payouts. A line named by the
+ * payout id inside the extended window (after_days < Δt ≤ extended_after_days) is a match with TIMING_DIFF.
+ */
 export function runBankPayout(state: MatchState, rule: Rule, payouts: MEvent[], credits: MEvent[]): void {
   const used = setFor(state.used, rule.link);
   const free = payouts.filter((p) => !used.has(p.id));
@@ -99,13 +103,17 @@ function settle(state: MatchState, rule: Rule, credit: MEvent, ranked: Scored[],
     right: [credit],
     score: best.score,
     explanation: ex,
-    autoResolved: best.amount === 'rounding' ? [{ code: 'ROUNDING_DIFF', amount: best.delta }] : [],
+    autoResolved: [
+      ...(best.amount === 'rounding' ? [{ code: 'ROUNDING_DIFF' as const, amount: best.delta }] : []),
+      ...(best.window === 'extended' ? [{ code: 'TIMING_DIFF' as const, amount: best.event.amount }] : []),
+    ],
     consumeRight: true,
   });
 }
 
 /**
- * Several payouts ↔ one credit. Candidates: free payouts of the currency inside the window, the
+ * Several payouts ↔ one bank line. Candidates: free payouts of the currency and of the line's direction (negative
+ * payouts for a credit, positive for a debit) inside the window, the
  * subset_sum_max_candidates nearest in time; subsets of 2..subset_sum_max_items whose compared sum is
  * within tolerance. Search is depth-first in a fixed order and stops at the second solution: one → a
  * match, two → AMBIGUOUS_MATCH over both. At most Σ C(20, k), k = 2..5 = 21,679 subsets per credit.
@@ -113,13 +121,13 @@ function settle(state: MatchState, rule: Rule, credit: MEvent, ranked: Scored[],
 function bySubsetSum(state: MatchState, rule: Rule, credit: MEvent, payouts: MEvent[]): void {
   const used = setFor(state.used, rule.link);
   const { subset_sum_max_items: maxItems, subset_sum_max_candidates: maxCands } = state.ruleSet.settings;
+  const target = comparable(rule, credit);
   const cands = payouts
-    .filter((p) => !used.has(p.id) && p.currency === credit.currency && !isBlocked(state, rule.link, p.id, credit.id) && windowClass(rule, p, credit) === 'in')
+    .filter((p) => !used.has(p.id) && p.currency === credit.currency && Math.sign(p.amount) === Math.sign(target) && !isBlocked(state, rule.link, p.id, credit.id) && windowClass(rule, p, credit) === 'in')
     .sort((a, b) => Math.abs(credit.t - a.t) - Math.abs(credit.t - b.t) || (a.id < b.id ? -1 : 1))
     .slice(0, maxCands)
     .sort((a, b) => (a.id < b.id ? -1 : 1));
   if (cands.length < 2) return;
-  const target = comparable(rule, credit);
   const solutions: MEvent[][] = [];
   const pick: MEvent[] = [];
   const dfs = (from: number, sum: number): void => {

@@ -74,11 +74,17 @@ export function runExactKey(state: MatchState, rule: Rule, lefts: MEvent[], righ
 /** One clear winner → match; several within the margin → DUPLICATE_PAYMENT (each fully pays the order) or AMBIGUOUS_MATCH. */
 function decideKeyed(state: MatchState, rule: Rule, left: MEvent, ranked: Scored[], extra: RunnerUp[], checkAmount: boolean): void {
   const lead = leaders(ranked, state.ruleSet.settings.tie_margin);
+  const paysOrders = checkAmount && rule.right.kinds.includes('payment');
   if (lead.length === 1) {
     recordWinner(state, rule, [left], ranked, extra);
+    const best = ranked[0] as Scored;
+    // Every other key candidate that also fully pays the order (same currency, in the window, amount within
+    // tolerance/rounding) is a second charge for it: the better-keyed match stands, the extra ones are flagged.
+    const extraPayments = paysOrders ? ranked.slice(1).filter((s) => s.amount !== 'beyond') : [];
+    if (extraPayments.length > 0) recordExtraPayments(state, rule, left, best, extraPayments);
     return;
   }
-  const duplicate = checkAmount && rule.right.kinds.includes('payment') && lead.every((s) => s.amount !== 'beyond');
+  const duplicate = paysOrders && lead.every((s) => s.amount !== 'beyond');
   const code = duplicate ? 'DUPLICATE_PAYMENT' : 'AMBIGUOUS_MATCH';
   const others = lead.map((s) => s.event);
   const ex = baseExplanation(
@@ -93,4 +99,25 @@ function decideKeyed(state: MatchState, rule: Rule, left: MEvent, ranked: Scored
   ex.runners_up = [...lead.map((s) => ({ event_id: s.event.id, score: s.score, reason: 'tied' as const })), ...extra].slice(0, 10);
   const amount = duplicate ? others.reduce((s, e) => s + comparable(rule, e), 0) - left.amount : left.amount;
   recordDecisiveException(state, rule, code, left, others, amount, ex, duplicate);
+}
+
+/**
+ * DUPLICATE_PAYMENT beside a match: `best` pays the order (its match stands), `extras` are further payments sharing
+ * the order's key that each pay it in full. The exception names the order and the extra payments (the charges to
+ * refund) and consumes them in the link, so no later rule pairs them with another order by amount.
+ */
+function recordExtraPayments(state: MatchState, rule: Rule, left: MEvent, best: Scored, extras: Scored[]): void {
+  const others = extras.map((s) => s.event);
+  const ex = baseExplanation(
+    state,
+    rule,
+    `${others.length + 1} distinct payments each fully pay this order: matched to ${best.event.externalId} (score ${best.score}); ` +
+      `${others.map((e) => e.externalId).join(', ')} ${others.length === 1 ? 'is a duplicate charge' : 'are duplicate charges'} to refund`,
+  );
+  ex.keys = extras[0]?.keys ?? [];
+  ex.score = extras[0]?.score ?? null;
+  ex.amount_delta_minor = extras[0]?.delta ?? null;
+  ex.time_delta_hours = extras[0] === undefined ? null : hoursBetween(extras[0].dtMs);
+  const amount = others.reduce((s, e) => s + comparable(rule, e), 0);
+  recordDecisiveException(state, rule, 'DUPLICATE_PAYMENT', left, others, amount, ex, true);
 }
