@@ -215,6 +215,17 @@ CREATE INDEX events_by_time ON events (occurred_at);
 CREATE INDEX events_by_kind_amount ON events (kind, currency, amount_minor, occurred_at);
 `,
   },
+  {
+    version: 4,
+    name: 'matching: covering indexes over active matches/exceptions and human decisions (incremental runs read no whole table)',
+    sql: `
+CREATE INDEX matches_active_by_origin ON matches (origin, match_id, link, rule_id, rule_set_id, rule_version, ended_at) WHERE ended_at IS NULL;
+CREATE INDEX exceptions_active_by_state ON exceptions (state, origin, exception_id, due_at, ended_at) WHERE ended_at IS NULL;
+CREATE INDEX exceptions_active_cover ON exceptions (exception_id, origin, rule_id, class, state, ended_at) WHERE ended_at IS NULL;
+CREATE INDEX exceptions_human ON exceptions (exception_id) WHERE origin = 'human' OR state IN ('assigned', 'reopened');
+CREATE INDEX journal_human_exception ON journal (subject_id, entry_type, actor) WHERE entry_type LIKE 'exception.%' AND actor NOT LIKE 'system:%';
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

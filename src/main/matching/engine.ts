@@ -1,7 +1,7 @@
 // reconcile(): computes matches and exceptions for a scope and applies the difference to the projections in one transaction.
 import type { LedgerDb } from '../ledger/database.ts';
 import { JournalWriter } from '../ledger/journal.ts';
-import { canonicalJson, sha256Hex } from '../ledger/canonicalJson.ts';
+import { sha256Hex } from '../ledger/canonicalJson.ts';
 import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
 import type { RuleSet } from '../../shared/rules/ruleSet.ts';
 import { DEFAULT_RULE_SET } from '../../shared/rules/defaultRuleSet.ts';
@@ -85,7 +85,7 @@ function loadHumanDecisions(db: LedgerDb): HumanDecisions {
   const rows = db
     .prepare(
       `SELECT event_id, link FROM pinned_events
-       UNION SELECT me.event_id, m.link FROM matches m JOIN match_events me ON me.match_id = m.match_id
+       UNION SELECT me.event_id, m.link FROM matches m CROSS JOIN match_events me ON me.match_id = m.match_id
        WHERE m.origin = 'human' AND m.ended_at IS NULL`,
     )
     .all() as { event_id: string; link: string }[];
@@ -173,11 +173,12 @@ function applyMatches(ctx: ApplyContext, desired: DesiredMatch[], judge: ScopeJu
   }
   for (const d of [...want.values()].sort((a, b) => (a.matchId < b.matchId ? -1 : 1))) {
     if (active.has(d.matchId)) continue;
-    const existing = ctx.w.matchById.get(d.matchId) as { ended_at: string | null } | undefined;
+    const existing =
+      ctx.w.matchExists.get(d.matchId) === undefined ? undefined : (ctx.w.matchById.get(d.matchId) as { ended_at: string | null } | undefined);
     if (existing !== undefined && existing.ended_at === null) continue;
     const row = {
       match_id: d.matchId, link: d.link, status: d.status, rule_id: d.rule.id, rule_set_id: ctx.ruleSet.rule_set_id, rule_version: ctx.ruleSet.version,
-      score: d.score, explanation: canonicalJson(d.explanation), created_run_id: ctx.runId, created_at: ctx.now, created_by: ctx.actor,
+      score: d.score, explanation: explanationJson(d.explanation), created_run_id: ctx.runId, created_at: ctx.now, created_by: ctx.actor,
     };
     if (existing === undefined) {
       ctx.w.insertMatch.run(row);
@@ -228,11 +229,14 @@ function endException(ctx: ApplyContext, row: { exception_id: string; class: str
 function upsertException(ctx: ApplyContext, d: DesiredException): 'opened' | 'changed' | 'same' {
   const gate = ctx.settings.policy_gate_minor ?? DEFAULT_POLICY_GATE_MINOR;
   const c = classify(d, ctx.ruleSet, ctx.settings.reporting_currency, gate, ctx.asOfMs);
-  const existing = ctx.w.exceptionById.get(d.exceptionId) as { class: string; state: string; ended_at: string | null; policy_gated: number } | undefined;
+  const existing =
+    ctx.w.exceptionExists.get(d.exceptionId) === undefined
+      ? undefined
+      : (ctx.w.exceptionById.get(d.exceptionId) as { class: string; state: string; ended_at: string | null; policy_gated: number } | undefined);
   const resolved = c.state === 'resolved';
   const row = {
     exception_id: d.exceptionId, code: d.code, class: c.cls, default_class: c.defaultClass, policy_gated: c.policyGated ? 1 : 0, state: c.state,
-    amount_minor: d.amount, currency: d.currency, explanation: canonicalJson({ ...d.explanation, policy: c.policy }), rule_id: d.rule?.id ?? null,
+    amount_minor: d.amount, currency: d.currency, explanation: explanationJson({ ...d.explanation, policy: c.policy }), rule_id: d.rule?.id ?? null,
     rule_set_id: ctx.ruleSet.rule_set_id, rule_version: ctx.ruleSet.version, due_at: c.dueAt, created_run_id: ctx.runId, created_at: ctx.now,
     resolved_at: resolved ? ctx.now : null, resolved_by: resolved ? ctx.actor : null, resolution: resolved ? `auto-resolved (class A): ${d.code}` : null,
   };
@@ -274,6 +278,15 @@ function escalateOverdue(ctx: ApplyContext, touched: Set<string>, handled: Map<s
     n++;
   }
   return n;
+}
+
+/**
+ * Explanations are built by the matcher (outcomes.ts, strategies/*) in a fixed field order, so plain JSON.stringify
+ * is already deterministic (and several times cheaper than canonicalJson's key sorting at every level on a 100k-row
+ * write). The score and deltas are finite numbers by construction.
+ */
+function explanationJson(e: object): string {
+  return JSON.stringify(e);
 }
 
 export type { MEvent };

@@ -47,13 +47,20 @@ export function computeOutcome(events: MEvent[], ruleSet: RuleSet, human: HumanD
   }
   const sorted = [...events].sort(byTimeThenId);
   const rules = orderedRules(ruleSet);
+  const sides = new Map<string, MEvent[]>();
   for (const rule of rules) {
     const inLink = links === null ? null : (links.get(rule.link) ?? new Set<string>());
     const linkEvents = inLink === null ? sorted : sorted.filter((e) => inLink.has(e.id));
     // Amount-only rules never pair an event a key of the link ties elsewhere (strategies/keyClaims.ts).
     const tied = keyTiedEvents(rule, rules, linkEvents, setFor(state.used, rule.link));
     const lefts = linkEvents.filter((e) => sideMatches(rule.left, e) && !tied.has(e.id));
-    const rights = linkEvents.filter((e) => sideMatches(rule.right, e) && !tied.has(e.id));
+    // Rules with the same right side over the same events get the same array, so their key maps are built once (keyIndex.ts).
+    const rightsKey = tied.size === 0 ? `${inLink === null ? '' : rule.link}\u001f${JSON.stringify(rule.right)}` : null;
+    let rights = rightsKey === null ? undefined : sides.get(rightsKey);
+    if (rights === undefined) {
+      rights = linkEvents.filter((e) => sideMatches(rule.right, e) && !tied.has(e.id));
+      if (rightsKey !== null) sides.set(rightsKey, rights);
+    }
     if (lefts.length === 0 || rights.length === 0) continue;
     STRATEGY_RUNNERS[rule.strategy](state, rule, lefts, rights);
   }

@@ -48,6 +48,8 @@ export function prepareWriters(db: LedgerDb) {
       `SELECT m.match_id, m.link, (SELECT group_concat(event_id) FROM match_events WHERE match_id = m.match_id) AS events FROM matches m
        WHERE m.origin = 'engine' AND m.ended_at IS NULL AND m.match_id IN (SELECT me.match_id FROM json_each(?) j CROSS JOIN match_events me ON me.event_id = j.value)`,
     ),
+    /** Existence from the primary-key index alone (most desired rows of a cold run are new): no table row read. */
+    matchExists: db.prepare('SELECT 1 FROM matches WHERE match_id = ?').pluck(),
     matchById: db.prepare('SELECT ended_at FROM matches WHERE match_id = ?'),
     endMatch: db.prepare('UPDATE matches SET ended_at = @ended_at, ended_by = @ended_by, end_reason = @end_reason WHERE match_id = @match_id AND ended_at IS NULL'),
     insertMatch: db.prepare(
@@ -73,6 +75,7 @@ export function prepareWriters(db: LedgerDb) {
        FROM exceptions x WHERE x.origin = 'engine' AND x.ended_at IS NULL
          AND x.exception_id IN (SELECT xe.exception_id FROM json_each(?) j CROSS JOIN exception_events xe ON xe.event_id = j.value)`,
     ),
+    exceptionExists: db.prepare('SELECT 1 FROM exceptions WHERE exception_id = ?').pluck(),
     exceptionById: db.prepare('SELECT class, state, ended_at, policy_gated FROM exceptions WHERE exception_id = ?'),
     endException: db.prepare(
       `UPDATE exceptions SET ended_at = @now, state = 'resolved', resolved_at = coalesce(resolved_at, @now), resolved_by = coalesce(resolved_by, @by),

@@ -5,7 +5,7 @@ import type { MEvent } from './model.ts';
 import { byTimeThenId } from './model.ts';
 import { orderedRules } from './plan.ts';
 import { comparable, fieldValue, reachMs, sideMatches, tolerance } from './strategies/candidates.ts';
-import { isKeyedRule } from './strategies/keyClaims.ts';
+import { isKeyedRule, namesCounterpart } from './strategies/keyClaims.ts';
 
 const BASE_COLUMNS = `e.event_id AS id, e.kind, e.source, e.external_id AS externalId, e.order_ref AS orderRef, e.customer_ref AS customerRef,
   e.payout_ref AS payoutRef, e.trace_id AS traceId, e.amount_minor AS amount, e.currency, e.fee_minor AS fee, e.net_minor AS net, e.state,
@@ -154,15 +154,25 @@ function prepareScopeQueries(db: LedgerDb) {
   const held = `NOT EXISTS (SELECT 1 FROM match_events me CROSS JOIN matches m ON m.match_id = me.match_id
       WHERE me.event_id = e.event_id AND m.ended_at IS NULL AND m.origin = 'engine' AND m.link = @link
         AND m.rule_set_id = @rs AND m.rule_version = @rv AND m.rule_id IN (SELECT value FROM json_each(@prefix)))`;
+  // Narrow amount ranges are asked value by value (@amounts, a JSON list), so the index bounds occurred_at too.
+  const amountTerms = (list: boolean): string => `e.kind = @kind AND e.currency = @currency AND e.occurred_at BETWEEN @from AND @to AND
+    ${list ? 'e.amount_minor IN (SELECT value FROM json_each(@amounts))' : 'e.amount_minor BETWEEN @lo AND @hi'}`;
+  const amountQuery = (pruned: boolean) => {
+    const prep = (list: boolean) => db.prepare(`SELECT e.event_id FROM events e WHERE ${amountTerms(list)}${pruned ? ` AND ${held}` : ''}`).pluck();
+    const byList = prep(true);
+    const byRange = prep(false);
+    return { all: (p: Record<string, unknown>): unknown[] => (p['amounts'] !== null ? byList : byRange).all(p) };
+  };
   return {
+    // Distinct rows first, then their events: a payout's items would otherwise come back once per item in the frontier.
     partners: db
       .prepare(
-        `SELECT me2.event_id FROM json_each(@ids) j CROSS JOIN match_events me ON me.event_id = j.value
-           CROSS JOIN matches m ON m.match_id = me.match_id CROSS JOIN match_events me2 ON me2.match_id = me.match_id
-           WHERE m.ended_at IS NULL AND m.link = @link
-         UNION SELECT xe2.event_id FROM json_each(@ids) j CROSS JOIN exception_events xe ON xe.event_id = j.value
-           CROSS JOIN exceptions x ON x.exception_id = xe.exception_id CROSS JOIN exception_events xe2 ON xe2.exception_id = xe.exception_id
-           WHERE x.ended_at IS NULL AND x.rule_id IN (SELECT value FROM json_each(@rules))`,
+        `SELECT me2.event_id FROM match_events me2 WHERE me2.match_id IN (SELECT me.match_id FROM json_each(@ids) j
+           CROSS JOIN match_events me ON me.event_id = j.value CROSS JOIN matches m ON m.match_id = me.match_id
+           WHERE m.ended_at IS NULL AND m.link = @link)
+         UNION SELECT xe2.event_id FROM exception_events xe2 WHERE xe2.exception_id IN (SELECT xe.exception_id FROM json_each(@ids) j
+           CROSS JOIN exception_events xe ON xe.event_id = j.value CROSS JOIN exceptions x ON x.exception_id = xe.exception_id
+           WHERE x.ended_at IS NULL AND x.rule_id IN (SELECT value FROM json_each(@rules)))`,
       )
       .pluck(),
     byField: { order_ref: byField('order_ref'), trace_id: byField('trace_id'), payout_ref: byField('payout_ref') } as Record<string, ReturnType<LedgerDb['prepare']>>,
@@ -170,18 +180,8 @@ function prepareScopeQueries(db: LedgerDb) {
       .prepare('SELECT event_id FROM events WHERE source IN (SELECT DISTINCT source FROM import_batches) AND external_id IN (SELECT value FROM json_each(?))')
       .pluck(),
     window: db.prepare('SELECT event_id FROM events WHERE kind = ? AND currency = ? AND occurred_at BETWEEN ? AND ?').pluck(),
-    amount: db
-      .prepare(
-        `SELECT e.event_id FROM events e WHERE e.kind = @kind AND e.currency = @currency AND e.amount_minor BETWEEN @lo AND @hi
-           AND e.occurred_at BETWEEN @from AND @to`,
-      )
-      .pluck(),
-    amountPruned: db
-      .prepare(
-        `SELECT e.event_id FROM events e WHERE e.kind = @kind AND e.currency = @currency AND e.amount_minor BETWEEN @lo AND @hi
-           AND e.occurred_at BETWEEN @from AND @to AND ${held}`,
-      )
-      .pluck(),
+    amount: amountQuery(false),
+    amountPruned: amountQuery(true),
   };
 }
 
@@ -206,6 +206,9 @@ function neighbours(q: ScopeQueries, ctx: LinkCtx, rule: Rule, side: 'left' | 'r
     }
     return;
   }
+  // An event a key names a counterpart for is never seen by an amount-only rule (keyClaims.ts (b)): no relation to follow.
+  events = events.filter((e) => !namesCounterpart(rule, ctx.rules, e));
+  if (events.length === 0) return;
   const reach = reachMs(rule) + 1000;
   const amountBound = (rule.strategy === 'amount_window' || rule.strategy === 'fuzzy') && !rule.amount.net_fees && rule.amount.tolerance_bps < 5_000;
   const prune = amountBound && ctx.hasPrefix && rule.cardinality !== 'many_to_one' && !ctx.prefixIds.includes(rule.id);
@@ -217,29 +220,43 @@ function neighbours(q: ScopeQueries, ctx: LinkCtx, rule: Rule, side: 'left' | 'r
     }
     return;
   }
-  // Events of one currency and amount range are asked once, over the span of their windows (a superset: still closed).
-  const groups = new Map<string, { currency: string; lo: number; hi: number; min: number; max: number }>();
+  // Events of one currency and amount range are asked together, over the union of their windows (overlapping
+  // windows merged; a superset of each event's window: still closed).
+  const groups = new Map<string, { currency: string; lo: number; hi: number; times: number[] }>();
   for (const e of events) {
     const [lo, hi] = amountRange(rule, side, e);
     const key = `${e.currency}\u001f${lo}\u001f${hi}`;
     const g = groups.get(key);
-    if (g === undefined) groups.set(key, { currency: e.currency, lo, hi, min: e.t, max: e.t });
-    else {
-      g.min = Math.min(g.min, e.t);
-      g.max = Math.max(g.max, e.t);
-    }
+    if (g === undefined) groups.set(key, { currency: e.currency, lo, hi, times: [e.t] });
+    else g.times.push(e.t);
   }
   for (const g of groups.values()) {
-    const from = new Date(g.min - reach).toISOString();
-    const to = new Date(g.max + reach).toISOString();
-    for (const kind of other.kinds) {
-      const params = { kind, currency: g.currency, lo: g.lo, hi: g.hi, from, to };
-      ask(ctx, `a\u001f${prune ? 1 : 0}\u001f${kind}\u001f${g.currency}\u001f${g.lo}\u001f${g.hi}\u001f${from}\u001f${to}`, () =>
-        (prune
-          ? q.amountPruned.all({ ...params, link: ctx.link, rs: ctx.ruleSet.rule_set_id, rv: ctx.ruleSet.version, prefix: ctx.prefix })
-          : q.amount.all(params)) as string[], add);
+    // A narrow amount range is asked value by value, so the index's occurred_at column bounds the rows read.
+    const amounts = g.hi - g.lo <= 64 ? JSON.stringify(Array.from({ length: g.hi - g.lo + 1 }, (_, i) => g.lo + i)) : null;
+    for (const [min, max] of mergedWindows(g.times, reach)) {
+      const from = new Date(min - reach).toISOString();
+      const to = new Date(max + reach).toISOString();
+      for (const kind of other.kinds) {
+        const params = { kind, currency: g.currency, lo: g.lo, hi: g.hi, from, to, amounts };
+        ask(ctx, `a\u001f${prune ? 1 : 0}\u001f${kind}\u001f${g.currency}\u001f${g.lo}\u001f${g.hi}\u001f${from}\u001f${to}`, () =>
+          (prune
+            ? q.amountPruned.all({ ...params, link: ctx.link, rs: ctx.ruleSet.rule_set_id, rv: ctx.ruleSet.version, prefix: ctx.prefix })
+            : q.amount.all(params)) as string[], add);
+      }
     }
   }
+}
+
+/** Sorted times grouped into runs whose windows (± reach) overlap: [first, last] of each run. */
+function mergedWindows(times: number[], reach: number): [number, number][] {
+  const sorted = [...times].sort((a, b) => a - b);
+  const out: [number, number][] = [];
+  for (const t of sorted) {
+    const last = out[out.length - 1];
+    if (last !== undefined && t - reach <= last[1] + reach) last[1] = t;
+    else out.push([t, t]);
+  }
+  return out;
 }
 
 /** Rules of a link often ask the same question (amount_window and fuzzy share window and amount): answered once per link. */

@@ -12,18 +12,7 @@ export type KeyLookup = (left: MEvent) => MEvent[];
 export function buildKeyLookup(rule: Rule, rights: MEvent[]): KeyLookup {
   const indexed = rule.keys.filter((k) => k.compare === 'equal' || k.compare === 'normalized_equal');
   const scanned = rule.keys.filter((k) => k.compare === 'contains' || k.compare === 'similarity');
-  const maps = indexed.map((k) => {
-    const m = new Map<string, MEvent[]>();
-    for (const r of rights) {
-      const v = fieldValue(r, k.right);
-      if (v === null) continue;
-      const key = k.compare === 'equal' ? v : normalizeKey(v);
-      const list = m.get(key);
-      if (list === undefined) m.set(key, [r]);
-      else list.push(r);
-    }
-    return { k, m };
-  });
+  const maps = indexed.map((k) => ({ k, m: valueMap(rights, k.right, k.compare === 'normalized_equal') }));
   return (left) => {
     const found = new Map<string, MEvent>();
     for (const { k, m } of maps) {
@@ -37,4 +26,32 @@ export function buildKeyLookup(rule: Rule, rights: MEvent[]): KeyLookup {
     found.delete(left.id);
     return [...found.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
   };
+}
+
+/**
+ * value → events of `rights` carrying it, built once per (rights array, field, normalization): rules sharing a side
+ * (plan.ts hands them the same array) share the map. Read-only once built.
+ */
+const valueMaps = new WeakMap<MEvent[], Map<string, Map<string, MEvent[]>>>();
+
+function valueMap(rights: MEvent[], field: Rule['keys'][number]['right'], normalized: boolean): Map<string, MEvent[]> {
+  let perArray = valueMaps.get(rights);
+  if (perArray === undefined) {
+    perArray = new Map();
+    valueMaps.set(rights, perArray);
+  }
+  const cacheKey = `${field}\u001f${normalized ? 'n' : 'e'}`;
+  const cached = perArray.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const m = new Map<string, MEvent[]>();
+  for (const r of rights) {
+    const v = fieldValue(r, field);
+    if (v === null) continue;
+    const key = normalized ? normalizeKey(v) : v;
+    const list = m.get(key);
+    if (list === undefined) m.set(key, [r]);
+    else list.push(r);
+  }
+  perArray.set(cacheKey, m);
+  return m;
 }
