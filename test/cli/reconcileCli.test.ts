@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
-import { tieout, PROJECT_ROOT } from '../support/cli.ts';
+import { spawn } from 'node:child_process';
+import { tieout, PROJECT_ROOT, TIEOUT_BIN } from '../support/cli.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 
 const root = makeTempDir();
@@ -86,5 +87,24 @@ describe('tieout matching commands on the sample month', () => {
     const matches = JSON.parse(tieout('export', ws, '--what', 'matches', '--format', 'json').stdout) as unknown[];
     expect(matches.length).toBeGreaterThan(200);
     expect(tieout('verify', ws).status).toBe(0);
+
+    // Explain names each event by kind, source/external id, amount and date, not only by its hash id.
+    const first = matches[0] as { match_id: string };
+    expect(tieout('explain', ws, first.match_id).stdout).toMatch(/event ev_[0-9a-f]{32} \(\w+ [\w:.-]+\/\S+, -?[\d,]+\.\d{2} USD, \d{4}-\d{2}-\d{2}\)/);
+  });
+
+  it('exports whole through a pipe whose reader is slow (a full pipe is waited for, not an error)', async () => {
+    const ws = join(root, 'demo');
+    const child = spawn(process.execPath, [TIEOUT_BIN, 'export', ws, '--what', 'events', '--format', 'json'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pause();
+    await new Promise((r) => setTimeout(r, 700));
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stdout.resume();
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(code).toBe(0);
+    const text = Buffer.concat(chunks).toString('utf8');
+    expect(text.length).toBeGreaterThan(200_000);
+    expect((JSON.parse(text) as unknown[]).length).toBeGreaterThan(400);
   });
 });

@@ -36,6 +36,24 @@ function csvCell(type: ColumnType, value: unknown): string {
   return csvQuote(escapeFormula(text));
 }
 
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Writes every byte, even to a non-blocking pipe (stdout piped into another program): a full pipe
+ * answers EAGAIN or takes part of the buffer, so wait a moment and write the rest.
+ */
+function writeAll(fd: number, bytes: Buffer): void {
+  let offset = 0;
+  while (offset < bytes.length) {
+    try {
+      offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      Atomics.wait(pause, 0, 0, 2);
+    }
+  }
+}
+
 /** Buffers output and writes it to `fd` in large pieces, so exports stream without holding every row. */
 export class FdWriter {
   private buf = '';
@@ -48,7 +66,7 @@ export class FdWriter {
     if (this.buf.length >= 1 << 16) this.flush();
   }
   flush(): void {
-    if (this.buf.length > 0) writeSync(this.fd, this.buf);
+    if (this.buf.length > 0) writeAll(this.fd, Buffer.from(this.buf, 'utf8'));
     this.buf = '';
   }
 }

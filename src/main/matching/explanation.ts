@@ -1,4 +1,5 @@
 // The explanation stored on every match and exception, and how `tieout explain` finds and prints it.
+import { formatAmount } from '../../shared/money/amountText.ts';
 import type { LedgerDb } from '../ledger/database.ts';
 
 export interface KeyAgreement {
@@ -44,9 +45,22 @@ export interface ExplainedItem {
   explanation: Explanation;
 }
 
+/** What a reader needs to recognise an event without looking it up. */
+export interface EventSummary {
+  event_id: string;
+  source: string;
+  kind: string;
+  external_id: string;
+  amount_minor: number;
+  currency: string;
+  occurred_at: string;
+}
+
 export interface ExplainResult {
   query: string;
   items: ExplainedItem[];
+  /** Every event the items name (members and runner-ups), by id. */
+  events: Record<string, EventSummary>;
 }
 
 interface MatchRow {
@@ -94,22 +108,37 @@ export function explain(db: LedgerDb, id: string): ExplainResult {
     `SELECT DISTINCT x.* FROM exceptions x WHERE x.exception_id = @id
      OR x.exception_id IN (SELECT exception_id FROM exception_events WHERE event_id = @id) ORDER BY x.created_at, x.exception_id`,
   ).all({ id }) as ExceptionRow[];
-  return { query: id, items: [...matches.map(fromMatch), ...exceptions.map(fromException)] };
+  const items = [...matches.map(fromMatch), ...exceptions.map(fromException)];
+  const summary = db.prepare('SELECT event_id, source, kind, external_id, amount_minor, currency, occurred_at FROM events WHERE event_id = ?');
+  const events: Record<string, EventSummary> = {};
+  for (const item of items) {
+    for (const eventId of [...item.event_ids, ...item.explanation.runners_up.map((r) => r.event_id)]) {
+      const row = events[eventId] === undefined ? (summary.get(eventId) as EventSummary | undefined) : undefined;
+      if (row !== undefined) events[eventId] = row;
+    }
+  }
+  return { query: id, items, events };
+}
+
+function describeEvent(id: string, events: Record<string, EventSummary>): string {
+  const e = events[id];
+  if (e === undefined) return id;
+  return `${id} (${e.kind} ${e.source}/${e.external_id}, ${formatAmount(e.amount_minor, e.currency, { code: 'suffix' })}, ${e.occurred_at.slice(0, 10)})`;
 }
 
 /** Plain text for the CLI: one block per match or exception. */
 export function formatExplanation(result: ExplainResult): string {
   if (result.items.length === 0) return `nothing recorded for ${result.query}\n`;
-  return result.items.map(formatItem).join('\n');
+  return result.items.map((item) => formatItem(item, result.events)).join('\n');
 }
 
-function formatItem(item: ExplainedItem): string {
+function formatItem(item: ExplainedItem, events: Record<string, EventSummary>): string {
   const e = item.explanation;
   const lines = [
     `${item.type} ${item.id}: ${item.label}${item.active ? '' : ' [ended]'}`,
     `  ${e.summary}`,
     `  rule ${e.rule_id ?? '(none)'} of ${e.rule_set_id} v${e.rule_version}${e.strategy === null ? '' : `, strategy ${e.strategy}`}`,
-    `  events: ${item.event_ids.join(', ')}`,
+    ...item.event_ids.map((id) => `  event ${describeEvent(id, events)}`),
   ];
   for (const k of e.keys) {
     lines.push(`  key ${k.left_field}=${k.left_value} ${k.compare} ${k.right_field}=${k.right_value}: ${k.agreed ? 'agrees' : 'differs'} (${k.value})`);
@@ -118,6 +147,8 @@ function formatItem(item: ExplainedItem): string {
   if (e.time_delta_hours !== null) lines.push(`  time delta: ${e.time_delta_hours} h`);
   if (e.score !== null) lines.push(`  score: ${e.score}`);
   if (e.policy !== undefined) lines.push(`  policy: ${e.policy}`);
-  for (const r of e.runners_up) lines.push(`  runner-up ${r.event_id}${r.score === null ? '' : ` score ${r.score}`}: ${r.reason}`);
+  for (const r of e.runners_up) {
+    lines.push(`  runner-up ${describeEvent(r.event_id, events)}${r.score === null ? '' : ` score ${r.score}`}: ${r.reason}`);
+  }
   return `${lines.join('\n')}\n`;
 }
