@@ -2,12 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { createGenericCsvParser } from '../../src/main/import/parsers/genericCsv.ts';
 import { FormatError } from '../../src/main/import/parserTypes.ts';
-import type { ParsedRecord, RecordResult, RejectedRecord } from '../../src/main/import/parserTypes.ts';
+import type { RecordResult } from '../../src/main/import/parserTypes.ts';
 import { textChunks } from '../../src/main/import/text/fileText.ts';
 import { EventDraftSchema } from '../../src/shared/events/canonicalEvent.ts';
-import type { EventDraftInput } from '../../src/shared/events/canonicalEvent.ts';
 import { parseCsvMapping } from '../../src/shared/import/csvMapping.ts';
 import type { CsvMapping } from '../../src/shared/import/csvMapping.ts';
+import { ok, rejected, event } from '../support/records.ts';
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
 
@@ -27,22 +27,6 @@ function parse(m: CsvMapping, text: string, options: { chunkSize?: number; timeZ
       locale: 'en-US',
     }),
   ];
-}
-
-function ok(r: RecordResult | undefined): ParsedRecord {
-  if (r === undefined || !r.ok) throw new Error(`expected a parsed record, got ${JSON.stringify(r)}`);
-  return r;
-}
-
-function rejected(r: RecordResult | undefined): RejectedRecord {
-  if (r === undefined || r.ok) throw new Error(`expected a rejected record, got ${JSON.stringify(r)}`);
-  return r;
-}
-
-function event(r: RecordResult | undefined): EventDraftInput {
-  const e = ok(r).events[0];
-  if (e === undefined) throw new Error('record has no event');
-  return e;
 }
 
 function formatErrorOf(fn: () => unknown): FormatError {

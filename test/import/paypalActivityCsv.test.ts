@@ -13,7 +13,7 @@ import {
 } from '../../src/main/import/parsers/paypalActivityCsv.ts';
 import type { PaypalDateOrder, PaypalLanguage } from '../../src/main/import/parsers/paypalActivityCsv.ts';
 import { FormatError } from '../../src/main/import/parserTypes.ts';
-import type { ParsedRecord, RecordResult, RejectedRecord } from '../../src/main/import/parserTypes.ts';
+import type { RecordResult } from '../../src/main/import/parserTypes.ts';
 import { textChunks } from '../../src/main/import/text/fileText.ts';
 import {
   PAYPAL_ACTIVITY_HEADERS,
@@ -22,6 +22,7 @@ import {
 } from '../../src/main/synthetic/paypalActivityWriter.ts';
 import type { PaypalActivityEntry } from '../../src/main/synthetic/paypalActivityWriter.ts';
 import { FIXTURES_DIR, describeWithFixtures } from '../support/fixtures.ts';
+import { ok, rejected } from '../support/records.ts';
 
 function parseChunks(chunks: Iterable<string>, timeZone = 'UTC'): RecordResult[] {
   return [...paypalActivityCsvParser.parse({ chunks, fileName: 'paypal.csv', timeZone, locale: 'en-US' })];
@@ -29,16 +30,6 @@ function parseChunks(chunks: Iterable<string>, timeZone = 'UTC'): RecordResult[]
 
 function parse(text: string, chunkSize = 65_536): RecordResult[] {
   return parseChunks(textChunks(text, chunkSize));
-}
-
-function ok(r: RecordResult | undefined): ParsedRecord {
-  if (r === undefined || !r.ok) throw new Error(`expected a parsed record, got ${JSON.stringify(r)}`);
-  return r;
-}
-
-function rejected(r: RecordResult | undefined): RejectedRecord {
-  if (r === undefined || r.ok) throw new Error(`expected a rejected record, got ${JSON.stringify(r)}`);
-  return r;
 }
 
 function events(results: RecordResult[]): EventDraftInput[] {

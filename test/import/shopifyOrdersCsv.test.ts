@@ -8,29 +8,13 @@ import { FormatError } from '../../src/main/import/parserTypes.ts';
 import type { ParsedRecord, RecordResult, RejectedRecord } from '../../src/main/import/parserTypes.ts';
 import { textChunks } from '../../src/main/import/text/fileText.ts';
 import { EventDraftSchema } from '../../src/shared/events/canonicalEvent.ts';
-import type { EventDraftInput } from '../../src/shared/events/canonicalEvent.ts';
 import { FIXTURES_DIR, describeWithFixtures } from '../support/fixtures.ts';
+import { ok, rejected, event } from '../support/records.ts';
 
 function parse(text: string, chunkSize = 65536): RecordResult[] {
   return [
     ...shopifyOrdersCsvParser.parse({ chunks: textChunks(text, chunkSize), fileName: 'orders_export.csv', timeZone: 'UTC', locale: 'en-US' }),
   ];
-}
-
-function ok(r: RecordResult | undefined): ParsedRecord {
-  if (r === undefined || !r.ok) throw new Error(`expected a parsed record, got ${JSON.stringify(r)}`);
-  return r;
-}
-
-function rejected(r: RecordResult | undefined): RejectedRecord {
-  if (r === undefined || r.ok) throw new Error(`expected a rejected record, got ${JSON.stringify(r)}`);
-  return r;
-}
-
-function event(r: RecordResult | undefined): EventDraftInput {
-  const e = ok(r).events[0];
-  if (e === undefined) throw new Error('record has no event');
-  return e;
 }
 
 function byName(results: RecordResult[], name: string): ParsedRecord {

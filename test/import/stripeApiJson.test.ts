@@ -4,23 +4,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stripeApiJsonParser } from '../../src/main/import/parsers/stripeApiJson.ts';
 import { FormatError } from '../../src/main/import/parserTypes.ts';
-import type { ParsedRecord, RecordResult, RejectedRecord } from '../../src/main/import/parserTypes.ts';
+import type { RecordResult } from '../../src/main/import/parserTypes.ts';
 import type { EventDraftInput } from '../../src/shared/events/canonicalEvent.ts';
 import { textChunks } from '../../src/main/import/text/fileText.ts';
 import { FIXTURES_DIR, describeWithFixtures } from '../support/fixtures.ts';
+import { ok, rejected } from '../support/records.ts';
 
 function parse(text: string, chunkSize = 65536): RecordResult[] {
   return [...stripeApiJsonParser.parse({ chunks: textChunks(text, chunkSize), fileName: 'stripe.json', timeZone: 'UTC', locale: 'en-US' })];
-}
-
-function ok(r: RecordResult | undefined): ParsedRecord {
-  if (r === undefined || !r.ok) throw new Error(`expected a parsed record, got ${JSON.stringify(r)}`);
-  return r;
-}
-
-function rejected(r: RecordResult | undefined): RejectedRecord {
-  if (r === undefined || r.ok) throw new Error(`expected a rejected record, got ${JSON.stringify(r)}`);
-  return r;
 }
 
 function events(results: RecordResult[]): EventDraftInput[] {

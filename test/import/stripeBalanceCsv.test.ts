@@ -2,8 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { stripeBalanceCsvParser, orderRefFromDescription } from '../../src/main/import/parsers/stripeBalanceCsv.ts';
 import { FormatError } from '../../src/main/import/parserTypes.ts';
-import type { ParsedRecord, RecordResult, RejectedRecord } from '../../src/main/import/parserTypes.ts';
+import type { RecordResult } from '../../src/main/import/parserTypes.ts';
 import { textChunks } from '../../src/main/import/text/fileText.ts';
+import { ok, rejected } from '../support/records.ts';
 
 const HEADER = [
   'balance_transaction_id',
@@ -55,16 +56,6 @@ const CSV = [HEADER, ...ROWS].join('\r\n') + '\r\n';
 
 function parse(text: string, chunkSize = 65536): RecordResult[] {
   return [...stripeBalanceCsvParser.parse({ chunks: textChunks(text, chunkSize), fileName: 'balance.csv', timeZone: 'UTC', locale: 'en-US' })];
-}
-
-function ok(r: RecordResult | undefined): ParsedRecord {
-  if (r === undefined || !r.ok) throw new Error(`expected a parsed record, got ${JSON.stringify(r)}`);
-  return r;
-}
-
-function rejected(r: RecordResult | undefined): RejectedRecord {
-  if (r === undefined || r.ok) throw new Error(`expected a rejected record, got ${JSON.stringify(r)}`);
-  return r;
 }
 
 describe('stripe-balance-csv parser', () => {
