@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { openLedger } from '../../src/main/ledger/database.ts';
 import { migrate, MIGRATIONS, MigrationError, LATEST_SCHEMA_VERSION, type Migration } from '../../src/main/ledger/migrations.ts';
 import { JournalWriter, GENESIS_HASH } from '../../src/main/ledger/journal.ts';
-import { storeFileArtifact } from '../../src/main/ledger/artifacts.ts';
+import { ArtifactChangedError, readArtifactChunks, storeFileArtifact } from '../../src/main/ledger/artifacts.ts';
 import { verifyLedger } from '../../src/main/ledger/verify.ts';
 import { sha256Hex } from '../../src/main/ledger/canonicalJson.ts';
 import { makeTempDir } from '../support/tempDir.ts';
@@ -70,6 +70,34 @@ describe('migrations', () => {
   });
 });
 
+describe('raw artifacts', () => {
+  it('store the bytes under their sha256 with size and chunk count, once', () => {
+    const { db } = openLedger(':memory:');
+    const file = join(dir, `artifact-${Math.random().toString(36).slice(2)}.bin`);
+    const bytes = Buffer.alloc((1 << 20) * 2 + 5, 7);
+    writeFileSync(file, bytes);
+    const sha = sha256Hex(bytes);
+    const first = db.transaction(() => storeFileArtifact(db, file, sha, 'x.bin', bytes.length))();
+    const again = db.transaction(() => storeFileArtifact(db, file, sha, 'x.bin', bytes.length))();
+    expect([first.alreadyStored, again.alreadyStored]).toEqual([false, true]);
+    expect(db.prepare('SELECT byte_length, chunk_count FROM artifacts').get()).toEqual({ byte_length: bytes.length, chunk_count: 3 });
+    expect(Buffer.concat([...readArtifactChunks(db, sha)])).toEqual(bytes);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
+
+  it('refuse a file whose bytes are not the ones hashed, and leave nothing behind', () => {
+    const { db } = openLedger(':memory:');
+    const file = join(dir, `artifact-${Math.random().toString(36).slice(2)}.txt`);
+    writeFileSync(file, 'a,b\n1,2\n');
+    const hashedBefore = sha256Hex('a,b\n1,3\n');
+    expect(() => db.transaction(() => storeFileArtifact(db, file, hashedBefore, 'x.txt', 8))()).toThrow(ArtifactChangedError);
+    expect(() => db.transaction(() => storeFileArtifact(db, file, sha256Hex('a,b\n1,2\n'), 'x.txt', 7))()).toThrow(/changed while it was being imported/);
+    expect(db.prepare('SELECT (SELECT count(*) FROM artifacts) + (SELECT count(*) FROM artifact_chunks)').pluck().get()).toBe(0);
+    db.close();
+  });
+});
+
 describe('append-only tables', () => {
   function seeded() {
     const path = join(dir, `seeded-${Math.random().toString(36).slice(2)}.sqlite`);
@@ -78,7 +106,7 @@ describe('append-only tables', () => {
     writeFileSync(file, 'hello,world\n');
     const sha = sha256Hex('hello,world\n');
     db.transaction(() => {
-      storeFileArtifact(db, file, sha, 'a.txt');
+      storeFileArtifact(db, file, sha, 'a.txt', 12);
       db.prepare(
         `INSERT INTO import_batches VALUES ('b1','test','fmt','fmt@1','a.txt',?, 'utf-8','t','t',1,1,0,0,'user:test')`,
       ).run(sha);

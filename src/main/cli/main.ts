@@ -150,7 +150,9 @@ function cmdImport(args: string[], io: CliIo): number {
   for (const f of result.files) {
     io.out(
       `${f.file}: ${f.format} (${f.encoding}), ${f.rowsRead} rows read, ${f.eventsCreated} events created, ` +
-        `${f.duplicatesSkipped} duplicates skipped, ${f.rowsRejected} rows rejected [batch ${f.batchId}]\n`,
+        `${f.duplicatesSkipped} duplicates skipped` +
+        (f.duplicateRecords > 0 ? ` (${f.duplicateRecords} delivered earlier by another file: DUPLICATE_RECORD, auto-resolved)` : '') +
+        `, ${f.rowsRejected} rows rejected [batch ${f.batchId}]\n`,
     );
     for (const s of f.statements) {
       const balance =

@@ -33,12 +33,25 @@ Creates WORKSPACE (a new or empty folder) holding workspace.json and an empty
 ledger.sqlite. Defaults: name = folder name, currency USD, time zone UTC,
 locale en-US. The time zone is used for files whose times carry no offset;
 the locale sets the number style the workspace displays.
+
+Optional settings in workspace.json:
+  "policy_gate_minor": 100000   above this amount (minor units of the reporting
+                                currency) a person signs off any exception
+  "feeds": { "stripe:main": { "expected_every_hours": 24, "grace_hours": 6 } }
+                                the cadence each source is expected to keep: a source
+                                whose latest event is older than the ledger's latest
+                                event time minus expected_every_hours + grace_hours
+                                (default 0) raises FEED_MISSING; sources not listed
+                                are not checked
 `,
   import: `tieout import WORKSPACE --source KIND[:NAME] [options] FILE...
 
 Imports FILEs into the ledger as canonical events. All files land in one
 transaction: if any row is bad, nothing is written and the error names
-FILE:LINE:COLUMN. Importing the same rows again creates nothing new. A ZIP
+FILE:LINE:COLUMN. Importing the same rows again creates nothing new; a record
+another file already delivered is also recorded as a resolved class-A
+DUPLICATE_RECORD exception naming both files (the same file imported again
+records nothing). A ZIP
 archive is stored whole and each file inside it is imported. Every bank
 statement must balance (opening + entries = closing) unless
 --accept-unbalanced is given.

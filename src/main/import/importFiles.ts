@@ -5,7 +5,7 @@ import { openSync, readSync, closeSync, mkdtempSync, writeFileSync, rmSync } fro
 import { tmpdir } from 'node:os';
 import type { LedgerDb } from '../ledger/database.ts';
 import { JournalWriter } from '../ledger/journal.ts';
-import { storeFileArtifact } from '../ledger/artifacts.ts';
+import { ArtifactChangedError, storeFileArtifact, type StoredArtifact } from '../ledger/artifacts.ts';
 import { EventWriter, eventContentLine, type EventRow } from '../ledger/eventStore.ts';
 import { inspectFile, readTextChunks, readTextHead, type FileFacts, type TextEncoding } from './text/fileText.ts';
 import { detectParser, parserForFormat, FormatSelectionError } from './formatRegistry.ts';
@@ -13,6 +13,7 @@ import { FormatError, type FormatParser, type StatementBalance } from './parserT
 import { checkDraft, toRow } from './eventDrafts.ts';
 import { isZip, listZipMembers, readZipMember, ZipError } from './archive/zipArchive.ts';
 import { SourceIdSchema } from '../../shared/events/canonicalEvent.ts';
+import { DuplicateRecorder } from './duplicateRecords.ts';
 import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
 
 /** Bad input: the message is `FILE:LINE:COLUMN: what is wrong` (or `FILE: …` when no position applies). */
@@ -84,6 +85,11 @@ export interface ImportFileResult {
   rowsRead: number;
   eventsCreated: number;
   duplicatesSkipped: number;
+  /**
+   * DUPLICATE_RECORD exceptions (class A, auto-resolved) this file raised: one per record whose event an earlier
+   * batch of another file created. None for a byte-identical re-import or a record repeated inside this file.
+   */
+  duplicateRecords: number;
   rowsRejected: number;
   /** The first rejected rows (all of them are in the journal). */
   rejected: RejectedRow[];
@@ -94,6 +100,7 @@ export interface ImportResult {
   files: ImportFileResult[];
   eventsCreated: number;
   duplicatesSkipped: number;
+  duplicateRecords: number;
   rowsRejected: number;
 }
 
@@ -136,6 +143,7 @@ export function importFiles(db: LedgerDb, settings: WorkspaceSettings, request: 
       files,
       eventsCreated: files.reduce((n, f) => n + f.eventsCreated, 0),
       duplicatesSkipped: files.reduce((n, f) => n + f.duplicatesSkipped, 0),
+      duplicateRecords: files.reduce((n, f) => n + f.duplicateRecords, 0),
       rowsRejected: files.reduce((n, f) => n + f.rowsRejected, 0),
     };
   } finally {
@@ -144,6 +152,16 @@ export function importFiles(db: LedgerDb, settings: WorkspaceSettings, request: 
 }
 
 /** A plain file is itself; a ZIP is stored as an artifact and its members are written to temp files for parsing. */
+/** storeFileArtifact, with a file that changed under the import reported as an import error naming it. */
+function storeArtifact(db: LedgerDb, path: string, label: string, sha256: string, fileName: string, byteLength: number): StoredArtifact {
+  try {
+    return storeFileArtifact(db, path, sha256, fileName, byteLength);
+  } catch (err) {
+    if (err instanceof ArtifactChangedError) throw new ImportError(label, 'the file changed while it was being imported; import it again once it is complete');
+    throw err;
+  }
+}
+
 function expandArchive(db: LedgerDb, file: string, tempDir: string): SourceFile[] {
   let head: Uint8Array;
   try {
@@ -154,7 +172,7 @@ function expandArchive(db: LedgerDb, file: string, tempDir: string): SourceFile[
   if (!isZip(head)) return [{ path: file, label: file, archive: null }];
   try {
     const facts = inspectFile(file);
-    storeFileArtifact(db, file, facts.sha256, basename(file));
+    storeArtifact(db, file, file, facts.sha256, basename(file), facts.byteLength);
     const members = listZipMembers(file).filter((m) => !/(^|\/)(__MACOSX\/|\.DS_Store$)/.test(m.name));
     if (members.length === 0) throw new ImportError(file, 'the ZIP archive holds no files');
     return members.map((m, i) => {
@@ -183,7 +201,9 @@ function importOneFile(
   const mappingVersion = parser.mappingVersion ?? `${parser.format}@${parser.version}`;
   const startedAt = new Date().toISOString();
   const batchId = `ib_${randomUUID().replace(/-/g, '')}`;
-  const artifact = storeFileArtifact(db, sf.path, facts.sha256, fileName);
+  const artifact = storeArtifact(db, sf.path, file, facts.sha256, fileName, facts.byteLength);
+  // A byte-identical re-import (artifact already stored) delivers nothing new: its duplicates are only counted.
+  const duplicates = artifact.alreadyStored ? null : new DuplicateRecorder(db, journal, { batchId, fileName, actor: request.actor, at: startedAt });
 
   let bytesDone = 0;
   let rowsRead = 0;
@@ -245,6 +265,7 @@ function importOneFile(
           digest.update(eventContentLine(row));
         } else {
           duplicatesSkipped++;
+          duplicates?.record(row);
         }
       }
     }
@@ -255,6 +276,7 @@ function importOneFile(
   progress();
 
   const counts = { rows_read: rowsRead, events_created: eventsCreated, duplicates_skipped: duplicatesSkipped, rows_rejected: rowsRejected };
+  const duplicateRecords = duplicates?.count ?? 0;
   db.prepare(
     `INSERT INTO import_batches (batch_id, source, format, mapping_version, file_name, artifact_id, encoding, started_at, finished_at,
        rows_read, events_created, duplicates_skipped, rows_rejected, actor)
@@ -288,6 +310,7 @@ function importOneFile(
       mapping_version: mappingVersion,
       encoding: facts.encoding,
       ...counts,
+      duplicate_records: duplicateRecords,
       statements: statements.map((s) => ({
         statement_id: s.statementId,
         account: s.account,
@@ -311,6 +334,7 @@ function importOneFile(
     rowsRead,
     eventsCreated,
     duplicatesSkipped,
+    duplicateRecords,
     rowsRejected,
     rejected,
     statements,
