@@ -21,7 +21,7 @@ describe('tieout matching commands on the sample month', () => {
     const ws = join(root, 'books');
     expect(tieout('init', ws, '--currency', 'USD', '--time-zone', 'America/New_York').status).toBe(0);
     const shopify = tieout('import', ws, '--source', 'shopify:store', join(samples, 'shopify-orders-2026-10.csv'));
-    expect(shopify.stdout).toMatch(/reconcile \(incremental, rules default v2\)/);
+    expect(shopify.stdout).toMatch(/reconcile \(incremental, rules default v3\)/);
     const stripe = tieout('import', ws, '--source', 'stripe:main', join(samples, 'stripe-balance-2026-10.csv'));
     expect(stripe.status).toBe(0);
     expect(stripe.stdout).toMatch(/reconcile \(incremental.*[1-9]\d* matches created/);

@@ -80,10 +80,18 @@ export function charge(n: number, gross: string, at: string, opts: Partial<Txn> 
 }
 
 export interface Snapshot { matches: string[]; exceptions: string[] }
+/**
+ * The engine's result: active matches and exceptions. DUPLICATE_RECORD rows are left out: they record deliveries
+ * (which file brought a record again, one row per delivering batch), so one import and the same records split over
+ * several imports differ there by construction, not by matching.
+ */
 export function snapshot(ws: Workspace): Snapshot {
   return {
     matches: (ws.db.prepare("SELECT match_id || ' ' || status FROM matches WHERE ended_at IS NULL ORDER BY match_id").pluck().all() as string[]),
-    exceptions: (ws.db.prepare("SELECT exception_id || ' ' || code || ' ' || class || ' ' || state FROM exceptions WHERE ended_at IS NULL ORDER BY exception_id").pluck().all() as string[]),
+    exceptions: (ws.db
+      .prepare("SELECT exception_id || ' ' || code || ' ' || class || ' ' || state FROM exceptions WHERE ended_at IS NULL AND code <> 'DUPLICATE_RECORD' ORDER BY exception_id")
+      .pluck()
+      .all() as string[]),
   };
 }
 export function activeCodes(ws: Workspace): string[] {

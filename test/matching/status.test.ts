@@ -86,6 +86,19 @@ describe('reconciliation status', () => {
     expect(s.decisions_total).toBe(8);
   });
 
+  it('a DUPLICATE_RECORD is its own auto-resolved decision even beside an auto-resolved match; a FEED_MISSING is open at 0', () => {
+    knownState();
+    const ids = sampleIds(ws.db);
+    // payment 3 sits in m3 (auto_resolved): x3 (ROUNDING_DIFF) is m3's own finding, a re-delivery of the payment is not.
+    insertEngineException(ws.db, { exceptionId: 'x8', code: 'DUPLICATE_RECORD', state: 'resolved', amountMinor: 0, eventIds: [ids.payment(3)] });
+    insertEngineException(ws.db, { exceptionId: 'x9', code: 'FEED_MISSING', amountMinor: 0, eventIds: [ids.payment(5)], createdAt: '2026-11-04T00:00:00.000Z' });
+    const s = reconciliationStatus(ws.db, ws.settings);
+    expect([s.decisions_total, s.decisions_auto_resolved]).toEqual([11, 3]);
+    expect(s.open_exceptions_total).toBe(5);
+    expect(s.open_exceptions_by_code_and_class).toContainEqual({ code: 'FEED_MISSING', class: 'C', count: 1, amount_minor_by_currency: { USD: 0 } });
+    expect(s.value_at_stake).toEqual({ EUR: 1234, USD: 136500 });
+  });
+
   it('an empty workspace has no rates rather than a division by zero', () => {
     const s = reconciliationStatus(ws.db, ws.settings);
     expect(s).toMatchObject({ events_total: 0, unmatched_rate: null, auto_resolve_rate: null, value_at_stake: {}, oldest_open_exception_at: null, last_import_by_source: [] });

@@ -117,13 +117,14 @@ function insertManualMatch(db: LedgerDb, matchId: string, input: ManualMatchInpu
 /**
  * Ends the engine's open exceptions that the new match answers: those touching one of its events
  * whose every event now sits in an active match of this link. Anything else that stopped holding
- * is closed by the engine's next run.
+ * is closed by the engine's next run. A FEED_MISSING only links the source's latest event; matching
+ * that event does not bring the feed back, so it is never answered here.
  */
 function resolveCoveredExceptions(db: LedgerDb, link: string, ids: readonly string[], actor: string, at: string): string[] {
   const candidates = db
     .prepare(
       `SELECT DISTINCT x.exception_id FROM exception_events xe JOIN exceptions x ON x.exception_id = xe.exception_id
-       WHERE xe.event_id = ? AND x.origin = 'engine' AND x.ended_at IS NULL AND x.state <> 'resolved'`,
+       WHERE xe.event_id = ? AND x.origin = 'engine' AND x.ended_at IS NULL AND x.state <> 'resolved' AND x.code <> 'FEED_MISSING'`,
     )
     .pluck();
   const uncovered = db

@@ -48,6 +48,7 @@ export interface ReconciliationStatus {
    * Active matches + exceptions not ended (whatever their state), except a class-A exception that
    * shares an event with an active auto_resolved match: that is the match's own finding
    * (ROUNDING_DIFF, TIMING_DIFF recorded beside it), one decision, counted once as the match.
+   * A DUPLICATE_RECORD (a re-delivered record the import collapsed) is its own decision even then.
    */
   decisions_total: number;
   /** Among those: matches with status auto_resolved + class-A exceptions that no policy gate holds. */
@@ -92,7 +93,7 @@ function decisionFigures(db: LedgerDb): Pick<ReconciliationStatus, 'decisions_to
   const x = db
     .prepare(
       `SELECT count(*) AS n, coalesce(sum(x.class = 'A' AND x.policy_gated = 0), 0) AS auto FROM exceptions x
-       WHERE x.ended_at IS NULL AND NOT (x.class = 'A' AND EXISTS (
+       WHERE x.ended_at IS NULL AND NOT (x.class = 'A' AND x.code <> 'DUPLICATE_RECORD' AND EXISTS (
          SELECT 1 FROM exception_events xe JOIN match_events me ON me.event_id = xe.event_id JOIN matches m ON m.match_id = me.match_id
          WHERE xe.exception_id = x.exception_id AND m.ended_at IS NULL AND m.status = 'auto_resolved'))`,
     )

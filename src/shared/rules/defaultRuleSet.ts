@@ -16,7 +16,8 @@ const PAYOUT_ITEM_KINDS = ['payment', 'refund', 'fee', 'dispute', 'adjustment'] 
  * - amount + window: no key, exact amount, payment 1 day before to 3 days after the order; 3–10 days
  *   after is a TIMING_DIFF (auto-resolved). Only for events no key ties elsewhere: never a payment carrying
  *   an order reference, nor an order or payment whose key finds a counterpart (strategies/keyClaims.ts).
- * - fuzzy: customer e-mail trigram similarity ≥ 0.7 plus exact amount, same window as amount + window.
+ * - fuzzy: customer e-mail mailbox similarity ≥ 0.7 (similarity_of: email; another domain × 0.75) plus exact amount, same
+ *   window as amount + window; it decides the amount + window ties it can separate.
  * - refunds and disputes hang off their payment by trace_id (Stripe payment intent), the PayPal
  *   reference transaction (trace_id ↔ external_id), or order_ref; up to 180 days after the payment.
  * - payout items: every payment/refund/fee/dispute/adjustment naming the payout (payout_ref) within 90
@@ -30,7 +31,7 @@ const PAYOUT_ITEM_KINDS = ['payment', 'refund', 'fee', 'dispute', 'adjustment'] 
 const input: RuleSetInput = {
   format: 'tieout-rules',
   rule_set_id: 'default',
-  version: 2,
+  version: 3,
   name: 'Tieout default: order-to-cash for Shopify, Stripe, PayPal and bank statements',
   settings: { tie_margin: 0.05, subset_sum_max_items: 5, subset_sum_max_candidates: 20, remediation_days: 7 },
   rules: [
@@ -85,7 +86,7 @@ const input: RuleSetInput = {
       strategy: 'fuzzy',
       left: { kinds: ['order'] },
       right: { kinds: ['payment'], sources: PROCESSORS },
-      keys: [{ left: 'customer_ref', right: 'customer_ref', compare: 'similarity', threshold: 0.7 }],
+      keys: [{ left: 'customer_ref', right: 'customer_ref', compare: 'similarity', threshold: 0.7, similarity_of: 'email' }],
       amount: { tolerance_minor: 0 },
       window: { before_days: 1, after_days: 3, extended_after_days: 10 },
     },

@@ -65,9 +65,17 @@ export const KeyComparisonSchema = z
      */
     compare: z.enum(['equal', 'normalized_equal', 'contains', 'similarity']),
     threshold: z.number().min(0).max(1).optional(),
+    /**
+     * similarity only. text (default): the whole values. email: when both values are e-mail addresses, the mailbox
+     * names (local part, lower-case, `+tag` removed) are compared, and a different domain scales the similarity by
+     * 0.75 — so `john@x` and `joan@x` (0.4) stay apart although the whole strings share most trigrams, and the same
+     * mailbox at another provider (0.75) still agrees at a 0.7 threshold. Other values compare as text.
+     */
+    similarity_of: z.enum(['text', 'email']).optional(),
   })
   .strict()
-  .refine((k) => k.compare !== 'similarity' || k.threshold !== undefined, { message: 'similarity needs a threshold', path: ['threshold'] });
+  .refine((k) => k.compare !== 'similarity' || k.threshold !== undefined, { message: 'similarity needs a threshold', path: ['threshold'] })
+  .refine((k) => k.similarity_of === undefined || k.compare === 'similarity', { message: 'similarity_of applies to similarity comparisons only', path: ['similarity_of'] });
 export type KeyComparison = z.infer<typeof KeyComparisonSchema>;
 
 const SideSchema = z

@@ -1,6 +1,20 @@
 // workspace.json: the settings of one workspace (a company or entity), validated on every open.
 import { z } from 'zod';
 import { isCurrencyCode } from '../money/currencies.ts';
+import { SourceIdSchema } from '../events/canonicalEvent.ts';
+
+/**
+ * A source's heartbeat (DESIGN §9): new data is expected at least every `expected_every_hours`; once the
+ * source's latest event is older than the ledger's as-of time minus that cadence and `grace_hours`, the
+ * source has missed its heartbeat (FEED_MISSING, src/main/matching/feedHeartbeats.ts).
+ */
+export const FeedCadenceSchema = z
+  .object({
+    expected_every_hours: z.number().int().positive(),
+    grace_hours: z.number().nonnegative().optional(),
+  })
+  .strict();
+export type FeedCadence = z.infer<typeof FeedCadenceSchema>;
 
 export const WorkspaceSettingsSchema = z.object({
   format: z.literal('tieout-workspace'),
@@ -11,5 +25,7 @@ export const WorkspaceSettingsSchema = z.object({
   locale: z.string().min(2),
   /** Above this amount (minor units of the reporting currency) a human signs off any exception. */
   policy_gate_minor: z.number().int().nonnegative().optional(),
+  /** Expected cadence per source id (e.g. "stripe:main"); a source without one is never FEED_MISSING. */
+  feeds: z.record(SourceIdSchema, FeedCadenceSchema).optional(),
 });
 export type WorkspaceSettings = z.infer<typeof WorkspaceSettingsSchema>;

@@ -1,19 +1,53 @@
 // amount_window and fuzzy: no shared key, so the same amount and currency inside a time window (fuzzy adds a similarity key).
 import type { Rule } from '../../../shared/rules/ruleSet.ts';
 import type { MatchState, MEvent } from '../model.ts';
-import { isBlocked, setFor } from '../model.ts';
-import type { RunnerUp } from '../explanation.ts';
+import { byTimeThenId, isBlocked, setFor } from '../model.ts';
+import type { Explanation, RunnerUp } from '../explanation.ts';
 import { buildAmountIndex } from './amountIndex.ts';
 import { amountClass, compareKey, comparable, leaders, rankScored, score, tolerance, windowClass, type Scored } from './candidates.ts';
 import { baseExplanation, recordDecisiveException } from '../outcomes.ts';
 import { recordWinner } from './decide.ts';
 
+/** An amount_window tie left to the next rule of the link (a fuzzy rule on the same sides), raised if that rule does not match the left event. */
+interface DeferredTie {
+  rule: Rule;
+  left: MEvent;
+  tied: MEvent[];
+  amount: number;
+  explanation: Explanation;
+}
+
+/** Per computation: fuzzy rule id → left event id → the amount tie it may break. */
+const deferredTies = new WeakMap<MatchState, Map<string, Map<string, DeferredTie>>>();
+
+/**
+ * The rule an amount_window tie is left to: the next rule of the same link (priority, then id) when it is a fuzzy rule
+ * with the same sides, so it sees the same left event and the same tied candidates and can only add a similarity key
+ * to separate them. null: the tie is decided here (AMBIGUOUS_MATCH).
+ */
+function tieBreaker(state: MatchState, rule: Rule): Rule | null {
+  if (rule.strategy !== 'amount_window') return null;
+  const inLink = state.ruleSet.rules.filter((r) => r.link === rule.link).sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : 1));
+  const next = inLink[inLink.findIndex((r) => r.id === rule.id) + 1];
+  if (next === undefined || next.strategy !== 'fuzzy') return null;
+  const same = JSON.stringify(next.left) === JSON.stringify(rule.left) && JSON.stringify(next.right) === JSON.stringify(rule.right);
+  return same ? next : null;
+}
+
+function raiseDeferred(state: MatchState, d: DeferredTie): void {
+  recordDecisiveException(state, d.rule, 'AMBIGUOUS_MATCH', d.left, d.tied, d.amount, d.explanation, false);
+}
+
 /** Candidates: same currency, compared amount within max(tolerance, rounding), inside the (extended) window, all keys agreeing. */
 export function runAmountWindow(state: MatchState, rule: Rule, lefts: MEvent[], rights: MEvent[]): void {
   const used = setFor(state.used, rule.link);
   const index = buildAmountIndex(rule, rights.filter((r) => !used.has(r.id)));
+  const breaker = tieBreaker(state, rule);
+  const pending = rule.strategy === 'fuzzy' ? deferredTies.get(state)?.get(rule.id) : undefined;
   for (const left of lefts) {
     if (used.has(left.id)) continue;
+    const deferred = pending?.get(left.id);
+    pending?.delete(left.id);
     const reach = Math.max(tolerance(rule, left.amount), rule.amount.rounding_minor);
     const scored: Scored[] = [];
     const extra: RunnerUp[] = [];
@@ -32,16 +66,38 @@ export function runAmountWindow(state: MatchState, rule: Rule, lefts: MEvent[], 
       const agreed = keys.filter((k) => k !== null);
       scored.push({ event: r, score: score(rule, agreed, delta, left.amount, r.t - left.t), delta, dtMs: r.t - left.t, keys: agreed, amount: amountClass(rule, left.amount, delta), window: w });
     }
-    if (scored.length === 0) continue;
+    if (scored.length === 0) {
+      if (deferred !== undefined) raiseDeferred(state, deferred);
+      continue;
+    }
     const ranked = rankScored(scored);
     const lead = leaders(ranked, state.ruleSet.settings.tie_margin);
     if (lead.length === 1) {
-      recordWinner(state, rule, [left], ranked, extra);
+      const note = deferred === undefined ? undefined : `the amount alone tied ${deferred.tied.length} candidates under ${deferred.rule.id}; the similarity key decided`;
+      recordWinner(state, rule, [left], ranked, extra, note);
       continue;
     }
     const ex = baseExplanation(state, rule, `${lead.length} candidates of the same amount within the tie margin (${state.ruleSet.settings.tie_margin}); not guessing`);
     ex.score = lead[0]?.score ?? null;
     ex.runners_up = [...lead.map((s) => ({ event_id: s.event.id, score: s.score, reason: 'tied' as const })), ...extra].slice(0, 10);
+    if (breaker !== null) {
+      // A tie on amount and time alone that the next (fuzzy) rule may break by customer similarity: left to it.
+      let byLeft = deferredTies.get(state)?.get(breaker.id);
+      if (byLeft === undefined) {
+        byLeft = new Map();
+        const perState = deferredTies.get(state) ?? new Map<string, Map<string, DeferredTie>>();
+        perState.set(breaker.id, byLeft);
+        deferredTies.set(state, perState);
+      }
+      byLeft.set(left.id, { rule, left, tied: lead.map((s) => s.event), amount: left.amount, explanation: ex });
+      continue;
+    }
     recordDecisiveException(state, rule, 'AMBIGUOUS_MATCH', left, lead.map((s) => s.event), left.amount, ex, false);
+  }
+  // Ties left to this rule whose left event it did not see (not expected: it has the same sides): raised as they were found.
+  if (pending !== undefined) {
+    const rest = [...pending.values()].sort((a, b) => byTimeThenId(a.left, b.left));
+    pending.clear();
+    for (const d of rest) if (!used.has(d.left.id)) raiseDeferred(state, d);
   }
 }

@@ -5,11 +5,14 @@ import { isBlocked, setFor } from '../model.ts';
 import type { RunnerUp } from '../explanation.ts';
 import { amountClass, comparable, compareKey, fieldValue, hoursBetween, leaders, normalizeKey, rankScored, score, windowClass, type Scored } from './candidates.ts';
 import { addPending, baseExplanation, recordDecisiveException, recordMatch } from '../outcomes.ts';
+import { findSubsets } from './subsetSum.ts';
+import { autoResolvedFor, lateNote } from './decide.ts';
 
 /**
  * Left = payouts, right = bank lines (credits for money paid out, debits for money Stripe pulled from the bank: a
  * positive payout); iterated from the bank line because one line may settle several payouts. A line named by the
- * payout id inside the extended window (after_days < Δt ≤ extended_after_days) is a match with TIMING_DIFF.
+ * payout id inside the extended window (after_days < Δt ≤ extended_after_days) is a match with TIMING_DIFF (amount at
+ * stake 0: the amounts agree, only the timing differs).
  */
 export function runBankPayout(state: MatchState, rule: Rule, payouts: MEvent[], credits: MEvent[]): void {
   const used = setFor(state.used, rule.link);
@@ -94,7 +97,8 @@ function settle(state: MatchState, rule: Rule, credit: MEvent, ranked: Scored[],
     recordDecisiveException(state, rule, 'AMBIGUOUS_MATCH', credit, lead.map((s) => s.event), credit.amount, ex, false);
     return;
   }
-  const ex = baseExplanation(state, rule, `${rule.id}: bank credit ↔ payout, amount delta ${best.delta}, ${hoursBetween(best.dtMs)} h apart`);
+  const late = best.window === 'extended' ? `; ${lateNote(rule, best.event, credit)}` : '';
+  const ex = baseExplanation(state, rule, `${rule.id}: bank credit ↔ payout, amount delta ${best.delta}, ${hoursBetween(best.dtMs)} h apart${late}`);
   Object.assign(ex, { keys: best.keys, amount_delta_minor: best.delta, time_delta_hours: hoursBetween(best.dtMs), score: best.score });
   ex.runners_up = [...ranked.slice(1).map((s) => ({ event_id: s.event.id, score: s.score, reason: 'lower score' as const })), ...extra].slice(0, 5);
   recordMatch(state, {
@@ -103,10 +107,7 @@ function settle(state: MatchState, rule: Rule, credit: MEvent, ranked: Scored[],
     right: [credit],
     score: best.score,
     explanation: ex,
-    autoResolved: [
-      ...(best.amount === 'rounding' ? [{ code: 'ROUNDING_DIFF' as const, amount: best.delta }] : []),
-      ...(best.window === 'extended' ? [{ code: 'TIMING_DIFF' as const, amount: best.event.amount }] : []),
-    ],
+    autoResolved: autoResolvedFor(best),
     consumeRight: true,
   });
 }
@@ -128,20 +129,7 @@ function bySubsetSum(state: MatchState, rule: Rule, credit: MEvent, payouts: MEv
     .slice(0, maxCands)
     .sort((a, b) => (a.id < b.id ? -1 : 1));
   if (cands.length < 2) return;
-  const solutions: MEvent[][] = [];
-  const pick: MEvent[] = [];
-  const dfs = (from: number, sum: number): void => {
-    if (solutions.length >= 2) return;
-    if (pick.length >= 2 && amountClass(rule, target, target - sum) === 'ok') solutions.push([...pick]);
-    if (pick.length >= maxItems) return;
-    for (let i = from; i < cands.length && solutions.length < 2; i++) {
-      const p = cands[i] as MEvent;
-      pick.push(p);
-      dfs(i + 1, sum + p.amount);
-      pick.pop();
-    }
-  };
-  dfs(0, 0);
+  const solutions = findSubsets(cands, (p) => p.amount, (sum) => amountClass(rule, target, target - sum) === 'ok', { maxItems, limit: 2 });
   const first = solutions[0];
   if (first === undefined) return;
   if (solutions.length > 1) {

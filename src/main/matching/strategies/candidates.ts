@@ -50,6 +50,22 @@ export function trigramSimilarity(a: string, b: string): number {
   return total === 0 ? 0 : (2 * common) / total;
 }
 
+/** A different e-mail domain scales the mailbox similarity by this (see KeyComparisonSchema.similarity_of). */
+export const OTHER_DOMAIN_FACTOR = 0.75;
+
+/** similarity_of: 'email' — mailbox names compared, the domain weighed separately; non-addresses compare as text. */
+export function emailSimilarity(a: string, b: string): number {
+  const parse = (v: string): { box: string; domain: string } | null => {
+    const m = /^\s*([^@\s]+)@([^@\s]+)\s*$/.exec(v.toLowerCase());
+    return m === null ? null : { box: (m[1] as string).replace(/\+.*$/, ''), domain: m[2] as string };
+  };
+  const x = parse(a);
+  const y = parse(b);
+  if (x === null || y === null) return trigramSimilarity(a, b);
+  const s = trigramSimilarity(x.box, y.box);
+  return x.domain === y.domain ? s : s * OTHER_DOMAIN_FACTOR;
+}
+
 /** Evaluates one key comparison; `value` is 1/0 for exact comparisons and the similarity for fuzzy ones. */
 export function compareKey(k: KeyComparison, left: MEvent, right: MEvent): KeyAgreement | null {
   const l = fieldValue(left, k.left);
@@ -59,15 +75,27 @@ export function compareKey(k: KeyComparison, left: MEvent, right: MEvent): KeyAg
   if (k.compare === 'equal') value = l === r ? 1 : 0;
   else if (k.compare === 'normalized_equal') value = normalizeKey(l) === normalizeKey(r) ? 1 : 0;
   else if (k.compare === 'contains') value = normalizeKey(l) !== '' && normalizeKey(r).includes(normalizeKey(l)) ? 1 : 0;
-  else value = trigramSimilarity(l, r);
+  else value = k.similarity_of === 'email' ? emailSimilarity(l, r) : trigramSimilarity(l, r);
   const agreed = k.compare === 'similarity' ? value >= (k.threshold ?? 1) : value === 1;
   return { left_field: k.left, right_field: k.right, left_value: l, right_value: r, compare: k.compare, value: round6(value), agreed };
+}
+
+/** `stripe:eu` → `stripe`; a ledger has a handful of sources, and this runs for every event under every rule. */
+const sourceKinds = new Map<string, string>();
+
+function sourceKind(source: string): string {
+  let k = sourceKinds.get(source);
+  if (k === undefined) {
+    k = source.split(':')[0] as string;
+    if (sourceKinds.size < 10_000) sourceKinds.set(source, k);
+  }
+  return k;
 }
 
 export function sideMatches(side: RuleSide, e: MEvent): boolean {
   if (!side.kinds.includes(e.kind as never)) return false;
   if (side.sources === undefined || side.sources.length === 0) return true;
-  const kind = e.source.split(':')[0];
+  const kind = sourceKind(e.source);
   return side.sources.some((s) => s === e.source || s === kind);
 }
 

@@ -1,20 +1,62 @@
 // Turns a ranked candidate list with a clear winner into a match, auto-resolved when it needed rounding or the extended window.
 import type { ExceptionCode, Rule } from '../../../shared/rules/ruleSet.ts';
+import { formatAmount } from '../../../shared/money/amountText.ts';
 import type { MatchState, MEvent } from '../model.ts';
 import type { RunnerUp } from '../explanation.ts';
 import { hoursBetween, runnersUp, type Scored } from './candidates.ts';
 import { baseExplanation, recordMatch } from '../outcomes.ts';
 
-export function recordWinner(state: MatchState, rule: Rule, left: MEvent[], ranked: Scored[], extra: RunnerUp[]): void {
+const DAY_MS = 86_400_000;
+
+/** A-class findings beside a match. */
+export type AutoResolved = { code: ExceptionCode; amount: number }[];
+
+/**
+ * What a match needed beyond an exact, in-window agreement. ROUNDING_DIFF's amount at stake is the delta (right's
+ * compared amount − left's). TIMING_DIFF's is 0: the amounts agree and only the timing differs, so a late
+ * counterpart never crosses the policy gate on the size of the money that merely came late (the matched amount and
+ * the delay are in the explanation: lateNote).
+ */
+export function autoResolvedFor(best: Pick<Scored, 'amount' | 'window' | 'delta'>): AutoResolved {
+  const auto: AutoResolved = [];
+  if (best.amount === 'rounding') auto.push({ code: 'ROUNDING_DIFF', amount: best.delta });
+  if (best.window === 'extended') auto.push({ code: 'TIMING_DIFF', amount: 0 });
+  return auto;
+}
+
+function money(minor: number, currency: string): string {
+  try {
+    return formatAmount(minor, currency, { code: 'suffix' });
+  } catch {
+    return `${minor} minor units ${currency}`;
+  }
+}
+
+/** Summary text of a match found in the extended window: the amount that came late, how late, against which window. */
+export function lateNote(rule: Rule, left: MEvent, right: MEvent): string {
+  const days = Math.round(((right.t - left.t) / DAY_MS) * 10) / 10;
+  return (
+    `late: the ${right.kind} of ${money(right.amount, right.currency)} came ${days} d after the ${left.kind}, ` +
+    `past the ${rule.window.after_days} d window, within the extended ${rule.window.extended_after_days ?? rule.window.after_days} d ` +
+    `(TIMING_DIFF, amount at stake 0: the amounts agree, only the timing differs)`
+  );
+}
+
+/**
+ * Records the winner of `ranked` as a match. `note` is appended to the summary (e.g. that the amount alone tied and
+ * a similarity key decided).
+ */
+export function recordWinner(state: MatchState, rule: Rule, left: MEvent[], ranked: Scored[], extra: RunnerUp[], note?: string): void {
   const best = ranked[0];
   const anchor = left[0];
   if (best === undefined || anchor === undefined) return;
-  const auto: { code: ExceptionCode; amount: number }[] = [];
-  if (best.amount === 'rounding') auto.push({ code: 'ROUNDING_DIFF', amount: best.delta });
-  if (best.window === 'extended') auto.push({ code: 'TIMING_DIFF', amount: anchor.amount });
-  const agreed = best.keys.filter((k) => k.agreed).map((k) => `${k.left_field}↔${k.right_field}`);
+  const auto = autoResolvedFor(best);
+  const agreed = best.keys.filter((k) => k.agreed).map((k) => `${k.left_field}↔${k.right_field}${k.compare === 'similarity' ? ` (similarity ${k.value})` : ''}`);
   const how = agreed.length > 0 ? `keys ${agreed.join(', ')} agree` : 'amount and time agree';
-  const ex = baseExplanation(state, rule, `${rule.id}: ${how}; amount delta ${best.delta}, ${hoursBetween(best.dtMs)} h apart`);
+  let summary = `${rule.id}: ${how}; amount delta ${best.delta}, ${hoursBetween(best.dtMs)} h apart`;
+  if (best.window === 'extended') summary += `; ${lateNote(rule, anchor, best.event)}`;
+  if (note !== undefined) summary += `; ${note}`;
+  const ex = baseExplanation(state, rule, summary);
   ex.keys = best.keys;
   ex.amount_delta_minor = best.delta;
   ex.time_delta_hours = hoursBetween(best.dtMs);

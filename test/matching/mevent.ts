@@ -1,0 +1,72 @@
+// Hand-built matcher events and rule sets for the pure computeOutcome() of plan.ts (no ledger, no mocks).
+import { computeOutcome, type HumanDecisions } from '../../src/main/matching/plan.ts';
+import type { DesiredMatch, MatchState, MEvent } from '../../src/main/matching/model.ts';
+import type { Explanation } from '../../src/main/matching/explanation.ts';
+import { unpackExplanation } from '../../src/main/matching/explanationText.ts';
+import { DEFAULT_RULE_SET } from '../../src/shared/rules/defaultRuleSet.ts';
+import { RuleSetSchema, type RuleSet, type RuleSetInput } from '../../src/shared/rules/ruleSet.ts';
+
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
+export const T0 = Date.parse('2026-10-01T09:00:00.000Z');
+
+/** An event `hours` after T0; amounts in minor units; null keys unless given. */
+export function ev(id: string, kind: string, amount: number, hours: number, opts: Partial<MEvent> = {}): MEvent {
+  const t = T0 + hours * HOUR;
+  return {
+    id,
+    kind,
+    source: kind === 'order' ? 'shopify:store' : 'stripe:main',
+    externalId: id,
+    orderRef: null,
+    customerRef: null,
+    payoutRef: null,
+    traceId: null,
+    amount,
+    currency: 'USD',
+    fee: null,
+    net: null,
+    state: kind === 'order' ? 'paid' : null,
+    t,
+    attributesJson: null,
+    ...opts,
+  };
+}
+
+/** The default rules with these ids only (and optionally other settings), under a test rule set id. */
+export function ruleSetOf(ids: string[], settings: Partial<RuleSet['settings']> = {}, patch: (r: RuleSetInput['rules'][number]) => RuleSetInput['rules'][number] = (r) => r): RuleSet {
+  return RuleSetSchema.parse({
+    ...DEFAULT_RULE_SET,
+    rule_set_id: 'test',
+    settings: { ...DEFAULT_RULE_SET.settings, ...settings },
+    rules: DEFAULT_RULE_SET.rules.filter((r) => ids.includes(r.id)).map(patch),
+  });
+}
+
+export const NO_HUMAN: HumanDecisions = { pinned: new Map(), blocked: new Set() };
+
+export function run(events: MEvent[], ruleSet: RuleSet = DEFAULT_RULE_SET): MatchState {
+  return computeOutcome(events, ruleSet, NO_HUMAN);
+}
+
+/** `rule: left ids | right ids` per match, sorted. */
+export function matchesOf(s: MatchState): string[] {
+  return s.matches.map((m) => `${m.rule.id}: ${m.left.join(',')} | ${m.right.join(',')}`).sort();
+}
+
+/** `CODE: event ids` per exception (deduplicated by id as the engine writes them), sorted. */
+export function exceptionsOf(s: MatchState): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const x of s.exceptions) {
+    if (seen.has(x.exceptionId)) continue;
+    seen.add(x.exceptionId);
+    out.push(`${x.code}: ${x.eventIds.join(',')}`);
+  }
+  return out.sort();
+}
+
+/** A desired match's explanation as `tieout explain` shows it (matches hold it packed, explanationText.ts). */
+export function explanationOf(m: DesiredMatch | undefined): Explanation | undefined {
+  return m === undefined ? undefined : unpackExplanation(m.explanationText, { rule_id: m.rule.id, rule_set_id: null, rule_version: null });
+}
