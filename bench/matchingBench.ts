@@ -22,7 +22,7 @@ function phase(name: string, orders: number): PhaseResult {
 }
 
 const fmt = (r: PhaseResult): string =>
-  `${r.phase.padEnd(6)} ${r.seconds.toFixed(2).padStart(7)} s  peak RSS ${String(r.peakRssMiB).padStart(5)} MiB  ${JSON.stringify(r.detail)}`;
+  `${r.phase.padEnd(6)} ${r.seconds.toFixed(2).padStart(7)} s (process CPU ${r.cpuSeconds.toFixed(1)} s)  peak RSS ${String(r.peakRssMiB).padStart(5)} MiB  ${JSON.stringify(r.detail)}`;
 
 try {
   console.log(`Tieout matching benchmark (node ${process.version}, ${new Date().toISOString()})`);

@@ -1,5 +1,5 @@
 // One matching-benchmark phase in its own process: prints one JSON line (seconds = the timed work of the phase).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createWorkspace, openWorkspace } from '../src/main/workspace/workspace.ts';
@@ -11,6 +11,8 @@ export interface PhaseResult {
   phase: string;
   orders: number;
   seconds: number;
+  /** CPU time of the whole process (user + system, all threads): comparable between runs on a busy machine, unlike wall time. */
+  cpuSeconds: number;
   peakRssMiB: number;
   detail: Record<string, unknown>;
 }
@@ -26,23 +28,65 @@ const wsDir = join(dir, 'ws');
 const src = join(dir, 'files');
 
 function report(seconds: number, detail: Record<string, unknown>): void {
-  const r: PhaseResult = { phase: values.phase as string, orders, seconds, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), detail };
+  const cpu = process.cpuUsage();
+  const cpuSeconds = +((cpu.user + cpu.system) / 1e6).toFixed(2);
+  const r: PhaseResult = { phase: values.phase as string, orders, seconds, cpuSeconds, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), detail };
   process.stdout.write(`${JSON.stringify(r)}\n`);
 }
 
-/** Splits a CSV (header + lines) into the kept part and the held-back part. */
-function split(path: string, holdBack: (lines: string[]) => Set<number>): { main: string; inc: string } {
-  const lines = readFileSync(path, 'utf8').split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  const header = lines[0] as string;
-  const body = lines.slice(1);
-  const held = holdBack(body);
-  const main = [header, ...body.filter((_, i) => !held.has(i))].join('\n') + '\n';
-  const inc = [header, ...body.filter((_, i) => held.has(i))].join('\n') + '\n';
+/** Lines of a file without its trailing newline, read in chunks (the 1M-order exports are larger than one JS string can be). */
+function* lines(path: string): Generator<string> {
+  const fd = openSync(path, 'r');
+  const buf = Buffer.alloc(1 << 22);
+  let rest = '';
+  try {
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) {
+      const parts = (rest + buf.toString('utf8', 0, n)).split('\n');
+      rest = parts.pop() as string;
+      yield* parts;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  if (rest !== '') yield rest;
+}
+
+/**
+ * Splits a CSV (header + lines) into the kept part and the held-back part. `key` reduces each body line to what
+ * `holdBack` needs (two streaming passes, so no file is ever held whole).
+ */
+function split(path: string, key: (line: string) => string, holdBack: (keys: string[]) => Set<number>): { main: string; inc: string } {
+  const keys: string[] = [];
+  let first = true;
+  for (const line of lines(path)) {
+    if (first) first = false;
+    else keys.push(key(line));
+  }
+  const held = holdBack(keys);
   const mainPath = path.replace(/\.csv$/, '.main.csv');
   const incPath = path.replace(/\.csv$/, '.inc.csv');
-  writeFileSync(mainPath, main);
-  writeFileSync(incPath, inc);
+  const main = openSync(mainPath, 'w');
+  const inc = openSync(incPath, 'w');
+  let i = -1;
+  let pending: string[] = [];
+  const flush = (): void => {
+    if (pending.length > 0) writeSync(main, pending.join(''));
+    pending = [];
+  };
+  for (const line of lines(path)) {
+    if (i === -1) {
+      writeSync(main, `${line}\n`);
+      writeSync(inc, `${line}\n`);
+    } else if (held.has(i)) writeSync(inc, `${line}\n`);
+    else {
+      pending.push(`${line}\n`);
+      if (pending.length >= 10_000) flush();
+    }
+    i++;
+  }
+  flush();
+  closeSync(main);
+  closeSync(inc);
   return { main: mainPath, inc: incPath };
 }
 
@@ -54,12 +98,12 @@ if (values.phase === 'setup') {
   const files = writeMonthFiles(src, { orders, seed: 2026 });
   const genS = elapsed();
   // Shopify: the last INCR_ORDERS orders (an order spans consecutive lines sharing its Name, the first column).
-  const shop = split(files.shopifyCsv, (body) => {
+  const shop = split(files.shopifyCsv, (line) => line.split(',', 1)[0] as string, (body) => {
     const held = new Set<number>();
     let names = 0;
     let last = '';
     for (let i = body.length - 1; i >= 0; i--) {
-      const name = (body[i] as string).split(',', 1)[0] as string;
+      const name = body[i] as string;
       if (name !== last) {
         if (names === INCR_ORDERS) break;
         names++;
@@ -70,9 +114,9 @@ if (values.phase === 'setup') {
     return held;
   });
   // Stripe: the last INCR_CHARGES charges in file order.
-  const stripe = split(files.stripeCsv, (body) => {
+  const stripe = split(files.stripeCsv, (line) => (line.includes(',charge,') ? 'c' : ''), (body) => {
     const held = new Set<number>();
-    for (let i = body.length - 1; i >= 0 && held.size < INCR_CHARGES; i--) if ((body[i] as string).includes(',charge,')) held.add(i);
+    for (let i = body.length - 1; i >= 0 && held.size < INCR_CHARGES; i--) if (body[i] === 'c') held.add(i);
     return held;
   });
   const ws = createWorkspace(wsDir, { name: 'matching bench', reportingCurrency: 'USD', timeZone: 'America/New_York' });

@@ -4,6 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import { makeTempDir } from '../support/tempDir.ts';
 import { reconcile } from '../../src/main/matching/engine.ts';
+import { unpackExplanation } from '../../src/main/matching/explanationText.ts';
 import { DEFAULT_RULE_SET } from '../../src/shared/rules/defaultRuleSet.ts';
 import { RuleSetSchema } from '../../src/shared/rules/ruleSet.ts';
 import { activeCodes, charge, importMonth, newWorkspace, order, type Txn } from './monthBuilder.ts';
@@ -46,9 +47,11 @@ describe('DUPLICATE_PAYMENT: a second charge with its own payment intent and the
     reconcile(w.db, w.settings, { mode: 'full' });
     expect(matches(w)).toEqual(['order-payment.exact-key matched: 9001 txn_c1']);
     expect(exceptions(w)).toEqual(['DUPLICATE_PAYMENT C: 9001 txn_dup', 'MISSING_PAYMENT B: 9002']);
-    const x = w.db.prepare("SELECT amount_minor, explanation FROM exceptions WHERE code = 'DUPLICATE_PAYMENT'").get() as { amount_minor: number; explanation: string };
+    const x = w.db.prepare("SELECT amount_minor, explanation, rule_id, rule_set_id, rule_version FROM exceptions WHERE code = 'DUPLICATE_PAYMENT'").get() as {
+      amount_minor: number; explanation: string; rule_id: string; rule_set_id: string; rule_version: number;
+    };
     expect(x.amount_minor).toBe(1000);
-    expect(JSON.parse(x.explanation).summary).toMatch(/matched to txn_c1.*txn_dup is a duplicate charge/);
+    expect(unpackExplanation(x.explanation, x).summary).toMatch(/matched to txn_c1.*txn_dup is a duplicate charge/);
   });
 
   it('when neither charge is better keyed, nothing is matched and the exception covers the order and both', () => {

@@ -10,6 +10,8 @@ import { computeOutcome, type HumanDecisions } from './plan.ts';
 import { incrementalScope, loadAllEvents, type Scope } from './scope.ts';
 import { classify, DEFAULT_POLICY_GATE_MINOR, leftoverEvaluable } from './exceptions.ts';
 import { ensureRuleSet, prepareWriters, type Writers } from './projectionWriters.ts';
+import { packExplanation } from './explanationText.ts';
+import { checkFeedHeartbeats } from './feedHeartbeats.ts';
 
 export interface ReconcileOptions {
   mode: 'full' | 'incremental';
@@ -41,6 +43,20 @@ export { RuleSetVersionError } from './projectionWriters.ts';
  * (remediation windows) is the latest occurred_at in the ledger, never the wall clock.
  */
 export function reconcile(db: LedgerDb, settings: WorkspaceSettings, options: ReconcileOptions): RunReport {
+  // Foreign keys are not checked during the run's own writes: every event id it writes was read from the events table
+  // inside this same transaction, every match id it links was inserted just before. Checking them costs a random
+  // events-index lookup per written row (millions on a full run); `tieout verify` still runs foreign_key_check.
+  // (The pragma is a no-op inside an open transaction, so a caller's transaction keeps its checks.)
+  const relaxKeys = !db.inTransaction && (db.pragma('foreign_keys', { simple: true }) as number) === 1;
+  if (relaxKeys) db.pragma('foreign_keys = OFF');
+  try {
+    return runReconcile(db, settings, options);
+  } finally {
+    if (relaxKeys) db.pragma('foreign_keys = ON');
+  }
+}
+
+function runReconcile(db: LedgerDb, settings: WorkspaceSettings, options: ReconcileOptions): RunReport {
   const ruleSet = options.ruleSet ?? DEFAULT_RULE_SET;
   const actor = options.actor ?? 'system:engine';
   return db.transaction(() => {
@@ -55,10 +71,13 @@ export function reconcile(db: LedgerDb, settings: WorkspaceSettings, options: Re
     const outcome = computeOutcome(events, ruleSet, loadHumanDecisions(db), scope.links);
     const head = db.prepare('SELECT hash FROM journal ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined;
     const runId = `r_${sha256Hex(`${head ?? ''}\u001f${startedAt}\u001f${options.mode}`).slice(0, 32)}`;
-    const ctx: ApplyContext = { w, journal, runId, now: startedAt, actor, ruleSet, settings, asOfMs: asOf === null ? 0 : Date.parse(asOf), log: [] };
+    const ctx: ApplyContext = { db, w, journal, runId, now: startedAt, actor, ruleSet, settings, asOfMs: asOf === null ? 0 : Date.parse(asOf), log: [] };
     const judge = options.mode === 'full' ? null : scopeJudge(ruleSet, scope);
     const m = applyMatches(ctx, outcome.matches, judge);
     const x = applyExceptions(ctx, outcome.exceptions, judge);
+    // Per-source heartbeats (DESIGN §9): decided on every run, whatever its scope; cheap (feedHeartbeats.ts).
+    const feeds = checkFeedHeartbeats(db, settings, asOf, actor, runId, journal, { now: startedAt });
+    ctx.log.push(...feeds.log);
     const digest = sha256Hex(ctx.log.sort().join('\n'));
     const report: RunReport = {
       run_id: runId,
@@ -69,8 +88,8 @@ export function reconcile(db: LedgerDb, settings: WorkspaceSettings, options: Re
       events_considered: events.length,
       matches_created: m.created,
       matches_ended: m.ended,
-      exceptions_opened: x.opened,
-      exceptions_closed: x.closed,
+      exceptions_opened: x.opened + feeds.opened,
+      exceptions_closed: x.closed + feeds.closed,
       exceptions_changed: x.changed,
       digest,
     };
@@ -99,6 +118,7 @@ function loadHumanDecisions(db: LedgerDb): HumanDecisions {
 }
 
 interface ApplyContext {
+  db: LedgerDb;
   w: Writers;
   journal: JournalWriter;
   runId: string;
@@ -171,24 +191,61 @@ function applyMatches(ctx: ApplyContext, desired: DesiredMatch[], judge: ScopeJu
     ctx.log.push(`-m ${row.match_id}`);
     ended++;
   }
-  for (const d of [...want.values()].sort((a, b) => (a.matchId < b.matchId ? -1 : 1))) {
-    if (active.has(d.matchId)) continue;
-    const existing =
-      ctx.w.matchExists.get(d.matchId) === undefined ? undefined : (ctx.w.matchById.get(d.matchId) as { ended_at: string | null } | undefined);
+  const toWrite = [...want.values()].filter((d) => !active.has(d.matchId)).sort((a, b) => (a.matchId < b.matchId ? -1 : 1));
+  const rebuild = bulkIndexes(ctx.db, ['matches', 'match_events'], toWrite.length);
+  // A full run knows every active engine match already; the rest (ended, or a person's) is read once instead of one
+  // lookup per written match.
+  const inactive = judge === null ? new Map((ctx.w.inactiveMatches.all() as { match_id: string; ended_at: string | null }[]).map((r) => [r.match_id, r.ended_at])) : null;
+  const stateOf = (id: string): { ended_at: string | null } | undefined => {
+    if (inactive !== null) return inactive.has(id) ? { ended_at: inactive.get(id) ?? null } : undefined;
+    return ctx.w.matchExists.get(id) === undefined ? undefined : (ctx.w.matchById.get(id) as { ended_at: string | null } | undefined);
+  };
+  const batch = new MatchBatch(ctx);
+  for (const d of toWrite) {
+    const existing = stateOf(d.matchId);
     if (existing !== undefined && existing.ended_at === null) continue;
-    const row = {
-      match_id: d.matchId, link: d.link, status: d.status, rule_id: d.rule.id, rule_set_id: ctx.ruleSet.rule_set_id, rule_version: ctx.ruleSet.version,
-      score: d.score, explanation: explanationJson(d.explanation), created_run_id: ctx.runId, created_at: ctx.now, created_by: ctx.actor,
-    };
-    if (existing === undefined) {
-      ctx.w.insertMatch.run(row);
-      for (const id of d.left) ctx.w.insertMatchEvent.run(d.matchId, id, 'left');
-      for (const id of d.right) ctx.w.insertMatchEvent.run(d.matchId, id, 'right');
-    } else ctx.w.reactivateMatch.run(row);
+    if (existing === undefined) batch.add(d);
+    else {
+      ctx.w.reactivateMatch.run({
+        match_id: d.matchId, status: d.status, score: d.score, explanation: d.explanationText, created_run_id: ctx.runId,
+      });
+    }
     ctx.log.push(`+m ${d.matchId}`);
     created++;
   }
+  batch.flush();
+  rebuild();
   return { created, ended };
+}
+
+/**
+ * New matches and their event links, written a few thousand at a time: one statement per batch reads the rows
+ * from a JSON array (json_each), so SQLite parses them in C instead of one call from JavaScript per row.
+ */
+class MatchBatch {
+  private matches: unknown[][] = [];
+  private links: string[][] = [];
+  private readonly ctx: ApplyContext;
+  constructor(ctx: ApplyContext) {
+    this.ctx = ctx;
+  }
+  add(d: DesiredMatch): void {
+    this.matches.push([d.matchId, d.link, d.status, d.rule.id, d.score, d.explanationText]);
+    for (const id of d.left) this.links.push([d.matchId, id, 'left']);
+    for (const id of d.right) this.links.push([d.matchId, id, 'right']);
+    if (this.matches.length >= 2000) this.flush();
+  }
+  flush(): void {
+    if (this.matches.length === 0) return;
+    const c = this.ctx;
+    c.w.insertMatches.run({
+      rows: JSON.stringify(this.matches), rule_set_id: c.ruleSet.rule_set_id, rule_version: c.ruleSet.version, created_run_id: c.runId,
+      created_at: c.now, created_by: c.actor,
+    });
+    c.w.insertMatchEvents.run(JSON.stringify(this.links));
+    this.matches = [];
+    this.links = [];
+  }
 }
 
 function applyExceptions(ctx: ApplyContext, desired: DesiredException[], judge: ScopeJudge | null): { opened: number; closed: number; changed: number } {
@@ -232,22 +289,38 @@ function upsertException(ctx: ApplyContext, d: DesiredException): 'opened' | 'ch
   const existing =
     ctx.w.exceptionExists.get(d.exceptionId) === undefined
       ? undefined
-      : (ctx.w.exceptionById.get(d.exceptionId) as { class: string; state: string; ended_at: string | null; policy_gated: number } | undefined);
+      : (ctx.w.exceptionById.get(d.exceptionId) as { class: string; state: string; ended_at: string | null; policy_gated: number; amount_minor: number } | undefined);
   const resolved = c.state === 'resolved';
   const row = {
     exception_id: d.exceptionId, code: d.code, class: c.cls, default_class: c.defaultClass, policy_gated: c.policyGated ? 1 : 0, state: c.state,
-    amount_minor: d.amount, currency: d.currency, explanation: explanationJson({ ...d.explanation, policy: c.policy }), rule_id: d.rule?.id ?? null,
+    amount_minor: d.amount, currency: d.currency, explanation: packExplanation({ ...d.explanation, policy: c.policy }), rule_id: d.rule?.id ?? null,
     rule_set_id: ctx.ruleSet.rule_set_id, rule_version: ctx.ruleSet.version, due_at: c.dueAt, created_run_id: ctx.runId, created_at: ctx.now,
     resolved_at: resolved ? ctx.now : null, resolved_by: resolved ? ctx.actor : null, resolution: resolved ? `auto-resolved (class A): ${d.code}` : null,
   };
   if (existing !== undefined && existing.ended_at === null) {
-    if (existing.class === c.cls && existing.state === c.state) return 'same';
-    ctx.w.reclassify.run({ exception_id: d.exceptionId, class: c.cls, state: c.state, policy_gated: row.policy_gated });
-    ctx.journal.append({
-      type: 'exception.escalated', actor: ctx.actor, subjectId: d.exceptionId, reason: `remediation window ended (due ${c.dueAt ?? '-'})`,
-      payload: { run_id: ctx.runId, from_class: existing.class, from_state: existing.state, to_class: c.cls, to_state: c.state }, createdAt: ctx.now,
-    });
-    ctx.log.push(`~x ${d.exceptionId} ${c.cls} ${c.state}`);
+    if (existing.class === c.cls && existing.state === c.state && existing.amount_minor === d.amount) return 'same';
+    const windowEnded = existing.class === 'B' && existing.state === 'in_remediation' && c.cls === 'C' && existing.amount_minor === d.amount;
+    if (windowEnded) {
+      ctx.w.reclassify.run({ exception_id: d.exceptionId, class: c.cls, state: c.state, policy_gated: row.policy_gated });
+      ctx.journal.append({
+        type: 'exception.escalated', actor: ctx.actor, subjectId: d.exceptionId, reason: `remediation window ended (due ${c.dueAt ?? '-'})`,
+        payload: { run_id: ctx.runId, from_class: existing.class, from_state: existing.state, to_class: c.cls, to_state: c.state }, createdAt: ctx.now,
+      });
+    } else {
+      // The same exception derived again with another amount at stake or class (a new rule set version, a changed
+      // policy gate): the row takes the new figures and explanation, and the journal says what changed and why.
+      ctx.w.rederive.run(row);
+      ctx.journal.append({
+        type: resolved ? 'exception.auto_resolved' : 'exception.reclassified', actor: ctx.actor, subjectId: d.exceptionId,
+        reason: `derived again under ${ctx.ruleSet.rule_set_id} v${ctx.ruleSet.version}${resolved ? `: class A, ${d.code}` : ''}`,
+        payload: {
+          run_id: ctx.runId, from_class: existing.class, from_state: existing.state, from_amount_minor: existing.amount_minor,
+          to_class: c.cls, to_state: c.state, to_amount_minor: d.amount, currency: d.currency, events: d.eventIds,
+        },
+        createdAt: ctx.now,
+      });
+    }
+    ctx.log.push(`~x ${d.exceptionId} ${c.cls} ${c.state} ${d.amount}`);
     return 'changed';
   }
   if (existing === undefined) {
@@ -280,13 +353,29 @@ function escalateOverdue(ctx: ApplyContext, touched: Set<string>, handled: Map<s
   return n;
 }
 
+/** Below this many new rows, indexes are maintained row by row. */
+const BULK_ROWS = 20_000;
+
 /**
- * Explanations are built by the matcher (outcomes.ts, strategies/*) in a fixed field order, so plain JSON.stringify
- * is already deterministic (and several times cheaper than canonicalJson's key sorting at every level on a 100k-row
- * write). The score and deltas are finite numbers by construction.
+ * A run that writes many rows into a table (a first full run of a month writes a million matches) drops the table's
+ * secondary indexes and builds them again afterwards, inside the run's transaction: SQLite builds an index from sorted
+ * keys far faster than it inserts millions of random keys (the by-event index) one by one into a tree larger than its
+ * page cache. Only when the new rows are at least half the table: rebuilding a big index for a few rows costs more.
+ * The indexes are recreated from their own stored definitions. Returns the function that recreates them.
  */
-function explanationJson(e: object): string {
-  return JSON.stringify(e);
+function bulkIndexes(db: LedgerDb, tables: string[], newRows: number): () => void {
+  if (newRows < BULK_ROWS) return () => {};
+  const existing = db.prepare(`SELECT count(*) FROM ${tables[0] as string}`).pluck().get() as number;
+  if (newRows * 2 < existing) return () => {};
+  const indexes = db
+    .prepare(
+      `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each(?)) ORDER BY name`,
+    )
+    .all(JSON.stringify(tables)) as { name: string; sql: string }[];
+  for (const i of indexes) db.exec(`DROP INDEX "${i.name.replace(/"/g, '""')}"`);
+  return () => {
+    for (const i of indexes) db.exec(i.sql);
+  };
 }
 
 export type { MEvent };

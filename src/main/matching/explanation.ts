@@ -1,6 +1,7 @@
 // The explanation stored on every match and exception, and how `tieout explain` finds and prints it.
 import { formatAmount } from '../../shared/money/amountText.ts';
 import type { LedgerDb } from '../ledger/database.ts';
+import { unpackExplanation } from './explanationText.ts';
 
 export interface KeyAgreement {
   left_field: string;
@@ -21,8 +22,9 @@ export interface RunnerUp {
 
 export interface Explanation {
   rule_id: string | null;
-  rule_set_id: string;
-  rule_version: number;
+  /** Null for exceptions no rule set decides: DUPLICATE_RECORD (raised by the import) and FEED_MISSING (heartbeats). */
+  rule_set_id: string | null;
+  rule_version: number | null;
   strategy: string | null;
   link: string | null;
   /** One line a reviewer reads first. */
@@ -65,6 +67,9 @@ export interface ExplainResult {
 
 interface MatchRow {
   match_id: string;
+  rule_id: string | null;
+  rule_set_id: string | null;
+  rule_version: number | null;
   link: string;
   status: string;
   origin: string;
@@ -73,6 +78,9 @@ interface MatchRow {
 }
 interface ExceptionRow {
   exception_id: string;
+  rule_id: string | null;
+  rule_set_id: string | null;
+  rule_version: number | null;
   code: string;
   class: string;
   state: string;
@@ -90,7 +98,7 @@ export function explain(db: LedgerDb, id: string): ExplainResult {
     label: `${r.link} ${r.status} (${r.origin})`,
     active: r.ended_at === null,
     event_ids: matchEvents.all(r.match_id) as string[],
-    explanation: JSON.parse(r.explanation) as Explanation,
+    explanation: unpackExplanation(r.explanation, r),
   });
   const fromException = (r: ExceptionRow): ExplainedItem => ({
     type: 'exception',
@@ -98,7 +106,7 @@ export function explain(db: LedgerDb, id: string): ExplainResult {
     label: `${r.code} class ${r.class} ${r.state}`,
     active: r.ended_at === null,
     event_ids: excEvents.all(r.exception_id) as string[],
-    explanation: JSON.parse(r.explanation) as Explanation,
+    explanation: unpackExplanation(r.explanation, r),
   });
   const matches = db.prepare(
     `SELECT DISTINCT m.* FROM matches m WHERE m.match_id = @id
@@ -137,7 +145,7 @@ function formatItem(item: ExplainedItem, events: Record<string, EventSummary>): 
   const lines = [
     `${item.type} ${item.id}: ${item.label}${item.active ? '' : ' [ended]'}`,
     `  ${e.summary}`,
-    `  rule ${e.rule_id ?? '(none)'} of ${e.rule_set_id} v${e.rule_version}${e.strategy === null ? '' : `, strategy ${e.strategy}`}`,
+    `  rule ${e.rule_id ?? '(none)'}${e.rule_set_id === null ? '' : ` of ${e.rule_set_id} v${e.rule_version ?? '?'}`}${e.strategy === null ? '' : `, strategy ${e.strategy}`}`,
     ...item.event_ids.map((id) => `  event ${describeEvent(id, events)}`),
   ];
   for (const k of e.keys) {

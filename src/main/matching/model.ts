@@ -17,7 +17,7 @@ export interface MEvent {
   fee: number | null;
   net: number | null;
   state: string | null;
-  occurredAt: string;
+  /** occurred_at in epoch ms. */
   t: number;
   /** null when the run did not read it (no rule compares an attributes field of this kind). */
   attributesJson: string | null;
@@ -32,7 +32,11 @@ export interface DesiredMatch {
   score: number;
   left: string[];
   right: string[];
-  explanation: Explanation;
+  /**
+   * The stored (packed) explanation, serialized when the match is recorded: a full run holds a million matches
+   * until it writes them, and the string is a fraction of the object graph (explanationText.ts).
+   */
+  explanationText: string;
 }
 
 export interface DesiredException {

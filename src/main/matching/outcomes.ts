@@ -4,6 +4,7 @@ import type { ExceptionCode, Rule } from '../../shared/rules/ruleSet.ts';
 import type { DesiredException, MatchState, MEvent, PendingFinding } from './model.ts';
 import { setFor } from './model.ts';
 import type { Explanation } from './explanation.ts';
+import { packExplanation } from './explanationText.ts';
 
 export function matchIdFor(link: string, ruleId: string, eventIds: string[]): string {
   return `m_${sha256Hex(`${link}\u001f${ruleId}\u001f${[...eventIds].sort().join(',')}`).slice(0, 32)}`;
@@ -57,7 +58,7 @@ export function recordMatch(state: MatchState, m: MatchInput): void {
     score: m.score,
     left: m.left.map((e) => e.id).sort(),
     right: m.right.map((e) => e.id).sort(),
-    explanation: m.explanation,
+    explanationText: packExplanation(m.explanation),
   });
   const anchor = m.left[0];
   if (anchor === undefined) return;

@@ -52,31 +52,47 @@ export function prepareWriters(db: LedgerDb) {
     matchExists: db.prepare('SELECT 1 FROM matches WHERE match_id = ?').pluck(),
     matchById: db.prepare('SELECT ended_at FROM matches WHERE match_id = ?'),
     endMatch: db.prepare('UPDATE matches SET ended_at = @ended_at, ended_by = @ended_by, end_reason = @end_reason WHERE match_id = @match_id AND ended_at IS NULL'),
-    insertMatch: db.prepare(
+    /** Full runs: the matches that are not active engine matches (ended ones may be reactivated; a person's are left alone). */
+    inactiveMatches: db.prepare("SELECT match_id, ended_at FROM matches WHERE origin <> 'engine' OR ended_at IS NOT NULL"),
+    /** New engine matches from a JSON array of [match_id, link, status, rule_id, score, explanation], in array order. */
+    insertMatches: db.prepare(
       `INSERT INTO matches (match_id, link, status, origin, rule_id, rule_set_id, rule_version, score, explanation, created_run_id, created_at, created_by)
-       VALUES (@match_id, @link, @status, 'engine', @rule_id, @rule_set_id, @rule_version, @score, @explanation, @created_run_id, @created_at, @created_by)`,
+       SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, 'engine', j.value ->> 3, @rule_set_id, @rule_version, j.value ->> 4, j.value ->> 5,
+         @created_run_id, @created_at, @created_by
+       FROM json_each(@rows) j ORDER BY j.key`,
+    ),
+    /** Match membership from a JSON array of [match_id, event_id, side]. */
+    insertMatchEvents: db.prepare(
+      'INSERT INTO match_events (match_id, event_id, side) SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM json_each(?) j ORDER BY j.key',
     ),
     reactivateMatch: db.prepare(
       `UPDATE matches SET ended_at = NULL, ended_by = NULL, end_reason = NULL, status = @status, score = @score, explanation = @explanation,
        created_run_id = @created_run_id WHERE match_id = @match_id AND origin = 'engine'`,
     ),
-    insertMatchEvent: db.prepare('INSERT INTO match_events (match_id, event_id, side) VALUES (?, ?, ?)'),
     humanTouched: db
       .prepare(
         `SELECT DISTINCT subject_id FROM journal WHERE entry_type LIKE 'exception.%' AND actor NOT LIKE 'system:%' AND subject_id IS NOT NULL
          UNION SELECT exception_id FROM exceptions WHERE origin = 'human' OR state IN ('assigned', 'reopened')`,
       )
       .pluck(),
+    /**
+     * Full runs: every active engine exception the matcher decides. DUPLICATE_RECORD (raised by the import) and
+     * FEED_MISSING (feedHeartbeats.ts) are never derived by the matcher, so a run must not end them: they are left
+     * out by rowid through the partial index exceptions_open (code, class), keeping the scan on the covering
+     * index exceptions_active_cover (a `code` test here would read every row).
+     */
     activeEngineExceptions: db.prepare(
-      `SELECT exception_id, class, state, rule_id, NULL AS events FROM exceptions WHERE origin = 'engine' AND ended_at IS NULL ORDER BY exception_id`,
+      `SELECT exception_id, class, state, rule_id, NULL AS events FROM exceptions WHERE origin = 'engine' AND ended_at IS NULL
+         AND rowid NOT IN (SELECT rowid FROM exceptions WHERE code IN ('DUPLICATE_RECORD', 'FEED_MISSING') AND ended_at IS NULL)
+       ORDER BY exception_id`,
     ),
     activeEngineExceptionsTouching: db.prepare(
       `SELECT x.exception_id, x.class, x.state, x.rule_id, (SELECT group_concat(event_id) FROM exception_events WHERE exception_id = x.exception_id) AS events
-       FROM exceptions x WHERE x.origin = 'engine' AND x.ended_at IS NULL
+       FROM exceptions x WHERE x.origin = 'engine' AND x.ended_at IS NULL AND x.code NOT IN ('DUPLICATE_RECORD', 'FEED_MISSING')
          AND x.exception_id IN (SELECT xe.exception_id FROM json_each(?) j CROSS JOIN exception_events xe ON xe.event_id = j.value)`,
     ),
     exceptionExists: db.prepare('SELECT 1 FROM exceptions WHERE exception_id = ?').pluck(),
-    exceptionById: db.prepare('SELECT class, state, ended_at, policy_gated FROM exceptions WHERE exception_id = ?'),
+    exceptionById: db.prepare('SELECT class, state, ended_at, policy_gated, amount_minor FROM exceptions WHERE exception_id = ?'),
     endException: db.prepare(
       `UPDATE exceptions SET ended_at = @now, state = 'resolved', resolved_at = coalesce(resolved_at, @now), resolved_by = coalesce(resolved_by, @by),
        resolution = coalesce(resolution, @resolution) WHERE exception_id = @exception_id AND ended_at IS NULL`,
@@ -93,6 +109,12 @@ export function prepareWriters(db: LedgerDb) {
        resolution = @resolution WHERE exception_id = @exception_id AND origin = 'engine'`,
     ),
     insertExceptionEvent: db.prepare('INSERT INTO exception_events (exception_id, event_id) VALUES (?, ?)'),
+    /** An active exception derived again with other figures: new class, amount, explanation; resolution set or cleared. */
+    rederive: db.prepare(
+      `UPDATE exceptions SET class = @class, default_class = @default_class, policy_gated = @policy_gated, state = @state, amount_minor = @amount_minor,
+       explanation = @explanation, due_at = @due_at, resolved_at = @resolved_at, resolved_by = @resolved_by, resolution = @resolution
+       WHERE exception_id = @exception_id AND origin = 'engine' AND ended_at IS NULL`,
+    ),
     reclassify: db.prepare('UPDATE exceptions SET class = @class, state = @state, policy_gated = @policy_gated WHERE exception_id = @exception_id'),
     inRemediation: db.prepare(
       "SELECT exception_id, due_at FROM exceptions WHERE state = 'in_remediation' AND ended_at IS NULL AND origin = 'engine' ORDER BY exception_id",

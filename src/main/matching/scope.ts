@@ -7,9 +7,9 @@ import { orderedRules } from './plan.ts';
 import { comparable, fieldValue, reachMs, sideMatches, tolerance } from './strategies/candidates.ts';
 import { isKeyedRule, namesCounterpart } from './strategies/keyClaims.ts';
 
-const BASE_COLUMNS = `e.event_id AS id, e.kind, e.source, e.external_id AS externalId, e.order_ref AS orderRef, e.customer_ref AS customerRef,
-  e.payout_ref AS payoutRef, e.trace_id AS traceId, e.amount_minor AS amount, e.currency, e.fee_minor AS fee, e.net_minor AS net, e.state,
-  e.occurred_at AS occurredAt`;
+/** Column order of eventColumns(): rowToEvent reads rows as arrays (raw mode) by these positions. */
+const BASE_COLUMNS = `e.event_id, e.kind, e.source, e.external_id, e.order_ref, e.customer_ref, e.payout_ref, e.trace_id, e.amount_minor,
+  e.currency, e.fee_minor, e.net_minor, e.state, e.occurred_at`;
 
 /**
  * The SELECT list: attributes (JSON, the bulk of a row) are read only for the kinds a rule compares an
@@ -24,19 +24,48 @@ export function eventColumns(ruleSet: RuleSet): string {
     }
   }
   const list = [...kinds].sort().map((k) => `'${k.replace(/'/g, "''")}'`).join(', ');
-  return `${BASE_COLUMNS}, ${list === '' ? 'NULL' : `CASE WHEN e.kind IN (${list}) THEN e.attributes END`} AS attributesJson`;
+  return `${BASE_COLUMNS}, ${list === '' ? 'NULL' : `CASE WHEN e.kind IN (${list}) THEN e.attributes END`}`;
 }
 
-type Row = Omit<MEvent, 't'>;
-const toEvent = (r: Row): MEvent => {
-  (r as MEvent).t = Date.parse(r.occurredAt);
-  return r as MEvent;
-};
+type RawRow = [string, string, string, string, string | null, string | null, string | null, string | null, number, string, number | null, number | null, string | null, string, string | null];
+
+/**
+ * Builds MEvents from raw rows. A full run holds every event of the ledger in memory (two million on a
+ * 1M-order month), so: the few distinct kinds, sources, currencies and states are shared strings, not one
+ * copy per row, and occurred_at is kept only as epoch ms (t).
+ */
+export function eventBuilder(): (r: RawRow) => MEvent {
+  const shared = new Map<string, string>();
+  const one = (v: string): string => {
+    const s = shared.get(v);
+    if (s !== undefined) return s;
+    shared.set(v, v);
+    return v;
+  };
+  return (r) => ({
+    id: r[0],
+    kind: one(r[1]),
+    source: one(r[2]),
+    externalId: r[3],
+    orderRef: r[4],
+    customerRef: r[5],
+    payoutRef: r[6],
+    traceId: r[7],
+    amount: r[8],
+    currency: one(r[9]),
+    fee: r[10],
+    net: r[11],
+    state: r[12] === null ? null : one(r[12]),
+    t: Date.parse(r[13]),
+    attributesJson: r[14],
+  });
+}
 
 /** Full run: one streaming SELECT over the events table. */
 export function loadAllEvents(db: LedgerDb, ruleSet: RuleSet): MEvent[] {
   const out: MEvent[] = [];
-  for (const r of db.prepare(`SELECT ${eventColumns(ruleSet)} FROM events e`).iterate() as IterableIterator<Row>) out.push(toEvent(r));
+  const toEvent = eventBuilder();
+  for (const r of db.prepare(`SELECT ${eventColumns(ruleSet)} FROM events e`).raw().iterate() as IterableIterator<RawRow>) out.push(toEvent(r));
   return out;
 }
 
@@ -69,12 +98,13 @@ export { isKeyedRule };
  */
 export function incrementalScope(db: LedgerDb, ruleSet: RuleSet, newIds: string[]): Scope {
   const cols = eventColumns(ruleSet);
-  const byIds = db.prepare(`SELECT ${cols} FROM events e WHERE e.event_id IN (SELECT value FROM json_each(?))`);
+  const byIds = db.prepare(`SELECT ${cols} FROM events e WHERE e.event_id IN (SELECT value FROM json_each(?))`).raw();
+  const toEvent = eventBuilder();
   const cache = new Map<string, MEvent>();
   const load = (ids: Iterable<string>): void => {
     const missing = [...ids].filter((id) => !cache.has(id));
     for (let i = 0; i < missing.length; i += CHUNK) {
-      for (const r of byIds.iterate(JSON.stringify(missing.slice(i, i + CHUNK))) as IterableIterator<Row>) cache.set(r.id, toEvent(r));
+      for (const r of byIds.iterate(JSON.stringify(missing.slice(i, i + CHUNK))) as IterableIterator<RawRow>) cache.set(r[0], toEvent(r));
     }
   };
   const seeds = [...new Set(newIds)].sort();
@@ -89,7 +119,7 @@ export function incrementalScope(db: LedgerDb, ruleSet: RuleSet, newIds: string[
       if (!isKeyedRule(r) || r.cardinality === 'many_to_one') break;
       prefix.push(r.id);
     }
-    const ctx: LinkCtx = { link, rules, ruleIds: JSON.stringify(rules.map((r) => r.id)), prefix: JSON.stringify(prefix), prefixIds: prefix, hasPrefix: prefix.length > 0, ruleSet, asked: new Map() };
+    const ctx: LinkCtx = { link, rules, ruleIds: JSON.stringify(rules.map((r) => r.id)), prefix: JSON.stringify(prefix), prefixIds: prefix, hasPrefix: prefix.length > 0, ruleSet, asked: new Map(), tied: new Set() };
     const onSide = (e: MEvent): boolean => rules.some((r) => sideMatches(r.left, e) || sideMatches(r.right, e));
     const scope = new Set<string>();
     let frontier = seeds.filter((id) => cache.has(id) && onSide(cache.get(id) as MEvent));
@@ -102,12 +132,19 @@ export function incrementalScope(db: LedgerDb, ruleSet: RuleSet, newIds: string[
         for (const id of q.partners.all({ ids: JSON.stringify(chunk), link, rules: ctx.ruleIds }) as string[]) found.add(id);
       }
       const events = frontier.map((id) => cache.get(id) as MEvent);
-      for (const rule of rules) {
+      const follow = (rule: Rule): void => {
         for (const side of ['left', 'right'] as const) {
           const mine = events.filter((e) => sideMatches(side === 'left' ? rule.left : rule.right, e));
           if (mine.length > 0) neighbours(q, ctx, rule, side, mine, (id) => followed.add(`${rule.id}\u001f${side}\u001f${id}`));
         }
-      }
+      };
+      // Key relations first: an event they show to have a key counterpart is key-tied, and the link's amount-only
+      // rules never see it (keyClaims.ts (a)), so no amount relation is followed from it. On a large month that
+      // skips scanning whole amount classes (thousands of same-total orders) for events a key settles anyway.
+      for (const rule of rules) if (isKeyedRule(rule)) follow(rule);
+      load([...followed].map((f) => f.slice(f.lastIndexOf('\u001f') + 1)));
+      ctx.tied = keyTiedByNeighbours(rules, events, followed, cache);
+      for (const rule of rules) if (!isKeyedRule(rule)) follow(rule);
       // Neighbours count only if they sit on the other side of the rule that found them.
       const viaRule = new Map<string, { rule: Rule; side: 'left' | 'right' }[]>();
       for (const f of followed) {
@@ -145,6 +182,50 @@ interface LinkCtx {
   /** Answers already fetched for this link. */
   asked: Map<string, string[]>;
   ruleSet: RuleSet;
+  /** Frontier events of the current step that a key of the link ties to a counterpart. */
+  tied: Set<string>;
+}
+
+/**
+ * keyClaims.ts case (a) for the frontier: `e` on one side of a keyed rule K of the link has a counterpart when an
+ * event on K's other side carries e's value of one of K's comparisons. `followed` holds every event K's key
+ * relations reached from the frontier (`ruleId␟side␟eventId`), i.e. every event carrying such a value, all loaded.
+ */
+function keyTiedByNeighbours(rules: Rule[], frontier: MEvent[], followed: Set<string>, cache: Map<string, MEvent>): Set<string> {
+  const tied = new Set<string>();
+  const reached = new Map<string, MEvent[]>();
+  for (const f of followed) {
+    const [ruleId, side, id] = f.split('\u001f') as [string, string, string];
+    const e = cache.get(id);
+    if (e === undefined) continue;
+    const key = `${ruleId}\u001f${side}`;
+    const list = reached.get(key);
+    if (list === undefined) reached.set(key, [e]);
+    else list.push(e);
+  }
+  for (const k of rules) {
+    if (!isKeyedRule(k)) continue;
+    for (const side of ['left', 'right'] as const) {
+      const others = (reached.get(`${k.id}\u001f${side}`) ?? []).filter((o) => sideMatches(side === 'left' ? k.right : k.left, o));
+      if (others.length === 0) continue;
+      for (const c of k.keys) {
+        const myField = side === 'left' ? c.left : c.right;
+        const otherField = side === 'left' ? c.right : c.left;
+        const holders = new Map<string, string[]>();
+        for (const o of others) {
+          const v = fieldValue(o, otherField);
+          if (v !== null) holders.set(v, [...(holders.get(v) ?? []), o.id]);
+        }
+        for (const e of frontier) {
+          if (!sideMatches(side === 'left' ? k.left : k.right, e)) continue;
+          const v = fieldValue(e, myField);
+          if (v === null || v === '') continue;
+          if ((holders.get(v) ?? []).some((id) => id !== e.id)) tied.add(e.id);
+        }
+      }
+    }
+  }
+  return tied;
 }
 
 type ScopeQueries = ReturnType<typeof prepareScopeQueries>;
@@ -207,7 +288,8 @@ function neighbours(q: ScopeQueries, ctx: LinkCtx, rule: Rule, side: 'left' | 'r
     return;
   }
   // An event a key names a counterpart for is never seen by an amount-only rule (keyClaims.ts (b)): no relation to follow.
-  events = events.filter((e) => !namesCounterpart(rule, ctx.rules, e));
+  const amountOnly = rule.strategy === 'amount_window' || rule.strategy === 'fuzzy';
+  events = events.filter((e) => !(amountOnly && ctx.tied.has(e.id)) && !namesCounterpart(rule, ctx.rules, e));
   if (events.length === 0) return;
   const reach = reachMs(rule) + 1000;
   const amountBound = (rule.strategy === 'amount_window' || rule.strategy === 'fuzzy') && !rule.amount.net_fees && rule.amount.tolerance_bps < 5_000;
