@@ -200,12 +200,17 @@ function applyMatches(ctx: ApplyContext, desired: DesiredMatch[], judge: ScopeJu
     if (inactive !== null) return inactive.has(id) ? { ended_at: inactive.get(id) ?? null } : undefined;
     return ctx.w.matchExists.get(id) === undefined ? undefined : (ctx.w.matchById.get(id) as { ended_at: string | null } | undefined);
   };
-  const batch = new MatchBatch(ctx);
   for (const d of toWrite) {
     const existing = stateOf(d.matchId);
     if (existing !== undefined && existing.ended_at === null) continue;
-    if (existing === undefined) batch.add(d);
-    else {
+    if (existing === undefined) {
+      ctx.w.insertMatch.run({
+        match_id: d.matchId, link: d.link, status: d.status, rule_id: d.rule.id, rule_set_id: ctx.ruleSet.rule_set_id, rule_version: ctx.ruleSet.version,
+        score: d.score, explanation: d.explanationText, created_run_id: ctx.runId, created_at: ctx.now, created_by: ctx.actor,
+      });
+      for (const id of d.left) ctx.w.insertMatchEvent.run(d.matchId, id, 'left');
+      for (const id of d.right) ctx.w.insertMatchEvent.run(d.matchId, id, 'right');
+    } else {
       ctx.w.reactivateMatch.run({
         match_id: d.matchId, status: d.status, score: d.score, explanation: d.explanationText, created_run_id: ctx.runId,
       });
@@ -213,39 +218,8 @@ function applyMatches(ctx: ApplyContext, desired: DesiredMatch[], judge: ScopeJu
     ctx.log.push(`+m ${d.matchId}`);
     created++;
   }
-  batch.flush();
   rebuild();
   return { created, ended };
-}
-
-/**
- * New matches and their event links, written a few thousand at a time: one statement per batch reads the rows
- * from a JSON array (json_each), so SQLite parses them in C instead of one call from JavaScript per row.
- */
-class MatchBatch {
-  private matches: unknown[][] = [];
-  private links: string[][] = [];
-  private readonly ctx: ApplyContext;
-  constructor(ctx: ApplyContext) {
-    this.ctx = ctx;
-  }
-  add(d: DesiredMatch): void {
-    this.matches.push([d.matchId, d.link, d.status, d.rule.id, d.score, d.explanationText]);
-    for (const id of d.left) this.links.push([d.matchId, id, 'left']);
-    for (const id of d.right) this.links.push([d.matchId, id, 'right']);
-    if (this.matches.length >= 2000) this.flush();
-  }
-  flush(): void {
-    if (this.matches.length === 0) return;
-    const c = this.ctx;
-    c.w.insertMatches.run({
-      rows: JSON.stringify(this.matches), rule_set_id: c.ruleSet.rule_set_id, rule_version: c.ruleSet.version, created_run_id: c.runId,
-      created_at: c.now, created_by: c.actor,
-    });
-    c.w.insertMatchEvents.run(JSON.stringify(this.links));
-    this.matches = [];
-    this.links = [];
-  }
 }
 
 function applyExceptions(ctx: ApplyContext, desired: DesiredException[], judge: ScopeJudge | null): { opened: number; closed: number; changed: number } {

@@ -54,17 +54,12 @@ export function prepareWriters(db: LedgerDb) {
     endMatch: db.prepare('UPDATE matches SET ended_at = @ended_at, ended_by = @ended_by, end_reason = @end_reason WHERE match_id = @match_id AND ended_at IS NULL'),
     /** Full runs: the matches that are not active engine matches (ended ones may be reactivated; a person's are left alone). */
     inactiveMatches: db.prepare("SELECT match_id, ended_at FROM matches WHERE origin <> 'engine' OR ended_at IS NOT NULL"),
-    /** New engine matches from a JSON array of [match_id, link, status, rule_id, score, explanation], in array order. */
-    insertMatches: db.prepare(
+    insertMatch: db.prepare(
       `INSERT INTO matches (match_id, link, status, origin, rule_id, rule_set_id, rule_version, score, explanation, created_run_id, created_at, created_by)
-       SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, 'engine', j.value ->> 3, @rule_set_id, @rule_version, j.value ->> 4, j.value ->> 5,
-         @created_run_id, @created_at, @created_by
-       FROM json_each(@rows) j ORDER BY j.key`,
+       VALUES (@match_id, @link, @status, 'engine', @rule_id, @rule_set_id, @rule_version, @score, @explanation, @created_run_id, @created_at, @created_by)`,
     ),
-    /** Match membership from a JSON array of [match_id, event_id, side]. */
-    insertMatchEvents: db.prepare(
-      'INSERT INTO match_events (match_id, event_id, side) SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM json_each(?) j ORDER BY j.key',
-    ),
+    /** Per row: measured as fast as batching rows through json_each, and faster while the by-event index is kept. */
+    insertMatchEvent: db.prepare('INSERT INTO match_events (match_id, event_id, side) VALUES (?, ?, ?)'),
     reactivateMatch: db.prepare(
       `UPDATE matches SET ended_at = NULL, ended_by = NULL, end_reason = NULL, status = @status, score = @score, explanation = @explanation,
        created_run_id = @created_run_id WHERE match_id = @match_id AND origin = 'engine'`,

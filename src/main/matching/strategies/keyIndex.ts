@@ -14,17 +14,24 @@ export function buildKeyLookup(rule: Rule, rights: MEvent[]): KeyLookup {
   const scanned = rule.keys.filter((k) => k.compare === 'contains' || k.compare === 'similarity');
   const maps = indexed.map((k) => ({ k, m: valueMap(rights, k.right, k.compare === 'normalized_equal') }));
   return (left) => {
-    const found = new Map<string, MEvent>();
+    // Collected as found, then made unique by id and sorted (a payment found by order_ref and by trace_id is one
+    // candidate); most left events find exactly one, which needs neither.
+    const found: MEvent[] = [];
     for (const { k, m } of maps) {
       const v = fieldValue(left, k.left);
       if (v === null) continue;
-      for (const r of m.get(k.compare === 'equal' ? v : normalizeKey(v)) ?? []) found.set(r.id, r);
+      const hit = m.get(k.compare === 'equal' ? v : normalizeKey(v));
+      if (hit === undefined) continue;
+      if (Array.isArray(hit)) found.push(...hit);
+      else found.push(hit);
     }
     if (scanned.length > 0) {
-      for (const r of rights) if (scanned.some((k) => compareKey(k, left, r)?.agreed === true)) found.set(r.id, r);
+      for (const r of rights) if (scanned.some((k) => compareKey(k, left, r)?.agreed === true)) found.push(r);
     }
-    found.delete(left.id);
-    return [...found.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    if (found.length === 1) return (found[0] as MEvent).id === left.id ? [] : found;
+    const unique = new Map<string, MEvent>();
+    for (const r of found) if (r.id !== left.id) unique.set(r.id, r);
+    return [...unique.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
   };
 }
 
@@ -32,9 +39,16 @@ export function buildKeyLookup(rule: Rule, rights: MEvent[]): KeyLookup {
  * value → events of `rights` carrying it, built once per (rights array, field, normalization): rules sharing a side
  * (plan.ts hands them the same array) share the map. Read-only once built.
  */
-const valueMaps = new WeakMap<MEvent[], Map<string, Map<string, MEvent[]>>>();
+const valueMaps = new WeakMap<MEvent[], Map<string, Map<string, KeyHolders>>>();
 
-function valueMap(rights: MEvent[], field: Rule['keys'][number]['right'], normalized: boolean): Map<string, MEvent[]> {
+/**
+ * The events carrying one value: most key values (an order reference, a payment intent) are carried by one event,
+ * so that one is stored as is and an array is made only for a second holder (a million fewer arrays per map on a
+ * 1M-order month).
+ */
+type KeyHolders = MEvent | MEvent[];
+
+function valueMap(rights: MEvent[], field: Rule['keys'][number]['right'], normalized: boolean): Map<string, KeyHolders> {
   let perArray = valueMaps.get(rights);
   if (perArray === undefined) {
     perArray = new Map();
@@ -43,14 +57,15 @@ function valueMap(rights: MEvent[], field: Rule['keys'][number]['right'], normal
   const cacheKey = `${field}\u001f${normalized ? 'n' : 'e'}`;
   const cached = perArray.get(cacheKey);
   if (cached !== undefined) return cached;
-  const m = new Map<string, MEvent[]>();
+  const m = new Map<string, KeyHolders>();
   for (const r of rights) {
     const v = fieldValue(r, field);
     if (v === null) continue;
     const key = normalized ? normalizeKey(v) : v;
-    const list = m.get(key);
-    if (list === undefined) m.set(key, [r]);
-    else list.push(r);
+    const held = m.get(key);
+    if (held === undefined) m.set(key, r);
+    else if (Array.isArray(held)) held.push(r);
+    else m.set(key, [held, r]);
   }
   perArray.set(cacheKey, m);
   return m;
