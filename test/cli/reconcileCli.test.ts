@@ -107,4 +107,27 @@ describe('tieout matching commands on the sample month', () => {
     expect(text.length).toBeGreaterThan(200_000);
     expect((JSON.parse(text) as unknown[]).length).toBeGreaterThan(400);
   });
+
+  it('reports where a long run is with --progress: events loaded, each rule, rows written (stderr; stdout unchanged)', () => {
+    const ws = join(root, 'progress');
+    expect(tieout('init', ws, '--currency', 'USD', '--time-zone', 'America/New_York').status).toBe(0);
+    const imported = tieout('import', ws, '--source', 'stripe:main', '--progress', join(samples, 'stripe-balance-2026-10.csv'));
+    expect(imported.status).toBe(0);
+    expect(imported.stderr).toMatch(/^progress: \S*stripe-balance-2026-10\.csv 100% \d+ rows$/m);
+    expect(imported.stderr).toMatch(/^progress: reconcile loaded [1-9]\d* events$/m);
+    const run = tieout('reconcile', ws, '--progress');
+    expect(run.status).toBe(0);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines[0]).toBe('progress: reconcile loading events');
+    expect(lines[1]).toMatch(/^progress: reconcile loaded [1-9]\d* events$/);
+    // Every rule of the default set in priority order, then leftovers, then the writes.
+    const rules = lines.filter((l) => l.startsWith('progress: reconcile matching ')).map((l) => l.split(' ').slice(3).join(' '));
+    expect(rules[0]).toBe('0/9 order-payment.exact-key');
+    expect(rules.at(-1)).toBe('9/9 leftovers');
+    expect(rules).toHaveLength(10);
+    expect(lines.at(-1)).toMatch(/^progress: reconcile writing exceptions (\d+)\/\1$/);
+    expect(lines).toContain('progress: reconcile writing matches 0/0');
+    expect(run.stdout).toMatch(/^reconcile \(full, rules default v3\)/);
+    expect(tieout('reconcile', ws).stderr).toBe('');
+  });
 });

@@ -8,7 +8,7 @@ import { exportExceptions, ExportFilterError } from '../export/exceptionsExport.
 import { DecisionError } from '../matching/decisions.ts';
 import { RuleSetVersionError } from '../matching/engine.ts';
 import { type CliIo, processIo, UsageError, parse, actor, loadRuleSet } from './cliSupport.ts';
-import { MATCHING_COMMANDS, formatRunReport } from './matchingCommands.ts';
+import { MATCHING_COMMANDS, formatReconcileProgress, formatRunReport } from './matchingCommands.ts';
 import { listFormats, FormatSelectionError } from '../import/formatRegistry.ts';
 import { listPresets } from '../import/presets/bankCsvPresets.ts';
 import { verifyLedger } from '../ledger/verify.ts';
@@ -138,7 +138,7 @@ function cmdImport(args: string[], io: CliIo): number {
             io.err(`progress: ${p.file} ${pct}% ${p.rowsRead} rows\n`);
           }
         : undefined,
-    }, { reconcile: values['no-reconcile'] !== true, ruleSet });
+    }, { reconcile: values['no-reconcile'] !== true, ruleSet, onReconcileProgress: showProgress ? (p) => io.err(formatReconcileProgress(p)) : undefined });
   } finally {
     ws.close();
   }

@@ -1,6 +1,6 @@
 // CLI commands for matching and review: reconcile, explain, status, exceptions, human decisions, demo.
 import { openWorkspace } from '../workspace/workspace.ts';
-import { reconcile, type RunReport } from '../matching/engine.ts';
+import { reconcile, type ReconcileProgress, type RunReport } from '../matching/engine.ts';
 import { explain, formatExplanation } from '../matching/explanation.ts';
 import { reconciliationStatus, formatStatus } from '../matching/status.ts';
 import { manualMatch, unmatch, resolveExceptions, commentException, reopenException, assignException } from '../matching/decisions.ts';
@@ -20,6 +20,12 @@ export function formatRunReport(r: RunReport): string {
   );
 }
 
+/** One stderr line per progress report of a reconcile run. */
+export function formatReconcileProgress(p: ReconcileProgress): string {
+  if (p.phase === 'loading') return p.done === 0 ? 'progress: reconcile loading events\n' : `progress: reconcile loaded ${p.done} events\n`;
+  return `progress: reconcile ${p.phase} ${p.done}/${p.total}${p.detail === undefined ? '' : ` ${p.detail}`}\n`;
+}
+
 function withWorkspace<T>(dir: string, fn: (ws: ReturnType<typeof openWorkspace>) => T): T {
   const ws = openWorkspace(dir);
   try {
@@ -35,10 +41,11 @@ function required(value: unknown, flag: string): string {
 }
 
 function cmdReconcile(args: string[], io: CliIo): number {
-  const { values, positionals } = parse(args, { rules: { type: 'string' }, shadow: { type: 'boolean' } }, 1);
+  const { values, positionals } = parse(args, { rules: { type: 'string' }, shadow: { type: 'boolean' }, progress: { type: 'boolean' } }, 1);
   if (values.shadow === true) throw new UsageError('--shadow (shadow runs of a new rule set version) is not available in this build');
   const ruleSet = values.rules !== undefined ? loadRuleSet(values.rules as string) : undefined;
-  const report = withWorkspace(positionals[0] as string, (ws) => reconcile(ws.db, ws.settings, { mode: 'full', ruleSet, actor: 'system:engine' }));
+  const onProgress = values.progress === true || io.interactive ? (p: ReconcileProgress) => io.err(formatReconcileProgress(p)) : undefined;
+  const report = withWorkspace(positionals[0] as string, (ws) => reconcile(ws.db, ws.settings, { mode: 'full', ruleSet, actor: 'system:engine', onProgress }));
   io.out(formatRunReport(report));
   return 0;
 }

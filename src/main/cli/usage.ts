@@ -7,7 +7,7 @@ Usage:
   tieout import WORKSPACE --source KIND[:NAME] [--format FORMAT] [--mapping MAPPING.json]
                 [--encoding ENC] [--skip-invalid] [--accept-unbalanced] [--progress] [--json] FILE...
                 [--no-reconcile] [--rules RULES.json]
-  tieout reconcile WORKSPACE [--rules RULES.json]
+  tieout reconcile WORKSPACE [--rules RULES.json] [--progress]
   tieout status WORKSPACE [--json]
   tieout exceptions WORKSPACE [--code C] [--class A|B|C] [--state S] [--all] [--format text|csv|json]
   tieout explain WORKSPACE MATCH_ID|EXCEPTION_ID|EVENT_ID
@@ -68,7 +68,8 @@ statement must balance (opening + entries = closing) unless
                         closing balance; each difference is recorded in the journal
   --no-reconcile        do not run the incremental reconcile that follows every import
   --rules FILE          rule set for that incremental run (default: the built-in rule set)
-  --progress            print progress lines on stderr (on by default in a terminal)
+  --progress            print progress lines on stderr, for the import and the reconcile after it
+                        (on by default in a terminal)
   --json                print the result as JSON
 `,
   export: `tieout export WORKSPACE --what events|matches|exceptions --format csv|json [--out FILE]
@@ -91,13 +92,15 @@ chain, and checks every import batch's events against the digest its journal
 entry sealed. Prints each check; exits 1 and names the first bad journal entry
 when anything fails.
 `,
-  reconcile: `tieout reconcile WORKSPACE [--rules RULES.json]
+  reconcile: `tieout reconcile WORKSPACE [--rules RULES.json] [--progress]
 
 Runs the matcher over the whole ledger (a full run) with the built-in rule set
 or RULES.json, and applies the difference: new matches and exceptions, ended
 ones, class B exceptions escalated when their window has passed. Every import
 already runs an incremental version of this over what it brought; a full run
 gives the same result. Human decisions are never overridden.
+  --progress    print progress lines on stderr: events loaded, each rule as it
+                runs, matches and exceptions written (on by default in a terminal)
 `,
   status: `tieout status WORKSPACE [--json]
 

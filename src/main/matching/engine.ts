@@ -19,7 +19,20 @@ export interface ReconcileOptions {
   /** Incremental: the events an import brought. */
   newEventIds?: string[];
   actor?: string;
+  /** Hears where a long run is: each phase as it starts, then its counts (rules done, rows written). */
+  onProgress?: (progress: ReconcileProgress) => void;
 }
+
+/** loading: events read; matching: rules run (detail = the rule); writing: desired matches, then exceptions, applied. */
+export interface ReconcileProgress {
+  phase: 'loading' | 'matching' | 'writing matches' | 'writing exceptions';
+  done: number;
+  total: number;
+  detail?: string;
+}
+
+/** Rows between two `writing` progress reports. */
+const PROGRESS_EVERY_ROWS = 50_000;
 
 export interface RunReport {
   run_id: string;
@@ -65,13 +78,18 @@ function runReconcile(db: LedgerDb, settings: WorkspaceSettings, options: Reconc
     const w = prepareWriters(db);
     const journal = new JournalWriter(db);
     const asOf = db.prepare('SELECT max(occurred_at) FROM events').pluck().get() as string | null;
+    const progress = options.onProgress ?? ((): void => {});
+    progress({ phase: 'loading', done: 0, total: options.mode === 'full' ? 0 : (options.newEventIds ?? []).length });
     const scope: Scope =
       options.mode === 'full' ? { events: loadAllEvents(db, ruleSet), links: null } : incrementalScope(db, ruleSet, options.newEventIds ?? []);
     const events = scope.events;
-    const outcome = computeOutcome(events, ruleSet, loadHumanDecisions(db), scope.links);
+    progress({ phase: 'loading', done: events.length, total: events.length });
+    const outcome = computeOutcome(events, ruleSet, loadHumanDecisions(db), scope.links, (rule, done, total) =>
+      progress({ phase: 'matching', done, total, detail: rule }),
+    );
     const head = db.prepare('SELECT hash FROM journal ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined;
     const runId = `r_${sha256Hex(`${head ?? ''}\u001f${startedAt}\u001f${options.mode}`).slice(0, 32)}`;
-    const ctx: ApplyContext = { db, w, journal, runId, now: startedAt, actor, ruleSet, settings, asOfMs: asOf === null ? 0 : Date.parse(asOf), log: [] };
+    const ctx: ApplyContext = { db, w, journal, runId, progress, now: startedAt, actor, ruleSet, settings, asOfMs: asOf === null ? 0 : Date.parse(asOf), log: [] };
     const judge = options.mode === 'full' ? null : scopeJudge(ruleSet, scope);
     const m = applyMatches(ctx, outcome.matches, judge);
     const x = applyExceptions(ctx, outcome.exceptions, judge);
@@ -119,6 +137,7 @@ function loadHumanDecisions(db: LedgerDb): HumanDecisions {
 
 interface ApplyContext {
   db: LedgerDb;
+  progress: (p: ReconcileProgress) => void;
   w: Writers;
   journal: JournalWriter;
   runId: string;
@@ -200,7 +219,10 @@ function applyMatches(ctx: ApplyContext, desired: DesiredMatch[], judge: ScopeJu
     if (inactive !== null) return inactive.has(id) ? { ended_at: inactive.get(id) ?? null } : undefined;
     return ctx.w.matchExists.get(id) === undefined ? undefined : (ctx.w.matchById.get(id) as { ended_at: string | null } | undefined);
   };
+  ctx.progress({ phase: 'writing matches', done: 0, total: toWrite.length });
+  let written = 0;
   for (const d of toWrite) {
+    if (++written % PROGRESS_EVERY_ROWS === 0) ctx.progress({ phase: 'writing matches', done: written, total: toWrite.length });
     const existing = stateOf(d.matchId);
     if (existing !== undefined && existing.ended_at === null) continue;
     if (existing === undefined) {
@@ -219,6 +241,7 @@ function applyMatches(ctx: ApplyContext, desired: DesiredMatch[], judge: ScopeJu
     created++;
   }
   rebuild();
+  ctx.progress({ phase: 'writing matches', done: toWrite.length, total: toWrite.length });
   return { created, ended };
 }
 
@@ -234,11 +257,14 @@ function applyExceptions(ctx: ApplyContext, desired: DesiredException[], judge: 
     endException(ctx, row);
     counts.closed++;
   }
-  for (const d of [...want.values()].sort((a, b) => (a.exceptionId < b.exceptionId ? -1 : 1))) {
+  const toApply = [...want.values()].sort((a, b) => (a.exceptionId < b.exceptionId ? -1 : 1));
+  ctx.progress({ phase: 'writing exceptions', done: 0, total: toApply.length });
+  for (const d of toApply) {
     const r = upsertException(ctx, d);
     if (r === 'opened') counts.opened++;
     if (r === 'changed') counts.changed++;
   }
+  ctx.progress({ phase: 'writing exceptions', done: toApply.length, total: toApply.length });
   counts.changed += escalateOverdue(ctx, touched, want);
   return counts;
 }

@@ -37,7 +37,13 @@ export function orderedRules(ruleSet: RuleSet): Rule[] {
  * `links` (incremental runs): per link, the events that link's rules may look at; leftovers are derived only for
  * events whose every relevant link looked at them. null = every event everywhere (a full run).
  */
-export function computeOutcome(events: MEvent[], ruleSet: RuleSet, human: HumanDecisions, links: Map<string, Set<string>> | null = null): MatchState {
+export function computeOutcome(
+  events: MEvent[],
+  ruleSet: RuleSet,
+  human: HumanDecisions,
+  links: Map<string, Set<string>> | null = null,
+  onRule?: (ruleId: string, done: number, total: number) => void,
+): MatchState {
   const state: MatchState = { ruleSet, used: new Map(), accounted: new Map(), blocked: human.blocked, matches: [], exceptions: [], pending: new Map() };
   for (const [link, ids] of human.pinned) {
     for (const id of ids) {
@@ -48,7 +54,8 @@ export function computeOutcome(events: MEvent[], ruleSet: RuleSet, human: HumanD
   const sorted = [...events].sort(byTimeThenId);
   const rules = orderedRules(ruleSet);
   const sides = new Map<string, MEvent[]>();
-  for (const rule of rules) {
+  for (const [i, rule] of rules.entries()) {
+    onRule?.(rule.id, i, rules.length);
     const inLink = links === null ? null : (links.get(rule.link) ?? new Set<string>());
     const linkEvents = inLink === null ? sorted : sorted.filter((e) => inLink.has(e.id));
     // Amount-only rules never pair an event a key of the link ties elsewhere (strategies/keyClaims.ts).
@@ -64,6 +71,7 @@ export function computeOutcome(events: MEvent[], ruleSet: RuleSet, human: HumanD
     if (lefts.length === 0 || rights.length === 0) continue;
     STRATEGY_RUNNERS[rule.strategy](state, rule, lefts, rights);
   }
+  onRule?.('leftovers', rules.length, rules.length);
   raisePending(state);
   deriveLeftovers(state, links === null ? sorted : sorted.filter(leftoverEvaluable(ruleSet, links)));
   return state;

@@ -1,7 +1,7 @@
 // Continuous matching: an import followed by an incremental reconcile over exactly the events it brought.
 import type { Workspace } from '../workspace/workspace.ts';
 import { importFiles, type ImportRequest, type ImportResult } from '../import/importFiles.ts';
-import { reconcile, type RunReport } from '../matching/engine.ts';
+import { reconcile, type ReconcileProgress, type RunReport } from '../matching/engine.ts';
 import type { RuleSet } from '../../shared/rules/ruleSet.ts';
 
 export interface ImportAndReconcileResult {
@@ -17,7 +17,7 @@ export interface ImportAndReconcileResult {
 export function importAndReconcile(
   ws: Workspace,
   request: ImportRequest,
-  options: { reconcile?: boolean; ruleSet?: RuleSet } = {},
+  options: { reconcile?: boolean; ruleSet?: RuleSet; onReconcileProgress?: (p: ReconcileProgress) => void } = {},
 ): ImportAndReconcileResult {
   const result = importFiles(ws.db, ws.settings, request);
   if (options.reconcile === false || result.eventsCreated === 0) return { import: result, reconcile: null };
@@ -26,6 +26,8 @@ export function importAndReconcile(
     .prepare(`SELECT event_id FROM events WHERE batch_id IN (${batchIds.map(() => '?').join(',')}) ORDER BY seq`)
     .pluck()
     .all(...batchIds) as string[];
-  const run = reconcile(ws.db, ws.settings, { mode: 'incremental', newEventIds, ruleSet: options.ruleSet, actor: 'system:engine' });
+  const run = reconcile(ws.db, ws.settings, {
+    mode: 'incremental', newEventIds, ruleSet: options.ruleSet, actor: 'system:engine', onProgress: options.onReconcileProgress,
+  });
   return { import: result, reconcile: run };
 }
