@@ -54,12 +54,26 @@ export function computeOutcome(
   const sorted = [...events].sort(byTimeThenId);
   const rules = orderedRules(ruleSet);
   const sides = new Map<string, MEvent[]>();
+  // Whether an event is key-tied depends on the event and its key partners only, not on what is used; the set is
+  // computed for the link's free events, and used only grows within a run. So a later amount-only rule with the
+  // same sides (fuzzy after amount-window) takes the earlier set minus what has been used since, instead of
+  // scanning every event of the link again.
+  const tiedSets = new Map<string, Set<string>>();
+  const tiedFor = (rule: Rule, all: Rule[], linkEvents: MEvent[], used: Set<string>): Set<string> => {
+    const key = `${rule.link}\u001f${rule.strategy === 'amount_window' || rule.strategy === 'fuzzy' ? 'amount' : rule.strategy}\u001f${rule.cardinality}\u001f${JSON.stringify([rule.left, rule.right])}`;
+    const earlier = tiedSets.get(key);
+    const reuse = rule.cardinality === 'many_to_one';
+    if (earlier !== undefined) return new Set([...earlier].filter((id) => reuse || !used.has(id)));
+    const tied = keyTiedEvents(rule, all, linkEvents, used);
+    tiedSets.set(key, tied);
+    return tied;
+  };
   for (const [i, rule] of rules.entries()) {
     onRule?.(rule.id, i, rules.length);
     const inLink = links === null ? null : (links.get(rule.link) ?? new Set<string>());
     const linkEvents = inLink === null ? sorted : sorted.filter((e) => inLink.has(e.id));
     // Amount-only rules never pair an event a key of the link ties elsewhere (strategies/keyClaims.ts).
-    const tied = keyTiedEvents(rule, rules, linkEvents, setFor(state.used, rule.link));
+    const tied = tiedFor(rule, rules, linkEvents, setFor(state.used, rule.link));
     const lefts = linkEvents.filter((e) => sideMatches(rule.left, e) && !tied.has(e.id));
     // Rules with the same right side over the same events get the same array, so their key maps are built once (keyIndex.ts).
     const rightsKey = tied.size === 0 ? `${inLink === null ? '' : rule.link}\u001f${JSON.stringify(rule.right)}` : null;

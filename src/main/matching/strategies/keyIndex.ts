@@ -22,7 +22,7 @@ export function buildKeyLookup(rule: Rule, rights: MEvent[]): KeyLookup {
       if (v === null) continue;
       const hit = m.get(k.compare === 'equal' ? v : normalizeKey(v));
       if (hit === undefined) continue;
-      if (Array.isArray(hit)) found.push(...hit);
+      if (Array.isArray(hit)) for (const r of hit) found.push(r); // not push(...hit): a payout's items can exceed the argument limit
       else found.push(hit);
     }
     if (scanned.length > 0) {

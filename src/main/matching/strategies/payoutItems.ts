@@ -20,7 +20,9 @@ export function runPayoutItems(state: MatchState, rule: Rule, lefts: MEvent[], r
     const ac = amountClass(rule, payout.amount, delta);
     const first = items[0] as MEvent;
     const keys = rule.keys.map((k) => compareKey(k, payout, first)).filter((k) => k !== null);
-    const dt = Math.max(...items.map((r) => Math.abs(r.t - payout.t)));
+    // A loop, not Math.max(...items): a payout can hold more items than a call can take arguments (~120k).
+    let dt = 0;
+    for (const r of items) dt = Math.max(dt, Math.abs(r.t - payout.t));
     const ex = baseExplanation(
       state,
       rule,
