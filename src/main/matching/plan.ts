@@ -5,7 +5,7 @@ import { byTimeThenId, setFor } from './model.ts';
 import { sideMatches } from './strategies/candidates.ts';
 import { runExactKey } from './strategies/exactKey.ts';
 import { runPartialPayments } from './strategies/partialPayments.ts';
-import { runAmountWindow } from './strategies/amountWindow.ts';
+import { raiseUnclaimedTies, runAmountWindow } from './strategies/amountWindow.ts';
 import { runPayoutItems } from './strategies/payoutItems.ts';
 import { runBankPayout } from './strategies/bankPayout.ts';
 import { recordDecisiveException } from './outcomes.ts';
@@ -86,6 +86,7 @@ export function computeOutcome(
     STRATEGY_RUNNERS[rule.strategy](state, rule, lefts, rights);
   }
   onRule?.('leftovers', rules.length, rules.length);
+  raiseUnclaimedTies(state);
   raisePending(state);
   deriveLeftovers(state, links === null ? sorted : sorted.filter(leftoverEvaluable(ruleSet, links)));
   return state;

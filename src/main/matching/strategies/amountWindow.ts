@@ -101,3 +101,19 @@ export function runAmountWindow(state: MatchState, rule: Rule, lefts: MEvent[], 
     for (const d of rest) if (!used.has(d.left.id)) raiseDeferred(state, d);
   }
 }
+
+/**
+ * Ties still waiting for a fuzzy rule that never ran over them (plan.ts skips a rule with an empty side): raised as
+ * found, so a tie is never lost. Called once after every rule has run.
+ */
+export function raiseUnclaimedTies(state: MatchState): void {
+  const perState = deferredTies.get(state);
+  if (perState === undefined) return;
+  for (const ruleId of [...perState.keys()].sort()) {
+    const pending = perState.get(ruleId) as Map<string, DeferredTie>;
+    const rest = [...pending.values()].sort((a, b) => byTimeThenId(a.left, b.left));
+    pending.clear();
+    for (const d of rest) if (!setFor(state.used, d.rule.link).has(d.left.id)) raiseDeferred(state, d);
+  }
+  deferredTies.delete(state);
+}
