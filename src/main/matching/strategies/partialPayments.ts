@@ -24,7 +24,8 @@ interface Solution {
 function evaluate(rule: Rule, left: MEvent, parts: MEvent[]): Solution {
   const sorted = [...parts].sort((a, b) => (a.id < b.id ? -1 : 1));
   const delta = sorted.reduce((s, r) => s + comparable(rule, r), 0) - left.amount;
-  const dtMs = Math.max(...sorted.map((r) => Math.abs(r.t - left.t)));
+  let dtMs = 0;
+  for (const r of sorted) dtMs = Math.max(dtMs, Math.abs(r.t - left.t));
   const keys = sorted.flatMap((r) => rule.keys.map((k) => compareKey(k, left, r)).filter((k) => k !== null));
   return { parts: sorted, ids: sorted.map((r) => r.id).join(','), delta, amount: amountClass(rule, left.amount, delta), dtMs, keys, score: score(rule, keys, delta, left.amount, dtMs) };
 }
