@@ -80,17 +80,20 @@ function runReconcile(db: LedgerDb, settings: WorkspaceSettings, options: Reconc
     const asOf = db.prepare('SELECT max(occurred_at) FROM events').pluck().get() as string | null;
     const progress = options.onProgress ?? ((): void => {});
     progress({ phase: 'loading', done: 0, total: options.mode === 'full' ? 0 : (options.newEventIds ?? []).length });
-    const scope: Scope =
+    let scope: Scope | null =
       options.mode === 'full' ? { events: loadAllEvents(db, ruleSet), links: null } : incrementalScope(db, ruleSet, options.newEventIds ?? []);
-    const events = scope.events;
-    progress({ phase: 'loading', done: events.length, total: events.length });
-    const outcome = computeOutcome(events, ruleSet, loadHumanDecisions(db), scope.links, (rule, done, total) =>
+    const eventsConsidered = scope.events.length;
+    progress({ phase: 'loading', done: eventsConsidered, total: eventsConsidered });
+    const outcome = computeOutcome(scope.events, ruleSet, loadHumanDecisions(db), scope.links, (rule, done, total) =>
       progress({ phase: 'matching', done, total, detail: rule }),
     );
+    const judge = options.mode === 'full' ? null : scopeJudge(ruleSet, scope);
+    // The loaded events are not needed to write the outcome (it holds ids): a full run lets them go before its
+    // write phase, so the memory of two million events is reused for writing rather than added to it.
+    scope = null;
     const head = db.prepare('SELECT hash FROM journal ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined;
     const runId = `r_${sha256Hex(`${head ?? ''}\u001f${startedAt}\u001f${options.mode}`).slice(0, 32)}`;
     const ctx: ApplyContext = { db, w, journal, runId, progress, now: startedAt, actor, ruleSet, settings, asOfMs: asOf === null ? 0 : Date.parse(asOf), log: [] };
-    const judge = options.mode === 'full' ? null : scopeJudge(ruleSet, scope);
     const m = applyMatches(ctx, outcome.matches, judge);
     const x = applyExceptions(ctx, outcome.exceptions, judge);
     // Per-source heartbeats (DESIGN §9): decided on every run, whatever its scope; cheap (feedHeartbeats.ts).
@@ -103,7 +106,7 @@ function runReconcile(db: LedgerDb, settings: WorkspaceSettings, options: Reconc
       rule_set_id: ruleSet.rule_set_id,
       rule_version: ruleSet.version,
       as_of: asOf,
-      events_considered: events.length,
+      events_considered: eventsConsidered,
       matches_created: m.created,
       matches_ended: m.ended,
       exceptions_opened: x.opened + feeds.opened,
