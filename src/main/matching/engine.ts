@@ -21,6 +21,8 @@ export interface ReconcileOptions {
   actor?: string;
   /** Hears where a long run is: each phase as it starts, then its counts (rules done, rows written). */
   onProgress?: (progress: ReconcileProgress) => void;
+  /** New match rows from which the run rebuilds the tables' indexes instead of maintaining them (default BULK_ROWS; tests). */
+  bulkRows?: number;
 }
 
 /** loading: events read; matching: rules run (detail = the rule); writing: desired matches, then exceptions, applied. */
@@ -93,7 +95,7 @@ function runReconcile(db: LedgerDb, settings: WorkspaceSettings, options: Reconc
     scope = null;
     const head = db.prepare('SELECT hash FROM journal ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined;
     const runId = `r_${sha256Hex(`${head ?? ''}\u001f${startedAt}\u001f${options.mode}`).slice(0, 32)}`;
-    const ctx: ApplyContext = { db, w, journal, runId, progress, now: startedAt, actor, ruleSet, settings, asOfMs: asOf === null ? 0 : Date.parse(asOf), log: [] };
+    const ctx: ApplyContext = { db, w, journal, runId, progress, bulkRows: options.bulkRows ?? BULK_ROWS, now: startedAt, actor, ruleSet, settings, asOfMs: asOf === null ? 0 : Date.parse(asOf), log: [] };
     const m = applyMatches(ctx, outcome.matches, judge);
     const x = applyExceptions(ctx, outcome.exceptions, judge);
     // Per-source heartbeats (DESIGN §9): decided on every run, whatever its scope; cheap (feedHeartbeats.ts).
@@ -140,6 +142,7 @@ function loadHumanDecisions(db: LedgerDb): HumanDecisions {
 
 interface ApplyContext {
   db: LedgerDb;
+  bulkRows: number;
   progress: (p: ReconcileProgress) => void;
   w: Writers;
   journal: JournalWriter;
@@ -214,7 +217,7 @@ function applyMatches(ctx: ApplyContext, desired: DesiredMatch[], judge: ScopeJu
     ended++;
   }
   const toWrite = [...want.values()].filter((d) => !active.has(d.matchId)).sort((a, b) => (a.matchId < b.matchId ? -1 : 1));
-  const rebuild = bulkIndexes(ctx.db, ['matches', 'match_events'], toWrite.length);
+  const rebuild = bulkIndexes(ctx.db, ['matches', 'match_events'], toWrite.length, ctx.bulkRows);
   // A full run knows every active engine match already; the rest (ended, or a person's) is read once instead of one
   // lookup per written match.
   const inactive = judge === null ? new Map((ctx.w.inactiveMatches.all() as { match_id: string; ended_at: string | null }[]).map((r) => [r.match_id, r.ended_at])) : null;
@@ -357,7 +360,7 @@ function escalateOverdue(ctx: ApplyContext, touched: Set<string>, handled: Map<s
 }
 
 /** Below this many new rows, indexes are maintained row by row. */
-const BULK_ROWS = 20_000;
+export const BULK_ROWS = 20_000;
 
 /**
  * A run that writes many rows into a table (a first full run of a month writes a million matches) drops the table's
@@ -366,8 +369,8 @@ const BULK_ROWS = 20_000;
  * page cache. Only when the new rows are at least half the table: rebuilding a big index for a few rows costs more.
  * The indexes are recreated from their own stored definitions. Returns the function that recreates them.
  */
-function bulkIndexes(db: LedgerDb, tables: string[], newRows: number): () => void {
-  if (newRows < BULK_ROWS) return () => {};
+function bulkIndexes(db: LedgerDb, tables: string[], newRows: number, bulkRows: number): () => void {
+  if (newRows < bulkRows) return () => {};
   const existing = db.prepare(`SELECT count(*) FROM ${tables[0] as string}`).pluck().get() as number;
   if (newRows * 2 < existing) return () => {};
   const indexes = db
