@@ -82,17 +82,7 @@ function runReconcile(db: LedgerDb, settings: WorkspaceSettings, options: Reconc
     const asOf = db.prepare('SELECT max(occurred_at) FROM events').pluck().get() as string | null;
     const progress = options.onProgress ?? ((): void => {});
     progress({ phase: 'loading', done: 0, total: options.mode === 'full' ? 0 : (options.newEventIds ?? []).length });
-    let scope: Scope | null =
-      options.mode === 'full' ? { events: loadAllEvents(db, ruleSet), links: null } : incrementalScope(db, ruleSet, options.newEventIds ?? []);
-    const eventsConsidered = scope.events.length;
-    progress({ phase: 'loading', done: eventsConsidered, total: eventsConsidered });
-    const outcome = computeOutcome(scope.events, ruleSet, loadHumanDecisions(db), scope.links, (rule, done, total) =>
-      progress({ phase: 'matching', done, total, detail: rule }),
-    );
-    const judge = options.mode === 'full' ? null : scopeJudge(ruleSet, scope);
-    // The loaded events are not needed to write the outcome (it holds ids): a full run lets them go before its
-    // write phase, so the memory of two million events is reused for writing rather than added to it.
-    scope = null;
+    const { outcome, judge, eventsConsidered } = matchScope(db, ruleSet, options, progress);
     const head = db.prepare('SELECT hash FROM journal ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined;
     const runId = `r_${sha256Hex(`${head ?? ''}\u001f${startedAt}\u001f${options.mode}`).slice(0, 32)}`;
     const ctx: ApplyContext = { db, w, journal, runId, progress, bulkRows: options.bulkRows ?? BULK_ROWS, now: startedAt, actor, ruleSet, settings, asOfMs: asOf === null ? 0 : Date.parse(asOf), log: [] };
@@ -120,6 +110,26 @@ function runReconcile(db: LedgerDb, settings: WorkspaceSettings, options: Reconc
     w.insertRun.run({ ...report, as_of: asOf ?? '', started_at: startedAt, finished_at: new Date().toISOString() });
     return report;
   })();
+}
+
+/**
+ * Loads the run's events and computes the desired outcome. The events stay here: the outcome holds event ids only,
+ * so a full run lets two million loaded events go before its write phase, and their memory is reused for writing
+ * rather than added to it (an incremental run's judge keeps its small scope).
+ */
+function matchScope(
+  db: LedgerDb,
+  ruleSet: RuleSet,
+  options: ReconcileOptions,
+  progress: (p: ReconcileProgress) => void,
+): { outcome: ReturnType<typeof computeOutcome>; judge: ScopeJudge | null; eventsConsidered: number } {
+  const scope: Scope =
+    options.mode === 'full' ? { events: loadAllEvents(db, ruleSet), links: null } : incrementalScope(db, ruleSet, options.newEventIds ?? []);
+  progress({ phase: 'loading', done: scope.events.length, total: scope.events.length });
+  const outcome = computeOutcome(scope.events, ruleSet, loadHumanDecisions(db), scope.links, (rule, done, total) =>
+    progress({ phase: 'matching', done, total, detail: rule }),
+  );
+  return { outcome, judge: options.mode === 'full' ? null : scopeJudge(ruleSet, scope), eventsConsidered: scope.events.length };
 }
 
 function loadHumanDecisions(db: LedgerDb): HumanDecisions {
