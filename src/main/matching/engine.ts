@@ -267,7 +267,9 @@ function applyExceptions(ctx: ApplyContext, desired: DesiredException[], judge: 
   for (const d of desired) if (!want.has(d.exceptionId) && !touched.has(d.exceptionId)) want.set(d.exceptionId, d);
   const counts = { opened: 0, closed: 0, changed: 0 };
   type XRow = { exception_id: string; class: string; state: string; rule_id: string | null; events: string | null };
+  const active = new Set<string>();
   for (const row of activeRows<XRow>(ctx.w.activeEngineExceptions, ctx.w.activeEngineExceptionsTouching, judge, (r) => r.exception_id)) {
+    active.add(row.exception_id);
     if (touched.has(row.exception_id) || want.has(row.exception_id)) continue;
     if (judge !== null && !judge.exception(row.rule_id, (row.events ?? '').split(','))) continue;
     endException(ctx, row);
@@ -275,11 +277,17 @@ function applyExceptions(ctx: ApplyContext, desired: DesiredException[], judge: 
   }
   const toApply = [...want.values()].sort((a, b) => (a.exceptionId < b.exceptionId ? -1 : 1));
   ctx.progress({ phase: 'writing exceptions', done: 0, total: toApply.length });
+  // Event links the run may add (exceptions not active now; an AMBIGUOUS_MATCH names every tied candidate, so a
+  // month without keys can bring millions): past the bulk threshold their indexes are rebuilt, as for matches.
+  let newLinks = 0;
+  for (const d of toApply) if (!active.has(d.exceptionId)) newLinks += d.eventIds.length;
+  const rebuild = bulkIndexes(ctx.db, ['exception_events', 'exceptions'], newLinks, ctx.bulkRows);
   for (const d of toApply) {
     const r = upsertException(ctx, d);
     if (r === 'opened') counts.opened++;
     if (r === 'changed') counts.changed++;
   }
+  rebuild();
   ctx.progress({ phase: 'writing exceptions', done: toApply.length, total: toApply.length });
   counts.changed += escalateOverdue(ctx, touched, want);
   return counts;

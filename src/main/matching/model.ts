@@ -86,6 +86,7 @@ export function setFor(map: Map<string, Set<string>>, link: string): Set<string>
 }
 
 export function isBlocked(state: MatchState, link: string, a: string, b: string): boolean {
+  if (state.blocked.size === 0) return false; // asked for every candidate pair; most ledgers have no unmatched pair
   return state.blocked.has(`${link}\u001f${a}\u001f${b}`) || state.blocked.has(`${link}\u001f${b}\u001f${a}`);
 }
 

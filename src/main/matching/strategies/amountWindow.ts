@@ -8,6 +8,8 @@ import { amountClass, compareKey, comparable, leaders, rankScored, score, tolera
 import { baseExplanation, recordDecisiveException } from '../outcomes.ts';
 import { recordWinner } from './decide.ts';
 
+const DAY_MS = 86_400_000;
+
 /** An amount_window tie left to the next rule of the link (a fuzzy rule on the same sides), raised if that rule does not match the left event. */
 interface DeferredTie {
   rule: Rule;
@@ -51,7 +53,9 @@ export function runAmountWindow(state: MatchState, rule: Rule, lefts: MEvent[], 
     const reach = Math.max(tolerance(rule, left.amount), rule.amount.rounding_minor);
     const scored: Scored[] = [];
     const extra: RunnerUp[] = [];
-    for (const r of index.range(left.currency, left.amount - reach, left.amount + reach)) {
+    const from = left.t - rule.window.before_days * DAY_MS;
+    const to = left.t + Math.max(rule.window.after_days, rule.window.extended_after_days ?? 0) * DAY_MS;
+    for (const r of index.range(left.currency, left.amount - reach, left.amount + reach, from, to)) {
       if (r.id === left.id) continue;
       if (used.has(r.id) && rule.cardinality !== 'many_to_one') continue;
       const w = windowClass(rule, left, r);
