@@ -5,9 +5,11 @@ import type { MEvent } from './model.ts';
 import { byTimeThenId } from './model.ts';
 import { orderedRules } from './plan.ts';
 import { comparable, fieldValue, reachMs, sideMatches, tolerance } from './strategies/candidates.ts';
-import { isKeyedRule, namesCounterpart } from './strategies/keyClaims.ts';
+import { isKeyedRule, keyTiedEvents } from './strategies/keyClaims.ts';
 
-/** Column order of eventColumns(): rowToEvent reads rows as arrays (raw mode) by these positions. */
+const NOTHING_USED: ReadonlySet<string> = new Set();
+
+/** Column order of eventColumns(): eventBuilder reads rows as arrays (raw mode) by these positions. */
 const BASE_COLUMNS = `e.event_id, e.kind, e.source, e.external_id, e.order_ref, e.customer_ref, e.payout_ref, e.trace_id, e.amount_minor,
   e.currency, e.fee_minor, e.net_minor, e.state, e.occurred_at`;
 
@@ -34,7 +36,7 @@ type RawRow = [string, string, string, string, string | null, string | null, str
  * 1M-order month), so: the few distinct kinds, sources, currencies and states are shared strings, not one
  * copy per row, and occurred_at is kept only as epoch ms (t).
  */
-export function eventBuilder(): (r: RawRow) => MEvent {
+function eventBuilder(): (r: RawRow) => MEvent {
   const shared = new Map<string, string>();
   const one = (v: string): string => {
     const s = shared.get(v);
@@ -119,7 +121,7 @@ export function incrementalScope(db: LedgerDb, ruleSet: RuleSet, newIds: string[
       if (!isKeyedRule(r) || r.cardinality === 'many_to_one') break;
       prefix.push(r.id);
     }
-    const ctx: LinkCtx = { link, rules, ruleIds: JSON.stringify(rules.map((r) => r.id)), prefix: JSON.stringify(prefix), prefixIds: prefix, hasPrefix: prefix.length > 0, ruleSet, asked: new Map(), tied: new Set() };
+    const ctx: LinkCtx = { link, rules, ruleIds: JSON.stringify(rules.map((r) => r.id)), prefix: JSON.stringify(prefix), prefixIds: prefix, hasPrefix: prefix.length > 0, ruleSet, asked: new Map(), keyReach: [], tied: new Map() };
     const onSide = (e: MEvent): boolean => rules.some((r) => sideMatches(r.left, e) || sideMatches(r.right, e));
     const scope = new Set<string>();
     let frontier = seeds.filter((id) => cache.has(id) && onSide(cache.get(id) as MEvent));
@@ -139,11 +141,15 @@ export function incrementalScope(db: LedgerDb, ruleSet: RuleSet, newIds: string[
         }
       };
       // Key relations first: an event they show to have a key counterpart is key-tied, and the link's amount-only
-      // rules never see it (keyClaims.ts (a)), so no amount relation is followed from it. On a large month that
-      // skips scanning whole amount classes (thousands of same-total orders) for events a key settles anyway.
+      // rules never see it (keyClaims.ts), so no amount relation is followed from it. On a large month that skips
+      // scanning whole amount classes (thousands of same-total orders) for events a key settles anyway. The key
+      // relations reach every event carrying a frontier event's key value, so keyTiedEvents over the frontier and
+      // what they reached decides ties exactly as over the whole ledger.
       for (const rule of rules) if (isKeyedRule(rule)) follow(rule);
-      load([...followed].map((f) => f.slice(f.lastIndexOf('\u001f') + 1)));
-      ctx.tied = keyTiedByNeighbours(rules, events, followed, cache);
+      const reached = [...followed].map((f) => f.slice(f.lastIndexOf('\u001f') + 1));
+      load(reached);
+      ctx.keyReach = [...events, ...reached.map((id) => cache.get(id)).filter((e) => e !== undefined)];
+      ctx.tied.clear();
       for (const rule of rules) if (!isKeyedRule(rule)) follow(rule);
       // Neighbours count only if they sit on the other side of the rule that found them.
       const viaRule = new Map<string, { rule: Rule; side: 'left' | 'right' }[]>();
@@ -182,51 +188,12 @@ interface LinkCtx {
   /** Answers already fetched for this link. */
   asked: Map<string, string[]>;
   ruleSet: RuleSet;
-  /** Frontier events of the current step that a key of the link ties to a counterpart. */
-  tied: Set<string>;
+  /** The current step's frontier and every event its key relations reached: what key ties are decided over. */
+  keyReach: MEvent[];
+  /** Per non-keyed rule, the key-tied events of keyReach (computed on first use in a step). */
+  tied: Map<string, Set<string>>;
 }
 
-/**
- * keyClaims.ts case (a) for the frontier: `e` on one side of a keyed rule K of the link has a counterpart when an
- * event on K's other side carries e's value of one of K's comparisons. `followed` holds every event K's key
- * relations reached from the frontier (`ruleId␟side␟eventId`), i.e. every event carrying such a value, all loaded.
- */
-function keyTiedByNeighbours(rules: Rule[], frontier: MEvent[], followed: Set<string>, cache: Map<string, MEvent>): Set<string> {
-  const tied = new Set<string>();
-  const reached = new Map<string, MEvent[]>();
-  for (const f of followed) {
-    const [ruleId, side, id] = f.split('\u001f') as [string, string, string];
-    const e = cache.get(id);
-    if (e === undefined) continue;
-    const key = `${ruleId}\u001f${side}`;
-    const list = reached.get(key);
-    if (list === undefined) reached.set(key, [e]);
-    else list.push(e);
-  }
-  for (const k of rules) {
-    if (!isKeyedRule(k)) continue;
-    for (const side of ['left', 'right'] as const) {
-      const others = (reached.get(`${k.id}\u001f${side}`) ?? []).filter((o) => sideMatches(side === 'left' ? k.right : k.left, o));
-      if (others.length === 0) continue;
-      for (const c of k.keys) {
-        const myField = side === 'left' ? c.left : c.right;
-        const otherField = side === 'left' ? c.right : c.left;
-        const holders = new Map<string, string[]>();
-        for (const o of others) {
-          const v = fieldValue(o, otherField);
-          if (v !== null) holders.set(v, [...(holders.get(v) ?? []), o.id]);
-        }
-        for (const e of frontier) {
-          if (!sideMatches(side === 'left' ? k.left : k.right, e)) continue;
-          const v = fieldValue(e, myField);
-          if (v === null || v === '') continue;
-          if ((holders.get(v) ?? []).some((id) => id !== e.id)) tied.add(e.id);
-        }
-      }
-    }
-  }
-  return tied;
-}
 
 type ScopeQueries = ReturnType<typeof prepareScopeQueries>;
 
@@ -287,9 +254,14 @@ function neighbours(q: ScopeQueries, ctx: LinkCtx, rule: Rule, side: 'left' | 'r
     }
     return;
   }
-  // An event a key names a counterpart for is never seen by an amount-only rule (keyClaims.ts (b)): no relation to follow.
-  const amountOnly = rule.strategy === 'amount_window' || rule.strategy === 'fuzzy';
-  events = events.filter((e) => !(amountOnly && ctx.tied.has(e.id)) && !namesCounterpart(rule, ctx.rules, e));
+  // An event a key ties to a counterpart is never seen by an amount-only rule (keyClaims.ts): no relation to follow.
+  let tied = ctx.tied.get(rule.id);
+  if (tied === undefined) {
+    tied = keyTiedEvents(rule, ctx.rules, ctx.keyReach, NOTHING_USED);
+    ctx.tied.set(rule.id, tied);
+  }
+  const isTied = tied;
+  events = events.filter((e) => !isTied.has(e.id));
   if (events.length === 0) return;
   const reach = reachMs(rule) + 1000;
   const amountBound = (rule.strategy === 'amount_window' || rule.strategy === 'fuzzy') && !rule.amount.net_fees && rule.amount.tolerance_bps < 5_000;

@@ -39,7 +39,7 @@ function isAmountOnly(rule: Rule): boolean {
  * are checked, so the lookup holds just the few still free). The incremental scope is closed under indexed-key
  * equality, so (a) sees the same counterparts in an incremental run as in a full one; (b) depends on the event alone.
  */
-export function keyTiedEvents(rule: Rule, keyedRules: Rule[], events: MEvent[], used: Set<string>): Set<string> {
+export function keyTiedEvents(rule: Rule, keyedRules: Rule[], events: MEvent[], used: ReadonlySet<string>): Set<string> {
   const tied = new Set<string>();
   if (!isAmountOnly(rule)) return tied;
   const reuse = rule.cardinality === 'many_to_one';
@@ -80,28 +80,4 @@ function markSide(tied: Set<string>, c: KeyComparison, mine: MEvent[], others: M
     if (v === null) continue;
     for (const e of byValue.get(v) ?? []) if (e.id !== o.id) tied.add(e.id);
   }
-}
-
-/**
- * (b) above for one event, which depends on the event alone: `rule` (amount_window or fuzzy) never sees `e`
- * because a keyed rule of its link compares a field `e` carries with the name field of a kind on the other side
- * (a payment's order_ref). The incremental scope follows no amount/window relation of `rule` from such an event.
- */
-export function namesCounterpart(rule: Rule, rules: Rule[], e: MEvent): boolean {
-  if (!isAmountOnly(rule)) return false;
-  for (const k of rules) {
-    if (k.link !== rule.link || !isKeyedRule(k)) continue;
-    for (const side of ['left', 'right'] as const) {
-      if (!sideMatches(side === 'left' ? k.left : k.right, e)) continue;
-      const otherKinds = (side === 'left' ? k.right.kinds : k.left.kinds) as string[];
-      for (const c of k.keys) {
-        const otherField = side === 'left' ? c.right : c.left;
-        const names = otherKinds.filter((kind) => NAMED_BY[kind] === otherField);
-        if (names.length === 0 || names.includes(e.kind)) continue;
-        const v = fieldValue(e, side === 'left' ? c.left : c.right);
-        if (v !== null && v !== '') return true;
-      }
-    }
-  }
-  return false;
 }
