@@ -81,7 +81,6 @@ function runReconcile(db: LedgerDb, settings: WorkspaceSettings, options: Reconc
     const journal = new JournalWriter(db);
     const asOf = db.prepare('SELECT max(occurred_at) FROM events').pluck().get() as string | null;
     const progress = options.onProgress ?? ((): void => {});
-    progress({ phase: 'loading', done: 0, total: options.mode === 'full' ? 0 : (options.newEventIds ?? []).length });
     const { outcome, judge, eventsConsidered } = matchScope(db, ruleSet, options, progress);
     const head = db.prepare('SELECT hash FROM journal ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined;
     const runId = `r_${sha256Hex(`${head ?? ''}\u001f${startedAt}\u001f${options.mode}`).slice(0, 32)}`;
@@ -123,6 +122,7 @@ function matchScope(
   options: ReconcileOptions,
   progress: (p: ReconcileProgress) => void,
 ): { outcome: ReturnType<typeof computeOutcome>; judge: ScopeJudge | null; eventsConsidered: number } {
+  progress({ phase: 'loading', done: 0, total: options.mode === 'full' ? 0 : (options.newEventIds ?? []).length });
   const scope: Scope =
     options.mode === 'full' ? { events: loadAllEvents(db, ruleSet), links: null } : incrementalScope(db, ruleSet, options.newEventIds ?? []);
   progress({ phase: 'loading', done: scope.events.length, total: scope.events.length });
@@ -384,8 +384,9 @@ export const BULK_ROWS = 20_000;
  * A run that writes many rows into a table (a first full run of a month writes a million matches) drops the table's
  * secondary indexes and builds them again afterwards, inside the run's transaction: SQLite builds an index from sorted
  * keys far faster than it inserts millions of random keys (the by-event index) one by one into a tree larger than its
- * page cache. Only when the new rows are at least half the table: rebuilding a big index for a few rows costs more.
- * The indexes are recreated from their own stored definitions. Returns the function that recreates them.
+ * page cache. Only when the new rows are at least half of `tables[0]` (the table they are counted in): rebuilding a
+ * big index for a few rows costs more. Every secondary index of `tables` is dropped and recreated from its own stored
+ * definition. Returns the function that recreates them.
  */
 function bulkIndexes(db: LedgerDb, tables: string[], newRows: number, bulkRows: number): () => void {
   if (newRows < bulkRows) return () => {};
