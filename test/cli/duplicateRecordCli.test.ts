@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { tieout } from '../support/cli.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 import { stripeCsv, stripeRow, stripeCsvRange } from '../support/stripeCsv.ts';
+import type { ExportedException } from '../../src/main/export/exceptionsExport.ts';
 
 const root = makeTempDir('tieout-duprec-');
 const importingActor = `user:${userInfo().username}`;
@@ -33,17 +34,6 @@ interface Row {
   event_id: string;
   external_id: string;
   event_batch: string;
-}
-
-interface ExportedException {
-  exception_id: string;
-  code: string;
-  class: string;
-  state: string;
-  amount_minor: number;
-  currency: string;
-  events: Array<{ event_id: string; external_id: string }>;
-  resolved_at: string | null;
 }
 
 function file(name: string, content: string): string {

@@ -3,18 +3,10 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { tieout, PROJECT_ROOT, TIEOUT_BIN } from '../support/cli.ts';
 import { makeTempDir } from '../support/tempDir.ts';
+import type { ExportedException } from '../../src/main/export/exceptionsExport.ts';
 
 const root = makeTempDir();
 const samples = join(PROJECT_ROOT, 'resources/samples');
-
-interface ExportedException {
-  exception_id: string;
-  code: string;
-  class: string;
-  state: string;
-  amount_minor: number;
-  events: Array<{ event_id: string; external_id: string; kind: string }>;
-}
 
 describe('tieout matching commands on the sample month', () => {
   it('matches continuously on import, explains, reports status, and takes human decisions', () => {

@@ -5,7 +5,7 @@ import { makeTempDir } from '../support/tempDir.ts';
 import { reconcile } from '../../src/main/matching/engine.ts';
 import { explain } from '../../src/main/matching/explanation.ts';
 import { emailSimilarity, trigramSimilarity } from '../../src/main/matching/strategies/candidates.ts';
-import { charge, importMonth, newWorkspace, order, snapshot, type MonthFiles } from './monthBuilder.ts';
+import { activeExceptionLines, activeMatchLines, charge, importMonth, newWorkspace, order, snapshot, type MonthFiles } from './monthBuilder.ts';
 import { ev, exceptionsOf, explanationOf, matchesOf, run, ruleSetOf } from './mevent.ts';
 import { raiseUnclaimedTies, runAmountWindow } from '../../src/main/matching/strategies/amountWindow.ts';
 import type { MatchState } from '../../src/main/matching/model.ts';
@@ -16,18 +16,7 @@ const ws = () => newWorkspace(dir, `f${++n}`);
 type W = ReturnType<typeof ws>;
 
 const rows = (w: W, table: 'matches' | 'exceptions'): string[] =>
-  w.db
-    .prepare(
-      table === 'matches'
-        ? `SELECT m.rule_id || ': ' || group_concat(e.external_id, ' ') FROM matches m
-           JOIN (SELECT me.match_id, e.external_id FROM match_events me JOIN events e USING (event_id) ORDER BY e.external_id) e USING (match_id)
-           WHERE m.ended_at IS NULL GROUP BY m.match_id ORDER BY 1`
-        : `SELECT x.code || ' ' || coalesce(x.rule_id, '-') || ': ' || group_concat(e.external_id, ' ') FROM exceptions x
-           JOIN (SELECT xe.exception_id, e.external_id FROM exception_events xe JOIN events e USING (event_id) ORDER BY e.external_id) e USING (exception_id)
-           WHERE x.ended_at IS NULL GROUP BY x.exception_id ORDER BY 1`,
-    )
-    .pluck()
-    .all() as string[];
+  table === 'matches' ? activeMatchLines(w, 'm.rule_id') : activeExceptionLines(w, "x.code || ' ' || coalesce(x.rule_id, '-')");
 
 const nokey = { pi: '', order: '' };
 /** Order #1 (13.00, no payment reference, 13:00 UTC) and two unkeyed charges of 13.00 an hour later, five minutes apart, with the given e-mails. */

@@ -7,7 +7,7 @@ import { reconcile } from '../../src/main/matching/engine.ts';
 import { unpackExplanation } from '../../src/main/matching/explanationText.ts';
 import { DEFAULT_RULE_SET } from '../../src/shared/rules/defaultRuleSet.ts';
 import { RuleSetSchema } from '../../src/shared/rules/ruleSet.ts';
-import { activeCodes, charge, importMonth, newWorkspace, order, type Txn } from './monthBuilder.ts';
+import { activeCodes, activeExceptionLines, activeMatchLines, charge, importMonth, newWorkspace, order, type Txn } from './monthBuilder.ts';
 
 const dir = makeTempDir('tieout-keyties-');
 let n = 0;
@@ -15,24 +15,8 @@ const ws = () => newWorkspace(dir, `k${++n}`);
 type W = ReturnType<typeof ws>;
 
 /** Active matches as `rule status: external ids`, and active exceptions as `code class: external ids`. */
-const matches = (w: W): string[] =>
-  w.db
-    .prepare(
-      `SELECT m.rule_id || ' ' || m.status || ': ' || group_concat(e.external_id, ' ') FROM matches m
-       JOIN (SELECT me.match_id, e.external_id FROM match_events me JOIN events e USING (event_id) ORDER BY e.external_id) e USING (match_id)
-       WHERE m.ended_at IS NULL GROUP BY m.match_id ORDER BY 1`,
-    )
-    .pluck()
-    .all() as string[];
-const exceptions = (w: W): string[] =>
-  w.db
-    .prepare(
-      `SELECT x.code || ' ' || x.class || ': ' || group_concat(e.external_id, ' ') FROM exceptions x
-       JOIN (SELECT xe.exception_id, e.external_id FROM exception_events xe JOIN events e USING (event_id) ORDER BY e.external_id) e USING (exception_id)
-       WHERE x.ended_at IS NULL GROUP BY x.exception_id ORDER BY 1`,
-    )
-    .pluck()
-    .all() as string[];
+const matches = (w: W): string[] => activeMatchLines(w, "m.rule_id || ' ' || m.status");
+const exceptions = (w: W): string[] => activeExceptionLines(w, "x.code || ' ' || x.class");
 
 const payout = (id: string, gross: string, at: string): Txn => ({ id: `txn_${id}`, at, gross, fee: '0.00', category: 'payout', source: id, po: id, pi: '', order: '' });
 

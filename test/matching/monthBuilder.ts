@@ -81,6 +81,33 @@ export function charge(n: number, gross: string, at: string, opts: Partial<Txn> 
 
 export interface Snapshot { matches: string[]; exceptions: string[] }
 /**
+ * Active matches as `LABEL: external ids` (ids sorted), one line each, sorted; LABEL is an SQL expression over `m`
+ * (the matches row), e.g. `m.rule_id || ' ' || m.status`.
+ */
+export function activeMatchLines(ws: Workspace, label: string): string[] {
+  return ws.db
+    .prepare(
+      `SELECT ${label} || ': ' || group_concat(e.external_id, ' ') FROM matches m
+       JOIN (SELECT me.match_id, e.external_id FROM match_events me JOIN events e USING (event_id) ORDER BY e.external_id) e USING (match_id)
+       WHERE m.ended_at IS NULL GROUP BY m.match_id ORDER BY 1`,
+    )
+    .pluck()
+    .all() as string[];
+}
+
+/** Active exceptions as `LABEL: external ids`, as activeMatchLines; LABEL is an SQL expression over `x` (the exceptions row). */
+export function activeExceptionLines(ws: Workspace, label: string): string[] {
+  return ws.db
+    .prepare(
+      `SELECT ${label} || ': ' || group_concat(e.external_id, ' ') FROM exceptions x
+       JOIN (SELECT xe.exception_id, e.external_id FROM exception_events xe JOIN events e USING (event_id) ORDER BY e.external_id) e USING (exception_id)
+       WHERE x.ended_at IS NULL GROUP BY x.exception_id ORDER BY 1`,
+    )
+    .pluck()
+    .all() as string[];
+}
+
+/**
  * The engine's result: active matches and exceptions. DUPLICATE_RECORD rows are left out: they record deliveries
  * (which file brought a record again, one row per delivering batch), so one import and the same records split over
  * several imports differ there by construction, not by matching.

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { makeTempDir } from '../support/tempDir.ts';
 import { reconcile } from '../../src/main/matching/engine.ts';
 import { explain } from '../../src/main/matching/explanation.ts';
-import { activeCodes, charge, importMonth, newWorkspace, order, snapshot, type MonthFiles, type Txn } from './monthBuilder.ts';
+import { activeCodes, activeExceptionLines, activeMatchLines, charge, importMonth, newWorkspace, order, snapshot, type MonthFiles, type Txn } from './monthBuilder.ts';
 import { ev, exceptionsOf, explanationOf, matchesOf, run, ruleSetOf } from './mevent.ts';
 
 const dir = makeTempDir('tieout-partial-');
@@ -13,24 +13,8 @@ let n = 0;
 const ws = () => newWorkspace(dir, `p${++n}`);
 type W = ReturnType<typeof ws>;
 
-const matchRows = (w: W): string[] =>
-  w.db
-    .prepare(
-      `SELECT m.rule_id || ' ' || m.status || ': ' || group_concat(e.external_id, ' ') FROM matches m
-       JOIN (SELECT me.match_id, e.external_id FROM match_events me JOIN events e USING (event_id) ORDER BY e.external_id) e USING (match_id)
-       WHERE m.ended_at IS NULL GROUP BY m.match_id ORDER BY 1`,
-    )
-    .pluck()
-    .all() as string[];
-const exceptionRows = (w: W): string[] =>
-  w.db
-    .prepare(
-      `SELECT x.code || ' ' || x.amount_minor || ': ' || group_concat(e.external_id, ' ') FROM exceptions x
-       JOIN (SELECT xe.exception_id, e.external_id FROM exception_events xe JOIN events e USING (event_id) ORDER BY e.external_id) e USING (exception_id)
-       WHERE x.ended_at IS NULL GROUP BY x.exception_id ORDER BY 1`,
-    )
-    .pluck()
-    .all() as string[];
+const matchRows = (w: W): string[] => activeMatchLines(w, "m.rule_id || ' ' || m.status");
+const exceptionRows = (w: W): string[] => activeExceptionLines(w, "x.code || ' ' || x.amount_minor");
 
 /** Order #1 (30.00) paid in two instalments, plus a stray third charge naming the same order and payment intent. */
 const twoOfThree: MonthFiles = {
