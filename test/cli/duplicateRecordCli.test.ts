@@ -9,6 +9,7 @@ import { tieout } from '../support/cli.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 import { stripeCsv, stripeRow, stripeCsvRange } from '../support/stripeCsv.ts';
 import type { ExportedException } from '../../src/main/export/exceptionsExport.ts';
+import { unpackExplanation } from '../../src/main/matching/explanationText.ts';
 
 const root = makeTempDir('tieout-duprec-');
 const importingActor = `user:${userInfo().username}`;
@@ -35,6 +36,9 @@ interface Row {
   external_id: string;
   event_batch: string;
 }
+
+/** DUPLICATE_RECORD rows come from no rule: their rule columns are null. */
+const NO_RULE = { rule_id: null, rule_set_id: null, rule_version: null };
 
 function file(name: string, content: string): string {
   const path = join(root, name);
@@ -94,7 +98,7 @@ describe('DUPLICATE_RECORD: a source record delivered twice', () => {
       expect(r.resolution).toBe(
         `auto-resolved (class A): DUPLICATE_RECORD, delivered again by oct.csv line ${2 + i} (batch ${octBatch}); first delivered by sep.csv line ${5 + i}`,
       );
-      const explanation = JSON.parse(r.explanation) as Record<string, unknown>;
+      const explanation = unpackExplanation(r.explanation, NO_RULE) as unknown as Record<string, unknown>;
       expect(Object.keys(explanation)).toEqual([
         'rule_id', 'rule_set_id', 'rule_version', 'strategy', 'link', 'summary', 'keys', 'amount_delta_minor', 'time_delta_hours', 'score', 'runners_up', 'policy',
       ]);

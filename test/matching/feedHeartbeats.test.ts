@@ -10,6 +10,7 @@ import { manualMatch, resolveExceptions } from '../../src/main/matching/decision
 import { verifyLedger } from '../../src/main/ledger/verify.ts';
 import { WorkspaceSettingsSchema, type WorkspaceSettings } from '../../src/shared/workspace/settings.ts';
 import { charge, importMonth, newWorkspace, order, type BankLine, type Order, type Txn } from './monthBuilder.ts';
+import { unpackExplanation } from '../../src/main/matching/explanationText.ts';
 
 const dir = makeTempDir('tieout-feeds-');
 let n = 0;
@@ -61,7 +62,9 @@ const feedRows = (w: Workspace): FeedRow[] =>
     .all() as FeedRow[];
 const eventId = (w: Workspace, source: string, externalId: string): string =>
   w.db.prepare('SELECT event_id FROM events WHERE source = ? AND external_id = ?').pluck().get(source, externalId) as string;
-const summary = (r: FeedRow | undefined): string => (JSON.parse(r?.explanation ?? '{}') as { summary: string }).summary;
+/** FEED_MISSING rows come from no rule: their rule columns are null. */
+const NO_RULE = { rule_id: null, rule_set_id: null, rule_version: null };
+const summary = (r: FeedRow | undefined): string => unpackExplanation(r?.explanation ?? '{"s":""}', NO_RULE).summary;
 
 /** Orders and bank lines every day from Oct 1 to `lastDay`; Stripe charges only up to `stripeUntil`. */
 function month(lastDay: number, stripeUntil: number, from = 1): { orders: Order[]; txns: Txn[]; bank: BankLine[] } {
@@ -95,7 +98,7 @@ describe('FEED_MISSING: per-source heartbeats', () => {
       'FEED_MISSING: stripe:main last delivered an event at 2026-10-04T14:00:00Z (payment txn_c104); expected every 24 h; ' +
         'as of 2026-10-10T14:00:00Z that is 144 h ago: 6 beats missed',
     );
-    const explanation = JSON.parse(row?.explanation as string) as Record<string, unknown>;
+    const explanation = unpackExplanation(row?.explanation as string, NO_RULE);
     expect(explanation).toMatchObject({ rule_id: null, rule_set_id: null, rule_version: null, time_delta_hours: 144, keys: [], runners_up: [] });
     const opened = w.db.prepare("SELECT actor, payload FROM journal WHERE entry_type = 'exception.opened' AND subject_id = ?").get(row?.exception_id) as
       | { actor: string; payload: string }

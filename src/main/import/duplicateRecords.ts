@@ -5,6 +5,8 @@ import type { JournalWriter } from '../ledger/journal.ts';
 import { sha256Hex } from '../ledger/canonicalJson.ts';
 import type { EventRow } from '../ledger/eventStore.ts';
 import type { Explanation } from '../matching/explanation.ts';
+import { packExplanation } from '../matching/explanationText.ts';
+import { prepareWriters, type Writers } from '../matching/projectionWriters.ts';
 
 export const DUPLICATE_RECORD = 'DUPLICATE_RECORD';
 
@@ -43,8 +45,8 @@ interface Original {
 interface Statements {
   original: Database.Statement;
   fileName: Database.Statement;
-  insertException: Database.Statement;
-  insertEvent: Database.Statement;
+  /** The engine's own exception writers (projectionWriters.ts): one definition of an exception row. */
+  writers: Writers;
 }
 
 const lines = (start: number, end: number): string => (start === end ? `line ${start}` : `lines ${start}-${end}`);
@@ -77,13 +79,7 @@ export class DuplicateRecorder {
     this.statements ??= {
       original: this.db.prepare('SELECT batch_id, source, kind, external_id, currency, raw_line_start, raw_line_end FROM events WHERE event_id = ?'),
       fileName: this.db.prepare('SELECT file_name FROM import_batches WHERE batch_id = ?').pluck(),
-      insertException: this.db.prepare(
-        `INSERT INTO exceptions (exception_id, code, class, default_class, policy_gated, state, amount_minor, currency, explanation, origin,
-           rule_id, rule_set_id, rule_version, created_at, resolved_at, resolved_by, resolution)
-         VALUES (@exception_id, '${DUPLICATE_RECORD}', 'A', 'A', 0, 'resolved', 0, @currency, @explanation, 'engine',
-           NULL, NULL, NULL, @at, @at, @resolved_by, @resolution)`,
-      ),
-      insertEvent: this.db.prepare('INSERT INTO exception_events (exception_id, event_id) VALUES (?, ?)'),
+      writers: prepareWriters(this.db),
     };
     return this.statements;
   }
@@ -121,15 +117,13 @@ export class DuplicateRecorder {
       runners_up: [],
       policy: 'nothing at stake (amount 0): the repeated record was collapsed into the event already in the ledger',
     };
-    s.insertException.run({
-      exception_id: exceptionId,
-      currency: orig.currency,
-      explanation: JSON.stringify(explanation),
-      at: b.at,
-      resolved_by: b.actor,
+    s.writers.insertException.run({
+      exception_id: exceptionId, code: DUPLICATE_RECORD, class: 'A', default_class: 'A', policy_gated: 0, state: 'resolved', amount_minor: 0,
+      currency: orig.currency, explanation: packExplanation(explanation), rule_id: null, rule_set_id: null, rule_version: null, due_at: null,
+      created_run_id: null, created_at: b.at, resolved_at: b.at, resolved_by: b.actor,
       resolution: `auto-resolved (class A): ${DUPLICATE_RECORD}, delivered again by ${again} (batch ${b.batchId}); first delivered by ${first}`,
     });
-    s.insertEvent.run(exceptionId, row.event_id);
+    s.writers.insertExceptionEvent.run(exceptionId, row.event_id);
     this.journal.append({
       type: 'exception.auto_resolved',
       actor: DUPLICATE_RECORD_JOURNAL_ACTOR,

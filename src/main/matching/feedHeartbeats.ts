@@ -5,6 +5,8 @@ import { sha256Hex } from '../ledger/canonicalJson.ts';
 import type { FeedCadence, WorkspaceSettings } from '../../shared/workspace/settings.ts';
 import { DEFAULT_POLICY_GATE_MINOR } from './exceptions.ts';
 import type { Explanation } from './explanation.ts';
+import { packExplanation } from './explanationText.ts';
+import { prepareWriters } from './projectionWriters.ts';
 
 export const FEED_MISSING = 'FEED_MISSING';
 
@@ -111,10 +113,7 @@ export function checkFeedHeartbeats(
     desired.set(id, { id, source, cadence, latest: l, ageHours: hours(ageMs), beatsMissed: Math.floor(ageMs / (cadence.expected_every_hours * HOUR_MS)) });
   }
 
-  const end = db.prepare(
-    `UPDATE exceptions SET ended_at = @now, state = 'resolved', resolved_at = coalesce(resolved_at, @now), resolved_by = coalesce(resolved_by, @by),
-     resolution = coalesce(resolution, 'resolved by new data') WHERE exception_id = @id AND ended_at IS NULL`,
-  );
+  const w = prepareWriters(db);
   const seen = new Set<string>();
   for (const row of active) {
     if (seen.has(row.exception_id)) continue;
@@ -127,7 +126,7 @@ export function checkFeedHeartbeats(
         : l !== undefined && l.event_id !== row.event_id
           ? `the source delivered newer data (latest event ${l.event_id} at ${l.occurred_at})`
           : 'the source is within its declared cadence';
-    end.run({ id: row.exception_id, now, by: actor });
+    w.endException.run({ exception_id: row.exception_id, now, by: actor, resolution: 'resolved by new data' });
     journal.append({
       type: 'exception.resolved_by_new_data',
       actor,
@@ -141,33 +140,26 @@ export function checkFeedHeartbeats(
   }
 
   const activeIds = new Set(active.map((r) => r.exception_id));
-  const exists = db.prepare('SELECT 1 FROM exceptions WHERE exception_id = ?').pluck();
   const touchedEnded = db
     .prepare(
       `SELECT 1 FROM exceptions x WHERE x.exception_id = ? AND (x.origin = 'human' OR EXISTS (SELECT 1 FROM journal j WHERE j.subject_id = x.exception_id
          AND j.entry_type LIKE 'exception.%' AND j.actor NOT LIKE 'system:%'))`,
     )
     .pluck();
-  const insert = db.prepare(
-    `INSERT INTO exceptions (exception_id, code, class, default_class, policy_gated, state, amount_minor, currency, explanation, origin,
-       rule_id, rule_set_id, rule_version, created_run_id, created_at)
-     VALUES (@id, '${FEED_MISSING}', 'C', 'C', 0, 'open', 0, @currency, @explanation, 'engine', NULL, NULL, NULL, @run_id, @now)`,
-  );
-  const reactivate = db.prepare(
-    `UPDATE exceptions SET ended_at = NULL, class = 'C', policy_gated = 0, state = 'open', amount_minor = 0, explanation = @explanation,
-       due_at = NULL, created_run_id = @run_id, resolved_at = NULL, resolved_by = NULL, resolution = NULL WHERE exception_id = @id AND origin = 'engine'`,
-  );
-  const insertEvent = db.prepare('INSERT INTO exception_events (exception_id, event_id) VALUES (?, ?)');
   const gate = settings.policy_gate_minor ?? DEFAULT_POLICY_GATE_MINOR;
   for (const d of desired.values()) {
     if (activeIds.has(d.id)) continue;
-    const stored = exists.get(d.id) !== undefined;
+    const stored = w.exceptionExists.get(d.id) !== undefined;
     if (stored && touchedEnded.get(d.id) !== undefined) continue;
-    const params = { id: d.id, currency: settings.reporting_currency, explanation: JSON.stringify(explanationOf(d, asOf as string, gate)), run_id: runId, now };
-    if (stored) reactivate.run(params);
+    const row = {
+      exception_id: d.id, code: FEED_MISSING, class: 'C', default_class: 'C', policy_gated: 0, state: 'open', amount_minor: 0,
+      currency: settings.reporting_currency, explanation: packExplanation(explanationOf(d, asOf as string, gate)), rule_id: null, rule_set_id: null,
+      rule_version: null, due_at: null, created_run_id: runId, created_at: now, resolved_at: null, resolved_by: null, resolution: null,
+    };
+    if (stored) w.reactivateException.run(row);
     else {
-      insert.run(params);
-      insertEvent.run(d.id, d.latest.event_id);
+      w.insertException.run(row);
+      w.insertExceptionEvent.run(d.id, d.latest.event_id);
     }
     journal.append({
       type: 'exception.opened',
