@@ -99,11 +99,14 @@ export function runAmountWindow(state: MatchState, rule: Rule, lefts: MEvent[], 
     recordDecisiveException(state, rule, 'AMBIGUOUS_MATCH', left, lead.map((s) => s.event), left.amount, ex, false);
   }
   // Ties left to this rule whose left event it did not see (not expected: it has the same sides): raised as they were found.
-  if (pending !== undefined) {
-    const rest = [...pending.values()].sort((a, b) => byTimeThenId(a.left, b.left));
-    pending.clear();
-    for (const d of rest) if (!used.has(d.left.id)) raiseDeferred(state, d);
-  }
+  if (pending !== undefined) raiseWaiting(state, pending);
+}
+
+/** Raises, in (time, id) order, the waiting ties whose left event is still free in its link, and empties `pending`. */
+function raiseWaiting(state: MatchState, pending: Map<string, DeferredTie>): void {
+  const rest = [...pending.values()].sort((a, b) => byTimeThenId(a.left, b.left));
+  pending.clear();
+  for (const d of rest) if (!setFor(state.used, d.rule.link).has(d.left.id)) raiseDeferred(state, d);
 }
 
 /**
@@ -113,11 +116,6 @@ export function runAmountWindow(state: MatchState, rule: Rule, lefts: MEvent[], 
 export function raiseUnclaimedTies(state: MatchState): void {
   const perState = deferredTies.get(state);
   if (perState === undefined) return;
-  for (const ruleId of [...perState.keys()].sort()) {
-    const pending = perState.get(ruleId) as Map<string, DeferredTie>;
-    const rest = [...pending.values()].sort((a, b) => byTimeThenId(a.left, b.left));
-    pending.clear();
-    for (const d of rest) if (!setFor(state.used, d.rule.link).has(d.left.id)) raiseDeferred(state, d);
-  }
+  for (const ruleId of [...perState.keys()].sort()) raiseWaiting(state, perState.get(ruleId) as Map<string, DeferredTie>);
   deferredTies.delete(state);
 }
