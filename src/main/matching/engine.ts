@@ -8,7 +8,7 @@ import { DEFAULT_RULE_SET } from '../../shared/rules/defaultRuleSet.ts';
 import type { DesiredException, DesiredMatch, MEvent } from './model.ts';
 import { computeOutcome, type HumanDecisions } from './plan.ts';
 import { incrementalScope, loadAllEvents, type Scope } from './scope.ts';
-import { classify, DEFAULT_POLICY_GATE_MINOR, leftoverEvaluable } from './exceptions.ts';
+import { classify, policyGateMinor, leftoverEvaluable } from './exceptions.ts';
 import { ensureRuleSet, prepareWriters, type Writers } from './projectionWriters.ts';
 import { packExplanation } from './explanationText.ts';
 import { checkFeedHeartbeats } from './feedHeartbeats.ts';
@@ -308,7 +308,7 @@ function endException(ctx: ApplyContext, row: { exception_id: string; class: str
 }
 
 function upsertException(ctx: ApplyContext, d: DesiredException): 'opened' | 'changed' | 'same' {
-  const gate = ctx.settings.policy_gate_minor ?? DEFAULT_POLICY_GATE_MINOR;
+  const gate = policyGateMinor(ctx.settings);
   const c = classify(d, ctx.ruleSet, ctx.settings.reporting_currency, gate, ctx.asOfMs);
   const existing =
     ctx.w.exceptionExists.get(d.exceptionId) === undefined

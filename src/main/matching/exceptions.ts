@@ -2,6 +2,8 @@
 import { DEFAULT_EXCEPTION_CLASS, type ExceptionClass, type ExceptionCode, type RuleSet } from '../../shared/rules/ruleSet.ts';
 import type { DesiredException, MatchState, MEvent } from './model.ts';
 import { addException, baseExplanation } from './outcomes.ts';
+import { currencyExponent } from '../../shared/money/currencies.ts';
+import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
 
 /** Shopify financial statuses (and PayPal-like equivalents) that mean the customer paid. */
 export const PAID_STATES = new Set(['paid', 'partially_paid', 'partially_refunded', 'refunded', 'completed', 'captured']);
@@ -120,7 +122,13 @@ export interface Classified {
   policy: string;
 }
 
-export const DEFAULT_POLICY_GATE_MINOR = 100_000;
+/** DESIGN §6: without a configured gate, 1,000 in the workspace currency (100000 USD cents, 1000 JPY, 1000000 KWD fils). */
+export const DEFAULT_POLICY_GATE_MAJOR = 1000;
+
+/** The policy gate in minor units of the reporting currency: workspace.json's `policy_gate_minor`, else 1,000 major units. */
+export function policyGateMinor(settings: Pick<WorkspaceSettings, 'policy_gate_minor' | 'reporting_currency'>): number {
+  return settings.policy_gate_minor ?? DEFAULT_POLICY_GATE_MAJOR * 10 ** currencyExponent(settings.reporting_currency);
+}
 
 /**
  * Class A → resolved by the system; class B → in_remediation until due_at (event time + remediation_days),

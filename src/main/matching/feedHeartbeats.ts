@@ -3,7 +3,7 @@ import type { LedgerDb } from '../ledger/database.ts';
 import type { JournalWriter } from '../ledger/journal.ts';
 import { sha256Hex } from '../ledger/canonicalJson.ts';
 import type { FeedCadence, WorkspaceSettings } from '../../shared/workspace/settings.ts';
-import { DEFAULT_POLICY_GATE_MINOR } from './exceptions.ts';
+import { policyGateMinor } from './exceptions.ts';
 import type { Explanation } from './explanation.ts';
 import { packExplanation } from './explanationText.ts';
 import { prepareWriters } from './projectionWriters.ts';
@@ -146,7 +146,7 @@ export function checkFeedHeartbeats(
          AND j.entry_type LIKE 'exception.%' AND j.actor NOT LIKE 'system:%'))`,
     )
     .pluck();
-  const gate = settings.policy_gate_minor ?? DEFAULT_POLICY_GATE_MINOR;
+  const gate = policyGateMinor(settings);
   for (const d of desired.values()) {
     if (activeIds.has(d.id)) continue;
     const stored = w.exceptionExists.get(d.id) !== undefined;
