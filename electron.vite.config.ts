@@ -8,7 +8,14 @@ export default defineConfig({
     build: {
       // better-sqlite3 is native and stays external (it is a runtime dependency).
       externalizeDeps: true,
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'src/main/shell/index.ts') } },
+      // The service worker is a second entry so it lands next to index.js (out/main/serviceWorker.js), where the
+      // shell's index.ts points the ServiceHost.
+      rollupOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'src/main/shell/index.ts'),
+          serviceWorker: resolve(import.meta.dirname, 'src/main/api/serviceWorker.ts'),
+        },
+      },
     },
   },
   preload: {
@@ -24,6 +31,10 @@ export default defineConfig({
   renderer: {
     root: resolve(import.meta.dirname, 'src/renderer'),
     build: { rollupOptions: { input: { index: resolve(import.meta.dirname, 'src/renderer/index.html') } } },
+    // No HMR in `electron-vite dev`: React fast refresh injects an inline <script>, which the app's CSP (no
+    // inline scripts, enforced by the meta tag and the shell's header) refuses. Dev runs under the shipped
+    // policy; View ▸ Reload picks up changes.
+    server: { hmr: false },
     plugins: [react()],
   },
 });

@@ -17,6 +17,7 @@ import { FdWriter } from '../export/tableWriter.ts';
 import { TEXT_ENCODINGS, type TextEncoding } from '../import/text/fileText.ts';
 import { MigrationError } from '../ledger/migrations.ts';
 import { USAGE, COMMAND_HELP } from './usage.ts';
+import { cmdServe } from './serveCommand.ts';
 
 type Handler = (args: string[], io: CliIo) => number;
 
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, Handler> = {
   verify: cmdVerify,
   export: cmdExport,
   formats: cmdFormats,
+  serve: cmdServe,
   ...MATCHING_COMMANDS,
 };
 

@@ -1,31 +1,29 @@
-// Electron main process: one window, locked down; the services live outside this folder and never import electron.
-import { app, BrowserWindow } from 'electron';
+// Electron entry, bundled to out/main/index.js: the paths of the bundle's other parts, and the service host
+// whose worker (out/main/serviceWorker.js) is built next to this file (electron.vite.config.ts).
 import { join } from 'node:path';
-import { mainWindowOptions, isAllowedNavigation } from './windowOptions.ts';
+import { pathToFileURL } from 'node:url';
+import { ServiceHost } from '../api/serviceHost.ts';
+import { readRecentWorkspaces } from '../workspace/recentWorkspaces.ts';
+import { startDesktopApp } from './desktopApp.ts';
 
+const bundleDir = import.meta.dirname;
 
-function createWindow(): void {
-  const win = new BrowserWindow(mainWindowOptions(join(import.meta.dirname, '../preload/index.cjs')));
-  const devUrl = process.env['ELECTRON_RENDERER_URL'];
-  const rendererUrl = devUrl ?? `file://${join(import.meta.dirname, '../renderer/index.html')}`;
-  win.webContents.on('will-navigate', (event, url) => {
-    if (!isAllowedNavigation(url, rendererUrl)) event.preventDefault();
-  });
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  win.once('ready-to-show', () => win.show());
-  if (devUrl !== undefined) void win.loadURL(devUrl);
-  else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
-}
-
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
-} else {
-  app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
-  void app.whenReady().then(createWindow);
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
-  });
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow();
-  });
-}
+startDesktopApp({
+  preloadPath: join(bundleDir, '../preload/index.cjs'),
+  rendererFile: join(bundleDir, '../renderer/index.html'),
+  devServerUrl: process.env['ELECTRON_RENDERER_URL'],
+  // The app reopens the workspace used last, as a desktop document app does. If it cannot be opened (moved
+  // disk, newer ledger), the app starts on first launch, whose recent list shows the reason when clicked.
+  startHost: async (configDir) => {
+    const workerUrl = pathToFileURL(join(bundleDir, 'serviceWorker.js'));
+    const last = readRecentWorkspaces(configDir)[0]?.path;
+    if (last !== undefined) {
+      try {
+        return await ServiceHost.start({ configDir, host: 'electron', workspacePath: last, workerUrl });
+      } catch {
+        // first launch instead
+      }
+    }
+    return ServiceHost.start({ configDir, host: 'electron', workerUrl });
+  },
+});

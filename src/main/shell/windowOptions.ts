@@ -1,4 +1,10 @@
-// The security-relevant options of the app window, kept apart so they can be tested without Electron.
+// The security of the app window (DESIGN §11): its webPreferences, where it may navigate, which frame may call
+// the API, the CSP and permission policy of its session. Only Electron *types* are imported, so every rule here
+// is tested with plain objects standing in for Electron's.
+import type { Session, WebContents, WebFrameMain } from 'electron';
+
+/** Same policy as the meta tag of src/renderer/index.html; sent as a header too so no response escapes it. */
+export const contentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:";
 
 export interface SecureWebPreferences {
   preload: string;
@@ -19,13 +25,47 @@ export function mainWindowOptions(preloadPath: string) {
   return { width: 1280, height: 800, minWidth: 960, minHeight: 600, show: false, title: 'Tieout', webPreferences };
 }
 
-/** The renderer may load only its own files; everything else (links, window.open) is refused. */
+/**
+ * The renderer may load only its own files: the same file for a file:// renderer (any hash or query), the same
+ * origin for the dev server. Opaque origins (data:, blob:, about:) all share the origin "null", so the protocol
+ * must match as well.
+ */
 export function isAllowedNavigation(target: string, rendererUrl: string): boolean {
   try {
     const t = new URL(target);
     const r = new URL(rendererUrl);
-    return t.origin === r.origin && (t.protocol === 'file:' ? t.pathname === r.pathname : true);
+    if (t.protocol !== r.protocol) return false;
+    if (r.protocol === 'file:') return t.pathname === r.pathname && t.host === r.host;
+    return r.origin !== 'null' && t.origin === r.origin;
   } catch {
     return false;
   }
+}
+
+/** The frames allowed to call the API: the app window's main frame, showing the app itself. */
+export function isAppFrame(frame: WebFrameMain | null, appMainFrame: WebFrameMain | null, rendererUrl: string): boolean {
+  if (frame === null || appMainFrame === null || frame.parent !== null) return false;
+  // WebFrameMain objects are not guaranteed to be the same JS object per frame; ids are.
+  if (frame.processId !== appMainFrame.processId || frame.routingId !== appMainFrame.routingId) return false;
+  return isAllowedNavigation(frame.url, rendererUrl);
+}
+
+/** Every webContents (the window's and any other) stays on the app and opens nothing. */
+export function hardenWebContents(contents: WebContents, rendererUrl: string): void {
+  const refuseForeign = (event: { preventDefault(): void; url: string }) => {
+    if (!isAllowedNavigation(event.url, rendererUrl)) event.preventDefault();
+  };
+  contents.on('will-navigate', refuseForeign);
+  contents.on('will-redirect', refuseForeign);
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+/** The session adds the CSP to every response and grants no permission (camera, notifications, …) to anyone. */
+export function enforceSessionSecurity(session: Session): void {
+  session.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy] } });
+  });
+  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
 }

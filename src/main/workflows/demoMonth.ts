@@ -19,16 +19,27 @@ export interface DemoResult {
  * WORKSPACE/demo-source-files, imports each file as a user would, then runs a full reconcile. The
  * caller closes the returned workspace.
  */
-export function createDemoWorkspace(dir: string, options: { orders: number; seed?: number; actor: string }): DemoResult {
+export function createDemoWorkspace(
+  dir: string,
+  options: { orders: number; seed?: number; actor: string; onStep?: (label: string, done: number, total: number) => void },
+): DemoResult {
+  const step = (label: string, done: number) => options.onStep?.(label, done, 5);
   const workspace = createWorkspace(dir, { name: 'Demo month (Ridge Outfitters)', reportingCurrency: 'USD', timeZone: 'America/New_York' });
   try {
+    step('Writing the month’s source files', 0);
     const files = writeMonthFiles(join(workspace.dir, DEMO_SOURCE_DIR), { orders: options.orders, seed: options.seed ?? 2026 });
-    const imports = [
-      importAndReconcile(workspace, { source: 'shopify:demo-store', files: [files.shopifyCsv], actor: options.actor }),
-      importAndReconcile(workspace, { source: 'stripe:demo', files: [files.stripeCsv], actor: options.actor }),
-      importAndReconcile(workspace, { source: 'bank:demo-operating', files: [files.camtPath], actor: options.actor }),
+    const sources = [
+      { source: 'shopify:demo-store', file: files.shopifyCsv, label: 'Importing the Shopify orders' },
+      { source: 'stripe:demo', file: files.stripeCsv, label: 'Importing the Stripe balance report' },
+      { source: 'bank:demo-operating', file: files.camtPath, label: 'Importing the bank statement' },
     ];
+    const imports = sources.map((s, i) => {
+      step(s.label, i + 1);
+      return importAndReconcile(workspace, { source: s.source, files: [s.file], actor: options.actor });
+    });
+    step('Reconciling the month', 4);
     const fullRun = reconcile(workspace.db, workspace.settings, { mode: 'full', actor: 'system:engine' });
+    step('Done', 5);
     return { workspace, files, imports, fullRun };
   } catch (err) {
     workspace.close();

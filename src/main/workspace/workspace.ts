@@ -75,7 +75,7 @@ export function openWorkspace(dir: string): Workspace {
   return { dir: abs, settings, db, migration, close: () => db.close() };
 }
 
-function validateSettings(raw: unknown, path: string): WorkspaceSettings {
+export function validateSettings(raw: unknown, path: string): WorkspaceSettings {
   const parsed = WorkspaceSettingsSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -1,0 +1,98 @@
+// One API call, as every front door makes it: validate the method and request against the contract, run
+// the handler, turn any failure into an ApiError body, and tell listeners about progress and changes.
+import {
+  ApiError,
+  isMethodName,
+  parseRequest,
+  type ApiErrorBody,
+  type ApiEvent,
+  type ChangedEvent,
+  type MethodName,
+} from '../../shared/api/contract.ts';
+import { handlers, type Handler, type ProgressReport, type ServiceContext } from './handlers.ts';
+import { DecisionError } from '../matching/decisions.ts';
+import { ImportError } from '../import/importFiles.ts';
+import { WorkspaceError } from '../workspace/workspace.ts';
+import { FormatSelectionError } from '../import/formatRegistry.ts';
+import { ExportFilterError } from '../export/exceptionsExport.ts';
+import { RuleSetVersionError } from '../matching/engine.ts';
+
+export type Envelope = { ok: true; result: unknown } | { ok: false; error: ApiErrorBody };
+
+type Changed = ChangedEvent['what'];
+
+/** What a successful call changed, so open screens know what to refetch; every method says (most: nothing). */
+const CHANGES: { [M in MethodName]: Changed } = {
+  'app.info': [],
+  'workspace.current': [],
+  'workspace.create': ['workspace'],
+  'workspace.open': ['workspace'],
+  'workspace.createDemo': ['workspace'],
+  'workspace.recent': [],
+  'workspace.suggestPath': [],
+  'settings.get': [],
+  'settings.update': ['settings', 'workspace'],
+  'dashboard.get': [],
+  'exceptions.query': [],
+  'exceptions.facets': [],
+  'exceptions.detail': [],
+  'exceptions.resolve': ['exceptions'],
+  'exceptions.comment': ['exceptions'],
+  'exceptions.reopen': ['exceptions'],
+  'exceptions.assign': ['exceptions'],
+  'matches.query': [],
+  'matches.detail': [],
+  'matches.manual': ['matches', 'exceptions'],
+  'matches.unmatch': ['matches', 'exceptions'],
+  'payouts.query': [],
+  'payouts.waterfall': [],
+  'imports.formats': [],
+  'imports.history': [],
+  'imports.upload': [],
+  'imports.preview': [],
+  'imports.commit': ['imports', 'matches', 'exceptions'],
+  'mappings.get': [],
+  'reconcile.run': ['matches', 'exceptions'],
+};
+
+/** Progress events per call: at most one per interval, plus the one that says the work is done. */
+const PROGRESS_INTERVAL_MS = 100;
+
+/** Input the services refused: the person can act on the message. */
+const BAD_INPUT_ERRORS = [DecisionError, ImportError, WorkspaceError, FormatSelectionError, ExportFilterError, RuleSetVersionError];
+
+export function errorBody(err: unknown): ApiErrorBody {
+  if (err instanceof ApiError) return err.toBody();
+  if (BAD_INPUT_ERRORS.some((type) => err instanceof type)) return { kind: 'bad_input', message: (err as Error).message, field: null };
+  process.stderr.write(`tieout service error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  return { kind: 'internal', message: `Internal error: ${err instanceof Error ? err.message : String(err)}`, field: null };
+}
+
+function throttledReport(method: MethodName, callId: string, emit: (event: ApiEvent) => void): ProgressReport {
+  let last = -Infinity;
+  return (label, done, total) => {
+    const now = performance.now();
+    if (now - last < PROGRESS_INTERVAL_MS && done !== total) return;
+    last = now;
+    emit({ type: 'progress', callId, method, label, done, total });
+  };
+}
+
+/** Runs one call to completion; never throws. `callId` tags its progress events. */
+export function dispatch(ctx: ServiceContext, method: unknown, request: unknown, callId: string, emit: (event: ApiEvent) => void): Envelope {
+  if (!isMethodName(method)) {
+    return { ok: false, error: { kind: 'invalid_request', message: `unknown method ${JSON.stringify(method) ?? String(method)}`, field: 'method' } };
+  }
+  let result: unknown;
+  try {
+    const parsed = parseRequest(method, request);
+    // The table pairs each method with its own handler; TypeScript cannot follow that through a union key.
+    const handler = handlers[method] as Handler<MethodName>;
+    result = handler(ctx, parsed as never, throttledReport(method, callId, emit));
+  } catch (err) {
+    return { ok: false, error: errorBody(err) };
+  }
+  const what = CHANGES[method];
+  if (what.length > 0) emit({ type: 'changed', what: [...what] });
+  return { ok: true, result };
+}

@@ -1,0 +1,275 @@
+// One handler per contract method: each translates a validated request into service calls and the service
+// result into the contract's response. No business logic lives here (DESIGN §1: every front door calls the
+// same services); a method missing from `handlers` is a type error.
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import {
+  APP_INFO,
+  ApiError,
+  type MethodName,
+  type ParsedRequestOf,
+  type ResponseOf,
+  type WorkspaceInfo,
+} from '../../shared/api/contract.ts';
+import { createWorkspace, openWorkspace, type Workspace } from '../workspace/workspace.ts';
+import { createDemoWorkspace } from '../workflows/demoMonth.ts';
+import { importAndReconcile } from '../workflows/importAndReconcile.ts';
+import { ImportError } from '../import/importFiles.ts';
+import { reconcile, type ReconcileProgress } from '../matching/engine.ts';
+import {
+  resolveExceptions,
+  commentExceptions,
+  reopenException,
+  assignException,
+  manualMatch,
+  unmatch,
+} from '../matching/decisions.ts';
+import { listFormats, GENERIC_CSV_FORMAT, PRESET_PREFIX } from '../import/formatRegistry.ts';
+import { listPresets } from '../import/presets/bankCsvPresets.ts';
+import { dashboard } from '../review/dashboard.ts';
+import { queryExceptions, exceptionFacets } from '../review/exceptionsQuery.ts';
+import { exceptionDetail } from '../review/exceptionDetail.ts';
+import { queryMatches, matchDetail } from '../review/matchesQuery.ts';
+import { queryPayouts, payoutWaterfall } from '../review/payouts.ts';
+import { importHistory } from '../review/importHistory.ts';
+import { ruleSetInForce } from '../review/ruleSetInForce.ts';
+import { readRecentWorkspaces, rememberWorkspace } from '../workspace/recentWorkspaces.ts';
+import { updateWorkspaceSettings, settingsView, toleranceRows } from '../workspace/settingsUpdate.ts';
+import type { UploadStore } from '../import/uploadStore.ts';
+import { previewImport } from '../import/importPreview.ts';
+import { saveSourceMapping, loadSourceMapping } from '../import/sourceMappings.ts';
+
+/** What the handlers work on: one per service worker, mutated when a workspace is opened or created. */
+export interface ServiceContext {
+  workspace: Workspace | null;
+  /** Where the recent-workspaces list lives. */
+  configDir: string;
+  uploads: UploadStore;
+  /** Who the decisions are recorded as: `user:NAME`. */
+  actor: string;
+  host: 'electron' | 'browser';
+}
+
+/** Progress of a long call, for a person: what is happening, how far, out of how much (null: unknown). */
+export type ProgressReport = (label: string, done: number, total: number | null) => void;
+
+export type Handler<M extends MethodName> = (ctx: ServiceContext, request: ParsedRequestOf<M>, report: ProgressReport) => ResponseOf<M>;
+export type HandlerTable = { [M in MethodName]: Handler<M> };
+
+function requireWorkspace(ctx: ServiceContext): Workspace {
+  if (ctx.workspace === null) {
+    throw new ApiError({ kind: 'no_workspace', message: 'No workspace is open: create or open one first.', field: null });
+  }
+  return ctx.workspace;
+}
+
+export function workspaceInfo(ws: Workspace): WorkspaceInfo {
+  return {
+    path: ws.dir,
+    ...settingsView(ws.settings),
+    eventCount: ws.db.prepare('SELECT count(*) FROM events').pluck().get() as number,
+  };
+}
+
+/** The new workspace replaces the open one (closed only once the new one opened) and joins the recent list. */
+function adopt(ctx: ServiceContext, ws: Workspace): WorkspaceInfo {
+  if (ctx.workspace !== null && ctx.workspace !== ws) ctx.workspace.close();
+  ctx.workspace = ws;
+  rememberWorkspace(ctx.configDir, { path: ws.dir, name: ws.settings.name });
+  return workspaceInfo(ws);
+}
+
+/** A folder name from a workspace name: no path separators, no characters Windows or macOS refuse. */
+function folderName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  const cleaned = name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '-').trim().replace(/^\.+/, '').replace(/[. ]+$/, '');
+  return cleaned === '' ? 'Workspace' : cleaned;
+}
+
+/**
+ * The import pipeline names files by the path it read; a staged upload's path means nothing to the person
+ * who uploaded it, so messages and results name the uploaded file instead.
+ */
+function uploadNamer(ctx: ServiceContext, uploadIds: readonly string[]): (text: string) => string {
+  const pairs = uploadIds.map((id) => [ctx.uploads.path(id), ctx.uploads.fileName(id)] as const);
+  return (text) => pairs.reduce((t, [path, name]) => t.split(path).join(name), text);
+}
+
+function reconcileLabel(p: ReconcileProgress): string {
+  if (p.phase === 'loading') return 'Loading events';
+  if (p.phase === 'matching') return p.detail === undefined ? 'Matching' : `Matching: ${p.detail}`;
+  return p.phase === 'writing matches' ? 'Writing matches' : 'Writing exceptions';
+}
+
+export const handlers: HandlerTable = {
+  'app.info': (ctx) => ({ name: APP_INFO.name, version: APP_INFO.version, host: ctx.host }),
+
+  'workspace.current': (ctx) => (ctx.workspace === null ? null : workspaceInfo(ctx.workspace)),
+  'workspace.create': (ctx, r) =>
+    adopt(ctx, createWorkspace(r.path, { name: r.name, reportingCurrency: r.reportingCurrency, timeZone: r.timeZone, locale: r.locale })),
+  'workspace.open': (ctx, r) => adopt(ctx, openWorkspace(r.path)),
+  'workspace.createDemo': (ctx, r, report) => {
+    const demo = createDemoWorkspace(r.path, { orders: r.orders, actor: ctx.actor, onStep: report });
+    return adopt(ctx, demo.workspace);
+  },
+  'workspace.recent': (ctx) => ({ workspaces: readRecentWorkspaces(ctx.configDir) }),
+  'workspace.suggestPath': (_ctx, r) => {
+    const base = join(homedir(), 'Tieout', folderName(r.name));
+    let path = base;
+    for (let n = 2; existsSync(path); n++) path = `${base}-${n}`;
+    return { path };
+  },
+
+  'settings.get': (ctx) => {
+    const ws = requireWorkspace(ctx);
+    const ruleSet = ruleSetInForce(ws.db);
+    return {
+      settings: settingsView(ws.settings),
+      tolerances: toleranceRows(ruleSet),
+      ruleSet: { id: ruleSet.rule_set_id, version: ruleSet.version },
+    };
+  },
+  'settings.update': (ctx, r) => {
+    const ws = requireWorkspace(ctx);
+    updateWorkspaceSettings(ws, r, ctx.actor);
+    rememberWorkspace(ctx.configDir, { path: ws.dir, name: ws.settings.name });
+    return workspaceInfo(ws);
+  },
+
+  'dashboard.get': (ctx) => {
+    const ws = requireWorkspace(ctx);
+    return dashboard(ws.db, ws.settings, new Date());
+  },
+
+  'exceptions.query': (ctx, r) => queryExceptions(requireWorkspace(ctx).db, r, new Date()),
+  'exceptions.facets': (ctx) => exceptionFacets(requireWorkspace(ctx).db),
+  'exceptions.detail': (ctx, r) => {
+    const ws = requireWorkspace(ctx);
+    return exceptionDetail(ws.db, ruleSetInForce(ws.db), r.exceptionId, new Date());
+  },
+  'exceptions.resolve': (ctx, r) => {
+    resolveExceptions(requireWorkspace(ctx).db, { exceptionIds: r.exceptionIds, actor: ctx.actor, reason: r.reason });
+    return { resolved: r.exceptionIds.length };
+  },
+  'exceptions.comment': (ctx, r) => {
+    commentExceptions(requireWorkspace(ctx).db, { exceptionIds: r.exceptionIds, actor: ctx.actor, text: r.text });
+    return { commented: r.exceptionIds.length };
+  },
+  'exceptions.reopen': (ctx, r) => {
+    reopenException(requireWorkspace(ctx).db, { exceptionId: r.exceptionId, actor: ctx.actor, reason: r.reason });
+    return { ok: true };
+  },
+  'exceptions.assign': (ctx, r) => {
+    assignException(requireWorkspace(ctx).db, { exceptionId: r.exceptionId, actor: ctx.actor, owner: r.owner });
+    return { ok: true };
+  },
+
+  'matches.query': (ctx, r) => queryMatches(requireWorkspace(ctx).db, r),
+  'matches.detail': (ctx, r) => matchDetail(requireWorkspace(ctx).db, r.matchId),
+  'matches.manual': (ctx, r) => {
+    const matchId = manualMatch(requireWorkspace(ctx).db, {
+      link: r.link,
+      leftEventIds: r.leftEventIds,
+      rightEventIds: r.rightEventIds,
+      actor: ctx.actor,
+      reason: r.reason,
+    });
+    return { matchId };
+  },
+  'matches.unmatch': (ctx, r) => {
+    unmatch(requireWorkspace(ctx).db, { matchId: r.matchId, actor: ctx.actor, reason: r.reason });
+    return { ok: true };
+  },
+
+  'payouts.query': (ctx, r) => queryPayouts(requireWorkspace(ctx).db, r),
+  'payouts.waterfall': (ctx, r) => payoutWaterfall(requireWorkspace(ctx).db, r.payoutEventId),
+
+  'imports.formats': () => ({
+    formats: listFormats().map((f) => ({ format: f.format, description: f.description })),
+    presets: listPresets().map((p) => p.name),
+  }),
+  'imports.history': (ctx, r) => ({ batches: importHistory(requireWorkspace(ctx).db, r.limit) }),
+  'imports.upload': (ctx, r) => ctx.uploads.put(r.fileName, r.bytes),
+  'imports.preview': (ctx, r) => {
+    const ws = requireWorkspace(ctx);
+    return previewImport(ws.settings, ctx.uploads.path(r.uploadId), ctx.uploads.fileName(r.uploadId), {
+      format: r.format,
+      mapping: r.mapping,
+      uploadId: r.uploadId,
+      source: r.source,
+    });
+  },
+  'imports.commit': (ctx, r, report) => {
+    const ws = requireWorkspace(ctx);
+    const files = r.uploadIds.map((id) => ctx.uploads.path(id));
+    const named = uploadNamer(ctx, r.uploadIds);
+    // A bank preset is generic CSV through a built-in mapping, as `tieout import --mapping preset:NAME`.
+    const preset = r.format?.startsWith(PRESET_PREFIX) === true ? r.format : undefined;
+    const mappingPath = preset ?? (r.mapping === undefined ? undefined : saveSourceMapping(ws.dir, r.source, r.mapping));
+    let outcome;
+    try {
+      outcome = importAndReconcile(
+        ws,
+        {
+          source: r.source,
+          files,
+          format: preset !== undefined || r.mapping !== undefined ? GENERIC_CSV_FORMAT : r.format,
+          mappingPath,
+          skipInvalid: r.skipInvalid,
+          actor: ctx.actor,
+          onProgress: (p) => report(`Reading ${named(p.file)}`, p.bytesDone, p.bytesTotal),
+        },
+        {
+          ruleSet: ruleSetInForce(ws.db),
+          onReconcileProgress: (p) => report(reconcileLabel(p), p.done, p.total),
+        },
+      );
+    } catch (err) {
+      if (err instanceof ImportError) throw new ApiError({ kind: 'bad_input', message: named(err.message), field: null });
+      throw err;
+    }
+    for (const id of r.uploadIds) ctx.uploads.discard(id);
+    const result = outcome.import;
+    return {
+      files: result.files.map((f) => ({
+        fileName: named(f.file),
+        batchId: f.batchId,
+        format: f.format,
+        rowsRead: f.rowsRead,
+        eventsCreated: f.eventsCreated,
+        duplicatesSkipped: f.duplicatesSkipped,
+        rowsRejected: f.rowsRejected,
+        rejected: f.rejected.map((x) => ({ line: x.line, column: x.column, message: named(x.message) })),
+      })),
+      eventsCreated: result.eventsCreated,
+      duplicatesSkipped: result.duplicatesSkipped,
+      rowsRejected: result.rowsRejected,
+      reconcile:
+        outcome.reconcile === null
+          ? null
+          : {
+              matchesCreated: outcome.reconcile.matches_created,
+              exceptionsOpened: outcome.reconcile.exceptions_opened,
+              exceptionsClosed: outcome.reconcile.exceptions_closed,
+            },
+    };
+  },
+  'mappings.get': (ctx, r) => ({ mapping: loadSourceMapping(requireWorkspace(ctx).dir, r.source) }),
+
+  'reconcile.run': (ctx, _r, report) => {
+    const ws = requireWorkspace(ctx);
+    const run = reconcile(ws.db, ws.settings, {
+      mode: 'full',
+      ruleSet: ruleSetInForce(ws.db),
+      actor: 'system:engine',
+      onProgress: (p) => report(reconcileLabel(p), p.done, p.total),
+    });
+    return {
+      matchesCreated: run.matches_created,
+      matchesEnded: run.matches_ended,
+      exceptionsOpened: run.exceptions_opened,
+      exceptionsClosed: run.exceptions_closed,
+    };
+  },
+};

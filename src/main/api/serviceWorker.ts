@@ -1,0 +1,62 @@
+// The service worker thread: owns the open workspace (SQLite) and runs every API call, one at a time, so the
+// thread that owns the window or the HTTP server never blocks on the ledger. Started by ServiceHost only.
+import { parentPort, workerData } from 'node:worker_threads';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ApiErrorBody, ApiEvent } from '../../shared/api/contract.ts';
+import { dispatch, type Envelope } from './dispatch.ts';
+import type { ServiceContext } from './handlers.ts';
+import { UploadStore } from '../import/uploadStore.ts';
+
+export interface ServiceWorkerData {
+  configDir: string;
+  /** Opened at start: the workspace asked for, or (after a crash) the one that was open. */
+  workspacePath: string | null;
+  host: ServiceContext['host'];
+  actor: string;
+}
+
+export type ToWorker =
+  | { type: 'call'; seq: number; callId: string; method: unknown; request: unknown }
+  | { type: 'close' };
+
+export type FromWorker =
+  | { type: 'ready'; error: ApiErrorBody | null; workspacePath: string | null; tempDir: string }
+  | { type: 'result'; seq: number; envelope: Envelope; workspacePath: string | null }
+  | { type: 'event'; event: ApiEvent };
+
+if (parentPort === null) throw new Error('serviceWorker.ts runs only as a worker thread started by ServiceHost');
+const port = parentPort;
+const data = workerData as ServiceWorkerData;
+
+function post(message: FromWorker): void {
+  port.postMessage(message);
+}
+const emit = (event: ApiEvent): void => post({ type: 'event', event });
+
+// Uploads (up to 2 GiB each) are staged in this worker's own temp folder, which the host removes when the
+// worker exits, even when it dies without closing the store.
+const tempDir = mkdtempSync(join(tmpdir(), 'tieout-services-'));
+const uploads = new UploadStore(tempDir);
+const ctx: ServiceContext = { workspace: null, configDir: data.configDir, uploads, actor: data.actor, host: data.host };
+
+let startError: ApiErrorBody | null = null;
+if (data.workspacePath !== null) {
+  const opened = dispatch(ctx, 'workspace.open', { path: data.workspacePath }, 'startup', emit);
+  if (!opened.ok) startError = opened.error;
+}
+post({ type: 'ready', error: startError, workspacePath: ctx.workspace?.dir ?? null, tempDir });
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'call') {
+    const envelope = dispatch(ctx, message.method, message.request, message.callId, emit);
+    post({ type: 'result', seq: message.seq, envelope, workspacePath: ctx.workspace?.dir ?? null });
+    return;
+  }
+  // Messages are handled in order, so every call sent before `close` has been answered by now.
+  ctx.workspace?.close();
+  ctx.workspace = null;
+  ctx.uploads.close();
+  port.close();
+});

@@ -1,0 +1,205 @@
+// The exceptions grid: filtered, sorted pages computed in SQL, and the values its filters offer.
+import type { LedgerDb } from '../ledger/database.ts';
+import type { ExceptionRow, ParsedRequestOf, ResponseOf } from '../../shared/api/contract.ts';
+import { explanationSummary } from './eventDetails.ts';
+import { OPEN_EXCEPTION_STATES } from '../matching/status.ts';
+import { EVENT_LINE_COLUMNS, ageDays, containsPattern, pageBounds, toEventLine, DAY_MS, type EventLineRow } from './reviewSupport.ts';
+
+type ExceptionsRequest = ParsedRequestOf<'exceptions.query'>;
+type SortField = ExceptionsRequest['sort'][number]['field'];
+
+/** Events shown in a grid row; eventCount says how many the exception has. */
+const ROW_EVENTS = 3;
+
+const OPEN_STATES_SQL = OPEN_EXCEPTION_STATES.map((s) => `'${s}'`).join(', ');
+
+/** Sort keys; nullable ones sort their nulls last in both directions, ageDays runs against created_at. */
+const SORT_SQL: Record<SortField, { expr: string; nullable: boolean; reversed: boolean }> = {
+  createdAt: { expr: 'x.created_at', nullable: false, reversed: false },
+  code: { expr: 'x.code', nullable: false, reversed: false },
+  class: { expr: 'x.class', nullable: false, reversed: false },
+  state: { expr: 'x.state', nullable: false, reversed: false },
+  // The money at stake, whatever its sign: a -1,089.68 payout gap is as large as a 1,089.68 one.
+  amountMinor: { expr: 'abs(x.amount_minor)', nullable: false, reversed: false },
+  dueAt: { expr: 'x.due_at', nullable: true, reversed: false },
+  owner: { expr: 'x.owner', nullable: true, reversed: false },
+  ageDays: { expr: 'x.created_at', nullable: false, reversed: true },
+};
+
+/** The stored row as the grid needs it (explanation still packed). */
+export interface StoredExceptionRow {
+  exception_id: string;
+  code: string;
+  class: string;
+  default_class: string;
+  policy_gated: number;
+  state: string;
+  amount_minor: number;
+  currency: string;
+  explanation: string;
+  origin: string;
+  rule_id: string | null;
+  rule_set_id: string | null;
+  rule_version: number | null;
+  owner: string | null;
+  due_at: string | null;
+  created_at: string;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  resolution: string | null;
+  ended_at: string | null;
+  created_run_id: string | null;
+}
+
+interface Where {
+  sql: string;
+  params: Record<string, unknown>;
+}
+
+/** Millisecond instant of a stored ISO text, so bounds compare exactly whatever its sub-second digits. */
+const CREATED_MS = "round(unixepoch(x.created_at, 'subsec') * 1000)";
+
+function whereClause(filter: ExceptionsRequest['filter'], now: Date): Where {
+  const parts: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (filter.includeEnded !== true) parts.push('x.ended_at IS NULL');
+  const list = (name: string, column: string, values: readonly string[] | undefined): void => {
+    if (values === undefined) return;
+    parts.push(`${column} IN (SELECT value FROM json_each(@${name}))`);
+    params[name] = JSON.stringify(values);
+  };
+  list('codes', 'x.code', filter.codes);
+  list('classes', 'x.class', filter.classes);
+  list('states', 'x.state', filter.states);
+  if (filter.sources !== undefined) {
+    parts.push(`EXISTS (SELECT 1 FROM exception_events xe CROSS JOIN events e ON e.event_id = xe.event_id
+      WHERE xe.exception_id = x.exception_id AND e.source IN (SELECT value FROM json_each(@sources)))`);
+    params.sources = JSON.stringify(filter.sources);
+  }
+  if (filter.amountMinMinor !== undefined) {
+    parts.push('abs(x.amount_minor) >= @amountMin');
+    params.amountMin = filter.amountMinMinor;
+  }
+  if (filter.amountMaxMinor !== undefined) {
+    parts.push('abs(x.amount_minor) <= @amountMax');
+    params.amountMax = filter.amountMaxMinor;
+  }
+  // age ≥ min ⇔ created ≤ now − min; age ≤ max ⇔ created ≥ now − max.
+  if (filter.ageDaysMin !== undefined) {
+    parts.push(`${CREATED_MS} <= @createdAtMostMs`);
+    params.createdAtMostMs = now.getTime() - filter.ageDaysMin * DAY_MS;
+  }
+  if (filter.ageDaysMax !== undefined) {
+    parts.push(`${CREATED_MS} >= @createdAtLeastMs`);
+    params.createdAtLeastMs = now.getTime() - filter.ageDaysMax * DAY_MS;
+  }
+  const search = filter.search?.trim() ?? '';
+  if (search !== '') {
+    // Ids, codes and owners by substring (LIKE ignores ASCII case); an event's external id or order ref exactly (a
+    // leading "#" of an order number is ignored), its customer by substring.
+    parts.push(`(x.exception_id LIKE @like ESCAPE '\\' OR x.code = upper(@q) OR x.owner LIKE @like ESCAPE '\\'
+      OR EXISTS (SELECT 1 FROM exception_events xe CROSS JOIN events e ON e.event_id = xe.event_id WHERE xe.exception_id = x.exception_id
+        AND (e.external_id = @q OR e.order_ref = @orderRef OR e.customer_ref LIKE @like ESCAPE '\\')))`);
+    params.q = search;
+    params.like = containsPattern(search);
+    params.orderRef = search.replace(/^#/, '');
+  }
+  return { sql: parts.length === 0 ? '1' : parts.join(' AND '), params };
+}
+
+function orderBy(sort: ExceptionsRequest['sort']): string {
+  const keys = sort.length === 0 ? [{ field: 'createdAt' as const, dir: 'desc' as const }] : sort;
+  const terms = keys.flatMap(({ field, dir }) => {
+    const s = SORT_SQL[field];
+    const d = (dir === 'desc') !== s.reversed ? 'DESC' : 'ASC';
+    return s.nullable ? [`(${s.expr} IS NULL)`, `${s.expr} ${d}`] : [`${s.expr} ${d}`];
+  });
+  return [...terms, 'x.exception_id ASC'].join(', ');
+}
+
+/**
+ * One page of the filtered, sorted exceptions and the size of the whole set. The filter runs once: its rows (ids and
+ * sort keys) are materialized, counted and sorted, so an EXISTS over the events (sources, search) is paid once per
+ * exception, not once for the count and again for the page. The table is scanned (NOT INDEXED) unless a code or
+ * state filter can seek the partial indexes: walking exceptions_open for `ended_at IS NULL` alone reads every row
+ * in index order, several times slower than the scan.
+ */
+export function queryExceptions(db: LedgerDb, request: ExceptionsRequest, now: Date): { rows: ExceptionRow[]; totalRows: number } {
+  const where = whereClause(request.filter, now);
+  const { limit, offset } = pageBounds(request);
+  const seekable = request.filter.codes !== undefined || request.filter.states !== undefined;
+  const source = `exceptions x${seekable ? '' : ' NOT INDEXED'}`;
+  return db.transaction(() => {
+    // The count first, then the page's ids in their sorted order (a compound SELECT emits its parts in turn), from
+    // the one materialized set: an empty page still brings the count, without a second pass.
+    const result = db
+      .prepare(
+        `WITH f AS MATERIALIZED (
+           SELECT x.exception_id, x.created_at, x.code, x.class, x.state, x.amount_minor, x.due_at, x.owner FROM ${source} WHERE ${where.sql})
+         SELECT NULL AS exception_id, count(*) AS total FROM f
+         UNION ALL
+         SELECT exception_id, NULL FROM (SELECT x.exception_id FROM f AS x ORDER BY ${orderBy(request.sort)} LIMIT @limit OFFSET @offset)`,
+      )
+      .all({ ...where.params, limit, offset }) as Array<{ exception_id: string | null; total: number | null }>;
+    const totalRows = result[0]?.total ?? 0;
+    const ids = result.slice(1).map((r) => r.exception_id as string);
+    const byId = db.prepare('SELECT * FROM exceptions WHERE exception_id = ?');
+    const reader = exceptionRowReader(db);
+    return { rows: ids.map((id) => reader(byId.get(id) as StoredExceptionRow, now)), totalRows };
+  })();
+}
+
+/** Builds grid rows from stored rows: first events, distinct sources, the explanation's summary. */
+export function exceptionRowReader(db: LedgerDb): (row: StoredExceptionRow, now: Date) => ExceptionRow {
+  // Chosen from exception_events alone (by id), then read: an AMBIGUOUS_MATCH may name thousands of events.
+  const firstEvents = db.prepare(
+    `SELECT ${EVENT_LINE_COLUMNS} FROM (SELECT event_id FROM exception_events WHERE exception_id = ? ORDER BY event_id LIMIT ${ROW_EVENTS}) f
+     CROSS JOIN events e ON e.event_id = f.event_id ORDER BY e.occurred_at, e.event_id`,
+  );
+  const eventCount = db.prepare('SELECT count(*) FROM exception_events WHERE exception_id = ?').pluck();
+  const sources = db
+    .prepare('SELECT DISTINCT e.source FROM exception_events xe CROSS JOIN events e ON e.event_id = xe.event_id WHERE xe.exception_id = ? ORDER BY e.source')
+    .pluck();
+  return (x, now) => ({
+    exceptionId: x.exception_id,
+    code: x.code as ExceptionRow['code'],
+    class: x.class as ExceptionRow['class'],
+    state: x.state as ExceptionRow['state'],
+    policyGated: x.policy_gated === 1,
+    amountMinor: x.amount_minor,
+    currency: x.currency,
+    sources: sources.all(x.exception_id) as string[],
+    events: (firstEvents.all(x.exception_id) as EventLineRow[]).map(toEventLine),
+    eventCount: eventCount.get(x.exception_id) as number,
+    summary: explanationSummary(x.explanation),
+    owner: x.owner,
+    createdAt: x.created_at,
+    dueAt: x.due_at,
+    resolvedAt: x.resolved_at,
+    ageDays: ageDays(x.created_at, now),
+    ended: x.ended_at !== null,
+  });
+}
+
+/**
+ * Codes present in the ledger with their open rows (not ended, in an open state), the sources that imported
+ * anything, and the currencies exceptions are kept in. One pass over exceptions; sources from the batches.
+ */
+export function exceptionFacets(db: LedgerDb): ResponseOf<'exceptions.facets'> {
+  return db.transaction(() => {
+    const groups = db
+      .prepare(
+        `SELECT code, currency, coalesce(sum(ended_at IS NULL AND state IN (${OPEN_STATES_SQL})), 0) AS open
+         FROM exceptions GROUP BY code, currency ORDER BY code, currency`,
+      )
+      .all() as Array<{ code: string; currency: string; open: number }>;
+    const codes = new Map<string, number>();
+    for (const g of groups) codes.set(g.code, (codes.get(g.code) ?? 0) + g.open);
+    const sources = db.prepare('SELECT DISTINCT source FROM import_batches ORDER BY source').pluck().all() as string[];
+    return {
+      codes: [...codes].map(([code, open]) => ({ code: code as ExceptionRow['code'], open })),
+      sources,
+      currencies: [...new Set(groups.map((g) => g.currency))].sort(),
+    };
+  })();
+}

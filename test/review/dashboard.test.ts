@@ -1,0 +1,142 @@
+// Dashboard, import history and the rule set in force over a real reconciled month.
+import { describe, it, expect } from 'vitest';
+import { join } from 'node:path';
+import { dashboard } from '../../src/main/review/dashboard.ts';
+import { importHistory } from '../../src/main/review/importHistory.ts';
+import { ruleSetInForce } from '../../src/main/review/ruleSetInForce.ts';
+import { reconciliationStatus } from '../../src/main/matching/status.ts';
+import { reconcile } from '../../src/main/matching/engine.ts';
+import { createWorkspace } from '../../src/main/workspace/workspace.ts';
+import { DEFAULT_RULE_SET } from '../../src/shared/rules/defaultRuleSet.ts';
+import { DashboardSchema, ImportBatchSchema } from '../../src/shared/api/contract.ts';
+import type { WorkspaceSettings } from '../../src/shared/workspace/settings.ts';
+import { useDemo, count } from './reviewDemo.ts';
+
+const demo = useDemo('tieout-review-dashboard-');
+const db = () => demo.current.workspace.db;
+const DAY = 86_400_000;
+
+describe('dashboard.get', () => {
+  it('carries reconciliationStatus’s figures unchanged', () => {
+    const now = new Date('2026-12-01T00:00:00.000Z');
+    const d = DashboardSchema.parse(dashboard(db(), demo.current.workspace.settings, now));
+    const s = reconciliationStatus(db(), demo.current.workspace.settings);
+    expect(d).toMatchObject({
+      asOf: now.toISOString(),
+      reportingCurrency: 'USD',
+      eventsTotal: s.events_total,
+      eventsMatchable: s.events_matchable,
+      eventsMatched: s.events_matched,
+      unmatchedRate: s.unmatched_rate,
+      decisionsTotal: s.decisions_total,
+      decisionsAutoResolved: s.decisions_auto_resolved,
+      autoResolveRate: s.auto_resolve_rate,
+      openExceptionsTotal: s.open_exceptions_total,
+      lastRun: { runId: s.last_run?.run_id, mode: 'full', ruleSetId: 'default', ruleVersion: 3, finishedAt: s.last_run?.finished_at },
+    });
+    expect(d.openByCodeAndClass).toEqual(
+      s.open_exceptions_by_code_and_class.map((g) => ({
+        code: g.code,
+        class: g.class,
+        count: g.count,
+        atStake: Object.entries(g.amount_minor_by_currency).map(([currency, amountMinor]) => ({ amountMinor, currency })),
+      })),
+    );
+    expect(d.valueAtStake).toEqual(Object.entries(s.value_at_stake).map(([currency, amountMinor]) => ({ amountMinor, currency })));
+    expect(d.sources.map((x) => [x.source, x.lastImportAt, x.lastEventAt, x.events])).toEqual(
+      s.last_import_by_source.map((x) => [x.source, x.last_import_at, x.last_event_at, x.events]),
+    );
+    expect(d.openExceptionsTotal).toBeGreaterThan(5);
+  });
+
+  it('counts matchable and matched events per kind, adding up to the totals', () => {
+    const d = dashboard(db(), demo.current.workspace.settings, new Date());
+    expect(d.matchedByKind.map((k) => k.kind)).toEqual(['order', 'payment', 'refund', 'dispute', 'fee', 'payout', 'bank_credit', 'bank_debit']);
+    expect(d.matchedByKind.reduce((n, k) => n + k.matchable, 0)).toBe(d.eventsMatchable);
+    expect(d.matchedByKind.reduce((n, k) => n + k.matched, 0)).toBe(d.eventsMatched);
+    const orders = d.matchedByKind.find((k) => k.kind === 'order');
+    expect(orders).toEqual({
+      kind: 'order',
+      matchable: count(db(), "SELECT count(*) FROM events WHERE kind = 'order'"),
+      matched: count(
+        db(),
+        `SELECT count(DISTINCT me.event_id) FROM match_events me JOIN matches m USING (match_id) JOIN events e USING (event_id)
+         WHERE e.kind = 'order' AND m.ended_at IS NULL`,
+      ),
+    });
+    expect(orders?.matched).toBe(199);
+  });
+
+  it('gives the oldest open exception and the open exceptions by age', () => {
+    const open = db()
+      .prepare(
+        `SELECT exception_id, code, created_at FROM exceptions WHERE ended_at IS NULL AND state IN ('open', 'in_remediation', 'assigned', 'reopened')
+         ORDER BY created_at, exception_id`,
+      )
+      .all() as Array<{ exception_id: string; code: string; created_at: string }>;
+    const oldest = open[0] as (typeof open)[number];
+    const newest = open[open.length - 1] as (typeof open)[number];
+    // now = exactly 3 days after the oldest: it is 3 days old, so in 3–7d; anything created later is younger.
+    const now = new Date(Date.parse(oldest.created_at) + 3 * DAY);
+    const d = dashboard(db(), demo.current.workspace.settings, now);
+    expect(d.oldestOpen).toEqual({ exceptionId: oldest.exception_id, code: oldest.code, createdAt: oldest.created_at, ageDays: 3 });
+    const threeDaysOld = open.filter((x) => Date.parse(x.created_at) <= now.getTime() - 3 * DAY).length;
+    expect(threeDaysOld).toBeGreaterThan(0);
+    expect(d.openByAge).toEqual([
+      { bucket: '<1d', count: 0 },
+      { bucket: '1–3d', count: open.length - threeDaysOld },
+      { bucket: '3–7d', count: threeDaysOld },
+      { bucket: '7–30d', count: 0 },
+      { bucket: '>30d', count: 0 },
+    ]);
+    const later = dashboard(db(), demo.current.workspace.settings, new Date(Date.parse(newest.created_at) + 45 * DAY));
+    expect(later.openByAge.map((b) => b.count)).toEqual([0, 0, 0, 0, open.length]);
+    expect(dashboard(db(), demo.current.workspace.settings, new Date(Date.parse(newest.created_at) + 1)).openByAge[0]?.count).toBe(open.length);
+  });
+
+  it('gives each source its declared cadence and whether its feed is missing', () => {
+    const settings: WorkspaceSettings = {
+      ...demo.current.workspace.settings,
+      feeds: { 'shopify:demo-store': { expected_every_hours: 24 }, 'bank:demo-operating': { expected_every_hours: 72 } },
+    };
+    // The bank's last line is the ledger's as-of time; Shopify's last order is ten days older: FEED_MISSING.
+    reconcile(db(), settings, { mode: 'incremental', newEventIds: [] });
+    const d = dashboard(db(), settings, new Date());
+    expect(d.sources.map((s) => [s.source, s.expectedEveryHours, s.feedMissing])).toEqual([
+      ['bank:demo-operating', 72, false],
+      ['shopify:demo-store', 24, true],
+      ['stripe:demo', null, false],
+    ]);
+  });
+});
+
+describe('imports.history', () => {
+  it('lists the batches newest first, as stored, up to the limit', () => {
+    const all = importHistory(db(), 200);
+    expect(all.map((b) => b.fileName)).toEqual(['bank.camt053.xml', 'stripe-balance.csv', 'shopify-orders.csv']);
+    for (const b of all) {
+      ImportBatchSchema.parse(b);
+      const row = db().prepare('SELECT * FROM import_batches WHERE batch_id = ?').get(b.batchId) as Record<string, unknown>;
+      expect(b).toEqual({
+        batchId: row.batch_id, source: row.source, format: row.format, fileName: row.file_name, startedAt: row.started_at, finishedAt: row.finished_at,
+        rowsRead: row.rows_read, eventsCreated: row.events_created, duplicatesSkipped: row.duplicates_skipped, rowsRejected: row.rows_rejected, actor: row.actor,
+      });
+    }
+    expect(importHistory(db(), 2)).toEqual(all.slice(0, 2));
+  });
+});
+
+describe('rule set in force', () => {
+  it('is the stored version of the latest run, and the default before any run', () => {
+    expect(ruleSetInForce(db())).toEqual(DEFAULT_RULE_SET);
+    const ws = createWorkspace(join(demo.root, 'rules'), { name: 'Rules' });
+    try {
+      expect(ruleSetInForce(ws.db)).toEqual(DEFAULT_RULE_SET);
+      const custom = { ...DEFAULT_RULE_SET, version: 41, name: 'Tighter bank window', rules: DEFAULT_RULE_SET.rules.slice(0, 3) };
+      reconcile(ws.db, ws.settings, { mode: 'full', ruleSet: custom });
+      expect(ruleSetInForce(ws.db)).toEqual(custom);
+    } finally {
+      ws.close();
+    }
+  });
+});
