@@ -79,3 +79,8 @@ for (const script of ['matchingBench.ts', 'matchingAccuracyBench.ts']) {
     env: { ...process.env, TIEOUT_BENCH_ORDERS: orders },
   });
 }
+
+// The desktop app: the Exceptions grid over 100,000 exceptions in Chromium (needs /usr/bin/chromium and the
+// built renderer, `npm run build`).
+console.log('\n--- exceptionsGridBench.ts ---');
+execFileSync(process.execPath, [join(import.meta.dirname, 'exceptionsGridBench.ts')], { stdio: 'inherit' });

@@ -1,26 +1,149 @@
-// The app's first screen: until the review screens land, it says what Tieout is and how to use the CLI.
-import { useEffect, useState } from 'react';
-import { apiClient } from './apiClient.ts';
-import type { AppInfo } from '../../shared/api/contract.ts';
+// The app frame: first launch until a workspace is open, then the sidebar of screens, the top bar (workspace,
+// running jobs, theme) and readable notices. Alt+1…6 switch screens from the keyboard.
+import { useEffect } from 'react';
+import { useApp, useAppStore } from './store/storeContext.tsx';
+import { SCREENS, initialTheme, type Screen } from './store/uiSlice.ts';
+import { errorMessage } from './store/sliceTypes.ts';
+import { ErrorBoundary } from './components/ErrorBoundary.tsx';
+import { JobsBar } from './components/JobsBar.tsx';
+import { Notices } from './components/Notices.tsx';
+import { FirstLaunchScreen } from './screens/FirstLaunchScreen.tsx';
+import { DashboardScreen } from './screens/DashboardScreen.tsx';
+import { ExceptionsScreen } from './screens/ExceptionsScreen.tsx';
+import { MatchesScreen } from './screens/MatchesScreen.tsx';
+import { PayoutsScreen } from './screens/PayoutsScreen.tsx';
+import { SourcesScreen } from './screens/SourcesScreen.tsx';
+import { SettingsScreen } from './screens/SettingsScreen.tsx';
+
+const SCREEN_LABELS: Record<Screen, string> = {
+  dashboard: 'Dashboard',
+  exceptions: 'Exceptions',
+  matches: 'Matches',
+  payouts: 'Payouts',
+  sources: 'Sources',
+  settings: 'Settings',
+};
+
+function ScreenView({ screen }: { screen: Screen }) {
+  switch (screen) {
+    case 'dashboard':
+      return <DashboardScreen />;
+    case 'exceptions':
+      return <ExceptionsScreen />;
+    case 'matches':
+      return <MatchesScreen />;
+    case 'payouts':
+      return <PayoutsScreen />;
+    case 'sources':
+      return <SourcesScreen />;
+    case 'settings':
+      return <SettingsScreen />;
+  }
+}
 
 export function App() {
-  const [info, setInfo] = useState<AppInfo | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const store = useAppStore();
+  const workspace = useApp((s) => s.workspace);
+  const screen = useApp((s) => s.screen);
+  const theme = useApp((s) => s.theme);
+  const workspaceChanges = useApp((s) => s.changes.workspace);
+
   useEffect(() => {
-    apiClient
-      .appInfo()
-      .then(setInfo)
-      .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
-  }, []);
+    store.setState({ theme: initialTheme() });
+  }, [store]);
+
+  useEffect(() => {
+    store
+      .getState()
+      .loadWorkspace()
+      .catch((err: unknown) => store.getState().notify('error', `Could not reach Tieout's services: ${errorMessage(err)}`));
+  }, [store, workspaceChanges]);
+
+  useEffect(() => {
+    document.documentElement.dataset['theme'] = theme;
+  }, [theme]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      const index = Number(e.key) - 1;
+      const target = SCREENS[index];
+      if (target !== undefined && store.getState().workspace) {
+        e.preventDefault();
+        store.getState().showScreen(target);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [store]);
+
+  if (workspace === undefined) {
+    return (
+      <div className="app-loading" role="status">
+        Opening Tieout…
+        <Notices />
+      </div>
+    );
+  }
+
+  if (workspace === null) {
+    return (
+      <div className="app first-launch-frame">
+        <JobsBar />
+        <ErrorBoundary>
+          <FirstLaunchScreen />
+        </ErrorBoundary>
+        <Notices />
+      </div>
+    );
+  }
+
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', padding: 32, maxWidth: 720 }}>
-      <h1>{info ? `${info.name} ${info.version}` : 'Tieout'}</h1>
-      <p>Orders, payments, payouts and bank lines, tied out in a local append-only ledger.</p>
-      <p>
-        The review screens arrive in a later release. Today the ledger is driven from the command line:
-        <code> tieout init</code>, <code>tieout import</code>, <code>tieout verify</code>, <code>tieout export</code>.
-      </p>
-      {error !== null && <p role="alert">Could not reach the Tieout backend: {error}</p>}
-    </main>
+    <div className="app">
+      <nav className="sidebar" aria-label="Screens">
+        <div className="brand">Tieout</div>
+        <ul>
+          {SCREENS.map((s, i) => (
+            <li key={s}>
+              <button
+                type="button"
+                className={s === screen ? 'nav-item active' : 'nav-item'}
+                aria-current={s === screen ? 'page' : undefined}
+                title={`${SCREEN_LABELS[s]} (Alt+${i + 1})`}
+                onClick={() => store.getState().showScreen(s)}
+              >
+                {SCREEN_LABELS[s]}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <div className="main">
+        <header className="topbar">
+          <div className="workspace-name" title={workspace.path}>
+            <strong>{workspace.name}</strong>
+            <span className="muted">
+              {' '}
+              · {workspace.reportingCurrency} · {workspace.timeZone}
+            </span>
+          </div>
+          <JobsBar />
+          <button
+            type="button"
+            className="ghost"
+            aria-label={theme === 'dark' ? 'Switch to light theme' : 'Switch to dark theme'}
+            onClick={() => store.getState().setTheme(theme === 'dark' ? 'light' : 'dark')}
+          >
+            {theme === 'dark' ? 'Light' : 'Dark'}
+          </button>
+        </header>
+        <main className="screen" aria-label={SCREEN_LABELS[screen]}>
+          <ErrorBoundary key={screen}>
+            <ScreenView screen={screen} />
+          </ErrorBoundary>
+        </main>
+      </div>
+      <Notices />
+    </div>
   );
 }

@@ -1,7 +1,18 @@
-// Renderer entry: mounts the app.
+// Renderer entry: builds the API for this window (Electron bridge or browser host), the store, and mounts the app.
 import { createRoot } from 'react-dom/client';
+import './styles.css';
+import './grid/gridSetup.ts';
 import { App } from './App.tsx';
+import { apiForThisWindow } from './api/apiClient.ts';
+import { createAppStore } from './store/appStore.ts';
+import { AppProvider } from './store/storeContext.tsx';
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root element');
-createRoot(root).render(<App />);
+const api = apiForThisWindow();
+const store = createAppStore(api);
+createRoot(root).render(
+  <AppProvider store={store} api={api}>
+    <App />
+  </AppProvider>,
+);

@@ -1,0 +1,146 @@
+// Exceptions grid over a 100,000-exception workspace, measured in Chromium through the browser host: time to
+// the first rows and to a filter's result, against the same API queries timed directly over HTTP in this run
+// (the baseline: what the grid costs on top of SQLite answering the page).
+//
+// The workspace is a demo month plus bulk exception rows written straight into the ledger (codes, classes,
+// states, amounts and ages spread like a busy month, each linked to a real event and carrying a real stored
+// explanation): no generated month is large enough to raise 100,000 exceptions through the engine in a
+// benchmark's time.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDemoWorkspace } from '../src/main/workflows/demoMonth.ts';
+import { EXCEPTION_CODES, DEFAULT_EXCEPTION_CLASS } from '../src/shared/rules/ruleSet.ts';
+import { CHROMIUM, RENDERER_INDEX, launchChromium, serve } from '../test/e2e/browserSession.ts';
+
+for (const [path, how] of [[CHROMIUM, 'apt-get install -y chromium'], [RENDERER_INDEX, 'npm run build']] as const) {
+  if (!existsSync(path)) {
+    console.log(`Exceptions grid benchmark NOT run: ${path} is missing (${how}).`);
+    process.exit(0);
+  }
+}
+
+const EXCEPTIONS = Number(process.env['TIEOUT_BENCH_EXCEPTIONS'] ?? 100_000);
+const dir = mkdtempSync(join(tmpdir(), 'tieout-grid-bench-'));
+
+function seedExceptions(): string {
+  const demo = createDemoWorkspace(join(dir, 'ws'), { orders: 300, actor: 'user:bench' });
+  const db = demo.workspace.db;
+  const events = db.prepare('SELECT event_id, currency FROM events ORDER BY seq').all() as { event_id: string; currency: string }[];
+  const explanation = db.prepare('SELECT explanation FROM exceptions LIMIT 1').pluck().get() as string;
+  const insert = db.prepare(
+    `INSERT INTO exceptions (exception_id, code, class, default_class, policy_gated, state, amount_minor, currency, explanation, origin,
+       rule_id, rule_set_id, rule_version, owner, due_at, created_run_id, created_at, resolved_at, resolved_by, resolution, ended_at)
+     VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, 'engine', NULL, NULL, NULL, ?, NULL, NULL, ?, ?, ?, ?, NULL)`,
+  );
+  const link = db.prepare('INSERT INTO exception_events (exception_id, event_id) VALUES (?, ?)');
+  const states = ['open', 'open', 'open', 'in_remediation', 'assigned', 'resolved'] as const;
+  const now = Date.now();
+  let seed = 2026;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  db.transaction(() => {
+    for (let i = 0; i < EXCEPTIONS; i += 1) {
+      const code = EXCEPTION_CODES[i % EXCEPTION_CODES.length] as (typeof EXCEPTION_CODES)[number];
+      const state = states[i % states.length] as string;
+      const event = events[i % events.length] as { event_id: string; currency: string };
+      const created = new Date(now - Math.floor(random() * 60 * 86_400_000)).toISOString();
+      const id = `x_bench${String(i).padStart(7, '0')}`;
+      const resolved = state === 'resolved';
+      insert.run(
+        id, code, DEFAULT_EXCEPTION_CLASS[code], DEFAULT_EXCEPTION_CLASS[code], state, Math.floor(random() * 500_000) - 50_000, event.currency, explanation,
+        state === 'assigned' ? 'user:ana' : null, created, resolved ? created : null, resolved ? 'user:bench' : null, resolved ? 'bench' : null,
+      );
+      link.run(id, event.event_id);
+    }
+  })();
+  demo.workspace.close();
+  return join(dir, 'ws');
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const start = performance.now();
+  const result = await work();
+  return [result, performance.now() - start];
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+try {
+  console.log(`Exceptions grid benchmark: ${EXCEPTIONS.toLocaleString('en-US')} exceptions, Chromium through the browser host`);
+  const [workspace, seedMs] = await timed(async () => seedExceptions());
+  console.log(`  workspace seeded in ${(seedMs / 1000).toFixed(1)} s`);
+  const app = await serve({ configDir: join(dir, 'config'), workspace, home: dir });
+  const browser = await launchChromium();
+  try {
+    const origin = new URL(app.url).origin;
+    const token = new URL(app.url).searchParams.get('token') ?? '';
+    const query = async (request: unknown) => {
+      const response = await fetch(`${origin}/api/call`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Tieout-Token': token },
+        body: JSON.stringify({ method: 'exceptions.query', request, callId: 'bench' }),
+      });
+      const body = (await response.json()) as { ok: boolean; result?: { totalRows: number } };
+      if (!body.ok || body.result === undefined) throw new Error(`exceptions.query failed: ${JSON.stringify(body)}`);
+      return body.result.totalRows;
+    };
+    const openStates = ['open', 'in_remediation', 'assigned', 'reopened'];
+    const firstPage = { startRow: 0, endRow: 100, sort: [], filter: { states: openStates } };
+    const filtered = { startRow: 0, endRow: 100, sort: [], filter: { states: openStates, amountMinMinor: 250_000 } };
+    await query(firstPage); // warm the worker and SQLite's cache, as the page load does for the grid
+    const apiFirst: number[] = [];
+    const apiFilter: number[] = [];
+    let filteredTotal = 0;
+    for (let i = 0; i < 5; i += 1) {
+      apiFirst.push((await timed(() => query(firstPage)))[1]);
+      const [total, ms] = await timed(() => query(filtered));
+      filteredTotal = total;
+      apiFilter.push(ms);
+    }
+
+    const uiFirst: number[] = [];
+    const uiFilter: number[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      await page.goto(app.url);
+      await page.getByRole('navigation', { name: 'Screens' }).waitFor({ timeout: 60_000 });
+      const rows = page.locator('.ag-row[row-index]:not(.ag-row-loading)');
+      uiFirst.push(
+        (
+          await timed(async () => {
+            await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Exceptions' }).click();
+            await rows.first().waitFor({ timeout: 60_000 });
+          })
+        )[1],
+      );
+      const totalLine = page.getByRole('status', { name: 'Exceptions in the filtered set' });
+      const expected = filteredTotal.toLocaleString('en-US');
+      uiFilter.push(
+        (
+          await timed(async () => {
+            await page.getByLabel('At stake from (USD)').fill('2500');
+            await totalLine.filter({ hasText: expected }).waitFor({ timeout: 60_000 });
+            await rows.first().waitFor({ timeout: 60_000 });
+          })
+        )[1],
+      );
+      await page.close();
+    }
+    const debounceMs = 250;
+    const f = (ms: number) => `${ms.toFixed(0)} ms`;
+    console.log(`  API baseline (HTTP → worker → SQLite), median of 5: first page ${f(median(apiFirst))}, filtered page ${f(median(apiFilter))} (${filteredTotal.toLocaleString('en-US')} rows match)`);
+    console.log(`  Grid in Chromium, median of 3: first rows ${f(median(uiFirst))} after opening the screen (${(median(uiFirst) / median(apiFirst)).toFixed(1)}x the API page)`);
+    console.log(
+      `  Grid in Chromium, median of 3: filter result ${f(median(uiFilter))} after typing, of which ${debounceMs} ms is the input's debounce ` +
+        `(${f(median(uiFilter) - debounceMs)} without it, ${((median(uiFilter) - debounceMs) / median(apiFilter)).toFixed(1)}x the API page)`,
+    );
+  } finally {
+    await browser.close();
+    await app.stop();
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

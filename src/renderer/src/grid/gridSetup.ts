@@ -1,0 +1,31 @@
+// AG Grid (community) and AG Charts (community) set up once: modules registered, themes matching the app's.
+import { AllCommunityModule, ModuleRegistry, themeQuartz, colorSchemeDark, colorSchemeLight } from 'ag-grid-community';
+import { AllCommunityModule as AllChartsModule, ModuleRegistry as ChartsRegistry } from 'ag-charts-community';
+import type { Theme } from '../store/uiSlice.ts';
+
+ModuleRegistry.registerModules([AllCommunityModule]);
+ChartsRegistry.registerModules([AllChartsModule]);
+
+const base = themeQuartz.withParams({
+  fontFamily: 'inherit',
+  fontSize: 13,
+  headerFontSize: 12,
+  rowHeight: 30,
+  headerHeight: 32,
+  spacing: 6,
+  wrapperBorderRadius: 4,
+});
+
+const themes = {
+  light: base.withPart(colorSchemeLight),
+  dark: base.withPart(colorSchemeDark),
+};
+
+export function gridTheme(theme: Theme) {
+  return themes[theme];
+}
+
+/** AG Charts theme name for the app theme. */
+export function chartTheme(theme: Theme): 'ag-default' | 'ag-default-dark' {
+  return theme === 'dark' ? 'ag-default-dark' : 'ag-default';
+}

@@ -1,0 +1,141 @@
+// The filter toolbar above the grid: code (with open counts), class, state, source, amount and age bounds,
+// and the quick search. Typed fields reach the store after a short pause (or at once on Enter / leaving the
+// field), so the grid does not query on every keystroke.
+import { useEffect, useId, useRef, useState, type RefObject } from 'react';
+import { ExceptionStateSchema, type ExceptionState } from '../../../../shared/api/contract.ts';
+import { EXCEPTION_CLASSES } from '../../../../shared/rules/ruleSet.ts';
+import { useApp, useAppStore } from '../../store/storeContext.tsx';
+import type { ExceptionClass, ExceptionCode, ExceptionsFilterInput } from '../../store/exceptionsSlice.ts';
+import { formatCount } from '../../format/formatters.ts';
+import { useDisplayPrefs } from '../../components/useDisplayPrefs.ts';
+import { MultiSelect, type MultiSelectOption } from './MultiSelect.tsx';
+
+export const SEARCH_DEBOUNCE_MS = 250;
+
+const CLASS_TEXT: Record<ExceptionClass, string> = { A: 'A · auto-resolve', B: 'B · remediation', C: 'C · human' };
+
+const STATE_OPTIONS: MultiSelectOption<ExceptionState>[] = ExceptionStateSchema.options.map((s) => ({
+  value: s,
+  label: s.replace('_', ' '),
+  text: s.replace('_', ' '),
+}));
+
+type TextField = 'amountMin' | 'amountMax' | 'ageDaysMin' | 'ageDaysMax' | 'search';
+
+function DebouncedField({
+  field,
+  label,
+  error,
+  inputRef,
+  type = 'text',
+  inputMode,
+  placeholder,
+  width,
+}: {
+  field: TextField;
+  label: string;
+  error?: string;
+  inputRef?: RefObject<HTMLInputElement | null>;
+  type?: 'text' | 'search';
+  inputMode?: 'decimal' | 'numeric';
+  placeholder?: string;
+  width: number;
+}) {
+  const store = useAppStore();
+  const stored = useApp((s) => s.exceptionsFilterInput[field]);
+  const [text, setText] = useState(stored);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const errorId = useId();
+
+  // A reset (or any change from elsewhere) shows in the field.
+  useEffect(() => setText(stored), [stored]);
+  useEffect(() => () => {
+    if (timer.current !== null) clearTimeout(timer.current);
+  }, []);
+
+  function commit(value: string) {
+    if (timer.current !== null) clearTimeout(timer.current);
+    timer.current = null;
+    if (value !== store.getState().exceptionsFilterInput[field]) store.getState().setExceptionsFilter({ [field]: value } as Partial<ExceptionsFilterInput>);
+  }
+
+  return (
+    <label className="exceptions-filter-field">
+      {label}
+      <input
+        ref={inputRef}
+        type={type}
+        value={text}
+        inputMode={inputMode}
+        placeholder={placeholder}
+        style={{ width }}
+        aria-invalid={error !== undefined}
+        aria-describedby={error !== undefined ? errorId : undefined}
+        onChange={(e) => {
+          const value = e.target.value;
+          setText(value);
+          if (timer.current !== null) clearTimeout(timer.current);
+          timer.current = setTimeout(() => commit(value), SEARCH_DEBOUNCE_MS);
+        }}
+        onBlur={() => commit(text)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') commit(text);
+        }}
+      />
+      {error !== undefined ? (
+        <span id={errorId} className="field-error">
+          {error}
+        </span>
+      ) : null}
+    </label>
+  );
+}
+
+export function ExceptionsFilters({ searchRef }: { searchRef: RefObject<HTMLInputElement | null> }) {
+  const store = useAppStore();
+  const input = useApp((s) => s.exceptionsFilterInput);
+  const errors = useApp((s) => s.exceptionsFilterErrors);
+  const facets = useApp((s) => s.exceptionsFacets);
+  const currency = useApp((s) => s.workspace?.reportingCurrency ?? '');
+  const { locale } = useDisplayPrefs();
+  const set = (patch: Partial<ExceptionsFilterInput>) => store.getState().setExceptionsFilter(patch);
+
+  const codeOptions: MultiSelectOption<ExceptionCode>[] = (facets?.codes ?? []).map((c) => ({
+    value: c.code,
+    text: c.code,
+    label: (
+      <>
+        <span className="mono">{c.code}</span> <span className="muted">{formatCount(c.open, locale)} open</span>
+      </>
+    ),
+  }));
+  const classOptions: MultiSelectOption<ExceptionClass>[] = EXCEPTION_CLASSES.map((c) => ({
+    value: c,
+    text: c,
+    label: <span className={`badge class-${c}`}>{CLASS_TEXT[c]}</span>,
+  }));
+  const sourceOptions: MultiSelectOption<string>[] = (facets?.sources ?? []).map((s) => ({ value: s, text: s, label: <span className="mono">{s}</span> }));
+
+  return (
+    <div className="toolbar exceptions-filters" role="search" aria-label="Filter exceptions">
+      <DebouncedField field="search" label="Search (/)" type="search" inputRef={searchRef} placeholder="Id, code, owner, order, customer…" width={220} />
+      <MultiSelect label="Code" options={codeOptions} selected={input.codes} onChange={(codes) => set({ codes })} allText="All codes" />
+      <MultiSelect label="Class" options={classOptions} selected={input.classes} onChange={(classes) => set({ classes })} allText="All classes" />
+      <MultiSelect
+        label="State"
+        options={STATE_OPTIONS}
+        selected={input.states}
+        onChange={(states) => set({ states })}
+        allText="All states"
+      />
+      <MultiSelect label="Source" options={sourceOptions} selected={input.sources} onChange={(sources) => set({ sources })} allText="All sources" />
+      <DebouncedField field="amountMin" label={`At stake from (${currency})`} inputMode="decimal" error={errors.amountMin} width={110} />
+      <DebouncedField field="amountMax" label={`to (${currency})`} inputMode="decimal" error={errors.amountMax} width={110} />
+      <DebouncedField field="ageDaysMin" label="Age from (days)" inputMode="decimal" error={errors.ageDaysMin} width={70} />
+      <DebouncedField field="ageDaysMax" label="to (days)" inputMode="decimal" error={errors.ageDaysMax} width={70} />
+      <button type="button" className="ghost" onClick={() => store.getState().resetExceptionsFilter()}>
+        Reset filters
+      </button>
+    </div>
+  );
+}

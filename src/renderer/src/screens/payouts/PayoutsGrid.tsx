@@ -1,0 +1,100 @@
+// The payouts list: an infinite-row-model grid whose pages come from `payouts.query`, so thousands of payouts
+// load a block at a time. Enter or a click opens the payout's waterfall.
+import { useEffect, useMemo, useRef } from 'react';
+import { AgGridReact, type CustomCellRendererProps } from 'ag-grid-react';
+import type { ColDef } from 'ag-grid-community';
+import type { PayoutRow } from '../../../../shared/api/contract.ts';
+import { useApp, useAppStore } from '../../store/storeContext.tsx';
+import { errorMessage } from '../../store/sliceTypes.ts';
+import { serverDatasource } from '../../grid/serverDatasource.ts';
+import { gridTheme } from '../../grid/gridSetup.ts';
+import { Amount } from '../../components/Amount.tsx';
+import { useDisplayPrefs } from '../../components/useDisplayPrefs.ts';
+import { formatInstant } from '../../format/formatters.ts';
+
+const BANK_LABELS: Record<PayoutRow['bank'], string> = { matched: 'in bank', missing: 'missing', pending: 'pending' };
+
+function AmountCell(field: 'netMinor' | 'unexplainedMinor') {
+  return function Cell({ data }: CustomCellRendererProps<PayoutRow>) {
+    return data ? <Amount minor={data[field]} currency={data.currency} /> : null;
+  };
+}
+const NetCell = AmountCell('netMinor');
+const UnexplainedCell = AmountCell('unexplainedMinor');
+
+function BankCell({ data }: CustomCellRendererProps<PayoutRow>) {
+  return data ? <span className={`badge payout-bank bank-${data.bank}`}>{BANK_LABELS[data.bank]}</span> : null;
+}
+
+export function PayoutsGrid() {
+  const store = useAppStore();
+  const theme = useApp((s) => s.theme);
+  const filter = useApp((s) => s.payoutsFilter);
+  const matchesChanged = useApp((s) => s.changes.matches);
+  const importsChanged = useApp((s) => s.changes.imports);
+  const prefs = useDisplayPrefs();
+  const gridRef = useRef<AgGridReact<PayoutRow>>(null);
+
+  // A new datasource (the filter changed) makes the grid start over from the first row.
+  const datasource = useMemo(() => {
+    void filter;
+    return serverDatasource<PayoutRow>(
+      (startRow, endRow) => store.getState().fetchPayoutsPage(startRow, endRow),
+      (err) => store.getState().notify('error', `Could not load payouts: ${errorMessage(err)}`),
+    );
+  }, [store, filter]);
+
+  // Data changed elsewhere: reload the loaded blocks in place, keeping the scroll position.
+  const seen = useRef({ matchesChanged, importsChanged });
+  useEffect(() => {
+    if (seen.current.matchesChanged === matchesChanged && seen.current.importsChanged === importsChanged) return;
+    seen.current = { matchesChanged, importsChanged };
+    gridRef.current?.api?.refreshInfiniteCache();
+  }, [matchesChanged, importsChanged]);
+
+  const columnDefs = useMemo<ColDef<PayoutRow>[]>(
+    () => [
+      // The columns that answer "is this payout explained and banked?" come first, so they stay in view beside the panel.
+      { headerName: 'Date', field: 'occurredAt', width: 110, valueFormatter: (p) => (p.value ? formatInstant(p.value as string, prefs, { time: false }) : '') },
+      { headerName: 'Payout id', field: 'externalId', flex: 1, minWidth: 150, cellClass: 'mono', tooltipField: 'externalId' },
+      { headerName: 'Net', field: 'netMinor', width: 125, type: 'rightAligned', cellRenderer: NetCell },
+      {
+        headerName: 'Unexplained',
+        field: 'unexplainedMinor',
+        width: 125,
+        type: 'rightAligned',
+        cellRenderer: UnexplainedCell,
+        cellClassRules: { 'payout-unexplained': (p) => p.data !== undefined && p.data.unexplainedMinor !== 0 },
+      },
+      { headerName: 'Bank', field: 'bank', width: 95, cellRenderer: BankCell },
+      { headerName: 'Items', field: 'itemCount', width: 75, type: 'rightAligned' },
+      { headerName: 'Source', field: 'source', width: 130 },
+    ],
+    [prefs],
+  );
+
+  const open = (row: PayoutRow | undefined) => {
+    if (row !== undefined) void store.getState().openPayout(row.payoutEventId);
+  };
+
+  return (
+    <div className="grid-wrap" aria-label="Payouts list" role="region">
+      <AgGridReact<PayoutRow>
+        ref={gridRef}
+        theme={gridTheme(theme)}
+        rowModelType="infinite"
+        datasource={datasource}
+        cacheBlockSize={100}
+        maxBlocksInCache={20}
+        getRowId={(p) => p.data.payoutEventId}
+        columnDefs={columnDefs}
+        defaultColDef={{ sortable: false, resizable: true }}
+        rowSelection={{ mode: 'singleRow', checkboxes: false, enableClickSelection: true }}
+        onRowClicked={(e) => open(e.data)}
+        onCellKeyDown={(e) => {
+          if ((e.event as KeyboardEvent | null)?.key === 'Enter' && 'data' in e) open(e.data);
+        }}
+      />
+    </div>
+  );
+}

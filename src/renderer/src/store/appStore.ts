@@ -1,0 +1,27 @@
+// The renderer's one store, assembled from slices; `createAppStore(api)` is what the app and the tests build.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { TieoutApi } from '../../../shared/api/contract.ts';
+import { createUiSlice, type UiSlice } from './uiSlice.ts';
+import { createWorkspaceSlice, type WorkspaceSlice } from './workspaceSlice.ts';
+import { createDashboardSlice, type DashboardSlice } from './dashboardSlice.ts';
+import { createExceptionsSlice, type ExceptionsSlice } from './exceptionsSlice.ts';
+import { createMatchesSlice, type MatchesSlice } from './matchesSlice.ts';
+import { createPayoutsSlice, type PayoutsSlice } from './payoutsSlice.ts';
+import { createImportSlice, type ImportSlice } from './importSlice.ts';
+import { createSettingsSlice, type SettingsSlice } from './settingsSlice.ts';
+
+export type AppState = UiSlice & WorkspaceSlice & DashboardSlice & ExceptionsSlice & MatchesSlice & PayoutsSlice & ImportSlice & SettingsSlice;
+export type AppStore = StoreApi<AppState>;
+
+export function createAppStore(api: TieoutApi): AppStore {
+  return createStore<AppState>()((...a) => ({
+    ...createUiSlice(api)(...a),
+    ...createWorkspaceSlice(api)(...a),
+    ...createDashboardSlice(api)(...a),
+    ...createExceptionsSlice(api)(...a),
+    ...createMatchesSlice(api)(...a),
+    ...createPayoutsSlice(api)(...a),
+    ...createImportSlice(api)(...a),
+    ...createSettingsSlice(api)(...a),
+  }));
+}

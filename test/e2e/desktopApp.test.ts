@@ -1,0 +1,215 @@
+// The desktop app end to end, in Debian's Chromium through the browser host (`tieout serve`): a new workspace,
+// a month of provider files imported through the wizard, exceptions reviewed (one resolved with a comment, one
+// manual match), and the dashboard's figures following. Every screen is saved under test-results/.
+//
+// The month is written by the synthetic generator in the real provider formats (Shopify orders CSV, Stripe
+// itemized balance CSV, camt.053): ../shared/fixtures holds real files, but not one coherent month whose
+// orders, payments, payouts and bank lines belong together, which is what reconciling needs.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { describeInBrowser, launchChromium, screenshot, serve, type ServedApp } from './browserSession.ts';
+import { writeMonthFiles, type MonthFiles } from '../../src/main/synthetic/monthFiles.ts';
+
+describeInBrowser('desktop app in Chromium (browser host)', () => {
+  let base: string;
+  let app: ServedApp;
+  let browser: Browser;
+  let page: Page;
+  let month: MonthFiles;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    base = mkdtempSync(join(tmpdir(), 'tieout-e2e-'));
+    month = writeMonthFiles(join(base, 'month'), { orders: 150, seed: 11 });
+    app = await serve({ configDir: join(base, 'config'), home: base });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (err) => consoleErrors.push(err.message));
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    rmSync(base, { recursive: true, force: true });
+  });
+
+  /** Waits until the element contains the text (playwright-core has no test runner's expect). */
+  async function hasText(locator: Locator, text: string | RegExp): Promise<void> {
+    await locator.filter({ hasText: text }).first().waitFor();
+  }
+
+  async function kpi(label: string): Promise<string> {
+    const card = page.locator('.kpi', { has: page.locator('.kpi-label', { hasText: label }) });
+    return (await card.locator('.kpi-value').innerText()).trim();
+  }
+
+  async function nav(name: string): Promise<void> {
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name }).click();
+    await page.getByRole('main', { name }).waitFor();
+  }
+
+  async function importFile(path: string, source: string): Promise<void> {
+    const wizard = page.getByRole('region', { name: 'Import files' });
+    await wizard.getByLabel('Files to import').setInputFiles(path);
+    await wizard.getByRole('button', { name: 'Next' }).click();
+    await wizard.getByRole('table', { name: /First (rows|events)/ }).first().waitFor();
+    await wizard.getByRole('button', { name: 'Next' }).click();
+    await wizard.getByLabel('Source').fill(source);
+    await wizard.getByRole('button', { name: 'Next' }).click();
+    await wizard.getByRole('button', { name: /^Import 1 file$/ }).click();
+    await wizard.getByRole('button', { name: 'Import more files' }).waitFor({ timeout: 60_000 });
+  }
+
+  it('creates a workspace from the first-launch screen', async () => {
+    await page.goto(app.url);
+    await page.getByRole('heading', { name: 'Create a workspace' }).waitFor();
+    await screenshot(page, '01-first-launch');
+    const form = page.getByRole('form', { name: 'Create a workspace' });
+    await form.getByLabel('Name').fill('Ridge Outfitters');
+    await form.getByLabel('Folder').fill(join(base, 'ridge-books'));
+    await form.getByLabel('Time zone').fill('America/New_York');
+    await form.getByRole('button', { name: 'Create workspace' }).click();
+    await page.getByRole('main', { name: 'Sources' }).waitFor();
+    await hasText(page.locator('.workspace-name'), 'Ridge Outfitters');
+  });
+
+  it('imports a month of provider files through the wizard, with a preview before committing', async () => {
+    const wizard = page.getByRole('region', { name: 'Import files' });
+    await wizard.getByLabel('Files to import').setInputFiles(month.shopifyCsv);
+    await wizard.getByRole('button', { name: 'Next' }).click();
+    await hasText(wizard, 'shopify-orders-csv');
+    await wizard.getByRole('table', { name: /First (rows|events)/ }).first().waitFor();
+    await screenshot(page, '02-import-preview');
+    await wizard.getByRole('button', { name: 'Next' }).click();
+    await wizard.getByLabel('Source').fill('shopify:ridge');
+    await wizard.getByRole('button', { name: 'Next' }).click();
+    await wizard.getByRole('button', { name: /^Import 1 file$/ }).click();
+    await wizard.getByRole('button', { name: 'Import more files' }).waitFor({ timeout: 60_000 });
+    await hasText(wizard.getByRole('table', { name: 'Imported files' }), /\d/);
+    await screenshot(page, '03-import-result');
+    await wizard.getByRole('button', { name: 'Import more files' }).click();
+
+    await importFile(month.stripeCsv, 'stripe:main');
+    await wizard.getByRole('button', { name: 'Import more files' }).click();
+    await importFile(month.camtPath, 'bank:operating');
+    const history = page.getByRole('region', { name: 'Import history' });
+    await hasText(history, 'bank:operating');
+    await hasText(history, 'stripe:main');
+    await hasText(history, 'shopify:ridge');
+    await screenshot(page, '04-sources');
+  });
+
+  let openBefore = 0;
+  let unmatchedBefore = 0;
+
+  /** "8 of 374 matchable events" under the unmatched rate. */
+  async function unmatchedEvents(): Promise<number> {
+    const card = page.locator('.kpi', { has: page.locator('.kpi-label', { hasText: 'Unmatched rate' }) });
+    const note = await card.locator('.kpi-note').innerText();
+    return Number(/^([\d,]+) of/.exec(note)?.[1]?.replace(/,/g, '') ?? NaN);
+  }
+
+  it('shows the month on the dashboard', async () => {
+    await nav('Dashboard');
+    await page.locator('.kpi').first().waitFor();
+    openBefore = Number((await kpi('Open exceptions')).replace(/\D/g, ''));
+    unmatchedBefore = await unmatchedEvents();
+    expect(openBefore).toBeGreaterThan(0);
+    expect(unmatchedBefore).toBeGreaterThan(0);
+    expect(await kpi('Unmatched rate')).toMatch(/%$/);
+    await page.locator('canvas').first().waitFor();
+    await screenshot(page, '05-dashboard');
+  });
+
+  it('resolves an exception with a comment from the detail panel', async () => {
+    await nav('Exceptions');
+    await screenshot(page, '06-exceptions-loading');
+    const firstRow = page.locator('.ag-row[row-index]:not(.ag-row-loading)').first();
+    await firstRow.waitFor();
+    await screenshot(page, '06-exceptions');
+    await firstRow.click();
+    const detail = page.getByRole('complementary', { name: 'Exception detail' });
+    await detail.getByRole('region', { name: 'History' }).waitFor();
+    await screenshot(page, '07-exception-detail');
+    await detail.getByRole('button', { name: 'Comment…' }).click();
+    await detail.getByLabel('Comment', { exact: true }).fill('Checked against the Shopify admin: customer paid by bank transfer.');
+    await detail.getByRole('button', { name: 'Add comment' }).click();
+    await hasText(detail.getByRole('region', { name: 'History' }), 'paid by bank transfer');
+    await detail.getByRole('button', { name: 'Resolve…' }).click();
+    await detail.getByLabel('Reason').fill('Paid outside Stripe; confirmed with the customer.');
+    await detail.getByRole('button', { name: 'Resolve', exact: true }).click();
+    await hasText(detail.getByRole('region', { name: 'History' }), 'Paid outside Stripe');
+    await detail.getByRole('button', { name: 'Reopen…' }).waitFor();
+    await screenshot(page, '08-exception-resolved');
+  });
+
+  it('makes a manual match from the engine’s suggested candidates', async () => {
+    const detail = page.getByRole('complementary', { name: 'Exception detail' });
+    const rows = page.locator('.ag-row[row-index]:not(.ag-row-loading)');
+    const count = await rows.count();
+    let matched = false;
+    for (let i = 0; i < count && !matched; i += 1) {
+      await rows.nth(i).click();
+      await detail.getByRole('region', { name: 'History' }).waitFor();
+      const button = detail.getByRole('button', { name: 'Manual match…' });
+      if (!(await button.isVisible())) continue;
+      await button.click();
+      const form = detail.getByRole('form', { name: 'Manual match' });
+      // One of the exception's events against the engine's first candidate: a one-to-one match, as a
+      // person would make it (the other events of the exception stay for their own decision).
+      await form.getByRole('table', { name: 'Candidates' }).getByRole('checkbox').first().check();
+      const own = form.getByRole('table', { name: 'Events of this exception' }).getByRole('checkbox');
+      for (let k = 1; k < (await own.count()); k += 1) await own.nth(k).uncheck();
+      await form.getByRole('button', { name: 'Match 2 events' }).waitFor();
+      await form.getByLabel('Reason').fill('Same customer and amount; the payment reference was mistyped.');
+      await screenshot(page, '09-manual-match');
+      await form.getByRole('button', { name: 'Match 2 events' }).click();
+      await hasText(page.locator('.notice.success'), /match/i);
+      matched = true;
+    }
+    expect(matched).toBe(true);
+  });
+
+  it('updates the dashboard after the decisions', async () => {
+    await nav('Dashboard');
+    await page.locator('.kpi').first().waitFor();
+    // The resolved exception leaves the open count; the manually matched bank line leaves the unmatched events.
+    await expect.poll(async () => Number((await kpi('Open exceptions')).replace(/\D/g, ''))).toBe(openBefore - 1);
+    await expect.poll(unmatchedEvents).toBe(unmatchedBefore - 1);
+    await screenshot(page, '10-dashboard-after');
+  });
+
+  it('shows matches, payout waterfalls and settings', async () => {
+    await nav('Matches');
+    await page.locator('.ag-row[row-index]:not(.ag-row-loading)').first().waitFor();
+    await page.locator('.ag-row[row-index]:not(.ag-row-loading)').first().click();
+    await page.getByRole('complementary').first().waitFor();
+    await screenshot(page, '11-matches');
+
+    // "Why does this deposit not equal my sales": a payout whose items do not add up shows the remainder.
+    await nav('Payouts');
+    const payouts = page.locator('.ag-row[row-index]:not(.ag-row-loading)');
+    await payouts.first().waitFor();
+    const allPayouts = await page.getByText(/^\d+ payouts$/).innerText();
+    await page.getByLabel('Unexplained only').check();
+    await page.getByText(/^\d+ payouts?$/).filter({ hasNotText: allPayouts }).waitFor();
+    await payouts.first().click();
+    await page.locator('td, th').filter({ hasText: 'Unexplained remainder' }).first().waitFor();
+    await hasText(page.locator('.panel, p, div'), /not explained by its items/);
+    await screenshot(page, '12-payout-waterfall');
+
+    await nav('Settings');
+    await page.getByLabel('Name').waitFor();
+    await screenshot(page, '13-settings');
+
+    await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+    await nav('Exceptions');
+    await page.locator('.ag-row[row-index]:not(.ag-row-loading)').first().waitFor();
+    await screenshot(page, '14-exceptions-dark');
+    expect(consoleErrors).toEqual([]);
+  });
+});
