@@ -5,6 +5,7 @@ import type { ApiEvent, ExceptionRow, WorkspaceInfo } from '../../src/shared/api
 import { ServiceHost, type Envelope } from '../../src/main/api/serviceHost.ts';
 import { createDemoWorkspace } from '../../src/main/workflows/demoMonth.ts';
 import { writeSyntheticStripeCsv } from '../../src/main/synthetic/stripeBalanceCsvWriter.ts';
+import { writeBankCsv } from '../../src/main/synthetic/bankCsvWriter.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 
 const root = makeTempDir('tieout-api-');
@@ -89,6 +90,22 @@ describe('ServiceHost (services in a worker thread)', () => {
     const upload = result<{ uploadId: string; byteLength: number }>(await host.call('imports.upload', { fileName: 'tiny.csv', bytes }, 'up'));
     expect(upload).toMatchObject({ fileName: 'tiny.csv', byteLength: 8 });
     expect(bytes.byteLength).toBe(0);
+  });
+
+  it('imports a bank CSV through a bank preset chosen as the format (preset:NAME)', async () => {
+    const text = writeBankCsv('chase-checking', [{ date: '2025-03-01', amountMinor: 98_765, description: 'STRIPE TRANSFER po_preset' }], {
+      currency: 'USD',
+      openingMinor: 0,
+    });
+    const staged = result<{ uploadId: string }>(await host.call('imports.upload', { fileName: 'chase.csv', bytes: new TextEncoder().encode(text) }, 'up2'));
+    const previewed = result<{ format: string; events: { amountMinor: number }[] }>(
+      await host.call('imports.preview', { uploadId: staged.uploadId, format: 'preset:chase-checking' }, 'pv'),
+    );
+    expect(previewed).toMatchObject({ format: 'generic-csv', events: [{ amountMinor: 98_765 }] });
+    const outcome = result<{ files: { format: string; eventsCreated: number }[] }>(
+      await host.call('imports.commit', { uploadIds: [staged.uploadId], source: 'bank:chase', format: 'preset:chase-checking' }, 'commit2'),
+    );
+    expect(outcome.files).toEqual([expect.objectContaining({ format: 'generic-csv', eventsCreated: 1 })]);
   });
 
   it('fails start() when the workspace asked for cannot be opened', async () => {

@@ -7,6 +7,7 @@ import { importFiles, type ImportRequest } from '../../src/main/import/importFil
 import { previewImport, PREVIEW_EVENTS, PREVIEW_ROWS, UNKNOWN_FORMAT_MESSAGE } from '../../src/main/import/importPreview.ts';
 import { writeMonthFiles } from '../../src/main/synthetic/monthFiles.ts';
 import { writeZip } from '../../src/main/synthetic/zipWriter.ts';
+import { writeBankCsv } from '../../src/main/synthetic/bankCsvWriter.ts';
 import { parseCsvMapping, type CsvMapping } from '../../src/shared/import/csvMapping.ts';
 import { ImportPreviewSchema, type EventLine, type ImportPreview } from '../../src/shared/api/contract.ts';
 import type { WorkspaceSettings } from '../../src/shared/workspace/settings.ts';
@@ -138,6 +139,23 @@ describe('import preview of generated month files', () => {
     expect(p.events).toEqual(imported([month.stripeCsv], 'stripe:main'));
     // A file read as the wrong format says why, at its position.
     expect(preview(month.stripeCsv, { format: 'camt' }).error).toMatch(/^stripe-balance\.csv:\d+:\d+: /);
+  });
+
+  it('reads a bank CSV through a preset (preset:NAME) exactly as the import does', () => {
+    const text = writeBankCsv(
+      'chase-checking',
+      [
+        { date: '2025-03-01', amountMinor: 123456, description: 'STRIPE TRANSFER po_1' },
+        { date: '2025-03-02', amountMinor: -4500, description: 'GOOGLE ADS' },
+      ],
+      { currency: 'USD', openingMinor: 10000 },
+    );
+    const path = file('chase.csv', text);
+    const p = preview(path, { format: 'preset:chase-checking', source: 'bank:chase' });
+    expect(p).toMatchObject({ format: 'generic-csv', error: null });
+    expect(p.events.map((e) => e.amountMinor).sort((a, b) => a - b)).toEqual([-4500, 123456]);
+    expect(p.events).toEqual(imported([path], 'bank:chase', { format: 'generic-csv', mappingPath: 'preset:chase-checking' }));
+    expect(preview(path, { format: 'preset:no-such-bank' }).error).toContain('no-such-bank');
   });
 
   it('reads a generic CSV through a mapping: preamble skipped, declared encoding, the import’s events', () => {

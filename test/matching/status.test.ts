@@ -53,6 +53,16 @@ describe('reconciliation status', () => {
       // Orders and payments 1001-1003, the payout and its bank credit; m5 has ended.
       events_matched: 8,
       unmatched_rate: 9 / 17,
+      by_kind: [
+        { kind: 'order', matchable: 6, matched: 3 },
+        { kind: 'payment', matchable: 5, matched: 3 },
+        { kind: 'refund', matchable: 1, matched: 0 },
+        { kind: 'dispute', matchable: 0, matched: 0 },
+        { kind: 'fee', matchable: 1, matched: 0 },
+        { kind: 'payout', matchable: 1, matched: 1 },
+        { kind: 'bank_credit', matchable: 2, matched: 1 },
+        { kind: 'bank_debit', matchable: 1, matched: 0 },
+      ],
       // m1-m4 + x1, x2, x4, x6, x7 (x3 is m3's finding, counted once as m3); auto: m3 and x7.
       decisions_total: 9,
       decisions_auto_resolved: 2,

@@ -2,11 +2,10 @@
 import type { LedgerDb } from '../ledger/database.ts';
 import type { Dashboard } from '../../shared/api/contract.ts';
 import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
-import { MATCHABLE_KINDS, OPEN_EXCEPTION_STATES, reconciliationStatus } from '../matching/status.ts';
+import { OPEN_EXCEPTION_STATES, reconciliationStatus } from '../matching/status.ts';
 import { DAY_MS, ageDays } from './reviewSupport.ts';
 
 const OPEN_SQL = `x.ended_at IS NULL AND x.state IN (${OPEN_EXCEPTION_STATES.map((s) => `'${s}'`).join(', ')})`;
-const KINDS_SQL = MATCHABLE_KINDS.map((k) => `'${k}'`).join(', ');
 
 /** Age buckets of open exceptions: ages (days since created) below `toDays` and at or above the previous bucket's. */
 export const AGE_BUCKETS: ReadonlyArray<{ bucket: string; toDays: number }> = [
@@ -43,17 +42,6 @@ export function dashboard(db: LedgerDb, settings: WorkspaceSettings, now: Date):
       )
       .all(Object.fromEntries(AGE_BUCKETS.slice(0, -1).map((b, i) => [`bound${i}`, now.getTime() - b.toDays * DAY_MS]))) as Array<{ i: number; n: number }>;
     const openByAge = AGE_BUCKETS.map((b, i) => ({ bucket: b.bucket, count: buckets.find((x) => x.i === i)?.n ?? 0 }));
-    // Index-only: kinds from events_by_kind_amount, matched rowids from the active matches through match_events and
-    // the event-id index; reading the events rows themselves (wide: attributes) costs several times as much.
-    const kinds = db
-      .prepare(
-        `SELECT e.kind, count(*) AS matchable, coalesce(sum(e.rowid IN (
-           SELECT matched.rowid FROM matches m CROSS JOIN match_events me ON me.match_id = m.match_id
-           CROSS JOIN events matched ON matched.event_id = me.event_id WHERE m.ended_at IS NULL)), 0) AS matched
-         FROM events e WHERE e.kind IN (${KINDS_SQL}) GROUP BY e.kind`,
-      )
-      .all() as Array<{ kind: string; matchable: number; matched: number }>;
-    const byKind = new Map(kinds.map((k) => [k.kind, k]));
     const feedMissing = new Set(
       db
         .prepare(
@@ -86,11 +74,7 @@ export function dashboard(db: LedgerDb, settings: WorkspaceSettings, now: Date):
           ? null
           : { exceptionId: oldest.exception_id, code: oldest.code as Code, createdAt: oldest.created_at, ageDays: ageDays(oldest.created_at, now) },
       openByAge,
-      matchedByKind: MATCHABLE_KINDS.map((kind) => ({
-        kind: kind as Kind,
-        matchable: byKind.get(kind)?.matchable ?? 0,
-        matched: byKind.get(kind)?.matched ?? 0,
-      })),
+      matchedByKind: status.by_kind.map((k) => ({ kind: k.kind as Kind, matchable: k.matchable, matched: k.matched })),
       sources: status.last_import_by_source.map((s) => ({
         source: s.source,
         lastImportAt: s.last_import_at,

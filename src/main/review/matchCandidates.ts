@@ -5,7 +5,7 @@ import type { ExceptionDetail } from '../../shared/api/contract.ts';
 import type { KeyComparison, Rule, RuleSet } from '../../shared/rules/ruleSet.ts';
 import { formatAmount } from '../../shared/money/amountText.ts';
 import type { MEvent } from '../matching/model.ts';
-import { comparable, compareKey, round6, sideMatches, tolerance } from '../matching/strategies/candidates.ts';
+import { comparable, compareKey, fieldValue, round6, sideMatches, tolerance } from '../matching/strategies/candidates.ts';
 import { DAY_MS, toEventLine } from './reviewSupport.ts';
 
 export type Candidate = ExceptionDetail['candidates'][number];
@@ -245,33 +245,17 @@ function keyProbes(g: LinkGroup, own: MEvent): Array<{ field: FieldRefValue; val
     if (value === null || !INDEXED_FIELDS.has(field)) return;
     probes.set(`${field}\u001f${value}`, { field: field as FieldRefValue, value });
   };
-  for (const f of ['order_ref', 'payout_ref', 'trace_id'] as const) add(f, fieldOf(own, f));
+  for (const f of ['order_ref', 'payout_ref', 'trace_id'] as const) add(f, fieldValue(own, f));
   for (const rule of g.rules) {
     for (const k of rule.keys) {
       if (k.compare !== 'equal') continue;
       const [ownField, candidateField] = g.side === 'right' ? [k.left, k.right] : [k.right, k.left];
-      add(candidateField, INDEXED_FIELDS.has(ownField) ? fieldOf(own, ownField) : null);
+      add(candidateField, INDEXED_FIELDS.has(ownField) ? fieldValue(own, ownField) : null);
     }
   }
   return [...probes.values()];
 }
 
-function fieldOf(e: MEvent, field: string): string | null {
-  switch (field) {
-    case 'order_ref':
-      return e.orderRef;
-    case 'customer_ref':
-      return e.customerRef;
-    case 'payout_ref':
-      return e.payoutRef;
-    case 'trace_id':
-      return e.traceId;
-    case 'external_id':
-      return e.externalId;
-    default:
-      return null;
-  }
-}
 
 /**
  * The candidate amounts each rule accepts: the candidate's amount_minor that compares equal to `own`'s, ± the rule's
@@ -337,8 +321,8 @@ function keyAgreements(rules: Rule[], left: MEvent, right: MEvent): Agreement[] 
     }
   }
   for (const f of SAME_FIELD_KEYS) {
-    const l = fieldOf(left, f);
-    const r = fieldOf(right, f);
+    const l = fieldValue(left, f);
+    const r = fieldValue(right, f);
     const id = `${f}\u001f${f}`;
     if (l === null || r === null || out.has(id)) continue;
     out.set(id, { value: l === r ? 1 : 0, reason: l === r ? `same ${fieldLabel(f)} ${l}` : `different ${fieldLabel(f)} (${l} / ${r})` });
