@@ -4,14 +4,18 @@
 //
 // The month is written by the synthetic generator in the real provider formats (Shopify orders CSV, Stripe
 // itemized balance CSV, camt.053): ../shared/fixtures holds real files, but not one coherent month whose
-// orders, payments, payouts and bank lines belong together, which is what reconciling needs.
-import { mkdtempSync, rmSync } from 'node:fs';
+// orders, payments, payouts and bank lines belong together, which is what reconciling needs. A real Shopify
+// export from ../shared/fixtures goes through the same wizard beside it.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { describeInBrowser, launchChromium, screenshot, serve, type ServedApp } from './browserSession.ts';
 import { writeMonthFiles, type MonthFiles } from '../../src/main/synthetic/monthFiles.ts';
+import { FIXTURES_DIR } from '../support/fixtures.ts';
+
+const SHOPIFY_FIXTURE = join(FIXTURES_DIR, 'providers/shopify/orders_export.csv');
 
 describeInBrowser('desktop app in Chromium (browser host)', () => {
   let base: string;
@@ -96,6 +100,16 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
     await importFile(month.stripeCsv, 'stripe:main');
     await wizard.getByRole('button', { name: 'Import more files' }).click();
     await importFile(month.camtPath, 'bank:operating');
+    // And a real provider file written by others: Shopify's own 79-column orders export from a development store.
+    if (existsSync(SHOPIFY_FIXTURE)) {
+      await wizard.getByRole('button', { name: 'Import more files' }).click();
+      await importFile(SHOPIFY_FIXTURE, 'shopify:dev-store');
+      await hasText(page.getByRole('region', { name: 'Import history' }), 'orders_export.csv');
+    } else if (process.env['CI'] === 'true') {
+      throw new Error(`${SHOPIFY_FIXTURE} is missing: CI requires ../shared/fixtures`);
+    } else {
+      console.warn(`SKIPPED importing ${SHOPIFY_FIXTURE}: ../shared/fixtures not found`);
+    }
     const history = page.getByRole('region', { name: 'Import history' });
     await hasText(history, 'bank:operating');
     await hasText(history, 'stripe:main');

@@ -1,12 +1,12 @@
 // One API call, as every front door makes it: validate the method and request against the contract, run
 // the handler, turn any failure into an ApiError body, and tell listeners about progress and changes.
 import {
+  apiContract,
   ApiError,
   isMethodName,
   parseRequest,
   type ApiErrorBody,
   type ApiEvent,
-  type ChangedEvent,
   type MethodName,
 } from '../../shared/api/contract.ts';
 import { handlers, type Handler, type ProgressReport, type ServiceContext } from './handlers.ts';
@@ -18,42 +18,6 @@ import { ExportFilterError } from '../export/exceptionsExport.ts';
 import { RuleSetVersionError } from '../matching/engine.ts';
 
 export type Envelope = { ok: true; result: unknown } | { ok: false; error: ApiErrorBody };
-
-type Changed = ChangedEvent['what'];
-
-/** What a successful call changed, so open screens know what to refetch; every method says (most: nothing). */
-const CHANGES: { [M in MethodName]: Changed } = {
-  'app.info': [],
-  'workspace.current': [],
-  'workspace.create': ['workspace'],
-  'workspace.open': ['workspace'],
-  'workspace.createDemo': ['workspace'],
-  'workspace.recent': [],
-  'workspace.suggestPath': [],
-  'settings.get': [],
-  'settings.update': ['settings', 'workspace'],
-  'dashboard.get': [],
-  'exceptions.query': [],
-  'exceptions.facets': [],
-  'exceptions.detail': [],
-  'exceptions.resolve': ['exceptions'],
-  'exceptions.comment': ['exceptions'],
-  'exceptions.reopen': ['exceptions'],
-  'exceptions.assign': ['exceptions'],
-  'matches.query': [],
-  'matches.detail': [],
-  'matches.manual': ['matches', 'exceptions'],
-  'matches.unmatch': ['matches', 'exceptions'],
-  'payouts.query': [],
-  'payouts.waterfall': [],
-  'imports.formats': [],
-  'imports.history': [],
-  'imports.upload': [],
-  'imports.preview': [],
-  'imports.commit': ['imports', 'matches', 'exceptions'],
-  'mappings.get': [],
-  'reconcile.run': ['matches', 'exceptions'],
-};
 
 /** Progress events per call: at most one per interval, plus the one that says the work is done. */
 const PROGRESS_INTERVAL_MS = 100;
@@ -92,7 +56,7 @@ export function dispatch(ctx: ServiceContext, method: unknown, request: unknown,
   } catch (err) {
     return { ok: false, error: errorBody(err) };
   }
-  const what = CHANGES[method];
+  const what = apiContract[method].changes;
   if (what.length > 0) emit({ type: 'changed', what: [...what] });
   return { ok: true, result };
 }

@@ -415,8 +415,12 @@ export type ToleranceRow = z.infer<typeof ToleranceRowSchema>;
 const empty = z.object({}).strict();
 const ok = z.object({ ok: z.literal(true) });
 
-function method<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res, options: { long?: boolean } = {}) {
-  return { request, response, long: options.long ?? false };
+/** What a successful call changed, so open screens refetch (sent as a `changed` event); most methods only read. */
+export const CHANGE_AREAS = ['workspace', 'settings', 'imports', 'matches', 'exceptions'] as const;
+export type ChangeArea = (typeof CHANGE_AREAS)[number];
+
+function method<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res, changes: readonly ChangeArea[] = []) {
+  return { request, response, changes };
 }
 
 export const apiContract = {
@@ -433,20 +437,21 @@ export const apiContract = {
       locale: z.string().min(2),
     }).strict(),
     WorkspaceInfoSchema,
+    ['workspace'],
   ),
-  'workspace.open': method(z.object({ path: z.string().min(1) }).strict(), WorkspaceInfoSchema),
+  'workspace.open': method(z.object({ path: z.string().min(1) }).strict(), WorkspaceInfoSchema, ['workspace']),
   /** Creates the demo month (tieout demo) in a new folder and opens it. */
   'workspace.createDemo': method(
     z.object({ path: z.string().min(1), orders: z.number().int().min(10).max(100_000) }).strict(),
     WorkspaceInfoSchema,
-    { long: true },
+    ['workspace'],
   ),
   'workspace.recent': method(empty, z.object({ workspaces: z.array(z.object({ path: z.string(), name: z.string(), openedAt: isoInstant })) })),
   /** A folder the user may create a workspace in by default (e.g. ~/Tieout/…). */
   'workspace.suggestPath': method(z.object({ name: z.string().min(1).max(200) }).strict(), z.object({ path: z.string() })),
 
   'settings.get': method(empty, z.object({ settings: SettingsSchema, tolerances: z.array(ToleranceRowSchema), ruleSet: z.object({ id: z.string(), version: z.number().int() }) })),
-  'settings.update': method(SettingsSchema.strict(), WorkspaceInfoSchema),
+  'settings.update': method(SettingsSchema.strict(), WorkspaceInfoSchema, ['settings', 'workspace']),
 
   'dashboard.get': method(empty, DashboardSchema),
 
@@ -468,10 +473,10 @@ export const apiContract = {
     }),
   ),
   'exceptions.detail': method(z.object({ exceptionId: id }).strict(), ExceptionDetailSchema),
-  'exceptions.resolve': method(z.object({ exceptionIds: z.array(id).min(1).max(10_000), reason: nonEmptyText('A reason') }).strict(), z.object({ resolved: z.number().int() })),
-  'exceptions.comment': method(z.object({ exceptionIds: z.array(id).min(1).max(10_000), text: nonEmptyText('A comment') }).strict(), z.object({ commented: z.number().int() })),
-  'exceptions.reopen': method(z.object({ exceptionId: id, reason: nonEmptyText('A reason') }).strict(), ok),
-  'exceptions.assign': method(z.object({ exceptionId: id, owner: nonEmptyText('An owner') }).strict(), ok),
+  'exceptions.resolve': method(z.object({ exceptionIds: z.array(id).min(1).max(10_000), reason: nonEmptyText('A reason') }).strict(), z.object({ resolved: z.number().int() }), ['exceptions']),
+  'exceptions.comment': method(z.object({ exceptionIds: z.array(id).min(1).max(10_000), text: nonEmptyText('A comment') }).strict(), z.object({ commented: z.number().int() }), ['exceptions']),
+  'exceptions.reopen': method(z.object({ exceptionId: id, reason: nonEmptyText('A reason') }).strict(), ok, ['exceptions']),
+  'exceptions.assign': method(z.object({ exceptionId: id, owner: nonEmptyText('An owner') }).strict(), ok, ['exceptions']),
 
   'matches.query': method(
     z.object({
@@ -486,8 +491,9 @@ export const apiContract = {
   'matches.manual': method(
     z.object({ link: z.string().min(1), leftEventIds: z.array(id).min(1), rightEventIds: z.array(id).min(1), reason: nonEmptyText('A reason') }).strict(),
     z.object({ matchId: id }),
+    ['matches', 'exceptions'],
   ),
-  'matches.unmatch': method(z.object({ matchId: id, reason: nonEmptyText('A reason') }).strict(), ok),
+  'matches.unmatch': method(z.object({ matchId: id, reason: nonEmptyText('A reason') }).strict(), ok, ['matches', 'exceptions']),
 
   'payouts.query': method(
     z.object({ ...pageRequest, filter: z.object({ bank: z.enum(['matched', 'missing', 'pending']).optional(), unexplainedOnly: z.boolean().optional(), search: z.string().max(200).optional() }).default({}) }).strict(),
@@ -522,14 +528,14 @@ export const apiContract = {
       skipInvalid: z.boolean().optional(),
     }).strict(),
     ImportOutcomeSchema,
-    { long: true },
+    ['imports', 'matches', 'exceptions'],
   ),
   'mappings.get': method(z.object({ source: z.string().min(1) }).strict(), z.object({ mapping: z.unknown().nullable() })),
 
   'reconcile.run': method(
     empty,
     z.object({ matchesCreated: z.number().int(), matchesEnded: z.number().int(), exceptionsOpened: z.number().int(), exceptionsClosed: z.number().int() }),
-    { long: true },
+    ['matches', 'exceptions'],
   ),
 } as const;
 
@@ -602,7 +608,7 @@ export type ProgressEvent = z.infer<typeof ProgressEventSchema>;
 /** Sent after a call changed the ledger or the workspace, so open screens refetch. */
 export const ChangedEventSchema = z.object({
   type: z.literal('changed'),
-  what: z.array(z.enum(['workspace', 'settings', 'imports', 'matches', 'exceptions'])),
+  what: z.array(z.enum(CHANGE_AREAS)),
 });
 export type ChangedEvent = z.infer<typeof ChangedEventSchema>;
 
