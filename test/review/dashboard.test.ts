@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
 import { dashboard } from '../../src/main/review/dashboard.ts';
 import { importHistory } from '../../src/main/review/importHistory.ts';
-import { ruleSetInForce } from '../../src/main/review/ruleSetInForce.ts';
+import { ruleSetInForce } from '../../src/main/matching/ruleSetInForce.ts';
 import { reconciliationStatus } from '../../src/main/matching/status.ts';
 import { reconcile } from '../../src/main/matching/engine.ts';
 import { createWorkspace } from '../../src/main/workspace/workspace.ts';
@@ -127,14 +127,21 @@ describe('imports.history', () => {
 });
 
 describe('rule set in force', () => {
-  it('is the stored version of the latest run, and the default before any run', () => {
+  it('is the stored version of the latest run, and this build’s default before any run or after a default run', () => {
     expect(ruleSetInForce(db())).toEqual(DEFAULT_RULE_SET);
     const ws = createWorkspace(join(demo.root, 'rules'), { name: 'Rules' });
     try {
       expect(ruleSetInForce(ws.db)).toEqual(DEFAULT_RULE_SET);
-      const custom = { ...DEFAULT_RULE_SET, version: 41, name: 'Tighter bank window', rules: DEFAULT_RULE_SET.rules.slice(0, 3) };
+      const custom = { ...DEFAULT_RULE_SET, rule_set_id: 'tighter', version: 41, name: 'Tighter bank window', rules: DEFAULT_RULE_SET.rules.slice(0, 3) };
       reconcile(ws.db, ws.settings, { mode: 'full', ruleSet: custom });
       expect(ruleSetInForce(ws.db)).toEqual(custom);
+      // A run that names no rule set keeps the custom one in force …
+      const again = reconcile(ws.db, ws.settings, { mode: 'full' });
+      expect(ws.db.prepare('SELECT rule_set_id, rule_version FROM recon_runs WHERE run_id = ?').get(again.run_id)).toEqual({ rule_set_id: 'tighter', rule_version: 41 });
+      // … and an older version of the default is read as this build's default (a newer build's default takes over).
+      const olderDefault = { ...DEFAULT_RULE_SET, version: DEFAULT_RULE_SET.version - 1 };
+      reconcile(ws.db, ws.settings, { mode: 'full', ruleSet: olderDefault });
+      expect(ruleSetInForce(ws.db)).toEqual(DEFAULT_RULE_SET);
     } finally {
       ws.close();
     }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { exceptionDetail } from '../../src/main/review/exceptionDetail.ts';
 import { eventDetails, eventLines, historyEntries, toExplanation, RAW_MAX_BYTES, RAW_MAX_LINES } from '../../src/main/review/eventDetails.ts';
-import { ruleSetInForce } from '../../src/main/review/ruleSetInForce.ts';
+import { ruleSetInForce } from '../../src/main/matching/ruleSetInForce.ts';
 import { commentExceptions, resolveExceptions } from '../../src/main/matching/decisions.ts';
 import { unpackExplanation } from '../../src/main/matching/explanationText.ts';
 import { importAndReconcile } from '../../src/main/workflows/importAndReconcile.ts';

@@ -33,7 +33,8 @@ import { exceptionDetail } from '../review/exceptionDetail.ts';
 import { queryMatches, matchDetail } from '../review/matchesQuery.ts';
 import { queryPayouts, payoutWaterfall } from '../review/payouts.ts';
 import { importHistory } from '../review/importHistory.ts';
-import { ruleSetInForce } from '../review/ruleSetInForce.ts';
+import { ruleSetInForce } from '../matching/ruleSetInForce.ts';
+import { saveWorkspaceTolerances } from '../matching/workspaceTolerances.ts';
 import { readRecentWorkspaces, rememberWorkspace } from '../workspace/recentWorkspaces.ts';
 import { updateWorkspaceSettings, settingsView, toleranceRows } from '../workspace/settingsUpdate.ts';
 import type { UploadStore } from '../import/uploadStore.ts';
@@ -128,6 +129,22 @@ export const handlers: HandlerTable = {
       settings: settingsView(ws.settings),
       tolerances: toleranceRows(ruleSet),
       ruleSet: { id: ruleSet.rule_set_id, version: ruleSet.version },
+    };
+  },
+  'settings.saveTolerances': (ctx, r, report) => {
+    const ws = requireWorkspace(ctx);
+    const saved = saveWorkspaceTolerances(ws.db, ws.settings, {
+      changes: r.tolerances,
+      actor: ctx.actor,
+      reason: r.reason,
+      onProgress: (p) => report(reconcileLabel(p), p.done, p.total),
+    });
+    return {
+      ruleSet: { id: saved.ruleSet.rule_set_id, version: saved.ruleSet.version },
+      matchesCreated: saved.run.matches_created,
+      matchesEnded: saved.run.matches_ended,
+      exceptionsOpened: saved.run.exceptions_opened,
+      exceptionsClosed: saved.run.exceptions_closed,
     };
   },
   'settings.update': (ctx, r) => {

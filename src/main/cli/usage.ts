@@ -68,7 +68,7 @@ statement must balance (opening + entries = closing) unless
   --accept-unbalanced   import bank statements whose opening balance + entries differs from the
                         closing balance; each difference is recorded in the journal
   --no-reconcile        do not run the incremental reconcile that follows every import
-  --rules FILE          rule set for that incremental run (default: the built-in rule set)
+  --rules FILE          rule set for that incremental run (default: the rule set in force)
   --progress            print progress lines on stderr, for the import and the reconcile after it
                         (on by default in a terminal)
   --json                print the result as JSON
@@ -95,8 +95,9 @@ when anything fails.
 `,
   reconcile: `tieout reconcile WORKSPACE [--rules RULES.json] [--progress]
 
-Runs the matcher over the whole ledger (a full run) with the built-in rule set
-or RULES.json, and applies the difference: new matches and exceptions, ended
+Runs the matcher over the whole ledger (a full run) with RULES.json, or the
+rule set in force: the one the latest run used (a --rules file, or tolerances
+saved in the app's Settings), else the built-in one. It applies the difference: new matches and exceptions, ended
 ones, class B exceptions escalated when their window has passed. Every import
 already runs an incremental version of this over what it brought; a full run
 gives the same result. Human decisions are never overridden.

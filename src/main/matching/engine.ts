@@ -4,7 +4,7 @@ import { JournalWriter } from '../ledger/journal.ts';
 import { sha256Hex } from '../ledger/canonicalJson.ts';
 import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
 import type { RuleSet } from '../../shared/rules/ruleSet.ts';
-import { DEFAULT_RULE_SET } from '../../shared/rules/defaultRuleSet.ts';
+import { ruleSetInForce } from './ruleSetInForce.ts';
 import type { DesiredException, DesiredMatch, MEvent } from './model.ts';
 import { computeOutcome, type HumanDecisions } from './plan.ts';
 import { incrementalScope, loadAllEvents, type Scope } from './scope.ts';
@@ -15,6 +15,7 @@ import { checkFeedHeartbeats } from './feedHeartbeats.ts';
 
 export interface ReconcileOptions {
   mode: 'full' | 'incremental';
+  /** Default: the rule set in force (ruleSetInForce.ts): the shipped default unless a run used another. */
   ruleSet?: RuleSet;
   /** Incremental: the events an import brought. */
   newEventIds?: string[];
@@ -72,7 +73,7 @@ export function reconcile(db: LedgerDb, settings: WorkspaceSettings, options: Re
 }
 
 function runReconcile(db: LedgerDb, settings: WorkspaceSettings, options: ReconcileOptions): RunReport {
-  const ruleSet = options.ruleSet ?? DEFAULT_RULE_SET;
+  const ruleSet = options.ruleSet ?? ruleSetInForce(db);
   const actor = options.actor ?? 'system:engine';
   return db.transaction(() => {
     const startedAt = new Date().toISOString();

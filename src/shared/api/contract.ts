@@ -452,6 +452,33 @@ export const apiContract = {
 
   'settings.get': method(empty, z.object({ settings: SettingsSchema, tolerances: z.array(ToleranceRowSchema), ruleSet: z.object({ id: z.string(), version: z.number().int() }) })),
   'settings.update': method(SettingsSchema.strict(), WorkspaceInfoSchema, ['settings', 'workspace']),
+  /**
+   * Changes amount tolerances: a new version of the workspace's own rule set (rule sets are immutable), then a full
+   * run under it; the decision is journaled with the reason, before and after.
+   */
+  'settings.saveTolerances': method(
+    z.object({
+      tolerances: z
+        .array(
+          z.object({
+            ruleId: z.string().min(1),
+            toleranceMinor: z.number().int().nonnegative().safe(),
+            toleranceBps: z.number().int().nonnegative().max(10_000),
+            roundingMinor: z.number().int().nonnegative().safe(),
+          }).strict(),
+        )
+        .min(1),
+      reason: nonEmptyText('A reason'),
+    }).strict(),
+    z.object({
+      ruleSet: z.object({ id: z.string(), version: z.number().int() }),
+      matchesCreated: z.number().int(),
+      matchesEnded: z.number().int(),
+      exceptionsOpened: z.number().int(),
+      exceptionsClosed: z.number().int(),
+    }),
+    ['settings', 'matches', 'exceptions'],
+  ),
 
   'dashboard.get': method(empty, DashboardSchema),
 
