@@ -218,12 +218,22 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
 
     await nav('Settings');
     await page.getByLabel('Name').waitFor();
+    // A tolerance changed here becomes a new version of the workspace's rule set and the month is re-run under it.
+    const tolerances = page.getByRole('region', { name: 'Matching tolerances' });
+    await tolerances.getByLabel('order-payment.exact-key rounding (minor units)').fill('5');
+    await tolerances.getByLabel('Reason for the change').fill('The processor rounds card amounts to 5 cents.');
     await screenshot(page, '13-settings');
+    await tolerances.getByRole('button', { name: 'Save as a new rule set version and re-run' }).click();
+    await hasText(page.locator('.notice.success'), 'Tolerances saved as rule set workspace v1');
+    await hasText(tolerances, 'Rule set in force: workspace, version 1.');
 
     await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+    await nav('Dashboard');
+    await page.locator('canvas').first().waitFor();
+    await screenshot(page, '14-dashboard-dark');
     await nav('Exceptions');
     await page.locator('.ag-row[row-index]:not(.ag-row-loading)').first().waitFor();
-    await screenshot(page, '14-exceptions-dark');
+    await screenshot(page, '15-exceptions-dark');
     expect(consoleErrors).toEqual([]);
   });
 });
