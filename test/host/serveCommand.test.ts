@@ -28,7 +28,7 @@ describe('tieout serve', () => {
   it('serves the workspace at the URL it prints, and stops cleanly on SIGTERM', async () => {
     const ws = join(root, 'books');
     createWorkspace(ws, { name: 'Books' }).close();
-    const child = serve(ws, '--port', '0', '--no-open');
+    const child = serve(ws, '--port', '0');
     const stdout = collect(child.stdout);
     const stderr = collect(child.stderr);
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -27,8 +27,7 @@ export function configDir(): string {
  * keep the process alive. A failure to start sets the exit code (2: the workspace cannot be opened, 1: other).
  */
 export function cmdServe(args: string[], io: CliIo): number {
-  // --no-open is accepted for scripts written against browsers being opened: the URL is only ever printed.
-  const { values, positionals } = parse(args, { port: { type: 'string' }, 'no-open': { type: 'boolean' } }, 0);
+  const { values, positionals } = parse(args, { port: { type: 'string' } }, 0);
   if (positionals.length > 1) throw new UsageError('serve takes at most one WORKSPACE folder');
   const portText = (values.port as string | undefined) ?? '0';
   const port = Number(portText);

@@ -21,7 +21,7 @@ Usage:
   tieout verify WORKSPACE
   tieout formats
   tieout demo WORKSPACE [--orders N] [--seed S]
-  tieout serve [WORKSPACE] [--port N] [--no-open]
+  tieout serve [WORKSPACE] [--port N]
 
 Run "tieout COMMAND --help" for the details of one command.
 Exit codes: 0 ok, 1 runtime failure (or verify found tampering), 2 bad usage or bad input.
@@ -153,7 +153,7 @@ orders, Stripe balance report and a camt.053 bank statement are written to
 WORKSPACE/demo-source-files, imported through the normal import path and
 reconciled, with anomalies injected so every kind of exception shows.
 `,
-  serve: `tieout serve [WORKSPACE] [--port N] [--no-open]
+  serve: `tieout serve [WORKSPACE] [--port N]
 
 Runs the Tieout app in a browser: serves the built renderer (npm run build
 writes it to out/renderer) and the app's API on 127.0.0.1 only, and prints
@@ -161,7 +161,6 @@ the address to open, which carries a token made for this launch; requests
 without it are refused. WORKSPACE is opened at start; without it the page
 offers to create or open one. Runs until Ctrl+C (SIGINT) or SIGTERM.
   --port N     listen on port N (default: a free port)
-  --no-open    accepted for compatibility; the address is only ever printed
 Recent workspaces are remembered in $TIEOUT_CONFIG_DIR (default ~/.config/tieout);
 $TIEOUT_RENDERER_DIR serves a renderer built elsewhere instead of out/renderer.
 `,
