@@ -29,3 +29,10 @@ export function gridTheme(theme: Theme) {
 export function chartTheme(theme: Theme): 'ag-default' | 'ag-default-dark' {
   return theme === 'dark' ? 'ag-default-dark' : 'ag-default';
 }
+
+/**
+ * Grid options shared by the single-selection grids (Matches, Payouts). Module constants, not inline objects:
+ * AG Grid re-applies an option whenever React hands it a new object, i.e. on every render.
+ */
+export const SINGLE_ROW_SELECTION = { mode: 'singleRow', checkboxes: false, enableClickSelection: true } as const;
+export const UNSORTED_COLUMNS = { sortable: false, resizable: true } as const;

@@ -7,7 +7,7 @@ import type { PayoutRow } from '../../../../shared/api/contract.ts';
 import { useApp, useAppStore } from '../../store/storeContext.tsx';
 import { errorMessage } from '../../store/sliceTypes.ts';
 import { serverDatasource } from '../../grid/serverDatasource.ts';
-import { gridTheme } from '../../grid/gridSetup.ts';
+import { gridTheme, SINGLE_ROW_SELECTION, UNSORTED_COLUMNS } from '../../grid/gridSetup.ts';
 import { Amount } from '../../components/Amount.tsx';
 import { useDisplayPrefs } from '../../components/useDisplayPrefs.ts';
 import { formatInstant } from '../../format/formatters.ts';
@@ -88,8 +88,8 @@ export function PayoutsGrid() {
         maxBlocksInCache={20}
         getRowId={(p) => p.data.payoutEventId}
         columnDefs={columnDefs}
-        defaultColDef={{ sortable: false, resizable: true }}
-        rowSelection={{ mode: 'singleRow', checkboxes: false, enableClickSelection: true }}
+        defaultColDef={UNSORTED_COLUMNS}
+        rowSelection={SINGLE_ROW_SELECTION}
         onRowClicked={(e) => open(e.data)}
         onCellKeyDown={(e) => {
           if ((e.event as KeyboardEvent | null)?.key === 'Enter' && 'data' in e) open(e.data);
