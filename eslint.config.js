@@ -76,6 +76,19 @@ export default tseslint.config(
     },
   },
   {
+    // The backend is reached through src/renderer/src/api/apiClient.ts only: no other renderer file opens a
+    // connection of its own or touches the preload's bridge.
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    ignores: ['src/renderer/src/api/apiClient.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['fetch', 'EventSource', 'XMLHttpRequest', 'WebSocket'].map((name) => ({ name, message: 'Call the backend through src/renderer/src/api/apiClient.ts.' })),
+      ],
+      'no-restricted-properties': ['error', { object: 'window', property: 'tieoutBridge', message: 'Call the backend through src/renderer/src/api/apiClient.ts.' }],
+    },
+  },
+  {
     files: ['src/preload/**/*.ts'],
     rules: {
       'no-restricted-imports': [

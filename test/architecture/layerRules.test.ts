@@ -6,7 +6,7 @@ const eslint = new ESLint({ cwd: PROJECT_ROOT });
 
 async function importErrors(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
-  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-globals').map((m) => m.message);
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-globals' || m.ruleId === 'no-restricted-properties').map((m) => m.message);
 }
 
 describe('layer boundaries (docs/architecture.md) fail lint when crossed', () => {
@@ -30,5 +30,12 @@ describe('layer boundaries (docs/architecture.md) fail lint when crossed', () =>
     expect(await importErrors('src/renderer/src/x.ts', "import { join } from 'node:path';\nexport const a = join;\n")).toHaveLength(1);
     expect(await importErrors('src/renderer/src/x.ts', "import Database from 'better-sqlite3';\nexport const a = Database;\n")).toHaveLength(1);
     expect(await importErrors('src/renderer/src/x.ts', "import { money } from '../../shared/money/money.ts';\nexport const a = money;\n")).toHaveLength(0);
+  });
+
+  it('the renderer reaches the backend only through its API client', async () => {
+    expect(await importErrors('src/renderer/src/store/x.ts', "export const a = fetch('/api/call');\n")).toHaveLength(1);
+    expect(await importErrors('src/renderer/src/screens/x.tsx', "export const a = new EventSource('/api/events');\n")).toHaveLength(1);
+    expect(await importErrors('src/renderer/src/screens/x.tsx', 'export const a = window.tieoutBridge;\n')).toHaveLength(1);
+    expect(await importErrors('src/renderer/src/api/apiClient.ts', "export const a = fetch('/api/call');\n")).toHaveLength(0);
   });
 });
