@@ -54,5 +54,5 @@ describe('crash safety', () => {
     expect(again.status).toBe(0);
     expect(again.stdout).toContain(`${ROWS} rows read, ${ROWS} events created, 0 duplicates skipped`);
     expect(tieout('verify', ws).status).toBe(0);
-  });
+  }, 150_000); // a 400k-row import runs twice: ~33 s on an idle 2-core machine, more under load
 });
