@@ -14,8 +14,10 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { describeInBrowser, launchChromium, screenshot, serve, type ServedApp } from './browserSession.ts';
 import { writeMonthFiles, type MonthFiles } from '../../src/main/synthetic/monthFiles.ts';
 import { FIXTURES_DIR } from '../support/fixtures.ts';
+import { PROJECT_ROOT } from '../support/cli.ts';
 
 const SHOPIFY_FIXTURE = join(FIXTURES_DIR, 'providers/shopify/orders_export.csv');
+const BANK_SAMPLE = join(PROJECT_ROOT, 'resources/samples/bank-statement-2026-10.csv');
 
 describeInBrowser('desktop app in Chromium (browser host)', () => {
   let base: string;
@@ -110,11 +112,44 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
     } else {
       console.warn(`SKIPPED importing ${SHOPIFY_FIXTURE}: ../shared/fixtures not found`);
     }
+    // A bank CSV no parser knows (preamble, semicolons, European decimals): described with the mapping editor,
+    // whose column choices come from the real header line once the header line is set.
+    await wizard.getByRole('button', { name: 'Import more files' }).click();
+    await wizard.getByLabel('Files to import').setInputFiles(BANK_SAMPLE);
+    await wizard.getByRole('button', { name: 'Next' }).click();
+    const mapping = wizard.getByRole('region', { name: 'CSV mapping' });
+    const field = (label: string) => mapping.getByLabel(label, { exact: true });
+    await field('Header line').fill('5');
+    await field('Delimiter').selectOption(';');
+    await field('Encoding').selectOption('windows-1252');
+    await field('Kind comes from').selectOption({ label: "The amount's sign (statements)" });
+    await field('Kind when amount ≥ 0').selectOption('bank_credit');
+    await field('Kind when amount < 0').selectOption('bank_debit');
+    await field('Date / time').selectOption('Booking date');
+    await field('Date format').fill('DD.MM.YYYY');
+    await field('Time zone').fill('Europe/Berlin');
+    await field('Money comes from').selectOption({ label: 'Debit and credit columns' });
+    await field('Debit').selectOption('Debit');
+    await field('Credit').selectOption('Credit');
+    await field('Decimal mark').selectOption(',');
+    await field('Thousands separator').selectOption('.');
+    await field('Currency (ISO 4217)').fill('USD');
+    await field("Each row's id").selectOption('row_hash');
+    await hasText(mapping, 'The mapping is complete');
+    await hasText(wizard.getByRole('table', { name: /First events/ }).first(), '709.11 USD');
+    await screenshot(page, '04-mapping-editor');
+    await wizard.getByRole('button', { name: 'Next' }).click();
+    await wizard.getByLabel('Source').fill('bank:ridge-usd');
+    await wizard.getByRole('button', { name: 'Next' }).click();
+    await wizard.getByRole('button', { name: /^Import 1 file$/ }).click();
+    await wizard.getByRole('button', { name: 'Import more files' }).waitFor({ timeout: 60_000 });
+
     const history = page.getByRole('region', { name: 'Import history' });
+    await hasText(history, 'bank:ridge-usd');
     await hasText(history, 'bank:operating');
     await hasText(history, 'stripe:main');
     await hasText(history, 'shopify:ridge');
-    await screenshot(page, '04-sources');
+    await screenshot(page, '05-sources');
   });
 
   let openBefore = 0;
@@ -136,19 +171,18 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
     expect(unmatchedBefore).toBeGreaterThan(0);
     expect(await kpi('Unmatched rate')).toMatch(/%$/);
     await page.locator('canvas').first().waitFor();
-    await screenshot(page, '05-dashboard');
+    await screenshot(page, '06-dashboard');
   });
 
   it('resolves an exception with a comment from the detail panel', async () => {
     await nav('Exceptions');
-    await screenshot(page, '06-exceptions-loading');
     const firstRow = page.locator('.ag-row[row-index]:not(.ag-row-loading)').first();
     await firstRow.waitFor();
-    await screenshot(page, '06-exceptions');
+    await screenshot(page, '07-exceptions');
     await firstRow.click();
     const detail = page.getByRole('complementary', { name: 'Exception detail' });
     await detail.getByRole('region', { name: 'History' }).waitFor();
-    await screenshot(page, '07-exception-detail');
+    await screenshot(page, '08-exception-detail');
     await detail.getByRole('button', { name: 'Comment…' }).click();
     await detail.getByLabel('Comment', { exact: true }).fill('Checked against the Shopify admin: customer paid by bank transfer.');
     await detail.getByRole('button', { name: 'Add comment' }).click();
@@ -158,7 +192,7 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
     await detail.getByRole('button', { name: 'Resolve', exact: true }).click();
     await hasText(detail.getByRole('region', { name: 'History' }), 'Paid outside Stripe');
     await detail.getByRole('button', { name: 'Reopen…' }).waitFor();
-    await screenshot(page, '08-exception-resolved');
+    await screenshot(page, '09-exception-resolved');
   });
 
   it('makes a manual match from the engine’s suggested candidates', async () => {
@@ -180,7 +214,7 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
       for (let k = 1; k < (await own.count()); k += 1) await own.nth(k).uncheck();
       await form.getByRole('button', { name: 'Match 2 events' }).waitFor();
       await form.getByLabel('Reason').fill('Same customer and amount; the payment reference was mistyped.');
-      await screenshot(page, '09-manual-match');
+      await screenshot(page, '10-manual-match');
       await form.getByRole('button', { name: 'Match 2 events' }).click();
       await hasText(page.locator('.notice.success'), /match/i);
       matched = true;
@@ -194,7 +228,7 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
     // The resolved exception leaves the open count; the manually matched bank line leaves the unmatched events.
     await expect.poll(async () => Number((await kpi('Open exceptions')).replace(/\D/g, ''))).toBe(openBefore - 1);
     await expect.poll(unmatchedEvents).toBe(unmatchedBefore - 1);
-    await screenshot(page, '10-dashboard-after');
+    await screenshot(page, '11-dashboard-after');
   });
 
   it('shows matches, payout waterfalls and settings', async () => {
@@ -202,7 +236,7 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
     await page.locator('.ag-row[row-index]:not(.ag-row-loading)').first().waitFor();
     await page.locator('.ag-row[row-index]:not(.ag-row-loading)').first().click();
     await page.getByRole('complementary').first().waitFor();
-    await screenshot(page, '11-matches');
+    await screenshot(page, '12-matches');
 
     // "Why does this deposit not equal my sales": a payout whose items do not add up shows the remainder.
     await nav('Payouts');
@@ -214,7 +248,7 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
     await payouts.first().click();
     await page.locator('td, th').filter({ hasText: 'Unexplained remainder' }).first().waitFor();
     await hasText(page.locator('.panel, p, div'), /not explained by its items/);
-    await screenshot(page, '12-payout-waterfall');
+    await screenshot(page, '13-payout-waterfall');
 
     await nav('Settings');
     await page.getByLabel('Name').waitFor();
@@ -222,7 +256,7 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
     const tolerances = page.getByRole('region', { name: 'Matching tolerances' });
     await tolerances.getByLabel('order-payment.exact-key rounding (minor units)').fill('5');
     await tolerances.getByLabel('Reason for the change').fill('The processor rounds card amounts to 5 cents.');
-    await screenshot(page, '13-settings');
+    await screenshot(page, '14-settings');
     await tolerances.getByRole('button', { name: 'Save as a new rule set version and re-run' }).click();
     await hasText(page.locator('.notice.success'), 'Tolerances saved as rule set workspace v1');
     await hasText(tolerances, 'Rule set in force: workspace, version 1.');
@@ -230,10 +264,10 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
     await page.getByRole('button', { name: 'Switch to dark theme' }).click();
     await nav('Dashboard');
     await page.locator('canvas').first().waitFor();
-    await screenshot(page, '14-dashboard-dark');
+    await screenshot(page, '15-dashboard-dark');
     await nav('Exceptions');
     await page.locator('.ag-row[row-index]:not(.ag-row-loading)').first().waitFor();
-    await screenshot(page, '15-exceptions-dark');
+    await screenshot(page, '16-exceptions-dark');
     expect(consoleErrors).toEqual([]);
   });
 });

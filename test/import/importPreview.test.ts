@@ -141,6 +141,20 @@ describe('import preview of generated month files', () => {
     expect(preview(month.stripeCsv, { format: 'camt' }).error).toMatch(/^stripe-balance\.csv:\d+:\d+: /);
   });
 
+  it('cuts the grid by a layout (header line, delimiter, encoding) while the mapping is still incomplete', () => {
+    const path = join(samples, 'bank-statement-2026-10.csv');
+    const bare = preview(path, { format: 'generic-csv' });
+    expect(bare.columns).not.toContain('Booking date');
+    const cut = previewImport(settings, path, 'bank-statement-2026-10.csv', {
+      uploadId: 'up_test',
+      format: 'generic-csv',
+      layout: { headerRow: 5, delimiter: ';', encoding: 'windows-1252' },
+    });
+    expect(cut.columns).toEqual(['Booking date', 'Value date', 'Description', 'Debit', 'Credit', 'Balance']);
+    expect(cut.rows[0]?.slice(0, 3)).toEqual(['06.10.2026', '07.10.2026', 'STRIPE PAYOUT po_1Sb0001']);
+    expect(cut).toMatchObject({ encoding: 'windows-1252', events: [], error: expect.stringContaining('map the columns') });
+  });
+
   it('reads a bank CSV through a preset (preset:NAME) exactly as the import does', () => {
     const text = writeBankCsv(
       'chase-checking',

@@ -215,6 +215,7 @@ export const handlers: HandlerTable = {
       mapping: r.mapping,
       uploadId: r.uploadId,
       source: r.source,
+      layout: r.layout,
     });
   },
   'imports.commit': (ctx, r, report) => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { EventLine, ImportPreview } from '../../shared/api/contract.ts';
 import type { CsvMapping } from '../../shared/import/csvMapping.ts';
 import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
+import type { TextEncoding } from '../../shared/import/textEncoding.ts';
 import { SourceIdSchema } from '../../shared/events/canonicalEvent.ts';
 import { canonicalJson } from '../ledger/canonicalJson.ts';
 import { eventIdFor } from '../ledger/eventStore.ts';
@@ -36,6 +37,8 @@ const CSV_FORMATS: ReadonlySet<string> = new Set([
 
 export interface PreviewOptions {
   uploadId: string;
+  /** Header line, delimiter and encoding for the grid while no (valid) mapping is given yet. */
+  layout?: { headerRow?: number; delimiter?: string; encoding?: TextEncoding };
   /** Skip detection and read the file as this format. */
   format?: string;
   /** A generic-csv mapping; implies format generic-csv. */
@@ -98,11 +101,18 @@ function fillPreview(preview: ImportPreview, settings: WorkspaceSettings, target
     const declared = choice.parser.encoding ?? choice.parser.declaredEncoding?.(readTextHead(target.path, facts));
     if (declared !== undefined && declared !== facts.encoding) facts = inspectFile(target.path, declared);
   }
+  // An incomplete mapping's layout still says how to read the text, so its header names become choosable.
+  const layout = options.mapping === undefined ? options.layout : undefined;
+  if (choice.parser === null && layout?.encoding !== undefined && facts.bomLength === 0 && layout.encoding !== facts.encoding) {
+    facts = inspectFile(target.path, layout.encoding);
+  }
   preview.format = choice.format;
   preview.formatDescription = [choice.parser?.description ?? null, target.zipNote].filter((s) => s !== null).join('; ') || null;
   preview.encoding = facts.encoding;
   if (choice.format === null || CSV_FORMATS.has(choice.format)) {
-    const grid = csvGrid(target.path, facts, choice.format === GENERIC_CSV_FORMAT ? options.mapping : undefined, choice.format === null);
+    const mapping = choice.format === GENERIC_CSV_FORMAT ? options.mapping : undefined;
+    const cut = mapping !== undefined ? { headerRow: mapping.header_row, delimiter: mapping.delimiter } : (layout ?? {});
+    const grid = csvGrid(target.path, facts, cut, choice.format === null);
     preview.columns = grid.columns;
     preview.rows = grid.rows;
   }
@@ -169,13 +179,13 @@ function chooseParser(path: string, facts: FileFacts, options: PreviewOptions): 
  * header line suggests. For a file of unknown format, only text that looks like a table (not XML or JSON,
  * at least two columns) is shown, so a mapping can be written against it.
  */
-function csvGrid(path: string, facts: FileFacts, mapping: CsvMapping | undefined, unknownFormat: boolean): { columns: string[]; rows: string[][] } {
+function csvGrid(path: string, facts: FileFacts, cut: { headerRow?: number; delimiter?: string }, unknownFormat: boolean): { columns: string[]; rows: string[][] } {
   const head = readTextHead(path, facts, GRID_HEAD_CHARS);
-  const text = dropLines(head, (mapping?.header_row ?? 1) - 1);
+  const text = dropLines(head, (cut.headerRow ?? 1) - 1);
   if (unknownFormat && /^\s*[<{[]/.test(text)) return { columns: [], rows: [] };
   const headerLine = /^[\r\n]*([^\r\n]*)/.exec(text)?.[1] ?? '';
   const table: string[][] = [];
-  for (const row of readCsvRows([text], { delimiter: mapping?.delimiter ?? detectDelimiter(headerLine) })) {
+  for (const row of readCsvRows([text], { delimiter: cut.delimiter ?? detectDelimiter(headerLine) })) {
     table.push(row.fields);
     if (table.length > PREVIEW_ROWS + 1) break;
   }

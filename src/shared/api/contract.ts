@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { EXCEPTION_CODES, EXCEPTION_CLASSES } from '../rules/ruleSet.ts';
 import { EVENT_KINDS } from '../events/canonicalEvent.ts';
 import { CsvMappingSchema } from '../import/csvMapping.ts';
+import { TEXT_ENCODINGS } from '../import/textEncoding.ts';
 
 export const APP_INFO = { name: 'Tieout', version: '0.1.0' } as const;
 
@@ -540,6 +541,18 @@ export const apiContract = {
       mapping: CsvMappingSchema.optional(),
       /** With the source, previewed event ids are exactly the ids the import will create. */
       source: z.string().min(1).optional(),
+      /**
+       * How to cut the file into the preview's rows while a mapping is still incomplete (its columns come from the
+       * header line, so they must be readable before the mapping is): header line, delimiter, text encoding.
+       */
+      layout: z
+        .object({
+          headerRow: z.number().int().min(1).max(1000).optional(),
+          delimiter: z.string().length(1).optional(),
+          encoding: z.enum(TEXT_ENCODINGS).optional(),
+        })
+        .strict()
+        .optional(),
     }).strict(),
     ImportPreviewSchema,
   ),

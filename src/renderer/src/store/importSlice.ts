@@ -27,6 +27,8 @@ export interface StagedFile {
   /** Why reading or staging the file failed. */
   error: string | null;
   preview: ImportPreview | null;
+  /** The preview read the file through a complete mapping (not only cut by an incomplete one's layout). */
+  previewMapped: boolean;
   previewing: boolean;
   /** The preview call itself failed (the file's own reading problems are in `preview.error`). */
   previewError: { message: string; field: string | null } | null;
@@ -171,11 +173,21 @@ export function suggestSource(state: Pick<ImportSlice, 'importFormat' | 'importF
 }
 
 /** The preview request for a staged file, or null while the mapping it needs is invalid. */
-export function previewRequestFor(state: Pick<ImportSlice, 'importFormat' | 'importMappingDraft'>, uploadId: string): RequestOf<'imports.preview'> | null {
+export function previewRequestFor(state: Pick<ImportSlice, 'importFormat' | 'importMappingDraft'>, uploadId: string): RequestOf<'imports.preview'> {
   if (state.importFormat === '') return { uploadId };
   if (state.importFormat !== GENERIC_CSV) return { uploadId, format: state.importFormat };
   const check = checkDraft(state.importMappingDraft);
-  return check.ok ? { uploadId, format: GENERIC_CSV, mapping: check.mapping } : null;
+  if (check.ok) return { uploadId, format: GENERIC_CSV, mapping: check.mapping };
+  // Incomplete: still preview, cut by the draft's header line, delimiter and encoding, so the columns it must
+  // name are the file's real header (a statement with a preamble has none on line 1).
+  const draft = state.importMappingDraft;
+  const headerRow = /^\d+$/.test(draft.headerRow.trim()) ? Number(draft.headerRow.trim()) : undefined;
+  const layout = {
+    ...(headerRow !== undefined && headerRow >= 1 && headerRow <= 1000 ? { headerRow } : {}),
+    ...(draft.delimiter !== '' ? { delimiter: draft.delimiter } : {}),
+    ...(draft.encoding !== '' ? { encoding: draft.encoding } : {}),
+  };
+  return { uploadId, format: GENERIC_CSV, layout };
 }
 
 /** Why the wizard cannot go on from `step` yet, or null when it can. */
@@ -247,14 +259,13 @@ export const createImportSlice: SliceCreator<ImportSlice> = (api) => (set, get) 
     const file = get().importFiles.find((f) => f.key === key);
     if (file === undefined || file.uploadId === null) return;
     const request = previewRequestFor(get(), file.uploadId);
-    if (request === null) return;
     const seq = (previewSeq.get(key) ?? 0) + 1;
     previewSeq.set(key, seq);
     patchFile(key, { previewing: true });
     try {
       const preview = await api.call('imports.preview', request);
       if (previewSeq.get(key) !== seq) return;
-      patchFile(key, { preview, previewing: false, previewError: null });
+      patchFile(key, { preview, previewMapped: request.mapping !== undefined, previewing: false, previewError: null });
       if (get().importFormat === '' && preview.format === null && preview.columns.length > 0) await switchToMapping(preview);
     } catch (err) {
       if (previewSeq.get(key) !== seq) return;
@@ -323,6 +334,7 @@ export const createImportSlice: SliceCreator<ImportSlice> = (api) => (set, get) 
           uploadId: null,
           error: null,
           preview: null,
+          previewMapped: false,
           previewing: false,
           previewError: null,
         };

@@ -34,6 +34,7 @@ function Choice<T extends string>(props: { label: string; value: T; options: rea
       <label>
         {props.label}
         <select
+          aria-label={props.label}
           value={props.value}
           aria-invalid={problems.length > 0 || undefined}
           aria-describedby={problems.length > 0 ? id : undefined}
@@ -59,6 +60,7 @@ function TextField(props: { label: string; value: string; onChange: (value: stri
       <label>
         {props.label}
         <input
+          aria-label={props.label}
           type="text"
           value={props.value}
           size={props.size}
@@ -84,6 +86,7 @@ function ColumnSelect(props: { label: string; value: string; header: readonly st
       <label>
         {props.label}
         <select
+          aria-label={props.label}
           value={props.value}
           aria-invalid={problems.length > 0 || undefined}
           aria-describedby={problems.length > 0 ? id : undefined}
@@ -246,7 +249,8 @@ export function MappingEditor() {
     return path === null || f.previewError === null ? [] : [{ path, message: f.previewError.message }];
   });
   const problems = [...(check.ok ? [] : check.issues), ...refused];
-  const fileProblems = files.flatMap((f) => (f.preview?.error != null && f.preview.format !== null ? [{ file: f.fileName, error: f.preview.error }] : []));
+  // Only a preview read through a complete mapping has a verdict on it; a layout-only preview says "map the columns".
+  const fileProblems = files.flatMap((f) => (f.previewMapped && f.preview?.error != null ? [{ file: f.fileName, error: f.preview.error }] : []));
 
   const update = (patch: Partial<MappingDraft>) => store.getState().setImportMappingDraft({ ...store.getState().importMappingDraft, ...patch });
   const column = (key: MappingColumn) => {
