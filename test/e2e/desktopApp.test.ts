@@ -231,12 +231,40 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
     await screenshot(page, '11-dashboard-after');
   });
 
+  it('opens a detail from the keyboard and resolves two exceptions at once with one reason', async () => {
+    await nav('Exceptions');
+    const rows = page.locator('.ag-row[row-index]:not(.ag-row-loading)');
+    await rows.first().waitFor();
+    const total = page.getByRole('status', { name: 'Exceptions in the filtered set' });
+    await hasText(total, /^\d+ exceptions?$/);
+    const before = Number((await total.innerText()).replace(/\D/g, ''));
+    await rows.first().locator('.ag-cell').nth(1).click();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    const detail = page.getByRole('complementary', { name: 'Exception detail' });
+    await detail.getByRole('region', { name: 'History' }).waitFor();
+    await page.keyboard.press('Escape');
+    await detail.waitFor({ state: 'hidden' });
+
+    const boxes = page.locator('.ag-row[row-index] input[type=checkbox]');
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    const bulk = page.getByRole('region', { name: 'Bulk actions' });
+    await hasText(bulk, '2 exceptions selected');
+    await bulk.getByRole('button', { name: 'Resolve selected…' }).click();
+    await bulk.getByLabel('Reason').fill('Both confirmed in the bank portal.');
+    await screenshot(page, '12-bulk-resolve');
+    await bulk.getByRole('button', { name: 'Resolve 2 exceptions' }).click();
+    await hasText(page.locator('.notice.success'), 'Resolved 2 exceptions');
+    await hasText(total, `${before - 2} exception`);
+  });
+
   it('shows matches, payout waterfalls and settings', async () => {
     await nav('Matches');
     await page.locator('.ag-row[row-index]:not(.ag-row-loading)').first().waitFor();
     await page.locator('.ag-row[row-index]:not(.ag-row-loading)').first().click();
     await page.getByRole('complementary').first().waitFor();
-    await screenshot(page, '12-matches');
+    await screenshot(page, '13-matches');
 
     // "Why does this deposit not equal my sales": a payout whose items do not add up shows the remainder.
     await nav('Payouts');
@@ -248,7 +276,7 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
     await payouts.first().click();
     await page.locator('td, th').filter({ hasText: 'Unexplained remainder' }).first().waitFor();
     await hasText(page.locator('.panel, p, div'), /not explained by its items/);
-    await screenshot(page, '13-payout-waterfall');
+    await screenshot(page, '14-payout-waterfall');
 
     await nav('Settings');
     await page.getByLabel('Name').waitFor();
@@ -256,7 +284,7 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
     const tolerances = page.getByRole('region', { name: 'Matching tolerances' });
     await tolerances.getByLabel('order-payment.exact-key rounding (minor units)').fill('5');
     await tolerances.getByLabel('Reason for the change').fill('The processor rounds card amounts to 5 cents.');
-    await screenshot(page, '14-settings');
+    await screenshot(page, '15-settings');
     await tolerances.getByRole('button', { name: 'Save as a new rule set version and re-run' }).click();
     await hasText(page.locator('.notice.success'), 'Tolerances saved as rule set workspace v1');
     await hasText(tolerances, 'Rule set in force: workspace, version 1.');
@@ -264,10 +292,10 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
     await page.getByRole('button', { name: 'Switch to dark theme' }).click();
     await nav('Dashboard');
     await page.locator('canvas').first().waitFor();
-    await screenshot(page, '15-dashboard-dark');
+    await screenshot(page, '16-dashboard-dark');
     await nav('Exceptions');
     await page.locator('.ag-row[row-index]:not(.ag-row-loading)').first().waitFor();
-    await screenshot(page, '16-exceptions-dark');
+    await screenshot(page, '17-exceptions-dark');
     expect(consoleErrors).toEqual([]);
   });
 });
