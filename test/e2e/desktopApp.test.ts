@@ -202,8 +202,9 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
     let matched = false;
     for (let i = 0; i < count && !matched; i += 1) {
       await rows.nth(i).click();
-      await detail.getByRole('region', { name: 'History' }).waitFor();
+      // The click clears the previous detail at once; wait for this one's verdict on candidates, either way.
       const button = detail.getByRole('button', { name: 'Manual match…' });
+      await button.or(detail.getByText('The engine has no counterpart to propose')).first().waitFor();
       if (!(await button.isVisible())) continue;
       await button.click();
       const form = detail.getByRole('form', { name: 'Manual match' });
