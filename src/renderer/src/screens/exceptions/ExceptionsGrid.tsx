@@ -2,18 +2,13 @@
 // hold the blocks on screen. Sorting happens in SQLite (column ids are the contract's sort fields); the filter
 // lives in the store, and a new filter gives the grid a new datasource. Kept thin: the logic is in the slice.
 import { useEffect, useMemo, useRef } from 'react';
-import { AgGridReact } from 'ag-grid-react';
-import type { CellKeyDownEvent, ColDef, GridApi, ICellRendererParams, RowClickedEvent, RowSelectionOptions } from 'ag-grid-community';
+import type { ColDef, GridApi, ICellRendererParams, RowSelectionOptions, SelectionChangedEvent } from 'ag-grid-community';
 import type { ExceptionRow } from '../../../../shared/api/contract.ts';
 import { useApp, useAppStore } from '../../store/storeContext.tsx';
-import { serverDatasource } from '../../grid/serverDatasource.ts';
-import { gridTheme } from '../../grid/gridSetup.ts';
+import { ServerGrid } from '../../grid/ServerGrid.tsx';
 import { Amount } from '../../components/Amount.tsx';
 import { useDisplayPrefs } from '../../components/useDisplayPrefs.ts';
 import { formatAge, formatInstant } from '../../format/formatters.ts';
-import { errorMessage } from '../../store/sliceTypes.ts';
-
-export const EXCEPTIONS_BLOCK_SIZE = 100;
 
 const rowSelection: RowSelectionOptions<ExceptionRow> = {
   mode: 'multiRow',
@@ -60,7 +55,6 @@ function isCheckboxClick(event: Event | null | undefined): boolean {
 
 export function ExceptionsGrid() {
   const store = useAppStore();
-  const theme = useApp((s) => s.theme);
   const queryVersion = useApp((s) => s.exceptionsQueryVersion);
   const refreshVersion = useApp((s) => s.exceptionsRefreshVersion);
   const selectedCount = useApp((s) => s.exceptionsSelectedIds.length);
@@ -85,55 +79,38 @@ export function ExceptionsGrid() {
 
   const defaultColDef = useMemo<ColDef<ExceptionRow>>(() => ({ sortable: true, resizable: true, suppressHeaderMenuButton: true }), []);
 
-  const datasource = useMemo(
-    () =>
-      serverDatasource<ExceptionRow>(
-        (startRow, endRow, sortModel) => store.getState().fetchExceptionsPage(startRow, endRow, sortModel),
-        (err) => store.getState().notify('error', `Could not load exceptions: ${errorMessage(err)}`),
-      ),
-    // A new filter (queryVersion) is a new datasource: the grid drops its blocks and starts from the top.
-    [store, queryVersion],
-  );
-
-  useEffect(() => {
-    if (refreshVersion > 0) gridApi.current?.refreshInfiniteCache();
-  }, [refreshVersion]);
-
   useEffect(() => {
     const api = gridApi.current;
     if (selectedCount === 0 && api !== null && api.getSelectedNodes().length > 0) api.deselectAll();
   }, [selectedCount, queryVersion]);
 
-  const openRow = (row: ExceptionRow | undefined) => {
-    if (row !== undefined) void store.getState().openExceptionDetail(row.exceptionId);
-  };
+  const options = useMemo(
+    () => ({
+      columnDefs,
+      defaultColDef,
+      rowSelection,
+      maxConcurrentDatasourceRequests: 2,
+      blockLoadDebounceMillis: 60,
+      onSelectionChanged: (e: SelectionChangedEvent<ExceptionRow>) => store.getState().setExceptionsSelected(e.api.getSelectedRows().map((r) => r.exceptionId)),
+    }),
+    [columnDefs, defaultColDef, store],
+  );
 
   return (
-    <div className="grid-wrap" role="region" aria-label="Exceptions grid">
-      <AgGridReact<ExceptionRow>
-        theme={gridTheme(theme)}
-        rowModelType="infinite"
-        datasource={datasource}
-        cacheBlockSize={EXCEPTIONS_BLOCK_SIZE}
-        maxBlocksInCache={20}
-        maxConcurrentDatasourceRequests={2}
-        blockLoadDebounceMillis={60}
-        getRowId={(p) => p.data.exceptionId}
-        columnDefs={columnDefs}
-        defaultColDef={defaultColDef}
-        rowSelection={rowSelection}
-        onGridReady={(e) => {
-          gridApi.current = e.api;
-        }}
-        onSelectionChanged={(e) => store.getState().setExceptionsSelected(e.api.getSelectedRows().map((r) => r.exceptionId))}
-        onRowClicked={(e: RowClickedEvent<ExceptionRow>) => {
-          if (!isCheckboxClick(e.event)) openRow(e.data);
-        }}
-        onCellKeyDown={(e) => {
-          const key = (e.event as KeyboardEvent | null | undefined)?.key;
-          if (key === 'Enter') openRow((e as CellKeyDownEvent<ExceptionRow>).data);
-        }}
-      />
-    </div>
+    <ServerGrid<ExceptionRow>
+      label="Exceptions grid"
+      fetchPage={(startRow, endRow, sortModel) => store.getState().fetchExceptionsPage(startRow, endRow, sortModel)}
+      failure="Could not load exceptions"
+      // A new filter (queryVersion) is a new datasource: the grid drops its blocks and starts from the top.
+      restartKey={queryVersion}
+      refreshKey={refreshVersion}
+      rowId={(row) => row.exceptionId}
+      onOpen={(row) => void store.getState().openExceptionDetail(row.exceptionId)}
+      ignoreClick={isCheckboxClick}
+      onApi={(api) => {
+        gridApi.current = api;
+      }}
+      options={options}
+    />
   );
 }

@@ -1,13 +1,12 @@
 // The payouts list: an infinite-row-model grid whose pages come from `payouts.query`, so thousands of payouts
 // load a block at a time. Enter or a click opens the payout's waterfall.
-import { useEffect, useMemo, useRef } from 'react';
-import { AgGridReact, type CustomCellRendererProps } from 'ag-grid-react';
+import { useMemo } from 'react';
+import type { CustomCellRendererProps } from 'ag-grid-react';
 import type { ColDef } from 'ag-grid-community';
 import type { PayoutRow } from '../../../../shared/api/contract.ts';
 import { useApp, useAppStore } from '../../store/storeContext.tsx';
-import { errorMessage } from '../../store/sliceTypes.ts';
-import { serverDatasource } from '../../grid/serverDatasource.ts';
-import { gridTheme, SINGLE_ROW_SELECTION, UNSORTED_COLUMNS } from '../../grid/gridSetup.ts';
+import { SINGLE_ROW_SELECTION, UNSORTED_COLUMNS } from '../../grid/gridSetup.ts';
+import { ServerGrid } from '../../grid/ServerGrid.tsx';
 import { Amount } from '../../components/Amount.tsx';
 import { useDisplayPrefs } from '../../components/useDisplayPrefs.ts';
 import { formatInstant } from '../../format/formatters.ts';
@@ -28,29 +27,10 @@ function BankCell({ data }: CustomCellRendererProps<PayoutRow>) {
 
 export function PayoutsGrid() {
   const store = useAppStore();
-  const theme = useApp((s) => s.theme);
   const filter = useApp((s) => s.payoutsFilter);
   const matchesChanged = useApp((s) => s.changes.matches);
   const importsChanged = useApp((s) => s.changes.imports);
   const prefs = useDisplayPrefs();
-  const gridRef = useRef<AgGridReact<PayoutRow>>(null);
-
-  // A new datasource (the filter changed) makes the grid start over from the first row.
-  const datasource = useMemo(() => {
-    void filter;
-    return serverDatasource<PayoutRow>(
-      (startRow, endRow) => store.getState().fetchPayoutsPage(startRow, endRow),
-      (err) => store.getState().notify('error', `Could not load payouts: ${errorMessage(err)}`),
-    );
-  }, [store, filter]);
-
-  // Data changed elsewhere: reload the loaded blocks in place, keeping the scroll position.
-  const seen = useRef({ matchesChanged, importsChanged });
-  useEffect(() => {
-    if (seen.current.matchesChanged === matchesChanged && seen.current.importsChanged === importsChanged) return;
-    seen.current = { matchesChanged, importsChanged };
-    gridRef.current?.api?.refreshInfiniteCache();
-  }, [matchesChanged, importsChanged]);
 
   const columnDefs = useMemo<ColDef<PayoutRow>[]>(
     () => [
@@ -73,28 +53,19 @@ export function PayoutsGrid() {
     [prefs],
   );
 
-  const open = (row: PayoutRow | undefined) => {
-    if (row !== undefined) void store.getState().openPayout(row.payoutEventId);
-  };
+  const options = useMemo(() => ({ columnDefs, defaultColDef: UNSORTED_COLUMNS, rowSelection: SINGLE_ROW_SELECTION }), [columnDefs]);
 
   return (
-    <div className="grid-wrap" aria-label="Payouts list" role="region">
-      <AgGridReact<PayoutRow>
-        ref={gridRef}
-        theme={gridTheme(theme)}
-        rowModelType="infinite"
-        datasource={datasource}
-        cacheBlockSize={100}
-        maxBlocksInCache={20}
-        getRowId={(p) => p.data.payoutEventId}
-        columnDefs={columnDefs}
-        defaultColDef={UNSORTED_COLUMNS}
-        rowSelection={SINGLE_ROW_SELECTION}
-        onRowClicked={(e) => open(e.data)}
-        onCellKeyDown={(e) => {
-          if ((e.event as KeyboardEvent | null)?.key === 'Enter' && 'data' in e) open(e.data);
-        }}
-      />
-    </div>
+    <ServerGrid<PayoutRow>
+      label="Payouts list"
+      fetchPage={(startRow, endRow) => store.getState().fetchPayoutsPage(startRow, endRow)}
+      failure="Could not load payouts"
+      restartKey={filter}
+      // Data changed elsewhere: reload the loaded blocks in place, keeping the scroll position.
+      refreshKey={`${matchesChanged}:${importsChanged}`}
+      rowId={(row) => row.payoutEventId}
+      onOpen={(row) => void store.getState().openPayout(row.payoutEventId)}
+      options={options}
+    />
   );
 }
