@@ -4,7 +4,8 @@ import type { RequestOf } from '../../../../shared/api/contract.ts';
 import { isCurrencyCode } from '../../../../shared/money/currencies.ts';
 import { useAppStore } from '../../store/storeContext.tsx';
 import { FormField } from '../settings/FormField.tsx';
-import { CURRENCY_CHOICES, LOCALE_CHOICES, currencyForLocale, defaultLocale, defaultTimeZone, isKnownTimeZone, timeZoneChoices } from '../settings/regionalChoices.ts';
+import { LOCALE_CHOICES, currencyForLocale, defaultLocale, defaultTimeZone, isKnownTimeZone } from '../settings/regionalChoices.ts';
+import { RegionalDatalists } from '../settings/RegionalDatalists.tsx';
 import { callFailure, type CallFailure } from './firstLaunchErrors.ts';
 import type { FirstLaunchRunner } from './firstLaunchTypes.ts';
 import { useSuggestedPath } from './useSuggestedPath.ts';
@@ -115,18 +116,7 @@ export function CreateWorkspaceForm({ runner }: { runner: FirstLaunchRunner }) {
           </select>
         </FormField>
       </div>
-      <datalist id="create-currency-codes">
-        {CURRENCY_CHOICES.map((c) => (
-          <option key={c.code} value={c.code}>
-            {c.name}
-          </option>
-        ))}
-      </datalist>
-      <datalist id="create-time-zones">
-        {timeZoneChoices().map((z) => (
-          <option key={z} value={z} />
-        ))}
-      </datalist>
+      <RegionalDatalists currencyListId="create-currency-codes" timeZoneListId="create-time-zones" />
       {failure !== null && (
         <p className="field-error" role="alert">
           {failure}

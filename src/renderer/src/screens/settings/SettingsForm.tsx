@@ -5,7 +5,8 @@ import { useApp, useAppStore } from '../../store/storeContext.tsx';
 import type { SettingsField, SettingsFieldErrors } from '../../store/settingsSlice.ts';
 import { FormField } from './FormField.tsx';
 import { draftChanged, draftFromSettings, settingsFromDraft, type SettingsDraft } from './settingsForm.ts';
-import { CURRENCY_CHOICES, LOCALE_CHOICES, timeZoneChoices } from './regionalChoices.ts';
+import { LOCALE_CHOICES } from './regionalChoices.ts';
+import { RegionalDatalists } from './RegionalDatalists.tsx';
 
 /** Which contract field each draft field is validated as. */
 const DRAFT_FIELD: Record<keyof SettingsDraft, SettingsField> = {
@@ -95,18 +96,7 @@ export function SettingsForm({ saved }: { saved: Settings }) {
           <input className="num" value={draft.policyGate} inputMode="decimal" autoComplete="off" onChange={(e) => edit('policyGate', e.target.value)} />
         </FormField>
       </div>
-      <datalist id="settings-currency-codes">
-        {CURRENCY_CHOICES.map((c) => (
-          <option key={c.code} value={c.code}>
-            {c.name}
-          </option>
-        ))}
-      </datalist>
-      <datalist id="settings-time-zones">
-        {timeZoneChoices().map((z) => (
-          <option key={z} value={z} />
-        ))}
-      </datalist>
+      <RegionalDatalists currencyListId="settings-currency-codes" timeZoneListId="settings-time-zones" />
       <div className="toolbar settings-actions">
         <button type="submit" className="primary" disabled={!changed || saving}>
           {saving ? 'Saving…' : 'Save'}
