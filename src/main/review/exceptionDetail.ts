@@ -6,7 +6,7 @@ import type { RuleSet } from '../../shared/rules/ruleSet.ts';
 import { exceptionHistory } from '../matching/decisions.ts';
 import { eventDetails, historyEntries, toExplanation, withCreatingRun } from './eventDetails.ts';
 import { exceptionRowReader, type StoredExceptionRow } from './exceptionsQuery.ts';
-import { matchCandidates, type CandidateEventRow } from './matchCandidates.ts';
+import { CANDIDATE_COLUMNS, matchCandidates, type CandidateEventRow } from './matchCandidates.ts';
 import { notFound } from './reviewSupport.ts';
 
 /** Events shown in full (raw lines included); an AMBIGUOUS_MATCH may name thousands, and eventCount says how many. */
@@ -21,9 +21,7 @@ export function exceptionDetail(db: LedgerDb, ruleSet: RuleSet, exceptionId: str
     if (x === undefined) throw notFound('exception', exceptionId);
     const own = db
       .prepare(
-        `SELECT e.event_id, e.source, e.kind, e.external_id, e.order_ref, e.customer_ref, e.payout_ref, e.trace_id, e.amount_minor, e.currency,
-                e.fee_minor, e.net_minor, e.state, e.occurred_at, e.attributes
-         FROM exception_events xe CROSS JOIN events e ON e.event_id = xe.event_id WHERE xe.exception_id = ?
+        `SELECT ${CANDIDATE_COLUMNS} FROM exception_events xe CROSS JOIN events e ON e.event_id = xe.event_id WHERE xe.exception_id = ?
          ORDER BY e.occurred_at, e.event_id LIMIT ${MAX_DETAIL_EVENTS}`,
       )
       .all(exceptionId) as CandidateEventRow[];

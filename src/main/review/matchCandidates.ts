@@ -1,6 +1,7 @@
 // Counterparts a person may match an exception's events with by hand: free events of the kinds the rule set links
 // them to, found through the ledger's indexes and ranked by amount, keys and time.
 import type { LedgerDb } from '../ledger/database.ts';
+import type { EventRow } from '../ledger/eventStore.ts';
 import type { ExceptionDetail } from '../../shared/api/contract.ts';
 import type { KeyComparison, Rule, RuleSet } from '../../shared/rules/ruleSet.ts';
 import { formatAmount } from '../../shared/money/amountText.ts';
@@ -24,25 +25,14 @@ const MIN_WINDOW_MS = 14 * DAY_MS;
 
 const HOUR_MS = 3_600_000;
 
-export interface CandidateEventRow {
-  event_id: string;
-  source: string;
-  kind: string;
-  external_id: string;
-  order_ref: string | null;
-  customer_ref: string | null;
-  payout_ref: string | null;
-  trace_id: string | null;
-  amount_minor: number;
-  currency: string;
-  fee_minor: number | null;
-  net_minor: number | null;
-  state: string | null;
-  occurred_at: string;
-  attributes: string;
-}
+/** The event columns a candidate search reads (`CANDIDATE_COLUMNS`). */
+export type CandidateEventRow = Pick<
+  EventRow,
+  | 'event_id' | 'source' | 'kind' | 'external_id' | 'order_ref' | 'customer_ref' | 'payout_ref' | 'trace_id'
+  | 'amount_minor' | 'currency' | 'fee_minor' | 'net_minor' | 'state' | 'occurred_at' | 'attributes'
+>;
 
-const COLUMNS = `e.event_id, e.source, e.kind, e.external_id, e.order_ref, e.customer_ref, e.payout_ref, e.trace_id, e.amount_minor,
+export const CANDIDATE_COLUMNS = `e.event_id, e.source, e.kind, e.external_id, e.order_ref, e.customer_ref, e.payout_ref, e.trace_id, e.amount_minor,
   e.currency, e.fee_minor, e.net_minor, e.state, e.occurred_at, e.attributes`;
 
 function toMEvent(r: CandidateEventRow): MEvent {
@@ -211,26 +201,26 @@ function queries(db: LedgerDb) {
       let s = byField.get(field);
       if (s === undefined) {
         s = db.prepare(
-          `SELECT ${COLUMNS} FROM events e WHERE e.${field} = @value AND ${common} LIMIT ${PROBE_LIMIT * 2}`,
+          `SELECT ${CANDIDATE_COLUMNS} FROM events e WHERE e.${field} = @value AND ${common} LIMIT ${PROBE_LIMIT * 2}`,
         );
         byField.set(field, s);
       }
       return s;
     },
     byExternalId: db.prepare(
-      `SELECT ${COLUMNS} FROM events e WHERE e.source IN (SELECT value FROM json_each(@sources)) AND e.external_id = @value AND ${common}
+      `SELECT ${CANDIDATE_COLUMNS} FROM events e WHERE e.source IN (SELECT value FROM json_each(@sources)) AND e.external_id = @value AND ${common}
        LIMIT ${PROBE_LIMIT * 2}`,
     ),
     amountAfter: db.prepare(
-      `SELECT ${COLUMNS} FROM events e WHERE e.kind = @kind AND e.currency = @currency AND e.amount_minor = @amount
+      `SELECT ${CANDIDATE_COLUMNS} FROM events e WHERE e.kind = @kind AND e.currency = @currency AND e.amount_minor = @amount
          AND e.occurred_at >= @t AND e.occurred_at <= @to AND ${free} ORDER BY e.occurred_at LIMIT ${PROBE_LIMIT}`,
     ),
     amountBefore: db.prepare(
-      `SELECT ${COLUMNS} FROM events e WHERE e.kind = @kind AND e.currency = @currency AND e.amount_minor = @amount
+      `SELECT ${CANDIDATE_COLUMNS} FROM events e WHERE e.kind = @kind AND e.currency = @currency AND e.amount_minor = @amount
          AND e.occurred_at < @t AND e.occurred_at >= @from AND ${free} ORDER BY e.occurred_at DESC LIMIT ${PROBE_LIMIT}`,
     ),
     amountRange: db.prepare(
-      `SELECT ${COLUMNS} FROM events e WHERE e.kind = @kind AND e.currency = @currency AND e.amount_minor BETWEEN @low AND @high
+      `SELECT ${CANDIDATE_COLUMNS} FROM events e WHERE e.kind = @kind AND e.currency = @currency AND e.amount_minor BETWEEN @low AND @high
          AND e.occurred_at BETWEEN @from AND @to AND ${free} LIMIT ${PROBE_LIMIT * 4}`,
     ),
   };
