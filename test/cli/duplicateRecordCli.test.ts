@@ -10,32 +10,13 @@ import { makeTempDir } from '../support/tempDir.ts';
 import { stripeCsv, stripeRow, stripeCsvRange } from '../support/stripeCsv.ts';
 import type { ExportedException } from '../../src/main/export/exceptionsExport.ts';
 import { unpackExplanation } from '../../src/main/matching/explanationText.ts';
+import type { StoredExceptionRow } from '../../src/main/review/exceptionsQuery.ts';
 
 const root = makeTempDir('tieout-duprec-');
 const importingActor = `user:${userInfo().username}`;
 
-interface Row {
-  exception_id: string;
-  code: string;
-  class: string;
-  default_class: string;
-  policy_gated: number;
-  state: string;
-  amount_minor: number;
-  currency: string;
-  explanation: string;
-  origin: string;
-  rule_id: string | null;
-  rule_set_id: string | null;
-  created_at: string;
-  resolved_at: string | null;
-  resolved_by: string | null;
-  resolution: string | null;
-  ended_at: string | null;
-  event_id: string;
-  external_id: string;
-  event_batch: string;
-}
+/** A stored exception row with the event it links (the query below selects these columns). */
+type Row = Omit<StoredExceptionRow, 'rule_version' | 'owner' | 'due_at' | 'created_run_id'> & { event_id: string; external_id: string; event_batch: string };
 
 /** DUPLICATE_RECORD rows come from no rule: their rule columns are null. */
 const NO_RULE = { rule_id: null, rule_set_id: null, rule_version: null };
