@@ -1,30 +1,20 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { ExceptionDetail } from '../../src/shared/api/contract.ts';
-import type { AppStore } from '../../src/renderer/src/store/appStore.ts';
-import { AppProvider } from '../../src/renderer/src/store/storeContext.tsx';
 import { ExceptionDetailPanel } from '../../src/renderer/src/screens/exceptions/ExceptionDetailPanel.tsx';
 import { BulkActions } from '../../src/renderer/src/screens/exceptions/BulkActions.tsx';
 import { HistoryList } from '../../src/renderer/src/components/HistoryList.tsx';
 import { formatInstant } from '../../src/renderer/src/format/formatters.ts';
-import type { FakeApi } from './fakeApi.ts';
+import { renderInApp } from './appHarness.tsx';
 import { callsOf, exceptionDetailFixture, setupStore, workspaceUsd } from './exceptionsFixtures.ts';
 
 afterEach(cleanup);
 
-function renderWith(fake: FakeApi, store: AppStore, ui: React.ReactNode) {
-  return render(
-    <AppProvider store={store} api={fake}>
-      {ui}
-    </AppProvider>,
-  );
-}
-
 async function openDetail(detail: ExceptionDetail = exceptionDetailFixture(), extra: Parameters<typeof setupStore>[0] = {}) {
   const { fake, store } = await setupStore({ 'exceptions.detail': () => detail, ...extra });
   await store.getState().openExceptionDetail(detail.exception.exceptionId);
-  renderWith(fake, store, <ExceptionDetailPanel />);
+  renderInApp(fake, store, <ExceptionDetailPanel />);
   return { fake, store, panel: screen.getByRole('complementary', { name: 'Exception detail' }) };
 }
 
@@ -161,7 +151,7 @@ describe('exception detail panel', () => {
       },
     });
     await store.getState().openExceptionDetail('exc-1');
-    renderWith(fake, store, <ExceptionDetailPanel />);
+    renderInApp(fake, store, <ExceptionDetailPanel />);
     expect(screen.getByRole('alert').textContent).toContain('Could not load exc-1: database is locked');
     fail = false;
     fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
@@ -172,7 +162,7 @@ describe('exception detail panel', () => {
 describe('bulk actions', () => {
   it('asks for the comment text before commenting on the selected exceptions', async () => {
     const { fake, store } = await setupStore({ 'exceptions.comment': (r) => ({ commented: r.exceptionIds.length }) });
-    renderWith(fake, store, <BulkActions />);
+    renderInApp(fake, store, <BulkActions />);
     expect((screen.getByRole('button', { name: 'Comment on selected…' }) as HTMLButtonElement).disabled).toBe(true);
     store.getState().setExceptionsSelected(['exc-1', 'exc-2']);
     await waitFor(() => expect(screen.getByText('2 exceptions selected')).toBeTruthy());
@@ -190,7 +180,7 @@ describe('bulk actions', () => {
 describe('history list', () => {
   it('lists entries oldest first with times in the workspace time zone', async () => {
     const { fake, store } = await setupStore({});
-    renderWith(fake, store, <HistoryList entries={exceptionDetailFixture().history} />);
+    renderInApp(fake, store, <HistoryList entries={exceptionDetailFixture().history} />);
     const rows = screen.getAllByRole('row').slice(1);
     // 23:30 UTC is 00:30 the next day in Berlin.
     expect(rows[0]?.textContent).toContain('00:30');

@@ -1,15 +1,12 @@
 // @vitest-environment happy-dom
-import type { ReactNode } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { ApiError, type EventDetail, type EventLine, type MatchDetail, type MatchRow } from '../../src/shared/api/contract.ts';
-import { createAppStore, type AppStore } from '../../src/renderer/src/store/appStore.ts';
-import { AppProvider } from '../../src/renderer/src/store/storeContext.tsx';
 import { matchesQueryRequest } from '../../src/renderer/src/store/matchesSlice.ts';
 import { MatchDetailPane, sideTotals } from '../../src/renderer/src/screens/matches/MatchDetailPane.tsx';
 import { MatchesScreen } from '../../src/renderer/src/screens/MatchesScreen.tsx';
 import { eventsText } from '../../src/renderer/src/screens/matches/matchText.ts';
-import { createFakeApi, type FakeApi, type FakeHandlers } from './fakeApi.ts';
+import { appOver, renderInApp } from './appHarness.tsx';
 
 afterEach(cleanup);
 
@@ -89,22 +86,9 @@ function matchDetail(ended: boolean): MatchDetail {
   };
 }
 
-function setup(handlers: FakeHandlers): { fake: FakeApi; store: AppStore } {
-  const fake = createFakeApi(handlers);
-  return { fake, store: createAppStore(fake) };
-}
-
-function renderWith(store: AppStore, fake: FakeApi, ui: ReactNode) {
-  return render(
-    <AppProvider store={store} api={fake}>
-      {ui}
-    </AppProvider>,
-  );
-}
-
 describe('matches slice', () => {
   it('builds the query from the filter and the grid sort, leaving out empty filters and unsortable columns', async () => {
-    const { fake, store } = setup({
+    const { fake, store } = appOver({
       'matches.query': () => ({ rows: [matchRow(), matchRow({ matchId: 'm-2', link: 'bank_payout' })], totalRows: 42 }),
     });
     store.getState().setMatchesFilter({ statuses: ['manual'], links: ['order_payment'], search: '  ord-1001 ' });
@@ -137,7 +121,7 @@ describe('matches slice', () => {
 
   it('unmatches the open match with the reason, then refreshes the grid and the detail', async () => {
     let ended = false;
-    const { fake, store } = setup({
+    const { fake, store } = appOver({
       'matches.detail': () => matchDetail(ended),
       'matches.unmatch': () => {
         ended = true;
@@ -157,7 +141,7 @@ describe('matches slice', () => {
   });
 
   it("turns the backend's refusal into an error notice with its message and changes nothing", async () => {
-    const { store } = setup({
+    const { store } = appOver({
       'matches.detail': () => matchDetail(false),
       'matches.unmatch': () => {
         throw new ApiError({ kind: 'bad_input', message: 'match m-1 already ended at 2024-03-09 by user:bea (wrong customer)', field: null });
@@ -173,7 +157,7 @@ describe('matches slice', () => {
 
   it('reports a detail that cannot be loaded, and closes the panel when a reload finds the match gone', async () => {
     let gone = false;
-    const { store } = setup({
+    const { store } = appOver({
       'matches.detail': () => {
         if (gone) throw new ApiError({ kind: 'not_found', message: 'no match m-1', field: null });
         throw new ApiError({ kind: 'internal', message: 'database is locked', field: null });
@@ -191,9 +175,9 @@ describe('matches slice', () => {
 
 describe('match detail panel', () => {
   it("groups both sides' events with their totals, and shows the explanation and history", async () => {
-    const { fake, store } = setup({ 'matches.detail': () => matchDetail(false) });
+    const { fake, store } = appOver({ 'matches.detail': () => matchDetail(false) });
     await store.getState().openMatch('m-1');
-    renderWith(store, fake, <MatchDetailPane />);
+    renderInApp(fake, store, <MatchDetailPane />);
 
     const left = screen.getByRole('region', { name: 'Left side' });
     const right = screen.getByRole('region', { name: 'Right side' });
@@ -209,7 +193,7 @@ describe('match detail panel', () => {
 
   it('asks for a reason before unmatching, then sends it and closes the form', async () => {
     let ended = false;
-    const { fake, store } = setup({
+    const { fake, store } = appOver({
       'matches.detail': () => matchDetail(ended),
       'matches.unmatch': () => {
         ended = true;
@@ -217,7 +201,7 @@ describe('match detail panel', () => {
       },
     });
     await store.getState().openMatch('m-1');
-    renderWith(store, fake, <MatchDetailPane />);
+    renderInApp(fake, store, <MatchDetailPane />);
 
     fireEvent.click(screen.getByRole('button', { name: 'Unmatch…' }));
     const form = screen.getByRole('form', { name: 'Unmatch' });
@@ -234,14 +218,14 @@ describe('match detail panel', () => {
   });
 
   it('keeps the form and the reason when the backend refuses', async () => {
-    const { fake, store } = setup({
+    const { fake, store } = appOver({
       'matches.detail': () => matchDetail(false),
       'matches.unmatch': () => {
         throw new ApiError({ kind: 'bad_input', message: 'match m-1 already ended', field: null });
       },
     });
     await store.getState().openMatch('m-1');
-    renderWith(store, fake, <MatchDetailPane />);
+    renderInApp(fake, store, <MatchDetailPane />);
     fireEvent.click(screen.getByRole('button', { name: 'Unmatch…' }));
     fireEvent.change(screen.getByLabelText('Reason (required)'), { target: { value: 'duplicate' } });
     fireEvent.click(screen.getByRole('button', { name: 'Confirm unmatch' }));
@@ -251,9 +235,9 @@ describe('match detail panel', () => {
   });
 
   it('fetches the open match again when the backend reports changed matches', async () => {
-    const { fake, store } = setup({ 'matches.detail': () => matchDetail(false) });
+    const { fake, store } = appOver({ 'matches.detail': () => matchDetail(false) });
     await store.getState().openMatch('m-1');
-    renderWith(store, fake, <MatchDetailPane />);
+    renderInApp(fake, store, <MatchDetailPane />);
     expect(fake.calls.filter((c) => c.method === 'matches.detail')).toHaveLength(1);
     act(() => fake.emit({ type: 'changed', what: ['matches'] }));
     await waitFor(() => expect(fake.calls.filter((c) => c.method === 'matches.detail')).toHaveLength(2));
@@ -262,8 +246,8 @@ describe('match detail panel', () => {
 
 describe('matches screen', () => {
   it("loads the grid's pages newest first, again from the top when a filter changes, and in place on a change event", async () => {
-    const { fake, store } = setup({ 'matches.query': () => ({ rows: [matchRow()], totalRows: 1 }) });
-    renderWith(store, fake, <MatchesScreen />);
+    const { fake, store } = appOver({ 'matches.query': () => ({ rows: [matchRow()], totalRows: 1 }) });
+    renderInApp(fake, store, <MatchesScreen />);
     const queries = () => fake.calls.filter((c) => c.method === 'matches.query').map((c) => c.request);
     await waitFor(() => expect(queries()).toHaveLength(1));
     expect(queries()[0]).toEqual({ startRow: 0, endRow: 100, sort: [{ field: 'createdAt', dir: 'desc' }], filter: {} });
@@ -279,18 +263,18 @@ describe('matches screen', () => {
   });
 
   it('says what to do when there are no matches yet', async () => {
-    const { fake, store } = setup({ 'matches.query': () => ({ rows: [], totalRows: 0 }) });
-    renderWith(store, fake, <MatchesScreen />);
+    const { fake, store } = appOver({ 'matches.query': () => ({ rows: [], totalRows: 0 }) });
+    renderInApp(fake, store, <MatchesScreen />);
     await waitFor(() => expect(screen.getByText(/No matches yet\. Import orders, payments and bank statements/)).toBeTruthy());
   });
 
   it('"/" focuses the quick search and Escape closes the detail', async () => {
-    const { fake, store } = setup({
+    const { fake, store } = appOver({
       'matches.query': () => ({ rows: [matchRow()], totalRows: 1 }),
       'matches.detail': () => matchDetail(false),
     });
     await store.getState().openMatch('m-1');
-    renderWith(store, fake, <MatchesScreen />);
+    renderInApp(fake, store, <MatchesScreen />);
     expect(screen.getByRole('complementary', { name: 'Match detail' })).toBeTruthy();
 
     fireEvent.keyDown(document.body, { key: '/' });
@@ -302,8 +286,8 @@ describe('matches screen', () => {
   });
 
   it('applies the status, link and search filters to the store', async () => {
-    const { fake, store } = setup({ 'matches.query': () => ({ rows: [], totalRows: 0 }) });
-    renderWith(store, fake, <MatchesScreen />);
+    const { fake, store } = appOver({ 'matches.query': () => ({ rows: [], totalRows: 0 }) });
+    renderInApp(fake, store, <MatchesScreen />);
     fireEvent.change(screen.getByLabelText('Status'), { target: { value: 'auto_resolved' } });
     fireEvent.change(screen.getByLabelText('Link'), { target: { value: 'bank_payout' } });
     const search = screen.getByLabelText('Search matches');

@@ -1,15 +1,12 @@
 // @vitest-environment happy-dom
-import type { ReactNode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { ApiError, type EventLine, type PayoutRow, type PayoutWaterfall } from '../../src/shared/api/contract.ts';
-import { createAppStore, type AppStore } from '../../src/renderer/src/store/appStore.ts';
-import { AppProvider } from '../../src/renderer/src/store/storeContext.tsx';
 import { payoutsQueryRequest } from '../../src/renderer/src/store/payoutsSlice.ts';
 import { PayoutWaterfallView } from '../../src/renderer/src/screens/payouts/PayoutWaterfallView.tsx';
 import { PayoutDetailPane } from '../../src/renderer/src/screens/payouts/PayoutDetailPane.tsx';
 import { PayoutsScreen } from '../../src/renderer/src/screens/PayoutsScreen.tsx';
-import { createFakeApi, type FakeApi, type FakeHandlers } from './fakeApi.ts';
+import { appOver, renderInApp } from './appHarness.tsx';
 
 afterEach(cleanup);
 
@@ -67,22 +64,9 @@ function payoutRow(overrides: Partial<PayoutRow> = {}): PayoutRow {
   };
 }
 
-function setup(handlers: FakeHandlers): { fake: FakeApi; store: AppStore } {
-  const fake = createFakeApi(handlers);
-  return { fake, store: createAppStore(fake) };
-}
-
-function renderWith(store: AppStore, fake: FakeApi, ui: ReactNode) {
-  return render(
-    <AppProvider store={store} api={fake}>
-      {ui}
-    </AppProvider>,
-  );
-}
-
 function renderView(w: PayoutWaterfall, onOpenException: (id: string) => void = () => undefined) {
-  const { fake, store } = setup({});
-  return renderWith(store, fake, <PayoutWaterfallView waterfall={w} onOpenException={onOpenException} />);
+  const { fake, store } = appOver({});
+  return renderInApp(fake, store, <PayoutWaterfallView waterfall={w} onOpenException={onOpenException} />);
 }
 
 /** The steps table as text: [step label cell, items, amount, running total] per row. */
@@ -95,7 +79,7 @@ function stepRows(): string[][] {
 
 describe('payouts slice', () => {
   it('builds the query from the filters, leaving out the ones at their default', async () => {
-    const { fake, store } = setup({ 'payouts.query': () => ({ rows: [payoutRow()], totalRows: 3_204 }) });
+    const { fake, store } = appOver({ 'payouts.query': () => ({ rows: [payoutRow()], totalRows: 3_204 }) });
     store.getState().setPayoutsFilter({ bank: 'missing', unexplainedOnly: true, search: ' po_1 ' });
     await store.getState().fetchPayoutsPage(200, 300);
     expect(fake.calls[0]?.request).toEqual({ startRow: 200, endRow: 300, filter: { bank: 'missing', unexplainedOnly: true, search: 'po_1' } });
@@ -106,7 +90,7 @@ describe('payouts slice', () => {
 
   it('opens a waterfall, and turns a failure into an error notice', async () => {
     let fail = false;
-    const { store } = setup({
+    const { store } = appOver({
       'payouts.waterfall': (r) => {
         if (fail) throw new ApiError({ kind: 'not_found', message: `no payout ${r.payoutEventId}`, field: null });
         return waterfall(0);
@@ -122,7 +106,7 @@ describe('payouts slice', () => {
   });
 
   it("opens a payout's exception in the Exceptions screen's detail", async () => {
-    const { fake, store } = setup({});
+    const { fake, store } = appOver({});
     await store.getState().openPayoutException('exc-nib');
     expect(store.getState().screen).toBe('exceptions');
     expect(store.getState().exceptionsDetailId).toBe('exc-nib');
@@ -219,9 +203,9 @@ describe('payout waterfall view', () => {
 
 describe('payout detail pane', () => {
   it('fetches the waterfall again when matches or imports change', async () => {
-    const { fake, store } = setup({ 'payouts.waterfall': () => waterfall(0) });
+    const { fake, store } = appOver({ 'payouts.waterfall': () => waterfall(0) });
     await store.getState().openPayout('ev-po1');
-    renderWith(store, fake, <PayoutDetailPane />);
+    renderInApp(fake, store, <PayoutDetailPane />);
     const calls = () => fake.calls.filter((c) => c.method === 'payouts.waterfall').length;
     expect(calls()).toBe(1);
     act(() => fake.emit({ type: 'changed', what: ['imports'] }));
@@ -234,9 +218,9 @@ describe('payout detail pane', () => {
   });
 
   it('switches to the exception when its button is pressed', async () => {
-    const { fake, store } = setup({ 'payouts.waterfall': () => waterfall(0, 'missing') });
+    const { fake, store } = appOver({ 'payouts.waterfall': () => waterfall(0, 'missing') });
     await store.getState().openPayout('ev-po1');
-    renderWith(store, fake, <PayoutDetailPane />);
+    renderInApp(fake, store, <PayoutDetailPane />);
     fireEvent.click(screen.getByRole('button', { name: 'Open exception exc-nib' }));
     await waitFor(() => expect(store.getState().screen).toBe('exceptions'));
     expect(store.getState().exceptionsDetailId).toBe('exc-nib');
@@ -245,8 +229,8 @@ describe('payout detail pane', () => {
 
 describe('payouts screen', () => {
   it('queries the list with the chosen filters and refetches it on a change event', async () => {
-    const { fake, store } = setup({ 'payouts.query': () => ({ rows: [payoutRow()], totalRows: 1 }) });
-    renderWith(store, fake, <PayoutsScreen />);
+    const { fake, store } = appOver({ 'payouts.query': () => ({ rows: [payoutRow()], totalRows: 1 }) });
+    renderInApp(fake, store, <PayoutsScreen />);
     const queries = () => fake.calls.filter((c) => c.method === 'payouts.query').map((c) => c.request);
     await waitFor(() => expect(queries()).toHaveLength(1));
     expect(queries()[0]).toEqual({ startRow: 0, endRow: 100, filter: {} });
@@ -262,9 +246,9 @@ describe('payouts screen', () => {
   });
 
   it('"/" focuses the search and Escape closes the waterfall', async () => {
-    const { fake, store } = setup({ 'payouts.query': () => ({ rows: [], totalRows: 0 }), 'payouts.waterfall': () => waterfall(0) });
+    const { fake, store } = appOver({ 'payouts.query': () => ({ rows: [], totalRows: 0 }), 'payouts.waterfall': () => waterfall(0) });
     await store.getState().openPayout('ev-po1');
-    renderWith(store, fake, <PayoutsScreen />);
+    renderInApp(fake, store, <PayoutsScreen />);
     expect(screen.getByRole('complementary', { name: 'Payout waterfall' })).toBeTruthy();
     fireEvent.keyDown(document.body, { key: '/' });
     expect(document.activeElement).toBe(screen.getByLabelText('Search payouts'));
