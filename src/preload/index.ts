@@ -3,22 +3,17 @@
 // the class (and the fields) of anything thrown across it; the renderer's API client turns a failed envelope
 // into an ApiError and implements TieoutApi on top of this bridge.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { ApiErrorBody, ApiEvent } from '../shared/api/contract.ts';
-
-// Same strings as CALL_CHANNEL / EVENT_CHANNEL in src/main/shell/ipcBridge.ts (the preload may not import it).
-const CALL_CHANNEL = 'tieout:call';
-const EVENT_CHANNEL = 'tieout:event';
-
-export type CallEnvelope = { ok: true; result: unknown } | { ok: false; error: ApiErrorBody };
+import type { ApiEvent, Envelope } from '../shared/api/contract.ts';
+import { IPC_CALL_CHANNEL as CALL_CHANNEL, IPC_EVENT_CHANNEL as EVENT_CHANNEL } from '../shared/api/ipcChannels.ts';
 
 export interface TieoutBridge {
-  invoke(method: string, request: unknown, callId: string): Promise<CallEnvelope>;
+  invoke(method: string, request: unknown, callId: string): Promise<Envelope>;
   /** Returns the unsubscribe. */
   onEvent(listener: (event: ApiEvent) => void): () => void;
 }
 
 const bridge: TieoutBridge = {
-  invoke: (method, request, callId) => ipcRenderer.invoke(CALL_CHANNEL, { method, request, callId }) as Promise<CallEnvelope>,
+  invoke: (method, request, callId) => ipcRenderer.invoke(CALL_CHANNEL, { method, request, callId }) as Promise<Envelope>,
   onEvent(listener) {
     // The IPC event object stays here: it carries `sender`, a handle on ipcRenderer itself.
     const forward = (_event: IpcRendererEvent, apiEvent: ApiEvent) => listener(apiEvent);

@@ -3,10 +3,12 @@
 import {
   apiContract,
   ApiError,
+  invalidRequest,
   isMethodName,
   parseRequest,
   type ApiErrorBody,
   type ApiEvent,
+  type Envelope,
   type MethodName,
 } from '../../shared/api/contract.ts';
 import { handlers, type Handler, type ProgressReport, type ServiceContext } from './handlers.ts';
@@ -16,8 +18,6 @@ import { WorkspaceError } from '../workspace/workspace.ts';
 import { FormatSelectionError } from '../import/formatRegistry.ts';
 import { ExportFilterError } from '../export/exceptionsExport.ts';
 import { RuleSetVersionError } from '../matching/engine.ts';
-
-export type Envelope = { ok: true; result: unknown } | { ok: false; error: ApiErrorBody };
 
 /** Progress events per call: at most one per interval, plus the one that says the work is done. */
 const PROGRESS_INTERVAL_MS = 100;
@@ -45,7 +45,7 @@ function throttledReport(method: MethodName, callId: string, emit: (event: ApiEv
 /** Runs one call to completion; never throws. `callId` tags its progress events. */
 export function dispatch(ctx: ServiceContext, method: unknown, request: unknown, callId: string, emit: (event: ApiEvent) => void): Envelope {
   if (!isMethodName(method)) {
-    return { ok: false, error: { kind: 'invalid_request', message: `unknown method ${JSON.stringify(method) ?? String(method)}`, field: 'method' } };
+    return invalidRequest(`unknown method ${JSON.stringify(method) ?? String(method)}`, 'method');
   }
   let result: unknown;
   try {

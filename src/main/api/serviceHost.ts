@@ -6,10 +6,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { userInfo } from 'node:os';
 import { ApiError, type ApiErrorBody, type ApiEvent } from '../../shared/api/contract.ts';
-import type { Envelope } from './dispatch.ts';
+import type { Envelope } from '../../shared/api/contract.ts';
 import type { FromWorker, ServiceWorkerData, ToWorker } from './serviceWorker.ts';
 
-export type { Envelope } from './dispatch.ts';
+export type { Envelope } from '../../shared/api/contract.ts';
 
 export interface ServiceHostOptions {
   /** Where the recent-workspaces list is kept. */

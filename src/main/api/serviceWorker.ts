@@ -5,7 +5,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiErrorBody, ApiEvent } from '../../shared/api/contract.ts';
-import { dispatch, type Envelope } from './dispatch.ts';
+import { dispatch } from './dispatch.ts';
+import type { Envelope } from '../../shared/api/contract.ts';
 import type { ServiceContext } from './handlers.ts';
 import { UploadStore } from '../import/uploadStore.ts';
 

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { existsSync, realpathSync, statSync, createReadStream } from 'node:fs';
 import { extname, join, relative, resolve, isAbsolute } from 'node:path';
-import type { ApiErrorBody, ApiEvent } from '../../shared/api/contract.ts';
+import { invalidRequest, type ApiErrorBody, type ApiEvent } from '../../shared/api/contract.ts';
 import type { Envelope, ServiceHost } from '../api/serviceHost.ts';
 
 /** Per port: two `tieout serve` on this host must not overwrite each other's cookie (cookies ignore ports). */
@@ -110,10 +110,6 @@ function sendEnvelope(res: ServerResponse, envelope: Envelope): void {
   sendJson(res, envelope.ok ? 200 : STATUS_BY_KIND[envelope.error.kind], envelope);
 }
 
-function invalid(message: string, field: string | null): Envelope {
-  return { ok: false, error: { kind: 'invalid_request', message, field } };
-}
-
 class BodyTooLarge extends Error {}
 
 /** Reads a whole request body, refusing one larger than `limit` (by its Content-Length or as it streams). */
@@ -207,11 +203,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     try {
       payload = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
     } catch {
-      return sendEnvelope(res, invalid('the request body is not JSON: send {"method", "request", "callId"}', null));
+      return sendEnvelope(res, invalidRequest('the request body is not JSON: send {"method", "request", "callId"}', null));
     }
-    if (typeof payload !== 'object' || payload === null) return sendEnvelope(res, invalid('send {"method", "request", "callId"}', null));
+    if (typeof payload !== 'object' || payload === null) return sendEnvelope(res, invalidRequest('send {"method", "request", "callId"}', null));
     const { method, request, callId } = payload as Record<string, unknown>;
-    if (typeof method !== 'string') return sendEnvelope(res, invalid('method must be a method name', 'method'));
+    if (typeof method !== 'string') return sendEnvelope(res, invalidRequest('method must be a method name', 'method'));
     sendEnvelope(res, await options.serviceHost.call(method, request, typeof callId === 'string' ? callId : randomUUID()));
   }
 
@@ -244,7 +240,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       if (res.headersSent) return void res.destroy();
       if (err instanceof BodyTooLarge) {
         res.setHeader('Connection', 'close');
-        return sendJson(res, 413, invalid('the request body is too large', null));
+        return sendJson(res, 413, invalidRequest('the request body is too large', null));
       }
       process.stderr.write(`tieout browser host: ${(err as Error).stack ?? String(err)}\n`);
       sendJson(res, 500, { ok: false, error: { kind: 'internal', message: 'the browser host failed to answer', field: null } });

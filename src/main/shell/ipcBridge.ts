@@ -1,11 +1,12 @@
 // The Electron front door of the API (DESIGN §1, §11): one invoke channel carrying every contract method, and one
 // event channel. The shell checks who is calling and what they send; the service host does the work.
 import type { IpcMain, IpcMainInvokeEvent, WebContents, WebFrameMain } from 'electron';
-import { isMethodName, parseRequest, ApiError, type ApiEvent } from '../../shared/api/contract.ts';
+import { isMethodName, parseRequest, invalidRequest, ApiError, type ApiEvent } from '../../shared/api/contract.ts';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/api/ipcChannels.ts';
 import type { Envelope, ServiceHost } from '../api/serviceHost.ts';
 
-export const CALL_CHANNEL = 'tieout:call';
-export const EVENT_CHANNEL = 'tieout:event';
+export const CALL_CHANNEL = IPC_CALL_CHANNEL;
+export const EVENT_CHANNEL = IPC_EVENT_CHANNEL;
 
 // `tieout:call` answers an Envelope. Failures are returned, never thrown: Electron reduces a rejected invoke to a
 // bare message string, and the renderer needs `kind` and `field` to show the error where it belongs.
@@ -13,17 +14,13 @@ export type ApiHost = Pick<ServiceHost, 'call' | 'onEvent'>;
 
 const MAX_CALL_ID = 200;
 
-function invalid(message: string, field: string | null): Envelope {
-  return { ok: false, error: { kind: 'invalid_request', message, field } };
-}
-
 /** Checks the shape of one IPC call against the contract; the host is reached only by a valid call. */
 async function handleApiCall(host: ApiHost, payload: unknown): Promise<Envelope> {
-  if (typeof payload !== 'object' || payload === null) return invalid('tieout:call expects { method, request, callId }', null);
+  if (typeof payload !== 'object' || payload === null) return invalidRequest('tieout:call expects { method, request, callId }', null);
   const { method, request, callId } = payload as Record<string, unknown>;
-  if (!isMethodName(method)) return invalid(`unknown method: ${String(method)}`, 'method');
+  if (!isMethodName(method)) return invalidRequest(`unknown method: ${String(method)}`, 'method');
   if (typeof callId !== 'string' || callId.length === 0 || callId.length > MAX_CALL_ID) {
-    return invalid(`${method}: callId must be a non-empty string of at most ${MAX_CALL_ID} characters`, 'callId');
+    return invalidRequest(`${method}: callId must be a non-empty string of at most ${MAX_CALL_ID} characters`, 'callId');
   }
   let parsed: unknown;
   try {

@@ -607,6 +607,14 @@ export const ApiErrorSchema = z.object({
 });
 export type ApiErrorBody = z.infer<typeof ApiErrorSchema>;
 
+/** The answer to one call, as every transport carries it: failures travel as data, never as thrown objects. */
+export type Envelope = { ok: true; result: unknown } | { ok: false; error: ApiErrorBody };
+
+/** A call whose method or request does not match the contract, refused before any service runs. */
+export function invalidRequest(message: string, field: string | null): Envelope {
+  return { ok: false, error: { kind: 'invalid_request', message, field } };
+}
+
 export class ApiError extends Error {
   readonly kind: ApiErrorBody['kind'];
   readonly field: string | null;

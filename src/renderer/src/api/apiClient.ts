@@ -5,15 +5,13 @@ import {
   ApiError,
   ChangedEventSchema,
   ProgressEventSchema,
-  type ApiErrorBody,
   type ApiEvent,
+  type Envelope,
   type MethodName,
   type RequestOf,
   type ResponseOf,
   type TieoutApi,
 } from '../../../shared/api/contract.ts';
-
-export type Envelope = { ok: true; result: unknown } | { ok: false; error: ApiErrorBody };
 
 /** What a front door must provide: send one call, and deliver events. */
 export interface ApiTransport {
