@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { ApiError } from '../../shared/api/contract.ts';
 import { SourceIdSchema } from '../../shared/events/canonicalEvent.ts';
 import { parseCsvMapping, type CsvMapping } from '../../shared/import/csvMapping.ts';
-import { writeFileAtomic } from '../workspace/settingsUpdate.ts';
+import { writeFileAtomic } from '../workspace/atomicFile.ts';
 
 export const MAPPINGS_DIR = 'mappings';
 

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { SETTINGS_FILE } from './workspace.ts';
-import { writeFileAtomic } from './settingsUpdate.ts';
+import { writeFileAtomic } from './atomicFile.ts';
 
 export const RECENT_WORKSPACES_FILE = 'recent-workspaces.json';
 export const MAX_RECENT_WORKSPACES = 10;

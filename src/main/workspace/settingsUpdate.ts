@@ -1,7 +1,7 @@
 // The settings a person edits in the app (contract `Settings`): read as the API shows them, changed with the
 // same validation as opening a workspace, persisted to workspace.json and journaled.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from './atomicFile.ts';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { ApiError, type Settings, type ToleranceRowSchema } from '../../shared/api/contract.ts';
@@ -83,24 +83,6 @@ export function toleranceRows(ruleSet: RuleSet): ToleranceRow[] {
     windowBeforeDays: r.window.before_days,
     windowAfterDays: r.window.after_days,
   }));
-}
-
-/** Writes a file so that a reader sees the old bytes or the new ones, never a half-written file. */
-export function writeFileAtomic(path: string, text: string): void {
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    const fd = openSync(temp, 'wx');
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, path);
-  } catch (err) {
-    rmSync(temp, { force: true });
-    throw err;
-  }
 }
 
 function readSettingsFile(path: string): Record<string, unknown> {
