@@ -48,6 +48,11 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
     await locator.filter({ hasText: text }).first().waitFor();
   }
 
+  /** Waits until the grid's first row holds data (AG Grid shows empty stub rows while a block loads). */
+  async function firstRowLoaded(colId: string): Promise<void> {
+    await page.locator(`.ag-row[row-index="0"] [col-id="${colId}"]`).filter({ hasText: /\S/ }).first().waitFor();
+  }
+
   async function kpi(label: string): Promise<string> {
     const card = page.locator('.kpi', { has: page.locator('.kpi-label', { hasText: label }) });
     return (await card.locator('.kpi-value').innerText()).trim();
@@ -178,6 +183,7 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
     await nav('Exceptions');
     const firstRow = page.locator('.ag-row[row-index]:not(.ag-row-loading)').first();
     await firstRow.waitFor();
+    await firstRowLoaded('code');
     await screenshot(page, '07-exceptions');
     await firstRow.click();
     const detail = page.getByRole('complementary', { name: 'Exception detail' });
@@ -236,6 +242,7 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
     await nav('Exceptions');
     const rows = page.locator('.ag-row[row-index]:not(.ag-row-loading)');
     await rows.first().waitFor();
+    await firstRowLoaded('code');
     const total = page.getByRole('status', { name: 'Exceptions in the filtered set' });
     await hasText(total, /^\d+ exceptions?$/);
     const before = Number((await total.innerText()).replace(/\D/g, ''));
@@ -262,7 +269,7 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
 
   it('shows matches, payout waterfalls and settings', async () => {
     await nav('Matches');
-    await page.locator('.ag-row[row-index]:not(.ag-row-loading)').first().waitFor();
+    await firstRowLoaded('link');
     await page.locator('.ag-row[row-index]:not(.ag-row-loading)').first().click();
     await page.getByRole('complementary').first().waitFor();
     await screenshot(page, '13-matches');
@@ -274,6 +281,7 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
     const allPayouts = await page.getByText(/^\d+ payouts$/).innerText();
     await page.getByLabel('Unexplained only').check();
     await page.getByText(/^\d+ payouts?$/).filter({ hasNotText: allPayouts }).waitFor();
+    await firstRowLoaded('externalId');
     await payouts.first().click();
     await page.locator('td, th').filter({ hasText: 'Unexplained remainder' }).first().waitFor();
     await hasText(page.locator('.panel, p, div'), /not explained by its items/);
@@ -295,7 +303,7 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
     await page.locator('canvas').first().waitFor();
     await screenshot(page, '16-dashboard-dark');
     await nav('Exceptions');
-    await page.locator('.ag-row[row-index]:not(.ag-row-loading)').first().waitFor();
+    await firstRowLoaded('code');
     await screenshot(page, '17-exceptions-dark');
     expect(consoleErrors).toEqual([]);
   });
