@@ -203,6 +203,14 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
 
   it('makes a manual match from the engine’s suggested candidates', async () => {
     const detail = page.getByRole('complementary', { name: 'Exception detail' });
+    // An accountant looks for ties the engine refused to break: the Code filter narrows the grid to them.
+    await detail.getByRole('button', { name: 'Close detail' }).click();
+    await page.getByRole('button', { name: /^Code:/ }).click();
+    await page.getByRole('group', { name: 'Code' }).getByLabel('AMBIGUOUS_MATCH').check();
+    await page.getByRole('group', { name: 'Code' }).getByRole('button', { name: 'Done' }).click();
+    await hasText(page.getByRole('status', { name: 'Exceptions in the filtered set' }), /^\d+ exceptions?$/);
+    await firstRowLoaded('code');
+    await hasText(page.locator('.ag-row[row-index="0"] [col-id="code"]'), 'AMBIGUOUS_MATCH');
     const rows = page.locator('.ag-row[row-index]:not(.ag-row-loading)');
     const count = await rows.count();
     let matched = false;
@@ -227,6 +235,7 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
       matched = true;
     }
     expect(matched).toBe(true);
+    await page.getByRole('button', { name: 'Reset filters' }).click();
   });
 
   it('updates the dashboard after the decisions', async () => {
