@@ -136,9 +136,9 @@ function truthId(externalId: string, bankPrefix: string): string {
 function loadActiveMatches(db: LedgerDb, bankPrefix: string): { matches: ActiveMatch[]; pairs: Map<string, { match: ActiveMatch; status: string; confirmed: boolean }> } {
   const rows = db
     .prepare(
-      `SELECT m.match_id, m.link, m.status, m.rule_id, me.side, e.external_id
-       FROM matches m CROSS JOIN match_events me ON me.match_id = m.match_id JOIN events e ON e.event_id = me.event_id
-       WHERE m.ended_at IS NULL ORDER BY m.match_id, me.side, e.seq`,
+      `SELECT m.match_id, m.link, m.status, m.rule_id, mm.side, e.external_id
+       FROM matches m CROSS JOIN match_members mm ON mm.match_seq = m.seq CROSS JOIN events e ON e.seq = mm.event_seq
+       WHERE m.ended_at IS NULL ORDER BY m.seq, mm.side, e.seq`,
     )
     .iterate() as Iterable<{ match_id: string; link: string; status: string; rule_id: string | null; side: 'left' | 'right'; external_id: string }>;
   const matches: ActiveMatch[] = [];
@@ -168,8 +168,8 @@ function loadActiveExceptions(db: LedgerDb, bankPrefix: string): { list: ActiveE
   const rows = db
     .prepare(
       `SELECT x.exception_id, x.code, e.external_id FROM exceptions x
-       LEFT JOIN exception_events xe ON xe.exception_id = x.exception_id LEFT JOIN events e ON e.event_id = xe.event_id
-       WHERE x.ended_at IS NULL ORDER BY x.exception_id, e.seq`,
+       LEFT JOIN exception_members xm ON xm.exception_seq = x.seq LEFT JOIN events e ON e.seq = xm.event_seq
+       WHERE x.ended_at IS NULL ORDER BY x.seq, e.seq`,
     )
     .iterate() as Iterable<{ exception_id: string; code: string; external_id: string | null }>;
   const list: ActiveException[] = [];

@@ -240,7 +240,7 @@ export function runOursStep(ledgerPath: string, settings: WorkspaceSettings, wor
   }
   const { db } = openLedger(copy);
   try {
-    db.exec('DELETE FROM match_events; DELETE FROM pinned_events; DELETE FROM blocked_pairs; DELETE FROM matches; DELETE FROM exception_events; DELETE FROM exceptions;');
+    db.exec('DELETE FROM match_members; DELETE FROM pinned_events; DELETE FROM blocked_pairs; DELETE FROM matches; DELETE FROM exception_members; DELETE FROM exceptions;');
     const ruleSet = restrictedRuleSet(rules, `bench-${step.replace('_', '-')}`);
     const t0 = performance.now();
     const report = reconcile(db, settings, { mode: 'full', ruleSet, actor: 'system:bench' });

@@ -26,14 +26,14 @@ const dir = mkdtempSync(join(tmpdir(), 'tieout-grid-bench-'));
 function seedExceptions(): string {
   const demo = createDemoWorkspace(join(dir, 'ws'), { orders: 300, actor: 'user:bench' });
   const db = demo.workspace.db;
-  const events = db.prepare('SELECT event_id, currency FROM events ORDER BY seq').all() as { event_id: string; currency: string }[];
+  const events = db.prepare('SELECT seq, currency FROM events ORDER BY seq').all() as { seq: number; currency: string }[];
   const explanation = db.prepare('SELECT explanation FROM exceptions LIMIT 1').pluck().get() as string;
   const insert = db.prepare(
     `INSERT INTO exceptions (exception_id, code, class, default_class, policy_gated, state, amount_minor, currency, explanation, origin,
        rule_id, rule_set_id, rule_version, owner, due_at, created_run_id, created_at, resolved_at, resolved_by, resolution, ended_at)
      VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, 'engine', NULL, NULL, NULL, ?, NULL, NULL, ?, ?, ?, ?, NULL)`,
   );
-  const link = db.prepare('INSERT INTO exception_events (exception_id, event_id) VALUES (?, ?)');
+  const link = db.prepare('INSERT INTO exception_members (exception_seq, event_seq) VALUES (?, ?)');
   const states = ['open', 'open', 'open', 'in_remediation', 'assigned', 'resolved'] as const;
   const now = Date.now();
   let seed = 2026;
@@ -42,15 +42,15 @@ function seedExceptions(): string {
     for (let i = 0; i < EXCEPTIONS; i += 1) {
       const code = EXCEPTION_CODES[i % EXCEPTION_CODES.length] as (typeof EXCEPTION_CODES)[number];
       const state = states[i % states.length] as string;
-      const event = events[i % events.length] as { event_id: string; currency: string };
+      const event = events[i % events.length] as { seq: number; currency: string };
       const created = new Date(now - Math.floor(random() * 60 * 86_400_000)).toISOString();
       const id = `x_bench${String(i).padStart(7, '0')}`;
       const resolved = state === 'resolved';
-      insert.run(
+      const inserted = insert.run(
         id, code, DEFAULT_EXCEPTION_CLASS[code], DEFAULT_EXCEPTION_CLASS[code], state, Math.floor(random() * 500_000) - 50_000, event.currency, explanation,
         state === 'assigned' ? 'user:ana' : null, created, resolved ? created : null, resolved ? 'user:bench' : null, resolved ? 'bench' : null,
       );
-      link.run(id, event.event_id);
+      link.run(inserted.lastInsertRowid, event.seq);
     }
   })();
   demo.workspace.close();

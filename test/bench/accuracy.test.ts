@@ -74,8 +74,8 @@ describe('scoreAgainstTruth', () => {
     const [orderId, paymentId] = [eventId(t.keys.left[0] as string), eventId(t.keys.right[0] as string)];
     const matchId = ws.db
       .prepare(
-        `SELECT m.match_id FROM matches m JOIN match_events a ON a.match_id = m.match_id AND a.event_id = ?
-         JOIN match_events b ON b.match_id = m.match_id AND b.event_id = ? WHERE m.ended_at IS NULL AND m.link = 'order_payment'`,
+        `SELECT m.match_id FROM matches m JOIN match_event_ids a ON a.match_id = m.match_id AND a.event_id = ?
+         JOIN match_event_ids b ON b.match_id = m.match_id AND b.event_id = ? WHERE m.ended_at IS NULL AND m.link = 'order_payment'`,
       )
       .pluck()
       .get(orderId, paymentId) as string | undefined;
@@ -95,7 +95,7 @@ describe('scoreAgainstTruth', () => {
     const activeCodes = (ext: string): string[] =>
       ws.db
         .prepare(
-          `SELECT x.code FROM exceptions x JOIN exception_events xe ON xe.exception_id = x.exception_id JOIN events e ON e.event_id = xe.event_id
+          `SELECT x.code FROM exceptions x JOIN exception_event_ids xe ON xe.exception_id = x.exception_id JOIN events e ON e.event_id = xe.event_id
            WHERE e.external_id = ? AND x.ended_at IS NULL`,
         )
         .pluck()

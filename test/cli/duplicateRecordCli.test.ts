@@ -40,7 +40,7 @@ const duplicateRows = (ws: string): Row[] =>
   query<Row>(
     ws,
     `SELECT x.*, e.event_id, e.external_id, e.batch_id AS event_batch FROM exceptions x
-     JOIN exception_events xe ON xe.exception_id = x.exception_id JOIN events e ON e.event_id = xe.event_id
+     JOIN exception_event_ids xe ON xe.exception_id = x.exception_id JOIN events e ON e.event_id = xe.event_id
      WHERE x.code = 'DUPLICATE_RECORD' ORDER BY e.external_id, x.exception_id`,
   );
 

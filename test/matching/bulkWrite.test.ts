@@ -22,7 +22,7 @@ function imported(name: string): Workspace {
 }
 
 const indexes = (ws: Workspace): string[] =>
-  ws.db.prepare("SELECT name || ': ' || sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('matches', 'match_events', 'exceptions', 'exception_events') ORDER BY name").pluck().all() as string[];
+  ws.db.prepare("SELECT name || ': ' || sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('matches', 'match_members', 'exceptions', 'exception_members') ORDER BY name").pluck().all() as string[];
 
 describe('bulk writes of a full run', () => {
   it('give the row-by-row result, keep every index definition, and leave a ledger that verifies', () => {
@@ -39,8 +39,8 @@ describe('bulk writes of a full run', () => {
     expect(bulk.db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(verifyLedger(bulk.db).ok).toBe(true);
     // The rebuilt indexes serve the queries they were made for.
-    const plan = bulk.db.prepare("EXPLAIN QUERY PLAN SELECT match_id FROM match_events WHERE event_id = 'x'").all() as { detail: string }[];
-    expect(plan.map((p) => p.detail).join(' ')).toMatch(/match_events_by_event/);
+    const plan = bulk.db.prepare('EXPLAIN QUERY PLAN SELECT match_seq FROM match_members WHERE event_seq = 7').all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/match_members_by_event/);
     // A second full run over an unchanged ledger changes nothing, whichever path it would take.
     expect(reconcile(bulk.db, bulk.settings, { mode: 'full', bulkRows: 1 }).matches_created).toBe(0);
     bulk.close();

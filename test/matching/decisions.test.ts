@@ -114,12 +114,12 @@ describe('unmatch', () => {
   it('ends the match without deleting it, drops its pins and blocks every pair', () => {
     insertEngineException(ws.db, { exceptionId: 'x_missing', code: 'MISSING_PAYMENT', amountMinor: 21500, eventIds: [ids.order(3)] });
     const matchId = manualMatch(ws.db, { link: 'order_payment', leftEventIds: [ids.order(3)], rightEventIds: [ids.payment(3), ids.refund], actor: alice, reason: 'r' });
-    const rows = count('SELECT count(*) FROM matches') + count('SELECT count(*) FROM match_events');
+    const rows = count('SELECT count(*) FROM matches') + count('SELECT count(*) FROM match_event_ids');
     expect(humanTouchedExceptionIds(ws.db, ['x_missing'])).toEqual(new Set(['x_missing']));
 
     unmatch(ws.db, { matchId, actor: 'user:bob', reason: 'the refund belongs to the payout link' });
 
-    expect(count('SELECT count(*) FROM matches') + count('SELECT count(*) FROM match_events')).toBe(rows);
+    expect(count('SELECT count(*) FROM matches') + count('SELECT count(*) FROM match_event_ids')).toBe(rows);
     expect(row('SELECT ended_by, end_reason, ended_at IS NOT NULL AS ended FROM matches WHERE match_id = ?', matchId)).toEqual({
       ended_by: 'user:bob',
       end_reason: 'the refund belongs to the payout link',
@@ -242,14 +242,14 @@ describe('on the engine\'s own output, later runs keep human decisions', () => {
   const activeIn = (link: string, eventId: string): Array<{ match_id: string; origin: string }> =>
     ws.db
       .prepare(
-        `SELECT m.match_id, m.origin FROM matches m JOIN match_events me ON me.match_id = m.match_id
+        `SELECT m.match_id, m.origin FROM matches m JOIN match_event_ids me ON me.match_id = m.match_id
          WHERE m.link = ? AND me.event_id = ? AND m.ended_at IS NULL`,
       )
       .all(link, eventId) as Array<{ match_id: string; origin: string }>;
   const openCodesOf = (eventId: string): string[] =>
     ws.db
       .prepare(
-        `SELECT x.code FROM exceptions x JOIN exception_events xe ON xe.exception_id = x.exception_id
+        `SELECT x.code FROM exceptions x JOIN exception_event_ids xe ON xe.exception_id = x.exception_id
          WHERE xe.event_id = ? AND x.ended_at IS NULL AND x.state <> 'resolved' ORDER BY x.code`,
       )
       .pluck()
@@ -261,7 +261,7 @@ describe('on the engine\'s own output, later runs keep human decisions', () => {
     // Orders and payments 1001-1005, refund, fee, payout and its bank credit; order 1006 (pending) and two bank lines are not.
     expect([before.events_matchable, before.events_matched, before.open_exceptions_total]).toEqual([17, 14, 2]);
 
-    const rent = ws.db.prepare('SELECT exception_id FROM exception_events WHERE event_id = ?').pluck().get(ids.bankRent) as string;
+    const rent = ws.db.prepare('SELECT exception_id FROM exception_event_ids WHERE event_id = ?').pluck().get(ids.bankRent) as string;
     expect(() => resolveException(ws.db, { exceptionId: rent, actor: 'system:engine', reason: 'auto' })).toThrow(/policy gate/);
     resolveException(ws.db, { exceptionId: rent, actor: alice, reason: 'office rent, October' });
 

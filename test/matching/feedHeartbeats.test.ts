@@ -57,7 +57,7 @@ const feedRows = (w: Workspace): FeedRow[] =>
     .prepare(
       `SELECT x.exception_id, x.class, x.default_class, x.state, x.amount_minor, x.currency, x.origin, x.resolution, x.ended_at, x.explanation,
               e.event_id, e.source, e.external_id
-       FROM exceptions x JOIN exception_events xe USING (exception_id) JOIN events e USING (event_id) WHERE x.code = 'FEED_MISSING' ORDER BY x.rowid`,
+       FROM exceptions x JOIN exception_event_ids xe USING (exception_id) JOIN events e USING (event_id) WHERE x.code = 'FEED_MISSING' ORDER BY x.rowid`,
     )
     .all() as FeedRow[];
 const eventId = (w: Workspace, source: string, externalId: string): string =>

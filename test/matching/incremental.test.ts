@@ -25,9 +25,9 @@ describe('reconcile on the sample month', () => {
     const r1 = reconcile(w.db, w.settings, { mode: 'full' });
     const byLink = w.db.prepare('SELECT link, count(*) AS n FROM matches GROUP BY link ORDER BY link').all();
     expect(byLink).toEqual([{ link: 'bank_payout', n: 1 }, { link: 'order_payment', n: 5 }, { link: 'payout_items', n: 1 }, { link: 'refund_payment', n: 1 }]);
-    const orders = w.db.prepare("SELECT e.order_ref FROM match_events me JOIN events e USING (event_id) WHERE e.kind = 'order' ORDER BY 1").pluck().all();
+    const orders = w.db.prepare("SELECT e.order_ref FROM match_event_ids me JOIN events e USING (event_id) WHERE e.kind = 'order' ORDER BY 1").pluck().all();
     expect(orders).toEqual(['1001', '1002', '1003', '1004', '1005']);
-    const items = w.db.prepare("SELECT count(*) FROM match_events me JOIN matches m USING (match_id) WHERE m.link = 'payout_items'").pluck().get();
+    const items = w.db.prepare("SELECT count(*) FROM match_event_ids me JOIN matches m USING (match_id) WHERE m.link = 'payout_items'").pluck().get();
     expect(items).toBe(8);
     expect(w.db.prepare('SELECT code, amount_minor FROM exceptions ORDER BY amount_minor').all()).toEqual([
       { code: 'UNKNOWN_BANK_LINE', amount_minor: -240000 },

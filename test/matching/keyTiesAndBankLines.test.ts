@@ -96,7 +96,7 @@ describe('bank lines', () => {
       bank: [{ date: '14.10.2026', text: 'STRIPE PAYOUTS po_L', credit: '100,00' }],
     });
     reconcile(w.db, w.settings, { mode: 'full' });
-    const m = w.db.prepare("SELECT m.rule_id || ' ' || m.status || ' ' || group_concat(e.kind, ' ') FROM matches m JOIN match_events me USING (match_id) JOIN events e USING (event_id) GROUP BY m.match_id").pluck().all();
+    const m = w.db.prepare("SELECT m.rule_id || ' ' || m.status || ' ' || group_concat(e.kind, ' ') FROM matches m JOIN match_event_ids me USING (match_id) JOIN events e USING (event_id) GROUP BY m.match_id").pluck().all();
     expect(m).toEqual([expect.stringMatching(/^bank-payout\.payout-id auto_resolved (payout bank_credit|bank_credit payout)$/)]);
     expect(activeCodes(w)).toEqual(['TIMING_DIFF']);
     expect(w.db.prepare("SELECT class || ' ' || state FROM exceptions").pluck().all()).toEqual(['A resolved']);

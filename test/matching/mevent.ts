@@ -10,11 +10,14 @@ export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 export const T0 = Date.parse('2026-10-01T09:00:00.000Z');
 
+let nextSeq = 1;
+
 /** An event `hours` after T0; amounts in minor units; null keys unless given. */
 export function ev(id: string, kind: string, amount: number, hours: number, opts: Partial<MEvent> = {}): MEvent {
   const t = T0 + hours * HOUR;
   return {
     id,
+    seq: nextSeq++,
     kind,
     source: kind === 'order' ? 'shopify:store' : 'stripe:main',
     externalId: id,
@@ -51,7 +54,8 @@ export function run(events: MEvent[], ruleSet: RuleSet = DEFAULT_RULE_SET): Matc
 
 /** `rule: left ids | right ids` per match, sorted. */
 export function matchesOf(s: MatchState): string[] {
-  return s.matches.map((m) => `${m.rule.id}: ${m.left.join(',')} | ${m.right.join(',')}`).sort();
+  const ids = (es: MEvent[]): string => es.map((e) => e.id).join(',');
+  return s.matches.map((m) => `${m.rule.id}: ${ids(m.left)} | ${ids(m.right)}`).sort();
 }
 
 /** `CODE: event ids` per exception (deduplicated by id as the engine writes them), sorted. */
@@ -61,7 +65,7 @@ export function exceptionsOf(s: MatchState): string[] {
   for (const x of s.exceptions) {
     if (seen.has(x.exceptionId)) continue;
     seen.add(x.exceptionId);
-    out.push(`${x.code}: ${x.eventIds.join(',')}`);
+    out.push(`${x.code}: ${x.events.map((e) => e.id).join(',')}`);
   }
   return out.sort();
 }

@@ -88,7 +88,7 @@ export function activeMatchLines(ws: Workspace, label: string): string[] {
   return ws.db
     .prepare(
       `SELECT ${label} || ': ' || group_concat(e.external_id, ' ') FROM matches m
-       JOIN (SELECT me.match_id, e.external_id FROM match_events me JOIN events e USING (event_id) ORDER BY e.external_id) e USING (match_id)
+       JOIN (SELECT me.match_id, e.external_id FROM match_event_ids me JOIN events e USING (event_id) ORDER BY e.external_id) e USING (match_id)
        WHERE m.ended_at IS NULL GROUP BY m.match_id ORDER BY 1`,
     )
     .pluck()
@@ -100,7 +100,7 @@ export function activeExceptionLines(ws: Workspace, label: string): string[] {
   return ws.db
     .prepare(
       `SELECT ${label} || ': ' || group_concat(e.external_id, ' ') FROM exceptions x
-       JOIN (SELECT xe.exception_id, e.external_id FROM exception_events xe JOIN events e USING (event_id) ORDER BY e.external_id) e USING (exception_id)
+       JOIN (SELECT xe.exception_id, e.external_id FROM exception_event_ids xe JOIN events e USING (event_id) ORDER BY e.external_id) e USING (exception_id)
        WHERE x.ended_at IS NULL GROUP BY x.exception_id ORDER BY 1`,
     )
     .pluck()

@@ -140,7 +140,7 @@ describe('matching strategies', () => {
       ],
     });
     reconcile(w.db, w.settings, { mode: 'full' });
-    expect(w.db.prepare("SELECT rule_id || ' ' || (SELECT count(*) FROM match_events e WHERE e.match_id = m.match_id) FROM matches m ORDER BY 1").pluck().all()).toEqual([
+    expect(w.db.prepare("SELECT rule_id || ' ' || (SELECT count(*) FROM match_event_ids e WHERE e.match_id = m.match_id) FROM matches m ORDER BY 1").pluck().all()).toEqual([
       'bank-payout.amount-window 2',
       'bank-payout.amount-window 3',
       'bank-payout.payout-id 2',

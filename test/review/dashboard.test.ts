@@ -60,7 +60,7 @@ describe('dashboard.get', () => {
       matchable: count(db(), "SELECT count(*) FROM events WHERE kind = 'order'"),
       matched: count(
         db(),
-        `SELECT count(DISTINCT me.event_id) FROM match_events me JOIN matches m USING (match_id) JOIN events e USING (event_id)
+        `SELECT count(DISTINCT me.event_id) FROM match_event_ids me JOIN matches m USING (match_id) JOIN events e USING (event_id)
          WHERE e.kind = 'order' AND m.ended_at IS NULL`,
       ),
     });

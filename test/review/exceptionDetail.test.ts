@@ -62,7 +62,7 @@ beforeAll(() => {
 function liveExceptionOf(code: string, eventId: string): string {
   const found = ids(
     db(),
-    `SELECT x.exception_id FROM exceptions x JOIN exception_events xe USING (exception_id) WHERE x.code = ? AND xe.event_id = ? AND x.ended_at IS NULL`,
+    `SELECT x.exception_id FROM exceptions x JOIN exception_event_ids xe USING (exception_id) WHERE x.code = ? AND xe.event_id = ? AND x.ended_at IS NULL`,
     code,
     eventId,
   );
@@ -132,7 +132,7 @@ describe('exceptions.detail', () => {
       explanation: string; rule_id: string | null; rule_set_id: string | null; rule_version: number | null; default_class: string; origin: string;
     };
     expect(d.exception).toMatchObject({ exceptionId: id, code: 'PAYOUT_MISMATCH', defaultClass: stored.default_class, origin: stored.origin, resolution: null, resolvedBy: null });
-    expect(d.events.map((e) => e.eventId).sort()).toEqual(ids(db(), 'SELECT event_id FROM exception_events WHERE exception_id = ? ORDER BY event_id', id));
+    expect(d.events.map((e) => e.eventId).sort()).toEqual(ids(db(), 'SELECT event_id FROM exception_event_ids WHERE exception_id = ? ORDER BY event_id', id));
     expect(d.events.every((e) => e.raw.fileName === 'stripe-balance.csv' && e.raw.text.startsWith(e.externalId))).toBe(true);
     const e = unpackExplanation(stored.explanation, stored);
     expect(d.explanation).toEqual({
@@ -209,7 +209,7 @@ describe('exceptions.detail', () => {
 
   it('proposes the other bank credit for an ambiguous payout pair', () => {
     const id = ids(db(), "SELECT exception_id FROM exceptions WHERE code = 'AMBIGUOUS_MATCH' AND ended_at IS NULL ORDER BY exception_id")[0] as string;
-    const own = new Set(ids(db(), 'SELECT event_id FROM exception_events WHERE exception_id = ?', id));
+    const own = new Set(ids(db(), 'SELECT event_id FROM exception_event_ids WHERE exception_id = ?', id));
     const d = detail(id);
     expect(d.candidates.length).toBeGreaterThan(0);
     for (const c of d.candidates) {
@@ -230,7 +230,7 @@ describe('exceptions.detail', () => {
         proposed++;
         expect(own.has(c.event.eventId)).toBe(false);
         expect(
-          count(db(), 'SELECT count(*) FROM match_events me JOIN matches m USING (match_id) WHERE me.event_id = ? AND m.link = ? AND m.ended_at IS NULL', c.event.eventId, c.link),
+          count(db(), 'SELECT count(*) FROM match_event_ids me JOIN matches m USING (match_id) WHERE me.event_id = ? AND m.link = ? AND m.ended_at IS NULL', c.event.eventId, c.link),
         ).toBe(0);
         if (i > 0) expect((d.candidates[i - 1] as { score: number }).score).toBeGreaterThanOrEqual(c.score);
       });

@@ -63,10 +63,10 @@ describe('exceptions.query paging', () => {
 
   it('fills each row from the ledger: first events, event count, sorted sources, summary, age', () => {
     for (const r of query({ filter: { includeEnded: true } }).rows) {
-      const n = count(db(), 'SELECT count(*) FROM exception_events WHERE exception_id = ?', r.exceptionId);
+      const n = count(db(), 'SELECT count(*) FROM exception_event_ids WHERE exception_id = ?', r.exceptionId);
       expect(r.eventCount).toBe(n);
       expect(r.events).toHaveLength(Math.min(3, n));
-      const sources = ids(db(), 'SELECT DISTINCT e.source FROM exception_events xe JOIN events e USING (event_id) WHERE xe.exception_id = ?', r.exceptionId);
+      const sources = ids(db(), 'SELECT DISTINCT e.source FROM exception_event_ids xe JOIN events e USING (event_id) WHERE xe.exception_id = ?', r.exceptionId);
       expect(r.sources).toEqual(sorted(sources));
       const stored = db().prepare('SELECT * FROM exceptions WHERE exception_id = ?').get(r.exceptionId) as {
         explanation: string; rule_id: string | null; rule_set_id: string | null; rule_version: number | null; created_at: string; ended_at: string | null; amount_minor: number;
@@ -139,7 +139,7 @@ describe('exceptions.query filters', () => {
   it('filters by the sources of an exception’s events', () => {
     const bySource = (sources: string[]): string[] =>
       liveIds(
-        `exception_id IN (SELECT xe.exception_id FROM exception_events xe JOIN events e USING (event_id) WHERE e.source IN (${sources.map(() => '?').join(',')}))`,
+        `exception_id IN (SELECT xe.exception_id FROM exception_event_ids xe JOIN events e USING (event_id) WHERE e.source IN (${sources.map(() => '?').join(',')}))`,
         ...sources,
       );
     for (const sources of [['bank:demo-operating'], ['shopify:demo-store'], ['stripe:demo', 'shopify:demo-store']]) {
@@ -181,7 +181,7 @@ describe('exceptions.query filters', () => {
     expect(got({ search: 'payout_mismatch' })).toEqual(liveIds("code = 'PAYOUT_MISMATCH'"));
     expect(got({ search: 'MARIA' })).toEqual(liveIds("owner = 'user:maria'"));
     const viaEvent = (where: string, ...params: unknown[]): string[] =>
-      liveIds(`exception_id IN (SELECT xe.exception_id FROM exception_events xe JOIN events e USING (event_id) WHERE ${where})`, ...params);
+      liveIds(`exception_id IN (SELECT xe.exception_id FROM exception_event_ids xe JOIN events e USING (event_id) WHERE ${where})`, ...params);
     // The open MISSING_PAYMENT is order #1179.
     const order = db().prepare("SELECT order_ref, external_id, customer_ref FROM events WHERE kind = 'order' AND order_ref = '1179'").get() as {
       order_ref: string; external_id: string; customer_ref: string;

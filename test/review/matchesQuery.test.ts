@@ -34,7 +34,7 @@ beforeAll(() => {
   // The demo's two payouts of 409.34 credited the same day: a person ties one of them to the first credit.
   const ambiguous = ids(db(), "SELECT exception_id FROM exceptions WHERE code = 'AMBIGUOUS_MATCH' AND ended_at IS NULL ORDER BY exception_id")[0] as string;
   const events = db()
-    .prepare('SELECT e.event_id, e.kind FROM exception_events xe JOIN events e USING (event_id) WHERE xe.exception_id = ? ORDER BY e.external_id')
+    .prepare('SELECT e.event_id, e.kind FROM exception_event_ids xe JOIN events e USING (event_id) WHERE xe.exception_id = ? ORDER BY e.external_id')
     .all(ambiguous) as Array<{ event_id: string; kind: string }>;
   const payout = events.find((e) => e.kind === 'payout')?.event_id as string;
   const bank = events.find((e) => e.kind === 'bank_credit')?.event_id as string;
@@ -60,7 +60,7 @@ describe('matches.query', () => {
   it('fills rows: left amount and currency, first events left side first, count, summary', () => {
     for (const r of query({}).rows) {
       const members = db()
-        .prepare('SELECT me.side, e.amount_minor, e.currency FROM match_events me JOIN events e USING (event_id) WHERE me.match_id = ?')
+        .prepare('SELECT me.side, e.amount_minor, e.currency FROM match_event_ids me JOIN events e USING (event_id) WHERE me.match_id = ?')
         .all(r.matchId) as Array<{ side: string; amount_minor: number; currency: string }>;
       const left = members.filter((m) => m.side === 'left');
       expect(r.eventCount).toBe(members.length);
@@ -104,7 +104,7 @@ describe('matches.query', () => {
     expect(got({ search: manualId.slice(3, 15) })).toEqual([manualId]);
     expect(got({ search: 'order-payment.amount-window' })).toEqual(activeIds("rule_id = 'order-payment.amount-window'"));
     const viaEvents = (where: string, ...params: unknown[]): string[] =>
-      activeIds(`match_id IN (SELECT match_id FROM match_events me JOIN events e USING (event_id) WHERE ${where})`, ...params);
+      activeIds(`match_id IN (SELECT match_id FROM match_event_ids me JOIN events e USING (event_id) WHERE ${where})`, ...params);
     const byOrder = viaEvents("e.order_ref = '1001'");
     expect(byOrder.length).toBeGreaterThanOrEqual(2);
     expect(got({ search: '#1001' })).toEqual(byOrder);
@@ -118,7 +118,7 @@ describe('matches.detail', () => {
   it('shows an engine match with its events by side, its explanation, and the run that made it as its history', () => {
     const id = ids(db(), "SELECT match_id FROM matches WHERE link = 'payout_items' AND ended_at IS NULL ORDER BY match_id")[0] as string;
     const d = MatchDetailSchema.parse(matchDetail(db(), id));
-    const members = db().prepare('SELECT event_id, side FROM match_events WHERE match_id = ? ORDER BY side, event_id').all(id) as Array<{ event_id: string; side: string }>;
+    const members = db().prepare('SELECT event_id, side FROM match_event_ids WHERE match_id = ? ORDER BY side, event_id').all(id) as Array<{ event_id: string; side: string }>;
     expect(d.events.map((e) => [e.eventId, e.side]).sort()).toEqual(members.map((m) => [m.event_id, m.side]).sort());
     expect(d.events[0]).toMatchObject({ side: 'left', kind: 'payout' });
     expect(d.events.every((e) => e.raw.text.startsWith(e.externalId))).toBe(true);

@@ -31,7 +31,7 @@ const payoutIds = (ledger: LedgerDb): string[] => ids(ledger, "SELECT event_id F
 function activeException(ledger: LedgerDb, code: string, eventId: string): { exception_id: string; amount_minor: number } | undefined {
   return ledger
     .prepare(
-      `SELECT x.exception_id, x.amount_minor FROM exceptions x JOIN exception_events xe USING (exception_id)
+      `SELECT x.exception_id, x.amount_minor FROM exceptions x JOIN exception_event_ids xe USING (exception_id)
        WHERE x.code = ? AND xe.event_id = ? AND x.ended_at IS NULL`,
     )
     .get(code, eventId) as { exception_id: string; amount_minor: number } | undefined;
@@ -69,12 +69,12 @@ describe('payouts.waterfall', () => {
   it('puts each item in its step at its amount, and every fee part under fees', () => {
     for (const id of payoutIds(db())) {
       const w = waterfall(db(), id);
-      const matchId = ids(db(), "SELECT m.match_id FROM match_events me JOIN matches m USING (match_id) WHERE me.event_id = ? AND m.link = 'payout_items' AND m.ended_at IS NULL", id)[0];
+      const matchId = ids(db(), "SELECT m.match_id FROM match_event_ids me JOIN matches m USING (match_id) WHERE me.event_id = ? AND m.link = 'payout_items' AND m.ended_at IS NULL", id)[0];
       const itemsSql =
         matchId === undefined
-          ? `SELECT e.* FROM exception_events xe JOIN exceptions x USING (exception_id) JOIN events e USING (event_id)
-             WHERE x.code = 'PAYOUT_MISMATCH' AND x.ended_at IS NULL AND e.kind <> 'payout' AND x.exception_id IN (SELECT exception_id FROM exception_events WHERE event_id = @id)`
-          : `SELECT e.* FROM match_events me JOIN events e USING (event_id) WHERE me.match_id = @match AND me.side = 'right'`;
+          ? `SELECT e.* FROM exception_event_ids xe JOIN exceptions x USING (exception_id) JOIN events e USING (event_id)
+             WHERE x.code = 'PAYOUT_MISMATCH' AND x.ended_at IS NULL AND e.kind <> 'payout' AND x.exception_id IN (SELECT exception_id FROM exception_event_ids WHERE event_id = @id)`
+          : `SELECT e.* FROM match_event_ids me JOIN events e USING (event_id) WHERE me.match_id = @match AND me.side = 'right'`;
       const items = db().prepare(itemsSql).all({ id, match: matchId ?? null }) as Array<{ event_id: string; kind: string; amount_minor: number; fee_minor: number | null; net_minor: number | null }>;
       expect(items.length).toBeGreaterThan(0);
       const sum = (kind: string): number => items.filter((i) => i.kind === kind).reduce((s, i) => s + i.amount_minor, 0);
@@ -97,7 +97,7 @@ describe('payouts.waterfall', () => {
       const w = waterfall(db(), id);
       const m = db()
         .prepare(
-          `SELECT m.match_id, e.event_id FROM match_events me JOIN matches m USING (match_id) JOIN match_events other ON other.match_id = m.match_id AND other.side = 'right'
+          `SELECT m.match_id, e.event_id FROM match_event_ids me JOIN matches m USING (match_id) JOIN match_event_ids other ON other.match_id = m.match_id AND other.side = 'right'
            JOIN events e ON e.event_id = other.event_id WHERE me.event_id = ? AND m.link = 'bank_payout' AND m.ended_at IS NULL`,
         )
         .get(id) as { match_id: string; event_id: string } | undefined;

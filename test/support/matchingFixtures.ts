@@ -93,7 +93,7 @@ export interface EngineMatchSpec {
 export function insertEngineMatch(db: LedgerDb, spec: EngineMatchSpec): void {
   const at = spec.createdAt ?? '2026-11-01T00:00:00.000Z';
   db.transaction(() => {
-    db.prepare(
+    const inserted = db.prepare(
       `INSERT INTO matches (match_id, link, status, origin, rule_id, rule_set_id, rule_version, score, explanation, created_at, created_by, ended_at, ended_by, end_reason)
        VALUES (?, ?, ?, 'engine', ?, 'default', ?, 1, '{}', ?, 'system:engine', ?, ?, ?)`,
     ).run(
@@ -107,9 +107,9 @@ export function insertEngineMatch(db: LedgerDb, spec: EngineMatchSpec): void {
       spec.endedAt === undefined ? null : 'system:engine',
       spec.endedAt === undefined ? null : 'no longer holds',
     );
-    const member = db.prepare('INSERT INTO match_events (match_id, event_id, side) VALUES (?, ?, ?)');
-    for (const id of spec.left) member.run(spec.matchId, id, 'left');
-    for (const id of spec.right) member.run(spec.matchId, id, 'right');
+    const member = db.prepare('INSERT INTO match_members (match_seq, event_seq, side) SELECT ?, seq, ? FROM events WHERE event_id = ?');
+    for (const id of spec.left) member.run(inserted.lastInsertRowid, 'left', id);
+    for (const id of spec.right) member.run(inserted.lastInsertRowid, 'right', id);
     new JournalWriter(db).append({ type: 'match.created', actor: 'system:engine', subjectId: spec.matchId, createdAt: at, payload: { match_id: spec.matchId } });
   })();
 }
@@ -136,7 +136,7 @@ export function insertEngineException(db: LedgerDb, spec: EngineExceptionSpec): 
   const state = spec.state ?? 'open';
   const resolved = state === 'resolved';
   db.transaction(() => {
-    db.prepare(
+    const inserted = db.prepare(
       `INSERT INTO exceptions (exception_id, code, class, default_class, policy_gated, state, amount_minor, currency, explanation, origin,
          rule_id, rule_set_id, rule_version, created_at, resolved_at, resolved_by, resolution, ended_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, '{}', 'engine', 'fixture', 'default', 1, ?, ?, ?, ?, ?)`,
@@ -155,8 +155,8 @@ export function insertEngineException(db: LedgerDb, spec: EngineExceptionSpec): 
       resolved ? 'auto-resolved' : null,
       spec.endedAt ?? null,
     );
-    const member = db.prepare('INSERT INTO exception_events (exception_id, event_id) VALUES (?, ?)');
-    for (const id of spec.eventIds) member.run(spec.exceptionId, id);
+    const member = db.prepare('INSERT INTO exception_members (exception_seq, event_seq) SELECT ?, seq FROM events WHERE event_id = ?');
+    for (const id of spec.eventIds) member.run(inserted.lastInsertRowid, id);
     const journal = new JournalWriter(db);
     journal.append({ type: 'exception.opened', actor: 'system:engine', subjectId: spec.exceptionId, createdAt: at, payload: { exception_id: spec.exceptionId } });
     if (resolved) journal.append({ type: 'exception.resolved', actor: 'system:engine', reason: 'auto-resolved', subjectId: spec.exceptionId, createdAt: at, payload: {} });

@@ -73,8 +73,8 @@ function exceptionRows(db: LedgerDb, f: ExceptionFilter): Iterable<ExceptionRow>
     .prepare(
       `SELECT x.exception_id, x.code, x.class, x.state, x.amount_minor, x.currency, x.created_at, x.resolved_at, ${JOINED_EVENT_SQL}
        FROM exceptions x
-       LEFT JOIN exception_events xe ON xe.exception_id = x.exception_id
-       LEFT JOIN events e ON e.event_id = xe.event_id
+       LEFT JOIN exception_members xm ON xm.exception_seq = x.seq
+       LEFT JOIN events e ON e.seq = xm.event_seq
        ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
        ORDER BY x.exception_id, e.seq`,
     )

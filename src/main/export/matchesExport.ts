@@ -91,15 +91,15 @@ interface MatchRow extends JoinedEventColumns {
 }
 
 // Left side first, then right, each in ingest order: stable across runs and machines. CROSS JOIN
-// pins matches as the outer loop, walked in match_id (primary key) order, so SQLite sorts only
+// pins matches as the outer loop, walked in match_id order (its unique index), so SQLite sorts only
 // within one match instead of buffering the whole join before the first row comes out.
 function matchRows(db: LedgerDb): Iterable<MatchRow> {
   return db
     .prepare(
       `SELECT m.match_id, m.status, m.rule_id, m.rule_version, ${JOINED_EVENT_SQL}
-       FROM matches m CROSS JOIN match_events me ON me.match_id = m.match_id JOIN events e ON e.event_id = me.event_id
+       FROM matches m INDEXED BY matches_by_id CROSS JOIN match_members mm ON mm.match_seq = m.seq CROSS JOIN events e ON e.seq = mm.event_seq
        WHERE m.ended_at IS NULL
-       ORDER BY m.match_id, me.side, e.seq`,
+       ORDER BY m.match_id, mm.side, e.seq`,
     )
     .iterate() as Iterable<MatchRow>;
 }

@@ -117,13 +117,13 @@ export class DuplicateRecorder {
       runners_up: [],
       policy: 'nothing at stake (amount 0): the repeated record was collapsed into the event already in the ledger',
     };
-    s.writers.insertException.run({
-      exception_id: exceptionId, code: DUPLICATE_RECORD, class: 'A', default_class: 'A', policy_gated: 0, state: 'resolved', amount_minor: 0,
+    const inserted = s.writers.insertException.run({
+      seq: null, exception_id: exceptionId, code: DUPLICATE_RECORD, class: 'A', default_class: 'A', policy_gated: 0, state: 'resolved', amount_minor: 0,
       currency: orig.currency, explanation: packExplanation(explanation), rule_id: null, rule_set_id: null, rule_version: null, due_at: null,
       created_run_id: null, created_at: b.at, resolved_at: b.at, resolved_by: b.actor,
       resolution: `auto-resolved (class A): ${DUPLICATE_RECORD}, delivered again by ${again} (batch ${b.batchId}); first delivered by ${first}`,
     });
-    s.writers.insertExceptionEvent.run(exceptionId, row.event_id);
+    s.writers.insertExceptionMemberById.run(inserted.lastInsertRowid, row.event_id);
     this.journal.append({
       type: 'exception.auto_resolved',
       actor: DUPLICATE_RECORD_JOURNAL_ACTOR,

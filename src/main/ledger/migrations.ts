@@ -226,6 +226,116 @@ CREATE INDEX exceptions_human ON exceptions (exception_id) WHERE origin = 'human
 CREATE INDEX journal_human_exception ON journal (subject_id, entry_type, actor) WHERE entry_type LIKE 'exception.%' AND actor NOT LIKE 'system:%';
 `,
   },
+  {
+    version: 5,
+    name: 'integer identity: matches and exceptions get a seq; their event links become (seq, seq) rows',
+    // docs/decisions/0001: a 1M-order month writes three million event links. As pairs of 35-character text ids each
+    // link cost ~80 bytes in its table and again in its by-event index, landing on a random page of both; as integers
+    // in a WITHOUT ROWID table it costs ~12. The text ids (match_id, exception_id) stay the stable, exported identity,
+    // under their own unique indexes. Children are rebuilt before their parents are dropped, so no foreign key ever
+    // points at a missing table.
+    sql: `
+CREATE TABLE matches_v5 (
+  seq INTEGER PRIMARY KEY,
+  match_id TEXT NOT NULL,
+  link TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('matched', 'auto_resolved', 'manual')),
+  origin TEXT NOT NULL CHECK (origin IN ('engine', 'human')),
+  rule_id TEXT,
+  rule_set_id TEXT,
+  rule_version INTEGER,
+  score REAL,
+  explanation TEXT NOT NULL,
+  created_run_id TEXT,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  ended_at TEXT,
+  ended_by TEXT,
+  end_reason TEXT
+);
+INSERT INTO matches_v5 (match_id, link, status, origin, rule_id, rule_set_id, rule_version, score, explanation, created_run_id, created_at,
+  created_by, ended_at, ended_by, end_reason)
+SELECT match_id, link, status, origin, rule_id, rule_set_id, rule_version, score, explanation, created_run_id, created_at, created_by, ended_at,
+  ended_by, end_reason FROM matches ORDER BY rowid;
+-- Unique indexes rather than UNIQUE constraints: a run that writes a million rows drops and rebuilds them (engine.ts
+-- bulkIndexes), which SQLite does not allow for a constraint's own index.
+CREATE UNIQUE INDEX matches_by_id ON matches_v5 (match_id);
+CREATE TABLE match_members (
+  match_seq INTEGER NOT NULL REFERENCES matches_v5 (seq),
+  event_seq INTEGER NOT NULL REFERENCES events (seq),
+  side TEXT NOT NULL CHECK (side IN ('left', 'right')),
+  PRIMARY KEY (match_seq, event_seq)
+) WITHOUT ROWID;
+INSERT INTO match_members (match_seq, event_seq, side)
+SELECT m.seq, e.seq, me.side FROM match_events me JOIN matches_v5 m ON m.match_id = me.match_id JOIN events e ON e.event_id = me.event_id
+ORDER BY m.seq, e.seq;
+CREATE TABLE pinned_events_v5 (
+  event_id TEXT NOT NULL REFERENCES events (event_id),
+  link TEXT NOT NULL,
+  match_id TEXT NOT NULL REFERENCES matches_v5 (match_id),
+  PRIMARY KEY (event_id, link)
+);
+INSERT INTO pinned_events_v5 SELECT event_id, link, match_id FROM pinned_events;
+CREATE TABLE exceptions_v5 (
+  seq INTEGER PRIMARY KEY,
+  exception_id TEXT NOT NULL,
+  code TEXT NOT NULL,
+  class TEXT NOT NULL CHECK (class IN ('A', 'B', 'C')),
+  default_class TEXT NOT NULL CHECK (default_class IN ('A', 'B', 'C')),
+  policy_gated INTEGER NOT NULL CHECK (policy_gated IN (0, 1)),
+  state TEXT NOT NULL CHECK (state IN ('open', 'in_remediation', 'assigned', 'resolved', 'reopened')),
+  amount_minor INTEGER NOT NULL,
+  currency TEXT NOT NULL,
+  explanation TEXT NOT NULL,
+  origin TEXT NOT NULL CHECK (origin IN ('engine', 'human')),
+  rule_id TEXT,
+  rule_set_id TEXT,
+  rule_version INTEGER,
+  owner TEXT,
+  due_at TEXT,
+  created_run_id TEXT,
+  created_at TEXT NOT NULL,
+  resolved_at TEXT,
+  resolved_by TEXT,
+  resolution TEXT,
+  ended_at TEXT
+);
+INSERT INTO exceptions_v5 (exception_id, code, class, default_class, policy_gated, state, amount_minor, currency, explanation, origin, rule_id,
+  rule_set_id, rule_version, owner, due_at, created_run_id, created_at, resolved_at, resolved_by, resolution, ended_at)
+SELECT exception_id, code, class, default_class, policy_gated, state, amount_minor, currency, explanation, origin, rule_id, rule_set_id,
+  rule_version, owner, due_at, created_run_id, created_at, resolved_at, resolved_by, resolution, ended_at FROM exceptions ORDER BY rowid;
+CREATE UNIQUE INDEX exceptions_by_id ON exceptions_v5 (exception_id);
+CREATE TABLE exception_members (
+  exception_seq INTEGER NOT NULL REFERENCES exceptions_v5 (seq),
+  event_seq INTEGER NOT NULL REFERENCES events (seq),
+  PRIMARY KEY (exception_seq, event_seq)
+) WITHOUT ROWID;
+INSERT INTO exception_members (exception_seq, event_seq)
+SELECT x.seq, e.seq FROM exception_events xe JOIN exceptions_v5 x ON x.exception_id = xe.exception_id JOIN events e ON e.event_id = xe.event_id
+ORDER BY x.seq, e.seq;
+DROP TABLE pinned_events;
+DROP TABLE match_events;
+DROP TABLE exception_events;
+DROP TABLE matches;
+DROP TABLE exceptions;
+ALTER TABLE matches_v5 RENAME TO matches;
+ALTER TABLE exceptions_v5 RENAME TO exceptions;
+ALTER TABLE pinned_events_v5 RENAME TO pinned_events;
+CREATE INDEX matches_active ON matches (link) WHERE ended_at IS NULL;
+CREATE INDEX matches_active_by_origin ON matches (origin, match_id, link, rule_id, rule_set_id, rule_version, ended_at) WHERE ended_at IS NULL;
+CREATE INDEX match_members_by_event ON match_members (event_seq, match_seq);
+CREATE INDEX exceptions_open ON exceptions (code, class) WHERE ended_at IS NULL;
+CREATE INDEX exceptions_active_by_state ON exceptions (state, origin, exception_id, due_at, ended_at) WHERE ended_at IS NULL;
+CREATE INDEX exceptions_active_cover ON exceptions (exception_id, origin, rule_id, class, state, ended_at) WHERE ended_at IS NULL;
+CREATE INDEX exceptions_human ON exceptions (exception_id) WHERE origin = 'human' OR state IN ('assigned', 'reopened');
+CREATE INDEX exception_members_by_event ON exception_members (event_seq, exception_seq);
+-- The same links by their text ids, for people querying the ledger (the app's own queries join the integer tables).
+CREATE VIEW match_event_ids (match_id, event_id, side) AS
+  SELECT m.match_id, e.event_id, mm.side FROM match_members mm JOIN matches m ON m.seq = mm.match_seq JOIN events e ON e.seq = mm.event_seq;
+CREATE VIEW exception_event_ids (exception_id, event_id) AS
+  SELECT x.exception_id, e.event_id FROM exception_members xm JOIN exceptions x ON x.seq = xm.exception_seq JOIN events e ON e.seq = xm.event_seq;
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

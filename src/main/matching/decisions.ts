@@ -80,8 +80,8 @@ function requireEventsExist(db: LedgerDb, ids: readonly string[]): void {
 /** CROSS JOIN keeps SQLite on the by-event index first (else it may walk every active match of the link per event). */
 function activeMemberships(db: LedgerDb, link: string, ids: readonly string[]): ActiveMembership[] {
   const find = db.prepare(
-    `SELECT me.event_id, m.match_id, m.origin FROM match_events me CROSS JOIN matches m ON m.match_id = me.match_id
-     WHERE me.event_id = ? AND m.link = ? AND m.ended_at IS NULL`,
+    `SELECT e.event_id, m.match_id, m.origin FROM events e CROSS JOIN match_members mm ON mm.event_seq = e.seq CROSS JOIN matches m ON m.seq = mm.match_seq
+     WHERE e.event_id = ? AND m.link = ? AND m.ended_at IS NULL`,
   );
   return ids.flatMap((id) => find.all(id, link) as ActiveMembership[]);
 }
@@ -101,15 +101,17 @@ function supersedeEngineMatches(db: LedgerDb, link: string, ids: readonly string
 
 function insertManualMatch(db: LedgerDb, matchId: string, input: ManualMatchInput, at: string): void {
   const explanation = { by: input.actor, reason: input.reason, events: { left: input.leftEventIds, right: input.rightEventIds } };
-  db.prepare(
-    `INSERT INTO matches (match_id, link, status, origin, explanation, created_at, created_by)
-     VALUES (?, ?, 'manual', 'human', ?, ?, ?)`,
-  ).run(matchId, input.link, JSON.stringify(explanation), at, input.actor);
-  const member = db.prepare('INSERT INTO match_events (match_id, event_id, side) VALUES (?, ?, ?)');
+  const inserted = db
+    .prepare(
+      `INSERT INTO matches (match_id, link, status, origin, explanation, created_at, created_by)
+       VALUES (?, ?, 'manual', 'human', ?, ?, ?)`,
+    )
+    .run(matchId, input.link, JSON.stringify(explanation), at, input.actor);
+  const member = db.prepare('INSERT INTO match_members (match_seq, event_seq, side) SELECT ?, seq, ? FROM events WHERE event_id = ?');
   const pin = db.prepare('INSERT INTO pinned_events (event_id, link, match_id) VALUES (?, ?, ?)');
   for (const [side, ids] of [['left', input.leftEventIds], ['right', input.rightEventIds]] as const) {
     for (const id of ids) {
-      member.run(matchId, id, side);
+      member.run(inserted.lastInsertRowid, side, id);
       pin.run(id, input.link, matchId);
     }
   }
@@ -124,15 +126,15 @@ function insertManualMatch(db: LedgerDb, matchId: string, input: ManualMatchInpu
 function resolveCoveredExceptions(db: LedgerDb, link: string, ids: readonly string[], actor: string, at: string): string[] {
   const candidates = db
     .prepare(
-      `SELECT DISTINCT x.exception_id FROM exception_events xe JOIN exceptions x ON x.exception_id = xe.exception_id
-       WHERE xe.event_id = ? AND x.origin = 'engine' AND x.ended_at IS NULL AND x.state <> 'resolved' AND x.code <> 'FEED_MISSING'`,
+      `SELECT DISTINCT x.exception_id FROM events e CROSS JOIN exception_members xm ON xm.event_seq = e.seq CROSS JOIN exceptions x ON x.seq = xm.exception_seq
+       WHERE e.event_id = ? AND x.origin = 'engine' AND x.ended_at IS NULL AND x.state <> 'resolved' AND x.code <> 'FEED_MISSING'`,
     )
     .pluck();
   const uncovered = db
     .prepare(
-      `SELECT count(*) FROM exception_events xe WHERE xe.exception_id = ? AND NOT EXISTS (
-         SELECT 1 FROM match_events me JOIN matches m ON m.match_id = me.match_id
-         WHERE me.event_id = xe.event_id AND m.link = ? AND m.ended_at IS NULL)`,
+      `SELECT count(*) FROM exceptions x CROSS JOIN exception_members xm ON xm.exception_seq = x.seq WHERE x.exception_id = ? AND NOT EXISTS (
+         SELECT 1 FROM match_members mm CROSS JOIN matches m ON m.seq = mm.match_seq
+         WHERE mm.event_seq = xm.event_seq AND m.link = ? AND m.ended_at IS NULL)`,
     )
     .pluck();
   const covered = [...new Set(ids.flatMap((id) => candidates.all(id) as string[]))].filter((x) => uncovered.get(x, link) === 0).sort();
@@ -230,7 +232,13 @@ export function unmatch(db: LedgerDb, input: UnmatchInput): void {
 
 function matchPairs(db: LedgerDb, matchId: string): Array<[string, string]> {
   const side = (s: 'left' | 'right'): string[] =>
-    db.prepare('SELECT event_id FROM match_events WHERE match_id = ? AND side = ? ORDER BY event_id').pluck().all(matchId, s) as string[];
+    db
+      .prepare(
+        `SELECT e.event_id FROM matches m CROSS JOIN match_members mm ON mm.match_seq = m.seq CROSS JOIN events e ON e.seq = mm.event_seq
+         WHERE m.match_id = ? AND mm.side = ? ORDER BY e.event_id`,
+      )
+      .pluck()
+      .all(matchId, s) as string[];
   const right = side('right');
   return side('left').flatMap((l) => right.map((r): [string, string] => [l, r]));
 }

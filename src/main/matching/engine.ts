@@ -138,7 +138,7 @@ function loadHumanDecisions(db: LedgerDb): HumanDecisions {
   const rows = db
     .prepare(
       `SELECT event_id, link FROM pinned_events
-       UNION SELECT me.event_id, m.link FROM matches m CROSS JOIN match_events me ON me.match_id = m.match_id
+       UNION SELECT e.event_id, m.link FROM matches m CROSS JOIN match_members mm ON mm.match_seq = m.seq CROSS JOIN events e ON e.seq = mm.event_seq
        WHERE m.origin = 'human' AND m.ended_at IS NULL`,
     )
     .all() as { event_id: string; link: string }[];
@@ -169,7 +169,8 @@ interface ApplyContext {
 
 /** Incremental runs: which stored rows this run decides (and may end), and the events to look them up by. */
 interface ScopeJudge {
-  ids: string[];
+  /** The scope's event seqs: stored rows are found through their member rows' by-event indexes. */
+  seqs: number[];
   match: (link: string, events: string[]) => boolean;
   exception: (ruleId: string | null, events: string[]) => boolean;
 }
@@ -189,7 +190,7 @@ function scopeJudge(ruleSet: RuleSet, scope: Scope): ScopeJudge {
     return s !== undefined && events.some((id) => s.has(id));
   };
   return {
-    ids: [...byId.keys()],
+    seqs: scope.events.map((e) => e.seq),
     match: seen,
     exception: (ruleId, events) => {
       const link = ruleId === null ? undefined : ruleLink.get(ruleId);
@@ -206,8 +207,8 @@ const CHUNK = 5000;
 function activeRows<T>(full: { all(): unknown[] }, touching: { all(json: string): unknown[] }, judge: ScopeJudge | null, key: (r: T) => string): T[] {
   if (judge === null) return full.all() as T[];
   const out = new Map<string, T>();
-  for (let i = 0; i < judge.ids.length; i += CHUNK) {
-    for (const r of touching.all(JSON.stringify(judge.ids.slice(i, i + CHUNK))) as T[]) out.set(key(r), r);
+  for (let i = 0; i < judge.seqs.length; i += CHUNK) {
+    for (const r of touching.all(JSON.stringify(judge.seqs.slice(i, i + CHUNK))) as T[]) out.set(key(r), r);
   }
   return [...out.values()].sort((a, b) => (key(a) < key(b) ? -1 : 1));
 }
@@ -228,7 +229,8 @@ function applyMatches(ctx: ApplyContext, desired: DesiredMatch[], judge: ScopeJu
     ended++;
   }
   const toWrite = [...want.values()].filter((d) => !active.has(d.matchId)).sort((a, b) => (a.matchId < b.matchId ? -1 : 1));
-  const rebuild = bulkIndexes(ctx.db, ['matches', 'match_events'], toWrite.length, ctx.bulkRows);
+  const rebuild = bulkIndexes(ctx.db, ['matches', 'match_members'], toWrite.length, ctx.bulkRows);
+  let nextSeq = ctx.w.nextMatchSeq.get() as number;
   // A full run knows every active engine match already; the rest (ended, or a person's) is read once instead of one
   // lookup per written match.
   const inactive = judge === null ? new Map((ctx.w.inactiveMatches.all() as { match_id: string; ended_at: string | null }[]).map((r) => [r.match_id, r.ended_at])) : null;
@@ -243,12 +245,13 @@ function applyMatches(ctx: ApplyContext, desired: DesiredMatch[], judge: ScopeJu
     const existing = stateOf(d.matchId);
     if (existing !== undefined && existing.ended_at === null) continue;
     if (existing === undefined) {
+      const seq = nextSeq++;
       ctx.w.insertMatch.run({
-        match_id: d.matchId, link: d.link, status: d.status, rule_id: d.rule.id, rule_set_id: ctx.ruleSet.rule_set_id, rule_version: ctx.ruleSet.version,
+        seq, match_id: d.matchId, link: d.link, status: d.status, rule_id: d.rule.id, rule_set_id: ctx.ruleSet.rule_set_id, rule_version: ctx.ruleSet.version,
         score: d.score, explanation: d.explanationText, created_run_id: ctx.runId, created_at: ctx.now, created_by: ctx.actor,
       });
-      for (const id of d.left) ctx.w.insertMatchEvent.run(d.matchId, id, 'left');
-      for (const id of d.right) ctx.w.insertMatchEvent.run(d.matchId, id, 'right');
+      for (const e of d.left) ctx.w.insertMatchMember.run(seq, e.seq, 'left');
+      for (const e of d.right) ctx.w.insertMatchMember.run(seq, e.seq, 'right');
     } else {
       ctx.w.reactivateMatch.run({
         match_id: d.matchId, status: d.status, score: d.score, explanation: d.explanationText, created_run_id: ctx.runId,
@@ -281,10 +284,11 @@ function applyExceptions(ctx: ApplyContext, desired: DesiredException[], judge: 
   // Event links the run may add (exceptions not active now; an AMBIGUOUS_MATCH names every tied candidate, so a
   // month without keys can bring millions): past the bulk threshold their indexes are rebuilt, as for matches.
   let newLinks = 0;
-  for (const d of toApply) if (!active.has(d.exceptionId)) newLinks += d.eventIds.length;
-  const rebuild = bulkIndexes(ctx.db, ['exception_events', 'exceptions'], newLinks, ctx.bulkRows);
+  for (const d of toApply) if (!active.has(d.exceptionId)) newLinks += d.events.length;
+  const rebuild = bulkIndexes(ctx.db, ['exception_members', 'exceptions'], newLinks, ctx.bulkRows);
+  const seqs = { next: ctx.w.nextExceptionSeq.get() as number };
   for (const d of toApply) {
-    const r = upsertException(ctx, d);
+    const r = upsertException(ctx, d, seqs);
     if (r === 'opened') counts.opened++;
     if (r === 'changed') counts.changed++;
   }
@@ -308,7 +312,7 @@ function endException(ctx: ApplyContext, row: { exception_id: string; class: str
   ctx.log.push(`-x ${row.exception_id}`);
 }
 
-function upsertException(ctx: ApplyContext, d: DesiredException): 'opened' | 'changed' | 'same' {
+function upsertException(ctx: ApplyContext, d: DesiredException, seqs: { next: number }): 'opened' | 'changed' | 'same' {
   const gate = policyGateMinor(ctx.settings);
   const c = classify(d, ctx.ruleSet, ctx.settings.reporting_currency, gate, ctx.asOfMs);
   const existing =
@@ -340,7 +344,7 @@ function upsertException(ctx: ApplyContext, d: DesiredException): 'opened' | 'ch
         reason: `derived again under ${ctx.ruleSet.rule_set_id} v${ctx.ruleSet.version}${resolved ? `: class A, ${d.code}` : ''}`,
         payload: {
           run_id: ctx.runId, from_class: existing.class, from_state: existing.state, from_amount_minor: existing.amount_minor,
-          to_class: c.cls, to_state: c.state, to_amount_minor: d.amount, currency: d.currency, events: d.eventIds,
+          to_class: c.cls, to_state: c.state, to_amount_minor: d.amount, currency: d.currency, events: d.events.map((e) => e.id),
         },
         createdAt: ctx.now,
       });
@@ -349,13 +353,14 @@ function upsertException(ctx: ApplyContext, d: DesiredException): 'opened' | 'ch
     return 'changed';
   }
   if (existing === undefined) {
-    ctx.w.insertException.run(row);
-    for (const id of d.eventIds) ctx.w.insertExceptionEvent.run(d.exceptionId, id);
+    const seq = seqs.next++;
+    ctx.w.insertException.run({ ...row, seq });
+    for (const e of d.events) ctx.w.insertExceptionMember.run(seq, e.seq);
   } else ctx.w.reactivateException.run(row);
   if (resolved) {
     ctx.journal.append({
       type: 'exception.auto_resolved', actor: ctx.actor, subjectId: d.exceptionId, reason: `class A: ${d.code}`,
-      payload: { run_id: ctx.runId, code: d.code, amount_minor: d.amount, currency: d.currency, events: d.eventIds }, createdAt: ctx.now,
+      payload: { run_id: ctx.runId, code: d.code, amount_minor: d.amount, currency: d.currency, events: d.events.map((e) => e.id) }, createdAt: ctx.now,
     });
   }
   ctx.log.push(`+x ${d.exceptionId} ${c.cls} ${c.state}`);

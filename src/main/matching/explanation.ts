@@ -90,8 +90,18 @@ interface ExceptionRow {
 
 /** The record for a match id (`m_…`), an exception id (`x_…`), or every match and exception involving an event id. */
 export function explain(db: LedgerDb, id: string): ExplainResult {
-  const matchEvents = db.prepare('SELECT event_id FROM match_events WHERE match_id = ? ORDER BY side, event_id').pluck();
-  const excEvents = db.prepare('SELECT event_id FROM exception_events WHERE exception_id = ? ORDER BY event_id').pluck();
+  const matchEvents = db
+    .prepare(
+      `SELECT e.event_id FROM matches m CROSS JOIN match_members mm ON mm.match_seq = m.seq CROSS JOIN events e ON e.seq = mm.event_seq
+       WHERE m.match_id = ? ORDER BY mm.side, e.event_id`,
+    )
+    .pluck();
+  const excEvents = db
+    .prepare(
+      `SELECT e.event_id FROM exceptions x CROSS JOIN exception_members xm ON xm.exception_seq = x.seq CROSS JOIN events e ON e.seq = xm.event_seq
+       WHERE x.exception_id = ? ORDER BY e.event_id`,
+    )
+    .pluck();
   const fromMatch = (r: MatchRow): ExplainedItem => ({
     type: 'match',
     id: r.match_id,
@@ -110,11 +120,13 @@ export function explain(db: LedgerDb, id: string): ExplainResult {
   });
   const matches = db.prepare(
     `SELECT DISTINCT m.* FROM matches m WHERE m.match_id = @id
-     OR m.match_id IN (SELECT match_id FROM match_events WHERE event_id = @id) ORDER BY m.created_at, m.match_id`,
+     OR m.seq IN (SELECT mm.match_seq FROM events e CROSS JOIN match_members mm ON mm.event_seq = e.seq WHERE e.event_id = @id)
+     ORDER BY m.created_at, m.match_id`,
   ).all({ id }) as MatchRow[];
   const exceptions = db.prepare(
     `SELECT DISTINCT x.* FROM exceptions x WHERE x.exception_id = @id
-     OR x.exception_id IN (SELECT exception_id FROM exception_events WHERE event_id = @id) ORDER BY x.created_at, x.exception_id`,
+     OR x.seq IN (SELECT xm.exception_seq FROM events e CROSS JOIN exception_members xm ON xm.event_seq = e.seq WHERE e.event_id = @id)
+     ORDER BY x.created_at, x.exception_id`,
   ).all({ id }) as ExceptionRow[];
   const items = [...matches.map(fromMatch), ...exceptions.map(fromException)];
   const summary = db.prepare('SELECT event_id, source, kind, external_id, amount_minor, currency, occurred_at FROM events WHERE event_id = ?');

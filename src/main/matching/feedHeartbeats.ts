@@ -97,7 +97,7 @@ export function checkFeedHeartbeats(
               (x.state IN ('assigned', 'reopened') OR EXISTS (SELECT 1 FROM journal j WHERE j.subject_id = x.exception_id
                  AND j.entry_type LIKE 'exception.%' AND j.actor NOT LIKE 'system:%')) AS touched,
               e.event_id, e.source, e.occurred_at, e.batch_id
-       FROM exceptions x LEFT JOIN exception_events xe ON xe.exception_id = x.exception_id LEFT JOIN events e ON e.event_id = xe.event_id
+       FROM exceptions x LEFT JOIN exception_members xm ON xm.exception_seq = x.seq LEFT JOIN events e ON e.seq = xm.event_seq
        WHERE x.code = '${FEED_MISSING}' AND x.ended_at IS NULL AND x.origin = 'engine' ORDER BY x.exception_id`,
     )
     .all() as ActiveRow[];
@@ -158,8 +158,8 @@ export function checkFeedHeartbeats(
     };
     if (stored) w.reactivateException.run(row);
     else {
-      w.insertException.run(row);
-      w.insertExceptionEvent.run(d.id, d.latest.event_id);
+      const inserted = w.insertException.run({ ...row, seq: null });
+      w.insertExceptionMemberById.run(inserted.lastInsertRowid, d.latest.event_id);
     }
     journal.append({
       type: 'exception.opened',

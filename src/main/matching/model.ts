@@ -5,6 +5,8 @@ import type { Explanation } from './explanation.ts';
 /** An event as the matcher needs it: join keys, money, time in ms; attributes parsed only on demand. */
 export interface MEvent {
   id: string;
+  /** The event's integer identity in the ledger (events.seq): what match and exception member rows store. */
+  seq: number;
   kind: string;
   source: string;
   externalId: string;
@@ -30,8 +32,9 @@ export interface DesiredMatch {
   rule: Rule;
   status: 'matched' | 'auto_resolved';
   score: number;
-  left: string[];
-  right: string[];
+  /** Each side sorted by event id. */
+  left: MEvent[];
+  right: MEvent[];
   /**
    * The stored (packed) explanation, serialized when the match is recorded: a full run holds a million matches
    * until it writes them, and the string is a fraction of the object graph (explanationText.ts).
@@ -45,7 +48,8 @@ export interface DesiredException {
   /** Amount at stake, signed minor units. */
   amount: number;
   currency: string;
-  eventIds: string[];
+  /** Sorted by event id, each once. */
+  events: MEvent[];
   /** Business time the remediation window counts from (ms). */
   t: number;
   rule: Rule | null;

@@ -3,6 +3,10 @@ import { sha256Hex } from '../ledger/canonicalJson.ts';
 import type { ExceptionCode, Rule } from '../../shared/rules/ruleSet.ts';
 import type { DesiredException, MatchState, MEvent, PendingFinding } from './model.ts';
 import { setFor } from './model.ts';
+
+function byId(a: MEvent, b: MEvent): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
 import type { Explanation } from './explanation.ts';
 import { packExplanation } from './explanationText.ts';
 
@@ -56,8 +60,8 @@ export function recordMatch(state: MatchState, m: MatchInput): void {
     rule: m.rule,
     status: m.autoResolved.length > 0 ? 'auto_resolved' : 'matched',
     score: m.score,
-    left: m.left.map((e) => e.id).sort(),
-    right: m.right.map((e) => e.id).sort(),
+    left: [...m.left].sort(byId),
+    right: [...m.right].sort(byId),
     explanationText: packExplanation(m.explanation),
   });
   const anchor = m.left[0];
@@ -77,13 +81,13 @@ export function addException(
   anchor: MEvent,
   explanation: Explanation,
 ): DesiredException {
-  const ids = [...new Set(events.map((e) => e.id))].sort();
+  const unique = [...new Map(events.map((e) => [e.id, e])).values()].sort(byId);
   const x: DesiredException = {
-    exceptionId: exceptionIdFor(code, ids),
+    exceptionId: exceptionIdFor(code, unique.map((e) => e.id)),
     code,
     amount,
     currency: anchor.currency,
-    eventIds: ids,
+    events: unique,
     t: anchor.t,
     rule,
     explanation,

@@ -43,10 +43,11 @@ export function prepareWriters(db: LedgerDb) {
     activeEngineMatches: db.prepare(
       "SELECT match_id, link, NULL AS events FROM matches WHERE origin = 'engine' AND ended_at IS NULL ORDER BY match_id",
     ),
-    /** Incremental runs: the active engine matches touching a JSON array of event ids, with all their events. */
+    /** Incremental runs: the active engine matches touching a JSON array of event seqs, with all their events' ids. */
     activeEngineMatchesTouching: db.prepare(
-      `SELECT m.match_id, m.link, (SELECT group_concat(event_id) FROM match_events WHERE match_id = m.match_id) AS events FROM matches m
-       WHERE m.origin = 'engine' AND m.ended_at IS NULL AND m.match_id IN (SELECT me.match_id FROM json_each(?) j CROSS JOIN match_events me ON me.event_id = j.value)`,
+      `SELECT m.match_id, m.link, (SELECT group_concat(e.event_id) FROM match_members mm CROSS JOIN events e ON e.seq = mm.event_seq
+         WHERE mm.match_seq = m.seq) AS events FROM matches m
+       WHERE m.origin = 'engine' AND m.ended_at IS NULL AND m.seq IN (SELECT mm.match_seq FROM json_each(?) j CROSS JOIN match_members mm ON mm.event_seq = j.value)`,
     ),
     /** Existence from the primary-key index alone (most desired rows of a cold run are new): no table row read. */
     matchExists: db.prepare('SELECT 1 FROM matches WHERE match_id = ?').pluck(),
@@ -54,12 +55,14 @@ export function prepareWriters(db: LedgerDb) {
     endMatch: db.prepare('UPDATE matches SET ended_at = @ended_at, ended_by = @ended_by, end_reason = @end_reason WHERE match_id = @match_id AND ended_at IS NULL'),
     /** Full runs: the matches that are not active engine matches (ended ones may be reactivated; a person's are left alone). */
     inactiveMatches: db.prepare("SELECT match_id, ended_at FROM matches WHERE origin <> 'engine' OR ended_at IS NOT NULL"),
+    /** The next free seq of a table (the run assigns its new rows' seqs itself, so their member rows need no lookup). */
+    nextMatchSeq: db.prepare('SELECT coalesce(max(seq), 0) + 1 FROM matches').pluck(),
+    nextExceptionSeq: db.prepare('SELECT coalesce(max(seq), 0) + 1 FROM exceptions').pluck(),
     insertMatch: db.prepare(
-      `INSERT INTO matches (match_id, link, status, origin, rule_id, rule_set_id, rule_version, score, explanation, created_run_id, created_at, created_by)
-       VALUES (@match_id, @link, @status, 'engine', @rule_id, @rule_set_id, @rule_version, @score, @explanation, @created_run_id, @created_at, @created_by)`,
+      `INSERT INTO matches (seq, match_id, link, status, origin, rule_id, rule_set_id, rule_version, score, explanation, created_run_id, created_at, created_by)
+       VALUES (@seq, @match_id, @link, @status, 'engine', @rule_id, @rule_set_id, @rule_version, @score, @explanation, @created_run_id, @created_at, @created_by)`,
     ),
-    /** Per row: measured as fast as batching rows through json_each, and faster while the by-event index is kept. */
-    insertMatchEvent: db.prepare('INSERT INTO match_events (match_id, event_id, side) VALUES (?, ?, ?)'),
+    insertMatchMember: db.prepare('INSERT INTO match_members (match_seq, event_seq, side) VALUES (?, ?, ?)'),
     reactivateMatch: db.prepare(
       `UPDATE matches SET ended_at = NULL, ended_by = NULL, end_reason = NULL, status = @status, score = @score, explanation = @explanation,
        created_run_id = @created_run_id WHERE match_id = @match_id AND origin = 'engine'`,
@@ -82,9 +85,10 @@ export function prepareWriters(db: LedgerDb) {
        ORDER BY exception_id`,
     ),
     activeEngineExceptionsTouching: db.prepare(
-      `SELECT x.exception_id, x.class, x.state, x.rule_id, (SELECT group_concat(event_id) FROM exception_events WHERE exception_id = x.exception_id) AS events
+      `SELECT x.exception_id, x.class, x.state, x.rule_id, (SELECT group_concat(e.event_id) FROM exception_members xm CROSS JOIN events e ON e.seq = xm.event_seq
+         WHERE xm.exception_seq = x.seq) AS events
        FROM exceptions x WHERE x.origin = 'engine' AND x.ended_at IS NULL AND x.code NOT IN ('DUPLICATE_RECORD', 'FEED_MISSING')
-         AND x.exception_id IN (SELECT xe.exception_id FROM json_each(?) j CROSS JOIN exception_events xe ON xe.event_id = j.value)`,
+         AND x.seq IN (SELECT xm.exception_seq FROM json_each(?) j CROSS JOIN exception_members xm ON xm.event_seq = j.value)`,
     ),
     exceptionExists: db.prepare('SELECT 1 FROM exceptions WHERE exception_id = ?').pluck(),
     exceptionById: db.prepare('SELECT class, state, ended_at, policy_gated, amount_minor FROM exceptions WHERE exception_id = ?'),
@@ -92,10 +96,11 @@ export function prepareWriters(db: LedgerDb) {
       `UPDATE exceptions SET ended_at = @now, state = 'resolved', resolved_at = coalesce(resolved_at, @now), resolved_by = coalesce(resolved_by, @by),
        resolution = coalesce(resolution, @resolution) WHERE exception_id = @exception_id AND ended_at IS NULL`,
     ),
+    /** `seq`: the run's own numbering, or null for the next rowid (rows written one at a time). */
     insertException: db.prepare(
-      `INSERT INTO exceptions (exception_id, code, class, default_class, policy_gated, state, amount_minor, currency, explanation, origin, rule_id,
+      `INSERT INTO exceptions (seq, exception_id, code, class, default_class, policy_gated, state, amount_minor, currency, explanation, origin, rule_id,
          rule_set_id, rule_version, due_at, created_run_id, created_at, resolved_at, resolved_by, resolution)
-       VALUES (@exception_id, @code, @class, @default_class, @policy_gated, @state, @amount_minor, @currency, @explanation, 'engine', @rule_id,
+       VALUES (@seq, @exception_id, @code, @class, @default_class, @policy_gated, @state, @amount_minor, @currency, @explanation, 'engine', @rule_id,
          @rule_set_id, @rule_version, @due_at, @created_run_id, @created_at, @resolved_at, @resolved_by, @resolution)`,
     ),
     reactivateException: db.prepare(
@@ -103,7 +108,9 @@ export function prepareWriters(db: LedgerDb) {
        explanation = @explanation, due_at = @due_at, created_run_id = @created_run_id, resolved_at = @resolved_at, resolved_by = @resolved_by,
        resolution = @resolution WHERE exception_id = @exception_id AND origin = 'engine'`,
     ),
-    insertExceptionEvent: db.prepare('INSERT INTO exception_events (exception_id, event_id) VALUES (?, ?)'),
+    insertExceptionMember: db.prepare('INSERT INTO exception_members (exception_seq, event_seq) VALUES (?, ?)'),
+    /** For rows written one at a time (DUPLICATE_RECORD, FEED_MISSING): the exception's seq and the event's id. */
+    insertExceptionMemberById: db.prepare('INSERT INTO exception_members (exception_seq, event_seq) SELECT ?, seq FROM events WHERE event_id = ?'),
     /** An active exception derived again with other figures: new class, amount, explanation; resolution set or cleared. */
     rederive: db.prepare(
       `UPDATE exceptions SET class = @class, default_class = @default_class, policy_gated = @policy_gated, state = @state, amount_minor = @amount_minor,

@@ -11,7 +11,7 @@ const NOTHING_USED: ReadonlySet<string> = new Set();
 
 /** Column order of eventColumns(): eventBuilder reads rows as arrays (raw mode) by these positions. */
 const BASE_COLUMNS = `e.event_id, e.kind, e.source, e.external_id, e.order_ref, e.customer_ref, e.payout_ref, e.trace_id, e.amount_minor,
-  e.currency, e.fee_minor, e.net_minor, e.state, e.occurred_at`;
+  e.currency, e.fee_minor, e.net_minor, e.state, e.occurred_at, e.seq`;
 
 /**
  * The SELECT list: attributes (JSON, the bulk of a row) are read only for the kinds a rule compares an
@@ -29,7 +29,7 @@ export function eventColumns(ruleSet: RuleSet): string {
   return `${BASE_COLUMNS}, ${list === '' ? 'NULL' : `CASE WHEN e.kind IN (${list}) THEN e.attributes END`}`;
 }
 
-type RawRow = [string, string, string, string, string | null, string | null, string | null, string | null, number, string, number | null, number | null, string | null, string, string | null];
+type RawRow = [string, string, string, string, string | null, string | null, string | null, string | null, number, string, number | null, number | null, string | null, string, number, string | null];
 
 /**
  * Builds MEvents from raw rows. A full run holds every event of the ledger in memory (two million on a
@@ -46,6 +46,7 @@ function eventBuilder(): (r: RawRow) => MEvent {
   };
   return (r) => ({
     id: r[0],
+    seq: r[14],
     kind: one(r[1]),
     source: one(r[2]),
     externalId: r[3],
@@ -59,7 +60,7 @@ function eventBuilder(): (r: RawRow) => MEvent {
     net: r[11],
     state: r[12] === null ? null : one(r[12]),
     t: Date.parse(r[13]),
-    attributesJson: r[14],
+    attributesJson: r[15],
   });
 }
 
@@ -199,8 +200,8 @@ type ScopeQueries = ReturnType<typeof prepareScopeQueries>;
 
 function prepareScopeQueries(db: LedgerDb) {
   const byField = (col: string) => db.prepare(`SELECT event_id FROM events WHERE ${col} IN (SELECT value FROM json_each(?))`).pluck();
-  const held = `NOT EXISTS (SELECT 1 FROM match_events me CROSS JOIN matches m ON m.match_id = me.match_id
-      WHERE me.event_id = e.event_id AND m.ended_at IS NULL AND m.origin = 'engine' AND m.link = @link
+  const held = `NOT EXISTS (SELECT 1 FROM match_members mm CROSS JOIN matches m ON m.seq = mm.match_seq
+      WHERE mm.event_seq = e.seq AND m.ended_at IS NULL AND m.origin = 'engine' AND m.link = @link
         AND m.rule_set_id = @rs AND m.rule_version = @rv AND m.rule_id IN (SELECT value FROM json_each(@prefix)))`;
   // Narrow amount ranges are asked value by value (@amounts, a JSON list), so the index bounds occurred_at too.
   const amountTerms = (list: boolean): string => `e.kind = @kind AND e.currency = @currency AND e.occurred_at BETWEEN @from AND @to AND
@@ -215,12 +216,14 @@ function prepareScopeQueries(db: LedgerDb) {
     // Distinct rows first, then their events: a payout's items would otherwise come back once per item in the frontier.
     partners: db
       .prepare(
-        `SELECT me2.event_id FROM match_events me2 WHERE me2.match_id IN (SELECT me.match_id FROM json_each(@ids) j
-           CROSS JOIN match_events me ON me.event_id = j.value CROSS JOIN matches m ON m.match_id = me.match_id
-           WHERE m.ended_at IS NULL AND m.link = @link)
-         UNION SELECT xe2.event_id FROM exception_events xe2 WHERE xe2.exception_id IN (SELECT xe.exception_id FROM json_each(@ids) j
-           CROSS JOIN exception_events xe ON xe.event_id = j.value CROSS JOIN exceptions x ON x.exception_id = xe.exception_id
-           WHERE x.ended_at IS NULL AND x.rule_id IN (SELECT value FROM json_each(@rules)))`,
+        `SELECT e2.event_id FROM events e2 WHERE e2.seq IN (
+           SELECT mm2.event_seq FROM match_members mm2 WHERE mm2.match_seq IN (SELECT mm.match_seq FROM json_each(@ids) j
+             CROSS JOIN events e ON e.event_id = j.value CROSS JOIN match_members mm ON mm.event_seq = e.seq CROSS JOIN matches m ON m.seq = mm.match_seq
+             WHERE m.ended_at IS NULL AND m.link = @link)
+           UNION SELECT xm2.event_seq FROM exception_members xm2 WHERE xm2.exception_seq IN (SELECT xm.exception_seq FROM json_each(@ids) j
+             CROSS JOIN events e ON e.event_id = j.value CROSS JOIN exception_members xm ON xm.event_seq = e.seq
+             CROSS JOIN exceptions x ON x.seq = xm.exception_seq
+             WHERE x.ended_at IS NULL AND x.rule_id IN (SELECT value FROM json_each(@rules))))`,
       )
       .pluck(),
     byField: { order_ref: byField('order_ref'), trace_id: byField('trace_id'), payout_ref: byField('payout_ref') } as Record<string, ReturnType<LedgerDb['prepare']>>,

@@ -77,13 +77,12 @@ export interface KindFigures {
 }
 
 function eventFigures(db: LedgerDb): Pick<ReconciliationStatus, 'events_total' | 'events_matchable' | 'events_matched' | 'unmatched_rate' | 'by_kind'> {
-  // Index-only: kinds from an index on events, matched rowids from the active matches through match_events and
-  // the event-id index. Reading the events rows themselves (wide: attributes) cost seconds on a large ledger.
+  // Index-only: kinds from an index on events, matched seqs (the events' rowids) from the active matches' member
+  // rows. Reading the events rows themselves (wide: attributes) cost seconds on a large ledger.
   const counted = db
     .prepare(
       `SELECT e.kind, count(*) AS matchable, coalesce(sum(e.rowid IN (
-         SELECT matched.rowid FROM matches m CROSS JOIN match_events me ON me.match_id = m.match_id
-         CROSS JOIN events matched ON matched.event_id = me.event_id WHERE m.ended_at IS NULL)), 0) AS matched
+         SELECT mm.event_seq FROM matches m CROSS JOIN match_members mm ON mm.match_seq = m.seq WHERE m.ended_at IS NULL)), 0) AS matched
        FROM events e WHERE e.kind IN (${KINDS_SQL}) GROUP BY e.kind`,
     )
     .all() as KindFigures[];
@@ -108,8 +107,8 @@ function decisionFigures(db: LedgerDb): Pick<ReconciliationStatus, 'decisions_to
     .prepare(
       `SELECT count(*) AS n, coalesce(sum(x.class = 'A' AND x.policy_gated = 0), 0) AS auto FROM exceptions x
        WHERE x.ended_at IS NULL AND NOT (x.class = 'A' AND x.code <> 'DUPLICATE_RECORD' AND EXISTS (
-         SELECT 1 FROM exception_events xe JOIN match_events me ON me.event_id = xe.event_id JOIN matches m ON m.match_id = me.match_id
-         WHERE xe.exception_id = x.exception_id AND m.ended_at IS NULL AND m.status = 'auto_resolved'))`,
+         SELECT 1 FROM exception_members xm CROSS JOIN match_members mm ON mm.event_seq = xm.event_seq CROSS JOIN matches m ON m.seq = mm.match_seq
+         WHERE xm.exception_seq = x.seq AND m.ended_at IS NULL AND m.status = 'auto_resolved'))`,
     )
     .get() as { n: number; auto: number };
   const total = m.n + x.n;

@@ -45,7 +45,7 @@ export function dashboard(db: LedgerDb, settings: WorkspaceSettings, now: Date):
     const feedMissing = new Set(
       db
         .prepare(
-          `SELECT DISTINCT e.source FROM exceptions x CROSS JOIN exception_events xe ON xe.exception_id = x.exception_id CROSS JOIN events e ON e.event_id = xe.event_id
+          `SELECT DISTINCT e.source FROM exceptions x CROSS JOIN exception_members xm ON xm.exception_seq = x.seq CROSS JOIN events e ON e.seq = xm.event_seq
            WHERE x.code = 'FEED_MISSING' AND ${OPEN_SQL}`,
         )
         .pluck()

@@ -21,10 +21,10 @@ export function exceptionDetail(db: LedgerDb, ruleSet: RuleSet, exceptionId: str
     if (x === undefined) throw notFound('exception', exceptionId);
     const own = db
       .prepare(
-        `SELECT ${CANDIDATE_COLUMNS} FROM exception_events xe CROSS JOIN events e ON e.event_id = xe.event_id WHERE xe.exception_id = ?
+        `SELECT ${CANDIDATE_COLUMNS} FROM exception_members xm CROSS JOIN events e ON e.seq = xm.event_seq WHERE xm.exception_seq = ?
          ORDER BY e.occurred_at, e.event_id LIMIT ${MAX_DETAIL_EVENTS}`,
       )
-      .all(exceptionId) as CandidateEventRow[];
+      .all(x.seq) as CandidateEventRow[];
     const explanation = toExplanation(db, x.explanation, x);
     const unresolved = x.ended_at === null && x.state !== 'resolved' && !NO_CANDIDATES.has(x.code);
     return {

@@ -28,6 +28,7 @@ const SORT_SQL: Record<SortField, { expr: string; nullable: boolean; reversed: b
 
 /** The stored row as the grid needs it (explanation still packed). */
 export interface StoredExceptionRow {
+  seq: number;
   exception_id: string;
   code: string;
   class: string;
@@ -72,8 +73,8 @@ function whereClause(filter: ExceptionsRequest['filter'], now: Date): Where {
   list('classes', 'x.class', filter.classes);
   list('states', 'x.state', filter.states);
   if (filter.sources !== undefined) {
-    parts.push(`EXISTS (SELECT 1 FROM exception_events xe CROSS JOIN events e ON e.event_id = xe.event_id
-      WHERE xe.exception_id = x.exception_id AND e.source IN (SELECT value FROM json_each(@sources)))`);
+    parts.push(`EXISTS (SELECT 1 FROM exception_members xm CROSS JOIN events e ON e.seq = xm.event_seq
+      WHERE xm.exception_seq = x.seq AND e.source IN (SELECT value FROM json_each(@sources)))`);
     params.sources = JSON.stringify(filter.sources);
   }
   if (filter.amountMinMinor !== undefined) {
@@ -98,7 +99,7 @@ function whereClause(filter: ExceptionsRequest['filter'], now: Date): Where {
     // Ids, codes and owners by substring (LIKE ignores ASCII case); an event's external id or order ref exactly (a
     // leading "#" of an order number is ignored), its customer by substring.
     parts.push(`(x.exception_id LIKE @like ESCAPE '\\' OR x.code = upper(@q) OR x.owner LIKE @like ESCAPE '\\'
-      OR EXISTS (SELECT 1 FROM exception_events xe CROSS JOIN events e ON e.event_id = xe.event_id WHERE xe.exception_id = x.exception_id
+      OR EXISTS (SELECT 1 FROM exception_members xm CROSS JOIN events e ON e.seq = xm.event_seq WHERE xm.exception_seq = x.seq
         AND (e.external_id = @q OR e.order_ref = @orderRef OR e.customer_ref LIKE @like ESCAPE '\\')))`);
     params.q = search;
     params.like = containsPattern(search);
@@ -151,14 +152,14 @@ export function queryExceptions(db: LedgerDb, request: ExceptionsRequest, now: D
 
 /** Builds grid rows from stored rows: first events, distinct sources, the explanation's summary. */
 export function exceptionRowReader(db: LedgerDb): (row: StoredExceptionRow, now: Date) => ExceptionRow {
-  // Chosen from exception_events alone (by id), then read: an AMBIGUOUS_MATCH may name thousands of events.
+  // Chosen from the member rows alone (first imported first), then read: an AMBIGUOUS_MATCH may name thousands of events.
   const firstEvents = db.prepare(
-    `SELECT ${EVENT_LINE_COLUMNS} FROM (SELECT event_id FROM exception_events WHERE exception_id = ? ORDER BY event_id LIMIT ${ROW_EVENTS}) f
-     CROSS JOIN events e ON e.event_id = f.event_id ORDER BY e.occurred_at, e.event_id`,
+    `SELECT ${EVENT_LINE_COLUMNS} FROM (SELECT event_seq FROM exception_members WHERE exception_seq = ? ORDER BY event_seq LIMIT ${ROW_EVENTS}) f
+     CROSS JOIN events e ON e.seq = f.event_seq ORDER BY e.occurred_at, e.event_id`,
   );
-  const eventCount = db.prepare('SELECT count(*) FROM exception_events WHERE exception_id = ?').pluck();
+  const eventCount = db.prepare('SELECT count(*) FROM exception_members WHERE exception_seq = ?').pluck();
   const sources = db
-    .prepare('SELECT DISTINCT e.source FROM exception_events xe CROSS JOIN events e ON e.event_id = xe.event_id WHERE xe.exception_id = ? ORDER BY e.source')
+    .prepare('SELECT DISTINCT e.source FROM exception_members xm CROSS JOIN events e ON e.seq = xm.event_seq WHERE xm.exception_seq = ? ORDER BY e.source')
     .pluck();
   return (x, now) => ({
     exceptionId: x.exception_id,
@@ -168,9 +169,9 @@ export function exceptionRowReader(db: LedgerDb): (row: StoredExceptionRow, now:
     policyGated: x.policy_gated === 1,
     amountMinor: x.amount_minor,
     currency: x.currency,
-    sources: sources.all(x.exception_id) as string[],
-    events: (firstEvents.all(x.exception_id) as EventLineRow[]).map(toEventLine),
-    eventCount: eventCount.get(x.exception_id) as number,
+    sources: sources.all(x.seq) as string[],
+    events: (firstEvents.all(x.seq) as EventLineRow[]).map(toEventLine),
+    eventCount: eventCount.get(x.seq) as number,
     summary: explanationSummary(x.explanation),
     owner: x.owner,
     createdAt: x.created_at,

@@ -26,18 +26,19 @@ const MIN_WINDOW_MS = 14 * DAY_MS;
 const HOUR_MS = 3_600_000;
 
 /** The event columns a candidate search reads (`CANDIDATE_COLUMNS`). */
-export type CandidateEventRow = Pick<
+export type CandidateEventRow = { seq: number } & Pick<
   EventRow,
   | 'event_id' | 'source' | 'kind' | 'external_id' | 'order_ref' | 'customer_ref' | 'payout_ref' | 'trace_id'
   | 'amount_minor' | 'currency' | 'fee_minor' | 'net_minor' | 'state' | 'occurred_at' | 'attributes'
 >;
 
-export const CANDIDATE_COLUMNS = `e.event_id, e.source, e.kind, e.external_id, e.order_ref, e.customer_ref, e.payout_ref, e.trace_id, e.amount_minor,
+export const CANDIDATE_COLUMNS = `e.seq, e.event_id, e.source, e.kind, e.external_id, e.order_ref, e.customer_ref, e.payout_ref, e.trace_id, e.amount_minor,
   e.currency, e.fee_minor, e.net_minor, e.state, e.occurred_at, e.attributes`;
 
 function toMEvent(r: CandidateEventRow): MEvent {
   return {
     id: r.event_id,
+    seq: r.seq,
     kind: r.kind,
     source: r.source,
     externalId: r.external_id,
@@ -184,17 +185,18 @@ export function matchCandidates(db: LedgerDb, ruleSet: RuleSet, own: readonly Ca
 }
 
 function queries(db: LedgerDb) {
-  // Free in the link: no active match of the link holds the event (match_events by event first: the other loop order
+  // Free in the link: no active match of the link holds the event (member rows by event first: the other loop order
   // walks every active match of the link for each event).
-  const free = `NOT EXISTS (SELECT 1 FROM match_events me CROSS JOIN matches m ON m.match_id = me.match_id
-    WHERE me.event_id = e.event_id AND m.link = @link AND m.ended_at IS NULL)`;
+  const free = `NOT EXISTS (SELECT 1 FROM match_members mm CROSS JOIN matches m ON m.seq = mm.match_seq
+    WHERE mm.event_seq = e.seq AND m.link = @link AND m.ended_at IS NULL)`;
   // Key probes seek the key's index; the unary + keeps the planner off the (kind, currency, time) indexes, which
   // would read every event of the window instead.
   const common = `+e.kind IN (SELECT value FROM json_each(@kinds)) AND +e.currency = @currency AND +e.occurred_at BETWEEN @from AND @to AND ${free}`;
   const byField = new Map<string, ReturnType<LedgerDb['prepare']>>();
   return {
     inActiveMatch: db.prepare(
-      `SELECT 1 FROM match_events me CROSS JOIN matches m ON m.match_id = me.match_id WHERE me.event_id = ? AND m.link = ? AND m.ended_at IS NULL`,
+      `SELECT 1 FROM events e CROSS JOIN match_members mm ON mm.event_seq = e.seq CROSS JOIN matches m ON m.seq = mm.match_seq
+       WHERE e.event_id = ? AND m.link = ? AND m.ended_at IS NULL`,
     ),
     blocked: db.prepare('SELECT 1 FROM blocked_pairs WHERE link = ? AND left_event_id = ? AND right_event_id = ?'),
     byField: (field: 'order_ref' | 'payout_ref' | 'trace_id') => {

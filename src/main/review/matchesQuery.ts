@@ -14,8 +14,8 @@ const ROW_EVENTS = 3;
 export const MAX_DETAIL_EVENTS = 100;
 
 /** Sum of the left side's amounts: read per match, so sorting by it reads every filtered match's events. */
-const LEFT_AMOUNT_SQL = `(SELECT sum(e.amount_minor) FROM match_events me CROSS JOIN events e ON e.event_id = me.event_id
-  WHERE me.match_id = m.match_id AND me.side = 'left')`;
+const LEFT_AMOUNT_SQL = `(SELECT sum(e.amount_minor) FROM match_members mm CROSS JOIN events e ON e.seq = mm.event_seq
+  WHERE mm.match_seq = m.seq AND mm.side = 'left')`;
 
 const SORT_SQL: Record<SortField, { expr: string; nullable: boolean }> = {
   createdAt: { expr: 'm.created_at', nullable: false },
@@ -27,6 +27,7 @@ const SORT_SQL: Record<SortField, { expr: string; nullable: boolean }> = {
 };
 
 interface StoredMatchRow {
+  seq: number;
   match_id: string;
   link: string;
   status: string;
@@ -57,11 +58,11 @@ function whereClause(filter: MatchesRequest['filter']): { sql: string; params: R
   const search = filter.search?.trim() ?? '';
   if (search !== '') {
     // Match ids by substring, rule ids exactly; events by external id or order ref through their indexes (a
-    // leading "#" of an order number is ignored), then their matches through match_events_by_event.
-    parts.push(`(m.match_id LIKE @like ESCAPE '\\' OR m.rule_id = @q OR m.match_id IN (
-      SELECT me.match_id FROM match_events me WHERE me.event_id IN (
-        SELECT e.event_id FROM events e WHERE e.order_ref = @orderRef
-        UNION SELECT e.event_id FROM events e WHERE e.source IN (SELECT source FROM import_batches) AND e.external_id = @q)))`);
+    // leading "#" of an order number is ignored), then their matches through match_members_by_event.
+    parts.push(`(m.match_id LIKE @like ESCAPE '\\' OR m.rule_id = @q OR m.seq IN (
+      SELECT mm.match_seq FROM match_members mm WHERE mm.event_seq IN (
+        SELECT e.seq FROM events e WHERE e.order_ref = @orderRef
+        UNION SELECT e.seq FROM events e WHERE e.source IN (SELECT source FROM import_batches) AND e.external_id = @q)))`);
     params.q = search;
     params.like = containsPattern(search);
     params.orderRef = search.replace(/^#/, '');
@@ -104,22 +105,22 @@ export function queryMatches(db: LedgerDb, request: MatchesRequest): { rows: Mat
 }
 
 /**
- * Builds grid rows. A payout's match holds thousands of items: the first events are chosen from match_events alone
- * (left side first, then by id) and only the left side's events are read for the amount.
+ * Builds grid rows. A payout's match holds thousands of items: the first events are chosen from the member rows alone
+ * (left side first, then first imported) and only the left side's events are read for the amount.
  */
 function matchRowReader(db: LedgerDb): (m: StoredMatchRow) => MatchRow {
   const firstEvents = db.prepare(
-    `SELECT ${EVENT_LINE_COLUMNS} FROM (SELECT event_id, side FROM match_events WHERE match_id = ? ORDER BY side, event_id LIMIT ${ROW_EVENTS}) f
-     CROSS JOIN events e ON e.event_id = f.event_id ORDER BY f.side, e.occurred_at, e.event_id`,
+    `SELECT ${EVENT_LINE_COLUMNS} FROM (SELECT event_seq, side FROM match_members WHERE match_seq = ? ORDER BY side, event_seq LIMIT ${ROW_EVENTS}) f
+     CROSS JOIN events e ON e.seq = f.event_seq ORDER BY f.side, e.occurred_at, e.event_id`,
   );
-  const eventCount = db.prepare('SELECT count(*) FROM match_events WHERE match_id = ?').pluck();
+  const eventCount = db.prepare('SELECT count(*) FROM match_members WHERE match_seq = ?').pluck();
   const left = db.prepare(
     `SELECT coalesce(sum(e.amount_minor), 0) AS amount, min(e.currency) AS currency
-     FROM match_events me CROSS JOIN events e ON e.event_id = me.event_id WHERE me.match_id = ? AND me.side = 'left'`,
+     FROM match_members mm CROSS JOIN events e ON e.seq = mm.event_seq WHERE mm.match_seq = ? AND mm.side = 'left'`,
   );
   return (m) => {
-    const l = left.get(m.match_id) as { amount: number; currency: string | null };
-    const events = (firstEvents.all(m.match_id) as EventLineRow[]).map(toEventLine);
+    const l = left.get(m.seq) as { amount: number; currency: string | null };
+    const events = (firstEvents.all(m.seq) as EventLineRow[]).map(toEventLine);
     return {
       matchId: m.match_id,
       link: m.link,
@@ -131,7 +132,7 @@ function matchRowReader(db: LedgerDb): (m: StoredMatchRow) => MatchRow {
       amountMinor: l.amount,
       currency: l.currency ?? events[0]?.currency ?? 'XXX',
       events,
-      eventCount: eventCount.get(m.match_id) as number,
+      eventCount: eventCount.get(m.seq) as number,
       summary: explanationSummary(m.explanation),
       createdAt: m.created_at,
       createdBy: m.created_by,
@@ -146,10 +147,10 @@ export function matchDetail(db: LedgerDb, matchId: string): MatchDetail {
     if (m === undefined) throw notFound('match', matchId);
     const members = db
       .prepare(
-        `SELECT me.event_id, me.side FROM match_events me CROSS JOIN events e ON e.event_id = me.event_id
-         WHERE me.match_id = ? ORDER BY me.side, e.occurred_at, e.event_id LIMIT ${MAX_DETAIL_EVENTS}`,
+        `SELECT e.event_id, mm.side FROM match_members mm CROSS JOIN events e ON e.seq = mm.event_seq
+         WHERE mm.match_seq = ? ORDER BY mm.side, e.occurred_at, e.event_id LIMIT ${MAX_DETAIL_EVENTS}`,
       )
-      .all(matchId) as Array<{ event_id: string; side: 'left' | 'right' }>;
+      .all(m.seq) as Array<{ event_id: string; side: 'left' | 'right' }>;
     const details = eventDetails(
       db,
       members.map((x) => x.event_id),

@@ -69,53 +69,56 @@ function statements(db: LedgerDb) {
   return {
     itemsMatch: db
       .prepare(
-        `SELECT m.match_id FROM match_events me CROSS JOIN matches m ON m.match_id = me.match_id
-         WHERE me.event_id = ? AND me.side = 'left' AND m.link = ? AND m.ended_at IS NULL ORDER BY m.match_id LIMIT 1`,
+        `SELECT m.match_id FROM events ev CROSS JOIN match_members mm ON mm.event_seq = ev.seq CROSS JOIN matches m ON m.seq = mm.match_seq
+         WHERE ev.event_id = ? AND mm.side = 'left' AND m.link = ? AND m.ended_at IS NULL ORDER BY m.match_id LIMIT 1`,
       )
       .pluck(),
     mismatch: db
       .prepare(
-        `SELECT x.exception_id FROM exception_events xe CROSS JOIN exceptions x ON x.exception_id = xe.exception_id
-         WHERE xe.event_id = ? AND x.code = 'PAYOUT_MISMATCH' AND x.ended_at IS NULL ORDER BY x.created_at DESC, x.exception_id LIMIT 1`,
+        `SELECT x.exception_id FROM events ev CROSS JOIN exception_members xm ON xm.event_seq = ev.seq CROSS JOIN exceptions x ON x.seq = xm.exception_seq
+         WHERE ev.event_id = ? AND x.code = 'PAYOUT_MISMATCH' AND x.ended_at IS NULL ORDER BY x.created_at DESC, x.exception_id LIMIT 1`,
       )
       .pluck(),
     matchItems: db.prepare(
-      `SELECT ${ITEM_COLUMNS} FROM match_events me CROSS JOIN events e ON e.event_id = me.event_id
-       WHERE me.match_id = ? AND me.side = 'right' ORDER BY e.occurred_at, e.event_id`,
+      `SELECT ${ITEM_COLUMNS} FROM matches m CROSS JOIN match_members mm ON mm.match_seq = m.seq CROSS JOIN events e ON e.seq = mm.event_seq
+       WHERE m.match_id = ? AND mm.side = 'right' ORDER BY e.occurred_at, e.event_id`,
     ),
     matchTotals: db.prepare(
-      `SELECT count(*) AS n, coalesce(sum(${NET_SQL}), 0) AS net FROM match_events me CROSS JOIN events e ON e.event_id = me.event_id
-       WHERE me.match_id = ? AND me.side = 'right'`,
+      `SELECT count(*) AS n, coalesce(sum(${NET_SQL}), 0) AS net FROM matches m CROSS JOIN match_members mm ON mm.match_seq = m.seq
+         CROSS JOIN events e ON e.seq = mm.event_seq
+       WHERE m.match_id = ? AND mm.side = 'right'`,
     ),
     exceptionItems: db.prepare(
-      `SELECT ${ITEM_COLUMNS} FROM exception_events xe CROSS JOIN events e ON e.event_id = xe.event_id
-       WHERE xe.exception_id = ? AND e.event_id <> ? ORDER BY e.occurred_at, e.event_id`,
+      `SELECT ${ITEM_COLUMNS} FROM exceptions x CROSS JOIN exception_members xm ON xm.exception_seq = x.seq CROSS JOIN events e ON e.seq = xm.event_seq
+       WHERE x.exception_id = ? AND e.event_id <> ? ORDER BY e.occurred_at, e.event_id`,
     ),
     exceptionTotals: db.prepare(
-      `SELECT count(*) AS n, coalesce(sum(${NET_SQL}), 0) AS net FROM exception_events xe CROSS JOIN events e ON e.event_id = xe.event_id
-       WHERE xe.exception_id = ? AND e.event_id <> ?`,
+      `SELECT count(*) AS n, coalesce(sum(${NET_SQL}), 0) AS net FROM exceptions x CROSS JOIN exception_members xm ON xm.exception_seq = x.seq
+         CROSS JOIN events e ON e.seq = xm.event_seq
+       WHERE x.exception_id = ? AND e.event_id <> ?`,
     ),
     /** Used elsewhere in the link: held by an active match, or consumed by another payout's PAYOUT_MISMATCH. */
     used: db.prepare(
-      `SELECT 1 FROM match_events me CROSS JOIN matches m ON m.match_id = me.match_id WHERE me.event_id = @item AND m.link = @link AND m.ended_at IS NULL
-       UNION ALL SELECT 1 FROM exception_events xe CROSS JOIN exceptions x ON x.exception_id = xe.exception_id
-       WHERE xe.event_id = @item AND x.code = 'PAYOUT_MISMATCH' AND x.ended_at IS NULL AND x.rule_id IN (SELECT value FROM json_each(@ruleIds))
+      `SELECT 1 FROM events ev CROSS JOIN match_members mm ON mm.event_seq = ev.seq CROSS JOIN matches m ON m.seq = mm.match_seq
+       WHERE ev.event_id = @item AND m.link = @link AND m.ended_at IS NULL
+       UNION ALL SELECT 1 FROM events ev CROSS JOIN exception_members xm ON xm.event_seq = ev.seq CROSS JOIN exceptions x ON x.seq = xm.exception_seq
+       WHERE ev.event_id = @item AND x.code = 'PAYOUT_MISMATCH' AND x.ended_at IS NULL AND x.rule_id IN (SELECT value FROM json_each(@ruleIds))
        LIMIT 1`,
     ),
     blocked: db.prepare('SELECT 1 FROM blocked_pairs WHERE link = ? AND left_event_id = ? AND right_event_id = ?'),
     bankMatch: db.prepare(
-      `SELECT m.match_id, me.side FROM match_events me CROSS JOIN matches m ON m.match_id = me.match_id
-       WHERE me.event_id = @event AND m.link IN (SELECT value FROM json_each(@links)) AND m.ended_at IS NULL
+      `SELECT m.match_id, mm.side FROM events ev CROSS JOIN match_members mm ON mm.event_seq = ev.seq CROSS JOIN matches m ON m.seq = mm.match_seq
+       WHERE ev.event_id = @event AND m.link IN (SELECT value FROM json_each(@links)) AND m.ended_at IS NULL
        ORDER BY m.created_at DESC, m.match_id LIMIT 1`,
     ),
     bankEvent: db.prepare(
-      `SELECT ${EVENT_LINE_COLUMNS} FROM match_events me CROSS JOIN events e ON e.event_id = me.event_id
-       WHERE me.match_id = ? AND me.side <> ? ORDER BY e.occurred_at, e.event_id LIMIT 1`,
+      `SELECT ${EVENT_LINE_COLUMNS} FROM matches m CROSS JOIN match_members mm ON mm.match_seq = m.seq CROSS JOIN events e ON e.seq = mm.event_seq
+       WHERE m.match_id = ? AND mm.side <> ? ORDER BY e.occurred_at, e.event_id LIMIT 1`,
     ),
     notInBank: db
       .prepare(
-        `SELECT 1 FROM exception_events xe CROSS JOIN exceptions x ON x.exception_id = xe.exception_id
-         WHERE xe.event_id = ? AND x.code = 'PAYOUT_NOT_IN_BANK' AND x.ended_at IS NULL AND x.state IN (${OPEN_STATES_SQL}) LIMIT 1`,
+        `SELECT 1 FROM events ev CROSS JOIN exception_members xm ON xm.event_seq = ev.seq CROSS JOIN exceptions x ON x.seq = xm.exception_seq
+         WHERE ev.event_id = ? AND x.code = 'PAYOUT_NOT_IN_BANK' AND x.ended_at IS NULL AND x.state IN (${OPEN_STATES_SQL}) LIMIT 1`,
       )
       .pluck(),
   };
@@ -288,8 +291,9 @@ export function payoutWaterfall(db: LedgerDb, payoutEventId: string): PayoutWate
     const bank = reader.bank(p);
     const exceptions = db
       .prepare(
-        `SELECT x.exception_id, x.code, x.state, x.amount_minor, x.currency FROM exception_events xe CROSS JOIN exceptions x ON x.exception_id = xe.exception_id
-         WHERE xe.event_id = ? AND x.ended_at IS NULL ORDER BY x.created_at, x.exception_id`,
+        `SELECT x.exception_id, x.code, x.state, x.amount_minor, x.currency FROM events ev CROSS JOIN exception_members xm ON xm.event_seq = ev.seq
+           CROSS JOIN exceptions x ON x.seq = xm.exception_seq
+         WHERE ev.event_id = ? AND x.ended_at IS NULL ORDER BY x.created_at, x.exception_id`,
       )
       .all(p.event_id) as Array<{ exception_id: string; code: string; state: string; amount_minor: number; currency: string }>;
     return {

@@ -1,7 +1,7 @@
 // Small pieces the review queries share: not-found errors, page bounds, ages, event rows as the contract shows them.
 //
 // The queries write their joins as CROSS JOIN where one side is reached by an index from the other: SQLite then keeps
-// that loop order. Left to choose, it may drive `match_events JOIN matches` from the partial index on active matches
+// that loop order. Left to choose, it may drive `match_members JOIN matches` from the partial index on active matches
 // of a link and probe every one of them for each event.
 import { ApiError, type EventLine } from '../../shared/api/contract.ts';
 
