@@ -2,7 +2,8 @@
 import { computeOutcome, type HumanDecisions } from '../../src/main/matching/plan.ts';
 import type { DesiredMatch, MatchState, MEvent } from '../../src/main/matching/model.ts';
 import type { Explanation } from '../../src/main/matching/explanation.ts';
-import { unpackExplanation } from '../../src/main/matching/explanationText.ts';
+import { desiredMatchExplanation } from '../../src/main/matching/explanationText.ts';
+import { matchExplanation } from '../../src/main/matching/outcomes.ts';
 import { DEFAULT_RULE_SET } from '../../src/shared/rules/defaultRuleSet.ts';
 import { RuleSetSchema, type RuleSet, type RuleSetInput } from '../../src/shared/rules/ruleSet.ts';
 
@@ -18,6 +19,7 @@ export function ev(id: string, kind: string, amount: number, hours: number, opts
   return {
     id,
     seq: nextSeq++,
+    ix: -1,
     kind,
     source: kind === 'order' ? 'shopify:store' : 'stripe:main',
     externalId: id,
@@ -70,7 +72,7 @@ export function exceptionsOf(s: MatchState): string[] {
   return out.sort();
 }
 
-/** A desired match's explanation as `tieout explain` shows it (matches hold it packed, explanationText.ts). */
-export function explanationOf(m: DesiredMatch | undefined): Explanation | undefined {
-  return m === undefined ? undefined : unpackExplanation(m.explanationText, { rule_id: m.rule.id, rule_set_id: null, rule_version: null });
+/** A desired match's explanation as `tieout explain` shows it once stored (explanationText.ts). */
+export function explanationOf(m: DesiredMatch | undefined, ruleSet: RuleSet = DEFAULT_RULE_SET): Explanation | undefined {
+  return m === undefined ? undefined : desiredMatchExplanation(matchExplanation(ruleSet, m));
 }

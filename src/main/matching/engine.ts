@@ -11,6 +11,7 @@ import { incrementalScope, loadAllEvents, type Scope } from './scope.ts';
 import { classify, policyGateMinor, leftoverEvaluable } from './exceptions.ts';
 import { ensureRuleSet, prepareWriters, type Writers } from './projectionWriters.ts';
 import { packExplanation } from './explanationText.ts';
+import { desiredMatchId, matchExplanation } from './outcomes.ts';
 import { checkFeedHeartbeats } from './feedHeartbeats.ts';
 
 export interface ReconcileOptions {
@@ -214,7 +215,8 @@ function activeRows<T>(full: { all(): unknown[] }, touching: { all(json: string)
 }
 
 function applyMatches(ctx: ApplyContext, desired: DesiredMatch[], judge: ScopeJudge | null): { created: number; ended: number } {
-  const want = new Map(desired.map((d) => [d.matchId, d]));
+  const want = new Map<string, DesiredMatch>();
+  for (const d of desired) want.set(desiredMatchId(d), d);
   let ended = 0;
   let created = 0;
   const active = new Set<string>();
@@ -228,38 +230,41 @@ function applyMatches(ctx: ApplyContext, desired: DesiredMatch[], judge: ScopeJu
     ctx.log.push(`-m ${row.match_id}`);
     ended++;
   }
-  const toWrite = [...want.values()].filter((d) => !active.has(d.matchId)).sort((a, b) => (a.matchId < b.matchId ? -1 : 1));
+  // Written in the order the rules found them (deterministic); the run numbers its new rows itself.
+  const toWrite: Array<[string, DesiredMatch]> = [];
+  for (const entry of want) if (!active.has(entry[0])) toWrite.push(entry);
   const rebuild = bulkIndexes(ctx.db, ['matches', 'match_members'], toWrite.length, ctx.bulkRows);
   let nextSeq = ctx.w.nextMatchSeq.get() as number;
-  // A full run knows every active engine match already; the rest (ended, or a person's) is read once instead of one
-  // lookup per written match.
-  const inactive = judge === null ? new Map((ctx.w.inactiveMatches.all() as { match_id: string; ended_at: string | null }[]).map((r) => [r.match_id, r.ended_at])) : null;
-  const stateOf = (id: string): { ended_at: string | null } | undefined => {
-    if (inactive !== null) return inactive.has(id) ? { ended_at: inactive.get(id) ?? null } : undefined;
-    return ctx.w.matchExists.get(id) === undefined ? undefined : (ctx.w.matchById.get(id) as { ended_at: string | null } | undefined);
+  // A full run knows every active engine match already, and a bulk write has dropped the id index: the rest (ended,
+  // or a person's), or every stored id, is read once instead of one lookup per written match.
+  type Stored = { match_id: string; seq: number; ended_at: string | null };
+  const known = rebuild.bulk ? (ctx.w.allMatchStates.all() as Stored[]) : judge === null ? (ctx.w.inactiveMatches.all() as Stored[]) : null;
+  const states = known === null ? null : new Map(known.map((r) => [r.match_id, r]));
+  const stateOf = (id: string): Omit<Stored, 'match_id'> | undefined => {
+    if (states !== null) return states.get(id);
+    return ctx.w.matchExists.get(id) === undefined ? undefined : (ctx.w.matchById.get(id) as Omit<Stored, 'match_id'> | undefined);
   };
+  const insert = ctx.w.matchInserts();
+  const { rule_set_id: ruleSetId, version } = ctx.ruleSet;
   ctx.progress({ phase: 'writing matches', done: 0, total: toWrite.length });
   let written = 0;
-  for (const d of toWrite) {
+  for (const [matchId, d] of toWrite) {
     if (++written % PROGRESS_EVERY_ROWS === 0) ctx.progress({ phase: 'writing matches', done: written, total: toWrite.length });
-    const existing = stateOf(d.matchId);
+    const existing = stateOf(matchId);
     if (existing !== undefined && existing.ended_at === null) continue;
+    const explanation = packExplanation(matchExplanation(ctx.ruleSet, d));
     if (existing === undefined) {
       const seq = nextSeq++;
-      ctx.w.insertMatch.run({
-        seq, match_id: d.matchId, link: d.link, status: d.status, rule_id: d.rule.id, rule_set_id: ctx.ruleSet.rule_set_id, rule_version: ctx.ruleSet.version,
-        score: d.score, explanation: d.explanationText, created_run_id: ctx.runId, created_at: ctx.now, created_by: ctx.actor,
-      });
-      for (const e of d.left) ctx.w.insertMatchMember.run(seq, e.seq, 'left');
-      for (const e of d.right) ctx.w.insertMatchMember.run(seq, e.seq, 'right');
+      insert.matches.add(seq, matchId, d.link, d.status, 'engine', d.rule.id, ruleSetId, version, d.score, explanation, ctx.runId, ctx.now, ctx.actor);
+      for (const e of d.left) insert.members.add(seq, e.seq, 'left');
+      for (const e of d.right) insert.members.add(seq, e.seq, 'right');
     } else {
-      ctx.w.reactivateMatch.run({
-        match_id: d.matchId, status: d.status, score: d.score, explanation: d.explanationText, created_run_id: ctx.runId,
-      });
+      ctx.w.reactivateMatch.run({ seq: existing.seq, status: d.status, score: d.score, explanation, created_run_id: ctx.runId });
     }
-    ctx.log.push(`+m ${d.matchId}`);
+    ctx.log.push(`+m ${matchId}`);
     created++;
   }
+  insert.members.flush();
   rebuild();
   ctx.progress({ phase: 'writing matches', done: toWrite.length, total: toWrite.length });
   return { created, ended };
@@ -285,7 +290,8 @@ function applyExceptions(ctx: ApplyContext, desired: DesiredException[], judge: 
   // month without keys can bring millions): past the bulk threshold their indexes are rebuilt, as for matches.
   let newLinks = 0;
   for (const d of toApply) if (!active.has(d.exceptionId)) newLinks += d.events.length;
-  const rebuild = bulkIndexes(ctx.db, ['exception_members', 'exceptions'], newLinks, ctx.bulkRows);
+  // The exception id index stays: every desired exception is looked up by id (they are few; their links are many).
+  const rebuild = bulkIndexes(ctx.db, ['exception_members', 'exceptions'], newLinks, ctx.bulkRows, ['exceptions_by_id']);
   const seqs = { next: ctx.w.nextExceptionSeq.get() as number };
   for (const d of toApply) {
     const r = upsertException(ctx, d, seqs);
@@ -394,19 +400,27 @@ export const BULK_ROWS = 20_000;
  * big index for a few rows costs more. Every secondary index of `tables` is dropped and recreated from its own stored
  * definition. Returns the function that recreates them.
  */
-function bulkIndexes(db: LedgerDb, tables: string[], newRows: number, bulkRows: number): () => void {
-  if (newRows < bulkRows) return () => {};
+function bulkIndexes(db: LedgerDb, tables: string[], newRows: number, bulkRows: number, keep: readonly string[] = []): Rebuild {
+  const none = Object.assign(() => {}, { bulk: false });
+  if (newRows < bulkRows) return none;
   const existing = db.prepare(`SELECT count(*) FROM ${tables[0] as string}`).pluck().get() as number;
-  if (newRows * 2 < existing) return () => {};
+  if (newRows * 2 < existing) return none;
   const indexes = db
     .prepare(
       `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each(?)) ORDER BY name`,
     )
     .all(JSON.stringify(tables)) as { name: string; sql: string }[];
-  for (const i of indexes) db.exec(`DROP INDEX "${i.name.replace(/"/g, '""')}"`);
-  return () => {
-    for (const i of indexes) db.exec(i.sql);
-  };
+  const dropped = indexes.filter((i) => !keep.includes(i.name));
+  for (const i of dropped) db.exec(`DROP INDEX "${i.name.replace(/"/g, '""')}"`);
+  return Object.assign(
+    () => {
+      for (const i of dropped) db.exec(i.sql);
+    },
+    { bulk: true },
+  );
 }
+
+/** Recreates what bulkIndexes dropped; `bulk` says whether it dropped anything (the tables' id indexes among them). */
+type Rebuild = (() => void) & { bulk: boolean };
 
 export type { MEvent };

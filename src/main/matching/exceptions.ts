@@ -107,7 +107,7 @@ export function deriveLeftovers(state: MatchState, events: MEvent[]): void {
     for (const c of byKind.get(e.kind) ?? []) {
       if (!c.applies(e)) continue;
       const ls = linksOf(c, e);
-      if (c.every !== true && (ls.length === 0 || ls.some((l) => state.accounted.get(l)?.has(e.id) === true))) continue;
+      if (c.every !== true && (ls.length === 0 || ls.some((l) => state.accounted.get(l)?.has(e) === true))) continue;
       addException(state, null, c.code, [e], e.amount, e, baseExplanation(state, null, `${c.code}: ${c.why}`));
     }
   }

@@ -27,8 +27,14 @@ export interface Explanation {
   rule_version: number | null;
   strategy: string | null;
   link: string | null;
-  /** One line a reviewer reads first. */
+  /**
+   * One line a reviewer reads first. While the engine holds a match decided the standard way, '' (composed from the
+   * rule, keys, deltas and note when stored or read: explanationText.ts summaryOf); every stored or read explanation
+   * has its sentence.
+   */
   summary: string;
+  /** What a composed summary appends (a late counterpart, the tie a similarity key broke). */
+  note?: string;
   keys: KeyAgreement[];
   amount_delta_minor: number | null;
   time_delta_hours: number | null;

@@ -4,8 +4,11 @@
 // most of it field names and the rule id, rule set and version that the row carries in its own columns anyway.
 // The packed form keeps every fact (summary, strategy, link, each key compared with both values, deltas, score,
 // runner-ups, policy) in positional arrays, about a third of the size, and is expanded back to the same
-// Explanation when read (`tieout explain`, exports, the app). Rows written before this format (full JSON with a
-// `summary` field) and a person's match notes are read as they are.
+// Explanation when read (`tieout explain`, exports, the app). Version 2 (`"v":2`) also leaves out the summary of a
+// match decided the standard way (rule, keys that agreed, amount and time deltas, and a note): it is composed from
+// those same facts when read, so a million such matches neither hold nor store a hundred-byte sentence each. Rows
+// written before (version 1: `s` first, no `v`; or full JSON with a `summary` field) and a person's match notes are
+// read as they are.
 import type { Explanation, KeyAgreement, RunnerUp } from './explanation.ts';
 
 /** [left_field, right_field, left_value, right_value (null: same as left), compare, value, agreed 1/0]. */
@@ -14,8 +17,12 @@ type PackedKey = [string, string, string, string | null, string, number, 0 | 1];
 type PackedRunnerUp = [string, number | null, RunnerUp['reason']];
 
 interface Packed {
-  /** summary, always first and always present: the mark of the packed form. */
-  s: string;
+  /** 2 in the current form; absent in version 1, whose mark is `s` first. */
+  v?: 2;
+  /** summary; absent (version 2) when it is the standard match summary, composed on read. */
+  s?: string;
+  /** The note appended to a composed summary. */
+  n?: string;
   g?: string;
   l?: string;
   k?: PackedKey[];
@@ -33,8 +40,26 @@ export interface ExplanationColumns {
   rule_version: number | null;
 }
 
+/**
+ * The summary of a match decided the standard way (decide.ts recordWinner): which keys agreed (or amount and time),
+ * the amount delta, the hours between the two sides, then the note. Composed, never stored, for those matches.
+ */
+export function composeMatchSummary(e: Pick<Explanation, 'rule_id' | 'keys' | 'amount_delta_minor' | 'time_delta_hours' | 'note'>): string {
+  const agreed = e.keys.filter((k) => k.agreed).map((k) => `${k.left_field}↔${k.right_field}${k.compare === 'similarity' ? ` (similarity ${k.value})` : ''}`);
+  const how = agreed.length > 0 ? `keys ${agreed.join(', ')} agree` : 'amount and time agree';
+  const base = `${e.rule_id ?? '(no rule)'}: ${how}; amount delta ${e.amount_delta_minor ?? 0}, ${e.time_delta_hours ?? 0} h apart`;
+  return e.note === undefined ? base : `${base}; ${e.note}`;
+}
+
+/** An explanation's summary line: as written, or composed (summary '' marks a standard match summary, see Explanation). */
+export function summaryOf(e: Explanation): string {
+  return e.summary === '' ? composeMatchSummary(e) : e.summary;
+}
+
 export function packExplanation(e: Explanation): string {
-  const p: Packed = { s: e.summary };
+  const p: Packed = { v: 2 };
+  if (e.summary !== '') p.s = e.summary;
+  if (e.note !== undefined) p.n = e.note;
   if (e.strategy !== null) p.g = e.strategy;
   if (e.link !== null) p.l = e.link;
   if (e.keys.length > 0) {
@@ -49,7 +74,8 @@ export function packExplanation(e: Explanation): string {
 }
 
 function isPacked(v: unknown): v is Packed {
-  return typeof v === 'object' && v !== null && typeof (v as Packed).s === 'string' && !('summary' in v);
+  if (typeof v !== 'object' || v === null || 'summary' in v) return false;
+  return (v as Packed).v === 2 || typeof (v as Packed).s === 'string';
 }
 
 /** Reads a stored explanation: the packed form is expanded with the row's columns; anything else is returned as stored. */
@@ -71,7 +97,7 @@ export function unpackExplanation(text: string, columns: ExplanationColumns): Ex
     rule_version: columns.rule_version,
     strategy: v.g ?? null,
     link: v.l ?? null,
-    summary: v.s,
+    summary: '',
     keys,
     amount_delta_minor: v.a ?? null,
     time_delta_hours: v.h ?? null,
@@ -79,10 +105,12 @@ export function unpackExplanation(text: string, columns: ExplanationColumns): Ex
     runners_up: (v.r ?? []).map(([event_id, score, reason]) => ({ event_id, score, reason })),
   };
   if (v.p !== undefined) e.policy = v.p;
+  if (v.n !== undefined) e.note = v.n;
+  e.summary = v.s ?? composeMatchSummary(e);
   return e;
 }
 
-/** The explanation a computed (not yet stored) match carries, expanded: for callers of computeOutcome such as tests. */
-export function desiredMatchExplanation(d: { explanationText: string; rule: { id: string } }, ruleSet: { rule_set_id: string; version: number }): Explanation {
-  return unpackExplanation(d.explanationText, { rule_id: d.rule.id, rule_set_id: ruleSet.rule_set_id, rule_version: ruleSet.version });
+/** An explanation as it reads once stored (its summary composed): for callers of computeOutcome such as tests. */
+export function desiredMatchExplanation(e: Explanation): Explanation {
+  return unpackExplanation(packExplanation(e), e);
 }

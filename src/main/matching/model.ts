@@ -1,12 +1,14 @@
 // The in-memory shapes the engine works on: loaded events, desired matches and exceptions, per-run state.
 import type { ExceptionCode, Rule, RuleSet } from '../../shared/rules/ruleSet.ts';
-import type { Explanation } from './explanation.ts';
+import type { Explanation, RunnerUp } from './explanation.ts';
 
 /** An event as the matcher needs it: join keys, money, time in ms; attributes parsed only on demand. */
 export interface MEvent {
   id: string;
   /** The event's integer identity in the ledger (events.seq): what match and exception member rows store. */
   seq: number;
+  /** Its position in the computation that holds it (computeOutcome numbers the events it is given): EventMarks index by it. */
+  ix: number;
   kind: string;
   source: string;
   externalId: string;
@@ -27,7 +29,6 @@ export interface MEvent {
 }
 
 export interface DesiredMatch {
-  matchId: string;
   link: string;
   rule: Rule;
   status: 'matched' | 'auto_resolved';
@@ -36,10 +37,17 @@ export interface DesiredMatch {
   left: MEvent[];
   right: MEvent[];
   /**
-   * The stored (packed) explanation, serialized when the match is recorded: a full run holds a million matches
-   * until it writes them, and the string is a fraction of the object graph (explanationText.ts).
+   * Why, for a match decided another way (payout items, partial payments, a subset sum). null for a standard match
+   * (one left, one right, the rule's keys compared between them: decide.ts recordWinner, bankPayout settle), whose
+   * explanation is rebuilt from the two events and the figures below when written (outcomes.ts matchExplanation):
+   * a full run holds a million matches, and an explanation object with its key comparisons is most of one.
    */
-  explanationText: string;
+  explanation: Explanation | null;
+  /** Standard matches: compared amount delta (minor units), time between the sides (ms), the candidates that lost, a note for the summary. */
+  delta: number;
+  dtMs: number;
+  runnersUp: RunnerUp[];
+  note: string | undefined;
 }
 
 export interface DesiredException {
@@ -66,13 +74,40 @@ export interface PendingFinding {
   explanation: Explanation;
 }
 
+/**
+ * A set of the computation's events, one byte per event (MEvent.ix): a full run marks two million events several
+ * times over (used and accounted per link), which as Sets of ids cost tens of bytes per entry and a hash each time.
+ */
+export class EventMarks {
+  private readonly marks: Uint8Array;
+
+  constructor(capacity: number) {
+    this.marks = new Uint8Array(capacity);
+  }
+
+  has(e: MEvent): boolean {
+    return this.marks[e.ix] === 1;
+  }
+
+  add(e: MEvent): void {
+    this.marks[e.ix] = 1;
+  }
+}
+
+/** What a question "is this event marked?" needs (a strategy that only asks is given this). */
+export type ReadonlyMarks = Pick<EventMarks, 'has'>;
+
+export const NO_MARKS: ReadonlyMarks = { has: () => false };
+
 /** State shared by the strategies during one computation. */
 export interface MatchState {
   ruleSet: RuleSet;
+  /** How many events the computation holds (the size of every EventMarks). */
+  capacity: number;
   /** Events consumed by a match or a decisive exception, per link. */
-  used: Map<string, Set<string>>;
+  used: Map<string, EventMarks>;
   /** Events a leftover check should consider accounted for, per link (used + events in an exception of the link). */
-  accounted: Map<string, Set<string>>;
+  accounted: Map<string, EventMarks>;
   /** `link\u001fleft\u001fright` for pairs a person unmatched. */
   blocked: Set<string>;
   matches: DesiredMatch[];
@@ -80,13 +115,22 @@ export interface MatchState {
   pending: Map<string, PendingFinding[]>;
 }
 
-export function setFor(map: Map<string, Set<string>>, link: string): Set<string> {
+/** The link's marks in `map` (used or accounted), created empty on first use. */
+export function marksFor(state: MatchState, map: Map<string, EventMarks>, link: string): EventMarks {
   let s = map.get(link);
   if (s === undefined) {
-    s = new Set();
+    s = new EventMarks(state.capacity);
     map.set(link, s);
   }
   return s;
+}
+
+export function usedIn(state: MatchState, link: string): EventMarks {
+  return marksFor(state, state.used, link);
+}
+
+export function accountedIn(state: MatchState, link: string): EventMarks {
+  return marksFor(state, state.accounted, link);
 }
 
 export function isBlocked(state: MatchState, link: string, a: string, b: string): boolean {

@@ -1,17 +1,26 @@
 // Records what a strategy decided: matches (with their A-class side exceptions), exceptions and deferred findings.
 import { sha256Hex } from '../ledger/canonicalJson.ts';
-import type { ExceptionCode, Rule } from '../../shared/rules/ruleSet.ts';
-import type { DesiredException, MatchState, MEvent, PendingFinding } from './model.ts';
-import { setFor } from './model.ts';
+import type { ExceptionCode, Rule, RuleSet } from '../../shared/rules/ruleSet.ts';
+import type { DesiredException, DesiredMatch, MatchState, MEvent, PendingFinding } from './model.ts';
+import { accountedIn, usedIn } from './model.ts';
+import { compareKey, hoursBetween } from './strategies/candidates.ts';
 
 function byId(a: MEvent, b: MEvent): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
-import type { Explanation } from './explanation.ts';
-import { packExplanation } from './explanationText.ts';
+import type { Explanation, RunnerUp } from './explanation.ts';
+import { summaryOf } from './explanationText.ts';
 
 export function matchIdFor(link: string, ruleId: string, eventIds: string[]): string {
   return `m_${sha256Hex(`${link}\u001f${ruleId}\u001f${[...eventIds].sort().join(',')}`).slice(0, 32)}`;
+}
+
+/** A computed match's id: a hash of its link, rule and events, so the same match found again is the same row. */
+export function desiredMatchId(d: Pick<DesiredMatch, 'link' | 'rule' | 'left' | 'right'>): string {
+  const ids: string[] = [];
+  for (const e of d.left) ids.push(e.id);
+  for (const e of d.right) ids.push(e.id);
+  return matchIdFor(d.link, d.rule.id, ids);
 }
 
 export function exceptionIdFor(code: string, eventIds: string[]): string {
@@ -39,36 +48,76 @@ export interface MatchInput {
   left: MEvent[];
   right: MEvent[];
   score: number;
-  explanation: Explanation;
+  /** A standard match (see DesiredMatch.explanation) passes its figures instead. */
+  explanation: Explanation | StandardWhy;
   /** A-class findings that make the match auto-resolved (ROUNDING_DIFF with its delta, TIMING_DIFF). */
   autoResolved: { code: ExceptionCode; amount: number }[];
   /** many_to_one rules leave the right side available to further left events. */
   consumeRight: boolean;
 }
 
+/** The figures of a standard match (one left, one right): see DesiredMatch.explanation. */
+export interface StandardWhy {
+  standard: true;
+  delta: number;
+  dtMs: number;
+  runnersUp: RunnerUp[];
+  note: string | undefined;
+}
+
+const NO_RUNNERS_UP: RunnerUp[] = [];
+
 export function recordMatch(state: MatchState, m: MatchInput): void {
-  const used = setFor(state.used, m.rule.link);
-  const accounted = setFor(state.accounted, m.rule.link);
-  const all = [...m.left, ...m.right];
-  for (const e of m.left) used.add(e.id);
-  if (m.consumeRight) for (const e of m.right) used.add(e.id);
-  for (const e of all) accounted.add(e.id);
-  const ids = all.map((e) => e.id);
-  state.matches.push({
-    matchId: matchIdFor(m.rule.link, m.rule.id, ids),
+  const used = usedIn(state, m.rule.link);
+  const accounted = accountedIn(state, m.rule.link);
+  for (const e of m.left) used.add(e);
+  if (m.consumeRight) for (const e of m.right) used.add(e);
+  for (const e of m.left) accounted.add(e);
+  for (const e of m.right) accounted.add(e);
+  const standard = 'standard' in m.explanation ? m.explanation : null;
+  const d: DesiredMatch = {
     link: m.rule.link,
     rule: m.rule,
     status: m.autoResolved.length > 0 ? 'auto_resolved' : 'matched',
     score: m.score,
-    left: [...m.left].sort(byId),
-    right: [...m.right].sort(byId),
-    explanationText: packExplanation(m.explanation),
-  });
+    left: m.left.length === 1 ? m.left : [...m.left].sort(byId),
+    right: m.right.length === 1 ? m.right : [...m.right].sort(byId),
+    explanation: standard === null ? (m.explanation as Explanation) : null,
+    delta: standard?.delta ?? 0,
+    dtMs: standard?.dtMs ?? 0,
+    runnersUp: standard === null || standard.runnersUp.length === 0 ? NO_RUNNERS_UP : standard.runnersUp,
+    note: standard?.note,
+  };
+  state.matches.push(d);
   const anchor = m.left[0];
-  if (anchor === undefined) return;
+  if (anchor === undefined || m.autoResolved.length === 0) return;
+  const explanation = matchExplanation(state.ruleSet, d);
+  const { note: _note, ...why } = explanation;
   for (const f of m.autoResolved) {
-    addException(state, m.rule, f.code, all, f.amount, anchor, { ...m.explanation, summary: `${f.code}: ${m.explanation.summary}` });
+    addException(state, m.rule, f.code, [...m.left, ...m.right], f.amount, anchor, { ...why, summary: `${f.code}: ${summaryOf(explanation)}` });
   }
+}
+
+/** A computed match's explanation; a standard match's is rebuilt from its two events (its summary stays '' until stored). */
+export function matchExplanation(ruleSet: RuleSet, d: DesiredMatch): Explanation {
+  if (d.explanation !== null) return d.explanation;
+  const left = d.left[0] as MEvent;
+  const right = d.right[0] as MEvent;
+  const e: Explanation = {
+    rule_id: d.rule.id,
+    rule_set_id: ruleSet.rule_set_id,
+    rule_version: ruleSet.version,
+    strategy: d.rule.strategy,
+    link: d.rule.link,
+    summary: '',
+    keys: d.rule.keys.map((k) => compareKey(k, left, right)).filter((k) => k !== null),
+    amount_delta_minor: d.delta,
+    time_delta_hours: hoursBetween(d.dtMs),
+    score: d.score,
+    runners_up: d.runnersUp,
+  };
+  if (d.note !== undefined) e.note = d.note;
+  return e;
 }
 
 /** Adds an exception; the same code over the same events is one exception (first writer wins). */
@@ -107,13 +156,13 @@ export function recordDecisiveException(
   explanation: Explanation,
   consumeOthers: boolean,
 ): void {
-  const used = setFor(state.used, rule.link);
-  const accounted = setFor(state.accounted, rule.link);
-  used.add(left.id);
-  accounted.add(left.id);
+  const used = usedIn(state, rule.link);
+  const accounted = accountedIn(state, rule.link);
+  used.add(left);
+  accounted.add(left);
   for (const e of others) {
-    accounted.add(e.id);
-    if (consumeOthers) used.add(e.id);
+    accounted.add(e);
+    if (consumeOthers) used.add(e);
   }
   addException(state, rule, code, [left, ...others], amount, left, explanation);
 }

@@ -1,7 +1,7 @@
 // Computes the desired matches and exceptions for a set of events: rules in priority order, then deferred findings, then leftovers.
 import type { Rule, RuleSet } from '../../shared/rules/ruleSet.ts';
 import type { MatchState, MEvent } from './model.ts';
-import { byTimeThenId, setFor } from './model.ts';
+import { accountedIn, byTimeThenId, usedIn, type EventMarks } from './model.ts';
 import { sideMatches } from './strategies/candidates.ts';
 import { runExactKey } from './strategies/exactKey.ts';
 import { runPartialPayments } from './strategies/partialPayments.ts';
@@ -44,26 +44,35 @@ export function computeOutcome(
   links: Map<string, Set<string>> | null = null,
   onRule?: (ruleId: string, done: number, total: number) => void,
 ): MatchState {
-  const state: MatchState = { ruleSet, used: new Map(), accounted: new Map(), blocked: human.blocked, matches: [], exceptions: [], pending: new Map() };
+  const sorted = [...events].sort(byTimeThenId);
+  sorted.forEach((e, i) => {
+    e.ix = i;
+  });
+  const state: MatchState = {
+    ruleSet, capacity: sorted.length, used: new Map(), accounted: new Map(), blocked: human.blocked, matches: [], exceptions: [], pending: new Map(),
+  };
   for (const [link, ids] of human.pinned) {
-    for (const id of ids) {
-      setFor(state.used, link).add(id);
-      setFor(state.accounted, link).add(id);
+    if (ids.size === 0) continue;
+    const used = usedIn(state, link);
+    const accounted = accountedIn(state, link);
+    for (const e of sorted) {
+      if (!ids.has(e.id)) continue;
+      used.add(e);
+      accounted.add(e);
     }
   }
-  const sorted = [...events].sort(byTimeThenId);
   const rules = orderedRules(ruleSet);
   const sides = new Map<string, MEvent[]>();
   // Whether an event is key-tied depends on the event and its key partners only, not on what is used; the set is
   // computed for the link's free events, and used only grows within a run. So a later amount-only rule with the
   // same sides (fuzzy after amount-window) takes the earlier set minus what has been used since, instead of
   // scanning every event of the link again.
-  const tiedSets = new Map<string, Set<string>>();
-  const tiedFor = (rule: Rule, all: Rule[], linkEvents: MEvent[], used: Set<string>): Set<string> => {
+  const tiedSets = new Map<string, Set<MEvent>>();
+  const tiedFor = (rule: Rule, all: Rule[], linkEvents: MEvent[], used: EventMarks): Set<MEvent> => {
     const key = `${rule.link}\u001f${rule.strategy === 'amount_window' || rule.strategy === 'fuzzy' ? 'amount' : rule.strategy}\u001f${rule.cardinality}\u001f${JSON.stringify([rule.left, rule.right])}`;
     const earlier = tiedSets.get(key);
     const reuse = rule.cardinality === 'many_to_one';
-    if (earlier !== undefined) return new Set([...earlier].filter((id) => reuse || !used.has(id)));
+    if (earlier !== undefined) return new Set([...earlier].filter((e) => reuse || !used.has(e)));
     const tied = keyTiedEvents(rule, all, linkEvents, used);
     tiedSets.set(key, tied);
     return tied;
@@ -73,13 +82,15 @@ export function computeOutcome(
     const inLink = links === null ? null : (links.get(rule.link) ?? new Set<string>());
     const linkEvents = inLink === null ? sorted : sorted.filter((e) => inLink.has(e.id));
     // Amount-only rules never pair an event a key of the link ties elsewhere (strategies/keyClaims.ts).
-    const tied = tiedFor(rule, rules, linkEvents, setFor(state.used, rule.link));
-    const lefts = linkEvents.filter((e) => sideMatches(rule.left, e) && !tied.has(e.id));
-    // Rules with the same right side over the same events get the same array, so their key maps are built once (keyIndex.ts).
+    const tied = tiedFor(rule, rules, linkEvents, usedIn(state, rule.link));
+    const lefts = linkEvents.filter((e) => sideMatches(rule.left, e) && !tied.has(e));
+    // Consecutive rules with the same right side over the same events get the same array, so their key maps are built
+    // once (keyIndex.ts); only the latest is kept, so a million-entry map goes once the rules that share it are done.
     const rightsKey = tied.size === 0 ? `${inLink === null ? '' : rule.link}\u001f${JSON.stringify(rule.right)}` : null;
     let rights = rightsKey === null ? undefined : sides.get(rightsKey);
     if (rights === undefined) {
-      rights = linkEvents.filter((e) => sideMatches(rule.right, e) && !tied.has(e.id));
+      rights = linkEvents.filter((e) => sideMatches(rule.right, e) && !tied.has(e));
+      sides.clear();
       if (rightsKey !== null) sides.set(rightsKey, rights);
     }
     if (lefts.length === 0 || rights.length === 0) continue;
@@ -95,11 +106,11 @@ export function computeOutcome(
 /** Key hits whose amount or currency disagreed: raised only when neither side found a match in that link after all. */
 function raisePending(state: MatchState): void {
   for (const link of [...state.pending.keys()].sort()) {
-    const used = setFor(state.used, link);
+    const used = usedIn(state, link);
     const list = [...(state.pending.get(link) ?? [])].sort((a, b) => byTimeThenId(a.left, b.left));
     for (const p of list) {
-      if (used.has(p.left.id)) continue;
-      const rights = p.right.filter((r) => !used.has(r.id));
+      if (used.has(p.left)) continue;
+      const rights = p.right.filter((r) => !used.has(r));
       if (rights.length === 0) continue;
       recordDecisiveException(state, p.rule, p.code, p.left, rights, p.amount, p.explanation, true);
     }

@@ -2,12 +2,10 @@
 import type { LedgerDb } from '../ledger/database.ts';
 import type { Rule, RuleSet } from '../../shared/rules/ruleSet.ts';
 import type { MEvent } from './model.ts';
-import { byTimeThenId } from './model.ts';
+import { byTimeThenId, NO_MARKS } from './model.ts';
 import { orderedRules } from './plan.ts';
 import { comparable, fieldValue, reachMs, sideMatches, tolerance } from './strategies/candidates.ts';
 import { isKeyedRule, keyTiedEvents } from './strategies/keyClaims.ts';
-
-const NOTHING_USED: ReadonlySet<string> = new Set();
 
 /** Column order of eventColumns(): eventBuilder reads rows as arrays (raw mode) by these positions. */
 const BASE_COLUMNS = `e.event_id, e.kind, e.source, e.external_id, e.order_ref, e.customer_ref, e.payout_ref, e.trace_id, e.amount_minor,
@@ -47,6 +45,7 @@ function eventBuilder(): (r: RawRow) => MEvent {
   return (r) => ({
     id: r[0],
     seq: r[14],
+    ix: -1,
     kind: one(r[1]),
     source: one(r[2]),
     externalId: r[3],
@@ -192,7 +191,7 @@ interface LinkCtx {
   /** The current step's frontier and every event its key relations reached: what key ties are decided over. */
   keyReach: MEvent[];
   /** Per non-keyed rule, the key-tied events of keyReach (computed on first use in a step). */
-  tied: Map<string, Set<string>>;
+  tied: Map<string, Set<MEvent>>;
 }
 
 
@@ -260,11 +259,11 @@ function neighbours(q: ScopeQueries, ctx: LinkCtx, rule: Rule, side: 'left' | 'r
   // An event a key ties to a counterpart is never seen by an amount-only rule (keyClaims.ts): no relation to follow.
   let tied = ctx.tied.get(rule.id);
   if (tied === undefined) {
-    tied = keyTiedEvents(rule, ctx.rules, ctx.keyReach, NOTHING_USED);
+    tied = keyTiedEvents(rule, ctx.rules, ctx.keyReach, NO_MARKS);
     ctx.tied.set(rule.id, tied);
   }
   const isTied = tied;
-  events = events.filter((e) => !isTied.has(e.id));
+  events = events.filter((e) => !isTied.has(e));
   if (events.length === 0) return;
   const reach = reachMs(rule) + 1000;
   const amountBound = (rule.strategy === 'amount_window' || rule.strategy === 'fuzzy') && !rule.amount.net_fees && rule.amount.tolerance_bps < 5_000;

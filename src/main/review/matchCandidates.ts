@@ -39,6 +39,7 @@ function toMEvent(r: CandidateEventRow): MEvent {
   return {
     id: r.event_id,
     seq: r.seq,
+    ix: -1,
     kind: r.kind,
     source: r.source,
     externalId: r.external_id,

@@ -1,7 +1,7 @@
 // amount_window and fuzzy: no shared key, so the same amount and currency inside a time window (fuzzy adds a similarity key).
 import type { Rule } from '../../../shared/rules/ruleSet.ts';
 import type { MatchState, MEvent } from '../model.ts';
-import { byTimeThenId, isBlocked, setFor } from '../model.ts';
+import { byTimeThenId, isBlocked, usedIn } from '../model.ts';
 import type { Explanation, RunnerUp } from '../explanation.ts';
 import { buildAmountIndex } from './amountIndex.ts';
 import { amountClass, compareKey, comparable, leaders, rankScored, score, tolerance, windowClass, type Scored } from './candidates.ts';
@@ -42,12 +42,12 @@ function raiseDeferred(state: MatchState, d: DeferredTie): void {
 
 /** Candidates: same currency, compared amount within max(tolerance, rounding), inside the (extended) window, all keys agreeing. */
 export function runAmountWindow(state: MatchState, rule: Rule, lefts: MEvent[], rights: MEvent[]): void {
-  const used = setFor(state.used, rule.link);
-  const index = buildAmountIndex(rule, rights.filter((r) => !used.has(r.id)));
+  const used = usedIn(state, rule.link);
+  const index = buildAmountIndex(rule, rights.filter((r) => !used.has(r)));
   const breaker = tieBreaker(state, rule);
   const pending = rule.strategy === 'fuzzy' ? deferredTies.get(state)?.get(rule.id) : undefined;
   for (const left of lefts) {
-    if (used.has(left.id)) continue;
+    if (used.has(left)) continue;
     const deferred = pending?.get(left.id);
     pending?.delete(left.id);
     const reach = Math.max(tolerance(rule, left.amount), rule.amount.rounding_minor);
@@ -57,7 +57,7 @@ export function runAmountWindow(state: MatchState, rule: Rule, lefts: MEvent[], 
     const to = left.t + Math.max(rule.window.after_days, rule.window.extended_after_days ?? 0) * DAY_MS;
     for (const r of index.range(left.currency, left.amount - reach, left.amount + reach, from, to)) {
       if (r.id === left.id) continue;
-      if (used.has(r.id) && rule.cardinality !== 'many_to_one') continue;
+      if (used.has(r) && rule.cardinality !== 'many_to_one') continue;
       const w = windowClass(rule, left, r);
       if (w === 'outside') continue;
       if (isBlocked(state, rule.link, left.id, r.id)) {
@@ -106,7 +106,7 @@ export function runAmountWindow(state: MatchState, rule: Rule, lefts: MEvent[], 
 function raiseWaiting(state: MatchState, pending: Map<string, DeferredTie>): void {
   const rest = [...pending.values()].sort((a, b) => byTimeThenId(a.left, b.left));
   pending.clear();
-  for (const d of rest) if (!setFor(state.used, d.rule.link).has(d.left.id)) raiseDeferred(state, d);
+  for (const d of rest) if (!usedIn(state, d.rule.link).has(d.left)) raiseDeferred(state, d);
 }
 
 /**

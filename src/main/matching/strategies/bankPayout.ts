@@ -1,7 +1,7 @@
 // bank_payout: a bank credit ↔ the payout it names, else one payout of its amount, else a bounded subset of payouts summing to it.
 import type { Rule } from '../../../shared/rules/ruleSet.ts';
 import type { MatchState, MEvent } from '../model.ts';
-import { isBlocked, setFor } from '../model.ts';
+import { isBlocked, usedIn } from '../model.ts';
 import type { RunnerUp } from '../explanation.ts';
 import { amountClass, comparable, compareKey, fieldValue, hoursBetween, leaders, normalizeKey, rankScored, score, windowClass, type Scored } from './candidates.ts';
 import { addPending, baseExplanation, recordDecisiveException, recordMatch } from '../outcomes.ts';
@@ -15,11 +15,11 @@ import { autoResolvedFor, lateNote } from './decide.ts';
  * stake 0: the amounts agree, only the timing differs).
  */
 export function runBankPayout(state: MatchState, rule: Rule, payouts: MEvent[], credits: MEvent[]): void {
-  const used = setFor(state.used, rule.link);
-  const free = payouts.filter((p) => !used.has(p.id));
+  const used = usedIn(state, rule.link);
+  const free = payouts.filter((p) => !used.has(p));
   const byRef = rule.keys.length > 0 ? indexByRef(rule, free) : null;
   for (const credit of [...credits].sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : 1))) {
-    if (used.has(credit.id)) continue;
+    if (used.has(credit)) continue;
     if (byRef !== null) byPayoutId(state, rule, credit, byRef);
     else if (!byAmount(state, rule, credit, free)) bySubsetSum(state, rule, credit, free);
   }
@@ -48,7 +48,7 @@ function evaluate(rule: Rule, payout: MEvent, credit: MEvent): Scored {
 
 /** Looks each word of the remittance text up among the payout ids: a payout id contained in the text. */
 function byPayoutId(state: MatchState, rule: Rule, credit: MEvent, byRef: Map<string, MEvent[]>): void {
-  const used = setFor(state.used, rule.link);
+  const used = usedIn(state, rule.link);
   const text = rule.keys.map((k) => fieldValue(credit, k.right) ?? '').join(' ');
   const found = new Map<string, MEvent>();
   for (const word of text.split(/[\s,;:/|()[\]]+/)) for (const p of byRef.get(normalizeKey(word)) ?? []) found.set(p.id, p);
@@ -56,7 +56,7 @@ function byPayoutId(state: MatchState, rule: Rule, credit: MEvent, byRef: Map<st
   const beyond: Scored[] = [];
   const extra: RunnerUp[] = [];
   for (const p of [...found.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
-    if (used.has(p.id)) extra.push({ event_id: p.id, score: null, reason: 'already used' });
+    if (used.has(p)) extra.push({ event_id: p.id, score: null, reason: 'already used' });
     else if (isBlocked(state, rule.link, p.id, credit.id)) extra.push({ event_id: p.id, score: null, reason: 'blocked by a person' });
     else if (p.currency !== credit.currency) extra.push({ event_id: p.id, score: null, reason: 'currency differs' });
     else {
@@ -76,10 +76,10 @@ function byPayoutId(state: MatchState, rule: Rule, credit: MEvent, byRef: Map<st
 }
 
 function byAmount(state: MatchState, rule: Rule, credit: MEvent, payouts: MEvent[]): boolean {
-  const used = setFor(state.used, rule.link);
+  const used = usedIn(state, rule.link);
   const scored: Scored[] = [];
   for (const p of payouts) {
-    if (used.has(p.id) || p.currency !== credit.currency || isBlocked(state, rule.link, p.id, credit.id)) continue;
+    if (used.has(p) || p.currency !== credit.currency || isBlocked(state, rule.link, p.id, credit.id)) continue;
     const s = evaluate(rule, p, credit);
     if (s.window === 'in' && s.amount !== 'beyond') scored.push(s);
   }
@@ -120,11 +120,11 @@ function settle(state: MatchState, rule: Rule, credit: MEvent, ranked: Scored[],
  * match, two → AMBIGUOUS_MATCH over both. At most Σ C(20, k), k = 2..5 = 21,679 subsets per credit.
  */
 function bySubsetSum(state: MatchState, rule: Rule, credit: MEvent, payouts: MEvent[]): void {
-  const used = setFor(state.used, rule.link);
+  const used = usedIn(state, rule.link);
   const { subset_sum_max_items: maxItems, subset_sum_max_candidates: maxCands } = state.ruleSet.settings;
   const target = comparable(rule, credit);
   const cands = payouts
-    .filter((p) => !used.has(p.id) && p.currency === credit.currency && Math.sign(p.amount) === Math.sign(target) && !isBlocked(state, rule.link, p.id, credit.id) && windowClass(rule, p, credit) === 'in')
+    .filter((p) => !used.has(p) && p.currency === credit.currency && Math.sign(p.amount) === Math.sign(target) && !isBlocked(state, rule.link, p.id, credit.id) && windowClass(rule, p, credit) === 'in')
     .sort((a, b) => Math.abs(credit.t - a.t) - Math.abs(credit.t - b.t) || (a.id < b.id ? -1 : 1))
     .slice(0, maxCands)
     .sort((a, b) => (a.id < b.id ? -1 : 1));

@@ -173,12 +173,14 @@ export function leaders(ranked: Scored[], tieMargin: number): Scored[] {
   return ranked.filter((s) => best.score - s.score <= tieMargin + 1e-9);
 }
 
-export function runnersUp(ranked: Scored[], winners: Set<string>, extra: RunnerUp[], limit = 5): RunnerUp[] {
-  const lost: RunnerUp[] = ranked
-    .filter((s) => !winners.has(s.event.id))
-    .map((s) => ({ event_id: s.event.id, score: s.score, reason: 'lower score' }));
+/** The candidates that lost to `winner` (then `extra`, the ones that never qualified), at most `limit`. */
+export function runnersUp(ranked: Scored[], winner: MEvent, extra: RunnerUp[], limit = 5): RunnerUp[] {
+  if (ranked.length === 1 && extra.length === 0) return NO_RUNNERS_UP; // the usual case: nothing else was in the running
+  const lost: RunnerUp[] = ranked.filter((s) => s.event !== winner).map((s) => ({ event_id: s.event.id, score: s.score, reason: 'lower score' }));
   return [...lost, ...extra].slice(0, limit);
 }
+
+const NO_RUNNERS_UP: RunnerUp[] = [];
 
 export function hoursBetween(dtMs: number): number {
   return round6(dtMs / 3_600_000);

@@ -3,8 +3,8 @@ import type { ExceptionCode, Rule } from '../../../shared/rules/ruleSet.ts';
 import { formatAmount } from '../../../shared/money/amountText.ts';
 import type { MatchState, MEvent } from '../model.ts';
 import type { RunnerUp } from '../explanation.ts';
-import { hoursBetween, runnersUp, type Scored } from './candidates.ts';
-import { baseExplanation, recordMatch } from '../outcomes.ts';
+import { runnersUp, type Scored } from './candidates.ts';
+import { recordMatch, type StandardWhy } from '../outcomes.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -51,23 +51,17 @@ export function recordWinner(state: MatchState, rule: Rule, left: MEvent[], rank
   const anchor = left[0];
   if (best === undefined || anchor === undefined) return;
   const auto = autoResolvedFor(best);
-  const agreed = best.keys.filter((k) => k.agreed).map((k) => `${k.left_field}↔${k.right_field}${k.compare === 'similarity' ? ` (similarity ${k.value})` : ''}`);
-  const how = agreed.length > 0 ? `keys ${agreed.join(', ')} agree` : 'amount and time agree';
-  let summary = `${rule.id}: ${how}; amount delta ${best.delta}, ${hoursBetween(best.dtMs)} h apart`;
-  if (best.window === 'extended') summary += `; ${lateNote(rule, anchor, best.event)}`;
-  if (note !== undefined) summary += `; ${note}`;
-  const ex = baseExplanation(state, rule, summary);
-  ex.keys = best.keys;
-  ex.amount_delta_minor = best.delta;
-  ex.time_delta_hours = hoursBetween(best.dtMs);
-  ex.score = best.score;
-  ex.runners_up = runnersUp(ranked, new Set([best.event.id]), extra);
+  // Kept as figures: the explanation (keys compared between the two events, summary) is rebuilt when the match is
+  // written (outcomes.ts matchExplanation, explanationText.ts composeMatchSummary).
+  const late = best.window === 'extended' ? lateNote(rule, anchor, best.event) : undefined;
+  const notes = late === undefined ? note : note === undefined ? late : `${late}; ${note}`;
+  const why: StandardWhy = { standard: true, delta: best.delta, dtMs: best.dtMs, runnersUp: runnersUp(ranked, best.event, extra), note: notes };
   recordMatch(state, {
     rule,
     left,
     right: [best.event],
     score: best.score,
-    explanation: ex,
+    explanation: why,
     autoResolved: auto,
     consumeRight: rule.cardinality !== 'many_to_one',
   });

@@ -1,7 +1,7 @@
 // exact_key: the left event's keys name its counterpart; the best-scoring candidate wins unless another is within the tie margin.
 import type { Rule } from '../../../shared/rules/ruleSet.ts';
 import type { MatchState, MEvent } from '../model.ts';
-import { isBlocked, setFor } from '../model.ts';
+import { isBlocked, usedIn } from '../model.ts';
 import type { RunnerUp } from '../explanation.ts';
 import { buildKeyLookup } from './keyIndex.ts';
 import { amountClass, comparable, compareKey, hoursBetween, leaders, rankScored, score, windowClass, type Scored } from './candidates.ts';
@@ -17,11 +17,11 @@ interface Sorted {
 
 /** Sorts key candidates into qualifying (scored), amount beyond tolerance, other currency, and why the rest lost. */
 export function sortCandidates(state: MatchState, rule: Rule, left: MEvent, cands: MEvent[], checkAmount: boolean): Sorted {
-  const used = setFor(state.used, rule.link);
+  const used = usedIn(state, rule.link);
   const consumeRight = rule.cardinality !== 'many_to_one';
   const out: Sorted = { scored: [], extra: [], beyond: [], otherCurrency: [] };
   for (const r of cands) {
-    if (consumeRight && used.has(r.id)) out.extra.push({ event_id: r.id, score: null, reason: 'already used' });
+    if (consumeRight && used.has(r)) out.extra.push({ event_id: r.id, score: null, reason: 'already used' });
     else if (isBlocked(state, rule.link, left.id, r.id)) out.extra.push({ event_id: r.id, score: null, reason: 'blocked by a person' });
     else {
       const w = windowClass(rule, left, r);
@@ -49,10 +49,10 @@ export function sortCandidates(state: MatchState, rule: Rule, left: MEvent, cand
 
 export function runExactKey(state: MatchState, rule: Rule, lefts: MEvent[], rights: MEvent[]): void {
   const lookup = buildKeyLookup(rule, rights);
-  const used = setFor(state.used, rule.link);
+  const used = usedIn(state, rule.link);
   const checkAmount = rule.cardinality !== 'many_to_one';
   for (const left of lefts) {
-    if (used.has(left.id)) continue;
+    if (used.has(left)) continue;
     const cands = lookup(left);
     if (cands.length === 0) continue;
     const c = sortCandidates(state, rule, left, cands, checkAmount);

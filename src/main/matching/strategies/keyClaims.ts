@@ -1,6 +1,6 @@
 // Which events the amount-only rules (amount_window, fuzzy) must leave alone: those a key of the link already ties elsewhere.
 import type { FieldRef, KeyComparison, Rule } from '../../../shared/rules/ruleSet.ts';
-import type { MEvent } from '../model.ts';
+import type { MEvent, ReadonlyMarks } from '../model.ts';
 import { fieldValue, sideMatches } from './candidates.ts';
 
 /** Fields the incremental scope can look up by an index (migration indexes on events). */
@@ -39,11 +39,11 @@ function isAmountOnly(rule: Rule): boolean {
  * are checked, so the lookup holds just the few still free). The incremental scope is closed under indexed-key
  * equality, so (a) sees the same counterparts in an incremental run as in a full one; (b) depends on the event alone.
  */
-export function keyTiedEvents(rule: Rule, keyedRules: Rule[], events: MEvent[], used: ReadonlySet<string>): Set<string> {
-  const tied = new Set<string>();
+export function keyTiedEvents(rule: Rule, keyedRules: Rule[], events: MEvent[], used: ReadonlyMarks): Set<MEvent> {
+  const tied = new Set<MEvent>();
   if (!isAmountOnly(rule)) return tied;
   const reuse = rule.cardinality === 'many_to_one';
-  const free = events.filter((e) => (reuse || !used.has(e.id)) && (sideMatches(rule.left, e) || sideMatches(rule.right, e)));
+  const free = events.filter((e) => (reuse || !used.has(e)) && (sideMatches(rule.left, e) || sideMatches(rule.right, e)));
   if (free.length === 0) return tied;
   for (const k of keyedRules) {
     if (k.link !== rule.link || !isKeyedRule(k)) continue;
@@ -57,7 +57,7 @@ export function keyTiedEvents(rule: Rule, keyedRules: Rule[], events: MEvent[], 
   return tied;
 }
 
-function markSide(tied: Set<string>, c: KeyComparison, mine: MEvent[], others: MEvent[], side: 'left' | 'right', k: Rule): void {
+function markSide(tied: Set<MEvent>, c: KeyComparison, mine: MEvent[], others: MEvent[], side: 'left' | 'right', k: Rule): void {
   const myField = side === 'left' ? c.left : c.right;
   const otherField = side === 'left' ? c.right : c.left;
   const otherKinds = (side === 'left' ? k.right.kinds : k.left.kinds) as string[];
@@ -67,7 +67,7 @@ function markSide(tied: Set<string>, c: KeyComparison, mine: MEvent[], others: M
     const v = fieldValue(e, myField);
     if (v === null || v === '') continue;
     if (names.length > 0 && !names.includes(e.kind)) {
-      tied.add(e.id);
+      tied.add(e);
       continue;
     }
     const list = byValue.get(v);
@@ -78,6 +78,6 @@ function markSide(tied: Set<string>, c: KeyComparison, mine: MEvent[], others: M
   for (const o of others) {
     const v = fieldValue(o, otherField);
     if (v === null) continue;
-    for (const e of byValue.get(v) ?? []) if (e.id !== o.id) tied.add(e.id);
+    for (const e of byValue.get(v) ?? []) if (e.id !== o.id) tied.add(e);
   }
 }

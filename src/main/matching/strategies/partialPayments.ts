@@ -1,7 +1,7 @@
 // partial_payments: one order ↔ the fewest unmatched payments sharing its key that together pay it (bounded subset search).
 import type { Rule } from '../../../shared/rules/ruleSet.ts';
 import type { MatchState, MEvent } from '../model.ts';
-import { isBlocked, setFor } from '../model.ts';
+import { isBlocked, usedIn } from '../model.ts';
 import type { KeyAgreement, RunnerUp } from '../explanation.ts';
 import { buildKeyLookup } from './keyIndex.ts';
 import { amountClass, comparable, compareKey, hoursBetween, score, windowClass, type AmountClass } from './candidates.ts';
@@ -47,12 +47,12 @@ function bySolution(a: Solution, b: Solution): number {
  */
 export function runPartialPayments(state: MatchState, rule: Rule, lefts: MEvent[], rights: MEvent[]): void {
   const lookup = buildKeyLookup(rule, rights);
-  const used = setFor(state.used, rule.link);
+  const used = usedIn(state, rule.link);
   const { subset_sum_max_items: maxItems, subset_sum_max_candidates: maxCands, tie_margin: tieMargin } = state.ruleSet.settings;
   for (const left of lefts) {
-    if (used.has(left.id)) continue;
+    if (used.has(left)) continue;
     const parts = lookup(left).filter(
-      (r) => !used.has(r.id) && !isBlocked(state, rule.link, left.id, r.id) && r.currency === left.currency && windowClass(rule, left, r) === 'in',
+      (r) => !used.has(r) && !isBlocked(state, rule.link, left.id, r.id) && r.currency === left.currency && windowClass(rule, left, r) === 'in',
     );
     if (parts.length < 2) continue;
     const cands = [...parts]

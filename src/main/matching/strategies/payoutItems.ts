@@ -1,18 +1,18 @@
 // payout_items: a payout ↔ every balance item naming it; the sum of their nets must equal the payout, else PAYOUT_MISMATCH.
 import type { Rule } from '../../../shared/rules/ruleSet.ts';
 import type { MatchState, MEvent } from '../model.ts';
-import { isBlocked, setFor } from '../model.ts';
+import { isBlocked, usedIn } from '../model.ts';
 import { buildKeyLookup } from './keyIndex.ts';
 import { amountClass, comparable, compareKey, hoursBetween, windowClass } from './candidates.ts';
 import { baseExplanation, recordDecisiveException, recordMatch } from '../outcomes.ts';
 
 export function runPayoutItems(state: MatchState, rule: Rule, lefts: MEvent[], rights: MEvent[]): void {
   const lookup = buildKeyLookup(rule, rights);
-  const used = setFor(state.used, rule.link);
+  const used = usedIn(state, rule.link);
   for (const payout of lefts) {
-    if (used.has(payout.id)) continue;
+    if (used.has(payout)) continue;
     const items = lookup(payout).filter(
-      (r) => !used.has(r.id) && !isBlocked(state, rule.link, payout.id, r.id) && r.currency === payout.currency && windowClass(rule, payout, r) === 'in',
+      (r) => !used.has(r) && !isBlocked(state, rule.link, payout.id, r.id) && r.currency === payout.currency && windowClass(rule, payout, r) === 'in',
     );
     if (items.length === 0) continue;
     const sum = items.reduce((s, r) => s + comparable(rule, r), 0);
