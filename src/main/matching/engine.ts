@@ -77,6 +77,8 @@ function runReconcile(db: LedgerDb, settings: WorkspaceSettings, options: Reconc
   const ruleSet = options.ruleSet ?? ruleSetInForce(db);
   const actor = options.actor ?? 'system:engine';
   return db.transaction(() => {
+    // Checked at commit, where they are checked at all: batched rows of two tables reach SQLite in any order.
+    db.pragma('defer_foreign_keys = ON');
     const startedAt = new Date().toISOString();
     ensureRuleSet(db, ruleSet, actor, startedAt);
     const w = prepareWriters(db);
@@ -264,6 +266,7 @@ function applyMatches(ctx: ApplyContext, desired: DesiredMatch[], judge: ScopeJu
     ctx.log.push(`+m ${matchId}`);
     created++;
   }
+  insert.matches.flush();
   insert.members.flush();
   rebuild();
   ctx.progress({ phase: 'writing matches', done: toWrite.length, total: toWrite.length });
