@@ -4,6 +4,7 @@ import type { DesiredMatch, MatchState, MEvent } from '../../src/main/matching/m
 import type { Explanation } from '../../src/main/matching/explanation.ts';
 import { desiredMatchExplanation } from '../../src/main/matching/explanationText.ts';
 import { matchExplanation } from '../../src/main/matching/outcomes.ts';
+import { EVENT_TEXTS, KeyDictionary } from '../../src/main/matching/eventKeys.ts';
 import { DEFAULT_RULE_SET } from '../../src/shared/rules/defaultRuleSet.ts';
 import { RuleSetSchema, type RuleSet, type RuleSetInput } from '../../src/shared/rules/ruleSet.ts';
 
@@ -12,21 +13,34 @@ export const DAY = 24 * HOUR;
 export const T0 = Date.parse('2026-10-01T09:00:00.000Z');
 
 let nextSeq = 1;
+/** One dictionary for every test event, as a run has one for its events: equal key texts get equal integers. */
+const keys = new KeyDictionary();
 
-/** An event `hours` after T0; amounts in minor units; null keys unless given. */
-export function ev(id: string, kind: string, amount: number, hours: number, opts: Partial<MEvent> = {}): MEvent {
+/** What an event's keys are given as: text, as the ledger holds them. */
+export type EventOptions = Partial<Omit<MEvent, 'externalId' | 'orderRef' | 'customerRef' | 'payoutRef' | 'traceId' | 'texts'>> & {
+  externalId?: string;
+  orderRef?: string | null;
+  customerRef?: string | null;
+  payoutRef?: string | null;
+  traceId?: string | null;
+};
+
+/** An event `hours` after T0; amounts in minor units; null keys unless given. Its keys are numbered and their texts kept. */
+export function ev(id: string, kind: string, amount: number, hours: number, opts: EventOptions = {}): MEvent {
   const t = T0 + hours * HOUR;
+  const { externalId = id, orderRef = null, customerRef = null, payoutRef = null, traceId = null, ...rest } = opts;
   return {
     id,
     seq: nextSeq++,
     ix: -1,
     kind,
     source: kind === 'order' ? 'shopify:store' : 'stripe:main',
-    externalId: id,
-    orderRef: null,
-    customerRef: null,
-    payoutRef: null,
-    traceId: null,
+    externalId: keys.id(externalId) as number,
+    orderRef: keys.id(orderRef),
+    customerRef: keys.id(customerRef),
+    payoutRef: keys.id(payoutRef),
+    traceId: keys.id(traceId),
+    texts: { external_id: externalId, order_ref: orderRef, customer_ref: customerRef, payout_ref: payoutRef, trace_id: traceId },
     amount,
     currency: 'USD',
     fee: null,
@@ -34,7 +48,7 @@ export function ev(id: string, kind: string, amount: number, hours: number, opts
     state: kind === 'order' ? 'paid' : null,
     t,
     attributesJson: null,
-    ...opts,
+    ...rest,
   };
 }
 
@@ -74,5 +88,5 @@ export function exceptionsOf(s: MatchState): string[] {
 
 /** A desired match's explanation as `tieout explain` shows it once stored (explanationText.ts). */
 export function explanationOf(m: DesiredMatch | undefined, ruleSet: RuleSet = DEFAULT_RULE_SET): Explanation | undefined {
-  return m === undefined ? undefined : desiredMatchExplanation(matchExplanation(ruleSet, m));
+  return m === undefined ? undefined : desiredMatchExplanation(matchExplanation(ruleSet, EVENT_TEXTS, m));
 }

@@ -8,6 +8,7 @@ import { ruleSetInForce } from './ruleSetInForce.ts';
 import type { DesiredException, DesiredMatch, MEvent } from './model.ts';
 import { computeOutcome, type HumanDecisions } from './plan.ts';
 import { incrementalScope, loadAllEvents, type Scope } from './scope.ts';
+import { LedgerTexts, type TextSource } from './eventKeys.ts';
 import { classify, policyGateMinor, leftoverEvaluable } from './exceptions.ts';
 import { ensureRuleSet, prepareWriters, type Writers } from './projectionWriters.ts';
 import { packExplanation } from './explanationText.ts';
@@ -88,7 +89,7 @@ function runReconcile(db: LedgerDb, settings: WorkspaceSettings, options: Reconc
     const { outcome, judge, eventsConsidered } = matchScope(db, ruleSet, options, progress);
     const head = db.prepare('SELECT hash FROM journal ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined;
     const runId = `r_${sha256Hex(`${head ?? ''}\u001f${startedAt}\u001f${options.mode}`).slice(0, 32)}`;
-    const ctx: ApplyContext = { db, w, journal, runId, progress, bulkRows: options.bulkRows ?? BULK_ROWS, now: startedAt, actor, ruleSet, settings, asOfMs: asOf === null ? 0 : Date.parse(asOf), log: [] };
+    const ctx: ApplyContext = { db, w, journal, runId, progress, texts: outcome.texts, bulkRows: options.bulkRows ?? BULK_ROWS, now: startedAt, actor, ruleSet, settings, asOfMs: asOf === null ? 0 : Date.parse(asOf), log: [] };
     const m = applyMatches(ctx, outcome.matches, judge);
     const x = applyExceptions(ctx, outcome.exceptions, judge);
     // Per-source heartbeats (DESIGN §9): decided on every run, whatever its scope; cheap (feedHeartbeats.ts).
@@ -128,11 +129,15 @@ function matchScope(
 ): { outcome: ReturnType<typeof computeOutcome>; judge: ScopeJudge | null; eventsConsidered: number } {
   progress({ phase: 'loading', done: 0, total: options.mode === 'full' ? 0 : (options.newEventIds ?? []).length });
   const scope: Scope =
-    options.mode === 'full' ? { events: loadAllEvents(db, ruleSet), links: null } : incrementalScope(db, ruleSet, options.newEventIds ?? []);
+    options.mode === 'full'
+      ? { events: loadAllEvents(db, ruleSet), links: null, texts: new LedgerTexts(db) }
+      : incrementalScope(db, ruleSet, options.newEventIds ?? []);
   progress({ phase: 'loading', done: scope.events.length, total: scope.events.length });
-  const outcome = computeOutcome(scope.events, ruleSet, loadHumanDecisions(db), scope.links, (rule, done, total) =>
-    progress({ phase: 'matching', done, total, detail: rule }),
-  );
+  const outcome = computeOutcome(scope.events, ruleSet, loadHumanDecisions(db), {
+    links: scope.links,
+    texts: scope.texts,
+    onRule: (rule, done, total) => progress({ phase: 'matching', done, total, detail: rule }),
+  });
   return { outcome, judge: options.mode === 'full' ? null : scopeJudge(ruleSet, scope), eventsConsidered: scope.events.length };
 }
 
@@ -156,6 +161,8 @@ function loadHumanDecisions(db: LedgerDb): HumanDecisions {
 
 interface ApplyContext {
   db: LedgerDb;
+  /** Key texts for the explanations written (the computation's own source). */
+  texts: TextSource;
   bulkRows: number;
   progress: (p: ReconcileProgress) => void;
   w: Writers;
@@ -254,7 +261,7 @@ function applyMatches(ctx: ApplyContext, desired: DesiredMatch[], judge: ScopeJu
     if (++written % PROGRESS_EVERY_ROWS === 0) ctx.progress({ phase: 'writing matches', done: written, total: toWrite.length });
     const existing = stateOf(matchId);
     if (existing !== undefined && existing.ended_at === null) continue;
-    const explanation = packExplanation(matchExplanation(ctx.ruleSet, d));
+    const explanation = packExplanation(matchExplanation(ctx.ruleSet, ctx.texts, d));
     if (existing === undefined) {
       const seq = nextSeq++;
       insert.matches.add(seq, matchId, d.link, d.status, 'engine', d.rule.id, ruleSetId, version, d.score, explanation, ctx.runId, ctx.now, ctx.actor);

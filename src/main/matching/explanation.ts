@@ -6,8 +6,12 @@ import { unpackExplanation } from './explanationText.ts';
 export interface KeyAgreement {
   left_field: string;
   right_field: string;
-  left_value: string;
-  right_value: string;
+  /**
+   * The two texts compared. Absent in a standard match's stored explanation (one left, one right event): they are the
+   * fields of its own two events, shown from them (review/eventDetails.ts), not stored a million times over.
+   */
+  left_value?: string;
+  right_value?: string;
   compare: string;
   /** 1/0 for exact comparisons, the similarity for fuzzy ones. */
   value: number;
@@ -72,6 +76,7 @@ export interface ExplainResult {
 }
 
 interface MatchRow {
+  seq: number;
   match_id: string;
   rule_id: string | null;
   rule_set_id: string | null;
@@ -94,6 +99,38 @@ interface ExceptionRow {
   ended_at: string | null;
 }
 
+/** A field's text on one side of a match (its first event there): what a standard match's stored keys compared. */
+export type KeySides = (side: 'left' | 'right', field: string) => string | null;
+
+/**
+ * The texts a standard match compared are its own two events' fields (explanationText.ts stores them without):
+ * read from the first event of each side of the match with this seq.
+ */
+export function matchKeySides(db: LedgerDb, matchSeq: number): KeySides {
+  const first = db.prepare(
+    `SELECT e.order_ref, e.customer_ref, e.payout_ref, e.trace_id, e.external_id, e.attributes FROM match_members mm CROSS JOIN events e ON e.seq = mm.event_seq
+     WHERE mm.match_seq = ? AND mm.side = ? ORDER BY e.event_id LIMIT 1`,
+  );
+  const rows = new Map<string, Record<string, string | null> | undefined>();
+  return (side, field) => {
+    if (!rows.has(side)) rows.set(side, first.get(matchSeq, side) as Record<string, string | null> | undefined);
+    const row = rows.get(side);
+    if (row === undefined) return null;
+    if (!field.startsWith('attributes.')) return row[field] ?? null;
+    const v = (JSON.parse(row['attributes'] ?? '{}') as Record<string, unknown>)[field.slice('attributes.'.length)];
+    return v === null || v === undefined ? null : String(v);
+  };
+}
+
+/** A stored explanation with the texts its keys compared: a standard match's come from its own two events. */
+function withKeyTexts(e: Explanation, sides: KeySides | null): Explanation {
+  if (sides === null || e.keys.every((k) => k.left_value !== undefined)) return e;
+  return {
+    ...e,
+    keys: e.keys.map((k) => (k.left_value !== undefined ? k : { ...k, left_value: sides('left', k.left_field) ?? '', right_value: sides('right', k.right_field) ?? '' })),
+  };
+}
+
 /** The record for a match id (`m_…`), an exception id (`x_…`), or every match and exception involving an event id. */
 export function explain(db: LedgerDb, id: string): ExplainResult {
   const matchEvents = db
@@ -114,7 +151,7 @@ export function explain(db: LedgerDb, id: string): ExplainResult {
     label: `${r.link} ${r.status} (${r.origin})`,
     active: r.ended_at === null,
     event_ids: matchEvents.all(r.match_id) as string[],
-    explanation: unpackExplanation(r.explanation, r),
+    explanation: withKeyTexts(unpackExplanation(r.explanation, r), matchKeySides(db, r.seq)),
   });
   const fromException = (r: ExceptionRow): ExplainedItem => ({
     type: 'exception',

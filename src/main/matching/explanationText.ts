@@ -11,8 +11,10 @@
 // read as they are.
 import type { Explanation, KeyAgreement, RunnerUp } from './explanation.ts';
 
-/** [left_field, right_field, left_value, right_value (null: same as left), compare, value, agreed 1/0]. */
-type PackedKey = [string, string, string, string | null, string, number, 0 | 1];
+/** Version 1: [left_field, right_field, left_value, right_value (null: same as left), compare, value, agreed 1/0]. */
+type PackedKeyV1 = [string, string, string, string | null, string, number, 0 | 1];
+/** Version 2: [left_field, right_field, compare, value, agreed 1/0], then, when stored, left_value and right_value (null: same). */
+type PackedKey = [string, string, string, number, 0 | 1] | [string, string, string, number, 0 | 1, string, string | null];
 /** [event_id, score, reason]. */
 type PackedRunnerUp = [string, number | null, RunnerUp['reason']];
 
@@ -25,7 +27,7 @@ interface Packed {
   n?: string;
   g?: string;
   l?: string;
-  k?: PackedKey[];
+  k?: PackedKey[] | PackedKeyV1[];
   a?: number;
   h?: number;
   c?: number;
@@ -63,7 +65,11 @@ export function packExplanation(e: Explanation): string {
   if (e.strategy !== null) p.g = e.strategy;
   if (e.link !== null) p.l = e.link;
   if (e.keys.length > 0) {
-    p.k = e.keys.map((k) => [k.left_field, k.right_field, k.left_value, k.right_value === k.left_value ? null : k.right_value, k.compare, k.value, k.agreed ? 1 : 0]);
+    p.k = e.keys.map((k): PackedKey => {
+      const head: [string, string, string, number, 0 | 1] = [k.left_field, k.right_field, k.compare, k.value, k.agreed ? 1 : 0];
+      if (k.left_value === undefined) return head;
+      return [...head, k.left_value, k.right_value === k.left_value ? null : (k.right_value ?? null)];
+    });
   }
   if (e.amount_delta_minor !== null) p.a = e.amount_delta_minor;
   if (e.time_delta_hours !== null) p.h = e.time_delta_hours;
@@ -71,6 +77,20 @@ export function packExplanation(e: Explanation): string {
   if (e.runners_up.length > 0) p.r = e.runners_up.map((r) => [r.event_id, r.score, r.reason]);
   if (e.policy !== undefined) p.p = e.policy;
   return JSON.stringify(p);
+}
+
+function unpackKey(k: PackedKey): KeyAgreement {
+  const [lf, rf, compare, value, agreed, lv, rv] = k;
+  const a: KeyAgreement = { left_field: lf, right_field: rf, compare, value, agreed: agreed === 1 };
+  if (lv !== undefined) {
+    a.left_value = lv;
+    a.right_value = rv ?? lv;
+  }
+  return a;
+}
+
+function unpackKeyV1([lf, rf, lv, rv, compare, value, agreed]: PackedKeyV1): KeyAgreement {
+  return { left_field: lf, right_field: rf, left_value: lv, right_value: rv ?? lv, compare, value, agreed: agreed === 1 };
 }
 
 function isPacked(v: unknown): v is Packed {
@@ -82,15 +102,7 @@ function isPacked(v: unknown): v is Packed {
 export function unpackExplanation(text: string, columns: ExplanationColumns): Explanation {
   const v = JSON.parse(text) as unknown;
   if (!isPacked(v)) return v as Explanation;
-  const keys: KeyAgreement[] = (v.k ?? []).map(([lf, rf, lv, rv, compare, value, agreed]) => ({
-    left_field: lf,
-    right_field: rf,
-    left_value: lv,
-    right_value: rv ?? lv,
-    compare,
-    value,
-    agreed: agreed === 1,
-  }));
+  const keys: KeyAgreement[] = v.v === 2 ? (v.k as PackedKey[] | undefined ?? []).map(unpackKey) : (v.k as PackedKeyV1[] | undefined ?? []).map(unpackKeyV1);
   const e: Explanation = {
     rule_id: columns.rule_id,
     rule_set_id: columns.rule_set_id,

@@ -1,8 +1,12 @@
 // The in-memory shapes the engine works on: loaded events, desired matches and exceptions, per-run state.
 import type { ExceptionCode, Rule, RuleSet } from '../../shared/rules/ruleSet.ts';
 import type { Explanation, RunnerUp } from './explanation.ts';
+import type { EventTexts, TextSource } from './eventKeys.ts';
 
-/** An event as the matcher needs it: join keys, money, time in ms; attributes parsed only on demand. */
+/**
+ * An event as the matcher needs it: join keys as integers (eventKeys.ts: equal text, equal integer), money, time in
+ * ms; attributes parsed only on demand.
+ */
 export interface MEvent {
   id: string;
   /** The event's integer identity in the ledger (events.seq): what match and exception member rows store. */
@@ -11,11 +15,13 @@ export interface MEvent {
   ix: number;
   kind: string;
   source: string;
-  externalId: string;
-  orderRef: string | null;
-  customerRef: string | null;
-  payoutRef: string | null;
-  traceId: string | null;
+  externalId: number | null;
+  orderRef: number | null;
+  customerRef: number | null;
+  payoutRef: number | null;
+  traceId: number | null;
+  /** The key columns' text, on events loaded with it (small scopes, tests); a full run reads texts from the ledger. */
+  texts?: EventTexts;
   amount: number;
   currency: string;
   fee: number | null;
@@ -104,6 +110,8 @@ export interface MatchState {
   ruleSet: RuleSet;
   /** How many events the computation holds (the size of every EventMarks). */
   capacity: number;
+  /** Where key texts come from when a comparison or an explanation needs them. */
+  texts: TextSource;
   /** Events consumed by a match or a decisive exception, per link. */
   used: Map<string, EventMarks>;
   /** Events a leftover check should consider accounted for, per link (used + events in an exception of the link). */

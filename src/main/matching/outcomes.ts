@@ -3,7 +3,8 @@ import { sha256Hex } from '../ledger/canonicalJson.ts';
 import type { ExceptionCode, Rule, RuleSet } from '../../shared/rules/ruleSet.ts';
 import type { DesiredException, DesiredMatch, MatchState, MEvent, PendingFinding } from './model.ts';
 import { accountedIn, usedIn } from './model.ts';
-import { compareKey, hoursBetween } from './strategies/candidates.ts';
+import { compareKeys, hoursBetween, keyAgreements } from './strategies/candidates.ts';
+import type { TextSource } from './eventKeys.ts';
 
 function byId(a: MEvent, b: MEvent): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
@@ -91,15 +92,18 @@ export function recordMatch(state: MatchState, m: MatchInput): void {
   state.matches.push(d);
   const anchor = m.left[0];
   if (anchor === undefined || m.autoResolved.length === 0) return;
-  const explanation = matchExplanation(state.ruleSet, d);
+  const explanation = matchExplanation(state.ruleSet, state.texts, d);
   const { note: _note, ...why } = explanation;
   for (const f of m.autoResolved) {
     addException(state, m.rule, f.code, [...m.left, ...m.right], f.amount, anchor, { ...why, summary: `${f.code}: ${summaryOf(explanation)}` });
   }
 }
 
-/** A computed match's explanation; a standard match's is rebuilt from its two events (its summary stays '' until stored). */
-export function matchExplanation(ruleSet: RuleSet, d: DesiredMatch): Explanation {
+/**
+ * A computed match's explanation; a standard match's is rebuilt from its two events (its summary stays '' until
+ * stored, and its keys carry no texts: they are the two events' own fields).
+ */
+export function matchExplanation(ruleSet: RuleSet, texts: TextSource, d: DesiredMatch): Explanation {
   if (d.explanation !== null) return d.explanation;
   const left = d.left[0] as MEvent;
   const right = d.right[0] as MEvent;
@@ -110,7 +114,7 @@ export function matchExplanation(ruleSet: RuleSet, d: DesiredMatch): Explanation
     strategy: d.rule.strategy,
     link: d.rule.link,
     summary: '',
-    keys: d.rule.keys.map((k) => compareKey(k, left, right)).filter((k) => k !== null),
+    keys: keyAgreements(compareKeys(d.rule, left, right, texts), null),
     amount_delta_minor: d.delta,
     time_delta_hours: hoursBetween(d.dtMs),
     score: d.score,

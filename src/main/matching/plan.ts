@@ -11,6 +11,7 @@ import { runBankPayout } from './strategies/bankPayout.ts';
 import { recordDecisiveException } from './outcomes.ts';
 import { deriveLeftovers, leftoverEvaluable } from './exceptions.ts';
 import { keyTiedEvents } from './strategies/keyClaims.ts';
+import { EVENT_TEXTS, type TextSource } from './eventKeys.ts';
 
 export interface HumanDecisions {
   /** link → events a person matched in that link. */
@@ -37,19 +38,23 @@ export function orderedRules(ruleSet: RuleSet): Rule[] {
  * `links` (incremental runs): per link, the events that link's rules may look at; leftovers are derived only for
  * events whose every relevant link looked at them. null = every event everywhere (a full run).
  */
-export function computeOutcome(
-  events: MEvent[],
-  ruleSet: RuleSet,
-  human: HumanDecisions,
-  links: Map<string, Set<string>> | null = null,
-  onRule?: (ruleId: string, done: number, total: number) => void,
-): MatchState {
+export interface OutcomeOptions {
+  /** Incremental runs: per link, the events that link's rules may look at. Default: every event everywhere. */
+  links?: Map<string, Set<string>> | null;
+  /** Where key texts come from (default: the events carry them: EVENT_TEXTS). */
+  texts?: TextSource;
+  onRule?: (ruleId: string, done: number, total: number) => void;
+}
+
+export function computeOutcome(events: MEvent[], ruleSet: RuleSet, human: HumanDecisions, options: OutcomeOptions = {}): MatchState {
+  const links = options.links ?? null;
+  const onRule = options.onRule;
   const sorted = [...events].sort(byTimeThenId);
   sorted.forEach((e, i) => {
     e.ix = i;
   });
   const state: MatchState = {
-    ruleSet, capacity: sorted.length, used: new Map(), accounted: new Map(), blocked: human.blocked, matches: [], exceptions: [], pending: new Map(),
+    ruleSet, capacity: sorted.length, texts: options.texts ?? EVENT_TEXTS, used: new Map(), accounted: new Map(), blocked: human.blocked, matches: [], exceptions: [], pending: new Map(),
   };
   for (const [link, ids] of human.pinned) {
     if (ids.size === 0) continue;

@@ -4,37 +4,55 @@ import type { Rule, RuleSet } from '../../shared/rules/ruleSet.ts';
 import type { MEvent } from './model.ts';
 import { byTimeThenId, NO_MARKS } from './model.ts';
 import { orderedRules } from './plan.ts';
-import { comparable, fieldValue, reachMs, sideMatches, tolerance } from './strategies/candidates.ts';
+import { comparable, comparesKeys, reachMs, sideMatches, tolerance } from './strategies/candidates.ts';
+import { EVENT_TEXTS, KeyDictionary, LedgerTexts, type KeyColumn, type TextSource } from './eventKeys.ts';
 import { isKeyedRule, keyTiedEvents } from './strategies/keyClaims.ts';
 
-/** Column order of eventColumns(): eventBuilder reads rows as arrays (raw mode) by these positions. */
-const BASE_COLUMNS = `e.event_id, e.kind, e.source, e.external_id, e.order_ref, e.customer_ref, e.payout_ref, e.trace_id, e.amount_minor,
-  e.currency, e.fee_minor, e.net_minor, e.state, e.occurred_at, e.seq`;
+const sqlKinds = (kinds: Set<string>): string => [...kinds].sort().map((k) => `'${k.replace(/'/g, "''")}'`).join(', ');
+
+/** `column` for events of `kinds`, NULL for the others (nothing is read or built for a value no rule looks at). */
+function onlyFor(column: string, kinds: Set<string> | undefined): string {
+  return kinds === undefined || kinds.size === 0 ? 'NULL' : `CASE WHEN e.kind IN (${sqlKinds(kinds)}) THEN ${column} END`;
+}
 
 /**
  * The SELECT list: attributes (JSON, the bulk of a row) are read only for the kinds a rule compares an
- * `attributes.*` field of (the default rules: bank credits' remittance text); they are parsed on first use.
+ * `attributes.*` field of (the default rules: bank credits' remittance text); they are parsed on first use. A full
+ * run (`keysUsed`) also reads a key column only for the kinds whose events a rule compares it on with `equal` (the
+ * comparisons answered by key integers); every other comparison reads its texts from the ledger when it runs.
  */
-export function eventColumns(ruleSet: RuleSet): string {
-  const kinds = new Set<string>();
+export function eventColumns(ruleSet: RuleSet, keysUsed = false): string {
+  const attributeKinds = new Set<string>();
+  const keyKinds = new Map<string, Set<string>>();
+  const addKey = (column: string, kinds: readonly string[]): void => {
+    const set = keyKinds.get(column) ?? new Set<string>();
+    kinds.forEach((k) => set.add(k));
+    keyKinds.set(column, set);
+  };
   for (const r of ruleSet.rules) {
     for (const k of r.keys) {
-      if (k.left.startsWith('attributes.')) r.left.kinds.forEach((x) => kinds.add(x));
-      if (k.right.startsWith('attributes.')) r.right.kinds.forEach((x) => kinds.add(x));
+      if (k.left.startsWith('attributes.')) r.left.kinds.forEach((x) => attributeKinds.add(x));
+      if (k.right.startsWith('attributes.')) r.right.kinds.forEach((x) => attributeKinds.add(x));
+      if (comparesKeys(k)) {
+        addKey(k.left, r.left.kinds);
+        addKey(k.right, r.right.kinds);
+      }
     }
   }
-  const list = [...kinds].sort().map((k) => `'${k.replace(/'/g, "''")}'`).join(', ');
-  return `${BASE_COLUMNS}, ${list === '' ? 'NULL' : `CASE WHEN e.kind IN (${list}) THEN e.attributes END`}`;
+  const keyColumn = (column: KeyColumn): string => (keysUsed ? onlyFor(`e.${column}`, keyKinds.get(column)) : `e.${column}`);
+  return `e.event_id, e.kind, e.source, ${keyColumn('external_id')}, ${keyColumn('order_ref')}, ${keyColumn('customer_ref')}, ${keyColumn('payout_ref')},
+    ${keyColumn('trace_id')}, e.amount_minor, e.currency, e.fee_minor, e.net_minor, e.state, e.occurred_at, e.seq, ${onlyFor('e.attributes', attributeKinds)}`;
 }
 
-type RawRow = [string, string, string, string, string | null, string | null, string | null, string | null, number, string, number | null, number | null, string | null, string, number, string | null];
+type RawRow = [string, string, string, string | null, string | null, string | null, string | null, string | null, number, string, number | null, number | null, string | null, string, number, string | null];
 
 /**
  * Builds MEvents from raw rows. A full run holds every event of the ledger in memory (two million on a
  * 1M-order month), so: the few distinct kinds, sources, currencies and states are shared strings, not one
- * copy per row, and occurred_at is kept only as epoch ms (t).
+ * copy per row, occurred_at is kept only as epoch ms (t), and the join keys are integers from one KeyDictionary
+ * (eventKeys.ts) that goes with the builder. `withTexts` also keeps the keys' text on each event (small scopes).
  */
-function eventBuilder(): (r: RawRow) => MEvent {
+function eventBuilder(withTexts: boolean): (r: RawRow) => MEvent {
   const shared = new Map<string, string>();
   const one = (v: string): string => {
     const s = shared.get(v);
@@ -42,17 +60,18 @@ function eventBuilder(): (r: RawRow) => MEvent {
     shared.set(v, v);
     return v;
   };
-  return (r) => ({
+  const keys = new KeyDictionary();
+  const build = (r: RawRow): MEvent => ({
     id: r[0],
     seq: r[14],
     ix: -1,
     kind: one(r[1]),
     source: one(r[2]),
-    externalId: r[3],
-    orderRef: r[4],
-    customerRef: r[5],
-    payoutRef: r[6],
-    traceId: r[7],
+    externalId: keys.id(r[3]),
+    orderRef: keys.id(r[4]),
+    customerRef: keys.id(r[5]),
+    payoutRef: keys.id(r[6]),
+    traceId: keys.id(r[7]),
     amount: r[8],
     currency: one(r[9]),
     fee: r[10],
@@ -61,13 +80,19 @@ function eventBuilder(): (r: RawRow) => MEvent {
     t: Date.parse(r[13]),
     attributesJson: r[15],
   });
+  if (!withTexts) return build;
+  return (r) => {
+    const e = build(r);
+    e.texts = { external_id: r[3], order_ref: r[4], customer_ref: r[5], payout_ref: r[6], trace_id: r[7] };
+    return e;
+  };
 }
 
-/** Full run: one streaming SELECT over the events table. */
+/** Full run: one streaming SELECT over the events table; key texts stay in the ledger (LedgerTexts). */
 export function loadAllEvents(db: LedgerDb, ruleSet: RuleSet): MEvent[] {
   const out: MEvent[] = [];
-  const toEvent = eventBuilder();
-  for (const r of db.prepare(`SELECT ${eventColumns(ruleSet)} FROM events e`).raw().iterate() as IterableIterator<RawRow>) out.push(toEvent(r));
+  const toEvent = eventBuilder(false);
+  for (const r of db.prepare(`SELECT ${eventColumns(ruleSet, true)} FROM events e`).raw().iterate() as IterableIterator<RawRow>) out.push(toEvent(r));
   return out;
 }
 
@@ -76,6 +101,8 @@ export interface Scope {
   events: MEvent[];
   /** link → the events that link's rules look at in this run; null = every event (a full run). */
   links: Map<string, Set<string>> | null;
+  /** Where the events' key texts come from. */
+  texts: TextSource;
 }
 
 const CHUNK = 5000;
@@ -101,7 +128,7 @@ export { isKeyedRule };
 export function incrementalScope(db: LedgerDb, ruleSet: RuleSet, newIds: string[]): Scope {
   const cols = eventColumns(ruleSet);
   const byIds = db.prepare(`SELECT ${cols} FROM events e WHERE e.event_id IN (SELECT value FROM json_each(?))`).raw();
-  const toEvent = eventBuilder();
+  const toEvent = eventBuilder(true);
   const cache = new Map<string, MEvent>();
   const load = (ids: Iterable<string>): void => {
     const missing = [...ids].filter((id) => !cache.has(id));
@@ -175,7 +202,7 @@ export function incrementalScope(db: LedgerDb, ruleSet: RuleSet, newIds: string[
   }
   const all = new Set<string>(seeds.filter((id) => cache.has(id)));
   for (const s of links.values()) for (const id of s) all.add(id);
-  return { events: [...all].map((id) => cache.get(id) as MEvent).sort(byTimeThenId), links };
+  return { events: [...all].map((id) => cache.get(id) as MEvent).sort(byTimeThenId), links, texts: new LedgerTexts(db) };
 }
 
 interface LinkCtx {
@@ -242,7 +269,7 @@ function neighbours(q: ScopeQueries, ctx: LinkCtx, rule: Rule, side: 'left' | 'r
     for (const k of rule.keys) {
       const values = new Set<string>();
       for (const e of events) {
-        const v = fieldValue(e, side === 'left' ? k.left : k.right);
+        const v = EVENT_TEXTS.text(e, side === 'left' ? k.left : k.right);
         if (v !== null) values.add(v);
       }
       if (values.size === 0) continue;

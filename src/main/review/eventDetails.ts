@@ -5,7 +5,7 @@ import type { LedgerDb } from '../ledger/database.ts';
 import { readArtifactChunks } from '../ledger/artifacts.ts';
 import type { TextEncoding } from '../import/text/fileText.ts';
 import { unpackExplanation, type ExplanationColumns } from '../matching/explanationText.ts';
-import type { Explanation as StoredExplanation } from '../matching/explanation.ts';
+import type { Explanation as StoredExplanation, KeySides } from '../matching/explanation.ts';
 import type { HistoryEntry as JournalHistoryEntry } from '../matching/decisions.ts';
 import type { EventDetail, EventLine, Explanation, HistoryEntry } from '../../shared/api/contract.ts';
 import { formatAmount } from '../../shared/money/amountText.ts';
@@ -206,7 +206,7 @@ interface ManualNote {
  * row's rule columns, runner-ups become event lines. A person's manual match stores a note (who, why), read as an
  * explanation whose summary says so.
  */
-export function toExplanation(db: LedgerDb, stored: string, columns: ExplanationColumns = NO_COLUMNS): Explanation {
+export function toExplanation(db: LedgerDb, stored: string, columns: ExplanationColumns = NO_COLUMNS, sides?: KeySides): Explanation {
   const e = unpackExplanation(stored, { rule_id: columns.rule_id, rule_set_id: columns.rule_set_id, rule_version: columns.rule_version }) as Partial<StoredExplanation> & ManualNote;
   if (typeof e.summary !== 'string') return manualExplanation(e, columns);
   const runners = e.runners_up ?? [];
@@ -221,8 +221,8 @@ export function toExplanation(db: LedgerDb, stored: string, columns: Explanation
     keys: (e.keys ?? []).map((k) => ({
       leftField: k.left_field,
       rightField: k.right_field,
-      leftValue: k.left_value,
-      rightValue: k.right_value,
+      leftValue: k.left_value ?? sides?.('left', k.left_field) ?? '',
+      rightValue: k.right_value ?? sides?.('right', k.right_field) ?? '',
       compare: k.compare,
       value: k.value,
       agreed: k.agreed,

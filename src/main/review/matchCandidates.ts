@@ -6,7 +6,11 @@ import type { ExceptionDetail } from '../../shared/api/contract.ts';
 import type { KeyComparison, Rule, RuleSet } from '../../shared/rules/ruleSet.ts';
 import { formatAmount } from '../../shared/money/amountText.ts';
 import type { MEvent } from '../matching/model.ts';
-import { comparable, compareKey, fieldValue, round6, sideMatches, tolerance } from '../matching/strategies/candidates.ts';
+import { comparable, compareKey, round6, sideMatches, tolerance } from '../matching/strategies/candidates.ts';
+import { EVENT_TEXTS, KeyDictionary } from '../matching/eventKeys.ts';
+
+/** A field's text of an event built here (the events carry their texts). */
+const fieldValue = (e: MEvent, field: string): string | null => EVENT_TEXTS.text(e, field);
 import { DAY_MS, toEventLine } from './reviewSupport.ts';
 
 export type Candidate = ExceptionDetail['candidates'][number];
@@ -35,18 +39,20 @@ export type CandidateEventRow = { seq: number } & Pick<
 export const CANDIDATE_COLUMNS = `e.seq, e.event_id, e.source, e.kind, e.external_id, e.order_ref, e.customer_ref, e.payout_ref, e.trace_id, e.amount_minor,
   e.currency, e.fee_minor, e.net_minor, e.state, e.occurred_at, e.attributes`;
 
-function toMEvent(r: CandidateEventRow): MEvent {
+/** An engine event from a row, its keys numbered in `keys` (one dictionary per search) and their texts kept. */
+function toMEvent(r: CandidateEventRow, keys: KeyDictionary): MEvent {
   return {
     id: r.event_id,
     seq: r.seq,
     ix: -1,
     kind: r.kind,
     source: r.source,
-    externalId: r.external_id,
-    orderRef: r.order_ref,
-    customerRef: r.customer_ref,
-    payoutRef: r.payout_ref,
-    traceId: r.trace_id,
+    externalId: keys.id(r.external_id) as number,
+    orderRef: keys.id(r.order_ref),
+    customerRef: keys.id(r.customer_ref),
+    payoutRef: keys.id(r.payout_ref),
+    traceId: keys.id(r.trace_id),
+    texts: { external_id: r.external_id, order_ref: r.order_ref, customer_ref: r.customer_ref, payout_ref: r.payout_ref, trace_id: r.trace_id },
     amount: r.amount_minor,
     currency: r.currency,
     fee: r.fee_minor,
@@ -128,11 +134,12 @@ interface Scored {
  */
 export function matchCandidates(db: LedgerDb, ruleSet: RuleSet, own: readonly CandidateEventRow[], onlyLink: string | null): Candidate[] {
   const ownIds = new Set(own.map((e) => e.event_id));
+  const keys = new KeyDictionary();
   const sources = db.prepare('SELECT DISTINCT source FROM import_batches').pluck().all() as string[];
   const q = queries(db);
   const best = new Map<string, Scored>();
   for (const row of own.slice(0, MAX_OWN_EVENTS)) {
-    const e = toMEvent(row);
+    const e = toMEvent(row, keys);
     for (const g of linkGroups(ruleSet, e, onlyLink)) {
       if (q.inActiveMatch.get(e.id, g.link) !== undefined) continue;
       const kinds = [...new Set(g.rules.flatMap((r) => otherSide(r, g.side).kinds))];
@@ -161,7 +168,7 @@ export function matchCandidates(db: LedgerDb, ruleSet: RuleSet, own: readonly Ca
       }
       for (const r of found.values()) {
         if (ownIds.has(r.event_id)) continue;
-        const c = toMEvent(r);
+        const c = toMEvent(r, keys);
         const rules = g.rules.filter((rule) => sideMatches(otherSide(rule, g.side), c));
         if (rules.length === 0) continue;
         const [left, right] = g.side === 'right' ? [e.id, c.id] : [c.id, e.id];
@@ -308,9 +315,9 @@ function keyAgreements(rules: Rule[], left: MEvent, right: MEvent): Agreement[] 
     for (const k of rule.keys) {
       const id = `${k.left}\u001f${k.right}`;
       if (out.has(id)) continue;
-      const a = compareKey(k, left, right);
+      const a = compareKey(k, left, right, EVENT_TEXTS);
       if (a === null) continue;
-      out.set(id, { value: a.value, reason: keyReason(k, a.left_value, a.right_value, a.value, a.agreed) });
+      out.set(id, { value: a.value, reason: keyReason(k, fieldValue(left, k.left) ?? '', fieldValue(right, k.right) ?? '', a.value, a.agreed) });
     }
   }
   for (const f of SAME_FIELD_KEYS) {

@@ -64,7 +64,7 @@ export function runAmountWindow(state: MatchState, rule: Rule, lefts: MEvent[], 
         extra.push({ event_id: r.id, score: null, reason: 'blocked by a person' });
         continue;
       }
-      const keys = rule.keys.map((k) => compareKey(k, left, r));
+      const keys = rule.keys.map((k) => compareKey(k, left, r, state.texts));
       if (keys.some((k) => k === null || !k.agreed)) continue;
       const delta = comparable(rule, r) - left.amount;
       const agreed = keys.filter((k) => k !== null);

@@ -3,7 +3,8 @@ import type { Rule } from '../../../shared/rules/ruleSet.ts';
 import type { MatchState, MEvent } from '../model.ts';
 import { isBlocked, usedIn } from '../model.ts';
 import type { RunnerUp } from '../explanation.ts';
-import { amountClass, comparable, compareKey, fieldValue, hoursBetween, leaders, normalizeKey, rankScored, score, windowClass, type Scored } from './candidates.ts';
+import { amountClass, comparable, compareKeys, externalIdOf, hoursBetween, keyAgreements, leaders, normalizeKey, rankScored, score, windowClass, type Scored } from './candidates.ts';
+import type { TextSource } from '../eventKeys.ts';
 import { addPending, baseExplanation, recordDecisiveException, recordMatch } from '../outcomes.ts';
 import { findSubsets } from './subsetSum.ts';
 import { autoResolvedFor, lateNote } from './decide.ts';
@@ -17,7 +18,11 @@ import { autoResolvedFor, lateNote } from './decide.ts';
 export function runBankPayout(state: MatchState, rule: Rule, payouts: MEvent[], credits: MEvent[]): void {
   const used = usedIn(state, rule.link);
   const free = payouts.filter((p) => !used.has(p));
-  const byRef = rule.keys.length > 0 ? indexByRef(rule, free) : null;
+  if (rule.keys.length > 0) {
+    state.texts.prefetch(free, rule.keys.map((k) => k.left));
+    state.texts.prefetch(credits, rule.keys.map((k) => k.right));
+  }
+  const byRef = rule.keys.length > 0 ? indexByRef(rule, free, state.texts) : null;
   for (const credit of [...credits].sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : 1))) {
     if (used.has(credit)) continue;
     if (byRef !== null) byPayoutId(state, rule, credit, byRef);
@@ -25,11 +30,11 @@ export function runBankPayout(state: MatchState, rule: Rule, payouts: MEvent[], 
   }
 }
 
-function indexByRef(rule: Rule, payouts: MEvent[]): Map<string, MEvent[]> {
+function indexByRef(rule: Rule, payouts: MEvent[], texts: TextSource): Map<string, MEvent[]> {
   const m = new Map<string, MEvent[]>();
   for (const p of payouts) {
     for (const k of rule.keys) {
-      const v = fieldValue(p, k.left);
+      const v = texts.text(p, k.left);
       if (v === null || normalizeKey(v) === '') continue;
       const list = m.get(normalizeKey(v)) ?? [];
       if (!list.includes(p)) list.push(p);
@@ -39,8 +44,8 @@ function indexByRef(rule: Rule, payouts: MEvent[]): Map<string, MEvent[]> {
   return m;
 }
 
-function evaluate(rule: Rule, payout: MEvent, credit: MEvent): Scored {
-  const keys = rule.keys.map((k) => compareKey(k, payout, credit)).filter((k) => k !== null);
+function evaluate(state: MatchState, rule: Rule, payout: MEvent, credit: MEvent): Scored {
+  const keys = compareKeys(rule, payout, credit, state.texts);
   const delta = comparable(rule, credit) - payout.amount;
   const dt = credit.t - payout.t;
   return { event: payout, score: score(rule, keys, delta, payout.amount, dt), delta, dtMs: dt, keys, amount: amountClass(rule, payout.amount, delta), window: windowClass(rule, payout, credit) };
@@ -49,7 +54,7 @@ function evaluate(rule: Rule, payout: MEvent, credit: MEvent): Scored {
 /** Looks each word of the remittance text up among the payout ids: a payout id contained in the text. */
 function byPayoutId(state: MatchState, rule: Rule, credit: MEvent, byRef: Map<string, MEvent[]>): void {
   const used = usedIn(state, rule.link);
-  const text = rule.keys.map((k) => fieldValue(credit, k.right) ?? '').join(' ');
+  const text = rule.keys.map((k) => state.texts.text(credit, k.right) ?? '').join(' ');
   const found = new Map<string, MEvent>();
   for (const word of text.split(/[\s,;:/|()[\]]+/)) for (const p of byRef.get(normalizeKey(word)) ?? []) found.set(p.id, p);
   const scored: Scored[] = [];
@@ -60,7 +65,7 @@ function byPayoutId(state: MatchState, rule: Rule, credit: MEvent, byRef: Map<st
     else if (isBlocked(state, rule.link, p.id, credit.id)) extra.push({ event_id: p.id, score: null, reason: 'blocked by a person' });
     else if (p.currency !== credit.currency) extra.push({ event_id: p.id, score: null, reason: 'currency differs' });
     else {
-      const s = evaluate(rule, p, credit);
+      const s = evaluate(state, rule, p, credit);
       if (s.window === 'outside') extra.push({ event_id: p.id, score: null, reason: 'outside window' });
       else if (s.amount === 'beyond') beyond.push(s);
       else scored.push(s);
@@ -69,8 +74,8 @@ function byPayoutId(state: MatchState, rule: Rule, credit: MEvent, byRef: Map<st
   if (scored.length > 0) settle(state, rule, credit, rankScored(scored), extra);
   else if (beyond[0] !== undefined) {
     const b = beyond[0];
-    const ex = baseExplanation(state, rule, `the bank credit names payout ${b.event.payoutRef ?? b.event.externalId} but differs by ${b.delta} minor units`);
-    Object.assign(ex, { keys: b.keys, amount_delta_minor: b.delta, time_delta_hours: hoursBetween(b.dtMs), score: b.score });
+    const ex = baseExplanation(state, rule, `the bank credit names payout ${state.texts.text(b.event, 'payout_ref') ?? externalIdOf(state, b.event)} but differs by ${b.delta} minor units`);
+    Object.assign(ex, { keys: keyAgreements(b.keys, state.texts), amount_delta_minor: b.delta, time_delta_hours: hoursBetween(b.dtMs), score: b.score });
     addPending(state, { code: 'AMOUNT_MISMATCH', rule, left: b.event, right: [credit], amount: b.delta, explanation: ex });
   }
 }
@@ -80,7 +85,7 @@ function byAmount(state: MatchState, rule: Rule, credit: MEvent, payouts: MEvent
   const scored: Scored[] = [];
   for (const p of payouts) {
     if (used.has(p) || p.currency !== credit.currency || isBlocked(state, rule.link, p.id, credit.id)) continue;
-    const s = evaluate(rule, p, credit);
+    const s = evaluate(state, rule, p, credit);
     if (s.window === 'in' && s.amount !== 'beyond') scored.push(s);
   }
   if (scored.length === 0) return false;
@@ -99,7 +104,7 @@ function settle(state: MatchState, rule: Rule, credit: MEvent, ranked: Scored[],
   }
   const late = best.window === 'extended' ? `; ${lateNote(rule, best.event, credit)}` : '';
   const ex = baseExplanation(state, rule, `${rule.id}: bank credit ↔ payout, amount delta ${best.delta}, ${hoursBetween(best.dtMs)} h apart${late}`);
-  Object.assign(ex, { keys: best.keys, amount_delta_minor: best.delta, time_delta_hours: hoursBetween(best.dtMs), score: best.score });
+  Object.assign(ex, { keys: keyAgreements(best.keys, state.texts), amount_delta_minor: best.delta, time_delta_hours: hoursBetween(best.dtMs), score: best.score });
   ex.runners_up = [...ranked.slice(1).map((s) => ({ event_id: s.event.id, score: s.score, reason: 'lower score' as const })), ...extra].slice(0, 5);
   recordMatch(state, {
     rule,

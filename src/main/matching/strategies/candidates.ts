@@ -1,28 +1,14 @@
-// Candidate evaluation shared by every strategy: field access, key comparison, amount and window classes, the score.
-import type { FieldRef, KeyComparison, Rule, RuleSide } from '../../../shared/rules/ruleSet.ts';
+// Candidate evaluation shared by every strategy: key comparison, amount and window classes, the score.
+import type { KeyComparison, Rule, RuleSide } from '../../../shared/rules/ruleSet.ts';
 import type { MEvent } from '../model.ts';
 import type { KeyAgreement, RunnerUp } from '../explanation.ts';
+import { isKeyColumn, keyOf, type TextSource } from '../eventKeys.ts';
 
 const DAY_MS = 86_400_000;
 
-export function fieldValue(e: MEvent, field: FieldRef): string | null {
-  switch (field) {
-    case 'order_ref':
-      return e.orderRef;
-    case 'customer_ref':
-      return e.customerRef;
-    case 'payout_ref':
-      return e.payoutRef;
-    case 'trace_id':
-      return e.traceId;
-    case 'external_id':
-      return e.externalId;
-    default: {
-      e.attributes ??= e.attributesJson === null ? {} : (JSON.parse(e.attributesJson) as Record<string, unknown>);
-      const v = e.attributes[field.slice('attributes.'.length)];
-      return v === null || v === undefined ? null : String(v);
-    }
-  }
+/** Whether a comparison is answered by the events' key integers alone (eventKeys.ts), without reading any text. */
+export function comparesKeys(k: KeyComparison): boolean {
+  return k.compare === 'equal' && isKeyColumn(k.left) && isKeyColumn(k.right);
 }
 
 /** normalized_equal: case-folded, whitespace and punctuation removed. */
@@ -66,18 +52,64 @@ export function emailSimilarity(a: string, b: string): number {
   return x.domain === y.domain ? s : s * OTHER_DOMAIN_FACTOR;
 }
 
-/** Evaluates one key comparison; `value` is 1/0 for exact comparisons and the similarity for fuzzy ones. */
-export function compareKey(k: KeyComparison, left: MEvent, right: MEvent): KeyAgreement | null {
-  const l = fieldValue(left, k.left);
-  const r = fieldValue(right, k.right);
-  if (l === null || r === null) return null;
+/** One key comparison between two events: `value` is 1/0 for exact comparisons and the similarity for fuzzy ones. */
+export interface KeyResult {
+  k: KeyComparison;
+  value: number;
+  agreed: boolean;
+  left: MEvent;
+  right: MEvent;
+}
+
+/** Evaluates one key comparison; null when either event lacks the field. Texts are read only when the comparison needs them. */
+export function compareKey(k: KeyComparison, left: MEvent, right: MEvent, texts: TextSource): KeyResult | null {
   let value: number;
-  if (k.compare === 'equal') value = l === r ? 1 : 0;
-  else if (k.compare === 'normalized_equal') value = normalizeKey(l) === normalizeKey(r) ? 1 : 0;
-  else if (k.compare === 'contains') value = normalizeKey(l) !== '' && normalizeKey(r).includes(normalizeKey(l)) ? 1 : 0;
-  else value = k.similarity_of === 'email' ? emailSimilarity(l, r) : trigramSimilarity(l, r);
+  if (comparesKeys(k)) {
+    const l = keyOf(left, k.left as Parameters<typeof keyOf>[1]);
+    const r = keyOf(right, k.right as Parameters<typeof keyOf>[1]);
+    if (l === null || r === null) return null;
+    value = l === r ? 1 : 0;
+  } else {
+    const l = texts.text(left, k.left);
+    const r = texts.text(right, k.right);
+    if (l === null || r === null || (k.compare === 'equal' && (l === '' || r === ''))) return null;
+    if (k.compare === 'equal') value = l === r ? 1 : 0;
+    else if (k.compare === 'normalized_equal') value = normalizeKey(l) === normalizeKey(r) ? 1 : 0;
+    else if (k.compare === 'contains') value = normalizeKey(l) !== '' && normalizeKey(r).includes(normalizeKey(l)) ? 1 : 0;
+    else value = k.similarity_of === 'email' ? emailSimilarity(l, r) : trigramSimilarity(l, r);
+  }
   const agreed = k.compare === 'similarity' ? value >= (k.threshold ?? 1) : value === 1;
-  return { left_field: k.left, right_field: k.right, left_value: l, right_value: r, compare: k.compare, value: round6(value), agreed };
+  return { k, value: round6(value), agreed, left, right };
+}
+
+/** An event's id in its source, for summaries a reviewer reads. */
+export function externalIdOf(state: { texts: TextSource }, e: MEvent): string {
+  return state.texts.text(e, 'external_id') ?? e.id;
+}
+
+/** The rule's comparisons between two events that apply (both have the field). */
+export function compareKeys(rule: Rule, left: MEvent, right: MEvent, texts: TextSource): KeyResult[] {
+  const out: KeyResult[] = [];
+  for (const k of rule.keys) {
+    const r = compareKey(k, left, right, texts);
+    if (r !== null) out.push(r);
+  }
+  return out;
+}
+
+/**
+ * Comparisons as an explanation states them. With `values`, each side's text as well (read from `texts`): the few
+ * explanations that cannot be rebuilt from their events later (exceptions, payout items, partial payments) keep them.
+ */
+export function keyAgreements(results: readonly KeyResult[], texts: TextSource | null): KeyAgreement[] {
+  return results.map((r) => {
+    const a: KeyAgreement = { left_field: r.k.left, right_field: r.k.right, compare: r.k.compare, value: r.value, agreed: r.agreed };
+    if (texts !== null) {
+      a.left_value = texts.text(r.left, r.k.left) ?? '';
+      a.right_value = texts.text(r.right, r.k.right) ?? '';
+    }
+    return a;
+  });
 }
 
 /** `stripe:eu` → `stripe`; a ledger has a handful of sources, and this runs for every event under every rule. */
@@ -138,7 +170,7 @@ export function reachMs(rule: Rule): number {
  * comparison contributes its similarity), A = 1 − min(1, |Δamount| / (max(tolerance, rounding) + 1)),
  * T = 1 − min(1, |Δt| / reach). With keys: 0.5·K + 0.3·A + 0.2·T; without: 0.6·A + 0.4·T.
  */
-export function score(rule: Rule, keys: KeyAgreement[], delta: number, leftAmount: number, dtMs: number): number {
+export function score(rule: Rule, keys: ReadonlyArray<{ value: number }>, delta: number, leftAmount: number, dtMs: number): number {
   const scale = Math.max(tolerance(rule, leftAmount), rule.amount.rounding_minor) + 1;
   const a = 1 - Math.min(1, Math.abs(delta) / scale);
   const t = 1 - Math.min(1, Math.abs(dtMs) / Math.max(reachMs(rule), 3_600_000));
@@ -156,7 +188,7 @@ export interface Scored {
   score: number;
   delta: number;
   dtMs: number;
-  keys: KeyAgreement[];
+  keys: KeyResult[];
   amount: AmountClass;
   window: WindowClass;
 }

@@ -4,7 +4,7 @@ import type { MatchState, MEvent } from '../model.ts';
 import { isBlocked, usedIn } from '../model.ts';
 import type { RunnerUp } from '../explanation.ts';
 import { buildKeyLookup } from './keyIndex.ts';
-import { amountClass, comparable, compareKey, hoursBetween, leaders, rankScored, score, windowClass, type Scored } from './candidates.ts';
+import { amountClass, comparable, compareKeys, externalIdOf, hoursBetween, keyAgreements, leaders, rankScored, score, windowClass, type Scored } from './candidates.ts';
 import { addPending, baseExplanation, recordDecisiveException } from '../outcomes.ts';
 import { recordWinner } from './decide.ts';
 
@@ -34,7 +34,7 @@ export function sortCandidates(state: MatchState, rule: Rule, left: MEvent, cand
         out.extra.push({ event_id: r.id, score: null, reason: 'currency differs' });
         continue;
       }
-      const keys = rule.keys.map((k) => compareKey(k, left, r)).filter((k) => k !== null);
+      const keys = compareKeys(rule, left, r, state.texts);
       const delta = checkAmount ? comparable(rule, r) - left.amount : 0;
       const dt = r.t - left.t;
       const s: Scored = { event: r, score: score(rule, keys, delta, left.amount, dt), delta, dtMs: dt, keys, amount: amountClass(rule, left.amount, delta), window: w };
@@ -48,7 +48,7 @@ export function sortCandidates(state: MatchState, rule: Rule, left: MEvent, cand
 }
 
 export function runExactKey(state: MatchState, rule: Rule, lefts: MEvent[], rights: MEvent[]): void {
-  const lookup = buildKeyLookup(rule, rights);
+  const lookup = buildKeyLookup(rule, rights, state.texts);
   const used = usedIn(state, rule.link);
   const checkAmount = rule.cardinality !== 'many_to_one';
   for (const left of lefts) {
@@ -61,7 +61,7 @@ export function runExactKey(state: MatchState, rule: Rule, lefts: MEvent[], righ
     } else if (c.beyond.length > 0) {
       const best = [...c.beyond].sort((a, b) => Math.abs(a.delta) - Math.abs(b.delta) || (a.event.id < b.event.id ? -1 : 1))[0] as Scored;
       const ex = baseExplanation(state, rule, `key agrees but the amount differs by ${best.delta} minor units`);
-      Object.assign(ex, { keys: best.keys, amount_delta_minor: best.delta, time_delta_hours: hoursBetween(best.dtMs), score: best.score, runners_up: c.extra.slice(0, 5) });
+      Object.assign(ex, { keys: keyAgreements(best.keys, state.texts), amount_delta_minor: best.delta, time_delta_hours: hoursBetween(best.dtMs), score: best.score, runners_up: c.extra.slice(0, 5) });
       addPending(state, { code: 'AMOUNT_MISMATCH', rule, left, right: [best.event], amount: best.delta, explanation: ex });
     } else if (c.otherCurrency.length > 0) {
       const ex = baseExplanation(state, rule, `key agrees but the counterpart is in ${c.otherCurrency[0]?.currency ?? '?'}, not ${left.currency}`);
@@ -94,7 +94,7 @@ function decideKeyed(state: MatchState, rule: Rule, left: MEvent, ranked: Scored
       ? `${others.length} distinct payments each fully pay this order`
       : `${others.length} candidates within the tie margin (${state.ruleSet.settings.tie_margin}); not guessing`,
   );
-  ex.keys = lead[0]?.keys ?? [];
+  ex.keys = keyAgreements(lead[0]?.keys ?? [], state.texts);
   ex.score = lead[0]?.score ?? null;
   ex.runners_up = [...lead.map((s) => ({ event_id: s.event.id, score: s.score, reason: 'tied' as const })), ...extra].slice(0, 10);
   const amount = duplicate ? others.reduce((s, e) => s + comparable(rule, e), 0) - left.amount : left.amount;
@@ -111,10 +111,10 @@ function recordExtraPayments(state: MatchState, rule: Rule, left: MEvent, best: 
   const ex = baseExplanation(
     state,
     rule,
-    `${others.length + 1} distinct payments each fully pay this order: matched to ${best.event.externalId} (score ${best.score}); ` +
-      `${others.map((e) => e.externalId).join(', ')} ${others.length === 1 ? 'is a duplicate charge' : 'are duplicate charges'} to refund`,
+    `${others.length + 1} distinct payments each fully pay this order: matched to ${externalIdOf(state, best.event)} (score ${best.score}); ` +
+      `${others.map((e) => externalIdOf(state, e)).join(', ')} ${others.length === 1 ? 'is a duplicate charge' : 'are duplicate charges'} to refund`,
   );
-  ex.keys = extras[0]?.keys ?? [];
+  ex.keys = keyAgreements(extras[0]?.keys ?? [], state.texts);
   ex.score = extras[0]?.score ?? null;
   ex.amount_delta_minor = extras[0]?.delta ?? null;
   ex.time_delta_hours = extras[0] === undefined ? null : hoursBetween(extras[0].dtMs);

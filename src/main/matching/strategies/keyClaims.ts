@@ -1,7 +1,8 @@
 // Which events the amount-only rules (amount_window, fuzzy) must leave alone: those a key of the link already ties elsewhere.
 import type { FieldRef, KeyComparison, Rule } from '../../../shared/rules/ruleSet.ts';
 import type { MEvent, ReadonlyMarks } from '../model.ts';
-import { fieldValue, sideMatches } from './candidates.ts';
+import { sideMatches } from './candidates.ts';
+import { keyOf, type KeyColumn } from '../eventKeys.ts';
 
 /** Fields the incremental scope can look up by an index (migration indexes on events). */
 export const INDEXED_FIELDS = new Set<string>(['order_ref', 'trace_id', 'payout_ref', 'external_id']);
@@ -58,14 +59,15 @@ export function keyTiedEvents(rule: Rule, keyedRules: Rule[], events: MEvent[], 
 }
 
 function markSide(tied: Set<MEvent>, c: KeyComparison, mine: MEvent[], others: MEvent[], side: 'left' | 'right', k: Rule): void {
-  const myField = side === 'left' ? c.left : c.right;
-  const otherField = side === 'left' ? c.right : c.left;
+  // Keyed rules compare key columns only (isKeyedRule), so the events' key integers answer (eventKeys.ts).
+  const myField = (side === 'left' ? c.left : c.right) as KeyColumn;
+  const otherField = (side === 'left' ? c.right : c.left) as KeyColumn;
   const otherKinds = (side === 'left' ? k.right.kinds : k.left.kinds) as string[];
   const names = otherKinds.filter((kind) => NAMED_BY[kind] === otherField);
-  const byValue = new Map<string, MEvent[]>();
+  const byValue = new Map<number, MEvent[]>();
   for (const e of mine) {
-    const v = fieldValue(e, myField);
-    if (v === null || v === '') continue;
+    const v = keyOf(e, myField);
+    if (v === null) continue;
     if (names.length > 0 && !names.includes(e.kind)) {
       tied.add(e);
       continue;
@@ -76,7 +78,7 @@ function markSide(tied: Set<MEvent>, c: KeyComparison, mine: MEvent[], others: M
   }
   if (byValue.size === 0) return;
   for (const o of others) {
-    const v = fieldValue(o, otherField);
+    const v = keyOf(o, otherField);
     if (v === null) continue;
     for (const e of byValue.get(v) ?? []) if (e.id !== o.id) tied.add(e);
   }

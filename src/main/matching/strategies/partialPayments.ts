@@ -2,9 +2,10 @@
 import type { Rule } from '../../../shared/rules/ruleSet.ts';
 import type { MatchState, MEvent } from '../model.ts';
 import { isBlocked, usedIn } from '../model.ts';
-import type { KeyAgreement, RunnerUp } from '../explanation.ts';
+import type { RunnerUp } from '../explanation.ts';
+import type { TextSource } from '../eventKeys.ts';
 import { buildKeyLookup } from './keyIndex.ts';
-import { amountClass, comparable, compareKey, hoursBetween, score, windowClass, type AmountClass } from './candidates.ts';
+import { amountClass, comparable, compareKeys, externalIdOf, hoursBetween, keyAgreements, score, windowClass, type AmountClass, type KeyResult } from './candidates.ts';
 import { baseExplanation, recordDecisiveException, recordMatch } from '../outcomes.ts';
 import { findSubsets } from './subsetSum.ts';
 import { autoResolvedFor } from './decide.ts';
@@ -17,16 +18,16 @@ interface Solution {
   amount: AmountClass;
   /** Largest |Δt| between the order and a payment of the set. */
   dtMs: number;
-  keys: KeyAgreement[];
+  keys: KeyResult[];
   score: number;
 }
 
-function evaluate(rule: Rule, left: MEvent, parts: MEvent[]): Solution {
+function evaluate(rule: Rule, left: MEvent, parts: MEvent[], texts: TextSource): Solution {
   const sorted = [...parts].sort((a, b) => (a.id < b.id ? -1 : 1));
   const delta = sorted.reduce((s, r) => s + comparable(rule, r), 0) - left.amount;
   let dtMs = 0;
   for (const r of sorted) dtMs = Math.max(dtMs, Math.abs(r.t - left.t));
-  const keys = sorted.flatMap((r) => rule.keys.map((k) => compareKey(k, left, r)).filter((k) => k !== null));
+  const keys = sorted.flatMap((r) => compareKeys(rule, left, r, texts));
   return { parts: sorted, ids: sorted.map((r) => r.id).join(','), delta, amount: amountClass(rule, left.amount, delta), dtMs, keys, score: score(rule, keys, delta, left.amount, dtMs) };
 }
 
@@ -46,7 +47,7 @@ function bySolution(a: Solution, b: Solution): number {
  * order paid in six instalments). Payments outside the chosen set stay free (MISSING_ORDER if nothing claims them).
  */
 export function runPartialPayments(state: MatchState, rule: Rule, lefts: MEvent[], rights: MEvent[]): void {
-  const lookup = buildKeyLookup(rule, rights);
+  const lookup = buildKeyLookup(rule, rights, state.texts);
   const used = usedIn(state, rule.link);
   const { subset_sum_max_items: maxItems, subset_sum_max_candidates: maxCands, tie_margin: tieMargin } = state.ruleSet.settings;
   for (const left of lefts) {
@@ -67,7 +68,7 @@ export function runPartialPayments(state: MatchState, rule: Rule, lefts: MEvent[
       how = `all ${parts.length} candidates together; no set of at most ${maxItems} among the ${cands.length} nearest fits`;
     }
     if (sets.length === 0) continue;
-    const ranked = sets.map((p) => evaluate(rule, left, p)).sort(bySolution);
+    const ranked = sets.map((p) => evaluate(rule, left, p, state.texts)).sort(bySolution);
     const best = ranked[0] as Solution;
     const lead = ranked.filter((s) => best.score - s.score <= tieMargin + 1e-9);
     if (lead.length > 1) {
@@ -80,9 +81,9 @@ export function runPartialPayments(state: MatchState, rule: Rule, lefts: MEvent[
       state,
       rule,
       `${best.parts.length} of ${parts.length} partial payments sharing the order's key sum to it (delta ${best.delta}; ${how})` +
-        (out.length > 0 ? `; left out: ${out.map((r) => r.externalId).join(', ')}` : ''),
+        (out.length > 0 ? `; left out: ${out.map((r) => externalIdOf(state, r)).join(', ')}` : ''),
     );
-    Object.assign(ex, { keys: best.keys, amount_delta_minor: best.delta, time_delta_hours: hoursBetween(best.dtMs), score: best.score });
+    Object.assign(ex, { keys: keyAgreements(best.keys, state.texts), amount_delta_minor: best.delta, time_delta_hours: hoursBetween(best.dtMs), score: best.score });
     ex.runners_up = runnersUp(ranked.slice(1), inBest);
     recordMatch(state, {
       rule,
@@ -120,7 +121,7 @@ function recordTie(state: MatchState, rule: Rule, left: MEvent, lead: Solution[]
     rule,
     `${lead.length} sets of ${size} partial payments sharing the order's key each sum to it within the tie margin (${state.ruleSet.settings.tie_margin}); not guessing (${how})`,
   );
-  ex.keys = lead[0]?.keys ?? [];
+  ex.keys = keyAgreements(lead[0]?.keys ?? [], state.texts);
   ex.amount_delta_minor = lead[0]?.delta ?? null;
   ex.time_delta_hours = lead[0] === undefined ? null : hoursBetween(lead[0].dtMs);
   ex.score = lead[0]?.score ?? null;

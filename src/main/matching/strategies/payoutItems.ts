@@ -3,11 +3,11 @@ import type { Rule } from '../../../shared/rules/ruleSet.ts';
 import type { MatchState, MEvent } from '../model.ts';
 import { isBlocked, usedIn } from '../model.ts';
 import { buildKeyLookup } from './keyIndex.ts';
-import { amountClass, comparable, compareKey, hoursBetween, windowClass } from './candidates.ts';
+import { amountClass, comparable, compareKeys, hoursBetween, keyAgreements, windowClass } from './candidates.ts';
 import { baseExplanation, recordDecisiveException, recordMatch } from '../outcomes.ts';
 
 export function runPayoutItems(state: MatchState, rule: Rule, lefts: MEvent[], rights: MEvent[]): void {
-  const lookup = buildKeyLookup(rule, rights);
+  const lookup = buildKeyLookup(rule, rights, state.texts);
   const used = usedIn(state, rule.link);
   for (const payout of lefts) {
     if (used.has(payout)) continue;
@@ -19,7 +19,7 @@ export function runPayoutItems(state: MatchState, rule: Rule, lefts: MEvent[], r
     const delta = sum - payout.amount;
     const ac = amountClass(rule, payout.amount, delta);
     const first = items[0] as MEvent;
-    const keys = rule.keys.map((k) => compareKey(k, payout, first)).filter((k) => k !== null);
+    const keys = keyAgreements(compareKeys(rule, payout, first, state.texts), state.texts);
     // A loop, not Math.max(...items): a payout can hold more items than a call can take arguments (~120k).
     let dt = 0;
     for (const r of items) dt = Math.max(dt, Math.abs(r.t - payout.t));
