@@ -8,6 +8,12 @@ import { comparable, comparesKeys, reachMs, sideMatches, tolerance } from './str
 import { EVENT_TEXTS, KeyDictionary, LedgerTexts, type KeyColumn, type TextSource } from './eventKeys.ts';
 import { isKeyedRule, keyTiedEvents } from './strategies/keyClaims.ts';
 
+/**
+ * occurred_at as epoch ms, computed by SQLite: the stored instants are UTC ISO 8601 with at most milliseconds
+ * (CanonicalEventSchema), which unixepoch reads exactly as Date.parse does, without a 24-character string per event.
+ */
+const OCCURRED_MS = "CAST(round(unixepoch(e.occurred_at, 'subsec') * 1000) AS INTEGER)";
+
 const sqlKinds = (kinds: Set<string>): string => [...kinds].sort().map((k) => `'${k.replace(/'/g, "''")}'`).join(', ');
 
 /** `column` for events of `kinds`, NULL for the others (nothing is read or built for a value no rule looks at). */
@@ -41,10 +47,10 @@ export function eventColumns(ruleSet: RuleSet, keysUsed = false): string {
   }
   const keyColumn = (column: KeyColumn): string => (keysUsed ? onlyFor(`e.${column}`, keyKinds.get(column)) : `e.${column}`);
   return `e.event_id, e.kind, e.source, ${keyColumn('external_id')}, ${keyColumn('order_ref')}, ${keyColumn('customer_ref')}, ${keyColumn('payout_ref')},
-    ${keyColumn('trace_id')}, e.amount_minor, e.currency, e.fee_minor, e.net_minor, e.state, e.occurred_at, e.seq, ${onlyFor('e.attributes', attributeKinds)}`;
+    ${keyColumn('trace_id')}, e.amount_minor, e.currency, e.fee_minor, e.net_minor, e.state, ${OCCURRED_MS}, e.seq, ${onlyFor('e.attributes', attributeKinds)}`;
 }
 
-type RawRow = [string, string, string, string | null, string | null, string | null, string | null, string | null, number, string, number | null, number | null, string | null, string, number, string | null];
+type RawRow = [string, string, string, string | null, string | null, string | null, string | null, string | null, number, string, number | null, number | null, string | null, number, number, string | null];
 
 /**
  * Builds MEvents from raw rows. A full run holds every event of the ledger in memory (two million on a
@@ -77,7 +83,7 @@ function eventBuilder(withTexts: boolean): (r: RawRow) => MEvent {
     fee: r[10],
     net: r[11],
     state: r[12] === null ? null : one(r[12]),
-    t: Date.parse(r[13]),
+    t: r[13],
     attributesJson: r[15],
   });
   if (!withTexts) return build;
