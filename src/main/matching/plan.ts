@@ -1,6 +1,6 @@
 // Computes the desired matches and exceptions for a set of events: rules in priority order, then deferred findings, then leftovers.
 import type { Rule, RuleSet } from '../../shared/rules/ruleSet.ts';
-import type { MatchState, MEvent } from './model.ts';
+import type { DesiredMatch, MatchState, MEvent } from './model.ts';
 import { accountedIn, byTimeThenId, usedIn, type EventMarks } from './model.ts';
 import { sideMatches } from './strategies/candidates.ts';
 import { runExactKey } from './strategies/exactKey.ts';
@@ -43,6 +43,8 @@ export interface OutcomeOptions {
   links?: Map<string, Set<string>> | null;
   /** Where key texts come from (default: the events carry them: EVENT_TEXTS). */
   texts?: TextSource;
+  /** Each match as it is found, instead of collecting them in the state's `matches` (a parallel run streams them). */
+  onMatch?: (d: DesiredMatch) => void;
   onRule?: (ruleId: string, done: number, total: number) => void;
 }
 
@@ -54,7 +56,7 @@ export function computeOutcome(events: MEvent[], ruleSet: RuleSet, human: HumanD
     e.ix = i;
   });
   const state: MatchState = {
-    ruleSet, capacity: sorted.length, texts: options.texts ?? EVENT_TEXTS, used: new Map(), accounted: new Map(), blocked: human.blocked, matches: [], exceptions: [], pending: new Map(),
+    ruleSet, capacity: sorted.length, texts: options.texts ?? EVENT_TEXTS, emit: options.onMatch, used: new Map(), accounted: new Map(), blocked: human.blocked, matches: [], exceptions: [], pending: new Map(),
   };
   for (const [link, ids] of human.pinned) {
     if (ids.size === 0) continue;

@@ -86,18 +86,19 @@ export function prepareWriters(db: LedgerDb) {
   return {
     /** Full runs: every active engine match (the full run decides them all, so their events are not needed). */
     activeEngineMatches: db.prepare(
-      "SELECT match_id, link, NULL AS events FROM matches WHERE origin = 'engine' AND ended_at IS NULL",
+      "SELECT seq, match_id, link, NULL AS events FROM matches WHERE origin = 'engine' AND ended_at IS NULL",
     ),
+    activeEngineMatchCount: db.prepare("SELECT count(*) FROM matches WHERE origin = 'engine' AND ended_at IS NULL").pluck(),
     /** Incremental runs: the active engine matches touching a JSON array of event seqs, with all their events' ids. */
     activeEngineMatchesTouching: db.prepare(
-      `SELECT m.match_id, m.link, (SELECT group_concat(e.event_id) FROM match_members mm CROSS JOIN events e ON e.seq = mm.event_seq
+      `SELECT m.seq, m.match_id, m.link, (SELECT group_concat(e.event_id) FROM match_members mm CROSS JOIN events e ON e.seq = mm.event_seq
          WHERE mm.match_seq = m.seq) AS events FROM matches m
        WHERE m.origin = 'engine' AND m.ended_at IS NULL AND m.seq IN (SELECT mm.match_seq FROM json_each(?) j CROSS JOIN match_members mm ON mm.event_seq = j.value)`,
     ),
     /** Existence from the primary-key index alone (most desired rows of a cold run are new): no table row read. */
     matchExists: db.prepare('SELECT 1 FROM matches WHERE match_id = ?').pluck(),
     matchById: db.prepare('SELECT seq, ended_at FROM matches WHERE match_id = ?'),
-    endMatch: db.prepare('UPDATE matches SET ended_at = @ended_at, ended_by = @ended_by, end_reason = @end_reason WHERE match_id = @match_id AND ended_at IS NULL'),
+    endMatch: db.prepare('UPDATE matches SET ended_at = @ended_at, ended_by = @ended_by, end_reason = @end_reason WHERE seq = @seq AND ended_at IS NULL'),
     /** Full runs: the matches that are not active engine matches (ended ones may be reactivated; a person's are left alone). */
     inactiveMatches: db.prepare("SELECT match_id, seq, ended_at FROM matches WHERE origin <> 'engine' OR ended_at IS NOT NULL"),
     /** The next free seq of a table (the run assigns its new rows' seqs itself, so their member rows need no lookup). */

@@ -3,7 +3,7 @@ import type { LedgerDb } from '../ledger/database.ts';
 import type { Rule, RuleSet } from '../../shared/rules/ruleSet.ts';
 import type { MEvent } from './model.ts';
 import { byTimeThenId, NO_MARKS } from './model.ts';
-import { orderedRules } from './plan.ts';
+import { orderedRules, type HumanDecisions } from './plan.ts';
 import { comparable, comparesKeys, reachMs, sideMatches, tolerance } from './strategies/candidates.ts';
 import { EVENT_TEXTS, KeyDictionary, LedgerTexts, type KeyColumn, type TextSource } from './eventKeys.ts';
 import { isKeyedRule, keyTiedEvents } from './strategies/keyClaims.ts';
@@ -92,6 +92,25 @@ function eventBuilder(withTexts: boolean): (r: RawRow) => MEvent {
     e.texts = { external_id: r[3], order_ref: r[4], customer_ref: r[5], payout_ref: r[6], trace_id: r[7] };
     return e;
   };
+}
+
+/** The decisions people made that every run respects: events they matched (per link) and pairs they unmatched. */
+export function loadHumanDecisions(db: LedgerDb): HumanDecisions {
+  const pinned = new Map<string, Set<string>>();
+  const rows = db
+    .prepare(
+      `SELECT event_id, link FROM pinned_events
+       UNION SELECT e.event_id, m.link FROM matches m CROSS JOIN match_members mm ON mm.match_seq = m.seq CROSS JOIN events e ON e.seq = mm.event_seq
+       WHERE m.origin = 'human' AND m.ended_at IS NULL`,
+    )
+    .all() as { event_id: string; link: string }[];
+  for (const r of rows) pinned.set(r.link, (pinned.get(r.link) ?? new Set()).add(r.event_id));
+  const blocked = new Set(
+    (db.prepare('SELECT link, left_event_id, right_event_id FROM blocked_pairs').all() as { link: string; left_event_id: string; right_event_id: string }[]).map(
+      (b) => `${b.link}\u001f${b.left_event_id}\u001f${b.right_event_id}`,
+    ),
+  );
+  return { pinned, blocked };
 }
 
 /** Full run: one streaming SELECT over the events table; key texts stay in the ledger (LedgerTexts). */

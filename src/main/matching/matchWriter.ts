@@ -1,0 +1,136 @@
+// Applies a run's matches to the projection: new rows written in batches, ended ones reactivated, stale ones ended.
+import type { RuleSet } from '../../shared/rules/ruleSet.ts';
+import type { DesiredMatch } from './model.ts';
+import type { TextSource } from './eventKeys.ts';
+import { packExplanation } from './explanationText.ts';
+import { desiredMatchId, matchExplanation } from './outcomes.ts';
+import type { BatchedInsert } from './projectionWriters.ts';
+import { activeRows, bulkIndexes, PROGRESS_EVERY_ROWS, type Rebuild, type RunContext, type ScopeJudge } from './runContext.ts';
+
+/**
+ * A computed match ready to be written: its id and packed explanation made (the CPU part of writing a match, which a
+ * parallel run does in its worker), its events as ledger seqs.
+ */
+export interface PreparedMatch {
+  matchId: string;
+  link: string;
+  ruleId: string;
+  status: 'matched' | 'auto_resolved';
+  score: number;
+  explanation: string;
+  left: number[];
+  right: number[];
+}
+
+/** `matchId`: already made (a run hashes every match id first to count its new rows). */
+export function prepareMatch(d: DesiredMatch, ruleSet: RuleSet, texts: TextSource, matchId = desiredMatchId(d)): PreparedMatch {
+  return {
+    matchId,
+    link: d.link,
+    ruleId: d.rule.id,
+    status: d.status,
+    score: d.score,
+    explanation: packExplanation(matchExplanation(ruleSet, texts, d)),
+    left: d.left.map((e) => e.seq),
+    right: d.right.map((e) => e.seq),
+  };
+}
+
+type Stored = { seq: number; ended_at: string | null };
+type ActiveRow = { seq: number; match_id: string; link: string; events: string | null };
+
+/**
+ * Takes a run's matches one at a time, in the order the rules found them (deterministic), and numbers its new rows
+ * itself. begin() reads what is stored: the active engine matches the run decides (all of them in a full run, those
+ * touching its events in an incremental one) and, where cheaper than a lookup per match, every other stored id.
+ * finish() ends the active matches the run did not find again and rebuilds what a bulk write dropped.
+ */
+export class MatchWriter {
+  private readonly ctx: RunContext;
+  private readonly judge: ScopeJudge | null;
+  private readonly active = new Map<string, ActiveRow>();
+  private readonly wanted = new Set<string>();
+  private states: Map<string, Stored> | null = null;
+  private rebuild: Rebuild = Object.assign(() => {}, { bulk: false });
+  private insert: { matches: BatchedInsert; members: BatchedInsert } | null = null;
+  private nextSeq = 0;
+  private expected = 0;
+  private created = 0;
+
+  constructor(ctx: RunContext, judge: ScopeJudge | null) {
+    this.ctx = ctx;
+    this.judge = judge;
+    for (const row of activeRows<ActiveRow>(ctx.w.activeEngineMatches, ctx.w.activeEngineMatchesTouching, judge, (r) => r.match_id)) {
+      this.active.set(row.match_id, row);
+    }
+  }
+
+  /** Whether a match of this id is active now (its row stays as it is). */
+  isActive(matchId: string): boolean {
+    return this.active.has(matchId);
+  }
+
+  /**
+   * Before the first add: about how many new rows will come. From BULK_ROWS on, when they are at least half of the
+   * rows stored, the tables' indexes are dropped for the write and rebuilt by finish() (runContext.ts bulkIndexes).
+   */
+  begin(expectedNew: number): void {
+    const { ctx } = this;
+    this.expected = expectedNew;
+    this.rebuild = bulkIndexes(ctx.db, ['matches', 'match_members'], expectedNew, ctx.bulkRows);
+    this.nextSeq = ctx.w.nextMatchSeq.get() as number;
+    // A bulk write has dropped the id index, and a full run knows every active engine match already: every stored
+    // id, or the rest (ended, or a person's), is read once instead of one lookup per written match.
+    type Row = Stored & { match_id: string };
+    const known = this.rebuild.bulk ? (ctx.w.allMatchStates.all() as Row[]) : this.judge === null ? (ctx.w.inactiveMatches.all() as Row[]) : null;
+    this.states = known === null ? null : new Map(known.map((r) => [r.match_id, r]));
+    this.insert = ctx.w.matchInserts();
+    ctx.progress({ phase: 'writing matches', done: 0, total: expectedNew });
+  }
+
+  add(p: PreparedMatch): void {
+    const { ctx } = this;
+    const insert = this.insert;
+    if (insert === null) throw new Error('MatchWriter.begin() was not called');
+    if (this.wanted.has(p.matchId)) return;
+    this.wanted.add(p.matchId);
+    if (this.active.has(p.matchId)) return;
+    const existing = this.stateOf(p.matchId);
+    if (existing !== undefined && existing.ended_at === null) return; // a person's match of the same events
+    if (existing === undefined) {
+      const seq = this.nextSeq++;
+      const { rule_set_id: ruleSetId, version } = ctx.ruleSet;
+      insert.matches.add(seq, p.matchId, p.link, p.status, 'engine', p.ruleId, ruleSetId, version, p.score, p.explanation, ctx.runId, ctx.now, ctx.actor);
+      for (const s of p.left) insert.members.add(seq, s, 'left');
+      for (const s of p.right) insert.members.add(seq, s, 'right');
+    } else {
+      ctx.w.reactivateMatch.run({ seq: existing.seq, status: p.status, score: p.score, explanation: p.explanation, created_run_id: ctx.runId });
+    }
+    ctx.log.push(`+m ${p.matchId}`);
+    if (++this.created % PROGRESS_EVERY_ROWS === 0) ctx.progress({ phase: 'writing matches', done: this.created, total: Math.max(this.expected, this.created) });
+  }
+
+  finish(): { created: number; ended: number } {
+    const { ctx } = this;
+    this.insert?.matches.flush();
+    this.insert?.members.flush();
+    this.rebuild();
+    let ended = 0;
+    const reason = `no longer holds under ${ctx.ruleSet.rule_set_id} v${ctx.ruleSet.version}`;
+    for (const row of this.active.values()) {
+      if (this.wanted.has(row.match_id)) continue;
+      if (this.judge !== null && !this.judge.match(row.link, (row.events ?? '').split(','))) continue;
+      ctx.w.endMatch.run({ seq: row.seq, ended_at: ctx.now, ended_by: ctx.actor, end_reason: reason });
+      ctx.log.push(`-m ${row.match_id}`);
+      ended++;
+    }
+    ctx.progress({ phase: 'writing matches', done: this.created, total: this.created });
+    return { created: this.created, ended };
+  }
+
+  private stateOf(id: string): Stored | undefined {
+    if (this.states !== null) return this.states.get(id);
+    const { w } = this.ctx;
+    return w.matchExists.get(id) === undefined ? undefined : (w.matchById.get(id) as Stored | undefined);
+  }
+}

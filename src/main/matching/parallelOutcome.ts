@@ -1,0 +1,89 @@
+// A full run on two threads: a worker loads the events and runs the rules (outcomeWorker.ts) while this thread, which
+// holds the run's write transaction, writes each batch of matches as it arrives. Reading the ledger and matching on
+// one core and writing it on the other overlap; the run stays one transaction, and its result is the one the same
+// computation gives on one thread (test/matching/parallelRun.test.ts).
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type { RuleSet } from '../../shared/rules/ruleSet.ts';
+import type { LedgerDb } from '../ledger/database.ts';
+import type { ExceptionOutcome } from './exceptionWriter.ts';
+import type { MatchWriter } from './matchWriter.ts';
+import { decodeMatches, type WorkerMessage } from './outcomeMessages.ts';
+import type { OutcomeWorkerData } from './outcomeWorker.ts';
+import type { ReconcileProgress } from './runContext.ts';
+
+/** A worker silent this long (it reports at least every rule and every few thousand matches) is taken as lost. */
+export const SILENCE_LIMIT_MS = 10 * 60_000;
+
+/** The worker entry: outcomeWorker.ts beside this file under Node, outcomeWorker.js beside the bundle in the app. */
+function workerUrl(): URL {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const ts = join(here, 'outcomeWorker.ts');
+  return pathToFileURL(existsSync(ts) ? ts : join(here, 'outcomeWorker.js'));
+}
+
+/** The ledger file a connection reads, or null for an in-memory one (which another thread cannot open). */
+export function ledgerFile(db: LedgerDb): string | null {
+  return db.memory || db.name === '' ? null : db.name;
+}
+
+export interface ParallelResult {
+  exceptions: ExceptionOutcome[];
+  eventsConsidered: number;
+}
+
+/**
+ * Runs the computation in a worker over `ledgerPath` and feeds every match to `writer` as it comes. `expectNew` hears
+ * how many events were loaded before the first match arrives (MatchWriter.begin needs an estimate of the new rows).
+ */
+export function parallelOutcome(
+  ledgerPath: string,
+  ruleSet: RuleSet,
+  writer: MatchWriter,
+  expectNew: (events: number) => void,
+  progress: (p: ReconcileProgress) => void,
+): ParallelResult {
+  const { port1, port2 } = new MessageChannel();
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const data: OutcomeWorkerData = { ledgerPath, ruleSet, port: port2, signal };
+  const worker = new Worker(workerUrl(), { workerData: data, transferList: [port2] });
+  try {
+    let seen = 0;
+    let heardAt = Date.now();
+    for (;;) {
+      const received = receiveMessageOnPort(port1);
+      if (received === undefined) {
+        // Nothing queued: sleep until the worker posts (it bumps the signal after each message), or time out.
+        if (Date.now() - heardAt > SILENCE_LIMIT_MS) throw new Error(`the matching worker sent nothing for ${SILENCE_LIMIT_MS / 60_000} minutes; the run is abandoned`);
+        Atomics.wait(signal, 0, seen, 1000);
+        seen = Atomics.load(signal, 0);
+        continue;
+      }
+      heardAt = Date.now();
+      const m = received.message as WorkerMessage;
+      switch (m.t) {
+        case 'progress':
+          progress(m.progress);
+          break;
+        case 'loaded':
+          expectNew(m.events);
+          break;
+        case 'matches':
+          for (const p of decodeMatches(m.batch, ruleSet)) writer.add(p);
+          break;
+        case 'done':
+          return { exceptions: m.exceptions, eventsConsidered: m.eventsConsidered };
+        case 'error': {
+          const err = new Error(`matching worker: ${m.message}`);
+          if (m.stack !== undefined) err.stack = `${err.message}\n--- in the worker:\n${m.stack}`;
+          throw err;
+        }
+      }
+    }
+  } finally {
+    void worker.terminate();
+    port1.close();
+  }
+}

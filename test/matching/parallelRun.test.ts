@@ -1,0 +1,64 @@
+// A full run computed in a worker thread while the calling thread writes (parallelOutcome.ts) gives exactly the run
+// computed on one thread: the same matches, explanations, member rows, exceptions and digest; and a worker that fails
+// leaves nothing written.
+import { describe, it, expect } from 'vitest';
+import { join } from 'node:path';
+import { makeTempDir } from '../support/tempDir.ts';
+import { createWorkspace, type Workspace } from '../../src/main/workspace/workspace.ts';
+import { importFiles } from '../../src/main/import/importFiles.ts';
+import { writeMonthFiles } from '../../src/main/synthetic/monthFiles.ts';
+import { reconcile } from '../../src/main/matching/engine.ts';
+import { parallelOutcome } from '../../src/main/matching/parallelOutcome.ts';
+import type { MatchWriter } from '../../src/main/matching/matchWriter.ts';
+import { verifyLedger } from '../../src/main/ledger/verify.ts';
+import { DEFAULT_RULE_SET } from '../../src/shared/rules/defaultRuleSet.ts';
+import { snapshot } from './monthBuilder.ts';
+
+const dir = makeTempDir('tieout-parallel-');
+const month = writeMonthFiles(join(dir, 'month'), { orders: 1500, seed: 13 });
+
+function imported(name: string): Workspace {
+  const ws = createWorkspace(join(dir, name), { name, reportingCurrency: 'USD', timeZone: 'America/New_York' });
+  for (const [source, file] of [['shopify:store', month.shopifyCsv], ['stripe:main', month.stripeCsv], ['bank:main', month.camtPath]] as const) {
+    importFiles(ws.db, ws.settings, { source, files: [file], actor: 'user:test' });
+  }
+  return ws;
+}
+
+/** Every stored fact of the projections a run writes, by the rows' text ids. */
+function rows(ws: Workspace): unknown {
+  return {
+    matches: ws.db.prepare('SELECT match_id, link, status, rule_id, score, explanation, ended_at FROM matches ORDER BY match_id').all(),
+    members: ws.db.prepare('SELECT match_id, event_id, side FROM match_event_ids ORDER BY match_id, event_id').all(),
+    exceptions: ws.db.prepare('SELECT exception_id, code, class, state, amount_minor, explanation FROM exceptions ORDER BY exception_id').all(),
+    links: ws.db.prepare('SELECT exception_id, event_id FROM exception_event_ids ORDER BY exception_id, event_id').all(),
+  };
+}
+
+describe('a full run computed in a worker thread', () => {
+  it('writes what the one-thread run writes, and finds it all again on the next run', () => {
+    const here = imported('here');
+    const there = imported('there');
+    const a = reconcile(here.db, here.settings, { mode: 'full', parallel: 'never' });
+    const phases: string[] = [];
+    const b = reconcile(there.db, there.settings, { mode: 'full', parallel: 'always', onProgress: (p) => phases.push(p.detail ?? p.phase) });
+    expect(b.matches_created).toBeGreaterThan(1500);
+    expect({ ...b, run_id: '' }).toEqual({ ...a, run_id: '' });
+    expect(rows(there)).toEqual(rows(here));
+    expect(snapshot(there)).toEqual(snapshot(here));
+    // The worker's progress reaches the caller: loading, each rule, then the writing.
+    expect(phases).toEqual(expect.arrayContaining(['loading', 'order-payment.exact-key', 'leftovers', 'writing matches', 'writing exceptions']));
+    expect(verifyLedger(there.db).ok).toBe(true);
+    const again = reconcile(there.db, there.settings, { mode: 'full', parallel: 'always' });
+    expect([again.matches_created, again.matches_ended, again.exceptions_opened, again.exceptions_closed]).toEqual([0, 0, 0, 0]);
+    here.close();
+    there.close();
+  });
+
+  it('fails with the worker’s own error, having written nothing', () => {
+    const writer = { add: () => expect.unreachable('no match can come from a ledger that does not open') } as unknown as MatchWriter;
+    expect(() => parallelOutcome(join(dir, 'no-such-ledger.sqlite'), DEFAULT_RULE_SET, writer, () => {}, () => {})).toThrow(
+      /matching worker: .*(unable to open|does not exist|directory does not exist)/i,
+    );
+  });
+});
