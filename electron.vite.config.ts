@@ -8,12 +8,14 @@ export default defineConfig({
     build: {
       // better-sqlite3 is native and stays external (it is a runtime dependency).
       externalizeDeps: true,
-      // The service worker is a second entry so it lands next to index.js (out/main/serviceWorker.js), where the
-      // shell's index.ts points the ServiceHost.
+      // The service worker and the matching worker are entries of their own so they land next to index.js
+      // (out/main/serviceWorker.js, out/main/outcomeWorker.js), where the code that starts them looks.
       rollupOptions: {
         input: {
           index: resolve(import.meta.dirname, 'src/main/shell/index.ts'),
           serviceWorker: resolve(import.meta.dirname, 'src/main/api/serviceWorker.ts'),
+          // The worker a large full reconcile computes in (matching/parallelOutcome.ts finds it beside the bundle).
+          outcomeWorker: resolve(import.meta.dirname, 'src/main/matching/outcomeWorker.ts'),
         },
       },
     },
