@@ -2,7 +2,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { queryMatches, matchDetail } from '../../src/main/review/matchesQuery.ts';
 import { manualMatch, unmatch } from '../../src/main/matching/decisions.ts';
-import { unpackExplanation } from '../../src/main/matching/explanationText.ts';
+import { readMatchExplanation, type StoredMatchColumns } from '../../src/main/matching/explanation.ts';
 import { MATCH_SORT_FIELDS, MatchDetailSchema, parseRequest, type MatchFilter, type MatchRow, type RequestOf } from '../../src/shared/api/contract.ts';
 import { useDemo, ids, count, DEMO_ACTOR } from './reviewDemo.ts';
 
@@ -67,8 +67,8 @@ describe('matches.query', () => {
       expect(r.amountMinor).toBe(left.reduce((s, m) => s + m.amount_minor, 0));
       expect(r.currency).toBe(left[0]?.currency);
       expect(r.events).toHaveLength(Math.min(3, members.length));
-      const stored = db().prepare('SELECT explanation FROM matches WHERE match_id = ?').pluck().get(r.matchId) as string;
-      const summary = (unpackExplanation(stored, { rule_id: null, rule_set_id: null, rule_version: null }) as { summary?: string }).summary;
+      const stored = db().prepare('SELECT * FROM matches WHERE match_id = ?').get(r.matchId) as StoredMatchColumns;
+      const summary = (readMatchExplanation(db(), stored) as { summary?: string }).summary;
       expect(r.summary).toBe(summary ?? 'matched by hand by user:test: remittance advice');
     }
   });
@@ -125,6 +125,22 @@ describe('matches.detail', () => {
     expect(d.match).toMatchObject({ matchId: id, link: 'payout_items', status: 'matched', origin: 'engine', ruleId: 'payout-items.payout-ref', ruleVersion: 3, endedAt: null, endedBy: null });
     expect(d.explanation).toMatchObject({ ruleId: 'payout-items.payout-ref', ruleSetId: 'default', ruleVersion: 3, strategy: 'payout_items', link: 'payout_items', score: 1, amountDeltaMinor: 0 });
     expect(d.history.map((h) => [h.type, h.summary])).toEqual([['reconcile.run', expect.stringMatching(/^made by the (full|incremental) reconcile run r_\S+ \(rule set default v3\)$/)]]);
+  });
+
+  it('shows a standard match with the key comparisons it made, the texts compared read from its two events', () => {
+    const id = ids(db(), "SELECT match_id FROM matches WHERE rule_id = 'order-payment.exact-key' AND ended_at IS NULL ORDER BY match_id")[0] as string;
+    const stored = db().prepare('SELECT explanation FROM matches WHERE match_id = ?').pluck().get(id) as string;
+    // Stored: the figures only (explanationText.ts `"e":1`), no key texts, no summary.
+    expect(JSON.parse(stored)).toMatchObject({ v: 2, e: 1 });
+    expect(stored).not.toMatch(/order_ref|summary/);
+    const d = matchDetail(db(), id);
+    const [order, payment] = d.events as [(typeof d.events)[number], (typeof d.events)[number]];
+    const orderRef = db().prepare('SELECT order_ref FROM events WHERE event_id = ?').pluck().get(order.eventId) as string;
+    expect(d.explanation.strategy).toBe('exact_key');
+    expect(d.explanation.keys).toContainEqual({ leftField: 'order_ref', rightField: 'order_ref', leftValue: orderRef, rightValue: orderRef, compare: 'equal', value: 1, agreed: true });
+    expect(d.explanation.summary).toMatch(/^order-payment\.exact-key: keys order_ref↔order_ref.* agree; amount delta 0, [\d.]+ h apart$/);
+    expect(payment.side).toBe('right');
+    expect(d.explanation.score).toBe(d.match.score);
   });
 
   it('shows a manual match with the person’s note and its journal entry', () => {

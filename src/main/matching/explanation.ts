@@ -1,7 +1,11 @@
 // The explanation stored on every match and exception, and how `tieout explain` finds and prints it.
 import { formatAmount } from '../../shared/money/amountText.ts';
 import type { LedgerDb } from '../ledger/database.ts';
-import { unpackExplanation } from './explanationText.ts';
+import { composeMatchSummary, unpackExplanation } from './explanationText.ts';
+import { RuleSetSchema, type Rule, type RuleSet } from '../../shared/rules/ruleSet.ts';
+import { EVENT_TEXTS, KeyDictionary } from './eventKeys.ts';
+import { EVENT_ROW_COLUMNS, eventFromRow, type EventRow } from './scope.ts';
+import { compareKeys, keyAgreements } from './strategies/candidates.ts';
 
 export interface KeyAgreement {
   left_field: string;
@@ -39,6 +43,11 @@ export interface Explanation {
   summary: string;
   /** What a composed summary appends (a late counterpart, the tie a similarity key broke). */
   note?: string;
+  /**
+   * Read from a standard match's stored form: keys, strategy, link, score and summary are still to be made from its
+   * rule version and its two events (readMatchExplanation); never set on what a reader is given.
+   */
+  keys_from_events?: true;
   keys: KeyAgreement[];
   amount_delta_minor: number | null;
   time_delta_hours: number | null;
@@ -75,8 +84,7 @@ export interface ExplainResult {
   events: Record<string, EventSummary>;
 }
 
-interface MatchRow {
-  seq: number;
+interface MatchRow extends StoredMatchColumns {
   match_id: string;
   rule_id: string | null;
   rule_set_id: string | null;
@@ -99,36 +107,58 @@ interface ExceptionRow {
   ended_at: string | null;
 }
 
-/** A field's text on one side of a match (its first event there): what a standard match's stored keys compared. */
-export type KeySides = (side: 'left' | 'right', field: string) => string | null;
-
-/**
- * The texts a standard match compared are its own two events' fields (explanationText.ts stores them without):
- * read from the first event of each side of the match with this seq.
- */
-export function matchKeySides(db: LedgerDb, matchSeq: number): KeySides {
-  const first = db.prepare(
-    `SELECT e.order_ref, e.customer_ref, e.payout_ref, e.trace_id, e.external_id, e.attributes FROM match_members mm CROSS JOIN events e ON e.seq = mm.event_seq
-     WHERE mm.match_seq = ? AND mm.side = ? ORDER BY e.event_id LIMIT 1`,
-  );
-  const rows = new Map<string, Record<string, string | null> | undefined>();
-  return (side, field) => {
-    if (!rows.has(side)) rows.set(side, first.get(matchSeq, side) as Record<string, string | null> | undefined);
-    const row = rows.get(side);
-    if (row === undefined) return null;
-    if (!field.startsWith('attributes.')) return row[field] ?? null;
-    const v = (JSON.parse(row['attributes'] ?? '{}') as Record<string, unknown>)[field.slice('attributes.'.length)];
-    return v === null || v === undefined ? null : String(v);
-  };
+/** The stored columns a match's explanation is read with. */
+export interface StoredMatchColumns {
+  seq: number;
+  explanation: string;
+  rule_id: string | null;
+  rule_set_id: string | null;
+  rule_version: number | null;
+  score: number | null;
 }
 
-/** A stored explanation with the texts its keys compared: a standard match's come from its own two events. */
-function withKeyTexts(e: Explanation, sides: KeySides | null): Explanation {
-  if (sides === null || e.keys.every((k) => k.left_value !== undefined)) return e;
-  return {
-    ...e,
-    keys: e.keys.map((k) => (k.left_value !== undefined ? k : { ...k, left_value: sides('left', k.left_field) ?? '', right_value: sides('right', k.right_field) ?? '' })),
-  };
+/** Rule set versions are immutable: each is parsed once per connection. */
+const ruleSetsRead = new WeakMap<LedgerDb, Map<string, RuleSet | null>>();
+
+function storedRule(db: LedgerDb, ruleSetId: string | null, version: number | null, ruleId: string | null): Rule | undefined {
+  if (ruleSetId === null || version === null || ruleId === null) return undefined;
+  let cache = ruleSetsRead.get(db);
+  if (cache === undefined) {
+    cache = new Map();
+    ruleSetsRead.set(db, cache);
+  }
+  const key = `${ruleSetId}\u001f${version}`;
+  if (!cache.has(key)) {
+    const definition = db.prepare('SELECT definition FROM rule_sets WHERE rule_set_id = ? AND version = ?').pluck().get(ruleSetId, version) as string | undefined;
+    cache.set(key, definition === undefined ? null : RuleSetSchema.parse(JSON.parse(definition)));
+  }
+  return cache.get(key)?.rules.find((r) => r.id === ruleId);
+}
+
+/**
+ * A stored match's explanation as people read it. A standard match (explanationText.ts `"e":1`) has its keys compared
+ * again between its two events under its rule version, with the texts compared; its strategy, link and score come
+ * from the rule and the row, its summary is composed. Other explanations read as stored.
+ */
+export function readMatchExplanation(db: LedgerDb, row: StoredMatchColumns): Explanation {
+  const e = unpackExplanation(row.explanation, row);
+  if (e.keys_from_events !== true) return e;
+  delete e.keys_from_events;
+  const rule = storedRule(db, row.rule_set_id, row.rule_version, row.rule_id);
+  const side = db.prepare(
+    `SELECT ${EVENT_ROW_COLUMNS} FROM match_members mm CROSS JOIN events e ON e.seq = mm.event_seq WHERE mm.match_seq = ? AND mm.side = ? ORDER BY e.event_id LIMIT 1`,
+  );
+  const left = side.get(row.seq, 'left') as EventRow | undefined;
+  const right = side.get(row.seq, 'right') as EventRow | undefined;
+  if (rule !== undefined && left !== undefined && right !== undefined) {
+    const keys = new KeyDictionary();
+    e.keys = keyAgreements(compareKeys(rule, eventFromRow(left, keys), eventFromRow(right, keys), EVENT_TEXTS), EVENT_TEXTS);
+    e.strategy = rule.strategy;
+    e.link = rule.link;
+  }
+  e.score = row.score;
+  e.summary = composeMatchSummary(e);
+  return e;
 }
 
 /** The record for a match id (`m_…`), an exception id (`x_…`), or every match and exception involving an event id. */
@@ -151,7 +181,7 @@ export function explain(db: LedgerDb, id: string): ExplainResult {
     label: `${r.link} ${r.status} (${r.origin})`,
     active: r.ended_at === null,
     event_ids: matchEvents.all(r.match_id) as string[],
-    explanation: withKeyTexts(unpackExplanation(r.explanation, r), matchKeySides(db, r.seq)),
+    explanation: readMatchExplanation(db, r),
   });
   const fromException = (r: ExceptionRow): ExplainedItem => ({
     type: 'exception',

@@ -6,9 +6,12 @@
 // runner-ups, policy) in positional arrays, about a third of the size, and is expanded back to the same
 // Explanation when read (`tieout explain`, exports, the app). Version 2 (`"v":2`) also leaves out the summary of a
 // match decided the standard way (rule, keys that agreed, amount and time deltas, and a note): it is composed from
-// those same facts when read, so a million such matches neither hold nor store a hundred-byte sentence each. Rows
-// written before (version 1: `s` first, no `v`; or full JSON with a `summary` field) and a person's match notes are
-// read as they are.
+// those same facts when read, so a million such matches neither hold nor store a hundred-byte sentence each. A
+// standard match (one left, one right event: decide.ts recordWinner) stores only what its rule version and two events
+// do not already say (`"e":1`: deltas, runner-ups, note); its key comparisons are made again between those two
+// immutable events under that immutable rule version when it is read (explanation.ts readMatchExplanation), the same
+// computation the engine made. Rows written before (version 1: `s` first, no `v`; or full JSON with a `summary`
+// field) and a person's match notes are read as they are.
 import type { Explanation, KeyAgreement, RunnerUp } from './explanation.ts';
 
 /** Version 1: [left_field, right_field, left_value, right_value (null: same as left), compare, value, agreed 1/0]. */
@@ -25,6 +28,8 @@ interface Packed {
   s?: string;
   /** The note appended to a composed summary. */
   n?: string;
+  /** 1: a standard match whose keys, strategy, link and score are read from its rule, its events and its row. */
+  e?: 1;
   g?: string;
   l?: string;
   k?: PackedKey[] | PackedKeyV1[];
@@ -56,6 +61,14 @@ export function composeMatchSummary(e: Pick<Explanation, 'rule_id' | 'keys' | 'a
 /** An explanation's summary line: as written, or composed (summary '' marks a standard match summary, see Explanation). */
 export function summaryOf(e: Explanation): string {
   return e.summary === '' ? composeMatchSummary(e) : e.summary;
+}
+
+/** A standard match's stored explanation: its amount delta, its hours, its runner-ups and note (see the header). */
+export function packStandardMatch(delta: number, hours: number, runnersUp: readonly RunnerUp[], note: string | undefined): string {
+  const p: Packed = { v: 2, e: 1, a: delta, h: hours };
+  if (runnersUp.length > 0) p.r = runnersUp.map((r) => [r.event_id, r.score, r.reason]);
+  if (note !== undefined) p.n = note;
+  return JSON.stringify(p);
 }
 
 export function packExplanation(e: Explanation): string {
@@ -118,7 +131,8 @@ export function unpackExplanation(text: string, columns: ExplanationColumns): Ex
   };
   if (v.p !== undefined) e.policy = v.p;
   if (v.n !== undefined) e.note = v.n;
-  e.summary = v.s ?? composeMatchSummary(e);
+  if (v.e === 1) e.keys_from_events = true;
+  else e.summary = v.s ?? composeMatchSummary(e);
   return e;
 }
 

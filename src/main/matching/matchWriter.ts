@@ -2,7 +2,8 @@
 import type { RuleSet } from '../../shared/rules/ruleSet.ts';
 import type { DesiredMatch } from './model.ts';
 import type { TextSource } from './eventKeys.ts';
-import { packExplanation } from './explanationText.ts';
+import { packExplanation, packStandardMatch } from './explanationText.ts';
+import { hoursBetween } from './strategies/candidates.ts';
 import { desiredMatchId, matchExplanation } from './outcomes.ts';
 import type { BatchedInsert } from './projectionWriters.ts';
 import { activeRows, bulkIndexes, PROGRESS_EVERY_ROWS, type Rebuild, type RunContext, type ScopeJudge } from './runContext.ts';
@@ -30,7 +31,9 @@ export function prepareMatch(d: DesiredMatch, ruleSet: RuleSet, texts: TextSourc
     ruleId: d.rule.id,
     status: d.status,
     score: d.score,
-    explanation: packExplanation(matchExplanation(ruleSet, texts, d)),
+    // A standard match stores its figures only; its keys are read again from its two events (explanationText.ts).
+    explanation:
+      d.explanation === null ? packStandardMatch(d.delta, hoursBetween(d.dtMs), d.runnersUp, d.note) : packExplanation(matchExplanation(ruleSet, texts, d)),
     left: d.left.map((e) => e.seq),
     right: d.right.map((e) => e.seq),
   };

@@ -101,8 +101,8 @@ export function recordMatch(state: MatchState, m: MatchInput): void {
 }
 
 /**
- * A computed match's explanation; a standard match's is rebuilt from its two events (its summary stays '' until
- * stored, and its keys carry no texts: they are the two events' own fields).
+ * A computed match's explanation; a standard match's is made from its two events, as readMatchExplanation makes it
+ * again from the stored match (its summary stays '' until composed: explanationText.ts summaryOf).
  */
 export function matchExplanation(ruleSet: RuleSet, texts: TextSource, d: DesiredMatch): Explanation {
   if (d.explanation !== null) return d.explanation;
@@ -115,7 +115,7 @@ export function matchExplanation(ruleSet: RuleSet, texts: TextSource, d: Desired
     strategy: d.rule.strategy,
     link: d.rule.link,
     summary: '',
-    keys: keyAgreements(compareKeys(d.rule, left, right, texts), null),
+    keys: keyAgreements(compareKeys(d.rule, left, right, texts), texts),
     amount_delta_minor: d.delta,
     time_delta_hours: hoursBetween(d.dtMs),
     score: d.score,

@@ -1,5 +1,6 @@
 // Which events a run looks at: everything (full), or per link the new events closed under every relation that link's rules could use (incremental).
 import type { LedgerDb } from '../ledger/database.ts';
+import type { EventRow as LedgerEventRow } from '../ledger/eventStore.ts';
 import type { Rule, RuleSet } from '../../shared/rules/ruleSet.ts';
 import type { MEvent } from './model.ts';
 import { byTimeThenId, NO_MARKS } from './model.ts';
@@ -91,6 +92,40 @@ function eventBuilder(withTexts: boolean): (r: RawRow) => MEvent {
     const e = build(r);
     e.texts = { external_id: r[3], order_ref: r[4], customer_ref: r[5], payout_ref: r[6], trace_id: r[7] };
     return e;
+  };
+}
+
+/** An event row as an engine event is made from it (EVENT_ROW_COLUMNS, `FROM events e`). */
+export type EventRow = { seq: number } & Pick<
+  LedgerEventRow,
+  | 'event_id' | 'source' | 'kind' | 'external_id' | 'order_ref' | 'customer_ref' | 'payout_ref' | 'trace_id'
+  | 'amount_minor' | 'currency' | 'fee_minor' | 'net_minor' | 'state' | 'occurred_at' | 'attributes'
+>;
+
+export const EVENT_ROW_COLUMNS = `e.seq, e.event_id, e.source, e.kind, e.external_id, e.order_ref, e.customer_ref, e.payout_ref, e.trace_id, e.amount_minor,
+  e.currency, e.fee_minor, e.net_minor, e.state, e.occurred_at, e.attributes`;
+
+/** An engine event from a row, its keys numbered in `keys` (one dictionary per search) and their texts kept. */
+export function eventFromRow(r: EventRow, keys: KeyDictionary): MEvent {
+  return {
+    id: r.event_id,
+    seq: r.seq,
+    ix: -1,
+    kind: r.kind,
+    source: r.source,
+    externalId: keys.id(r.external_id) as number,
+    orderRef: keys.id(r.order_ref),
+    customerRef: keys.id(r.customer_ref),
+    payoutRef: keys.id(r.payout_ref),
+    traceId: keys.id(r.trace_id),
+    texts: { external_id: r.external_id, order_ref: r.order_ref, customer_ref: r.customer_ref, payout_ref: r.payout_ref, trace_id: r.trace_id },
+    amount: r.amount_minor,
+    currency: r.currency,
+    fee: r.fee_minor,
+    net: r.net_minor,
+    state: r.state,
+    t: Date.parse(r.occurred_at),
+    attributesJson: r.attributes,
   };
 }
 

@@ -5,7 +5,7 @@ import type { LedgerDb } from '../ledger/database.ts';
 import { readArtifactChunks } from '../ledger/artifacts.ts';
 import type { TextEncoding } from '../import/text/fileText.ts';
 import { unpackExplanation, type ExplanationColumns } from '../matching/explanationText.ts';
-import type { Explanation as StoredExplanation, KeySides } from '../matching/explanation.ts';
+import type { Explanation as StoredExplanation } from '../matching/explanation.ts';
 import type { HistoryEntry as JournalHistoryEntry } from '../matching/decisions.ts';
 import type { EventDetail, EventLine, Explanation, HistoryEntry } from '../../shared/api/contract.ts';
 import { formatAmount } from '../../shared/money/amountText.ts';
@@ -206,8 +206,9 @@ interface ManualNote {
  * row's rule columns, runner-ups become event lines. A person's manual match stores a note (who, why), read as an
  * explanation whose summary says so.
  */
-export function toExplanation(db: LedgerDb, stored: string, columns: ExplanationColumns = NO_COLUMNS, sides?: KeySides): Explanation {
-  const e = unpackExplanation(stored, { rule_id: columns.rule_id, rule_set_id: columns.rule_set_id, rule_version: columns.rule_version }) as Partial<StoredExplanation> & ManualNote;
+export function toExplanation(db: LedgerDb, stored: string | StoredExplanation, columns: ExplanationColumns = NO_COLUMNS): Explanation {
+  const read = typeof stored === 'string' ? unpackExplanation(stored, { rule_id: columns.rule_id, rule_set_id: columns.rule_set_id, rule_version: columns.rule_version }) : stored;
+  const e = read as Partial<StoredExplanation> & ManualNote;
   if (typeof e.summary !== 'string') return manualExplanation(e, columns);
   const runners = e.runners_up ?? [];
   const lines = eventLines(db, runners.map((r) => r.event_id));
@@ -221,8 +222,8 @@ export function toExplanation(db: LedgerDb, stored: string, columns: Explanation
     keys: (e.keys ?? []).map((k) => ({
       leftField: k.left_field,
       rightField: k.right_field,
-      leftValue: k.left_value ?? sides?.('left', k.left_field) ?? '',
-      rightValue: k.right_value ?? sides?.('right', k.right_field) ?? '',
+      leftValue: k.left_value ?? '',
+      rightValue: k.right_value ?? '',
       compare: k.compare,
       value: k.value,
       agreed: k.agreed,
@@ -238,9 +239,9 @@ export function toExplanation(db: LedgerDb, stored: string, columns: Explanation
   };
 }
 
-/** Just the summary of a stored explanation (grid rows), without reading the events it names. */
-export function explanationSummary(stored: string): string {
-  const e = unpackExplanation(stored, NO_COLUMNS) as Partial<StoredExplanation> & ManualNote;
+/** Just the summary of a stored (or already read) explanation, for grid rows. */
+export function explanationSummary(stored: string | StoredExplanation): string {
+  const e = (typeof stored === 'string' ? unpackExplanation(stored, NO_COLUMNS) : stored) as Partial<StoredExplanation> & ManualNote;
   return typeof e.summary === 'string' ? e.summary : manualExplanation(e, NO_COLUMNS).summary;
 }
 

@@ -1,13 +1,13 @@
 // Counterparts a person may match an exception's events with by hand: free events of the kinds the rule set links
 // them to, found through the ledger's indexes and ranked by amount, keys and time.
 import type { LedgerDb } from '../ledger/database.ts';
-import type { EventRow } from '../ledger/eventStore.ts';
 import type { ExceptionDetail } from '../../shared/api/contract.ts';
 import type { KeyComparison, Rule, RuleSet } from '../../shared/rules/ruleSet.ts';
 import { formatAmount } from '../../shared/money/amountText.ts';
 import type { MEvent } from '../matching/model.ts';
 import { comparable, compareKey, round6, sideMatches, tolerance } from '../matching/strategies/candidates.ts';
 import { EVENT_TEXTS, KeyDictionary } from '../matching/eventKeys.ts';
+import { EVENT_ROW_COLUMNS, eventFromRow, type EventRow } from '../matching/scope.ts';
 
 /** A field's text of an event built here (the events carry their texts). */
 const fieldValue = (e: MEvent, field: string): string | null => EVENT_TEXTS.text(e, field);
@@ -29,39 +29,10 @@ const MIN_WINDOW_MS = 14 * DAY_MS;
 
 const HOUR_MS = 3_600_000;
 
-/** The event columns a candidate search reads (`CANDIDATE_COLUMNS`). */
-export type CandidateEventRow = { seq: number } & Pick<
-  EventRow,
-  | 'event_id' | 'source' | 'kind' | 'external_id' | 'order_ref' | 'customer_ref' | 'payout_ref' | 'trace_id'
-  | 'amount_minor' | 'currency' | 'fee_minor' | 'net_minor' | 'state' | 'occurred_at' | 'attributes'
->;
-
-export const CANDIDATE_COLUMNS = `e.seq, e.event_id, e.source, e.kind, e.external_id, e.order_ref, e.customer_ref, e.payout_ref, e.trace_id, e.amount_minor,
-  e.currency, e.fee_minor, e.net_minor, e.state, e.occurred_at, e.attributes`;
-
-/** An engine event from a row, its keys numbered in `keys` (one dictionary per search) and their texts kept. */
-function toMEvent(r: CandidateEventRow, keys: KeyDictionary): MEvent {
-  return {
-    id: r.event_id,
-    seq: r.seq,
-    ix: -1,
-    kind: r.kind,
-    source: r.source,
-    externalId: keys.id(r.external_id) as number,
-    orderRef: keys.id(r.order_ref),
-    customerRef: keys.id(r.customer_ref),
-    payoutRef: keys.id(r.payout_ref),
-    traceId: keys.id(r.trace_id),
-    texts: { external_id: r.external_id, order_ref: r.order_ref, customer_ref: r.customer_ref, payout_ref: r.payout_ref, trace_id: r.trace_id },
-    amount: r.amount_minor,
-    currency: r.currency,
-    fee: r.fee_minor,
-    net: r.net_minor,
-    state: r.state,
-    t: Date.parse(r.occurred_at),
-    attributesJson: r.attributes,
-  };
-}
+/** The event columns a candidate search reads (scope.ts EVENT_ROW_COLUMNS). */
+export type CandidateEventRow = EventRow;
+export const CANDIDATE_COLUMNS = EVENT_ROW_COLUMNS;
+const toMEvent = eventFromRow;
 
 /** The rules of one link that take `own` on one side, and what they look for on the other. */
 interface LinkGroup {

@@ -3,7 +3,7 @@ import type { LedgerDb } from '../ledger/database.ts';
 import type { MatchDetail, MatchRow, ParsedRequestOf } from '../../shared/api/contract.ts';
 import { matchHistory } from '../matching/decisions.ts';
 import { eventDetails, explanationSummary, historyEntries, toExplanation, withCreatingRun } from './eventDetails.ts';
-import { matchKeySides } from '../matching/explanation.ts';
+import { readMatchExplanation } from '../matching/explanation.ts';
 import { EVENT_LINE_COLUMNS, containsPattern, notFound, pageBounds, toEventLine, type EventLineRow } from './reviewSupport.ts';
 
 type MatchesRequest = ParsedRequestOf<'matches.query'>;
@@ -134,7 +134,7 @@ function matchRowReader(db: LedgerDb): (m: StoredMatchRow) => MatchRow {
       currency: l.currency ?? events[0]?.currency ?? 'XXX',
       events,
       eventCount: eventCount.get(m.seq) as number,
-      summary: explanationSummary(m.explanation),
+      summary: explanationSummary(readMatchExplanation(db, m)),
       createdAt: m.created_at,
       createdBy: m.created_by,
     };
@@ -159,7 +159,7 @@ export function matchDetail(db: LedgerDb, matchId: string): MatchDetail {
     return {
       match: { ...matchRowReader(db)(m), endedAt: m.ended_at, endedBy: m.ended_by },
       events: details.map((d, i) => ({ ...d, side: (members[i] as { side: 'left' | 'right' }).side })),
-      explanation: toExplanation(db, m.explanation, m, matchKeySides(db, m.seq)),
+      explanation: toExplanation(db, readMatchExplanation(db, m), m),
       history: withCreatingRun(db, m.created_run_id, historyEntries(matchHistory(db, matchId)), 'made'),
     };
   })();
