@@ -13,7 +13,7 @@ import { leftoverEvaluable } from './exceptions.ts';
 import { ensureRuleSet, prepareWriters } from './projectionWriters.ts';
 import { desiredMatchId } from './outcomes.ts';
 import { checkFeedHeartbeats } from './feedHeartbeats.ts';
-import { BULK_ROWS, type ReconcileProgress, type RunContext, type ScopeJudge } from './runContext.ts';
+import { BULK_ROWS, RunLog, type ReconcileProgress, type RunContext, type ScopeJudge } from './runContext.ts';
 import { MatchWriter, prepareMatch } from './matchWriter.ts';
 import { applyExceptions, toExceptionOutcome, type ExceptionOutcome } from './exceptionWriter.ts';
 import { ledgerFile, parallelOutcome } from './parallelOutcome.ts';
@@ -103,13 +103,13 @@ function runReconcile(db: LedgerDb, settings: WorkspaceSettings, options: Reconc
     const progress = options.onProgress ?? ((): void => {});
     const head = db.prepare('SELECT hash FROM journal ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined;
     const runId = `r_${sha256Hex(`${head ?? ''}\u001f${startedAt}\u001f${options.mode}`).slice(0, 32)}`;
-    const ctx: RunContext = { db, w, journal, runId, progress, bulkRows: options.bulkRows ?? BULK_ROWS, now: startedAt, actor, ruleSet, settings, asOfMs: asOf === null ? 0 : Date.parse(asOf), log: [] };
+    const ctx: RunContext = { db, w, journal, runId, progress, bulkRows: options.bulkRows ?? BULK_ROWS, now: startedAt, actor, ruleSet, settings, asOfMs: asOf === null ? 0 : Date.parse(asOf), log: new RunLog() };
     const { matches: m, exceptions, judge, eventsConsidered } = parallel === null ? computeHere(ctx, options) : computeInWorker(ctx, parallel);
     const x = applyExceptions(ctx, exceptions, judge);
     // Per-source heartbeats (DESIGN §9): decided on every run, whatever its scope; cheap (feedHeartbeats.ts).
     const feeds = checkFeedHeartbeats(db, settings, asOf, actor, runId, journal, { now: startedAt });
-    ctx.log.push(...feeds.log);
-    const digest = sha256Hex(ctx.log.sort().join('\n'));
+    for (const line of feeds.log) ctx.log.line(line);
+    const digest = ctx.log.digest();
     const report: RunReport = {
       run_id: runId,
       mode: options.mode,

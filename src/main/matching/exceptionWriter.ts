@@ -70,7 +70,7 @@ function endException(ctx: RunContext, row: { exception_id: string; class: strin
     payload: { run_id: ctx.runId, previous_class: row.class, previous_state: row.state },
     createdAt: ctx.now,
   });
-  ctx.log.push(`-x ${row.exception_id}`);
+  ctx.log.line(`-x ${row.exception_id}`);
 }
 
 function upsertException(ctx: RunContext, d: ExceptionOutcome, seqs: { next: number }): 'opened' | 'changed' | 'same' {
@@ -110,7 +110,7 @@ function upsertException(ctx: RunContext, d: ExceptionOutcome, seqs: { next: num
         createdAt: ctx.now,
       });
     }
-    ctx.log.push(`~x ${d.exceptionId} ${c.cls} ${c.state} ${d.amount}`);
+    ctx.log.line(`~x ${d.exceptionId} ${c.cls} ${c.state} ${d.amount}`);
     return 'changed';
   }
   if (existing === undefined) {
@@ -124,7 +124,7 @@ function upsertException(ctx: RunContext, d: ExceptionOutcome, seqs: { next: num
       payload: { run_id: ctx.runId, code: d.code, amount_minor: d.amount, currency: d.currency, events: d.events.map((e) => e.id) }, createdAt: ctx.now,
     });
   }
-  ctx.log.push(`+x ${d.exceptionId} ${c.cls} ${c.state}`);
+  ctx.log.line(`+x ${d.exceptionId} ${c.cls} ${c.state}`);
   return 'opened';
 }
 
@@ -138,7 +138,7 @@ function escalateOverdue(ctx: RunContext, touched: Set<string>, handled: Map<str
       type: 'exception.escalated', actor: ctx.actor, subjectId: r.exception_id, reason: `remediation window ended (due ${r.due_at})`,
       payload: { run_id: ctx.runId, from_class: 'B', from_state: 'in_remediation', to_class: 'C', to_state: 'open' }, createdAt: ctx.now,
     });
-    ctx.log.push(`~x ${r.exception_id} C open`);
+    ctx.log.line(`~x ${r.exception_id} C open`);
     n++;
   }
   return n;

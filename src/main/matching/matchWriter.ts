@@ -6,6 +6,7 @@ import { packExplanation, packStandardMatch } from './explanationText.ts';
 import { hoursBetween } from './strategies/candidates.ts';
 import { desiredMatchId, matchExplanation } from './outcomes.ts';
 import type { BatchedInsert } from './projectionWriters.ts';
+import type { MatchBatch } from './outcomeMessages.ts';
 import { activeRows, bulkIndexes, PROGRESS_EVERY_ROWS, type Rebuild, type RunContext, type ScopeJudge } from './runContext.ts';
 
 /**
@@ -52,7 +53,8 @@ export class MatchWriter {
   private readonly ctx: RunContext;
   private readonly judge: ScopeJudge | null;
   private readonly active = new Map<string, ActiveRow>();
-  private readonly wanted = new Set<string>();
+  /** The active matches found again (they stay); the rest of `active` ends. Only these are kept: a first run has none. */
+  private readonly foundAgain = new Set<string>();
   private states: Map<string, Stored> | null = null;
   private rebuild: Rebuild = Object.assign(() => {}, { bulk: false });
   private insert: { matches: BatchedInsert; members: BatchedInsert } | null = null;
@@ -92,24 +94,65 @@ export class MatchWriter {
   }
 
   add(p: PreparedMatch): void {
+    const seqs = [...p.left, ...p.right];
+    this.write(p.matchId, p.link, p.ruleId, p.status, p.score, p.explanation, seqs, 0, p.left.length, p.right.length);
+  }
+
+  /** A worker's batch (outcomeMessages.ts), written without making an object per match. */
+  addBatch(b: MatchBatch, ruleSet: RuleSet): void {
+    let s = 0;
+    for (let i = 0; i < b.scores.length; i++) {
+      const rule = ruleSet.rules[b.meta[i * 4] as number];
+      if (rule === undefined) throw new Error(`match ${String(b.strings[i * 2])}: rule index ${b.meta[i * 4]} is not in rule set ${ruleSet.rule_set_id}`);
+      const nl = b.meta[i * 4 + 2] as number;
+      const nr = b.meta[i * 4 + 3] as number;
+      const status = b.meta[i * 4 + 1] === 1 ? 'auto_resolved' : 'matched';
+      this.write(b.strings[i * 2] as string, rule.link, rule.id, status, b.scores[i] as number, b.strings[i * 2 + 1] as string, b.seqs, s, nl, nr);
+      s += nl + nr;
+    }
+  }
+
+  /** One match: `seqs[from, from + nl)` its left events, the next `nr` its right ones. */
+  private write(
+    matchId: string, link: string, ruleId: string, status: PreparedMatch['status'], score: number, explanation: string,
+    seqs: ArrayLike<number>, from: number, nl: number, nr: number,
+  ): void {
     const { ctx } = this;
     const insert = this.insert;
     if (insert === null) throw new Error('MatchWriter.begin() was not called');
-    if (this.wanted.has(p.matchId)) return;
-    this.wanted.add(p.matchId);
-    if (this.active.has(p.matchId)) return;
-    const existing = this.stateOf(p.matchId);
+    if (this.active.has(matchId)) {
+      this.foundAgain.add(matchId);
+      return;
+    }
+    const existing = this.stateOf(matchId);
     if (existing !== undefined && existing.ended_at === null) return; // a person's match of the same events
     if (existing === undefined) {
       const seq = this.nextSeq++;
-      const { rule_set_id: ruleSetId, version } = ctx.ruleSet;
-      insert.matches.add(seq, p.matchId, p.link, p.status, 'engine', p.ruleId, ruleSetId, version, p.score, p.explanation, ctx.runId, ctx.now, ctx.actor);
-      for (const s of p.left) insert.members.add(seq, s, 'left');
-      for (const s of p.right) insert.members.add(seq, s, 'right');
+      const m = insert.matches;
+      m.put(seq);
+      m.put(matchId);
+      m.put(link);
+      m.put(status);
+      m.put('engine');
+      m.put(ruleId);
+      m.put(ctx.ruleSet.rule_set_id);
+      m.put(ctx.ruleSet.version);
+      m.put(score);
+      m.put(explanation);
+      m.put(ctx.runId);
+      m.put(ctx.now);
+      m.put(ctx.actor);
+      m.endRow();
+      for (let k = 0; k < nl + nr; k++) {
+        insert.members.put(seq);
+        insert.members.put(seqs[from + k]);
+        insert.members.put(k < nl ? 'left' : 'right');
+        insert.members.endRow();
+      }
     } else {
-      ctx.w.reactivateMatch.run({ seq: existing.seq, status: p.status, score: p.score, explanation: p.explanation, created_run_id: ctx.runId });
+      ctx.w.reactivateMatch.run({ seq: existing.seq, status, score, explanation, created_run_id: ctx.runId });
     }
-    ctx.log.push(`+m ${p.matchId}`);
+    ctx.log.matchCreated(matchId);
     if (++this.created % PROGRESS_EVERY_ROWS === 0) ctx.progress({ phase: 'writing matches', done: this.created, total: Math.max(this.expected, this.created) });
   }
 
@@ -121,10 +164,10 @@ export class MatchWriter {
     let ended = 0;
     const reason = `no longer holds under ${ctx.ruleSet.rule_set_id} v${ctx.ruleSet.version}`;
     for (const row of this.active.values()) {
-      if (this.wanted.has(row.match_id)) continue;
+      if (this.foundAgain.has(row.match_id)) continue;
       if (this.judge !== null && !this.judge.match(row.link, (row.events ?? '').split(','))) continue;
       ctx.w.endMatch.run({ seq: row.seq, ended_at: ctx.now, ended_by: ctx.actor, end_reason: reason });
-      ctx.log.push(`-m ${row.match_id}`);
+      ctx.log.line(`-m ${row.match_id}`);
       ended++;
     }
     ctx.progress({ phase: 'writing matches', done: this.created, total: this.created });

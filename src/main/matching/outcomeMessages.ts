@@ -1,5 +1,4 @@
 // What a parallel full run's worker sends the writing thread: prepared matches in flat batches, progress, the end.
-import type { RuleSet } from '../../shared/rules/ruleSet.ts';
 import type { PreparedMatch } from './matchWriter.ts';
 import type { ExceptionOutcome } from './exceptionWriter.ts';
 import type { ReconcileProgress } from './runContext.ts';
@@ -44,28 +43,4 @@ export function encodeMatches(matches: readonly PreparedMatch[], ruleIndex: Read
     for (const x of m.right) seqs[s++] = x;
   });
   return { strings, meta, scores, seqs };
-}
-
-/** The batch's matches, in order. */
-export function* decodeMatches(b: MatchBatch, ruleSet: RuleSet): Generator<PreparedMatch> {
-  let s = 0;
-  for (let i = 0; i < b.scores.length; i++) {
-    const rule = ruleSet.rules[b.meta[i * 4] as number];
-    if (rule === undefined) throw new Error(`match ${String(b.strings[i * 2])}: rule index ${b.meta[i * 4]} is not in rule set ${ruleSet.rule_set_id}`);
-    const nl = b.meta[i * 4 + 2] as number;
-    const nr = b.meta[i * 4 + 3] as number;
-    const left = Array.from(b.seqs.subarray(s, s + nl));
-    const right = Array.from(b.seqs.subarray(s + nl, s + nl + nr));
-    s += nl + nr;
-    yield {
-      matchId: b.strings[i * 2] as string,
-      link: rule.link,
-      ruleId: rule.id,
-      status: b.meta[i * 4 + 1] === 1 ? 'auto_resolved' : 'matched',
-      score: b.scores[i] as number,
-      explanation: b.strings[i * 2 + 1] as string,
-      left,
-      right,
-    };
-  }
 }

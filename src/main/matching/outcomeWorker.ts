@@ -35,7 +35,7 @@ function run(): void {
   // the run began, whatever the writing thread has written (uncommitted) meanwhile.
   const db = new Database(data.ledgerPath, { readonly: true, fileMustExist: true }) as unknown as LedgerDb;
   try {
-    db.pragma('cache_size = -65536');
+    // The events are read once, in order: SQLite's default page cache serves that (the writing thread keeps its own).
     db.exec('BEGIN');
     const { ruleSet } = data;
     post({ t: 'progress', progress: { phase: 'loading', done: 0, total: 0 } });

@@ -47,7 +47,9 @@ export class BatchedInsert {
   private readonly many: Statement;
   private readonly one: Statement;
   private readonly width: number;
-  private readonly pending: unknown[] = [];
+  /** The next statement's values, filled in place (a full run adds millions of rows: no array per row). */
+  private readonly pending: unknown[];
+  private filled = 0;
 
   constructor(db: LedgerDb, table: string, columns: readonly string[]) {
     const tuple = `(${columns.map(() => '?').join(', ')})`;
@@ -55,22 +57,30 @@ export class BatchedInsert {
     this.many = db.prepare(head + Array.from({ length: BatchedInsert.ROWS }, () => tuple).join(', '));
     this.one = db.prepare(head + tuple);
     this.width = columns.length;
+    this.pending = new Array<unknown>(this.width * BatchedInsert.ROWS).fill(null);
   }
 
-  /** One row's values, in the columns' order. */
+  /** The next value of the current row, in the columns' order; the row ends with endRow(). */
+  put(value: unknown): void {
+    this.pending[this.filled++] = value;
+  }
+
+  endRow(): void {
+    if (this.filled !== this.pending.length) return;
+    this.many.run(this.pending);
+    this.filled = 0;
+  }
+
+  /** A whole row at once. */
   add(...values: unknown[]): void {
-    for (const v of values) this.pending.push(v);
-    if (this.pending.length === this.width * BatchedInsert.ROWS) {
-      this.many.run(this.pending);
-      this.pending.length = 0;
-    }
+    for (const v of values) this.put(v);
+    this.endRow();
   }
 
   /** Writes what is still pending. */
   flush(): void {
-    if (this.pending.length === 0) return;
-    for (let i = 0; i < this.pending.length; i += this.width) this.one.run(this.pending.slice(i, i + this.width));
-    this.pending.length = 0;
+    for (let i = 0; i < this.filled; i += this.width) this.one.run(this.pending.slice(i, i + this.width));
+    this.filled = 0;
   }
 }
 

@@ -4,6 +4,7 @@ import type { JournalWriter } from '../ledger/journal.ts';
 import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
 import type { RuleSet } from '../../shared/rules/ruleSet.ts';
 import type { Writers } from './projectionWriters.ts';
+import { sha256Hex } from '../ledger/canonicalJson.ts';
 
 /** loading: events read; matching: rules run (detail = the rule); writing: desired matches, then exceptions, applied. */
 export interface ReconcileProgress {
@@ -28,8 +29,46 @@ export interface RunContext {
   ruleSet: RuleSet;
   settings: WorkspaceSettings;
   asOfMs: number;
-  /** `+m id`, `-m id`, `+x id`, … : the digest covers every row the run created, ended or changed. */
-  log: string[];
+  /** Every row the run created, ended or changed, for the run's digest. */
+  log: RunLog;
+}
+
+/**
+ * What a run changed, as the `reconcile.run` digest: equal for runs that change the same rows the same way, whatever
+ * order they wrote them in. New engine matches (a million on a first run of a large month) are summed as 128-bit
+ * numbers, in four 32-bit lanes, from their ids (which are sha256 prefixes: m_ + 32 hex digits) instead of being kept
+ * and sorted as a million lines; every other change (ended matches, exceptions: `-m id`, `+x id class state`, …) is a
+ * line, and the lines are sorted.
+ */
+export class RunLog {
+  private readonly lines: string[] = [];
+  private readonly sums = new Uint32Array(4);
+  private created = 0;
+
+  line(text: string): void {
+    this.lines.push(text);
+  }
+
+  matchCreated(matchId: string): void {
+    if (!/^m_[0-9a-f]{32}$/.test(matchId)) {
+      this.line(`+m ${matchId}`);
+      return;
+    }
+    for (let lane = 0; lane < 4; lane++) {
+      let v = 0;
+      for (let i = 2 + lane * 8; i < 10 + lane * 8; i++) {
+        const c = matchId.charCodeAt(i);
+        v = v * 16 + (c <= 57 ? c - 48 : c - 87);
+      }
+      this.sums[lane] = ((this.sums[lane] as number) + v) >>> 0;
+    }
+    this.created++;
+  }
+
+  digest(): string {
+    const sums = [...this.sums].map((x) => x.toString(16).padStart(8, '0')).join('');
+    return sha256Hex(`+m ${this.created} ${sums}\n${this.lines.sort().join('\n')}`);
+  }
 }
 
 /** Incremental runs: which stored rows this run decides (and may end), and the events to look them up by. */
