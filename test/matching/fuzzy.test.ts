@@ -185,7 +185,7 @@ describe('a rule set with only the fuzzy rule', () => {
 describe('an amount tie left to the fuzzy rule', () => {
   it('is still raised as AMBIGUOUS_MATCH if the fuzzy rule never runs over it', () => {
     const rs = ruleSetOf(['order-payment.amount-window', 'order-payment.fuzzy-customer']);
-    const [o, p1, p2] = [ev('o', 'order', 1300, 0), ev('p1', 'payment', 1300, 5), ev('p2', 'payment', 1300, 5)].map((e, ix) => ({ ...e, ix })) as [MEvent, MEvent, MEvent];
+    const [o, p1, p2] = [ev('o', 'order', 1300, 0), ev('p1', 'payment', 1300, 5), ev('p2', 'payment', 1300, 5)].map((e, ix) => ({ ...e, ix, rank: ix })) as [MEvent, MEvent, MEvent];
     const state: MatchState = { ruleSet: rs, capacity: 3, texts: EVENT_TEXTS, used: new Map(), accounted: new Map(), blocked: new Set(), matches: [], exceptions: [], pending: new Map() };
     const amountRule = rs.rules.find((r) => r.id === 'order-payment.amount-window');
     if (amountRule === undefined) throw new Error('rule missing');

@@ -33,6 +33,7 @@ export function ev(id: string, kind: string, amount: number, hours: number, opts
     id,
     seq: nextSeq++,
     ix: -1,
+    rank: -1,
     kind,
     source: kind === 'order' ? 'shopify:store' : 'stripe:main',
     externalId: keys.id(externalId) as number,

@@ -7,7 +7,8 @@ import type { RuleSet } from '../../shared/rules/ruleSet.ts';
 import { ruleSetInForce } from './ruleSetInForce.ts';
 import type { MEvent } from './model.ts';
 import { computeOutcome } from './plan.ts';
-import { incrementalScope, loadAllEvents, loadHumanDecisions, type Scope } from './scope.ts';
+import { incrementalScope, loadAllEvents, loadHumanDecisions, rankEvents, type Scope } from './scope.ts';
+import { readEventIds, StringEventIds } from './eventIds.ts';
 import { LedgerTexts } from './eventKeys.ts';
 import { leftoverEvaluable } from './exceptions.ts';
 import { ensureRuleSet, prepareWriters } from './projectionWriters.ts';
@@ -141,21 +142,22 @@ interface Computed {
 function computeHere(ctx: RunContext, options: ReconcileOptions): Computed {
   const { db, ruleSet, progress } = ctx;
   progress({ phase: 'loading', done: 0, total: options.mode === 'full' ? 0 : (options.newEventIds ?? []).length });
+  const ids = options.mode === 'full' ? (readEventIds(db) ?? new StringEventIds(db)) : null;
   const scope: Scope =
-    options.mode === 'full'
-      ? { events: loadAllEvents(db, ruleSet), links: null, texts: new LedgerTexts(db) }
-      : incrementalScope(db, ruleSet, options.newEventIds ?? []);
+    ids !== null ? { events: loadAllEvents(db, ruleSet, ids), links: null, texts: new LedgerTexts(db) } : incrementalScope(db, ruleSet, options.newEventIds ?? []);
+  if (ids !== null) rankEvents(scope.events, ids);
   progress({ phase: 'loading', done: scope.events.length, total: scope.events.length });
   const outcome = computeOutcome(scope.events, ruleSet, loadHumanDecisions(db), {
+    ranked: ids !== null,
     links: scope.links,
     texts: scope.texts,
     onRule: (rule, done, total) => progress({ phase: 'matching', done, total, detail: rule }),
   });
   const judge = options.mode === 'full' ? null : scopeJudge(ruleSet, scope);
   const writer = new MatchWriter(ctx, judge);
-  const ids = outcome.matches.map(desiredMatchId);
-  writer.begin(ids.filter((id) => !writer.isActive(id)).length);
-  outcome.matches.forEach((d, i) => writer.add(prepareMatch(d, ruleSet, outcome.texts, ids[i])));
+  const matchIds = outcome.matches.map(desiredMatchId);
+  writer.begin(matchIds.filter((id) => !writer.isActive(id)).length);
+  outcome.matches.forEach((d, i) => writer.add(prepareMatch(d, ruleSet, outcome.texts, matchIds[i])));
   return { matches: writer.finish(), exceptions: outcome.exceptions.map(toExceptionOutcome), judge, eventsConsidered: scope.events.length };
 }
 
@@ -168,7 +170,7 @@ function computeHere(ctx: RunContext, options: ReconcileOptions): Computed {
 function computeInWorker(ctx: RunContext, ledgerPath: string): Computed {
   const writer = new MatchWriter(ctx, null);
   const active = (ctx.w.activeEngineMatchCount.get() as number) ?? 0;
-  const result = parallelOutcome(ledgerPath, ctx.ruleSet, writer, (events) => writer.begin(Math.max(0, Math.floor(events / 2) - active)), ctx.progress);
+  const result = parallelOutcome(ctx.db, ledgerPath, ctx.ruleSet, writer, (events) => writer.begin(Math.max(0, Math.floor(events / 2) - active)), ctx.progress);
   return { matches: writer.finish(), exceptions: result.exceptions, judge: null, eventsConsidered: result.eventsConsidered };
 }
 

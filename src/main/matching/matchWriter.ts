@@ -7,6 +7,7 @@ import { hoursBetween } from './strategies/candidates.ts';
 import { desiredMatchId, matchExplanation } from './outcomes.ts';
 import type { BatchedInsert } from './projectionWriters.ts';
 import type { MatchBatch } from './outcomeMessages.ts';
+import type { EventIdTable } from './eventIds.ts';
 import { activeRows, bulkIndexes, PROGRESS_EVERY_ROWS, type Rebuild, type RunContext, type ScopeJudge } from './runContext.ts';
 
 /**
@@ -32,12 +33,21 @@ export function prepareMatch(d: DesiredMatch, ruleSet: RuleSet, texts: TextSourc
     ruleId: d.rule.id,
     status: d.status,
     score: d.score,
-    // A standard match stores its figures only; its keys are read again from its two events (explanationText.ts).
-    explanation:
-      d.explanation === null ? packStandardMatch(d.delta, hoursBetween(d.dtMs), d.runnersUp, d.note) : packExplanation(matchExplanation(ruleSet, texts, d)),
+    explanation: matchExplanationText(d, ruleSet, texts),
     left: d.left.map((e) => e.seq),
     right: d.right.map((e) => e.seq),
   };
+}
+
+/**
+ * What a match stores as its explanation. A standard match stores its figures only; its keys are read again from its
+ * two events (explanationText.ts). '' with `compact`: a standard match with nothing but its delta and hours, whose
+ * text the writing thread packs itself (outcomeMessages.ts).
+ */
+export function matchExplanationText(d: DesiredMatch, ruleSet: RuleSet, texts: TextSource, compact = false): string {
+  if (d.explanation !== null) return packExplanation(matchExplanation(ruleSet, texts, d));
+  if (compact && d.runnersUp.length === 0 && d.note === undefined) return '';
+  return packStandardMatch(d.delta, hoursBetween(d.dtMs), d.runnersUp, d.note);
 }
 
 type Stored = { seq: number; ended_at: string | null };
@@ -98,16 +108,21 @@ export class MatchWriter {
     this.write(p.matchId, p.link, p.ruleId, p.status, p.score, p.explanation, seqs, 0, p.left.length, p.right.length);
   }
 
-  /** A worker's batch (outcomeMessages.ts), written without making an object per match. */
-  addBatch(b: MatchBatch, ruleSet: RuleSet): void {
+  /**
+   * A worker's batch (outcomeMessages.ts), written without making an object per match. Match ids the worker left
+   * empty are made from the members' seqs with the run's id table; empty explanations are packed from their figures.
+   */
+  addBatch(b: MatchBatch, ruleSet: RuleSet, ids: EventIdTable): void {
     let s = 0;
-    for (let i = 0; i < b.scores.length; i++) {
+    for (let i = 0; i < b.meta.length / 4; i++) {
       const rule = ruleSet.rules[b.meta[i * 4] as number];
       if (rule === undefined) throw new Error(`match ${String(b.strings[i * 2])}: rule index ${b.meta[i * 4]} is not in rule set ${ruleSet.rule_set_id}`);
       const nl = b.meta[i * 4 + 2] as number;
       const nr = b.meta[i * 4 + 3] as number;
       const status = b.meta[i * 4 + 1] === 1 ? 'auto_resolved' : 'matched';
-      this.write(b.strings[i * 2] as string, rule.link, rule.id, status, b.scores[i] as number, b.strings[i * 2 + 1] as string, b.seqs, s, nl, nr);
+      const matchId = (b.strings[i * 2] as string) || ids.matchId(rule.link, rule.id, b.seqs, s, nl + nr);
+      const explanation = (b.strings[i * 2 + 1] as string) || packStandardMatch(b.nums[i * 3 + 1] as number, b.nums[i * 3 + 2] as number, [], undefined);
+      this.write(matchId, rule.link, rule.id, status, b.nums[i * 3] as number, explanation, b.seqs, s, nl, nr);
       s += nl + nr;
     }
   }

@@ -8,7 +8,13 @@ import type { EventTexts, TextSource } from './eventKeys.ts';
  * ms; attributes parsed only on demand.
  */
 export interface MEvent {
-  id: string;
+  /** A full run's events read it from a shared table of ids (scope.ts); ordering compares `rank`, never this. */
+  readonly id: string;
+  /**
+   * The event's place in event-id order among the computation's events: every tie between events is broken by it, so
+   * results never depend on the order events arrived in. -1 until computeOutcome (or a loader that knows it) sets it.
+   */
+  rank: number;
   /** The event's integer identity in the ledger (events.seq): what match and exception member rows store. */
   seq: number;
   /** Its position in the computation that holds it (computeOutcome numbers the events it is given): EventMarks index by it. */
@@ -148,7 +154,12 @@ export function isBlocked(state: MatchState, link: string, a: string, b: string)
   return state.blocked.has(`${link}\u001f${a}\u001f${b}`) || state.blocked.has(`${link}\u001f${b}\u001f${a}`);
 }
 
-/** Deterministic processing order: business time, then event id. */
+/** Deterministic processing order: business time, then event id (rank). */
 export function byTimeThenId(a: MEvent, b: MEvent): number {
-  return a.t - b.t || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return a.t - b.t || a.rank - b.rank;
+}
+
+/** Event-id order. */
+export function byId(a: MEvent, b: MEvent): number {
+  return a.rank - b.rank;
 }

@@ -1,18 +1,22 @@
 // What a parallel full run's worker sends the writing thread: prepared matches in flat batches, progress, the end.
-import type { PreparedMatch } from './matchWriter.ts';
+import type { DesiredMatch } from './model.ts';
+import { hoursBetween } from './strategies/candidates.ts';
 import type { ExceptionOutcome } from './exceptionWriter.ts';
 import type { ReconcileProgress } from './runContext.ts';
 
 /**
- * Prepared matches, flat: a million small objects cloned one by one between threads cost seconds; strings in one
- * array and numbers in typed arrays (whose buffers are moved, not copied) cost a fraction.
+ * Matches, flat: a million small objects cloned one by one between threads cost seconds; strings in one array and
+ * numbers in typed arrays (whose buffers are moved, not copied) cost a fraction. The writing thread makes what it can
+ * from the events' seqs and the shared id table (eventIds.ts): an empty match id is made there, and an empty
+ * explanation is a standard match's figures, packed there (explanationText.ts packStandardMatch).
  */
 export interface MatchBatch {
-  /** matchId, explanation, per match. */
+  /** matchId ('' = made by the writer), explanation ('' = a standard match: delta and hours in `nums`), per match. */
   strings: string[];
   /** Per match: rule index in the rule set, status (1 = auto_resolved), left count, right count. */
   meta: Int32Array;
-  scores: Float64Array;
+  /** Per match: score, amount delta, hours apart. */
+  nums: Float64Array;
   /** Per match, its left seqs then its right seqs. */
   seqs: Int32Array;
 }
@@ -24,23 +28,32 @@ export type WorkerMessage =
   | { t: 'done'; exceptions: ExceptionOutcome[]; eventsConsidered: number }
   | { t: 'error'; message: string; stack: string | undefined };
 
-export function encodeMatches(matches: readonly PreparedMatch[], ruleIndex: ReadonlyMap<string, number>): MatchBatch {
-  const strings: string[] = [];
-  const meta = new Int32Array(matches.length * 4);
-  const scores = new Float64Array(matches.length);
-  let seqCount = 0;
-  for (const m of matches) seqCount += m.left.length + m.right.length;
-  const seqs = new Int32Array(seqCount);
-  let s = 0;
-  matches.forEach((m, i) => {
-    strings.push(m.matchId, m.explanation);
-    meta[i * 4] = ruleIndex.get(m.ruleId) ?? -1;
-    meta[i * 4 + 1] = m.status === 'auto_resolved' ? 1 : 0;
-    meta[i * 4 + 2] = m.left.length;
-    meta[i * 4 + 3] = m.right.length;
-    scores[i] = m.score;
-    for (const x of m.left) seqs[s++] = x;
-    for (const x of m.right) seqs[s++] = x;
-  });
-  return { strings, meta, scores, seqs };
+/** Collects matches for one batch. */
+export class MatchBatchBuilder {
+  private strings: string[] = [];
+  private meta: number[] = [];
+  private nums: number[] = [];
+  private seqs: number[] = [];
+
+  get size(): number {
+    return this.nums.length / 3;
+  }
+
+  add(d: DesiredMatch, ruleIndex: number, matchId: string, explanation: string): void {
+    this.strings.push(matchId, explanation);
+    this.meta.push(ruleIndex, d.status === 'auto_resolved' ? 1 : 0, d.left.length, d.right.length);
+    this.nums.push(d.score, d.delta, hoursBetween(d.dtMs));
+    for (const e of d.left) this.seqs.push(e.seq);
+    for (const e of d.right) this.seqs.push(e.seq);
+  }
+
+  /** The batch so far (the builder starts empty again). */
+  take(): MatchBatch {
+    const batch: MatchBatch = { strings: this.strings, meta: Int32Array.from(this.meta), nums: Float64Array.from(this.nums), seqs: Int32Array.from(this.seqs) };
+    this.strings = [];
+    this.meta = [];
+    this.nums = [];
+    this.seqs = [];
+    return batch;
+  }
 }

@@ -2,13 +2,11 @@
 import { sha256Hex } from '../ledger/canonicalJson.ts';
 import type { ExceptionCode, Rule, RuleSet } from '../../shared/rules/ruleSet.ts';
 import type { DesiredException, DesiredMatch, MatchState, MEvent, PendingFinding } from './model.ts';
-import { accountedIn, usedIn } from './model.ts';
+import { accountedIn, byId, usedIn } from './model.ts';
 import { compareKeys, hoursBetween, keyAgreements } from './strategies/candidates.ts';
 import type { TextSource } from './eventKeys.ts';
 
-function byId(a: MEvent, b: MEvent): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
+
 import type { Explanation, RunnerUp } from './explanation.ts';
 import { summaryOf } from './explanationText.ts';
 
@@ -135,7 +133,7 @@ export function addException(
   anchor: MEvent,
   explanation: Explanation,
 ): DesiredException {
-  const unique = [...new Map(events.map((e) => [e.id, e])).values()].sort(byId);
+  const unique = [...new Set(events)].sort(byId);
   const x: DesiredException = {
     exceptionId: exceptionIdFor(code, unique.map((e) => e.id)),
     code,
@@ -174,6 +172,6 @@ export function recordDecisiveException(
 
 export function addPending(state: MatchState, finding: PendingFinding): void {
   const list = state.pending.get(finding.rule.link) ?? [];
-  if (!list.some((p) => p.left.id === finding.left.id)) list.push(finding);
+  if (!list.some((p) => p.left === finding.left)) list.push(finding);
   state.pending.set(finding.rule.link, list);
 }

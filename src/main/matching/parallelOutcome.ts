@@ -14,6 +14,7 @@ import type { MatchWriter } from './matchWriter.ts';
 import type { WorkerMessage } from './outcomeMessages.ts';
 import type { OutcomeWorkerData } from './outcomeWorker.ts';
 import type { ReconcileProgress } from './runContext.ts';
+import { EventIdTable, fillEventIds, maxEventSeq } from './eventIds.ts';
 
 /** How far above its live size a heap may grow before V8 collects it, during a parallel run (percent). */
 const HEAP_GROWING_PERCENT = 15;
@@ -39,11 +40,12 @@ export interface ParallelResult {
 }
 
 /**
- * Runs the computation in a worker over `ledgerPath` and feeds every match to `writer` as it comes. `expectNew` hears
+ * Runs the computation in a worker over the ledger `file` (the one `db`, this thread's connection, holds) and feeds every match to `writer` as it comes. `expectNew` hears
  * how many events were loaded before the first match arrives (MatchWriter.begin needs an estimate of the new rows).
  */
 export function parallelOutcome(
-  ledgerPath: string,
+  db: LedgerDb,
+  file: string,
   ruleSet: RuleSet,
   writer: MatchWriter,
   expectNew: (events: number) => void,
@@ -55,9 +57,14 @@ export function parallelOutcome(
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   const { port1, port2 } = new MessageChannel();
   const signal = new Int32Array(new SharedArrayBuffer(4));
-  const data: OutcomeWorkerData = { ledgerPath, ruleSet, port: port2, signal };
+  const ids = EventIdTable.allocate(maxEventSeq(db));
+  const idsState = new Int32Array(new SharedArrayBuffer(4));
+  const data: OutcomeWorkerData = { ledgerPath: file, ruleSet, port: port2, signal, ids: ids.buffers, idsState };
   const worker = new Worker(workerUrl(), { workerData: data, transferList: [port2] });
   try {
+    // While the worker loads the events, this thread reads their ids into the shared table (ranks and match ids).
+    Atomics.store(idsState, 0, fillEventIds(db, ids) ? 1 : 2);
+    Atomics.notify(idsState, 0);
     let seen = 0;
     let heardAt = Date.now();
     for (;;) {
@@ -79,7 +86,7 @@ export function parallelOutcome(
           expectNew(m.events);
           break;
         case 'matches':
-          writer.addBatch(m.batch, ruleSet);
+          writer.addBatch(m.batch, ruleSet, ids);
           break;
         case 'done':
           return { exceptions: m.exceptions, eventsConsidered: m.eventsConsidered };

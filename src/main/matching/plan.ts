@@ -45,12 +45,19 @@ export interface OutcomeOptions {
   texts?: TextSource;
   /** Each match as it is found, instead of collecting them in the state's `matches` (a parallel run streams them). */
   onMatch?: (d: DesiredMatch) => void;
+  /** The events' ranks are their places in event-id order already (a full run's loader reads them); else they are set here. */
+  ranked?: boolean;
   onRule?: (ruleId: string, done: number, total: number) => void;
 }
 
 export function computeOutcome(events: MEvent[], ruleSet: RuleSet, human: HumanDecisions, options: OutcomeOptions = {}): MatchState {
   const links = options.links ?? null;
   const onRule = options.onRule;
+  if (options.ranked !== true) {
+    [...events].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).forEach((e, i) => {
+      e.rank = i;
+    });
+  }
   const sorted = [...events].sort(byTimeThenId);
   sorted.forEach((e, i) => {
     e.ix = i;

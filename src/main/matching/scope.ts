@@ -7,6 +7,12 @@ import { byTimeThenId, NO_MARKS } from './model.ts';
 import { orderedRules, type HumanDecisions } from './plan.ts';
 import { comparable, comparesKeys, reachMs, sideMatches, tolerance } from './strategies/candidates.ts';
 import { EVENT_TEXTS, KeyDictionary, LedgerTexts, type KeyColumn, type TextSource } from './eventKeys.ts';
+import type { EventIdSource } from './eventIds.ts';
+
+/** Sets each event's rank from its id source (for computeOutcome's `ranked`). */
+export function rankEvents(events: readonly MEvent[], ids: EventIdSource): void {
+  for (const e of events) e.rank = ids.ranks[e.seq] as number;
+}
 import { isKeyedRule, keyTiedEvents } from './strategies/keyClaims.ts';
 
 /**
@@ -28,7 +34,7 @@ function onlyFor(column: string, kinds: Set<string> | undefined): string {
  * run (`keysUsed`) also reads a key column only for the kinds whose events a rule compares it on with `equal` (the
  * comparisons answered by key integers); every other comparison reads its texts from the ledger when it runs.
  */
-export function eventColumns(ruleSet: RuleSet, keysUsed = false): string {
+export function eventColumns(ruleSet: RuleSet, keysUsed = false, withIds = true): string {
   const attributeKinds = new Set<string>();
   const keyKinds = new Map<string, Set<string>>();
   const addKey = (column: string, kinds: readonly string[]): void => {
@@ -47,11 +53,11 @@ export function eventColumns(ruleSet: RuleSet, keysUsed = false): string {
     }
   }
   const keyColumn = (column: KeyColumn): string => (keysUsed ? onlyFor(`e.${column}`, keyKinds.get(column)) : `e.${column}`);
-  return `e.event_id, e.kind, e.source, ${keyColumn('external_id')}, ${keyColumn('order_ref')}, ${keyColumn('customer_ref')}, ${keyColumn('payout_ref')},
+  return `${withIds ? 'e.event_id' : 'NULL'}, e.kind, e.source, ${keyColumn('external_id')}, ${keyColumn('order_ref')}, ${keyColumn('customer_ref')}, ${keyColumn('payout_ref')},
     ${keyColumn('trace_id')}, e.amount_minor, e.currency, e.fee_minor, e.net_minor, e.state, ${OCCURRED_MS}, e.seq, ${onlyFor('e.attributes', attributeKinds)}`;
 }
 
-type RawRow = [string, string, string, string | null, string | null, string | null, string | null, string | null, number, string, number | null, number | null, string | null, number, number, string | null];
+type RawRow = [string | null, string, string, string | null, string | null, string | null, string | null, string | null, number, string, number | null, number | null, string | null, number, number, string | null];
 
 /**
  * Builds MEvents from raw rows. A full run holds every event of the ledger in memory (two million on a
@@ -69,9 +75,10 @@ function eventBuilder(withTexts: boolean): (r: RawRow) => MEvent {
   };
   const keys = new KeyDictionary();
   const build = (r: RawRow): MEvent => ({
-    id: r[0],
+    id: r[0] as string,
     seq: r[14],
     ix: -1,
+    rank: -1,
     kind: one(r[1]),
     source: one(r[2]),
     externalId: keys.id(r[3]),
@@ -111,6 +118,7 @@ export function eventFromRow(r: EventRow, keys: KeyDictionary): MEvent {
     id: r.event_id,
     seq: r.seq,
     ix: -1,
+    rank: -1,
     kind: r.kind,
     source: r.source,
     externalId: keys.id(r.external_id) as number,
@@ -148,11 +156,73 @@ export function loadHumanDecisions(db: LedgerDb): HumanDecisions {
   return { pinned, blocked };
 }
 
-/** Full run: one streaming SELECT over the events table; key texts stay in the ledger (LedgerTexts). */
-export function loadAllEvents(db: LedgerDb, ruleSet: RuleSet): MEvent[] {
+/**
+ * A full run's event: ids read from the run's shared table (eventIds.ts) instead of a string each, rank from it too.
+ * One class per table, so the id getter needs no reference per event.
+ */
+function tableEventBuilder(table: EventIdSource): (r: RawRow) => MEvent {
+  const shared = new Map<string, string>();
+  const one = (v: string): string => {
+    const s = shared.get(v);
+    if (s !== undefined) return s;
+    shared.set(v, v);
+    return v;
+  };
+  const keys = new KeyDictionary();
+  class LedgerEvent implements MEvent {
+    seq: number;
+    ix = -1;
+    rank = -1;
+    kind: string;
+    source: string;
+    externalId: number | null;
+    orderRef: number | null;
+    customerRef: number | null;
+    payoutRef: number | null;
+    traceId: number | null;
+    amount: number;
+    currency: string;
+    fee: number | null;
+    net: number | null;
+    state: string | null;
+    t: number;
+    attributesJson: string | null;
+    declare attributes?: Record<string, unknown>;
+    declare texts?: MEvent['texts'];
+
+    constructor(r: RawRow) {
+      this.seq = r[14];
+      this.kind = one(r[1]);
+      this.source = one(r[2]);
+      this.externalId = keys.id(r[3]);
+      this.orderRef = keys.id(r[4]);
+      this.customerRef = keys.id(r[5]);
+      this.payoutRef = keys.id(r[6]);
+      this.traceId = keys.id(r[7]);
+      this.amount = r[8];
+      this.currency = one(r[9]);
+      this.fee = r[10];
+      this.net = r[11];
+      this.state = r[12] === null ? null : one(r[12]);
+      this.t = r[13];
+      this.attributesJson = r[15];
+    }
+
+    get id(): string {
+      return table.id(this.seq);
+    }
+  }
+  return (r) => new LedgerEvent(r);
+}
+
+/**
+ * Full run: one streaming SELECT over the events table; key texts stay in the ledger (LedgerTexts). With the run's
+ * id source (eventIds.ts), events carry no id string; rankEvents() gives them their ranks once the source is filled.
+ */
+export function loadAllEvents(db: LedgerDb, ruleSet: RuleSet, ids: EventIdSource | null = null): MEvent[] {
   const out: MEvent[] = [];
-  const toEvent = eventBuilder(false);
-  for (const r of db.prepare(`SELECT ${eventColumns(ruleSet, true)} FROM events e`).raw().iterate() as IterableIterator<RawRow>) out.push(toEvent(r));
+  const toEvent = ids === null ? eventBuilder(false) : tableEventBuilder(ids);
+  for (const r of db.prepare(`SELECT ${eventColumns(ruleSet, true, ids === null)} FROM events e`).raw().iterate() as IterableIterator<RawRow>) out.push(toEvent(r));
   return out;
 }
 
@@ -193,7 +263,7 @@ export function incrementalScope(db: LedgerDb, ruleSet: RuleSet, newIds: string[
   const load = (ids: Iterable<string>): void => {
     const missing = [...ids].filter((id) => !cache.has(id));
     for (let i = 0; i < missing.length; i += CHUNK) {
-      for (const r of byIds.iterate(JSON.stringify(missing.slice(i, i + CHUNK))) as IterableIterator<RawRow>) cache.set(r[0], toEvent(r));
+      for (const r of byIds.iterate(JSON.stringify(missing.slice(i, i + CHUNK))) as IterableIterator<RawRow>) cache.set(r[0] as string, toEvent(r));
     }
   };
   const seeds = [...new Set(newIds)].sort();

@@ -25,7 +25,7 @@ export function buildAmountIndex(rule: Rule, rights: MEvent[]): AmountIndex {
     list.push({ v: comparable(rule, e), e });
     by.set(e.currency, list);
   }
-  for (const list of by.values()) list.sort((a, b) => a.v - b.v || a.e.t - b.e.t || (a.e.id < b.e.id ? -1 : 1));
+  for (const list of by.values()) list.sort((a, b) => a.v - b.v || a.e.t - b.e.t || a.e.rank - b.e.rank);
   /** First entry at or after (v, t). */
   const lowerBound = (list: Entry[], v: number, t: number): number => {
     let lo = 0;

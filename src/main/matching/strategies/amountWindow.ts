@@ -19,8 +19,8 @@ interface DeferredTie {
   explanation: Explanation;
 }
 
-/** Per computation: fuzzy rule id → left event id → the amount tie it may break. */
-const deferredTies = new WeakMap<MatchState, Map<string, Map<string, DeferredTie>>>();
+/** Per computation: fuzzy rule id → left event → the amount tie it may break. */
+const deferredTies = new WeakMap<MatchState, Map<string, Map<MEvent, DeferredTie>>>();
 
 /**
  * The rule an amount_window tie is left to: the next rule of the same link (priority, then id) when it is a fuzzy rule
@@ -48,15 +48,15 @@ export function runAmountWindow(state: MatchState, rule: Rule, lefts: MEvent[], 
   const pending = rule.strategy === 'fuzzy' ? deferredTies.get(state)?.get(rule.id) : undefined;
   for (const left of lefts) {
     if (used.has(left)) continue;
-    const deferred = pending?.get(left.id);
-    pending?.delete(left.id);
+    const deferred = pending?.get(left);
+    pending?.delete(left);
     const reach = Math.max(tolerance(rule, left.amount), rule.amount.rounding_minor);
     const scored: Scored[] = [];
     const extra: RunnerUp[] = [];
     const from = left.t - rule.window.before_days * DAY_MS;
     const to = left.t + Math.max(rule.window.after_days, rule.window.extended_after_days ?? 0) * DAY_MS;
     for (const r of index.range(left.currency, left.amount - reach, left.amount + reach, from, to)) {
-      if (r.id === left.id) continue;
+      if (r === left) continue;
       if (used.has(r) && rule.cardinality !== 'many_to_one') continue;
       const w = windowClass(rule, left, r);
       if (w === 'outside') continue;
@@ -89,11 +89,11 @@ export function runAmountWindow(state: MatchState, rule: Rule, lefts: MEvent[], 
       let byLeft = deferredTies.get(state)?.get(breaker.id);
       if (byLeft === undefined) {
         byLeft = new Map();
-        const perState = deferredTies.get(state) ?? new Map<string, Map<string, DeferredTie>>();
+        const perState = deferredTies.get(state) ?? new Map<string, Map<MEvent, DeferredTie>>();
         perState.set(breaker.id, byLeft);
         deferredTies.set(state, perState);
       }
-      byLeft.set(left.id, { rule, left, tied: lead.map((s) => s.event), amount: left.amount, explanation: ex });
+      byLeft.set(left, { rule, left, tied: lead.map((s) => s.event), amount: left.amount, explanation: ex });
       continue;
     }
     recordDecisiveException(state, rule, 'AMBIGUOUS_MATCH', left, lead.map((s) => s.event), left.amount, ex, false);
@@ -103,7 +103,7 @@ export function runAmountWindow(state: MatchState, rule: Rule, lefts: MEvent[], 
 }
 
 /** Raises, in (time, id) order, the waiting ties whose left event is still free in its link, and empties `pending`. */
-function raiseWaiting(state: MatchState, pending: Map<string, DeferredTie>): void {
+function raiseWaiting(state: MatchState, pending: Map<MEvent, DeferredTie>): void {
   const rest = [...pending.values()].sort((a, b) => byTimeThenId(a.left, b.left));
   pending.clear();
   for (const d of rest) if (!usedIn(state, d.rule.link).has(d.left)) raiseDeferred(state, d);
@@ -116,6 +116,6 @@ function raiseWaiting(state: MatchState, pending: Map<string, DeferredTie>): voi
 export function raiseUnclaimedTies(state: MatchState): void {
   const perState = deferredTies.get(state);
   if (perState === undefined) return;
-  for (const ruleId of [...perState.keys()].sort()) raiseWaiting(state, perState.get(ruleId) as Map<string, DeferredTie>);
+  for (const ruleId of [...perState.keys()].sort()) raiseWaiting(state, perState.get(ruleId) as Map<MEvent, DeferredTie>);
   deferredTies.delete(state);
 }

@@ -1,7 +1,7 @@
 // bank_payout: a bank credit ↔ the payout it names, else one payout of its amount, else a bounded subset of payouts summing to it.
 import type { Rule } from '../../../shared/rules/ruleSet.ts';
 import type { MatchState, MEvent } from '../model.ts';
-import { isBlocked, usedIn } from '../model.ts';
+import { byId, byTimeThenId, isBlocked, usedIn } from '../model.ts';
 import type { RunnerUp } from '../explanation.ts';
 import { amountClass, comparable, compareKeys, externalIdOf, hoursBetween, keyAgreements, leaders, normalizeKey, rankScored, score, windowClass, type Scored } from './candidates.ts';
 import type { TextSource } from '../eventKeys.ts';
@@ -23,7 +23,7 @@ export function runBankPayout(state: MatchState, rule: Rule, payouts: MEvent[], 
     state.texts.prefetch(credits, rule.keys.map((k) => k.right));
   }
   const byRef = rule.keys.length > 0 ? indexByRef(rule, free, state.texts) : null;
-  for (const credit of [...credits].sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : 1))) {
+  for (const credit of [...credits].sort(byTimeThenId)) {
     if (used.has(credit)) continue;
     if (byRef !== null) byPayoutId(state, rule, credit, byRef);
     else if (!byAmount(state, rule, credit, free)) bySubsetSum(state, rule, credit, free);
@@ -55,12 +55,12 @@ function evaluate(state: MatchState, rule: Rule, payout: MEvent, credit: MEvent)
 function byPayoutId(state: MatchState, rule: Rule, credit: MEvent, byRef: Map<string, MEvent[]>): void {
   const used = usedIn(state, rule.link);
   const text = rule.keys.map((k) => state.texts.text(credit, k.right) ?? '').join(' ');
-  const found = new Map<string, MEvent>();
-  for (const word of text.split(/[\s,;:/|()[\]]+/)) for (const p of byRef.get(normalizeKey(word)) ?? []) found.set(p.id, p);
+  const found = new Set<MEvent>();
+  for (const word of text.split(/[\s,;:/|()[\]]+/)) for (const p of byRef.get(normalizeKey(word)) ?? []) found.add(p);
   const scored: Scored[] = [];
   const beyond: Scored[] = [];
   const extra: RunnerUp[] = [];
-  for (const p of [...found.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+  for (const p of [...found].sort(byId)) {
     if (used.has(p)) extra.push({ event_id: p.id, score: null, reason: 'already used' });
     else if (isBlocked(state, rule.link, p.id, credit.id)) extra.push({ event_id: p.id, score: null, reason: 'blocked by a person' });
     else if (p.currency !== credit.currency) extra.push({ event_id: p.id, score: null, reason: 'currency differs' });
@@ -130,15 +130,15 @@ function bySubsetSum(state: MatchState, rule: Rule, credit: MEvent, payouts: MEv
   const target = comparable(rule, credit);
   const cands = payouts
     .filter((p) => !used.has(p) && p.currency === credit.currency && Math.sign(p.amount) === Math.sign(target) && !isBlocked(state, rule.link, p.id, credit.id) && windowClass(rule, p, credit) === 'in')
-    .sort((a, b) => Math.abs(credit.t - a.t) - Math.abs(credit.t - b.t) || (a.id < b.id ? -1 : 1))
+    .sort((a, b) => Math.abs(credit.t - a.t) - Math.abs(credit.t - b.t) || a.rank - b.rank)
     .slice(0, maxCands)
-    .sort((a, b) => (a.id < b.id ? -1 : 1));
+    .sort(byId);
   if (cands.length < 2) return;
   const solutions = findSubsets(cands, (p) => p.amount, (sum) => amountClass(rule, target, target - sum) === 'ok', { maxItems, limit: 2 });
   const first = solutions[0];
   if (first === undefined) return;
   if (solutions.length > 1) {
-    const union = [...new Map(solutions.flat().map((p) => [p.id, p])).values()];
+    const union = [...new Set(solutions.flat())];
     const ex = baseExplanation(state, rule, `several sets of payouts sum to this bank credit; not guessing`);
     ex.runners_up = union.map((p) => ({ event_id: p.id, score: null, reason: 'tied' as const }));
     recordDecisiveException(state, rule, 'AMBIGUOUS_MATCH', credit, union, credit.amount, ex, false);

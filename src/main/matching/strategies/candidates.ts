@@ -195,7 +195,7 @@ export interface Scored {
 
 /** Best first; equal scores by event id so the order never depends on arrival. */
 export function rankScored(list: Scored[]): Scored[] {
-  return list.sort((a, b) => b.score - a.score || (a.event.id < b.event.id ? -1 : 1));
+  return list.sort((a, b) => b.score - a.score || a.event.rank - b.event.rank);
 }
 
 /** The candidates within tie_margin of the best: one means a clear winner, more an AMBIGUOUS_MATCH. */

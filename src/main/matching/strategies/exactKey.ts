@@ -59,7 +59,7 @@ export function runExactKey(state: MatchState, rule: Rule, lefts: MEvent[], righ
     if (c.scored.length > 0) {
       decideKeyed(state, rule, left, rankScored(c.scored), c.extra, checkAmount);
     } else if (c.beyond.length > 0) {
-      const best = [...c.beyond].sort((a, b) => Math.abs(a.delta) - Math.abs(b.delta) || (a.event.id < b.event.id ? -1 : 1))[0] as Scored;
+      const best = [...c.beyond].sort((a, b) => Math.abs(a.delta) - Math.abs(b.delta) || a.event.rank - b.event.rank)[0] as Scored;
       const ex = baseExplanation(state, rule, `key agrees but the amount differs by ${best.delta} minor units`);
       Object.assign(ex, { keys: keyAgreements(best.keys, state.texts), amount_delta_minor: best.delta, time_delta_hours: hoursBetween(best.dtMs), score: best.score, runners_up: c.extra.slice(0, 5) });
       addPending(state, { code: 'AMOUNT_MISMATCH', rule, left, right: [best.event], amount: best.delta, explanation: ex });

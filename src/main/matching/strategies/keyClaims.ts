@@ -80,6 +80,6 @@ function markSide(tied: Set<MEvent>, c: KeyComparison, mine: MEvent[], others: M
   for (const o of others) {
     const v = keyOf(o, otherField);
     if (v === null) continue;
-    for (const e of byValue.get(v) ?? []) if (e.id !== o.id) tied.add(e);
+    for (const e of byValue.get(v) ?? []) if (e !== o) tied.add(e);
   }
 }

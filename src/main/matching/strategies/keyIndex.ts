@@ -1,6 +1,6 @@
 // Finds right-side candidates that share a key with a left event, through maps built once per rule.
 import type { KeyComparison, Rule } from '../../../shared/rules/ruleSet.ts';
-import type { MEvent } from '../model.ts';
+import { byId, type MEvent } from '../model.ts';
 import { keyOf, type KeyColumn, type TextSource } from '../eventKeys.ts';
 import { compareKey, comparesKeys, normalizeKey } from './candidates.ts';
 
@@ -38,10 +38,10 @@ export function buildKeyLookup(rule: Rule, rights: MEvent[], texts: TextSource):
     if (scanned.length > 0) {
       for (const r of rights) if (scanned.some((k) => compareKey(k, left, r, texts)?.agreed === true)) found.push(r);
     }
-    if (found.length === 1) return (found[0] as MEvent).id === left.id ? [] : found;
-    const unique = new Map<string, MEvent>();
-    for (const r of found) if (r.id !== left.id) unique.set(r.id, r);
-    return [...unique.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    if (found.length === 1) return found[0] === left ? [] : found;
+    const unique = new Set<MEvent>();
+    for (const r of found) if (r !== left) unique.add(r);
+    return [...unique].sort(byId);
   };
 }
 

@@ -1,7 +1,7 @@
 // partial_payments: one order ↔ the fewest unmatched payments sharing its key that together pay it (bounded subset search).
 import type { Rule } from '../../../shared/rules/ruleSet.ts';
 import type { MatchState, MEvent } from '../model.ts';
-import { isBlocked, usedIn } from '../model.ts';
+import { byId, isBlocked, usedIn } from '../model.ts';
 import type { RunnerUp } from '../explanation.ts';
 import type { TextSource } from '../eventKeys.ts';
 import { buildKeyLookup } from './keyIndex.ts';
@@ -12,8 +12,7 @@ import { autoResolvedFor } from './decide.ts';
 
 interface Solution {
   parts: MEvent[];
-  /** Sorted ids joined: the last, deterministic tie-break. */
-  ids: string;
+
   delta: number;
   amount: AmountClass;
   /** Largest |Δt| between the order and a payment of the set. */
@@ -23,17 +22,23 @@ interface Solution {
 }
 
 function evaluate(rule: Rule, left: MEvent, parts: MEvent[], texts: TextSource): Solution {
-  const sorted = [...parts].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const sorted = [...parts].sort(byId);
   const delta = sorted.reduce((s, r) => s + comparable(rule, r), 0) - left.amount;
   let dtMs = 0;
   for (const r of sorted) dtMs = Math.max(dtMs, Math.abs(r.t - left.t));
   const keys = sorted.flatMap((r) => compareKeys(rule, left, r, texts));
-  return { parts: sorted, ids: sorted.map((r) => r.id).join(','), delta, amount: amountClass(rule, left.amount, delta), dtMs, keys, score: score(rule, keys, delta, left.amount, dtMs) };
+  return { parts: sorted, delta, amount: amountClass(rule, left.amount, delta), dtMs, keys, score: score(rule, keys, delta, left.amount, dtMs) };
 }
 
-/** Best first: higher score (keys, amount, time), then the smaller time spread, then the ids. Sets all have the same size. */
+/** Best first: higher score (keys, amount, time), then the smaller time spread, then the events in id order. Sets all have the same size. */
 function bySolution(a: Solution, b: Solution): number {
-  return b.score - a.score || a.dtMs - b.dtMs || (a.ids < b.ids ? -1 : a.ids > b.ids ? 1 : 0);
+  const c = b.score - a.score || a.dtMs - b.dtMs;
+  if (c !== 0) return c;
+  for (let i = 0; i < a.parts.length; i++) {
+    const d = (a.parts[i] as MEvent).rank - ((b.parts[i] as MEvent | undefined)?.rank ?? -1);
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
 /**
@@ -57,9 +62,9 @@ export function runPartialPayments(state: MatchState, rule: Rule, lefts: MEvent[
     );
     if (parts.length < 2) continue;
     const cands = [...parts]
-      .sort((a, b) => Math.abs(a.t - left.t) - Math.abs(b.t - left.t) || (a.id < b.id ? -1 : 1))
+      .sort((a, b) => Math.abs(a.t - left.t) - Math.abs(b.t - left.t) || a.rank - b.rank)
       .slice(0, maxCands)
-      .sort((a, b) => (a.id < b.id ? -1 : 1));
+      .sort(byId);
     const fits = (sum: number): boolean => amountClass(rule, left.amount, sum - left.amount) !== 'beyond';
     let sets = findSubsets(cands, (r) => comparable(rule, r), fits, { maxItems, fewestItems: true });
     let how = `subset search over ${cands.length} candidate${cands.length === 1 ? '' : 's'}${parts.length > cands.length ? ` (the ${parts.length - cands.length} farthest in time not considered)` : ''}`;
@@ -75,8 +80,8 @@ export function runPartialPayments(state: MatchState, rule: Rule, lefts: MEvent[
       recordTie(state, rule, left, lead, how);
       continue;
     }
-    const inBest = new Set(best.parts.map((r) => r.id));
-    const out = parts.filter((r) => !inBest.has(r.id));
+    const inBest = new Set(best.parts);
+    const out = parts.filter((r) => !inBest.has(r));
     const ex = baseExplanation(
       state,
       rule,
@@ -98,13 +103,13 @@ export function runPartialPayments(state: MatchState, rule: Rule, lefts: MEvent[
 }
 
 /** Members of the losing sets that are not in the winner, each once with its best set's score. */
-function runnersUp(losers: Solution[], winner: Set<string>): RunnerUp[] {
+function runnersUp(losers: Solution[], winner: Set<MEvent>): RunnerUp[] {
   const seen = new Set(winner);
   const out: RunnerUp[] = [];
   for (const s of losers) {
     for (const r of s.parts) {
-      if (seen.has(r.id)) continue;
-      seen.add(r.id);
+      if (seen.has(r)) continue;
+      seen.add(r);
       out.push({ event_id: r.id, score: s.score, reason: 'lower score' });
     }
   }
@@ -113,8 +118,8 @@ function runnersUp(losers: Solution[], winner: Set<string>): RunnerUp[] {
 
 /** Several sets of the same size within the tie margin: the order and every payment of those sets, not guessing. */
 function recordTie(state: MatchState, rule: Rule, left: MEvent, lead: Solution[], how: string): void {
-  const members = new Map<string, { e: MEvent; score: number }>();
-  for (const s of lead) for (const r of s.parts) if (!members.has(r.id)) members.set(r.id, { e: r, score: s.score });
+  const members = new Map<MEvent, number>();
+  for (const s of lead) for (const r of s.parts) if (!members.has(r)) members.set(r, s.score);
   const size = lead[0]?.parts.length ?? 0;
   const ex = baseExplanation(
     state,
@@ -125,10 +130,7 @@ function recordTie(state: MatchState, rule: Rule, left: MEvent, lead: Solution[]
   ex.amount_delta_minor = lead[0]?.delta ?? null;
   ex.time_delta_hours = lead[0] === undefined ? null : hoursBetween(lead[0].dtMs);
   ex.score = lead[0]?.score ?? null;
-  ex.runners_up = [...members.entries()]
-    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
-    .map(([id, m]) => ({ event_id: id, score: m.score, reason: 'tied' as const }))
-    .slice(0, 10);
-  const others = [...members.values()].map((m) => m.e).sort((a, b) => (a.id < b.id ? -1 : 1));
+  const others = [...members.keys()].sort(byId);
+  ex.runners_up = others.slice(0, 10).map((e) => ({ event_id: e.id, score: members.get(e) ?? null, reason: 'tied' as const }));
   recordDecisiveException(state, rule, 'AMBIGUOUS_MATCH', left, others, left.amount, ex, false);
 }
