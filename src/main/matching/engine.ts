@@ -7,8 +7,8 @@ import type { RuleSet } from '../../shared/rules/ruleSet.ts';
 import { ruleSetInForce } from './ruleSetInForce.ts';
 import type { MEvent } from './model.ts';
 import { computeOutcome } from './plan.ts';
-import { incrementalScope, loadAllEvents, loadHumanDecisions, rankEvents, type Scope } from './scope.ts';
-import { readEventIds, StringEventIds } from './eventIds.ts';
+import { incrementalScope, type Scope } from './scope.ts';
+import { loadFullRun, loadHumanDecisions } from './eventLoad.ts';
 import { LedgerTexts } from './eventKeys.ts';
 import { leftoverEvaluable } from './exceptions.ts';
 import { ensureRuleSet, prepareWriters } from './projectionWriters.ts';
@@ -142,13 +142,13 @@ interface Computed {
 function computeHere(ctx: RunContext, options: ReconcileOptions): Computed {
   const { db, ruleSet, progress } = ctx;
   progress({ phase: 'loading', done: 0, total: options.mode === 'full' ? 0 : (options.newEventIds ?? []).length });
-  const ids = options.mode === 'full' ? (readEventIds(db) ?? new StringEventIds(db)) : null;
-  const scope: Scope =
-    ids !== null ? { events: loadAllEvents(db, ruleSet, ids), links: null, texts: new LedgerTexts(db) } : incrementalScope(db, ruleSet, options.newEventIds ?? []);
-  if (ids !== null) rankEvents(scope.events, ids);
+  const full = options.mode === 'full';
+  const scope: Scope = full
+    ? { events: loadFullRun(db, ruleSet), links: null, texts: new LedgerTexts(db) }
+    : incrementalScope(db, ruleSet, options.newEventIds ?? []);
   progress({ phase: 'loading', done: scope.events.length, total: scope.events.length });
   const outcome = computeOutcome(scope.events, ruleSet, loadHumanDecisions(db), {
-    ranked: ids !== null,
+    ranked: full,
     links: scope.links,
     texts: scope.texts,
     onRule: (rule, done, total) => progress({ phase: 'matching', done, total, detail: rule }),

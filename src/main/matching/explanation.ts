@@ -4,7 +4,7 @@ import type { LedgerDb } from '../ledger/database.ts';
 import { composeMatchSummary, unpackExplanation } from './explanationText.ts';
 import { RuleSetSchema, type Rule, type RuleSet } from '../../shared/rules/ruleSet.ts';
 import { EVENT_TEXTS, KeyDictionary } from './eventKeys.ts';
-import { EVENT_ROW_COLUMNS, eventFromRow, type EventRow } from './scope.ts';
+import { EVENT_ROW_COLUMNS, eventFromRow, type EventRow } from './eventLoad.ts';
 import { compareKeys, keyAgreements } from './strategies/candidates.ts';
 
 export interface KeyAgreement {

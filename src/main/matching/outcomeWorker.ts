@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import type { RuleSet } from '../../shared/rules/ruleSet.ts';
 import type { LedgerDb } from '../ledger/database.ts';
 import { computeOutcome } from './plan.ts';
-import { loadAllEvents, loadHumanDecisions, rankEvents } from './scope.ts';
+import { loadAllEvents, loadHumanDecisions, rankEvents } from './eventLoad.ts';
 import { LedgerTexts } from './eventKeys.ts';
 import { matchExplanationText } from './matchWriter.ts';
 import { toExceptionOutcome } from './exceptionWriter.ts';

@@ -7,7 +7,7 @@ import { formatAmount } from '../../shared/money/amountText.ts';
 import type { MEvent } from '../matching/model.ts';
 import { comparable, compareKey, round6, sideMatches, tolerance } from '../matching/strategies/candidates.ts';
 import { EVENT_TEXTS, KeyDictionary } from '../matching/eventKeys.ts';
-import { EVENT_ROW_COLUMNS, eventFromRow, type EventRow } from '../matching/scope.ts';
+import { EVENT_ROW_COLUMNS, eventFromRow, type EventRow } from '../matching/eventLoad.ts';
 
 /** A field's text of an event built here (the events carry their texts). */
 const fieldValue = (e: MEvent, field: string): string | null => EVENT_TEXTS.text(e, field);
