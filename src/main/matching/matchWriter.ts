@@ -62,9 +62,12 @@ type ActiveRow = { seq: number; match_id: string; link: string; events: string |
 export class MatchWriter {
   private readonly ctx: RunContext;
   private readonly judge: ScopeJudge | null;
-  private readonly active = new Map<string, ActiveRow>();
-  /** The active matches found again (they stay); the rest of `active` ends. Only these are kept: a first run has none. */
-  private readonly foundAgain = new Set<string>();
+  /** Active engine matches the run decides: id → seq (a full run that finds a month again holds a million). */
+  private readonly active = new Map<string, number>();
+  /** Incremental runs: the link and events of each active row, for the judge. */
+  private readonly judged = new Map<number, ActiveRow>();
+  /** By match seq: 1 for the active matches found again (they stay); the rest of `active` ends. */
+  private found: Uint8Array = new Uint8Array(0);
   private states: Map<string, Stored> | null = null;
   private rebuild: Rebuild = Object.assign(() => {}, { bulk: false });
   private insert: { matches: BatchedInsert; members: BatchedInsert } | null = null;
@@ -75,8 +78,15 @@ export class MatchWriter {
   constructor(ctx: RunContext, judge: ScopeJudge | null) {
     this.ctx = ctx;
     this.judge = judge;
-    for (const row of activeRows<ActiveRow>(ctx.w.activeEngineMatches, ctx.w.activeEngineMatchesTouching, judge, (r) => r.match_id)) {
-      this.active.set(row.match_id, row);
+    if (judge === null) {
+      const rows = ctx.w.activeEngineMatches.raw(true).iterate() as IterableIterator<[number, string]>;
+      for (const [seq, id] of rows) this.active.set(id, seq);
+      ctx.w.activeEngineMatches.raw(false);
+    } else {
+      for (const row of activeRows<ActiveRow>(ctx.w.activeEngineMatches, ctx.w.activeEngineMatchesTouching, judge, (r) => r.match_id)) {
+        this.active.set(row.match_id, row.seq);
+        this.judged.set(row.seq, row);
+      }
     }
   }
 
@@ -135,8 +145,10 @@ export class MatchWriter {
     const { ctx } = this;
     const insert = this.insert;
     if (insert === null) throw new Error('MatchWriter.begin() was not called');
-    if (this.active.has(matchId)) {
-      this.foundAgain.add(matchId);
+    const activeSeq = this.active.get(matchId);
+    if (activeSeq !== undefined) {
+      if (this.found.length <= activeSeq) this.growFound(activeSeq);
+      this.found[activeSeq] = 1;
       return;
     }
     const existing = this.stateOf(matchId);
@@ -178,15 +190,22 @@ export class MatchWriter {
     this.rebuild();
     let ended = 0;
     const reason = `no longer holds under ${ctx.ruleSet.rule_set_id} v${ctx.ruleSet.version}`;
-    for (const row of this.active.values()) {
-      if (this.foundAgain.has(row.match_id)) continue;
-      if (this.judge !== null && !this.judge.match(row.link, (row.events ?? '').split(','))) continue;
-      ctx.w.endMatch.run({ seq: row.seq, ended_at: ctx.now, ended_by: ctx.actor, end_reason: reason });
-      ctx.log.line(`-m ${row.match_id}`);
+    for (const [matchId, seq] of this.active) {
+      if (this.found[seq] === 1) continue;
+      const row = this.judged.get(seq);
+      if (this.judge !== null && row !== undefined && !this.judge.match(row.link, (row.events ?? '').split(','))) continue;
+      ctx.w.endMatch.run({ seq, ended_at: ctx.now, ended_by: ctx.actor, end_reason: reason });
+      ctx.log.line(`-m ${matchId}`);
       ended++;
     }
     ctx.progress({ phase: 'writing matches', done: this.created, total: this.created });
     return { created: this.created, ended };
+  }
+
+  private growFound(seq: number): void {
+    const bigger = new Uint8Array(Math.max(seq + 1, this.found.length * 2));
+    bigger.set(this.found);
+    this.found = bigger;
   }
 
   private stateOf(id: string): Stored | undefined {

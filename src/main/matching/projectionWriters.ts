@@ -96,7 +96,7 @@ export function prepareWriters(db: LedgerDb) {
   return {
     /** Full runs: every active engine match (the full run decides them all, so their events are not needed). */
     activeEngineMatches: db.prepare(
-      "SELECT seq, match_id, link, NULL AS events FROM matches WHERE origin = 'engine' AND ended_at IS NULL",
+      "SELECT seq, match_id, link, NULL AS events FROM matches WHERE origin = 'engine' AND ended_at IS NULL ORDER BY seq",
     ),
     activeEngineMatchCount: db.prepare("SELECT count(*) FROM matches WHERE origin = 'engine' AND ended_at IS NULL").pluck(),
     /** Incremental runs: the active engine matches touching a JSON array of event seqs, with all their events' ids. */
