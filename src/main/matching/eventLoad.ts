@@ -7,7 +7,7 @@ import type { MEvent } from './model.ts';
 import type { HumanDecisions } from './plan.ts';
 import { comparesKeys } from './strategies/candidates.ts';
 import { KeyDictionary, type KeyColumn } from './eventKeys.ts';
-import { readEventIds, StringEventIds, type EventIdSource } from './eventIds.ts';
+import { maxEventSeq, readEventIds, StringEventIds, type EventIdSource } from './eventIds.ts';
 
 /** Sets each event's rank from its id source (for computeOutcome's `ranked`). */
 export function rankEvents(events: readonly MEvent[], ids: EventIdSource): void {
@@ -168,73 +168,168 @@ export function loadHumanDecisions(db: LedgerDb): HumanDecisions {
 }
 
 /**
- * A full run's event: its id read from the run's shared table (eventIds.ts) instead of a string each, its rank set
- * afterwards (rankEvents), its join keys numbered by one KeyDictionary for the load. One class per table, so the id
- * getter needs no reference per event.
+ * A full run's events, column by column: two million events as objects of seventeen fields cost ~360 MB; as typed
+ * arrays indexed by load order, with each event an object holding only that index, ~110 MB. The few distinct kinds,
+ * sources, currencies and states are numbered; a null fee or net is NaN; join keys are KeyDictionary integers (-1:
+ * none); ids come from the run's id source (eventIds.ts), ranks once it is filled (rankEvents).
  */
-function tableEventBuilder(table: EventIdSource): (r: RawRow) => MEvent {
-  const shared = new Map<string, string>();
-  const one = (v: string): string => {
-    const s = shared.get(v);
-    if (s !== undefined) return s;
-    shared.set(v, v);
-    return v;
-  };
-  const keys = new KeyDictionary();
+class EventColumns {
+  readonly seq: Int32Array;
+  readonly rank: Int32Array;
+  readonly ix: Int32Array;
+  readonly kind: Uint16Array;
+  readonly source: Uint16Array;
+  readonly currency: Uint16Array;
+  readonly state: Uint16Array;
+  readonly keys: Int32Array[];
+  readonly amount: Float64Array;
+  readonly fee: Float64Array;
+  readonly net: Float64Array;
+  readonly t: Float64Array;
+  /** Number → kind, source, currency or state text (0: null). */
+  readonly texts: Array<string | null> = [null];
+  private readonly numbers = new Map<string, number>();
+  /** By index: attributes JSON, for the kinds a rule compares an attribute of. */
+  readonly attributes = new Map<number, string>();
+
+  constructor(capacity: number) {
+    this.seq = new Int32Array(capacity);
+    this.rank = new Int32Array(capacity).fill(-1);
+    this.ix = new Int32Array(capacity).fill(-1);
+    this.kind = new Uint16Array(capacity);
+    this.source = new Uint16Array(capacity);
+    this.currency = new Uint16Array(capacity);
+    this.state = new Uint16Array(capacity);
+    this.keys = Array.from({ length: 5 }, () => new Int32Array(capacity).fill(-1));
+    this.amount = new Float64Array(capacity);
+    this.fee = new Float64Array(capacity);
+    this.net = new Float64Array(capacity);
+    this.t = new Float64Array(capacity);
+  }
+
+  number(text: string | null): number {
+    if (text === null) return 0;
+    let n = this.numbers.get(text);
+    if (n === undefined) {
+      n = this.texts.length;
+      if (n > 0xffff) throw new Error('more than 65,535 distinct kinds, sources, currencies and states');
+      this.texts.push(text);
+      this.numbers.set(text, n);
+    }
+    return n;
+  }
+}
+
+const key = (v: number | undefined): number | null => (v === undefined || v < 0 ? null : v);
+const orNull = (v: number | undefined): number | null => (v === undefined || Number.isNaN(v) ? null : v);
+
+function columnarEvents(table: EventIdSource, capacity: number): { add(r: RawRow): MEvent } {
+  const c = new EventColumns(capacity);
+  const dictionary = new KeyDictionary();
+  const [ext, ord, cus, pay, tra] = c.keys as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
+  let n = 0;
   class LedgerEvent implements MEvent {
-    seq: number;
-    ix = -1;
-    rank = -1;
-    kind: string;
-    source: string;
-    externalId: number | null;
-    orderRef: number | null;
-    customerRef: number | null;
-    payoutRef: number | null;
-    traceId: number | null;
-    amount: number;
-    currency: string;
-    fee: number | null;
-    net: number | null;
-    state: string | null;
-    t: number;
-    attributesJson: string | null;
+    private readonly i: number;
     declare attributes?: Record<string, unknown>;
     declare texts?: MEvent['texts'];
 
-    constructor(r: RawRow) {
-      this.seq = r[14];
-      this.kind = one(r[1]);
-      this.source = one(r[2]);
-      this.externalId = keys.id(r[3]);
-      this.orderRef = keys.id(r[4]);
-      this.customerRef = keys.id(r[5]);
-      this.payoutRef = keys.id(r[6]);
-      this.traceId = keys.id(r[7]);
-      this.amount = r[8];
-      this.currency = one(r[9]);
-      this.fee = r[10];
-      this.net = r[11];
-      this.state = r[12] === null ? null : one(r[12]);
-      this.t = r[13];
-      this.attributesJson = r[15];
+    constructor(i: number) {
+      this.i = i;
     }
 
     get id(): string {
-      return table.id(this.seq);
+      return table.id(c.seq[this.i] as number);
+    }
+    get seq(): number {
+      return c.seq[this.i] as number;
+    }
+    get rank(): number {
+      return c.rank[this.i] as number;
+    }
+    set rank(v: number) {
+      c.rank[this.i] = v;
+    }
+    get ix(): number {
+      return c.ix[this.i] as number;
+    }
+    set ix(v: number) {
+      c.ix[this.i] = v;
+    }
+    get kind(): string {
+      return c.texts[c.kind[this.i] as number] as string;
+    }
+    get source(): string {
+      return c.texts[c.source[this.i] as number] as string;
+    }
+    get currency(): string {
+      return c.texts[c.currency[this.i] as number] as string;
+    }
+    get state(): string | null {
+      return c.texts[c.state[this.i] as number] ?? null;
+    }
+    get externalId(): number | null {
+      return key(ext[this.i]);
+    }
+    get orderRef(): number | null {
+      return key(ord[this.i]);
+    }
+    get customerRef(): number | null {
+      return key(cus[this.i]);
+    }
+    get payoutRef(): number | null {
+      return key(pay[this.i]);
+    }
+    get traceId(): number | null {
+      return key(tra[this.i]);
+    }
+    get amount(): number {
+      return c.amount[this.i] as number;
+    }
+    get fee(): number | null {
+      return orNull(c.fee[this.i]);
+    }
+    get net(): number | null {
+      return orNull(c.net[this.i]);
+    }
+    get t(): number {
+      return c.t[this.i] as number;
+    }
+    get attributesJson(): string | null {
+      return c.attributes.get(this.i) ?? null;
     }
   }
-  return (r) => new LedgerEvent(r);
+  return {
+    add(r) {
+      if (n === capacity) throw new Error(`more events than the ${capacity} the ledger's highest seq allows`);
+      const i = n++;
+      c.seq[i] = r[14];
+      c.kind[i] = c.number(r[1]);
+      c.source[i] = c.number(r[2]);
+      ext[i] = dictionary.id(r[3]) ?? -1;
+      ord[i] = dictionary.id(r[4]) ?? -1;
+      cus[i] = dictionary.id(r[5]) ?? -1;
+      pay[i] = dictionary.id(r[6]) ?? -1;
+      tra[i] = dictionary.id(r[7]) ?? -1;
+      c.amount[i] = r[8];
+      c.currency[i] = c.number(r[9]);
+      c.fee[i] = r[10] ?? Number.NaN;
+      c.net[i] = r[11] ?? Number.NaN;
+      c.state[i] = c.number(r[12]);
+      c.t[i] = r[13];
+      if (r[15] !== null) c.attributes.set(i, r[15]);
+      return new LedgerEvent(i);
+    },
+  };
 }
 
 /**
- * Full run: one streaming SELECT over the events table; key texts stay in the ledger (LedgerTexts). The events carry
- * no id string: their ids come from the run's id source (eventIds.ts), their ranks once it is filled (rankEvents).
+ * Full run: one streaming SELECT over the events table, into columns (EventColumns); key texts stay in the ledger
+ * (LedgerTexts).
  */
 export function loadAllEvents(db: LedgerDb, ruleSet: RuleSet, ids: EventIdSource): MEvent[] {
   const out: MEvent[] = [];
-  const toEvent = tableEventBuilder(ids);
-  for (const r of db.prepare(`SELECT ${eventColumns(ruleSet, 'used', false)} FROM events e`).raw().iterate() as IterableIterator<RawRow>) out.push(toEvent(r));
+  const events = columnarEvents(ids, maxEventSeq(db) + 1);
+  for (const r of db.prepare(`SELECT ${eventColumns(ruleSet, 'used', false)} FROM events e`).raw().iterate() as IterableIterator<RawRow>) out.push(events.add(r));
   return out;
 }
 

@@ -149,9 +149,10 @@ export function accountedIn(state: MatchState, link: string): EventMarks {
   return marksFor(state, state.accounted, link);
 }
 
-export function isBlocked(state: MatchState, link: string, a: string, b: string): boolean {
+export function isBlocked(state: MatchState, link: string, a: MEvent, b: MEvent): boolean {
   if (state.blocked.size === 0) return false; // asked for every candidate pair; most ledgers have no unmatched pair
-  return state.blocked.has(`${link}\u001f${a}\u001f${b}`) || state.blocked.has(`${link}\u001f${b}\u001f${a}`);
+  const [x, y] = [a.id, b.id];
+  return state.blocked.has(`${link}\u001f${x}\u001f${y}`) || state.blocked.has(`${link}\u001f${y}\u001f${x}`);
 }
 
 /** Deterministic processing order: business time, then event id (rank). */

@@ -60,7 +60,7 @@ export function runAmountWindow(state: MatchState, rule: Rule, lefts: MEvent[], 
       if (used.has(r) && rule.cardinality !== 'many_to_one') continue;
       const w = windowClass(rule, left, r);
       if (w === 'outside') continue;
-      if (isBlocked(state, rule.link, left.id, r.id)) {
+      if (isBlocked(state, rule.link, left, r)) {
         extra.push({ event_id: r.id, score: null, reason: 'blocked by a person' });
         continue;
       }

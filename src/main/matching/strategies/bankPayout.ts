@@ -62,7 +62,7 @@ function byPayoutId(state: MatchState, rule: Rule, credit: MEvent, byRef: Map<st
   const extra: RunnerUp[] = [];
   for (const p of [...found].sort(byId)) {
     if (used.has(p)) extra.push({ event_id: p.id, score: null, reason: 'already used' });
-    else if (isBlocked(state, rule.link, p.id, credit.id)) extra.push({ event_id: p.id, score: null, reason: 'blocked by a person' });
+    else if (isBlocked(state, rule.link, p, credit)) extra.push({ event_id: p.id, score: null, reason: 'blocked by a person' });
     else if (p.currency !== credit.currency) extra.push({ event_id: p.id, score: null, reason: 'currency differs' });
     else {
       const s = evaluate(state, rule, p, credit);
@@ -84,7 +84,7 @@ function byAmount(state: MatchState, rule: Rule, credit: MEvent, payouts: MEvent
   const used = usedIn(state, rule.link);
   const scored: Scored[] = [];
   for (const p of payouts) {
-    if (used.has(p) || p.currency !== credit.currency || isBlocked(state, rule.link, p.id, credit.id)) continue;
+    if (used.has(p) || p.currency !== credit.currency || isBlocked(state, rule.link, p, credit)) continue;
     const s = evaluate(state, rule, p, credit);
     if (s.window === 'in' && s.amount !== 'beyond') scored.push(s);
   }
@@ -129,7 +129,7 @@ function bySubsetSum(state: MatchState, rule: Rule, credit: MEvent, payouts: MEv
   const { subset_sum_max_items: maxItems, subset_sum_max_candidates: maxCands } = state.ruleSet.settings;
   const target = comparable(rule, credit);
   const cands = payouts
-    .filter((p) => !used.has(p) && p.currency === credit.currency && Math.sign(p.amount) === Math.sign(target) && !isBlocked(state, rule.link, p.id, credit.id) && windowClass(rule, p, credit) === 'in')
+    .filter((p) => !used.has(p) && p.currency === credit.currency && Math.sign(p.amount) === Math.sign(target) && !isBlocked(state, rule.link, p, credit) && windowClass(rule, p, credit) === 'in')
     .sort((a, b) => Math.abs(credit.t - a.t) - Math.abs(credit.t - b.t) || a.rank - b.rank)
     .slice(0, maxCands)
     .sort(byId);

@@ -8,8 +8,16 @@ const DAY_MS = 86_400_000;
 
 /** Whether a comparison is answered by the events' key integers alone (eventKeys.ts), without reading any text. */
 export function comparesKeys(k: KeyComparison): boolean {
-  return k.compare === 'equal' && isKeyColumn(k.left) && isKeyColumn(k.right);
+  let v = byKeys.get(k);
+  if (v === undefined) {
+    v = k.compare === 'equal' && isKeyColumn(k.left) && isKeyColumn(k.right);
+    byKeys.set(k, v);
+  }
+  return v;
 }
+
+/** Asked for every candidate pair a key comparison sees: answered once per comparison (rule sets are immutable). */
+const byKeys = new WeakMap<KeyComparison, boolean>();
 
 /** normalized_equal: case-folded, whitespace and punctuation removed. */
 export function normalizeKey(v: string): string {

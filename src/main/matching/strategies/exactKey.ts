@@ -22,7 +22,7 @@ export function sortCandidates(state: MatchState, rule: Rule, left: MEvent, cand
   const out: Sorted = { scored: [], extra: [], beyond: [], otherCurrency: [] };
   for (const r of cands) {
     if (consumeRight && used.has(r)) out.extra.push({ event_id: r.id, score: null, reason: 'already used' });
-    else if (isBlocked(state, rule.link, left.id, r.id)) out.extra.push({ event_id: r.id, score: null, reason: 'blocked by a person' });
+    else if (isBlocked(state, rule.link, left, r)) out.extra.push({ event_id: r.id, score: null, reason: 'blocked by a person' });
     else {
       const w = windowClass(rule, left, r);
       if (w === 'outside') {

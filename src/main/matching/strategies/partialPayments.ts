@@ -58,7 +58,7 @@ export function runPartialPayments(state: MatchState, rule: Rule, lefts: MEvent[
   for (const left of lefts) {
     if (used.has(left)) continue;
     const parts = lookup(left).filter(
-      (r) => !used.has(r) && !isBlocked(state, rule.link, left.id, r.id) && r.currency === left.currency && windowClass(rule, left, r) === 'in',
+      (r) => !used.has(r) && !isBlocked(state, rule.link, left, r) && r.currency === left.currency && windowClass(rule, left, r) === 'in',
     );
     if (parts.length < 2) continue;
     const cands = [...parts]

@@ -12,7 +12,7 @@ export function runPayoutItems(state: MatchState, rule: Rule, lefts: MEvent[], r
   for (const payout of lefts) {
     if (used.has(payout)) continue;
     const items = lookup(payout).filter(
-      (r) => !used.has(r) && !isBlocked(state, rule.link, payout.id, r.id) && r.currency === payout.currency && windowClass(rule, payout, r) === 'in',
+      (r) => !used.has(r) && !isBlocked(state, rule.link, payout, r) && r.currency === payout.currency && windowClass(rule, payout, r) === 'in',
     );
     if (items.length === 0) continue;
     const sum = items.reduce((s, r) => s + comparable(rule, r), 0);
