@@ -4,7 +4,7 @@ import type { MatchState, MEvent } from '../model.ts';
 import { byTimeThenId, isBlocked, usedIn } from '../model.ts';
 import type { Explanation, RunnerUp } from '../explanation.ts';
 import { buildAmountIndex } from './amountIndex.ts';
-import { amountClass, compareKey, comparable, leaders, rankScored, score, tolerance, windowClass, type Scored } from './candidates.ts';
+import { amountClass, compareKey, comparable, leaders, rankScored, score, tolerance, windowClass, tiedRunnersUp, type Scored } from './candidates.ts';
 import { baseExplanation, recordDecisiveException } from '../outcomes.ts';
 import { recordWinner } from './decide.ts';
 
@@ -83,7 +83,7 @@ export function runAmountWindow(state: MatchState, rule: Rule, lefts: MEvent[], 
     }
     const ex = baseExplanation(state, rule, `${lead.length} candidates of the same amount within the tie margin (${state.ruleSet.settings.tie_margin}); not guessing`);
     ex.score = lead[0]?.score ?? null;
-    ex.runners_up = [...lead.map((s) => ({ event_id: s.event.id, score: s.score, reason: 'tied' as const })), ...extra].slice(0, 10);
+    ex.runners_up = tiedRunnersUp(lead, extra);
     if (breaker !== null) {
       // A tie on amount and time alone that the next (fuzzy) rule may break by customer similarity: left to it.
       let byLeft = deferredTies.get(state)?.get(breaker.id);

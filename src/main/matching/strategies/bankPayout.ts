@@ -3,7 +3,7 @@ import type { Rule } from '../../../shared/rules/ruleSet.ts';
 import type { MatchState, MEvent } from '../model.ts';
 import { byId, byTimeThenId, isBlocked, usedIn } from '../model.ts';
 import type { RunnerUp } from '../explanation.ts';
-import { amountClass, comparable, compareKeys, externalIdOf, hoursBetween, keyAgreements, leaders, normalizeKey, rankScored, score, windowClass, type Scored } from './candidates.ts';
+import { amountClass, comparable, compareKeys, externalIdOf, hoursBetween, keyAgreements, leaders, normalizeKey, rankScored, score, windowClass, tiedRunnersUp, type Scored } from './candidates.ts';
 import type { TextSource } from '../eventKeys.ts';
 import { addPending, baseExplanation, recordDecisiveException, recordMatch } from '../outcomes.ts';
 import { findSubsets } from './subsetSum.ts';
@@ -98,7 +98,7 @@ function settle(state: MatchState, rule: Rule, credit: MEvent, ranked: Scored[],
   const best = lead[0] as Scored;
   if (lead.length > 1) {
     const ex = baseExplanation(state, rule, `${lead.length} payouts fit this bank credit equally well; not guessing`);
-    ex.runners_up = [...lead.map((s) => ({ event_id: s.event.id, score: s.score, reason: 'tied' as const })), ...extra].slice(0, 10);
+    ex.runners_up = tiedRunnersUp(lead, extra);
     recordDecisiveException(state, rule, 'AMBIGUOUS_MATCH', credit, lead.map((s) => s.event), credit.amount, ex, false);
     return;
   }

@@ -222,6 +222,16 @@ export function runnersUp(ranked: Scored[], winner: MEvent, extra: RunnerUp[], l
 
 const NO_RUNNERS_UP: RunnerUp[] = [];
 
+/** The candidates an exception found tied (then the ones that never qualified): the first ten, each named by id. */
+export function tiedRunnersUp(lead: readonly Scored[], extra: readonly RunnerUp[]): RunnerUp[] {
+  const out: RunnerUp[] = lead.slice(0, 10).map((s) => ({ event_id: s.event.id, score: s.score, reason: 'tied' as const }));
+  for (const x of extra) {
+    if (out.length === 10) break;
+    out.push(x);
+  }
+  return out;
+}
+
 export function hoursBetween(dtMs: number): number {
   return round6(dtMs / 3_600_000);
 }

@@ -4,7 +4,7 @@ import type { MatchState, MEvent } from '../model.ts';
 import { isBlocked, usedIn } from '../model.ts';
 import type { RunnerUp } from '../explanation.ts';
 import { buildKeyLookup } from './keyIndex.ts';
-import { amountClass, comparable, compareKeys, externalIdOf, hoursBetween, keyAgreements, leaders, rankScored, score, windowClass, type Scored } from './candidates.ts';
+import { amountClass, comparable, compareKeys, externalIdOf, hoursBetween, keyAgreements, leaders, rankScored, score, windowClass, tiedRunnersUp, type Scored } from './candidates.ts';
 import { addPending, baseExplanation, recordDecisiveException } from '../outcomes.ts';
 import { recordWinner } from './decide.ts';
 
@@ -96,7 +96,7 @@ function decideKeyed(state: MatchState, rule: Rule, left: MEvent, ranked: Scored
   );
   ex.keys = keyAgreements(lead[0]?.keys ?? [], state.texts);
   ex.score = lead[0]?.score ?? null;
-  ex.runners_up = [...lead.map((s) => ({ event_id: s.event.id, score: s.score, reason: 'tied' as const })), ...extra].slice(0, 10);
+  ex.runners_up = tiedRunnersUp(lead, extra);
   const amount = duplicate ? others.reduce((s, e) => s + comparable(rule, e), 0) - left.amount : left.amount;
   recordDecisiveException(state, rule, code, left, others, amount, ex, duplicate);
 }
