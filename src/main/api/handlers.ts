@@ -22,9 +22,8 @@ import {
   commentExceptions,
   reopenException,
   assignException,
-  manualMatch,
-  unmatch,
 } from '../matching/decisions.ts';
+import { matchByHand, unmatchByHand } from '../workflows/matchDecisions.ts';
 import { listFormats, GENERIC_CSV_FORMAT, PRESET_PREFIX } from '../import/formatRegistry.ts';
 import { listPresets } from '../import/presets/bankCsvPresets.ts';
 import { dashboard } from '../review/dashboard.ts';
@@ -185,7 +184,7 @@ export const handlers: HandlerTable = {
   'matches.query': (ctx, r) => queryMatches(requireWorkspace(ctx).db, r),
   'matches.detail': (ctx, r) => matchDetail(requireWorkspace(ctx).db, r.matchId),
   'matches.manual': (ctx, r) => {
-    const matchId = manualMatch(requireWorkspace(ctx).db, {
+    const { matchId } = matchByHand(requireWorkspace(ctx), {
       link: r.link,
       leftEventIds: r.leftEventIds,
       rightEventIds: r.rightEventIds,
@@ -195,7 +194,7 @@ export const handlers: HandlerTable = {
     return { matchId };
   },
   'matches.unmatch': (ctx, r) => {
-    unmatch(requireWorkspace(ctx).db, { matchId: r.matchId, actor: ctx.actor, reason: r.reason });
+    unmatchByHand(requireWorkspace(ctx), { matchId: r.matchId, actor: ctx.actor, reason: r.reason });
     return { ok: true };
   },
 

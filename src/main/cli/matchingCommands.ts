@@ -3,7 +3,8 @@ import { openWorkspace } from '../workspace/workspace.ts';
 import { reconcile, type ReconcileProgress, type RunReport } from '../matching/engine.ts';
 import { explain, formatExplanation } from '../matching/explanation.ts';
 import { reconciliationStatus, formatStatus } from '../matching/status.ts';
-import { manualMatch, unmatch, resolveExceptions, commentException, reopenException, assignException } from '../matching/decisions.ts';
+import { matchByHand, unmatchByHand } from '../workflows/matchDecisions.ts';
+import { resolveExceptions, commentException, reopenException, assignException } from '../matching/decisions.ts';
 import { exportExceptions, iterateExceptions } from '../export/exceptionsExport.ts';
 import { FdWriter } from '../export/tableWriter.ts';
 import { formatAmount } from '../../shared/money/amountText.ts';
@@ -103,8 +104,8 @@ function cmdMatch(args: string[], io: CliIo): number {
     { link: { type: 'string' }, left: { type: 'string', multiple: true }, right: { type: 'string', multiple: true }, reason: { type: 'string' } },
     1,
   );
-  const matchId = withWorkspace(positionals[0] as string, (ws) =>
-    manualMatch(ws.db, {
+  const { matchId, reconcile: run } = withWorkspace(positionals[0] as string, (ws) =>
+    matchByHand(ws, {
       link: required(values.link, '--link'),
       leftEventIds: (values.left as string[] | undefined) ?? [],
       rightEventIds: (values.right as string[] | undefined) ?? [],
@@ -112,14 +113,16 @@ function cmdMatch(args: string[], io: CliIo): number {
       reason: required(values.reason, '--reason'),
     }),
   );
-  io.out(`created manual match ${matchId}\n`);
+  io.out(`created manual match ${matchId}\n${formatRunReport(run)}`);
   return 0;
 }
 
 function cmdUnmatch(args: string[], io: CliIo): number {
   const { values, positionals } = parse(args, { reason: { type: 'string' } }, 2);
-  withWorkspace(positionals[0] as string, (ws) => unmatch(ws.db, { matchId: positionals[1] as string, actor: actor(), reason: required(values.reason, '--reason') }));
-  io.out(`unmatched ${positionals[1] as string}; the engine will not propose these pairs again\n`);
+  const { reconcile: run } = withWorkspace(positionals[0] as string, (ws) =>
+    unmatchByHand(ws, { matchId: positionals[1] as string, actor: actor(), reason: required(values.reason, '--reason') }),
+  );
+  io.out(`unmatched ${positionals[1] as string}; the engine will not propose these pairs again\n${formatRunReport(run)}`);
   return 0;
 }
 

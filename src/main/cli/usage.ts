@@ -123,12 +123,16 @@ event id, explains every match and exception it takes part in.
 
 Matches the chosen events by hand (links: order_payment, refund_payment,
 dispute_payment, payout_items, bank_payout). The events are pinned: later runs
-leave them alone. Open exceptions they settle are resolved.
+leave them alone. Open exceptions they settle are resolved, and an incremental
+reconcile over the events follows, so what the engine concludes from the
+decision (the other half of a tie, a payment the match took from another
+order) shows at once.
 `,
   unmatch: `tieout unmatch WORKSPACE MATCH_ID --reason TEXT
 
 Ends a match (a reversal recorded in the journal, never a delete); the engine
-will never propose the same pairs again.
+will never propose the same pairs again. An incremental reconcile over the
+match's events follows.
 `,
   resolve: `tieout resolve WORKSPACE EXCEPTION_ID... --reason TEXT
 
