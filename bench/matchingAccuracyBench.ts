@@ -2,8 +2,8 @@
 // (Shopify CSV, Stripe CSV, camt.053; import only, no incremental runs), ONE full reconcile, the score against the
 // injected truth, then the DuckDB baseline for the exact-key and amount+window steps. Each phase runs in its own process
 // (this file with --phase) and prints one JSON line, so peak RSS is per phase.
-//   node bench/matchingAccuracyBench.ts                    10k orders
-//   TIEOUT_BENCH_ORDERS=10000,100000 node bench/matchingAccuracyBench.ts
+//   node bench/matchingAccuracyBench.ts                    10k, 100k and 1M orders
+//   TIEOUT_BENCH_ORDERS=10000 node bench/matchingAccuracyBench.ts
 //   TIEOUT_BENCH_DIR=/tmp/x keeps the month and workspace there (not deleted); TIEOUT_BENCH_SEED (default 2026).
 // Figures are printed as measured, with the targets marked met / NOT met; nothing here fails on a target.
 import { execFileSync } from 'node:child_process';
@@ -87,7 +87,7 @@ function runPhase(phase: string, orders: number, dir: string, seed: number): Pha
 }
 
 function parent(): void {
-  const sizes = (process.env['TIEOUT_BENCH_ORDERS'] ?? '10000').split(',').map(Number);
+  const sizes = (process.env['TIEOUT_BENCH_ORDERS'] ?? '10000,100000,1000000').split(',').map(Number);
   const seed = Number(process.env['TIEOUT_BENCH_SEED'] ?? '2026');
   const keep = process.env['TIEOUT_BENCH_DIR'];
   const root = keep ?? mkdtempSync(join(tmpdir(), 'tieout-accbench-'));

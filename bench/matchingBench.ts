@@ -1,7 +1,7 @@
 // Matching benchmark: a synthetic month imported through the real pipeline, then full (cold), full (no change) and
 // incremental (a 1,000-event import) reconcile runs, each phase in its own process so its peak RSS is its own.
-//   node bench/matchingBench.ts                      sizes 10k,100k orders
-//   TIEOUT_BENCH_ORDERS=1000000 node bench/matchingBench.ts
+//   node bench/matchingBench.ts                      sizes 10k, 100k and 1M orders
+//   TIEOUT_BENCH_ORDERS=100000 node bench/matchingBench.ts
 //   TIEOUT_BENCH_DIR=/tmp/x  keeps the workspaces there (not deleted); TIEOUT_BENCH_PHASES=full1,full2,incr limits phases.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { PhaseResult } from './matchingPhase.ts';
 
 const phaseScript = join(import.meta.dirname, 'matchingPhase.ts');
-const sizes = (process.env['TIEOUT_BENCH_ORDERS'] ?? '10000,100000').split(',').map(Number);
+const sizes = (process.env['TIEOUT_BENCH_ORDERS'] ?? '10000,100000,1000000').split(',').map(Number);
 const keep = process.env['TIEOUT_BENCH_DIR'];
 const dir = keep ?? mkdtempSync(join(tmpdir(), 'tieout-mbench-'));
 const phases = (process.env['TIEOUT_BENCH_PHASES'] ?? 'setup,full1,full2,incr').split(',');
