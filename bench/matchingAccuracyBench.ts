@@ -1,6 +1,7 @@
 // Accuracy and DuckDB comparison: for each size, a synthetic month (writeMonthFiles) imported through importFiles
 // (Shopify CSV, Stripe CSV, camt.053; import only, no incremental runs), ONE full reconcile, the score against the
-// injected truth, then the DuckDB baseline for the exact-key and amount+window steps. Each phase runs in its own process
+// injected truth, then the DuckDB baseline for the exact-key and amount+window steps (amount+window up to 100k orders:
+// see AMOUNT_WINDOW_MAX_ORDERS in duckdbBaseline.ts). Each phase runs in its own process
 // (this file with --phase) and prints one JSON line, so peak RSS is per phase.
 //   node bench/matchingAccuracyBench.ts                    10k, 100k and 1M orders
 //   TIEOUT_BENCH_ORDERS=10000 node bench/matchingAccuracyBench.ts
@@ -16,7 +17,7 @@ import { importFiles } from '../src/main/import/importFiles.ts';
 import { BANK_ACCOUNT, writeMonthFiles } from '../src/main/synthetic/monthFiles.ts';
 import { reconcile } from '../src/main/matching/engine.ts';
 import { accuracyTargets, formatAccuracy, scoreAgainstTruth, type AccuracyReport } from './accuracy.ts';
-import { compareWithDuckDb, formatComparison, type DuckDbComparison } from './duckdbBaseline.ts';
+import { compareWithDuckDb, formatComparison, stepsForSize, type DuckDbComparison } from './duckdbBaseline.ts';
 
 interface PhaseOut {
   phase: string;
@@ -73,7 +74,8 @@ async function child(phase: string, orders: number, dir: string, seed: number): 
     const ws = openWorkspace(wsDir);
     const settings = ws.settings;
     ws.close();
-    const c = await compareWithDuckDb(join(dir, IMPORTED_SNAPSHOT), settings, dir);
+    const { steps, skipped } = stepsForSize(orders);
+    const c = await compareWithDuckDb(join(dir, IMPORTED_SNAPSHOT), settings, dir, steps, skipped);
     report(phase, orders, since(), { comparison: c });
   } else {
     throw new Error(`unknown phase ${phase}`);
