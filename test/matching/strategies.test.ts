@@ -172,6 +172,9 @@ describe('matching strategies', () => {
     reconcile(w.db, w.settings, { mode: 'full' });
     const rows = w.db.prepare('SELECT currency, class, policy_gated FROM exceptions ORDER BY currency').all();
     expect(rows).toEqual([{ currency: 'EUR', class: 'B', policy_gated: 0 }, { currency: 'USD', class: 'C', policy_gated: 1 }]);
+    // The explanation states the gate as an amount in the workspace currency, not in minor units.
+    const policies = (w.db.prepare('SELECT exception_id FROM exceptions ORDER BY currency').pluck().all() as string[]).map((id) => explain(w.db, id).items[0]?.explanation.policy);
+    expect(policies).toEqual(['policy gate not applied: EUR is not the reporting currency USD and no FX basis is recorded', 'above the policy gate of 5.00 USD: a person signs off']);
   });
 
   it('class B turns C when the as-of time passes its window, and is resolved by new data', () => {

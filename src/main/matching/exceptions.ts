@@ -3,6 +3,7 @@ import { DEFAULT_EXCEPTION_CLASS, type ExceptionClass, type ExceptionCode, type 
 import type { DesiredException, MatchState, MEvent } from './model.ts';
 import { addException, baseExplanation } from './outcomes.ts';
 import { currencyExponent } from '../../shared/money/currencies.ts';
+import { minorToDecimalString } from '../../shared/money/amountText.ts';
 import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
 
 /** Shopify financial statuses (and PayPal-like equivalents) that mean the customer paid. */
@@ -130,6 +131,11 @@ export function policyGateMinor(settings: Pick<WorkspaceSettings, 'policy_gate_m
   return settings.policy_gate_minor ?? DEFAULT_POLICY_GATE_MAJOR * 10 ** currencyExponent(settings.reporting_currency);
 }
 
+/** The gate as an accountant reads it in an explanation: "1000.00 USD". */
+export function policyGateText(gateMinor: number, currency: string): string {
+  return `${minorToDecimalString(gateMinor, currency)} ${currency}`;
+}
+
 /**
  * Class A → resolved by the system; class B → in_remediation until due_at (event time + remediation_days),
  * then class C open once the ledger's as-of time passes it. The policy gate (|amount| > gate, only when the
@@ -142,8 +148,8 @@ export function classify(x: Pick<DesiredException, 'code' | 'currency' | 'amount
   const policy = !sameCurrency
     ? `policy gate not applied: ${x.currency} is not the reporting currency ${reportingCurrency} and no FX basis is recorded`
     : gated
-      ? `above the policy gate (${gateMinor} minor units): a person signs off`
-      : `within the policy gate (${gateMinor} minor units)`;
+      ? `above the policy gate of ${policyGateText(gateMinor, reportingCurrency)}: a person signs off`
+      : `within the policy gate of ${policyGateText(gateMinor, reportingCurrency)}`;
   if (gated) return { defaultClass, cls: 'C', state: 'open', policyGated: true, dueAt: null, policy };
   if (defaultClass === 'A') return { defaultClass, cls: 'A', state: 'resolved', policyGated: false, dueAt: null, policy };
   if (defaultClass === 'B') {

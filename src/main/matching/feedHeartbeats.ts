@@ -3,7 +3,7 @@ import type { LedgerDb } from '../ledger/database.ts';
 import type { JournalWriter } from '../ledger/journal.ts';
 import { sha256Hex } from '../ledger/canonicalJson.ts';
 import type { FeedCadence, WorkspaceSettings } from '../../shared/workspace/settings.ts';
-import { policyGateMinor } from './exceptions.ts';
+import { policyGateMinor, policyGateText } from './exceptions.ts';
 import type { Explanation } from './explanation.ts';
 import { packExplanation } from './explanationText.ts';
 import { prepareWriters } from './projectionWriters.ts';
@@ -146,7 +146,7 @@ export function checkFeedHeartbeats(
          AND j.entry_type LIKE 'exception.%' AND j.actor NOT LIKE 'system:%'))`,
     )
     .pluck();
-  const gate = policyGateMinor(settings);
+  const gate = policyGateText(policyGateMinor(settings), settings.reporting_currency);
   for (const d of desired.values()) {
     if (activeIds.has(d.id)) continue;
     const stored = w.exceptionExists.get(d.id) !== undefined;
@@ -185,7 +185,7 @@ export function checkFeedHeartbeats(
   return report;
 }
 
-function explanationOf(d: Desired, asOf: string, gate: number): Explanation {
+function explanationOf(d: Desired, asOf: string, gate: string): Explanation {
   const grace = d.cadence.grace_hours ?? 0;
   return {
     rule_id: null,
@@ -202,7 +202,7 @@ function explanationOf(d: Desired, asOf: string, gate: number): Explanation {
     time_delta_hours: d.ageHours,
     score: null,
     runners_up: [],
-    policy: `within the policy gate (${gate} minor units): nothing at stake yet, a person checks the feed`,
+    policy: `within the policy gate of ${gate}: nothing at stake yet, a person checks the feed`,
   };
 }
 
