@@ -151,6 +151,11 @@ function resolveCoveredExceptions(db: LedgerDb, link: string, ids: readonly stri
  * this link, and the engine exceptions the match answers are resolved. Returns the match id.
  */
 export function manualMatch(db: LedgerDb, input: ManualMatchInput): string {
+  return recordManualMatch(db, input).matchId;
+}
+
+/** manualMatch, also giving the engine matches it ended (their events are freed for a follow-up run). */
+export function recordManualMatch(db: LedgerDb, input: ManualMatchInput): { matchId: string; supersededMatchIds: string[] } {
   requireActor(input.actor, true);
   const reason = requireText(input.reason, 'reason for the manual match');
   const all = checkSides(input);
@@ -176,7 +181,7 @@ export function manualMatch(db: LedgerDb, input: ManualMatchInput): string {
         resolved_exceptions: resolved,
       },
     });
-    return matchId;
+    return { matchId, supersededMatchIds: superseded };
   })();
 }
 

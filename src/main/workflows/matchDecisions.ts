@@ -4,7 +4,7 @@
 // leaves that order with its exception). The decision is its own transaction first: a failed run never loses it.
 import type { Workspace } from '../workspace/workspace.ts';
 import type { LedgerDb } from '../ledger/database.ts';
-import { manualMatch, unmatch, type ManualMatchInput, type UnmatchInput } from '../matching/decisions.ts';
+import { recordManualMatch, unmatch, type ManualMatchInput, type UnmatchInput } from '../matching/decisions.ts';
 import { reconcile, type RunReport } from '../matching/engine.ts';
 
 /** The events of these matches (by their text ids). */
@@ -19,18 +19,9 @@ function matchEventIds(db: LedgerDb, matchIds: readonly string[]): string[] {
     .all(JSON.stringify(matchIds)) as string[];
 }
 
-/** The engine matches a manual match just ended, from its journal entry. */
-function supersededBy(db: LedgerDb, matchId: string): string[] {
-  const payload = db.prepare("SELECT payload FROM journal WHERE entry_type = 'match.manual' AND subject_id = ? ORDER BY seq DESC LIMIT 1").pluck().get(matchId) as
-    | string
-    | undefined;
-  const superseded = payload === undefined ? [] : (JSON.parse(payload) as { superseded_matches?: unknown }).superseded_matches;
-  return Array.isArray(superseded) ? superseded.filter((x): x is string => typeof x === 'string') : [];
-}
-
 export function matchByHand(ws: Workspace, input: ManualMatchInput): { matchId: string; reconcile: RunReport } {
-  const matchId = manualMatch(ws.db, input);
-  const events = [...input.leftEventIds, ...input.rightEventIds, ...matchEventIds(ws.db, supersededBy(ws.db, matchId))];
+  const { matchId, supersededMatchIds } = recordManualMatch(ws.db, input);
+  const events = [...input.leftEventIds, ...input.rightEventIds, ...matchEventIds(ws.db, supersededMatchIds)];
   const run = reconcile(ws.db, ws.settings, { mode: 'incremental', newEventIds: [...new Set(events)], actor: 'system:engine' });
   return { matchId, reconcile: run };
 }
