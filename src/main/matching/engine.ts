@@ -141,8 +141,8 @@ interface Computed {
 /** Loads the run's events, computes the outcome and writes its matches, all on this thread. */
 function computeHere(ctx: RunContext, options: ReconcileOptions): Computed {
   const { db, ruleSet, progress } = ctx;
-  progress({ phase: 'loading', done: 0, total: options.mode === 'full' ? 0 : (options.newEventIds ?? []).length });
   const full = options.mode === 'full';
+  progress({ phase: 'loading', done: 0, total: full ? 0 : (options.newEventIds ?? []).length });
   const scope: Scope = full
     ? { events: loadFullRun(db, ruleSet), links: null, texts: new LedgerTexts(db) }
     : incrementalScope(db, ruleSet, options.newEventIds ?? []);
@@ -153,7 +153,7 @@ function computeHere(ctx: RunContext, options: ReconcileOptions): Computed {
     texts: scope.texts,
     onRule: (rule, done, total) => progress({ phase: 'matching', done, total, detail: rule }),
   });
-  const judge = options.mode === 'full' ? null : scopeJudge(ruleSet, scope);
+  const judge = full ? null : scopeJudge(ruleSet, scope);
   const writer = new MatchWriter(ctx, judge);
   const matchIds = outcome.matches.map(desiredMatchId);
   writer.begin(matchIds.filter((id) => !writer.isActive(id)).length);

@@ -48,8 +48,9 @@ export function applyExceptions(ctx: RunContext, desired: ExceptionOutcome[], ju
   // The exception id index stays: every desired exception is looked up by id (they are few; their links are many).
   const rebuild = bulkIndexes(ctx.db, ['exception_members', 'exceptions'], newLinks, ctx.bulkRows, ['exceptions_by_id']);
   const seqs = { next: ctx.w.nextExceptionSeq.get() as number };
+  const gate = policyGateMinor(ctx.settings);
   for (const d of toApply) {
-    const r = upsertException(ctx, d, seqs);
+    const r = upsertException(ctx, d, seqs, gate);
     if (r === 'opened') counts.opened++;
     if (r === 'changed') counts.changed++;
   }
@@ -73,13 +74,11 @@ function endException(ctx: RunContext, row: { exception_id: string; class: strin
   ctx.log.line(`-x ${row.exception_id}`);
 }
 
-function upsertException(ctx: RunContext, d: ExceptionOutcome, seqs: { next: number }): 'opened' | 'changed' | 'same' {
-  const gate = policyGateMinor(ctx.settings);
+function upsertException(ctx: RunContext, d: ExceptionOutcome, seqs: { next: number }, gate: number): 'opened' | 'changed' | 'same' {
   const c = classify(d, ctx.ruleSet, ctx.settings.reporting_currency, gate, ctx.asOfMs);
-  const existing =
-    ctx.w.exceptionExists.get(d.exceptionId) === undefined
-      ? undefined
-      : (ctx.w.exceptionById.get(d.exceptionId) as { class: string; state: string; ended_at: string | null; policy_gated: number; amount_minor: number } | undefined);
+  const existing = ctx.w.exceptionById.get(d.exceptionId) as
+    | { class: string; state: string; ended_at: string | null; policy_gated: number; amount_minor: number }
+    | undefined;
   const resolved = c.state === 'resolved';
   const row = {
     exception_id: d.exceptionId, code: d.code, class: c.cls, default_class: c.defaultClass, policy_gated: c.policyGated ? 1 : 0, state: c.state,

@@ -210,7 +210,6 @@ export class MatchWriter {
 
   private stateOf(id: string): Stored | undefined {
     if (this.states !== null) return this.states.get(id);
-    const { w } = this.ctx;
-    return w.matchExists.get(id) === undefined ? undefined : (w.matchById.get(id) as Stored | undefined);
+    return this.ctx.w.matchById.get(id) as Stored | undefined;
   }
 }

@@ -52,7 +52,7 @@ export function parallelOutcome(
   progress: (p: ReconcileProgress) => void,
 ): ParallelResult {
   // Two heaps grow at once during the run (the worker's events and the writer's batches). V8 lets a busy heap grow to a
-  // few times its live size before collecting; for the run, growth is held to a quarter above what is live, so a
+  // few times its live size before collecting; for the run, growth is held to HEAP_GROWING_PERCENT above what is live, so a
   // 1M-order month stays in 1.5 GB. Process-wide (V8 has no per-isolate setting), and restored after the run.
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   const { port1, port2 } = new MessageChannel();

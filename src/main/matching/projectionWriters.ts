@@ -106,7 +106,6 @@ export function prepareWriters(db: LedgerDb) {
        WHERE m.origin = 'engine' AND m.ended_at IS NULL AND m.seq IN (SELECT mm.match_seq FROM json_each(?) j CROSS JOIN match_members mm ON mm.event_seq = j.value)`,
     ),
     /** Existence from the primary-key index alone (most desired rows of a cold run are new): no table row read. */
-    matchExists: db.prepare('SELECT 1 FROM matches WHERE match_id = ?').pluck(),
     matchById: db.prepare('SELECT seq, ended_at FROM matches WHERE match_id = ?'),
     endMatch: db.prepare('UPDATE matches SET ended_at = @ended_at, ended_by = @ended_by, end_reason = @end_reason WHERE seq = @seq AND ended_at IS NULL'),
     /** Full runs: the matches that are not active engine matches (ended ones may be reactivated; a person's are left alone). */
