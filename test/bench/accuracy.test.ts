@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../support/tempDir.ts';
 import { createWorkspace, type Workspace } from '../../src/main/workspace/workspace.ts';
-import { importFiles } from '../../src/main/import/importFiles.ts';
 import { BANK_ACCOUNT, writeMonthFiles, type MonthFiles } from '../../src/main/synthetic/monthFiles.ts';
 import { reconcile } from '../../src/main/matching/engine.ts';
 import { manualMatch, unmatch } from '../../src/main/matching/decisions.ts';
 import { readLines, scoreAgainstTruth, type AccuracyReport } from '../../bench/accuracy.ts';
+import { importGeneratedMonth } from '../matching/monthBuilder.ts';
 
 interface TruthMatch {
   type: 'match';
@@ -34,9 +34,7 @@ const score = (): AccuracyReport => scoreAgainstTruth(ws.db, month.truthPath, BA
 beforeAll(() => {
   month = writeMonthFiles(join(dir, 'files'), { orders: 1500, seed: 4242 });
   ws = createWorkspace(join(dir, 'ws'), { reportingCurrency: 'USD', timeZone: 'America/New_York' });
-  for (const [source, file] of [['shopify:t', month.shopifyCsv], ['stripe:t', month.stripeCsv], ['bank:t', month.camtPath]] as const) {
-    importFiles(ws.db, ws.settings, { source, files: [file], actor: 'system:test' });
-  }
+  importGeneratedMonth(ws, month, { shopify: 'shopify:t', stripe: 'stripe:t', bank: 'bank:t' }, 'system:test');
   reconcile(ws.db, ws.settings, { mode: 'full' });
   truth = [...readLines(month.truthPath)].filter((l) => l !== '').map((l) => JSON.parse(l) as TruthMatch | TruthException);
   return () => ws.close();

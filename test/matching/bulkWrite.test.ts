@@ -4,20 +4,17 @@ import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
 import { makeTempDir } from '../support/tempDir.ts';
 import { createWorkspace, type Workspace } from '../../src/main/workspace/workspace.ts';
-import { importFiles } from '../../src/main/import/importFiles.ts';
 import { writeMonthFiles } from '../../src/main/synthetic/monthFiles.ts';
 import { reconcile } from '../../src/main/matching/engine.ts';
 import { verifyLedger } from '../../src/main/ledger/verify.ts';
-import { snapshot } from './monthBuilder.ts';
+import { snapshot, importGeneratedMonth } from './monthBuilder.ts';
 
 const dir = makeTempDir('tieout-bulk-');
 const month = writeMonthFiles(join(dir, 'month'), { orders: 1500, seed: 7 });
 
 function imported(name: string): Workspace {
   const ws = createWorkspace(join(dir, name), { name, reportingCurrency: 'USD', timeZone: 'America/New_York' });
-  for (const [source, file] of [['shopify:store', month.shopifyCsv], ['stripe:main', month.stripeCsv], ['bank:main', month.camtPath]] as const) {
-    importFiles(ws.db, ws.settings, { source, files: [file], actor: 'user:test' });
-  }
+  importGeneratedMonth(ws, month);
   return ws;
 }
 

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createWorkspace, type Workspace } from '../../src/main/workspace/workspace.ts';
 import { importFiles } from '../../src/main/import/importFiles.ts';
+import type { MonthFiles as GeneratedMonth } from '../../src/main/synthetic/monthFiles.ts';
 import { PROJECT_ROOT } from '../support/cli.ts';
 
 const SAMPLES = join(PROJECT_ROOT, 'resources/samples');
@@ -64,6 +65,18 @@ export function importMonth(ws: Workspace, dir: string, m: MonthFiles): string[]
     });
   }
   return (ws.db.prepare('SELECT event_id FROM events').pluck().all() as string[]).filter((id) => !before.has(id));
+}
+
+/** A generated month's three files (writeMonthFiles: Shopify orders, Stripe balance, camt.053), one import each, under these sources. */
+export function importGeneratedMonth(
+  ws: Workspace,
+  month: GeneratedMonth,
+  sources: { shopify: string; stripe: string; bank: string } = { shopify: 'shopify:store', stripe: 'stripe:main', bank: 'bank:main' },
+  actor = 'user:test',
+): void {
+  for (const [source, file] of [[sources.shopify, month.shopifyCsv], [sources.stripe, month.stripeCsv], [sources.bank, month.camtPath]] as const) {
+    importFiles(ws.db, ws.settings, { source, files: [file], actor });
+  }
 }
 
 export function newWorkspace(dir: string, name: string, gate?: number): Workspace {

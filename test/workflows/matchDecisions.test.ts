@@ -4,11 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { makeTempDir } from '../support/tempDir.ts';
 import { createWorkspace, type Workspace } from '../../src/main/workspace/workspace.ts';
-import { importFiles } from '../../src/main/import/importFiles.ts';
 import { writeMonthFiles } from '../../src/main/synthetic/monthFiles.ts';
 import { reconcile } from '../../src/main/matching/engine.ts';
 import { matchByHand, unmatchByHand } from '../../src/main/workflows/matchDecisions.ts';
-import { snapshot } from '../matching/monthBuilder.ts';
+import { snapshot, importGeneratedMonth } from '../matching/monthBuilder.ts';
 
 const dir = makeTempDir('tieout-decisions-');
 // This month's bank statement holds two credits of one amount two payouts of that amount could each be (seed 11,
@@ -17,9 +16,7 @@ const month = writeMonthFiles(join(dir, 'month'), { orders: 150, seed: 11 });
 
 function reconciled(name: string): Workspace {
   const ws = createWorkspace(join(dir, name), { name, reportingCurrency: 'USD', timeZone: 'UTC' });
-  for (const [source, file] of [['shopify:ridge', month.shopifyCsv], ['stripe:main', month.stripeCsv], ['bank:operating', month.camtPath]] as const) {
-    importFiles(ws.db, ws.settings, { source, files: [file], actor: 'user:test' });
-  }
+  importGeneratedMonth(ws, month, { shopify: 'shopify:ridge', stripe: 'stripe:main', bank: 'bank:operating' });
   reconcile(ws.db, ws.settings, { mode: 'full' });
   return ws;
 }
