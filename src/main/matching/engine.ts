@@ -18,6 +18,7 @@ import { BULK_ROWS, RunLog, type ReconcileProgress, type RunContext, type ScopeJ
 import { MatchWriter, prepareMatch } from './matchWriter.ts';
 import { applyExceptions, toExceptionOutcome, type ExceptionOutcome } from './exceptionWriter.ts';
 import { ledgerFile, parallelOutcome } from './parallelOutcome.ts';
+import { maxEventSeq } from './eventIds.ts';
 
 export interface ReconcileOptions {
   mode: 'full' | 'incremental';
@@ -85,8 +86,7 @@ function parallelFile(db: LedgerDb, options: ReconcileOptions): string | null {
   if (options.parallel === 'always') return file;
   // A caller's open transaction may hold events the worker's connection cannot see.
   if (db.inTransaction) return null;
-  const events = (db.prepare('SELECT max(seq) FROM events').pluck().get() as number | null) ?? 0;
-  return events >= PARALLEL_EVENTS ? file : null;
+  return maxEventSeq(db) >= PARALLEL_EVENTS ? file : null;
 }
 
 function runReconcile(db: LedgerDb, settings: WorkspaceSettings, options: ReconcileOptions): RunReport {
