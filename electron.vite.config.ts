@@ -15,7 +15,7 @@ export default defineConfig({
           index: resolve(import.meta.dirname, 'src/main/shell/index.ts'),
           serviceWorker: resolve(import.meta.dirname, 'src/main/api/serviceWorker.ts'),
           // The worker a large full reconcile computes in (matching/parallelOutcome.ts finds it beside the bundle).
-          outcomeWorker: resolve(import.meta.dirname, 'src/main/matching/outcomeWorker.ts'),
+          outcomeWorker: resolve(import.meta.dirname, 'src/main/matching/engine/outcomeWorker.ts'),
         },
       },
     },

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { createWorkspace, openWorkspace } from '../src/main/workspace/workspace.ts';
 import { importFiles } from '../src/main/import/importFiles.ts';
 import { BANK_ACCOUNT, writeMonthFiles } from '../src/main/synthetic/monthFiles.ts';
-import { reconcile } from '../src/main/matching/engine.ts';
+import { reconcile } from '../src/main/matching/engine/engine.ts';
 import { accuracyTargets, formatAccuracy, scoreAgainstTruth, type AccuracyReport } from './accuracy.ts';
 import { compareWithDuckDb, formatComparison, stepsForSize, type DuckDbComparison } from './duckdbBaseline.ts';
 

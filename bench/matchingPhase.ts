@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { createWorkspace, openWorkspace } from '../src/main/workspace/workspace.ts';
 import { importFiles } from '../src/main/import/importFiles.ts';
 import { writeMonthFiles } from '../src/main/synthetic/monthFiles.ts';
-import { reconcile } from '../src/main/matching/engine.ts';
+import { reconcile } from '../src/main/matching/engine/engine.ts';
 
 export interface PhaseResult {
   phase: string;

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../support/tempDir.ts';
 import { createWorkspace, type Workspace } from '../../src/main/workspace/workspace.ts';
 import { BANK_ACCOUNT, writeMonthFiles, type MonthFiles } from '../../src/main/synthetic/monthFiles.ts';
-import { reconcile } from '../../src/main/matching/engine.ts';
+import { reconcile } from '../../src/main/matching/engine/engine.ts';
 import { manualMatch, unmatch } from '../../src/main/matching/decisions.ts';
 import { readLines, scoreAgainstTruth, type AccuracyReport } from '../../bench/accuracy.ts';
 import { importGeneratedMonth } from '../matching/monthBuilder.ts';

@@ -9,7 +9,7 @@ import { tieout } from '../support/cli.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 import { stripeCsv, stripeRow, stripeCsvRange } from '../support/stripeCsv.ts';
 import type { ExportedException } from '../../src/main/export/exceptionsExport.ts';
-import { unpackExplanation } from '../../src/main/matching/explanationText.ts';
+import { unpackExplanation } from '../../src/main/matching/engine/explanationText.ts';
 import type { StoredExceptionRow } from '../../src/main/review/exceptionsQuery.ts';
 
 const root = makeTempDir('tieout-duprec-');

@@ -1,7 +1,7 @@
 // The amount index answers an amount range inside a time window exactly as a full scan filtered by both would.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { buildAmountIndex } from '../../src/main/matching/strategies/amountIndex.ts';
+import { buildAmountIndex } from '../../src/main/matching/rules/strategies/amountIndex.ts';
 import { DEFAULT_RULE_SET } from '../../src/shared/rules/defaultRuleSet.ts';
 import { ev, HOUR, T0 } from './mevent.ts';
 

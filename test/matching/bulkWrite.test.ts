@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { makeTempDir } from '../support/tempDir.ts';
 import { createWorkspace, type Workspace } from '../../src/main/workspace/workspace.ts';
 import { writeMonthFiles } from '../../src/main/synthetic/monthFiles.ts';
-import { reconcile } from '../../src/main/matching/engine.ts';
+import { reconcile } from '../../src/main/matching/engine/engine.ts';
 import { verifyLedger } from '../../src/main/ledger/verify.ts';
 import { snapshot, importGeneratedMonth } from './monthBuilder.ts';
 

@@ -17,7 +17,7 @@ import {
   humanTouchedExceptionIds,
   DecisionError,
 } from '../../src/main/matching/decisions.ts';
-import { reconcile } from '../../src/main/matching/engine.ts';
+import { reconcile } from '../../src/main/matching/engine/engine.ts';
 import { reconciliationStatus } from '../../src/main/matching/status.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 import { importSamples, sampleIds, insertEngineMatch, insertEngineException } from '../support/matchingFixtures.ts';

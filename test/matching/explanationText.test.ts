@@ -1,8 +1,8 @@
 // The packed stored form of explanations: every fact survives the round trip; older full rows read unchanged.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { composeMatchSummary, packExplanation, summaryOf, unpackExplanation } from '../../src/main/matching/explanationText.ts';
-import type { Explanation } from '../../src/main/matching/explanation.ts';
+import { packExplanation, unpackExplanation } from '../../src/main/matching/engine/explanationText.ts';
+import { type Explanation, composeMatchSummary, summaryOf } from '../../src/main/matching/rules/explanation.ts';
 
 const columns = { rule_id: 'order-payment.exact-key', rule_set_id: 'default', rule_version: 2 };
 

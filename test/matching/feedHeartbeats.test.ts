@@ -4,13 +4,13 @@ import { createHash } from 'node:crypto';
 import { makeTempDir } from '../support/tempDir.ts';
 import type { Workspace } from '../../src/main/workspace/workspace.ts';
 import { JournalWriter } from '../../src/main/ledger/journal.ts';
-import { checkFeedHeartbeats, feedMissingIdFor, type FeedHeartbeatReport } from '../../src/main/matching/feedHeartbeats.ts';
-import { reconcile } from '../../src/main/matching/engine.ts';
+import { checkFeedHeartbeats, feedMissingIdFor, type FeedHeartbeatReport } from '../../src/main/matching/engine/feedHeartbeats.ts';
+import { reconcile } from '../../src/main/matching/engine/engine.ts';
 import { manualMatch, resolveExceptions } from '../../src/main/matching/decisions.ts';
 import { verifyLedger } from '../../src/main/ledger/verify.ts';
 import { WorkspaceSettingsSchema, type WorkspaceSettings } from '../../src/shared/workspace/settings.ts';
 import { charge, importMonth, newWorkspace, order, type BankLine, type Order, type Txn } from './monthBuilder.ts';
-import { unpackExplanation } from '../../src/main/matching/explanationText.ts';
+import { unpackExplanation } from '../../src/main/matching/engine/explanationText.ts';
 
 const dir = makeTempDir('tieout-feeds-');
 let n = 0;

@@ -2,14 +2,14 @@
 // rule set, where amount-window leaves a same-amount tie to it, and alone, through the pure computeOutcome().
 import { describe, it, expect } from 'vitest';
 import { makeTempDir } from '../support/tempDir.ts';
-import { reconcile } from '../../src/main/matching/engine.ts';
-import { explain } from '../../src/main/matching/explanation.ts';
-import { emailSimilarity, trigramSimilarity } from '../../src/main/matching/strategies/candidates.ts';
+import { reconcile } from '../../src/main/matching/engine/engine.ts';
+import { explain } from '../../src/main/matching/engine/explain.ts';
+import { emailSimilarity, trigramSimilarity } from '../../src/main/matching/rules/strategies/candidates.ts';
 import { activeExceptionLines, activeMatchLines, charge, importMonth, newWorkspace, order, snapshot, type MonthFiles } from './monthBuilder.ts';
 import { ev, exceptionsOf, explanationOf, matchesOf, run, ruleSetOf } from './mevent.ts';
-import { raiseUnclaimedTies, runAmountWindow } from '../../src/main/matching/strategies/amountWindow.ts';
-import type { MatchState, MEvent } from '../../src/main/matching/model.ts';
-import { EVENT_TEXTS } from '../../src/main/matching/eventKeys.ts';
+import { raiseUnclaimedTies, runAmountWindow } from '../../src/main/matching/rules/strategies/amountWindow.ts';
+import type { MatchState, MEvent } from '../../src/main/matching/rules/model.ts';
+import { EVENT_TEXTS } from '../../src/main/matching/rules/eventFields.ts';
 
 const dir = makeTempDir('tieout-fuzzy-');
 let n = 0;

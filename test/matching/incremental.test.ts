@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { makeTempDir } from '../support/tempDir.ts';
 import { PROJECT_ROOT } from '../support/cli.ts';
 import { importFiles } from '../../src/main/import/importFiles.ts';
-import { reconcile, RuleSetVersionError } from '../../src/main/matching/engine.ts';
+import { reconcile, RuleSetVersionError } from '../../src/main/matching/engine/engine.ts';
 import { DEFAULT_RULE_SET } from '../../src/shared/rules/defaultRuleSet.ts';
 import { activeCodes, charge, importMonth, newWorkspace, order, snapshot, type BankLine, type MonthFiles, type Txn } from './monthBuilder.ts';
 

@@ -3,8 +3,8 @@
 // the running rule set does not have.
 import { describe, it, expect } from 'vitest';
 import { makeTempDir } from '../support/tempDir.ts';
-import { reconcile } from '../../src/main/matching/engine.ts';
-import { unpackExplanation } from '../../src/main/matching/explanationText.ts';
+import { reconcile } from '../../src/main/matching/engine/engine.ts';
+import { unpackExplanation } from '../../src/main/matching/engine/explanationText.ts';
 import { DEFAULT_RULE_SET } from '../../src/shared/rules/defaultRuleSet.ts';
 import { RuleSetSchema } from '../../src/shared/rules/ruleSet.ts';
 import { activeCodes, activeExceptionLines, activeMatchLines, charge, importMonth, newWorkspace, order, type Txn } from './monthBuilder.ts';

@@ -1,12 +1,13 @@
 // Hand-built matcher events and rule sets for the pure computeOutcome() of plan.ts (no ledger, no mocks).
-import { computeOutcome, type HumanDecisions } from '../../src/main/matching/plan.ts';
-import type { DesiredMatch, MatchState, MEvent } from '../../src/main/matching/model.ts';
-import type { Explanation } from '../../src/main/matching/explanation.ts';
-import { desiredMatchExplanation } from '../../src/main/matching/explanationText.ts';
-import { matchExplanation } from '../../src/main/matching/outcomes.ts';
-import { EVENT_TEXTS, KeyDictionary } from '../../src/main/matching/eventKeys.ts';
+import { computeOutcome, type HumanDecisions } from '../../src/main/matching/rules/plan.ts';
+import type { DesiredMatch, MatchState, MEvent } from '../../src/main/matching/rules/model.ts';
+import { desiredMatchExplanation } from '../../src/main/matching/engine/explanationText.ts';
+import { matchExplanation } from '../../src/main/matching/rules/outcomes.ts';
+import { KeyDictionary } from '../../src/main/matching/engine/eventKeys.ts';
 import { DEFAULT_RULE_SET } from '../../src/shared/rules/defaultRuleSet.ts';
 import { RuleSetSchema, type RuleSet, type RuleSetInput } from '../../src/shared/rules/ruleSet.ts';
+import { type Explanation } from '../../src/main/matching/rules/explanation.ts';
+import { EVENT_TEXTS } from '../../src/main/matching/rules/eventFields.ts';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
@@ -80,8 +81,8 @@ export function exceptionsOf(s: MatchState): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const x of s.exceptions) {
-    if (seen.has(x.exceptionId)) continue;
-    seen.add(x.exceptionId);
+    if (seen.has(x.key)) continue;
+    seen.add(x.key);
     out.push(`${x.code}: ${x.events.map((e) => e.id).join(',')}`);
   }
   return out.sort();

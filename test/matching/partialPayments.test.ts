@@ -3,8 +3,8 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { makeTempDir } from '../support/tempDir.ts';
-import { reconcile } from '../../src/main/matching/engine.ts';
-import { explain } from '../../src/main/matching/explanation.ts';
+import { reconcile } from '../../src/main/matching/engine/engine.ts';
+import { explain } from '../../src/main/matching/engine/explain.ts';
 import { activeCodes, activeExceptionLines, activeMatchLines, charge, importMonth, newWorkspace, order, snapshot, type MonthFiles, type Txn } from './monthBuilder.ts';
 import { ev, exceptionsOf, explanationOf, matchesOf, run, ruleSetOf } from './mevent.ts';
 

@@ -1,8 +1,8 @@
 // Each strategy and exception code on small months imported through the real pipeline, reconciled by the real engine.
 import { describe, it, expect } from 'vitest';
 import { makeTempDir } from '../support/tempDir.ts';
-import { reconcile } from '../../src/main/matching/engine.ts';
-import { explain } from '../../src/main/matching/explanation.ts';
+import { reconcile } from '../../src/main/matching/engine/engine.ts';
+import { explain } from '../../src/main/matching/engine/explain.ts';
 import { activeCodes, charge, importMonth, newWorkspace, order, snapshot } from './monthBuilder.ts';
 
 const dir = makeTempDir('tieout-match-');

@@ -3,8 +3,8 @@
 // or payment above the policy gate stays class A instead of waiting for a sign-off.
 import { describe, it, expect } from 'vitest';
 import { makeTempDir } from '../support/tempDir.ts';
-import { reconcile } from '../../src/main/matching/engine.ts';
-import { explain } from '../../src/main/matching/explanation.ts';
+import { reconcile } from '../../src/main/matching/engine/engine.ts';
+import { explain } from '../../src/main/matching/engine/explain.ts';
 import { charge, importMonth, newWorkspace, order, type Txn } from './monthBuilder.ts';
 
 const dir = makeTempDir('tieout-timing-');

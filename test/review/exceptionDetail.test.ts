@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { exceptionDetail } from '../../src/main/review/exceptionDetail.ts';
 import { eventDetails, eventLines, historyEntries, toExplanation, RAW_MAX_BYTES, RAW_MAX_LINES } from '../../src/main/review/eventDetails.ts';
-import { ruleSetInForce } from '../../src/main/matching/ruleSetInForce.ts';
+import { ruleSetInForce } from '../../src/main/matching/engine/ruleSetInForce.ts';
 import { commentExceptions, resolveExceptions } from '../../src/main/matching/decisions.ts';
-import { unpackExplanation } from '../../src/main/matching/explanationText.ts';
+import { unpackExplanation } from '../../src/main/matching/engine/explanationText.ts';
 import { importAndReconcile } from '../../src/main/workflows/importAndReconcile.ts';
 import { DEMO_SOURCE_DIR } from '../../src/main/workflows/demoMonth.ts';
 import { ApiError, ExceptionDetailSchema, EventDetailSchema, type ExceptionDetail } from '../../src/shared/api/contract.ts';
@@ -178,9 +178,9 @@ describe('exceptions.detail', () => {
       expect.objectContaining({ type: 'exception.commented', actor: 'user:olaf', reason: null, summary: 'comment: cheque scanned into the binder' }),
     ]);
     expect(after.history.map((h) => h.seq)).toEqual([...after.history.map((h) => h.seq)].sort((a, b) => a - b));
-    // The engine journals runs, not rows: the history starts with the run that opened the exception.
+    // The exceptions store journals every opening: the history starts with it, naming the run that derived it.
     const runId = db().prepare('SELECT created_run_id FROM exceptions WHERE exception_id = ?').pluck().get(bank) as string;
-    expect(after.history[0]).toMatchObject({ type: 'reconcile.run', summary: expect.stringMatching(new RegExp(`^opened by the (full|incremental) reconcile run ${runId} \\(rule set default v3\\)$`)) });
+    expect(after.history[0]).toMatchObject({ type: 'exception.opened', actor: 'system:engine', summary: 'opened: UNKNOWN_BANK_LINE: class C, open', payload: expect.objectContaining({ run_id: runId }) });
     expect(after.candidates).toEqual([]);
   });
 

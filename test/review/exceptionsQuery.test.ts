@@ -3,7 +3,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { queryExceptions, exceptionFacets } from '../../src/main/review/exceptionsQuery.ts';
 import { assignException, resolveExceptions } from '../../src/main/matching/decisions.ts';
-import { unpackExplanation } from '../../src/main/matching/explanationText.ts';
+import { unpackExplanation } from '../../src/main/matching/engine/explanationText.ts';
 import { EXCEPTION_SORT_FIELDS, parseRequest, type ExceptionFilter, type ExceptionRow, type RequestOf } from '../../src/shared/api/contract.ts';
 import { useDemo, ids, count, DEMO_ACTOR } from './reviewDemo.ts';
 

@@ -2,7 +2,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { queryMatches, matchDetail } from '../../src/main/review/matchesQuery.ts';
 import { manualMatch, unmatch } from '../../src/main/matching/decisions.ts';
-import { readMatchExplanation, type StoredMatchColumns } from '../../src/main/matching/explanation.ts';
+import { readMatchExplanation, type StoredMatchColumns } from '../../src/main/matching/engine/explain.ts';
 import { MATCH_SORT_FIELDS, MatchDetailSchema, parseRequest, type MatchFilter, type MatchRow, type RequestOf } from '../../src/shared/api/contract.ts';
 import { useDemo, ids, count, DEMO_ACTOR } from './reviewDemo.ts';
 

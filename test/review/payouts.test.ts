@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { queryPayouts, payoutWaterfall } from '../../src/main/review/payouts.ts';
 import { createWorkspace } from '../../src/main/workspace/workspace.ts';
 import { importAndReconcile } from '../../src/main/workflows/importAndReconcile.ts';
-import { reconcile } from '../../src/main/matching/engine.ts';
+import { reconcile } from '../../src/main/matching/engine/engine.ts';
 import { PayoutWaterfallSchema, WATERFALL_STEPS, parseRequest, type PayoutRow, type PayoutWaterfall, type RequestOf } from '../../src/shared/api/contract.ts';
 import type { LedgerDb } from '../../src/main/ledger/database.ts';
 import { importSamples, sampleIds } from '../support/matchingFixtures.ts';

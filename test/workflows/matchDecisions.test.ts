@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { makeTempDir } from '../support/tempDir.ts';
 import { createWorkspace, type Workspace } from '../../src/main/workspace/workspace.ts';
 import { writeMonthFiles } from '../../src/main/synthetic/monthFiles.ts';
-import { reconcile } from '../../src/main/matching/engine.ts';
+import { reconcile } from '../../src/main/matching/engine/engine.ts';
 import { matchByHand, unmatchByHand } from '../../src/main/workflows/matchDecisions.ts';
 import { snapshot, importGeneratedMonth } from '../matching/monthBuilder.ts';
 

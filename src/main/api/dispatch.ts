@@ -17,7 +17,7 @@ import { ImportError } from '../import/importFiles.ts';
 import { WorkspaceError } from '../workspace/workspace.ts';
 import { FormatSelectionError } from '../import/formatRegistry.ts';
 import { ExportFilterError } from '../export/exceptionsExport.ts';
-import { RuleSetVersionError } from '../matching/engine.ts';
+import { RuleSetVersionError } from '../matching/engine/engine.ts';
 
 /** Progress events per call: at most one per interval, plus the one that says the work is done. */
 const PROGRESS_INTERVAL_MS = 100;

@@ -16,7 +16,7 @@ import { createWorkspace, openWorkspace, type Workspace } from '../workspace/wor
 import { createDemoWorkspace } from '../workflows/demoMonth.ts';
 import { importAndReconcile } from '../workflows/importAndReconcile.ts';
 import { ImportError } from '../import/importFiles.ts';
-import { reconcile, type ReconcileProgress } from '../matching/engine.ts';
+import { reconcile, type ReconcileProgress } from '../matching/engine/engine.ts';
 import {
   resolveExceptions,
   commentExceptions,
@@ -32,7 +32,7 @@ import { exceptionDetail } from '../review/exceptionDetail.ts';
 import { queryMatches, matchDetail } from '../review/matchesQuery.ts';
 import { queryPayouts, payoutWaterfall } from '../review/payouts.ts';
 import { importHistory } from '../review/importHistory.ts';
-import { ruleSetInForce } from '../matching/ruleSetInForce.ts';
+import { ruleSetInForce } from '../matching/engine/ruleSetInForce.ts';
 import { saveWorkspaceTolerances } from '../matching/workspaceTolerances.ts';
 import { readRecentWorkspaces, rememberWorkspace } from '../workspace/recentWorkspaces.ts';
 import { updateWorkspaceSettings, settingsView, toleranceRows } from '../workspace/settingsUpdate.ts';

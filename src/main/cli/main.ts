@@ -6,7 +6,7 @@ import { importAndReconcile, type ImportAndReconcileResult } from '../workflows/
 import { exportMatches } from '../export/matchesExport.ts';
 import { exportExceptions, ExportFilterError } from '../export/exceptionsExport.ts';
 import { DecisionError } from '../matching/decisions.ts';
-import { RuleSetVersionError } from '../matching/engine.ts';
+import { RuleSetVersionError } from '../matching/engine/engine.ts';
 import { type CliIo, processIo, UsageError, parse, actor, loadRuleSet } from './cliSupport.ts';
 import { MATCHING_COMMANDS, formatReconcileProgress, formatRunReport } from './matchingCommands.ts';
 import { listFormats, FormatSelectionError } from '../import/formatRegistry.ts';

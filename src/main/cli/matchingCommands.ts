@@ -1,7 +1,7 @@
 // CLI commands for matching and review: reconcile, explain, status, exceptions, human decisions, demo.
 import { openWorkspace } from '../workspace/workspace.ts';
-import { reconcile, type ReconcileProgress, type RunReport } from '../matching/engine.ts';
-import { explain, formatExplanation } from '../matching/explanation.ts';
+import { reconcile, type ReconcileProgress, type RunReport } from '../matching/engine/engine.ts';
+import { explain, formatExplanation } from '../matching/engine/explain.ts';
 import { reconciliationStatus, formatStatus } from '../matching/status.ts';
 import { matchByHand, unmatchByHand } from '../workflows/matchDecisions.ts';
 import { resolveExceptions, commentException, reopenException, assignException } from '../matching/decisions.ts';

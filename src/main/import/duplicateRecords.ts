@@ -4,9 +4,8 @@ import type { LedgerDb } from '../ledger/database.ts';
 import type { JournalWriter } from '../ledger/journal.ts';
 import { sha256Hex } from '../ledger/canonicalJson.ts';
 import type { EventRow } from '../ledger/eventStore.ts';
-import type { Explanation } from '../matching/explanation.ts';
-import { packExplanation } from '../matching/explanationText.ts';
-import { prepareWriters, type Writers } from '../matching/projectionWriters.ts';
+import { ExceptionStore } from '../exceptions/exceptionStore.ts';
+import { type Explanation } from '../matching/rules/explanation.ts';
 
 export const DUPLICATE_RECORD = 'DUPLICATE_RECORD';
 
@@ -45,8 +44,9 @@ interface Original {
 interface Statements {
   original: Database.Statement;
   fileName: Database.Statement;
-  /** The engine's own exception writers (projectionWriters.ts): one definition of an exception row. */
-  writers: Writers;
+  /** The one exceptions store every producer writes through. */
+  store: ExceptionStore;
+  eventSeq: Database.Statement;
 }
 
 const lines = (start: number, end: number): string => (start === end ? `line ${start}` : `lines ${start}-${end}`);
@@ -79,7 +79,8 @@ export class DuplicateRecorder {
     this.statements ??= {
       original: this.db.prepare('SELECT batch_id, source, kind, external_id, currency, raw_line_start, raw_line_end FROM events WHERE event_id = ?'),
       fileName: this.db.prepare('SELECT file_name FROM import_batches WHERE batch_id = ?').pluck(),
-      writers: prepareWriters(this.db),
+      store: new ExceptionStore(this.db, this.journal),
+      eventSeq: this.db.prepare('SELECT seq FROM events WHERE event_id = ?').pluck(),
     };
     return this.statements;
   }
@@ -117,35 +118,21 @@ export class DuplicateRecorder {
       runners_up: [],
       policy: 'nothing at stake (amount 0): the repeated record was collapsed into the event already in the ledger',
     };
-    const inserted = s.writers.insertException.run({
-      seq: null, exception_id: exceptionId, code: DUPLICATE_RECORD, class: 'A', default_class: 'A', policy_gated: 0, state: 'resolved', amount_minor: 0,
-      currency: orig.currency, explanation: packExplanation(explanation), rule_id: null, rule_set_id: null, rule_version: null, due_at: null,
-      created_run_id: null, created_at: b.at, resolved_at: b.at, resolved_by: b.actor,
-      resolution: `auto-resolved (class A): ${DUPLICATE_RECORD}, delivered again by ${again} (batch ${b.batchId}); first delivered by ${first}`,
-    });
-    s.writers.insertExceptionMemberById.run(inserted.lastInsertRowid, row.event_id);
-    this.journal.append({
-      type: 'exception.auto_resolved',
-      actor: DUPLICATE_RECORD_JOURNAL_ACTOR,
-      subjectId: exceptionId,
-      reason: `class A: ${DUPLICATE_RECORD}`,
-      payload: {
-        batch_id: b.batchId,
-        code: DUPLICATE_RECORD,
-        amount_minor: 0,
-        currency: orig.currency,
-        events: [row.event_id],
-        imported_by: b.actor,
-        file_name: b.fileName,
-        line_start: row.raw_line_start,
-        line_end: row.raw_line_end,
-        first_batch_id: orig.batch_id,
-        first_file_name: firstFile,
-        first_line_start: orig.raw_line_start,
-        first_line_end: orig.raw_line_end,
+    const seq = s.eventSeq.get(row.event_id) as number;
+    s.store.put(
+      {
+        exceptionId, code: DUPLICATE_RECORD, amount: 0, currency: orig.currency, eventSeqs: [seq], explanation, rule: null,
+        classified: { defaultClass: 'A', cls: 'A', state: 'resolved', policyGated: false, dueAt: null, policy: explanation.policy as string },
+        resolution: `auto-resolved (class A): ${DUPLICATE_RECORD}, delivered again by ${again} (batch ${b.batchId}); first delivered by ${first}`,
+        journalActor: DUPLICATE_RECORD_JOURNAL_ACTOR,
+        journalExtra: {
+          batch_id: b.batchId, events: [row.event_id], imported_by: b.actor, file_name: b.fileName, line_start: row.raw_line_start, line_end: row.raw_line_end,
+          first_batch_id: orig.batch_id, first_file_name: firstFile, first_line_start: orig.raw_line_start, first_line_end: orig.raw_line_end,
+        },
       },
-      createdAt: b.at,
-    });
+      { actor: b.actor, now: b.at, runId: null },
+      null,
+    );
     this.count++;
   }
 }

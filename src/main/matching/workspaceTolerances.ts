@@ -4,8 +4,8 @@ import type { LedgerDb } from '../ledger/database.ts';
 import { JournalWriter } from '../ledger/journal.ts';
 import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
 import { RuleSetSchema, type RuleSet } from '../../shared/rules/ruleSet.ts';
-import { reconcile, type ReconcileProgress, type RunReport } from './engine.ts';
-import { ruleSetInForce } from './ruleSetInForce.ts';
+import { reconcile, type ReconcileProgress, type RunReport } from './engine/engine.ts';
+import { ruleSetInForce } from './engine/ruleSetInForce.ts';
 import { DecisionError } from './decisions.ts';
 
 /** The id of the rule set a workspace's own tolerance changes create (versions 1, 2, …). */

@@ -4,12 +4,12 @@ import iconv from 'iconv-lite';
 import type { LedgerDb } from '../ledger/database.ts';
 import { readArtifactChunks } from '../ledger/artifacts.ts';
 import type { TextEncoding } from '../import/text/fileText.ts';
-import { unpackExplanation, type ExplanationColumns } from '../matching/explanationText.ts';
-import type { Explanation as StoredExplanation } from '../matching/explanation.ts';
+import { unpackExplanation, type ExplanationColumns } from '../matching/engine/explanationText.ts';
 import type { HistoryEntry as JournalHistoryEntry } from '../matching/decisions.ts';
 import type { EventDetail, EventLine, Explanation, HistoryEntry } from '../../shared/api/contract.ts';
 import { formatAmount } from '../../shared/money/amountText.ts';
 import { EVENT_LINE_COLUMNS, idChunks, notFound, toEventLine, type EventLineRow } from './reviewSupport.ts';
+import { type Explanation as StoredExplanation } from '../matching/rules/explanation.ts';
 
 /** The raw excerpt of one event: at most this many lines … */
 export const RAW_MAX_LINES = 20;
@@ -347,15 +347,17 @@ export function historyEntries(entries: readonly JournalHistoryEntry[]): History
 }
 
 /**
- * The engine journals a run, not each row it opens: a match or exception it made starts its history with the
- * `reconcile.run` entry of the run that created it, read as "opened by …", so no history begins in silence.
+ * The engine journals a run, not each match it makes: a match (or an exception stored before the exceptions store
+ * journaled each opening) starts its history with the `reconcile.run` entry of the run that created it, read as
+ * "opened by …", so no history begins in silence.
  */
 export function withCreatingRun(db: LedgerDb, runId: string | null, history: HistoryEntry[], what: 'opened' | 'made'): HistoryEntry[] {
   if (runId === null) return history;
   const run = db
     .prepare(`SELECT seq, actor, reason, created_at, payload FROM journal WHERE subject_id = ? AND entry_type = 'reconcile.run'`)
     .get(runId) as { seq: number; actor: string; reason: string | null; created_at: string; payload: string } | undefined;
-  if (run === undefined || history.some((h) => h.seq === run.seq)) return history;
+  // Rows the exceptions store opens carry their own `exception.opened` / `exception.auto_resolved` entry.
+  if (run === undefined || history.some((h) => h.seq === run.seq || h.type === 'exception.opened' || h.type === 'exception.auto_resolved')) return history;
   const payload = JSON.parse(run.payload) as Record<string, unknown>;
   const mode = typeof payload['mode'] === 'string' ? `${payload['mode']} ` : '';
   const rules = typeof payload['rule_set_id'] === 'string' ? ` (rule set ${payload['rule_set_id']} v${String(payload['rule_version'])})` : '';

@@ -4,14 +4,15 @@ import type { LedgerDb } from '../ledger/database.ts';
 import type { ExceptionDetail } from '../../shared/api/contract.ts';
 import type { KeyComparison, Rule, RuleSet } from '../../shared/rules/ruleSet.ts';
 import { formatAmount } from '../../shared/money/amountText.ts';
-import type { MEvent } from '../matching/model.ts';
-import { comparable, compareKey, round6, sideMatches, tolerance } from '../matching/strategies/candidates.ts';
-import { EVENT_TEXTS, KeyDictionary } from '../matching/eventKeys.ts';
-import { EVENT_ROW_COLUMNS, eventFromRow, type EventRow } from '../matching/eventLoad.ts';
+import type { MEvent } from '../matching/rules/model.ts';
+import { comparable, compareKey, round6, sideMatches, tolerance } from '../matching/rules/strategies/candidates.ts';
+import { KeyDictionary } from '../matching/engine/eventKeys.ts';
+import { EVENT_ROW_COLUMNS, eventFromRow, type EventRow } from '../matching/engine/eventLoad.ts';
 
 /** A field's text of an event built here (the events carry their texts). */
 const fieldValue = (e: MEvent, field: string): string | null => EVENT_TEXTS.text(e, field);
 import { DAY_MS, toEventLine } from './reviewSupport.ts';
+import { EVENT_TEXTS } from '../matching/rules/eventFields.ts';
 
 export type Candidate = ExceptionDetail['candidates'][number];
 type Side = Candidate['side'];

@@ -3,7 +3,7 @@ import type { LedgerDb } from '../ledger/database.ts';
 import type { MatchDetail, MatchRow, ParsedRequestOf } from '../../shared/api/contract.ts';
 import { matchHistory } from '../matching/decisions.ts';
 import { eventDetails, explanationSummary, historyEntries, toExplanation, withCreatingRun } from './eventDetails.ts';
-import { readMatchExplanation } from '../matching/explanation.ts';
+import { readMatchExplanation } from '../matching/engine/explain.ts';
 import { EVENT_LINE_COLUMNS, containsPattern, notFound, pageBounds, toEventLine, type EventLineRow } from './reviewSupport.ts';
 
 type MatchesRequest = ParsedRequestOf<'matches.query'>;

@@ -12,7 +12,7 @@ import { WATERFALL_STEPS } from '../../shared/api/contract.ts';
 import type { Rule, RuleSet, RuleSide } from '../../shared/rules/ruleSet.ts';
 import { DEFAULT_RULE_SET } from '../../shared/rules/defaultRuleSet.ts';
 import { OPEN_EXCEPTION_STATES } from '../matching/status.ts';
-import { ruleSetInForce } from '../matching/ruleSetInForce.ts';
+import { ruleSetInForce } from '../matching/engine/ruleSetInForce.ts';
 import { DAY_MS, EVENT_LINE_COLUMNS, containsPattern, notFound, pageBounds, toEventLine, type EventLineRow } from './reviewSupport.ts';
 
 type Bank = PayoutRow['bank'];

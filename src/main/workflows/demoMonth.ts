@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createWorkspace, type Workspace } from '../workspace/workspace.ts';
 import { writeMonthFiles, type MonthFiles } from '../synthetic/monthFiles.ts';
 import { importAndReconcile, type ImportAndReconcileResult } from './importAndReconcile.ts';
-import { reconcile, type RunReport } from '../matching/engine.ts';
+import { reconcile, type RunReport } from '../matching/engine/engine.ts';
 
 export const DEMO_SOURCE_DIR = 'demo-source-files';
 

@@ -1,7 +1,7 @@
 // Continuous matching: an import followed by an incremental reconcile over exactly the events it brought.
 import type { Workspace } from '../workspace/workspace.ts';
 import { importFiles, type ImportRequest, type ImportResult } from '../import/importFiles.ts';
-import { reconcile, type ReconcileProgress, type RunReport } from '../matching/engine.ts';
+import { reconcile, type ReconcileProgress, type RunReport } from '../matching/engine/engine.ts';
 import type { RuleSet } from '../../shared/rules/ruleSet.ts';
 
 export interface ImportAndReconcileResult {

@@ -5,7 +5,7 @@
 import type { Workspace } from '../workspace/workspace.ts';
 import type { LedgerDb } from '../ledger/database.ts';
 import { recordManualMatch, unmatch, type ManualMatchInput, type UnmatchInput } from '../matching/decisions.ts';
-import { reconcile, type RunReport } from '../matching/engine.ts';
+import { reconcile, type RunReport } from '../matching/engine/engine.ts';
 
 /** The events of these matches (by their text ids). */
 function matchEventIds(db: LedgerDb, matchIds: readonly string[]): string[] {

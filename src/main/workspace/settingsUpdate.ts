@@ -8,8 +8,8 @@ import { ApiError, type Settings, type ToleranceRowSchema } from '../../shared/a
 import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
 import type { RuleSet } from '../../shared/rules/ruleSet.ts';
 import { JournalWriter } from '../ledger/journal.ts';
-import { policyGateMinor } from '../matching/exceptions.ts';
 import { SETTINGS_FILE, validateSettings, WorkspaceError, type Workspace } from './workspace.ts';
+import { policyGateMinor } from '../matching/rules/classification.ts';
 
 export type ToleranceRow = z.infer<typeof ToleranceRowSchema>;
 

@@ -1,0 +1,203 @@
+// reconcile(): computes matches and exceptions for a scope and applies the difference to the projections in one transaction.
+import type { LedgerDb } from '../../ledger/database.ts';
+import { JournalWriter } from '../../ledger/journal.ts';
+import { sha256Hex } from '../../ledger/canonicalJson.ts';
+import type { WorkspaceSettings } from '../../../shared/workspace/settings.ts';
+import type { RuleSet } from '../../../shared/rules/ruleSet.ts';
+import { ruleSetInForce } from './ruleSetInForce.ts';
+import type { MEvent } from '../rules/model.ts';
+import { computeOutcome } from '../rules/plan.ts';
+import { incrementalScope, type Scope } from './scope.ts';
+import { loadFullRun, loadHumanDecisions } from './eventLoad.ts';
+import { LedgerTexts } from './eventKeys.ts';
+import { leftoverEvaluable } from '../rules/leftovers.ts';
+import { ensureRuleSet, prepareWriters } from './projectionWriters.ts';
+import { checkFeedHeartbeats } from './feedHeartbeats.ts';
+import { BULK_ROWS, RunLog, type ReconcileProgress, type RunContext, type ScopeJudge } from './runContext.ts';
+import { MatchWriter, prepareMatch } from './matchWriter.ts';
+import { applyExceptions, toExceptionOutcome, type ExceptionOutcome } from './exceptionWriter.ts';
+import { ledgerFile, parallelOutcome } from './parallelOutcome.ts';
+import { maxEventSeq } from './eventIds.ts';
+import { desiredMatchId } from './identity.ts';
+
+export interface ReconcileOptions {
+  mode: 'full' | 'incremental';
+  /** Default: the rule set in force (ruleSetInForce.ts): the shipped default unless a run used another. */
+  ruleSet?: RuleSet;
+  /** Incremental: the events an import brought. */
+  newEventIds?: string[];
+  actor?: string;
+  /** Hears where a long run is: each phase as it starts, then its counts (rules done, rows written). */
+  onProgress?: (progress: ReconcileProgress) => void;
+  /** New match rows from which the run rebuilds the tables' indexes instead of maintaining them (default BULK_ROWS; tests). */
+  bulkRows?: number;
+  /**
+   * Full runs: compute in a worker thread while this one writes (parallelOutcome.ts). auto (default): for a ledger file
+   * of PARALLEL_EVENTS events or more, outside a caller's transaction; always: whenever the ledger is a file (tests);
+   * never: on this thread.
+   */
+  parallel?: 'auto' | 'always' | 'never';
+}
+
+export type { ReconcileProgress } from './runContext.ts';
+
+/** From this many events a full run computes in a worker while it writes (below, starting the worker costs more). */
+export const PARALLEL_EVENTS = 200_000;
+
+export interface RunReport {
+  run_id: string;
+  mode: 'full' | 'incremental';
+  rule_set_id: string;
+  rule_version: number;
+  as_of: string | null;
+  events_considered: number;
+  matches_created: number;
+  matches_ended: number;
+  exceptions_opened: number;
+  exceptions_closed: number;
+  exceptions_changed: number;
+  digest: string;
+}
+
+export { RuleSetVersionError } from './projectionWriters.ts';
+
+/**
+ * Deterministic: ids are hashes of what they join, processing follows stable keys, and the "as of" time
+ * (remediation windows) is the latest occurred_at in the ledger, never the wall clock.
+ */
+export function reconcile(db: LedgerDb, settings: WorkspaceSettings, options: ReconcileOptions): RunReport {
+  // Foreign keys are not checked during the run's own writes: every event id it writes was read from the events table
+  // inside this same transaction, every match id it links was inserted just before. Checking them costs a random
+  // events-index lookup per written row (millions on a full run); `tieout verify` still runs foreign_key_check.
+  // (The pragma is a no-op inside an open transaction, so a caller's transaction keeps its checks.)
+  const relaxKeys = !db.inTransaction && (db.pragma('foreign_keys', { simple: true }) as number) === 1;
+  if (relaxKeys) db.pragma('foreign_keys = OFF');
+  try {
+    return runReconcile(db, settings, options);
+  } finally {
+    if (relaxKeys) db.pragma('foreign_keys = ON');
+  }
+}
+
+/** Whether this run computes in a worker (ReconcileOptions.parallel). */
+function parallelFile(db: LedgerDb, options: ReconcileOptions): string | null {
+  const file = ledgerFile(db);
+  if (options.mode !== 'full' || file === null || options.parallel === 'never') return null;
+  if (options.parallel === 'always') return file;
+  // A caller's open transaction may hold events the worker's connection cannot see.
+  if (db.inTransaction) return null;
+  return maxEventSeq(db) >= PARALLEL_EVENTS ? file : null;
+}
+
+function runReconcile(db: LedgerDb, settings: WorkspaceSettings, options: ReconcileOptions): RunReport {
+  const ruleSet = options.ruleSet ?? ruleSetInForce(db);
+  const actor = options.actor ?? 'system:engine';
+  const parallel = parallelFile(db, options);
+  return db.transaction(() => {
+    // Checked at commit, where they are checked at all: batched rows of two tables reach SQLite in any order.
+    db.pragma('defer_foreign_keys = ON');
+    const startedAt = new Date().toISOString();
+    ensureRuleSet(db, ruleSet, actor, startedAt);
+    const w = prepareWriters(db);
+    const journal = new JournalWriter(db);
+    const asOf = db.prepare('SELECT max(occurred_at) FROM events').pluck().get() as string | null;
+    const progress = options.onProgress ?? ((): void => {});
+    const head = db.prepare('SELECT hash FROM journal ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined;
+    const runId = `r_${sha256Hex(`${head ?? ''}\u001f${startedAt}\u001f${options.mode}`).slice(0, 32)}`;
+    const ctx: RunContext = { db, w, journal, runId, progress, bulkRows: options.bulkRows ?? BULK_ROWS, now: startedAt, actor, ruleSet, settings, asOfMs: asOf === null ? 0 : Date.parse(asOf), log: new RunLog() };
+    const { matches: m, exceptions, judge, eventsConsidered } = parallel === null ? computeHere(ctx, options) : computeInWorker(ctx, parallel);
+    const x = applyExceptions(ctx, exceptions, judge);
+    // Per-source heartbeats (DESIGN §9): decided on every run, whatever its scope; cheap (feedHeartbeats.ts).
+    const feeds = checkFeedHeartbeats(db, settings, asOf, actor, runId, journal, { now: startedAt });
+    for (const line of feeds.log) ctx.log.line(line);
+    const digest = ctx.log.digest();
+    const report: RunReport = {
+      run_id: runId,
+      mode: options.mode,
+      rule_set_id: ruleSet.rule_set_id,
+      rule_version: ruleSet.version,
+      as_of: asOf,
+      events_considered: eventsConsidered,
+      matches_created: m.created,
+      matches_ended: m.ended,
+      exceptions_opened: x.opened + feeds.opened,
+      exceptions_closed: x.closed + feeds.closed,
+      exceptions_changed: x.changed,
+      digest,
+    };
+    journal.append({ type: 'reconcile.run', actor, subjectId: runId, payload: { ...report }, createdAt: startedAt });
+    w.insertRun.run({ ...report, as_of: asOf ?? '', started_at: startedAt, finished_at: new Date().toISOString() });
+    return report;
+  })();
+}
+
+interface Computed {
+  matches: { created: number; ended: number };
+  exceptions: ExceptionOutcome[];
+  judge: ScopeJudge | null;
+  eventsConsidered: number;
+}
+
+/** Loads the run's events, computes the outcome and writes its matches, all on this thread. */
+function computeHere(ctx: RunContext, options: ReconcileOptions): Computed {
+  const { db, ruleSet, progress } = ctx;
+  const full = options.mode === 'full';
+  progress({ phase: 'loading', done: 0, total: full ? 0 : (options.newEventIds ?? []).length });
+  const scope: Scope = full
+    ? { events: loadFullRun(db, ruleSet), links: null, texts: new LedgerTexts(db) }
+    : incrementalScope(db, ruleSet, options.newEventIds ?? []);
+  progress({ phase: 'loading', done: scope.events.length, total: scope.events.length });
+  const outcome = computeOutcome(scope.events, ruleSet, loadHumanDecisions(db), {
+    ranked: full,
+    links: scope.links,
+    texts: scope.texts,
+    onRule: (rule, done, total) => progress({ phase: 'matching', done, total, detail: rule }),
+  });
+  const judge = full ? null : scopeJudge(ruleSet, scope);
+  const writer = new MatchWriter(ctx, judge);
+  const matchIds = outcome.matches.map(desiredMatchId);
+  writer.begin(matchIds.filter((id) => !writer.isActive(id)).length);
+  outcome.matches.forEach((d, i) => writer.add(prepareMatch(d, ruleSet, outcome.texts, matchIds[i])));
+  return { matches: writer.finish(), exceptions: outcome.exceptions.map(toExceptionOutcome), judge, eventsConsidered: scope.events.length };
+}
+
+/**
+ * A full run computed by a worker (parallelOutcome.ts) while this thread writes. How many rows will be new is not known
+ * before the matches come, so the bulk-write decision takes one match per two events loaded (an order and its
+ * payment, a payout and its items) less the matches already active: a first run of a month writes in bulk, a run that
+ * finds what is stored does not.
+ */
+function computeInWorker(ctx: RunContext, ledgerPath: string): Computed {
+  const writer = new MatchWriter(ctx, null);
+  const active = (ctx.w.activeEngineMatchCount.get() as number) ?? 0;
+  const result = parallelOutcome(ctx.db, ledgerPath, ctx.ruleSet, writer, (events) => writer.begin(Math.max(0, Math.floor(events / 2) - active)), ctx.progress);
+  return { matches: writer.finish(), exceptions: result.exceptions, judge: null, eventsConsidered: result.eventsConsidered };
+}
+
+/**
+ * A match is decided when its link looked at one of its events; a rule's exception likewise for the rule's
+ * link; a leftover exception (no rule) when every link deciding its event looked at it; an exception of a
+ * rule this rule set does not have, when the run looked at any of its events.
+ */
+function scopeJudge(ruleSet: RuleSet, scope: Scope): ScopeJudge {
+  const links = scope.links ?? new Map<string, Set<string>>();
+  const byId = new Map(scope.events.map((e) => [e.id, e]));
+  const ruleLink = new Map(ruleSet.rules.map((r) => [r.id, r.link]));
+  const evaluable = leftoverEvaluable(ruleSet, links);
+  const seen = (link: string, events: string[]): boolean => {
+    const s = links.get(link);
+    return s !== undefined && events.some((id) => s.has(id));
+  };
+  return {
+    seqs: scope.events.map((e) => e.seq),
+    match: seen,
+    exception: (ruleId, events) => {
+      const link = ruleId === null ? undefined : ruleLink.get(ruleId);
+      if (link !== undefined) return seen(link, events);
+      if (ruleId === null) return events.every((id) => byId.has(id) && evaluable(byId.get(id) as MEvent));
+      return events.some((id) => byId.has(id));
+    },
+  };
+}
+
+export type { MEvent };

@@ -1,0 +1,68 @@
+// Join keys as small integers for the matcher, and where a key's text comes from when a comparison needs the text.
+//
+// A full run holds every event of the ledger (two million on a 1M-order month). Held as text, their five join-key
+// columns were most of that memory (an order ref, a payment intent, an external id, an e-mail per event). `equal`
+// comparisons only ask whether two values are the same, so the loader replaces each value by an integer from a
+// KeyDictionary shared by all columns (equal text, equal id, also across columns: a trace id equal to an external id)
+// and lets the dictionary go. Comparisons that read the text (normalized_equal, contains, similarity, attributes.*)
+// and explanations ask a TextSource, which reads the few texts they need from the ledger.
+import type { LedgerDb } from '../../ledger/database.ts';
+import type { FieldRef } from '../../../shared/rules/ruleSet.ts';
+import type { MEvent } from '../rules/model.ts';
+import { attributeText, isKeyColumn, KEY_COLUMNS, type EventTexts, type TextSource } from '../rules/eventFields.ts';
+
+/**
+ * Key text → integer, the same integer for the same text in any column. An empty text is no key (null), as an
+ * absent one: two events never agree on a key neither of them has.
+ */
+export class KeyDictionary {
+  private readonly ids = new Map<string, number>();
+
+  id(text: string | null): number | null {
+    if (text === null || text === '') return null;
+    let id = this.ids.get(text);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(text, id);
+    }
+    return id;
+  }
+}
+
+const CHUNK = 5000;
+
+/**
+ * Texts read from the ledger by event seq, kept once read (a run asks for few: the events a fuzzy or contains rule
+ * compares, the pairs an exception or a non-standard match explains). Events that carry their texts answer themselves.
+ */
+export class LedgerTexts implements TextSource {
+  private readonly cache = new Map<number, EventTexts>();
+  private readonly bySeqs: ReturnType<LedgerDb['prepare']>;
+  private readonly bySeq: ReturnType<LedgerDb['prepare']>;
+
+  constructor(db: LedgerDb) {
+    const cols = `seq, ${KEY_COLUMNS.join(', ')}`;
+    this.bySeqs = db.prepare(`SELECT ${cols} FROM events WHERE seq IN (SELECT value FROM json_each(?))`);
+    this.bySeq = db.prepare(`SELECT ${cols} FROM events WHERE seq = ?`);
+  }
+
+  text(e: MEvent, field: FieldRef): string | null {
+    if (!isKeyColumn(field)) return attributeText(e, field);
+    if (e.texts !== undefined) return e.texts[field];
+    let t = this.cache.get(e.seq);
+    if (t === undefined) {
+      t = this.bySeq.get(e.seq) as (EventTexts & { seq: number }) | undefined;
+      if (t === undefined) throw new Error(`event ${e.id} (seq ${e.seq}) is not in the ledger`);
+      this.cache.set(e.seq, t);
+    }
+    return t[field];
+  }
+
+  prefetch(events: readonly MEvent[], fields: readonly FieldRef[]): void {
+    if (!fields.some(isKeyColumn)) return;
+    const missing = events.filter((e) => e.texts === undefined && !this.cache.has(e.seq)).map((e) => e.seq);
+    for (let i = 0; i < missing.length; i += CHUNK) {
+      for (const r of this.bySeqs.all(JSON.stringify(missing.slice(i, i + CHUNK))) as Array<EventTexts & { seq: number }>) this.cache.set(r.seq, r);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+// What a parallel full run's worker sends the writing thread: prepared matches in flat batches, progress, the end.
+import type { DesiredMatch } from '../rules/model.ts';
+import { hoursBetween } from '../rules/strategies/candidates.ts';
+import type { ExceptionOutcome } from './exceptionWriter.ts';
+import type { ReconcileProgress } from './runContext.ts';
+
+/**
+ * Matches, flat: a million small objects cloned one by one between threads cost seconds; strings in one array and
+ * numbers in typed arrays (whose buffers are moved, not copied) cost a fraction. The writing thread makes what it can
+ * from the events' seqs and the shared id table (eventIds.ts): an empty match id is made there, and an empty
+ * explanation is a standard match's figures, packed there (explanationText.ts packStandardMatch).
+ */
+export interface MatchBatch {
+  /** matchId ('' = made by the writer), explanation ('' = a standard match: delta and hours in `nums`), per match. */
+  strings: string[];
+  /** Per match: rule index in the rule set, status (1 = auto_resolved), left count, right count. */
+  meta: Int32Array;
+  /** Per match: score, amount delta, hours apart. */
+  nums: Float64Array;
+  /** Per match, its left seqs then its right seqs. */
+  seqs: Int32Array;
+}
+
+export type WorkerMessage =
+  | { t: 'progress'; progress: ReconcileProgress }
+  | { t: 'loaded'; events: number }
+  | { t: 'matches'; batch: MatchBatch }
+  | { t: 'done'; exceptions: ExceptionOutcome[]; eventsConsidered: number }
+  | { t: 'error'; message: string; stack: string | undefined };
+
+/** Collects matches for one batch. */
+export class MatchBatchBuilder {
+  private strings: string[] = [];
+  private meta: number[] = [];
+  private nums: number[] = [];
+  private seqs: number[] = [];
+
+  get size(): number {
+    return this.nums.length / 3;
+  }
+
+  add(d: DesiredMatch, ruleIndex: number, matchId: string, explanation: string): void {
+    this.strings.push(matchId, explanation);
+    this.meta.push(ruleIndex, d.status === 'auto_resolved' ? 1 : 0, d.left.length, d.right.length);
+    this.nums.push(d.score, d.delta, hoursBetween(d.dtMs));
+    for (const e of d.left) this.seqs.push(e.seq);
+    for (const e of d.right) this.seqs.push(e.seq);
+  }
+
+  /** The batch so far (the builder starts empty again). */
+  take(): MatchBatch {
+    const batch: MatchBatch = { strings: this.strings, meta: Int32Array.from(this.meta), nums: Float64Array.from(this.nums), seqs: Int32Array.from(this.seqs) };
+    this.strings = [];
+    this.meta = [];
+    this.nums = [];
+    this.seqs = [];
+    return batch;
+  }
+}

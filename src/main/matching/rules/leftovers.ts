@@ -1,0 +1,113 @@
+// Exceptions for what stayed unmatched after every rule ran (MISSING_PAYMENT, UNKNOWN_BANK_LINE, …), per link.
+import type { ExceptionCode, RuleSet } from '../../../shared/rules/ruleSet.ts';
+import type { MatchState, MEvent } from './model.ts';
+import { addException, baseExplanation } from './outcomes.ts';
+
+/** Shopify financial statuses (and PayPal-like equivalents) that mean the customer paid. */
+export const PAID_STATES = new Set(['paid', 'partially_paid', 'partially_refunded', 'refunded', 'completed', 'captured']);
+
+/** Links whose rules pair a kind of `a` with a kind of `b` (either side). */
+function linksPairing(ruleSet: RuleSet, a: readonly string[], b: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const r of ruleSet.rules) {
+    const l = r.left.kinds as string[];
+    const rt = r.right.kinds as string[];
+    if ((l.some((k) => a.includes(k)) && rt.some((k) => b.includes(k))) || (l.some((k) => b.includes(k)) && rt.some((k) => a.includes(k)))) out.add(r.link);
+  }
+  return [...out].sort();
+}
+
+/** Links with a rule that has one of `kinds` on a side. */
+function linksHaving(ruleSet: RuleSet, kinds: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const r of ruleSet.rules) if ([...r.left.kinds, ...r.right.kinds].some((k) => kinds.includes(k))) out.add(r.link);
+  return [...out].sort();
+}
+
+const BANK_LINES = ['bank_credit', 'bank_debit'] as const;
+
+interface LeftoverCheck {
+  code: ExceptionCode;
+  kind: string;
+  applies: (e: MEvent) => boolean;
+  /**
+   * The links that decide the check for this event: it is raised when the event is accounted for in none of them,
+   * and never when the list is empty (the running rule set does not reconcile the event) unless `every`.
+   */
+  links: (ruleSet: RuleSet, e: MEvent | null) => string[];
+  /** Raised for every such event, matched or not, whatever the rule set (DISPUTE_OPEN). */
+  every?: boolean;
+  why: string;
+}
+
+/**
+ * A leftover is raised only for what the running rule set reconciles (issue: a rule set with only the exact-key
+ * rule must not raise bank or payout leftovers). Exceptions:
+ * - DISPUTE_OPEN is raised for every dispute whatever the rules (DESIGN §6: a chargeback/dispute is an exception in
+ *   itself; matching it to its payment documents it, it does not settle it).
+ * - Bank lines: when the rule set pairs bank lines at all (some rule has bank_credit or bank_debit on a side), every
+ *   bank line, credit or debit, that no such link accounts for is an UNKNOWN_BANK_LINE — a reconciled bank account
+ *   has no unexplained lines, money out deserves the same eye as money in.
+ * - PAYOUT_NOT_IN_BANK: a negative payout (money to the bank) needs a bank credit, a positive one (Stripe pulled money
+ *   from the bank after a negative balance) a bank debit; decided by the links pairing payouts with that kind.
+ */
+const CHECKS: LeftoverCheck[] = [
+  {
+    code: 'MISSING_PAYMENT', kind: 'order', applies: (e) => PAID_STATES.has((e.state ?? '').toLowerCase()),
+    links: (rs) => linksPairing(rs, ['order'], ['payment']), why: 'order marked paid, no payment found',
+  },
+  { code: 'MISSING_ORDER', kind: 'payment', applies: () => true, links: (rs) => linksPairing(rs, ['payment'], ['order']), why: 'payment with no order' },
+  { code: 'REFUND_UNMATCHED', kind: 'refund', applies: () => true, links: (rs) => linksPairing(rs, ['refund'], ['payment']), why: 'refund without the payment it refunds' },
+  {
+    code: 'PAYOUT_NOT_IN_BANK', kind: 'payout', applies: (e) => e.amount !== 0,
+    links: (rs, e) => linksPairing(rs, ['payout'], e === null ? BANK_LINES : [e.amount < 0 ? 'bank_credit' : 'bank_debit']),
+    why: 'payout with no bank line (a credit for money paid out, a debit for money pulled from the bank)',
+  },
+  { code: 'UNKNOWN_BANK_LINE', kind: 'bank_credit', applies: () => true, links: (rs) => linksHaving(rs, BANK_LINES), why: 'bank credit with no counterpart' },
+  { code: 'UNKNOWN_BANK_LINE', kind: 'bank_debit', applies: () => true, links: (rs) => linksHaving(rs, BANK_LINES), why: 'bank debit with no counterpart' },
+  { code: 'DISPUTE_OPEN', kind: 'dispute', applies: () => true, links: (rs) => linksHaving(rs, ['dispute']), every: true, why: 'chargeback / dispute' },
+];
+
+/** The links whose outcome decides the leftover checks of an event of `kind` (a superset over the kind's events). */
+export function leftoverLinks(ruleSet: RuleSet, kind: string): string[] {
+  const out = new Set<string>();
+  for (const c of CHECKS) if (c.kind === kind) c.links(ruleSet, null).forEach((l) => out.add(l));
+  return [...out].sort();
+}
+
+/** Incremental runs: an event's leftovers can be derived only when every link that decides them looked at the event. */
+export function leftoverEvaluable(ruleSet: RuleSet, links: Map<string, Set<string>>): (e: MEvent) => boolean {
+  const byKind = new Map<string, string[]>();
+  return (e) => {
+    let ls = byKind.get(e.kind);
+    if (ls === undefined) {
+      ls = leftoverLinks(ruleSet, e.kind);
+      byKind.set(e.kind, ls);
+    }
+    return ls.every((l) => links.get(l)?.has(e.id) === true);
+  };
+}
+
+export function deriveLeftovers(state: MatchState, events: MEvent[]): void {
+  const byKind = new Map<string, LeftoverCheck[]>();
+  for (const c of CHECKS) byKind.set(c.kind, [...(byKind.get(c.kind) ?? []), c]);
+  const linkCache = new Map<string, string[]>();
+  const linksOf = (c: LeftoverCheck, e: MEvent): string[] => {
+    const key = `${CHECKS.indexOf(c)}\u001f${c.kind === 'payout' ? Math.sign(e.amount) : 0}`;
+    let ls = linkCache.get(key);
+    if (ls === undefined) {
+      ls = c.links(state.ruleSet, e);
+      linkCache.set(key, ls);
+    }
+    return ls;
+  };
+  for (const e of events) {
+    for (const c of byKind.get(e.kind) ?? []) {
+      if (!c.applies(e)) continue;
+      const ls = linksOf(c, e);
+      if (c.every !== true && (ls.length === 0 || ls.some((l) => state.accounted.get(l)?.has(e) === true))) continue;
+      addException(state, null, c.code, [e], e.amount, e, baseExplanation(state, null, `${c.code}: ${c.why}`));
+    }
+  }
+}
+
