@@ -59,6 +59,29 @@ export default tseslint.config(
     },
   },
   {
+    // The matching rules are the accountant's reasoning, nothing else: no ledger, no engine, no Node, no SQLite
+    // (docs/architecture.md). The engine implements what they need (event sets, texts, storage) behind their types.
+    files: ['src/main/matching/rules/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...noNode,
+          paths: [...noNode.paths, electronOnlyInShell],
+          patterns: [
+            {
+              // A relative path into another folder of src/main (src/shared is reached through `shared/`, never these).
+              regex: '^(\\.\\./)+(ledger|engine|exceptions|import|export|review|workspace|workflows|api|cli|host|shell|synthetic)/',
+              message: 'matching/rules is pure domain: it imports src/shared and its own files only; the engine implements its interfaces.',
+            },
+            { group: ['better-sqlite3', 'electron/*', '**/renderer/**', '**/preload/**'], message: 'matching/rules is pure domain.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'process', 'Buffer', '__dirname', 'require'],
+    },
+  },
+  {
     files: ['src/renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {

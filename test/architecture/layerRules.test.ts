@@ -25,6 +25,17 @@ describe('layer boundaries (docs/architecture.md) fail lint when crossed', () =>
     expect(await importErrors('src/main/shell/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).toHaveLength(0);
   });
 
+  it('matching rules are pure domain: no ledger, engine, Node or SQLite', async () => {
+    const f = 'src/main/matching/rules/strategies/x.ts';
+    expect(await importErrors(f, "import { sha256Hex } from '../../../ledger/canonicalJson.ts';\nexport const a = sha256Hex;\n")).toHaveLength(1);
+    expect(await importErrors(f, "import { LedgerTexts } from '../../engine/eventKeys.ts';\nexport const a = LedgerTexts;\n")).toHaveLength(1);
+    expect(await importErrors(f, "import { createHash } from 'node:crypto';\nexport const a = createHash;\n")).toHaveLength(1);
+    expect(await importErrors(f, "import Database from 'better-sqlite3';\nexport const a = Database;\n")).toHaveLength(1);
+    expect(await importErrors(f, 'export const a = process.env;\n')).toHaveLength(1);
+    expect(await importErrors(f, "import { usedIn } from '../model.ts';\nimport { DAY_MS } from '../../../../shared/time/duration.ts';\nexport const a = [usedIn, DAY_MS];\n")).toHaveLength(0);
+    expect(await importErrors('src/main/matching/engine/x.ts', "import { sha256Hex } from '../../ledger/canonicalJson.ts';\nexport const a = sha256Hex;\n")).toHaveLength(0);
+  });
+
   it('the renderer imports only src/shared and itself', async () => {
     expect(await importErrors('src/renderer/src/x.ts', "import { openLedger } from '../../main/ledger/database.ts';\nexport const a = openLedger;\n")).toHaveLength(1);
     expect(await importErrors('src/renderer/src/x.ts', "import { join } from 'node:path';\nexport const a = join;\n")).toHaveLength(1);

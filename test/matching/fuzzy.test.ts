@@ -8,7 +8,7 @@ import { emailSimilarity, trigramSimilarity } from '../../src/main/matching/rule
 import { activeExceptionLines, activeMatchLines, charge, importMonth, newWorkspace, order, snapshot, type MonthFiles } from './monthBuilder.ts';
 import { ev, exceptionsOf, explanationOf, matchesOf, run, ruleSetOf } from './mevent.ts';
 import { raiseUnclaimedTies, runAmountWindow } from '../../src/main/matching/rules/strategies/amountWindow.ts';
-import type { MatchState, MEvent } from '../../src/main/matching/rules/model.ts';
+import { objectEventSets, type MatchState, type MatchEvent } from '../../src/main/matching/rules/model.ts';
 import { EVENT_TEXTS } from '../../src/main/matching/rules/eventFields.ts';
 
 const dir = makeTempDir('tieout-fuzzy-');
@@ -185,8 +185,8 @@ describe('a rule set with only the fuzzy rule', () => {
 describe('an amount tie left to the fuzzy rule', () => {
   it('is still raised as AMBIGUOUS_MATCH if the fuzzy rule never runs over it', () => {
     const rs = ruleSetOf(['order-payment.amount-window', 'order-payment.fuzzy-customer']);
-    const [o, p1, p2] = [ev('o', 'order', 1300, 0), ev('p1', 'payment', 1300, 5), ev('p2', 'payment', 1300, 5)].map((e, ix) => ({ ...e, ix, rank: ix })) as [MEvent, MEvent, MEvent];
-    const state: MatchState = { ruleSet: rs, capacity: 3, texts: EVENT_TEXTS, used: new Map(), accounted: new Map(), blocked: new Set(), matches: [], exceptions: [], pending: new Map() };
+    const [o, p1, p2] = [ev('o', 'order', 1300, 0), ev('p1', 'payment', 1300, 5), ev('p2', 'payment', 1300, 5)].map((e, i) => ({ ...e, rank: i })) as [MatchEvent, MatchEvent, MatchEvent];
+    const state: MatchState = { ruleSet: rs, newEventSet: objectEventSets, texts: EVENT_TEXTS, used: new Map(), accounted: new Map(), blocked: new Set(), matches: [], exceptions: [], pending: new Map() };
     const amountRule = rs.rules.find((r) => r.id === 'order-payment.amount-window');
     if (amountRule === undefined) throw new Error('rule missing');
     runAmountWindow(state, amountRule, [o], [p1, p2]);

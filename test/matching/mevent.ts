@@ -1,6 +1,6 @@
 // Hand-built matcher events and rule sets for the pure computeOutcome() of plan.ts (no ledger, no mocks).
 import { computeOutcome, type HumanDecisions } from '../../src/main/matching/rules/plan.ts';
-import type { DesiredMatch, MatchState, MEvent } from '../../src/main/matching/rules/model.ts';
+import type { DesiredMatch, MatchState, MatchEvent } from '../../src/main/matching/rules/model.ts';
 import { desiredMatchExplanation } from '../../src/main/matching/engine/explanationText.ts';
 import { matchExplanation } from '../../src/main/matching/rules/outcomes.ts';
 import { KeyDictionary } from '../../src/main/matching/engine/eventKeys.ts';
@@ -13,12 +13,11 @@ export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 export const T0 = Date.parse('2026-10-01T09:00:00.000Z');
 
-let nextSeq = 1;
 /** One dictionary for every test event, as a run has one for its events: equal key texts get equal integers. */
 const keys = new KeyDictionary();
 
 /** What an event's keys are given as: text, as the ledger holds them. */
-export type EventOptions = Partial<Omit<MEvent, 'externalId' | 'orderRef' | 'customerRef' | 'payoutRef' | 'traceId' | 'texts'>> & {
+export type EventOptions = Partial<Omit<MatchEvent, 'externalId' | 'orderRef' | 'customerRef' | 'payoutRef' | 'traceId' | 'texts'>> & {
   externalId?: string;
   orderRef?: string | null;
   customerRef?: string | null;
@@ -27,13 +26,11 @@ export type EventOptions = Partial<Omit<MEvent, 'externalId' | 'orderRef' | 'cus
 };
 
 /** An event `hours` after T0; amounts in minor units; null keys unless given. Its keys are numbered and their texts kept. */
-export function ev(id: string, kind: string, amount: number, hours: number, opts: EventOptions = {}): MEvent {
+export function ev(id: string, kind: string, amount: number, hours: number, opts: EventOptions = {}): MatchEvent {
   const t = T0 + hours * HOUR;
   const { externalId = id, orderRef = null, customerRef = null, payoutRef = null, traceId = null, ...rest } = opts;
   return {
     id,
-    seq: nextSeq++,
-    ix: -1,
     rank: -1,
     kind,
     source: kind === 'order' ? 'shopify:store' : 'stripe:main',
@@ -66,13 +63,13 @@ export function ruleSetOf(ids: string[], settings: Partial<RuleSet['settings']> 
 
 export const NO_HUMAN: HumanDecisions = { pinned: new Map(), blocked: new Set() };
 
-export function run(events: MEvent[], ruleSet: RuleSet = DEFAULT_RULE_SET): MatchState {
+export function run(events: MatchEvent[], ruleSet: RuleSet = DEFAULT_RULE_SET): MatchState {
   return computeOutcome(events, ruleSet, NO_HUMAN);
 }
 
 /** `rule: left ids | right ids` per match, sorted. */
 export function matchesOf(s: MatchState): string[] {
-  const ids = (es: MEvent[]): string => es.map((e) => e.id).join(',');
+  const ids = (es: MatchEvent[]): string => es.map((e) => e.id).join(',');
   return s.matches.map((m) => `${m.rule.id}: ${ids(m.left)} | ${ids(m.right)}`).sort();
 }
 

@@ -4,13 +4,13 @@ import type { LedgerDb } from '../ledger/database.ts';
 import type { ExceptionDetail } from '../../shared/api/contract.ts';
 import type { KeyComparison, Rule, RuleSet } from '../../shared/rules/ruleSet.ts';
 import { formatAmount } from '../../shared/money/amountText.ts';
-import type { MEvent } from '../matching/rules/model.ts';
+import type { MatchEvent } from '../matching/rules/model.ts';
 import { comparable, compareKey, round6, sideMatches, tolerance } from '../matching/rules/strategies/candidates.ts';
 import { KeyDictionary } from '../matching/engine/eventKeys.ts';
 import { EVENT_ROW_COLUMNS, eventFromRow, type EventRow } from '../matching/engine/eventLoad.ts';
 
 /** A field's text of an event built here (the events carry their texts). */
-const fieldValue = (e: MEvent, field: string): string | null => EVENT_TEXTS.text(e, field);
+const fieldValue = (e: MatchEvent, field: string): string | null => EVENT_TEXTS.text(e, field);
 import { DAY_MS, toEventLine } from './reviewSupport.ts';
 import { EVENT_TEXTS } from '../matching/rules/eventFields.ts';
 
@@ -46,7 +46,7 @@ interface LinkGroup {
   toMs: number;
 }
 
-function linkGroups(ruleSet: RuleSet, own: MEvent, onlyLink: string | null): LinkGroup[] {
+function linkGroups(ruleSet: RuleSet, own: MatchEvent, onlyLink: string | null): LinkGroup[] {
   const groups = new Map<string, LinkGroup>();
   for (const rule of ruleSet.rules) {
     if (onlyLink !== null && rule.link !== onlyLink) continue;
@@ -211,7 +211,7 @@ function queries(db: LedgerDb) {
 type FieldRefValue = 'order_ref' | 'payout_ref' | 'trace_id' | 'external_id';
 
 /** Index probes for `own`'s keys: same-field equality, and each rule's equal comparisons oriented towards the candidate. */
-function keyProbes(g: LinkGroup, own: MEvent): Array<{ field: FieldRefValue; value: string }> {
+function keyProbes(g: LinkGroup, own: MatchEvent): Array<{ field: FieldRefValue; value: string }> {
   const probes = new Map<string, { field: FieldRefValue; value: string }>();
   const add = (field: string, value: string | null): void => {
     if (value === null || !INDEXED_FIELDS.has(field)) return;
@@ -233,7 +233,7 @@ function keyProbes(g: LinkGroup, own: MEvent): Array<{ field: FieldRefValue; val
  * The candidate amounts each rule accepts: the candidate's amount_minor that compares equal to `own`'s, ± the rule's
  * tolerance and rounding. Rules comparing nets (payout ↔ its items) have no single-event amount to look for.
  */
-function amountRanges(g: LinkGroup, own: MEvent): Array<{ low: number; high: number }> {
+function amountRanges(g: LinkGroup, own: MatchEvent): Array<{ low: number; high: number }> {
   const ranges = new Map<string, { low: number; high: number }>();
   for (const rule of g.rules) {
     if (rule.amount.net_fees) continue;
@@ -248,7 +248,7 @@ function amountRanges(g: LinkGroup, own: MEvent): Array<{ low: number; high: num
   return [...ranges.values()];
 }
 
-function score(g: LinkGroup, rules: Rule[], own: MEvent, c: MEvent, row: CandidateEventRow): Scored {
+function score(g: LinkGroup, rules: Rule[], own: MatchEvent, c: MatchEvent, row: CandidateEventRow): Scored {
   const [left, right] = g.side === 'right' ? [own, c] : [c, own];
   // Amount: the rule that finds the two closest decides (its tolerance scales the closeness).
   let amount = { a: 0, delta: Number.POSITIVE_INFINITY, slack: 0 };
@@ -281,7 +281,7 @@ interface Agreement {
  * where no rule already compares that field with itself (a customer compared by e-mail similarity is not compared
  * again for equality).
  */
-function keyAgreements(rules: Rule[], left: MEvent, right: MEvent): Agreement[] {
+function keyAgreements(rules: Rule[], left: MatchEvent, right: MatchEvent): Agreement[] {
   const out = new Map<string, Agreement>();
   for (const rule of rules) {
     for (const k of rule.keys) {
@@ -322,7 +322,7 @@ function money(minor: number, currency: string): string {
   }
 }
 
-function amountReason(delta: number, slack: number, own: MEvent, c: MEvent): string {
+function amountReason(delta: number, slack: number, own: MatchEvent, c: MatchEvent): string {
   if (delta === 0) return `same amount ${money(Math.abs(c.amount), c.currency)}`;
   if (!Number.isFinite(delta)) return `amount ${money(c.amount, c.currency)}`;
   const off = money(Math.abs(delta), own.currency);

@@ -5,10 +5,10 @@ import { sha256Hex } from '../../ledger/canonicalJson.ts';
 import type { WorkspaceSettings } from '../../../shared/workspace/settings.ts';
 import type { RuleSet } from '../../../shared/rules/ruleSet.ts';
 import { ruleSetInForce } from './ruleSetInForce.ts';
-import type { MEvent } from '../rules/model.ts';
+import type { MatchEvent } from '../rules/model.ts';
 import { computeOutcome } from '../rules/plan.ts';
 import { incrementalScope, type Scope } from './scope.ts';
-import { loadFullRun, loadHumanDecisions } from './eventLoad.ts';
+import { loadFullRun, loadHumanDecisions, slotEventSets } from './eventLoad.ts';
 import { LedgerTexts } from './eventKeys.ts';
 import { leftoverEvaluable } from '../rules/leftovers.ts';
 import { ensureRuleSet, prepareWriters } from './projectionWriters.ts';
@@ -148,6 +148,7 @@ function computeHere(ctx: RunContext, options: ReconcileOptions): Computed {
     : incrementalScope(db, ruleSet, options.newEventIds ?? []);
   progress({ phase: 'loading', done: scope.events.length, total: scope.events.length });
   const outcome = computeOutcome(scope.events, ruleSet, loadHumanDecisions(db), {
+    eventSets: slotEventSets(scope.events),
     ranked: full,
     links: scope.links,
     texts: scope.texts,
@@ -194,10 +195,10 @@ function scopeJudge(ruleSet: RuleSet, scope: Scope): ScopeJudge {
     exception: (ruleId, events) => {
       const link = ruleId === null ? undefined : ruleLink.get(ruleId);
       if (link !== undefined) return seen(link, events);
-      if (ruleId === null) return events.every((id) => byId.has(id) && evaluable(byId.get(id) as MEvent));
+      if (ruleId === null) return events.every((id) => byId.has(id) && evaluable(byId.get(id) as MatchEvent));
       return events.some((id) => byId.has(id));
     },
   };
 }
 
-export type { MEvent };
+export type { MatchEvent };

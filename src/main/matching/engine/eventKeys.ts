@@ -8,7 +8,8 @@
 // and explanations ask a TextSource, which reads the few texts they need from the ledger.
 import type { LedgerDb } from '../../ledger/database.ts';
 import type { FieldRef } from '../../../shared/rules/ruleSet.ts';
-import type { MEvent } from '../rules/model.ts';
+import type { MatchEvent } from '../rules/model.ts';
+import { ledgerEvent } from './eventLoad.ts';
 import { attributeText, isKeyColumn, KEY_COLUMNS, type EventTexts, type TextSource } from '../rules/eventFields.ts';
 
 /**
@@ -46,21 +47,21 @@ export class LedgerTexts implements TextSource {
     this.bySeq = db.prepare(`SELECT ${cols} FROM events WHERE seq = ?`);
   }
 
-  text(e: MEvent, field: FieldRef): string | null {
+  text(e: MatchEvent, field: FieldRef): string | null {
     if (!isKeyColumn(field)) return attributeText(e, field);
     if (e.texts !== undefined) return e.texts[field];
-    let t = this.cache.get(e.seq);
+    let t = this.cache.get(ledgerEvent(e).seq);
     if (t === undefined) {
-      t = this.bySeq.get(e.seq) as (EventTexts & { seq: number }) | undefined;
-      if (t === undefined) throw new Error(`event ${e.id} (seq ${e.seq}) is not in the ledger`);
-      this.cache.set(e.seq, t);
+      t = this.bySeq.get(ledgerEvent(e).seq) as (EventTexts & { seq: number }) | undefined;
+      if (t === undefined) throw new Error(`event ${e.id} (seq ${ledgerEvent(e).seq}) is not in the ledger`);
+      this.cache.set(ledgerEvent(e).seq, t);
     }
     return t[field];
   }
 
-  prefetch(events: readonly MEvent[], fields: readonly FieldRef[]): void {
+  prefetch(events: readonly MatchEvent[], fields: readonly FieldRef[]): void {
     if (!fields.some(isKeyColumn)) return;
-    const missing = events.filter((e) => e.texts === undefined && !this.cache.has(e.seq)).map((e) => e.seq);
+    const missing = events.filter((e) => e.texts === undefined && !this.cache.has(ledgerEvent(e).seq)).map((e) => ledgerEvent(e).seq);
     for (let i = 0; i < missing.length; i += CHUNK) {
       for (const r of this.bySeqs.all(JSON.stringify(missing.slice(i, i + CHUNK))) as Array<EventTexts & { seq: number }>) this.cache.set(r.seq, r);
     }

@@ -3,15 +3,44 @@
 import type { LedgerDb } from '../../ledger/database.ts';
 import type { EventRow as LedgerEventRow } from '../../ledger/eventStore.ts';
 import type { RuleSet } from '../../../shared/rules/ruleSet.ts';
-import type { MEvent } from '../rules/model.ts';
+import type { EventSet, MatchEvent } from '../rules/model.ts';
 import type { HumanDecisions } from '../rules/plan.ts';
 import { comparesKeys } from '../rules/strategies/candidates.ts';
 import { KeyDictionary } from './eventKeys.ts';
 import { maxEventSeq, readEventIds, StringEventIds, type EventIdSource } from './eventIds.ts';
 import { type KeyColumn } from '../rules/eventFields.ts';
 
+/** An event as the engine holds it: what the rules see, plus where it lives in the ledger and in this computation. */
+export interface LedgerEvent extends MatchEvent {
+  /** Its integer identity in the ledger (events.seq): what match and exception member rows store. */
+  readonly seq: number;
+  /** Its place among the computation's events: the used/accounted sets (eventSets) index by it. */
+  slot: number;
+}
+
+/** The ledger event behind an event the rules handed back: the engine only ever gives the rules LedgerEvents. */
+export function ledgerEvent(e: MatchEvent): LedgerEvent {
+  return e as LedgerEvent;
+}
+
+/**
+ * Numbers the computation's events (slot) and gives the used/accounted sets over them: a byte per event. A full run
+ * marks two million events several times over (used and accounted per link); as Sets of objects that cost tens of
+ * bytes per entry and a hash each time.
+ */
+export function slotEventSets(events: readonly LedgerEvent[]): () => EventSet {
+  events.forEach((e, i) => {
+    e.slot = i;
+  });
+  const capacity = events.length;
+  return () => {
+    const marks = new Uint8Array(capacity);
+    return { has: (e) => marks[ledgerEvent(e).slot] === 1, add: (e) => void (marks[ledgerEvent(e).slot] = 1) };
+  };
+}
+
 /** Sets each event's rank from its id source (for computeOutcome's `ranked`). */
-export function rankEvents(events: readonly MEvent[], ids: EventIdSource): void {
+export function rankEvents(events: readonly LedgerEvent[], ids: EventIdSource): void {
   for (const e of events) e.rank = ids.ranks[e.seq] as number;
 }
 
@@ -77,7 +106,7 @@ export type RawRow = [string | null, string, string, string | null, string | nul
  * copy per row, occurred_at is kept only as epoch ms (t), and the join keys are integers from one KeyDictionary
  * (eventKeys.ts) that goes with the builder. `withTexts` also keeps the keys' text on each event (small scopes).
  */
-export function eventBuilder(withTexts: boolean): (r: RawRow) => MEvent {
+export function eventBuilder(withTexts: boolean): (r: RawRow) => LedgerEvent {
   const shared = new Map<string, string>();
   const one = (v: string): string => {
     const s = shared.get(v);
@@ -86,10 +115,10 @@ export function eventBuilder(withTexts: boolean): (r: RawRow) => MEvent {
     return v;
   };
   const keys = new KeyDictionary();
-  const build = (r: RawRow): MEvent => ({
+  const build = (r: RawRow): LedgerEvent => ({
     id: r[0] as string,
     seq: r[14],
-    ix: -1,
+    slot: -1,
     rank: -1,
     kind: one(r[1]),
     source: one(r[2]),
@@ -125,11 +154,11 @@ export const EVENT_ROW_COLUMNS = `e.seq, e.event_id, e.source, e.kind, e.externa
   e.currency, e.fee_minor, e.net_minor, e.state, e.occurred_at, e.attributes`;
 
 /** An engine event from a row, its keys numbered in `keys` (one dictionary per search) and their texts kept. */
-export function eventFromRow(r: EventRow, keys: KeyDictionary): MEvent {
+export function eventFromRow(r: EventRow, keys: KeyDictionary): LedgerEvent {
   return {
     id: r.event_id,
     seq: r.seq,
-    ix: -1,
+    slot: -1,
     rank: -1,
     kind: r.kind,
     source: r.source,
@@ -177,7 +206,7 @@ export function loadHumanDecisions(db: LedgerDb): HumanDecisions {
 class EventColumns {
   readonly seq: Int32Array;
   readonly rank: Int32Array;
-  readonly ix: Int32Array;
+  readonly slot: Int32Array;
   readonly kind: Uint16Array;
   readonly source: Uint16Array;
   readonly currency: Uint16Array;
@@ -196,7 +225,7 @@ class EventColumns {
   constructor(capacity: number) {
     this.seq = new Int32Array(capacity);
     this.rank = new Int32Array(capacity).fill(-1);
-    this.ix = new Int32Array(capacity).fill(-1);
+    this.slot = new Int32Array(capacity).fill(-1);
     this.kind = new Uint16Array(capacity);
     this.source = new Uint16Array(capacity);
     this.currency = new Uint16Array(capacity);
@@ -224,15 +253,15 @@ class EventColumns {
 const key = (v: number | undefined): number | null => (v === undefined || v < 0 ? null : v);
 const orNull = (v: number | undefined): number | null => (v === undefined || Number.isNaN(v) ? null : v);
 
-function columnarEvents(table: EventIdSource, capacity: number): { add(r: RawRow): MEvent } {
+function columnarEvents(table: EventIdSource, capacity: number): { add(r: RawRow): LedgerEvent } {
   const c = new EventColumns(capacity);
   const dictionary = new KeyDictionary();
   const [ext, ord, cus, pay, tra] = c.keys as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
   let n = 0;
-  class LedgerEvent implements MEvent {
+  class ColumnEvent implements LedgerEvent {
     private readonly i: number;
     declare attributes?: Record<string, unknown>;
-    declare texts?: MEvent['texts'];
+    declare texts?: MatchEvent['texts'];
 
     constructor(i: number) {
       this.i = i;
@@ -250,11 +279,11 @@ function columnarEvents(table: EventIdSource, capacity: number): { add(r: RawRow
     set rank(v: number) {
       c.rank[this.i] = v;
     }
-    get ix(): number {
-      return c.ix[this.i] as number;
+    get slot(): number {
+      return c.slot[this.i] as number;
     }
-    set ix(v: number) {
-      c.ix[this.i] = v;
+    set slot(v: number) {
+      c.slot[this.i] = v;
     }
     get kind(): string {
       return c.texts[c.kind[this.i] as number] as string;
@@ -318,7 +347,7 @@ function columnarEvents(table: EventIdSource, capacity: number): { add(r: RawRow
       c.state[i] = c.number(r[12]);
       c.t[i] = r[13];
       if (r[15] !== null) c.attributes.set(i, r[15]);
-      return new LedgerEvent(i);
+      return new ColumnEvent(i);
     },
   };
 }
@@ -327,15 +356,15 @@ function columnarEvents(table: EventIdSource, capacity: number): { add(r: RawRow
  * Full run: one streaming SELECT over the events table, into columns (EventColumns); key texts stay in the ledger
  * (LedgerTexts).
  */
-export function loadAllEvents(db: LedgerDb, ruleSet: RuleSet, ids: EventIdSource): MEvent[] {
-  const out: MEvent[] = [];
+export function loadAllEvents(db: LedgerDb, ruleSet: RuleSet, ids: EventIdSource): LedgerEvent[] {
+  const out: LedgerEvent[] = [];
   const events = columnarEvents(ids, maxEventSeq(db) + 1);
   for (const r of db.prepare(`SELECT ${eventColumns(ruleSet, 'used', false)} FROM events e`).raw().iterate() as IterableIterator<RawRow>) out.push(events.add(r));
   return out;
 }
 
 /** A full run's events read on one thread, ranked (computeOutcome's `ranked`). */
-export function loadFullRun(db: LedgerDb, ruleSet: RuleSet): MEvent[] {
+export function loadFullRun(db: LedgerDb, ruleSet: RuleSet): LedgerEvent[] {
   const ids = readEventIds(db) ?? new StringEventIds(db);
   const events = loadAllEvents(db, ruleSet, ids);
   rankEvents(events, ids);

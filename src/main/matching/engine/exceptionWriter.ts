@@ -6,6 +6,7 @@ import { classify, policyGateMinor } from '../rules/classification.ts';
 import { ExceptionStore, type StoreContext, type StoreOutcome } from '../../exceptions/exceptionStore.ts';
 import { exceptionIdOfKey } from './identity.ts';
 import { activeRows, bulkIndexes, type RunContext, type ScopeJudge } from './runContext.ts';
+import { ledgerEvent } from './eventLoad.ts';
 
 /** An exception as the writer needs it: its id, its events by id and ledger seq (a parallel run's worker sends these). */
 export interface ExceptionOutcome extends Pick<DesiredException, 'code' | 'amount' | 'currency' | 't'> {
@@ -24,7 +25,7 @@ export function toExceptionOutcome(d: DesiredException): ExceptionOutcome {
     t: d.t,
     ruleId: d.rule?.id ?? null,
     explanation: d.explanation,
-    events: d.events.map((e) => ({ id: e.id, seq: (e as { seq: number }).seq })),
+    events: d.events.map((e) => ({ id: e.id, seq: ledgerEvent(e).seq })),
   };
 }
 

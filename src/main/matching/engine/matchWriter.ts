@@ -10,6 +10,7 @@ import type { EventIdTable } from './eventIds.ts';
 import { activeRows, bulkIndexes, PROGRESS_EVERY_ROWS, type Rebuild, type RunContext, type ScopeJudge } from './runContext.ts';
 import { type TextSource } from '../rules/eventFields.ts';
 import { desiredMatchId } from './identity.ts';
+import { ledgerEvent } from './eventLoad.ts';
 
 /**
  * A computed match ready to be written: its id and packed explanation made (the CPU part of writing a match, which a
@@ -35,8 +36,8 @@ export function prepareMatch(d: DesiredMatch, ruleSet: RuleSet, texts: TextSourc
     status: d.status,
     score: d.score,
     explanation: matchExplanationText(d, ruleSet, texts),
-    left: d.left.map((e) => e.seq),
-    right: d.right.map((e) => e.seq),
+    left: d.left.map((e) => ledgerEvent(e).seq),
+    right: d.right.map((e) => ledgerEvent(e).seq),
   };
 }
 

@@ -3,6 +3,7 @@ import type { DesiredMatch } from '../rules/model.ts';
 import { hoursBetween } from '../rules/strategies/candidates.ts';
 import type { ExceptionOutcome } from './exceptionWriter.ts';
 import type { ReconcileProgress } from './runContext.ts';
+import { ledgerEvent } from './eventLoad.ts';
 
 /**
  * Matches, flat: a million small objects cloned one by one between threads cost seconds; strings in one array and
@@ -43,8 +44,8 @@ export class MatchBatchBuilder {
     this.strings.push(matchId, explanation);
     this.meta.push(ruleIndex, d.status === 'auto_resolved' ? 1 : 0, d.left.length, d.right.length);
     this.nums.push(d.score, d.delta, hoursBetween(d.dtMs));
-    for (const e of d.left) this.seqs.push(e.seq);
-    for (const e of d.right) this.seqs.push(e.seq);
+    for (const e of d.left) this.seqs.push(ledgerEvent(e).seq);
+    for (const e of d.right) this.seqs.push(ledgerEvent(e).seq);
   }
 
   /** The batch so far (the builder starts empty again). */

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import type { RuleSet } from '../../../shared/rules/ruleSet.ts';
 import type { LedgerDb } from '../../ledger/database.ts';
 import { computeOutcome } from '../rules/plan.ts';
-import { loadAllEvents, loadHumanDecisions, rankEvents } from './eventLoad.ts';
+import { loadAllEvents, loadHumanDecisions, rankEvents, slotEventSets } from './eventLoad.ts';
 import { LedgerTexts } from './eventKeys.ts';
 import { matchExplanationText } from './matchWriter.ts';
 import { toExceptionOutcome } from './exceptionWriter.ts';
@@ -74,6 +74,7 @@ function run(): void {
       post({ t: 'matches', batch: b }, [b.meta.buffer, b.nums.buffer, b.seqs.buffer] as ArrayBuffer[]);
     };
     const outcome = computeOutcome(events, ruleSet, loadHumanDecisions(db), {
+      eventSets: slotEventSets(events),
       texts,
       ranked: true,
       onRule: (rule, done, total) => {

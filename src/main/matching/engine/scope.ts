@@ -1,18 +1,18 @@
 // Which events a run looks at: everything (full), or per link the new events closed under every relation that link's rules could use (incremental).
 import type { LedgerDb } from '../../ledger/database.ts';
 import type { Rule, RuleSet } from '../../../shared/rules/ruleSet.ts';
-import type { MEvent } from '../rules/model.ts';
-import { byTimeThenId, NO_MARKS } from '../rules/model.ts';
+import type { MatchEvent } from '../rules/model.ts';
+import { byTimeThenId, NO_EVENTS } from '../rules/model.ts';
 import { orderedRules } from '../rules/plan.ts';
 import { comparable, reachMs, sideMatches, tolerance } from '../rules/strategies/candidates.ts';
 import { LedgerTexts } from './eventKeys.ts';
-import { eventBuilder, eventColumns, type RawRow } from './eventLoad.ts';
+import { eventBuilder, eventColumns, type LedgerEvent, type RawRow } from './eventLoad.ts';
 import { isKeyedRule, keyTiedEvents } from '../rules/strategies/keyClaims.ts';
 import { EVENT_TEXTS, type TextSource } from '../rules/eventFields.ts';
 
 export interface Scope {
   /** Every event some link looks at, in (occurred_at, event_id) order. */
-  events: MEvent[];
+  events: LedgerEvent[];
   /** link → the events that link's rules look at in this run; null = every event (a full run). */
   links: Map<string, Set<string>> | null;
   /** Where the events' key texts come from. */
@@ -43,7 +43,7 @@ export function incrementalScope(db: LedgerDb, ruleSet: RuleSet, newIds: string[
   const cols = eventColumns(ruleSet);
   const byIds = db.prepare(`SELECT ${cols} FROM events e WHERE e.event_id IN (SELECT value FROM json_each(?))`).raw();
   const toEvent = eventBuilder(true);
-  const cache = new Map<string, MEvent>();
+  const cache = new Map<string, LedgerEvent>();
   const load = (ids: Iterable<string>): void => {
     const missing = [...ids].filter((id) => !cache.has(id));
     for (let i = 0; i < missing.length; i += CHUNK) {
@@ -63,9 +63,9 @@ export function incrementalScope(db: LedgerDb, ruleSet: RuleSet, newIds: string[
       prefix.push(r.id);
     }
     const ctx: LinkCtx = { link, rules, ruleIds: JSON.stringify(rules.map((r) => r.id)), prefix: JSON.stringify(prefix), prefixIds: prefix, hasPrefix: prefix.length > 0, ruleSet, asked: new Map(), keyReach: [], tied: new Map() };
-    const onSide = (e: MEvent): boolean => rules.some((r) => sideMatches(r.left, e) || sideMatches(r.right, e));
+    const onSide = (e: MatchEvent): boolean => rules.some((r) => sideMatches(r.left, e) || sideMatches(r.right, e));
     const scope = new Set<string>();
-    let frontier = seeds.filter((id) => cache.has(id) && onSide(cache.get(id) as MEvent));
+    let frontier = seeds.filter((id) => cache.has(id) && onSide(cache.get(id) as MatchEvent));
     while (frontier.length > 0) {
       for (const id of frontier) scope.add(id);
       const found = new Set<string>();
@@ -74,7 +74,7 @@ export function incrementalScope(db: LedgerDb, ruleSet: RuleSet, newIds: string[
         const chunk = frontier.slice(i, i + CHUNK);
         for (const id of q.partners.all({ ids: JSON.stringify(chunk), link, rules: ctx.ruleIds }) as string[]) found.add(id);
       }
-      const events = frontier.map((id) => cache.get(id) as MEvent);
+      const events = frontier.map((id) => cache.get(id) as MatchEvent);
       const follow = (rule: Rule): void => {
         for (const side of ['left', 'right'] as const) {
           const mine = events.filter((e) => sideMatches(side === 'left' ? rule.left : rule.right, e));
@@ -116,7 +116,7 @@ export function incrementalScope(db: LedgerDb, ruleSet: RuleSet, newIds: string[
   }
   const all = new Set<string>(seeds.filter((id) => cache.has(id)));
   for (const s of links.values()) for (const id of s) all.add(id);
-  return { events: [...all].map((id) => cache.get(id) as MEvent).sort(byTimeThenId), links, texts: new LedgerTexts(db) };
+  return { events: [...all].map((id) => cache.get(id) as LedgerEvent).sort(byTimeThenId), links, texts: new LedgerTexts(db) };
 }
 
 interface LinkCtx {
@@ -130,9 +130,9 @@ interface LinkCtx {
   asked: Map<string, string[]>;
   ruleSet: RuleSet;
   /** The current step's frontier and every event its key relations reached: what key ties are decided over. */
-  keyReach: MEvent[];
+  keyReach: MatchEvent[];
   /** Per non-keyed rule, the key-tied events of keyReach (computed on first use in a step). */
-  tied: Map<string, Set<MEvent>>;
+  tied: Map<string, Set<MatchEvent>>;
 }
 
 
@@ -177,7 +177,7 @@ function prepareScopeQueries(db: LedgerDb) {
 }
 
 /** Events on the other side of `rule` that could be compared with `events` (all on `side`). */
-function neighbours(q: ScopeQueries, ctx: LinkCtx, rule: Rule, side: 'left' | 'right', events: MEvent[], add: (id: string) => void): void {
+function neighbours(q: ScopeQueries, ctx: LinkCtx, rule: Rule, side: 'left' | 'right', events: MatchEvent[], add: (id: string) => void): void {
   const other = side === 'left' ? rule.right : rule.left;
   if (isKeyedRule(rule)) {
     for (const k of rule.keys) {
@@ -200,7 +200,7 @@ function neighbours(q: ScopeQueries, ctx: LinkCtx, rule: Rule, side: 'left' | 'r
   // An event a key ties to a counterpart is never seen by an amount-only rule (keyClaims.ts): no relation to follow.
   let tied = ctx.tied.get(rule.id);
   if (tied === undefined) {
-    tied = keyTiedEvents(rule, ctx.rules, ctx.keyReach, NO_MARKS);
+    tied = keyTiedEvents(rule, ctx.rules, ctx.keyReach, NO_EVENTS);
     ctx.tied.set(rule.id, tied);
   }
   const isTied = tied;
@@ -267,7 +267,7 @@ function ask(ctx: LinkCtx, key: string, run: () => string[], add: (id: string) =
 }
 
 /** The other side's amount_minor range that can be within tolerance of `e` (a superset; the strategy checks exactly). */
-function amountRange(rule: Rule, side: 'left' | 'right', e: MEvent): [number, number] {
+function amountRange(rule: Rule, side: 'left' | 'right', e: MatchEvent): [number, number] {
   const flip = rule.amount.sign === 'opposite' ? -1 : 1;
   if (side === 'left') {
     const reach = Math.max(tolerance(rule, e.amount), rule.amount.rounding_minor);

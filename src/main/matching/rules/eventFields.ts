@@ -1,6 +1,6 @@
 // The event fields a rule reads: join-key columns (as interned values) and texts, wherever the engine keeps them.
 import type { FieldRef } from '../../../shared/rules/ruleSet.ts';
-import type { MEvent } from './model.ts';
+import type { MatchEvent } from './model.ts';
 
 /** The event columns a rule may compare. */
 export type KeyColumn = 'order_ref' | 'customer_ref' | 'payout_ref' | 'trace_id' | 'external_id';
@@ -14,7 +14,7 @@ export function isKeyColumn(field: string): field is KeyColumn {
 export type EventTexts = Record<KeyColumn, string | null>;
 
 /** The integer of a key column of an event (null: the event has no such key). */
-export function keyOf(e: MEvent, column: KeyColumn): number | null {
+export function keyOf(e: MatchEvent, column: KeyColumn): number | null {
   switch (column) {
     case 'order_ref':
       return e.orderRef;
@@ -32,18 +32,18 @@ export function keyOf(e: MEvent, column: KeyColumn): number | null {
 /** Where the text of an event's field comes from. */
 export interface TextSource {
   /** The field's text (a key column or `attributes.NAME`), or null when the event has none. */
-  text(e: MEvent, field: FieldRef): string | null;
+  text(e: MatchEvent, field: FieldRef): string | null;
   /** Reads these events' texts of these fields in bulk, ahead of many text() calls. */
-  prefetch(events: readonly MEvent[], fields: readonly FieldRef[]): void;
+  prefetch(events: readonly MatchEvent[], fields: readonly FieldRef[]): void;
 }
 
-export function attributeText(e: MEvent, field: FieldRef): string | null {
+export function attributeText(e: MatchEvent, field: FieldRef): string | null {
   e.attributes ??= e.attributesJson === null ? {} : (JSON.parse(e.attributesJson) as Record<string, unknown>);
   const v = e.attributes[field.slice('attributes.'.length)];
   return v === null || v === undefined ? null : String(v);
 }
 
-/** Texts carried by the events themselves (MEvent.texts); an event loaded without them is a programming error. */
+/** Texts carried by the events themselves (MatchEvent.texts); an event loaded without them is a programming error. */
 export const EVENT_TEXTS: TextSource = {
   text(e, field) {
     if (!isKeyColumn(field)) return attributeText(e, field);

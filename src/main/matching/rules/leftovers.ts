@@ -1,6 +1,6 @@
 // Exceptions for what stayed unmatched after every rule ran (MISSING_PAYMENT, UNKNOWN_BANK_LINE, …), per link.
 import type { ExceptionCode, RuleSet } from '../../../shared/rules/ruleSet.ts';
-import type { MatchState, MEvent } from './model.ts';
+import type { MatchState, MatchEvent } from './model.ts';
 import { addException, baseExplanation } from './outcomes.ts';
 
 /** Shopify financial statuses (and PayPal-like equivalents) that mean the customer paid. */
@@ -29,12 +29,12 @@ const BANK_LINES = ['bank_credit', 'bank_debit'] as const;
 interface LeftoverCheck {
   code: ExceptionCode;
   kind: string;
-  applies: (e: MEvent) => boolean;
+  applies: (e: MatchEvent) => boolean;
   /**
    * The links that decide the check for this event: it is raised when the event is accounted for in none of them,
    * and never when the list is empty (the running rule set does not reconcile the event) unless `every`.
    */
-  links: (ruleSet: RuleSet, e: MEvent | null) => string[];
+  links: (ruleSet: RuleSet, e: MatchEvent | null) => string[];
   /** Raised for every such event, matched or not, whatever the rule set (DISPUTE_OPEN). */
   every?: boolean;
   why: string;
@@ -76,7 +76,7 @@ export function leftoverLinks(ruleSet: RuleSet, kind: string): string[] {
 }
 
 /** Incremental runs: an event's leftovers can be derived only when every link that decides them looked at the event. */
-export function leftoverEvaluable(ruleSet: RuleSet, links: Map<string, Set<string>>): (e: MEvent) => boolean {
+export function leftoverEvaluable(ruleSet: RuleSet, links: Map<string, Set<string>>): (e: MatchEvent) => boolean {
   const byKind = new Map<string, string[]>();
   return (e) => {
     let ls = byKind.get(e.kind);
@@ -88,11 +88,11 @@ export function leftoverEvaluable(ruleSet: RuleSet, links: Map<string, Set<strin
   };
 }
 
-export function deriveLeftovers(state: MatchState, events: MEvent[]): void {
+export function deriveLeftovers(state: MatchState, events: MatchEvent[]): void {
   const byKind = new Map<string, LeftoverCheck[]>();
   for (const c of CHECKS) byKind.set(c.kind, [...(byKind.get(c.kind) ?? []), c]);
   const linkCache = new Map<string, string[]>();
-  const linksOf = (c: LeftoverCheck, e: MEvent): string[] => {
+  const linksOf = (c: LeftoverCheck, e: MatchEvent): string[] => {
     const key = `${CHECKS.indexOf(c)}\u001f${c.kind === 'payout' ? Math.sign(e.amount) : 0}`;
     let ls = linkCache.get(key);
     if (ls === undefined) {

@@ -1,13 +1,19 @@
-// The in-memory shapes the engine works on: loaded events, desired matches and exceptions, per-run state.
+// What the rules work on and decide: events as the matcher sees them, desired matches and exceptions, per-run state.
 import type { ExceptionCode, Rule, RuleSet } from '../../../shared/rules/ruleSet.ts';
 import { type Explanation, type RunnerUp } from './explanation.ts';
 import { type EventTexts, type TextSource } from './eventFields.ts';
 
 /**
- * An event as the matcher needs it: join keys as integers (eventKeys.ts: equal text, equal integer), money, time in
- * ms; attributes parsed only on demand.
+ * A join key's value as the rules compare it: equal texts give equal values (the engine interns each text once, in any
+ * column: engine/eventKeys.ts); the rules only ever ask whether two values are the same.
  */
-export interface MEvent {
+export type KeyValue = number;
+
+/**
+ * An event as the rules see it: kind and source, join keys, money (minor units), business time (epoch ms), state;
+ * attributes parsed only on demand. Where it is stored is the engine's business (engine/eventLoad.ts LedgerEvent).
+ */
+export interface MatchEvent {
   /** A full run's events read it from a shared table of ids (scope.ts); ordering compares `rank`, never this. */
   readonly id: string;
   /**
@@ -15,17 +21,13 @@ export interface MEvent {
    * results never depend on the order events arrived in. -1 until computeOutcome (or a loader that knows it) sets it.
    */
   rank: number;
-  /** The event's integer identity in the ledger (events.seq): what match and exception member rows store. */
-  seq: number;
-  /** Its position in the computation that holds it (computeOutcome numbers the events it is given): EventMarks index by it. */
-  ix: number;
   kind: string;
   source: string;
-  externalId: number | null;
-  orderRef: number | null;
-  customerRef: number | null;
-  payoutRef: number | null;
-  traceId: number | null;
+  externalId: KeyValue | null;
+  orderRef: KeyValue | null;
+  customerRef: KeyValue | null;
+  payoutRef: KeyValue | null;
+  traceId: KeyValue | null;
   /** The key columns' text, on events loaded with it (small scopes, tests); a full run reads texts from the ledger. */
   texts?: EventTexts;
   amount: number;
@@ -46,8 +48,8 @@ export interface DesiredMatch {
   status: 'matched' | 'auto_resolved';
   score: number;
   /** Each side sorted by event id. */
-  left: MEvent[];
-  right: MEvent[];
+  left: MatchEvent[];
+  right: MatchEvent[];
   /**
    * Why, for a match decided another way (payout items, partial payments, a subset sum). null for a standard match
    * (one left, one right, the rule's keys compared between them: decide.ts recordWinner, bankPayout settle), whose
@@ -70,7 +72,7 @@ export interface DesiredException {
   amount: number;
   currency: string;
   /** Sorted by event id, each once. */
-  events: MEvent[];
+  events: MatchEvent[];
   /** Business time the remediation window counts from (ms). */
   t: number;
   rule: Rule | null;
@@ -81,50 +83,42 @@ export interface DesiredException {
 export interface PendingFinding {
   code: 'AMOUNT_MISMATCH' | 'CURRENCY_MISMATCH';
   rule: Rule;
-  left: MEvent;
-  right: MEvent[];
+  left: MatchEvent;
+  right: MatchEvent[];
   amount: number;
   explanation: Explanation;
 }
 
-/**
- * A set of the computation's events, one byte per event (MEvent.ix): a full run marks two million events several
- * times over (used and accounted per link), which as Sets of ids cost tens of bytes per entry and a hash each time.
- */
-export class EventMarks {
-  private readonly marks: Uint8Array;
-
-  constructor(capacity: number) {
-    this.marks = new Uint8Array(capacity);
-  }
-
-  has(e: MEvent): boolean {
-    return this.marks[e.ix] === 1;
-  }
-
-  add(e: MEvent): void {
-    this.marks[e.ix] = 1;
-  }
+/** A set of events: used or accounted for in a link. The engine gives one that costs a byte per event. */
+export interface EventSet {
+  has(e: MatchEvent): boolean;
+  add(e: MatchEvent): void;
 }
 
-/** What a question "is this event marked?" needs (a strategy that only asks is given this). */
-export type ReadonlyMarks = Pick<EventMarks, 'has'>;
+/** What a question "is this event in the set?" needs (a strategy that only asks is given this). */
+export type ReadonlyEventSet = Pick<EventSet, 'has'>;
 
-export const NO_MARKS: ReadonlyMarks = { has: () => false };
+export const NO_EVENTS: ReadonlyEventSet = { has: () => false };
+
+/** Event sets over plain objects: what computeOutcome uses when its caller gives none (tests, small computations). */
+export function objectEventSets(): EventSet {
+  const s = new Set<MatchEvent>();
+  return { has: (e) => s.has(e), add: (e) => void s.add(e) };
+}
 
 /** State shared by the strategies during one computation. */
 export interface MatchState {
   ruleSet: RuleSet;
-  /** How many events the computation holds (the size of every EventMarks). */
-  capacity: number;
+  /** Makes the empty sets `used` and `accounted` hold per link. */
+  newEventSet: () => EventSet;
   /** Where key texts come from when a comparison or an explanation needs them. */
   texts: TextSource;
   /** Takes each match as it is recorded; undefined: they are kept in `matches`. */
   emit?: ((d: DesiredMatch) => void) | undefined;
   /** Events consumed by a match or a decisive exception, per link. */
-  used: Map<string, EventMarks>;
+  used: Map<string, EventSet>;
   /** Events a leftover check should consider accounted for, per link (used + events in an exception of the link). */
-  accounted: Map<string, EventMarks>;
+  accounted: Map<string, EventSet>;
   /** `link\u001fleft\u001fright` for pairs a person unmatched. */
   blocked: Set<string>;
   matches: DesiredMatch[];
@@ -133,35 +127,35 @@ export interface MatchState {
 }
 
 /** The link's marks in `map` (used or accounted), created empty on first use. */
-export function marksFor(state: MatchState, map: Map<string, EventMarks>, link: string): EventMarks {
+export function setFor(state: MatchState, map: Map<string, EventSet>, link: string): EventSet {
   let s = map.get(link);
   if (s === undefined) {
-    s = new EventMarks(state.capacity);
+    s = state.newEventSet();
     map.set(link, s);
   }
   return s;
 }
 
-export function usedIn(state: MatchState, link: string): EventMarks {
-  return marksFor(state, state.used, link);
+export function usedIn(state: MatchState, link: string): EventSet {
+  return setFor(state, state.used, link);
 }
 
-export function accountedIn(state: MatchState, link: string): EventMarks {
-  return marksFor(state, state.accounted, link);
+export function accountedIn(state: MatchState, link: string): EventSet {
+  return setFor(state, state.accounted, link);
 }
 
-export function isBlocked(state: MatchState, link: string, a: MEvent, b: MEvent): boolean {
+export function isBlocked(state: MatchState, link: string, a: MatchEvent, b: MatchEvent): boolean {
   if (state.blocked.size === 0) return false; // asked for every candidate pair; most ledgers have no unmatched pair
   const [x, y] = [a.id, b.id];
   return state.blocked.has(`${link}\u001f${x}\u001f${y}`) || state.blocked.has(`${link}\u001f${y}\u001f${x}`);
 }
 
 /** Deterministic processing order: business time, then event id (rank). */
-export function byTimeThenId(a: MEvent, b: MEvent): number {
+export function byTimeThenId(a: MatchEvent, b: MatchEvent): number {
   return a.t - b.t || a.rank - b.rank;
 }
 
 /** Event-id order. */
-export function byId(a: MEvent, b: MEvent): number {
+export function byId(a: MatchEvent, b: MatchEvent): number {
   return a.rank - b.rank;
 }

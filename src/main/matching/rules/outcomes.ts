@@ -1,6 +1,6 @@
 // Records what a strategy decided: matches (with their A-class side exceptions), exceptions and deferred findings.
 import type { ExceptionCode, Rule, RuleSet } from '../../../shared/rules/ruleSet.ts';
-import type { DesiredException, DesiredMatch, MatchState, MEvent, PendingFinding } from './model.ts';
+import type { DesiredException, DesiredMatch, MatchState, MatchEvent, PendingFinding } from './model.ts';
 import { accountedIn, byId, usedIn } from './model.ts';
 import { compareKeys, hoursBetween, keyAgreements } from './strategies/candidates.ts';
 
@@ -33,8 +33,8 @@ export function baseExplanation(state: MatchState, rule: Rule | null, summary: s
 
 export interface MatchInput {
   rule: Rule;
-  left: MEvent[];
-  right: MEvent[];
+  left: MatchEvent[];
+  right: MatchEvent[];
   score: number;
   /** A standard match (see DesiredMatch.explanation) passes its figures instead. */
   explanation: Explanation | StandardWhy;
@@ -93,8 +93,8 @@ export function recordMatch(state: MatchState, m: MatchInput): void {
  */
 export function matchExplanation(ruleSet: RuleSet, texts: TextSource, d: DesiredMatch): Explanation {
   if (d.explanation !== null) return d.explanation;
-  const left = d.left[0] as MEvent;
-  const right = d.right[0] as MEvent;
+  const left = d.left[0] as MatchEvent;
+  const right = d.right[0] as MatchEvent;
   const e: Explanation = {
     rule_id: d.rule.id,
     rule_set_id: ruleSet.rule_set_id,
@@ -117,9 +117,9 @@ export function addException(
   state: MatchState,
   rule: Rule | null,
   code: ExceptionCode,
-  events: MEvent[],
+  events: MatchEvent[],
   amount: number,
-  anchor: MEvent,
+  anchor: MatchEvent,
   explanation: Explanation,
 ): DesiredException {
   const unique = [...new Set(events)].sort(byId);
@@ -142,8 +142,8 @@ export function recordDecisiveException(
   state: MatchState,
   rule: Rule,
   code: ExceptionCode,
-  left: MEvent,
-  others: MEvent[],
+  left: MatchEvent,
+  others: MatchEvent[],
   amount: number,
   explanation: Explanation,
   consumeOthers: boolean,

@@ -1,7 +1,7 @@
 // Computes the desired matches and exceptions for a set of events: rules in priority order, then deferred findings, then leftovers.
 import type { Rule, RuleSet } from '../../../shared/rules/ruleSet.ts';
-import type { DesiredMatch, MatchState, MEvent } from './model.ts';
-import { accountedIn, byTimeThenId, usedIn, type EventMarks } from './model.ts';
+import type { DesiredMatch, MatchState, MatchEvent } from './model.ts';
+import { accountedIn, byTimeThenId, objectEventSets, usedIn, type EventSet } from './model.ts';
 import { sideMatches } from './strategies/candidates.ts';
 import { runExactKey } from './strategies/exactKey.ts';
 import { runPartialPayments } from './strategies/partialPayments.ts';
@@ -20,7 +20,7 @@ export interface HumanDecisions {
   blocked: Set<string>;
 }
 
-const STRATEGY_RUNNERS: Record<Rule['strategy'], (s: MatchState, r: Rule, l: MEvent[], rt: MEvent[]) => void> = {
+const STRATEGY_RUNNERS: Record<Rule['strategy'], (s: MatchState, r: Rule, l: MatchEvent[], rt: MatchEvent[]) => void> = {
   exact_key: runExactKey,
   partial_payments: runPartialPayments,
   amount_window: runAmountWindow,
@@ -48,9 +48,11 @@ export interface OutcomeOptions {
   /** The events' ranks are their places in event-id order already (a full run's loader reads them); else they are set here. */
   ranked?: boolean;
   onRule?: (ruleId: string, done: number, total: number) => void;
+  /** Makes the used/accounted sets (the engine's cost a byte per event); default: sets of the event objects. */
+  eventSets?: () => EventSet;
 }
 
-export function computeOutcome(events: MEvent[], ruleSet: RuleSet, human: HumanDecisions, options: OutcomeOptions = {}): MatchState {
+export function computeOutcome(events: MatchEvent[], ruleSet: RuleSet, human: HumanDecisions, options: OutcomeOptions = {}): MatchState {
   const links = options.links ?? null;
   const onRule = options.onRule;
   if (options.ranked !== true) {
@@ -59,11 +61,8 @@ export function computeOutcome(events: MEvent[], ruleSet: RuleSet, human: HumanD
     });
   }
   const sorted = [...events].sort(byTimeThenId);
-  sorted.forEach((e, i) => {
-    e.ix = i;
-  });
   const state: MatchState = {
-    ruleSet, capacity: sorted.length, texts: options.texts ?? EVENT_TEXTS, emit: options.onMatch, used: new Map(), accounted: new Map(), blocked: human.blocked, matches: [], exceptions: [], pending: new Map(),
+    ruleSet, newEventSet: options.eventSets ?? objectEventSets, texts: options.texts ?? EVENT_TEXTS, emit: options.onMatch, used: new Map(), accounted: new Map(), blocked: human.blocked, matches: [], exceptions: [], pending: new Map(),
   };
   for (const [link, ids] of human.pinned) {
     if (ids.size === 0) continue;
@@ -76,13 +75,13 @@ export function computeOutcome(events: MEvent[], ruleSet: RuleSet, human: HumanD
     }
   }
   const rules = orderedRules(ruleSet);
-  const sides = new Map<string, MEvent[]>();
+  const sides = new Map<string, MatchEvent[]>();
   // Whether an event is key-tied depends on the event and its key partners only, not on what is used; the set is
   // computed for the link's free events, and used only grows within a run. So a later amount-only rule with the
   // same sides (fuzzy after amount-window) takes the earlier set minus what has been used since, instead of
   // scanning every event of the link again.
-  const tiedSets = new Map<string, Set<MEvent>>();
-  const tiedFor = (rule: Rule, all: Rule[], linkEvents: MEvent[], used: EventMarks): Set<MEvent> => {
+  const tiedSets = new Map<string, Set<MatchEvent>>();
+  const tiedFor = (rule: Rule, all: Rule[], linkEvents: MatchEvent[], used: EventSet): Set<MatchEvent> => {
     const key = `${rule.link}\u001f${rule.strategy === 'amount_window' || rule.strategy === 'fuzzy' ? 'amount' : rule.strategy}\u001f${rule.cardinality}\u001f${JSON.stringify([rule.left, rule.right])}`;
     const earlier = tiedSets.get(key);
     const reuse = rule.cardinality === 'many_to_one';

@@ -1,16 +1,16 @@
 // Right-side events per currency sorted by compared amount, so an amount range is two binary searches.
 import type { Rule } from '../../../../shared/rules/ruleSet.ts';
-import type { MEvent } from '../model.ts';
+import type { MatchEvent } from '../model.ts';
 import { comparable } from './candidates.ts';
 
 export interface AmountIndex {
   /** Events whose compared amount is in [lo, hi] and whose time is in [tFrom, tTo], by (amount, time, id). */
-  range(currency: string, lo: number, hi: number, tFrom?: number, tTo?: number): MEvent[];
+  range(currency: string, lo: number, hi: number, tFrom?: number, tTo?: number): MatchEvent[];
 }
 
 interface Entry {
   v: number;
-  e: MEvent;
+  e: MatchEvent;
 }
 
 /**
@@ -18,7 +18,7 @@ interface Entry {
  * to the window's start and a walk to its end. A month holds hundreds of events of one basket total; only the few
  * inside the rule's window are visited. Compared amounts are integers (minor units), so the next value is v + 1.
  */
-export function buildAmountIndex(rule: Rule, rights: MEvent[]): AmountIndex {
+export function buildAmountIndex(rule: Rule, rights: MatchEvent[]): AmountIndex {
   const by = new Map<string, Entry[]>();
   for (const e of rights) {
     const list = by.get(e.currency) ?? [];
@@ -42,7 +42,7 @@ export function buildAmountIndex(rule: Rule, rights: MEvent[]): AmountIndex {
     range(currency, lo, hi, tFrom = Number.NEGATIVE_INFINITY, tTo = Number.POSITIVE_INFINITY) {
       const list = by.get(currency);
       if (list === undefined) return [];
-      const out: MEvent[] = [];
+      const out: MatchEvent[] = [];
       let i = lowerBound(list, lo, tFrom);
       while (i < list.length) {
         const x = list[i] as Entry;

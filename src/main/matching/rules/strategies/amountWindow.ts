@@ -1,6 +1,6 @@
 // amount_window and fuzzy: no shared key, so the same amount and currency inside a time window (fuzzy adds a similarity key).
 import type { Rule } from '../../../../shared/rules/ruleSet.ts';
-import type { MatchState, MEvent } from '../model.ts';
+import type { MatchState, MatchEvent } from '../model.ts';
 import { byTimeThenId, isBlocked, usedIn } from '../model.ts';
 import { buildAmountIndex } from './amountIndex.ts';
 import { amountClass, compareKey, comparable, leaders, rankScored, score, tolerance, windowClass, tiedRunnersUp, type Scored } from './candidates.ts';
@@ -13,14 +13,14 @@ const DAY_MS = 86_400_000;
 /** An amount_window tie left to the next rule of the link (a fuzzy rule on the same sides), raised if that rule does not match the left event. */
 interface DeferredTie {
   rule: Rule;
-  left: MEvent;
-  tied: MEvent[];
+  left: MatchEvent;
+  tied: MatchEvent[];
   amount: number;
   explanation: Explanation;
 }
 
 /** Per computation: fuzzy rule id → left event → the amount tie it may break. */
-const deferredTies = new WeakMap<MatchState, Map<string, Map<MEvent, DeferredTie>>>();
+const deferredTies = new WeakMap<MatchState, Map<string, Map<MatchEvent, DeferredTie>>>();
 
 /**
  * The rule an amount_window tie is left to: the next rule of the same link (priority, then id) when it is a fuzzy rule
@@ -41,7 +41,7 @@ function raiseDeferred(state: MatchState, d: DeferredTie): void {
 }
 
 /** Candidates: same currency, compared amount within max(tolerance, rounding), inside the (extended) window, all keys agreeing. */
-export function runAmountWindow(state: MatchState, rule: Rule, lefts: MEvent[], rights: MEvent[]): void {
+export function runAmountWindow(state: MatchState, rule: Rule, lefts: MatchEvent[], rights: MatchEvent[]): void {
   const used = usedIn(state, rule.link);
   const index = buildAmountIndex(rule, rights.filter((r) => !used.has(r)));
   const breaker = tieBreaker(state, rule);
@@ -89,7 +89,7 @@ export function runAmountWindow(state: MatchState, rule: Rule, lefts: MEvent[], 
       let byLeft = deferredTies.get(state)?.get(breaker.id);
       if (byLeft === undefined) {
         byLeft = new Map();
-        const perState = deferredTies.get(state) ?? new Map<string, Map<MEvent, DeferredTie>>();
+        const perState = deferredTies.get(state) ?? new Map<string, Map<MatchEvent, DeferredTie>>();
         perState.set(breaker.id, byLeft);
         deferredTies.set(state, perState);
       }
@@ -103,7 +103,7 @@ export function runAmountWindow(state: MatchState, rule: Rule, lefts: MEvent[], 
 }
 
 /** Raises, in (time, id) order, the waiting ties whose left event is still free in its link, and empties `pending`. */
-function raiseWaiting(state: MatchState, pending: Map<MEvent, DeferredTie>): void {
+function raiseWaiting(state: MatchState, pending: Map<MatchEvent, DeferredTie>): void {
   const rest = [...pending.values()].sort((a, b) => byTimeThenId(a.left, b.left));
   pending.clear();
   for (const d of rest) if (!usedIn(state, d.rule.link).has(d.left)) raiseDeferred(state, d);
@@ -116,6 +116,6 @@ function raiseWaiting(state: MatchState, pending: Map<MEvent, DeferredTie>): voi
 export function raiseUnclaimedTies(state: MatchState): void {
   const perState = deferredTies.get(state);
   if (perState === undefined) return;
-  for (const ruleId of [...perState.keys()].sort()) raiseWaiting(state, perState.get(ruleId) as Map<MEvent, DeferredTie>);
+  for (const ruleId of [...perState.keys()].sort()) raiseWaiting(state, perState.get(ruleId) as Map<MatchEvent, DeferredTie>);
   deferredTies.delete(state);
 }

@@ -1,6 +1,6 @@
 // bank_payout: a bank credit ↔ the payout it names, else one payout of its amount, else a bounded subset of payouts summing to it.
 import type { Rule } from '../../../../shared/rules/ruleSet.ts';
-import type { MatchState, MEvent } from '../model.ts';
+import type { MatchState, MatchEvent } from '../model.ts';
 import { byId, byTimeThenId, isBlocked, usedIn } from '../model.ts';
 import { amountClass, comparable, compareKeys, externalIdOf, hoursBetween, keyAgreements, leaders, normalizeKey, rankScored, score, windowClass, tiedRunnersUp, type Scored } from './candidates.ts';
 import { addPending, baseExplanation, recordDecisiveException, recordMatch } from '../outcomes.ts';
@@ -15,7 +15,7 @@ import { type TextSource } from '../eventFields.ts';
  * payout id inside the extended window (after_days < Δt ≤ extended_after_days) is a match with TIMING_DIFF (amount at
  * stake 0: the amounts agree, only the timing differs).
  */
-export function runBankPayout(state: MatchState, rule: Rule, payouts: MEvent[], credits: MEvent[]): void {
+export function runBankPayout(state: MatchState, rule: Rule, payouts: MatchEvent[], credits: MatchEvent[]): void {
   const used = usedIn(state, rule.link);
   const free = payouts.filter((p) => !used.has(p));
   if (rule.keys.length > 0) {
@@ -30,8 +30,8 @@ export function runBankPayout(state: MatchState, rule: Rule, payouts: MEvent[], 
   }
 }
 
-function indexByRef(rule: Rule, payouts: MEvent[], texts: TextSource): Map<string, MEvent[]> {
-  const m = new Map<string, MEvent[]>();
+function indexByRef(rule: Rule, payouts: MatchEvent[], texts: TextSource): Map<string, MatchEvent[]> {
+  const m = new Map<string, MatchEvent[]>();
   for (const p of payouts) {
     for (const k of rule.keys) {
       const v = texts.text(p, k.left);
@@ -44,7 +44,7 @@ function indexByRef(rule: Rule, payouts: MEvent[], texts: TextSource): Map<strin
   return m;
 }
 
-function evaluate(state: MatchState, rule: Rule, payout: MEvent, credit: MEvent): Scored {
+function evaluate(state: MatchState, rule: Rule, payout: MatchEvent, credit: MatchEvent): Scored {
   const keys = compareKeys(rule, payout, credit, state.texts);
   const delta = comparable(rule, credit) - payout.amount;
   const dt = credit.t - payout.t;
@@ -52,10 +52,10 @@ function evaluate(state: MatchState, rule: Rule, payout: MEvent, credit: MEvent)
 }
 
 /** Looks each word of the remittance text up among the payout ids: a payout id contained in the text. */
-function byPayoutId(state: MatchState, rule: Rule, credit: MEvent, byRef: Map<string, MEvent[]>): void {
+function byPayoutId(state: MatchState, rule: Rule, credit: MatchEvent, byRef: Map<string, MatchEvent[]>): void {
   const used = usedIn(state, rule.link);
   const text = rule.keys.map((k) => state.texts.text(credit, k.right) ?? '').join(' ');
-  const found = new Set<MEvent>();
+  const found = new Set<MatchEvent>();
   for (const word of text.split(/[\s,;:/|()[\]]+/)) for (const p of byRef.get(normalizeKey(word)) ?? []) found.add(p);
   const scored: Scored[] = [];
   const beyond: Scored[] = [];
@@ -80,7 +80,7 @@ function byPayoutId(state: MatchState, rule: Rule, credit: MEvent, byRef: Map<st
   }
 }
 
-function byAmount(state: MatchState, rule: Rule, credit: MEvent, payouts: MEvent[]): boolean {
+function byAmount(state: MatchState, rule: Rule, credit: MatchEvent, payouts: MatchEvent[]): boolean {
   const used = usedIn(state, rule.link);
   const scored: Scored[] = [];
   for (const p of payouts) {
@@ -93,7 +93,7 @@ function byAmount(state: MatchState, rule: Rule, credit: MEvent, payouts: MEvent
   return true;
 }
 
-function settle(state: MatchState, rule: Rule, credit: MEvent, ranked: Scored[], extra: RunnerUp[]): void {
+function settle(state: MatchState, rule: Rule, credit: MatchEvent, ranked: Scored[], extra: RunnerUp[]): void {
   const lead = leaders(ranked, state.ruleSet.settings.tie_margin);
   const best = lead[0] as Scored;
   if (lead.length > 1) {
@@ -124,7 +124,7 @@ function settle(state: MatchState, rule: Rule, credit: MEvent, ranked: Scored[],
  * within tolerance. Search is depth-first in a fixed order and stops at the second solution: one → a
  * match, two → AMBIGUOUS_MATCH over both. At most Σ C(20, k), k = 2..5 = 21,679 subsets per credit.
  */
-function bySubsetSum(state: MatchState, rule: Rule, credit: MEvent, payouts: MEvent[]): void {
+function bySubsetSum(state: MatchState, rule: Rule, credit: MatchEvent, payouts: MatchEvent[]): void {
   const used = usedIn(state, rule.link);
   const { subset_sum_max_items: maxItems, subset_sum_max_candidates: maxCands } = state.ruleSet.settings;
   const target = comparable(rule, credit);

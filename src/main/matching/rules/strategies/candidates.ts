@@ -1,6 +1,6 @@
 // Candidate evaluation shared by every strategy: key comparison, amount and window classes, the score.
 import type { KeyComparison, Rule, RuleSide } from '../../../../shared/rules/ruleSet.ts';
-import type { MEvent } from '../model.ts';
+import type { MatchEvent } from '../model.ts';
 import { type KeyAgreement, type RunnerUp } from '../explanation.ts';
 import { isKeyColumn, keyOf, type TextSource } from '../eventFields.ts';
 
@@ -65,12 +65,12 @@ export interface KeyResult {
   k: KeyComparison;
   value: number;
   agreed: boolean;
-  left: MEvent;
-  right: MEvent;
+  left: MatchEvent;
+  right: MatchEvent;
 }
 
 /** Evaluates one key comparison; null when either event lacks the field. Texts are read only when the comparison needs them. */
-export function compareKey(k: KeyComparison, left: MEvent, right: MEvent, texts: TextSource): KeyResult | null {
+export function compareKey(k: KeyComparison, left: MatchEvent, right: MatchEvent, texts: TextSource): KeyResult | null {
   let value: number;
   if (comparesKeys(k)) {
     const l = keyOf(left, k.left as Parameters<typeof keyOf>[1]);
@@ -91,12 +91,12 @@ export function compareKey(k: KeyComparison, left: MEvent, right: MEvent, texts:
 }
 
 /** An event's id in its source, for summaries a reviewer reads. */
-export function externalIdOf(state: { texts: TextSource }, e: MEvent): string {
+export function externalIdOf(state: { texts: TextSource }, e: MatchEvent): string {
   return state.texts.text(e, 'external_id') ?? e.id;
 }
 
 /** The rule's comparisons between two events that apply (both have the field). */
-export function compareKeys(rule: Rule, left: MEvent, right: MEvent, texts: TextSource): KeyResult[] {
+export function compareKeys(rule: Rule, left: MatchEvent, right: MatchEvent, texts: TextSource): KeyResult[] {
   const out: KeyResult[] = [];
   for (const k of rule.keys) {
     const r = compareKey(k, left, right, texts);
@@ -132,7 +132,7 @@ function sourceKind(source: string): string {
   return k;
 }
 
-export function sideMatches(side: RuleSide, e: MEvent): boolean {
+export function sideMatches(side: RuleSide, e: MatchEvent): boolean {
   if (!side.kinds.includes(e.kind as never)) return false;
   if (side.sources === undefined || side.sources.length === 0) return true;
   const kind = sourceKind(e.source);
@@ -140,7 +140,7 @@ export function sideMatches(side: RuleSide, e: MEvent): boolean {
 }
 
 /** The right event's amount as compared with the left's: net when fees are netted, sign flipped for `opposite`. */
-export function comparable(rule: Rule, r: MEvent): number {
+export function comparable(rule: Rule, r: MatchEvent): number {
   const v = rule.amount.net_fees ? (r.net ?? r.amount - (r.fee ?? 0)) : r.amount;
   return rule.amount.sign === 'opposite' ? -v : v;
 }
@@ -160,7 +160,7 @@ export function amountClass(rule: Rule, leftAmount: number, delta: number): Amou
 export type WindowClass = 'in' | 'extended' | 'outside';
 
 /** Where the right event falls relative to the left: [-before, +after] is in, (after, extended_after] is a timing difference. */
-export function windowClass(rule: Rule, left: MEvent, right: MEvent): WindowClass {
+export function windowClass(rule: Rule, left: MatchEvent, right: MatchEvent): WindowClass {
   const dt = right.t - left.t;
   if (dt >= -rule.window.before_days * DAY_MS && dt <= rule.window.after_days * DAY_MS) return 'in';
   const ext = rule.window.extended_after_days;
@@ -192,7 +192,7 @@ export function round6(x: number): number {
 }
 
 export interface Scored {
-  event: MEvent;
+  event: MatchEvent;
   score: number;
   delta: number;
   dtMs: number;
@@ -214,7 +214,7 @@ export function leaders(ranked: Scored[], tieMargin: number): Scored[] {
 }
 
 /** The candidates that lost to `winner` (then `extra`, the ones that never qualified), at most `limit`. */
-export function runnersUp(ranked: Scored[], winner: MEvent, extra: RunnerUp[], limit = 5): RunnerUp[] {
+export function runnersUp(ranked: Scored[], winner: MatchEvent, extra: RunnerUp[], limit = 5): RunnerUp[] {
   if (ranked.length === 1 && extra.length === 0) return NO_RUNNERS_UP; // the usual case: nothing else was in the running
   const lost: RunnerUp[] = ranked.filter((s) => s.event !== winner).map((s) => ({ event_id: s.event.id, score: s.score, reason: 'lower score' }));
   return [...lost, ...extra].slice(0, limit);

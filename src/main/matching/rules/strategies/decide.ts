@@ -1,7 +1,7 @@
 // Turns a ranked candidate list with a clear winner into a match, auto-resolved when it needed rounding or the extended window.
 import type { ExceptionCode, Rule } from '../../../../shared/rules/ruleSet.ts';
 import { formatAmount } from '../../../../shared/money/amountText.ts';
-import type { MatchState, MEvent } from '../model.ts';
+import type { MatchState, MatchEvent } from '../model.ts';
 import { runnersUp, type Scored } from './candidates.ts';
 import { recordMatch, type StandardWhy } from '../outcomes.ts';
 import { type RunnerUp } from '../explanation.ts';
@@ -33,7 +33,7 @@ function money(minor: number, currency: string): string {
 }
 
 /** Summary text of a match found in the extended window: the amount that came late, how late, against which window. */
-export function lateNote(rule: Rule, left: MEvent, right: MEvent): string {
+export function lateNote(rule: Rule, left: MatchEvent, right: MatchEvent): string {
   const days = Math.round(((right.t - left.t) / DAY_MS) * 10) / 10;
   return (
     `late: the ${right.kind} of ${money(right.amount, right.currency)} came ${days} d after the ${left.kind}, ` +
@@ -46,7 +46,7 @@ export function lateNote(rule: Rule, left: MEvent, right: MEvent): string {
  * Records the winner of `ranked` as a match. `note` is appended to the summary (e.g. that the amount alone tied and
  * a similarity key decided).
  */
-export function recordWinner(state: MatchState, rule: Rule, left: MEvent[], ranked: Scored[], extra: RunnerUp[], note?: string): void {
+export function recordWinner(state: MatchState, rule: Rule, left: MatchEvent[], ranked: Scored[], extra: RunnerUp[], note?: string): void {
   const best = ranked[0];
   const anchor = left[0];
   if (best === undefined || anchor === undefined) return;

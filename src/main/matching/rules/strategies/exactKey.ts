@@ -1,6 +1,6 @@
 // exact_key: the left event's keys name its counterpart; the best-scoring candidate wins unless another is within the tie margin.
 import type { Rule } from '../../../../shared/rules/ruleSet.ts';
-import type { MatchState, MEvent } from '../model.ts';
+import type { MatchState, MatchEvent } from '../model.ts';
 import { isBlocked, usedIn } from '../model.ts';
 import { buildKeyLookup } from './keyIndex.ts';
 import { amountClass, comparable, compareKeys, externalIdOf, hoursBetween, keyAgreements, leaders, rankScored, score, windowClass, tiedRunnersUp, type Scored } from './candidates.ts';
@@ -12,11 +12,11 @@ interface Sorted {
   scored: Scored[];
   extra: RunnerUp[];
   beyond: Scored[];
-  otherCurrency: MEvent[];
+  otherCurrency: MatchEvent[];
 }
 
 /** Sorts key candidates into qualifying (scored), amount beyond tolerance, other currency, and why the rest lost. */
-export function sortCandidates(state: MatchState, rule: Rule, left: MEvent, cands: MEvent[], checkAmount: boolean): Sorted {
+export function sortCandidates(state: MatchState, rule: Rule, left: MatchEvent, cands: MatchEvent[], checkAmount: boolean): Sorted {
   const used = usedIn(state, rule.link);
   const consumeRight = rule.cardinality !== 'many_to_one';
   const out: Sorted = { scored: [], extra: [], beyond: [], otherCurrency: [] };
@@ -47,7 +47,7 @@ export function sortCandidates(state: MatchState, rule: Rule, left: MEvent, cand
   return out;
 }
 
-export function runExactKey(state: MatchState, rule: Rule, lefts: MEvent[], rights: MEvent[]): void {
+export function runExactKey(state: MatchState, rule: Rule, lefts: MatchEvent[], rights: MatchEvent[]): void {
   const lookup = buildKeyLookup(rule, rights, state.texts);
   const used = usedIn(state, rule.link);
   const checkAmount = rule.cardinality !== 'many_to_one';
@@ -72,7 +72,7 @@ export function runExactKey(state: MatchState, rule: Rule, lefts: MEvent[], righ
 }
 
 /** One clear winner → match; several within the margin → DUPLICATE_PAYMENT (each fully pays the order) or AMBIGUOUS_MATCH. */
-function decideKeyed(state: MatchState, rule: Rule, left: MEvent, ranked: Scored[], extra: RunnerUp[], checkAmount: boolean): void {
+function decideKeyed(state: MatchState, rule: Rule, left: MatchEvent, ranked: Scored[], extra: RunnerUp[], checkAmount: boolean): void {
   const lead = leaders(ranked, state.ruleSet.settings.tie_margin);
   const paysOrders = checkAmount && rule.right.kinds.includes('payment');
   if (lead.length === 1) {
@@ -106,7 +106,7 @@ function decideKeyed(state: MatchState, rule: Rule, left: MEvent, ranked: Scored
  * the order's key that each pay it in full. The exception names the order and the extra payments (the charges to
  * refund) and consumes them in the link, so no later rule pairs them with another order by amount.
  */
-function recordExtraPayments(state: MatchState, rule: Rule, left: MEvent, best: Scored, extras: Scored[]): void {
+function recordExtraPayments(state: MatchState, rule: Rule, left: MatchEvent, best: Scored, extras: Scored[]): void {
   const others = extras.map((s) => s.event);
   const ex = baseExplanation(
     state,

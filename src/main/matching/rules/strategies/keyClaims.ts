@@ -1,6 +1,6 @@
 // Which events the amount-only rules (amount_window, fuzzy) must leave alone: those a key of the link already ties elsewhere.
 import type { FieldRef, KeyComparison, Rule } from '../../../../shared/rules/ruleSet.ts';
-import type { MEvent, ReadonlyMarks } from '../model.ts';
+import type { MatchEvent, ReadonlyEventSet } from '../model.ts';
 import { sideMatches } from './candidates.ts';
 import { keyOf, type KeyColumn } from '../eventFields.ts';
 
@@ -40,8 +40,8 @@ function isAmountOnly(rule: Rule): boolean {
  * are checked, so the lookup holds just the few still free). The incremental scope is closed under indexed-key
  * equality, so (a) sees the same counterparts in an incremental run as in a full one; (b) depends on the event alone.
  */
-export function keyTiedEvents(rule: Rule, keyedRules: Rule[], events: MEvent[], used: ReadonlyMarks): Set<MEvent> {
-  const tied = new Set<MEvent>();
+export function keyTiedEvents(rule: Rule, keyedRules: Rule[], events: MatchEvent[], used: ReadonlyEventSet): Set<MatchEvent> {
+  const tied = new Set<MatchEvent>();
   if (!isAmountOnly(rule)) return tied;
   const reuse = rule.cardinality === 'many_to_one';
   const free = events.filter((e) => (reuse || !used.has(e)) && (sideMatches(rule.left, e) || sideMatches(rule.right, e)));
@@ -58,13 +58,13 @@ export function keyTiedEvents(rule: Rule, keyedRules: Rule[], events: MEvent[], 
   return tied;
 }
 
-function markSide(tied: Set<MEvent>, c: KeyComparison, mine: MEvent[], others: MEvent[], side: 'left' | 'right', k: Rule): void {
+function markSide(tied: Set<MatchEvent>, c: KeyComparison, mine: MatchEvent[], others: MatchEvent[], side: 'left' | 'right', k: Rule): void {
   // Keyed rules compare key columns only (isKeyedRule), so the events' key integers answer (eventKeys.ts).
   const myField = (side === 'left' ? c.left : c.right) as KeyColumn;
   const otherField = (side === 'left' ? c.right : c.left) as KeyColumn;
   const otherKinds = (side === 'left' ? k.right.kinds : k.left.kinds) as string[];
   const names = otherKinds.filter((kind) => NAMED_BY[kind] === otherField);
-  const byValue = new Map<number, MEvent[]>();
+  const byValue = new Map<number, MatchEvent[]>();
   for (const e of mine) {
     const v = keyOf(e, myField);
     if (v === null) continue;

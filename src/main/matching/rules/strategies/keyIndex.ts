@@ -1,13 +1,13 @@
 // Finds right-side candidates that share a key with a left event, through maps built once per rule.
 import type { KeyComparison, Rule } from '../../../../shared/rules/ruleSet.ts';
-import { byId, type MEvent } from '../model.ts';
+import { byId, type MatchEvent } from '../model.ts';
 import { compareKey, comparesKeys, normalizeKey } from './candidates.ts';
 import { keyOf, type KeyColumn, type TextSource } from '../eventFields.ts';
 
-export type KeyLookup = (left: MEvent) => MEvent[];
+export type KeyLookup = (left: MatchEvent) => MatchEvent[];
 
 /** The value a map is keyed by: the key integer (equal on key columns), else the (normalized) text. */
-function lookupValue(k: KeyComparison, e: MEvent, side: 'left' | 'right', texts: TextSource): number | string | null {
+function lookupValue(k: KeyComparison, e: MatchEvent, side: 'left' | 'right', texts: TextSource): number | string | null {
   const field = side === 'left' ? k.left : k.right;
   if (comparesKeys(k)) return keyOf(e, field as KeyColumn);
   const v = texts.text(e, field);
@@ -19,14 +19,14 @@ function lookupValue(k: KeyComparison, e: MEvent, side: 'left' | 'right', texts:
  * equal and normalized_equal comparisons are answered from an index per comparison (O(1) per left event);
  * contains and similarity fall back to comparing against every right event (only sensible for small sides).
  */
-export function buildKeyLookup(rule: Rule, rights: MEvent[], texts: TextSource): KeyLookup {
+export function buildKeyLookup(rule: Rule, rights: MatchEvent[], texts: TextSource): KeyLookup {
   const indexed = rule.keys.filter((k) => k.compare === 'equal' || k.compare === 'normalized_equal');
   const scanned = rule.keys.filter((k) => k.compare === 'contains' || k.compare === 'similarity');
   const indexes = indexed.map((k) => ({ k, index: valueIndex(rights, k, texts) }));
   return (left) => {
     // Collected as found, then made unique by id and sorted (a payment found by order_ref and by trace_id is one
     // candidate); most left events find exactly one, which needs neither.
-    const found: MEvent[] = [];
+    const found: MatchEvent[] = [];
     for (const { k, index } of indexes) {
       const v = lookupValue(k, left, 'left', texts);
       if (v !== null) index.collect(v, found);
@@ -35,7 +35,7 @@ export function buildKeyLookup(rule: Rule, rights: MEvent[], texts: TextSource):
       for (const r of rights) if (scanned.some((k) => compareKey(k, left, r, texts)?.agreed === true)) found.push(r);
     }
     if (found.length === 1) return found[0] === left ? [] : found;
-    const unique = new Set<MEvent>();
+    const unique = new Set<MatchEvent>();
     for (const r of found) if (r !== left) unique.add(r);
     return [...unique].sort(byId);
   };
@@ -44,7 +44,7 @@ export function buildKeyLookup(rule: Rule, rights: MEvent[], texts: TextSource):
 /** The events of one side carrying each value of a field. */
 interface ValueIndex {
   /** Pushes onto `out`, in the side's order, the events carrying `value` (never push(...many): a payout can have 100k+ items). */
-  collect(value: number | string, out: MEvent[]): void;
+  collect(value: number | string, out: MatchEvent[]): void;
 }
 
 /**
@@ -53,11 +53,11 @@ interface ValueIndex {
  * as Maps of holders they cost a hash and an entry per payment, as arrays 4 bytes per key and per payment.
  */
 class KeyChains implements ValueIndex {
-  private readonly rights: MEvent[];
+  private readonly rights: MatchEvent[];
   private readonly first: Int32Array;
   private readonly next: Int32Array;
 
-  constructor(rights: MEvent[], keyOfRight: (e: MEvent) => number | null) {
+  constructor(rights: MatchEvent[], keyOfRight: (e: MatchEvent) => number | null) {
     this.rights = rights;
     let max = -1;
     const keys = new Int32Array(rights.length);
@@ -77,17 +77,17 @@ class KeyChains implements ValueIndex {
     }
   }
 
-  collect(value: number | string, out: MEvent[]): void {
+  collect(value: number | string, out: MatchEvent[]): void {
     if (typeof value !== 'number' || value >= this.first.length) return;
-    for (let i = this.first[value] as number; i >= 0; i = this.next[i] as number) out.push(this.rights[i] as MEvent);
+    for (let i = this.first[value] as number; i >= 0; i = this.next[i] as number) out.push(this.rights[i] as MatchEvent);
   }
 }
 
 /** Text values (normalized_equal, or a comparison on an attributes field): a Map of holders. */
 class TextIndex implements ValueIndex {
-  private readonly byValue = new Map<number | string, MEvent | MEvent[]>();
+  private readonly byValue = new Map<number | string, MatchEvent | MatchEvent[]>();
 
-  constructor(rights: MEvent[], valueOfRight: (e: MEvent) => number | string | null) {
+  constructor(rights: MatchEvent[], valueOfRight: (e: MatchEvent) => number | string | null) {
     for (const r of rights) {
       const key = valueOfRight(r);
       if (key === null) continue;
@@ -98,7 +98,7 @@ class TextIndex implements ValueIndex {
     }
   }
 
-  collect(value: number | string, out: MEvent[]): void {
+  collect(value: number | string, out: MatchEvent[]): void {
     const hit = this.byValue.get(value);
     if (hit === undefined) return;
     if (Array.isArray(hit)) for (const r of hit) out.push(r);
@@ -110,9 +110,9 @@ class TextIndex implements ValueIndex {
  * value → events of `rights` carrying it, built once per (rights array, field, comparison): rules sharing a side
  * (plan.ts hands them the same array) share the index. Read-only once built.
  */
-const valueIndexes = new WeakMap<MEvent[], Map<string, ValueIndex>>();
+const valueIndexes = new WeakMap<MatchEvent[], Map<string, ValueIndex>>();
 
-function valueIndex(rights: MEvent[], k: KeyComparison, texts: TextSource): ValueIndex {
+function valueIndex(rights: MatchEvent[], k: KeyComparison, texts: TextSource): ValueIndex {
   let perArray = valueIndexes.get(rights);
   if (perArray === undefined) {
     perArray = new Map();
@@ -123,8 +123,8 @@ function valueIndex(rights: MEvent[], k: KeyComparison, texts: TextSource): Valu
   const cached = perArray.get(cacheKey);
   if (cached !== undefined) return cached;
   if (!byKeys) texts.prefetch(rights, [k.right]);
-  const valueOf = (r: MEvent): number | string | null => lookupValue(k, r, 'right', texts);
-  const index = byKeys ? new KeyChains(rights, valueOf as (r: MEvent) => number | null) : new TextIndex(rights, valueOf);
+  const valueOf = (r: MatchEvent): number | string | null => lookupValue(k, r, 'right', texts);
+  const index = byKeys ? new KeyChains(rights, valueOf as (r: MatchEvent) => number | null) : new TextIndex(rights, valueOf);
   perArray.set(cacheKey, index);
   return index;
 }

@@ -1,6 +1,6 @@
 // partial_payments: one order ↔ the fewest unmatched payments sharing its key that together pay it (bounded subset search).
 import type { Rule } from '../../../../shared/rules/ruleSet.ts';
-import type { MatchState, MEvent } from '../model.ts';
+import type { MatchState, MatchEvent } from '../model.ts';
 import { byId, isBlocked, usedIn } from '../model.ts';
 import { buildKeyLookup } from './keyIndex.ts';
 import { amountClass, comparable, compareKeys, externalIdOf, hoursBetween, keyAgreements, score, windowClass, type AmountClass, type KeyResult } from './candidates.ts';
@@ -11,7 +11,7 @@ import { type RunnerUp } from '../explanation.ts';
 import { type TextSource } from '../eventFields.ts';
 
 interface Solution {
-  parts: MEvent[];
+  parts: MatchEvent[];
 
   delta: number;
   amount: AmountClass;
@@ -21,7 +21,7 @@ interface Solution {
   score: number;
 }
 
-function evaluate(rule: Rule, left: MEvent, parts: MEvent[], texts: TextSource): Solution {
+function evaluate(rule: Rule, left: MatchEvent, parts: MatchEvent[], texts: TextSource): Solution {
   const sorted = [...parts].sort(byId);
   const delta = sorted.reduce((s, r) => s + comparable(rule, r), 0) - left.amount;
   let dtMs = 0;
@@ -35,7 +35,7 @@ function bySolution(a: Solution, b: Solution): number {
   const c = b.score - a.score || a.dtMs - b.dtMs;
   if (c !== 0) return c;
   for (let i = 0; i < a.parts.length; i++) {
-    const d = (a.parts[i] as MEvent).rank - ((b.parts[i] as MEvent | undefined)?.rank ?? -1);
+    const d = (a.parts[i] as MatchEvent).rank - ((b.parts[i] as MatchEvent | undefined)?.rank ?? -1);
     if (d !== 0) return d;
   }
   return 0;
@@ -51,7 +51,7 @@ function bySolution(a: Solution, b: Solution): number {
  * beyond the nearest subset_sum_max_candidates), all of them together are tried, as before the subset search (an
  * order paid in six instalments). Payments outside the chosen set stay free (MISSING_ORDER if nothing claims them).
  */
-export function runPartialPayments(state: MatchState, rule: Rule, lefts: MEvent[], rights: MEvent[]): void {
+export function runPartialPayments(state: MatchState, rule: Rule, lefts: MatchEvent[], rights: MatchEvent[]): void {
   const lookup = buildKeyLookup(rule, rights, state.texts);
   const used = usedIn(state, rule.link);
   const { subset_sum_max_items: maxItems, subset_sum_max_candidates: maxCands, tie_margin: tieMargin } = state.ruleSet.settings;
@@ -103,7 +103,7 @@ export function runPartialPayments(state: MatchState, rule: Rule, lefts: MEvent[
 }
 
 /** Members of the losing sets that are not in the winner, each once with its best set's score. */
-function runnersUp(losers: Solution[], winner: Set<MEvent>): RunnerUp[] {
+function runnersUp(losers: Solution[], winner: Set<MatchEvent>): RunnerUp[] {
   const seen = new Set(winner);
   const out: RunnerUp[] = [];
   for (const s of losers) {
@@ -117,8 +117,8 @@ function runnersUp(losers: Solution[], winner: Set<MEvent>): RunnerUp[] {
 }
 
 /** Several sets of the same size within the tie margin: the order and every payment of those sets, not guessing. */
-function recordTie(state: MatchState, rule: Rule, left: MEvent, lead: Solution[], how: string): void {
-  const members = new Map<MEvent, number>();
+function recordTie(state: MatchState, rule: Rule, left: MatchEvent, lead: Solution[], how: string): void {
+  const members = new Map<MatchEvent, number>();
   for (const s of lead) for (const r of s.parts) if (!members.has(r)) members.set(r, s.score);
   const size = lead[0]?.parts.length ?? 0;
   const ex = baseExplanation(

@@ -1,12 +1,12 @@
 // payout_items: a payout ↔ every balance item naming it; the sum of their nets must equal the payout, else PAYOUT_MISMATCH.
 import type { Rule } from '../../../../shared/rules/ruleSet.ts';
-import type { MatchState, MEvent } from '../model.ts';
+import type { MatchState, MatchEvent } from '../model.ts';
 import { isBlocked, usedIn } from '../model.ts';
 import { buildKeyLookup } from './keyIndex.ts';
 import { amountClass, comparable, compareKeys, hoursBetween, keyAgreements, windowClass } from './candidates.ts';
 import { baseExplanation, recordDecisiveException, recordMatch } from '../outcomes.ts';
 
-export function runPayoutItems(state: MatchState, rule: Rule, lefts: MEvent[], rights: MEvent[]): void {
+export function runPayoutItems(state: MatchState, rule: Rule, lefts: MatchEvent[], rights: MatchEvent[]): void {
   const lookup = buildKeyLookup(rule, rights, state.texts);
   const used = usedIn(state, rule.link);
   for (const payout of lefts) {
@@ -18,7 +18,7 @@ export function runPayoutItems(state: MatchState, rule: Rule, lefts: MEvent[], r
     const sum = items.reduce((s, r) => s + comparable(rule, r), 0);
     const delta = sum - payout.amount;
     const ac = amountClass(rule, payout.amount, delta);
-    const first = items[0] as MEvent;
+    const first = items[0] as MatchEvent;
     const keys = keyAgreements(compareKeys(rule, payout, first, state.texts), state.texts);
     // A loop, not Math.max(...items): a payout can hold more items than a call can take arguments (~120k).
     let dt = 0;
