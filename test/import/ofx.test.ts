@@ -99,7 +99,7 @@ describeWithFixtures('OFX fixtures (jseutter/ofxparse)', () => {
     expect(statements(records)).toEqual([
       {
         statementId: `${account}:2009-04-01..2009-05-23`, account, currency: 'CAD', openingMinor: null,
-        closingMinor: 38234, entriesSumMinor: -34527, entryCount: 3, otherBalances: { AVAILBAL: 68234 },
+        closingMinor: 38234, entriesSumMinor: -34527, entryCount: 3, otherBalances: { AVAILBAL: 68234 }, periodEnd: '2009-05-23',
       },
     ]);
     expect(rejections(records)).toEqual([]);
@@ -144,7 +144,7 @@ describeWithFixtures('OFX fixtures (jseutter/ofxparse)', () => {
     // An all-empty LEDGERBAL is a placeholder: no balance, no error.
     expect(statements(records)).toEqual([
       { statementId: 'NPBS/12345678:2018-05-06..2018-08-04', account: 'NPBS/12345678', currency: 'AUD',
-        openingMinor: null, closingMinor: null, entriesSumMinor: 1234, entryCount: 1 },
+        openingMinor: null, closingMinor: null, entriesSumMinor: 1234, entryCount: 1, periodEnd: '2018-08-04' },
     ]);
     expect(rejections(records)).toEqual([]);
   });

@@ -19,7 +19,10 @@ function version4Ledger(path: string): { db: Database.Database; events: string[]
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   migrate(db, path, MIGRATIONS.slice(0, 4));
+  // Today's import also records the batch's coverage (migration 6): a connection-local table takes it, and goes.
+  db.exec('CREATE TEMP TABLE batch_coverage (seq INTEGER PRIMARY KEY, batch_id TEXT, source TEXT, kinds TEXT, latest_event_seq INTEGER, latest_occurred_at TEXT, covers_to TEXT)');
   importFiles(db, settings, { source: 'stripe:main', files: [join(PROJECT_ROOT, 'resources/samples/stripe-balance-2026-10.csv')], actor: 'user:test' });
+  db.exec('DROP TABLE temp.batch_coverage');
   const events = db.prepare('SELECT event_id FROM events ORDER BY seq').pluck().all() as string[];
   const [a, b, c, d] = events as [string, string, string, string];
   db.transaction(() => {
@@ -57,6 +60,10 @@ describe('migration 5: integer identity for matches and exceptions', () => {
     const report = migrate(db, path);
     expect(report).toMatchObject({ from: 4, to: MIGRATIONS.length });
     expect(report.backupPath).not.toBeNull();
+    // Migration 6 records what each existing batch delivered: the source's watermark is its latest business time.
+    expect(db.prepare('SELECT source, kinds, latest_occurred_at, covers_to FROM batch_coverage').all()).toEqual([
+      { source: 'stripe:main', kinds: '["fee","payment","payout","refund"]', latest_occurred_at: '2026-10-06T02:11:00Z', covers_to: null },
+    ]);
 
     const links = db.prepare('SELECT match_id, event_id, side FROM match_event_ids ORDER BY match_id, side').all();
     expect(links).toEqual([

@@ -186,7 +186,7 @@ describe('an amount tie left to the fuzzy rule', () => {
   it('is still raised as AMBIGUOUS_MATCH if the fuzzy rule never runs over it', () => {
     const rs = ruleSetOf(['order-payment.amount-window', 'order-payment.fuzzy-customer']);
     const [o, p1, p2] = [ev('o', 'order', 1300, 0), ev('p1', 'payment', 1300, 5), ev('p2', 'payment', 1300, 5)].map((e, i) => ({ ...e, rank: i })) as [MatchEvent, MatchEvent, MatchEvent];
-    const state: MatchState = { ruleSet: rs, newEventSet: objectEventSets, texts: EVENT_TEXTS, used: new Map(), accounted: new Map(), blocked: new Set(), matches: [], exceptions: [], pending: new Map() };
+    const state: MatchState = { ruleSet: rs, newEventSet: objectEventSets, texts: EVENT_TEXTS, used: new Map(), accounted: new Map(), blocked: new Set(), matches: [], exceptions: [], pending: new Map(), awaiting: [], awaitingJudge: null };
     const amountRule = rs.rules.find((r) => r.id === 'order-payment.amount-window');
     if (amountRule === undefined) throw new Error('rule missing');
     runAmountWindow(state, amountRule, [o], [p1, p2]);

@@ -48,20 +48,28 @@ export function bankCsv(lines: BankLine[]): string {
 export interface MonthFiles { orders?: Order[]; txns?: Txn[]; bank?: BankLine[] }
 
 let counter = 0;
+/**
+ * Stated as the last day every file of a test month covers, unless a test says otherwise: the sources' watermarks are
+ * then past every event's window, so what a test month lacks is missing, not awaiting (rules/awaiting.ts; the
+ * awaiting tests pass `periodEnd: null`).
+ */
+export const MONTH_COMPLETE_THROUGH = '2026-12-31';
+
 /** Imports each non-empty part through the real pipeline; returns the ids of the events created. */
-export function importMonth(ws: Workspace, dir: string, m: MonthFiles): string[] {
+export function importMonth(ws: Workspace, dir: string, m: MonthFiles, options: { periodEnd?: string | null } = {}): string[] {
+  const periodEnd = options.periodEnd === null ? undefined : (options.periodEnd ?? MONTH_COMPLETE_THROUGH);
   const before = new Set(ws.db.prepare('SELECT event_id FROM events').pluck().all() as string[]);
   const f = (name: string, text: string): string => {
     const p = join(dir, `${++counter}-${name}`);
     writeFileSync(p, text, 'latin1');
     return p;
   };
-  if (m.orders?.length) importFiles(ws.db, ws.settings, { source: 'shopify:store', files: [f('orders.csv', shopifyCsv(m.orders))], actor: 'user:test' });
-  if (m.txns?.length) importFiles(ws.db, ws.settings, { source: 'stripe:main', files: [f('stripe.csv', stripeCsv(m.txns))], actor: 'user:test' });
-  if (m.bank?.length) {
+  if (m.orders !== undefined) importFiles(ws.db, ws.settings, { source: 'shopify:store', files: [f('orders.csv', shopifyCsv(m.orders))], actor: 'user:test', periodEnd });
+  if (m.txns !== undefined) importFiles(ws.db, ws.settings, { source: 'stripe:main', files: [f('stripe.csv', stripeCsv(m.txns))], actor: 'user:test', periodEnd });
+  if (m.bank !== undefined) {
     importFiles(ws.db, ws.settings, {
       source: 'bank:main', format: 'generic-csv', mappingPath: join(SAMPLES, 'bank-statement-mapping.json'),
-      files: [f('bank.csv', bankCsv(m.bank))], actor: 'user:test',
+      files: [f('bank.csv', bankCsv(m.bank))], actor: 'user:test', periodEnd,
     });
   }
   return (ws.db.prepare('SELECT event_id FROM events').pluck().all() as string[]).filter((id) => !before.has(id));
@@ -75,7 +83,7 @@ export function importGeneratedMonth(
   actor = 'user:test',
 ): void {
   for (const [source, file] of [[sources.shopify, month.shopifyCsv], [sources.stripe, month.stripeCsv], [sources.bank, month.camtPath]] as const) {
-    importFiles(ws.db, ws.settings, { source, files: [file], actor });
+    importFiles(ws.db, ws.settings, { source, files: [file], actor, periodEnd: month.summary.dateRange.to });
   }
 }
 
@@ -92,7 +100,7 @@ export function charge(n: number, gross: string, at: string, opts: Partial<Txn> 
   return { id: `txn_c${n}`, at, gross, fee: '0.00', category: 'charge', source: `ch_${n}`, po: '', pi: `pi_${n}`, order: String(n), ...opts };
 }
 
-export interface Snapshot { matches: string[]; exceptions: string[] }
+export interface Snapshot { matches: string[]; exceptions: string[]; awaiting: string[] }
 /**
  * Active matches as `LABEL: external ids` (ids sorted), one line each, sorted; LABEL is an SQL expression over `m`
  * (the matches row), e.g. `m.rule_id || ' ' || m.status`.
@@ -132,6 +140,10 @@ export function snapshot(ws: Workspace): Snapshot {
       .prepare("SELECT exception_id || ' ' || code || ' ' || class || ' ' || state FROM exceptions WHERE ended_at IS NULL AND code <> 'DUPLICATE_RECORD' ORDER BY exception_id")
       .pluck()
       .all() as string[]),
+    awaiting: ws.db
+      .prepare("SELECT e.event_id || ' ' || a.code || ' ' || a.until || ' [' || a.waits_on || ']' FROM awaiting a JOIN events e ON e.seq = a.event_seq ORDER BY 1")
+      .pluck()
+      .all() as string[],
   };
 }
 export function activeCodes(ws: Workspace): string[] {

@@ -241,7 +241,7 @@ describe('incremental = full with subset search and fuzzy tie-breaks (property)'
         importMonth(full, dir, month);
         reconcile(full.db, full.settings, { mode: 'full' });
         const inc = ws();
-        const parts: MonthFiles[] = [{}, {}, {}];
+        const parts: MonthFiles[] = [0, 1, 2].map(() => ({ orders: [], txns: [] }));
         (month.orders ?? []).forEach((o, i) => ((parts[(assign[i % assign.length] ?? 0) % 3] as MonthFiles).orders ??= []).push(o));
         (month.txns ?? []).forEach((t, i) => ((parts[(assign[(i + 1) % assign.length] ?? 0) % 3] as MonthFiles).txns ??= []).push(t));
         for (const part of parts) reconcile(inc.db, inc.settings, { mode: 'incremental', newEventIds: importMonth(inc, dir, part) });

@@ -53,6 +53,10 @@ describe('reconciliation status', () => {
       // Orders and payments 1001-1003, the payout and its bank credit; m5 has ended.
       events_matched: 8,
       unmatched_rate: 9 / 17,
+      events_awaiting: 0,
+      awaiting_rate: 0,
+      awaiting_total: 0,
+      awaiting: [],
       by_kind: [
         { kind: 'order', matchable: 6, matched: 3 },
         { kind: 'payment', matchable: 5, matched: 3 },

@@ -168,7 +168,8 @@ describe('matching strategies', () => {
 
   it('policy gate: above the gate in the reporting currency is class C; other currencies are not gated', () => {
     const w = ws(500);
-    importMonth(w, dir, { txns: [charge(5, '5.01', '2026-10-01 13:00:00', { order: '' }), charge(6, '9.00', '2026-10-01 13:00:00', { order: '', currency: 'eur' })] });
+    // An order feed that delivered (through the month) but holds neither charge's order: both are missing orders.
+    importMonth(w, dir, { orders: [], txns: [charge(5, '5.01', '2026-10-01 13:00:00', { order: '' }), charge(6, '9.00', '2026-10-01 13:00:00', { order: '', currency: 'eur' })] });
     reconcile(w.db, w.settings, { mode: 'full' });
     const rows = w.db.prepare('SELECT currency, class, policy_gated FROM exceptions ORDER BY currency').all();
     expect(rows).toEqual([{ currency: 'EUR', class: 'B', policy_gated: 0 }, { currency: 'USD', class: 'C', policy_gated: 1 }]);
@@ -179,7 +180,8 @@ describe('matching strategies', () => {
 
   it('class B turns C when the as-of time passes its window, and is resolved by new data', () => {
     const w = ws();
-    importMonth(w, dir, { orders: [order(1, '10.00', '2026-10-01 09:00:00'), order(2, '10.00', '2026-10-01 09:00:00')] });
+    // The Stripe feed has delivered (an export through the month without these charges): the orders miss their payments.
+    importMonth(w, dir, { orders: [order(1, '10.00', '2026-10-01 09:00:00'), order(2, '10.00', '2026-10-01 09:00:00')], txns: [] });
     reconcile(w.db, w.settings, { mode: 'full' });
     expect(activeCodes(w)).toEqual(['MISSING_PAYMENT', 'MISSING_PAYMENT']);
     const ids = importMonth(w, dir, { txns: [charge(1, '10.00', '2026-10-01 13:00:05'), charge(77, '1.00', '2026-10-20 13:00:00', { order: '' })] });

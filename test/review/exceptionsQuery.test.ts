@@ -6,6 +6,10 @@ import { assignException, resolveExceptions } from '../../src/main/matching/deci
 import { unpackExplanation } from '../../src/main/matching/engine/explanationText.ts';
 import { EXCEPTION_SORT_FIELDS, parseRequest, type ExceptionFilter, type ExceptionRow, type RequestOf } from '../../src/shared/api/contract.ts';
 import { useDemo, ids, count, DEMO_ACTOR } from './reviewDemo.ts';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { importAndReconcile } from '../../src/main/workflows/importAndReconcile.ts';
+import { PROJECT_ROOT } from '../support/cli.ts';
 
 const demo = useDemo('tieout-review-exceptions-');
 const db = () => demo.current.workspace.db;
@@ -33,6 +37,17 @@ function sorted<T>(values: T[]): T[] {
 }
 
 beforeAll(() => {
+  // A payout missing from the bank arrives in a later statement: its PAYOUT_NOT_IN_BANK ends (resolved by new data).
+  const payout = db()
+    .prepare("SELECT e.payout_ref, e.amount_minor, e.occurred_at FROM exceptions x JOIN exception_event_ids xe USING (exception_id) JOIN events e USING (event_id) WHERE x.code = 'PAYOUT_NOT_IN_BANK' AND x.ended_at IS NULL ORDER BY e.occurred_at")
+    .get() as { payout_ref: string; amount_minor: number; occurred_at: string };
+  const day = new Date(Date.parse(payout.occurred_at) + 86_400_000).toISOString().slice(0, 10).split('-').reverse().join('.');
+  const credit = (-payout.amount_minor / 100).toFixed(2).replace('.', ',');
+  const file = join(demo.root, 'bank-late.csv');
+  writeFileSync(file, `Account statement;Test\nAccount;DE1\nPeriod;x\n\nBooking date;Value date;Description;Debit;Credit;Balance\n${day};${day};STRIPE PAYOUT ${payout.payout_ref};;${credit};0,00\n`, 'latin1');
+  importAndReconcile(demo.current.workspace, {
+    source: 'bank:demo-operating', format: 'generic-csv', mappingPath: join(PROJECT_ROOT, 'resources/samples/bank-statement-mapping.json'), files: [file], actor: DEMO_ACTOR,
+  });
   const open = ids(db(), "SELECT exception_id FROM exceptions WHERE ended_at IS NULL AND state <> 'resolved' ORDER BY exception_id");
   assignException(db(), { exceptionId: open[0] as string, actor: DEMO_ACTOR, owner: 'user:maria' });
   assignException(db(), { exceptionId: open[1] as string, actor: DEMO_ACTOR, owner: 'user:olaf' });

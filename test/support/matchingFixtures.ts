@@ -13,7 +13,8 @@ export const SAMPLES_DIR = join(PROJECT_ROOT, 'resources/samples');
 /** Imports the three sample files as the README does: 8 Stripe, 6 Shopify and 3 bank events. */
 export function importSamples(ws: Workspace): void {
   const run = (source: string, file: string, extra: { format?: string; mappingPath?: string } = {}): void => {
-    importFiles(ws.db, ws.settings, { source, files: [join(SAMPLES_DIR, file)], actor: 'user:test', ...extra });
+    // The README's commands: each export covers October (the shipped files' period).
+    importFiles(ws.db, ws.settings, { source, files: [join(SAMPLES_DIR, file)], actor: 'user:test', periodEnd: '2026-10-31', ...extra });
   };
   run('stripe:main', 'stripe-balance-2026-10.csv');
   run('shopify:store', 'shopify-orders-2026-10.csv');

@@ -107,6 +107,7 @@ function cmdImport(args: string[], io: CliIo): number {
       encoding: { type: 'string' },
       'skip-invalid': { type: 'boolean' },
       'accept-unbalanced': { type: 'boolean' },
+      'period-end': { type: 'string' },
       'no-reconcile': { type: 'boolean' },
       rules: { type: 'string' },
       progress: { type: 'boolean' },
@@ -133,6 +134,7 @@ function cmdImport(args: string[], io: CliIo): number {
       encoding: encoding as TextEncoding | undefined,
       skipInvalid: values['skip-invalid'] === true,
       acceptUnbalanced: values['accept-unbalanced'] === true,
+      periodEnd: values['period-end'] as string | undefined,
       actor: actor(),
       onProgress: showProgress
         ? (p) => {

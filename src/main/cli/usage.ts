@@ -5,7 +5,7 @@ export const USAGE = `tieout: reconcile orders, payments, payouts and bank lines
 Usage:
   tieout init WORKSPACE [--name NAME] [--currency USD] [--time-zone Europe/Berlin] [--locale en-US]
   tieout import WORKSPACE --source KIND[:NAME] [--format FORMAT] [--mapping MAPPING.json]
-                [--encoding ENC] [--skip-invalid] [--accept-unbalanced] [--progress] [--json] FILE...
+                [--encoding ENC] [--skip-invalid] [--accept-unbalanced] [--period-end DATE] [--progress] [--json] FILE...
                 [--no-reconcile] [--rules RULES.json]
   tieout reconcile WORKSPACE [--rules RULES.json] [--progress]
   tieout status WORKSPACE [--json]
@@ -67,6 +67,11 @@ statement must balance (opening + entries = closing) unless
   --skip-invalid        import the good rows; every rejected row is kept in the journal with its reason
   --accept-unbalanced   import bank statements whose opening balance + entries differs from the
                         closing balance; each difference is recorded in the journal
+  --period-end DATE     the last day (YYYY-MM-DD) the files cover, when you know it (an export run
+                        "through Oct 31"): the source counts as delivered to the end of that day.
+                        Until a feed has delivered past an event's window, a missing counterpart
+                        is "awaiting" that feed, not an exception (bank statements state their
+                        period themselves)
   --no-reconcile        do not run the incremental reconcile that follows every import
   --rules FILE          rule set for that incremental run (default: the rule set in force)
   --progress            print progress lines on stderr, for the import and the reconcile after it

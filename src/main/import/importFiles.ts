@@ -14,6 +14,7 @@ import { checkDraft, toRow } from './eventDrafts.ts';
 import { isZip, listZipMembers, readZipMember, ZipError } from './archive/zipArchive.ts';
 import { SourceIdSchema } from '../../shared/events/canonicalEvent.ts';
 import { DuplicateRecorder } from './duplicateRecords.ts';
+import { BatchCoverage } from './batchCoverage.ts';
 import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
 
 /** Bad input: the message is `FILE:LINE:COLUMN: what is wrong` (or `FILE: …` when no position applies). */
@@ -43,6 +44,11 @@ export interface ImportRequest {
   skipInvalid?: boolean;
   /** Import statements whose balances do not add up, journaling each difference, instead of failing. */
   acceptUnbalanced?: boolean;
+  /**
+   * The last day (YYYY-MM-DD) the files cover, as the person importing states it (an export run "through Oct 31"): the
+   * source's watermark reaches the end of that day in the workspace time zone even when its last rows are earlier.
+   */
+  periodEnd?: string;
   actor: string;
   onProgress?: (progress: ImportProgress) => void;
 }
@@ -124,6 +130,9 @@ export function importFiles(db: LedgerDb, settings: WorkspaceSettings, request: 
   const source = SourceIdSchema.safeParse(request.source);
   if (!source.success) throw new ImportError('--source', `"${request.source}": ${source.error.issues[0]?.message ?? 'invalid'}`);
   if (request.files.length === 0) throw new ImportError('import', 'no files given');
+  if (request.periodEnd !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(request.periodEnd)) {
+    throw new ImportError('--period-end', `"${request.periodEnd}" is not a calendar date (YYYY-MM-DD)`);
+  }
 
   const journal = new JournalWriter(db);
   const writer = new EventWriter(db);
@@ -213,6 +222,9 @@ function importOneFile(
   const rejected: RejectedRow[] = [];
   const statements: StatementCheck[] = [];
   const digest = createHash('sha256');
+  const coverage = new BatchCoverage(settings.time_zone);
+  coverage.formatKinds(parser.kinds);
+  coverage.statementPeriodEnd(request.periodEnd);
   const progress = (): void =>
     request.onProgress?.({ file, fileIndex, fileCount: request.files.length, bytesDone, bytesTotal: facts.byteLength, rowsRead });
 
@@ -244,6 +256,7 @@ function importOneFile(
       }
       if (record.statement !== undefined) {
         statements.push(checkStatement(record.statement, record.lineStart, file, batchId, request, journal));
+        coverage.statementPeriodEnd(record.statement.periodEnd);
         if (record.events.length === 0) continue;
       }
       rowsRead++;
@@ -263,6 +276,7 @@ function importOneFile(
         if (writer.write(row)) {
           eventsCreated++;
           digest.update(eventContentLine(row));
+          coverage.event(row);
         } else {
           duplicatesSkipped++;
           duplicates?.record(row);
@@ -295,6 +309,7 @@ function importOneFile(
     actor: request.actor,
     ...counts,
   });
+  coverage.write(db, batchId, request.source);
   journal.append({
     type: 'import.batch',
     actor: request.actor,

@@ -1,6 +1,7 @@
 // The contract between the import pipeline and each format parser.
 import type { EventDraftInput } from '../../shared/events/canonicalEvent.ts';
 import type { TextEncoding } from './text/fileText.ts';
+import type { EventKind } from '../../shared/events/canonicalEvent.ts';
 
 /** Where in the source file a problem is: 1-based line and column (CSV: field number). */
 export interface SourcePosition {
@@ -29,6 +30,11 @@ export interface StatementBalance {
   entryCount: number;
   /** Other balances the statement gives (PRCD, ITBD, CLAV, AVAILBAL, …), by type code, signed minor units. */
   otherBalances?: Record<string, number>;
+  /**
+   * The last calendar day (YYYY-MM-DD) the statement states it covers: the closing balance's date (camt CLBD, MT940
+   * :62F:), OFX DTEND. The source's watermark reaches the end of that day even when the last days had no entries.
+   */
+  periodEnd?: string;
 }
 
 /** One source record turned into zero or more event drafts. */
@@ -88,6 +94,11 @@ export interface FormatParser {
   readonly mappingVersion?: string;
   /** When set (a saved mapping declares it), the file is decoded with this encoding instead of detection. */
   readonly encoding?: TextEncoding;
+  /**
+   * The kinds of event files of this format carry. A file of it, even one without a row for some kind, shows its
+   * source delivers those kinds (its watermark then counts for their counterparts: rules/awaiting.ts).
+   */
+  readonly kinds?: readonly EventKind[];
   /**
    * Returns true when the first bytes of the file (decoded; at most 64 KiB)
    * are this format. Must be cheap and must not claim files of other formats.

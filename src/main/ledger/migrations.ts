@@ -339,6 +339,49 @@ CREATE VIEW exception_event_ids (exception_id, event_id) AS
   SELECT x.exception_id, e.event_id FROM exception_members xm JOIN exceptions x ON x.seq = xm.exception_seq JOIN events e ON e.seq = xm.event_seq;
 `,
   },
+  {
+    version: 6,
+    name: 'continuous matching: what each batch delivered (watermarks), events awaiting a counterpart feed, durable pending work',
+    // DESIGN §5: a source's watermark is the latest business time it has delivered; batch_coverage records it per
+    // batch (append-only, like the batch), so a source's watermark is a max over a small table. Events whose
+    // counterpart could still arrive are `awaiting`, a projection the engine rebuilds (never journaled). A run records
+    // the last event seq it saw (events_through_seq) and the last coverage row (coverage_through): every event after
+    // the mark belongs to the next run, whatever happened to the process in between; pending_events holds the events a
+    // person's decision freed until a run has looked at them.
+    sql: `
+CREATE TABLE batch_coverage (
+  seq INTEGER PRIMARY KEY,
+  batch_id TEXT NOT NULL UNIQUE REFERENCES import_batches (batch_id) DEFERRABLE INITIALLY DEFERRED,
+  source TEXT NOT NULL,
+  kinds TEXT NOT NULL,
+  latest_event_seq INTEGER,
+  latest_occurred_at TEXT,
+  covers_to TEXT
+);
+CREATE INDEX batch_coverage_by_source ON batch_coverage (source, seq);
+${appendOnly('batch_coverage')}
+INSERT INTO batch_coverage (batch_id, source, kinds, latest_event_seq, latest_occurred_at, covers_to)
+SELECT b.batch_id, b.source,
+  (SELECT json_group_array(k.kind) FROM (SELECT DISTINCT kind FROM events WHERE batch_id = b.batch_id ORDER BY kind) k),
+  (SELECT e.seq FROM events e WHERE e.batch_id = b.batch_id ORDER BY e.occurred_at DESC, e.event_id DESC LIMIT 1),
+  (SELECT max(e.occurred_at) FROM events e WHERE e.batch_id = b.batch_id),
+  NULL
+FROM import_batches b ORDER BY b.rowid;
+ALTER TABLE recon_runs ADD COLUMN events_through_seq INTEGER;
+ALTER TABLE recon_runs ADD COLUMN coverage_through INTEGER;
+CREATE TABLE awaiting (
+  event_seq INTEGER NOT NULL REFERENCES events (seq),
+  code TEXT NOT NULL,
+  until TEXT NOT NULL,
+  waits_on TEXT NOT NULL,
+  PRIMARY KEY (event_seq, code)
+) WITHOUT ROWID;
+CREATE INDEX awaiting_by_sources ON awaiting (waits_on, until);
+CREATE TABLE pending_events (
+  event_seq INTEGER PRIMARY KEY REFERENCES events (seq)
+);
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -24,6 +24,19 @@ export interface OpenExceptionGroup {
   amount_minor_by_currency: Record<string, number>;
 }
 
+/** Events of one kind waiting for the same feeds before they would become one code's exceptions. */
+export interface AwaitingGroup {
+  code: string;
+  kind: string;
+  count: number;
+  /** The sources that could hold the counterpart and how far each has delivered (null: nothing yet). */
+  waiting_on: Array<{ source: string; delivered_through: string | null }>;
+  /** The earliest business time one of them must reach for the first of these events to be decided. */
+  first_until: string;
+  /** "12,400 orders awaiting payments: no stripe:main data after 2026-10-12" */
+  summary: string;
+}
+
 export interface SourceImportStatus {
   source: string;
   /** finished_at of the source's latest import batch. */
@@ -46,6 +59,13 @@ export interface ReconciliationStatus {
   by_kind: KindFigures[];
   /** (events_matchable − events_matched) / events_matchable; null when nothing is matchable. */
   unmatched_rate: number | null;
+  /** Unmatched matchable events that await a counterpart's feed (rules/awaiting.ts): part of the unmatched rate, not exceptions. */
+  events_awaiting: number;
+  /** events_awaiting / events_matchable: the share of the unmatched rate that is waiting for data, not a problem yet. */
+  awaiting_rate: number | null;
+  /** Events held back from a counterpart-missing exception, per code and what they wait on. */
+  awaiting_total: number;
+  awaiting: AwaitingGroup[];
   /**
    * Active matches + exceptions not ended (whatever their state), except a class-A exception that
    * shares an event with an active auto_resolved match: that is the match's own finding
@@ -97,6 +117,45 @@ function eventFigures(db: LedgerDb): Pick<ReconciliationStatus, 'events_total' |
     unmatched_rate: matchable === 0 ? null : (matchable - matched) / matchable,
     by_kind,
   };
+}
+
+/** What a missing counterpart of each code is, in the words of the awaiting summary. */
+const COUNTERPART_WORDS: Record<string, string> = {
+  MISSING_PAYMENT: 'payments', MISSING_ORDER: 'orders', REFUND_UNMATCHED: 'the payments they refund', PAYOUT_NOT_IN_BANK: 'bank lines',
+  UNKNOWN_BANK_LINE: 'payouts',
+};
+
+function plural(kind: string, n: number): string {
+  const word = kind.replace(/_/g, ' ');
+  return n === 1 ? word : `${word}s`;
+}
+
+function awaitingFigures(db: LedgerDb): Pick<ReconciliationStatus, 'awaiting_total' | 'awaiting' | 'events_awaiting'> {
+  const rows = db
+    .prepare(
+      `SELECT a.code, e.kind, a.waits_on, count(*) AS n, min(a.until) AS first_until FROM awaiting a CROSS JOIN events e ON e.seq = a.event_seq
+       GROUP BY a.code, e.kind, a.waits_on ORDER BY a.code, e.kind, a.waits_on`,
+    )
+    .all() as Array<{ code: string; kind: string; waits_on: string; n: number; first_until: string }>;
+  const through = new Map(
+    (db.prepare('SELECT source, max(max(coalesce(latest_occurred_at, \'\'), coalesce(covers_to, \'\'))) AS w FROM batch_coverage GROUP BY source').all() as Array<{ source: string; w: string }>).map(
+      (r) => [r.source, r.w === '' ? null : r.w],
+    ),
+  );
+  const awaiting = rows.map((r): AwaitingGroup => {
+    const waiting_on = r.waits_on === '' ? [] : r.waits_on.split(' ').map((source) => ({ source, delivered_through: through.get(source) ?? null }));
+    const behind = [...waiting_on].sort((a, b) => ((a.delivered_through ?? '') < (b.delivered_through ?? '') ? -1 : 1))[0];
+    const what = COUNTERPART_WORDS[r.code] ?? 'their counterparts';
+    const why =
+      behind === undefined
+        ? `no source of ${what} has delivered yet`
+        : behind.delivered_through === null
+          ? `no ${behind.source} data yet`
+          : `no ${behind.source} data after ${behind.delivered_through.slice(0, 10)}`;
+    return { code: r.code, kind: r.kind, count: r.n, waiting_on, first_until: r.first_until, summary: `${r.n} ${plural(r.kind, r.n)} awaiting ${what}: ${why}` };
+  });
+  const events = db.prepare('SELECT count(DISTINCT event_seq) FROM awaiting').pluck().get() as number;
+  return { awaiting_total: rows.reduce((n, r) => n + r.n, 0), awaiting, events_awaiting: events };
 }
 
 function decisionFigures(db: LedgerDb): Pick<ReconciliationStatus, 'decisions_total' | 'decisions_auto_resolved' | 'auto_resolve_rate'> {
@@ -175,11 +234,18 @@ export function reconciliationStatus(db: LedgerDb, settings: WorkspaceSettings):
     reporting_currency: settings.reporting_currency,
     matchable_kinds: MATCHABLE_KINDS,
     ...eventFigures(db),
+    ...awaitingRate(db),
     ...decisionFigures(db),
     ...exceptionFigures(db),
     last_import_by_source: importFigures(db),
     last_run: lastRun(db),
   }))();
+}
+
+function awaitingRate(db: LedgerDb): Pick<ReconciliationStatus, 'awaiting_total' | 'awaiting' | 'events_awaiting' | 'awaiting_rate'> {
+  const figures = awaitingFigures(db);
+  const matchable = db.prepare(`SELECT count(*) FROM events WHERE kind IN (${KINDS_SQL})`).pluck().get() as number;
+  return { ...figures, awaiting_rate: matchable === 0 ? null : figures.events_awaiting / matchable };
 }
 
 function percent(rate: number | null, decimal: string): string {
@@ -198,7 +264,8 @@ export function formatStatus(status: ReconciliationStatus, locale: string): stri
   const lines = [
     `Workspace ${status.workspace} (reporting currency ${status.reporting_currency})`,
     `Events: ${status.events_total} total, ${status.events_matchable} matchable, ${status.events_matched} matched` +
-      ` — unmatched rate ${percent(status.unmatched_rate, decimal)}`,
+      ` — unmatched rate ${percent(status.unmatched_rate, decimal)}` +
+      (status.events_awaiting === 0 ? '' : ` (${percent(status.awaiting_rate, decimal)} awaiting a counterpart's feed)`),
     `  (matchable kinds: ${status.matchable_kinds.join(', ')})`,
     `Decisions: ${status.decisions_total}, ${status.decisions_auto_resolved} auto-resolved — auto-resolve rate ${percent(status.auto_resolve_rate, decimal)}`,
     `Open exceptions: ${status.open_exceptions_total}` +
@@ -208,6 +275,10 @@ export function formatStatus(status: ReconciliationStatus, locale: string): stri
     lines.push(`  ${g.code.padEnd(20)} class ${g.class}  ${String(g.count).padStart(5)}  ${amounts(g.amount_minor_by_currency, locale)}`);
   }
   lines.push(`Value at stake: ${amounts(status.value_at_stake, locale)}`);
+  if (status.awaiting_total > 0) {
+    lines.push(`Awaiting a counterpart's feed (not exceptions yet): ${status.awaiting_total}`);
+    for (const g of status.awaiting) lines.push(`  ${g.summary}`);
+  }
   lines.push('Last imports:');
   if (status.last_import_by_source.length === 0) lines.push('  (none yet)');
   for (const s of status.last_import_by_source) {

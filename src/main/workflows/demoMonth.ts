@@ -33,9 +33,12 @@ export function createDemoWorkspace(
       { source: 'stripe:demo', file: files.stripeCsv, label: 'Importing the Stripe balance report' },
       { source: 'bank:demo-operating', file: files.camtPath, label: 'Importing the bank statement' },
     ];
+    // Each export covers the generated month (its last record's day), as a person states with --period-end; the
+    // camt.053 states its own period.
+    const periodEnd = files.summary.dateRange.to;
     const imports = sources.map((s, i) => {
       step(s.label, i + 1);
-      return importAndReconcile(workspace, { source: s.source, files: [s.file], actor: options.actor });
+      return importAndReconcile(workspace, { source: s.source, files: [s.file], actor: options.actor, periodEnd });
     });
     step('Reconciling the month', 4);
     const fullRun = reconcile(workspace.db, workspace.settings, { mode: 'full', actor: 'system:engine' });

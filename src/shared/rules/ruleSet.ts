@@ -110,6 +110,11 @@ export const WindowSchema = z
     after_days: z.number().nonnegative(),
     /** Found beyond after_days but within this many: a TIMING_DIFF, auto-resolved. */
     extended_after_days: z.number().nonnegative().optional(),
+    /**
+     * What the days count: calendar days (absent, the default) or business days (Monday to Friday; weekends skipped),
+     * as banks book deposits. Absent rather than defaulted, so rule set versions stored before it read unchanged.
+     */
+    unit: z.enum(['days', 'business_days']).optional(),
   })
   .strict();
 

@@ -185,6 +185,8 @@ interface StatementState {
   accountCurrency: string | null;
   opening: { minor: number; currency: string } | null;
   closing: { minor: number; currency: string } | null;
+  /** The closing booked balance's date: the last day the statement covers. */
+  closingDate: string | null;
   balances: { type: string; minor: number; currency: string }[];
   firstEntryCurrency: string | null;
   sum: number;
@@ -200,6 +202,7 @@ function newStatement(line: number, column: number): StatementState {
     accountCurrency: null,
     opening: null,
     closing: null,
+    closingDate: null,
     balances: [],
     firstEntryCurrency: null,
     sum: 0,
@@ -217,7 +220,10 @@ function readBalance(st: StatementState, bal: XmlNode): void {
     const code = type.toUpperCase();
     st.balances.push({ type: code, minor, currency: amount.currency });
     if (code === 'OPBD' && st.opening === null) st.opening = { minor, currency: amount.currency };
-    if (code === 'CLBD' && st.closing === null) st.closing = { minor, currency: amount.currency };
+    if (code === 'CLBD' && st.closing === null) {
+      st.closing = { minor, currency: amount.currency };
+      st.closingDate = dateOf(child(bal, 'Dt'))?.date ?? null;
+    }
   } catch (err) {
     // A statement's balances are its check: a broken one makes the whole file untrustworthy.
     if (err instanceof EntryProblem) throw new FormatError(err.message, { line: err.node.line, column: err.node.column });
@@ -249,6 +255,7 @@ function statementRecord(st: StatementState, endLine: number): RecordResult[] {
     entriesSumMinor: st.sum,
     entryCount: st.count,
     otherBalances: other,
+    ...(st.closingDate !== null ? { periodEnd: st.closingDate } : {}),
   };
   return [{ ok: true, events: [], lineStart: st.node.line, lineEnd: endLine, statement }];
 }
@@ -530,6 +537,7 @@ function headElements(head: string): { names: string[]; rootAttributes: Record<s
 }
 
 export const camtParser: FormatParser = {
+  kinds: ['bank_credit', 'bank_debit'],
   format: 'camt',
   version: 1,
   description: 'ISO 20022 camt.053 bank statement, camt.052 account report or camt.054 debit/credit notification (XML, .001.02–.08)',

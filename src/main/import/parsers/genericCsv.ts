@@ -385,6 +385,15 @@ function simulate(items: readonly Pending[], order: BalanceOrder): { breaks: num
   return { breaks, statements };
 }
 
+/** The kinds a mapping can produce: its fixed kind, its kind table's values, or its two kinds by sign. */
+function mappedKinds(mapping: CsvMapping): EventKind[] {
+  const kinds = new Set<EventKind>();
+  if (mapping.kind !== undefined) kinds.add(mapping.kind);
+  for (const k of Object.values(mapping.kind_values ?? {})) kinds.add(k);
+  if (mapping.kind_by_sign !== undefined) [mapping.kind_by_sign.positive, mapping.kind_by_sign.negative].forEach((k) => kinds.add(k));
+  return [...kinds].sort();
+}
+
 export function createGenericCsvParser(mapping: CsvMapping, mappingSha256: string): GenericCsvParser {
   if (!/^[0-9a-f]{12,64}$/i.test(mappingSha256)) throw new Error('createGenericCsvParser: mappingSha256 must be the hex sha256 of the mapping file');
   const mappingVersion = `${GENERIC_CSV_FORMAT_ID}@${PARSER_VERSION}:${mappingSha256.slice(0, 12).toLowerCase()}`;
@@ -751,6 +760,7 @@ export function createGenericCsvParser(mapping: CsvMapping, mappingSha256: strin
     description: mapping.name !== undefined ? `Generic CSV: ${mapping.name}` : 'Generic CSV read through a saved mapping',
     mappingVersion,
     mapping,
+    kinds: mappedKinds(mapping),
     // Chosen explicitly with --mapping, never by content.
     detect: () => false,
     parse,

@@ -722,6 +722,7 @@ function* closeStatement(st: ReaderState): Generator<RecordResult> {
     entriesSumMinor: s.sum,
     entryCount: s.count,
     ...(Object.keys(s.otherBalances).length > 0 ? { otherBalances: s.otherBalances } : {}),
+    ...(s.closing !== null ? { periodEnd: s.closing.date } : {}),
   };
   if (statement.currency === '') throw new FormatError(`${where} gives no currency (no :60F:, :62F: or :34F:)`, at);
   yield { ok: true, events: [], lineStart: s.line, lineEnd: s.lineEnd, statement };
@@ -780,6 +781,7 @@ function headLines(head: string, max: number): string[] {
 }
 
 export const mt940Parser: FormatParser = {
+  kinds: ['bank_credit', 'bank_debit'],
   format: 'mt940',
   version: 1,
   description: 'SWIFT MT940 bank statement / MT942 interim report (with or without {1:}{4: framing, German :86: subfields)',

@@ -173,6 +173,13 @@ function dateLabel(leaf: Leaf | null): string {
   return d.ok ? d.date : text;
 }
 
+/** DTEND, when it is a date: the end of the transaction data the statement lists. */
+function periodEndOf(leaf: Leaf | null): { periodEnd?: string } {
+  const text = nonEmpty(leaf);
+  const d = text === null ? null : parseOfxDate(text);
+  return d !== null && d.ok ? { periodEnd: d.date } : {};
+}
+
 function fixStatement(stmt: StatementState): { account: string; statementId: string } {
   if (stmt.fixed !== null) return stmt.fixed;
   const account = statementAccount(stmt);
@@ -573,6 +580,7 @@ class OfxReader {
       entriesSumMinor: stmt.sumMinor,
       entryCount: stmt.count,
       ...(available !== null ? { otherBalances: { AVAILBAL: available } } : {}),
+      ...periodEndOf(stmt.dtEnd),
     };
     out.push({ ok: true, events: [], lineStart: stmt.position.line, lineEnd: position.line, statement });
     return out;
@@ -655,6 +663,7 @@ export function detectOfx(head: string): boolean {
 }
 
 export const ofxParser: FormatParser = {
+  kinds: ['bank_credit', 'bank_debit'],
   format: OFX_FORMAT_ID,
   version: PARSER_VERSION,
   description: 'OFX 1.x (SGML), OFX 2.x (XML) and QFX bank and credit-card statements',

@@ -461,6 +461,7 @@ function firstLine(head: string): string {
 }
 
 export const paypalActivityCsvParser: FormatParser = {
+  kinds: ['payment', 'refund', 'fee', 'payout', 'dispute', 'adjustment'],
   format: 'paypal-activity-csv',
   version: 1,
   description: 'PayPal activity download or statement CSV (English or Spanish headers)',

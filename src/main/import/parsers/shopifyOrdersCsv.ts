@@ -314,6 +314,7 @@ function* parseShopifyOrdersCsv(input: ParseInput): Generator<RecordResult> {
 }
 
 export const shopifyOrdersCsvParser: FormatParser = {
+  kinds: ['order'],
   format: 'shopify-orders-csv',
   version: 1,
   description: 'Shopify orders export CSV (one order event per order; line-item rows merged)',

@@ -754,6 +754,7 @@ function* parseStripeJson(input: ParseInput): Generator<RecordResult> {
 const DETECT_OBJECT_RE = new RegExp(`"object"\\s*:\\s*"(?:${STRIPE_API_OBJECTS.join('|')})"`);
 
 export const stripeApiJsonParser: FormatParser = {
+  kinds: ['payment', 'refund', 'fee', 'payout', 'dispute', 'adjustment'],
   format: 'stripe-api-json',
   version: 1,
   description: 'Stripe API JSON: list pages, arrays or single balance transactions, charges, refunds, payouts and disputes',

@@ -245,6 +245,7 @@ function* parseStripeBalanceCsv(input: ParseInput): Generator<RecordResult> {
 }
 
 export const stripeBalanceCsvParser: FormatParser = {
+  kinds: ['payment', 'refund', 'fee', 'payout', 'dispute', 'adjustment'],
   format: 'stripe-balance-csv',
   version: 1,
   description: 'Stripe itemized balance report CSV (balance change from activity, payout reconciliation)',

@@ -18,13 +18,21 @@ import { MatchWriter, prepareMatch } from './matchWriter.ts';
 import { applyExceptions, toExceptionOutcome, type ExceptionOutcome } from './exceptionWriter.ts';
 import { ledgerFile, parallelOutcome } from './parallelOutcome.ts';
 import { maxEventSeq } from './eventIds.ts';
+import { readFeeds } from './feedProgress.ts';
+import { pendingWork, type PendingWork } from './pendingWork.ts';
+import { applyAwaiting, toAwaitingRows, type AwaitingRows } from './awaitingWriter.ts';
+import type { FeedState } from '../rules/awaiting.ts';
 import { desiredMatchId } from './identity.ts';
 
 export interface ReconcileOptions {
   mode: 'full' | 'incremental';
   /** Default: the rule set in force (ruleSetInForce.ts): the shipped default unless a run used another. */
   ruleSet?: RuleSet;
-  /** Incremental: the events an import brought. */
+  /**
+   * Incremental: events to look at beside what the ledger says the run owes (every event after the last committed
+   * run, events a decision freed, awaiting events their feeds have caught up with: pendingWork.ts). A person's match
+   * or unmatch names the events it took or freed.
+   */
   newEventIds?: string[];
   actor?: string;
   /** Hears where a long run is: each phase as it starts, then its counts (rules done, rows written). */
@@ -44,8 +52,17 @@ export type { ReconcileProgress } from './runContext.ts';
 /** From this many events a full run computes in a worker while it writes (below, starting the worker costs more). */
 export const PARALLEL_EVENTS = 200_000;
 
+/**
+ * An incremental run owing at least this share of the ledger's events runs as a full run: the result is the same
+ * (test/matching/incremental.test.ts), and a full run computes a large change far cheaper than the closure of
+ * thousands of seeds (bench: userPathBench.ts). Below FULL_RUN_MIN_SEEDS the incremental run is cheap anyway.
+ */
+export const FULL_RUN_SHARE = 0.02;
+export const FULL_RUN_MIN_SEEDS = 2_000;
+
 export interface RunReport {
   run_id: string;
+  /** What ran: an incremental run owing a large share of the ledger runs as a full one (FULL_RUN_SHARE). */
   mode: 'full' | 'incremental';
   rule_set_id: string;
   rule_version: number;
@@ -56,6 +73,10 @@ export interface RunReport {
   exceptions_opened: number;
   exceptions_closed: number;
   exceptions_changed: number;
+  /** Events awaiting a counterpart's feed after the run (never exceptions: rules/awaiting.ts). */
+  awaiting: number;
+  /** Incremental runs: why the run looked where it did (null for a run asked as full). */
+  owed: { new_events: number; released: number; reconsidered: number; decided: number } | null;
   digest: string;
 }
 
@@ -79,20 +100,20 @@ export function reconcile(db: LedgerDb, settings: WorkspaceSettings, options: Re
   }
 }
 
-/** Whether this run computes in a worker (ReconcileOptions.parallel). */
-function parallelFile(db: LedgerDb, options: ReconcileOptions): string | null {
+/** Whether a full run computes in a worker (ReconcileOptions.parallel); `callerTxn`: the caller holds a transaction. */
+function parallelFile(db: LedgerDb, options: ReconcileOptions, callerTxn: boolean, events: number): string | null {
   const file = ledgerFile(db);
-  if (options.mode !== 'full' || file === null || options.parallel === 'never') return null;
+  if (file === null || options.parallel === 'never') return null;
   if (options.parallel === 'always') return file;
   // A caller's open transaction may hold events the worker's connection cannot see.
-  if (db.inTransaction) return null;
-  return maxEventSeq(db) >= PARALLEL_EVENTS ? file : null;
+  if (callerTxn) return null;
+  return events >= PARALLEL_EVENTS ? file : null;
 }
 
 function runReconcile(db: LedgerDb, settings: WorkspaceSettings, options: ReconcileOptions): RunReport {
   const ruleSet = options.ruleSet ?? ruleSetInForce(db);
   const actor = options.actor ?? 'system:engine';
-  const parallel = parallelFile(db, options);
+  const callerTxn = db.inTransaction;
   return db.transaction(() => {
     // Checked at commit, where they are checked at all: batched rows of two tables reach SQLite in any order.
     db.pragma('defer_foreign_keys = ON');
@@ -105,15 +126,26 @@ function runReconcile(db: LedgerDb, settings: WorkspaceSettings, options: Reconc
     const head = db.prepare('SELECT hash FROM journal ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined;
     const runId = `r_${sha256Hex(`${head ?? ''}\u001f${startedAt}\u001f${options.mode}`).slice(0, 32)}`;
     const ctx: RunContext = { db, w, journal, runId, progress, bulkRows: options.bulkRows ?? BULK_ROWS, now: startedAt, actor, ruleSet, settings, asOfMs: asOf === null ? 0 : Date.parse(asOf), log: new RunLog() };
-    const { matches: m, exceptions, judge, eventsConsidered } = parallel === null ? computeHere(ctx, options) : computeInWorker(ctx, parallel);
+    // What the run owes is read inside its transaction, with the mark it will record: nothing imported meanwhile is lost.
+    const feedState = readFeeds(db);
+    const eventsThrough = maxEventSeq(db);
+    const work = options.mode === 'incremental' ? pendingWork(db, ruleSet, feedState, options.newEventIds ?? []) : null;
+    const full = work === null || work.eventIds.length >= Math.max(FULL_RUN_MIN_SEEDS, FULL_RUN_SHARE * eventsThrough);
+    const parallel = full ? parallelFile(db, options, callerTxn, eventsThrough) : null;
+    const computed =
+      parallel !== null ? computeInWorker(ctx, parallel) : computeHere(ctx, full ? null : (work as PendingWork).eventIds, feedState);
+    const { matches: m, exceptions, judge, eventsConsidered } = computed;
     const x = applyExceptions(ctx, exceptions, judge);
+    const awaitingNow = applyAwaiting(ctx, computed.awaiting, judge === null ? null : judge.leftoverSeqs);
+    db.exec('DELETE FROM pending_events');
     // Per-source heartbeats (DESIGN §9): decided on every run, whatever its scope; cheap (feedHeartbeats.ts).
     const feeds = checkFeedHeartbeats(db, settings, asOf, actor, runId, journal, { now: startedAt });
     for (const line of feeds.log) ctx.log.line(line);
     const digest = ctx.log.digest();
+    const awaiting = judge === null ? awaitingNow : (db.prepare('SELECT count(*) FROM awaiting').pluck().get() as number);
     const report: RunReport = {
       run_id: runId,
-      mode: options.mode,
+      mode: full ? 'full' : 'incremental',
       rule_set_id: ruleSet.rule_set_id,
       rule_version: ruleSet.version,
       as_of: asOf,
@@ -123,10 +155,15 @@ function runReconcile(db: LedgerDb, settings: WorkspaceSettings, options: Reconc
       exceptions_opened: x.opened + feeds.opened,
       exceptions_closed: x.closed + feeds.closed,
       exceptions_changed: x.changed,
+      awaiting,
+      owed: work === null ? null : { new_events: work.newEvents, released: work.released, reconsidered: work.reconsidered, decided: work.decided },
       digest,
     };
     journal.append({ type: 'reconcile.run', actor, subjectId: runId, payload: { ...report }, createdAt: startedAt });
-    w.insertRun.run({ ...report, as_of: asOf ?? '', started_at: startedAt, finished_at: new Date().toISOString() });
+    w.insertRun.run({
+      ...report, as_of: asOf ?? '', started_at: startedAt, finished_at: new Date().toISOString(), events_through_seq: eventsThrough,
+      coverage_through: feedState.coverageThrough,
+    });
     return report;
   })();
 }
@@ -134,24 +171,26 @@ function runReconcile(db: LedgerDb, settings: WorkspaceSettings, options: Reconc
 interface Computed {
   matches: { created: number; ended: number };
   exceptions: ExceptionOutcome[];
+  awaiting: AwaitingRows;
   judge: ScopeJudge | null;
   eventsConsidered: number;
 }
 
-/** Loads the run's events, computes the outcome and writes its matches, all on this thread. */
-function computeHere(ctx: RunContext, options: ReconcileOptions): Computed {
+/** Loads the run's events (all of them, or the closure of `seeds`), computes the outcome and writes its matches, on this thread. */
+function computeHere(ctx: RunContext, seeds: readonly string[] | null, feeds: FeedState): Computed {
   const { db, ruleSet, progress } = ctx;
-  const full = options.mode === 'full';
-  progress({ phase: 'loading', done: 0, total: full ? 0 : (options.newEventIds ?? []).length });
+  const full = seeds === null;
+  progress({ phase: 'loading', done: 0, total: full ? 0 : seeds.length });
   const scope: Scope = full
     ? { events: loadFullRun(db, ruleSet), links: null, texts: new LedgerTexts(db) }
-    : incrementalScope(db, ruleSet, options.newEventIds ?? []);
+    : incrementalScope(db, ruleSet, [...seeds]);
   progress({ phase: 'loading', done: scope.events.length, total: scope.events.length });
   const outcome = computeOutcome(scope.events, ruleSet, loadHumanDecisions(db), {
     eventSets: slotEventSets(scope.events),
     ranked: full,
     links: scope.links,
     texts: scope.texts,
+    feeds,
     onRule: (rule, done, total) => progress({ phase: 'matching', done, total, detail: rule }),
   });
   const judge = full ? null : scopeJudge(ruleSet, scope);
@@ -159,7 +198,10 @@ function computeHere(ctx: RunContext, options: ReconcileOptions): Computed {
   const matchIds = outcome.matches.map(desiredMatchId);
   writer.begin(matchIds.filter((id) => !writer.isActive(id)).length);
   outcome.matches.forEach((d, i) => writer.add(prepareMatch(d, ruleSet, outcome.texts, matchIds[i])));
-  return { matches: writer.finish(), exceptions: outcome.exceptions.map(toExceptionOutcome), judge, eventsConsidered: scope.events.length };
+  return {
+    matches: writer.finish(), exceptions: outcome.exceptions.map(toExceptionOutcome), awaiting: toAwaitingRows(outcome.awaiting), judge,
+    eventsConsidered: scope.events.length,
+  };
 }
 
 /**
@@ -172,7 +214,7 @@ function computeInWorker(ctx: RunContext, ledgerPath: string): Computed {
   const writer = new MatchWriter(ctx, null);
   const active = (ctx.w.activeEngineMatchCount.get() as number) ?? 0;
   const result = parallelOutcome(ctx.db, ledgerPath, ctx.ruleSet, writer, (events) => writer.begin(Math.max(0, Math.floor(events / 2) - active)), ctx.progress);
-  return { matches: writer.finish(), exceptions: result.exceptions, judge: null, eventsConsidered: result.eventsConsidered };
+  return { matches: writer.finish(), exceptions: result.exceptions, awaiting: result.awaiting, judge: null, eventsConsidered: result.eventsConsidered };
 }
 
 /**
@@ -191,6 +233,7 @@ function scopeJudge(ruleSet: RuleSet, scope: Scope): ScopeJudge {
   };
   return {
     seqs: scope.events.map((e) => e.seq),
+    leftoverSeqs: scope.events.filter((e) => evaluable(e)).map((e) => e.seq),
     match: seen,
     exception: (ruleId, events) => {
       const link = ruleId === null ? undefined : ruleLink.get(ruleId);

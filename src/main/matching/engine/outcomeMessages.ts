@@ -2,6 +2,7 @@
 import type { DesiredMatch } from '../rules/model.ts';
 import { hoursBetween } from '../rules/strategies/candidates.ts';
 import type { ExceptionOutcome } from './exceptionWriter.ts';
+import type { AwaitingRows } from './awaitingWriter.ts';
 import type { ReconcileProgress } from './runContext.ts';
 import { ledgerEvent } from './eventLoad.ts';
 
@@ -26,7 +27,7 @@ export type WorkerMessage =
   | { t: 'progress'; progress: ReconcileProgress }
   | { t: 'loaded'; events: number }
   | { t: 'matches'; batch: MatchBatch }
-  | { t: 'done'; exceptions: ExceptionOutcome[]; eventsConsidered: number }
+  | { t: 'done'; exceptions: ExceptionOutcome[]; awaiting: AwaitingRows; eventsConsidered: number }
   | { t: 'error'; message: string; stack: string | undefined };
 
 /** Collects matches for one batch. */

@@ -12,6 +12,8 @@ import { toExceptionOutcome } from './exceptionWriter.ts';
 import { MatchBatchBuilder, type WorkerMessage } from './outcomeMessages.ts';
 import { EventIdTable, StringEventIds, type EventIdBuffers, type EventIdSource } from './eventIds.ts';
 import { desiredMatchId } from './identity.ts';
+import { readFeeds } from './feedProgress.ts';
+import { toAwaitingRows } from './awaitingWriter.ts';
 
 export interface OutcomeWorkerData {
   ledgerPath: string;
@@ -75,6 +77,7 @@ function run(): void {
     };
     const outcome = computeOutcome(events, ruleSet, loadHumanDecisions(db), {
       eventSets: slotEventSets(events),
+      feeds: readFeeds(db),
       texts,
       ranked: true,
       onRule: (rule, done, total) => {
@@ -87,7 +90,10 @@ function run(): void {
       },
     });
     flush();
-    post({ t: 'done', exceptions: outcome.exceptions.map(toExceptionOutcome), eventsConsidered: events.length });
+    const awaiting = toAwaitingRows(outcome.awaiting);
+    post({ t: 'done', exceptions: outcome.exceptions.map(toExceptionOutcome), awaiting, eventsConsidered: events.length }, [
+      awaiting.seqs.buffer, awaiting.until.buffer, awaiting.label.buffer,
+    ] as ArrayBuffer[]);
     db.exec('COMMIT');
   } finally {
     db.close();

@@ -10,6 +10,7 @@ import { setFlagsFromString } from 'node:v8';
 import type { RuleSet } from '../../../shared/rules/ruleSet.ts';
 import type { LedgerDb } from '../../ledger/database.ts';
 import type { ExceptionOutcome } from './exceptionWriter.ts';
+import type { AwaitingRows } from './awaitingWriter.ts';
 import type { MatchWriter } from './matchWriter.ts';
 import type { WorkerMessage } from './outcomeMessages.ts';
 import type { OutcomeWorkerData } from './outcomeWorker.ts';
@@ -36,6 +37,7 @@ export function ledgerFile(db: LedgerDb): string | null {
 
 export interface ParallelResult {
   exceptions: ExceptionOutcome[];
+  awaiting: AwaitingRows;
   eventsConsidered: number;
 }
 
@@ -89,7 +91,7 @@ export function parallelOutcome(
           writer.addBatch(m.batch, ruleSet, ids);
           break;
         case 'done':
-          return { exceptions: m.exceptions, eventsConsidered: m.eventsConsidered };
+          return { exceptions: m.exceptions, awaiting: m.awaiting, eventsConsidered: m.eventsConsidered };
         case 'error': {
           const err = new Error(`matching worker: ${m.message}`);
           if (m.stack !== undefined) err.stack = `${err.message}\n--- in the worker:\n${m.stack}`;

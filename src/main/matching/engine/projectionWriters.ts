@@ -152,9 +152,9 @@ export function prepareWriters(db: LedgerDb) {
     ),
     insertRun: db.prepare(
       `INSERT INTO recon_runs (run_id, mode, rule_set_id, rule_version, as_of, started_at, finished_at, events_considered, matches_created,
-         matches_ended, exceptions_opened, exceptions_closed)
+         matches_ended, exceptions_opened, exceptions_closed, events_through_seq, coverage_through)
        VALUES (@run_id, @mode, @rule_set_id, @rule_version, @as_of, @started_at, @finished_at, @events_considered, @matches_created,
-         @matches_ended, @exceptions_opened, @exceptions_closed)`,
+         @matches_ended, @exceptions_opened, @exceptions_closed, @events_through_seq, @coverage_through)`,
     ),
   };
 }

@@ -75,6 +75,8 @@ export class RunLog {
 export interface ScopeJudge {
   /** The scope's event seqs: stored rows are found through their member rows' by-event indexes. */
   seqs: number[];
+  /** The scope's events whose leftovers the run derived (every link deciding them looked at them). */
+  leftoverSeqs: number[];
   match: (link: string, events: string[]) => boolean;
   exception: (ruleId: string | null, events: string[]) => boolean;
 }

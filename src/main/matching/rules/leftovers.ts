@@ -37,6 +37,8 @@ interface LeftoverCheck {
   links: (ruleSet: RuleSet, e: MatchEvent | null) => string[];
   /** Raised for every such event, matched or not, whatever the rule set (DISPUTE_OPEN). */
   every?: boolean;
+  /** The finding is a missing counterpart: while the counterpart's sources have not delivered past the window, the event awaits it. */
+  counterpart?: true;
   why: string;
 }
 
@@ -54,19 +56,31 @@ interface LeftoverCheck {
 const CHECKS: LeftoverCheck[] = [
   {
     code: 'MISSING_PAYMENT', kind: 'order', applies: (e) => PAID_STATES.has((e.state ?? '').toLowerCase()),
-    links: (rs) => linksPairing(rs, ['order'], ['payment']), why: 'order marked paid, no payment found',
+    links: (rs) => linksPairing(rs, ['order'], ['payment']), why: 'order marked paid, no payment found', counterpart: true,
   },
-  { code: 'MISSING_ORDER', kind: 'payment', applies: () => true, links: (rs) => linksPairing(rs, ['payment'], ['order']), why: 'payment with no order' },
-  { code: 'REFUND_UNMATCHED', kind: 'refund', applies: () => true, links: (rs) => linksPairing(rs, ['refund'], ['payment']), why: 'refund without the payment it refunds' },
+  { code: 'MISSING_ORDER', kind: 'payment', applies: () => true, links: (rs) => linksPairing(rs, ['payment'], ['order']), why: 'payment with no order', counterpart: true },
+  {
+    code: 'REFUND_UNMATCHED', kind: 'refund', applies: () => true, links: (rs) => linksPairing(rs, ['refund'], ['payment']),
+    why: 'refund without the payment it refunds', counterpart: true,
+  },
   {
     code: 'PAYOUT_NOT_IN_BANK', kind: 'payout', applies: (e) => e.amount !== 0,
     links: (rs, e) => linksPairing(rs, ['payout'], e === null ? BANK_LINES : [e.amount < 0 ? 'bank_credit' : 'bank_debit']),
-    why: 'payout with no bank line (a credit for money paid out, a debit for money pulled from the bank)',
+    why: 'payout with no bank line (a credit for money paid out, a debit for money pulled from the bank)', counterpart: true,
   },
-  { code: 'UNKNOWN_BANK_LINE', kind: 'bank_credit', applies: () => true, links: (rs) => linksHaving(rs, BANK_LINES), why: 'bank credit with no counterpart' },
-  { code: 'UNKNOWN_BANK_LINE', kind: 'bank_debit', applies: () => true, links: (rs) => linksHaving(rs, BANK_LINES), why: 'bank debit with no counterpart' },
+  {
+    code: 'UNKNOWN_BANK_LINE', kind: 'bank_credit', applies: () => true, links: (rs) => linksHaving(rs, BANK_LINES), why: 'bank credit with no counterpart',
+    counterpart: true,
+  },
+  {
+    code: 'UNKNOWN_BANK_LINE', kind: 'bank_debit', applies: () => true, links: (rs) => linksHaving(rs, BANK_LINES), why: 'bank debit with no counterpart',
+    counterpart: true,
+  },
   { code: 'DISPUTE_OPEN', kind: 'dispute', applies: () => true, links: (rs) => linksHaving(rs, ['dispute']), every: true, why: 'chargeback / dispute' },
 ];
+
+/** Codes of a missing counterpart: an event may await its counterpart's feed instead (awaiting.ts). */
+export const COUNTERPART_CODES: ReadonlySet<ExceptionCode> = new Set(CHECKS.filter((c) => c.counterpart === true).map((c) => c.code));
 
 /** The links whose outcome decides the leftover checks of an event of `kind` (a superset over the kind's events). */
 export function leftoverLinks(ruleSet: RuleSet, kind: string): string[] {
@@ -106,6 +120,11 @@ export function deriveLeftovers(state: MatchState, events: MatchEvent[]): void {
       if (!c.applies(e)) continue;
       const ls = linksOf(c, e);
       if (c.every !== true && (ls.length === 0 || ls.some((l) => state.accounted.get(l)?.has(e) === true))) continue;
+      const waiting = c.counterpart === true ? (state.awaitingJudge?.judge(c.code, ls, e) ?? null) : null;
+      if (waiting !== null) {
+        state.awaiting.push(waiting);
+        continue;
+      }
       addException(state, null, c.code, [e], e.amount, e, baseExplanation(state, null, `${c.code}: ${c.why}`));
     }
   }

@@ -2,6 +2,7 @@
 import type { ExceptionCode, Rule, RuleSet } from '../../../shared/rules/ruleSet.ts';
 import { type Explanation, type RunnerUp } from './explanation.ts';
 import { type EventTexts, type TextSource } from './eventFields.ts';
+import type { AwaitingJudge, DesiredAwaiting } from './awaiting.ts';
 
 /**
  * A join key's value as the rules compare it: equal texts give equal values (the engine interns each text once, in any
@@ -123,6 +124,10 @@ export interface MatchState {
   blocked: Set<string>;
   matches: DesiredMatch[];
   exceptions: DesiredException[];
+  /** Events whose counterpart may still come (awaiting.ts): held back from their counterpart-missing exception. */
+  awaiting: DesiredAwaiting[];
+  /** Decides what waits; null: the caller gave no feed state, and every counterpart-missing finding opens. */
+  awaitingJudge: AwaitingJudge | null;
   pending: Map<string, PendingFinding[]>;
 }
 

@@ -11,6 +11,7 @@ import { runBankPayout } from './strategies/bankPayout.ts';
 import { recordDecisiveException } from './outcomes.ts';
 import { deriveLeftovers, leftoverEvaluable } from './leftovers.ts';
 import { keyTiedEvents } from './strategies/keyClaims.ts';
+import { AwaitingJudge, type FeedState } from './awaiting.ts';
 import { EVENT_TEXTS, type TextSource } from './eventFields.ts';
 
 export interface HumanDecisions {
@@ -50,6 +51,11 @@ export interface OutcomeOptions {
   onRule?: (ruleId: string, done: number, total: number) => void;
   /** Makes the used/accounted sets (the engine's cost a byte per event); default: sets of the event objects. */
   eventSets?: () => EventSet;
+  /**
+   * What every source has delivered (watermarks): a counterpart-missing finding whose counterpart may still come is
+   * awaiting, not an exception. Absent: every such finding opens (no feed is waited for).
+   */
+  feeds?: FeedState;
 }
 
 export function computeOutcome(events: MatchEvent[], ruleSet: RuleSet, human: HumanDecisions, options: OutcomeOptions = {}): MatchState {
@@ -63,6 +69,7 @@ export function computeOutcome(events: MatchEvent[], ruleSet: RuleSet, human: Hu
   const sorted = [...events].sort(byTimeThenId);
   const state: MatchState = {
     ruleSet, newEventSet: options.eventSets ?? objectEventSets, texts: options.texts ?? EVENT_TEXTS, emit: options.onMatch, used: new Map(), accounted: new Map(), blocked: human.blocked, matches: [], exceptions: [], pending: new Map(),
+    awaiting: [], awaitingJudge: options.feeds === undefined ? null : new AwaitingJudge(ruleSet, options.feeds),
   };
   for (const [link, ids] of human.pinned) {
     if (ids.size === 0) continue;

@@ -7,8 +7,7 @@ import { amountClass, compareKey, comparable, leaders, rankScored, score, tolera
 import { baseExplanation, recordDecisiveException } from '../outcomes.ts';
 import { recordWinner } from './decide.ts';
 import { type Explanation, type RunnerUp } from '../explanation.ts';
-
-const DAY_MS = 86_400_000;
+import { windowEdges } from '../windows.ts';
 
 /** An amount_window tie left to the next rule of the link (a fuzzy rule on the same sides), raised if that rule does not match the left event. */
 interface DeferredTie {
@@ -53,8 +52,7 @@ export function runAmountWindow(state: MatchState, rule: Rule, lefts: MatchEvent
     const reach = Math.max(tolerance(rule, left.amount), rule.amount.rounding_minor);
     const scored: Scored[] = [];
     const extra: RunnerUp[] = [];
-    const from = left.t - rule.window.before_days * DAY_MS;
-    const to = left.t + Math.max(rule.window.after_days, rule.window.extended_after_days ?? 0) * DAY_MS;
+    const { from, extendedTo: to } = windowEdges(rule.window, left.t);
     for (const r of index.range(left.currency, left.amount - reach, left.amount + reach, from, to)) {
       if (r === left) continue;
       if (used.has(r) && rule.cardinality !== 'many_to_one') continue;

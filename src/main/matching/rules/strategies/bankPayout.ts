@@ -80,14 +80,22 @@ function byPayoutId(state: MatchState, rule: Rule, credit: MatchEvent, byRef: Ma
   }
 }
 
+/**
+ * One payout of the line's amount: in the window, or, when none is, in the extended window (a deposit booked late:
+ * matched with a TIMING_DIFF rather than left as PAYOUT_NOT_IN_BANK beside an UNKNOWN_BANK_LINE of the same amount).
+ */
 function byAmount(state: MatchState, rule: Rule, credit: MatchEvent, payouts: MatchEvent[]): boolean {
   const used = usedIn(state, rule.link);
-  const scored: Scored[] = [];
+  const inWindow: Scored[] = [];
+  const late: Scored[] = [];
   for (const p of payouts) {
     if (used.has(p) || p.currency !== credit.currency || isBlocked(state, rule.link, p, credit)) continue;
     const s = evaluate(state, rule, p, credit);
-    if (s.window === 'in' && s.amount !== 'beyond') scored.push(s);
+    if (s.amount === 'beyond') continue;
+    if (s.window === 'in') inWindow.push(s);
+    else if (s.window === 'extended') late.push(s);
   }
+  const scored = inWindow.length > 0 ? inWindow : late;
   if (scored.length === 0) return false;
   settle(state, rule, credit, rankScored(scored), []);
   return true;

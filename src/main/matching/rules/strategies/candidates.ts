@@ -4,7 +4,7 @@ import type { MatchEvent } from '../model.ts';
 import { type KeyAgreement, type RunnerUp } from '../explanation.ts';
 import { isKeyColumn, keyOf, type TextSource } from '../eventFields.ts';
 
-const DAY_MS = 86_400_000;
+import { windowEdges, windowReachMs } from '../windows.ts';
 
 /** Whether a comparison is answered by the events' key integers alone (eventKeys.ts), without reading any text. */
 export function comparesKeys(k: KeyComparison): boolean {
@@ -133,10 +133,14 @@ function sourceKind(source: string): string {
 }
 
 export function sideMatches(side: RuleSide, e: MatchEvent): boolean {
-  if (!side.kinds.includes(e.kind as never)) return false;
+  return side.kinds.includes(e.kind as never) && sourceMatches(side, e.source);
+}
+
+/** Whether a side accepts events of `source`: it names no sources, or names this one or its kind. */
+export function sourceMatches(side: RuleSide, source: string): boolean {
   if (side.sources === undefined || side.sources.length === 0) return true;
-  const kind = sourceKind(e.source);
-  return side.sources.some((s) => s === e.source || s === kind);
+  const kind = sourceKind(source);
+  return side.sources.some((s) => s === source || s === kind);
 }
 
 /** The right event's amount as compared with the left's: net when fees are netted, sign flipped for `opposite`. */
@@ -161,16 +165,15 @@ export type WindowClass = 'in' | 'extended' | 'outside';
 
 /** Where the right event falls relative to the left: [-before, +after] is in, (after, extended_after] is a timing difference. */
 export function windowClass(rule: Rule, left: MatchEvent, right: MatchEvent): WindowClass {
-  const dt = right.t - left.t;
-  if (dt >= -rule.window.before_days * DAY_MS && dt <= rule.window.after_days * DAY_MS) return 'in';
-  const ext = rule.window.extended_after_days;
-  if (ext !== undefined && dt > 0 && dt <= ext * DAY_MS) return 'extended';
+  const w = windowEdges(rule.window, left.t);
+  if (right.t >= w.from && right.t <= w.to) return 'in';
+  if (right.t > left.t && right.t <= w.extendedTo) return 'extended';
   return 'outside';
 }
 
 /** The widest distance (ms) a rule ever looks across, in either direction: the incremental scope uses it. */
 export function reachMs(rule: Rule): number {
-  return Math.max(rule.window.before_days, rule.window.after_days, rule.window.extended_after_days ?? 0) * DAY_MS;
+  return windowReachMs(rule.window);
 }
 
 /**

@@ -6,7 +6,8 @@ import { runnersUp, type Scored } from './candidates.ts';
 import { recordMatch, type StandardWhy } from '../outcomes.ts';
 import { type RunnerUp } from '../explanation.ts';
 
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../../../../shared/time/duration.ts';
+import { windowDaysText } from '../windows.ts';
 
 /** A-class findings beside a match. */
 export type AutoResolved = { code: ExceptionCode; amount: number }[];
@@ -37,7 +38,7 @@ export function lateNote(rule: Rule, left: MatchEvent, right: MatchEvent): strin
   const days = Math.round(((right.t - left.t) / DAY_MS) * 10) / 10;
   return (
     `late: the ${right.kind} of ${money(right.amount, right.currency)} came ${days} d after the ${left.kind}, ` +
-    `past the ${rule.window.after_days} d window, within the extended ${rule.window.extended_after_days ?? rule.window.after_days} d ` +
+    `past the ${windowDaysText(rule.window, rule.window.after_days)} window, within the extended ${windowDaysText(rule.window, rule.window.extended_after_days ?? rule.window.after_days)} ` +
     `(TIMING_DIFF, amount at stake 0: the amounts agree, only the timing differs)`
   );
 }
