@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 import type { FormatParser } from './parserTypes.ts';
 import { stripeBalanceCsvParser } from './parsers/stripeBalanceCsv.ts';
 import { stripeApiJsonParser } from './parsers/stripeApiJson.ts';
+import { stripePayoutsCsvParser } from './parsers/stripePayoutsCsv.ts';
+import { stripePaymentsCsvParser } from './parsers/stripePaymentsCsv.ts';
 import { shopifyOrdersCsvParser } from './parsers/shopifyOrdersCsv.ts';
 import { mt940Parser } from './parsers/mt940.ts';
 import { ofxParser } from './parsers/ofx.ts';
@@ -17,6 +19,8 @@ import { canonicalJson } from '../ledger/canonicalJson.ts';
 /** Parsers chosen by content detection, in the order they are asked. */
 export const DETECTABLE_PARSERS: readonly FormatParser[] = [
   stripeBalanceCsvParser,
+  stripePayoutsCsvParser,
+  stripePaymentsCsvParser,
   stripeApiJsonParser,
   shopifyOrdersCsvParser,
   paypalActivityCsvParser,
