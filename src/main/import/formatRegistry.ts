@@ -7,6 +7,8 @@ import { stripeApiJsonParser } from './parsers/stripeApiJson.ts';
 import { stripePayoutsCsvParser } from './parsers/stripePayoutsCsv.ts';
 import { stripePaymentsCsvParser } from './parsers/stripePaymentsCsv.ts';
 import { shopifyOrdersCsvParser } from './parsers/shopifyOrdersCsv.ts';
+import { shopifyPaymentsCsvParser } from './parsers/shopifyPaymentsCsv.ts';
+import { shopifyTransactionsCsvParser } from './parsers/shopifyTransactionsCsv.ts';
 import { mt940Parser } from './parsers/mt940.ts';
 import { ofxParser } from './parsers/ofx.ts';
 import { camtParser } from './parsers/camt.ts';
@@ -23,6 +25,8 @@ export const DETECTABLE_PARSERS: readonly FormatParser[] = [
   stripePaymentsCsvParser,
   stripeApiJsonParser,
   shopifyOrdersCsvParser,
+  shopifyPaymentsCsvParser,
+  shopifyTransactionsCsvParser,
   paypalActivityCsvParser,
   mt940Parser,
   ofxParser,

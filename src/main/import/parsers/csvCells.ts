@@ -106,3 +106,24 @@ export class CsvCells {
 export function ungroupedStyle(text: string): NumberStyle {
   return text.includes(',') && !text.includes('.') ? { decimal: ',', group: '' } : { decimal: '.', group: '' };
 }
+
+/**
+ * A long number Excel rewrote in scientific notation when it opened and saved the file ("5.37518E+12",
+ * "1,23E+021" in a decimal-comma locale): the digits are gone, so the value can never be a key again.
+ */
+export function isExcelScientific(text: string): boolean {
+  return /^-?\d+(?:[.,]\d+)?E[+-]?\d+$/i.test(text.trim());
+}
+
+/**
+ * Ids for records a format gives no id of their own (built from the record's content): the first record with a
+ * given base keeps it, a later identical one in the same file gets `base#2`, `#3`, … so neither is lost as a duplicate.
+ */
+export class ContentIds {
+  private readonly seen = new Map<string, number>();
+  idFor(base: string): string {
+    const n = (this.seen.get(base) ?? 0) + 1;
+    this.seen.set(base, n);
+    return n === 1 ? base : `${base}#${n}`;
+  }
+}
