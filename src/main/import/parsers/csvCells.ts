@@ -112,7 +112,8 @@ export function ungroupedStyle(text: string): NumberStyle {
  * "1,23E+021" in a decimal-comma locale): the digits are gone, so the value can never be a key again.
  */
 export function isExcelScientific(text: string): boolean {
-  return /^-?\d+(?:[.,]\d+)?E[+-]?\d+$/i.test(text.trim());
+  // Excel always writes the exponent's sign; an id such as "12345678901234E56" is not one of these.
+  return /^-?\d+(?:[.,]\d+)?E[+-]\d+$/i.test(text.trim());
 }
 
 /**
