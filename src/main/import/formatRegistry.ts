@@ -13,6 +13,7 @@ import { mt940Parser } from './parsers/mt940.ts';
 import { ofxParser } from './parsers/ofx.ts';
 import { camtParser } from './parsers/camt.ts';
 import { paypalActivityCsvParser } from './parsers/paypalActivityCsv.ts';
+import { amazonSettlementTsvParser } from './parsers/amazonSettlementTsv.ts';
 import { createGenericCsvParser } from './parsers/genericCsv.ts';
 import { parseCsvMapping } from '../../shared/import/csvMapping.ts';
 import { resolvePreset, listPresets } from './presets/bankCsvPresets.ts';
@@ -28,6 +29,7 @@ export const DETECTABLE_PARSERS: readonly FormatParser[] = [
   shopifyPaymentsCsvParser,
   shopifyTransactionsCsvParser,
   paypalActivityCsvParser,
+  amazonSettlementTsvParser,
   mt940Parser,
   ofxParser,
   camtParser,
