@@ -416,6 +416,24 @@ describe('mt940 parser rules', () => {
     expect(balances(out.statements[0] as StatementBalance)).toBe(true);
   });
 
+  it('reads a Citi statement whose entry date is four spaces (D mark, D funds code)', () => {
+    const text = readFileSync(join(import.meta.dirname, 'files', 'mt940', 'citi_blank_entry_date.sta'), 'utf8');
+    expect(mt940Parser.detect(text)).toBe(true);
+    const out = parseText(text);
+    expect(out.error).toBeNull();
+    expect(out.rejected).toEqual([]);
+    expect(out.entries.map((r) => [r.events[0]?.amount_minor, r.events[0]?.local_date, attrs(r).value_date, attrs(r).funds_code ?? null])).toEqual([
+      [-21239, '2024-03-12', '2024-03-12', 'D'],
+      [150000, '2024-03-12', '2024-03-12', 'D'],
+      [-4500, '2024-03-12', '2024-03-12', null],
+    ]);
+    expect(balances(out.statements[0] as StatementBalance)).toBe(true);
+    const line = parseStatementLine('240312    DD212,39NCHK000123//0312CK000123', 'USD');
+    expect(line).toMatchObject({ bookingDate: '2024-03-12', bookingDateRaw: '240312', mark: 'D', fundsCode: 'D', amountMinor: -21239, transactionType: 'NCHK' });
+    expect(line.customerReference).toBe('000123');
+    expect(line.bankReference).toBe('0312CK000123');
+  });
+
   it('detect is specific', () => {
     expect(mt940Parser.detect('{1:F01X}{2:O940X}{4:\r\n:20:A\r\n:25:B\r\n:28C:1\r\n:60F:C240102EUR1,\r\n')).toBe(true);
     expect(mt940Parser.detect(':20:A\n:25:B\n:13D:2401021200\n')).toBe(false);

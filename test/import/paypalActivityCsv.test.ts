@@ -280,7 +280,7 @@ function enFile(rows: Array<Record<string, string>>): string {
 describe('paypal-activity-csv rules', () => {
   it('has a stable id', () => {
     expect(paypalActivityCsvParser.format).toBe('paypal-activity-csv');
-    expect(paypalActivityCsvParser.version).toBe(1);
+    expect(paypalActivityCsvParser.version).toBe(2);
   });
 
   it('maps PayPal types in English and Spanish to kinds', () => {
@@ -478,7 +478,9 @@ function expectSameEvent(e: EventDraftInput | undefined, x: PaypalActivityEntry,
 }
 
 describe('paypal-activity-csv round trip through the writer', () => {
-  const variants: Array<[PaypalLanguage, PaypalDateOrder]> = [['en', 'MDY'], ['en', 'DMY'], ['es', 'DMY'], ['es', 'MDY']];
+  const variants: Array<[PaypalLanguage, PaypalDateOrder]> = [
+    ['en', 'MDY'], ['en', 'DMY'], ['es', 'DMY'], ['es', 'MDY'], ['fr', 'DMY'], ['de', 'DMY'], ['de', 'MDY'], ['pt', 'DMY'],
+  ];
   for (const [language, dateOrder] of variants) {
     it(`parses back what the writer wrote (${language}, ${dateOrder})`, () => {
       // A 25th of the month first, so that a non-default order is decided by the file itself.

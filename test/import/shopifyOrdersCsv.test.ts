@@ -209,6 +209,19 @@ describeWithFixtures('shopify-orders-csv parser on the real export', () => {
     expect(event(results[4]).order_ref).toBe('#1004');
   });
 
+  it('keeps orders apart when Excel has rewritten their Ids in scientific notation, keyed by name', () => {
+    // Opened and saved in a spreadsheet: every 13-digit Id becomes "6.63424E+12", shared by many orders.
+    const damaged = csv.replace(/,(66\d{11}),/g, (_m, id: string) => `,${id.slice(0, 1)}.${id.slice(1, 6)}E+12,`);
+    expect(damaged).not.toBe(csv);
+    const results = parse(damaged);
+    expect(results).toHaveLength(19);
+    const ids = results.map((r) => event(r).external_id);
+    expect(new Set(ids).size).toBe(19);
+    expect(ids[0]).toBe('#1001');
+    expect(event(results[0]).attributes).toMatchObject({ id_damaged: '6.63424E+12' });
+    expect(results.map((r) => event(r).order_ref)).toEqual(parse(csv).map((r) => event(r).order_ref));
+  });
+
   it('throws a FormatError at line 1 when a required column is missing', () => {
     const text = [(lines[0] ?? '').replace(',Currency,', ',Devise,'), ...lines.slice(1)].join('\n');
     let caught: unknown;

@@ -320,3 +320,93 @@ describe('stripe-api-json detect', () => {
     expect(stripeApiJsonParser.detect('')).toBe(false);
   });
 });
+
+describe('stripe-api-json: a dispute imports its balance effect', () => {
+  const file = (name: string): string => readFileSync(join(import.meta.dirname, 'files', 'stripe', name), 'utf8');
+
+  it('yields the withdrawal with its 15.00 fee and the reinstatement, as their own balance transactions', () => {
+    const results = parse(file('dispute_won_with_balance_transactions.json'));
+    expect(results).toHaveLength(1);
+    const [withdrawal, reinstatement] = events(results);
+    expect(events(results)).toHaveLength(2);
+    expect(withdrawal).toMatchObject({
+      kind: 'dispute',
+      external_id: 'txn_1OqZr5LkdIwHu7ixKk4pV0sA',
+      source_revision: '',
+      amount_minor: -10000,
+      fee_minor: 1500,
+      net_minor: -11500,
+      currency: 'USD',
+      state: 'dispute',
+      trace_id: 'pi_3OqYb1LkdIwHu7ix1DkQ3sWm',
+      occurred_at: '2024-03-02T12:07:06Z',
+    });
+    expect(withdrawal?.attributes).toMatchObject({ dispute_id: 'dp_1OqZr4LkdIwHu7ix0qWn7Tb2', dispute_status: 'won', reason: 'fraudulent', reporting_category: 'dispute' });
+    expect(withdrawal?.attributes).not.toHaveProperty('presentment_currency');
+    expect(reinstatement).toMatchObject({ kind: 'dispute', external_id: 'txn_1P4cT9LkdIwHu7ixF3u8mQe1', amount_minor: 10000, fee_minor: 0, net_minor: 10000, state: 'dispute_reversal' });
+    // Withdrawal and reinstatement together cost the dispute fee.
+    expect((withdrawal?.net_minor ?? 0) + (reinstatement?.net_minor ?? 0)).toBe(-1500);
+  });
+
+  it('gives each balance transaction the same id and money as the balance history would', () => {
+    const fromDispute = events(parse(file('dispute_won_with_balance_transactions.json')));
+    const dispute = JSON.parse(file('dispute_won_with_balance_transactions.json')) as { balance_transactions: unknown[] };
+    const fromHistory = events(parse(JSON.stringify({ object: 'list', data: dispute.balance_transactions })));
+    const key = (e: EventDraftInput): unknown[] => [e.external_id, e.kind, e.source_revision, e.amount_minor, e.fee_minor, e.net_minor, e.currency, e.occurred_at];
+    expect(fromDispute.map(key)).toEqual(fromHistory.map(key));
+  });
+
+  it('keeps the disputed amount as presentment when the balance moved in another currency', () => {
+    const text = JSON.stringify({
+      id: 'dp_GBP', object: 'dispute', amount: 8000, currency: 'gbp', created: 1709381226, status: 'needs_response', charge: 'ch_GBP',
+      balance_transactions: [
+        { id: 'txn_GBP', object: 'balance_transaction', amount: -9312, fee: 1500, net: -10812, currency: 'eur', created: 1709381226, reporting_category: 'dispute', source: 'dp_GBP', type: 'adjustment' },
+      ],
+    });
+    const [e] = events(parse(text));
+    expect(e).toMatchObject({ currency: 'EUR', amount_minor: -9312, trace_id: 'ch_GBP' });
+    expect(e?.attributes).toMatchObject({ presentment_amount_minor: -8000, presentment_currency: 'GBP' });
+  });
+
+  it('keeps an inquiry without balance transactions as one dispute event with its status as revision', () => {
+    const text = JSON.stringify({ id: 'dp_Q', object: 'dispute', amount: 2500, currency: 'usd', created: 1709381226, status: 'warning_needs_response', charge: 'ch_Q', balance_transactions: [] });
+    expect(events(parse(text))).toEqual([expect.objectContaining({ kind: 'dispute', external_id: 'dp_Q', amount_minor: -2500, fee_minor: null, source_revision: 'warning_needs_response' })]);
+  });
+
+  it('rejects a dispute whose balance transactions are not objects, naming the field', () => {
+    const r = rejected(parse('{"id":"dp_X","object":"dispute","amount":1,"currency":"usd","created":1,"status":"lost",\n"balance_transactions":["txn_1"]}')[0]);
+    expect(r.message).toBe('balance_transactions: element 0 is not a balance transaction object');
+    expect(r.position).toEqual({ line: 2, column: 24 });
+  });
+});
+
+describe('stripe-api-json: 2014 balance transactions without reporting_category', () => {
+  it('reads a `transfer` (the payout to the bank before 2017) as a payout keyed by its tr_ id', () => {
+    const text = readFileSync(join(import.meta.dirname, 'files', 'stripe', 'balance_transactions_2014.json'), 'utf8');
+    expect(stripeApiJsonParser.detect(text)).toBe(true);
+    const [transfer, charge] = events(parse(text));
+    expect(transfer).toMatchObject({
+      kind: 'payout',
+      external_id: 'txn_14GQ7t2eZvKYlo2CS1ZjwYbq',
+      amount_minor: -52350,
+      payout_ref: 'tr_14GQ7t2eZvKYlo2CmMhqEm4P',
+      state: 'payout',
+      occurred_at: '2014-07-01T00:00:00Z',
+    });
+    expect(transfer?.attributes).toMatchObject({ type: 'transfer' });
+    expect(charge).toMatchObject({ kind: 'payment', amount_minor: 5000, fee_minor: 175, net_minor: 4825, trace_id: 'ch_14FhyT2eZvKYlo2CxZ1Jg7Qv' });
+  });
+
+  it('categorizes the other legacy types by what they were', () => {
+    const bt = (type: string, amount: number, source = 'x_1') =>
+      JSON.stringify({ id: `txn_${type}`, object: 'balance_transaction', amount, fee: 0, net: amount, currency: 'usd', created: 1404000000, type, source });
+    const kinds = [
+      bt('transfer_failure', 52350, 'tr_1'), bt('stripe_fee', -500), bt('payment', 900, 'py_1'), bt('payment_refund', -900, 'pyr_1'),
+      bt('adjustment', -2000, 'dp_1'), bt('adjustment', 2000, 'dp_1'), bt('adjustment', -300, 'ad_1'), bt('application_fee', 100),
+    ].map((t) => { const e = events(parse(t))[0]; return [e?.kind, e?.state, e?.payout_ref]; });
+    expect(kinds).toEqual([
+      ['payout', 'payout_reversal', 'tr_1'], ['fee', 'fee', null], ['payment', 'charge', null], ['refund', 'refund', null],
+      ['dispute', 'dispute', null], ['dispute', 'dispute_reversal', null], ['adjustment', 'adjustment', null], ['adjustment', 'application_fee', null],
+    ]);
+  });
+});

@@ -61,7 +61,7 @@ function parse(text: string, chunkSize = 65536): RecordResult[] {
 describe('stripe-balance-csv parser', () => {
   it('has a stable id', () => {
     expect(stripeBalanceCsvParser.format).toBe('stripe-balance-csv');
-    expect(stripeBalanceCsvParser.version).toBeGreaterThanOrEqual(1);
+    expect(stripeBalanceCsvParser.version).toBeGreaterThanOrEqual(2);
   });
 
   it('maps every field of a charge', () => {
@@ -163,6 +163,21 @@ describe('stripe-balance-csv parser', () => {
     const payout = ok(results[5]);
     expect(payout.lineStart).toBe(8);
     expect(payout.events[0]).toMatchObject({ kind: 'payout', amount_minor: -3180, fee_minor: 0, net_minor: -3180, payout_ref: 'po_1Auto', trace_id: 'po_1Auto', state: 'payout' });
+  });
+
+  it('keeps what the customer paid in another currency as presentment, signed like gross', () => {
+    const csv = [
+      'balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category,customer_facing_amount,customer_facing_currency',
+      'txn_E1,2024-03-01 10:00:00,usd,108.52,3.45,105.07,charge,100.00,eur',
+      'txn_E2,2024-03-02 10:00:00,usd,-21.70,0.00,-21.70,refund,20.00,eur',
+      'txn_E3,2024-03-02 11:00:00,usd,10.00,0.59,9.41,charge,10.00,usd',
+    ].join('\n');
+    const attrs = parse(csv).map((r) => ok(r).events[0]?.attributes ?? {});
+    expect(attrs.map((a) => [a.presentment_amount_minor ?? null, a.presentment_currency ?? null])).toEqual([
+      [10000, 'EUR'],
+      [-2000, 'EUR'],
+      [null, null],
+    ]);
   });
 
   it('gives the same result whatever the chunk size', () => {

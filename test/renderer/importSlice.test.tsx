@@ -272,6 +272,16 @@ describe('import slice', () => {
     expect(importStepProblem(store.getState(), 'files')).toBe('Add at least one file.');
   });
 
+  it('suggests each provider export its own processor source kind', async () => {
+    const { store } = await stagedStore({});
+    const suggest = (importFormat: string): string => suggestSource({ ...store.getState(), importFormat, importHistory: [] });
+    expect(suggest('shopify-payments-csv')).toBe('shopify-payments:store');
+    expect(suggest('shopify-transactions-csv')).toBe('shopify-transactions:store');
+    expect(suggest('amazon-settlement-tsv')).toBe('amazon:main');
+    expect(suggest('stripe-payouts-csv')).toBe('stripe:main');
+    expect(suggest('stripe-payments-csv')).toBe('stripe:main');
+  });
+
   it('suggests the source the format was last imported into', async () => {
     const { store } = await stagedStore({
       'imports.history': () => ({

@@ -228,7 +228,7 @@ function cmdExport(args: string[], io: CliIo): number {
 }
 
 function cmdFormats(_args: string[], io: CliIo): number {
-  for (const f of listFormats()) io.out(`${f.format.padEnd(20)} ${f.description}\n`);
+  for (const f of listFormats()) io.out(`${f.format.padEnd(26)} ${f.description}\n`);
   io.out('\nBank CSV presets (use with --format generic-csv --mapping preset:NAME):\n');
   for (const p of listPresets()) io.out(`  ${p.name.padEnd(24)} ${p.description}\n`);
   return 0;

@@ -4,11 +4,16 @@ import { createHash } from 'node:crypto';
 import type { FormatParser } from './parserTypes.ts';
 import { stripeBalanceCsvParser } from './parsers/stripeBalanceCsv.ts';
 import { stripeApiJsonParser } from './parsers/stripeApiJson.ts';
+import { stripePayoutsCsvParser } from './parsers/stripePayoutsCsv.ts';
+import { stripePaymentsCsvParser } from './parsers/stripePaymentsCsv.ts';
 import { shopifyOrdersCsvParser } from './parsers/shopifyOrdersCsv.ts';
+import { shopifyPaymentsCsvParser } from './parsers/shopifyPaymentsCsv.ts';
+import { shopifyTransactionsCsvParser } from './parsers/shopifyTransactionsCsv.ts';
 import { mt940Parser } from './parsers/mt940.ts';
 import { ofxParser } from './parsers/ofx.ts';
 import { camtParser } from './parsers/camt.ts';
 import { paypalActivityCsvParser } from './parsers/paypalActivityCsv.ts';
+import { amazonSettlementTsvParser } from './parsers/amazonSettlementTsv.ts';
 import { createGenericCsvParser } from './parsers/genericCsv.ts';
 import { parseCsvMapping } from '../../shared/import/csvMapping.ts';
 import { resolvePreset, listPresets } from './presets/bankCsvPresets.ts';
@@ -17,9 +22,14 @@ import { canonicalJson } from '../ledger/canonicalJson.ts';
 /** Parsers chosen by content detection, in the order they are asked. */
 export const DETECTABLE_PARSERS: readonly FormatParser[] = [
   stripeBalanceCsvParser,
+  stripePayoutsCsvParser,
+  stripePaymentsCsvParser,
   stripeApiJsonParser,
   shopifyOrdersCsvParser,
+  shopifyPaymentsCsvParser,
+  shopifyTransactionsCsvParser,
   paypalActivityCsvParser,
+  amazonSettlementTsvParser,
   mt940Parser,
   ofxParser,
   camtParser,

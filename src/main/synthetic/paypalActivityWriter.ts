@@ -1,4 +1,4 @@
-// Writes PayPal activity download CSVs (English or Spanish layout) from typed entries, for tests, benchmarks and demos.
+// Writes PayPal activity download CSVs (English, Spanish, French, German or Portuguese layout) from typed entries, for tests, benchmarks and demos.
 import { formatAmount } from '../../shared/money/amountText.ts';
 import { PAYPAL_TIME_ZONE_OFFSETS } from '../import/parsers/paypalActivityCsv.ts';
 import type { PaypalDateOrder, PaypalLanguage } from '../import/parsers/paypalActivityCsv.ts';
@@ -29,7 +29,7 @@ export interface PaypalActivityEntry {
 
 export interface PaypalWriterOptions {
   language: PaypalLanguage;
-  /** Defaults to the language's convention: month-first in English, day-first in Spanish. */
+  /** Defaults to the language's convention: month-first in English, day-first in the others. */
   dateOrder?: PaypalDateOrder;
 }
 
@@ -45,12 +45,34 @@ export const PAYPAL_ACTIVITY_HEADERS: Record<PaypalLanguage, readonly string[]> 
     'Estado de la dirección', 'Impuesto de ventas', 'Id. de referencia de trans.', 'Número de factura', 'Id. de recibo',
     'Saldo', 'Número de teléfono de contacto', 'Asunto', 'Nota',
   ],
+  fr: [
+    'Date', 'Heure', 'Fuseau horaire', 'Nom', 'Type', 'État', 'Devise', 'Avant commission', 'Commission', 'Net',
+    "De l'adresse email", "À l'adresse email", 'Numéro de transaction', "État de l'adresse", 'TVA',
+    'Numéro de la transaction de référence', 'Numéro de facture', 'Numéro de reçu', 'Solde', 'Numéro de téléphone du contact',
+    'Objet', 'Remarque',
+  ],
+  de: [
+    'Datum', 'Uhrzeit', 'Zeitzone', 'Name', 'Typ', 'Status', 'Währung', 'Brutto', 'Gebühr', 'Netto', 'Absender E-Mail-Adresse',
+    'Empfänger E-Mail-Adresse', 'Transaktionscode', 'Adress-Status', 'Umsatzsteuer', 'Zugehöriger Transaktionscode',
+    'Rechnungsnummer', 'Empfangsnummer', 'Guthaben', 'Telefonnummer der Kontaktperson', 'Betreff', 'Hinweis',
+  ],
+  pt: [
+    'Data', 'Horário', 'Fuso horário', 'Nome', 'Tipo', 'Status', 'Moeda', 'Bruto', 'Tarifa', 'Líquido', 'Do e-mail',
+    'Para o e-mail', 'Código da transação', 'Status do endereço', 'Imposto sobre vendas', 'Código da transação de referência',
+    'Número da fatura', 'Código do recibo', 'Saldo', 'Número de telefone para contato', 'Assunto', 'Observação',
+  ],
 };
 
 const STYLE = {
   en: { decimal: '.', group: ',' },
   es: { decimal: ',', group: '.' },
+  fr: { decimal: ',', group: ' ' },
+  de: { decimal: ',', group: '.' },
+  pt: { decimal: ',', group: '.' },
 } as const;
+
+/** PayPal Germany writes 31.12.2024; the others 31/12/2024 (or 12/31/2024 in English). */
+const DATE_SEPARATOR: Record<PaypalLanguage, string> = { en: '/', es: '/', fr: '/', de: '.', pt: '/' };
 
 // PayPal quotes every field; a quote inside a field is doubled.
 function csvLine(fields: readonly string[]): string {
@@ -62,14 +84,14 @@ function pad2(n: number): string {
 }
 
 /** Date and time text of an instant as PayPal writes it in a fixed-offset zone. */
-export function paypalWallTime(occurredAt: string, timeZone: string, order: PaypalDateOrder): { date: string; time: string } {
+export function paypalWallTime(occurredAt: string, timeZone: string, order: PaypalDateOrder, separator = '/'): { date: string; time: string } {
   const offset = PAYPAL_TIME_ZONE_OFFSETS[timeZone];
   if (offset === undefined) throw new RangeError(`unknown PayPal time zone abbreviation "${timeZone}"`);
   const ms = Date.parse(occurredAt);
   if (Number.isNaN(ms)) throw new RangeError(`"${occurredAt}" is not an ISO instant`);
   const d = new Date(ms + offset * 60_000);
   const [day, month, year] = [pad2(d.getUTCDate()), pad2(d.getUTCMonth() + 1), String(d.getUTCFullYear()).padStart(4, '0')];
-  const date = order === 'DMY' ? `${day}/${month}/${year}` : `${month}/${day}/${year}`;
+  const date = order === 'DMY' ? [day, month, year].join(separator) : [month, day, year].join(separator);
   return { date, time: `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}` };
 }
 
@@ -77,7 +99,7 @@ export function paypalActivityRow(entry: PaypalActivityEntry, options: PaypalWri
   const order = options.dateOrder ?? (options.language === 'en' ? 'MDY' : 'DMY');
   const style = STYLE[options.language];
   const money = (minor: number): string => formatAmount(minor, entry.currency, { style });
-  const { date, time } = paypalWallTime(entry.occurredAt, entry.timeZone, order);
+  const { date, time } = paypalWallTime(entry.occurredAt, entry.timeZone, order, DATE_SEPARATOR[options.language]);
   return csvLine([
     date, time, entry.timeZone, entry.name, entry.type, entry.status, entry.currency,
     money(entry.grossMinor), money(entry.feeMinor), money(entry.grossMinor + entry.feeMinor),

@@ -4,7 +4,8 @@
 //   amountMinor     D → negative, C → positive; RC (reversal of a credit) → negative, RD (reversal of a
 //                   debit) → positive, both with reversal = true, so the sign is what the bank booked.
 //   bookingDate     the :61: entry date (MMDD, year taken from the value date and wrapped across New
-//                   Year) when given, else the value date. A date that does not exist (30 February)
+//                   Year) when given, else the value date. Citi writes an absent entry date as four spaces
+//                   (`240312    DD212,39N…`): that is read as no entry date. A date that does not exist (30 February)
 //                   becomes the last valid day; the raw digits are kept (rawBookingDate, or
 //                   extra.raw_value_date for the value date).
 //   bankReference   the :61: reference after `//`; a reference repeated within one statement is kept
@@ -225,7 +226,7 @@ export interface StatementLine {
   supplementary: string | null;
 }
 
-const LINE61_RE = /^(\d{6})(\d{4})?(R?[DC])([A-Z])?[\n ]?(\d[\d,]*|,\d+)([A-Z][A-Z0-9]{3})?([^\n]*)/;
+const LINE61_RE = /^(\d{6})(\d{4}| {4})?(R?[DC])([A-Z])?[\n ]?(\d[\d,]*|,\d+)([A-Z][A-Z0-9]{3})?([^\n]*)/;
 
 /** The :61: statement line (the value after `:61:`, its lines joined with `\n`), amounts signed. */
 export function parseStatementLine(value: string, currency: string): StatementLine {
@@ -234,7 +235,7 @@ export function parseStatementLine(value: string, currency: string): StatementLi
   const [all, vd = '', ed, mark = 'C', funds, amount = '', type, refs = ''] = m;
   const value6 = yymmdd(vd, 1, 'value date');
   let booking = { date: value6.date, corrected: value6.corrected, raw: vd };
-  if (ed !== undefined) booking = { ...entryDate(ed, value6.year, value6.month), raw: ed };
+  if (ed !== undefined && ed !== '    ') booking = { ...entryDate(ed, value6.year, value6.month), raw: ed };
   const amountColumn = all.length - refs.length - (type?.length ?? 0) - amount.length + 1;
   const minor = mt940AmountMinor(amount, currency, amountColumn);
   const slash = refs.indexOf('//');
@@ -261,7 +262,7 @@ export function parseStatementLine(value: string, currency: string): StatementLi
 /** Names the first part of a :61: line that is wrong, so the error points at it. */
 function statementLineProblem(value: string): string {
   if (!/^\d{6}/.test(value)) return `statement line "${value.split('\n')[0]}" does not start with a value date (YYMMDD)`;
-  if (!/^\d{6}(\d{4})?R?[DC]/.test(value)) return `statement line "${value.split('\n')[0]}" has no debit/credit mark (D, C, RD, RC) after its dates`;
+  if (!/^\d{6}(\d{4}| {4})?R?[DC]/.test(value)) return `statement line "${value.split('\n')[0]}" has no debit/credit mark (D, C, RD, RC) after its dates`;
   return `statement line "${value.split('\n')[0]}" has no amount after its debit/credit mark`;
 }
 
@@ -783,7 +784,8 @@ function headLines(head: string, max: number): string[] {
 export const mt940Parser: FormatParser = {
   kinds: ['bank_credit', 'bank_debit'],
   format: 'mt940',
-  version: 1,
+  // 2: a :61: entry date written as four spaces (Citi) is read as absent instead of refusing the line.
+  version: 2,
   description: 'SWIFT MT940 bank statement / MT942 interim report (with or without {1:}{4: framing, German :86: subfields)',
   detect(head: string): boolean {
     const start = clean(head).replace(/^[\s\uFEFF]+/, '');

@@ -1,16 +1,26 @@
-// Parses PayPal activity downloads and their "statement" CSV variant (English or Spanish headers) into event drafts.
+// Parses PayPal activity downloads and their "statement" CSV variant (English, Spanish, French, German or Portuguese
+// headers), and the pre-2010 English layout, into event drafts.
 //
 // One row is one PayPal transaction, so one event. Mapping decisions:
-//   language      decided once from the header (English or Spanish names, accents and case ignored).
-//                 It fixes the number style: English '.' decimal with ',' thousands, Spanish ','
-//                 decimal with '.' thousands. Values are never guessed one by one: "12.50" in a
+//   language      decided once from the header (names in English, Spanish, French, German or Portuguese,
+//                 accents, apostrophes and case ignored). It fixes the number style: English '.' decimal
+//                 with ',' thousands; Spanish, German and Portuguese ',' decimal with '.' thousands; French
+//                 ',' decimal with space thousands. Values are never guessed one by one: "12.50" in a
 //                 Spanish file is rejected, "1.234" in a Spanish file is 1234.
+//   layout        `activity` (Gross, Fee, Net, Transaction ID) or, English only, the pre-2010 `legacy` download
+//                 `Date, Time, Time Zone, Name, Type, Status, Currency, Amount, Receipt ID, Balance,` (a space
+//                 after every comma, a trailing comma): Amount is the gross, there is no fee or net (null),
+//                 and no transaction id: the id is built from the row (`DATE TIME ZONE TYPE AMOUNT+CURRENCY
+//                 BALANCE`, `#2`… for an identical later row), the running Balance keeping same-second rows apart.
+//   Excel damage  a download opened and saved in a spreadsheet is refused, naming the line and why: an id
+//                 rewritten in scientific notation ("1,23E+021": the id is lost), or a row that splits into
+//                 more fields than the header where an unquoted decimal comma ("12,50") shifted the columns.
 //   dates         "D/M/YYYY" or "M/D/YYYY" (also with '.' or '-'), or ISO "YYYY-MM-DD". The order is
 //                 decided per file: the first date whose first number is > 12 means day-first, whose
 //                 second number is > 12 means month-first. Rows are held back (at most
 //                 DATE_LOOKAHEAD_ROWS, so memory stays bounded) until a date decides; when none does,
-//                 the header language's convention applies: English month-first (PayPal US),
-//                 Spanish day-first. A later date impossible in the chosen order is rejected.
+//                 the header language's convention applies: English month-first (PayPal US), the
+//                 others day-first. A later date impossible in the chosen order is rejected.
 //   time zone     the TimeZone column: PayPal abbreviations (PST, PDT, CET, CEST, GMT, …) become the
 //                 fixed offsets of PAYPAL_TIME_ZONE_OFFSETS (CET is +01:00 even in summer: PayPal
 //                 writes CEST then); IANA names (America/Los_Angeles) are used as zones; anything
@@ -19,7 +29,7 @@
 //   amount_minor  = Gross as PayPal signs it (money in positive, money out negative: the canonical sign).
 //   fee_minor     = −Fee: PayPal writes a fee as a negative number, the canonical fee is a positive cost.
 //   net_minor     = Net; a row where Gross + Fee (as written) ≠ Net is rejected naming the three.
-//   external_id   = Transaction ID; source_revision = Status, so a Pending withdrawal that a later
+//   external_id   = Transaction ID (legacy layout: see above); source_revision = Status, so a Pending withdrawal that a later
 //                 download shows Completed is a new revision, not a silent duplicate.
 //   trace_id      = Reference Txn ID (conversion legs, refunds, holds point at their original).
 //   customer_ref  = From Email when money comes in, To Email when it goes out, lowercased.
@@ -36,12 +46,14 @@ import type { FormatParser, ParseInput, RecordResult } from '../parserTypes.ts';
 import { readCsvRows } from '../text/csvReader.ts';
 import type { CsvRow } from '../text/csvReader.ts';
 import { RowProblem, rowRecord } from './csvRecords.ts';
+import { ContentIds, isExcelScientific } from './csvCells.ts';
 
-export type PaypalLanguage = 'en' | 'es';
+export type PaypalLanguage = 'en' | 'es' | 'fr' | 'de' | 'pt';
+export type PaypalLayout = 'activity' | 'legacy';
 export type PaypalDateOrder = 'DMY' | 'MDY';
 
 type Field =
-  | 'date' | 'time' | 'timeZone' | 'name' | 'type' | 'status' | 'currency' | 'gross' | 'fee' | 'net'
+  | 'date' | 'time' | 'timeZone' | 'name' | 'type' | 'status' | 'currency' | 'gross' | 'fee' | 'net' | 'amount'
   | 'fromEmail' | 'toEmail' | 'txnId' | 'refTxnId' | 'invoice' | 'receiptId' | 'balance' | 'balanceImpact'
   | 'subject' | 'note' | 'bankName' | 'bankAccount' | 'shipping' | 'salesTax' | 'addressStatus';
 
@@ -55,7 +67,7 @@ const ALIASES: Record<PaypalLanguage, Partial<Record<Field, readonly string[]>>>
     refTxnId: ['reference txn id'], invoice: ['invoice number', 'invoice id'], receiptId: ['receipt id'],
     balance: ['balance'], balanceImpact: ['balance impact'], subject: ['subject'], note: ['note'],
     bankName: ['bank name'], bankAccount: ['bank account'], shipping: ['shipping and handling amount'],
-    salesTax: ['sales tax'], addressStatus: ['address status'],
+    salesTax: ['sales tax'], addressStatus: ['address status'], amount: ['amount'],
   },
   es: {
     date: ['fecha'], time: ['hora'], timeZone: ['zona horaria'], name: ['nombre'],
@@ -70,16 +82,64 @@ const ALIASES: Record<PaypalLanguage, Partial<Record<Field, readonly string[]>>>
     bankName: ['nombre del banco'], bankAccount: ['cuenta bancaria'], shipping: ['importe de envio y manipulacion'],
     salesTax: ['impuesto de ventas', 'impuesto sobre las ventas', 'impuesto sobre ventas'], addressStatus: ['estado de la direccion'],
   },
+  fr: {
+    date: ['date'], time: ['heure'], timeZone: ['fuseau horaire'], name: ['nom'], type: ['type', 'description'],
+    status: ['etat', 'statut'], currency: ['devise'], gross: ['avant commission', 'brut'], fee: ['commission', 'frais'],
+    net: ['net'], fromEmail: ["de l'adresse email", "de l'adresse e-mail", "adresse email de l'expediteur"],
+    toEmail: ["a l'adresse email", "a l'adresse e-mail", 'adresse email du destinataire'],
+    txnId: ['numero de transaction', 'id de transaction'], refTxnId: ['numero de la transaction de reference', 'numero de transaction de reference'],
+    invoice: ['numero de facture', 'identifiant de facture'], receiptId: ['numero de recu'], balance: ['solde'],
+    balanceImpact: ['impact sur le solde', 'balance impact'], subject: ['objet'], note: ['remarque'], bankName: ['nom de la banque'],
+    bankAccount: ['compte bancaire'], shipping: ['montant des frais de livraison et de traitement', "montant des frais d'expedition et de traitement"],
+    salesTax: ['tva'], addressStatus: ["etat de l'adresse", "statut de l'adresse"],
+  },
+  de: {
+    date: ['datum'], time: ['uhrzeit', 'zeit'], timeZone: ['zeitzone'], name: ['name'], type: ['typ', 'beschreibung'],
+    status: ['status'], currency: ['wahrung'], gross: ['brutto'], fee: ['gebuhr', 'entgelt'], net: ['netto'],
+    fromEmail: ['absender e-mail-adresse', 'von e-mail-adresse'], toEmail: ['empfanger e-mail-adresse', 'an e-mail-adresse'],
+    txnId: ['transaktionscode'], refTxnId: ['zugehoriger transaktionscode'], invoice: ['rechnungsnummer'],
+    receiptId: ['empfangsnummer', 'belegnummer'], balance: ['guthaben', 'saldo'], balanceImpact: ['auswirkung auf guthaben'],
+    subject: ['betreff'], note: ['hinweis'], bankName: ['name der bank'], bankAccount: ['bankkonto'],
+    shipping: ['versand- und bearbeitungsgebuhr'], salesTax: ['umsatzsteuer'], addressStatus: ['adress-status', 'adressstatus'],
+  },
+  pt: {
+    date: ['data'], time: ['horario', 'hora'], timeZone: ['fuso horario'], name: ['nome'], type: ['tipo', 'descricao'],
+    status: ['status', 'estado'], currency: ['moeda'], gross: ['bruto', 'valor bruto'], fee: ['tarifa', 'taxa'],
+    net: ['liquido', 'valor liquido'],
+    fromEmail: ['do e-mail', 'de e-mail', 'endereco de e-mail do remetente', 'e-mail do remetente'],
+    toEmail: ['para o e-mail', 'para e-mail', 'endereco de e-mail do destinatario', 'e-mail do destinatario'],
+    txnId: ['codigo da transacao', 'id da transacao', 'numero da transacao'],
+    refTxnId: ['codigo da transacao de referencia', 'id da transacao de referencia', 'numero da transacao de referencia'],
+    invoice: ['numero da fatura', 'id da fatura'], receiptId: ['codigo do recibo', 'numero do recibo', 'id do recibo'],
+    balance: ['saldo'], balanceImpact: ['impacto no saldo'], subject: ['assunto'], note: ['observacao', 'mensagem'],
+    bankName: ['nome do banco'], bankAccount: ['conta bancaria'],
+    shipping: ['valor do frete e manuseio', 'valor do envio e manuseio', 'valor de envio e manuseio'],
+    salesTax: ['imposto sobre vendas'], addressStatus: ['status do endereco'],
+  },
 };
 
 const REQUIRED: readonly Field[] = ['date', 'type', 'currency', 'gross', 'fee', 'net', 'txnId'];
+/** The pre-2010 English download: Amount instead of Gross/Fee/Net, no Transaction ID. */
+const REQUIRED_LEGACY: readonly Field[] = ['date', 'time', 'type', 'currency', 'amount'];
+const LANGUAGES: readonly PaypalLanguage[] = ['en', 'es', 'fr', 'de', 'pt'];
 
 const NUMBER_STYLE: Record<PaypalLanguage, NumberStyle> = {
   en: { decimal: '.', group: ',' },
   es: { decimal: ',', group: '.' },
+  fr: { decimal: ',', group: ' ' },
+  de: { decimal: ',', group: '.' },
+  pt: { decimal: ',', group: '.' },
 };
 
-const DEFAULT_DATE_ORDER: Record<PaypalLanguage, PaypalDateOrder> = { en: 'MDY', es: 'DMY' };
+const STYLE_NAME: Record<PaypalLanguage, string> = {
+  en: "English ('.' decimal, ',' thousands)",
+  es: "Spanish (',' decimal, '.' thousands)",
+  fr: "French (',' decimal, space thousands)",
+  de: "German (',' decimal, '.' thousands)",
+  pt: "Portuguese (',' decimal, '.' thousands)",
+};
+
+const DEFAULT_DATE_ORDER: Record<PaypalLanguage, PaypalDateOrder> = { en: 'MDY', es: 'DMY', fr: 'DMY', de: 'DMY', pt: 'DMY' };
 
 /** Rows held back while the file's date order is undecided; beyond this the language default applies. */
 export const DATE_LOOKAHEAD_ROWS = 10_000;
@@ -91,6 +151,8 @@ export const DATE_LOOKAHEAD_ROWS = 10_000;
  */
 export const PAYPAL_TIME_ZONE_OFFSETS: Readonly<Record<string, number>> = {
   UTC: 0, GMT: 0, WET: 0, WEST: 60, BST: 60, CET: 60, CEST: 120, MET: 60, MEST: 120, EET: 120, EEST: 180,
+  // German and Brazilian downloads write their own abbreviations.
+  WEZ: 0, WESZ: 60, MEZ: 60, MESZ: 120, OEZ: 120, OESZ: 180, BRT: -180, BRST: -120,
   MSK: 180, HST: -600, AKST: -540, AKDT: -480, PST: -480, PDT: -420, MST: -420, MDT: -360, CST: -360,
   CDT: -300, EST: -300, EDT: -240, AST: -240, ADT: -180, NST: -210, NDT: -150, JST: 540, KST: 540,
   HKT: 480, SGT: 480, AWST: 480, ACST: 570, ACDT: 630, AEST: 600, AEDT: 660, NZST: 720, NZDT: 780,
@@ -102,6 +164,7 @@ type Attributes = Record<string, string | number | boolean | null>;
 
 interface Header {
   language: PaypalLanguage;
+  layout: PaypalLayout;
   columns: Partial<Record<Field, number>>;
   /** The header names as written, for messages. */
   names: string[];
@@ -114,6 +177,7 @@ function headerKey(name: string): string {
     .replace(/^\uFEFF/, '')
     .trim()
     .replace(/^"(.*)"$/, '$1')
+    .replace(/[\u2018\u2019]/g, "'")
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
@@ -135,30 +199,30 @@ function mapColumns(keys: readonly string[], language: PaypalLanguage): Partial<
   return columns;
 }
 
-function missingFields(columns: Partial<Record<Field, number>>): Field[] {
-  return REQUIRED.filter((f) => columns[f] === undefined);
+function hasAll(columns: Partial<Record<Field, number>>, required: readonly Field[]): boolean {
+  return required.every((f) => columns[f] !== undefined);
 }
 
-/** The header's language when it has every required PayPal column in it, else undefined. */
+/** The header's language and layout when it has every required PayPal column in it, else undefined. */
 function recognize(fields: readonly string[]): Header | undefined {
   const keys = fields.map(headerKey);
-  for (const language of ['en', 'es'] as const) {
+  const names = fields.map((f) => f.trim());
+  for (const language of LANGUAGES) {
     const columns = mapColumns(keys, language);
-    if (missingFields(columns).length === 0) return { language, columns, names: fields.map((f) => f.trim()), width: fields.length };
+    if (hasAll(columns, REQUIRED)) return { language, layout: 'activity', columns, names, width: fields.length };
   }
+  const en = mapColumns(keys, 'en');
+  const modern = en.gross !== undefined || en.net !== undefined || en.txnId !== undefined;
+  if (!modern && hasAll(en, REQUIRED_LEGACY)) return { language: 'en', layout: 'legacy', columns: en, names, width: fields.length };
   return undefined;
 }
-
-const REQUIRED_NAMES: Record<PaypalLanguage, string> = {
-  en: '"Date", "Type" (or "Description"), "Currency", "Gross", "Fee", "Net", "Transaction ID"',
-  es: '"Fecha", "Tipo" (o "Descripción"), "Divisa", "Bruto", "Comisión", "Neto", "Id. de transacción"',
-};
 
 function readHeader(row: CsvRow): Header {
   const header = recognize(row.fields);
   if (header !== undefined) return header;
   throw new FormatError(
-    `not a PayPal activity download: the header needs the columns ${REQUIRED_NAMES.en} or, in Spanish, ${REQUIRED_NAMES.es}`,
+    'not a PayPal activity download: the header needs the columns "Date", "Type" (or "Description"), "Currency", "Gross", "Fee", "Net", ' +
+      '"Transaction ID" (in English, Spanish, French, German or Portuguese), or the pre-2010 "Date, Time, Time Zone, Name, Type, Status, Currency, Amount"',
     { line: row.line, column: 1 },
   );
 }
@@ -178,17 +242,33 @@ function typeKey(type: string): string {
   return type.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
-const CONVERSION_RE = /currency conversion|conversion de (divisas?|monedas?)/;
-const RELEASE_RE = /release|reversal of .*hold|cancellation of hold|liberacion|(cancelacion|anulacion|reversion) de (la )?retencion/;
-const HOLD_RE = /\bhold\b|retencion|retenido/;
-const DISPUTE_RE = /chargeback|dispute|disputa|contracargo|^payment reversal|^reversal$|^reversion de pago/;
-const REFUND_RE = /refund|reembolso|devolucion/;
-const PAYOUT_RE = /withdraw|retiro|retirada|transferencia (a|hacia) (la |su |una )?cuenta bancaria/;
-const FEE_RE = /\bfees?\b|comision|tarifa|cargo por/;
-const PAYMENT_RE = /payment|pago|donation|donacion|subscription|suscripcion|cobro/;
+// English and Spanish, then French, German and Portuguese, on the type text without accents or case.
+const CONVERSION_RE = /currency conversion|conversion de (divisas?|monedas?)|conversion de devises?|wahrungsumrechnung|conversao de moedas?/;
+const RELEASE_RE = new RegExp(
+  'release|reversal of .*hold|cancellation of hold|liberacion|(cancelacion|anulacion|reversion) de (la )?retencion' +
+    '|deblocage|levee (du|de) blocage|annulation (du |de la |de )?(blocage|retenue|reserve)|liberation' +
+    '|freigabe|aufhebung|ruckbuchung (der|einer) .*einbehalt' +
+    '|liberacao|cancelamento (do |de )?(bloqueio|retencao)|desbloqueio',
+);
+const HOLD_RE = /\bhold\b|retencion|retenido|blocage|retenue|\breserve\b|einbehalt|bloqueio|retencao/;
+const DISPUTE_RE = new RegExp(
+  'chargeback|dispute|disputa|contracargo|^payment reversal|^reversal$|^reversion de pago' +
+    '|litige|retrofacturation|opposition|reclamation|contestation|^annulation de paiement' +
+    '|ruckbuchung|konflikt|ruckbelastung|kauferschutz' +
+    '|estorno|contestacao|reclamacao|^reversao de pagamento',
+);
+const REFUND_RE = /refund|reembolso|devolucion|remboursement|ruckzahlung|ruckerstattung|erstattung|devolucao/;
+const PAYOUT_RE = new RegExp(
+  'withdraw|retiro|retirada|transferencia (a|hacia) (la |su |una )?cuenta bancaria' +
+    '|retrait|virement (standard )?(vers|sur) (un |le |votre )?compte bancaire' +
+    '|abbuchung|auszahlung|uberweisung auf (das |ihr )?bankkonto' +
+    '|saque|transferencia para (a |sua )?conta bancaria',
+);
+const FEE_RE = /\bfees?\b|comision|tarifa|cargo por|\bfrais\b|commission|gebuhr|entgelt|\btaxa\b/;
+const PAYMENT_RE = /payment|pago|donation|donacion|subscription|suscripcion|cobro|paiement|\bdon\b|abonnement|zahlung|spende|pagamento|doacao|assinatura|cobranca/;
 
 /**
- * Kind for a PayPal Type (activity) or Description (statement) text, English or Spanish.
+ * Kind for a PayPal Type (activity) or Description (statement) text, in any of the header languages.
  * Order matters: conversions first (their text never names anything else), then holds and
  * releases (adjustments, or disputes when the hold is for a dispute or chargeback), then
  * disputes, refunds, withdrawals (payouts, pending ones too), fees. A payment type is a
@@ -238,6 +318,8 @@ interface RowContext {
   order: PaypalDateOrder;
   /** Workspace time zone, for rows whose TimeZone is empty or absent. */
   defaultZone: string;
+  /** Ids of legacy rows, which have no transaction id. */
+  ids: ContentIds;
 }
 
 /** Reads one row's cells by field, and names columns as the file's header writes them. */
@@ -280,18 +362,16 @@ class RowCells {
 interface Money {
   currency: string;
   gross: number;
-  fee: number;
-  net: number;
+  /** null in the legacy layout, which has no fee or net. */
+  fee: number | null;
+  net: number | null;
 }
 
 function readAmount(cells: RowCells, field: Field, currency: string): number {
   const text = cells.get(field);
   const style = NUMBER_STYLE[cells.header.language];
   const parsed = parseAmount(text, currency, style);
-  if (!parsed.ok) {
-    const lang = cells.header.language === 'en' ? "English ('.' decimal, ',' thousands)" : "Spanish (',' decimal, '.' thousands)";
-    throw cells.problem(field, `"${text}" is not an amount in the file's ${lang} style (${parsed.error})`);
-  }
+  if (!parsed.ok) throw cells.problem(field, `"${text}" is not an amount in the file's ${STYLE_NAME[cells.header.language]} style (${parsed.error})`);
   return parsed.minor;
 }
 
@@ -299,6 +379,10 @@ function readMoney(cells: RowCells): Money {
   const currencyText = cells.required('currency');
   const currency = currencyText.toUpperCase();
   if (!isCurrencyCode(currency)) throw cells.problem('currency', `"${currencyText}" is not a known currency`);
+  if (cells.header.layout === 'legacy') {
+    cells.required('amount');
+    return { currency, gross: readAmount(cells, 'amount', currency), fee: null, net: null };
+  }
   cells.required('gross');
   cells.required('net');
   const gross = readAmount(cells, 'gross', currency);
@@ -383,15 +467,54 @@ function readAttributes(cells: RowCells, type: string, mapping: PaypalTypeMappin
   return attrs;
 }
 
+/** Columns PayPal fills with its own ids: Excel rewrites a long numeric one in scientific notation. */
+const ID_FIELDS: readonly Field[] = ['txnId', 'refTxnId', 'receiptId'];
+
+const RESAVED =
+  'the file was opened and saved in a spreadsheet, which rewrites ids, amounts and dates; download it from PayPal again and import it without opening it';
+
+/**
+ * Refuses a download a spreadsheet has damaged (a FormatError: the file, not the row, is wrong): an id in scientific
+ * notation, or a row split into more fields than the header by an unquoted decimal comma ("12,50" → "12" | "50").
+ */
+function refuseExcelDamage(row: CsvRow, cells: RowCells): void {
+  const { header } = cells;
+  for (const field of ID_FIELDS) {
+    const v = cells.has(field) ? (row.fields[header.columns[field] ?? 0] ?? '').trim() : '';
+    if (isExcelScientific(v)) {
+      throw new FormatError(`column "${cells.name(field)}": "${v}" is a number in scientific notation, so the id is lost: ${RESAVED}`, {
+        line: row.line,
+        column: cells.column(field),
+      });
+    }
+  }
+  if (row.fields.length <= header.width) return;
+  const split = row.fields.findIndex((f, i) => i > 0 && /^\d{2}$/.test(f.trim()) && /^-?\d[\d.\s]*$/.test((row.fields[i - 1] ?? '').trim()));
+  if (split < 0) return;
+  throw new FormatError(
+    `the row has ${row.fields.length} fields but the header has ${header.width}: "${(row.fields[split - 1] ?? '').trim()},${(row.fields[split] ?? '').trim()}" ` +
+      `looks like an amount whose decimal comma is not quoted, shifting every column after it; ${RESAVED}`,
+    { line: row.line, column: split },
+  );
+}
+
+function legacyId(cells: RowCells, money: Money, ctx: RowContext): string {
+  const parts = [cells.get('date'), cells.get('time'), cells.get('timeZone'), cells.get('type'), `${money.gross}${money.currency}`, cells.get('balance')];
+  return ctx.ids.idFor(parts.filter((p) => p !== '').join(' '));
+}
+
 function mapRow(row: CsvRow, ctx: RowContext): EventDraftInput {
   const { header } = ctx;
   const cells = new RowCells(row, header);
+  refuseExcelDamage(row, cells);
   const extra = row.fields.findIndex((f, i) => i >= header.width && f.trim() !== '');
   if (extra >= 0) throw new RowProblem(`the row has a value in field ${extra + 1} but the header has ${header.width} columns`, extra + 1);
-  const id = cells.required('txnId');
+  const legacy = header.layout === 'legacy';
+  const txnId = legacy ? '' : cells.required('txnId');
   const type = cells.required('type');
   const money = readMoney(cells);
   const when = readWhen(cells, ctx);
+  const id = legacy ? legacyId(cells, money, ctx) : txnId;
   const mapping = paypalKindForType(type, money.gross);
   const email = money.gross >= 0 ? cells.get('fromEmail') : cells.get('toEmail');
   const status = cells.get('status');
@@ -405,7 +528,7 @@ function mapRow(row: CsvRow, ctx: RowContext): EventDraftInput {
     trace_id: normalizeRef(cells.get('refTxnId')),
     amount_minor: money.gross,
     currency: money.currency,
-    fee_minor: money.fee === 0 ? 0 : -money.fee,
+    fee_minor: money.fee === null ? null : money.fee === 0 ? 0 : -money.fee,
     net_minor: money.net,
     state: status === '' ? null : status,
     channel: null,
@@ -429,8 +552,9 @@ function* parsePaypalActivityCsv(input: ParseInput): Generator<RecordResult> {
   let header: Header | null = null;
   let order: PaypalDateOrder | null = null;
   let held: CsvRow[] = [];
-  const context = (h: Header, o: PaypalDateOrder): RowContext => ({ header: h, order: o, defaultZone: input.timeZone });
-  for (const row of readCsvRows(input.chunks, { delimiter: ',' })) {
+  const ids = new ContentIds();
+  const context = (h: Header, o: PaypalDateOrder): RowContext => ({ header: h, order: o, defaultZone: input.timeZone, ids });
+  for (const row of readCsvRows(input.chunks, { delimiter: ',', skipSpaceBeforeQuote: true })) {
     if (header === null) {
       header = readHeader(row);
       continue;
@@ -463,12 +587,13 @@ function firstLine(head: string): string {
 export const paypalActivityCsvParser: FormatParser = {
   kinds: ['payment', 'refund', 'fee', 'payout', 'dispute', 'adjustment'],
   format: 'paypal-activity-csv',
-  version: 1,
-  description: 'PayPal activity download or statement CSV (English or Spanish headers)',
+  // 2: French, German and Portuguese headers, the pre-2010 layout, Excel-damaged files refused.
+  version: 2,
+  description: 'PayPal activity download or statement CSV (English, Spanish, French, German or Portuguese headers; the pre-2010 layout)',
   detect(head: string): boolean {
     const line = firstLine(head);
     if (line.trim() === '') return false;
-    for (const row of readCsvRows([line], { delimiter: ',' })) return recognize(row.fields) !== undefined;
+    for (const row of readCsvRows([line], { delimiter: ',', skipSpaceBeforeQuote: true })) return recognize(row.fields) !== undefined;
     return false;
   },
   parse: parsePaypalActivityCsv,

@@ -10,7 +10,10 @@
 // Mapping decisions:
 //   kind          'order'; amount_minor = Total (positive, money in), currency = Currency.
 //   external_id   = Id (Shopify's numeric order id; stable across exports, unlike Name which a
-//                 store can renumber with a prefix/suffix setting).
+//                 store can renumber with a prefix/suffix setting). An Id Excel rewrote in scientific
+//                 notation (5.37518E+12: the file was opened and saved in a spreadsheet) names no order any
+//                 more, and many orders would share it: the order's Name is its id then, the damaged text
+//                 kept in attributes.id_damaged. Matching keys on the name (order_ref) either way.
 //   order_ref     = Name as written (e.g. "#1001"); the matcher normalizes join keys.
 //   state         = Financial Status, lowercased (paid, refunded, partially_refunded, pending, …).
 //   customer_ref  = Email lowercased, null when empty.
@@ -35,6 +38,7 @@ import type { FormatParser, ParseInput, RecordResult, RejectedRecord } from '../
 import { headerIndex, readCsvRows } from '../text/csvReader.ts';
 import type { CsvRow } from '../text/csvReader.ts';
 import { commaHeaderNames } from './csvRecords.ts';
+import { isExcelScientific } from './csvCells.ts';
 
 const REQUIRED = ['Name', 'Id', 'Financial Status', 'Currency', 'Total', 'Created at'] as const;
 const DETECT_COLUMNS = ['Name', 'Financial Status', 'Lineitem quantity', 'Total', 'Currency'];
@@ -140,7 +144,7 @@ class RowReader {
  * Shopify writes `2025-05-11 09:55:16 -0400`. Without an offset (hand-edited files) the
  * workspace zone applies; an ISO instant is accepted too, e.g. after a spreadsheet round trip.
  */
-function parseShopifyTime(text: string, timeZone: string): { ok: true; iso: string } | { ok: false; error: string } {
+export function parseShopifyTime(text: string, timeZone: string): { ok: true; iso: string } | { ok: false; error: string } {
   const withOffset = parseDateTimeToUtc(text, 'YYYY-MM-DD HH:mm:ss Z', timeZone);
   if (withOffset.ok) return withOffset;
   const local = parseDateTimeToUtc(text, 'YYYY-MM-DD HH:mm:ss', timeZone);
@@ -209,6 +213,7 @@ function mapOrder(group: Group, timeZone: string): EventDraftInput {
   const state = statusText.toLowerCase();
 
   const attrs: Attributes = { created_at: createdAt };
+  if (isExcelScientific(id)) attrs.id_damaged = id;
   if (paidAt !== null) attrs.paid_at = paidAt;
   if (cancelledAt !== null) attrs.cancelled_at = cancelledAt;
   const money = new Map<string, number>();
@@ -248,7 +253,7 @@ function mapOrder(group: Group, timeZone: string): EventDraftInput {
 
   return {
     kind: 'order',
-    external_id: id,
+    external_id: isExcelScientific(id) ? name : id,
     source_revision: shopifyOrderRevision({
       financialStatus: state,
       totalMinor: total,
@@ -316,7 +321,8 @@ function* parseShopifyOrdersCsv(input: ParseInput): Generator<RecordResult> {
 export const shopifyOrdersCsvParser: FormatParser = {
   kinds: ['order'],
   format: 'shopify-orders-csv',
-  version: 1,
+  // 2: an Excel-damaged Id (5.37518E+12) no longer merges orders: the order name is the id then.
+  version: 2,
   description: 'Shopify orders export CSV (one order event per order; line-item rows merged)',
   detect(head: string): boolean {
     const names = commaHeaderNames(head);

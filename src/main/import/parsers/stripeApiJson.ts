@@ -9,13 +9,24 @@
 //
 // Supported `object` types and their mapping (amounts are already integer minor units):
 //   balance_transaction  kind from reporting_category (see stripeBalanceCsv.ts, same table);
-//                        amount/fee/net exactly as Stripe signs them on the balance.
+//                        amount/fee/net exactly as Stripe signs them on the balance. A balance
+//                        transaction written before Stripe added reporting_category (2014-era JSON)
+//                        is categorized from its `type` (LEGACY_TYPE_CATEGORY): `transfer` was then
+//                        the payout to the bank, so it is a payout with payout_ref = its tr_ source.
 //   charge               payment, amount positive.
 //   refund               refund, amount NEGATIVE (Stripe writes it positive; it leaves the balance).
 //   payout               payout, amount NEGATIVE (it leaves the Stripe balance; the bank credit is the
 //                        positive side), payout_ref = its own id, local_date = arrival_date as a UTC date.
-//   dispute              dispute, amount NEGATIVE (the disputed funds are withdrawn). An inquiry
-//                        (status warning_*) withdraws nothing; `state` says so and matching decides.
+//   dispute              the dispute's balance effect: one event per balance transaction in its
+//                        `balance_transactions` (the withdrawal, e.g. -100.00 with the 15.00 dispute
+//                        fee, and a reinstatement when won), each mapped exactly as that balance
+//                        transaction alone would be (same id, kind, amount, fee, net: importing the
+//                        balance history as well adds nothing twice), with the dispute's payment
+//                        intent/charge as trace, its status and reason in attributes, and the disputed
+//                        amount as presentment_amount_minor/presentment_currency when it is in another
+//                        currency. A dispute with no balance transaction (an inquiry, status warning_*)
+//                        withdrew nothing: one dispute event with the disputed amount, NEGATIVE, and
+//                        its status as revision, as before.
 // Any other object type (customer, account, event, …) is not a money movement and yields no
 // record at all; this is deliberate, not an error. An element of a list or array that is not an
 // object, or has no "object" field, is rejected.
@@ -412,6 +423,11 @@ class Fields {
     return null;
   }
 
+  /** The object at `key[index]`, reported under that path. */
+  element(key: string, index: number, value: JsonObject): Fields {
+    return new Fields(value, `${joinPath(this.path, key)}[${index}]`, this.spans);
+  }
+
   expanded(key: string): Fields | null {
     const v = this.obj[key];
     return isObject(v) ? new Fields(v, joinPath(this.path, key), this.spans) : null;
@@ -496,6 +512,35 @@ function customerRef(f: Fields): string | null {
   return normalizeRef(f.idOf('customer'));
 }
 
+/**
+ * reporting_category for a balance transaction written before Stripe had that field, from its `type`.
+ * Until 2017 a payout to the bank was a `transfer` (tr_ id): a 2014 transfer balance transaction is a payout.
+ */
+const LEGACY_TYPE_CATEGORY: Record<string, string> = {
+  charge: 'charge',
+  payment: 'charge',
+  refund: 'refund',
+  payment_refund: 'refund',
+  payout: 'payout',
+  transfer: 'payout',
+  payout_cancel: 'payout_reversal',
+  payout_failure: 'payout_reversal',
+  transfer_cancel: 'payout_reversal',
+  transfer_failure: 'payout_reversal',
+  stripe_fee: 'fee',
+};
+
+function categoryOf(f: Fields, amount: number): string {
+  const category = f.str('reporting_category');
+  if (category !== null) return category;
+  const type = f.str('type') ?? 'unknown';
+  const legacy = LEGACY_TYPE_CATEGORY[type];
+  if (legacy !== undefined) return legacy;
+  // Old dispute withdrawals and reinstatements are `adjustment`s whose source is the dispute.
+  if (type === 'adjustment' && f.idOf('source')?.startsWith('dp_') === true) return amount < 0 ? 'dispute' : 'dispute_reversal';
+  return type;
+}
+
 function mapBalanceTransaction(f: Fields): EventDraftInput {
   const id = f.requiredStr('id');
   const currency = f.currency();
@@ -503,7 +548,7 @@ function mapBalanceTransaction(f: Fields): EventDraftInput {
   const fee = f.int('fee');
   const net = f.int('net');
   if (amount - fee !== net) f.fail('net', `amount ${amount} − fee ${fee} = ${amount - fee}, but net is ${net}`);
-  const category = f.str('reporting_category') ?? f.str('type') ?? 'unknown';
+  const category = categoryOf(f, amount);
   const kind: EventKind = kindForReportingCategory(category);
   const source = f.idOf('source');
   const attrs: Attributes = {};
@@ -655,10 +700,8 @@ function mapPayout(f: Fields): EventDraftInput {
   };
 }
 
-function mapDispute(f: Fields): EventDraftInput {
-  const id = f.requiredStr('id');
-  const currency = f.currency();
-  const amount = f.int('amount');
+/** What a dispute says about itself: attributes shared by its events, its trace and order. */
+function disputeContext(f: Fields): { attrs: Attributes; trace: string | null; orderRef: string | null; status: string } {
   const status = f.requiredStr('status');
   const charge = f.idOf('charge');
   const attrs: Attributes = {};
@@ -671,31 +714,63 @@ function mapDispute(f: Fields): EventDraftInput {
   const dueBy = f.nested('evidence_details', 'due_by');
   const dueByIso = typeof dueBy === 'number' ? isoFromUnix(dueBy) : null;
   if (dueByIso !== null) attrs.evidence_due_by = dueByIso;
-  const bts = f.obj.balance_transactions;
-  if (Array.isArray(bts)) attrs.balance_transaction_count = bts.length;
   const meta = putMetadata(attrs, f);
-  return {
-    kind: 'dispute',
-    external_id: id,
-    source_revision: status,
-    order_ref: orderRefFrom(meta, null, attrs),
-    customer_ref: null,
-    payout_ref: null,
-    trace_id: normalizeRef(f.idOf('payment_intent') ?? charge),
-    amount_minor: -amount,
-    currency,
-    // The dispute fee and any reinstatement are separate balance transactions; not summed here.
-    fee_minor: null,
-    net_minor: null,
-    state: status,
-    channel: null,
-    occurred_at: f.timestamp('created'),
-    local_date: null,
-    attributes: attrs,
-  };
+  const orderRef = orderRefFrom(meta, null, attrs);
+  return { attrs, trace: normalizeRef(f.idOf('payment_intent') ?? charge), orderRef, status };
 }
 
-const MAPPERS: Record<StripeObjectType, (f: Fields) => EventDraftInput> = {
+/** The dispute's balance transactions as Fields; an element that is not an object is rejected. */
+function disputeBalanceTransactions(f: Fields): Fields[] {
+  const list = f.obj.balance_transactions;
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) f.fail('balance_transactions', 'expected an array of balance transactions');
+  const out: Fields[] = [];
+  list.forEach((bt, i) => {
+    if (!isObject(bt)) f.fail('balance_transactions', `element ${i} is not a balance transaction object`);
+    out.push(f.element('balance_transactions', i, bt));
+  });
+  return out;
+}
+
+function mapDispute(f: Fields): EventDraftInput[] {
+  const id = f.requiredStr('id');
+  const currency = f.currency();
+  const amount = f.int('amount');
+  const ctx = disputeContext(f);
+  const bts = disputeBalanceTransactions(f);
+  if (bts.length > 0) {
+    return bts.map((bt) => {
+      const e = mapBalanceTransaction(bt);
+      const attrs: Attributes = { ...e.attributes, ...ctx.attrs, dispute_id: id, dispute_status: ctx.status };
+      // The disputed amount is in the charge's currency; the balance moved in the settlement currency.
+      if (e.currency !== currency) Object.assign(attrs, { presentment_amount_minor: Math.sign(e.amount_minor) * amount, presentment_currency: currency });
+      return { ...e, trace_id: ctx.trace ?? e.trace_id, order_ref: ctx.orderRef ?? e.order_ref, attributes: attrs };
+    });
+  }
+  return [
+    {
+      kind: 'dispute',
+      external_id: id,
+      source_revision: ctx.status,
+      order_ref: ctx.orderRef,
+      customer_ref: null,
+      payout_ref: null,
+      trace_id: ctx.trace,
+      amount_minor: -amount,
+      currency,
+      // No balance transaction: nothing was withdrawn yet (an inquiry), so there is no fee either.
+      fee_minor: null,
+      net_minor: null,
+      state: ctx.status,
+      channel: null,
+      occurred_at: f.timestamp('created'),
+      local_date: null,
+      attributes: { ...ctx.attrs, balance_transaction_count: 0 },
+    },
+  ];
+}
+
+const MAPPERS: Record<StripeObjectType, (f: Fields) => EventDraftInput | EventDraftInput[]> = {
   balance_transaction: mapBalanceTransaction,
   charge: mapCharge,
   refund: mapRefund,
@@ -741,8 +816,8 @@ function* parseStripeJson(input: ParseInput): Generator<RecordResult> {
     // Other object types are not money movements; see the module comment.
     if (!isSupported(type)) continue;
     try {
-      const event = MAPPERS[type](new Fields(c.value, c.path, reader.spans));
-      yield { ok: true, events: [event], lineStart: start.line, lineEnd };
+      const mapped = MAPPERS[type](new Fields(c.value, c.path, reader.spans));
+      yield { ok: true, events: Array.isArray(mapped) ? mapped : [mapped], lineStart: start.line, lineEnd };
     } catch (err) {
       if (!(err instanceof FieldProblem)) throw err;
       yield { ok: false, position: lines.at(err.offset), message: err.message, raw, lineEnd };
@@ -756,7 +831,8 @@ const DETECT_OBJECT_RE = new RegExp(`"object"\\s*:\\s*"(?:${STRIPE_API_OBJECTS.j
 export const stripeApiJsonParser: FormatParser = {
   kinds: ['payment', 'refund', 'fee', 'payout', 'dispute', 'adjustment'],
   format: 'stripe-api-json',
-  version: 1,
+  // 2: a dispute yields its balance transactions (withdrawal with fee, reinstatement); a 2014 `transfer` is a payout.
+  version: 2,
   description: 'Stripe API JSON: list pages, arrays or single balance transactions, charges, refunds, payouts and disputes',
   detect(head: string): boolean {
     const trimmed = head.trimStart();

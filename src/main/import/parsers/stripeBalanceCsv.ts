@@ -19,6 +19,10 @@
 //   trace_id      = payment_intent_id else charge_id else source_id (a refund row names its charge's
 //                 payment intent, so a charge and its refunds share the key).
 //   Join keys go through normalizeRef (ids keep Stripe's case; only the email is lowercased).
+//   presentment   when customer_facing_currency differs from currency (a charge in EUR settled in USD),
+//                 attributes.presentment_amount_minor (customer_facing_amount in minor units of that currency,
+//                 signed like gross) and attributes.presentment_currency, the names every provider parser uses;
+//                 the customer_facing_* columns are kept as written too.
 import type { EventDraftInput, EventKind } from '../../../shared/events/canonicalEvent.ts';
 import { normalizeRef } from '../../../shared/events/canonicalEvent.ts';
 import { isCurrencyCode } from '../../../shared/money/currencies.ts';
@@ -99,6 +103,18 @@ function parseUtc(text: string): { ok: true; iso: string } | { ok: false; error:
 
 type Attributes = Record<string, string | number | boolean | null>;
 
+/** presentment_amount_minor / presentment_currency from customer_facing_*, when the customer paid in another currency. */
+function addPresentment(attrs: Attributes, currency: string, gross: number, column: number): void {
+  const text = attrs.customer_facing_amount;
+  const code = attrs.customer_facing_currency;
+  if (typeof text !== 'string' || typeof code !== 'string' || code === currency || !isCurrencyCode(code)) return;
+  const parsed = parseAmount(text, code, { decimal: '.', group: '' });
+  if (!parsed.ok) throw new RowProblem(`column "customer_facing_amount": "${text}" is not an amount (${parsed.error})`, column);
+  const minor = Math.abs(parsed.minor);
+  attrs.presentment_amount_minor = gross < 0 ? -minor : minor;
+  attrs.presentment_currency = code;
+}
+
 interface Header {
   index: Map<string, number>;
   width: number;
@@ -177,6 +193,7 @@ function mapRow(row: CsvRow, header: Header): EventDraftInput {
     if (v !== '') attrs[name] = v;
   }
   if (typeof attrs.customer_facing_currency === 'string') attrs.customer_facing_currency = attrs.customer_facing_currency.toUpperCase();
+  addPresentment(attrs, currency, gross, col('customer_facing_amount'));
   const availableOn = get('available_on_utc');
   if (availableOn !== '') attrs.available_on = date('available_on_utc', availableOn);
   const payoutEffective = get('automatic_payout_effective_at');
@@ -247,7 +264,8 @@ function* parseStripeBalanceCsv(input: ParseInput): Generator<RecordResult> {
 export const stripeBalanceCsvParser: FormatParser = {
   kinds: ['payment', 'refund', 'fee', 'payout', 'dispute', 'adjustment'],
   format: 'stripe-balance-csv',
-  version: 1,
+  // 2: presentment_amount_minor / presentment_currency from the customer_facing_* columns.
+  version: 2,
   description: 'Stripe itemized balance report CSV (balance change from activity, payout reconciliation)',
   detect(head: string): boolean {
     const names = commaHeaderNames(head);

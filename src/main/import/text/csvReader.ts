@@ -12,9 +12,15 @@ export interface CsvRow {
 
 export interface CsvOptions {
   delimiter?: string;
+  /**
+   * Spaces between a delimiter and an opening quote are skipped, so `a, "b, c"` is two fields (older PayPal
+   * downloads write a space after every comma). Off by default: RFC 4180 keeps them as text.
+   */
+  skipSpaceBeforeQuote?: boolean;
 }
 
 const QUOTE = 34; // "
+const SPACE = 32;
 const CR = 13;
 const LF = 10;
 
@@ -24,13 +30,14 @@ const LF = 10;
  */
 export function* readCsvRows(chunks: Iterable<string>, options: CsvOptions = {}): Generator<CsvRow> {
   const delimiter = (options.delimiter ?? ',').charCodeAt(0);
+  const skipSpace = options.skipSpaceBeforeQuote === true;
   let buf = '';
   let line = 1;
   for (const chunk of chunks) {
     buf = buf.length === 0 ? chunk : buf + chunk;
     let consumed = 0;
     for (;;) {
-      const parsed = parseRecord(buf, consumed, delimiter, false);
+      const parsed = parseRecord(buf, consumed, delimiter, false, skipSpace);
       if (parsed === null) break;
       consumed = parsed.next;
       const row = { fields: parsed.fields, line, endLine: line + parsed.newlinesInside, raw: buf.slice(parsed.start, parsed.end) };
@@ -40,7 +47,7 @@ export function* readCsvRows(chunks: Iterable<string>, options: CsvOptions = {})
     buf = buf.slice(consumed);
   }
   if (buf.length > 0) {
-    const parsed = parseRecord(buf, 0, delimiter, true);
+    const parsed = parseRecord(buf, 0, delimiter, true, skipSpace);
     if (parsed !== null) {
       const row = { fields: parsed.fields, line, endLine: line + parsed.newlinesInside, raw: buf.slice(parsed.start, parsed.end) };
       if (!(row.fields.length === 1 && row.fields[0] === '')) yield row;
@@ -60,13 +67,19 @@ interface ParsedRecord {
  * Parses one record starting at `pos`. Returns null when the buffer ends before
  * the record does (more input needed), unless `atEof`.
  */
-function parseRecord(buf: string, pos: number, delimiter: number, atEof: boolean): ParsedRecord | null {
+function parseRecord(buf: string, pos: number, delimiter: number, atEof: boolean, skipSpace: boolean): ParsedRecord | null {
   const start = pos;
   const fields: string[] = [];
   let newlinesInside = 0;
   const len = buf.length;
   let i = pos;
   for (;;) {
+    if (skipSpace) {
+      let j = i;
+      while (j < len && buf.charCodeAt(j) === SPACE) j++;
+      if (j === len && !atEof) return null;
+      if (j < len && buf.charCodeAt(j) === QUOTE) i = j;
+    }
     if (i < len && buf.charCodeAt(i) === QUOTE) {
       // Quoted field: "" is a literal quote; text after the closing quote up to the delimiter is kept.
       let value = '';

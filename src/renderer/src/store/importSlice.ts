@@ -139,8 +139,14 @@ function latestBatch(history: readonly ImportBatch[] | null, test: (b: ImportBat
 
 const SOURCE_BY_FORMAT: Record<string, string> = {
   'stripe-balance-csv': 'stripe:main',
+  'stripe-payouts-csv': 'stripe:main',
+  'stripe-payments-csv': 'stripe:main',
   'stripe-api-json': 'stripe:main',
   'shopify-orders-csv': 'shopify:store',
+  // Their own source kinds: the rule sets name processors by source kind (README, "Import formats").
+  'shopify-payments-csv': 'shopify-payments:store',
+  'shopify-transactions-csv': 'shopify-transactions:store',
+  'amazon-settlement-tsv': 'amazon:main',
   'paypal-activity-csv': 'paypal:main',
   mt940: 'bank:operating',
   camt: 'bank:operating',
