@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { importFiles } from '../../src/main/import/importFiles.ts';
-import { reconcile } from '../../src/main/matching/engine.ts';
+import { reconcile } from '../../src/main/matching/engine/engine.ts';
 import { DEFAULT_RULE_SET } from '../../src/shared/rules/defaultRuleSet.ts';
 import { RuleSetSchema, type RuleSet } from '../../src/shared/rules/ruleSet.ts';
 import { createWorkspace, type Workspace } from '../../src/main/workspace/workspace.ts';

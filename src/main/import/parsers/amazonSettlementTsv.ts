@@ -341,6 +341,7 @@ function* parseAmazonSettlement(input: ParseInput): Generator<RecordResult> {
 }
 
 export const amazonSettlementTsvParser: FormatParser = {
+  kinds: ['payment', 'refund', 'fee', 'payout', 'dispute', 'adjustment'],
   format: 'amazon-settlement-tsv',
   version: 1,
   description: 'Amazon settlement report flat file (tab-separated, V1 or V2 columns): orders, refunds, fees and the settlement payout',

@@ -154,6 +154,7 @@ function* parseShopifyPaymentsCsv(input: ParseInput): Generator<RecordResult> {
 }
 
 export const shopifyPaymentsCsvParser: FormatParser = {
+  kinds: ['payment', 'refund', 'fee', 'payout', 'dispute', 'adjustment'],
   format: 'shopify-payments-csv',
   version: 1,
   description: 'Shopify Payments transactions export CSV (charges, refunds, disputes, adjustments with fee, net, payout and presentment currency)',

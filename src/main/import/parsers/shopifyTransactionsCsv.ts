@@ -126,6 +126,7 @@ function* parseShopifyTransactionsCsv(input: ParseInput): Generator<RecordResult
 }
 
 export const shopifyTransactionsCsvParser: FormatParser = {
+  kinds: ['payment', 'refund', 'adjustment'],
   format: 'shopify-transactions-csv',
   version: 1,
   description: 'Shopify order transaction histories export CSV (sales, captures and refunds per order, any gateway)',

@@ -220,6 +220,7 @@ function* parseStripePaymentsCsv(input: ParseInput): Generator<RecordResult> {
 }
 
 export const stripePaymentsCsvParser: FormatParser = {
+  kinds: ['payment', 'refund', 'dispute'],
   format: 'stripe-payments-csv',
   version: 1,
   description: 'Stripe Dashboard Payments export CSV (unified_payments.csv): payments, refunded totals, disputes',

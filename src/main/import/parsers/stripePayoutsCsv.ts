@@ -161,6 +161,7 @@ function* parseStripePayoutsCsv(input: ParseInput): Generator<RecordResult> {
 }
 
 export const stripePayoutsCsvParser: FormatParser = {
+  kinds: ['payout'],
   format: 'stripe-payouts-csv',
   version: 1,
   description: 'Stripe Itemised payouts report CSV (Balance report → Payouts; payouts.itemized): one payout per row',
