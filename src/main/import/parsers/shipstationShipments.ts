@@ -37,8 +37,8 @@ const CURRENCIES = ['Amount - Currency', 'Currency'];
 const QTY = ['Item - Qty', 'Item - Quantity'];
 const SKU = ['Item - SKU'];
 
-/** Excel's rendering of a long number: `5.37518E+12`. */
-export const MANGLED_ID_RE = /^\d(?:\.\d+)?E\+\d+$/i;
+/** Excel's rendering of a long number: `5.37518E+12`, or `5,37518E+12` where the decimal mark is a comma. */
+export const MANGLED_ID_RE = /^\d(?:[.,]\d+)?E\+\d+$/i;
 
 interface Layout {
   index: Map<string, number>;
