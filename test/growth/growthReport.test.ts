@@ -10,6 +10,7 @@ import { formatGrowth } from '../../src/main/growth/growthText.ts';
 import type { GrowthReport } from '../../src/shared/growth/growthReport.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 import { runCli } from '../../src/main/cli/main.ts';
+import { growthFindings } from '../../src/main/growth/growthFindings.ts';
 
 const root = makeTempDir('tieout-growth-hand-');
 let ws: Workspace;
@@ -142,6 +143,29 @@ describe('orders ↔ shipments', () => {
     // B, E and F are paid and unshipped 14 days before the ledger's last event (20 Oct); D is a test order.
     expect(report.shipments).toMatchObject({ orders: 6, shipped: 3, notShipped: 3, paidNotShippedLate: 3 });
     expect(report.shipments.orphanShipments.map((o) => o.orderNumber)).toEqual(['99']);
+  });
+});
+
+describe('the exceptions the report deserves (derived, not raised)', () => {
+  it('names each code with its class, amount and events, for a closed month', () => {
+    const found = growthFindings(report, { closedMonth: true }).map((f) => [f.code, f.class, f.amountMinor, f.note.match(/order ([^\s:]+)/)?.[1] ?? f.note.match(/^(\w+)/)?.[1]]);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        ['BILLED_NOT_SPENT', 'C', 3800, 'meta'],
+        ['SPEND_NOT_BILLED', 'B', 3000, 'google'],
+        ['CARD_CHARGE_NO_BILLING', 'B', 7500, 'google'],
+        ['REFUNDED_BUT_SHIPPED', 'C', 0, '7'],
+        ['SHIPPED_NOT_PAID', 'C', 0, '7'],
+        ['VOIDED_LABEL_CHARGED', 'C', 500, '3'],
+        ['PAID_NOT_SHIPPED', 'B', 0, '2'],
+        ['PAID_NOT_SHIPPED', 'B', 0, '5'],
+        ['PAID_NOT_SHIPPED', 'B', 0, '6'],
+      ]),
+    );
+    expect(found.filter((f) => f[0] === 'ORPHAN_SHIPMENT')).toHaveLength(1);
+    expect(found.filter((f) => f[0] === 'CONVERSIONS_WITHOUT_ORDERS')).toHaveLength(0);
+    // An open month's unbilled spend is not yet an exception.
+    expect(growthFindings(report, { closedMonth: false }).some((f) => f.code === 'BILLED_NOT_SPENT')).toBe(false);
   });
 });
 

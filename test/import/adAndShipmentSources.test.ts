@@ -11,6 +11,7 @@ import { importFiles, ImportError } from '../../src/main/import/importFiles.ts';
 import { DETECTABLE_PARSERS } from '../../src/main/import/formatRegistry.ts';
 import { inspectFile, readTextHead } from '../../src/main/import/text/fileText.ts';
 import { makeTempDir } from '../support/tempDir.ts';
+import { previewImport } from '../../src/main/import/importPreview.ts';
 import { FIXTURES_DIR, describeWithFixtures } from '../support/fixtures.ts';
 
 const GROWTH = fileURLToPath(new URL('../fixtures/growth/', import.meta.url));
@@ -92,6 +93,11 @@ describe('Meta Ads Manager exports', () => {
     const r = importOne(ws, 'meta-ads:main', path);
     // Same rows, same ids, same figures: nothing new.
     expect(r.files[0]).toMatchObject({ format: 'meta-ads-xlsx', rowsRead: 6, eventsCreated: 0, duplicatesSkipped: 5 });
+    // The import wizard's preview reads the workbook as a workbook too, never as a ZIP archive of files.
+    const preview = previewImport(ws.settings, path, 'meta-ads-daily.xlsx', { uploadId: 'u1', source: 'meta-ads:main' });
+    expect(preview).toMatchObject({ format: 'meta-ads-xlsx', error: null });
+    expect(preview.columns).toContain('Amount spent (USD)');
+    expect(preview.events.map((e) => e.amountMinor)).toEqual([-102415, -21000, -99825, 0, -85200]);
     ws.close();
   });
 

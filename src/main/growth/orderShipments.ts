@@ -73,7 +73,7 @@ export function tieOrdersToShipments(input: ShipmentsInput): ShipmentsSummary {
       status = store !== undefined ? 'store_fulfilled_no_shipment' : 'not_shipped';
       if (status === 'not_shipped' && paid && !o.cancelled && daysSincePaid !== null && daysSincePaid > input.paidNotShippedDays) late++;
     }
-    const problem = status !== 'shipped' || voided.length > 0;
+    const problem = status !== 'shipped' || voided.length > 0 || (live.length > 0 && !paid);
     if (!problem || problems.length >= PROBLEMS_KEPT) continue;
     if (status === 'not_shipped' && !(paid && daysSincePaid !== null && daysSincePaid > input.paidNotShippedDays) && voided.length === 0) continue;
     problems.push({
