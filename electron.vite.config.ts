@@ -16,6 +16,8 @@ export default defineConfig({
           serviceWorker: resolve(import.meta.dirname, 'src/main/api/serviceWorker.ts'),
           // The worker a large full reconcile computes in (matching/parallelOutcome.ts finds it beside the bundle).
           outcomeWorker: resolve(import.meta.dirname, 'src/main/matching/engine/outcomeWorker.ts'),
+          // The worker an XLSX import reads its workbook in (import/xlsx/xlsxWorkbook.ts finds it beside the bundle).
+          xlsxWorker: resolve(import.meta.dirname, 'src/main/import/xlsx/xlsxWorker.ts'),
         },
       },
     },

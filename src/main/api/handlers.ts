@@ -38,6 +38,7 @@ import { readRecentWorkspaces, rememberWorkspace } from '../workspace/recentWork
 import { updateWorkspaceSettings, settingsView, toleranceRows } from '../workspace/settingsUpdate.ts';
 import type { UploadStore } from '../import/uploadStore.ts';
 import { previewImport } from '../import/importPreview.ts';
+import { computeGrowth, GrowthError } from '../growth/growthReport.ts';
 import { saveSourceMapping, loadSourceMapping } from '../import/sourceMappings.ts';
 
 /** What the handlers work on: one per service worker, mutated when a workspace is opened or created. */
@@ -200,6 +201,15 @@ export const handlers: HandlerTable = {
 
   'payouts.query': (ctx, r) => queryPayouts(requireWorkspace(ctx).db, r),
   'payouts.waterfall': (ctx, r) => payoutWaterfall(requireWorkspace(ctx).db, r.payoutEventId),
+  'growth.report': (ctx, r) => {
+    const ws = requireWorkspace(ctx);
+    try {
+      return computeGrowth(ws.db, ws.settings, { period: r.period, paidNotShippedDays: r.paidNotShippedDays });
+    } catch (err) {
+      if (err instanceof GrowthError) throw new ApiError({ kind: 'bad_input', message: err.message, field: 'period' });
+      throw err;
+    }
+  },
 
   'imports.formats': () => ({
     formats: listFormats().map((f) => ({ format: f.format, description: f.description })),

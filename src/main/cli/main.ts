@@ -18,6 +18,7 @@ import { TEXT_ENCODINGS, type TextEncoding } from '../import/text/fileText.ts';
 import { MigrationError } from '../ledger/migrations.ts';
 import { USAGE, COMMAND_HELP } from './usage.ts';
 import { cmdServe } from './serveCommand.ts';
+import { cmdGrowth } from './growthCommand.ts';
 
 type Handler = (args: string[], io: CliIo) => number;
 
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, Handler> = {
   export: cmdExport,
   formats: cmdFormats,
   serve: cmdServe,
+  growth: cmdGrowth,
   ...MATCHING_COMMANDS,
 };
 

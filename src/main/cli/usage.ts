@@ -19,6 +19,7 @@ Usage:
   tieout assign WORKSPACE EXCEPTION_ID --owner NAME
   tieout export WORKSPACE --what events|matches|exceptions --format csv|json [--out FILE]
   tieout verify WORKSPACE
+  tieout growth WORKSPACE [--period YYYY-MM] [--format text|json] [--paid-not-shipped-days N]
   tieout formats
   tieout demo WORKSPACE [--orders N] [--seed S]
   tieout serve [WORKSPACE] [--port N]
@@ -57,7 +58,9 @@ archive is stored whole and each file inside it is imported. Every bank
 statement must balance (opening + entries = closing) unless
 --accept-unbalanced is given.
 
-  --source KIND[:NAME]  which feed this is, e.g. stripe:main, shopify:store, bank:chase-1234
+  --source KIND[:NAME]  which feed this is, e.g. stripe:main, shopify:store, bank:chase-1234,
+                        meta-ads:main, google-ads:main, shipstation:main (ad exports, ad billing
+                        and shipments are detected like every other format)
   --format FORMAT       skip detection (see "tieout formats")
   --mapping FILE        JSON mapping for --format generic-csv, or preset:NAME for a built-in
                         bank CSV preset (see "tieout formats")
@@ -97,6 +100,31 @@ triggers are in place, re-hashes every stored file, walks the journal hash
 chain, and checks every import batch's events against the digest its journal
 entry sealed. Prints each check; exits 1 and names the first bad journal entry
 when anything fails.
+`,
+  growth: `tieout growth WORKSPACE [--period YYYY-MM] [--format text|json] [--paid-not-shipped-days N]
+
+Ties what the ad platforms claim to what the store and the bank show, for one
+month (default: the month of the latest ad spend in the ledger):
+  - one row per day × platform (meta, google, …): Spend, Billed, the platform's
+    conversions and conversion value, the store's orders and net revenue on that
+    day (store time zone; net of refunds and cancellations; test and draft
+    orders left out), all in the workspace currency, and the Gap (platform value −
+    store net), broken down into refunded/cancelled, test/draft, time-zone shift,
+    currency, duplicates (an order two platforms can claim) and the residual, which
+    is what it is: attribution window and view-through;
+  - a not_attributable row per day for store orders no ad platform can be tied to;
+  - spend ↔ billing ↔ cash per platform: spend − ad credits + tax against the
+    period's charges, and each charge against the card or bank debit that paid it;
+  - orders ↔ shipments by order name: unshipped paid orders older than
+    --paid-not-shipped-days (default 3), split and voided labels, shipped
+    quantity ≠ ordered, refunded or cancelled but shipped, orphan shipments;
+  - campaign-ready: the share of yesterday's store revenue already tied out to
+    cash (order → payment → payout → bank credit, from the matches).
+An order's platform is the store's own attribution: its utm_source (Shopify Note
+Attributes), else the one platform whose click id (fbclid, gclid) it carries.
+A platform's days are in its source's time zone: set "source_time_zones" in
+workspace.json, e.g. { "meta-ads:main": "America/Los_Angeles" }.
+  --format json   the whole report as JSON (the shape the Growth screen reads)
 `,
   reconcile: `tieout reconcile WORKSPACE [--rules RULES.json] [--progress]
 

@@ -15,6 +15,11 @@ import { camtParser } from './parsers/camt.ts';
 import { paypalActivityCsvParser } from './parsers/paypalActivityCsv.ts';
 import { amazonSettlementTsvParser } from './parsers/amazonSettlementTsv.ts';
 import { createGenericCsvParser } from './parsers/genericCsv.ts';
+import { metaAdsCsvParser, metaAdsXlsxParser } from './parsers/metaAdsExport.ts';
+import { googleAdsReportParser } from './parsers/googleAdsReport.ts';
+import { metaBillingParser } from './parsers/metaBilling.ts';
+import { googleAdsBillingParser } from './parsers/googleAdsBilling.ts';
+import { shipstationShipmentsParser } from './parsers/shipstationShipments.ts';
 import { parseCsvMapping } from '../../shared/import/csvMapping.ts';
 import { resolvePreset, listPresets } from './presets/bankCsvPresets.ts';
 import { canonicalJson } from '../ledger/canonicalJson.ts';
@@ -33,6 +38,12 @@ export const DETECTABLE_PARSERS: readonly FormatParser[] = [
   mt940Parser,
   ofxParser,
   camtParser,
+  metaAdsCsvParser,
+  metaAdsXlsxParser,
+  googleAdsReportParser,
+  metaBillingParser,
+  googleAdsBillingParser,
+  shipstationShipmentsParser,
 ];
 
 export const GENERIC_CSV_FORMAT = 'generic-csv';
@@ -65,7 +76,7 @@ export function detectParser(head: string, firstBytes: Uint8Array): FormatParser
   if (firstBytes[0] === 0x50 && firstBytes[1] === 0x4b && firstBytes[2] === 0x03 && firstBytes[3] === 0x04) {
     throw new FormatSelectionError('this is a ZIP archive; no importer in this build reads ZIP files (unpack it and import the files inside)');
   }
-  const claims = DETECTABLE_PARSERS.filter((p) => p.detect(head));
+  const claims = DETECTABLE_PARSERS.filter((p) => p.input !== 'xlsx' && p.detect(head));
   if (claims.length === 1) return claims[0] as FormatParser;
   if (claims.length > 1) {
     throw new FormatSelectionError(`content matches several formats (${claims.map((p) => p.format).join(', ')}); choose one with --format`);
@@ -77,6 +88,20 @@ export function detectParser(head: string, firstBytes: Uint8Array): FormatParser
       .map((f) => f.format)
       .join(', ')}), and for a CSV without a preset, --format generic-csv --mapping MAPPING.json`,
   );
+}
+
+/**
+ * Detects the format of an XLSX workbook from its first sheet's first rows (`head`, as CSV text): exactly one
+ * spreadsheet parser must claim it.
+ */
+export function detectWorkbookParser(head: string): FormatParser {
+  const claims = DETECTABLE_PARSERS.filter((p) => p.input === 'xlsx' && p.detect(head));
+  if (claims.length === 1) return claims[0] as FormatParser;
+  if (claims.length > 1) {
+    throw new FormatSelectionError(`the workbook matches several formats (${claims.map((p) => p.format).join(', ')}); choose one with --format`);
+  }
+  const spreadsheet = DETECTABLE_PARSERS.filter((p) => p.input === 'xlsx').map((p) => p.format);
+  throw new FormatSelectionError(`an XLSX workbook whose first sheet is of no recognised format; workbooks are read as: ${spreadsheet.join(', ')} (export other sources as CSV)`);
 }
 
 /** The parser for an explicit --format; generic CSV needs its mapping file. */

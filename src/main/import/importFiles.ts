@@ -8,7 +8,8 @@ import { JournalWriter } from '../ledger/journal.ts';
 import { ArtifactChangedError, storeFileArtifact, type StoredArtifact } from '../ledger/artifacts.ts';
 import { EventWriter, eventContentLine, type EventRow } from '../ledger/eventStore.ts';
 import { inspectFile, readTextChunks, readTextHead, type FileFacts, type TextEncoding } from './text/fileText.ts';
-import { detectParser, parserForFormat, FormatSelectionError } from './formatRegistry.ts';
+import { detectParser, detectWorkbookParser, parserForFormat, FormatSelectionError } from './formatRegistry.ts';
+import { isXlsxWorkbook, readFirstSheet, sheetHead, XlsxReadError, type SheetRows } from './xlsx/xlsxWorkbook.ts';
 import { FormatError, type FormatParser, type StatementBalance } from './parserTypes.ts';
 import { checkDraft, toRow } from './eventDrafts.ts';
 import { isZip, listZipMembers, readZipMember, ZipError } from './archive/zipArchive.ts';
@@ -178,7 +179,7 @@ function expandArchive(db: LedgerDb, file: string, tempDir: string): SourceFile[
   } catch (err) {
     throw new ImportError(file, `cannot read file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  if (!isZip(head)) return [{ path: file, label: file, archive: null }];
+  if (!isZip(head) || isXlsxWorkbook(file)) return [{ path: file, label: file, archive: null }];
   try {
     const facts = inspectFile(file);
     storeArtifact(db, file, file, facts.sha256, basename(file), facts.byteLength);
@@ -206,7 +207,7 @@ function importOneFile(
 ): ImportFileResult {
   const file = sf.label;
   const fileName = sf.archive === null ? basename(sf.path) : basename(file);
-  const { parser, facts } = chooseParserAndEncoding(sf, request);
+  const { parser, facts, sheet } = chooseParserAndEncoding(sf, request);
   const mappingVersion = parser.mappingVersion ?? `${parser.format}@${parser.version}`;
   const startedAt = new Date().toISOString();
   const batchId = `ib_${randomUUID().replace(/-/g, '')}`;
@@ -242,11 +243,14 @@ function importOneFile(
   };
 
   const records = parser.parse({
-    chunks: readTextChunks(sf.path, facts, (n) => (bytesDone += n)),
+    chunks: sheet === null ? readTextChunks(sf.path, facts, (n) => (bytesDone += n)) : [],
+    rows: sheet?.rows,
     fileName,
-    timeZone: settings.time_zone,
+    timeZone: sourceTimeZone(settings, request.source),
     locale: settings.locale,
+    currency: settings.reporting_currency,
   });
+  if (sheet !== null) bytesDone = facts.byteLength;
   try {
     for (const record of records) {
       if (!record.ok) {
@@ -393,13 +397,19 @@ function checkStatement(
   return check;
 }
 
-function chooseParserAndEncoding(sf: SourceFile, request: ImportRequest): { parser: FormatParser; facts: FileFacts } {
+/** The zone a source's naive dates are in: its own (settings.source_time_zones) or the workspace's. */
+export function sourceTimeZone(settings: WorkspaceSettings, source: string): string {
+  return settings.source_time_zones?.[source] ?? settings.time_zone;
+}
+
+function chooseParserAndEncoding(sf: SourceFile, request: ImportRequest): { parser: FormatParser; facts: FileFacts; sheet: SheetRows | null } {
   let facts: FileFacts;
   try {
     facts = inspectFile(sf.path, request.encoding);
   } catch (err) {
     throw new ImportError(sf.label, `cannot read file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
+  if (isZip(readFirstBytes(sf.path)) && isXlsxWorkbook(sf.path)) return { ...workbookParser(sf, request), facts: { ...facts, encoding: 'utf-8', bomLength: 0 } };
   let parser: FormatParser;
   try {
     parser =
@@ -410,12 +420,35 @@ function chooseParserAndEncoding(sf: SourceFile, request: ImportRequest): { pars
     if (err instanceof FormatSelectionError) throw new ImportError(sf.label, err.message);
     throw err;
   }
+  if (parser.input === 'xlsx') throw new ImportError(sf.label, `${parser.format} reads XLSX workbooks and this file is not one`);
   if (request.encoding === undefined && facts.bomLength === 0) {
     // A mapping's declared encoding, or the one the file declares about itself, beats detection (a BOM beats both).
     const declared = parser.encoding ?? parser.declaredEncoding?.(readTextHead(sf.path, facts));
     if (declared !== undefined && declared !== facts.encoding) facts = inspectFile(sf.path, declared);
   }
-  return { parser, facts };
+  return { parser, facts, sheet: null };
+}
+
+/** An XLSX workbook: its first sheet read (exceljs, xlsx/xlsxWorkbook.ts) and its parser chosen from the sheet's head. */
+function workbookParser(sf: SourceFile, request: ImportRequest): { parser: FormatParser; sheet: SheetRows } {
+  let sheet: SheetRows;
+  try {
+    sheet = readFirstSheet(sf.path);
+  } catch (err) {
+    if (err instanceof XlsxReadError) throw new ImportError(sf.label, err.message);
+    throw err;
+  }
+  let parser: FormatParser;
+  try {
+    parser = request.format !== undefined ? parserForFormat(request.format, request.mappingPath) : detectWorkbookParser(sheetHead(sheet));
+  } catch (err) {
+    if (err instanceof FormatSelectionError) throw new ImportError(sf.label, err.message);
+    throw err;
+  }
+  if (parser.input !== 'xlsx') {
+    throw new ImportError(sf.label, `this file is an XLSX workbook and ${parser.format} reads text; export the sheet as CSV, or import it as a workbook format`);
+  }
+  return { parser, sheet };
 }
 
 function readFirstBytes(file: string): Uint8Array {

@@ -13,8 +13,10 @@ import { canonicalJson } from '../ledger/canonicalJson.ts';
 import { eventIdFor } from '../ledger/eventStore.ts';
 import { isZip, listZipMembers, readZipMember, ZipError } from './archive/zipArchive.ts';
 import { checkDraft } from './eventDrafts.ts';
-import { detectParser, FormatSelectionError, GENERIC_CSV_FORMAT, parserForFormat, PRESET_PREFIX } from './formatRegistry.ts';
-import { ImportError } from './importFiles.ts';
+import { detectParser, detectWorkbookParser, FormatSelectionError, GENERIC_CSV_FORMAT, parserForFormat, PRESET_PREFIX } from './formatRegistry.ts';
+import { ImportError, sourceTimeZone } from './importFiles.ts';
+import { isXlsxWorkbook, readFirstSheet, sheetHead, XlsxReadError, type SheetRows } from './xlsx/xlsxWorkbook.ts';
+import type { CsvRow } from './text/csvReader.ts';
 import { FormatError, type FormatParser } from './parserTypes.ts';
 import { createGenericCsvParser } from './parsers/genericCsv.ts';
 import { paypalActivityCsvParser } from './parsers/paypalActivityCsv.ts';
@@ -57,6 +59,8 @@ interface Target {
   /** How messages name it: the file name, or `ARCHIVE!MEMBER` as the import names a ZIP member. */
   label: string;
   zipNote: string | null;
+  /** An XLSX workbook: read as its first sheet, never as an archive. */
+  workbook?: boolean;
 }
 
 /**
@@ -88,7 +92,36 @@ export function previewImport(settings: WorkspaceSettings, filePath: string, fil
   return preview;
 }
 
+/** A workbook's preview: its first sheet as the grid, its format from the sheet's head, its first events. */
+function fillWorkbookPreview(preview: ImportPreview, settings: WorkspaceSettings, target: Target, options: PreviewOptions): void {
+  let sheet: SheetRows;
+  try {
+    sheet = readFirstSheet(target.path);
+  } catch (err) {
+    if (err instanceof XlsxReadError) throw new ImportError(target.label, err.message);
+    throw err;
+  }
+  preview.encoding = 'utf-8';
+  preview.columns = (sheet.rows[0]?.fields ?? []).map((c) => c.trim());
+  preview.rows = sheet.rows.slice(1, PREVIEW_ROWS + 1).map((r) => r.fields);
+  let parser: FormatParser;
+  try {
+    parser = options.format !== undefined ? parserForFormat(options.format) : detectWorkbookParser(sheetHead(sheet));
+  } catch (err) {
+    if (!(err instanceof FormatSelectionError)) throw err;
+    throw new ImportError(target.label, err.message);
+  }
+  if (parser.input !== 'xlsx') throw new ImportError(target.label, `this file is an XLSX workbook and ${parser.format} reads text`);
+  preview.format = parser.format;
+  preview.formatDescription = parser.description;
+  collectEvents(parser, target, { encoding: 'utf-8', bomLength: 0, sha256: '', byteLength: 0 }, settings, options.source, preview.events, sheet.rows);
+}
+
 function fillPreview(preview: ImportPreview, settings: WorkspaceSettings, target: Target, options: PreviewOptions): void {
+  if (target.workbook === true) {
+    fillWorkbookPreview(preview, settings, target, options);
+    return;
+  }
   let facts: FileFacts;
   try {
     facts = inspectFile(target.path);
@@ -128,6 +161,7 @@ function openTarget(filePath: string, fileName: string, temp: { dir: string | nu
     throw new ImportError(fileName, `cannot read file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   if (!isZip(first)) return { path: filePath, label: fileName, zipNote: null };
+  if (isXlsxWorkbook(filePath)) return { path: filePath, label: fileName, zipNote: null, workbook: true };
   try {
     // The same members the import reads: Finder's resource forks are not statements.
     const members = listZipMembers(filePath).filter((m) => !/(^|\/)(__MACOSX\/|\.DS_Store$)/.test(m.name));
@@ -221,14 +255,17 @@ function collectEvents(
   settings: WorkspaceSettings,
   source: string | undefined,
   events: EventLine[],
+  rows?: CsvRow[],
 ): void {
   const knownSource = source !== undefined && SourceIdSchema.safeParse(source).success ? source : null;
   const seen = new Set<string>();
   const records = parser.parse({
-    chunks: readTextChunks(target.path, facts),
+    chunks: rows === undefined ? readTextChunks(target.path, facts) : [],
+    rows,
     fileName: target.label,
-    timeZone: settings.time_zone,
+    timeZone: knownSource === null ? settings.time_zone : sourceTimeZone(settings, knownSource),
     locale: settings.locale,
+    currency: settings.reporting_currency,
   });
   try {
     for (const record of records) {

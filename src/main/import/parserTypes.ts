@@ -2,6 +2,7 @@
 import type { EventDraftInput } from '../../shared/events/canonicalEvent.ts';
 import type { TextEncoding } from './text/fileText.ts';
 import type { EventKind } from '../../shared/events/canonicalEvent.ts';
+import type { CsvRow } from './text/csvReader.ts';
 
 /** Where in the source file a problem is: 1-based line and column (CSV: field number). */
 export interface SourcePosition {
@@ -68,6 +69,13 @@ export interface ParseInput {
   /** Workspace defaults a parser may use when the file does not say (e.g. time zone of naive dates). */
   timeZone: string;
   locale: string;
+  /** The workspace's reporting currency, for sources whose files state none (a ShipStation export's costs). */
+  currency?: string;
+  /**
+   * For a parser whose `input` is 'xlsx': the workbook's first sheet, one row per non-empty sheet row with its
+   * cells as text (xlsx/sheetCells.ts) and line = the sheet's row number. `chunks` is then empty.
+   */
+  rows?: Iterable<CsvRow>;
 }
 
 /**
@@ -92,6 +100,11 @@ export interface FormatParser {
   readonly description: string;
   /** Stored on every event it produces; defaults to `format@version`. Generic CSV adds its mapping hash. */
   readonly mappingVersion?: string;
+  /**
+   * What the parser reads: decoded text (the default) or an XLSX workbook's first sheet (`ParseInput.rows`).
+   * Detection asks a parser only about files of its input: detect() then sees the sheet's first rows as CSV text.
+   */
+  readonly input?: 'text' | 'xlsx';
   /** When set (a saved mapping declares it), the file is decoded with this encoding instead of detection. */
   readonly encoding?: TextEncoding;
   /**

@@ -7,6 +7,7 @@ import type { MonthOptions, MonthSummary, SyntheticBankLine, SyntheticMonthStrip
 import { BufferedTextFile, ShopifyOrdersWriter, csvField } from './shopifyOrdersWriter.ts';
 import { camtChunks } from './camtWriter.ts';
 import type { CamtWriterEntry } from './camtWriter.ts';
+import { GrowthMonth, GROWTH_FILES, type GrowthTruth } from './growthMonth.ts';
 
 /** The stripeBalanceCsvWriter columns with the id columns the Stripe parser reads inserted before the metadata. */
 export const MONTH_STRIPE_HEADER: readonly string[] = [
@@ -32,6 +33,8 @@ export interface MonthFiles {
   /** The bank statement's entries in booking order; payouts are few, so they are kept. */
   bankEntries: SyntheticBankLine[];
   summary: MonthSummary;
+  /** With `growth`: the ad exports, ad billing and shipments (growthMonth.ts), their paths and injected truth. */
+  growth: { paths: Record<keyof typeof GROWTH_FILES, string>; truth: GrowthTruth } | null;
 }
 
 /** Stripe writes plain major units with two decimals ("-12.34"). */
@@ -50,19 +53,27 @@ export function monthStripeRowCsv(r: SyntheticMonthStripeRow): string {
   return cells.map(csvField).join(',');
 }
 
-/** Generates the month into `dir` (created if needed), streaming every large file; same options, same bytes. */
-export function writeMonthFiles(dir: string, options: MonthOptions): MonthFiles {
+/**
+ * Generates the month into `dir` (created if needed), streaming every large file; same options, same bytes. With
+ * `growth` it also writes the growth side (ad exports, billing, shipments; orders get their attribution), which keeps
+ * every order in memory, so the million-order bench leaves it off.
+ */
+export function writeMonthFiles(dir: string, options: MonthOptions, extras: { growth?: boolean } = {}): MonthFiles {
   mkdirSync(dir, { recursive: true });
   const paths = { shopifyCsv: join(dir, SHOPIFY_FILE), stripeCsv: join(dir, STRIPE_FILE), truthPath: join(dir, TRUTH_FILE), camtPath: join(dir, CAMT_FILE) };
   const shopify = new ShopifyOrdersWriter(paths.shopifyCsv);
   const stripe = new BufferedTextFile(paths.stripeCsv);
   const truth = new BufferedTextFile(paths.truthPath);
   const bankEntries: SyntheticBankLine[] = [];
+  const growth = extras.growth === true ? new GrowthMonth(options.seed, options.startDate ?? '2026-10-01') : null;
   let summary: MonthSummary;
   try {
     stripe.write(`${MONTH_STRIPE_HEADER.join(',')}\n`);
     summary = generateMonth(options, {
-      order: (o) => shopify.write(o),
+      order: (o) => {
+        growth?.observe(o);
+        shopify.write(o);
+      },
       stripeRow: (r) => stripe.write(`${monthStripeRowCsv(r)}\n`),
       bankLine: (b) => bankEntries.push(b),
       truth: (t) => truth.write(`${JSON.stringify(t)}\n`),
@@ -73,7 +84,14 @@ export function writeMonthFiles(dir: string, options: MonthOptions): MonthFiles 
     truth.close();
   }
   writeBankStatement(paths.camtPath, bankEntries, summary);
-  return { ...paths, bankEntries, summary };
+  const growthFiles =
+    growth === null
+      ? null
+      : {
+          truth: growth.finish(dir),
+          paths: Object.fromEntries(Object.entries(GROWTH_FILES).map(([k, f]) => [k, join(dir, f)])) as Record<keyof typeof GROWTH_FILES, string>,
+        };
+  return { ...paths, bankEntries, summary, growth: growthFiles };
 }
 
 /** One camt.053 statement over the whole range: opening 0, closing = the sum of the entries. */

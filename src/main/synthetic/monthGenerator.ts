@@ -104,6 +104,10 @@ export interface SyntheticOrder {
   addressIndex: number;
   /** The Stripe payment intent Shopify records (Payment Reference); for MISSING_PAYMENT one that never appears in Stripe. */
   paymentReference: string;
+  /** Cart attributes the store's tracking wrote (`utm_source: facebook` lines); set by the growth month (growthMonth.ts). */
+  noteAttributes?: string;
+  /** Shopify Tags (comma-separated); the growth month marks test orders `test`. */
+  tags?: string;
 }
 
 /** The stripeBalanceCsvWriter row plus the id columns the project's Stripe parser reads. */

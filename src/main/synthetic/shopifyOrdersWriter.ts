@@ -103,6 +103,8 @@ function orderColumns(o: SyntheticOrder): Partial<Record<Column, string>> {
     'Shipping Province': province,
     'Shipping Country': 'US',
     'Payment Method': 'Stripe',
+    'Note Attributes': o.noteAttributes ?? '',
+    Tags: o.tags ?? '',
     'Payment Reference': o.paymentReference,
     'Refunded Amount': shopifyAmount(o.refundedMinor),
     'Outstanding Balance': '0.00',

@@ -3,6 +3,7 @@
 // renderer's API client are all built from this one table; adding a method is one entry here plus one
 // handler in src/main/api/handlers.ts.
 import { z } from 'zod';
+import { GrowthReportSchema } from '../growth/growthReport.ts';
 import { EXCEPTION_CODES, EXCEPTION_CLASSES } from '../rules/ruleSet.ts';
 import { EVENT_KINDS } from '../events/canonicalEvent.ts';
 import { CsvMappingSchema } from '../import/csvMapping.ts';
@@ -528,6 +529,15 @@ export const apiContract = {
     page(PayoutRowSchema),
   ),
   'payouts.waterfall': method(z.object({ payoutEventId: id }).strict(), PayoutWaterfallSchema),
+
+  /** The growth tie-out for a month (default: the month of the latest ad spend): see src/main/growth/growthReport.ts. */
+  'growth.report': method(
+    z.object({
+      period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'period must be YYYY-MM').optional(),
+      paidNotShippedDays: z.number().int().min(0).max(365).optional(),
+    }).strict(),
+    GrowthReportSchema,
+  ),
 
   'imports.formats': method(empty, z.object({ formats: z.array(z.object({ format: z.string(), description: z.string() })), presets: z.array(z.string()) })),
   'imports.history': method(z.object({ limit: z.number().int().min(1).max(1000).default(200) }).strict(), z.object({ batches: z.array(ImportBatchSchema) })),

@@ -5,7 +5,8 @@
 //     (a cell value → kind table, matched after trimming, case-insensitively), or `kind_by_sign`
 //     (one kind for amounts ≥ 0, another for amounts < 0: bank statements have no type column);
 //   - money comes from exactly one of `columns.amount` or `columns.debit` and/or `columns.credit`
-//     (amount = credit − debit; see genericCsv.ts for how the cells are read);
+//     (amount = credit − debit; see genericCsv.ts for how the cells are read); a fixed `kind: "fulfillment"`
+//     (a 3PL's shipments) may map none: a shipment without a cost column costs 0;
 //   - the currency comes from exactly one of `columns.currency` or a fixed `currency`;
 //   - `decimal` ≠ `thousands`;
 //   - `external_id_strategy: "column"` needs `columns.external_id`; `"row_hash"` forbids it, so
@@ -71,6 +72,12 @@ const ColumnsSchema = z.strictObject({
   bank_reference: columnName.optional(),
   /** The bank's transaction type text (e.g. "ACH_DEBIT", "Lastschrift"). */
   transaction_code: columnName.optional(),
+  // Shipment columns (a 3PL's shipments as `fulfillment` events).
+  tracking_number: columnName.optional(),
+  carrier: columnName.optional(),
+  sku: columnName.optional(),
+  /** Units shipped on the row (whole number). */
+  quantity: columnName.optional(),
 });
 
 /** A regular expression from the mapping file; compiled case-insensitively, as the parser does. */
@@ -178,7 +185,7 @@ function crossFieldChecks(m: Loose, ctx: z.RefinementCtx): void {
   const hasDebitCredit = has(columns.debit) || has(columns.credit);
   if (has(columns.amount) && hasDebitCredit) {
     issue(['columns', 'amount'], 'use either amount or debit/credit columns, not both');
-  } else if (!has(columns.amount) && !hasDebitCredit) {
+  } else if (!has(columns.amount) && !hasDebitCredit && m.kind !== 'fulfillment') {
     issue(['columns', 'amount'], 'map the amount column, or debit and/or credit columns');
   }
   if (has(columns.debit) && columns.debit === columns.credit) {

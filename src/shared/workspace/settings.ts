@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { isCurrencyCode } from '../money/currencies.ts';
 import { SourceIdSchema } from '../events/canonicalEvent.ts';
+import { isValidTimeZone } from '../time/dateText.ts';
 
 /**
  * A source's heartbeat (DESIGN §9): new data is expected at least every `expected_every_hours`; once the
@@ -27,5 +28,11 @@ export const WorkspaceSettingsSchema = z.object({
   policy_gate_minor: z.number().int().nonnegative().optional(),
   /** Expected cadence per source id (e.g. "stripe:main"); a source without one is never FEED_MISSING. */
   feeds: z.record(SourceIdSchema, FeedCadenceSchema).optional(),
+  /**
+   * The time zone a source's own dates are in, where it differs from `time_zone` (e.g. "meta-ads:main":
+   * "America/Los_Angeles": an ad account reports its days in the account's zone). Imports of that source read naive
+   * dates in it, and the growth tie-out shifts store orders into it to compare days.
+   */
+  source_time_zones: z.record(SourceIdSchema, z.string().refine(isValidTimeZone, 'must be an IANA time zone such as America/Los_Angeles')).optional(),
 });
 export type WorkspaceSettings = z.infer<typeof WorkspaceSettingsSchema>;

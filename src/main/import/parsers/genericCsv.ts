@@ -39,6 +39,12 @@
 //     other mapped columns. statement_id is null on rows: a CSV has no statement id of its own and
 //     the file-level one is known only after the last row (it is on the statement record).
 //     Other kinds keep the plain generic shape and add the bank attributes only where mapped.
+//   - Shipments (`kind: "fulfillment"`, a 3PL's CSV): tracking_number, carrier, sku and quantity columns become the
+//     attributes every fulfillment source carries (tracking_number, carrier, skus, items_quantity); the tracking
+//     number is the trace id unless trace_id is mapped; state defaults to "shipped"; a mapping with no money
+//     column gives amount 0 (a shipping cost column mapped as `amount` is read as written: map it with
+//     `sign: "inverted"` so a cost is money out). An order id Excel turned into `5.37518E+12` is not a join key:
+//     order_ref is then null and attributes.order_ref_mangled true (see parsers/shipstationShipments.ts).
 //   - Original currency: `original_amount` is parsed in `original_currency`'s exponent with the
 //     mapping's number style → attributes original_amount_minor and original_currency.
 //   - Running balance (`columns.balance`): each row's balance must equal the previous balance moved
@@ -74,9 +80,11 @@ import type { FormatParser, ParseInput, ParsedRecord, RecordResult, RejectedReco
 import { detectDelimiter, headerIndex, readCsvRows } from '../text/csvReader.ts';
 import type { CsvRow } from '../text/csvReader.ts';
 import { RowProblem, rejectionFor } from './csvRecords.ts';
+import { MANGLED_ID_RE } from './shipstationShipments.ts';
 
 export const GENERIC_CSV_FORMAT_ID = 'generic-csv';
 // 2: bank rows carry the bank-entry attributes; balance, original-currency and skip rules.
+// Fulfillment mappings (shipment columns) are new and change nothing an earlier mapping produced, so still 2.
 const PARSER_VERSION = 2;
 
 type ColumnRole = keyof CsvMapping['columns'];
@@ -495,7 +503,11 @@ export function createGenericCsvParser(mapping: CsvMapping, mappingSha256: strin
     }
 
     let amount: number;
-    if (layout.roles.has('amount')) {
+    const noMoneyColumn = !layout.roles.has('amount') && !layout.roles.has('debit') && !layout.roles.has('credit');
+    if (noMoneyColumn) {
+      // Only a fulfillment mapping may leave money unmapped (csvMapping.ts): a shipment with no cost column.
+      amount = 0;
+    } else if (layout.roles.has('amount')) {
       amount = money('amount', required('amount'));
     } else {
       const debitText = get('debit');
@@ -644,18 +656,42 @@ export function createGenericCsvParser(mapping: CsvMapping, mappingSha256: strin
         const v = text(role);
         if (v !== null) attrs[role] = v;
       }
+      const shipment = kind === 'fulfillment' ? shipmentAttributes() : null;
+      if (shipment !== null) Object.assign(attrs, shipment.attrs);
       event = {
         kind,
         ...common,
-        trace_id: ref('trace_id'),
+        ...(shipment?.orderMangled === true ? { order_ref: null } : {}),
+        state: state ?? (kind === 'fulfillment' ? 'shipped' : null),
+        trace_id: ref('trace_id') ?? (shipment?.tracking ?? null),
         amount_minor: amount,
         currency,
-        state,
         local_date: localDate,
         attributes: { ...attrs, ...extraAttrs },
       };
     }
     return { event, move, balance, account, currency, date: calendarDate, instantMs, balanceColumn, balanceHeader };
+
+    /** The shipment columns of a fulfillment row, as every fulfillment source names them. */
+    function shipmentAttributes(): { attrs: Attributes; tracking: string | null; orderMangled: boolean } {
+      const out: Attributes = {};
+      const tracking = ref('tracking_number');
+      if (tracking !== null) out.tracking_number = tracking;
+      const carrier = text('carrier');
+      if (carrier !== null) out.carrier = carrier;
+      const sku = text('sku');
+      if (sku !== null) out.skus = sku;
+      const qty = get('quantity');
+      if (qty !== '') {
+        if (!/^\d{1,9}$/.test(qty)) fail('quantity', `"${qty}" is not a whole number`);
+        out.items_quantity = Number(qty);
+      }
+      const orderText = get('order_ref');
+      const orderMangled = MANGLED_ID_RE.test(orderText);
+      if (orderText !== '') out.order_number = orderText;
+      out.order_ref_mangled = orderMangled;
+      return { attrs: out, tracking, orderMangled };
+    }
   }
 
   /** Rows that are no records: footers, `skip_rows_where` matches, Excel's empty lines. */

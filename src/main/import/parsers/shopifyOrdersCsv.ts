@@ -27,6 +27,15 @@
 //                 re-export gives the same revision (a no-op); a later export after a refund,
 //                 capture or cancellation gives a new one (a new event). Fulfillment, tags and
 //                 other display fields are deliberately left out: they do not change money.
+//   attribution   Note Attributes (the cart attributes a store's tracking writes, one `key: value` per line) are kept
+//                 as note_attributes; the marketing keys among them (utm_source, utm_medium, utm_campaign, fbclid,
+//                 gclid, gbraid, wbraid) also as attributes of those names, for the growth tie-out's channel.
+//   fulfillment   the store's own fulfillment is a fulfillment source (the orders ↔ shipments tie-out reads it beside
+//                 ShipStation's): an order whose Fulfillment Status is fulfilled or partial and that has a Fulfilled at
+//                 also yields a `fulfillment` event: external_id = Id, order_ref = Name, occurred_at = Fulfilled at,
+//                 state = the status, amount 0 in the order's currency, attributes fulfilled_quantity (line items whose
+//                 Lineitem fulfillment status is fulfilled) and items_quantity. Its revision hashes status, time and
+//                 quantity, so a later export after more fulfilment is a new revision while the order event is unchanged.
 import { createHash } from 'node:crypto';
 import type { EventDraftInput } from '../../../shared/events/canonicalEvent.ts';
 import { parseAmount } from '../../../shared/money/amountText.ts';
@@ -229,6 +238,12 @@ function mapOrder(group: Group, timeZone: string): EventDraftInput {
     if (text !== '') attrs[attribute] = text;
   }
 
+  const notes = first.get('Note Attributes');
+  if (notes !== '') {
+    attrs.note_attributes = notes;
+    Object.assign(attrs, marketingKeys(notes));
+  }
+
   // Line items: every row of the group is one; quantities and vendors come from all of them.
   let quantity = 0;
   const vendors: string[] = [];
@@ -277,11 +292,57 @@ function mapOrder(group: Group, timeZone: string): EventDraftInput {
   };
 }
 
+const MARKETING_KEYS = ['utm_source', 'utm_medium', 'utm_campaign', 'fbclid', 'gclid', 'gbraid', 'wbraid'];
+
+/** The marketing keys among Note Attributes lines (`utm_source: facebook`), lowercased keys, values as written. */
+export function marketingKeys(notes: string): Attributes {
+  const out: Attributes = {};
+  for (const line of notes.split(/\r?\n/)) {
+    const m = /^\s*([A-Za-z_]+)\s*[:=]\s*(.*?)\s*$/.exec(line);
+    if (m === null) continue;
+    const key = (m[1] as string).toLowerCase();
+    if (MARKETING_KEYS.includes(key) && m[2] !== '') out[key] = (m[2] as string).slice(0, 200);
+  }
+  return out;
+}
+
+/** The order's own fulfillment as a `fulfillment` event (see the module comment), or null when it has none dated. */
+function mapFulfillment(group: Group, order: EventDraftInput, timeZone: string): EventDraftInput | null {
+  const first = group.readers[0] as RowReader;
+  const status = first.get('Fulfillment Status').toLowerCase();
+  const fulfilledText = first.get('Fulfilled at');
+  if ((status !== 'fulfilled' && status !== 'partial') || fulfilledText === '') return null;
+  const fulfilledAt = first.instant('Fulfilled at', fulfilledText, timeZone);
+  let fulfilled = 0;
+  for (const r of group.readers) {
+    if (r.get('Lineitem fulfillment status').toLowerCase() === 'fulfilled') fulfilled += Number(r.get('Lineitem quantity') || '0');
+  }
+  const revision = createHash('sha256').update(['v1', status, fulfilledAt, String(fulfilled)].join('\u0000')).digest('hex').slice(0, 16);
+  return {
+    kind: 'fulfillment',
+    external_id: order.external_id,
+    source_revision: revision,
+    order_ref: order.order_ref ?? null,
+    amount_minor: 0,
+    currency: order.currency,
+    state: status,
+    occurred_at: fulfilledAt,
+    attributes: {
+      fulfillment_source: 'store',
+      fulfilled_at: fulfilledAt,
+      fulfilled_quantity: fulfilled,
+      items_quantity: (order.attributes?.items_quantity as number | undefined) ?? null,
+    },
+  };
+}
+
 function finish(group: Group, timeZone: string): RecordResult {
   const last = group.readers[group.readers.length - 1] as RowReader;
   const lineStart = (group.readers[0] as RowReader).row.line;
   try {
-    return { ok: true, events: [mapOrder(group, timeZone)], lineStart, lineEnd: last.row.endLine };
+    const order = mapOrder(group, timeZone);
+    const fulfillment = mapFulfillment(group, order, timeZone);
+    return { ok: true, events: fulfillment === null ? [order] : [order, fulfillment], lineStart, lineEnd: last.row.endLine };
   } catch (err) {
     if (!(err instanceof RowProblem)) throw err;
     // The whole order is rejected as one record, so its continuation rows are not reported again as orphans.
@@ -319,10 +380,11 @@ function* parseShopifyOrdersCsv(input: ParseInput): Generator<RecordResult> {
 }
 
 export const shopifyOrdersCsvParser: FormatParser = {
-  kinds: ['order'],
+  kinds: ['order', 'fulfillment'],
   format: 'shopify-orders-csv',
   // 2: an Excel-damaged Id (5.37518E+12) no longer merges orders: the order name is the id then.
-  version: 2,
+  // 3: an order's own fulfillment is a `fulfillment` event beside the order; Note Attributes are kept.
+  version: 3,
   description: 'Shopify orders export CSV (one order event per order; line-item rows merged)',
   detect(head: string): boolean {
     const names = commaHeaderNames(head);
