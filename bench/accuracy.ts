@@ -8,7 +8,7 @@
 //   (payment_payout: one pair per balance item and its payout); an engine match holding L left and R right events
 //   stands for its L×R pairs (a payout_items match: the payout × each item). Truth strategy → engine link:
 //   order_payment → order_payment, payment_payout → payout_items, refund_payment → refund_payment,
-//   dispute_payment → dispute_payment, payout_bank → bank_payout.
+//   order_refund → order_refund, dispute_payment → dispute_payment, payout_bank → bank_payout.
 // - An expected pair is found when some active match of that link holds both events; otherwise it is missed.
 // - An active match (engine or manual) is FALSE when any of its pairs is not an expected pair of its link.
 // - An injected anomaly (a truth exception record) is found with its code when an active exception with that code
@@ -23,6 +23,7 @@ export const TRUTH_TO_LINK: Readonly<Record<string, string>> = {
   order_payment: 'order_payment',
   payment_payout: 'payout_items',
   refund_payment: 'refund_payment',
+  order_refund: 'order_refund',
   dispute_payment: 'dispute_payment',
   payout_bank: 'bank_payout',
 };

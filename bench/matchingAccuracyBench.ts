@@ -48,7 +48,8 @@ async function child(phase: string, orders: number, dir: string, seed: number): 
     const ws = createWorkspace(wsDir, { name: 'accuracy bench', reportingCurrency: 'USD', timeZone: 'America/New_York' });
     const t1 = performance.now();
     for (const [source, file] of [['shopify:bench', month.shopifyCsv], ['stripe:bench', month.stripeCsv], ['bank:bench', month.camtPath]] as const) {
-      importFiles(ws.db, ws.settings, { source, files: [file], actor: 'system:bench' });
+      // Each export covers the generated month, as the README's commands state it (--period-end).
+      importFiles(ws.db, ws.settings, { source, files: [file], actor: 'system:bench', periodEnd: month.summary.dateRange.to });
     }
     const importS = (performance.now() - t1) / 1000;
     // The imported, not yet reconciled ledger: the DuckDB phase and our restricted-rule runs start from it.

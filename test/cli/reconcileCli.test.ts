@@ -13,10 +13,15 @@ describe('tieout matching commands on the sample month', () => {
     const ws = join(root, 'books');
     expect(tieout('init', ws, '--currency', 'USD', '--time-zone', 'America/New_York').status).toBe(0);
     const shopify = tieout('import', ws, '--source', 'shopify:store', '--period-end', '2026-10-31', join(samples, 'shopify-orders-2026-10.csv'));
-    expect(shopify.stdout).toMatch(/reconcile \(incremental, rules default v3\)/);
-    // No payment feed has delivered yet: the paid orders await their payments; none is an exception.
-    const early = JSON.parse(tieout('status', ws, '--json').stdout) as { open_exceptions_total: number; awaiting_total: number };
-    expect(early).toMatchObject({ open_exceptions_total: 0, awaiting_total: 5 });
+    expect(shopify.stdout).toMatch(/reconcile \(incremental, rules default v4\)/);
+    // No payment feed has delivered yet: the five paid orders await their payments, #1003 (refunded in the store) its
+    // processor refund; none is an exception.
+    const early = JSON.parse(tieout('status', ws, '--json').stdout) as { open_exceptions_total: number; awaiting_total: number; awaiting: Array<{ summary: string }> };
+    expect(early).toMatchObject({ open_exceptions_total: 0, awaiting_total: 6 });
+    expect(early.awaiting.map((g) => g.summary)).toEqual([
+      '5 orders awaiting payments: no source of payments has delivered yet',
+      '1 order awaiting refunds: no source of refunds has delivered yet',
+    ]);
     const stripe = tieout('import', ws, '--source', 'stripe:main', '--period-end', '2026-10-31', join(samples, 'stripe-balance-2026-10.csv'));
     expect(stripe.status).toBe(0);
     expect(stripe.stdout).toMatch(/reconcile \(incremental.*[1-9]\d* matches created/);
@@ -117,12 +122,12 @@ describe('tieout matching commands on the sample month', () => {
     expect(lines[1]).toMatch(/^progress: reconcile loaded [1-9]\d* events$/);
     // Every rule of the default set in priority order, then leftovers, then the writes.
     const rules = lines.filter((l) => l.startsWith('progress: reconcile matching ')).map((l) => l.split(' ').slice(3).join(' '));
-    expect(rules[0]).toBe('0/9 order-payment.exact-key');
-    expect(rules.at(-1)).toBe('9/9 leftovers');
-    expect(rules).toHaveLength(10);
+    expect(rules[0]).toBe('0/10 order-payment.exact-key');
+    expect(rules.at(-1)).toBe('10/10 leftovers');
+    expect(rules).toHaveLength(11);
     expect(lines.at(-1)).toMatch(/^progress: reconcile writing exceptions (\d+)\/\1$/);
     expect(lines).toContain('progress: reconcile writing matches 0/0');
-    expect(run.stdout).toMatch(/^reconcile \(full, rules default v3\)/);
+    expect(run.stdout).toMatch(/^reconcile \(full, rules default v4\)/);
     expect(tieout('reconcile', ws).stderr).toBe('');
   });
 });

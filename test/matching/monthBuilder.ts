@@ -12,8 +12,12 @@ const SHOPIFY_HEADER = shopifyLines[0] as string;
 const SHOPIFY_TEMPLATE = (shopifyLines[1] as string).split(',');
 const col = (name: string): number => SHOPIFY_HEADER.split(',').indexOf(name);
 
-export interface Order { name: string; email: string; status: string; total: string; ref: string; at: string; id: number }
-export interface Txn { id: string; at: string; gross: string; fee: string; category: string; source: string; po: string; pi: string; order: string; email?: string; currency?: string }
+export interface Order { name: string; email: string; status: string; total: string; ref: string; at: string; id: number; currency?: string; refunded?: string }
+export interface Txn {
+  id: string; at: string; gross: string; fee: string; category: string; source: string; po: string; pi: string; order: string; email?: string; currency?: string;
+  /** Stripe's customer_facing_amount / _currency: what the customer paid, in their currency. */
+  customerFacing?: { amount: string; currency: string };
+}
 export interface BankLine { date: string; text: string; credit: string; debit?: string }
 
 export function shopifyCsv(orders: Order[]): string {
@@ -25,6 +29,8 @@ export function shopifyCsv(orders: Order[]): string {
     set('Name', o.name); set('Email', o.email); set('Financial Status', o.status); set('Paid at', o.status === 'pending' ? '' : o.at);
     set('Created at', o.at); set('Subtotal', o.total); set('Total', o.total); set('Lineitem price', o.total); set('Lineitem quantity', '1');
     set('Payment Reference', o.ref); set('Payment References', o.ref); set('Payment ID', o.ref); set('Id', String(o.id)); set('Outstanding Balance', '0.00');
+    if (o.currency !== undefined) set('Currency', o.currency);
+    set('Refunded Amount', o.refunded ?? '0.00');
     return r.join(',');
   });
   return `${SHOPIFY_HEADER}\n${rows.join('\n')}\n`;
@@ -32,10 +38,12 @@ export function shopifyCsv(orders: Order[]): string {
 
 const cents = (s: string): number => Math.round(Number(s) * 100);
 export function stripeCsv(txns: Txn[]): string {
-  const head = 'balance_transaction_id,created_utc,available_on_utc,currency,gross,fee,net,reporting_category,source_id,description,customer_email,automatic_payout_id,payment_intent_id,payment_metadata[order_id]';
+  const head =
+    'balance_transaction_id,created_utc,available_on_utc,currency,gross,fee,net,reporting_category,source_id,description,customer_email,automatic_payout_id,payment_intent_id,payment_metadata[order_id],customer_facing_amount,customer_facing_currency';
   const rows = txns.map((t) => {
     const net = ((cents(t.gross) - cents(t.fee)) / 100).toFixed(2);
-    return [t.id, t.at, t.at, t.currency ?? 'usd', t.gross, t.fee, net, t.category, t.source, `Txn ${t.id}`, t.email ?? '', t.po, t.pi, t.order].join(',');
+    const facing = t.customerFacing ?? { amount: '', currency: '' };
+    return [t.id, t.at, t.at, t.currency ?? 'usd', t.gross, t.fee, net, t.category, t.source, `Txn ${t.id}`, t.email ?? '', t.po, t.pi, t.order, facing.amount, facing.currency].join(',');
   });
   return `${head}\n${rows.join('\n')}\n`;
 }

@@ -52,7 +52,7 @@ describe('TIMING_DIFF: amount at stake 0, above the policy gate too', () => {
     expect(matchStatus(w)).toEqual(['bank-payout.payout-id auto_resolved']);
     const [x] = exceptions(w);
     expect(x).toMatchObject({ code: 'TIMING_DIFF', class: 'A', state: 'resolved', policy_gated: 0, amount_minor: 0, amount_delta_minor: 0 });
-    expect(x?.summary).toMatch(/^TIMING_DIFF: bank-payout\.payout-id: bank credit ↔ payout, amount delta 0, 212 h apart; late: the bank_credit of 2,500\.00 USD came 8\.8 d after the payout, past the 7 d window, within the extended 14 d/);
+    expect(x?.summary).toMatch(/^TIMING_DIFF: bank-payout\.payout-id: bank credit ↔ payout, amount delta 0, 212 h apart; late: the bank_credit of 2,500\.00 USD came 8\.8 d after the payout, past the 5 business days window, within the extended 10 business days/);
   });
 
   it('late and off by a cent: ROUNDING_DIFF carries the delta, TIMING_DIFF 0; with a gate of 0 only the delta needs a person', () => {

@@ -32,7 +32,7 @@ describe('dashboard.get', () => {
       decisionsAutoResolved: s.decisions_auto_resolved,
       autoResolveRate: s.auto_resolve_rate,
       openExceptionsTotal: s.open_exceptions_total,
-      lastRun: { runId: s.last_run?.run_id, mode: 'full', ruleSetId: 'default', ruleVersion: 3, finishedAt: s.last_run?.finished_at },
+      lastRun: { runId: s.last_run?.run_id, mode: 'full', ruleSetId: 'default', ruleVersion: 4, finishedAt: s.last_run?.finished_at },
     });
     expect(d.openByCodeAndClass).toEqual(
       s.open_exceptions_by_code_and_class.map((g) => ({

@@ -138,7 +138,7 @@ describe('exceptions.detail', () => {
     expect(d.explanation).toEqual({
       ruleId: 'payout-items.payout-ref',
       ruleSetId: 'default',
-      ruleVersion: 3,
+      ruleVersion: 4,
       strategy: 'payout_items',
       link: 'payout_items',
       summary: e.summary,

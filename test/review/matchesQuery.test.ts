@@ -122,9 +122,9 @@ describe('matches.detail', () => {
     expect(d.events.map((e) => [e.eventId, e.side]).sort()).toEqual(members.map((m) => [m.event_id, m.side]).sort());
     expect(d.events[0]).toMatchObject({ side: 'left', kind: 'payout' });
     expect(d.events.every((e) => e.raw.text.startsWith(e.externalId))).toBe(true);
-    expect(d.match).toMatchObject({ matchId: id, link: 'payout_items', status: 'matched', origin: 'engine', ruleId: 'payout-items.payout-ref', ruleVersion: 3, endedAt: null, endedBy: null });
-    expect(d.explanation).toMatchObject({ ruleId: 'payout-items.payout-ref', ruleSetId: 'default', ruleVersion: 3, strategy: 'payout_items', link: 'payout_items', score: 1, amountDeltaMinor: 0 });
-    expect(d.history.map((h) => [h.type, h.summary])).toEqual([['reconcile.run', expect.stringMatching(/^made by the (full|incremental) reconcile run r_\S+ \(rule set default v3\)$/)]]);
+    expect(d.match).toMatchObject({ matchId: id, link: 'payout_items', status: 'matched', origin: 'engine', ruleId: 'payout-items.payout-ref', ruleVersion: 4, endedAt: null, endedBy: null });
+    expect(d.explanation).toMatchObject({ ruleId: 'payout-items.payout-ref', ruleSetId: 'default', ruleVersion: 4, strategy: 'payout_items', link: 'payout_items', score: 1, amountDeltaMinor: 0 });
+    expect(d.history.map((h) => [h.type, h.summary])).toEqual([['reconcile.run', expect.stringMatching(/^made by the (full|incremental) reconcile run r_\S+ \(rule set default v4\)$/)]]);
   });
 
   it('shows a standard match with the key comparisons it made, the texts compared read from its two events', () => {

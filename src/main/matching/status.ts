@@ -121,8 +121,9 @@ function eventFigures(db: LedgerDb): Pick<ReconciliationStatus, 'events_total' |
 
 /** What a missing counterpart of each code is, in the words of the awaiting summary. */
 const COUNTERPART_WORDS: Record<string, string> = {
-  MISSING_PAYMENT: 'payments', MISSING_ORDER: 'orders', REFUND_UNMATCHED: 'the payments they refund', PAYOUT_NOT_IN_BANK: 'bank lines',
-  UNKNOWN_BANK_LINE: 'payouts',
+  'MISSING_PAYMENT order': 'payments', 'MISSING_ORDER payment': 'orders', 'REFUND_UNMATCHED refund': 'the payments they refund',
+  'REFUND_UNMATCHED order': 'refunds', 'PAYOUT_NOT_IN_BANK payout': 'bank lines', 'UNKNOWN_BANK_LINE bank_credit': 'payouts',
+  'UNKNOWN_BANK_LINE bank_debit': 'payouts',
 };
 
 function plural(kind: string, n: number): string {
@@ -145,7 +146,7 @@ function awaitingFigures(db: LedgerDb): Pick<ReconciliationStatus, 'awaiting_tot
   const awaiting = rows.map((r): AwaitingGroup => {
     const waiting_on = r.waits_on === '' ? [] : r.waits_on.split(' ').map((source) => ({ source, delivered_through: through.get(source) ?? null }));
     const behind = [...waiting_on].sort((a, b) => ((a.delivered_through ?? '') < (b.delivered_through ?? '') ? -1 : 1))[0];
-    const what = COUNTERPART_WORDS[r.code] ?? 'their counterparts';
+    const what = COUNTERPART_WORDS[`${r.code} ${r.kind}`] ?? 'their counterparts';
     const why =
       behind === undefined
         ? `no source of ${what} has delivered yet`

@@ -61,8 +61,8 @@ export const DISPUTE_FEE_MINOR = 1500;
 export const STORE_UTC_OFFSET = '-0400';
 
 /** payment_payout and payout_bank are the default rule set's payout_items and bank_payout links. */
-export type TruthLink = 'order_payment' | 'payment_payout' | 'refund_payment' | 'dispute_payment' | 'payout_bank';
-export const TRUTH_LINKS: readonly TruthLink[] = ['order_payment', 'payment_payout', 'refund_payment', 'dispute_payment', 'payout_bank'];
+export type TruthLink = 'order_payment' | 'payment_payout' | 'refund_payment' | 'order_refund' | 'dispute_payment' | 'payout_bank';
+export const TRUTH_LINKS: readonly TruthLink[] = ['order_payment', 'payment_payout', 'refund_payment', 'order_refund', 'dispute_payment', 'payout_bank'];
 
 /**
  * One expected outcome. Ids are event external ids: Shopify `Id`, Stripe `balance_transaction_id`,
@@ -330,7 +330,7 @@ function emptySummary(seed: number, currency: string, from: string): MonthSummar
     stripeByCategory: { charge: 0, refund: 0, dispute: 0, payout: 0 },
     payouts: 0,
     bankLines: 0,
-    matches: { order_payment: 0, payment_payout: 0, refund_payment: 0, dispute_payment: 0, payout_bank: 0 },
+    matches: { order_payment: 0, payment_payout: 0, refund_payment: 0, order_refund: 0, dispute_payment: 0, payout_bank: 0 },
     anomalies: Object.fromEntries(ANOMALY_CODES.map((c) => [c, 0])) as Record<AnomalyCode, number>,
     truthRecords: 0,
   };
@@ -612,6 +612,8 @@ function scheduleRefund(g: Ctx, order: SyntheticOrder, c: ChargeSpec): void {
   const txnId = stripeId(g, 'txn');
   const refundId = stripeId(g, 're');
   matchTruth(g, 'refund_payment', [txnId], [c.txnId]);
+  // The store shows the refund too (Refunded Amount): the processor's refund and the order's agree.
+  matchTruth(g, 'order_refund', [order.id], [txnId]);
   g.queue.push(t, () => {
     const row = stripeRow(g, t, 'refund', -amount, 0, { ...linked(c), id: txnId, sourceId: refundId, description: `REFUND FOR CHARGE (Order ${order.name})` });
     addToPayout(g, row, 'other');

@@ -1,7 +1,8 @@
 // The rule set that runs with no configuration: order → payment → payout → bank credit, refunds and disputes off the payment.
 import { RuleSetSchema, type RuleSet, type RuleSetInput } from './ruleSet.ts';
 
-const PROCESSORS = ['stripe', 'paypal'];
+/** Source kinds whose payments pay orders and whose payouts reach the bank (`stripe:main`, `amazon:eu`, …). */
+const PROCESSORS = ['stripe', 'paypal', 'shopify-payments', 'amazon'];
 const PAYOUT_ITEM_KINDS = ['payment', 'refund', 'fee', 'dispute', 'adjustment'] as const;
 
 /*
@@ -22,17 +23,22 @@ const PAYOUT_ITEM_KINDS = ['payment', 'refund', 'fee', 'dispute', 'adjustment'] 
  *   reference transaction (trace_id ↔ external_id), or order_ref; up to 180 days after the payment.
  * - payout items: every payment/refund/fee/dispute/adjustment naming the payout (payout_ref) within 90
  *   days before it; the sum of their nets must equal the payout (±0), else PAYOUT_MISMATCH.
- * - bank ↔ payout: the payout id inside the bank remittance text (bank booked 2 days before to 7 days
- *   after the payout; 7–14 days after is a TIMING_DIFF, auto-resolved); else the amount (opposite sign,
- *   exact) 2 days before to 5 days after; else a bounded subset sum of ≤ 5 payouts of the line's direction
- *   among the 20 nearest in that window. A negative payout (money out of Stripe) pairs with a bank credit,
- *   a positive one (Stripe pulled money from the bank) with a bank debit.
+ * - refunds ↔ the store: the processor's refunds of an order (by payment intent or order reference, up to 30 days
+ *   after it) must add up to what the store shows refunded on the order (±2 minor units: ROUNDING_DIFF); a refund the
+ *   store does not show, or another amount, is REFUND_UNMATCHED, as is an order refunded in the store with no
+ *   processor refund once the processor's feed is past the window.
+ * - bank ↔ payout, in business days (banks book on weekdays): the payout id (or the bank's trace number) inside the
+ *   bank remittance text, booked 2 business days before to 5 after the payout (6–10 after: a TIMING_DIFF,
+ *   auto-resolved); else the amount (opposite sign, exact) in the same window, a deposit 6–10 business days late
+ *   being a TIMING_DIFF too; else a bounded subset sum of ≤ 5 payouts of the line's direction among the 20 nearest
+ *   in the window. A negative payout (money out of the processor) pairs with a bank credit, a positive one (the
+ *   processor pulled money from the bank) with a bank debit.
  */
 const input: RuleSetInput = {
   format: 'tieout-rules',
   rule_set_id: 'default',
-  version: 3,
-  name: 'Tieout default: order-to-cash for Shopify, Stripe, PayPal and bank statements',
+  version: 4,
+  name: 'Tieout default: order-to-cash for Shopify, Stripe, PayPal, Shopify Payments, Amazon and bank statements',
   settings: { tie_margin: 0.05, subset_sum_max_items: 5, subset_sum_max_candidates: 20, remediation_days: 7 },
   rules: [
     {
@@ -107,6 +113,22 @@ const input: RuleSetInput = {
       cardinality: 'many_to_one',
     },
     {
+      id: 'order-refund.totals',
+      description: 'The processor’s refunds of an order ↔ what the store shows refunded on it',
+      priority: 55,
+      link: 'order_refund',
+      strategy: 'refund_totals',
+      left: { kinds: ['order'] },
+      right: { kinds: ['refund'], sources: PROCESSORS },
+      keys: [
+        { left: 'trace_id', right: 'trace_id', compare: 'equal' },
+        { left: 'order_ref', right: 'order_ref', compare: 'equal' },
+      ],
+      amount: { tolerance_minor: 0, rounding_minor: 2, sign: 'opposite' },
+      window: { before_days: 0, after_days: 30 },
+      cardinality: 'one_to_many',
+    },
+    {
       id: 'dispute-payment.key',
       description: 'Dispute ↔ the disputed payment',
       priority: 60,
@@ -143,9 +165,13 @@ const input: RuleSetInput = {
       strategy: 'bank_payout',
       left: { kinds: ['payout'], sources: PROCESSORS },
       right: { kinds: ['bank_credit', 'bank_debit'] },
-      keys: [{ left: 'payout_ref', right: 'attributes.description', compare: 'contains' }],
+      keys: [
+        { left: 'payout_ref', right: 'attributes.description', compare: 'contains' },
+        // The bank's trace number, which a Stripe payouts report gives and US banks print.
+        { left: 'trace_id', right: 'attributes.description', compare: 'contains' },
+      ],
       amount: { tolerance_minor: 0, rounding_minor: 2, sign: 'opposite' },
-      window: { before_days: 2, after_days: 7, extended_after_days: 14 },
+      window: { before_days: 2, after_days: 5, extended_after_days: 10, unit: 'business_days' },
     },
     {
       id: 'bank-payout.amount-window',
@@ -156,7 +182,7 @@ const input: RuleSetInput = {
       left: { kinds: ['payout'], sources: PROCESSORS },
       right: { kinds: ['bank_credit', 'bank_debit'] },
       amount: { tolerance_minor: 0, sign: 'opposite' },
-      window: { before_days: 2, after_days: 5 },
+      window: { before_days: 2, after_days: 5, extended_after_days: 10, unit: 'business_days' },
       cardinality: 'many_to_one',
     },
   ],

@@ -123,7 +123,7 @@ export const ProducesSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('auto_resolved_exception'), code: ExceptionCodeSchema }).strict(),
 ]);
 
-export const STRATEGIES = ['exact_key', 'amount_window', 'fuzzy', 'payout_items', 'bank_payout', 'partial_payments'] as const;
+export const STRATEGIES = ['exact_key', 'amount_window', 'fuzzy', 'payout_items', 'bank_payout', 'partial_payments', 'refund_totals'] as const;
 
 export const RuleSchema = z
   .object({
@@ -144,7 +144,7 @@ export const RuleSchema = z
   })
   .strict()
   .superRefine((r, ctx) => {
-    if ((r.strategy === 'exact_key' || r.strategy === 'fuzzy' || r.strategy === 'payout_items') && r.keys.length === 0) {
+    if ((r.strategy === 'exact_key' || r.strategy === 'fuzzy' || r.strategy === 'payout_items' || r.strategy === 'refund_totals') && r.keys.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['keys'], message: `strategy ${r.strategy} needs at least one key comparison` });
     }
     if (r.strategy === 'fuzzy' && !r.keys.some((k) => k.compare === 'similarity')) {

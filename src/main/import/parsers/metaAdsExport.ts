@@ -217,6 +217,7 @@ export const metaAdsCsvParser: FormatParser = {
 };
 
 export const metaAdsXlsxParser: FormatParser = {
+  kinds: ['ad_spend'],
   format: 'meta-ads-xlsx',
   version: 1,
   description: `${DESCRIPTION}, XLSX`,

@@ -38,14 +38,16 @@ export function toAwaitingRows(list: readonly DesiredAwaiting[]): AwaitingRows {
 }
 
 /**
- * `decided`: the seqs whose leftovers the run derived (an incremental run); their rows are replaced. null: a full run,
- * which decides every event: the table is replaced whole. Returns how many events now await.
+ * `decided`: the (event, code) pairs an incremental run derived; their rows are replaced. null: a full run, which
+ * decides every event: the table is replaced whole. Returns how many rows the run wrote.
  */
-export function applyAwaiting(ctx: RunContext, rows: AwaitingRows, decided: readonly number[] | null): number {
+export function applyAwaiting(ctx: RunContext, rows: AwaitingRows, decided: ReadonlyArray<{ seq: number; code: string }> | null): number {
   const { db } = ctx;
   if (decided === null) db.exec('DELETE FROM awaiting');
   else {
-    const del = db.prepare('DELETE FROM awaiting WHERE event_seq IN (SELECT value FROM json_each(?))');
+    const del = db.prepare(
+      "DELETE FROM awaiting WHERE (event_seq, code) IN (SELECT json_extract(value, '$.seq'), json_extract(value, '$.code') FROM json_each(?))",
+    );
     for (let i = 0; i < decided.length; i += 5000) del.run(JSON.stringify(decided.slice(i, i + 5000)));
   }
   const insert = new BatchedInsert(db, 'awaiting', ['event_seq', 'code', 'until', 'waits_on']);

@@ -3,14 +3,14 @@ import type { LedgerDb } from '../../ledger/database.ts';
 import { JournalWriter } from '../../ledger/journal.ts';
 import { sha256Hex } from '../../ledger/canonicalJson.ts';
 import type { WorkspaceSettings } from '../../../shared/workspace/settings.ts';
-import type { RuleSet } from '../../../shared/rules/ruleSet.ts';
+import type { ExceptionCode, RuleSet } from '../../../shared/rules/ruleSet.ts';
 import { ruleSetInForce } from './ruleSetInForce.ts';
 import type { MatchEvent } from '../rules/model.ts';
 import { computeOutcome } from '../rules/plan.ts';
 import { incrementalScope, type Scope } from './scope.ts';
 import { loadFullRun, loadHumanDecisions, slotEventSets } from './eventLoad.ts';
 import { LedgerTexts } from './eventKeys.ts';
-import { leftoverEvaluable } from '../rules/leftovers.ts';
+import { COUNTERPART_CODES, leftoverCodes, leftoverDecider } from '../rules/leftovers.ts';
 import { ensureRuleSet, prepareWriters } from './projectionWriters.ts';
 import { checkFeedHeartbeats } from './feedHeartbeats.ts';
 import { BULK_ROWS, RunLog, type ReconcileProgress, type RunContext, type ScopeJudge } from './runContext.ts';
@@ -136,7 +136,7 @@ function runReconcile(db: LedgerDb, settings: WorkspaceSettings, options: Reconc
       parallel !== null ? computeInWorker(ctx, parallel) : computeHere(ctx, full ? null : (work as PendingWork).eventIds, feedState);
     const { matches: m, exceptions, judge, eventsConsidered } = computed;
     const x = applyExceptions(ctx, exceptions, judge);
-    const awaitingNow = applyAwaiting(ctx, computed.awaiting, judge === null ? null : judge.leftoverSeqs);
+    const awaitingNow = applyAwaiting(ctx, computed.awaiting, judge === null ? null : judge.awaitingDecided);
     db.exec('DELETE FROM pending_events');
     // Per-source heartbeats (DESIGN §9): decided on every run, whatever its scope; cheap (feedHeartbeats.ts).
     const feeds = checkFeedHeartbeats(db, settings, asOf, actor, runId, journal, { now: startedAt });
@@ -226,19 +226,23 @@ function scopeJudge(ruleSet: RuleSet, scope: Scope): ScopeJudge {
   const links = scope.links ?? new Map<string, Set<string>>();
   const byId = new Map(scope.events.map((e) => [e.id, e]));
   const ruleLink = new Map(ruleSet.rules.map((r) => [r.id, r.link]));
-  const evaluable = leftoverEvaluable(ruleSet, links);
+  const decided = leftoverDecider(ruleSet, links);
   const seen = (link: string, events: string[]): boolean => {
     const s = links.get(link);
     return s !== undefined && events.some((id) => s.has(id));
   };
+  const awaitingDecided: Array<{ seq: number; code: string }> = [];
+  for (const e of scope.events) {
+    for (const code of leftoverCodes(e.kind)) if (COUNTERPART_CODES.has(code) && decided(code, e)) awaitingDecided.push({ seq: e.seq, code });
+  }
   return {
     seqs: scope.events.map((e) => e.seq),
-    leftoverSeqs: scope.events.filter((e) => evaluable(e)).map((e) => e.seq),
+    awaitingDecided,
     match: seen,
-    exception: (ruleId, events) => {
+    exception: (ruleId, events, code) => {
       const link = ruleId === null ? undefined : ruleLink.get(ruleId);
       if (link !== undefined) return seen(link, events);
-      if (ruleId === null) return events.every((id) => byId.has(id) && evaluable(byId.get(id) as MatchEvent));
+      if (ruleId === null) return events.every((id) => byId.has(id) && decided(code as ExceptionCode, byId.get(id) as MatchEvent));
       return events.some((id) => byId.has(id));
     },
   };

@@ -6,6 +6,7 @@
 // KeyDictionary shared by all columns (equal text, equal id, also across columns: a trace id equal to an external id)
 // and lets the dictionary go. Comparisons that read the text (normalized_equal, contains, similarity, attributes.*)
 // and explanations ask a TextSource, which reads the few texts they need from the ledger.
+import type { Statement } from 'better-sqlite3';
 import type { LedgerDb } from '../../ledger/database.ts';
 import type { FieldRef } from '../../../shared/rules/ruleSet.ts';
 import type { MatchEvent } from '../rules/model.ts';
@@ -40,15 +41,30 @@ export class LedgerTexts implements TextSource {
   private readonly cache = new Map<number, EventTexts>();
   private readonly bySeqs: ReturnType<LedgerDb['prepare']>;
   private readonly bySeq: ReturnType<LedgerDb['prepare']>;
+  private readonly attributesOf: ReturnType<LedgerDb['prepare']>;
+  private readonly conversions: Statement;
 
   constructor(db: LedgerDb) {
     const cols = `seq, ${KEY_COLUMNS.join(', ')}`;
     this.bySeqs = db.prepare(`SELECT ${cols} FROM events WHERE seq IN (SELECT value FROM json_each(?))`);
     this.bySeq = db.prepare(`SELECT ${cols} FROM events WHERE seq = ?`);
+    this.attributesOf = db.prepare('SELECT attributes FROM events WHERE seq = ?').pluck();
+    // PayPal's conversion legs name the converted transaction in their Reference Txn ID (trace_id), from the same source.
+    this.conversions = db
+      .prepare(
+        `SELECT sum(c.amount_minor) FROM events p CROSS JOIN events c ON c.trace_id = p.external_id
+         WHERE p.seq = ? AND c.source = p.source AND c.kind = 'adjustment' AND c.currency = ? AND json_extract(c.attributes, '$.conversion_group') IS NOT NULL`,
+      )
+      .pluck();
   }
 
   text(e: MatchEvent, field: FieldRef): string | null {
-    if (!isKeyColumn(field)) return attributeText(e, field);
+    if (!isKeyColumn(field)) {
+      // A run reads attributes only for the kinds a rule compares one of; any other is read here when asked (rare:
+      // an FX basis, a store's refunded amount).
+      if (e.attributesJson === null && e.attributes === undefined) e.attributes = JSON.parse(this.attributesOf.get(ledgerEvent(e).seq) as string) as Record<string, unknown>;
+      return attributeText(e, field);
+    }
     if (e.texts !== undefined) return e.texts[field];
     let t = this.cache.get(ledgerEvent(e).seq);
     if (t === undefined) {
@@ -57,6 +73,10 @@ export class LedgerTexts implements TextSource {
       this.cache.set(ledgerEvent(e).seq, t);
     }
     return t[field];
+  }
+
+  converted(e: MatchEvent, currency: string): number | null {
+    return (this.conversions.get(ledgerEvent(e).seq, currency) as number | null) ?? null;
   }
 
   prefetch(events: readonly MatchEvent[], fields: readonly FieldRef[]): void {

@@ -40,12 +40,12 @@ export function applyExceptions(ctx: RunContext, desired: ExceptionOutcome[], ju
   const want = new Map<string, ExceptionOutcome>();
   for (const d of desired) if (!want.has(d.exceptionId) && !touched.has(d.exceptionId)) want.set(d.exceptionId, d);
   const counts = { opened: 0, closed: 0, changed: 0 };
-  type XRow = { exception_id: string; class: 'A' | 'B' | 'C'; state: string; rule_id: string | null; events: string | null };
+  type XRow = { exception_id: string; code: string; class: 'A' | 'B' | 'C'; state: string; rule_id: string | null; events: string | null };
   const active = new Set<string>();
   for (const row of activeRows<XRow>(ctx.w.activeEngineExceptions, ctx.w.activeEngineExceptionsTouching, judge, (r) => r.exception_id)) {
     active.add(row.exception_id);
     if (touched.has(row.exception_id) || want.has(row.exception_id)) continue;
-    if (judge !== null && !judge.exception(row.rule_id, (row.events ?? '').split(','))) continue;
+    if (judge !== null && !judge.exception(row.rule_id, (row.events ?? '').split(','), row.code)) continue;
     note(store.end(row, sc));
     counts.closed++;
   }

@@ -137,12 +137,12 @@ export function prepareWriters(db: LedgerDb) {
      * index exceptions_active_cover (a `code` test here would read every row).
      */
     activeEngineExceptions: db.prepare(
-      `SELECT exception_id, class, state, rule_id, NULL AS events FROM exceptions WHERE origin = 'engine' AND ended_at IS NULL
+      `SELECT exception_id, code, class, state, rule_id, NULL AS events FROM exceptions WHERE origin = 'engine' AND ended_at IS NULL
          AND rowid NOT IN (SELECT rowid FROM exceptions WHERE code IN ('DUPLICATE_RECORD', 'FEED_MISSING') AND ended_at IS NULL)
        ORDER BY exception_id`,
     ),
     activeEngineExceptionsTouching: db.prepare(
-      `SELECT x.exception_id, x.class, x.state, x.rule_id, (SELECT group_concat(e.event_id) FROM exception_members xm CROSS JOIN events e ON e.seq = xm.event_seq
+      `SELECT x.exception_id, x.code, x.class, x.state, x.rule_id, (SELECT group_concat(e.event_id) FROM exception_members xm CROSS JOIN events e ON e.seq = xm.event_seq
          WHERE xm.exception_seq = x.seq) AS events
        FROM exceptions x WHERE x.origin = 'engine' AND x.ended_at IS NULL AND x.code NOT IN ('DUPLICATE_RECORD', 'FEED_MISSING')
          AND x.seq IN (SELECT xm.exception_seq FROM json_each(?) j CROSS JOIN exception_members xm ON xm.event_seq = j.value)`,

@@ -75,10 +75,10 @@ export class RunLog {
 export interface ScopeJudge {
   /** The scope's event seqs: stored rows are found through their member rows' by-event indexes. */
   seqs: number[];
-  /** The scope's events whose leftovers the run derived (every link deciding them looked at them). */
-  leftoverSeqs: number[];
+  /** The (event, code) pairs of the scope whose awaiting state the run derived (every link deciding the code looked at the event). */
+  awaitingDecided: Array<{ seq: number; code: string }>;
   match: (link: string, events: string[]) => boolean;
-  exception: (ruleId: string | null, events: string[]) => boolean;
+  exception: (ruleId: string | null, events: string[], code: string) => boolean;
 }
 
 const CHUNK = 5000;

@@ -35,6 +35,11 @@ export interface TextSource {
   text(e: MatchEvent, field: FieldRef): string | null;
   /** Reads these events' texts of these fields in bulk, ahead of many text() calls. */
   prefetch(events: readonly MatchEvent[], fields: readonly FieldRef[]): void;
+  /**
+   * The amount `e` was converted to in `currency` where its source records the conversion beside it (PayPal's
+   * currency conversion rows, linked to the payment by its transaction id), else null.
+   */
+  converted(e: MatchEvent, currency: string): number | null;
 }
 
 export function attributeText(e: MatchEvent, field: FieldRef): string | null {
@@ -51,5 +56,6 @@ export const EVENT_TEXTS: TextSource = {
     return e.texts[field];
   },
   prefetch() {},
+  converted: () => null,
 };
 

@@ -8,8 +8,9 @@ import { runPartialPayments } from './strategies/partialPayments.ts';
 import { raiseUnclaimedTies, runAmountWindow } from './strategies/amountWindow.ts';
 import { runPayoutItems } from './strategies/payoutItems.ts';
 import { runBankPayout } from './strategies/bankPayout.ts';
+import { runRefundTotals } from './strategies/refundTotals.ts';
 import { recordDecisiveException } from './outcomes.ts';
-import { deriveLeftovers, leftoverEvaluable } from './leftovers.ts';
+import { deriveLeftovers, leftoverDecider } from './leftovers.ts';
 import { keyTiedEvents } from './strategies/keyClaims.ts';
 import { AwaitingJudge, type FeedState } from './awaiting.ts';
 import { EVENT_TEXTS, type TextSource } from './eventFields.ts';
@@ -28,6 +29,7 @@ const STRATEGY_RUNNERS: Record<Rule['strategy'], (s: MatchState, r: Rule, l: Mat
   fuzzy: runAmountWindow,
   payout_items: runPayoutItems,
   bank_payout: runBankPayout,
+  refund_totals: runRefundTotals,
 };
 
 export function orderedRules(ruleSet: RuleSet): Rule[] {
@@ -119,7 +121,7 @@ export function computeOutcome(events: MatchEvent[], ruleSet: RuleSet, human: Hu
   onRule?.('leftovers', rules.length, rules.length);
   raiseUnclaimedTies(state);
   raisePending(state);
-  deriveLeftovers(state, links === null ? sorted : sorted.filter(leftoverEvaluable(ruleSet, links)));
+  deriveLeftovers(state, sorted, links === null ? null : leftoverDecider(ruleSet, links));
   return state;
 }
 

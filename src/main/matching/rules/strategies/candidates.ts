@@ -197,11 +197,14 @@ export function round6(x: number): number {
 export interface Scored {
   event: MatchEvent;
   score: number;
+  /** Compared amount delta, in the currency they were compared in (the left's, or the FX basis's). */
   delta: number;
   dtMs: number;
   keys: KeyResult[];
   amount: AmountClass;
   window: WindowClass;
+  /** How the amounts were compared when the currencies differ (fxBasis.ts): stated in the match's summary. */
+  note?: string;
 }
 
 /** Best first; equal scores by event id so the order never depends on arrival. */

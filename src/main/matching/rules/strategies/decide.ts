@@ -55,7 +55,7 @@ export function recordWinner(state: MatchState, rule: Rule, left: MatchEvent[], 
   // Kept as figures: the explanation (keys compared between the two events, summary) is rebuilt when the match is
   // written (outcomes.ts matchExplanation, explanationText.ts composeMatchSummary).
   const late = best.window === 'extended' ? lateNote(rule, anchor, best.event) : undefined;
-  const notes = late === undefined ? note : note === undefined ? late : `${late}; ${note}`;
+  const notes = [best.note, late, note].filter((n) => n !== undefined).join('; ') || undefined;
   const why: StandardWhy = { standard: true, delta: best.delta, dtMs: best.dtMs, runnersUp: runnersUp(ranked, best.event, extra), note: notes };
   recordMatch(state, {
     rule,

@@ -6,6 +6,7 @@ import { buildKeyLookup } from './keyIndex.ts';
 import { amountClass, comparable, compareKeys, externalIdOf, hoursBetween, keyAgreements, leaders, rankScored, score, windowClass, tiedRunnersUp, type Scored } from './candidates.ts';
 import { addPending, baseExplanation, recordDecisiveException } from '../outcomes.ts';
 import { recordWinner } from './decide.ts';
+import { fxBasis } from '../fxBasis.ts';
 import { type RunnerUp } from '../explanation.ts';
 
 interface Sorted {
@@ -29,15 +30,19 @@ export function sortCandidates(state: MatchState, rule: Rule, left: MatchEvent, 
         out.extra.push({ event_id: r.id, score: null, reason: 'outside window' });
         continue;
       }
-      if (r.currency !== left.currency) {
+      // Another currency is compared through the conversion a source states (fxBasis.ts), else it is not a candidate.
+      const fx = r.currency === left.currency ? null : fxBasis(state.texts, left, r);
+      if (r.currency !== left.currency && fx === null) {
         out.otherCurrency.push(r);
         out.extra.push({ event_id: r.id, score: null, reason: 'currency differs' });
         continue;
       }
       const keys = compareKeys(rule, left, r, state.texts);
-      const delta = checkAmount ? comparable(rule, r) - left.amount : 0;
+      const base = fx?.left ?? left.amount;
+      const delta = !checkAmount ? 0 : fx === null ? comparable(rule, r) - left.amount : fx.right - fx.left;
       const dt = r.t - left.t;
-      const s: Scored = { event: r, score: score(rule, keys, delta, left.amount, dt), delta, dtMs: dt, keys, amount: amountClass(rule, left.amount, delta), window: w };
+      const s: Scored = { event: r, score: score(rule, keys, delta, base, dt), delta, dtMs: dt, keys, amount: amountClass(rule, base, delta), window: w };
+      if (fx !== null) s.note = fx.note;
       if (s.amount === 'beyond') {
         out.beyond.push(s);
         out.extra.push({ event_id: r.id, score: s.score, reason: 'amount beyond tolerance' });
