@@ -19,7 +19,7 @@ import { applyExceptions, toExceptionOutcome, type ExceptionOutcome } from './ex
 import { ledgerFile, parallelOutcome } from './parallelOutcome.ts';
 import { maxEventSeq } from './eventIds.ts';
 import { readFeeds } from './feedProgress.ts';
-import { pendingWork, type PendingWork } from './pendingWork.ts';
+import { lastRunMark, owedCount, pendingWork, type PendingWork } from './pendingWork.ts';
 import { applyAwaiting, toAwaitingRows, type AwaitingRows } from './awaitingWriter.ts';
 import type { FeedState } from '../rules/awaiting.ts';
 import { desiredMatchId } from './identity.ts';
@@ -75,7 +75,7 @@ export interface RunReport {
   exceptions_changed: number;
   /** Events awaiting a counterpart's feed after the run (never exceptions: rules/awaiting.ts). */
   awaiting: number;
-  /** Incremental runs: why the run looked where it did (null for a run asked as full). */
+  /** Incremental runs: why the run looked where it did (null for a full run, asked or switched to for a bulk of new events). */
   owed: { new_events: number; released: number; reconsidered: number; decided: number } | null;
   digest: string;
 }
@@ -129,11 +129,14 @@ function runReconcile(db: LedgerDb, settings: WorkspaceSettings, options: Reconc
     // What the run owes is read inside its transaction, with the mark it will record: nothing imported meanwhile is lost.
     const feedState = readFeeds(db);
     const eventsThrough = maxEventSeq(db);
-    const work = options.mode === 'incremental' ? pendingWork(db, ruleSet, feedState, options.newEventIds ?? []) : null;
-    const full = work === null || work.eventIds.length >= Math.max(FULL_RUN_MIN_SEEDS, FULL_RUN_SHARE * eventsThrough);
+    const fullAt = Math.max(FULL_RUN_MIN_SEEDS, FULL_RUN_SHARE * eventsThrough);
+    // New events alone past the share (a month's export into a ledger that holds less): a full run, without listing them.
+    const owesBulk = options.mode === 'incremental' && eventsThrough - lastRunMark(db).eventsThrough >= fullAt;
+    const work = options.mode === 'incremental' && !owesBulk ? pendingWork(db, ruleSet, feedState, options.newEventIds ?? []) : null;
+    const full = work === null || owedCount(work) >= fullAt;
     const parallel = full ? parallelFile(db, options, callerTxn, eventsThrough) : null;
     const computed =
-      parallel !== null ? computeInWorker(ctx, parallel) : computeHere(ctx, full ? null : (work as PendingWork).eventIds, feedState);
+      parallel !== null ? computeInWorker(ctx, parallel) : computeHere(ctx, full ? null : (work as PendingWork), feedState);
     const { matches: m, exceptions, judge, eventsConsidered } = computed;
     const x = applyExceptions(ctx, exceptions, judge);
     const awaitingNow = applyAwaiting(ctx, computed.awaiting, judge === null ? null : judge.awaitingDecided);
@@ -177,13 +180,13 @@ interface Computed {
 }
 
 /** Loads the run's events (all of them, or the closure of `seeds`), computes the outcome and writes its matches, on this thread. */
-function computeHere(ctx: RunContext, seeds: readonly string[] | null, feeds: FeedState): Computed {
+function computeHere(ctx: RunContext, work: PendingWork | null, feeds: FeedState): Computed {
   const { db, ruleSet, progress } = ctx;
-  const full = seeds === null;
-  progress({ phase: 'loading', done: 0, total: full ? 0 : seeds.length });
+  const full = work === null;
+  progress({ phase: 'loading', done: 0, total: full ? 0 : owedCount(work) });
   const scope: Scope = full
     ? { events: loadFullRun(db, ruleSet), links: null, texts: new LedgerTexts(db) }
-    : incrementalScope(db, ruleSet, [...seeds]);
+    : incrementalScope(db, ruleSet, work.eventIds, work.linkSeeds);
   progress({ phase: 'loading', done: scope.events.length, total: scope.events.length });
   const outcome = computeOutcome(scope.events, ruleSet, loadHumanDecisions(db), {
     eventSets: slotEventSets(scope.events),

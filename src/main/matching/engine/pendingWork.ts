@@ -3,7 +3,7 @@
 // delivering source may turn back into awaiting. Read from the ledger, so a process killed anywhere loses none of it.
 import type { LedgerDb } from '../../ledger/database.ts';
 import type { RuleSet } from '../../../shared/rules/ruleSet.ts';
-import { COUNTERPART_CODES } from '../rules/leftovers.ts';
+import { COUNTERPART_CODES, linksDecidingCode } from '../rules/leftovers.ts';
 import { windowReachMs } from '../rules/windows.ts';
 import { newSourceKinds, type LedgerFeeds } from './feedProgress.ts';
 
@@ -14,8 +14,13 @@ export interface RunMark {
 }
 
 export interface PendingWork {
-  /** The run's seeds: every event it owes a look, by id, sorted. */
+  /** The run's seeds for every link: new events and the events a decision freed, by id, sorted. */
   eventIds: string[];
+  /**
+   * Seeds for some links only: an awaiting event released, or an exception reconsidered, is owed a look by the links
+   * deciding its code (a payout released for PAYOUT_NOT_IN_BANK by the bank link, not by its thousands of items).
+   */
+  linkSeeds: Map<string, string[]>;
   /** Of those, events after the last run's mark (new since it committed). */
   newEvents: number;
   /** Awaiting events whose counterpart's sources have now delivered past their window. */
@@ -58,10 +63,26 @@ export function pendingWork(db: LedgerDb, ruleSet: RuleSet, feeds: LedgerFeeds, 
   const decided = db.prepare('SELECT e.event_id FROM pending_events p CROSS JOIN events e ON e.seq = p.event_seq').pluck().all() as string[];
   decided.forEach((id) => ids.add(id));
   const released = releasedAwaiting(db, feeds);
-  released.forEach((id) => ids.add(id));
   const reconsidered = reconsideredExceptions(db, ruleSet, mark);
-  reconsidered.forEach((id) => ids.add(id));
-  return { eventIds: [...ids].sort(), newEvents: fresh.length, released: released.length, reconsidered: reconsidered.length, decided: decided.length, mark };
+  const linkSeeds = new Map<string, Set<string>>();
+  for (const { id, code } of [...released, ...reconsidered]) {
+    for (const link of linksDecidingCode(ruleSet, code)) {
+      let s = linkSeeds.get(link);
+      if (s === undefined) linkSeeds.set(link, (s = new Set()));
+      s.add(id);
+    }
+  }
+  return {
+    eventIds: [...ids].sort(), linkSeeds: new Map([...linkSeeds].map(([l, s]) => [l, [...s].sort()])), newEvents: fresh.length, released: released.length,
+    reconsidered: reconsidered.length, decided: decided.length, mark,
+  };
+}
+
+/** How many events a run owes a look: the seeds for every link and those for some (a full run is cheaper past a share of the ledger). */
+export function owedCount(work: PendingWork): number {
+  const all = new Set(work.eventIds);
+  for (const ids of work.linkSeeds.values()) ids.forEach((id) => all.add(id));
+  return all.size;
 }
 
 /**
@@ -69,18 +90,16 @@ export function pendingWork(db: LedgerDb, ruleSet: RuleSet, feeds: LedgerFeeds, 
  * on, so each group is one index range. A group that waits on no source yet is reconsidered when some source delivers
  * a kind it never did (reconsideredExceptions' trigger).
  */
-function releasedAwaiting(db: LedgerDb, feeds: LedgerFeeds): string[] {
+function releasedAwaiting(db: LedgerDb, feeds: LedgerFeeds): Array<{ id: string; code: string }> {
   const watermark = new Map(feeds.sources.map((f) => [f.source, f.watermark]));
   const groups = db.prepare('SELECT DISTINCT waits_on FROM awaiting').pluck().all() as string[];
-  const due = db
-    .prepare('SELECT e.event_id FROM awaiting a CROSS JOIN events e ON e.seq = a.event_seq WHERE a.waits_on = ? AND a.until <= ?')
-    .pluck();
-  const out: string[] = [];
+  const due = db.prepare('SELECT e.event_id AS id, a.code FROM awaiting a CROSS JOIN events e ON e.seq = a.event_seq WHERE a.waits_on = ? AND a.until <= ?');
+  const out: Array<{ id: string; code: string }> = [];
   for (const g of groups) {
     if (g === '') continue;
     const min = Math.min(...g.split(' ').map((s) => watermark.get(s) ?? Number.NEGATIVE_INFINITY));
     if (!Number.isFinite(min)) continue;
-    out.push(...(due.all(g, new Date(min).toISOString()) as string[]));
+    out.push(...(due.all(g, new Date(min).toISOString()) as Array<{ id: string; code: string }>));
   }
   return out;
 }
@@ -90,10 +109,10 @@ function releasedAwaiting(db: LedgerDb, feeds: LedgerFeeds): string[] {
  * set of sources a counterpart could come from grows: events waiting on no source get their chance, and an open
  * counterpart-missing exception whose window reaches past the new source's watermark is awaiting again.
  */
-function reconsideredExceptions(db: LedgerDb, ruleSet: RuleSet, mark: RunMark): string[] {
+function reconsideredExceptions(db: LedgerDb, ruleSet: RuleSet, mark: RunMark): Array<{ id: string; code: string }> {
   const added = newSourceKinds(db, mark.coverageThrough);
   if (added.length === 0) return [];
-  const out = db.prepare("SELECT e.event_id FROM awaiting a CROSS JOIN events e ON e.seq = a.event_seq WHERE a.waits_on = ''").pluck().all() as string[];
+  const out = db.prepare("SELECT e.event_id AS id, a.code FROM awaiting a CROSS JOIN events e ON e.seq = a.event_seq WHERE a.waits_on = ''").all() as Array<{ id: string; code: string }>;
   const reach = Math.max(0, ...ruleSet.rules.map((r) => windowReachMs(r.window)));
   // A source with no rows yet (an empty export) has delivered nothing: every such exception may be awaiting again.
   const lowest = Math.min(...added.map((a) => a.watermark));
@@ -102,11 +121,11 @@ function reconsideredExceptions(db: LedgerDb, ruleSet: RuleSet, mark: RunMark): 
   out.push(
     ...(db
       .prepare(
-        `SELECT DISTINCT e.event_id FROM exceptions x CROSS JOIN exception_members xm ON xm.exception_seq = x.seq CROSS JOIN events e ON e.seq = xm.event_seq
+        `SELECT DISTINCT e.event_id AS id, x.code FROM exceptions x CROSS JOIN exception_members xm ON xm.exception_seq = x.seq
+           CROSS JOIN events e ON e.seq = xm.event_seq
          WHERE x.code IN (SELECT value FROM json_each(?)) AND x.ended_at IS NULL AND x.origin = 'engine' AND e.occurred_at > ?`,
       )
-      .pluck()
-      .all(codes, from) as string[]),
+      .all(codes, from) as Array<{ id: string; code: string }>),
   );
   return out;
 }

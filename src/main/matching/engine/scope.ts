@@ -39,7 +39,7 @@ export { isKeyedRule };
  * the event), so the stored match still holds, the event is used before R runs, and R cannot pair it.
  * The matcher's fixed order then gives on each link's closure exactly the full run's result restricted to it.
  */
-export function incrementalScope(db: LedgerDb, ruleSet: RuleSet, newIds: string[]): Scope {
+export function incrementalScope(db: LedgerDb, ruleSet: RuleSet, newIds: string[], linkSeeds: ReadonlyMap<string, readonly string[]> = new Map()): Scope {
   const cols = eventColumns(ruleSet);
   const byIds = db.prepare(`SELECT ${cols} FROM events e WHERE e.event_id IN (SELECT value FROM json_each(?))`).raw();
   const toEvent = eventBuilder(true);
@@ -52,6 +52,7 @@ export function incrementalScope(db: LedgerDb, ruleSet: RuleSet, newIds: string[
   };
   const seeds = [...new Set(newIds)].sort();
   load(seeds);
+  for (const ids of linkSeeds.values()) load(ids);
   const q = prepareScopeQueries(db);
   const byLink = new Map<string, Rule[]>();
   for (const r of orderedRules(ruleSet)) byLink.set(r.link, [...(byLink.get(r.link) ?? []), r]);
@@ -65,7 +66,9 @@ export function incrementalScope(db: LedgerDb, ruleSet: RuleSet, newIds: string[
     const ctx: LinkCtx = { link, rules, ruleIds: JSON.stringify(rules.map((r) => r.id)), prefix: JSON.stringify(prefix), prefixIds: prefix, hasPrefix: prefix.length > 0, ruleSet, asked: new Map(), keyReach: [], tied: new Map() };
     const onSide = (e: MatchEvent): boolean => rules.some((r) => sideMatches(r.left, e) || sideMatches(r.right, e));
     const scope = new Set<string>();
-    let frontier = seeds.filter((id) => cache.has(id) && onSide(cache.get(id) as MatchEvent));
+    const own = linkSeeds.get(link) ?? [];
+    const start = own.length === 0 ? seeds : [...new Set([...seeds, ...own])].sort();
+    let frontier = start.filter((id) => cache.has(id) && onSide(cache.get(id) as MatchEvent));
     while (frontier.length > 0) {
       for (const id of frontier) scope.add(id);
       const found = new Set<string>();
@@ -115,6 +118,7 @@ export function incrementalScope(db: LedgerDb, ruleSet: RuleSet, newIds: string[
     links.set(link, scope);
   }
   const all = new Set<string>(seeds.filter((id) => cache.has(id)));
+  for (const ids of linkSeeds.values()) for (const id of ids) if (cache.has(id)) all.add(id);
   for (const s of links.values()) for (const id of s) all.add(id);
   return { events: [...all].map((id) => cache.get(id) as LedgerEvent).sort(byTimeThenId), links, texts: new LedgerTexts(db) };
 }

@@ -105,6 +105,13 @@ function decidingLinks(ruleSet: RuleSet, code: ExceptionCode, kind: string): str
   return [...out].sort();
 }
 
+/** The links that decide a leftover `code` for an event of any kind (where a released awaiting event must be looked at). */
+export function linksDecidingCode(ruleSet: RuleSet, code: string): string[] {
+  const out = new Set<string>();
+  for (const c of CHECKS) if (c.code === code) c.links(ruleSet, null).forEach((l) => out.add(l));
+  return [...out].sort();
+}
+
 /** Whether a run decides an event's leftover `code`. */
 export type LeftoverDecider = (code: ExceptionCode, e: MatchEvent) => boolean;
 
