@@ -12,22 +12,15 @@ import {
   type MethodName,
 } from '../../shared/api/contract.ts';
 import { handlers, type Handler, type ProgressReport, type ServiceContext } from './handlers.ts';
-import { DecisionError } from '../matching/decisions.ts';
-import { ImportError } from '../import/importFiles.ts';
-import { WorkspaceError } from '../workspace/workspace.ts';
-import { FormatSelectionError } from '../import/formatRegistry.ts';
-import { ExportFilterError } from '../export/exceptionsExport.ts';
-import { RuleSetVersionError } from '../matching/engine/engine.ts';
+import { UserError } from '../../shared/errors/userError.ts';
 
 /** Progress events per call: at most one per interval, plus the one that says the work is done. */
 const PROGRESS_INTERVAL_MS = 100;
 
-/** Input the services refused: the person can act on the message. */
-const BAD_INPUT_ERRORS = [DecisionError, ImportError, WorkspaceError, FormatSelectionError, ExportFilterError, RuleSetVersionError];
-
 export function errorBody(err: unknown): ApiErrorBody {
   if (err instanceof ApiError) return err.toBody();
-  if (BAD_INPUT_ERRORS.some((type) => err instanceof type)) return { kind: 'bad_input', message: (err as Error).message, field: null };
+  // Input the services refused: the person can act on the message.
+  if (err instanceof UserError) return { kind: 'bad_input', message: err.message, field: null };
   process.stderr.write(`tieout service error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   return { kind: 'internal', message: `Internal error: ${err instanceof Error ? err.message : String(err)}`, field: null };
 }

@@ -3,6 +3,7 @@ import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { userInfo } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { parseRuleSet, type RuleSet } from '../../shared/rules/ruleSet.ts';
+import { UserError } from '../../shared/errors/userError.ts';
 
 export interface CliIo {
   out: (text: string) => void;
@@ -18,10 +19,9 @@ export const processIo: CliIo = {
 };
 
 /** Bad usage: exit code 2 with the message and a pointer to --help. */
-export class UsageError extends Error {
+export class UsageError extends UserError {
   constructor(message: string) {
     super(message);
-    this.name = 'UsageError';
   }
 }
 

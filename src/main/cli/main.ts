@@ -1,15 +1,13 @@
 // The `tieout` command line: parses arguments, calls the services, maps failures to exit codes (0 ok, 1 runtime, 2 bad input).
 import { openSync, closeSync } from 'node:fs';
-import { createWorkspace, openWorkspace, WorkspaceError } from '../workspace/workspace.ts';
-import { ImportError } from '../import/importFiles.ts';
+import { createWorkspace, openWorkspace } from '../workspace/workspace.ts';
+import { UserError } from '../../shared/errors/userError.ts';
 import { importAndReconcile, type ImportAndReconcileResult } from '../workflows/importAndReconcile.ts';
 import { exportMatches } from '../export/matchesExport.ts';
-import { exportExceptions, ExportFilterError } from '../export/exceptionsExport.ts';
-import { DecisionError } from '../matching/decisions.ts';
-import { RuleSetVersionError } from '../matching/engine/engine.ts';
+import { exportExceptions } from '../export/exceptionsExport.ts';
 import { type CliIo, processIo, UsageError, parse, actor, loadRuleSet } from './cliSupport.ts';
 import { MATCHING_COMMANDS, formatReconcileProgress, formatRunReport } from './matchingCommands.ts';
-import { listFormats, FormatSelectionError } from '../import/formatRegistry.ts';
+import { listFormats } from '../import/formatRegistry.ts';
 import { listPresets } from '../import/presets/bankCsvPresets.ts';
 import { verifyLedger } from '../ledger/verify.ts';
 import { exportEvents, type ExportFormat } from '../export/eventsExport.ts';
@@ -60,14 +58,7 @@ export function runCli(argv: string[], io: CliIo = processIo): number {
       io.err(`tieout ${command}: ${err.message}\nRun "tieout ${command} --help" for usage.\n`);
       return 2;
     }
-    if (
-      err instanceof ImportError ||
-      err instanceof WorkspaceError ||
-      err instanceof FormatSelectionError ||
-      err instanceof DecisionError ||
-      err instanceof ExportFilterError ||
-      err instanceof RuleSetVersionError
-    ) {
+    if (err instanceof UserError) {
       io.err(`${err.message}\n`);
       return 2;
     }

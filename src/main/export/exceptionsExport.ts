@@ -4,6 +4,7 @@ import type { ExportFormat } from './eventsExport.ts';
 import { EXCEPTION_CLASSES, EXCEPTION_CODES } from '../../shared/rules/ruleSet.ts';
 import { writeCsv, writeJsonArray, type Column, type FdWriter } from './tableWriter.ts';
 import { groupJoinedEvents, joinedEventColumns, JOINED_EVENT_SQL, type ExportedEvent, type JoinedEventColumns } from './matchesExport.ts';
+import { UserError } from '../../shared/errors/userError.ts';
 
 export const EXCEPTION_STATES = ['open', 'in_remediation', 'assigned', 'resolved', 'reopened'] as const;
 /** States that still wait for someone or for data. */
@@ -31,10 +32,9 @@ export interface ExceptionFilter {
   includeEnded?: boolean;
 }
 
-export class ExportFilterError extends Error {
+export class ExportFilterError extends UserError {
   constructor(message: string) {
     super(message);
-    this.name = 'ExportFilterError';
   }
 }
 

@@ -13,11 +13,11 @@ import { spendBillingByPlatform } from './spendBilling.ts';
 import { DEFAULT_PAID_NOT_SHIPPED_DAYS, orderKey, tieOrdersToShipments } from './orderShipments.ts';
 import { campaignReadyByDay, ordersTiedToCash } from './campaignReady.ts';
 import { startOfDay } from '../import/ads/adRecords.ts';
+import { UserError } from '../../shared/errors/userError.ts';
 
-export class GrowthError extends Error {
+export class GrowthError extends UserError {
   constructor(message: string) {
     super(message);
-    this.name = 'GrowthError';
   }
 }
 

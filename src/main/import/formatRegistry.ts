@@ -23,6 +23,7 @@ import { shipstationShipmentsParser } from './parsers/shipstationShipments.ts';
 import { parseCsvMapping } from '../../shared/import/csvMapping.ts';
 import { resolvePreset, listPresets } from './presets/bankCsvPresets.ts';
 import { canonicalJson } from '../ledger/canonicalJson.ts';
+import { UserError } from '../../shared/errors/userError.ts';
 
 /** Parsers chosen by content detection, in the order they are asked. */
 export const DETECTABLE_PARSERS: readonly FormatParser[] = [
@@ -61,10 +62,9 @@ export function listFormats(): FormatInfo[] {
 }
 
 /** A file whose format cannot be determined or used; the message says what to do. */
-export class FormatSelectionError extends Error {
+export class FormatSelectionError extends UserError {
   constructor(message: string) {
     super(message);
-    this.name = 'FormatSelectionError';
   }
 }
 

@@ -17,15 +17,15 @@ import { SourceIdSchema } from '../../shared/events/canonicalEvent.ts';
 import { DuplicateRecorder } from './duplicateRecords.ts';
 import { BatchCoverage } from './batchCoverage.ts';
 import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
+import { UserError } from '../../shared/errors/userError.ts';
 
 /** Bad input: the message is `FILE:LINE:COLUMN: what is wrong` (or `FILE: …` when no position applies). */
-export class ImportError extends Error {
+export class ImportError extends UserError {
   readonly file: string;
   readonly line: number | null;
   readonly column: number | null;
   constructor(file: string, message: string, line: number | null = null, column: number | null = null) {
     super(line === null ? `${file}: ${message}` : `${file}:${line}:${column ?? 1}: ${message}`);
-    this.name = 'ImportError';
     this.file = file;
     this.line = line;
     this.column = column;

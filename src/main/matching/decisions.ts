@@ -2,12 +2,12 @@
 import { randomBytes } from 'node:crypto';
 import type { LedgerDb } from '../ledger/database.ts';
 import { JournalWriter } from '../ledger/journal.ts';
+import { UserError } from '../../shared/errors/userError.ts';
 
 /** A decision that cannot be taken as asked (unknown id, wrong state, missing reason, policy gate). */
-export class DecisionError extends Error {
+export class DecisionError extends UserError {
   constructor(message: string) {
     super(message);
-    this.name = 'DecisionError';
   }
 }
 

@@ -6,14 +6,14 @@ import { isValidTimeZone } from '../../shared/time/dateText.ts';
 import { numberStyleForLocale } from '../../shared/money/amountText.ts';
 import { openLedger, type LedgerDb } from '../ledger/database.ts';
 import type { MigrationReport } from '../ledger/migrations.ts';
+import { UserError } from '../../shared/errors/userError.ts';
 
 export const SETTINGS_FILE = 'workspace.json';
 export const LEDGER_FILE = 'ledger.sqlite';
 
-export class WorkspaceError extends Error {
+export class WorkspaceError extends UserError {
   constructor(message: string) {
     super(message);
-    this.name = 'WorkspaceError';
   }
 }
 

@@ -3,12 +3,12 @@ import type { Statement } from 'better-sqlite3';
 import type { LedgerDb } from '../../ledger/database.ts';
 import { canonicalJson, sha256Hex } from '../../ledger/canonicalJson.ts';
 import type { RuleSet } from '../../../shared/rules/ruleSet.ts';
+import { UserError } from '../../../shared/errors/userError.ts';
 
 /** A rule set id + version already stored with a different definition: versions are immutable. */
-export class RuleSetVersionError extends Error {
+export class RuleSetVersionError extends UserError {
   constructor(message: string) {
     super(message);
-    this.name = 'RuleSetVersionError';
   }
 }
 
