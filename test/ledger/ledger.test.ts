@@ -38,7 +38,7 @@ describe('migrations', () => {
   it('backs up an existing ledger before migrating it, and the backup holds the old data', () => {
     const path = join(dir, 'migrate.sqlite');
     const { db } = openLedger(path);
-    new JournalWriter(db).append({ type: 'test.entry', actor: 'system:test', payload: { n: 1 } });
+    new JournalWriter(db).append({ type: 'workspace.settings_changed', actor: 'system:test', payload: { n: 1 } });
     const report = migrate(db, path, [...MIGRATIONS, extra]);
     expect(report.from).toBe(MIGRATIONS.length);
     expect(report.to).toBe(MIGRATIONS.length + 1);
@@ -115,7 +115,7 @@ describe('append-only tables', () => {
            occurred_at, received_at, raw_artifact_id, raw_line_start, raw_line_end, mapping_version, attributes)
          VALUES ('ev_1','b1','test','payment','x1','',100,'USD','2024-01-01T00:00:00Z','t',?,1,1,'fmt@1','{}')`,
       ).run(sha);
-      new JournalWriter(db).append({ type: 'test.entry', actor: 'system:test', payload: {} });
+      new JournalWriter(db).append({ type: 'workspace.settings_changed', actor: 'system:test', payload: {} });
     })();
     return db;
   }
@@ -141,7 +141,7 @@ describe('journal hash chain and verify', () => {
   function ledgerWithEntries(n: number) {
     const { db } = openLedger(join(dir, `chain-${Math.random().toString(36).slice(2)}.sqlite`));
     const journal = new JournalWriter(db);
-    for (let i = 1; i <= n; i++) journal.append({ type: 'test.entry', actor: 'system:test', reason: `r${i}`, payload: { i } });
+    for (let i = 1; i <= n; i++) journal.append({ type: 'workspace.settings_changed', actor: 'system:test', reason: `r${i}`, payload: { i } });
     return db;
   }
 

@@ -81,7 +81,7 @@ describe('manual match', () => {
       superseded_matches: ['m_engine'],
       resolved_exceptions: ['x_missing_order'],
     });
-    expect(matchHistory(ws.db, 'm_engine').map((e) => e.type)).toEqual(['match.created', 'match.manual']);
+    expect(matchHistory(ws.db, 'm_engine').map((e) => e.type)).toEqual(['match.manual']);
     expect(exceptionHistory(ws.db, 'x_missing_order').map((e) => e.type)).toEqual(['exception.opened', 'match.manual']);
     expect([...humanTouchedExceptionIds(ws.db, ['x_missing_order', 'x_other'])]).toEqual(['x_missing_order']);
     expect(verifyLedger(ws.db).ok).toBe(true);

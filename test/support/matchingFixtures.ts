@@ -90,7 +90,7 @@ export interface EngineMatchSpec {
   endedAt?: string;
 }
 
-/** A match as the engine would leave it in the projection, with a `match.created` entry by `system:engine`. */
+/** A match as the engine would leave it in the projection (the engine journals its runs, not each match). */
 export function insertEngineMatch(db: LedgerDb, spec: EngineMatchSpec): void {
   const at = spec.createdAt ?? '2026-11-01T00:00:00.000Z';
   db.transaction(() => {
@@ -111,7 +111,6 @@ export function insertEngineMatch(db: LedgerDb, spec: EngineMatchSpec): void {
     const member = db.prepare('INSERT INTO match_members (match_seq, event_seq, side) SELECT ?, seq, ? FROM events WHERE event_id = ?');
     for (const id of spec.left) member.run(inserted.lastInsertRowid, 'left', id);
     for (const id of spec.right) member.run(inserted.lastInsertRowid, 'right', id);
-    new JournalWriter(db).append({ type: 'match.created', actor: 'system:engine', subjectId: spec.matchId, createdAt: at, payload: { match_id: spec.matchId } });
   })();
 }
 

@@ -1,11 +1,12 @@
 // The hash-chained journal: every decision the ledger records, each entry sealing the one before.
 import type Database from 'better-sqlite3';
 import { canonicalJson, sha256Hex } from './canonicalJson.ts';
+import type { JournalEntryType } from '../../shared/journal/entryTypes.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
 export interface JournalEntryInput {
-  type: string;
+  type: JournalEntryType;
   /** `user:<name>` or `system:<component>`. */
   actor: string;
   reason?: string | null;

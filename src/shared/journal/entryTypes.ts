@@ -1,0 +1,28 @@
+// Every kind of journal entry the ledger writes (DESIGN §4): one list, so a writer cannot invent a type a reader (the
+// history views, verify, the audit pack) does not know.
+export const JOURNAL_ENTRY_TYPES = [
+  // Imports
+  'import.batch',
+  'import.row_rejected',
+  'import.statement_unbalanced',
+  // Engine runs and what they decide
+  'reconcile.run',
+  'exception.opened',
+  'exception.auto_resolved',
+  'exception.reclassified',
+  'exception.escalated',
+  'exception.resolved_by_new_data',
+  'exception.ended',
+  // A person's decisions
+  'match.manual',
+  'match.broken',
+  'exception.resolved',
+  'exception.commented',
+  'exception.reopened',
+  'exception.assigned',
+  // Configuration
+  'rules.tolerances_changed',
+  'workspace.settings_changed',
+] as const;
+
+export type JournalEntryType = (typeof JOURNAL_ENTRY_TYPES)[number];
