@@ -5,10 +5,10 @@ import { EXCEPTION_CLASSES, EXCEPTION_CODES } from '../../shared/rules/ruleSet.t
 import { writeCsv, writeJsonArray, type Column, type FdWriter } from './tableWriter.ts';
 import { groupJoinedEvents, joinedEventColumns, JOINED_EVENT_SQL, type ExportedEvent, type JoinedEventColumns } from './matchesExport.ts';
 import { UserError } from '../../shared/errors/userError.ts';
+import { EXCEPTION_STATES, OPEN_STATES_SQL } from '../../shared/exceptions/states.ts';
 
-export const EXCEPTION_STATES = ['open', 'in_remediation', 'assigned', 'resolved', 'reopened'] as const;
+export { EXCEPTION_STATES } from '../../shared/exceptions/states.ts';
 /** States that still wait for someone or for data. */
-const OPEN_STATES: readonly string[] = ['open', 'in_remediation', 'assigned', 'reopened'];
 
 export interface ExportedException {
   exception_id: string;
@@ -67,7 +67,7 @@ function exceptionRows(db: LedgerDb, f: ExceptionFilter): Iterable<ExceptionRow>
   if (f.code !== undefined) where.push('x.code = @code');
   if (f.class !== undefined) where.push('x.class = @class');
   if (f.state !== undefined) where.push('x.state = @state');
-  if (f.openOnly === true) where.push(`x.state IN (${OPEN_STATES.map((s) => `'${s}'`).join(', ')})`);
+  if (f.openOnly === true) where.push(`x.state IN (${OPEN_STATES_SQL})`);
   const params = { code: f.code, class: f.class, state: f.state };
   return db
     .prepare(

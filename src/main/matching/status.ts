@@ -3,6 +3,7 @@ import type { LedgerDb } from '../ledger/database.ts';
 import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
 import type { EventKind } from '../../shared/events/canonicalEvent.ts';
 import { formatAmount, numberStyleForLocale } from '../../shared/money/amountText.ts';
+import { OPEN_STATES_SQL } from '../../shared/exceptions/states.ts';
 
 /**
  * Kinds the order-to-cash chain must account for: orders, payments, refunds, disputes, fees
@@ -13,8 +14,7 @@ import { formatAmount, numberStyleForLocale } from '../../shared/money/amountTex
  */
 export const MATCHABLE_KINDS: readonly EventKind[] = ['order', 'payment', 'refund', 'dispute', 'fee', 'payout', 'bank_credit', 'bank_debit'];
 
-/** Exception states that still need someone (or new data); `resolved` and ended exceptions are not open. */
-export const OPEN_EXCEPTION_STATES = ['open', 'in_remediation', 'assigned', 'reopened'] as const;
+export { OPEN_EXCEPTION_STATES } from '../../shared/exceptions/states.ts';
 
 export interface OpenExceptionGroup {
   code: string;
@@ -86,7 +86,7 @@ export interface ReconciliationStatus {
   last_run: { run_id: string; mode: string; rule_set_id: string; rule_version: number; finished_at: string } | null;
 }
 
-const OPEN_SQL = `ended_at IS NULL AND state IN (${OPEN_EXCEPTION_STATES.map((s) => `'${s}'`).join(', ')})`;
+const OPEN_SQL = `ended_at IS NULL AND state IN (${OPEN_STATES_SQL})`;
 const KINDS_SQL = MATCHABLE_KINDS.map((k) => `'${k}'`).join(', ');
 
 /** Matchable events of one kind, and how many of them sit in an active match. */

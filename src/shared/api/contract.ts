@@ -8,6 +8,7 @@ import { EXCEPTION_CODES, EXCEPTION_CLASSES } from '../rules/ruleSet.ts';
 import { EVENT_KINDS } from '../events/canonicalEvent.ts';
 import { CsvMappingSchema } from '../import/csvMapping.ts';
 import { TEXT_ENCODINGS } from '../import/textEncoding.ts';
+import { EXCEPTION_STATES } from '../exceptions/states.ts';
 
 export const APP_INFO = { name: 'Tieout', version: '0.1.0' } as const;
 
@@ -19,7 +20,7 @@ const minor = z.number().int().safe();
 const currency = z.string().length(3);
 const nonEmptyText = (what: string) => z.string().trim().min(1, `${what} is required`).max(4000);
 
-export const ExceptionStateSchema = z.enum(['open', 'in_remediation', 'assigned', 'resolved', 'reopened']);
+export const ExceptionStateSchema = z.enum(EXCEPTION_STATES);
 export type ExceptionState = z.infer<typeof ExceptionStateSchema>;
 export const ExceptionCodeSchema = z.enum(EXCEPTION_CODES);
 export const ExceptionClassSchema = z.enum(EXCEPTION_CLASSES);

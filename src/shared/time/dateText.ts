@@ -1,4 +1,5 @@
 // Date and time text from import files → UTC instants or calendar dates, with explicit formats and zones.
+import { DAY_MS } from './duration.ts';
 //
 // Wall times without an offset are read in the source's IANA zone. Two cases have no single answer:
 // - DST gap (wall time skipped, e.g. 02:30 on a spring-forward night): we move forward by the length
@@ -28,7 +29,6 @@ interface Fields {
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const MINUTE_MS = 60_000;
-const DAY_MS = 86_400_000;
 // 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59.999Z: what four-digit ISO years can express.
 const MIN_MS = -62_135_596_800_000;
 const MAX_MS = 253_402_300_799_999;

@@ -1,5 +1,6 @@
 // Computes the desired matches and exceptions for a set of events: rules in priority order, then deferred findings, then leftovers.
 import type { Rule, RuleSet } from '../../../shared/rules/ruleSet.ts';
+import { orderedRules } from '../../../shared/rules/ruleOrder.ts';
 import type { DesiredMatch, MatchState, MatchEvent } from './model.ts';
 import { accountedIn, byTimeThenId, objectEventSets, usedIn, type EventSet } from './model.ts';
 import { sideMatches } from './strategies/candidates.ts';
@@ -32,9 +33,7 @@ const STRATEGY_RUNNERS: Record<Rule['strategy'], (s: MatchState, r: Rule, l: Mat
   refund_totals: runRefundTotals,
 };
 
-export function orderedRules(ruleSet: RuleSet): Rule[] {
-  return [...ruleSet.rules].sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : 1));
-}
+export { orderedRules };
 
 /**
  * Pure: the same events, rule set and human decisions always give the same state, whatever order the events came in.

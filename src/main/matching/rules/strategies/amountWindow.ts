@@ -1,5 +1,6 @@
 // amount_window and fuzzy: no shared key, so the same amount and currency inside a time window (fuzzy adds a similarity key).
 import type { Rule } from '../../../../shared/rules/ruleSet.ts';
+import { byPriority } from '../../../../shared/rules/ruleOrder.ts';
 import type { MatchState, MatchEvent } from '../model.ts';
 import { byTimeThenId, isBlocked, usedIn } from '../model.ts';
 import { buildAmountIndex } from './amountIndex.ts';
@@ -28,7 +29,7 @@ const deferredTies = new WeakMap<MatchState, Map<string, Map<MatchEvent, Deferre
  */
 function tieBreaker(state: MatchState, rule: Rule): Rule | null {
   if (rule.strategy !== 'amount_window') return null;
-  const inLink = state.ruleSet.rules.filter((r) => r.link === rule.link).sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : 1));
+  const inLink = state.ruleSet.rules.filter((r) => r.link === rule.link).sort(byPriority);
   const next = inLink[inLink.findIndex((r) => r.id === rule.id) + 1];
   if (next === undefined || next.strategy !== 'fuzzy') return null;
   const same = JSON.stringify(next.left) === JSON.stringify(rule.left) && JSON.stringify(next.right) === JSON.stringify(rule.right);
