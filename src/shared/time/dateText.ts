@@ -1,5 +1,4 @@
 // Date and time text from import files → UTC instants or calendar dates, with explicit formats and zones.
-import { DAY_MS } from './duration.ts';
 //
 // Wall times without an offset are read in the source's IANA zone. Two cases have no single answer:
 // - DST gap (wall time skipped, e.g. 02:30 on a spring-forward night): we move forward by the length
@@ -9,6 +8,7 @@ import { DAY_MS } from './duration.ts';
 //   instant (the first 02:30, still on summer time), also as Temporal "compatible" does.
 // Instants are returned as `YYYY-MM-DDTHH:mm:ssZ`, with `.SSS` only when the input carried
 // fractional seconds. Digits beyond milliseconds are truncated: the ledger stores millisecond instants.
+import { DAY_MS } from './duration.ts';
 
 export type DateTimeParseResult = { ok: true; iso: string } | { ok: false; error: string };
 export type LocalDateParseResult = { ok: true; date: string } | { ok: false; error: string };
