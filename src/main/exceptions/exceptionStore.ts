@@ -26,6 +26,8 @@ export interface ExceptionDraft {
   journalActor?: string;
   /** Facts the producer adds to the journal entry's payload (the delivering file, the feed's cadence, …). */
   journalExtra?: Record<string, unknown>;
+  /** Identified by its anchor alone (a PAYOUT_MISMATCH by its payout): a stored row takes the draft's events. */
+  membersMayChange?: true;
 }
 
 /** Who acts, when, and the run (if any) the change belongs to. */
@@ -67,6 +69,8 @@ export class ExceptionStore {
       byId: db.prepare('SELECT seq, exception_id, class, state, ended_at, policy_gated, amount_minor, due_at FROM exceptions WHERE exception_id = ?'),
       insert: db.prepare(`INSERT INTO exceptions (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`),
       member: db.prepare('INSERT INTO exception_members (exception_seq, event_seq) VALUES (?, ?)'),
+      members: db.prepare('SELECT event_seq FROM exception_members WHERE exception_seq = ?').pluck(),
+      removeMember: db.prepare('DELETE FROM exception_members WHERE exception_seq = ? AND event_seq = ?'),
       reactivate: db.prepare(
         `UPDATE exceptions SET ended_at = NULL, class = @class, default_class = @default_class, policy_gated = @policy_gated, state = @state,
          amount_minor = @amount_minor, explanation = @explanation, due_at = @due_at, created_run_id = @created_run_id, resolved_at = @resolved_at,
@@ -101,7 +105,10 @@ export class ExceptionStore {
     if (existing === undefined) {
       const seq = this.s.insert.run(row).lastInsertRowid;
       for (const e of draft.eventSeqs) this.s.member.run(seq, e);
-    } else this.s.reactivate.run(row);
+    } else {
+      this.s.reactivate.run(row);
+      if (draft.membersMayChange === true) this.syncMembers(existing.seq, draft.eventSeqs);
+    }
     const c = draft.classified;
     const resolved = c.state === 'resolved';
     this.journal.append({
@@ -120,7 +127,8 @@ export class ExceptionStore {
 
   private rederive(draft: ExceptionDraft, existing: StoredException, ctx: StoreContext): StoreOutcome {
     const c = draft.classified;
-    if (existing.class === c.cls && existing.state === c.state && existing.amount_minor === draft.amount) return { kind: 'same', logLine: null };
+    const moved = draft.membersMayChange === true ? this.syncMembers(existing.seq, draft.eventSeqs) : 0;
+    if (moved === 0 && existing.class === c.cls && existing.state === c.state && existing.amount_minor === draft.amount) return { kind: 'same', logLine: null };
     const windowEnded = existing.class === 'B' && existing.state === 'in_remediation' && c.cls === 'C' && existing.amount_minor === draft.amount;
     if (windowEnded) {
       this.escalate(draft.exceptionId, c.dueAt ?? existing.due_at, ctx, c.policyGated);
@@ -136,12 +144,28 @@ export class ExceptionStore {
         reason: `derived again${draft.rule === null ? '' : ` under ${draft.rule.ruleSetId} v${draft.rule.ruleVersion}`}${resolved ? `: class A, ${draft.code}` : ''}`,
         payload: {
           run_id: ctx.runId, from_class: existing.class, from_state: existing.state, from_amount_minor: existing.amount_minor,
-          to_class: c.cls, to_state: c.state, to_amount_minor: draft.amount, currency: draft.currency,
+          to_class: c.cls, to_state: c.state, to_amount_minor: draft.amount, currency: draft.currency, events: draft.eventSeqs.length,
         },
         createdAt: ctx.now,
       });
     }
     return { kind: 'changed', logLine: `~x ${draft.exceptionId} ${c.cls} ${c.state} ${draft.amount}` };
+  }
+
+  /** Gives a stored row exactly these member events; how many rows it added or removed. */
+  private syncMembers(seq: number, eventSeqs: readonly number[]): number {
+    const want = new Set(eventSeqs);
+    let moved = 0;
+    for (const e of this.s.members.all(seq) as number[]) {
+      if (want.delete(e)) continue;
+      this.s.removeMember.run(seq, e);
+      moved++;
+    }
+    for (const e of want) {
+      this.s.member.run(seq, e);
+      moved++;
+    }
+    return moved;
   }
 
   /** A class B exception whose remediation window ended without new data: class C, open. */

@@ -382,6 +382,26 @@ CREATE TABLE pending_events (
 );
 `,
   },
+  {
+    version: 7,
+    name: 'a payout match keeps its id as items come and go: the history of its membership',
+    // A payout's match is identified by the payout (matching/rules: identityEvents), so an item that arrives after
+    // its payout joins the match (one member row) instead of ending it and creating a new one with every item again.
+    // match_members stays the current membership; each change is recorded here, append-only, with the run.
+    sql: `
+CREATE TABLE match_member_changes (
+  seq INTEGER PRIMARY KEY,
+  match_seq INTEGER NOT NULL REFERENCES matches (seq),
+  event_seq INTEGER NOT NULL REFERENCES events (seq),
+  side TEXT NOT NULL CHECK (side IN ('left', 'right')),
+  change TEXT NOT NULL CHECK (change IN ('added', 'removed')),
+  run_id TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX match_member_changes_by_match ON match_member_changes (match_seq, seq);
+${appendOnly('match_member_changes')}
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -9,7 +9,7 @@ import { activeRows, bulkIndexes, type RunContext, type ScopeJudge } from './run
 import { ledgerEvent } from './eventLoad.ts';
 
 /** An exception as the writer needs it: its id, its events by id and ledger seq (a parallel run's worker sends these). */
-export interface ExceptionOutcome extends Pick<DesiredException, 'code' | 'amount' | 'currency' | 't'> {
+export interface ExceptionOutcome extends Pick<DesiredException, 'code' | 'amount' | 'currency' | 't' | 'membersMayChange'> {
   exceptionId: string;
   ruleId: string | null;
   explanation: Explanation;
@@ -25,6 +25,7 @@ export function toExceptionOutcome(d: DesiredException): ExceptionOutcome {
     t: d.t,
     ruleId: d.rule?.id ?? null,
     explanation: d.explanation,
+    ...(d.membersMayChange === true ? { membersMayChange: true as const } : {}),
     events: d.events.map((e) => ({ id: e.id, seq: ledgerEvent(e).seq })),
   };
 }

@@ -10,6 +10,7 @@ import type { EventIdTable } from './eventIds.ts';
 import { activeRows, bulkIndexes, PROGRESS_EVERY_ROWS, type Rebuild, type RunContext, type ScopeJudge } from './runContext.ts';
 import { type TextSource } from '../rules/eventFields.ts';
 import { desiredMatchId } from './identity.ts';
+import { identifiedBy } from '../rules/outcomes.ts';
 import { ledgerEvent } from './eventLoad.ts';
 
 /**
@@ -76,10 +77,15 @@ export class MatchWriter {
   private nextSeq = 0;
   private expected = 0;
   private created = 0;
+  /** Rules whose matches are identified by their left events (rules/outcomes.ts identifiedBy): their members may change. */
+  private readonly keyedByLeft: Set<string>;
+  private readonly members: MembershipSync;
 
   constructor(ctx: RunContext, judge: ScopeJudge | null) {
     this.ctx = ctx;
     this.judge = judge;
+    this.keyedByLeft = new Set(ctx.ruleSet.rules.filter((r) => identifiedBy(r) === 'left').map((r) => r.id));
+    this.members = new MembershipSync(ctx);
     if (judge === null) {
       const rows = ctx.w.activeEngineMatches.raw(true).iterate() as IterableIterator<[number, string]>;
       for (const [seq, id] of rows) this.active.set(id, seq);
@@ -132,7 +138,7 @@ export class MatchWriter {
       const nl = b.meta[i * 4 + 2] as number;
       const nr = b.meta[i * 4 + 3] as number;
       const status = b.meta[i * 4 + 1] === 1 ? 'auto_resolved' : 'matched';
-      const matchId = (b.strings[i * 2] as string) || ids.matchId(rule.link, rule.id, b.seqs, s, nl + nr);
+      const matchId = (b.strings[i * 2] as string) || ids.matchId(rule.link, rule.id, b.seqs, s, identifiedBy(rule) === 'left' ? nl : nl + nr);
       const explanation = (b.strings[i * 2 + 1] as string) || packStandardMatch(b.nums[i * 3 + 1] as number, b.nums[i * 3 + 2] as number, [], undefined);
       this.write(matchId, rule.link, rule.id, status, b.nums[i * 3] as number, explanation, b.seqs, s, nl, nr);
       s += nl + nr;
@@ -148,9 +154,15 @@ export class MatchWriter {
     const insert = this.insert;
     if (insert === null) throw new Error('MatchWriter.begin() was not called');
     const activeSeq = this.active.get(matchId);
+    const keyed = this.keyedByLeft.has(ruleId);
     if (activeSeq !== undefined) {
       if (this.found.length <= activeSeq) this.growFound(activeSeq);
       this.found[activeSeq] = 1;
+      // A match identified by its left events (a payout) may have gained or lost items since it was written.
+      if (keyed && this.members.sync(activeSeq, seqs, from, nl, nr)) {
+        ctx.w.updateMatchFigures.run({ seq: activeSeq, status, score, explanation });
+        ctx.log.line(`~m ${matchId} ${nl + nr}`);
+      }
       return;
     }
     const existing = this.stateOf(matchId);
@@ -180,6 +192,7 @@ export class MatchWriter {
       }
     } else {
       ctx.w.reactivateMatch.run({ seq: existing.seq, status, score, explanation, created_run_id: ctx.runId });
+      if (keyed) this.members.sync(existing.seq, seqs, from, nl, nr);
     }
     ctx.log.matchCreated(matchId);
     if (++this.created % PROGRESS_EVERY_ROWS === 0) ctx.progress({ phase: 'writing matches', done: this.created, total: Math.max(this.expected, this.created) });
@@ -213,5 +226,48 @@ export class MatchWriter {
   private stateOf(id: string): Stored | undefined {
     if (this.states !== null) return this.states.get(id);
     return this.ctx.w.matchById.get(id) as Stored | undefined;
+  }
+}
+
+/**
+ * Brings a stored match's members to what the run found: rows for new members, none for members that left, each change
+ * recorded in match_member_changes with the run (a payout that gains a late item costs one row, not all of them again).
+ */
+class MembershipSync {
+  private readonly ctx: RunContext;
+  private readonly s;
+
+  constructor(ctx: RunContext) {
+    this.ctx = ctx;
+    const { db } = ctx;
+    this.s = {
+      stored: db.prepare('SELECT event_seq, side FROM match_members WHERE match_seq = ?').raw(),
+      add: db.prepare('INSERT INTO match_members (match_seq, event_seq, side) VALUES (?, ?, ?)'),
+      remove: db.prepare('DELETE FROM match_members WHERE match_seq = ? AND event_seq = ?'),
+      change: db.prepare('INSERT INTO match_member_changes (match_seq, event_seq, side, change, run_id, at) VALUES (?, ?, ?, ?, ?, ?)'),
+    };
+  }
+
+  /** `seqs[from, from + nl)` left, the next `nr` right; true when the stored members changed. */
+  sync(matchSeq: number, seqs: ArrayLike<number>, from: number, nl: number, nr: number): boolean {
+    const want = new Map<number, 'left' | 'right'>();
+    for (let k = 0; k < nl + nr; k++) want.set(seqs[from + k] as number, k < nl ? 'left' : 'right');
+    const { runId, now } = this.ctx;
+    let changed = false;
+    for (const [event, side] of this.s.stored.all(matchSeq) as Array<[number, 'left' | 'right']>) {
+      if (want.get(event) === side) {
+        want.delete(event);
+        continue;
+      }
+      this.s.remove.run(matchSeq, event);
+      this.s.change.run(matchSeq, event, side, 'removed', runId, now);
+      changed = true;
+    }
+    for (const [event, side] of want) {
+      this.s.add.run(matchSeq, event, side);
+      this.s.change.run(matchSeq, event, side, 'added', runId, now);
+      changed = true;
+    }
+    return changed;
   }
 }

@@ -120,6 +120,8 @@ export function prepareWriters(db: LedgerDb) {
     }),
     /** Bulk writes drop the id index (engine.ts bulkIndexes): every stored id with its end, read once instead. */
     allMatchStates: db.prepare('SELECT match_id, seq, ended_at FROM matches'),
+    /** A match found again with other members (a payout that gained an item): its figures follow. */
+    updateMatchFigures: db.prepare('UPDATE matches SET status = @status, score = @score, explanation = @explanation WHERE seq = @seq'),
     reactivateMatch: db.prepare(
       `UPDATE matches SET ended_at = NULL, ended_by = NULL, end_reason = NULL, status = @status, score = @score, explanation = @explanation,
        created_run_id = @created_run_id WHERE seq = @seq AND origin = 'engine'`,

@@ -68,6 +68,8 @@ export interface DesiredMatch {
 export interface DesiredException {
   /** Its identity: code and events (outcomes.ts exceptionKey); the engine stores it hashed as the exception id. */
   key: string;
+  /** Identified by its anchor alone (a PAYOUT_MISMATCH by its payout): the events it names may change while it stays. */
+  membersMayChange?: true;
   code: ExceptionCode;
   /** Amount at stake, signed minor units. */
   amount: number;

@@ -8,6 +8,14 @@ import { type Explanation, type RunnerUp, summaryOf } from './explanation.ts';
 import { type TextSource } from './eventFields.ts';
 
 /**
+ * Which events identify a match of `rule`: a payout's match is the payout (its items may arrive after it and join the
+ * same match), any other match is all of its events.
+ */
+export function identifiedBy(rule: Pick<Rule, 'strategy'>): 'left' | 'all' {
+  return rule.strategy === 'payout_items' ? 'left' : 'all';
+}
+
+/**
  * What makes two exceptions the same one: the code and the events it names (sorted ids). The engine stores it as an
  * exception id (engine/identity.ts), so the same finding made again is the same row.
  */
@@ -121,10 +129,12 @@ export function addException(
   amount: number,
   anchor: MatchEvent,
   explanation: Explanation,
+  identifiedByAnchor = false,
 ): DesiredException {
   const unique = [...new Set(events)].sort(byId);
   const x: DesiredException = {
-    key: exceptionKey(code, unique.map((e) => e.id)),
+    key: exceptionKey(code, identifiedByAnchor ? [anchor.id] : unique.map((e) => e.id)),
+    ...(identifiedByAnchor ? { membersMayChange: true as const } : {}),
     code,
     amount,
     currency: anchor.currency,
@@ -147,6 +157,7 @@ export function recordDecisiveException(
   amount: number,
   explanation: Explanation,
   consumeOthers: boolean,
+  identifiedByLeft = false,
 ): void {
   const used = usedIn(state, rule.link);
   const accounted = accountedIn(state, rule.link);
@@ -156,7 +167,7 @@ export function recordDecisiveException(
     accounted.add(e);
     if (consumeOthers) used.add(e);
   }
-  addException(state, rule, code, [left, ...others], amount, left, explanation);
+  addException(state, rule, code, [left, ...others], amount, left, explanation, identifiedByLeft);
 }
 
 export function addPending(state: MatchState, finding: PendingFinding): void {

@@ -32,7 +32,8 @@ export function runPayoutItems(state: MatchState, rule: Rule, lefts: MatchEvent[
     );
     Object.assign(ex, { keys, amount_delta_minor: delta, time_delta_hours: hoursBetween(dt), score: ac === 'beyond' ? null : 1 });
     if (ac === 'beyond') {
-      recordDecisiveException(state, rule, 'PAYOUT_MISMATCH', payout, items, delta, ex, true);
+      // Identified by the payout: items arriving one by one change this exception's figures and members, not its id.
+      recordDecisiveException(state, rule, 'PAYOUT_MISMATCH', payout, items, delta, ex, true, true);
       continue;
     }
     recordMatch(state, {
