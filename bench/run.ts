@@ -80,6 +80,11 @@ for (const script of ['matchingBench.ts', 'matchingAccuracyBench.ts']) {
   });
 }
 
+// The path users take: the month's three files imported one after another, each with its run, beside the fast path
+// (imports, then one full run) and DuckDB; ledger bytes per event (TIEOUT_BENCH_USER_ORDERS picks sizes).
+console.log('\n--- userPathBench.ts ---');
+execFileSync(process.execPath, [join(import.meta.dirname, 'userPathBench.ts')], { stdio: 'inherit', env: { ...process.env, TIEOUT_BENCH_ORDERS: orders } });
+
 // The desktop app: the Exceptions grid over 100,000 exceptions in Chromium (needs /usr/bin/chromium and the
 // built renderer, `npm run build`).
 console.log('\n--- exceptionsGridBench.ts ---');
