@@ -98,6 +98,14 @@ export function eventColumns(ruleSet: RuleSet, keys: KeyColumns = 'all', withIds
     ${keyColumn('trace_id')}, e.amount_minor, e.currency, e.fee_minor, e.net_minor, e.state, ${OCCURRED_MS}, e.seq, ${onlyFor('e.attributes', attributeKinds)}`;
 }
 
+/** Positions of the SELECT list (eventColumns) in a raw row. */
+export const COL = {
+  id: 0, kind: 1, source: 2, externalId: 3, orderRef: 4, customerRef: 5, payoutRef: 6, traceId: 7, amount: 8, currency: 9, fee: 10, net: 11, state: 12,
+  t: 13, seq: 14, attributes: 15,
+} as const;
+
+const nullOr = (v: string | null, f: (v: string) => string): string | null => (v === null ? null : f(v));
+
 export type RawRow = [string | null, string, string, string | null, string | null, string | null, string | null, string | null, number, string, number | null, number | null, string | null, number, number, string | null];
 
 /**
@@ -116,29 +124,29 @@ export function eventBuilder(withTexts: boolean): (r: RawRow) => LedgerEvent {
   };
   const keys = new KeyDictionary();
   const build = (r: RawRow): LedgerEvent => ({
-    id: r[0] as string,
-    seq: r[14],
+    id: r[COL.id] as string,
+    seq: r[COL.seq],
     slot: -1,
     rank: -1,
-    kind: one(r[1]),
-    source: one(r[2]),
-    externalId: keys.id(r[3]),
-    orderRef: keys.id(r[4]),
-    customerRef: keys.id(r[5]),
-    payoutRef: keys.id(r[6]),
-    traceId: keys.id(r[7]),
-    amount: r[8],
-    currency: one(r[9]),
-    fee: r[10],
-    net: r[11],
-    state: r[12] === null ? null : one(r[12]),
-    t: r[13],
-    attributesJson: r[15],
+    kind: one(r[COL.kind]),
+    source: one(r[COL.source]),
+    externalId: keys.id(r[COL.externalId]),
+    orderRef: keys.id(r[COL.orderRef]),
+    customerRef: keys.id(r[COL.customerRef]),
+    payoutRef: keys.id(r[COL.payoutRef]),
+    traceId: keys.id(r[COL.traceId]),
+    amount: r[COL.amount],
+    currency: one(r[COL.currency]),
+    fee: r[COL.fee],
+    net: r[COL.net],
+    state: nullOr(r[COL.state], one),
+    t: r[COL.t],
+    attributesJson: r[COL.attributes],
   });
   if (!withTexts) return build;
   return (r) => {
     const e = build(r);
-    e.texts = { external_id: r[3], order_ref: r[4], customer_ref: r[5], payout_ref: r[6], trace_id: r[7] };
+    e.texts = { external_id: r[COL.externalId], order_ref: r[COL.orderRef], customer_ref: r[COL.customerRef], payout_ref: r[COL.payoutRef], trace_id: r[COL.traceId] };
     return e;
   };
 }
@@ -332,21 +340,22 @@ function columnarEvents(table: EventIdSource, capacity: number): { add(r: RawRow
     add(r) {
       if (n === capacity) throw new Error(`more events than the ${capacity} the ledger's highest seq allows`);
       const i = n++;
-      c.seq[i] = r[14];
-      c.kind[i] = c.number(r[1]);
-      c.source[i] = c.number(r[2]);
-      ext[i] = dictionary.id(r[3]) ?? -1;
-      ord[i] = dictionary.id(r[4]) ?? -1;
-      cus[i] = dictionary.id(r[5]) ?? -1;
-      pay[i] = dictionary.id(r[6]) ?? -1;
-      tra[i] = dictionary.id(r[7]) ?? -1;
-      c.amount[i] = r[8];
-      c.currency[i] = c.number(r[9]);
-      c.fee[i] = r[10] ?? Number.NaN;
-      c.net[i] = r[11] ?? Number.NaN;
-      c.state[i] = c.number(r[12]);
-      c.t[i] = r[13];
-      if (r[15] !== null) c.attributes.set(i, r[15]);
+      c.seq[i] = r[COL.seq];
+      c.kind[i] = c.number(r[COL.kind]);
+      c.source[i] = c.number(r[COL.source]);
+      ext[i] = dictionary.id(r[COL.externalId]) ?? -1;
+      ord[i] = dictionary.id(r[COL.orderRef]) ?? -1;
+      cus[i] = dictionary.id(r[COL.customerRef]) ?? -1;
+      pay[i] = dictionary.id(r[COL.payoutRef]) ?? -1;
+      tra[i] = dictionary.id(r[COL.traceId]) ?? -1;
+      c.amount[i] = r[COL.amount];
+      c.currency[i] = c.number(r[COL.currency]);
+      c.fee[i] = r[COL.fee] ?? Number.NaN;
+      c.net[i] = r[COL.net] ?? Number.NaN;
+      c.state[i] = c.number(r[COL.state]);
+      c.t[i] = r[COL.t];
+      const attributes = r[COL.attributes];
+      if (attributes !== null) c.attributes.set(i, attributes);
       return new ColumnEvent(i);
     },
   };

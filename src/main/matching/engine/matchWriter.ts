@@ -5,7 +5,7 @@ import { packExplanation, packStandardMatch } from './explanationText.ts';
 import { hoursBetween } from '../rules/strategies/candidates.ts';
 import { matchExplanation } from '../rules/outcomes.ts';
 import type { BatchedInsert } from './projectionWriters.ts';
-import type { MatchBatch } from './outcomeMessages.ts';
+import { META, META_WIDTH, NUMS, NUMS_WIDTH, STRINGS, STRINGS_WIDTH, type MatchBatch } from './outcomeMessages.ts';
 import type { EventIdTable } from './eventIds.ts';
 import { activeRows, bulkIndexes, PROGRESS_EVERY_ROWS, type Rebuild, type RunContext, type ScopeJudge } from './runContext.ts';
 import { type TextSource } from '../rules/eventFields.ts';
@@ -132,15 +132,18 @@ export class MatchWriter {
    */
   addBatch(b: MatchBatch, ruleSet: RuleSet, ids: EventIdTable): void {
     let s = 0;
-    for (let i = 0; i < b.meta.length / 4; i++) {
-      const rule = ruleSet.rules[b.meta[i * 4] as number];
-      if (rule === undefined) throw new Error(`match ${String(b.strings[i * 2])}: rule index ${b.meta[i * 4]} is not in rule set ${ruleSet.rule_set_id}`);
-      const nl = b.meta[i * 4 + 2] as number;
-      const nr = b.meta[i * 4 + 3] as number;
-      const status = b.meta[i * 4 + 1] === 1 ? 'auto_resolved' : 'matched';
-      const matchId = (b.strings[i * 2] as string) || ids.matchId(rule.link, rule.id, b.seqs, s, identifiedBy(rule) === 'left' ? nl : nl + nr);
-      const explanation = (b.strings[i * 2 + 1] as string) || packStandardMatch(b.nums[i * 3 + 1] as number, b.nums[i * 3 + 2] as number, [], undefined);
-      this.write(matchId, rule.link, rule.id, status, b.nums[i * 3] as number, explanation, b.seqs, s, nl, nr);
+    for (let i = 0; i < b.meta.length / META_WIDTH; i++) {
+      const meta = (field: keyof typeof META): number => b.meta[i * META_WIDTH + META[field]] as number;
+      const num = (field: keyof typeof NUMS): number => b.nums[i * NUMS_WIDTH + NUMS[field]] as number;
+      const str = (field: keyof typeof STRINGS): string => b.strings[i * STRINGS_WIDTH + STRINGS[field]] as string;
+      const rule = ruleSet.rules[meta('rule')];
+      if (rule === undefined) throw new Error(`match ${str('matchId')}: rule index ${meta('rule')} is not in rule set ${ruleSet.rule_set_id}`);
+      const nl = meta('left');
+      const nr = meta('right');
+      const status = meta('status') === 1 ? 'auto_resolved' : 'matched';
+      const matchId = str('matchId') || ids.matchId(rule.link, rule.id, b.seqs, s, identifiedBy(rule) === 'left' ? nl : nl + nr);
+      const explanation = str('explanation') || packStandardMatch(num('delta'), num('hours'), [], undefined);
+      this.write(matchId, rule.link, rule.id, status, num('score'), explanation, b.seqs, s, nl, nr);
       s += nl + nr;
     }
   }

@@ -23,6 +23,14 @@ export interface MatchBatch {
   seqs: Int32Array;
 }
 
+/** Per match in a batch: the places of its fields in `meta` (META_WIDTH ints), `nums` (NUMS_WIDTH floats), `strings` (2). */
+export const META = { rule: 0, status: 1, left: 2, right: 3 } as const;
+export const META_WIDTH = 4;
+export const NUMS = { score: 0, delta: 1, hours: 2 } as const;
+export const NUMS_WIDTH = 3;
+export const STRINGS = { matchId: 0, explanation: 1 } as const;
+export const STRINGS_WIDTH = 2;
+
 export type WorkerMessage =
   | { t: 'progress'; progress: ReconcileProgress }
   | { t: 'loaded'; events: number }
@@ -38,7 +46,7 @@ export class MatchBatchBuilder {
   private seqs: number[] = [];
 
   get size(): number {
-    return this.nums.length / 3;
+    return this.nums.length / NUMS_WIDTH;
   }
 
   add(d: DesiredMatch, ruleIndex: number, matchId: string, explanation: string): void {
