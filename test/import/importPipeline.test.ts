@@ -158,11 +158,11 @@ describe('import pipeline', () => {
 
   it('verify catches an edited event and an edited artifact even with the triggers dropped', () => {
     run([file('a.csv', stripeCsvRange(1, 3))]);
-    ws.db.exec('DROP TRIGGER events_no_update; DROP TRIGGER artifact_chunks_no_update');
-    ws.db.exec("UPDATE events SET amount_minor = amount_minor + 1 WHERE external_id = 'txn_2'");
+    ws.db.exec('DROP TRIGGER event_rows_no_update; DROP TRIGGER artifact_chunks_no_update');
+    ws.db.exec("UPDATE event_rows SET amount_minor = amount_minor + 1 WHERE external_id = 'txn_2'");
     let report = verifyLedger(ws.db);
     expect(report.checks.find((c) => c.name === 'import batches')).toMatchObject({ ok: false, detail: expect.stringMatching(/altered/) });
-    ws.db.exec("UPDATE events SET amount_minor = amount_minor - 1 WHERE external_id = 'txn_2'");
+    ws.db.exec("UPDATE event_rows SET amount_minor = amount_minor - 1 WHERE external_id = 'txn_2'");
     ws.db.exec("UPDATE artifact_chunks SET bytes = CAST('tampered' AS BLOB)");
     report = verifyLedger(ws.db);
     expect(report.checks.find((c) => c.name === 'import batches')?.ok).toBe(true);
