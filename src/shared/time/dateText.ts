@@ -206,7 +206,8 @@ function describeFormat(format: string): string {
 
 // Parses and validates the calendar and clock fields; a string is the user-facing error.
 function parseFields(text: string, format: string): Fields | string {
-  const q = JSON.stringify(text);
+  // Quoted only on the error paths: this runs for every date of every imported row.
+  const q = (): string => JSON.stringify(text);
   let match: Match;
   if (format === 'iso') {
     match = matchIso(text.trim());
@@ -215,13 +216,13 @@ function parseFields(text: string, format: string): Fields | string {
     if (typeof tokens === 'string') return tokens;
     match = matchFormat(text.trim(), tokens);
   }
-  if ('mismatch' in match) return `${q} does not match format "${describeFormat(format)}"`;
+  if ('mismatch' in match) return `${q()} does not match format "${describeFormat(format)}"`;
   const f = match.fields;
   if (f.year < 1 || f.month < 1 || f.month > 12 || f.day < 1 || f.day > daysInMonth(f.year, f.month)) {
-    return `${q} is not a valid date (expected ${describeFormat(format)})`;
+    return `${q()} is not a valid date (expected ${describeFormat(format)})`;
   }
   if (f.hour > 23 || f.minute > 59 || f.second > 59) {
-    return `${q} is not a valid time (expected ${describeFormat(format)})`;
+    return `${q()} is not a valid time (expected ${describeFormat(format)})`;
   }
   return f;
 }

@@ -24,7 +24,7 @@
 //                 re-export gives the same revision (a no-op); a later export after a refund,
 //                 capture or cancellation gives a new one (a new event). Fulfillment, tags and
 //                 other display fields are deliberately left out: they do not change money.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { EventDraftInput } from '../../../shared/events/canonicalEvent.ts';
 import { parseAmount } from '../../../shared/money/amountText.ts';
 import type { NumberStyle } from '../../../shared/money/amountText.ts';
@@ -169,7 +169,7 @@ export function shopifyOrderRevision(fields: {
     fields.outstandingMinor === null ? '' : String(fields.outstandingMinor),
     fields.cancelledAt ?? '',
   ];
-  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 16);
+  return hash('sha256', parts.join('\u0000'), 'hex').slice(0, 16);
 }
 
 interface Group {
