@@ -8,14 +8,16 @@ export default defineConfig({
     build: {
       // better-sqlite3 is native and stays external (it is a runtime dependency).
       externalizeDeps: true,
-      // The service worker and the matching worker are entries of their own so they land next to index.js
-      // (out/main/serviceWorker.js, out/main/outcomeWorker.js), where the code that starts them looks.
+      // The service worker, the matching worker and the parse worker are entries of their own so they land next to
+      // index.js (out/main/serviceWorker.js, outcomeWorker.js, parseWorker.js), where the code that starts them looks.
       rollupOptions: {
         input: {
           index: resolve(import.meta.dirname, 'src/main/shell/index.ts'),
           serviceWorker: resolve(import.meta.dirname, 'src/main/api/serviceWorker.ts'),
           // The worker a large full reconcile computes in (matching/parallelOutcome.ts finds it beside the bundle).
           outcomeWorker: resolve(import.meta.dirname, 'src/main/matching/outcomeWorker.ts'),
+          // The worker a large import reads and parses its file on (import/workerPass.ts finds it beside the bundle).
+          parseWorker: resolve(import.meta.dirname, 'src/main/import/parseWorker.ts'),
         },
       },
     },

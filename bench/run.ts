@@ -54,7 +54,8 @@ function importMonth(orders: number): void {
     total += r.seconds;
     peak = Math.max(peak, r.peakRssMiB);
     console.log(
-      `  ${basename(file as string).padEnd(20)} ${mib(statSync(file as string).size).padStart(6)} MiB: ${r.seconds.toFixed(2)} s, ` +
+      `  ${basename(file as string).padEnd(20)} ${mib(statSync(file as string).size).padStart(6)} MiB: ${r.seconds.toFixed(2)} s ` +
+        `(CPU ${(r['cpuSeconds'] as number).toFixed(2)} s, of it the importing thread ${(r['mainCpuSeconds'] as number).toFixed(2)} s), ` +
         `${String(r['rowsRead']).padStart(7)} rows (${(r.rowsPerSecond ?? 0).toLocaleString('en-US')} rows/s), ${r['eventsCreated']} events, peak RSS ${r.peakRssMiB} MiB`,
     );
   }

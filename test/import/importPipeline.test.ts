@@ -4,6 +4,7 @@ import { writeFileSync, readFileSync, openSync, closeSync } from 'node:fs';
 import { createWorkspace, type Workspace } from '../../src/main/workspace/workspace.ts';
 import { importFiles, ImportError } from '../../src/main/import/importFiles.ts';
 import { verifyLedger } from '../../src/main/ledger/verify.ts';
+import { readArtifactChunks } from '../../src/main/ledger/artifacts.ts';
 import { exportEvents } from '../../src/main/export/eventsExport.ts';
 import { FdWriter } from '../../src/main/export/tableWriter.ts';
 import { makeTempDir } from '../support/tempDir.ts';
@@ -174,7 +175,8 @@ describe('import pipeline', () => {
     const content = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(stripeCsvRange(1, 2).replace(/\n/g, '\r\n'))]);
     const f = file('exact.csv', content);
     run([f]);
-    const bytes = Buffer.concat(ws.db.prepare('SELECT bytes FROM artifact_chunks ORDER BY seq').pluck().all() as Buffer[]);
+    const [artifact] = ws.db.prepare('SELECT artifact_id FROM artifacts').pluck().all() as string[];
+    const bytes = Buffer.concat([...readArtifactChunks(ws.db, artifact as string)]);
     expect(bytes.equals(readFileSync(f))).toBe(true);
   });
 

@@ -5,12 +5,13 @@ import { openSync, readSync, closeSync, mkdtempSync, writeFileSync, rmSync } fro
 import { tmpdir } from 'node:os';
 import type { LedgerDb } from '../ledger/database.ts';
 import { JournalWriter } from '../ledger/journal.ts';
-import { ArtifactChangedError, storeFileArtifact, type StoredArtifact } from '../ledger/artifacts.ts';
-import { EventWriter, eventContentLine, type EventRow } from '../ledger/eventStore.ts';
-import { inspectFile, readTextChunks, readTextHead, type FileFacts, type TextEncoding } from './text/fileText.ts';
+import { ArtifactChangedError, ArtifactChunks, beginArtifact, storeFileArtifact, type StoredArtifact } from '../ledger/artifacts.ts';
+import { EventWriter, eventContentLine } from '../ledger/eventStore.ts';
+import { inspectFile, readTextHead, type FileFacts, type TextEncoding } from './text/fileText.ts';
 import { detectParser, parserForFormat, FormatSelectionError } from './formatRegistry.ts';
 import { FormatError, type FormatParser, type StatementBalance } from './parserTypes.ts';
-import { checkDraft, toRow } from './eventDrafts.ts';
+import { parsePass, type ParsePassSpec, type PassItem } from './parsePass.ts';
+import { passOnWorker } from './workerPass.ts';
 import { isZip, listZipMembers, readZipMember, ZipError } from './archive/zipArchive.ts';
 import { SourceIdSchema } from '../../shared/events/canonicalEvent.ts';
 import { DuplicateRecorder } from './duplicateRecords.ts';
@@ -45,7 +46,15 @@ export interface ImportRequest {
   acceptUnbalanced?: boolean;
   actor: string;
   onProgress?: (progress: ImportProgress) => void;
+  /**
+   * Where each file is read and parsed: on a worker thread while this one writes (`auto` does so for files of
+   * WORKER_MIN_BYTES or more), or on this thread. The result is the same either way.
+   */
+  parseOn?: 'auto' | 'worker' | 'this-thread';
 }
+
+/** Below this size a file is parsed on the importing thread: starting a worker costs more than it would save. */
+export const WORKER_MIN_BYTES = 4 << 20;
 
 export interface ImportProgress {
   file: string;
@@ -133,7 +142,7 @@ export function importFiles(db: LedgerDb, settings: WorkspaceSettings, request: 
       const results: ImportFileResult[] = [];
       request.files.forEach((file, fileIndex) => {
         for (const sf of expandArchive(db, file, tempDir)) {
-          results.push(importOneFile(db, settings, request, journal, writer, sf, fileIndex));
+          results.push(importOneFile(db, settings, request, { journal, writer }, sf, fileIndex));
         }
       });
       return results;
@@ -151,17 +160,19 @@ export function importFiles(db: LedgerDb, settings: WorkspaceSettings, request: 
   }
 }
 
-/** A plain file is itself; a ZIP is stored as an artifact and its members are written to temp files for parsing. */
-/** storeFileArtifact, with a file that changed under the import reported as an import error naming it. */
-function storeArtifact(db: LedgerDb, path: string, label: string, sha256: string, fileName: string, byteLength: number): StoredArtifact {
+const FILE_CHANGED = 'the file changed while it was being imported; import it again once it is complete';
+
+/** A ZIP archive stored whole as it is (its members are compressed already), a file that changed under it reported as an import error. */
+function storeArchive(db: LedgerDb, path: string, label: string, sha256: string, fileName: string, byteLength: number): StoredArtifact {
   try {
-    return storeFileArtifact(db, path, sha256, fileName, byteLength);
+    return storeFileArtifact(db, path, sha256, fileName, byteLength, { compress: false });
   } catch (err) {
-    if (err instanceof ArtifactChangedError) throw new ImportError(label, 'the file changed while it was being imported; import it again once it is complete');
+    if (err instanceof ArtifactChangedError) throw new ImportError(label, FILE_CHANGED);
     throw err;
   }
 }
 
+/** A plain file is itself; a ZIP is stored as an artifact and its members are written to temp files for parsing. */
 function expandArchive(db: LedgerDb, file: string, tempDir: string): SourceFile[] {
   let head: Uint8Array;
   try {
@@ -172,7 +183,7 @@ function expandArchive(db: LedgerDb, file: string, tempDir: string): SourceFile[
   if (!isZip(head)) return [{ path: file, label: file, archive: null }];
   try {
     const facts = inspectFile(file);
-    storeArtifact(db, file, file, facts.sha256, basename(file), facts.byteLength);
+    storeArchive(db, file, file, facts.sha256, basename(file), facts.byteLength);
     const members = listZipMembers(file).filter((m) => !/(^|\/)(__MACOSX\/|\.DS_Store$)/.test(m.name));
     if (members.length === 0) throw new ImportError(file, 'the ZIP archive holds no files');
     return members.map((m, i) => {
@@ -186,12 +197,17 @@ function expandArchive(db: LedgerDb, file: string, tempDir: string): SourceFile[
   }
 }
 
+/** What every file of one import command shares. */
+interface ImportWriters {
+  journal: JournalWriter;
+  writer: EventWriter;
+}
+
 function importOneFile(
   db: LedgerDb,
   settings: WorkspaceSettings,
   request: ImportRequest,
-  journal: JournalWriter,
-  writer: EventWriter,
+  { journal, writer }: ImportWriters,
   sf: SourceFile,
   fileIndex: number,
 ): ImportFileResult {
@@ -201,7 +217,8 @@ function importOneFile(
   const mappingVersion = parser.mappingVersion ?? `${parser.format}@${parser.version}`;
   const startedAt = new Date().toISOString();
   const batchId = `ib_${randomUUID().replace(/-/g, '')}`;
-  const artifact = storeArtifact(db, sf.path, file, facts.sha256, fileName, facts.byteLength);
+  const artifact = beginArtifact(db, facts.sha256, fileName, facts.byteLength);
+  const chunks = artifact.alreadyStored ? null : new ArtifactChunks(db, artifact.artifactId);
   // A byte-identical re-import (artifact already stored) delivers nothing new: its duplicates are only counted.
   const duplicates = artifact.alreadyStored ? null : new DuplicateRecorder(db, journal, { batchId, fileName, actor: request.actor, at: startedAt });
 
@@ -212,7 +229,7 @@ function importOneFile(
   let rowsRejected = 0;
   const rejected: RejectedRow[] = [];
   const statements: StatementCheck[] = [];
-  const digest = createHash('sha256');
+  let passDigest: string | null = null;
   const progress = (): void =>
     request.onProgress?.({ file, fileIndex, fileCount: request.files.length, bytesDone, bytesTotal: facts.byteLength, rowsRead });
 
@@ -228,45 +245,61 @@ function importOneFile(
       payload: { batch_id: batchId, file_name: fileName, line, column, message, raw },
     });
   };
+  const countRow = (): void => {
+    rowsRead++;
+    if (rowsRead % PROGRESS_EVERY_ROWS === 0) progress();
+  };
 
-  const records = parser.parse({
-    chunks: readTextChunks(sf.path, facts, (n) => (bytesDone += n)),
+  const spec: ParsePassSpec = {
+    path: sf.path,
     fileName,
+    encoding: facts.encoding,
+    bomLength: facts.bomLength,
+    format: parser.format,
+    mappingPath: request.mappingPath,
+    mappingVersion,
     timeZone: settings.time_zone,
     locale: settings.locale,
-  });
+    batch: { source: request.source, batchId, receivedAt: startedAt, artifactId: artifact.artifactId, mappingVersion },
+    storeBytes: chunks !== null,
+  };
+  const onWorker = request.parseOn === 'worker' || ((request.parseOn ?? 'auto') === 'auto' && facts.byteLength >= WORKER_MIN_BYTES);
+  const items: Iterable<PassItem> = onWorker ? passOnWorker(spec) : parsePass(spec, parser);
   try {
-    for (const record of records) {
-      if (!record.ok) {
-        rowsRead++;
-        reject(record.position.line, record.position.column, record.message, record.raw);
-        continue;
-      }
-      if (record.statement !== undefined) {
-        statements.push(checkStatement(record.statement, record.lineStart, file, batchId, request, journal));
-        if (record.events.length === 0) continue;
-      }
-      rowsRead++;
-      if (rowsRead % PROGRESS_EVERY_ROWS === 0) progress();
-      const rows: EventRow[] = [];
-      let problem: string | null = null;
-      for (const draft of record.events) {
-        problem = checkDraft(draft);
-        if (problem !== null) break;
-        rows.push(toRow(draft, request.source, batchId, startedAt, artifact.artifactId, record.lineStart, record.lineEnd, mappingVersion));
-      }
-      if (problem !== null) {
-        reject(record.lineStart, 1, problem, '');
-        continue;
-      }
-      for (const row of rows) {
-        if (writer.write(row)) {
-          eventsCreated++;
-          digest.update(eventContentLine(row));
-        } else {
-          duplicatesSkipped++;
-          duplicates?.record(row);
-        }
+    for (const item of items) {
+      switch (item.t) {
+        case 'events':
+          countRow();
+          for (const values of item.events) {
+            if (writer.writeValues(values)) eventsCreated++;
+            else {
+              duplicatesSkipped++;
+              duplicates?.record(values[0] as string, item.lineStart, item.lineEnd);
+            }
+          }
+          break;
+        case 'rejected':
+          rowsRead++;
+          reject(item.line, item.column, item.message, item.raw);
+          break;
+        case 'bad-draft':
+          countRow();
+          reject(item.lineStart, 1, item.message, '');
+          break;
+        case 'statement':
+          statements.push(checkStatement(item.statement, item.line, file, batchId, request, journal));
+          break;
+        case 'chunk':
+          chunks?.add(item.chunk);
+          break;
+        case 'bytes':
+          bytesDone = item.done;
+          break;
+        case 'end':
+          // The bytes parsed (and stored) are the bytes hashed before: the batch's sha256 is what was read.
+          if (item.sha256 !== facts.sha256 || item.byteLength !== facts.byteLength) throw new ImportError(file, FILE_CHANGED);
+          passDigest = item.eventsDigest;
+          break;
       }
     }
   } catch (err) {
@@ -321,7 +354,7 @@ function importOneFile(
         entry_count: s.entryCount,
         difference_minor: s.differenceMinor,
       })),
-      events_digest: digest.digest('hex'),
+      events_digest: duplicatesSkipped === 0 && passDigest !== null ? passDigest : storedEventsDigest(db, batchId),
     },
   });
   return {
@@ -339,6 +372,16 @@ function importOneFile(
     rejected,
     statements,
   };
+}
+
+/**
+ * The digest of a batch's events as stored (what verify recomputes). The pass's own digest covers every event it
+ * read; when some were already in the ledger, the batch holds only the rest, and they are hashed as stored.
+ */
+function storedEventsDigest(db: LedgerDb, batchId: string): string {
+  const hash = createHash('sha256');
+  for (const row of db.prepare('SELECT * FROM events WHERE batch_id = ? ORDER BY seq').iterate(batchId) as Iterable<object>) hash.update(eventContentLine(row));
+  return hash.digest('hex');
 }
 
 /** The statement oracle: opening + entries = closing, or the import fails (or, when accepted, the difference is journaled). */

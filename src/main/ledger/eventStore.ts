@@ -1,4 +1,5 @@
 // Writes canonical events: deterministic ids, one prepared positional insert into event_rows, duplicates ignored by id.
+import type Database from 'better-sqlite3';
 import type { LedgerDb } from './database.ts';
 import { sha256Hex } from './canonicalJson.ts';
 
@@ -85,12 +86,13 @@ export function storedValues(row: EventRow): StoredEventValues {
 }
 
 export class EventWriter {
-  private readonly insert;
+  private readonly insert: Database.Statement;
 
   constructor(db: LedgerDb) {
+    // ON CONFLICT (not OR IGNORE): only a duplicate id is skipped; a CHECK or NOT NULL failure still raises.
+    // One row per statement, bound by position: binding by name cost more than SQLite's own work per row, and a
+    // 32-row statement measured slower than 32 one-row statements on a file ledger with the events' indexes.
     this.insert = db.prepare(
-      // ON CONFLICT (not OR IGNORE): only a duplicate id is skipped; a CHECK or NOT NULL failure still raises.
-      // Positional parameters: binding by name cost more than SQLite's own work per row on a bulk import.
       `INSERT INTO event_rows (${STORED_EVENT_COLUMNS.join(', ')}) VALUES (${STORED_EVENT_COLUMNS.map(() => '?').join(', ')})
        ON CONFLICT (event_id) DO NOTHING`,
     );

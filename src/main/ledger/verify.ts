@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { LedgerDb } from './database.ts';
 import { GENESIS_HASH, journalEntryHash, type JournalEntry } from './journal.ts';
-import { readArtifactChunks } from './artifacts.ts';
+import { ArtifactChunkError, readArtifactChunks } from './artifacts.ts';
 import { eventContentLine } from './eventStore.ts';
 
 export interface VerifyCheck {
@@ -67,10 +67,15 @@ function checkArtifacts(db: LedgerDb): VerifyCheck {
     const hash = createHash('sha256');
     let bytes = 0;
     let chunks = 0;
-    for (const chunk of readArtifactChunks(db, a.artifact_id)) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      chunks++;
+    try {
+      for (const chunk of readArtifactChunks(db, a.artifact_id)) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        chunks++;
+      }
+    } catch (err) {
+      if (err instanceof ArtifactChunkError) return { name: 'artifact hashes', ok: false, detail: err.message };
+      throw err;
     }
     const digest = hash.digest('hex');
     if (digest !== a.artifact_id || bytes !== a.byte_length || chunks !== a.chunk_count) {
