@@ -9,6 +9,7 @@ import { importFiles, ImportError, type ImportRequest } from '../../src/main/imp
 import { verifyLedger } from '../../src/main/ledger/verify.ts';
 import { readArtifactChunks, compressChunk, ARTIFACT_CHUNK_BYTES } from '../../src/main/ledger/artifacts.ts';
 import { writeMonthFiles } from '../../src/main/synthetic/monthFiles.ts';
+import { writeZip } from '../../src/main/synthetic/zipWriter.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 import { stripeCsv, stripeCsvRange, stripeRow } from '../support/stripeCsv.ts';
 
@@ -78,6 +79,20 @@ describe('parsing on a worker thread', () => {
     expect(error).toBeInstanceOf(ImportError);
     expect((error as ImportError).message).toMatch(/bad\.csv:2502:4: .*currency/i);
     for (const table of ['event_rows', 'artifacts', 'artifact_chunks', 'journal', 'import_batches']) expect(count(`SELECT count(*) FROM ${table}`)).toBe(0);
+  });
+
+  it('reads every member of a ZIP on the same worker, one after another', () => {
+    const zip = join(root, `${n}-two.zip`);
+    writeZip(zip, [
+      { name: 'sep.csv', data: stripeCsvRange(1, 2500) },
+      { name: 'oct/oct.csv', data: stripeCsvRange(2400, 5000) },
+    ]);
+    const r = run([zip]);
+    expect(r.files.map((f) => [f.file.replace(/^.*!/, ''), f.eventsCreated, f.duplicatesSkipped, f.duplicateRecords])).toEqual([
+      ['sep.csv', 2500, 0, 0],
+      ['oct/oct.csv', 2500, 101, 101],
+    ]);
+    expect(verifyLedger(ws.db).ok).toBe(true);
   });
 
   it('fails a file the parser refuses (a FormatError in the worker) with its position and writes nothing', () => {

@@ -1,5 +1,5 @@
 // Turns a parser's event draft into what the ledger stores: a fast validity check, normalized refs, the deterministic id.
-import { eventIdFor, type StoredEventValues } from '../ledger/eventStore.ts';
+import { eventIdFor, STORED_EVENT_COLUMNS, type StoredEventValues } from '../ledger/eventStore.ts';
 import { EVENT_KINDS, normalizeRef, type EventDraftInput } from '../../shared/events/canonicalEvent.ts';
 import { isCurrencyCode } from '../../shared/money/currencies.ts';
 
@@ -42,9 +42,15 @@ export interface StoredDraft {
 
 
 
+/** Where the batch id and the source go in an event's stored values (STORED_EVENT_COLUMNS). */
+export const BATCH_ID_AT = STORED_EVENT_COLUMNS.indexOf('batch_id');
+export const SOURCE_AT = STORED_EVENT_COLUMNS.indexOf('source');
+
 /**
- * The event a checked draft becomes. The values follow STORED_EVENT_COLUMNS; the digest line lists every logical
- * column in EVENT_COLUMNS order, the batch's own included, exactly as eventContentLine would over the stored event.
+ * The event a checked draft becomes. The values follow STORED_EVENT_COLUMNS, except that the batch id and the source,
+ * the same for every event of the batch, are left null for the importing thread to fill in (BATCH_ID_AT, SOURCE_AT):
+ * they need not cross from a worker with every event. The digest line lists every logical column in EVENT_COLUMNS
+ * order, the batch's own included, exactly as eventContentLine would over the stored event.
  */
 export function toStored(d: EventDraftInput, batch: BatchConstants, lineStart: number, lineEnd: number): StoredDraft {
   const revision = d.source_revision ?? '';
@@ -60,7 +66,7 @@ export function toStored(d: EventDraftInput, batch: BatchConstants, lineStart: n
   const localDate = d.local_date ?? null;
   const attributes = JSON.stringify(d.attributes ?? {});
   const values: StoredEventValues = [
-    eventId, batch.batchId, batch.source, d.kind, d.external_id, revision, orderRef, customerRef, payoutRef, traceId,
+    eventId, null, null, d.kind, d.external_id, revision, orderRef, customerRef, payoutRef, traceId,
     d.amount_minor, d.currency, fee, net, state, channel, d.occurred_at, localDate, lineStart, lineEnd, attributes,
   ];
   const logical = [

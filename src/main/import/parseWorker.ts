@@ -1,13 +1,14 @@
-// The reading half of an import on two threads (workerPass.ts): runs a file's parse pass and posts its items in
-// batches to the importing thread, which holds the transaction and writes them. At most MAX_AHEAD batches wait unread.
-import { workerData } from 'node:worker_threads';
-import { parsePass, type PassItem } from './parsePass.ts';
+// The reading half of an import on two threads (workerPass.ts): for each file the importing thread asks for, runs its
+// parse pass and posts the items in batches to the importing thread, which holds the transaction and writes them.
+// At most MAX_AHEAD batches wait unread. Started before the first file is inspected, so its modules load meanwhile.
+import { receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { parsePass, type PassItem, type ParsePassSpec } from './parsePass.ts';
 import { FormatError } from './parserTypes.ts';
-import { CONSUMED, POSTED, type ParseWorkerData, type ParseWorkerMessage } from './parseWorkerMessages.ts';
+import { CONSUMED, POSTED, REQUESTED, type ParseWorkerData, type ParseWorkerMessage, type ParseWorkerRequest } from './parseWorkerMessages.ts';
 
 /** Batches posted but not yet written: enough to keep both threads busy, few enough that memory stays flat. */
 const MAX_AHEAD = 8;
-/** Events per batch: posting costs little next to them, and the writer starts early. */
+/** Events per batch: posting costs little next to them, and small batches keep both heaps small (peak RSS). */
 const BATCH_EVENTS = 500;
 
 const data = workerData as ParseWorkerData;
@@ -27,10 +28,19 @@ function waitForRoom(): void {
   }
 }
 
-function run(): void {
+function nextRequest(): ParseWorkerRequest {
+  for (;;) {
+    const requested = Atomics.load(data.counters, REQUESTED);
+    const received = receiveMessageOnPort(data.port);
+    if (received !== undefined) return received.message as ParseWorkerRequest;
+    Atomics.wait(data.counters, REQUESTED, requested, 1000);
+  }
+}
+
+function pass(spec: ParsePassSpec): void {
   let items: PassItem[] = [];
   let events = 0;
-  for (const item of parsePass(data.spec)) {
+  for (const item of parsePass(spec)) {
     items.push(item);
     if (item.t === 'events') events += item.events.length;
     if (events >= BATCH_EVENTS || item.t === 'chunk' || item.t === 'end') {
@@ -42,9 +52,11 @@ function run(): void {
   }
 }
 
-try {
-  run();
-} catch (err) {
-  const position = err instanceof FormatError ? err.position : null;
-  post({ t: 'error', message: err instanceof Error ? err.message : String(err), position, stack: err instanceof Error ? err.stack : undefined });
+for (let request = nextRequest(); request.t === 'pass'; request = nextRequest()) {
+  try {
+    pass(request.spec);
+  } catch (err) {
+    const position = err instanceof FormatError ? err.position : null;
+    post({ t: 'error', message: err instanceof Error ? err.message : String(err), position, stack: err instanceof Error ? err.stack : undefined });
+  }
 }
