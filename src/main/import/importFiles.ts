@@ -5,7 +5,7 @@ import { openSync, readSync, closeSync, mkdtempSync, writeFileSync, rmSync, stat
 import { tmpdir } from 'node:os';
 import type { LedgerDb } from '../ledger/database.ts';
 import { JournalWriter } from '../ledger/journal.ts';
-import { ArtifactChangedError, ArtifactChunks, beginArtifact, storeFileArtifact, type StoredArtifact } from '../ledger/artifacts.ts';
+import { ArtifactChangedError, ArtifactChunks, beginArtifact, compressChunk, storeFileArtifact, type StoredArtifact } from '../ledger/artifacts.ts';
 import { EventWriter, eventContentLine } from '../ledger/eventStore.ts';
 import { BATCH_ID_AT, SOURCE_AT } from './eventDrafts.ts';
 import { inspectFile, readTextHead, type FileFacts, type TextEncoding } from './text/fileText.ts';
@@ -332,7 +332,7 @@ function importOneFile(
           statements.push(checkStatement(item.statement, item.line, file, batchId, request, journal));
           break;
         case 'chunk':
-          chunks?.add(item.chunk);
+          chunks?.add(compressChunk(item.bytes));
           break;
         case 'bytes':
           bytesDone = item.done;

@@ -1,9 +1,9 @@
-// One pass over a file being imported: its bytes read once, hashed, compressed for the ledger when it lacks them,
+// One pass over a file being imported: its bytes read once, hashed, handed over for the ledger when it lacks them,
 // decoded, parsed, and every record turned into events ready to store. Runs on the importing thread or on a worker
 // (parseWorker.ts); either way the importing thread receives the same items in the same order.
 import { createHash } from 'node:crypto';
 import { readByteChunks, streamingDecoder, type TextEncoding } from './text/fileText.ts';
-import { ARTIFACT_CHUNK_BYTES, compressChunk, type StoredChunk } from '../ledger/artifacts.ts';
+import { ARTIFACT_CHUNK_BYTES } from '../ledger/artifacts.ts';
 import { parserForFormat } from './formatRegistry.ts';
 import type { FormatParser, StatementBalance } from './parserTypes.ts';
 import { checkDraft, toStored, type BatchConstants } from './eventDrafts.ts';
@@ -24,7 +24,7 @@ export interface ParsePassSpec {
   timeZone: string;
   locale: string;
   batch: BatchConstants;
-  /** Compress and yield the file's chunks (false when the ledger already holds these bytes). */
+  /** Yield the file's chunks for the ledger to store (false when it already holds these bytes). */
   storeBytes: boolean;
 }
 
@@ -37,8 +37,11 @@ export type PassItem =
   /** A record the parser could not read. */
   | { t: 'rejected'; line: number; column: number; message: string; raw: string }
   | { t: 'statement'; line: number; statement: StatementBalance }
-  /** The next stored chunk of the file (only when storeBytes). */
-  | { t: 'chunk'; chunk: StoredChunk }
+  /**
+   * The next 1 MiB of the file, as read (only when storeBytes). The importing thread compresses it as it stores it:
+   * on a file whose parsing keeps the worker busier than the writing keeps it, it would otherwise wait for the worker.
+   */
+  | { t: 'chunk'; bytes: Uint8Array }
   /** Bytes of the file read so far, for progress. */
   | { t: 'bytes'; done: number }
   /**
@@ -124,7 +127,7 @@ class LineDigest {
 }
 
 /**
- * The file read once, 1 MiB at a time: each chunk hashed, compressed for the ledger when asked, and decoded. The text
+ * The file read once, 1 MiB at a time: each chunk hashed, handed over for the ledger when asked, and decoded. The text
  * iterable given to the parser never closes the file, so what the parser leaves unread can still be hashed.
  */
 class FileReading {
@@ -156,7 +159,7 @@ class FileReading {
       const chunk = next.value;
       this.hash.update(chunk);
       this.byteLength += chunk.length;
-      if (this.spec.storeBytes) this.side.push({ t: 'chunk', chunk: compressChunk(chunk) });
+      if (this.spec.storeBytes) this.side.push({ t: 'chunk', bytes: chunk });
       this.side.push({ t: 'bytes', done: this.byteLength });
       let bytes = chunk;
       if (this.skip > 0) {

@@ -13,8 +13,8 @@ const BATCH_EVENTS = 500;
 
 const data = workerData as ParseWorkerData;
 
-function post(message: ParseWorkerMessage): void {
-  data.port.postMessage(message);
+function post(message: ParseWorkerMessage, transfer: ArrayBuffer[] = []): void {
+  data.port.postMessage(message, transfer);
   Atomics.add(data.counters, POSTED, 1);
   Atomics.notify(data.counters, POSTED);
 }
@@ -45,7 +45,8 @@ function pass(spec: ParsePassSpec): void {
     if (item.t === 'events') events += item.events.length;
     if (events >= BATCH_EVENTS || item.t === 'chunk' || item.t === 'end') {
       waitForRoom();
-      post({ t: 'items', items });
+      // The file's chunks move to the importing thread rather than being copied (each has a buffer of its own).
+      post({ t: 'items', items }, items.flatMap((i) => (i.t === 'chunk' ? [i.bytes.buffer as ArrayBuffer] : [])));
       items = [];
       events = 0;
     }
