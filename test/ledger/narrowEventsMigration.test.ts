@@ -11,7 +11,8 @@ import { PROJECT_ROOT } from '../support/cli.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 import { LEGACY_SETTINGS, seedLegacyLedger } from '../support/legacyLedger.ts';
 import { stripeCsvRange } from '../support/stripeCsv.ts';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { readArtifactChunks } from '../../src/main/ledger/artifacts.ts';
 
 const dir = makeTempDir();
 const samples = join(PROJECT_ROOT, 'resources/samples');
@@ -60,6 +61,10 @@ describe('migration 6: narrow event rows behind the events view', () => {
       expect(db.prepare(`SELECT DISTINCT "table" FROM pragma_foreign_key_list('${child}') WHERE "table" LIKE 'event%'`).pluck().all()).toEqual(['event_rows']);
     }
     expect(db.pragma('foreign_key_check')).toEqual([]);
+    // Chunks written before compression have no codec and read back as the file's exact bytes.
+    expect(db.prepare('SELECT DISTINCT codec FROM artifact_chunks').pluck().all()).toEqual([null]);
+    const stripeSha = db.prepare("SELECT artifact_id FROM import_batches WHERE source = 'stripe:main'").pluck().get() as string;
+    expect(Buffer.concat([...readArtifactChunks(db, stripeSha)]).equals(readFileSync(join(samples, 'stripe-balance-2026-10.csv')))).toBe(true);
     const report = verifyLedger(db);
     expect(report.checks.find((c) => c.name === 'import batches')).toMatchObject({ ok: true, detail: '3 batches match their journal entries' });
     expect(report.ok).toBe(true);
