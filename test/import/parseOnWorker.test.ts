@@ -11,6 +11,7 @@ import { readArtifactChunks, compressChunk, ARTIFACT_CHUNK_BYTES } from '../../s
 import { writeMonthFiles } from '../../src/main/synthetic/monthFiles.ts';
 import { writeZip } from '../../src/main/synthetic/zipWriter.ts';
 import { makeTempDir } from '../support/tempDir.ts';
+import { PROJECT_ROOT } from '../support/cli.ts';
 import { stripeCsv, stripeCsvRange, stripeRow } from '../support/stripeCsv.ts';
 
 const root = makeTempDir();
@@ -57,6 +58,16 @@ describe('parsing on a worker thread', () => {
         for (const [source, f] of [['shopify:store', month.shopifyCsv], ['stripe:main', month.stripeCsv], ['bank:main', month.camtPath]] as const) {
           importFiles(w.db, w.settings, { source, files: [f], actor: 'user:test', parseOn });
         }
+        // A generic CSV through a saved mapping (semicolons, Windows-1252): the worker rebuilds the same parser.
+        const samples = join(PROJECT_ROOT, 'resources/samples');
+        importFiles(w.db, w.settings, {
+          source: 'bank:ridge',
+          files: [join(samples, 'bank-statement-2026-10.csv')],
+          format: 'generic-csv',
+          mappingPath: join(samples, 'bank-statement-mapping.json'),
+          actor: 'user:test',
+          parseOn,
+        });
         expect(verifyLedger(w.db).ok).toBe(true);
       }
       expect(count('SELECT count(*) FROM events')).toBeGreaterThan(800);

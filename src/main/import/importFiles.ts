@@ -140,11 +140,11 @@ export function importFiles(db: LedgerDb, settings: WorkspaceSettings, request: 
   const tempDir = mkdtempSync(join(tmpdir(), 'tieout-import-'));
   const sizes = request.files.map(fileSize);
   const restoreCache = importPageCache(db, sizes);
-  // Started now when a file will need it, so its modules load while this thread inspects the first file.
-  let worker: ParseWorker | null =
-    request.parseOn === 'worker' || ((request.parseOn ?? 'auto') === 'auto' && sizes.some((n) => n >= WORKER_MIN_BYTES)) ? new ParseWorker() : null;
-  const parseWorker = (): ParseWorker => (worker ??= new ParseWorker());
+  const started: { worker: ParseWorker | null } = { worker: null };
+  const parseWorker = (): ParseWorker => (started.worker ??= new ParseWorker());
   try {
+    // Started now when a file will need it, so its modules load while this thread inspects the first file.
+    if (request.parseOn === 'worker' || ((request.parseOn ?? 'auto') === 'auto' && sizes.some((n) => n >= WORKER_MIN_BYTES))) parseWorker();
     const run = db.transaction(() => {
       const results: ImportFileResult[] = [];
       request.files.forEach((file, fileIndex) => {
@@ -163,7 +163,7 @@ export function importFiles(db: LedgerDb, settings: WorkspaceSettings, request: 
       rowsRejected: files.reduce((n, f) => n + f.rowsRejected, 0),
     };
   } finally {
-    worker?.close();
+    started.worker?.close();
     restoreCache();
     rmSync(tempDir, { recursive: true, force: true });
   }
