@@ -8,8 +8,8 @@ export default defineConfig({
     build: {
       // better-sqlite3 is native and stays external (it is a runtime dependency).
       externalizeDeps: true,
-      // The service worker and the matching worker are entries of their own so they land next to index.js
-      // (out/main/serviceWorker.js, out/main/outcomeWorker.js), where the code that starts them looks.
+      // The service worker, the matching worker and the parse worker are entries of their own so they land next to
+      // index.js (out/main/serviceWorker.js, outcomeWorker.js, parseWorker.js), where the code that starts them looks.
       rollupOptions: {
         input: {
           index: resolve(import.meta.dirname, 'src/main/shell/index.ts'),
@@ -18,6 +18,8 @@ export default defineConfig({
           outcomeWorker: resolve(import.meta.dirname, 'src/main/matching/engine/outcomeWorker.ts'),
           // The worker an XLSX import reads its workbook in (import/xlsx/xlsxWorkbook.ts finds it beside the bundle).
           xlsxWorker: resolve(import.meta.dirname, 'src/main/import/xlsx/xlsxWorker.ts'),
+          // The worker a large import reads and parses its file on (import/workerPass.ts finds it beside the bundle).
+          parseWorker: resolve(import.meta.dirname, 'src/main/import/parseWorker.ts'),
         },
       },
     },

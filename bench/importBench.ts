@@ -1,15 +1,21 @@
 // One benchmark phase in its own process, so its peak RSS is its own: prints one JSON line.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createWorkspace } from '../src/main/workspace/workspace.ts';
+import { createWorkspace, openWorkspace } from '../src/main/workspace/workspace.ts';
 import { importFiles } from '../src/main/import/importFiles.ts';
 import { openLedger } from '../src/main/ledger/database.ts';
 import { EventWriter, eventIdFor } from '../src/main/ledger/eventStore.ts';
 import { syntheticStripeRows, writeSyntheticStripeCsv } from '../src/main/synthetic/stripeBalanceCsvWriter.ts';
 import { writeBenchCamt, writeBenchMt940 } from './bankStatements.ts';
+import { writeMonthFiles } from '../src/main/synthetic/monthFiles.ts';
+import { reconcile } from '../src/main/matching/engine/engine.ts';
+import { ledgerBytes } from './ledgerBytes.ts';
 
 const { values } = parseArgs({
-  options: { phase: { type: 'string' }, rows: { type: 'string' }, dir: { type: 'string' }, file: { type: 'string' } },
+  options: {
+    phase: { type: 'string' }, rows: { type: 'string' }, dir: { type: 'string' }, file: { type: 'string' }, source: { type: 'string' }, ws: { type: 'string' },
+  },
 });
 const rows = Number(values.rows);
 const dir = values.dir as string;
@@ -34,6 +40,36 @@ if (values.phase === 'generate') {
   const seconds = (performance.now() - t0) / 1000;
   ws.close();
   report({ seconds, rowsPerSecond: Math.round(rows / seconds), eventsCreated: result.eventsCreated });
+} else if (values.phase === 'generate-month') {
+  // The generated month a user imports file by file: Shopify orders, the Stripe balance report, a camt.053.
+  const t0 = performance.now();
+  const f = writeMonthFiles(dir, { orders: rows, seed: 2026 });
+  report({ seconds: (performance.now() - t0) / 1000, files: { shopify: f.shopifyCsv, stripe: f.stripeCsv, camt: f.camtPath } });
+} else if (values.phase === 'import-month-file') {
+  // One of the month's files into the month's workspace (created by the first), as `tieout import --no-reconcile` does.
+  const wsDir = values.ws as string;
+  const ws = existsSync(wsDir) ? openWorkspace(wsDir) : createWorkspace(wsDir, { name: 'import bench', timeZone: 'America/New_York' });
+  // CPU time beside wall time: this machine's 2 cores are shared, and CPU time moves less with the load than wall time.
+  const cpu = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1e6;
+  const [c0, m0, t0] = [process.cpuUsage(), process.threadCpuUsage(), performance.now()];
+  const result = importFiles(ws.db, ws.settings, { source: values.source as string, files: [values.file as string], actor: 'system:bench' });
+  const seconds = (performance.now() - t0) / 1000;
+  const [cpuSeconds, mainCpuSeconds] = [cpu(process.cpuUsage(c0)), cpu(process.threadCpuUsage(m0))];
+  ws.close();
+  const read = result.files.reduce((n, f) => n + f.rowsRead, 0);
+  report({ seconds, cpuSeconds, mainCpuSeconds, rowsRead: read, rowsPerSecond: Math.round(read / seconds), eventsCreated: result.eventsCreated });
+} else if (values.phase === 'reconcile-month') {
+  const ws = openWorkspace(values.ws as string);
+  const t0 = performance.now();
+  const r = reconcile(ws.db, ws.settings, { mode: 'full', actor: 'system:bench' });
+  const seconds = (performance.now() - t0) / 1000;
+  ws.close();
+  report({ seconds, matchesCreated: r.matches_created });
+} else if (values.phase === 'ledger-bytes') {
+  const ws = openWorkspace(values.ws as string);
+  const bytes = ledgerBytes(ws.db);
+  ws.close();
+  report({ seconds: 0, ...bytes });
 } else if (values.phase === 'plain') {
   // The storage limit: the same rows, already in memory form, through one prepared INSERT in one transaction.
   const { db } = openLedger(join(dir, `plain-${rows}.sqlite`));

@@ -4,6 +4,7 @@ import { writeFileSync, readFileSync, openSync, closeSync } from 'node:fs';
 import { createWorkspace, type Workspace } from '../../src/main/workspace/workspace.ts';
 import { importFiles, ImportError } from '../../src/main/import/importFiles.ts';
 import { verifyLedger } from '../../src/main/ledger/verify.ts';
+import { readArtifactChunks } from '../../src/main/ledger/artifacts.ts';
 import { exportEvents } from '../../src/main/export/eventsExport.ts';
 import { FdWriter } from '../../src/main/export/tableWriter.ts';
 import { makeTempDir } from '../support/tempDir.ts';
@@ -158,11 +159,11 @@ describe('import pipeline', () => {
 
   it('verify catches an edited event and an edited artifact even with the triggers dropped', () => {
     run([file('a.csv', stripeCsvRange(1, 3))]);
-    ws.db.exec('DROP TRIGGER events_no_update; DROP TRIGGER artifact_chunks_no_update');
-    ws.db.exec("UPDATE events SET amount_minor = amount_minor + 1 WHERE external_id = 'txn_2'");
+    ws.db.exec('DROP TRIGGER event_rows_no_update; DROP TRIGGER artifact_chunks_no_update');
+    ws.db.exec("UPDATE event_rows SET amount_minor = amount_minor + 1 WHERE external_id = 'txn_2'");
     let report = verifyLedger(ws.db);
     expect(report.checks.find((c) => c.name === 'import batches')).toMatchObject({ ok: false, detail: expect.stringMatching(/altered/) });
-    ws.db.exec("UPDATE events SET amount_minor = amount_minor - 1 WHERE external_id = 'txn_2'");
+    ws.db.exec("UPDATE event_rows SET amount_minor = amount_minor - 1 WHERE external_id = 'txn_2'");
     ws.db.exec("UPDATE artifact_chunks SET bytes = CAST('tampered' AS BLOB)");
     report = verifyLedger(ws.db);
     expect(report.checks.find((c) => c.name === 'import batches')?.ok).toBe(true);
@@ -174,7 +175,8 @@ describe('import pipeline', () => {
     const content = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(stripeCsvRange(1, 2).replace(/\n/g, '\r\n'))]);
     const f = file('exact.csv', content);
     run([f]);
-    const bytes = Buffer.concat(ws.db.prepare('SELECT bytes FROM artifact_chunks ORDER BY seq').pluck().all() as Buffer[]);
+    const [artifact] = ws.db.prepare('SELECT artifact_id FROM artifacts').pluck().all() as string[];
+    const bytes = Buffer.concat([...readArtifactChunks(ws.db, artifact as string)]);
     expect(bytes.equals(readFileSync(f))).toBe(true);
   });
 

@@ -4,14 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate, MIGRATIONS } from '../../src/main/ledger/migrations.ts';
-import { importFiles } from '../../src/main/import/importFiles.ts';
 import { verifyLedger } from '../../src/main/ledger/verify.ts';
-import type { WorkspaceSettings } from '../../src/shared/workspace/settings.ts';
 import { PROJECT_ROOT } from '../support/cli.ts';
 import { makeTempDir } from '../support/tempDir.ts';
+import { seedLegacyLedger } from '../support/legacyLedger.ts';
 
 const dir = makeTempDir();
-const settings: WorkspaceSettings = { format: 'tieout-workspace', version: 1, name: 'v4', reporting_currency: 'USD', time_zone: 'UTC', locale: 'en-US' };
 
 /** A ledger at schema 4 holding the sample month's events and, in the old text-id shape, two matches, a pin and an exception. */
 function version4Ledger(path: string): { db: Database.Database; events: string[] } {
@@ -19,10 +17,7 @@ function version4Ledger(path: string): { db: Database.Database; events: string[]
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   migrate(db, path, MIGRATIONS.slice(0, 4));
-  // Today's import also records the batch's coverage (migration 6): a connection-local table takes it, and goes.
-  db.exec('CREATE TEMP TABLE batch_coverage (seq INTEGER PRIMARY KEY, batch_id TEXT, source TEXT, kinds TEXT, latest_event_seq INTEGER, latest_occurred_at TEXT, covers_to TEXT)');
-  importFiles(db, settings, { source: 'stripe:main', files: [join(PROJECT_ROOT, 'resources/samples/stripe-balance-2026-10.csv')], actor: 'user:test' });
-  db.exec('DROP TABLE temp.batch_coverage');
+  seedLegacyLedger(db, [{ source: 'stripe:main', files: [join(PROJECT_ROOT, 'resources/samples/stripe-balance-2026-10.csv')] }]);
   const events = db.prepare('SELECT event_id FROM events ORDER BY seq').pluck().all() as string[];
   const [a, b, c, d] = events as [string, string, string, string];
   db.transaction(() => {

@@ -7,8 +7,10 @@ import {
   minorToDecimalString,
   numberStyleForLocale,
   parseAmount,
+  parseAmountText,
   parseMinorInteger,
 } from '../../src/shared/money/amountText.ts';
+import { currencyExponent } from '../../src/shared/money/currencies.ts';
 import type { NumberStyle } from '../../src/shared/money/amountText.ts';
 
 const EN: NumberStyle = { decimal: '.', group: ',' };
@@ -363,5 +365,25 @@ describe('round trip (property)', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('parseAmount fast path for plain numbers', () => {
+  // parseAmount answers "-1234.56"-shaped text without the general parser; it must answer exactly as that parser does,
+  // including the texts it hands over (too many decimals, too many digits, the other separator).
+  const plainText = fc
+    .tuple(fc.boolean(), fc.stringMatching(/^\d{1,18}$/), fc.option(fc.stringMatching(/^\d{0,5}$/)), fc.constantFrom('.', ','))
+    .map(([neg, int, frac, sep]) => `${neg ? '-' : ''}${int}${frac === null ? '' : `${sep}${frac}`}`);
+  it('agrees with the general parser on every plain number, style and currency', () => {
+    fc.assert(
+      fc.property(plainText, fc.constantFrom(EN, DE, FR, CH, PLAIN), fc.constantFrom('USD', 'EUR', 'JPY', 'KWD', 'BHD', 'CLF'), fc.boolean(), (text, style, code, excess) => {
+        const options = { allowExcessPrecision: excess };
+        expect(parseAmount(text, code, style, options)).toEqual(parseAmountText(text, code, currencyExponent(code), style, options));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+  it('gives 0, not -0, for a negative zero', () => {
+    expect(Object.is((parseAmount('-0.00', 'USD') as { minor: number }).minor, 0)).toBe(true);
   });
 });

@@ -5,6 +5,7 @@ import {
   isValidTimeZone,
   parseDateTimeToUtc,
   parseLocalDate,
+  type DateTimeParseResult,
   unixSecondsToIso,
   utcInstantToLocalDate,
 } from '../../src/shared/time/dateText.ts';
@@ -320,5 +321,43 @@ describe('round trip (property)', () => {
         expect(parseDateTimeToUtc(String(s), 'unix', 'UTC')).toEqual({ ok: true, iso });
       }),
     );
+  });
+});
+
+describe('the common formats read by one regular expression', () => {
+  // 'YYYY-MM-DD HH:mm:ss' and '... Z' take a short cut; the same formats written with tabs (any whitespace literal
+  // means a run of whitespace) take the general token walk. Both must give the same answer for any text near the format.
+  const two = (max: number): fc.Arbitrary<string> => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
+  const mostly = <T,>(good: fc.Arbitrary<T>, odd: fc.Arbitrary<T>): fc.Arbitrary<T> => fc.oneof({ arbitrary: good, weight: 8 }, { arbitrary: odd, weight: 1 });
+  const near = fc
+    .tuple(
+      mostly(fc.integer({ min: 1900, max: 2100 }).map(String), fc.stringMatching(/^\d{3,5}$/)),
+      mostly(two(13), fc.stringMatching(/^\d{1,3}$/)),
+      mostly(two(32), fc.stringMatching(/^\d{1,3}$/)),
+      mostly(fc.constant(' '), fc.constantFrom('  ', '\t', 'T', '')),
+      mostly(two(24), fc.stringMatching(/^\d{1,3}$/)),
+      two(60),
+      two(60),
+      mostly(fc.constantFrom(' Z', ' +0400', ' -04:00', ' -0500'), fc.constantFrom('', ' z', ' +04', ' -1900', ' +0460', '+0100', ' +04:0', ' UTC', ' -0400 x')),
+    )
+    .map(([y, mo, d, sep, h, mi, s, z]) => `${y}-${mo}-${d}${sep}${h}:${mi}:${s}${z}`);
+  // The error texts name the format as written: the tab variant's is compared with its tabs read as spaces.
+  const general = (text: string, format: string, zone: string): DateTimeParseResult => {
+    const r = parseDateTimeToUtc(text, format, zone);
+    return r.ok ? r : { ok: false, error: r.error.replaceAll('\t', ' ') };
+  };
+  it('agrees with the general walk', () => {
+    let shortCut = 0;
+    fc.assert(
+      fc.property(near, fc.constantFrom('UTC', 'America/New_York', 'Europe/Berlin'), (text, zone) => {
+        const plain = parseDateTimeToUtc(text, 'YYYY-MM-DD HH:mm:ss', zone);
+        const zoned = parseDateTimeToUtc(text, 'YYYY-MM-DD HH:mm:ss Z', zone);
+        shortCut += Number(plain.ok) + Number(zoned.ok);
+        expect(plain).toEqual(general(text, 'YYYY-MM-DD\tHH:mm:ss', zone));
+        expect(zoned).toEqual(general(text, 'YYYY-MM-DD\tHH:mm:ss\tZ', zone));
+      }),
+      { numRuns: 4000 },
+    );
+    expect(shortCut).toBeGreaterThan(100);
   });
 });

@@ -3,7 +3,6 @@ import type Database from 'better-sqlite3';
 import type { LedgerDb } from '../ledger/database.ts';
 import type { JournalWriter } from '../ledger/journal.ts';
 import { sha256Hex } from '../ledger/canonicalJson.ts';
-import type { EventRow } from '../ledger/eventStore.ts';
 import { ExceptionStore } from '../exceptions/exceptionStore.ts';
 import { type Explanation } from '../matching/rules/explanation.ts';
 
@@ -85,22 +84,22 @@ export class DuplicateRecorder {
     return this.statements;
   }
 
-  /** Called for a row the event writer skipped because its event id exists. */
-  record(row: EventRow): void {
-    if (this.recorded.has(row.event_id)) return;
+  /** Called for an event the event writer skipped because its id exists; the lines are the record's in this file. */
+  record(eventId: string, lineStart: number, lineEnd: number): void {
+    if (this.recorded.has(eventId)) return;
     const s = this.prepared();
-    const orig = s.original.get(row.event_id) as Original | undefined;
+    const orig = s.original.get(eventId) as Original | undefined;
     if (orig === undefined || orig.batch_id === this.batch.batchId) return;
-    this.recorded.add(row.event_id);
+    this.recorded.add(eventId);
     const b = this.batch;
-    const exceptionId = duplicateRecordIdFor(row.event_id, b.batchId);
+    const exceptionId = duplicateRecordIdFor(eventId, b.batchId);
     let firstFile = this.fileNames.get(orig.batch_id);
     if (firstFile === undefined) {
       firstFile = (s.fileName.get(orig.batch_id) as string | undefined) ?? null;
       this.fileNames.set(orig.batch_id, firstFile);
     }
     const record = `${orig.source}/${orig.external_id} (${orig.kind})`;
-    const again = `${b.fileName} ${lines(row.raw_line_start, row.raw_line_end)}`;
+    const again = `${b.fileName} ${lines(lineStart, lineEnd)}`;
     const first = `${firstFile ?? orig.batch_id} ${lines(orig.raw_line_start, orig.raw_line_end)}`;
     const explanation: Explanation = {
       rule_id: null,
@@ -118,15 +117,14 @@ export class DuplicateRecorder {
       runners_up: [],
       policy: 'nothing at stake (amount 0): the repeated record was collapsed into the event already in the ledger',
     };
-    const seq = s.eventSeq.get(row.event_id) as number;
     s.store.put(
       {
-        exceptionId, code: DUPLICATE_RECORD, amount: 0, currency: orig.currency, eventSeqs: [seq], explanation, rule: null,
+        exceptionId, code: DUPLICATE_RECORD, amount: 0, currency: orig.currency, eventSeqs: [s.eventSeq.get(eventId) as number], explanation, rule: null,
         classified: { defaultClass: 'A', cls: 'A', state: 'resolved', policyGated: false, dueAt: null, policy: explanation.policy as string },
         resolution: `auto-resolved (class A): ${DUPLICATE_RECORD}, delivered again by ${again} (batch ${b.batchId}); first delivered by ${first}`,
         journalActor: DUPLICATE_RECORD_JOURNAL_ACTOR,
         journalExtra: {
-          batch_id: b.batchId, events: [row.event_id], imported_by: b.actor, file_name: b.fileName, line_start: row.raw_line_start, line_end: row.raw_line_end,
+          batch_id: b.batchId, events: [eventId], imported_by: b.actor, file_name: b.fileName, line_start: lineStart, line_end: lineEnd,
           first_batch_id: orig.batch_id, first_file_name: firstFile, first_line_start: orig.raw_line_start, first_line_end: orig.raw_line_end,
         },
       },

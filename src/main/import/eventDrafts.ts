@@ -1,5 +1,5 @@
-// Turns a parser's event draft into a ledger row: a fast validity check, normalized refs, the deterministic id.
-import { eventIdFor, type EventRow } from '../ledger/eventStore.ts';
+// Turns a parser's event draft into what the ledger stores: a fast validity check, normalized refs, the deterministic id.
+import { eventIdFor, STORED_EVENT_COLUMNS, type StoredEventValues } from '../ledger/eventStore.ts';
 import { EVENT_KINDS, normalizeRef, type EventDraftInput } from '../../shared/events/canonicalEvent.ts';
 import { isCurrencyCode } from '../../shared/money/currencies.ts';
 
@@ -22,41 +22,57 @@ export function checkDraft(d: EventDraftInput): string | null {
   return null;
 }
 
-export function toRow(
-  d: EventDraftInput,
-  sourceId: string,
-  batchId: string,
-  receivedAt: string,
-  artifactId: string,
-  lineStart: number,
-  lineEnd: number,
-  mappingVersion: string,
-): EventRow {
+/** What every event of one batch shares: the source, the batch, and the batch's time, file and mapping. */
+export interface BatchConstants {
+  source: string;
+  batchId: string;
+  /** received_at of every event: the batch's started_at. */
+  receivedAt: string;
+  artifactId: string;
+  mappingVersion: string;
+}
+
+/** One event ready to store: its id, its values for event_rows, and the line it adds to its batch's digest. */
+export interface StoredDraft {
+  eventId: string;
+  values: StoredEventValues;
+  /** eventContentLine of the event as the `events` view will show it. */
+  line: string;
+}
+
+
+
+/** Where the batch id and the source go in an event's stored values (STORED_EVENT_COLUMNS). */
+export const BATCH_ID_AT = STORED_EVENT_COLUMNS.indexOf('batch_id');
+export const SOURCE_AT = STORED_EVENT_COLUMNS.indexOf('source');
+
+/**
+ * The event a checked draft becomes. The values follow STORED_EVENT_COLUMNS, except that the batch id and the source,
+ * the same for every event of the batch, are left null for the importing thread to fill in (BATCH_ID_AT, SOURCE_AT):
+ * they need not cross from a worker with every event. The digest line lists every logical column in EVENT_COLUMNS
+ * order, the batch's own included, exactly as eventContentLine would over the stored event.
+ */
+export function toStored(d: EventDraftInput, batch: BatchConstants, lineStart: number, lineEnd: number): StoredDraft {
   const revision = d.source_revision ?? '';
-  return {
-    event_id: eventIdFor(sourceId, d.external_id, d.kind, revision),
-    batch_id: batchId,
-    source: sourceId,
-    kind: d.kind,
-    external_id: d.external_id,
-    source_revision: revision,
-    order_ref: normalizeRef(d.order_ref),
-    customer_ref: normalizeRef(d.customer_ref),
-    payout_ref: normalizeRef(d.payout_ref),
-    trace_id: normalizeRef(d.trace_id),
-    amount_minor: d.amount_minor,
-    currency: d.currency,
-    fee_minor: d.fee_minor ?? null,
-    net_minor: d.net_minor ?? null,
-    state: d.state ?? null,
-    channel: d.channel ?? null,
-    occurred_at: d.occurred_at,
-    local_date: d.local_date ?? null,
-    received_at: receivedAt,
-    raw_artifact_id: artifactId,
-    raw_line_start: lineStart,
-    raw_line_end: lineEnd,
-    mapping_version: mappingVersion,
-    attributes: JSON.stringify(d.attributes ?? {}),
-  };
+  const eventId = eventIdFor(batch.source, d.external_id, d.kind, revision);
+  const orderRef = normalizeRef(d.order_ref);
+  const customerRef = normalizeRef(d.customer_ref);
+  const payoutRef = normalizeRef(d.payout_ref);
+  const traceId = normalizeRef(d.trace_id);
+  const fee = d.fee_minor ?? null;
+  const net = d.net_minor ?? null;
+  const state = d.state ?? null;
+  const channel = d.channel ?? null;
+  const localDate = d.local_date ?? null;
+  const attributes = JSON.stringify(d.attributes ?? {});
+  const values: StoredEventValues = [
+    eventId, null, null, d.kind, d.external_id, revision, orderRef, customerRef, payoutRef, traceId,
+    d.amount_minor, d.currency, fee, net, state, channel, d.occurred_at, localDate, lineStart, lineEnd, attributes,
+  ];
+  const logical = [
+    eventId, batch.batchId, batch.source, d.kind, d.external_id, revision, orderRef, customerRef, payoutRef, traceId,
+    d.amount_minor, d.currency, fee, net, state, channel, d.occurred_at, localDate, batch.receivedAt, batch.artifactId, lineStart, lineEnd,
+    batch.mappingVersion, attributes,
+  ];
+  return { eventId, values, line: `${JSON.stringify(logical)}\n` };
 }

@@ -1,23 +1,26 @@
 // The import pipeline: files in, canonical events out, in one transaction journaled with its counts.
 import { randomUUID, createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
-import { openSync, readSync, closeSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { openSync, readSync, closeSync, mkdtempSync, writeFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { LedgerDb } from '../ledger/database.ts';
 import { JournalWriter } from '../ledger/journal.ts';
-import { ArtifactChangedError, storeFileArtifact, type StoredArtifact } from '../ledger/artifacts.ts';
-import { EventWriter, eventContentLine, type EventRow } from '../ledger/eventStore.ts';
-import { inspectFile, readTextChunks, readTextHead, type FileFacts, type TextEncoding } from './text/fileText.ts';
+import { UserError } from '../../shared/errors/userError.ts';
+import { ArtifactChangedError, ArtifactChunks, beginArtifact, compressChunk, storeFileArtifact, type StoredArtifact } from '../ledger/artifacts.ts';
+import { EventWriter, eventContentLine } from '../ledger/eventStore.ts';
+import { BATCH_ID_AT, SOURCE_AT } from './eventDrafts.ts';
+import { inspectFile, readTextHead, type FileFacts, type TextEncoding } from './text/fileText.ts';
 import { detectParser, detectWorkbookParser, parserForFormat, FormatSelectionError } from './formatRegistry.ts';
 import { isXlsxWorkbook, readFirstSheet, sheetHead, XlsxReadError, type SheetRows } from './xlsx/xlsxWorkbook.ts';
+import { BatchCoverage } from './batchCoverage.ts';
+import { STORED_EVENT_COLUMNS } from '../ledger/eventStore.ts';
 import { FormatError, type FormatParser, type StatementBalance } from './parserTypes.ts';
-import { checkDraft, toRow } from './eventDrafts.ts';
+import { parsePass, type ParsePassSpec, type PassItem } from './parsePass.ts';
+import { ParseWorker } from './workerPass.ts';
 import { isZip, listZipMembers, readZipMember, ZipError } from './archive/zipArchive.ts';
 import { SourceIdSchema } from '../../shared/events/canonicalEvent.ts';
 import { DuplicateRecorder } from './duplicateRecords.ts';
-import { BatchCoverage } from './batchCoverage.ts';
 import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
-import { UserError } from '../../shared/errors/userError.ts';
 
 /** Bad input: the message is `FILE:LINE:COLUMN: what is wrong` (or `FILE: …` when no position applies). */
 export class ImportError extends UserError {
@@ -52,7 +55,19 @@ export interface ImportRequest {
   periodEnd?: string;
   actor: string;
   onProgress?: (progress: ImportProgress) => void;
+  /**
+   * Where each file is read and parsed: on a worker thread while this one writes (`auto` does so for files of
+   * WORKER_MIN_BYTES or more), or on this thread. The result is the same either way.
+   */
+  parseOn?: 'auto' | 'worker' | 'this-thread';
 }
+
+/** Below this size a file is parsed on the importing thread: starting a worker costs more than it would save. */
+export const WORKER_MIN_BYTES = 4 << 20;
+
+/** Where the values the batch's coverage reads sit in a stored event row (the event id is first). */
+const KIND_AT = STORED_EVENT_COLUMNS.indexOf('kind');
+const OCCURRED_AT = STORED_EVENT_COLUMNS.indexOf('occurred_at');
 
 export interface ImportProgress {
   file: string;
@@ -138,12 +153,18 @@ export function importFiles(db: LedgerDb, settings: WorkspaceSettings, request: 
   const journal = new JournalWriter(db);
   const writer = new EventWriter(db);
   const tempDir = mkdtempSync(join(tmpdir(), 'tieout-import-'));
+  const sizes = request.files.map(fileSize);
+  const restoreCache = importPageCache(db, sizes);
+  const started: { worker: ParseWorker | null } = { worker: null };
+  const parseWorker = (): ParseWorker => (started.worker ??= new ParseWorker());
   try {
+    // Started now when a file will need it, so its modules load while this thread inspects the first file.
+    if (request.parseOn === 'worker' || ((request.parseOn ?? 'auto') === 'auto' && sizes.some((n) => n >= WORKER_MIN_BYTES))) parseWorker();
     const run = db.transaction(() => {
       const results: ImportFileResult[] = [];
       request.files.forEach((file, fileIndex) => {
         for (const sf of expandArchive(db, file, tempDir)) {
-          results.push(importOneFile(db, settings, request, journal, writer, sf, fileIndex));
+          results.push(importOneFile(db, settings, request, { journal, writer, parseWorker }, sf, fileIndex));
         }
       });
       return results;
@@ -157,21 +178,54 @@ export function importFiles(db: LedgerDb, settings: WorkspaceSettings, request: 
       rowsRejected: files.reduce((n, f) => n + f.rowsRejected, 0),
     };
   } finally {
+    started.worker?.close();
+    restoreCache();
     rmSync(tempDir, { recursive: true, force: true });
   }
 }
 
-/** A plain file is itself; a ZIP is stored as an artifact and its members are written to temp files for parsing. */
-/** storeFileArtifact, with a file that changed under the import reported as an import error naming it. */
-function storeArtifact(db: LedgerDb, path: string, label: string, sha256: string, fileName: string, byteLength: number): StoredArtifact {
+/** The file's size, or 0 when it cannot be read (reported as the import's own error when it is opened). */
+function fileSize(path: string): number {
   try {
-    return storeFileArtifact(db, path, sha256, fileName, byteLength);
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** SQLite's page cache during an import, at most (KiB); the ledger's usual 64 MiB is the least. */
+const IMPORT_CACHE_MAX_KIB = 256 << 10;
+
+/**
+ * A large import into a large ledger inserts into index trees (the event ids' above all, whose keys are random) far
+ * larger than the usual 64 MiB page cache, and spends its time fetching and evicting their pages: a 1M-order month's
+ * imports took 30% less CPU with 256 MiB. The cache grows to a quarter of what the ledger will hold after the import
+ * (its size now plus twice the files'), up to IMPORT_CACHE_MAX_KIB, and is given back afterwards. A small import
+ * keeps 64 MiB: the pages it touches fit, and a larger cache would only hold more of its written pages in memory.
+ */
+function importPageCache(db: LedgerDb, fileSizes: readonly number[]): () => void {
+  const before = db.pragma('cache_size', { simple: true }) as number;
+  const ledgerBytes = (db.pragma('page_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number);
+  const fileBytes = fileSizes.reduce((sum, n) => sum + n, 0);
+  const wantKiB = Math.min(IMPORT_CACHE_MAX_KIB, Math.floor((ledgerBytes + 2 * fileBytes) / 4 / 1024));
+  if (before >= 0 || wantKiB <= -before) return () => {};
+  db.pragma(`cache_size = -${wantKiB}`);
+  return () => db.pragma(`cache_size = ${before}`);
+}
+
+const FILE_CHANGED = 'the file changed while it was being imported; import it again once it is complete';
+
+/** A ZIP archive stored whole as it is (its members are compressed already), a file that changed under it reported as an import error. */
+function storeArchive(db: LedgerDb, path: string, label: string, sha256: string, fileName: string, byteLength: number): StoredArtifact {
+  try {
+    return storeFileArtifact(db, path, sha256, fileName, byteLength, { compress: false });
   } catch (err) {
-    if (err instanceof ArtifactChangedError) throw new ImportError(label, 'the file changed while it was being imported; import it again once it is complete');
+    if (err instanceof ArtifactChangedError) throw new ImportError(label, FILE_CHANGED);
     throw err;
   }
 }
 
+/** A plain file is itself; a ZIP is stored as an artifact and its members are written to temp files for parsing. */
 function expandArchive(db: LedgerDb, file: string, tempDir: string): SourceFile[] {
   let head: Uint8Array;
   try {
@@ -182,7 +236,7 @@ function expandArchive(db: LedgerDb, file: string, tempDir: string): SourceFile[
   if (!isZip(head) || isXlsxWorkbook(file)) return [{ path: file, label: file, archive: null }];
   try {
     const facts = inspectFile(file);
-    storeArtifact(db, file, file, facts.sha256, basename(file), facts.byteLength);
+    storeArchive(db, file, file, facts.sha256, basename(file), facts.byteLength);
     const members = listZipMembers(file).filter((m) => !/(^|\/)(__MACOSX\/|\.DS_Store$)/.test(m.name));
     if (members.length === 0) throw new ImportError(file, 'the ZIP archive holds no files');
     return members.map((m, i) => {
@@ -196,12 +250,19 @@ function expandArchive(db: LedgerDb, file: string, tempDir: string): SourceFile[
   }
 }
 
+/** What every file of one import command shares. */
+interface ImportWriters {
+  journal: JournalWriter;
+  writer: EventWriter;
+  /** The command's parse worker, started on first use. */
+  parseWorker: () => ParseWorker;
+}
+
 function importOneFile(
   db: LedgerDb,
   settings: WorkspaceSettings,
   request: ImportRequest,
-  journal: JournalWriter,
-  writer: EventWriter,
+  { journal, writer, parseWorker }: ImportWriters,
   sf: SourceFile,
   fileIndex: number,
 ): ImportFileResult {
@@ -211,7 +272,8 @@ function importOneFile(
   const mappingVersion = parser.mappingVersion ?? `${parser.format}@${parser.version}`;
   const startedAt = new Date().toISOString();
   const batchId = `ib_${randomUUID().replace(/-/g, '')}`;
-  const artifact = storeArtifact(db, sf.path, file, facts.sha256, fileName, facts.byteLength);
+  const artifact = beginArtifact(db, facts.sha256, fileName, facts.byteLength);
+  const chunks = artifact.alreadyStored ? null : new ArtifactChunks(db, artifact.artifactId);
   // A byte-identical re-import (artifact already stored) delivers nothing new: its duplicates are only counted.
   const duplicates = artifact.alreadyStored ? null : new DuplicateRecorder(db, journal, { batchId, fileName, actor: request.actor, at: startedAt });
 
@@ -222,7 +284,7 @@ function importOneFile(
   let rowsRejected = 0;
   const rejected: RejectedRow[] = [];
   const statements: StatementCheck[] = [];
-  const digest = createHash('sha256');
+  let passDigest: string | null = null;
   const coverage = new BatchCoverage(settings.time_zone);
   coverage.formatKinds(parser.kinds);
   coverage.statementPeriodEnd(request.periodEnd);
@@ -241,50 +303,69 @@ function importOneFile(
       payload: { batch_id: batchId, file_name: fileName, line, column, message, raw },
     });
   };
+  const countRow = (): void => {
+    rowsRead++;
+    if (rowsRead % PROGRESS_EVERY_ROWS === 0) progress();
+  };
 
-  const records = parser.parse({
-    chunks: sheet === null ? readTextChunks(sf.path, facts, (n) => (bytesDone += n)) : [],
-    rows: sheet?.rows,
+  const spec: ParsePassSpec = {
+    path: sf.path,
     fileName,
+    encoding: facts.encoding,
+    bomLength: facts.bomLength,
+    format: parser.format,
+    mappingPath: request.mappingPath,
+    mappingVersion,
     timeZone: sourceTimeZone(settings, request.source),
     locale: settings.locale,
     currency: settings.reporting_currency,
-  });
-  if (sheet !== null) bytesDone = facts.byteLength;
+    batch: { source: request.source, batchId, receivedAt: startedAt, artifactId: artifact.artifactId, mappingVersion },
+    storeBytes: chunks !== null,
+    ...(sheet !== null ? { rows: sheet } : {}),
+  };
+  // A workbook's sheet was read already (exceljs, on its own worker): its rows are parsed here.
+  const onWorker = sheet === null && (request.parseOn === 'worker' || ((request.parseOn ?? 'auto') === 'auto' && facts.byteLength >= WORKER_MIN_BYTES));
+  const items: Iterable<PassItem> = onWorker ? parseWorker().pass(spec) : parsePass(spec, parser);
   try {
-    for (const record of records) {
-      if (!record.ok) {
-        rowsRead++;
-        reject(record.position.line, record.position.column, record.message, record.raw);
-        continue;
-      }
-      if (record.statement !== undefined) {
-        statements.push(checkStatement(record.statement, record.lineStart, file, batchId, request, journal));
-        coverage.statementPeriodEnd(record.statement.periodEnd);
-        if (record.events.length === 0) continue;
-      }
-      rowsRead++;
-      if (rowsRead % PROGRESS_EVERY_ROWS === 0) progress();
-      const rows: EventRow[] = [];
-      let problem: string | null = null;
-      for (const draft of record.events) {
-        problem = checkDraft(draft);
-        if (problem !== null) break;
-        rows.push(toRow(draft, request.source, batchId, startedAt, artifact.artifactId, record.lineStart, record.lineEnd, mappingVersion));
-      }
-      if (problem !== null) {
-        reject(record.lineStart, 1, problem, '');
-        continue;
-      }
-      for (const row of rows) {
-        if (writer.write(row)) {
-          eventsCreated++;
-          digest.update(eventContentLine(row));
-          coverage.event(row);
-        } else {
-          duplicatesSkipped++;
-          duplicates?.record(row);
-        }
+    for (const item of items) {
+      switch (item.t) {
+        case 'events':
+          countRow();
+          for (const values of item.events) {
+            values[BATCH_ID_AT] = batchId;
+            values[SOURCE_AT] = request.source;
+            if (writer.writeValues(values)) {
+              eventsCreated++;
+              coverage.event({ event_id: values[0] as string, kind: values[KIND_AT] as string, occurred_at: values[OCCURRED_AT] as string });
+            } else {
+              duplicatesSkipped++;
+              duplicates?.record(values[0] as string, item.lineStart, item.lineEnd);
+            }
+          }
+          break;
+        case 'rejected':
+          rowsRead++;
+          reject(item.line, item.column, item.message, item.raw);
+          break;
+        case 'bad-draft':
+          countRow();
+          reject(item.lineStart, 1, item.message, '');
+          break;
+        case 'statement':
+          statements.push(checkStatement(item.statement, item.line, file, batchId, request, journal));
+          coverage.statementPeriodEnd(item.statement.periodEnd);
+          break;
+        case 'chunk':
+          chunks?.add(compressChunk(item.bytes));
+          break;
+        case 'bytes':
+          bytesDone = item.done;
+          break;
+        case 'end':
+          // The bytes parsed (and stored) are the bytes hashed before: the batch's sha256 is what was read.
+          if (item.sha256 !== facts.sha256 || item.byteLength !== facts.byteLength) throw new ImportError(file, FILE_CHANGED);
+          passDigest = item.eventsDigest;
+          break;
       }
     }
   } catch (err) {
@@ -340,7 +421,7 @@ function importOneFile(
         entry_count: s.entryCount,
         difference_minor: s.differenceMinor,
       })),
-      events_digest: digest.digest('hex'),
+      events_digest: duplicatesSkipped === 0 && passDigest !== null ? passDigest : storedEventsDigest(db, batchId),
     },
   });
   return {
@@ -358,6 +439,16 @@ function importOneFile(
     rejected,
     statements,
   };
+}
+
+/**
+ * The digest of a batch's events as stored (what verify recomputes). The pass's own digest covers every event it
+ * read; when some were already in the ledger, the batch holds only the rest, and they are hashed as stored.
+ */
+function storedEventsDigest(db: LedgerDb, batchId: string): string {
+  const hash = createHash('sha256');
+  for (const row of db.prepare('SELECT * FROM events WHERE batch_id = ? ORDER BY seq').iterate(batchId) as Iterable<object>) hash.update(eventContentLine(row));
+  return hash.digest('hex');
 }
 
 /** The statement oracle: opening + entries = closing, or the import fails (or, when accepted, the difference is journaled). */

@@ -6,6 +6,11 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /**
+   * Runs with foreign key enforcement off (SQLite's documented way to rebuild a table other tables reference), and
+   * fails, rolling back, unless PRAGMA foreign_key_check finds every reference intact before it commits.
+   */
+  foreignKeysOff?: boolean;
 }
 
 const appendOnly = (table: string): string => `
@@ -341,6 +346,119 @@ CREATE VIEW exception_event_ids (exception_id, event_id) AS
   },
   {
     version: 6,
+    name: 'narrow events: rows keep what is their own, the batch\'s time, file and mapping come from import_batches; raw file chunks may be compressed',
+    foreignKeysOff: true,
+    // docs/decisions/0003: received_at (the batch's start), raw_artifact_id (the batch's file, 64 characters) and
+    // mapping_version were repeated on every event of a batch, ~110 bytes a row. event_rows stores the rest; the view
+    // `events` shows the same logical columns as before (its batch columns looked up by batch_id only when read), so
+    // readers and the batch digests verify sealed are unchanged. An older event whose value differs from its batch's
+    // (only an edit could do that) keeps its own value in own_*, so the migration never hides a change from verify.
+    // The children (match_members, exception_members, pinned_events) are made to name event_rows by renaming the old
+    // table to that name first; the new table then replaces it under the same name.
+    sql: `
+DROP VIEW match_event_ids;
+DROP VIEW exception_event_ids;
+DROP TRIGGER events_no_update;
+DROP TRIGGER events_no_delete;
+DROP INDEX events_by_source_external;
+DROP INDEX events_by_batch;
+DROP INDEX events_by_order_ref;
+DROP INDEX events_by_payout_ref;
+DROP INDEX events_by_trace_id;
+DROP INDEX events_by_kind_time;
+DROP INDEX events_by_time;
+DROP INDEX events_by_kind_amount;
+ALTER TABLE events RENAME TO event_rows;
+CREATE TABLE event_rows_v6 (
+  seq INTEGER PRIMARY KEY,
+  event_id TEXT NOT NULL UNIQUE,
+  batch_id TEXT NOT NULL REFERENCES import_batches(batch_id) DEFERRABLE INITIALLY DEFERRED,
+  source TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('order','payment','refund','fee','payout','dispute','bank_credit','bank_debit','ad_spend','fulfillment','adjustment')),
+  external_id TEXT NOT NULL,
+  source_revision TEXT NOT NULL,
+  order_ref TEXT,
+  customer_ref TEXT,
+  payout_ref TEXT,
+  trace_id TEXT,
+  amount_minor INTEGER NOT NULL,
+  currency TEXT NOT NULL CHECK (length(currency) = 3),
+  fee_minor INTEGER,
+  net_minor INTEGER,
+  state TEXT,
+  channel TEXT,
+  occurred_at TEXT NOT NULL,
+  local_date TEXT,
+  raw_line_start INTEGER NOT NULL,
+  raw_line_end INTEGER NOT NULL,
+  attributes TEXT NOT NULL,
+  -- NULL unless the event's value differs from its batch's (never, for events written by the import).
+  own_received_at TEXT,
+  own_raw_artifact_id TEXT,
+  own_mapping_version TEXT
+);
+INSERT INTO event_rows_v6 (seq, event_id, batch_id, source, kind, external_id, source_revision, order_ref, customer_ref, payout_ref, trace_id,
+  amount_minor, currency, fee_minor, net_minor, state, channel, occurred_at, local_date, raw_line_start, raw_line_end, attributes,
+  own_received_at, own_raw_artifact_id, own_mapping_version)
+SELECT e.seq, e.event_id, e.batch_id, e.source, e.kind, e.external_id, e.source_revision, e.order_ref, e.customer_ref, e.payout_ref, e.trace_id,
+  e.amount_minor, e.currency, e.fee_minor, e.net_minor, e.state, e.channel, e.occurred_at, e.local_date, e.raw_line_start, e.raw_line_end, e.attributes,
+  CASE WHEN e.received_at IS NOT b.started_at THEN e.received_at END,
+  CASE WHEN e.raw_artifact_id IS NOT b.artifact_id THEN e.raw_artifact_id END,
+  CASE WHEN e.mapping_version IS NOT b.mapping_version THEN e.mapping_version END
+FROM event_rows e LEFT JOIN import_batches b ON b.batch_id = e.batch_id ORDER BY e.seq;
+DROP TABLE event_rows;
+ALTER TABLE event_rows_v6 RENAME TO event_rows;
+CREATE INDEX events_by_source_external ON event_rows (source, external_id);
+CREATE INDEX events_by_batch ON event_rows (batch_id);
+CREATE INDEX events_by_order_ref ON event_rows (order_ref) WHERE order_ref IS NOT NULL;
+CREATE INDEX events_by_payout_ref ON event_rows (payout_ref) WHERE payout_ref IS NOT NULL;
+CREATE INDEX events_by_trace_id ON event_rows (trace_id) WHERE trace_id IS NOT NULL;
+CREATE INDEX events_by_kind_time ON event_rows (kind, currency, occurred_at);
+CREATE INDEX events_by_time ON event_rows (occurred_at);
+CREATE INDEX events_by_kind_amount ON event_rows (kind, currency, amount_minor, occurred_at);
+${appendOnly('event_rows')}
+-- The logical events, as before. One table and scalar subqueries, no join: SQLite flattens the view into every
+-- query (also as the right side of a LEFT JOIN), and a batch column costs a lookup only in a query that reads it.
+-- rowid is kept for readers that address an event by it (it is seq).
+CREATE VIEW events AS SELECT
+  r.seq, r.event_id, r.batch_id, r.source, r.kind, r.external_id, r.source_revision, r.order_ref, r.customer_ref, r.payout_ref, r.trace_id,
+  r.amount_minor, r.currency, r.fee_minor, r.net_minor, r.state, r.channel, r.occurred_at, r.local_date,
+  coalesce(r.own_received_at, (SELECT b.started_at FROM import_batches b WHERE b.batch_id = r.batch_id)) AS received_at,
+  coalesce(r.own_raw_artifact_id, (SELECT b.artifact_id FROM import_batches b WHERE b.batch_id = r.batch_id)) AS raw_artifact_id,
+  r.raw_line_start, r.raw_line_end,
+  coalesce(r.own_mapping_version, (SELECT b.mapping_version FROM import_batches b WHERE b.batch_id = r.batch_id)) AS mapping_version,
+  r.attributes, r.seq AS rowid
+FROM event_rows r;
+-- Writing through the view stores the row as the import does (a value that differs from the batch's goes to own_*);
+-- updating or deleting through it is refused like on every append-only table.
+CREATE TRIGGER events_insert INSTEAD OF INSERT ON events
+BEGIN
+  INSERT INTO event_rows (seq, event_id, batch_id, source, kind, external_id, source_revision, order_ref, customer_ref, payout_ref, trace_id,
+    amount_minor, currency, fee_minor, net_minor, state, channel, occurred_at, local_date, raw_line_start, raw_line_end, attributes,
+    own_received_at, own_raw_artifact_id, own_mapping_version)
+  SELECT NEW.seq, NEW.event_id, NEW.batch_id, NEW.source, NEW.kind, NEW.external_id, NEW.source_revision, NEW.order_ref, NEW.customer_ref,
+    NEW.payout_ref, NEW.trace_id, NEW.amount_minor, NEW.currency, NEW.fee_minor, NEW.net_minor, NEW.state, NEW.channel, NEW.occurred_at,
+    NEW.local_date, NEW.raw_line_start, NEW.raw_line_end, NEW.attributes,
+    CASE WHEN NEW.received_at IS NOT b.started_at THEN NEW.received_at END,
+    CASE WHEN NEW.raw_artifact_id IS NOT b.artifact_id THEN NEW.raw_artifact_id END,
+    CASE WHEN NEW.mapping_version IS NOT b.mapping_version THEN NEW.mapping_version END
+  FROM (SELECT NEW.batch_id AS batch_id) n LEFT JOIN import_batches b ON b.batch_id = n.batch_id;
+END;
+CREATE TRIGGER events_no_update INSTEAD OF UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events is append-only: UPDATE is not allowed'); END;
+CREATE TRIGGER events_no_delete INSTEAD OF DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events is append-only: DELETE is not allowed'); END;
+CREATE VIEW match_event_ids (match_id, event_id, side) AS
+  SELECT m.match_id, e.event_id, mm.side FROM match_members mm JOIN matches m ON m.seq = mm.match_seq JOIN events e ON e.seq = mm.event_seq;
+CREATE VIEW exception_event_ids (exception_id, event_id) AS
+  SELECT x.exception_id, e.event_id FROM exception_members xm JOIN exceptions x ON x.seq = xm.exception_seq JOIN events e ON e.seq = xm.event_seq;
+-- Raw file chunks: NULL codec = the bytes as they are; 'br' = one Brotli stream of the chunk's bytes. The artifact id
+-- stays the sha256 of the original bytes, which verify recomputes from the decompressed chunks.
+ALTER TABLE artifact_chunks ADD COLUMN codec TEXT CHECK (codec IS NULL OR codec = 'br');
+`,
+  },
+  {
+    version: 7,
     name: 'continuous matching: what each batch delivered (watermarks), events awaiting a counterpart feed, durable pending work',
     // DESIGN §5: a source's watermark is the latest business time it has delivered; batch_coverage records it per
     // batch (append-only, like the batch), so a source's watermark is a max over a small table. Events whose
@@ -370,7 +488,7 @@ FROM import_batches b ORDER BY b.rowid;
 ALTER TABLE recon_runs ADD COLUMN events_through_seq INTEGER;
 ALTER TABLE recon_runs ADD COLUMN coverage_through INTEGER;
 CREATE TABLE awaiting (
-  event_seq INTEGER NOT NULL REFERENCES events (seq),
+  event_seq INTEGER NOT NULL REFERENCES event_rows (seq),
   code TEXT NOT NULL,
   until TEXT NOT NULL,
   waits_on TEXT NOT NULL,
@@ -378,12 +496,12 @@ CREATE TABLE awaiting (
 ) WITHOUT ROWID;
 CREATE INDEX awaiting_by_sources ON awaiting (waits_on, until);
 CREATE TABLE pending_events (
-  event_seq INTEGER PRIMARY KEY REFERENCES events (seq)
+  event_seq INTEGER PRIMARY KEY REFERENCES event_rows (seq)
 );
 `,
   },
   {
-    version: 7,
+    version: 8,
     name: 'a payout match keeps its id as items come and go: the history of its membership',
     // A payout's match is identified by the payout (matching/rules: identityEvents), so an item that arrives after
     // its payout joins the match (one member row) instead of ending it and creating a new one with every item again.
@@ -392,7 +510,7 @@ CREATE TABLE pending_events (
 CREATE TABLE match_member_changes (
   seq INTEGER PRIMARY KEY,
   match_seq INTEGER NOT NULL REFERENCES matches (seq),
-  event_seq INTEGER NOT NULL REFERENCES events (seq),
+  event_seq INTEGER NOT NULL REFERENCES event_rows (seq),
   side TEXT NOT NULL CHECK (side IN ('left', 'right')),
   change TEXT NOT NULL CHECK (change IN ('added', 'removed')),
   run_id TEXT NOT NULL,
@@ -448,12 +566,28 @@ export function migrate(db: Database.Database, ledgerPath: string | null, migrat
   }
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   for (const m of pending) {
-    db.transaction(() => {
-      db.exec(m.sql);
-      record.run(m.version, m.name, new Date().toISOString());
-    })();
+    const enforcing = db.pragma('foreign_keys', { simple: true }) === 1;
+    if (m.foreignKeysOff === true) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(m.sql);
+        if (m.foreignKeysOff === true) checkForeignKeys(db, m);
+        record.run(m.version, m.name, new Date().toISOString());
+      })();
+    } finally {
+      if (m.foreignKeysOff === true && enforcing) db.pragma('foreign_keys = ON');
+    }
   }
   return { from: current, to: latest, backupPath };
+}
+
+/** A migration that ran with enforcement off must leave every reference as intact as enforcement would have. */
+function checkForeignKeys(db: Database.Database, m: Migration): void {
+  const broken = db.pragma('foreign_key_check') as Array<{ table: string; parent: string }>;
+  if (broken.length > 0) {
+    const first = broken[0] as { table: string; parent: string };
+    throw new MigrationError(`migration ${m.version} would leave ${broken.length} broken references (first: ${first.table} -> ${first.parent})`);
+  }
 }
 
 function checkMigrationList(migrations: readonly Migration[]): void {

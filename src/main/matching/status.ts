@@ -101,7 +101,7 @@ function eventFigures(db: LedgerDb): Pick<ReconciliationStatus, 'events_total' |
   // rows. Reading the events rows themselves (wide: attributes) cost seconds on a large ledger.
   const counted = db
     .prepare(
-      `SELECT e.kind, count(*) AS matchable, coalesce(sum(e.rowid IN (
+      `SELECT e.kind, count(*) AS matchable, coalesce(sum(e.seq IN (
          SELECT mm.event_seq FROM matches m CROSS JOIN match_members mm ON mm.match_seq = m.seq WHERE m.ended_at IS NULL)), 0) AS matched
        FROM events e WHERE e.kind IN (${KINDS_SQL}) GROUP BY e.kind`,
     )

@@ -77,6 +77,9 @@ export const CanonicalEventSchema = EventDraftSchema.extend({
 });
 export type CanonicalEvent = z.output<typeof CanonicalEventSchema>;
 
+/** Whitespace anywhere or a leading '#': the only things normalizeRef changes. */
+const PLAIN_REF_NEEDS_WORK = /^#|\s/;
+
 /**
  * Normalizes a join key: trims, collapses inner whitespace and drops a leading
  * '#', so "#1001" and " 1001" meet. Case is kept (provider ids are
@@ -84,6 +87,8 @@ export type CanonicalEvent = z.output<typeof CanonicalEventSchema>;
  */
 export function normalizeRef(value: string | null | undefined): string | null {
   if (value === null || value === undefined) return null;
+  // Most refs need nothing done (this runs four times for every imported event).
+  if (!PLAIN_REF_NEEDS_WORK.test(value)) return value === '' ? null : value;
   const trimmed = value.trim().replace(/\s+/g, ' ').replace(/^#\s*/, '');
   return trimmed === '' ? null : trimmed;
 }

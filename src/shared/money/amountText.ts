@@ -145,17 +145,41 @@ function describeChar(ch: string): string {
   return isSpace(ch) ? 'a space' : `"${ch}"`;
 }
 
+// "-1234.56" as exports write most amounts: a sign, at most 15 digits, the style's decimal separator. Anything else,
+// or more decimals than the currency has, goes the general way.
+const PLAIN_DOT = /^(-?)(\d{1,15})(?:\.(\d{1,15}))?$/;
+const PLAIN_COMMA = /^(-?)(\d{1,15})(?:,(\d{1,15}))?$/;
+
+/** The general parser's answer for plain text, reached without it (the import parses millions of amounts); else null. */
+function plainAmount(text: string, exponent: number, decimal: NumberStyle['decimal']): number | null {
+  const m = (decimal === '.' ? PLAIN_DOT : PLAIN_COMMA).exec(text);
+  if (m === null) return null;
+  const frac = m[3] ?? '';
+  if (frac.length > exponent) return null;
+  const digits = `${m[2] as string}${frac.padEnd(exponent, '0')}`;
+  if (digits.length > 15) return null;
+  const magnitude = Number(digits);
+  return m[1] === '-' && magnitude !== 0 ? -magnitude : magnitude;
+}
+
 export function parseAmount(
   text: string,
   currency: string,
   style: NumberStyle = DEFAULT_STYLE,
   options: ParseAmountOptions = {},
 ): AmountParseResult {
-  const q = JSON.stringify(text);
   if (!isCurrencyCode(currency)) return fail(`unknown currency "${currency}"`);
   if (style.decimal === style.group) return fail(`invalid number style: "${style.decimal}" is both decimal and group separator`);
-  if (text.trim() === '') return fail('empty amount');
   const exponent = currencyExponent(currency);
+  const plain = plainAmount(text, exponent, style.decimal);
+  if (plain !== null) return { ok: true, minor: plain };
+  return parseAmountText(text, currency, exponent, style, options);
+}
+
+/** Every form parseAmount accepts: signs, parentheses, currency markers, digit groups, excess precision. */
+export function parseAmountText(text: string, currency: string, exponent: number, style: NumberStyle, options: ParseAmountOptions): AmountParseResult {
+  const q = JSON.stringify(text);
+  if (text.trim() === '') return fail('empty amount');
 
   let start = 0;
   let end = text.length;

@@ -36,7 +36,7 @@
 //                 state = the status, amount 0 in the order's currency, attributes fulfilled_quantity (line items whose
 //                 Lineitem fulfillment status is fulfilled) and items_quantity. Its revision hashes status, time and
 //                 quantity, so a later export after more fulfilment is a new revision while the order event is unchanged.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { EventDraftInput } from '../../../shared/events/canonicalEvent.ts';
 import { parseAmount } from '../../../shared/money/amountText.ts';
 import type { NumberStyle } from '../../../shared/money/amountText.ts';
@@ -182,7 +182,7 @@ export function shopifyOrderRevision(fields: {
     fields.outstandingMinor === null ? '' : String(fields.outstandingMinor),
     fields.cancelledAt ?? '',
   ];
-  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 16);
+  return hash('sha256', parts.join('\u0000'), 'hex').slice(0, 16);
 }
 
 interface Group {
@@ -317,7 +317,7 @@ function mapFulfillment(group: Group, order: EventDraftInput, timeZone: string):
   for (const r of group.readers) {
     if (r.get('Lineitem fulfillment status').toLowerCase() === 'fulfilled') fulfilled += Number(r.get('Lineitem quantity') || '0');
   }
-  const revision = createHash('sha256').update(['v1', status, fulfilledAt, String(fulfilled)].join('\u0000')).digest('hex').slice(0, 16);
+  const revision = hash('sha256', ['v1', status, fulfilledAt, String(fulfilled)].join('\u0000'), 'hex').slice(0, 16);
   return {
     kind: 'fulfillment',
     external_id: order.external_id,

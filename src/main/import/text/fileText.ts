@@ -104,7 +104,7 @@ export function* readTextChunks(
   if (tail.length > 0) yield tail;
 }
 
-interface StreamingDecoder {
+export interface StreamingDecoder {
   decode(bytes?: Uint8Array, options?: { stream: boolean }): string;
 }
 
@@ -115,7 +115,7 @@ interface StreamingDecoder {
  * already proved undeclared UTF-8 valid; under a declared encoding a bad byte
  * shows as U+FFFD, it never vanishes.
  */
-function streamingDecoder(encoding: TextEncoding): StreamingDecoder {
+export function streamingDecoder(encoding: TextEncoding): StreamingDecoder {
   if (encoding === 'cp852') {
     const d = iconv.getDecoder('cp852');
     return { decode: (bytes) => (bytes === undefined ? (d.end() ?? '') : d.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))) };
