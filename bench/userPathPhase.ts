@@ -53,8 +53,8 @@ async function main(): Promise<void> {
       const events = w.db.prepare('SELECT count(*) FROM events').pluck().get() as number;
       const split = w.db
         .prepare(
-          `SELECT CASE WHEN name IN ('events', 'artifact_chunks', 'matches', 'match_members', 'exceptions', 'journal', 'awaiting') THEN name
-                  WHEN tbl_name = 'events' OR name LIKE 'events_%' OR name = 'sqlite_autoindex_events_1' THEN 'events indexes'
+          `SELECT CASE WHEN name = 'event_rows' THEN 'events' WHEN name IN ('artifact_chunks', 'matches', 'match_members', 'exceptions', 'journal', 'awaiting') THEN name
+                  WHEN tbl_name IN ('events', 'event_rows') OR name LIKE 'events_%' OR name LIKE 'sqlite_autoindex_event%' THEN 'events indexes'
                   WHEN name LIKE 'match%' THEN 'match indexes' ELSE 'other' END AS part, sum(pgsize) AS bytes
            FROM dbstat LEFT JOIN sqlite_schema USING (name) GROUP BY part ORDER BY bytes DESC`,
         )

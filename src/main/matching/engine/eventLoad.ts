@@ -368,8 +368,19 @@ function columnarEvents(table: EventIdSource, capacity: number): { add(r: RawRow
 export function loadAllEvents(db: LedgerDb, ruleSet: RuleSet, ids: EventIdSource): LedgerEvent[] {
   const out: LedgerEvent[] = [];
   const events = columnarEvents(ids, maxEventSeq(db) + 1);
-  for (const r of db.prepare(`SELECT ${eventColumns(ruleSet, 'used', false)} FROM events e`).raw().iterate() as IterableIterator<RawRow>) out.push(events.add(r));
+  const sql = `SELECT ${eventColumns(ruleSet, 'used', false)} FROM events e WHERE e.kind IN (${sqlKinds(kindsRead(ruleSet))})`;
+  for (const r of db.prepare(sql).raw().iterate() as IterableIterator<RawRow>) out.push(events.add(r));
   return out;
+}
+
+/**
+ * The kinds a run reads: those on a side of some rule, and disputes (DISPUTE_OPEN is raised whatever the rule set).
+ * Events of other kinds (ad spend, fulfillment: a Shopify export brings one per fulfilled order) are never compared.
+ */
+export function kindsRead(ruleSet: RuleSet): Set<string> {
+  const kinds = new Set<string>(['dispute']);
+  for (const r of ruleSet.rules) for (const k of [...r.left.kinds, ...r.right.kinds]) kinds.add(k);
+  return kinds;
 }
 
 /** A full run's events read on one thread, ranked (computeOutcome's `ranked`). */
