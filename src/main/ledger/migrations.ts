@@ -520,6 +520,22 @@ CREATE INDEX match_member_changes_by_match ON match_member_changes (match_seq, s
 ${appendOnly('match_member_changes')}
 `,
   },
+  {
+    version: 9,
+    name: 'a record delivered again with other figures supersedes its earlier revision',
+    // DESIGN §3: a changed record is a new revision (a new event: its id hashes the revision). The engine matches only
+    // the latest revision of a record (source, kind, external id); the earlier one is superseded, never edited. Filled
+    // by the import that brings the later revision (or by a replay under a corrected mapping), append-only.
+    sql: `
+CREATE TABLE superseded_events (
+  event_seq INTEGER PRIMARY KEY REFERENCES event_rows (seq),
+  by_seq INTEGER NOT NULL REFERENCES event_rows (seq),
+  batch_id TEXT NOT NULL
+);
+CREATE INDEX superseded_events_by_successor ON superseded_events (by_seq);
+${appendOnly('superseded_events')}
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -368,7 +368,9 @@ function columnarEvents(table: EventIdSource, capacity: number): { add(r: RawRow
 export function loadAllEvents(db: LedgerDb, ruleSet: RuleSet, ids: EventIdSource): LedgerEvent[] {
   const out: LedgerEvent[] = [];
   const events = columnarEvents(ids, maxEventSeq(db) + 1);
-  const sql = `SELECT ${eventColumns(ruleSet, 'used', false)} FROM events e WHERE e.kind IN (${sqlKinds(kindsRead(ruleSet))})`;
+  // Only a record's latest revision takes part (src/main/import/revisions.ts).
+  const sql = `SELECT ${eventColumns(ruleSet, 'used', false)} FROM events e WHERE e.kind IN (${sqlKinds(kindsRead(ruleSet))})
+    AND e.seq NOT IN (SELECT event_seq FROM superseded_events)`;
   for (const r of db.prepare(sql).raw().iterate() as IterableIterator<RawRow>) out.push(events.add(r));
   return out;
 }
