@@ -3,7 +3,7 @@
 // they could match them in (for a search of their own).
 import type { LedgerDb } from '../ledger/database.ts';
 import type { ExceptionDetail, HistoryEntry } from '../../shared/api/contract.ts';
-import type { Rule, RuleSet, RuleSide } from '../../shared/rules/ruleSet.ts';
+import type { RuleSet, RuleSide } from '../../shared/rules/ruleSet.ts';
 import { exceptionHistory, RESOLVED_BY_MANUAL } from '../matching/decisions.ts';
 import { eventDetails, historyEntries, toExplanation, withCreatingRun } from './eventDetails.ts';
 import { exceptionRowReader, type StoredExceptionRow } from './exceptionsQuery.ts';
@@ -35,21 +35,24 @@ function acceptedSources(side: RuleSide, ledgerSources: readonly string[]): stri
   return ledgerSources.filter((s) => side.sources?.some((x) => x === s || x === s.split(':')[0]) === true);
 }
 
-/** The links of the rule set whose rules take one of `own` on a side: the other side is what a search looks for. */
+/** Adds a rule side's kinds and the ledger sources it accepts (none listed: any, kept as an empty list). */
+function mergeSide(into: MatchLink['left'], side: RuleSide, ledgerSources: readonly string[]): void {
+  for (const k of side.kinds) if (!into.kinds.includes(k)) into.kinds.push(k);
+  for (const s of acceptedSources(side, ledgerSources)) if (!into.sources.includes(s)) into.sources.push(s);
+}
+
+/** The links of the rule set with a rule that takes one of `own` on a side, each side with what its rules take. */
 export function matchLinks(ruleSet: RuleSet, own: ReadonlyArray<{ kind: string; source: string }>, ledgerSources: readonly string[]): MatchLink[] {
   const links = new Map<string, MatchLink>();
-  const addSide = (rule: Rule, ownSide: 'left' | 'right', other: RuleSide): void => {
-    const key = `${rule.link}\u001f${ownSide}`;
-    const found = links.get(key) ?? { link: rule.link, ownSide, kinds: [], sources: [] };
-    for (const k of other.kinds) if (!found.kinds.includes(k)) found.kinds.push(k);
-    for (const s of acceptedSources(other, ledgerSources)) if (!found.sources.includes(s)) found.sources.push(s);
-    links.set(key, found);
-  };
   for (const rule of ruleSet.rules) {
-    if (own.some((e) => sideAccepts(rule.left, e.kind, e.source))) addSide(rule, 'left', rule.right);
-    if (own.some((e) => sideAccepts(rule.right, e.kind, e.source))) addSide(rule, 'right', rule.left);
+    const takes = own.some((e) => sideAccepts(rule.left, e.kind, e.source) || sideAccepts(rule.right, e.kind, e.source));
+    if (!takes) continue;
+    const found = links.get(rule.link) ?? { link: rule.link, left: { kinds: [], sources: [] }, right: { kinds: [], sources: [] } };
+    mergeSide(found.left, rule.left, ledgerSources);
+    mergeSide(found.right, rule.right, ledgerSources);
+    links.set(rule.link, found);
   }
-  return [...links.values()].sort((a, b) => (a.link < b.link ? -1 : a.link > b.link ? 1 : a.ownSide < b.ownSide ? -1 : 1));
+  return [...links.values()].sort((a, b) => (a.link < b.link ? -1 : a.link > b.link ? 1 : 0));
 }
 
 interface ManualMatchEntry {

@@ -63,6 +63,7 @@ function rewrites(currency: string): Array<[RegExp, (...groups: string[]) => str
     [new RegExp(`\\(score ${DECIMAL}\\)`, 'g'), (v) => `(score ${percent(v)})`],
     [new RegExp(`similarity ${DECIMAL}`, 'g'), (v) => `similarity ${percent(v)}`],
     [new RegExp(`tie margin \\(${DECIMAL}\\)`, 'g'), (v) => `tie margin (${percent(v)})`],
+    [/\bbank_(credit|debit)\b/g, (which) => `bank ${which}`],
     // composeMatchSummary: "keys order_ref↔order_ref, trace_id↔external_id agree"
     [/keys ((?:[a-z_.]+↔[a-z_.]+(?: \([^)]*\))?(?:, )?)+) agree/g, (list) => `${keyList(list as string)} agree`],
   ];

@@ -147,8 +147,20 @@ export function* matchesInView(db: LedgerDb, view: MatchesView, timeZone: string
   for (const row of rows as Iterable<StoredMatchRow>) yield reader(row);
 }
 
-function firstText(events: readonly MatchRow['events'][number][], field: 'counterparty' | 'description' | 'orderRef'): string | null {
-  for (const e of events) if (e[field] !== null) return e[field];
+/**
+ * Who, what and which order a match reads as: its left side's (the order, refund, dispute or payout it ties), else its
+ * right side's when that is one event (a payout's bank line). A payout's hundreds of items name customers, not the
+ * payout, so they are never read.
+ */
+function readable(
+  events: readonly MatchRow['events'][number][],
+  rightCount: number,
+  field: 'counterparty' | 'description' | 'orderRef',
+): string | null {
+  const left = events.find((e, i) => i === 0 && e[field] !== null);
+  if (left !== undefined) return left[field];
+  const first = events[0];
+  for (const e of events) if (e !== first && e[field] !== null && rightCount === 1) return e[field];
   return null;
 }
 
@@ -162,6 +174,7 @@ function matchRowReader(db: LedgerDb, timeZone: string): (m: StoredMatchRow) => 
      CROSS JOIN events e ON e.seq = f.event_seq ORDER BY f.side, e.occurred_at, e.event_id`,
   );
   const eventCount = db.prepare('SELECT count(*) FROM match_members WHERE match_seq = ?').pluck();
+  const rightEvents = db.prepare("SELECT count(*) FROM match_members WHERE match_seq = ? AND side = 'right'").pluck();
   const left = db.prepare(
     `SELECT coalesce(sum(e.amount_minor), 0) AS amount, min(e.currency) AS currency
      FROM match_members mm CROSS JOIN events e ON e.seq = mm.event_seq WHERE mm.match_seq = ? AND mm.side = 'left'`,
@@ -175,6 +188,7 @@ function matchRowReader(db: LedgerDb, timeZone: string): (m: StoredMatchRow) => 
     const events = (firstEvents.all(m.seq) as EventLineRow[]).map(toEventLine);
     const anchor = earliestLeft.get(m.seq) as { kind: MatchRow['kind']; occurred_at: string; local_date: string | null } | undefined;
     const currency = l.currency ?? events[0]?.currency ?? 'XXX';
+    const rightCount = rightEvents.get(m.seq) as number;
     return {
       matchId: m.match_id,
       link: m.link,
@@ -189,9 +203,9 @@ function matchRowReader(db: LedgerDb, timeZone: string): (m: StoredMatchRow) => 
       businessDate: anchor === undefined ? m.created_at.slice(0, 10) : businessDateOf(anchor.occurred_at, anchor.local_date, timeZone),
       events,
       eventCount: eventCount.get(m.seq) as number,
-      counterparty: firstText(events, 'counterparty'),
-      description: firstText(events, 'description'),
-      orderRef: firstText(events, 'orderRef'),
+      counterparty: readable(events, rightCount, 'counterparty'),
+      description: readable(events, rightCount, 'description'),
+      orderRef: readable(events, rightCount, 'orderRef'),
       summary: humanSummary(explanationSummary(readMatchExplanation(db, m)), currency),
       createdAt: m.created_at,
       createdBy: m.created_by,

@@ -295,6 +295,8 @@ export const ExceptionRowSchema = z.object({
 });
 export type ExceptionRow = z.infer<typeof ExceptionRowSchema>;
 
+const MatchLinkSideSchema = z.object({ kinds: z.array(EventKindSchema), sources: z.array(z.string()) });
+
 export const ExceptionDetailSchema = z.object({
   exception: ExceptionRowSchema.extend({
     defaultClass: ExceptionClassSchema,
@@ -321,10 +323,12 @@ export const ExceptionDetailSchema = z.object({
     }),
   ),
   /**
-   * The links a person may match this exception's events in, from the rule set in force: which side its events take
-   * and the kinds (and sources) a counterpart must have, for `events.search`. Empty for resolved exceptions.
+   * The links a person may match this exception's events in (a rule of the link takes one of them on a side), from the
+   * rule set in force: the kinds each side takes and the ledger sources it accepts (empty: any). An event's side is
+   * the one that takes its kind; `events.search` looks for the side(s) the exception's own events are not on. Empty
+   * for resolved exceptions.
    */
-  matchLinks: z.array(z.object({ link: z.string(), ownSide: z.enum(['left', 'right']), kinds: z.array(EventKindSchema), sources: z.array(z.string()) })),
+  matchLinks: z.array(z.object({ link: z.string(), left: MatchLinkSideSchema, right: MatchLinkSideSchema })),
 });
 export type ExceptionDetail = z.infer<typeof ExceptionDetailSchema>;
 
