@@ -126,9 +126,12 @@ describe('export.grid as XLSX', () => {
     const sheet = book.getWorksheet('Payouts');
     expect(sheet).toBeDefined();
     if (sheet === undefined) return;
-    expect(sheet.getRow(1).values).toEqual([undefined, 'Business date', 'Payout id', 'Description', 'Net to the bank', 'Unexplained', 'Currency', 'Bank', 'Items', 'Source', 'Payout event id', 'Bank event id']);
-    expect(sheet.rowCount).toBe(file.rows + 1);
     const first = sheet.getRow(2);
+    expect(sheet.getRow(1).values).toEqual([
+      undefined, 'Business date', 'Payout', 'Description', 'Net to the bank', 'Unexplained', 'Currency', 'Bank', 'Items', 'Source', 'Balance entry id', 'Payout event id', 'Bank event id',
+    ]);
+    expect(String(first.getCell(2).value)).toMatch(/^po_/);
+    expect(sheet.rowCount).toBe(file.rows + 1);
     expect(first.getCell(1).value).toBeInstanceOf(Date);
     expect(first.getCell(1).numFmt).toBe('yyyy-mm-dd');
     expect(typeof first.getCell(4).value).toBe('number');

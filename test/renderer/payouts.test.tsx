@@ -68,6 +68,7 @@ function payoutRow(overrides: Partial<PayoutRow> = {}): PayoutRow {
     payoutEventId: 'ev-po1',
     source: 'stripe:main',
     externalId: 'po_1',
+    payoutRef: 'po_1',
     occurredAt: '2024-03-06T02:00:00.000Z',
     businessDate: '2024-03-06',
     description: 'STRIPE PAYOUT',

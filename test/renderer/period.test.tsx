@@ -45,6 +45,21 @@ describe('period slice', () => {
     expect(elsewhere.store.getState().period).toEqual({ from: '2024-04-01', to: '2024-04-30' });
   });
 
+  it('follows the data until the person chooses: a new workspace’s first import shows its month', async () => {
+    let latest: string | null = null;
+    const { store } = await setupStore({ 'periods.available': () => ({ timeZone: 'Europe/Berlin', months: latest === null ? [] : [{ month: latest, events: 3 }], latest }) });
+    await store.getState().loadPeriods();
+    const empty = store.getState().period;
+    expect(empty).not.toBeNull();
+    latest = '2023-11';
+    await store.getState().loadPeriods();
+    expect(store.getState().period).toEqual({ from: '2023-11-01', to: '2023-11-30' });
+    store.getState().setPeriod({ from: '2023-10-01', to: '2023-10-31' });
+    latest = '2023-12';
+    await store.getState().loadPeriods();
+    expect(store.getState().period).toEqual({ from: '2023-10-01', to: '2023-10-31' });
+  });
+
   it('steps a month by months (across a year end) and a range of days by its own length', async () => {
     const { store } = await setupStore(months);
     store.getState().setPeriod({ from: '2024-12-01', to: '2024-12-31' });
@@ -79,7 +94,7 @@ describe('PeriodSelector', () => {
     await store.getState().loadPeriods();
     renderInApp(fake, store, <PeriodSelector />);
     const group = screen.getByRole('group', { name: 'Period' });
-    const select = within(group).getByLabelText('Period') as HTMLSelectElement;
+    const select = within(group).getByLabelText('Month or range') as HTMLSelectElement;
     expect([...select.options].map((o) => o.textContent)).toEqual(['April 2024 · 12 events', 'March 2024 · 1,204 events', 'Range of days…']);
     expect(select.value).toBe('2024-04');
     fireEvent.change(select, { target: { value: '2024-03' } });

@@ -117,7 +117,7 @@ const BANK_WORDS: Record<PayoutRow['bank'], string> = { matched: 'in bank', miss
 function payoutColumns(): GridColumn<PayoutRow>[] {
   return [
     { header: 'Business date', width: 12, cell: (r) => date(r.businessDate) },
-    { header: 'Payout id', width: 24, cell: (r) => text(r.externalId) },
+    { header: 'Payout', width: 24, cell: (r) => text(r.payoutRef ?? r.externalId) },
     { header: 'Description', width: 30, cell: (r) => text(r.description) },
     { header: 'Net to the bank', width: 14, cell: (r) => amount(r.netMinor, r.currency) },
     { header: 'Unexplained', width: 14, cell: (r) => amount(r.unexplainedMinor, r.currency) },
@@ -125,6 +125,7 @@ function payoutColumns(): GridColumn<PayoutRow>[] {
     { header: 'Bank', width: 10, cell: (r) => text(BANK_WORDS[r.bank]) },
     { header: 'Items', width: 8, cell: (r) => count(r.itemCount) },
     { header: 'Source', width: 16, cell: (r) => text(r.source) },
+    { header: 'Balance entry id', width: 28, cell: (r) => text(r.externalId) },
     { header: 'Payout event id', width: 38, cell: (r) => text(r.payoutEventId) },
     { header: 'Bank event id', width: 38, cell: (r) => text(r.bankEventId) },
   ];

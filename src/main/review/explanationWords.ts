@@ -51,6 +51,9 @@ const DECIMAL = '(\\d+(?:\\.\\d+)?)';
 function rewrites(currency: string): Array<[RegExp, (...groups: string[]) => string]> {
   const m = (minor: string) => money(minor, currency);
   return [
+    // An exception's summary opens with its code ("UNKNOWN_BANK_LINE: bank credit with no counterpart"): the screens
+    // say the code in words beside it.
+    [/^[A-Z][A-Z_]+[A-Z]: /g, () => ''],
     // payoutItems: "payout -12345 ≠ −(sum of 3 item nets 12000): off by 345 minor units"
     [new RegExp(`payout ${NUMBER} ≠ −\\(sum of (\\d+) item nets ${NUMBER}\\)`, 'g'), (p, n, s) => `payout ${m(String(-Number(p)))} ≠ its ${n} items' net ${m(s as string)}`],
     [new RegExp(`${NUMBER} minor units ([A-Z]{3})`, 'g'), (v, c) => money(v as string, c as string)],

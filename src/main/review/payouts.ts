@@ -243,6 +243,7 @@ function payoutRow(reader: PayoutReader, timeZone: string, r: { p: PayoutEventRo
     payoutEventId: p.event_id,
     source: p.source,
     externalId: p.external_id,
+    payoutRef: p.payout_ref,
     occurredAt: p.occurred_at,
     businessDate: utcInstantToLocalDate(p.occurred_at, timeZone),
     description: toEventLine(p).description,

@@ -71,7 +71,7 @@ export function App() {
 
   // Another workspace has its own months and its own remembered period.
   useEffect(() => {
-    store.setState({ period: null, periodMonths: [] });
+    store.setState({ period: null, periodMonths: [], periodChosen: false });
     if (workspacePath !== null) void store.getState().loadPeriods();
   }, [store, workspacePath]);
 

@@ -384,6 +384,8 @@ export const PayoutRowSchema = z.object({
   payoutEventId: id,
   source: z.string(),
   externalId: z.string(),
+  /** The processor's payout id (Stripe po_…), as the bank line's text names it. */
+  payoutRef: z.string().nullable(),
   occurredAt: isoInstant,
   businessDate: z.string(),
   description: z.string().nullable(),

@@ -43,7 +43,7 @@ export function PeriodSelector() {
         ‹
       </button>
       <label className="period-month">
-        <span className="visually-hidden">Period</span>
+        <span className="visually-hidden">Month or range</span>
         <select
           value={editing ? CUSTOM : month !== null ? month : CUSTOM}
           title={`${label}, by business date in ${timeZone}`}

@@ -13,6 +13,8 @@ export interface PeriodSlice {
   periodMonths: PeriodMonths;
   /** Bumped on every change of the period: grids start over, figures are fetched again. */
   periodVersion: number;
+  /** The person chose the period (or it was remembered): new data no longer moves it to the latest month. */
+  periodChosen: boolean;
   /** Reads the months with data; keeps the chosen period, else the remembered one, else the latest month. */
   loadPeriods(): Promise<void>;
   setPeriod(period: Period): void;
@@ -65,6 +67,7 @@ export const createPeriodSlice: SliceCreator<PeriodSlice> = (api) => (set, get) 
   period: null,
   periodMonths: [],
   periodVersion: 0,
+  periodChosen: false,
   async loadPeriods() {
     const path = get().workspace?.path ?? null;
     let available: ResponseOf<'periods.available'>;
@@ -76,16 +79,19 @@ export const createPeriodSlice: SliceCreator<PeriodSlice> = (api) => (set, get) 
       return;
     }
     if ((get().workspace?.path ?? null) !== path) return;
-    const current = get().period ?? (path === null ? null : remembered(path));
-    const period = current ?? monthPeriod(available.latest ?? thisMonth());
-    const changed = JSON.stringify(period) !== JSON.stringify(get().period);
-    set((s) => ({ periodMonths: available.months, ...(changed ? { period, periodVersion: s.periodVersion + 1 } : {}) }));
+    const saved = get().period === null && path !== null ? remembered(path) : null;
+    const chosen = get().periodChosen || saved !== null;
+    // Until the person chooses, the period follows the data: the first import of a new workspace shows its month.
+    const period = chosen ? (get().period ?? saved) : null;
+    const next = period ?? monthPeriod(available.latest ?? thisMonth());
+    const changed = JSON.stringify(next) !== JSON.stringify(get().period);
+    set((s) => ({ periodMonths: available.months, periodChosen: chosen, ...(changed ? { period: next, periodVersion: s.periodVersion + 1 } : {}) }));
   },
   setPeriod(period) {
     if (JSON.stringify(period) === JSON.stringify(get().period)) return;
     const path = get().workspace?.path;
     if (path !== undefined && path !== null) remember(path, period);
-    set((s) => ({ period, periodVersion: s.periodVersion + 1 }));
+    set((s) => ({ period, periodChosen: true, periodVersion: s.periodVersion + 1 }));
   },
   stepPeriod(delta) {
     const period = get().period;

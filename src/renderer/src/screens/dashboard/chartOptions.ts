@@ -23,9 +23,10 @@ const STAKE: Record<Theme, string> = { light: '#a15c00', dark: '#f2b35b' };
 
 export { codeLabel };
 
-function base(theme: Theme): Pick<AgCartesianChartOptions, 'theme' | 'background'> {
-  // No background of its own: the chart sits on the panel's surface colour in both themes.
-  return { theme: chartTheme(theme), background: { visible: false } };
+function base(theme: Theme): Pick<AgCartesianChartOptions, 'theme' | 'background' | 'padding'> {
+  // No background of its own: the chart sits on the panel's surface colour in both themes. Room on the left keeps the
+  // longest category label ("Payout not in bank") whole.
+  return { theme: chartTheme(theme), background: { visible: false }, padding: { left: 12, right: 12 } };
 }
 
 /** What a click on a chart asks the Exceptions grid (or the Matches grid) to show. */

@@ -157,7 +157,7 @@ function DetailBody({ detail }: { detail: ExceptionDetail }) {
         <dt>Raised</dt>
         <dd>
           {formatInstant(x.createdAt, prefs)} by {x.origin === 'engine' ? 'the matching engine' : 'a person'}{' '}
-          <span className="muted">({formatAge(x.raisedAgeDays)} ago)</span>
+          <span className="muted">({x.raisedAgeDays * 24 < 1 ? 'less than an hour ago' : `${formatAge(x.raisedAgeDays)} ago`})</span>
         </dd>
         {x.resolvedAt !== null ? (
           <>

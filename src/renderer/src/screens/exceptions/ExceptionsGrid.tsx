@@ -26,8 +26,8 @@ function CodeCell({ data }: ICellRendererParams<ExceptionRow>) {
     <span className="exceptions-code" title={data.code}>
       <span className={`badge class-${data.class}`} title={`Class ${data.class}`}>
         {data.class}
-      </span>{' '}
-      {codeLabel(data.code)}
+      </span>
+      <span>{codeLabel(data.code)}</span>
     </span>
   );
 }
@@ -75,41 +75,42 @@ export function ExceptionsGrid() {
   const selectedCount = useApp((s) => s.exceptionsSelectedIds.length);
   const showIds = useApp((s) => s.showIds);
   const prefs = useDisplayPrefs();
+  const period = useApp((s) => s.period);
   const gridApi = useRef<GridApi<ExceptionRow> | null>(null);
 
   const columnDefs = useMemo<ColDef<ExceptionRow>[]>(() => {
     const readable = readableColumns<ExceptionRow>();
     return [
-      businessDateColumn<ExceptionRow>(prefs.locale, 'businessDate'),
-      { colId: 'code', field: 'code', headerName: 'Exception', width: 184, cellRenderer: CodeCell, tooltipValueGetter: (p) => p.data?.summary ?? null },
+      businessDateColumn<ExceptionRow>(prefs.locale, 'businessDate', period),
+      { colId: 'code', field: 'code', headerName: 'Exception', flex: 1, minWidth: 152, cellRenderer: CodeCell, tooltipValueGetter: (p) => p.data?.summary ?? null },
       // At stake right after who, so it stays in view beside the detail panel.
       ...readable.slice(0, 1),
-      { colId: 'amountMinor', field: 'amountMinor', headerName: 'At stake', width: 118, type: 'rightAligned', cellRenderer: AmountCell },
+      { colId: 'amountMinor', field: 'amountMinor', headerName: 'At stake', width: 116, type: 'rightAligned', cellRenderer: AmountCell },
       ...readable.slice(1),
-      { colId: 'state', field: 'state', headerName: 'State', width: 112, cellRenderer: StateCell },
+      { colId: 'state', field: 'state', headerName: 'State', width: 132, cellRenderer: StateCell },
       {
         colId: 'ageDays',
         field: 'ageDays',
         headerName: 'Age',
         headerTooltip: 'Since the business date; the time since it was raised is in the detail',
-        width: 78,
+        width: 60,
         type: 'rightAligned',
         valueFormatter: (p) => (typeof p.value === 'number' ? formatAge(p.value, { compact: true }) : ''),
         tooltipValueGetter: (p) => (p.data === undefined ? null : `${formatAge(p.data.ageDays)} since the business date; raised ${formatAge(p.data.raisedAgeDays)} ago`),
       },
-      { colId: 'owner', field: 'owner', headerName: 'Owner', width: 96, valueFormatter: (p) => ((p.value as string | null) ?? '—').replace(/^user:/, '') },
+      { colId: 'owner', field: 'owner', headerName: 'Owner', width: 80, valueFormatter: (p) => ((p.value as string | null) ?? '—').replace(/^user:/, '') },
       {
         colId: 'dueAt',
         field: 'dueAt',
         headerName: 'Due',
-        width: 84,
+        width: 68,
         valueFormatter: (p) => (p.data?.dueAt == null ? '—' : formatInstant(p.data.dueAt, prefs, { time: false }).replace(/,? \d{4}$/, '')),
         tooltipValueGetter: (p) => (p.data?.dueAt == null ? null : formatInstant(p.data.dueAt, prefs)),
         cellClassRules: { attention: (p) => overdue(p.data) },
       },
       idsColumn<ExceptionRow>('Exception and event ids', idsText, showIds),
     ];
-  }, [prefs, showIds]);
+  }, [prefs, showIds, period]);
 
   const defaultColDef = useMemo<ColDef<ExceptionRow>>(() => ({ sortable: true, resizable: true, suppressHeaderMenuButton: true }), []);
 

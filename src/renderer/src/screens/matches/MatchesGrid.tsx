@@ -30,13 +30,17 @@ export function MatchesGrid() {
   const importsChanged = useApp((s) => s.changes.imports);
   const showIds = useApp((s) => s.showIds);
   const prefs = useDisplayPrefs();
+  const period = useApp((s) => s.period);
 
-  const columnDefs = useMemo<ColDef<MatchRow>[]>(
-    () => [
-      businessDateColumn<MatchRow>(prefs.locale, null),
+  const columnDefs = useMemo<ColDef<MatchRow>[]>(() => {
+    const readable = readableColumns<MatchRow>();
+    return [
+      businessDateColumn<MatchRow>(prefs.locale, null, period),
       { headerName: 'Link', colId: 'link', field: 'link', width: 150, sortable: true, valueFormatter: (p) => (typeof p.value === 'string' ? linkLabel(p.value) : '') },
-      ...readableColumns<MatchRow>(),
+      // The amount right after who, so it stays in view beside the detail panel.
+      ...readable.slice(0, 1),
       { headerName: 'Amount', colId: 'amountMinor', field: 'amountMinor', width: 120, sortable: true, type: 'rightAligned', cellRenderer: AmountCell },
+      ...readable.slice(1),
       { headerName: 'Status', colId: 'status', field: 'status', width: 112, sortable: true, cellRenderer: StatusCell },
       {
         headerName: 'Fit',
@@ -59,9 +63,8 @@ export function MatchesGrid() {
         tooltipValueGetter: (p) => (p.data ? `${formatInstant(p.data.createdAt, prefs)} by ${p.data.createdBy}, ${ruleText(p.data)}` : null),
       },
       idsColumn<MatchRow>('Match and event ids', eventsText, showIds),
-    ],
-    [prefs, showIds],
-  );
+    ];
+  }, [prefs, showIds, period]);
 
   const options = useMemo(() => ({ columnDefs, defaultColDef: UNSORTED_COLUMNS, rowSelection: SINGLE_ROW_SELECTION, tooltipShowDelay: 400 }), [columnDefs]);
 

@@ -34,21 +34,30 @@ export function PayoutsGrid() {
   const importsChanged = useApp((s) => s.changes.imports);
   const showIds = useApp((s) => s.showIds);
   const prefs = useDisplayPrefs();
+  const period = useApp((s) => s.period);
 
   const columnDefs = useMemo<ColDef<PayoutRow>[]>(
     () => [
       // The columns that answer "is this payout explained and banked?" come first, so they stay in view beside the panel.
-      businessDateColumn<PayoutRow>(prefs.locale, null),
-      { headerName: 'Payout', field: 'externalId', flex: 1, minWidth: 150, cellClass: 'mono', tooltipField: 'externalId' },
+      businessDateColumn<PayoutRow>(prefs.locale, null, period),
+      {
+        headerName: 'Payout',
+        colId: 'externalId',
+        flex: 1,
+        minWidth: 140,
+        cellClass: 'mono',
+        valueGetter: (p) => (p.data === undefined ? undefined : (p.data.payoutRef ?? p.data.externalId)),
+        tooltipValueGetter: (p) => (p.data === undefined ? null : `${p.data.payoutRef ?? '—'} (balance entry ${p.data.externalId})`),
+      },
       { headerName: 'Net to the bank', field: 'netMinor', width: 130, type: 'rightAligned', cellRenderer: NetCell },
       { headerName: 'Unexplained', field: 'unexplainedMinor', width: 118, type: 'rightAligned', cellRenderer: UnexplainedCell },
       { headerName: 'Bank', field: 'bank', width: 92, cellRenderer: BankCell },
       { headerName: 'Items', field: 'itemCount', width: 70, type: 'rightAligned' },
       { headerName: 'Description', field: 'description', flex: 1, minWidth: 120, valueFormatter: (p) => (p.value as string | null) ?? '—' },
       { headerName: 'Source', field: 'source', width: 120 },
-      idsColumn<PayoutRow>('Payout and bank event ids', (r) => `${r.payoutEventId}${r.bankEventId === null ? '' : ` · ${r.bankEventId}`}`, showIds),
+      idsColumn<PayoutRow>('Balance entry and event ids', (r) => `${r.externalId} · ${r.payoutEventId}${r.bankEventId === null ? '' : ` · ${r.bankEventId}`}`, showIds),
     ],
-    [prefs, showIds],
+    [prefs, showIds, period],
   );
 
   const options = useMemo(() => ({ columnDefs, defaultColDef: UNSORTED_COLUMNS, rowSelection: SINGLE_ROW_SELECTION }), [columnDefs]);
