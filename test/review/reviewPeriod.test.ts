@@ -168,6 +168,17 @@ describe('the months of the demo ledger', () => {
       expect(d.sources.reduce((n, s) => n + s.eventsInPeriod, 0)).toBe(d.eventsTotal);
     }
     const october = parts[1] as (typeof parts)[number];
+    // Each day's open exceptions are those the grid dates to it (the days are cut in SQL, across the DST change too).
+    let datedDays = 0;
+    for (const [i, m] of months.entries()) {
+      const grid = queryExceptions(db(), parseRequest('exceptions.query', { startRow: 0, endRow: 10_000, period: monthPeriod(m), filter: { states: ['open', 'in_remediation', 'assigned', 'reopened'] } }), NOW, tz());
+      const perDay = new Map<string, number>();
+      for (const r of grid.rows) perDay.set(r.businessDate, (perDay.get(r.businessDate) ?? 0) + 1);
+      const days = (parts[i] as (typeof parts)[number]).days.filter((d) => d.openExceptions > 0);
+      expect(new Map(days.map((d) => [d.date, d.openExceptions]))).toEqual(perDay);
+      datedDays += perDay.size;
+    }
+    expect(datedDays).toBeGreaterThan(5);
     const day = october.days.find((d) => d.openExceptions > 0);
     expect(day?.atStake.length).toBeGreaterThan(0);
     expect(whole.days).toEqual([]);

@@ -7,7 +7,7 @@ import type { Dashboard, Period } from '../../shared/api/contract.ts';
 import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
 import { MATCHABLE_KINDS, OPEN_EXCEPTION_STATES } from '../matching/status.ts';
 import { BANK_LINE_KINDS, periodBounds, periodDays, startOfDay, addDays } from '../../shared/time/period.ts';
-import { ageDays } from './reviewSupport.ts';
+import { ageDays, DAY_MS } from './reviewSupport.ts';
 import { businessDateOf, ensureExceptionBusinessTimes, eventInPeriod, exceptionInPeriod } from './businessTime.ts';
 
 const OPEN_SQL = `x.ended_at IS NULL AND x.state IN (${OPEN_EXCEPTION_STATES.map((s) => `'${s}'`).join(', ')})`;
@@ -90,7 +90,7 @@ function decisionCounts(db: LedgerDb, period: Period | null, timeZone: string): 
   const xIn = exceptionInPeriod(period ?? undefined, timeZone);
   const x = db
     .prepare(
-      `SELECT count(*) AS n, coalesce(sum(x.class = 'A' AND x.policy_gated = 0), 0) AS auto FROM exceptions x
+      `SELECT count(*) AS n, coalesce(sum(x.class = 'A' AND x.policy_gated = 0), 0) AS auto FROM exceptions x INDEXED BY exceptions_open_by_business
        WHERE x.ended_at IS NULL AND ${xIn.sql} AND NOT (x.class = 'A' AND x.code <> 'DUPLICATE_RECORD' AND EXISTS (
          SELECT 1 FROM exception_members xm CROSS JOIN match_members mm ON mm.event_seq = xm.event_seq CROSS JOIN matches m ON m.seq = mm.match_seq
          WHERE xm.exception_seq = x.seq AND m.ended_at IS NULL AND m.status = 'auto_resolved'))`,
@@ -99,34 +99,111 @@ function decisionCounts(db: LedgerDb, period: Period | null, timeZone: string): 
   return { total: m.n + x.n, auto: m.auto + x.auto };
 }
 
-interface OpenRow {
-  exception_id: string;
+/** Open exceptions of the period grouped by what the dashboard shows of them: code, class, currency, age and day. */
+interface OpenGroup {
   code: string;
   class: string;
   currency: string;
+  bucket: number;
+  day: string | null;
+  n: number;
   amount: number;
+}
+
+interface OldestRow {
+  exception_id: string;
+  code: string;
   business_at: string;
   business_local_date: string | null;
   created_at: string;
 }
 
-/** Finds a day by its start instant: the last start at or before `at` (days are sorted, contiguous). */
-function dayIndex(starts: readonly string[], at: string): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function literal(text: string, shape: RegExp): string {
+  if (!shape.test(text)) throw new Error(`not a plain date or instant: ${text}`);
+  return `'${text}'`;
+}
+
+/**
+ * The business day of an instant as SQL: a balanced CASE over the days' start instants (a few comparisons a row,
+ * exact across daylight-saving changes). `starts[i]` begins `dates[i]`; instants before the first start are NULL.
+ */
+function dayOfInstantSql(column: string, dates: readonly string[], starts: readonly string[], ends: string): string {
+  const pick = (lo: number, hi: number): string => {
+    if (lo === hi) return literal(dates[lo] as string, DATE);
     const mid = (lo + hi + 1) >> 1;
-    if ((starts[mid] as string) <= at) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+    return `CASE WHEN ${column} < ${literal(starts[mid] as string, INSTANT)} THEN ${pick(lo, mid - 1)} ELSE ${pick(mid, hi)} END`;
+  };
+  if (dates.length === 0) return 'NULL';
+  return `CASE WHEN ${column} < ${literal(starts[0] as string, INSTANT)} OR ${column} >= ${literal(ends, INSTANT)} THEN NULL ELSE ${pick(0, dates.length - 1)} END`;
+}
+
+/**
+ * The age bucket (index into AGE_BUCKETS) of a business time as SQL: age < toDays ⇔ the time is after now − toDays.
+ * A stored instant without milliseconds is compared with the threshold cut to its second (exact: a whole second is
+ * after s.fff exactly when it is after s), one with them with the full threshold.
+ */
+function ageBucketSql(column: string, now: Date): string {
+  const whens = AGE_BUCKETS.flatMap((b, i) => {
+    if (b.toDays === null) return [];
+    const threshold = new Date(now.getTime() - b.toDays * DAY_MS).toISOString();
+    const toSecond = threshold.replace(/\.\d+Z$/, 'Z');
+    return [`WHEN CASE WHEN substr(${column}, 20, 1) = '.' THEN ${column} > ${literal(threshold, INSTANT)} ELSE ${column} > ${literal(toSecond, INSTANT)} END THEN ${i}`];
+  });
+  return `CASE ${whens.join(' ')} ELSE ${AGE_BUCKETS.length - 1} END`;
+}
+
+/** The days drawn by the trend, with their start instants (the last MAX_TREND_DAYS of the period). */
+function trendDays(period: Period | null, timeZone: string): { dates: string[]; starts: string[]; end: string } {
+  if (period === null) return { dates: [], starts: [], end: '' };
+  const dates = periodDays(period).slice(-MAX_TREND_DAYS);
+  const starts = dates.map((d) => startOfDay(d, timeZone));
+  return { dates, starts, end: periodBounds(period, timeZone).toInstant };
+}
+
+/**
+ * The open exceptions of the period, counted and summed in SQL by code, class, currency, age bucket and business day
+ * (a bank line's booking date as written, else the day its instant falls in), so 100k of them never cross into JS.
+ * The queries on live exceptions read exceptions_open_by_business (migration 6), which covers them: left to itself
+ * the planner takes the state index and reads each row, past its long explanation.
+ */
+function openGroups(db: LedgerDb, period: Period | null, timeZone: string, now: Date): OpenGroup[] {
+  const xIn = exceptionInPeriod(period ?? undefined, timeZone);
+  const { dates, starts, end } = trendDays(period, timeZone);
+  const day = period === null ? 'NULL' : `coalesce(x.business_local_date, ${dayOfInstantSql('x.business_at', dates, starts, end)})`;
+  return db
+    .prepare(
+      `SELECT x.code, x.class, x.currency, ${ageBucketSql('x.business_at', now)} AS bucket, ${day} AS day, count(*) AS n, sum(abs(x.amount_minor)) AS amount
+       FROM exceptions x INDEXED BY exceptions_open_by_business WHERE ${OPEN_SQL} AND ${xIn.sql} GROUP BY 1, 2, 3, 4, 5`,
+    )
+    .all(xIn.params) as OpenGroup[];
+}
+
+function oldestOpen(db: LedgerDb, period: Period | null, timeZone: string, now: Date): Dashboard['oldestOpen'] {
+  const xIn = exceptionInPeriod(period ?? undefined, timeZone);
+  const oldest = db
+    .prepare(
+      `SELECT x.exception_id, x.code, x.business_at, x.business_local_date, x.created_at FROM exceptions x INDEXED BY exceptions_open_by_business
+       WHERE ${OPEN_SQL} AND ${xIn.sql} ORDER BY x.business_at, x.exception_id LIMIT 1`,
+    )
+    .get(xIn.params) as OldestRow | undefined;
+  return oldest === undefined
+    ? null
+    : {
+        exceptionId: oldest.exception_id,
+        code: oldest.code as Code,
+        businessAt: oldest.business_at,
+        businessDate: businessDateOf(oldest.business_at, oldest.business_local_date, timeZone),
+        ageDays: ageDays(oldest.business_at, now),
+        createdAt: oldest.created_at,
+      };
 }
 
 /** One business day per point of the trend, from the event counts and the open exceptions. */
-function trend(period: Period | null, timeZone: string, counts: DayCount[], open: OpenRow[]): Dashboard['days'] {
-  if (period === null) return [];
-  const dates = periodDays(period).slice(-MAX_TREND_DAYS);
-  const starts = dates.map((d) => periodBounds({ from: d, to: d }, timeZone).fromInstant);
+function trend(period: Period | null, timeZone: string, counts: DayCount[], open: OpenGroup[]): Dashboard['days'] {
+  const { dates } = trendDays(period, timeZone);
   const byDate = new Map(dates.map((date) => [date, { date, matchable: 0, matched: 0, openExceptions: 0, atStake: new Map<string, number>() }]));
   for (const c of counts) {
     const day = c.day === null ? undefined : byDate.get(c.day);
@@ -134,12 +211,11 @@ function trend(period: Period | null, timeZone: string, counts: DayCount[], open
     day.matchable += c.n;
     day.matched += c.matched;
   }
-  for (const x of open) {
-    const date = x.business_local_date ?? dates[dayIndex(starts, x.business_at)];
-    const day = date === undefined ? undefined : byDate.get(date);
+  for (const g of open) {
+    const day = g.day === null ? undefined : byDate.get(g.day);
     if (day === undefined) continue;
-    day.openExceptions += 1;
-    add(day.atStake, x.currency, x.amount);
+    day.openExceptions += g.n;
+    add(day.atStake, g.currency, g.amount);
   }
   return [...byDate.values()].map((d) => ({
     date: d.date,
@@ -151,40 +227,28 @@ function trend(period: Period | null, timeZone: string, counts: DayCount[], open
   }));
 }
 
-function openFigures(open: OpenRow[], now: Date, timeZone: string) {
+function openFigures(open: OpenGroup[]) {
   const groups = new Map<string, { code: Code; class: Class; count: number; atStake: Map<string, number> }>();
   const atStake = new Map<string, number>();
   const ages = AGE_BUCKETS.map(() => 0);
-  let oldest: OpenRow | undefined;
+  let total = 0;
   for (const x of open) {
     const key = `${x.code}\u001f${x.class}`;
     const g = groups.get(key) ?? { code: x.code as Code, class: x.class as Class, count: 0, atStake: new Map<string, number>() };
-    g.count += 1;
+    g.count += x.n;
     add(g.atStake, x.currency, x.amount);
     groups.set(key, g);
     add(atStake, x.currency, x.amount);
-    const age = ageDays(x.business_at, now);
-    const bucket = AGE_BUCKETS.findIndex((b) => b.toDays === null || age < b.toDays);
-    ages[bucket] = (ages[bucket] ?? 0) + 1;
-    if (oldest === undefined || x.business_at < oldest.business_at || (x.business_at === oldest.business_at && x.exception_id < oldest.exception_id)) oldest = x;
+    ages[x.bucket] = (ages[x.bucket] ?? 0) + x.n;
+    total += x.n;
   }
   return {
+    openExceptionsTotal: total,
     openByCodeAndClass: [...groups.values()]
       .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : a.class < b.class ? -1 : a.class > b.class ? 1 : 0))
       .map((g) => ({ code: g.code, class: g.class, count: g.count, atStake: money(g.atStake) })),
     valueAtStake: money(atStake),
     openByAge: AGE_BUCKETS.map((b, i) => ({ bucket: b.bucket, fromDays: b.fromDays, toDays: b.toDays, count: ages[i] ?? 0 })),
-    oldestOpen:
-      oldest === undefined
-        ? null
-        : {
-            exceptionId: oldest.exception_id,
-            code: oldest.code as Code,
-            businessAt: oldest.business_at,
-            businessDate: businessDateOf(oldest.business_at, oldest.business_local_date, timeZone),
-            ageDays: ageDays(oldest.business_at, now),
-            createdAt: oldest.created_at,
-          },
   };
 }
 
@@ -240,14 +304,7 @@ export function dashboard(db: LedgerDb, settings: WorkspaceSettings, now: Date, 
     const matchable = matchedByKind.reduce((n, k) => n + k.matchable, 0);
     const matched = matchedByKind.reduce((n, k) => n + k.matched, 0);
     const decisions = decisionCounts(db, period, timeZone);
-    const xIn = exceptionInPeriod(period ?? undefined, timeZone);
-    const open = db
-      .prepare(
-        `SELECT x.exception_id, x.code, x.class, x.currency, abs(x.amount_minor) AS amount, x.business_at, x.business_local_date, x.created_at
-         FROM exceptions x WHERE ${OPEN_SQL} AND ${xIn.sql}`,
-      )
-      .all(xIn.params) as OpenRow[];
-    const figures = openFigures(open, now, timeZone);
+    const open = openGroups(db, period, timeZone, now);
     const inPeriod = sourceEvents(db, period, timeZone);
     const feedMissing = new Set(
       db
@@ -269,8 +326,8 @@ export function dashboard(db: LedgerDb, settings: WorkspaceSettings, now: Date, 
       decisionsTotal: decisions.total,
       decisionsAutoResolved: decisions.auto,
       autoResolveRate: decisions.total === 0 ? null : decisions.auto / decisions.total,
-      openExceptionsTotal: open.length,
-      ...figures,
+      ...openFigures(open),
+      oldestOpen: oldestOpen(db, period, timeZone, now),
       days: trend(period, timeZone, counts, open),
       matchedByKind,
       sources: sourceRows(db).map((s) => ({
