@@ -83,6 +83,11 @@ describeInBrowser('review screens at 1440×900 and 1280×800, light and dark', (
           await page.locator('canvas').first().waitFor();
           await page.waitForTimeout(600);
           await screenshot(page, `review-${tag}-1-dashboard`);
+          // The lower half: the three small charts (their labels whole at 1280 px) and the tables.
+          await page.getByRole('heading', { name: 'Open exceptions by code, stacked by class' }).evaluate((h) => h.scrollIntoView({ block: 'start' }));
+          await page.waitForTimeout(200);
+          await screenshot(page, `review-${tag}-1b-dashboard-lower`);
+          await page.getByRole('heading', { name: 'Dashboard' }).evaluate((h) => h.scrollIntoView({ block: 'start' }));
 
           // Exceptions of October: business dates of October, rows read by who and what, no sideways scrolling.
           await nav(page, 'Exceptions');

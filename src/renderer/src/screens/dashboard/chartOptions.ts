@@ -67,8 +67,22 @@ export function openByCodeChart(dashboard: Dashboard, theme: Theme, onPick: (pic
       cursor: 'pointer',
       listeners: { seriesNodeClick: (e: { datum: CodeClassRow }) => onPick({ what: 'code', code: e.datum.code, class: c }) },
     })),
+    // The charts' label column is capped well below the longest code's width in a third of a 1280 px window, so the
+    // codes are read on two lines rather than cut at the panel's edge.
+    axes: {
+      x: { type: 'category', position: 'left', label: { formatter: ({ value }: { value: unknown }) => twoLines(String(value)) } },
+      y: { type: 'number', position: 'bottom' },
+    },
     legend: { position: 'bottom' },
   };
+}
+
+/** A label of several words broken once, at the space nearest its middle ("Payout not in bank" → "Payout not⏎in bank"). */
+export function twoLines(label: string): string {
+  const middle = label.length / 2;
+  let best = -1;
+  for (let i = label.indexOf(' '); i !== -1; i = label.indexOf(' ', i + 1)) if (best === -1 || Math.abs(i - middle) < Math.abs(best - middle)) best = i;
+  return best === -1 ? label : `${label.slice(0, best)}\n${label.slice(best + 1)}`;
 }
 
 export function openByAgeChart(dashboard: Dashboard, theme: Theme, onPick: (pick: ChartPick) => void): AgCartesianChartOptions {
@@ -105,6 +119,11 @@ export function matchedByKindChart(dashboard: Dashboard, theme: Theme, onPick: (
       { type: 'bar', xKey: 'label', yKey: 'matched', yName: 'Matched', stacked: true, fill: fills.matched, cursor: 'pointer', listeners: { seriesNodeClick: pick } },
       { type: 'bar', xKey: 'label', yKey: 'unmatched', yName: 'Unmatched', stacked: true, fill: fills.unmatched, cursor: 'pointer', listeners: { seriesNodeClick: pick } },
     ],
+    // Level and whole: turned labels are cut at the panel's foot in a narrow panel; "bank credit" takes two lines.
+    axes: {
+      x: { type: 'category', position: 'bottom', label: { autoRotate: false, avoidCollisions: false, formatter: ({ value }: { value: unknown }) => twoLines(String(value)) } },
+      y: { type: 'number', position: 'left' },
+    },
     legend: { position: 'bottom' },
   };
 }
