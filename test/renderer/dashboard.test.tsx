@@ -5,7 +5,7 @@ import type { Dashboard, WorkspaceInfo } from '../../src/shared/api/contract.ts'
 import { createAppStore, type AppStore } from '../../src/renderer/src/store/appStore.ts';
 import { AppProvider } from '../../src/renderer/src/store/storeContext.tsx';
 import { DashboardScreen } from '../../src/renderer/src/screens/DashboardScreen.tsx';
-import { openByCodeRows, matchedByKindChart, openTrendChart, trendRows, twoLines } from '../../src/renderer/src/screens/dashboard/chartOptions.ts';
+import { openByCodeRows, matchedByKindChart, openTrendChart, trendRows } from '../../src/renderer/src/screens/dashboard/chartOptions.ts';
 import { filterForPick } from '../../src/renderer/src/screens/dashboard/dashboardLinks.ts';
 import { formatCadence } from '../../src/renderer/src/screens/dashboard/SourcesTable.tsx';
 import { createFakeApi, type FakeApi, type FakeHandlers } from './fakeApi.ts';
@@ -147,16 +147,6 @@ describe('dashboard chart data', () => {
 
   it('splits matchable events of a kind into matched and unmatched', () => {
     expect(matchedByKindChart(dashboardFixture(), 'dark', () => undefined).data).toEqual([{ kind: 'order', label: 'order', matched: 390, unmatched: 10 }]);
-  });
-
-  it('breaks a category label once, at the space nearest its middle, so a narrow chart shows it whole', () => {
-    expect(['Payout not in bank', 'Unknown bank line', 'Ambiguous match', 'bank credit', 'order'].map(twoLines)).toEqual([
-      'Payout not\nin bank',
-      'Unknown\nbank line',
-      'Ambiguous\nmatch',
-      'bank\ncredit',
-      'order',
-    ]);
   });
 
   it('reads a cadence in hours as a person says it', () => {

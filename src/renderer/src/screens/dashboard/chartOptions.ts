@@ -67,22 +67,14 @@ export function openByCodeChart(dashboard: Dashboard, theme: Theme, onPick: (pic
       cursor: 'pointer',
       listeners: { seriesNodeClick: (e: { datum: CodeClassRow }) => onPick({ what: 'code', code: e.datum.code, class: c }) },
     })),
-    // The charts' label column is capped well below the longest code's width in a third of a 1280 px window, so the
-    // codes are read on two lines rather than cut at the panel's edge.
+    // AG Charts caps an axis at 0.3 of the chart's width, below the longest code's name ("Payout not in bank") in a
+    // third of a 1280 px window: the names were cut at the panel's edge. Up to 0.45 they are read whole, on one line.
     axes: {
-      x: { type: 'category', position: 'left', label: { formatter: ({ value }: { value: unknown }) => twoLines(String(value)) } },
+      x: { type: 'category', position: 'left', maxThicknessRatio: 0.45 },
       y: { type: 'number', position: 'bottom' },
     },
     legend: { position: 'bottom' },
   };
-}
-
-/** A label of several words broken once, at the space nearest its middle ("Payout not in bank" → "Payout not⏎in bank"). */
-export function twoLines(label: string): string {
-  const middle = label.length / 2;
-  let best = -1;
-  for (let i = label.indexOf(' '); i !== -1; i = label.indexOf(' ', i + 1)) if (best === -1 || Math.abs(i - middle) < Math.abs(best - middle)) best = i;
-  return best === -1 ? label : `${label.slice(0, best)}\n${label.slice(best + 1)}`;
 }
 
 export function openByAgeChart(dashboard: Dashboard, theme: Theme, onPick: (pick: ChartPick) => void): AgCartesianChartOptions {
@@ -116,13 +108,14 @@ export function matchedByKindChart(dashboard: Dashboard, theme: Theme, onPick: (
     ...base(theme),
     data,
     series: [
-      { type: 'bar', xKey: 'label', yKey: 'matched', yName: 'Matched', stacked: true, fill: fills.matched, cursor: 'pointer', listeners: { seriesNodeClick: pick } },
-      { type: 'bar', xKey: 'label', yKey: 'unmatched', yName: 'Unmatched', stacked: true, fill: fills.unmatched, cursor: 'pointer', listeners: { seriesNodeClick: pick } },
+      { type: 'bar', direction: 'horizontal', xKey: 'label', yKey: 'matched', yName: 'Matched', stacked: true, fill: fills.matched, cursor: 'pointer', listeners: { seriesNodeClick: pick } },
+      { type: 'bar', direction: 'horizontal', xKey: 'label', yKey: 'unmatched', yName: 'Unmatched', stacked: true, fill: fills.unmatched, cursor: 'pointer', listeners: { seriesNodeClick: pick } },
     ],
-    // Level and whole: turned labels are cut at the panel's foot in a narrow panel; "bank credit" takes two lines.
+    // One row per kind, its name level on the left: up to eight kinds fit a narrow panel, where names under columns
+    // would collide or be turned and cut at the panel's foot.
     axes: {
-      x: { type: 'category', position: 'bottom', label: { autoRotate: false, avoidCollisions: false, formatter: ({ value }: { value: unknown }) => twoLines(String(value)) } },
-      y: { type: 'number', position: 'left' },
+      x: { type: 'category', position: 'left' },
+      y: { type: 'number', position: 'bottom' },
     },
     legend: { position: 'bottom' },
   };
