@@ -118,10 +118,7 @@ try {
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
       // The app reopens on the period last chosen for the workspace (periodSlice.ts); October was, as by a person
       // closing it. Without that it opens on the latest month with data, the demo's November.
-      await page.addInitScript(
-        ([key, value]) => window.localStorage.setItem(key as string, value as string),
-        [`tieout.period:${workspace}`, JSON.stringify(october)],
-      );
+      await page.addInitScript({ content: `localStorage.setItem(${JSON.stringify(`tieout.period:${workspace}`)}, ${JSON.stringify(JSON.stringify(october))});` });
       await page.goto(app.url);
       await page.getByRole('navigation', { name: 'Screens' }).waitFor({ timeout: 60_000 });
       await page.getByRole('group', { name: 'Period' }).getByLabel('Month or range').filter({ has: page.locator('option[value="2026-10"]:checked') }).waitFor();
