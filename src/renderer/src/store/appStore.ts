@@ -10,12 +10,14 @@ import { createPayoutsSlice, type PayoutsSlice } from './payoutsSlice.ts';
 import { createImportSlice, type ImportSlice } from './importSlice.ts';
 import { createSettingsSlice, type SettingsSlice } from './settingsSlice.ts';
 import { createPeriodSlice, type PeriodSlice } from './periodSlice.ts';
+import { createAwaitingSlice, type AwaitingSlice } from './awaitingSlice.ts';
 
 export type AppState = UiSlice &
   WorkspaceSlice &
   PeriodSlice &
   DashboardSlice &
   ExceptionsSlice &
+  AwaitingSlice &
   MatchesSlice &
   PayoutsSlice &
   ImportSlice &
@@ -29,6 +31,7 @@ export function createAppStore(api: TieoutApi): AppStore {
     ...createPeriodSlice(api)(...a),
     ...createDashboardSlice(api)(...a),
     ...createExceptionsSlice(api)(...a),
+    ...createAwaitingSlice(api)(...a),
     ...createMatchesSlice(api)(...a),
     ...createPayoutsSlice(api)(...a),
     ...createImportSlice(api)(...a),
