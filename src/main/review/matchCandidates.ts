@@ -8,7 +8,7 @@ import type { MatchEvent } from '../matching/rules/model.ts';
 import { comparable, compareKey, compareKeys, score as ruleScore, sideMatches, tolerance } from '../matching/rules/strategies/candidates.ts';
 import { EVENT_TEXTS } from '../matching/rules/eventFields.ts';
 import { CANDIDATE_COLUMNS, CandidateEventReader, type CandidateEventRow } from '../matching/engine/candidateEvents.ts';
-import { DAY_MS } from '../../shared/time/duration.ts';
+import { DAY_MS, HOUR_MS } from '../../shared/time/duration.ts';
 import { toEventLine } from './reviewSupport.ts';
 
 export { CANDIDATE_COLUMNS, type CandidateEventRow };
@@ -30,7 +30,6 @@ const MAX_AMOUNT_VALUES = 21;
 /** The window the suggestions look in: the rule's, doubled, and never under two weeks either way. */
 const MIN_WINDOW_MS = 14 * DAY_MS;
 
-const HOUR_MS = 3_600_000;
 
 /** The rules of one link that take `own` on one side, and what they look for on the other. */
 interface LinkGroup {
