@@ -536,6 +536,26 @@ CREATE INDEX superseded_events_by_successor ON superseded_events (by_seq);
 ${appendOnly('superseded_events')}
 `,
   },
+  {
+    version: 10,
+    name: 'owners, SLA and escalation of exceptions: domain, backup, tier, due time, the SLA clock and the escalation level',
+    // DESIGN §7 (src/shared/ownership/, src/main/owners/): the exceptions store fills these when an exception opens
+    // (owner and backup of its domain on that day, the SLA tier and due time); the SLA check raises escalation_level
+    // step by step (24 h → backup, 72 h → escalation contact) counting from opened_at. `owner` exists since migration 2.
+    // The indexes serve the queues (My queue, a domain's, Due today, Escalated) and the SLA check over live rows.
+    sql: `
+ALTER TABLE exceptions ADD COLUMN backup TEXT;
+ALTER TABLE exceptions ADD COLUMN domain TEXT;
+ALTER TABLE exceptions ADD COLUMN sla_tier TEXT CHECK (sla_tier IN ('CRITICAL', 'HIGH', 'MEDIUM', 'LOW'));
+ALTER TABLE exceptions ADD COLUMN sla_due_at TEXT;
+ALTER TABLE exceptions ADD COLUMN opened_at TEXT;
+ALTER TABLE exceptions ADD COLUMN escalation_level INTEGER NOT NULL DEFAULT 0 CHECK (escalation_level BETWEEN 0 AND 2);
+CREATE INDEX exceptions_queue_owner ON exceptions (owner, sla_due_at) WHERE ended_at IS NULL;
+CREATE INDEX exceptions_queue_domain ON exceptions (domain, sla_due_at) WHERE ended_at IS NULL;
+CREATE INDEX exceptions_queue_due ON exceptions (sla_due_at) WHERE ended_at IS NULL;
+CREATE INDEX exceptions_sla_clock ON exceptions (escalation_level, opened_at) WHERE ended_at IS NULL;
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
