@@ -4,7 +4,7 @@
 import type { Workspace } from '../workspace/workspace.ts';
 import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
 import { UserError } from '../../shared/errors/userError.ts';
-import { formatPerson, type Person } from '../../shared/ownership/people.ts';
+import { formatPerson, parsePerson, type Person } from '../../shared/ownership/people.ts';
 import { DomainNameSchema, type DomainRule } from '../../shared/ownership/domains.ts';
 import type { Assignment, DomainOwnership } from '../../shared/ownership/rotation.ts';
 import { PlaybookSchema, type Playbook } from '../../shared/ownership/playbooks.ts';
@@ -150,4 +150,28 @@ export function setPlaybook(ws: Workspace, code: string, playbook: Playbook | nu
     },
     { type: 'playbook.changed', actor, subjectId: code, payload: { code, before, after: playbook } },
   );
+}
+
+/** Everyone the workspace names: "who am I", every domain's hand-overs, rotations and escalation contacts. */
+export function knownPeople(settings: WorkspaceSettings): Person[] {
+  const all: Person[] = [...(settings.me === undefined ? [] : [settings.me]), ...(settings.sla?.escalation_contact === undefined ? [] : [settings.sla.escalation_contact])];
+  for (const d of Object.values(settings.owners ?? {})) {
+    for (const a of d.assignments ?? []) all.push(a.owner, a.backup);
+    all.push(...(d.rotation?.people ?? []), ...(d.escalation === undefined ? [] : [d.escalation]));
+  }
+  const byEmail = new Map<string, Person>();
+  for (const p of all) if (!byEmail.has(p.email.toLowerCase())) byEmail.set(p.email.toLowerCase(), p);
+  return [...byEmail.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/**
+ * An owner as a person typed it: "NAME <EMAIL>" as written, or the name or e-mail of someone the workspace knows
+ * (so "Ben" lands in Ben's queue); anything else is kept as typed.
+ */
+export function resolveOwnerText(settings: WorkspaceSettings, text: string): string {
+  const typed = parsePerson(text);
+  if (typed !== null) return formatPerson(typed);
+  const t = text.trim().toLowerCase();
+  const found = knownPeople(settings).filter((p) => p.email.toLowerCase() === t || p.name.toLowerCase() === t);
+  return found.length === 1 ? formatPerson(found[0] as Person) : text.trim();
 }

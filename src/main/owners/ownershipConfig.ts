@@ -7,6 +7,7 @@ import { DEFAULT_ESCALATION_HOURS, defaultSlaTiers, slaTierOf, type SlaTier, typ
 import type { Person } from '../../shared/ownership/people.ts';
 import { policyGateMinor } from '../matching/rules/classification.ts';
 import { utcInstantToLocalDate } from '../../shared/time/dateText.ts';
+import { addCalendarDays, dayStart } from './metricsPeriod.ts';
 
 export class OwnershipConfig {
   readonly settings: WorkspaceSettings;
@@ -25,6 +26,11 @@ export class OwnershipConfig {
   /** The workspace's calendar day of an instant (owners rotate by the workspace's days). */
   dayOf(instant: string): string {
     return utcInstantToLocalDate(instant, this.settings.time_zone);
+  }
+
+  /** The instant the workspace's day of `instant` ends ("Due today" means due before it). */
+  endOfDay(instant: string): string {
+    return dayStart(addCalendarDays(this.dayOf(instant), 1), this.settings.time_zone);
   }
 
   /** Owner and backup of a domain on a day; each (domain, day) is worked out once per config. */
