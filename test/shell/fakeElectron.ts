@@ -227,7 +227,25 @@ export const contextBridge = {
   },
 };
 
+export class FakeNotification extends EventEmitter {
+  static readonly shown: FakeNotification[] = [];
+  static supported = true;
+  static isSupported(): boolean {
+    return FakeNotification.supported;
+  }
+  readonly options: { title: string; body: string };
+  constructor(options: { title: string; body: string }) {
+    super();
+    this.options = options;
+  }
+  show(): void {
+    FakeNotification.shown.push(this);
+  }
+}
+
 export function resetFakeElectron(): void {
+  FakeNotification.shown.length = 0;
+  FakeNotification.supported = true;
   app.reset();
   FakeBrowserWindow.instances.length = 0;
   ipcMain.handlers.clear();
@@ -241,4 +259,4 @@ export function resetFakeElectron(): void {
   dialog.messages.length = 0;
 }
 
-export const electron = { app, BrowserWindow: FakeBrowserWindow, ipcMain, session, Menu, dialog, ipcRenderer, contextBridge };
+export const electron = { app, BrowserWindow: FakeBrowserWindow, ipcMain, session, Menu, dialog, ipcRenderer, contextBridge, Notification: FakeNotification };

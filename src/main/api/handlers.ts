@@ -40,6 +40,8 @@ import type { UploadStore } from '../import/uploadStore.ts';
 import { previewImport } from '../import/importPreview.ts';
 import { computeGrowth, GrowthError } from '../growth/growthReport.ts';
 import { saveSourceMapping, loadSourceMapping } from '../import/sourceMappings.ts';
+import { ownershipHandlers } from './ownershipHandlers.ts';
+import { resolveOwnerText } from '../owners/ownersService.ts';
 
 /** What the handlers work on: one per service worker, mutated when a workspace is opened or created. */
 export interface ServiceContext {
@@ -178,7 +180,8 @@ export const handlers: HandlerTable = {
     return { ok: true };
   },
   'exceptions.assign': (ctx, r) => {
-    assignException(requireWorkspace(ctx).db, { exceptionId: r.exceptionId, actor: ctx.actor, owner: r.owner });
+    const ws = requireWorkspace(ctx);
+    assignException(ws.db, { exceptionId: r.exceptionId, actor: ctx.actor, owner: resolveOwnerText(ws.settings, r.owner) });
     return { ok: true };
   },
 
@@ -299,4 +302,6 @@ export const handlers: HandlerTable = {
       exceptionsClosed: run.exceptions_closed,
     };
   },
+
+  ...ownershipHandlers,
 };

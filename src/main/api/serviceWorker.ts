@@ -9,6 +9,7 @@ import { dispatch } from './dispatch.ts';
 import type { Envelope } from '../../shared/api/contract.ts';
 import type { ServiceContext } from './handlers.ts';
 import { UploadStore } from '../import/uploadStore.ts';
+import type { ResponseOf } from '../../shared/api/contract.ts';
 
 export interface ServiceWorkerData {
   configDir: string;
@@ -16,6 +17,8 @@ export interface ServiceWorkerData {
   workspacePath: string | null;
   host: ServiceContext['host'];
   actor: string;
+  /** Runs the SLA clock (sla.check) on the wall clock this often while a workspace is open; 0 or absent: never. */
+  slaClockMs?: number;
 }
 
 export type ToWorker =
@@ -49,6 +52,22 @@ if (data.workspacePath !== null) {
 }
 post({ type: 'ready', error: startError, workspacePath: ctx.workspace?.dir ?? null, tempDir });
 
+/**
+ * The app's SLA clock (DESIGN §7): between calls, every slaClockMs, escalation steps that came due are taken and
+ * announced (a `notification` event, and `changed` so open screens refetch). Unref'd: it never keeps the worker alive.
+ */
+function slaTick(): void {
+  if (ctx.workspace === null) return;
+  const envelope = dispatch(ctx, 'sla.check', {}, 'sla-clock', emit);
+  if (!envelope.ok) return;
+  const r = envelope.result as ResponseOf<'sla.check'>;
+  if (r.notifications.length > 0) emit({ type: 'notification', notifications: r.notifications });
+  if (r.notifications.length > 0 || r.assigned > 0) emit({ type: 'changed', what: ['exceptions'] });
+}
+const slaClock = (data.slaClockMs ?? 0) > 0 ? setInterval(slaTick, data.slaClockMs) : null;
+slaClock?.unref();
+if (slaClock !== null) setTimeout(slaTick, 1000).unref();
+
 port.on('message', (message: ToWorker) => {
   if (message.type === 'call') {
     const envelope = dispatch(ctx, message.method, message.request, message.callId, emit);
@@ -56,6 +75,7 @@ port.on('message', (message: ToWorker) => {
     return;
   }
   // Messages are handled in order, so every call sent before `close` has been answered by now.
+  if (slaClock !== null) clearInterval(slaClock);
   ctx.workspace?.close();
   ctx.workspace = null;
   ctx.uploads.close();

@@ -189,7 +189,7 @@ Reopens a resolved exception.
   assign: `tieout assign WORKSPACE EXCEPTION_ID --owner NAME [--reason TEXT]
 
 Assigns an exception to an owner (state assigned), journaled. NAME is
-"NAME <EMAIL>", or the name or e-mail of someone workspace.json names (an owner,
+"NAME <EMAIL>", or the name, first name or e-mail of someone workspace.json names (an owner,
 backup, rotation member, escalation contact or "me"), which is then stored as
 "NAME <EMAIL>" so it lands in that person's queue. Taking an exception from the
 owner it has (a reassignment) needs --reason, journaled with it.

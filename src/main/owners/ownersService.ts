@@ -165,13 +165,15 @@ export function knownPeople(settings: WorkspaceSettings): Person[] {
 }
 
 /**
- * An owner as a person typed it: "NAME <EMAIL>" as written, or the name or e-mail of someone the workspace knows
- * (so "Ben" lands in Ben's queue); anything else is kept as typed.
+ * An owner as a person typed it: "NAME <EMAIL>" as written, or the full name, e-mail or (when only one person has
+ * it) first name of someone the workspace knows, so "Ben" lands in Ben's queue; anything else is kept as typed.
  */
 export function resolveOwnerText(settings: WorkspaceSettings, text: string): string {
   const typed = parsePerson(text);
   if (typed !== null) return formatPerson(typed);
   const t = text.trim().toLowerCase();
-  const found = knownPeople(settings).filter((p) => p.email.toLowerCase() === t || p.name.toLowerCase() === t);
+  const people = knownPeople(settings);
+  const exact = people.filter((p) => p.email.toLowerCase() === t || p.name.toLowerCase() === t);
+  const found = exact.length > 0 ? exact : people.filter((p) => p.name.toLowerCase().split(/\s+/)[0] === t);
   return found.length === 1 ? formatPerson(found[0] as Person) : text.trim();
 }

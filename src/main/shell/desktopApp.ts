@@ -10,6 +10,7 @@ import { appMenuTemplate, type MenuActions, type RecentWorkspace } from './appMe
 import { registerApiIpc } from './ipcBridge.ts';
 import { enforceSessionSecurity, hardenWebContents, isAppFrame, mainWindowOptions } from './windowOptions.ts';
 import { workspaceCommands } from './workspaceDialogs.ts';
+import { showEscalations } from './desktopNotifications.ts';
 
 export interface DesktopAppOptions {
   /** The bundled CommonJS preload (out/preload/index.cjs). */
@@ -108,6 +109,8 @@ export function startDesktopApp(options: DesktopAppOptions): void {
     // Opening or creating a workspace (from the menu or the renderer) changes the recent list.
     serviceHost.onEvent((event) => {
       if (event.type === 'changed' && event.what.includes('workspace')) void refreshMenu(serviceHost, actions);
+      // The SLA clock's escalation steps (serviceWorker.ts) reach the desktop, not only the window.
+      if (event.type === 'notification') showEscalations(event.notifications, showWindow);
     });
     await refreshMenu(serviceHost, actions);
     window = createWindow();
