@@ -45,32 +45,18 @@ const tempDir = mkdtempSync(join(tmpdir(), 'tieout-services-'));
 const uploads = new UploadStore(tempDir);
 const ctx: ServiceContext = { workspace: null, configDir: data.configDir, uploads, actor: data.actor, host: data.host };
 
-let startError: ApiErrorBody | null = null;
-if (data.workspacePath !== null) {
-  const opened = dispatch(ctx, 'workspace.open', { path: data.workspacePath }, 'startup', emit);
-  if (!opened.ok) startError = opened.error;
+async function start(): Promise<void> {
+  let startError: ApiErrorBody | null = null;
+  if (data.workspacePath !== null) {
+    const opened = await dispatch(ctx, 'workspace.open', { path: data.workspacePath }, 'startup', emit);
+    if (!opened.ok) startError = opened.error;
+  }
+  post({ type: 'ready', error: startError, workspacePath: ctx.workspace?.dir ?? null, tempDir });
 }
-post({ type: 'ready', error: startError, workspacePath: ctx.workspace?.dir ?? null, tempDir });
 
-/**
- * The app's SLA clock (DESIGN §7): between calls, every slaClockMs, escalation steps that came due are taken and
- * announced (a `notification` event, and `changed` so open screens refetch). Unref'd: it never keeps the worker alive.
- */
-function slaTick(): void {
-  if (ctx.workspace === null) return;
-  const envelope = dispatch(ctx, 'sla.check', {}, 'sla-clock', emit);
-  if (!envelope.ok) return;
-  const r = envelope.result as ResponseOf<'sla.check'>;
-  if (r.notifications.length > 0) emit({ type: 'notification', notifications: r.notifications });
-  if (r.notifications.length > 0 || r.assigned > 0) emit({ type: 'changed', what: ['exceptions'] });
-}
-const slaClock = (data.slaClockMs ?? 0) > 0 ? setInterval(slaTick, data.slaClockMs) : null;
-slaClock?.unref();
-if (slaClock !== null) setTimeout(slaTick, 1000).unref();
-
-port.on('message', (message: ToWorker) => {
+async function handle(message: ToWorker): Promise<void> {
   if (message.type === 'call') {
-    const envelope = dispatch(ctx, message.method, message.request, message.callId, emit);
+    const envelope = await dispatch(ctx, message.method, message.request, message.callId, emit);
     post({ type: 'result', seq: message.seq, envelope, workspacePath: ctx.workspace?.dir ?? null });
     return;
   }
@@ -80,4 +66,30 @@ port.on('message', (message: ToWorker) => {
   ctx.workspace = null;
   ctx.uploads.close();
   port.close();
+}
+
+// One call at a time, in the order they came: a call that awaits (an XLSX export being written) holds the next.
+let queue: Promise<void> = start();
+port.on('message', (message: ToWorker) => {
+  queue = queue.then(() => handle(message));
 });
+
+/**
+ * The app's SLA clock (DESIGN §7): every slaClockMs, in the queue between calls, escalation steps that came due are
+ * taken and announced (a `notification` event, and `changed` so open screens refetch). Unref'd: it never keeps the
+ * worker alive.
+ */
+async function slaTick(): Promise<void> {
+  if (ctx.workspace === null) return;
+  const envelope = await dispatch(ctx, 'sla.check', {}, 'sla-clock', emit);
+  if (!envelope.ok) return;
+  const r = envelope.result as ResponseOf<'sla.check'>;
+  if (r.notifications.length > 0) emit({ type: 'notification', notifications: r.notifications });
+  if (r.notifications.length > 0 || r.assigned > 0) emit({ type: 'changed', what: ['exceptions'] });
+}
+const tick = (): void => {
+  queue = queue.then(slaTick);
+};
+const slaClock = (data.slaClockMs ?? 0) > 0 ? setInterval(tick, data.slaClockMs) : null;
+slaClock?.unref();
+if (slaClock !== null) setTimeout(tick, 1000).unref();

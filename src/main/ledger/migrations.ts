@@ -538,8 +538,27 @@ ${appendOnly('superseded_events')}
   },
   {
     version: 10,
+    name: 'business time of exceptions: when the business happened, for the review period, ages and sorting',
+    // The review screens filter, sort and age exceptions by the business time of their events (their earliest event),
+    // not by when a run raised them. Read through exception_members for every row of a 100,000-exception grid that
+    // costs more than the page itself, so it is kept beside the row: filled by src/main/review/businessTime.ts for
+    // rows that have none yet (found through exceptions_undated; an exception's events never change once written).
+    // The engine leaves both columns NULL. business_local_date is the booking date when the earliest event is a bank
+    // line: a calendar date compared as written, never through a time zone (DESIGN §2). exceptions_open_by_business
+    // covers what the dashboard counts of the live exceptions (the row itself carries the long explanation), in
+    // business-time order for the oldest one.
+    sql: `
+ALTER TABLE exceptions ADD COLUMN business_at TEXT;
+ALTER TABLE exceptions ADD COLUMN business_local_date TEXT;
+CREATE INDEX exceptions_undated ON exceptions (seq) WHERE business_at IS NULL;
+CREATE INDEX exceptions_open_by_business ON exceptions (business_at, exception_id, business_local_date, code, class, currency, amount_minor, state, policy_gated)
+  WHERE ended_at IS NULL;
+`,
+  },
+  {
+    version: 11,
     name: 'owners, SLA and escalation of exceptions: domain, backup, tier, due time, the SLA clock and the escalation level',
-    // DESIGN §7 (src/shared/ownership/, src/main/owners/): the exceptions store fills these when an exception opens
+    // DESIGN §7 (src/shared/ownership/, src/main/owners/): migration 11: the exceptions store fills these when an exception opens
     // (owner and backup of its domain on that day, the SLA tier and due time); the SLA check raises escalation_level
     // step by step (24 h → backup, 72 h → escalation contact) counting from opened_at. `owner` exists since migration 2.
     // The indexes serve the queues (My queue, a domain's, Due today, Escalated) and the SLA check over live rows.

@@ -8,7 +8,7 @@ import { ruleSetInForce } from './ruleSetInForce.ts';
 import type { MatchEvent } from '../rules/model.ts';
 import { computeOutcome } from '../rules/plan.ts';
 import { incrementalScope, type Scope } from './scope.ts';
-import { loadFullRun, loadHumanDecisions, slotEventSets, type LedgerEvent } from './eventLoad.ts';
+import { loadFullRun, loadHumanDecisions } from './eventLoad.ts';
 import { LedgerTexts } from './eventKeys.ts';
 import { COUNTERPART_CODES, leftoverCodes, leftoverDecider } from '../rules/leftovers.ts';
 import { ensureRuleSet, prepareWriters } from './projectionWriters.ts';
@@ -23,6 +23,7 @@ import { lastRunMark, owedCount, pendingWork, type PendingWork } from './pending
 import { applyAwaiting, toAwaitingRows, type AwaitingRows } from './awaitingWriter.ts';
 import type { FeedState } from '../rules/awaiting.ts';
 import { desiredMatchId } from './identity.ts';
+import { slotEventSets, type LedgerEvent } from './ledgerEvent.ts';
 
 export interface ReconcileOptions {
   mode: 'full' | 'incremental';

@@ -6,9 +6,10 @@ import { byTimeThenId, NO_EVENTS } from '../rules/model.ts';
 import { orderedRules } from '../rules/plan.ts';
 import { comparable, reachMs, sideMatches, tolerance } from '../rules/strategies/candidates.ts';
 import { LedgerTexts } from './eventKeys.ts';
-import { eventBuilder, eventColumns, type LedgerEvent, type RawRow } from './eventLoad.ts';
+import { eventBuilder, eventColumns, type RawRow } from './eventLoad.ts';
 import { isKeyedRule, keyTiedEvents } from '../rules/strategies/keyClaims.ts';
 import { EVENT_TEXTS, type TextSource } from '../rules/eventFields.ts';
+import { type LedgerEvent } from './ledgerEvent.ts';
 
 export interface Scope {
   /** Every event some link looks at, in (occurred_at, event_id) order (superseded revisions left out: they match nothing). */
