@@ -1,6 +1,6 @@
 // The days a metrics report covers: calendar days of the workspace time zone, their start instants (so wall-clock
 // times fall into days by one binary search), and the weeks (Monday to Sunday) they belong to.
-import { parseDateTimeToUtc } from '../../shared/time/dateText.ts';
+import { parseDateTimeToUtc, utcInstantToLocalDate } from '../../shared/time/dateText.ts';
 import { UserError } from '../../shared/errors/userError.ts';
 
 const DAY_MS = 86_400_000;
@@ -37,6 +37,11 @@ export function dayStart(date: string, timeZone: string): string {
   const r = parseDateTimeToUtc(`${date} 00:00:00`, 'YYYY-MM-DD HH:mm:ss', timeZone);
   if (!r.ok) throw new MetricsPeriodError(r.error);
   return new Date(Date.parse(r.iso)).toISOString();
+}
+
+/** The instant the workspace's day of `instant` ends. */
+export function endOfDayIn(instant: string, timeZone: string): string {
+  return dayStart(addCalendarDays(utcInstantToLocalDate(instant, timeZone), 1), timeZone);
 }
 
 /** `from`..`to` inclusive (default: the 30 days ending `today`); at most 731 days. */

@@ -7,7 +7,7 @@ import { DEFAULT_ESCALATION_HOURS, defaultSlaTiers, slaTierOf, type SlaTier, typ
 import type { Person } from '../../shared/ownership/people.ts';
 import { policyGateMinor } from '../matching/rules/classification.ts';
 import { utcInstantToLocalDate } from '../../shared/time/dateText.ts';
-import { addCalendarDays, dayStart } from './metricsPeriod.ts';
+import { endOfDayIn } from './metricsPeriod.ts';
 
 export class OwnershipConfig {
   readonly settings: WorkspaceSettings;
@@ -30,7 +30,7 @@ export class OwnershipConfig {
 
   /** The instant the workspace's day of `instant` ends ("Due today" means due before it). */
   endOfDay(instant: string): string {
-    return dayStart(addCalendarDays(this.dayOf(instant), 1), this.settings.time_zone);
+    return endOfDayIn(instant, this.settings.time_zone);
   }
 
   /** Owner and backup of a domain on a day; each (domain, day) is worked out once per config. */

@@ -11,7 +11,7 @@ import { TEXT_ENCODINGS } from '../import/textEncoding.ts';
 import { EXCEPTION_STATES } from '../exceptions/states.ts';
 import {
   ChecklistSchema, DomainRuleSchema, ExceptionCardSchema, MetricsReportSchema, NotificationEventSchema, NotificationSchema, OwnersViewSchema, PersonSchema,
-  PlaybookSchema, SetOwnersRequestSchema, SlaCheckSchema, type NotificationEvent,
+  PlaybookSchema, SetOwnersRequestSchema, SlaCheckSchema, type NotificationEvent, ExceptionQueueSchema, QueueCountsSchema, SlaStateSchema, SlaTierSchema,
 } from './ownershipContract.ts';
 import { isCalendarDate } from '../time/period.ts';
 import { RESOLUTION_CATEGORIES } from '../review/resolution.ts';
@@ -241,7 +241,9 @@ export type Dashboard = z.infer<typeof DashboardSchema>;
 
 // --- exceptions ----------------------------------------------------------------------------------------
 
-export const EXCEPTION_SORT_FIELDS = ['businessDate', 'createdAt', 'code', 'class', 'state', 'amountMinor', 'dueAt', 'owner', 'ageDays'] as const;
+export const EXCEPTION_SORT_FIELDS = [
+  'businessDate', 'createdAt', 'code', 'class', 'state', 'amountMinor', 'dueAt', 'owner', 'ageDays', 'domain', 'slaDueAt', 'slaTier', 'escalationLevel',
+] as const;
 
 export const ExceptionFilterSchema = z.object({
   codes: z.array(ExceptionCodeSchema).optional(),
@@ -265,6 +267,16 @@ export const ExceptionFilterSchema = z.object({
   search: z.string().max(200).optional(),
   /** Ended rows (superseded by a later run) are left out unless asked for. */
   includeEnded: z.boolean().optional(),
+  /**
+   * A work queue (live exceptions only): mine (owned by workspace.json `me`, or handed to me by an escalation step),
+   * team (all), unassigned, escalated, due_today (SLA due before the end of today, overdue included).
+   */
+  queue: ExceptionQueueSchema.optional(),
+  /** Owners as stored ("NAME <EMAIL>"); "" stands for no owner. */
+  owners: z.array(z.string().max(300)).max(200).optional(),
+  /** Domains (payments, bank, …); "" stands for none. */
+  domains: z.array(z.string().max(40)).max(100).optional(),
+  slaStates: z.array(SlaStateSchema).optional(),
 });
 export type ExceptionFilter = z.infer<typeof ExceptionFilterSchema>;
 
@@ -298,6 +310,13 @@ export const ExceptionRowSchema = z.object({
   raisedAgeDays: z.number(),
   ended: z.boolean(),
   resolution: ResolutionReadingSchema.nullable(),
+  /** Owners and SLA (DESIGN §7): its domain, the backup, the tier and due time, where it stands now, the escalation step. */
+  domain: z.string().nullable(),
+  backup: z.string().nullable(),
+  slaTier: SlaTierSchema.nullable(),
+  slaDueAt: isoInstant.nullable(),
+  slaState: SlaStateSchema,
+  escalationLevel: z.number().int(),
 });
 export type ExceptionRow = z.infer<typeof ExceptionRowSchema>;
 
@@ -628,6 +647,11 @@ export const apiContract = {
       codes: z.array(z.object({ code: ExceptionCodeSchema, open: z.number().int() })),
       sources: z.array(z.string()),
       currencies: z.array(currency),
+      /** Owners and domains of live exceptions in the period, with counts; the queue tabs' counts; who "me" is. */
+      owners: z.array(z.object({ owner: z.string(), open: z.number().int() })),
+      domains: z.array(z.object({ domain: z.string(), open: z.number().int() })),
+      queues: QueueCountsSchema,
+      me: z.string().nullable(),
     }),
   ),
   'exceptions.detail': method(z.object({ exceptionId: id }).strict(), ExceptionDetailSchema),

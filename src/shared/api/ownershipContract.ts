@@ -10,6 +10,20 @@ const isoInstant = z.string().min(1);
 const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a calendar date YYYY-MM-DD');
 
 export const SLA_STATES = ['none', 'on_track', 'due_today', 'overdue'] as const;
+
+/** The Exceptions screen's work queues (src/main/owners/queues.ts says what each holds). */
+export const EXCEPTION_QUEUES = ['mine', 'team', 'unassigned', 'escalated', 'due_today'] as const;
+export const ExceptionQueueSchema = z.enum(EXCEPTION_QUEUES);
+export type ExceptionQueue = z.infer<typeof ExceptionQueueSchema>;
+
+/** Live exceptions per queue, for the queue tabs. */
+export const QueueCountsSchema = z.object({
+  mine: z.number().int(),
+  team: z.number().int(),
+  unassigned: z.number().int(),
+  escalated: z.number().int(),
+  due_today: z.number().int(),
+});
 export const SlaStateSchema = z.enum(SLA_STATES);
 export const SlaTierSchema = z.enum(SLA_TIERS);
 
