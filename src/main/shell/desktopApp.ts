@@ -1,7 +1,7 @@
 // The Electron main process's life: one instance, one locked-down window, the service host started on ready and
 // closed before quitting. Bundle paths and the host's start come in as options, so tests drive this with a real
 // ServiceHost and Electron mocked at its boundary.
-import { app, BrowserWindow, Menu, dialog, ipcMain, session } from 'electron';
+import { app, BrowserWindow, Menu, dialog, ipcMain, session, shell } from 'electron';
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { APP_INFO, type ResponseOf } from '../../shared/api/contract.ts';
@@ -118,7 +118,7 @@ export function startDesktopApp(options: DesktopAppOptions): void {
 
   app.on('second-instance', showWindow);
   // Registered before any window exists, so the app window is covered too.
-  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, rendererUrl));
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, rendererUrl, (url) => void shell.openExternal(url)));
   app.on('window-all-closed', () => {
     if (!isMac) app.quit();
   });
