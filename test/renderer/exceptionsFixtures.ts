@@ -2,6 +2,7 @@
 import type { EventDetail, EventLine, ExceptionDetail, ExceptionRow, WorkspaceInfo } from '../../src/shared/api/contract.ts';
 import { createAppStore, type AppStore } from '../../src/renderer/src/store/appStore.ts';
 import { createFakeApi, type FakeApi, type FakeHandlers } from './fakeApi.ts';
+import { ownershipHandlers } from './ownershipFixtures.ts';
 
 export const workspaceUsd: WorkspaceInfo = {
   path: '/books/acme',
@@ -136,6 +137,7 @@ export async function setupStore(handlers: FakeHandlers, workspace: WorkspaceInf
       queues: { mine: 0, team: 3, unassigned: 0, escalated: 0, due_today: 0 },
       me: null,
     }),
+    ...ownershipHandlers,
     ...handlers,
   });
   const store = createAppStore(fake);

@@ -10,6 +10,7 @@ import { useDisplayPrefs } from '../../components/useDisplayPrefs.ts';
 import { Amount } from '../../components/Amount.tsx';
 import { codeLabel, formatCount, formatDate, formatDuration, formatPercent } from '../../format/formatters.ts';
 import { operationsRows, ratesChart, workChart } from './operationsCharts.ts';
+import { ChartBoundary } from './DashboardCharts.tsx';
 
 function Figures({ metrics }: { metrics: MetricsReportView }) {
   const { locale } = useDisplayPrefs();
@@ -140,11 +141,15 @@ export function OperationsPanel() {
             <div className="dashboard-charts">
               <div className="chart-panel" aria-label="Unmatched within 1 h and auto-resolve rate by day">
                 <h3>Unmatched within 1 h and auto-resolved, by day</h3>
-                <AgCharts className="chart" options={charts.rates} />
+                <ChartBoundary>
+                  <AgCharts className="chart" options={charts.rates} />
+                </ChartBoundary>
               </div>
               <div className="chart-panel" aria-label="Manual actions and resolutions by day">
                 <h3>Manual actions and resolutions, by day</h3>
-                <AgCharts className="chart" options={charts.work} />
+                <ChartBoundary>
+                  <AgCharts className="chart" options={charts.work} />
+                </ChartBoundary>
               </div>
             </div>
             <h3>Top exception codes, opened per week</h3>

@@ -3,6 +3,9 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useApp } from '../../store/storeContext.tsx';
 
+/** One empty list, so the store selector answers the same value while the owners are not read yet. */
+const NOBODY: readonly string[] = [];
+
 export interface ReassignFormProps {
   title: string;
   submitLabel: string;
@@ -15,7 +18,7 @@ export interface ReassignFormProps {
 }
 
 export function ReassignForm({ title, submitLabel, reasonRequired, initialOwner = '', busy, onSubmit, onCancel }: ReassignFormProps) {
-  const people = useApp((s) => s.owners?.people ?? []);
+  const people = useApp((s) => s.owners?.people ?? NOBODY);
   const [owner, setOwner] = useState(initialOwner);
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
