@@ -65,17 +65,24 @@ function isCheckboxClick(event: Event | null | undefined): boolean {
 const TIER_SHORT: Record<NonNullable<ExceptionRow['slaTier']>, string> = { CRITICAL: 'Crit', HIGH: 'High', MEDIUM: 'Med', LOW: 'Low' };
 const ESCALATED_TO = ['', 'backup', 'escalation contact'];
 
-/** The SLA at a glance: tier, due day, an arrow per escalation step; red when overdue (the one date asking attention). */
+/** How far the SLA due time is from now, compact: "in 5 d", "3 h late" (the day and hour are in the tooltip). */
+function dueIn(dueAt: string): string {
+  const days = (Date.parse(dueAt) - Date.now()) / 86_400_000;
+  const away = Math.abs(days);
+  const text = away >= 1 ? formatAge(away, { compact: true }) : `${Math.max(1, Math.round(away * 24))} h`;
+  return days < 0 ? `${text} late` : `in ${text}`;
+}
+
+/** The SLA at a glance: tier, time to due, an arrow per escalation step; red when overdue (the one date asking attention). */
 function SlaCell({ data }: ICellRendererParams<ExceptionRow>) {
-  const prefs = useDisplayPrefs();
   if (data === undefined || data.slaTier === null) return <span className="muted">—</span>;
-  const due = data.slaDueAt === null || data.slaState === 'none' ? '' : formatInstant(data.slaDueAt, prefs, { time: false }).replace(/,? \d{4}$/, '');
+  const due = data.slaDueAt === null || data.slaState === 'none' ? '' : dueIn(data.slaDueAt);
   return (
     <span className={data.slaState === 'overdue' ? 'attention' : undefined}>
       <span className={`badge tier tier-${data.slaTier}`}>{TIER_SHORT[data.slaTier]}</span> {due}
       {data.escalationLevel > 0 ? (
-        <span className="escalation-mark" title={`Escalated to the ${ESCALATED_TO[data.escalationLevel] ?? ''}`}>
-          {' ↑'.repeat(data.escalationLevel)}
+        <span className="escalation-mark" aria-label={`escalated to the ${ESCALATED_TO[data.escalationLevel] ?? ''}`}>
+          {' ' + '↑'.repeat(data.escalationLevel)}
         </span>
       ) : null}
     </span>
@@ -124,11 +131,11 @@ export function ExceptionsGrid() {
         colId: 'owner',
         field: 'owner',
         headerName: 'Owner',
-        width: 84,
-        valueFormatter: (p) => (p.value === null || p.value === undefined ? '—' : personName(p.value as string)),
+        width: 100,
+        valueFormatter: (p) => (p.data === undefined ? '' : p.value === null ? '—' : personName(p.value as string)),
         tooltipValueGetter: (p) => (p.data === undefined ? null : `${p.data.owner ?? 'unassigned'}${p.data.backup === null ? '' : `; backup ${p.data.backup}`}`),
       },
-      { colId: 'slaDueAt', field: 'slaDueAt', headerName: 'SLA', width: 104, cellRenderer: SlaCell, tooltipValueGetter: (p) => slaTooltip(p.data, prefs) },
+      { colId: 'slaDueAt', field: 'slaDueAt', headerName: 'SLA', width: 120, cellRenderer: SlaCell, tooltipValueGetter: (p) => slaTooltip(p.data, prefs) },
       idsColumn<ExceptionRow>('Exception and event ids', idsText, showIds),
     ];
   }, [prefs, showIds, period]);
