@@ -160,12 +160,13 @@ describe('the Dashboard operations', () => {
   beforeEach(() => vi.spyOn(console, 'error').mockImplementation(() => undefined));
   afterEach(() => vi.restoreAllMocks());
 
-  it('shows the operating metrics of the period, the top codes by week and the checklist', async () => {
+  it('shows the operating metrics of the last 30 days whatever the period, the top codes by week and the checklist', async () => {
     const { fake, store } = await setupStore({});
     store.getState().setPeriod({ from: '2024-03-01', to: '2024-03-03' });
     renderInApp(fake, store, <OperationsPanel />);
     const figures = await screen.findByRole('group', { name: 'Operating metrics' });
-    expect(callsOf(fake, 'metrics.get').at(-1)?.request).toEqual({ from: '2024-03-01', to: '2024-03-03' });
+    // Operating days are when events arrived and people acted: the books' period does not narrow them.
+    expect(callsOf(fake, 'metrics.get').map((c) => c.request)).toEqual([{}]);
     expect(figures.textContent).toContain('Unmatched within 1 h12.5%');
     expect(figures.textContent).toContain('Auto-resolve rate50.0%');
     expect(figures.textContent).toContain('Manual actions per day2.3');
@@ -174,6 +175,6 @@ describe('the Dashboard operations', () => {
     expect(within(top).getAllByRole('row').slice(1).map((r) => r.textContent)).toEqual(['Amount mismatch44', 'Payout not in bank22']);
     const checklist = screen.getByRole('region', { name: /Operating checklist/ });
     expect(checklist.textContent).toContain('(1 of 2 in place)');
-    expect(checklist.querySelector('li.attention')?.textContent).toContain('bank has no owner');
+    expect(checklist.querySelector('li.missing')?.textContent).toContain('bank has no owner');
   });
 });

@@ -1,6 +1,6 @@
 // Owners, SLA and operations in the renderer (issue 13): the workspace's owners and "me", the escalation
 // notifications (the SLA clock's `notification` events and the list kept in the journal), the open exception's card
-// (owner, SLA, playbook, message, ticket), and the Dashboard's operating metrics and checklist for the period.
+// (owner, SLA, playbook, message, ticket), and the Dashboard's operating metrics (last 30 days) and checklist.
 import type { Checklist, ExceptionCard, MetricsReportView, Notification, OwnersView } from '../../../shared/api/ownershipContract.ts';
 import type { RequestOf } from '../../../shared/api/contract.ts';
 import { errorMessage, type SliceCreator } from './sliceTypes.ts';
@@ -31,7 +31,7 @@ export interface OwnersSlice {
   /** The card of an exception (null clears it). */
   loadExceptionCard(exceptionId: string | null): Promise<void>;
   savePlaybook(code: string, playbook: Playbook | null): Promise<boolean>;
-  /** The period's metrics (one point per day) and the operating checklist. */
+  /** The operating metrics of the last 30 days (one point per day) and the operating checklist. */
   loadOperations(): Promise<void>;
 }
 
@@ -132,12 +132,9 @@ export const createOwnersSlice: SliceCreator<OwnersSlice> = (api) => (set, get) 
     async loadOperations() {
       operationsFetch += 1;
       const id = operationsFetch;
-      const period = get().period;
       try {
-        const [metrics, checklist] = await Promise.all([
-          api.call('metrics.get', period === null ? {} : { from: period.from, to: period.to }),
-          api.call('checklist.get', {}),
-        ]);
+        // Operating days (arrival, decisions), not the books' period: the last 30 days the CLI reports by default.
+        const [metrics, checklist] = await Promise.all([api.call('metrics.get', {}), api.call('checklist.get', {})]);
         if (id === operationsFetch) set({ metrics, checklist: checklist.items, operationsError: null });
       } catch (err) {
         if (id === operationsFetch) set({ operationsError: errorMessage(err) });

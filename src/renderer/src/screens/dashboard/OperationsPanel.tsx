@@ -1,6 +1,7 @@
-// The Dashboard's operating part (DESIGN §9, issue 13): whether manual work is going down — the period's operating
-// metrics (the same figures as `tieout metrics`), their time series per day, the top exception codes with their
-// weekly trend — and the operating checklist computed from the workspace.
+// The Dashboard's operating part (DESIGN §9, issue 13): whether manual work is going down — the operating metrics of
+// the last 30 days (the same figures as `tieout metrics`), their time series per day, the top exception codes with
+// their weekly trend — and the operating checklist computed from the workspace. These count operating days (when
+// events arrived and people acted), not the business dates of the period selector, so they do not follow it.
 import { useEffect, useMemo, type ReactNode } from 'react';
 import { AgCharts } from 'ag-charts-react';
 import type { MetricsReportView } from '../../../../shared/api/ownershipContract.ts';
@@ -92,7 +93,7 @@ function Checklist() {
       </h2>
       <ul>
         {items.map((i) => (
-          <li key={i.id} className={i.ok ? 'ok' : 'attention'}>
+          <li key={i.id} className={i.ok ? 'ok' : 'missing'}>
             <span aria-hidden="true">{i.ok ? '✓' : '✗'}</span> <strong>{i.label}</strong>
             <span className="sr-state visually-hidden">{i.ok ? ' (in place)' : ' (missing)'}</span>
             <div className="muted">{i.detail}</div>
@@ -108,12 +109,11 @@ export function OperationsPanel() {
   const metrics = useApp((s) => s.metrics);
   const error = useApp((s) => s.operationsError);
   const theme = useApp((s) => s.theme);
-  const periodVersion = useApp((s) => s.periodVersion);
   const changes = useApp((s) => s.changes.exceptions + s.changes.settings + s.changes.imports + s.changes.matches);
   const { locale } = useDisplayPrefs();
   useEffect(() => {
     void store.getState().loadOperations();
-  }, [store, periodVersion, changes]);
+  }, [store, changes]);
   const charts = useMemo(() => {
     if (metrics === null) return null;
     const rows = operationsRows(metrics, (d) => formatDate(d, locale, { short: true }));
@@ -123,7 +123,14 @@ export function OperationsPanel() {
   return (
     <>
       <section className="panel operations" aria-labelledby="operations-heading">
-        <h2 id="operations-heading">Operations {metrics !== null ? <span className="muted">({metrics.from} to {metrics.to})</span> : null}</h2>
+        <h2 id="operations-heading">
+          Operations{' '}
+          {metrics !== null ? (
+            <span className="muted">
+              ({formatDate(metrics.from, locale)} to {formatDate(metrics.to, locale)}, by the day events arrived and people acted)
+            </span>
+          ) : null}
+        </h2>
         {error !== null ? (
           <p className="attention" role="alert">
             The operating metrics could not be read: {error}

@@ -51,6 +51,8 @@ function OwnersAndSla({ card }: { card: ExceptionCard }) {
             {card.escalations.map((e) => (
               <li key={e.level}>
                 Step {e.level}: to the {e.role} <Person text={e.to} empty="(nobody named)" /> <span className="muted">{formatInstant(e.at, prefs)}</span>
+                {/* The CLI's --as-of runs the clock at another time than the wall clock: say which. */}
+                {Math.abs(Date.parse(e.asOf) - Date.parse(e.at)) > 60_000 ? <span className="muted"> (clock as of {formatInstant(e.asOf, prefs)})</span> : null}
               </li>
             ))}
           </ol>
