@@ -156,6 +156,16 @@ function orderBy(sort: ExceptionsView['sort']): string {
   return [...terms, 'x.exception_id ASC'].join(', ');
 }
 
+/**
+ * Where the page query reads its filtered set: live rows only (the grid's default) from exceptions_grid_cover, which
+ * holds every column the filter, the sort and the materialized set use, so the wide rows are never read; a code
+ * filter still seeks exceptions_open; anything else as tableFor says.
+ */
+function pageSource(view: ExceptionsView): string {
+  if (view.filter.includeEnded !== true && view.filter.codes === undefined) return 'exceptions x INDEXED BY exceptions_grid_cover';
+  return tableFor(view);
+}
+
 /** The table scanned (NOT INDEXED) unless a code or state filter can seek the partial indexes (see queryExceptions). */
 function tableFor(view: ExceptionsView): string {
   const seekable = view.filter.codes !== undefined || view.filter.states !== undefined;
@@ -165,9 +175,10 @@ function tableFor(view: ExceptionsView): string {
 /**
  * One page of the filtered, sorted exceptions and the size of the whole set. The filter runs once: its rows (ids and
  * sort keys) are materialized, counted and sorted, so an EXISTS over the events (sources, search) is paid once per
- * exception, not once for the count and again for the page. The table is scanned (NOT INDEXED) unless a code or
- * state filter can seek the partial indexes: walking exceptions_open for `ended_at IS NULL` alone reads every row
- * in index order, several times slower than the scan. The period and the ages compare the business time kept on each
+ * exception, not once for the count and again for the page. Live rows are read from the covering index
+ * exceptions_grid_cover (pageSource); otherwise the table is scanned (NOT INDEXED) unless a code or state filter can
+ * seek the partial indexes: walking exceptions_open for `ended_at IS NULL` alone reads every row in index order,
+ * several times slower than the scan. The period and the ages compare the business time kept on each
  * row (businessTime.ts), so they cost nothing beyond the scan.
  */
 export function queryExceptions(
@@ -187,7 +198,7 @@ export function queryExceptions(
       .prepare(
         `WITH f AS MATERIALIZED (
            SELECT x.exception_id, x.business_at, x.created_at, x.code, x.class, x.state, x.amount_minor, x.due_at, x.owner, x.domain, x.sla_due_at, x.sla_tier,
-             x.escalation_level FROM ${tableFor(request)}
+             x.escalation_level FROM ${pageSource(request)}
            WHERE ${where.sql})
          SELECT NULL AS exception_id, count(*) AS total FROM f
          UNION ALL
