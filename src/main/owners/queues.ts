@@ -85,7 +85,7 @@ export function queueParams(q: QueueContext): Record<string, unknown> {
 }
 
 /** Counts of every queue (live rows only, `where` narrowing them further) in one pass, for the queue tabs. */
-export function queueCountsSql(where: string): string {
+export function queueCountsSql(where: string, source = 'exceptions x'): string {
   return `SELECT
       coalesce(sum(x.owner = @qMe OR (x.escalation_level >= 1 AND x.backup = @qMe)
         OR (x.escalation_level = 2 AND x.domain IN (SELECT value FROM json_each(@qContactDomains)))), 0) AS mine,
@@ -93,5 +93,5 @@ export function queueCountsSql(where: string): string {
       coalesce(sum(x.owner IS NULL), 0) AS unassigned,
       coalesce(sum(x.escalation_level > 0), 0) AS escalated,
       coalesce(sum(x.sla_due_at < @qEndOfToday), 0) AS due_today
-    FROM exceptions x WHERE ${LIVE} AND ${where}`;
+    FROM ${source} WHERE ${LIVE} AND ${where}`;
 }

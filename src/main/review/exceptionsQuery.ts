@@ -284,6 +284,9 @@ export function exceptionRowReader(db: LedgerDb, timeZone: string): (row: Stored
 }
 
 /** Queues read without a "me" (My queue empty), at `now`. */
+/** Live rows read from the narrow covering index (migration 11), not the wide table rows: facets count them. */
+const LIVE_COVER = 'exceptions x INDEXED BY exceptions_grid_cover';
+
 function noQueues(now: Date, timeZone: string): QueueContext {
   return { me: null, contactDomains: [], now: now.toISOString(), endOfToday: endOfDayIn(now.toISOString(), timeZone) };
 }
@@ -309,12 +312,12 @@ export function exceptionFacets(db: LedgerDb, period: Period | undefined, timeZo
     const xIn = exceptionInPeriod(period, timeZone, 'x');
     const live = `x.ended_at IS NULL AND x.state IN (${OPEN_STATES_SQL}) AND ${xIn.sql}`;
     const owners = db
-      .prepare(`SELECT x.owner AS owner, count(*) AS open FROM exceptions x WHERE ${live} AND x.owner IS NOT NULL GROUP BY x.owner ORDER BY x.owner`)
+      .prepare(`SELECT x.owner AS owner, count(*) AS open FROM ${LIVE_COVER} WHERE ${live} AND x.owner IS NOT NULL GROUP BY x.owner ORDER BY x.owner`)
       .all(xIn.params) as Array<{ owner: string; open: number }>;
     const domains = db
-      .prepare(`SELECT x.domain AS domain, count(*) AS open FROM exceptions x WHERE ${live} AND x.domain IS NOT NULL GROUP BY x.domain ORDER BY x.domain`)
+      .prepare(`SELECT x.domain AS domain, count(*) AS open FROM ${LIVE_COVER} WHERE ${live} AND x.domain IS NOT NULL GROUP BY x.domain ORDER BY x.domain`)
       .all(xIn.params) as Array<{ domain: string; open: number }>;
-    const counts = db.prepare(queueCountsSql(xIn.sql)).get({ ...xIn.params, ...queueParams(q) }) as ResponseOf<'exceptions.facets'>['queues'];
+    const counts = db.prepare(queueCountsSql(xIn.sql, LIVE_COVER)).get({ ...xIn.params, ...queueParams(q) }) as ResponseOf<'exceptions.facets'>['queues'];
     return {
       codes: [...codes].map(([code, open]) => ({ code: code as ExceptionRow['code'], open })),
       sources,
