@@ -65,12 +65,12 @@ function isCheckboxClick(event: Event | null | undefined): boolean {
 const TIER_SHORT: Record<NonNullable<ExceptionRow['slaTier']>, string> = { CRITICAL: 'Crit', HIGH: 'High', MEDIUM: 'Med', LOW: 'Low' };
 const ESCALATED_TO = ['', 'backup', 'escalation contact'];
 
-/** How far the SLA due time is from now, compact: "in 5 d", "3 h late" (the day and hour are in the tooltip). */
+/** How far the SLA due time is from now, compact: "5 d" left, "3 h late" (the day and hour are in the tooltip). */
 function dueIn(dueAt: string): string {
   const days = (Date.parse(dueAt) - Date.now()) / 86_400_000;
   const away = Math.abs(days);
   const text = away >= 1 ? formatAge(away, { compact: true }) : `${Math.max(1, Math.round(away * 24))} h`;
-  return days < 0 ? `${text} late` : `in ${text}`;
+  return days < 0 ? `${text} late` : text;
 }
 
 /** The SLA at a glance: tier, time to due, an arrow per escalation step; red when overdue (the one date asking attention). */
@@ -131,11 +131,19 @@ export function ExceptionsGrid() {
         colId: 'owner',
         field: 'owner',
         headerName: 'Owner',
-        width: 100,
+        width: 92,
         valueFormatter: (p) => (p.data === undefined ? '' : p.value === null ? '—' : personName(p.value as string)),
         tooltipValueGetter: (p) => (p.data === undefined ? null : `${p.data.owner ?? 'unassigned'}${p.data.backup === null ? '' : `; backup ${p.data.backup}`}`),
       },
-      { colId: 'slaDueAt', field: 'slaDueAt', headerName: 'SLA', width: 120, cellRenderer: SlaCell, tooltipValueGetter: (p) => slaTooltip(p.data, prefs) },
+      {
+        colId: 'slaDueAt',
+        field: 'slaDueAt',
+        headerName: 'SLA',
+        headerTooltip: 'Tier, time left until the SLA is due (red when late), an arrow per escalation step',
+        width: 108,
+        cellRenderer: SlaCell,
+        tooltipValueGetter: (p) => slaTooltip(p.data, prefs),
+      },
       idsColumn<ExceptionRow>('Exception and event ids', idsText, showIds),
     ];
   }, [prefs, showIds, period]);
