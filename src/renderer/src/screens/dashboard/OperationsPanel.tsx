@@ -16,17 +16,17 @@ import { ChartBoundary } from './DashboardCharts.tsx';
 function Figures({ metrics }: { metrics: MetricsReportView }) {
   const { locale } = useDisplayPrefs();
   const m = metrics.summary;
-  const figures: [string, ReactNode, string][] = [
+  const figures: [string, ReactNode, ReactNode][] = [
     ['Unmatched within 1 h', formatPercent(m.unmatched_rate_1h, locale), 'share of arrived events not matched within an hour of arrival'],
     ['Mean time to resolution', m.mean_time_to_resolution_hours === null ? '—' : formatDuration(m.mean_time_to_resolution_hours), 'of the exceptions resolved in the period'],
     ['Auto-resolve rate', formatPercent(m.auto_resolve_rate, locale), 'exceptions closed by the engine, not a person'],
     ['Manual actions per day', m.manual_actions_per_day.toFixed(1), 'decisions people journaled'],
     [
       'High-value open',
+      formatCount(m.high_value_open.count, locale),
       <>
-        {formatCount(m.high_value_open.count, locale)} · <Amount minor={m.high_value_open.value_minor} currency={metrics.reportingCurrency} magnitude />
+        <Amount minor={m.high_value_open.value_minor} currency={metrics.reportingCurrency} magnitude /> at stake, open above the policy gate
       </>,
-      'open above the policy gate',
     ],
   ];
   return (
