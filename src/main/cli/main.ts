@@ -17,6 +17,7 @@ import { MigrationError } from '../ledger/migrations.ts';
 import { USAGE, COMMAND_HELP } from './usage.ts';
 import { cmdServe } from './serveCommand.ts';
 import { cmdGrowth } from './growthCommand.ts';
+import { OWNERS_COMMANDS } from './ownersCommands.ts';
 
 type Handler = (args: string[], io: CliIo) => number;
 
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, Handler> = {
   serve: cmdServe,
   growth: cmdGrowth,
   ...MATCHING_COMMANDS,
+  ...OWNERS_COMMANDS,
 };
 
 export function runCli(argv: string[], io: CliIo = processIo): number {

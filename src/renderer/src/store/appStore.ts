@@ -11,6 +11,7 @@ import { createImportSlice, type ImportSlice } from './importSlice.ts';
 import { createSettingsSlice, type SettingsSlice } from './settingsSlice.ts';
 import { createPeriodSlice, type PeriodSlice } from './periodSlice.ts';
 import { createAwaitingSlice, type AwaitingSlice } from './awaitingSlice.ts';
+import { createOwnersSlice, type OwnersSlice } from './ownersSlice.ts';
 
 export type AppState = UiSlice &
   WorkspaceSlice &
@@ -21,7 +22,8 @@ export type AppState = UiSlice &
   MatchesSlice &
   PayoutsSlice &
   ImportSlice &
-  SettingsSlice;
+  SettingsSlice &
+  OwnersSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(api: TieoutApi): AppStore {
@@ -36,5 +38,6 @@ export function createAppStore(api: TieoutApi): AppStore {
     ...createPayoutsSlice(api)(...a),
     ...createImportSlice(api)(...a),
     ...createSettingsSlice(api)(...a),
+    ...createOwnersSlice(api)(...a),
   }));
 }
