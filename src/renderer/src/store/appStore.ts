@@ -11,6 +11,7 @@ import { createImportSlice, type ImportSlice } from './importSlice.ts';
 import { createSettingsSlice, type SettingsSlice } from './settingsSlice.ts';
 import { createPeriodSlice, type PeriodSlice } from './periodSlice.ts';
 import { createAwaitingSlice, type AwaitingSlice } from './awaitingSlice.ts';
+import { createGrowthSlice, type GrowthSlice } from './growthSlice.ts';
 
 export type AppState = UiSlice &
   WorkspaceSlice &
@@ -18,6 +19,7 @@ export type AppState = UiSlice &
   DashboardSlice &
   ExceptionsSlice &
   AwaitingSlice &
+  GrowthSlice &
   MatchesSlice &
   PayoutsSlice &
   ImportSlice &
@@ -32,6 +34,7 @@ export function createAppStore(api: TieoutApi): AppStore {
     ...createDashboardSlice(api)(...a),
     ...createExceptionsSlice(api)(...a),
     ...createAwaitingSlice(api)(...a),
+    ...createGrowthSlice(api)(...a),
     ...createMatchesSlice(api)(...a),
     ...createPayoutsSlice(api)(...a),
     ...createImportSlice(api)(...a),
