@@ -46,20 +46,20 @@ function KeyFigures({ report }: { report: GrowthReport }) {
       >
         <span aria-label="Campaign-ready share">{formatPercent(yesterday?.share ?? null, locale)}</span>
       </Kpi>
-      <Kpi label="Ad spend">
-        <Amount minor={t.spendMinor} currency={c} />
+      <Kpi label={`Ad spend (${c})`}>
+        <Amount minor={t.spendMinor} currency={c} code={false} />
       </Kpi>
-      <Kpi label="Billed by the platforms">
-        <Amount minor={t.billedMinor} currency={c} />
+      <Kpi label={`Billed by the platforms (${c})`}>
+        <Amount minor={t.billedMinor} currency={c} code={false} />
       </Kpi>
-      <Kpi label="Claimed by the platforms">
-        <Amount minor={t.claimedMinor} currency={c} />
+      <Kpi label={`Claimed by the platforms (${c})`}>
+        <Amount minor={t.claimedMinor} currency={c} code={false} />
       </Kpi>
-      <Kpi label="Store net revenue (attributed)" note={<>Not attributable: <Amount minor={t.notAttributableNetMinor} currency={c} /></>}>
-        <Amount minor={t.attributedNetMinor} currency={c} />
+      <Kpi label={`Store net revenue, attributed (${c})`} note={<>Not attributable: <Amount minor={t.notAttributableNetMinor} currency={c} /></>}>
+        <Amount minor={t.attributedNetMinor} currency={c} code={false} />
       </Kpi>
-      <Kpi label="Gap (claimed − real)">
-        <Amount minor={t.gapMinor} currency={c} />
+      <Kpi label={`Gap, claimed − real (${c})`}>
+        <Amount minor={t.gapMinor} currency={c} code={false} />
       </Kpi>
     </section>
   );
@@ -81,7 +81,7 @@ function ClaimedVsReal({ report }: { report: GrowthReport }) {
 function SpendBilling({ report }: { report: GrowthReport }) {
   if (report.spendBilling.length === 0) return null;
   return (
-    <section className="panel" aria-labelledby="growth-billing-heading">
+    <section className="panel growth-billing" aria-labelledby="growth-billing-heading">
       <h2 id="growth-billing-heading">Spend ↔ billing ↔ cash</h2>
       <table className="simple">
         <thead>
@@ -176,8 +176,8 @@ export function GrowthScreen() {
           <KeyFigures report={report} />
           <div className="growth-panels">
             <ClaimedVsReal report={report} />
-            <SpendBilling report={report} />
             <Shipments report={report} />
+            <SpendBilling report={report} />
           </div>
           <section className="panel growth-rows" aria-labelledby="growth-rows-heading">
             <h2 id="growth-rows-heading">Day × platform</h2>

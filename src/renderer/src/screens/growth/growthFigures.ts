@@ -99,8 +99,8 @@ export function claimedVsRealChart(rows: DayFigures[], currency: string, theme: 
     padding: { left: 12, right: 12 },
     data: rows,
     series: [
-      { type: 'line', xKey: 'label', yKey: 'claimed', yName: 'Claimed by the platforms', stroke: CLAIMED[theme], marker: { fill: CLAIMED[theme], size: 4 } },
-      { type: 'line', xKey: 'label', yKey: 'real', yName: 'Store net revenue (attributed)', stroke: REAL[theme], marker: { fill: REAL[theme], size: 4 } },
+      { type: 'line', xKey: 'label', yKey: 'claimed', yName: 'Claimed', stroke: CLAIMED[theme], marker: { fill: CLAIMED[theme], size: 4 } },
+      { type: 'line', xKey: 'label', yKey: 'real', yName: 'Store net (attributed)', stroke: REAL[theme], marker: { fill: REAL[theme], size: 4 } },
     ],
     axes: { y: { type: 'number', position: 'left', title: { text: currency } } },
     legend: { position: 'bottom' },
