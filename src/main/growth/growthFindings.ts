@@ -131,7 +131,7 @@ export interface ShipmentFindingInput {
   shipments: z.infer<typeof ShipmentsSummarySchema>;
   /** An order's record (source and external id: the same across its revisions) and when it was placed. */
   orderOf: (orderEventId: string) => { key: string; placedAt: string };
-  /** Orders placed before the shipment feeds began are not judged unshipped (their labels predate the feed). */
+  /** Orders due to ship (paid + N days) before the shipment feeds' first label are not judged unshipped (they may have shipped before the feed began). */
   shipmentsFrom: number | null;
   /** The store's orders feed is past this: a shipment naming no order is an orphan only once the feed passed its day. */
   ordersThrough: number | null;
@@ -145,7 +145,9 @@ export function shipmentFindings(input: ShipmentFindingInput): GrowthFinding[] {
   for (const p of s.problems) {
     const order = input.orderOf(p.orderEventId);
     const lateSince = p.paidAt === null ? order.placedAt : new Date(Date.parse(p.paidAt) + s.paidNotShippedDays * DAY_MS).toISOString();
-    const judged = input.shipmentsFrom !== null && Date.parse(order.placedAt) >= input.shipmentsFrom;
+    // An order that would have been due to ship after the feed's first label has its label in the feed if it shipped;
+    // one due before it may have shipped before the feed began.
+    const judged = input.shipmentsFrom !== null && Date.parse(lateSince) >= input.shipmentsFrom;
     const unshipped = p.status === 'not_shipped' || p.status === 'store_fulfilled_no_shipment';
     if (unshipped && judged && p.paid && p.netMinor > 0 && p.daysSincePaid !== null && p.daysSincePaid > s.paidNotShippedDays) {
       const store = p.status === 'store_fulfilled_no_shipment' ? ' (the store marks it fulfilled, but no shipment feed has a label for it)' : '';
