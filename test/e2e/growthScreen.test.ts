@@ -1,7 +1,7 @@
 // The Growth screen of the demo month (issue 15) in Debian's Chromium through the browser host, at 1440×900 in the light
 // and 1280×800 in the dark theme: October's day × platform rows, a row opened into its gap breakdown whose parts add up
 // to its gap, the events behind a part listed, the campaign-ready figure, claimed vs real revenue drawn, and the
-// Fulfillment queue of the Exceptions screen. Screenshots under test-results/ (growth-*.png), reviewed by eye.
+// Fulfillment queue of the Exceptions screen. Screenshots under test-results/ (growth-*.png, readme-growth.png), reviewed by eye.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +92,12 @@ describeInBrowser('the Growth screen of the demo month', () => {
         await breakdown.evaluate((el) => el.scrollIntoView({ block: 'center' }));
         await page.waitForTimeout(200);
         await screenshot(page, `growth-${tag}-2-breakdown`);
+        if (c.theme === 'light') {
+          // The README's screenshot (docs/screenshots/growth.png): the table with the open row's breakdown and events.
+          await page.getByRole('heading', { name: 'Day × platform' }).evaluate((h) => h.scrollIntoView({ block: 'start' }));
+          await page.waitForTimeout(200);
+          await screenshot(page, 'readme-growth');
+        }
 
         // Spend ↔ billing ↔ cash and orders ↔ shipments, then the fulfillment queue they lead to.
         await page.getByRole('heading', { name: 'Spend ↔ billing ↔ cash' }).evaluate((h) => h.scrollIntoView({ block: 'start' }));
