@@ -12,6 +12,7 @@ import { Amount } from '../components/Amount.tsx';
 import { formatCount, formatDate, formatMonth, formatPercent } from '../format/formatters.ts';
 import { growthMonth } from '../store/growthSlice.ts';
 import { GrowthTable } from './growth/GrowthTable.tsx';
+import { ChartBoundary } from './dashboard/DashboardCharts.tsx';
 import { claimedVsRealChart, dayFigures, monthTotals, platformLabel } from './growth/growthFigures.ts';
 import './growth/growth.css';
 
@@ -72,7 +73,9 @@ function ClaimedVsReal({ report }: { report: GrowthReport }) {
   return (
     <section className="panel chart-panel growth-chart" aria-labelledby="growth-chart-heading">
       <h2 id="growth-chart-heading">Claimed vs real revenue</h2>
-      <AgCharts className="chart" options={options} />
+      <ChartBoundary>
+        <AgCharts className="chart" options={options} />
+      </ChartBoundary>
       <p className="muted chart-hint">Per day: the platforms’ conversion value against the store’s net revenue attributed to them, in {report.currency}.</p>
     </section>
   );
