@@ -157,6 +157,11 @@ interface ActiveRow {
  */
 export function deriveGrowthExceptions(db: LedgerDb, settings: WorkspaceSettings, ctx: GrowthStepContext): GrowthStepReport {
   const report: GrowthStepReport = { opened: 0, changed: 0, closed: 0, log: [] };
+  // Nothing it reads has changed since this process last derived them: the same findings, so nothing to do (a run
+  // after a manual match, or a second run, costs a few index reads instead of the whole tie-out). A person's decisions
+  // need no new derivation: the step leaves what a person touched alone.
+  const inputs = derivationInputs(db, settings, ctx.ruleSet);
+  if (lastDerived.get(db) === inputs) return report;
   const active = db
     .prepare(
       `SELECT x.exception_id, x.class, x.state,
@@ -213,5 +218,34 @@ export function deriveGrowthExceptions(db: LedgerDb, settings: WorkspaceSettings
     if (outcome.kind === 'opened') report.opened++;
     else if (outcome.kind === 'changed') report.changed++;
   }
+  // Recorded once the run commits (growthDerivationCommitted): a rolled-back run leaves nothing derived behind.
+  pendingDerived.set(db, inputs);
   return report;
+}
+
+/** Per open ledger, what the last committed derivation read (derivationInputs); a new process derives again. */
+const lastDerived = new WeakMap<LedgerDb, string>();
+const pendingDerived = new WeakMap<LedgerDb, string>();
+
+/** Call after the run that derived has committed: its inputs become the ones to compare the next run's with. */
+export function growthDerivationCommitted(db: LedgerDb): void {
+  const inputs = pendingDerived.get(db);
+  if (inputs !== undefined) lastDerived.set(db, inputs);
+  pendingDerived.delete(db);
+}
+
+/**
+ * Everything the findings depend on: the ledger's events (a new or superseding event raises the latest seq), the
+ * feeds' watermarks (a file may state coverage without new events), the open growth exceptions (ended or reopened
+ * outside a run), the settings it reads and the rule set's windows.
+ */
+function derivationInputs(db: LedgerDb, settings: WorkspaceSettings, ruleSet: RuleSet): string {
+  const ledger = db
+    .prepare(
+      `SELECT (SELECT max(seq) FROM event_rows) AS events, (SELECT max(seq) FROM batch_coverage) AS coverage,
+              (SELECT count(*) FROM exceptions x WHERE x.code IN (${CODES_SQL}) AND x.ended_at IS NULL) AS open`,
+    )
+    .get();
+  const read = [settings.time_zone, settings.reporting_currency, settings.policy_gate_minor, settings.growth, settings.source_time_zones];
+  return JSON.stringify([ledger, read, ruleSet.rule_set_id, ruleSet.version]);
 }

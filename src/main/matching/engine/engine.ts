@@ -13,7 +13,7 @@ import { LedgerTexts } from './eventKeys.ts';
 import { COUNTERPART_CODES, leftoverCodes, leftoverDecider } from '../rules/leftovers.ts';
 import { ensureRuleSet, prepareWriters } from './projectionWriters.ts';
 import { checkFeedHeartbeats } from './feedHeartbeats.ts';
-import { deriveGrowthExceptions } from '../../growth/growthExceptions.ts';
+import { deriveGrowthExceptions, growthDerivationCommitted } from '../../growth/growthExceptions.ts';
 import { BULK_ROWS, RunLog, type ReconcileProgress, type RunContext, type ScopeJudge } from './runContext.ts';
 import { MatchWriter, prepareMatch } from './matchWriter.ts';
 import { applyExceptions, toExceptionOutcome, type ExceptionOutcome } from './exceptionWriter.ts';
@@ -116,7 +116,7 @@ function runReconcile(db: LedgerDb, settings: WorkspaceSettings, options: Reconc
   const ruleSet = options.ruleSet ?? ruleSetInForce(db);
   const actor = options.actor ?? 'system:engine';
   const callerTxn = db.inTransaction;
-  return db.transaction(() => {
+  const done = db.transaction(() => {
     // Checked at commit, where they are checked at all: batched rows of two tables reach SQLite in any order.
     db.pragma('defer_foreign_keys = ON');
     const startedAt = new Date().toISOString();
@@ -174,6 +174,9 @@ function runReconcile(db: LedgerDb, settings: WorkspaceSettings, options: Reconc
     });
     return report;
   })();
+  // Committed (unless a caller's transaction holds it, which may still roll back): the growth step's inputs are settled.
+  if (!callerTxn) growthDerivationCommitted(db);
+  return done;
 }
 
 interface Computed {
