@@ -113,6 +113,12 @@ describeInBrowser('the Growth screen of the demo month', () => {
         expect(codes.length).toBeGreaterThan(0);
         expect(codes.filter((text) => !labels.some((l) => text.toLowerCase().replace(/[\s_]+/g, ' ').includes(l)))).toEqual([]);
         await screenshot(page, `growth-${tag}-4-fulfillment-queue`);
+        // A fulfillment exception's detail: its explanation in words and its events, no matching candidates to offer.
+        await page.locator('.ag-row[row-index="0"] [col-id="code"]').click();
+        const detail = page.getByRole('complementary', { name: 'Exception detail' });
+        await detail.getByRole('region', { name: 'History' }).waitFor();
+        expect(await detail.innerText()).toMatch(/order \S+:/);
+        await screenshot(page, `growth-${tag}-5-fulfillment-detail`);
         expect(errors).toEqual([]);
       } finally {
         await page.close();
