@@ -132,6 +132,12 @@ for (const script of importOnly ? [] : ['matchingBench.ts', 'matchingAccuracyBen
 console.log('\n--- userPathBench.ts ---');
 execFileSync(process.execPath, [join(import.meta.dirname, 'userPathBench.ts')], { stdio: 'inherit', env: { ...process.env, TIEOUT_BENCH_ORDERS: orders } });
 
+// Growth vs finance: the demo month's growth side scored against its injected gaps (TIEOUT_BENCH_GROWTH_ORDERS).
+if (!importOnly) {
+  console.log('\n--- growthBench.ts ---');
+  execFileSync(process.execPath, [join(import.meta.dirname, 'growthBench.ts')], { stdio: 'inherit' });
+}
+
 // The desktop app: the Exceptions grid over 100,000 exceptions in Chromium (needs /usr/bin/chromium and the
 // built renderer, `npm run build`).
 if (!importOnly) {

@@ -243,7 +243,7 @@ describe('exceptions.facets', () => {
       .all() as Array<{ code: string; open: number }>;
     expect(f.codes).toEqual(codes);
     expect(f.codes.find((c) => c.code === 'ROUNDING_DIFF')?.open).toBe(0);
-    expect(f.sources).toEqual(['bank:demo-operating', 'shopify:demo-store', 'stripe:demo']);
+    expect(f.sources).toEqual(['bank:demo-operating', 'google-ads:demo', 'meta-ads:demo', 'shipstation:demo', 'shopify:demo-store', 'stripe:demo']);
     expect(f.currencies).toEqual(['USD']);
   });
 });

@@ -45,6 +45,7 @@ import { updateWorkspaceSettings, settingsView, toleranceRows } from '../workspa
 import type { UploadStore } from '../import/uploadStore.ts';
 import { previewImport } from '../import/importPreview.ts';
 import { computeGrowth, GrowthError } from '../growth/growthReport.ts';
+import { eventLines } from '../review/eventDetails.ts';
 import { saveSourceMapping, loadSourceMapping } from '../import/sourceMappings.ts';
 import { ownershipHandlers } from './ownershipHandlers.ts';
 import { resolveOwnerText } from '../owners/ownersService.ts';
@@ -275,6 +276,10 @@ export const handlers: HandlerTable = {
       if (err instanceof GrowthError) throw new ApiError({ kind: 'bad_input', message: err.message, field: 'period' });
       throw err;
     }
+  },
+  'growth.events': (ctx, r) => {
+    const lines = eventLines(requireWorkspace(ctx).db, r.eventIds);
+    return { events: r.eventIds.flatMap((id) => lines.get(id) ?? []) };
   },
 
   'imports.formats': () => ({

@@ -197,9 +197,12 @@ owner it has (a reassignment) needs --reason, journaled with it.
   demo: `tieout demo WORKSPACE [--orders N] [--seed S]
 
 Creates WORKSPACE holding a generated month (default 2,000 orders): Shopify
-orders, Stripe balance report and a camt.053 bank statement are written to
-WORKSPACE/demo-source-files, imported through the normal import path and
-reconciled, with anomalies injected so every kind of exception shows.
+orders, Stripe balance report, a camt.053 bank statement, a Meta Ads export and
+billing, a Google Ads report and billing activity, and ShipStation shipments are
+written to WORKSPACE/demo-source-files (with growth-truth.json, the growth gaps
+injected), imported through the normal import path and reconciled, with
+anomalies injected so every kind of exception shows. The Meta account reports
+in America/Los_Angeles (source_time_zones in workspace.json).
 `,
   serve: `tieout serve [WORKSPACE] [--port N]
 

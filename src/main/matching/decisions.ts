@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { LedgerDb } from '../ledger/database.ts';
 import { JournalWriter } from '../ledger/journal.ts';
 import { UserError } from '../../shared/errors/userError.ts';
+import { CODES_RAISED_OUTSIDE_THE_MATCHER } from '../../shared/rules/ruleSet.ts';
 
 /** A decision that cannot be taken as asked (unknown id, wrong state, missing reason, policy gate). */
 export class DecisionError extends UserError {
@@ -117,17 +118,20 @@ function insertManualMatch(db: LedgerDb, matchId: string, input: ManualMatchInpu
   }
 }
 
+const OUTSIDE_SQL = CODES_RAISED_OUTSIDE_THE_MATCHER.map((c) => `'${c}'`).join(', ');
+
 /**
  * Ends the engine's open exceptions that the new match answers: those touching one of its events
  * whose every event now sits in an active match of this link. Anything else that stopped holding
  * is closed by the engine's next run. A FEED_MISSING only links the source's latest event; matching
- * that event does not bring the feed back, so it is never answered here.
+ * that event does not bring the feed back, so it is never answered here; nor is any other code raised outside the
+ * matcher (a growth finding about an order is not answered by its payment).
  */
 function resolveCoveredExceptions(db: LedgerDb, link: string, ids: readonly string[], actor: string, at: string): string[] {
   const candidates = db
     .prepare(
       `SELECT DISTINCT x.exception_id FROM events e CROSS JOIN exception_members xm ON xm.event_seq = e.seq CROSS JOIN exceptions x ON x.seq = xm.exception_seq
-       WHERE e.event_id = ? AND x.origin = 'engine' AND x.ended_at IS NULL AND x.state <> 'resolved' AND x.code <> 'FEED_MISSING'`,
+       WHERE e.event_id = ? AND x.origin = 'engine' AND x.ended_at IS NULL AND x.state <> 'resolved' AND x.code NOT IN (${OUTSIDE_SQL})`,
     )
     .pluck();
   const uncovered = db

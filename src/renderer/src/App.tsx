@@ -1,5 +1,5 @@
 // The app frame: first launch until a workspace is open, then the sidebar of screens, the top bar (workspace, the
-// review period every screen follows, the sign convention, running jobs, theme) and readable notices. Alt+1…7 switch
+// review period every screen follows, the sign convention, running jobs, theme) and readable notices. Alt+1…8 switch
 // screens from the keyboard.
 import { useEffect, useRef } from 'react';
 import { useApp, useAppStore } from './store/storeContext.tsx';
@@ -17,6 +17,7 @@ import { ExceptionsScreen } from './screens/ExceptionsScreen.tsx';
 import { AwaitingScreen } from './screens/AwaitingScreen.tsx';
 import { MatchesScreen } from './screens/MatchesScreen.tsx';
 import { PayoutsScreen } from './screens/PayoutsScreen.tsx';
+import { GrowthScreen } from './screens/GrowthScreen.tsx';
 import { SourcesScreen } from './screens/SourcesScreen.tsx';
 import { SettingsScreen } from './screens/SettingsScreen.tsx';
 
@@ -26,12 +27,13 @@ const SCREEN_LABELS: Record<Screen, string> = {
   awaiting: 'Awaiting data',
   matches: 'Matches',
   payouts: 'Payouts',
+  growth: 'Growth',
   sources: 'Sources',
   settings: 'Settings',
 };
 
 /** Screens whose figures and grids follow the period: they wait until it is known. */
-const PERIOD_SCREENS: ReadonlySet<Screen> = new Set(['dashboard', 'exceptions', 'awaiting', 'matches', 'payouts']);
+const PERIOD_SCREENS: ReadonlySet<Screen> = new Set(['dashboard', 'exceptions', 'awaiting', 'matches', 'payouts', 'growth']);
 
 function ScreenView({ screen }: { screen: Screen }) {
   const periodKnown = useApp((s) => s.period !== null);
@@ -53,6 +55,8 @@ function ScreenView({ screen }: { screen: Screen }) {
       return <MatchesScreen />;
     case 'payouts':
       return <PayoutsScreen />;
+    case 'growth':
+      return <GrowthScreen />;
     case 'sources':
       return <SourcesScreen />;
     case 'settings':

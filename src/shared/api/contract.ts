@@ -812,6 +812,8 @@ export const apiContract = {
     }).strict(),
     GrowthReportSchema,
   ),
+  /** The events behind a part of a growth row or a figure (ids from growth.report), in the order asked, as event lines. */
+  'growth.events': method(z.object({ eventIds: z.array(id).min(1).max(500) }).strict(), z.object({ events: z.array(EventLineSchema) })),
 
   'imports.formats': method(empty, z.object({ formats: z.array(z.object({ format: z.string(), description: z.string() })), presets: z.array(z.string()) })),
   'imports.history': method(z.object({ limit: z.number().int().min(1).max(1000).default(200) }).strict(), z.object({ batches: z.array(ImportBatchSchema) })),

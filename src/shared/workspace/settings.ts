@@ -23,6 +23,19 @@ export const FeedCadenceSchema = z
   .strict();
 export type FeedCadence = z.infer<typeof FeedCadenceSchema>;
 
+/**
+ * The growth tie-out's exceptions (src/main/growth/growthExceptions.ts): a paid order with no shipment after
+ * `paid_not_shipped_days` is PAID_NOT_SHIPPED; a month's spend and billing are compared once the platform's billing feed
+ * has delivered `billing_grace_days` past the month's end (a month-end charge lands in the next month's first days).
+ */
+export const GrowthSettingsSchema = z
+  .object({
+    paid_not_shipped_days: z.number().int().min(0).max(365).optional(),
+    billing_grace_days: z.number().int().min(0).max(60).optional(),
+  })
+  .strict();
+export type GrowthSettings = z.infer<typeof GrowthSettingsSchema>;
+
 export const WorkspaceSettingsSchema = z.object({
   format: z.literal('tieout-workspace'),
   version: z.literal(1),
@@ -34,6 +47,7 @@ export const WorkspaceSettingsSchema = z.object({
   policy_gate_minor: z.number().int().nonnegative().optional(),
   /** Expected cadence per source id (e.g. "stripe:main"); a source without one is never FEED_MISSING. */
   feeds: z.record(SourceIdSchema, FeedCadenceSchema).optional(),
+  growth: GrowthSettingsSchema.optional(),
   /**
    * The time zone a source's own dates are in, where it differs from `time_zone` (e.g. "meta-ads:main":
    * "America/Los_Angeles": an ad account reports its days in the account's zone). Imports of that source read naive

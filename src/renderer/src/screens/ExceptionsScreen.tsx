@@ -1,4 +1,4 @@
-// Exceptions (DESIGN §6): the filtered grid of the period's exceptions, bulk decisions on the ticked rows, the detail
+// Exceptions (DESIGN §6): the owner queues (all, fulfillment, ads), the filtered grid of the period's exceptions, bulk decisions on the ticked rows, the detail
 // of the open one, and the grid's view as a file. Keyboard: arrows move in the grid, Enter opens a row, Escape closes
 // the detail, "/" jumps to the quick search.
 import { useEffect, useRef } from 'react';
@@ -9,6 +9,7 @@ import { ExceptionsFilters } from './exceptions/ExceptionsFilters.tsx';
 import { ExceptionsGrid } from './exceptions/ExceptionsGrid.tsx';
 import { BulkActions } from './exceptions/BulkActions.tsx';
 import { QueueTabs } from './exceptions/QueueTabs.tsx';
+import { QueuePicker } from './exceptions/QueuePicker.tsx';
 import { ExceptionDetailPanel } from './exceptions/ExceptionDetailPanel.tsx';
 import { ExportButtons } from '../components/ExportButtons.tsx';
 import { IdsToggle } from '../components/IdsToggle.tsx';
@@ -103,6 +104,7 @@ export function ExceptionsScreen() {
     <div className="exceptions-screen">
       <div className="toolbar exceptions-head">
         <h1>Exceptions</h1>
+        <QueuePicker />
         <TotalLine />
         <span className="spacer" />
         <IdsToggle />

@@ -12,6 +12,7 @@ import { createSettingsSlice, type SettingsSlice } from './settingsSlice.ts';
 import { createPeriodSlice, type PeriodSlice } from './periodSlice.ts';
 import { createAwaitingSlice, type AwaitingSlice } from './awaitingSlice.ts';
 import { createOwnersSlice, type OwnersSlice } from './ownersSlice.ts';
+import { createGrowthSlice, type GrowthSlice } from './growthSlice.ts';
 
 export type AppState = UiSlice &
   WorkspaceSlice &
@@ -19,6 +20,7 @@ export type AppState = UiSlice &
   DashboardSlice &
   ExceptionsSlice &
   AwaitingSlice &
+  GrowthSlice &
   MatchesSlice &
   PayoutsSlice &
   ImportSlice &
@@ -34,6 +36,7 @@ export function createAppStore(api: TieoutApi): AppStore {
     ...createDashboardSlice(api)(...a),
     ...createExceptionsSlice(api)(...a),
     ...createAwaitingSlice(api)(...a),
+    ...createGrowthSlice(api)(...a),
     ...createMatchesSlice(api)(...a),
     ...createPayoutsSlice(api)(...a),
     ...createImportSlice(api)(...a),

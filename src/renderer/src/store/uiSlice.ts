@@ -3,7 +3,7 @@ import type { MethodName, RequestOf, ResponseOf } from '../../../shared/api/cont
 import { newCallId } from '../api/apiClient.ts';
 import { errorMessage, type SliceCreator } from './sliceTypes.ts';
 
-export const SCREENS = ['dashboard', 'exceptions', 'awaiting', 'matches', 'payouts', 'sources', 'settings'] as const;
+export const SCREENS = ['dashboard', 'exceptions', 'awaiting', 'matches', 'payouts', 'growth', 'sources', 'settings'] as const;
 export type Screen = (typeof SCREENS)[number];
 export type Theme = 'light' | 'dark';
 
