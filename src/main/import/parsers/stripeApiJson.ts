@@ -1,7 +1,7 @@
 // Parses Stripe API JSON (list pages, arrays, single objects, fixture bundles) into canonical event drafts.
 //
 // Input shapes accepted, as the Stripe API and its fixtures write them:
-//   - a list object   {"object":"list","data":[...],"has_more":...}   records are data[i]
+//   - a list object   {"object":"list","data":[...],"has_more":...}   records are data[i] (a search_result too)
 //   - a bare array    [{...}, {...}]                                    records are [i]
 //   - a single object {"object":"charge", ...}                          the record is the root
 //   - a fixture bundle {"resources":{"charge":{...}, ...}}              records are resources.TYPE
@@ -325,7 +325,8 @@ function candidates(root: JsonValue, spans: WeakMap<object, NodeSpan>): Candidat
     arr.map((value, i) => ({ value, path: `${prefix}[${i}]`, offset: memberOffset(arr, i) }));
   if (Array.isArray(root)) return fromArray(root, '');
   if (!isObject(root)) throw new FormatError('not Stripe API JSON: expected an object or an array at the top level');
-  if (root.object === 'list') {
+  // A search answers `search_result`, shaped as a list.
+  if (root.object === 'list' || root.object === 'search_result') {
     const data = root.data;
     if (!Array.isArray(data)) throw new FormatError('a Stripe list object needs a "data" array', { line: 1, column: 1 });
     return fromArray(data, 'data');
