@@ -8,7 +8,7 @@ import type { Credentials } from '../../../src/main/connectors/connectorTypes.ts
 import type { ApiHttpOptions } from '../../../src/main/connectors/http/apiHttp.ts';
 
 /** Retries that take milliseconds, and a short timeout for the hang tests. */
-export const FAST_HTTP: ApiHttpOptions = { retry: { baseDelayMs: 5, maxDelayMs: 20, timeoutMs: 800, maxAttempts: 5 } };
+export const FAST_HTTP: ApiHttpOptions = { retry: { baseDelayMs: 5, maxDelayMs: 20, timeoutMs: 800, maxAttempts: 6 } };
 
 export async function connectedWorkspace(dir: string, request: ConnectRequest, credentials: Credentials): Promise<Workspace> {
   const ws = createWorkspace(dir, { name: 'Connector test', timeZone: 'UTC' });

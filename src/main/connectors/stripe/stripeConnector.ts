@@ -10,6 +10,7 @@
 import { stripeApiPageFormat, type StripeEndpoint } from './stripePages.ts';
 import { stripeGet, type Query } from './stripeApi.ts';
 import type { StepContext, StepPage, SyncStep } from '../connectorTypes.ts';
+import type { PageContext } from '../pages/pageFormat.ts';
 
 const PAGE_LIMIT = 100;
 
@@ -42,7 +43,7 @@ function lastId(data: unknown[]): string | null {
 }
 
 /** A step that lists one endpoint over `created` windows. */
-function windowStep(name: string, endpoint: StripeEndpoint, path: string, expand: string | null): SyncStep {
+function windowStep(name: string, endpoint: StripeEndpoint, path: string, expand: string | null, extra?: (data: unknown[]) => PageContext): SyncStep {
   return {
     name,
     async next(cursor: unknown, ctx: StepContext): Promise<StepPage | null> {
@@ -58,7 +59,10 @@ function windowStep(name: string, endpoint: StripeEndpoint, path: string, expand
       const answer = await stripeGet(ctx.http, ctx.config.baseUrl, ctx.credentials, path, query);
       const data = Array.isArray(answer.json['data']) ? (answer.json['data'] as unknown[]) : [];
       const more = answer.json['has_more'] === true && lastId(data) !== null;
-      const after: PassCursor = more ? { ...pass, after: lastId(data) } : { ...pass, after: null, done: true };
+      // A pass begun before the server's clock was known may end after the server's now (our clock ahead of its):
+      // nothing can have been created there yet, so the window read ends at the server's now.
+      const to = Math.min(pass.to, Math.floor(ctx.now() / 1000));
+      const after: PassCursor = more ? { ...pass, after: lastId(data) } : { ...pass, to, after: null, done: true };
       // A pass resumed from an earlier sync is followed by one up to now.
       const caughtUp = !more && pass.sync === ctx.syncId;
       return {
@@ -68,10 +72,10 @@ function windowStep(name: string, endpoint: StripeEndpoint, path: string, expand
           bytes: answer.response.bytes,
           fileName: answer.label,
           request: { method: 'GET', path, query: Object.fromEntries(query) },
-          context: { endpoint },
+          context: { endpoint, ...extra?.(data) },
           cursor: after,
           passComplete: !more,
-          coversTo: more ? null : iso(pass.to),
+          coversTo: more ? null : iso(to),
         },
         last: caughtUp,
       };
@@ -80,23 +84,31 @@ function windowStep(name: string, endpoint: StripeEndpoint, path: string, expand
 }
 
 /**
- * The next automatic payout whose items were not read yet: one a page of the payouts step brought (its event says
- * `automatic`) and no completed `payout_items` listing names. Oldest first, so items land in payout order.
+ * The next automatic payout whose items were not read yet: one a page of the payouts step listed (its context names the
+ * page's automatic payouts) and no completed `payout_items` listing names. In the order they were listed.
  */
 function pendingPayout(ctx: StepContext): string | null {
   return (
     (ctx.db
       .prepare(
-        `SELECT e.payout_ref FROM sync_pages p JOIN events e ON e.batch_id = p.batch_id
-         WHERE p.source = @source AND p.step = 'payouts' AND e.kind = 'payout' AND json_extract(e.attributes, '$.automatic') = 1
-           AND e.payout_ref = json_extract(e.attributes, '$.payout_id')
+        `SELECT j.value FROM sync_pages p, json_each(json_extract(p.context, '$.automatic')) j
+         WHERE p.source = @source AND p.step = 'payouts'
            AND NOT EXISTS (SELECT 1 FROM sync_pages q WHERE q.source = @source AND q.step = 'payout_items' AND q.pass_complete = 1
-                             AND json_extract(q.context, '$.payout') = e.payout_ref)
-         ORDER BY e.occurred_at, e.payout_ref LIMIT 1`,
+                             AND json_extract(q.context, '$.payout') = j.value)
+         ORDER BY p.seq, j.key LIMIT 1`,
       )
       .pluck()
       .get({ source: ctx.source }) as string | undefined) ?? null
   );
+}
+
+/** The automatic payouts a page of payouts lists (Stripe lists items only for those). */
+function automaticPayouts(data: unknown[]): PageContext {
+  const ids = data.flatMap((p) => {
+    const o = p as { id?: unknown; automatic?: unknown };
+    return o.automatic === true && typeof o.id === 'string' ? [o.id] : [];
+  });
+  return { automatic: JSON.stringify(ids) };
 }
 
 /** Each automatic payout's balance transactions (`payout=`): what makes a charge an item of its payout. */
@@ -138,7 +150,7 @@ const payoutItemsStep: SyncStep = {
 
 export function stripeSteps(): SyncStep[] {
   return [
-    windowStep('payouts', 'payouts', '/v1/payouts', 'data.balance_transaction'),
+    windowStep('payouts', 'payouts', '/v1/payouts', 'data.balance_transaction', automaticPayouts),
     payoutItemsStep,
     // A dispute lists its balance transactions whole: nothing to expand.
     windowStep('disputes', 'disputes', '/v1/disputes', null),
