@@ -3,18 +3,22 @@ import type { Provider, SyncStep } from './connectorTypes.ts';
 import type { PageFormat } from './pages/pageFormat.ts';
 import { stripeSteps } from './stripe/stripeConnector.ts';
 import { stripeApiPageFormat } from './stripe/stripePages.ts';
+import { shopifySteps } from './shopify/shopifyConnector.ts';
+import { shopifyBulkOrdersFormat, shopifyGraphqlPageFormat } from './shopify/shopifyPages.ts';
 
 export function stepsFor(provider: Provider): SyncStep[] {
   switch (provider) {
     case 'stripe':
       return stripeSteps();
+    case 'shopify':
+      return shopifySteps();
     default:
       throw new Error(`no sync steps for ${provider} yet`);
   }
 }
 
 /** Every page format, for a replay to find the one a stored page was landed with. */
-export const PAGE_FORMATS: readonly PageFormat[] = [stripeApiPageFormat];
+export const PAGE_FORMATS: readonly PageFormat[] = [stripeApiPageFormat, shopifyGraphqlPageFormat, shopifyBulkOrdersFormat];
 
 export function pageFormatNamed(format: string): PageFormat | undefined {
   return PAGE_FORMATS.find((f) => f.format === format);

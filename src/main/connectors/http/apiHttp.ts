@@ -124,6 +124,11 @@ export class ApiHttp {
     return this.clock.now() + this.offsetMs;
   }
 
+  /** Waits (pacing a rate-limited API, polling an operation), stopping early when the sync is stopped. */
+  pause(ms: number): Promise<void> {
+    return this.clock.sleep(ms, this.signal);
+  }
+
   get clockOffsetMs(): number {
     return this.offsetMs;
   }
