@@ -5,6 +5,8 @@ import { stripeSteps } from './stripe/stripeConnector.ts';
 import { stripeApiPageFormat } from './stripe/stripePages.ts';
 import { shopifySteps } from './shopify/shopifyConnector.ts';
 import { shopifyBulkOrdersFormat, shopifyGraphqlPageFormat } from './shopify/shopifyPages.ts';
+import { paypalSteps } from './paypal/paypalConnector.ts';
+import { paypalReportingPageFormat } from './paypal/paypalPages.ts';
 
 export function stepsFor(provider: Provider): SyncStep[] {
   switch (provider) {
@@ -12,13 +14,13 @@ export function stepsFor(provider: Provider): SyncStep[] {
       return stripeSteps();
     case 'shopify':
       return shopifySteps();
-    default:
-      throw new Error(`no sync steps for ${provider} yet`);
+    case 'paypal':
+      return paypalSteps();
   }
 }
 
 /** Every page format, for a replay to find the one a stored page was landed with. */
-export const PAGE_FORMATS: readonly PageFormat[] = [stripeApiPageFormat, shopifyGraphqlPageFormat, shopifyBulkOrdersFormat];
+export const PAGE_FORMATS: readonly PageFormat[] = [stripeApiPageFormat, shopifyGraphqlPageFormat, shopifyBulkOrdersFormat, paypalReportingPageFormat];
 
 export function pageFormatNamed(format: string): PageFormat | undefined {
   return PAGE_FORMATS.find((f) => f.format === format);
