@@ -11,6 +11,7 @@ import { createImportSlice, type ImportSlice } from './importSlice.ts';
 import { createSettingsSlice, type SettingsSlice } from './settingsSlice.ts';
 import { createPeriodSlice, type PeriodSlice } from './periodSlice.ts';
 import { createAwaitingSlice, type AwaitingSlice } from './awaitingSlice.ts';
+import { createConnectorsSlice, type ConnectorsSlice } from './connectorsSlice.ts';
 
 export type AppState = UiSlice &
   WorkspaceSlice &
@@ -21,6 +22,7 @@ export type AppState = UiSlice &
   MatchesSlice &
   PayoutsSlice &
   ImportSlice &
+  ConnectorsSlice &
   SettingsSlice;
 export type AppStore = StoreApi<AppState>;
 
@@ -35,6 +37,7 @@ export function createAppStore(api: TieoutApi): AppStore {
     ...createMatchesSlice(api)(...a),
     ...createPayoutsSlice(api)(...a),
     ...createImportSlice(api)(...a),
+    ...createConnectorsSlice(api)(...a),
     ...createSettingsSlice(api)(...a),
   }));
 }
