@@ -50,7 +50,7 @@ if (values.phase === 'sync') {
     storeConnection(ws, 'stripe:main', connectorConfig({ source: 'stripe:main', baseUrl: url }), await new SecretKeeper(new FileKeyCipher(keyFile)).seal({ api_key: KEY }), 'system:bench');
     ws.close();
     const t0 = performance.now();
-    const child = spawn(process.execPath, [import.meta.filename, '--phase', 'sync', '--ws', wsDir, '--key', keyFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...(process.env['TIEOUT_BENCH_PROFILE'] === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', process.env['TIEOUT_BENCH_PROFILE']]), import.meta.filename, '--phase', 'sync', '--ws', wsDir, '--key', keyFile], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     await new Promise((resolve) => child.on('close', resolve));
