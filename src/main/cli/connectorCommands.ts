@@ -106,6 +106,9 @@ async function cmdSync(args: string[], io: CliIo): Promise<number> {
       });
       io.out(syncLine(report));
       if (report.reconcile !== null) io.out(formatRunReport(report.reconcile));
+      if (report.remediation !== null && report.remediation.calls > 0) {
+        io.out(`  remediation: ${report.remediation.calls} class B exceptions asked about at the provider (journaled on each), ${report.remediation.escalated} escalated to class C\n`);
+      }
       if (report.state === 'failed') failed++;
     }
     return failed === 0 ? 0 : 1;

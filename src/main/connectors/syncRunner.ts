@@ -10,6 +10,7 @@ import { landPage } from './pageLanding.ts';
 import { beginSyncRun, endSyncRun, heartbeatSyncRun, readConnector, stepCursor, ConnectorSetupError } from './connectorStore.ts';
 import { ConnectorError, type Credentials, type StepContext } from './connectorTypes.ts';
 import { stepsFor } from './providers.ts';
+import { remediateWithStripe, type RemediationReport } from './remediation/stripeRemediation.ts';
 
 export const SYNC_ACTOR = 'system:sync';
 
@@ -28,6 +29,8 @@ export interface SyncOptions {
   http?: ApiHttpOptions;
   /** Run the incremental reconcile after the pages landed (default true). */
   reconcile?: boolean;
+  /** Ask the provider about open class B exceptions after the sync (default true). */
+  remediate?: boolean;
   /** Clock (ms) a sync reads `now` from before the first Date header (tests); default Date.now. */
 }
 
@@ -55,6 +58,8 @@ export interface SyncReport {
   /** The server's clock minus ours, as its Date headers showed it (ms). */
   clockOffsetMs: number;
   reconcile: RunReport | null;
+  /** Class B remediation calls made after the sync (Stripe), or null when none were attempted. */
+  remediation: RemediationReport | null;
 }
 
 /**
@@ -71,7 +76,7 @@ export async function syncSource(ws: Workspace, source: string, credentials: Cre
   const http = new ApiHttp({ ...options.http, secrets: [...(options.http?.secrets ?? []), ...Object.values(credentials)] });
   const report: SyncReport = {
     source, syncId, state: 'ok', steps: [], pages: 0, eventsCreated: 0, duplicatesSkipped: 0, rowsRejected: 0, error: null, needsPerson: false,
-    clockOffsetMs: 0, reconcile: null,
+    clockOffsetMs: 0, reconcile: null, remediation: null,
   };
   const ctx: StepContext = {
     http, config: connector.config, credentials, source, db: ws.db, now: () => http.serverNow(), syncId,
@@ -110,6 +115,10 @@ export async function syncSource(ws: Workspace, source: string, credentials: Cre
   finish(ws, report, syncId, report.state, report.error);
   if (options.reconcile !== false && (report.eventsCreated > 0 || owesWork(ws.db))) {
     report.reconcile = reconcile(ws.db, ws.settings, { mode: 'incremental', actor: 'system:engine' });
+  }
+  // Class B remediation asks the provider about what the run left open; only after a sync that reached the provider.
+  if (options.remediate !== false && report.state === 'ok' && connector.config.provider === 'stripe') {
+    report.remediation = await remediateWithStripe(ws, source, connector.config, credentials, http);
   }
   return report;
 }
