@@ -138,6 +138,12 @@ if (!importOnly) {
   execFileSync(process.execPath, [join(import.meta.dirname, 'growthBench.ts')], { stdio: 'inherit' });
 }
 
+// Connectors: a Stripe sync of 100,000 balance transactions from a local server (TIEOUT_BENCH_SYNC_TXNS; 0 skips it).
+if (!importOnly && (process.env['TIEOUT_BENCH_SYNC_TXNS'] ?? '100000') !== '0') {
+  console.log('\n--- connectorSyncBench.ts ---');
+  execFileSync(process.execPath, [join(import.meta.dirname, 'connectorSyncBench.ts')], { stdio: 'inherit' });
+}
+
 // The desktop app: the Exceptions grid over 100,000 exceptions in Chromium (needs /usr/bin/chromium and the
 // built renderer, `npm run build`).
 if (!importOnly) {

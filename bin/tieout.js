@@ -15,4 +15,4 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 const { runCli } = await import('../src/main/cli/main.ts');
-process.exitCode = runCli(process.argv.slice(2));
+process.exitCode = await runCli(process.argv.slice(2));

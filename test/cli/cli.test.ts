@@ -22,7 +22,7 @@ describe('tieout CLI', () => {
 
   it('has detailed help for every command the usage lists', async () => {
     const { USAGE, COMMAND_HELP } = await import('../../src/main/cli/usage.ts');
-    const listed = [...USAGE.matchAll(/^ {2}tieout (\w+)/gm)].map((m) => m[1] as string);
+    const listed = [...USAGE.matchAll(/^ {2}tieout ([\w-]+)/gm)].map((m) => m[1] as string);
     expect(listed.length).toBeGreaterThanOrEqual(15);
     for (const cmd of listed) expect(COMMAND_HELP[cmd], cmd).toMatch(new RegExp(`^tieout ${cmd}`));
   });

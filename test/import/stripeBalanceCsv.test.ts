@@ -74,7 +74,8 @@ describe('stripe-balance-csv parser', () => {
       {
         kind: 'payment',
         external_id: 'txn_1Charge',
-        source_revision: '',
+        // An item of an automatic payout is the revision its payout names: a report made before the payout has ''.
+        source_revision: 'po_1Auto',
         order_ref: 'SO-1001',
         customer_ref: 'jane.doe@example.com',
         payout_ref: 'po_1Auto',

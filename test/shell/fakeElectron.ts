@@ -251,10 +251,36 @@ export class FakeNotification extends EventEmitter {
   }
 }
 
+/** The OS keychain: a reversible seal that is not the plain text, a backend a test chooses, availability it sets. */
+export const safeStorage = {
+  available: true,
+  backend: 'gnome_libsecret' as 'basic_text' | 'gnome_libsecret' | 'kwallet' | 'kwallet5' | 'kwallet6' | 'unknown',
+  calls: [] as string[],
+  isAsyncEncryptionAvailable(): Promise<boolean> {
+    safeStorage.calls.push('isAsyncEncryptionAvailable');
+    return Promise.resolve(safeStorage.available);
+  },
+  getSelectedStorageBackend(): string {
+    return safeStorage.backend;
+  },
+  encryptStringAsync(plain: string): Promise<Buffer> {
+    safeStorage.calls.push('encryptStringAsync');
+    return Promise.resolve(Buffer.concat([Buffer.from('v11'), Buffer.from(plain, 'utf8').map((b) => b ^ 0x5a)]));
+  },
+  decryptStringAsync(sealed: Buffer): Promise<{ result: string; shouldReEncrypt: boolean }> {
+    safeStorage.calls.push('decryptStringAsync');
+    if (sealed.subarray(0, 3).toString() !== 'v11') return Promise.reject(new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.'));
+    return Promise.resolve({ result: Buffer.from(sealed.subarray(3).map((b) => b ^ 0x5a)).toString('utf8'), shouldReEncrypt: false });
+  },
+};
+
 export function resetFakeElectron(): void {
   FakeNotification.shown.length = 0;
   FakeNotification.supported = true;
   shell.opened.length = 0;
+  safeStorage.available = true;
+  safeStorage.backend = 'gnome_libsecret';
+  safeStorage.calls.length = 0;
   app.reset();
   FakeBrowserWindow.instances.length = 0;
   ipcMain.handlers.clear();
@@ -268,4 +294,4 @@ export function resetFakeElectron(): void {
   dialog.messages.length = 0;
 }
 
-export const electron = { app, BrowserWindow: FakeBrowserWindow, ipcMain, session, Menu, dialog, ipcRenderer, contextBridge, Notification: FakeNotification, shell };
+export const electron = { app, BrowserWindow: FakeBrowserWindow, ipcMain, session, Menu, dialog, ipcRenderer, contextBridge, Notification: FakeNotification, shell, safeStorage };

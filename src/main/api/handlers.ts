@@ -50,6 +50,8 @@ import { saveSourceMapping, loadSourceMapping } from '../import/sourceMappings.t
 import { ownershipHandlers } from './ownershipHandlers.ts';
 import { resolveOwnerText } from '../owners/ownersService.ts';
 import { queueContext } from '../owners/queues.ts';
+import { connectorStatuses } from '../connectors/connectorStatus.ts';
+import type { SyncScheduler } from '../connectors/syncScheduler.ts';
 
 /** What the handlers work on: one per service worker, mutated when a workspace is opened or created. */
 export interface ServiceContext {
@@ -60,6 +62,8 @@ export interface ServiceContext {
   /** Who the decisions are recorded as: `user:NAME`. */
   actor: string;
   host: 'electron' | 'browser';
+  /** Background sync of connected sources (the service worker's); absent where nothing syncs on a schedule. */
+  syncs?: SyncScheduler;
 }
 
 /** Progress of a long call, for a person: what is happening, how far, out of how much (null: unknown). */
@@ -287,6 +291,15 @@ export const handlers: HandlerTable = {
     presets: listPresets().map((p) => p.name),
   }),
   'imports.history': (ctx, r) => ({ batches: importHistory(requireWorkspace(ctx).db, r.limit) }),
+  'connectors.list': (ctx) => ({
+    connectors: ctx.syncs?.statuses() ?? connectorStatuses(requireWorkspace(ctx).db, new Set()),
+    background: ctx.syncs !== undefined,
+  }),
+  'connectors.syncNow': (ctx, r) => {
+    requireWorkspace(ctx);
+    if (ctx.syncs === undefined) throw new ApiError({ kind: 'bad_input', message: 'This host does not sync: run tieout sync.', field: null });
+    return ctx.syncs.syncNow(r.source);
+  },
   'imports.upload': (ctx, r) => ctx.uploads.put(r.fileName, r.bytes),
   'imports.preview': (ctx, r) => {
     const ws = requireWorkspace(ctx);

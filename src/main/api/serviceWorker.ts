@@ -10,6 +10,9 @@ import type { Envelope } from '../../shared/api/contract.ts';
 import type { ServiceContext } from './handlers.ts';
 import { UploadStore } from '../import/uploadStore.ts';
 import type { ResponseOf } from '../../shared/api/contract.ts';
+import { SyncScheduler } from '../connectors/syncScheduler.ts';
+import { SecretKeeper } from '../connectors/secrets/secretCipher.ts';
+import { FileKeyCipher, fileKeyPath } from '../connectors/secrets/fileKeyCipher.ts';
 
 export interface ServiceWorkerData {
   configDir: string;
@@ -45,6 +48,22 @@ const tempDir = mkdtempSync(join(tmpdir(), 'tieout-services-'));
 const uploads = new UploadStore(tempDir);
 const ctx: ServiceContext = { workspace: null, configDir: data.configDir, uploads, actor: data.actor, host: data.host };
 
+// Connected sources sync in the background at their cadence. Secrets open with the plain-Node key file here; a secret
+// the desktop app sealed with the OS keychain is opened in the shell (safeStorageCipher.ts), which this worker cannot
+// reach yet: such a source shows the reason in the Sources screen.
+let lastProgress = 0;
+ctx.syncs = new SyncScheduler({
+  workspace: () => ctx.workspace,
+  keeper: new SecretKeeper(new FileKeyCipher(fileKeyPath(data.configDir))),
+  onChange: (what) => {
+    const now = Date.now();
+    if (what === 'progress' && now - lastProgress < 1000) return;
+    lastProgress = now;
+    emit({ type: 'changed', what: what === 'landed' ? ['connectors', 'imports', 'matches', 'exceptions'] : ['connectors'] });
+  },
+  tickMs: Number(process.env['TIEOUT_SYNC_TICK_MS'] ?? 30_000),
+});
+
 async function start(): Promise<void> {
   let startError: ApiErrorBody | null = null;
   if (data.workspacePath !== null) {
@@ -52,6 +71,7 @@ async function start(): Promise<void> {
     if (!opened.ok) startError = opened.error;
   }
   post({ type: 'ready', error: startError, workspacePath: ctx.workspace?.dir ?? null, tempDir });
+  ctx.syncs?.start();
 }
 
 async function handle(message: ToWorker): Promise<void> {
@@ -60,8 +80,10 @@ async function handle(message: ToWorker): Promise<void> {
     post({ type: 'result', seq: message.seq, envelope, workspacePath: ctx.workspace?.dir ?? null });
     return;
   }
-  // Messages are handled in order, so every call sent before `close` has been answered by now.
+  // Messages are handled in order, so every call sent before `close` has been answered by now; a sync in flight
+  // lands the page it is on (or none) and stops.
   if (slaClock !== null) clearInterval(slaClock);
+  await ctx.syncs?.stop();
   ctx.workspace?.close();
   ctx.workspace = null;
   ctx.uploads.close();

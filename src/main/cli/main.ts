@@ -18,8 +18,10 @@ import { USAGE, COMMAND_HELP } from './usage.ts';
 import { cmdServe } from './serveCommand.ts';
 import { cmdGrowth } from './growthCommand.ts';
 import { OWNERS_COMMANDS } from './ownersCommands.ts';
+import { CONNECTOR_COMMANDS } from './connectorCommands.ts';
 
-type Handler = (args: string[], io: CliIo) => number;
+/** A command: synchronous, or asynchronous for those that wait on the network (connect, sync). */
+type Handler = (args: string[], io: CliIo) => number | Promise<number>;
 
 const COMMANDS: Record<string, Handler> = {
   init: cmdInit,
@@ -31,9 +33,11 @@ const COMMANDS: Record<string, Handler> = {
   growth: cmdGrowth,
   ...MATCHING_COMMANDS,
   ...OWNERS_COMMANDS,
+  ...CONNECTOR_COMMANDS,
 };
 
-export function runCli(argv: string[], io: CliIo = processIo): number {
+/** Runs a command; its exit code, or a promise of it for the commands that wait on the network. */
+export function runCli(argv: string[], io: CliIo = processIo): number | Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     const topic = command === 'help' ? rest[0] : undefined;
@@ -54,23 +58,29 @@ export function runCli(argv: string[], io: CliIo = processIo): number {
     return 0;
   }
   try {
-    return handler(rest, io);
+    const code = handler(rest, io);
+    return code instanceof Promise ? code.catch((err: unknown) => failure(command, err, io)) : code;
   } catch (err) {
-    if (err instanceof UsageError) {
-      io.err(`tieout ${command}: ${err.message}\nRun "tieout ${command} --help" for usage.\n`);
-      return 2;
-    }
-    if (err instanceof UserError) {
-      io.err(`${err.message}\n`);
-      return 2;
-    }
-    if (err instanceof MigrationError) {
-      io.err(`tieout ${command}: ${err.message}\n`);
-      return 1;
-    }
-    io.err(`tieout ${command}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return failure(command, err, io);
+  }
+}
+
+/** The exit code and message of a command that threw: 2 for bad usage or input, 1 for anything else. */
+function failure(command: string, err: unknown, io: CliIo): number {
+  if (err instanceof UsageError) {
+    io.err(`tieout ${command}: ${err.message}\nRun "tieout ${command} --help" for usage.\n`);
+    return 2;
+  }
+  if (err instanceof UserError) {
+    io.err(`${err.message}\n`);
+    return 2;
+  }
+  if (err instanceof MigrationError) {
+    io.err(`tieout ${command}: ${err.message}\n`);
     return 1;
   }
+  io.err(`tieout ${command}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  return 1;
 }
 
 function cmdInit(args: string[], io: CliIo): number {
@@ -230,5 +240,5 @@ function cmdFormats(_args: string[], io: CliIo): number {
 }
 
 if (import.meta.main) {
-  process.exitCode = runCli(process.argv.slice(2));
+  process.exitCode = await runCli(process.argv.slice(2));
 }

@@ -25,6 +25,11 @@ Usage:
   tieout sla WORKSPACE [--as-of ISO] [--json]
   tieout metrics WORKSPACE [--from DATE --to DATE] [--json]
   tieout ticket WORKSPACE EXCEPTION_ID
+  tieout connect WORKSPACE --source stripe:NAME --api-key-env VAR [--base-url URL]
+  tieout connect WORKSPACE --source shopify:NAME --shop DOMAIN --token-env VAR [--base-url URL]
+  tieout connect WORKSPACE --source paypal:NAME --client-id-env VAR --secret-env VAR [--base-url URL]
+  tieout sync WORKSPACE [--source NAME] [--progress]
+  tieout replay-mapping WORKSPACE --source NAME [--mapping MAP.json] [--dry-run]
   tieout formats
   tieout demo WORKSPACE [--orders N] [--seed S]
   tieout serve [WORKSPACE] [--port N]
@@ -291,6 +296,65 @@ due time, escalation level, the explanation, its events, its history and the
 playbook's steps. When the domain has a "ticket_url" in workspace.json, also
 prints the new-ticket link with {title}, {description}, {id}, {code}, {domain},
 {owner} and {due} filled in.
+`,
+  connect: `tieout connect WORKSPACE --source stripe:NAME --api-key-env VAR [--base-url URL]
+tieout connect WORKSPACE --source shopify:NAME --shop DOMAIN --token-env VAR [--base-url URL]
+tieout connect WORKSPACE --source paypal:NAME --client-id-env VAR --secret-env VAR [--base-url URL]
+
+Connects a source whose records arrive by API. The secret is read from the
+environment variable VAR (never from the command line, so it stays out of shell
+history), sealed, and stored as ciphertext in WORKSPACE/connector-secrets.json;
+it is never printed, logged or shown by the app. The command line seals with the
+plain-Node fallback: AES-256-GCM under a key file in $TIEOUT_CONFIG_DIR
+(~/.config/tieout/connector-secrets.key, or $TIEOUT_SECRET_KEY_FILE), which
+anyone who can read that file can use; the desktop app seals with the OS
+keychain (Electron safeStorage) instead, and says when Linux offers only its
+insecure basic_text store. A secret sealed by the app opens only in the app.
+  stripe:NAME    a secret or restricted key (read access to balance, payouts, disputes,
+                 charges, refunds); events like the balance report's, under stripe:NAME
+  shopify:NAME   --shop the-shop.myshopify.com and an Admin API access token (read_orders,
+                 read_shopify_payments_payouts); orders under shopify:NAME, Shopify
+                 Payments balance transactions and payouts under shopify-payments:NAME
+  paypal:NAME    a REST app's client id and secret with Transaction Search enabled
+  --base-url URL another API location: a sandbox (https://api-m.sandbox.paypal.com),
+                 or a test server on this machine (plain http only to 127.0.0.1)
+The connection syncs every hour in the app, and the source is held to that
+cadence: workspace.json "feeds" gets { "expected_every_hours": 1, "grace_hours": 1 }
+unless you declared one (FEED_MISSING when it falls behind). The first sync reads
+90 days back; each later one reads again from an hour before the last one ended
+(PayPal: 3 h 30 min, its reporting lags up to three hours).
+`,
+  sync: `tieout sync WORKSPACE [--source NAME] [--progress]
+
+Syncs every connected source (or NAME) now: each API page is stored byte-exact
+as a raw artifact and lands with its events and the sync's cursor in one
+transaction, so a sync stopped anywhere (even killed) resumes after the last
+page that landed, with nothing twice and nothing missed. A record read again is
+a no-op; one that changed is a new revision (the earlier one superseded). 429
+answers (Retry-After), 5xx, timeouts and cut-off answers are retried with
+jittered backoff; Shopify's THROTTLED answers wait for the query cost to refill.
+An incremental reconcile follows, then (Stripe) class B remediation: each open
+MISSING_PAYMENT, PAYOUT_NOT_IN_BANK or REFUND_UNMATCHED the source can speak to is
+asked about at the provider, the call journaled on the exception. Prints per source the pages, events created,
+records already in the ledger and rejected, and the provider's clock offset when
+it is off by a minute or more (windows follow the provider's clock).
+Exit 1 when a sync failed (the reason is printed; refused credentials need
+tieout connect again).
+  --progress    a stderr line per page (on by default in a terminal)
+`,
+  'replay-mapping': `tieout replay-mapping WORKSPACE --source NAME [--mapping MAP.json] [--dry-run]
+
+Re-reads every file and API page the source delivered, as stored in the ledger,
+under the mapping in force now: the parser versions of this build, or, for a
+generic CSV source, the corrected mapping MAP.json (default: the source's saved
+mapping). Prints, per batch and per record, what changes (field: before → after),
+what is new and what the new mapping no longer makes. Without --dry-run the
+changes are recorded: each changed record as a new revision of its event (id
+from its revision and the new mapping version), the earlier one superseded and
+never edited, a journal entry linking both versions, then an incremental
+reconcile. Records no longer made are reported and kept. Running it again under
+the same mapping changes nothing.
+  --dry-run     show what would change; write nothing
 `,
   formats: `tieout formats
 

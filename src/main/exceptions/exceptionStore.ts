@@ -183,18 +183,33 @@ export class ExceptionStore {
     return moved;
   }
 
-  /** A class B exception whose remediation window ended without new data: class C, open. */
-  escalate(exceptionId: string, dueAt: string | null, ctx: StoreContext, policyGated = false): StoreOutcome {
+  /**
+   * A class B exception whose remediation window ended without new data, or whose remediation the provider said cannot
+   * succeed (`reason`: a payout failed, with the provider's words): class C, open.
+   */
+  escalate(exceptionId: string, dueAt: string | null, ctx: StoreContext, policyGated = false, reason?: string): StoreOutcome {
     this.s.reclassify.run({ exception_id: exceptionId, class: 'C', state: 'open', policy_gated: policyGated ? 1 : 0 });
     this.journal.append({
       type: 'exception.escalated',
       actor: ctx.actor,
       subjectId: exceptionId,
-      reason: `remediation window ended (due ${dueAt ?? '-'})`,
+      reason: reason ?? `remediation window ended (due ${dueAt ?? '-'})`,
       payload: { run_id: ctx.runId, from_class: 'B', from_state: 'in_remediation', to_class: 'C', to_state: 'open' },
       createdAt: ctx.now,
     });
     return { kind: 'changed', logLine: `~x ${exceptionId} C open` };
+  }
+
+  /** A class B remediation call made for the exception (issue 14): what the provider was asked and what it answered. */
+  remediationCall(exceptionId: string, call: { provider: string; request: string; outcome: string; facts: Record<string, unknown> }, ctx: StoreContext): void {
+    this.journal.append({
+      type: 'exception.remediation',
+      actor: ctx.actor,
+      subjectId: exceptionId,
+      reason: call.outcome,
+      payload: { run_id: ctx.runId, provider: call.provider, request: call.request, ...call.facts },
+      createdAt: ctx.now,
+    });
   }
 
   /**

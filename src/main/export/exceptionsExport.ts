@@ -20,7 +20,7 @@ export interface ExportedException {
   events: ExportedEvent[];
   created_at: string;
   resolved_at: string | null;
-  /** Owners and SLA (DESIGN §7, migration 10): "NAME <EMAIL>" or null, the tier and due time, the escalation step. */
+  /** Owners and SLA (DESIGN §7, migration 11): "NAME <EMAIL>" or null, the tier and due time, the escalation step. */
   owner: string | null;
   backup: string | null;
   sla_due_at: string | null;

@@ -37,6 +37,11 @@ export class BatchCoverage {
     if (this.coversTo === null || end > this.coversTo) this.coversTo = end;
   }
 
+  /** The batch read its source through this instant (an API sync's window end): the watermark reaches it. */
+  coversThrough(instant: string): void {
+    if (this.coversTo === null || instant > this.coversTo) this.coversTo = instant;
+  }
+
   /** Stores the batch's row in batch_coverage (append-only, in the import's transaction). */
   write(db: LedgerDb, batchId: string, source: string): void {
     const latestSeq =

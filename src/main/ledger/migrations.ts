@@ -580,6 +580,52 @@ CREATE INDEX exceptions_grid_cover ON exceptions (business_at, exception_id, bus
   amount_minor, policy_gated, created_at, due_at, owner, backup, domain, sla_due_at, sla_tier, escalation_level) WHERE ended_at IS NULL;
 `,
   },
+  {
+    version: 12,
+    name: 'live connectors: their configuration, every API page landed with the cursor after it, and each sync run',
+    // DESIGN §1, issue 14: a connector (Stripe, Shopify, PayPal) is a source whose records arrive by API. connectors is
+    // current state (a reconnect replaces the row; each change is journaled). Every API page lands as an import batch
+    // (its bytes an artifact) in the same transaction as its sync_pages row, which holds the step's cursor after that
+    // page: the cursor is the latest row of a (source, step), so a sync killed anywhere resumes exactly after the last
+    // page that landed (append-only, like the batch). sync_runs is the state the Sources screen shows (mutable).
+    sql: `
+CREATE TABLE connectors (
+  source TEXT PRIMARY KEY,
+  provider TEXT NOT NULL CHECK (provider IN ('stripe', 'shopify', 'paypal')),
+  config TEXT NOT NULL,
+  connected_at TEXT NOT NULL,
+  connected_by TEXT NOT NULL
+);
+CREATE TABLE sync_pages (
+  seq INTEGER PRIMARY KEY,
+  batch_id TEXT NOT NULL UNIQUE REFERENCES import_batches (batch_id) DEFERRABLE INITIALLY DEFERRED,
+  source TEXT NOT NULL,
+  step TEXT NOT NULL,
+  request TEXT NOT NULL,
+  context TEXT NOT NULL,
+  cursor TEXT NOT NULL,
+  pass_complete INTEGER NOT NULL CHECK (pass_complete IN (0, 1)),
+  fetched_at TEXT NOT NULL
+);
+CREATE INDEX sync_pages_by_step ON sync_pages (source, step, seq);
+${appendOnly('sync_pages')}
+CREATE TABLE sync_runs (
+  sync_id TEXT PRIMARY KEY,
+  source TEXT NOT NULL,
+  trigger TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('running', 'ok', 'failed', 'interrupted')),
+  pid INTEGER NOT NULL,
+  started_at TEXT NOT NULL,
+  heartbeat_at TEXT NOT NULL,
+  finished_at TEXT,
+  pages INTEGER NOT NULL DEFAULT 0,
+  events_created INTEGER NOT NULL DEFAULT 0,
+  step TEXT,
+  error TEXT
+);
+CREATE INDEX sync_runs_by_source ON sync_runs (source, started_at);
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -9,7 +9,7 @@ import { formatPerson } from '../../shared/ownership/people.ts';
 import { HOUR_MS } from '../../shared/time/duration.ts';
 import { OwnershipConfig } from './ownershipConfig.ts';
 
-/** The columns an opening sets (exceptions, migration 10). */
+/** The columns an opening sets (exceptions, migration 11). */
 export interface OpeningAssignment {
   domain: string | null;
   owner: string | null;

@@ -100,7 +100,7 @@ export function assignMissingSla(db: LedgerDb, settings: WorkspaceSettings, asOf
 }
 
 /**
- * Live rows without an SLA (opened before migration 10, or by a store without settings), and rows without an owner
+ * Live rows without an SLA (opened before migration 11, or by a store without settings), and rows without an owner
  * whose domain has one now: they get what an opening at `asOf` would give them, keeping a clock already started.
  */
 function assignMissing(db: LedgerDb, journal: JournalWriter, assigner: OpeningAssigner, asOf: string, actor: string): number {

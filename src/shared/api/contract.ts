@@ -530,6 +530,23 @@ export const ImportBatchSchema = z.object({
 });
 export type ImportBatch = z.infer<typeof ImportBatchSchema>;
 
+/** A source connected by API (issue 14) as the Sources screen shows it; never a secret. */
+export const ConnectorStatusSchema = z.object({
+  source: z.string(),
+  provider: z.enum(['stripe', 'shopify', 'paypal']),
+  location: z.string(),
+  cadenceHours: z.number(),
+  state: z.enum(['never', 'syncing', 'ok', 'failed']),
+  step: z.string().nullable(),
+  pages: z.number().int(),
+  eventsCreated: z.number().int(),
+  lastSyncAt: isoInstant.nullable(),
+  lastOkAt: isoInstant.nullable(),
+  nextRunAt: isoInstant,
+  error: z.string().nullable(),
+});
+export type ConnectorStatus = z.infer<typeof ConnectorStatusSchema>;
+
 export const UploadSchema = z.object({ uploadId: id, fileName: z.string(), byteLength: z.number().int() });
 export type Upload = z.infer<typeof UploadSchema>;
 
@@ -629,7 +646,7 @@ const empty = z.object({}).strict();
 const ok = z.object({ ok: z.literal(true) });
 
 /** What a successful call changed, so open screens refetch (sent as a `changed` event); most methods only read. */
-export const CHANGE_AREAS = ['workspace', 'settings', 'imports', 'matches', 'exceptions'] as const;
+export const CHANGE_AREAS = ['workspace', 'settings', 'imports', 'matches', 'exceptions', 'connectors'] as const;
 export type ChangeArea = (typeof CHANGE_AREAS)[number];
 
 function method<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res, changes: readonly ChangeArea[] = []) {
@@ -818,6 +835,10 @@ export const apiContract = {
   'imports.formats': method(empty, z.object({ formats: z.array(z.object({ format: z.string(), description: z.string() })), presets: z.array(z.string()) })),
   'imports.history': method(z.object({ limit: z.number().int().min(1).max(1000).default(200) }).strict(), z.object({ batches: z.array(ImportBatchSchema) })),
   /** Stages a file's bytes for preview and import; the transports carry `bytes` as binary. */
+  /** Connected sources with their sync state; `background` says whether this host syncs them on a schedule. */
+  'connectors.list': method(empty, z.object({ connectors: z.array(ConnectorStatusSchema), background: z.boolean() })),
+  /** Starts a source's sync now (single flight: a sync in progress carries on). */
+  'connectors.syncNow': method(z.object({ source: z.string().min(1).max(200) }).strict(), z.object({ started: z.boolean(), message: z.string() }), ['connectors']),
   'imports.upload': method(z.object({ fileName: z.string().min(1).max(255), bytes: z.instanceof(Uint8Array) }).strict(), UploadSchema),
   'imports.preview': method(
     z.object({

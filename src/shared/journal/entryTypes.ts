@@ -29,6 +29,12 @@ export const JOURNAL_ENTRY_TYPES = [
   // Configuration
   'rules.tolerances_changed',
   'workspace.settings_changed',
+  // Connectors (issue 14): a source connected, each sync's end, a class-B remediation call on an exception, a replay
+  'connector.connected',
+  'sync.completed',
+  'sync.failed',
+  'exception.remediation',
+  'import.replayed',
 ] as const;
 
 export type JournalEntryType = (typeof JOURNAL_ENTRY_TYPES)[number];

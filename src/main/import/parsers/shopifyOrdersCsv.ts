@@ -306,6 +306,11 @@ export function marketingKeys(notes: string): Attributes {
   return out;
 }
 
+/** A fulfillment event's source_revision: status, time and quantity fulfilled (the Shopify connector uses it too). */
+export function shopifyFulfillmentRevision(status: string, fulfilledAt: string, fulfilledQuantity: number): string {
+  return hash('sha256', ['v1', status, fulfilledAt, String(fulfilledQuantity)].join('\u0000'), 'hex').slice(0, 16);
+}
+
 /** The order's own fulfillment as a `fulfillment` event (see the module comment), or null when it has none dated. */
 function mapFulfillment(group: Group, order: EventDraftInput, timeZone: string): EventDraftInput | null {
   const first = group.readers[0] as RowReader;
@@ -317,7 +322,7 @@ function mapFulfillment(group: Group, order: EventDraftInput, timeZone: string):
   for (const r of group.readers) {
     if (r.get('Lineitem fulfillment status').toLowerCase() === 'fulfilled') fulfilled += Number(r.get('Lineitem quantity') || '0');
   }
-  const revision = hash('sha256', ['v1', status, fulfilledAt, String(fulfilled)].join('\u0000'), 'hex').slice(0, 16);
+  const revision = shopifyFulfillmentRevision(status, fulfilledAt, fulfilled);
   return {
     kind: 'fulfillment',
     external_id: order.external_id,

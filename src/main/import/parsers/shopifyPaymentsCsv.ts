@@ -22,7 +22,11 @@
 //   external_id   the export has no transaction id: `TYPE ORDER TIME AMOUNT+CURRENCY` (the transaction time as a
 //                 UTC instant, the amount in minor units), with `#2`… for an identical row later in the same file.
 //                 Payout Status, Payout Date and Payout ID change as the money moves and are not part of it, so a
-//                 later export of the same transactions is a no-op (source_revision '').
+//                 later export of the same transactions is the same record. source_revision = Payout ID once the
+//                 transaction is in a payout ('' before, and for an id Excel damaged): the export made after the payout
+//                 is a new revision carrying payout_ref (the earlier one superseded), not a duplicate that loses it; a
+//                 later export of a paid-out transaction is a no-op. The Shopify connector's balance transactions get
+//                 the same ids (src/main/connectors/shopify/shopifyPages.ts).
 //   occurred_at   = Transaction Date (`2024-03-01 10:15:00 -0400`; without an offset, the workspace zone).
 //   trace_id      none: Checkout is kept in attributes.
 import type { EventDraftInput, EventKind } from '../../../shared/events/canonicalEvent.ts';
@@ -66,6 +70,11 @@ export function shopifyPaymentsKind(type: string): EventKind {
 /** Shopify writes "21.83" (a currency symbol sometimes: "$21.83"); a lone decimal comma ("21,83") from a European spreadsheet is read as such. */
 function shopifyStyle(text: string): NumberStyle {
   return /^[^.]*,\d{1,2}\D*$/.test(text) ? { decimal: ',', group: '.' } : { decimal: '.', group: ',' };
+}
+
+/** The text a Shopify Payments transaction's id is made from (the export has no id): type, order name, time, amount. */
+export function shopifyPaymentsContentKey(type: string, orderName: string, instant: string, grossMinor: number, currency: string): string {
+  return `${type.toLowerCase()} ${orderName === '' ? '-' : orderName} ${instant} ${grossMinor}${currency}`;
 }
 
 interface Context {
@@ -118,13 +127,15 @@ function mapRow(cells: CsvCells, ctx: Context): EventDraftInput {
   if (cells.get('VAT') !== '') attrs.vat_minor = amount(cells, 'VAT', currency);
   presentment(cells, currency, gross, attrs);
   if (isExcelScientific(order)) throw cells.problem('Order', `"${order}" is a number Excel rewrote in scientific notation, not an order name; export the transactions again and import the file without saving it from a spreadsheet`);
+  const kind = shopifyPaymentsKind(type);
+  const payout = payoutRef(cells, attrs);
   return {
-    kind: shopifyPaymentsKind(type),
-    external_id: ctx.ids.idFor(`${type.toLowerCase()} ${order === '' ? '-' : order} ${when.iso} ${gross}${currency}`),
-    source_revision: '',
+    kind,
+    external_id: ctx.ids.idFor(shopifyPaymentsContentKey(type, order, when.iso, gross, currency)),
+    source_revision: kind === 'payout' ? '' : (payout ?? ''),
     order_ref: normalizeRef(order),
     customer_ref: null,
-    payout_ref: payoutRef(cells, attrs),
+    payout_ref: payout,
     trace_id: null,
     amount_minor: gross,
     currency,
@@ -156,7 +167,8 @@ function* parseShopifyPaymentsCsv(input: ParseInput): Generator<RecordResult> {
 export const shopifyPaymentsCsvParser: FormatParser = {
   kinds: ['payment', 'refund', 'fee', 'payout', 'dispute', 'adjustment'],
   format: 'shopify-payments-csv',
-  version: 1,
+  // 2: a transaction in a payout is the revision named by its Payout ID.
+  version: 2,
   description: 'Shopify Payments transactions export CSV (charges, refunds, disputes, adjustments with fee, net, payout and presentment currency)',
   detect(head: string): boolean {
     const names = headerNamesOf(head);

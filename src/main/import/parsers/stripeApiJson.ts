@@ -1,7 +1,7 @@
 // Parses Stripe API JSON (list pages, arrays, single objects, fixture bundles) into canonical event drafts.
 //
 // Input shapes accepted, as the Stripe API and its fixtures write them:
-//   - a list object   {"object":"list","data":[...],"has_more":...}   records are data[i]
+//   - a list object   {"object":"list","data":[...],"has_more":...}   records are data[i] (a search_result too)
 //   - a bare array    [{...}, {...}]                                    records are [i]
 //   - a single object {"object":"charge", ...}                          the record is the root
 //   - a fixture bundle {"resources":{"charge":{...}, ...}}              records are resources.TYPE
@@ -325,7 +325,8 @@ function candidates(root: JsonValue, spans: WeakMap<object, NodeSpan>): Candidat
     arr.map((value, i) => ({ value, path: `${prefix}[${i}]`, offset: memberOffset(arr, i) }));
   if (Array.isArray(root)) return fromArray(root, '');
   if (!isObject(root)) throw new FormatError('not Stripe API JSON: expected an object or an array at the top level');
-  if (root.object === 'list') {
+  // A search answers `search_result`, shaped as a list.
+  if (root.object === 'list' || root.object === 'search_result') {
     const data = root.data;
     if (!Array.isArray(data)) throw new FormatError('a Stripe list object needs a "data" array', { line: 1, column: 1 });
     return fromArray(data, 'data');
@@ -426,6 +427,11 @@ class Fields {
   /** The object at `key[index]`, reported under that path. */
   element(key: string, index: number, value: JsonObject): Fields {
     return new Fields(value, `${joinPath(this.path, key)}[${index}]`, this.spans);
+  }
+
+  /** The same object with one field replaced (an expanded object put where the API gave its id), for mapping only. */
+  with(key: string, value: Fields): Fields {
+    return new Fields({ ...this.obj, [key]: value.obj }, this.path, this.spans);
   }
 
   expanded(key: string): Fields | null {
@@ -541,7 +547,7 @@ function categoryOf(f: Fields, amount: number): string {
   return type;
 }
 
-function mapBalanceTransaction(f: Fields): EventDraftInput {
+export function mapBalanceTransaction(f: Fields): EventDraftInput {
   const id = f.requiredStr('id');
   const currency = f.currency();
   const amount = f.int('amount');
@@ -732,7 +738,7 @@ function disputeBalanceTransactions(f: Fields): Fields[] {
   return out;
 }
 
-function mapDispute(f: Fields): EventDraftInput[] {
+export function mapDispute(f: Fields): EventDraftInput[] {
   const id = f.requiredStr('id');
   const currency = f.currency();
   const amount = f.int('amount');
@@ -785,6 +791,19 @@ function isSupported(type: string): type is StripeObjectType {
 function* parseStripeJson(input: ParseInput): Generator<RecordResult> {
   let text = '';
   for (const chunk of input.chunks) text += chunk;
+  // Other object types are not money movements; see the module comment.
+  yield* parseStripeObjects(text, (f, type) => (isSupported(type) ? MAPPERS[type](f) : null));
+}
+
+/** Maps one Stripe object to its events; null when the object yields no record at all (a type that moves no money). */
+export type StripeObjectMapper = (f: StripeFields, type: string) => EventDraftInput | EventDraftInput[] | null;
+
+/**
+ * Reads Stripe API JSON text (any shape the module comment lists) and maps each object with `mapper`, reporting every
+ * record and every rejected field at its line and column. The file format maps with MAPPERS; the Stripe connector
+ * (src/main/connectors/stripe/stripePages.ts) maps its pages with what the request adds (the payout they belong to).
+ */
+export function* parseStripeObjects(text: string, mapper: StripeObjectMapper): Generator<RecordResult> {
   const lines = new LineMap(text);
   const reader = new PositionalJsonReader(text);
   let root: JsonValue;
@@ -813,10 +832,9 @@ function* parseStripeJson(input: ParseInput): Generator<RecordResult> {
       yield { ok: false, position: start, message: `${label} has no "object" field naming its Stripe type`, raw, lineEnd };
       continue;
     }
-    // Other object types are not money movements; see the module comment.
-    if (!isSupported(type)) continue;
     try {
-      const mapped = MAPPERS[type](new Fields(c.value, c.path, reader.spans));
+      const mapped = mapper(new Fields(c.value, c.path, reader.spans), type);
+      if (mapped === null) continue;
       yield { ok: true, events: Array.isArray(mapped) ? mapped : [mapped], lineStart: start.line, lineEnd };
     } catch (err) {
       if (!(err instanceof FieldProblem)) throw err;
@@ -842,3 +860,6 @@ export const stripeApiJsonParser: FormatParser = {
   },
   parse: parseStripeJson,
 };
+
+/** One Stripe object's typed fields (what a StripeObjectMapper reads). */
+export type StripeFields = Fields;

@@ -12,7 +12,12 @@
 //                 then net = gross − fee, which every row is checked against, would no longer hold as written.
 //   net_minor     = net; a row where gross − fee ≠ net is rejected.
 //   Amounts are major units in the file ("-12.34") and become minor units with the currency's exponent.
-//   external_id   = balance_transaction_id; source_revision '' (balance transactions are immutable).
+//   external_id   = balance_transaction_id. source_revision = automatic_payout_id for an item of an automatic payout,
+//                 '' otherwise (a payout's own row, an item not paid out yet): a balance transaction's figures never
+//                 change, but its payout is only known once Stripe pays it out, and a later report (or the API's
+//                 `payout=` listing) naming the payout must land as a new revision carrying payout_ref, not as a
+//                 duplicate of the row that had none (src/main/import/revisions.ts supersedes the earlier one). The
+//                 Stripe connector gives the same ids (src/main/connectors/stripe/stripePages.ts).
 //   order_ref     = payment_metadata[order_id|order_number|order], else an order number in the description.
 //   payout_ref    = automatic_payout_id; a payout row without one uses its own source_id (po_…).
 //   customer_ref  = customer_email (lowercased) else customer_id.
@@ -231,7 +236,7 @@ function mapRow(row: CsvRow, header: Header): EventDraftInput {
   return {
     kind,
     external_id: id,
-    source_revision: '',
+    source_revision: kind === 'payout' ? '' : automaticPayout,
     order_ref: orderRef,
     customer_ref: normalizeRef(customer),
     payout_ref: normalizeRef(payoutRef),
@@ -265,7 +270,8 @@ export const stripeBalanceCsvParser: FormatParser = {
   kinds: ['payment', 'refund', 'fee', 'payout', 'dispute', 'adjustment'],
   format: 'stripe-balance-csv',
   // 2: presentment_amount_minor / presentment_currency from the customer_facing_* columns.
-  version: 2,
+  // 3: an item of an automatic payout is the revision named by its payout (source_revision = automatic_payout_id).
+  version: 3,
   description: 'Stripe itemized balance report CSV (balance change from activity, payout reconciliation)',
   detect(head: string): boolean {
     const names = commaHeaderNames(head);

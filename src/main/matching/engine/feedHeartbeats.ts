@@ -105,9 +105,12 @@ export function checkFeedHeartbeats(
   const latest = asOf === null ? new Map<string, LatestEvent>() : latestEvents(db, feeds, asOfMs, active, options.smallSourceEvents ?? SMALL_SOURCE_EVENTS);
 
   const desired = new Map<string, Desired>();
+  const beat = lastGoodSync(db);
   for (const [source, l] of [...latest].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const cadence = feeds[source] as FeedCadence;
-    const ageMs = asOfMs - Date.parse(l.occurred_at);
+    // A connected source's heartbeat is its latest good sync too: a quiet account synced on time has not gone missing.
+    const synced = beat.get(source);
+    const ageMs = asOfMs - Math.max(Date.parse(l.occurred_at), synced === undefined ? -Infinity : Date.parse(synced));
     if (ageMs <= windowHours(cadence) * HOUR_MS) continue;
     const id = feedMissingIdFor(source, l.event_id);
     desired.set(id, { id, source, cadence, latest: l, ageHours: hours(ageMs), beatsMissed: Math.floor(ageMs / (cadence.expected_every_hours * HOUR_MS)) });
@@ -161,6 +164,12 @@ export function checkFeedHeartbeats(
     report.opened++;
   }
   return report;
+}
+
+/** When each connected source last synced to the end (issue 14: a source's heartbeat comes from its syncs). */
+function lastGoodSync(db: LedgerDb): Map<string, string> {
+  const rows = db.prepare("SELECT source, max(finished_at) AS at FROM sync_runs WHERE state = 'ok' GROUP BY source").all() as Array<{ source: string; at: string }>;
+  return new Map(rows.map((r) => [r.source, r.at]));
 }
 
 function explanationOf(d: Desired, asOf: string, gate: string): Explanation {

@@ -13,6 +13,7 @@ import { createPeriodSlice, type PeriodSlice } from './periodSlice.ts';
 import { createAwaitingSlice, type AwaitingSlice } from './awaitingSlice.ts';
 import { createOwnersSlice, type OwnersSlice } from './ownersSlice.ts';
 import { createGrowthSlice, type GrowthSlice } from './growthSlice.ts';
+import { createConnectorsSlice, type ConnectorsSlice } from './connectorsSlice.ts';
 
 export type AppState = UiSlice &
   WorkspaceSlice &
@@ -24,6 +25,7 @@ export type AppState = UiSlice &
   MatchesSlice &
   PayoutsSlice &
   ImportSlice &
+  ConnectorsSlice &
   SettingsSlice &
   OwnersSlice;
 export type AppStore = StoreApi<AppState>;
@@ -40,6 +42,7 @@ export function createAppStore(api: TieoutApi): AppStore {
     ...createMatchesSlice(api)(...a),
     ...createPayoutsSlice(api)(...a),
     ...createImportSlice(api)(...a),
+    ...createConnectorsSlice(api)(...a),
     ...createSettingsSlice(api)(...a),
     ...createOwnersSlice(api)(...a),
   }));

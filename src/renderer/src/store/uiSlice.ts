@@ -30,7 +30,7 @@ export interface UiSlice {
   jobs: Job[];
   notices: Notice[];
   /** Bumped on every `changed` event, per area, so screens know to refetch. */
-  changes: Record<'workspace' | 'settings' | 'imports' | 'matches' | 'exceptions', number>;
+  changes: Record<'workspace' | 'settings' | 'imports' | 'matches' | 'exceptions' | 'connectors', number>;
   showScreen(screen: Screen): void;
   setTheme(theme: Theme): void;
   setShowIds(show: boolean): void;
@@ -97,7 +97,7 @@ export const createUiSlice: SliceCreator<UiSlice> = (api) => (set, get) => {
     showIds: false,
     jobs: [],
     notices: [],
-    changes: { workspace: 0, settings: 0, imports: 0, matches: 0, exceptions: 0 },
+    changes: { workspace: 0, settings: 0, imports: 0, matches: 0, exceptions: 0, connectors: 0 },
     showScreen(screen) {
       // An exception's detail belongs to the Exceptions screen as it was: coming back shows the grid, not a stale
       // panel of an exception resolved or filtered away meanwhile.

@@ -171,6 +171,26 @@ function DetailBody({ detail }: { detail: ExceptionDetail }) {
   );
 }
 
+/**
+ * A missing feed's batch fallback (issue 14): while a source's files or API do not arrive, its export can be imported
+ * by hand; the import wizard opens preset to that source.
+ */
+function FeedFallback({ source }: { source: string }) {
+  const store = useAppStore();
+  const open = () => {
+    store.getState().setImportSource(source);
+    store.getState().showScreen('sources');
+  };
+  return (
+    <section aria-label="Batch fallback" className="feed-fallback">
+      <p className="muted">Until {source} delivers again, import its export by hand.</p>
+      <button type="button" onClick={open}>
+        Import a file for {source}
+      </button>
+    </section>
+  );
+}
+
 export function ExceptionDetailPanel() {
   const store = useAppStore();
   const detailId = useApp((s) => s.exceptionsDetailId);
@@ -213,6 +233,7 @@ export function ExceptionDetailPanel() {
           <section aria-label="Summary">
             <DetailBody detail={detail} />
           </section>
+          {detail.exception.code === 'FEED_MISSING' && detail.events[0] !== undefined ? <FeedFallback source={detail.events[0].source} /> : null}
           <DetailActions key={detail.exception.exceptionId} detail={detail} />
           <OwnershipCard exceptionId={detail.exception.exceptionId} />
           <section aria-label="Events">
