@@ -1,15 +1,18 @@
-// Tolerances changed from Settings: a new version of the workspace's own rule set (rule sets are immutable once
-// stored), journaled as the person's decision with before/after, and put in force by a full run under it.
+// Tolerances changed from the Rules screen (formerly Settings): a new version of the workspace's own rule set (rule sets
+// are immutable once stored), created in shadow with the person's reason and before/after per rule, so it is proven
+// against live data before it acts (DESIGN §8); promotion puts it in force (ruleVersions/promotion.ts).
 import type { LedgerDb } from '../ledger/database.ts';
 import { JournalWriter } from '../ledger/journal.ts';
 import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
 import { RuleSetSchema, type RuleSet } from '../../shared/rules/ruleSet.ts';
-import { reconcile, type ReconcileProgress, type RunReport } from './engine/engine.ts';
+import type { ReconcileProgress, RunReport } from './engine/engine.ts';
 import { ruleSetInForce } from './engine/ruleSetInForce.ts';
 import { DecisionError } from './decisions.ts';
+import { createVersion } from '../ruleVersions/versionLifecycle.ts';
+import { WORKSPACE_LINE } from '../../shared/rules/ruleVersions.ts';
 
 /** The id of the rule set a workspace's own tolerance changes create (versions 1, 2, …). */
-export const WORKSPACE_RULE_SET_ID = 'workspace';
+export const WORKSPACE_RULE_SET_ID = WORKSPACE_LINE;
 
 export interface ToleranceChange {
   ruleId: string;
@@ -20,7 +23,10 @@ export interface ToleranceChange {
 
 export interface SavedTolerances {
   ruleSet: RuleSet;
-  run: RunReport;
+  state: 'shadow';
+  /** The version's first shadow run (null when its lane could not be made: `laneError`). */
+  run: RunReport | null;
+  laneError: string | null;
 }
 
 type Amounts = Pick<RuleSet['rules'][number]['amount'], 'tolerance_minor' | 'tolerance_bps' | 'rounding_minor'>;
@@ -30,10 +36,9 @@ function amounts(a: Amounts): Amounts {
 }
 
 /**
- * Applies the changes to the rule set in force as a new version of the `workspace` rule set and runs a full
- * reconcile under it, so the ledger's results and the rules in force agree; then journals the person's decision
- * (before/after per rule, the reason, the run that applied it). Nothing changed → refused, so no empty version is
- * stored. A run that fails stores nothing (its transaction rolls back, the rule-set row with it).
+ * Applies the changes to the rule set in force as a new version of the `workspace` rule set, in shadow: it runs in its
+ * own lane and nothing live changes until it is promoted. Journals the person's decision (before/after per rule, the
+ * reason, the version) beside the version's creation. Nothing changed → refused, so no empty version is stored.
  */
 export function saveWorkspaceTolerances(
   db: LedgerDb,
@@ -69,8 +74,8 @@ export function saveWorkspaceTolerances(
     rules,
   });
   if (!parsed.success) throw new DecisionError(`the new tolerances do not make a valid rule set: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-  const ruleSet = parsed.data;
-  const run = reconcile(db, settings, { mode: 'full', ruleSet, actor: 'system:engine', onProgress: input.onProgress });
+  const created = createVersion(db, settings, { definition: parsed.data, reason, actor: input.actor, state: 'shadow', basedOn: { ruleSetId: base.rule_set_id, version: base.version }, onProgress: input.onProgress });
+  const ruleSet = created.ruleSet;
   db.transaction(() => {
     new JournalWriter(db).append({
       type: 'rules.tolerances_changed',
@@ -81,11 +86,12 @@ export function saveWorkspaceTolerances(
       payload: {
         from: { rule_set_id: base.rule_set_id, version: base.version },
         to: { rule_set_id: ruleSet.rule_set_id, version: ruleSet.version },
-        run_id: run.run_id,
+        state: 'shadow',
+        shadow_run_id: created.run?.run_id ?? null,
         before,
         after,
       },
     });
   })();
-  return { ruleSet, run };
+  return { ruleSet, state: 'shadow', run: created.run, laneError: created.laneError };
 }
