@@ -67,7 +67,7 @@ function enteredShadow(db: LedgerDb, v: VersionRef): { row: VersionState; asOf: 
 }
 
 /** What the version's lane has observed since it entered shadow, its grading, and whether promotion's conditions hold. */
-export function observationWindow(db: LedgerDb, settings: WorkspaceSettings, v: VersionRef): ObservationWindow {
+export function observationWindow(db: LedgerDb, settings: WorkspaceSettings, v: VersionRef, grading?: Grading): ObservationWindow {
   const policy = promotionPolicy(settings);
   const start = enteredShadow(db, v);
   let throughAsOf: string | null = null;
@@ -90,7 +90,7 @@ export function observationWindow(db: LedgerDb, settings: WorkspaceSettings, v: 
   const observedDays = fromAsOf === null || throughAsOf === null ? 0 : Math.max(0, (Date.parse(throughAsOf) - Date.parse(fromAsOf)) / DAY_MS);
   const observedEvents =
     start === null ? 0 : (db.prepare('SELECT count(*) FROM events WHERE seq > ? AND seq <= ?').pluck().get(start.eventsThrough, throughSeq) as number);
-  const g = gradeRuleSet(db, settings, ruleSetOf(db, v));
+  const g = grading ?? gradeRuleSet(db, settings, ruleSetOf(db, v));
   const missing: string[] = [];
   if (start === null) missing.push(`${versionLabel(v)} has not been observed in shadow`);
   else {

@@ -108,10 +108,15 @@ const DIFF_INDEXES = [
   'CREATE INDEX IF NOT EXISTS main.shadow_diffs_by_event ON shadow_diffs (event_id)',
 ];
 
-/** The differences, computed again when the live projection or the lane changed since they were stored. */
-export function ensureDiffs(lane: LedgerDb, ruleSet: RuleSet): void {
+/** The lane's diffs table (empty), with its indexes. */
+export function makeDiffsTable(lane: LedgerDb): void {
   lane.exec(DIFFS_TABLE);
   for (const sql of DIFF_INDEXES) lane.exec(sql);
+}
+
+/** The differences, computed again when the live projection or the lane changed since they were stored. */
+export function ensureDiffs(lane: LedgerDb, ruleSet: RuleSet): void {
+  makeDiffsTable(lane);
   const now = stamp(lane);
   const stored = lane.prepare("SELECT value FROM main.lane_meta WHERE key = 'diff_stamp'").pluck().get() as string | undefined;
   if (stored === now) return;
@@ -137,7 +142,13 @@ function matchesOf(lane: LedgerDb, schema: string) {
   );
 }
 
-function computeDiffs(lane: LedgerDb, ruleSet: RuleSet): void {
+/**
+ * Fills main.shadow_diffs: the lane's projection (main) against `base`'s (the ledger's live projection, or another lane
+ * attached for a replay). Memberships and exceptions are compared as sets of (event, link, match id) and (event,
+ * exception id, class) rows (ids are hashes of what they join: equal ids, equal outcomes), so only the events that
+ * differ are looked at one by one.
+ */
+export function computeDiffs(lane: LedgerDb, ruleSet: RuleSet, base: string = L): void {
   const memberships = (schema: string): string =>
     `SELECT mm.event_seq AS ev, m.link AS link, m.match_id AS mid FROM ${schema}.matches m CROSS JOIN ${schema}.match_members mm ON mm.match_seq = m.seq
      WHERE m.ended_at IS NULL AND m.origin = 'engine'`;
@@ -146,19 +157,19 @@ function computeDiffs(lane: LedgerDb, ruleSet: RuleSet): void {
      WHERE x.ended_at IS NULL AND x.origin = 'engine' AND x.code NOT IN (${OUTSIDE})`;
   lane.exec('DROP TABLE IF EXISTS temp.cmp_links; DROP TABLE IF EXISTS temp.cmp_events');
   lane.exec(`CREATE TEMP TABLE cmp_links AS SELECT DISTINCT ev, link FROM (
-      SELECT ev, link FROM (${memberships(L)} EXCEPT ${memberships('main')})
-      UNION ALL SELECT ev, link FROM (${memberships('main')} EXCEPT ${memberships(L)}))`);
+      SELECT ev, link FROM (${memberships(base)} EXCEPT ${memberships('main')})
+      UNION ALL SELECT ev, link FROM (${memberships('main')} EXCEPT ${memberships(base)}))`);
   lane.exec(`CREATE TEMP TABLE cmp_events AS SELECT DISTINCT ev FROM (
-      SELECT ev FROM (${exceptionsOn(L)} EXCEPT ${exceptionsOn('main')})
-      UNION ALL SELECT ev FROM (${exceptionsOn('main')} EXCEPT ${exceptionsOn(L)})
-      UNION ALL SELECT ev FROM (SELECT event_seq AS ev, code FROM ${L}.awaiting EXCEPT SELECT event_seq, code FROM main.awaiting)
-      UNION ALL SELECT ev FROM (SELECT event_seq AS ev, code FROM main.awaiting EXCEPT SELECT event_seq, code FROM ${L}.awaiting))`);
+      SELECT ev FROM (${exceptionsOn(base)} EXCEPT ${exceptionsOn('main')})
+      UNION ALL SELECT ev FROM (${exceptionsOn('main')} EXCEPT ${exceptionsOn(base)})
+      UNION ALL SELECT ev FROM (SELECT event_seq AS ev, code FROM ${base}.awaiting EXCEPT SELECT event_seq, code FROM main.awaiting)
+      UNION ALL SELECT ev FROM (SELECT event_seq AS ev, code FROM main.awaiting EXCEPT SELECT event_seq, code FROM ${base}.awaiting))`);
 
   const event = lane.prepare('SELECT event_id, kind, source, occurred_at, amount_minor, currency FROM events WHERE seq = ?');
-  const activeMatch = matchesOf(lane, L);
+  const activeMatch = matchesOf(lane, base);
   const shadowMatch = matchesOf(lane, 'main');
   const members = (schema: string) => lane.prepare(`SELECT mm.event_seq FROM ${schema}.match_members mm WHERE mm.match_seq = ? ORDER BY mm.event_seq`).pluck();
-  const activeMembers = members(L);
+  const activeMembers = members(base);
   const shadowMembers = members('main');
   const idOf = lane.prepare('SELECT event_id FROM events WHERE seq = ?').pluck();
   const xOn = (schema: string) =>
@@ -167,10 +178,10 @@ function computeDiffs(lane: LedgerDb, ruleSet: RuleSet): void {
        FROM ${schema}.exception_members xm CROSS JOIN ${schema}.exceptions x ON x.seq = xm.exception_seq
        WHERE xm.event_seq = ? AND x.ended_at IS NULL AND x.origin = 'engine' AND x.code NOT IN (${OUTSIDE}) ORDER BY x.code, x.exception_id`,
     );
-  const activeX = xOn(L);
+  const activeX = xOn(base);
   const shadowX = xOn('main');
   const awaitingOn = (schema: string) => lane.prepare(`SELECT code FROM ${schema}.awaiting WHERE event_seq = ? ORDER BY code`).pluck();
-  const activeAwaiting = awaitingOn(L);
+  const activeAwaiting = awaitingOn(base);
   const shadowAwaiting = awaitingOn('main');
   const insert = lane.prepare(
     `INSERT INTO main.shadow_diffs (event_seq, event_id, kind, source, occurred_at, amount_minor, currency, category, link, rule_id, active_match_id,
@@ -240,7 +251,7 @@ function computeDiffs(lane: LedgerDb, ruleSet: RuleSet): void {
 }
 
 /** Counts and money per category and per rule (rule null: leftovers, which no rule derives). */
-export function diffSummary(lane: LedgerDb, v: VersionRef): ComparisonSummary {
+export function diffSummary(lane: LedgerDb, v: VersionRef, base: string = L): ComparisonSummary {
   const rows = lane
     .prepare('SELECT category, rule_id, currency, count(*) AS n, sum(stake_minor) AS money FROM main.shadow_diffs GROUP BY category, rule_id, currency ORDER BY category, rule_id, currency')
     .all() as Array<{ category: DiffCategory; rule_id: string | null; currency: string; n: number; money: number }>;
@@ -259,7 +270,7 @@ export function diffSummary(lane: LedgerDb, v: VersionRef): ComparisonSummary {
     if (per === undefined) byRule.set(key, (per = { ruleId: r.rule_id, category: r.category, count: 0, money: [] }));
     add(per, r);
   }
-  const live = lane.prepare(`SELECT rule_set_id, rule_version, as_of FROM ${L}.recon_runs ORDER BY rowid DESC LIMIT 1`).get() as
+  const live = lane.prepare(`SELECT rule_set_id, rule_version, as_of FROM ${base}.recon_runs ORDER BY rowid DESC LIMIT 1`).get() as
     | { rule_set_id: string; rule_version: number; as_of: string }
     | undefined;
   const own = lane.prepare('SELECT as_of FROM main.recon_runs ORDER BY rowid DESC LIMIT 1').pluck().get() as string | undefined;
