@@ -178,6 +178,11 @@ export function promote(db: LedgerDb, settings: WorkspaceSettings, input: Promot
         payload: { version: label, missing: window.missing, observed_days: window.observedDays, observed_events: window.observedEvents, grading: window.grading },
       });
     }
+    // A canary's live runs make the latest run's rule set the canary's: the version active until now (known only as
+    // the latest run's, in a ledger without states) is recorded as active first, so it stays the active one.
+    if (stateOf(db, active) === null) {
+      recordTransition(db, active, { to: 'active', actor: input.actor, reason: 'in force before rule set versions had states', force: true, now, payload: { implicit: true } });
+    }
     const windowFacts = window === null ? {} : { window: { observed_days: window.observedDays, observed_events: window.observedEvents, met: window.met, grading: window.grading } };
     if (to === 'active') recordTransition(db, active, { to: 'retired', actor: input.actor, reason: `replaced by ${label}: ${reason}`, now });
     recordTransition(db, v, {
