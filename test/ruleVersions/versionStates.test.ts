@@ -2,7 +2,7 @@
 // (one active version, every transition journaled, a ledger without states keeping its latest run's rule set).
 import { describe, expect, it } from 'vitest';
 import { canMove, parseCanaryScope, parseVersionLabel, RULE_VERSION_STATES, scopeCovers, sourceInScope, TRANSITIONS, versionLabel } from '../../src/shared/rules/ruleVersions.ts';
-import { activeVersion, currentStates, effectiveState, recordTransition, RuleVersionError } from '../../src/main/ruleVersions/versionStates.ts';
+import { activeVersion, currentStates, effectiveState, recordTransition } from '../../src/main/ruleVersions/versionStates.ts';
 import { ruleSetInForce } from '../../src/main/matching/engine/ruleSetInForce.ts';
 import { createVersion, retireVersion, useDirectly } from '../../src/main/ruleVersions/versionLifecycle.ts';
 import { reconcile } from '../../src/main/matching/engine/engine.ts';
