@@ -11,6 +11,7 @@ import { createImportSlice, type ImportSlice } from './importSlice.ts';
 import { createSettingsSlice, type SettingsSlice } from './settingsSlice.ts';
 import { createPeriodSlice, type PeriodSlice } from './periodSlice.ts';
 import { createAwaitingSlice, type AwaitingSlice } from './awaitingSlice.ts';
+import { createRulesSlice, type RulesSlice } from './rulesSlice.ts';
 
 export type AppState = UiSlice &
   WorkspaceSlice &
@@ -21,6 +22,7 @@ export type AppState = UiSlice &
   MatchesSlice &
   PayoutsSlice &
   ImportSlice &
+  RulesSlice &
   SettingsSlice;
 export type AppStore = StoreApi<AppState>;
 
@@ -35,6 +37,7 @@ export function createAppStore(api: TieoutApi): AppStore {
     ...createMatchesSlice(api)(...a),
     ...createPayoutsSlice(api)(...a),
     ...createImportSlice(api)(...a),
+    ...createRulesSlice(api)(...a),
     ...createSettingsSlice(api)(...a),
   }));
 }
