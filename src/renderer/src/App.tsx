@@ -1,5 +1,5 @@
 // The app frame: first launch until a workspace is open, then the sidebar of screens, the top bar (workspace, the
-// review period every screen follows, the sign convention, running jobs, theme) and readable notices. Alt+1…7 switch
+// review period every screen follows, the sign convention, running jobs, theme) and readable notices. Alt+1…8 switch
 // screens from the keyboard.
 import { useEffect, useRef } from 'react';
 import { useApp, useAppStore } from './store/storeContext.tsx';
@@ -17,6 +17,7 @@ import { AwaitingScreen } from './screens/AwaitingScreen.tsx';
 import { MatchesScreen } from './screens/MatchesScreen.tsx';
 import { PayoutsScreen } from './screens/PayoutsScreen.tsx';
 import { SourcesScreen } from './screens/SourcesScreen.tsx';
+import { RulesScreen } from './screens/RulesScreen.tsx';
 import { SettingsScreen } from './screens/SettingsScreen.tsx';
 
 const SCREEN_LABELS: Record<Screen, string> = {
@@ -26,6 +27,7 @@ const SCREEN_LABELS: Record<Screen, string> = {
   matches: 'Matches',
   payouts: 'Payouts',
   sources: 'Sources',
+  rules: 'Rules',
   settings: 'Settings',
 };
 
@@ -54,6 +56,8 @@ function ScreenView({ screen }: { screen: Screen }) {
       return <PayoutsScreen />;
     case 'sources':
       return <SourcesScreen />;
+    case 'rules':
+      return <RulesScreen />;
     case 'settings':
       return <SettingsScreen />;
   }

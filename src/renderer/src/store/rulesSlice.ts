@@ -49,6 +49,10 @@ export interface RulesSlice {
   /** Promotes (or widens a canary); false when refused (`rulesPromoteRefusal` or a notice says why). */
   promoteRuleVersion(request: RequestOf<'rules.promote'>): Promise<boolean>;
   rollbackRules(reason: string): Promise<boolean>;
+  /** The rule set JSON of a version (default: the one in force), for the editor to start from. */
+  fetchRuleDefinition(version?: string): Promise<ResponseOf<'rules.definition'>>;
+  /** What an edited rule set (not saved) would make of an event, exception or match; rejects like the call. */
+  tryRuleExample(request: RequestOf<'rules.tryExample'>): Promise<TryExampleResult>;
 }
 
 function runText(r: { matchesCreated: number; matchesEnded: number; exceptionsOpened: number; exceptionsClosed: number }): string {
@@ -157,6 +161,8 @@ export const createRulesSlice: SliceCreator<RulesSlice> = (api) => (set, get) =>
       set({ rulesBusy: false });
     }
   },
+  fetchRuleDefinition: (version) => api.call('rules.definition', version === undefined ? {} : { version }),
+  tryRuleExample: (request) => api.call('rules.tryExample', request),
   async rollbackRules(reason) {
     set({ rulesBusy: true });
     try {
