@@ -3,7 +3,7 @@
 import type { LedgerDb } from '../ledger/database.ts';
 import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
 import type { OutcomeItem, ResponseOf, RuleComparison, RuleDiffFilter } from '../../shared/api/contract.ts';
-import { parseVersionLabel, versionLabel } from '../../shared/rules/ruleVersions.ts';
+import { parseVersionLabel, sameVersion, versionLabel } from '../../shared/rules/ruleVersions.ts';
 import { explain } from '../matching/engine/explain.ts';
 import { eventLines, toExplanation } from '../review/eventDetails.ts';
 import { humanExplanation } from '../review/explanationWords.ts';
@@ -52,10 +52,14 @@ export interface DiffPageRequest {
   filter: RuleDiffFilter;
 }
 
-/** A page of the version's differences, made current first (its lane catches up, stale diffs are computed again). */
+/**
+ * A page of the version's differences, made current first (its lane catches up, stale diffs are computed again). The
+ * version in force differs from the live results in nothing: an empty page (a grid still open on a version just
+ * promoted refreshes to that, rather than to an error).
+ */
 export function diffsView(db: LedgerDb, settings: WorkspaceSettings, q: DiffPageRequest): ResponseOf<'rules.diffs'> {
   const v = parseVersionLabel(q.version);
-  requireComparable(db, v);
+  if (sameVersion(v, canaryVersion(db) ?? activeVersion(db))) return { rows: [], totalRows: 0 };
   const ruleSet = ruleSetOf(db, v);
   return withLane(db, settings, v, (lane) => {
     ensureDiffs(lane, ruleSet);
