@@ -120,7 +120,7 @@ describeInBrowser('the Rules screen: edit, shadow, compare, refused promotion, o
       await promote.getByRole('button', { name: 'Promote' }).click();
       const refusal = promote.getByRole('alert');
       await refusal.waitFor();
-      expect(await refusal.textContent()).toMatch(/14 days of business time/);
+      expect(await refusal.textContent()).toMatch(/^Promotion of workspace@1 refused: observed 0 of the 14 days of business time .* or override the observation window with a reason\.$/);
       expect(live()).toEqual(before);
       await comparison.scrollIntoViewIfNeeded();
       await screenshot(page, 'rules-6-refused');
@@ -135,12 +135,13 @@ describeInBrowser('the Rules screen: edit, shadow, compare, refused promotion, o
       await screenshot(page, 'rules-7-promoted');
 
       // One step back: the results are exactly what they were.
-      const rollback = main.getByRole('form', { name: 'Roll back workspace@1' });
+      const rollback = main.getByRole('form', { name: 'Roll back to default@4' });
       await rollback.getByLabel('Reason').fill('Finance wants the cent rounding back.');
-      await rollback.getByRole('button', { name: 'Roll back workspace@1' }).click();
+      await rollback.getByRole('button', { name: 'Roll back to default@4' }).click();
       await notice(page, 'Rolled back workspace@1: default@4 is in force again');
       expect(live()).toEqual(before);
       await versions.getByRole('row', { name: /workspace@1.*retired/ }).waitFor();
+      expect(await main.getByRole('form', { name: /^Roll back to/ }).count()).toBe(0);
       await screenshot(page, 'rules-8-rolled-back');
       // The one refused call (the promotion without its window) is the only failed request.
       expect(errors).toEqual(['Failed to load resource: the server responded with a status of 400 (Bad Request)']);

@@ -34,7 +34,7 @@ describe('the Rules screen API', () => {
 
   it('lists the versions and gives the rules in force as JSON', async () => {
     const v = await call('rules.versions', {});
-    expect([v.inForce, v.active, v.canary]).toEqual(['default@4', 'default@4', null]);
+    expect([v.inForce, v.active, v.canary, v.rollbackTo]).toEqual(['default@4', 'default@4', null, null]);
     const d = await call('rules.definition', {});
     expect(d.version).toBe('default@4');
     const rules = (d.ruleSet['rules'] as Array<{ id: string; amount: Record<string, number> }>).map((r) =>
@@ -77,15 +77,17 @@ describe('the Rules screen API', () => {
 
   it('refuses promotion with what is missing, promotes with an override, rolls back to identical results', async () => {
     const refused = await refusal('rules.promote', { version: 'workspace@1', reason: 'looks right' });
-    expect([refused.kind, refused.message]).toEqual(['bad_input', expect.stringMatching(/14 days of business time/)]);
+    expect([refused.kind, refused.field, refused.message]).toEqual(['bad_input', 'overrideWindow', expect.stringMatching(/14 days of business time/)]);
     const p = await call('rules.promote', { version: 'workspace@1', reason: 'month-end needs it', overrideWindow: true });
     expect([p.version, p.state, p.previous, p.overridden]).toEqual(['workspace@1', 'active', 'default@4', true]);
     expect(projection(ws.db)).not.toEqual(before);
     expect(ws.db.prepare("SELECT count(*) FROM journal WHERE entry_type = 'rules.window_overridden' AND reason = 'month-end needs it'").pluck().get()).toBe(1);
+    expect((await call('rules.versions', {})).rollbackTo).toBe('default@4');
     const b = await call('rules.rollback', { reason: 'finance wants the old rounding back' });
     expect([b.version, b.rolledBack]).toEqual(['default@4', 'workspace@1']);
     expect(projection(ws.db)).toEqual(before);
     const v = await call('rules.versions', {});
     expect(v.versions.map((x) => `${x.version} ${x.state}`)).toEqual(['default@4 active', 'workspace@1 retired']);
+    expect(v.rollbackTo).toBeNull();
   });
 });

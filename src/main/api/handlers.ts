@@ -49,7 +49,7 @@ import type { RunReport } from '../matching/engine/engine.ts';
 import { parseCanaryScope, parseVersionLabel } from '../../shared/rules/ruleVersions.ts';
 import { comparisonView, definitionView, diffDetailView, diffsView, tryExampleView, versionsView } from '../ruleVersions/rulesScreenViews.ts';
 import { createVersion, readDefinition } from '../ruleVersions/versionLifecycle.ts';
-import { promote, rollback } from '../ruleVersions/promotion.ts';
+import { promote, PromotionRefusedError, rollback } from '../ruleVersions/promotion.ts';
 
 /** What the handlers work on: one per service worker, mutated when a workspace is opened or created. */
 export interface ServiceContext {
@@ -196,14 +196,23 @@ export const handlers: HandlerTable = {
   },
   'rules.promote': (ctx, r, report) => {
     const ws = requireWorkspace(ctx);
-    const p = promote(ws.db, ws.settings, {
-      version: parseVersionLabel(r.version),
-      reason: r.reason,
-      actor: ctx.actor,
-      overrideWindow: r.overrideWindow === true,
-      canary: r.canary === undefined ? undefined : parseCanaryScope(r.canary),
-      onProgress: (pr) => report(reconcileLabel(pr), pr.done, pr.total),
-    });
+    let p;
+    try {
+      p = promote(ws.db, ws.settings, {
+        version: parseVersionLabel(r.version),
+        reason: r.reason,
+        actor: ctx.actor,
+        overrideWindow: r.overrideWindow === true,
+        canary: r.canary === undefined ? undefined : parseCanaryScope(r.canary),
+        onProgress: (pr) => report(reconcileLabel(pr), pr.done, pr.total),
+      });
+    } catch (err) {
+      // The app's words for the refusal: the override is a field of the request here, not the CLI's flag.
+      if (err instanceof PromotionRefusedError) {
+        throw new ApiError({ kind: 'bad_input', message: `Promotion of ${r.version} refused: ${err.missing.join('; ')}. Watch it longer in shadow, or override the observation window with a reason.`, field: 'overrideWindow' });
+      }
+      throw err;
+    }
     return { version: p.version, state: p.state, previous: p.previous, overridden: p.overridden, missing: p.window?.missing ?? [], run: runCounts(p.run) };
   },
   'rules.rollback': (ctx, r, report) => {

@@ -10,14 +10,19 @@ import { humanExplanation } from '../review/explanationWords.ts';
 import { notFound } from '../review/reviewSupport.ts';
 import { listVersions } from './versionList.ts';
 import { canaryFigures } from './canaryFigures.ts';
-import { activeVersion, canaryVersion, ruleSetOf } from './versionStates.ts';
+import { activeVersion, canaryVersion, ruleSetOf, stateOf } from './versionStates.ts';
 import { comparisonReport, requireComparable } from './comparisonReport.ts';
 import { diffPage, ensureDiffs, withLane, type DiffSortField } from './shadowComparison.ts';
 import { readDefinition } from './versionLifecycle.ts';
 import { tryOnExample } from './tryExample.ts';
 
 export function versionsView(db: LedgerDb): ResponseOf<'rules.versions'> {
+  const canary = canaryVersion(db);
+  const active = activeVersion(db);
+  const replaced = stateOf(db, active)?.replaces ?? null;
+  const rollbackTo = canary !== null ? active : replaced !== null && !sameVersion(replaced, active) ? replaced : null;
   return {
+    rollbackTo: rollbackTo === null ? null : versionLabel(rollbackTo),
     versions: listVersions(db),
     inForce: versionLabel(canaryVersion(db) ?? activeVersion(db)),
     active: versionLabel(activeVersion(db)),
@@ -92,12 +97,14 @@ export function tryExampleView(db: LedgerDb, settings: WorkspaceSettings, json: 
   const r = tryOnExample(db, settings, ruleSet, id);
   const currency = eventLines(db, r.eventIds.slice(0, 1)).get(r.eventIds[0] as string)?.currency ?? settings.reporting_currency;
   const read = (e: Parameters<typeof toExplanation>[1]) => humanExplanation(toExplanation(db, e), currency);
+  // The edited rules are no stored version yet: their explanations name the rule, not the version they were edited from.
+  const unsaved = (e: Parameters<typeof toExplanation>[1]) => ({ ...read(e), ruleSetId: null, ruleVersion: null });
   return {
     eventIds: r.eventIds,
     live: r.live.map((i) => ({ type: i.type, id: i.id, label: i.label, eventIds: i.event_ids, explanation: read(i.explanation) })),
     edited: [
-      ...r.edited.matches.map((m) => ({ type: 'match' as const, id: m.matchId, label: `${m.link} ${m.status}`, eventIds: [...m.left, ...m.right], explanation: read(m.explanation) })),
-      ...r.edited.exceptions.map((x) => ({ type: 'exception' as const, id: x.exceptionId, label: `${x.code} class ${x.cls} ${x.state}`, eventIds: x.events, explanation: read(x.explanation) })),
+      ...r.edited.matches.map((m) => ({ type: 'match' as const, id: m.matchId, label: `${m.link} ${m.status}`, eventIds: [...m.left, ...m.right], explanation: unsaved(m.explanation) })),
+      ...r.edited.exceptions.map((x) => ({ type: 'exception' as const, id: x.exceptionId, label: `${x.code} class ${x.cls} ${x.state}`, eventIds: x.events, explanation: unsaved(x.explanation) })),
       ...r.edited.awaiting.map((a) => ({ type: 'awaiting' as const, id: `${a.eventId}:${a.code}`, label: `awaiting data (else ${a.code})`, eventIds: [a.eventId], explanation: null })),
     ],
   };

@@ -770,6 +770,8 @@ export const apiContract = {
       inForce: z.string(),
       active: z.string(),
       canary: CanaryFiguresSchema.nullable(),
+      /** What a rollback would put in force now (the active version under a canary, else the version the active one replaced); null: nothing to roll back to. */
+      rollbackTo: z.string().nullable(),
     }),
   ),
   /** A version's rule set JSON (default: the one in force): what the editor starts a new version from. */

@@ -91,7 +91,11 @@ export function RulesScreen() {
       )}
       {selected === null ? (
         data !== null && !editing ? (
-          <p className="empty">No version to compare: edit a new version; it is saved in shadow and compared here with the live results.</p>
+          <p className="empty">
+            {data.versions.some((v) => !v.inForce)
+              ? 'Choose a version above to compare it with the live results, or edit a new one.'
+              : 'No version to compare: edit a new version; it is saved in shadow and compared here with the live results.'}
+          </p>
         ) : null
       ) : comparisonError !== null ? (
         <p role="alert">The comparison of {selected} could not be made: {comparisonError}</p>

@@ -82,8 +82,6 @@ export function VersionsPanel({ data }: { data: RulesVersions }) {
   const store = useAppStore();
   const prefs = useDisplayPrefs();
   const selected = useApp((s) => s.rulesSelected);
-  const activeRow = data.versions.find((v) => v.version === data.active);
-  const canRollBack = data.canary === null && activeRow?.stateReason !== null && activeRow?.stateReason !== undefined;
   return (
     <>
       {data.canary !== null ? <CanaryPanel canary={data.canary} /> : null}
@@ -129,8 +127,8 @@ export function VersionsPanel({ data }: { data: RulesVersions }) {
             ))}
           </tbody>
         </table>
-        {canRollBack ? (
-          <ReasonAction label={`Roll back ${data.active}`} busyLabel="Rolling back…" onRun={(reason) => store.getState().rollbackRules(reason)} />
+        {data.canary === null && data.rollbackTo !== null ? (
+          <ReasonAction label={`Roll back to ${data.rollbackTo}`} busyLabel="Rolling back…" onRun={(reason) => store.getState().rollbackRules(reason)} />
         ) : null}
       </section>
     </>
