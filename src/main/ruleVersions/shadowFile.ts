@@ -65,7 +65,7 @@ function laneIndexSql(db: LedgerDb, table: string): string[] {
 /**
  * Refuses every write to the ledger through this connection: a TEMP trigger before INSERT, UPDATE and DELETE on each of
  * its tables (temp triggers alone may watch another schema's tables). better-sqlite3 is built without URI file names
- * (SQLITE_USE_URI=0), so the ledger cannot be attached with `?mode=ro`; docs/decisions/0005-shadow-runs.md says why this
+ * (SQLITE_USE_URI=0), so the ledger cannot be attached with `?mode=ro`; docs/decisions/0006-shadow-lanes.md says why this
  * holds as well, and test/ruleVersions/shadowIsolation.test.ts tries.
  */
 function guardLedger(db: LedgerDb): void {
