@@ -71,6 +71,9 @@ export class ExceptionStore {
       member: db.prepare('INSERT INTO exception_members (exception_seq, event_seq) VALUES (?, ?)'),
       members: db.prepare('SELECT event_seq FROM exception_members WHERE exception_seq = ?').pluck(),
       removeMember: db.prepare('DELETE FROM exception_members WHERE exception_seq = ? AND event_seq = ?'),
+      // Its business time is its earliest member's: cleared when the members change, refilled by the review's
+      // ensureExceptionBusinessTimes (src/main/review/businessTime.ts) before anything reads it.
+      undate: db.prepare('UPDATE exceptions SET business_at = NULL, business_local_date = NULL WHERE seq = ?'),
       reactivate: db.prepare(
         `UPDATE exceptions SET ended_at = NULL, class = @class, default_class = @default_class, policy_gated = @policy_gated, state = @state,
          amount_minor = @amount_minor, explanation = @explanation, due_at = @due_at, created_run_id = @created_run_id, resolved_at = @resolved_at,
@@ -165,6 +168,7 @@ export class ExceptionStore {
       this.s.member.run(seq, e);
       moved++;
     }
+    if (moved > 0) this.s.undate.run(seq);
     return moved;
   }
 
