@@ -2,6 +2,7 @@
 // against the shared schema (src/shared/rules/ruleSet.ts) the services validate with, each error kept under its JSON
 // path so the form shows it at the field.
 import { RuleSetSchema, type RuleSet } from '../../../../shared/rules/ruleSet.ts';
+import { jsonErrorAt } from './jsonErrorAt.ts';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type Draft = { [key: string]: Json };
@@ -87,11 +88,11 @@ export function draftFromText(text: string): { ok: true; draft: Draft } | { ok: 
     return { ok: true, draft: value as Draft };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    const at = /position (\d+)/.exec(message);
-    if (at === null) return { ok: false, error: message };
-    const offset = Number(at[1]);
+    const offset = jsonErrorAt(text);
+    if (offset === null) return { ok: false, error: message };
     const before = text.slice(0, offset).split('\n');
-    return { ok: false, error: `line ${before.length}, column ${(before[before.length - 1]?.length ?? 0) + 1}: ${message.replace(/ in JSON at position \d+.*$/, '')}` };
+    const found = offset >= text.length ? 'the text ends too early' : `unexpected ${JSON.stringify(text[offset])}`;
+    return { ok: false, error: `line ${before.length}, column ${(before[before.length - 1]?.length ?? 0) + 1}: ${found}` };
   }
 }
 
