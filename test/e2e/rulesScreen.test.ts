@@ -61,6 +61,9 @@ describeInBrowser('the Rules screen: edit, shadow, compare, refused promotion, o
     try {
       await page.goto(app.url);
       await page.locator('.kpi').first().waitFor();
+      // The demo's differences fall in October; the latest month (November) is the default period.
+      await page.getByRole('group', { name: 'Period' }).getByRole('button', { name: 'Previous period' }).click();
+      expect(await page.getByRole('group', { name: 'Period' }).getByLabel('Month or range').inputValue()).toBe('2026-10');
       await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Rules' }).click();
       const main = page.getByRole('main', { name: 'Rules' });
       await main.getByRole('table', { name: 'Rule set versions' }).getByText('default@4').waitFor();
@@ -102,9 +105,9 @@ describeInBrowser('the Rules screen: edit, shadow, compare, refused promotion, o
       await notice(page, 'Saved as workspace@1, in shadow');
       expect(live()).toEqual(before);
       const comparison = main.getByRole('region', { name: 'Comparison' });
-      await comparison.getByText(/workspace@1 against the live results \(default@4\): \d+ events? differs?/).waitFor();
+      await comparison.getByText(/workspace@1 against the live results \(default@4\): \d+ events? differs? in the whole ledger/).waitFor();
       await main.locator('.ag-row[row-index="0"] [col-id="category"]').filter({ hasText: /\S/ }).first().waitFor();
-      expect(await main.getByRole('status').filter({ hasText: /differences?$/ }).textContent()).toMatch(/^[1-9]\d* differences?$/);
+      expect(await main.getByRole('status').filter({ hasText: /differences? in the period$/ }).textContent()).toMatch(/^[1-9]\d* differences? in the period$/);
 
       // A difference opens both explanations side by side.
       await main.locator('.ag-row[row-index="0"] [col-id="category"]').first().click();

@@ -70,6 +70,16 @@ describe('the Rules screen API', () => {
     const page = await call('rules.diffs', { version: 'workspace@1', startRow: 0, endRow: 2, sort: [{ field: 'eventId', dir: 'desc' }], filter: { categories: [category] } });
     const sorted = all.rows.filter((r) => r.category === category).map((r) => r.eventId).sort().reverse();
     expect(page.rows.map((r) => r.eventId)).toEqual(sorted.slice(0, 2));
+    // The grid follows the review period (the events' business dates): the demo's differences are in October.
+    const october = await call('rules.diffs', { version: 'workspace@1', startRow: 0, endRow: 1000, period: { from: '2026-10-01', to: '2026-10-31' } });
+    const november = await call('rules.diffs', { version: 'workspace@1', startRow: 0, endRow: 1000, period: { from: '2026-11-01', to: '2026-11-30' } });
+    expect(october.totalRows + november.totalRows).toBe(all.totalRows);
+    expect(october.rows.every((r) => r.occurredAt.startsWith('2026-10'))).toBe(true);
+    // Exported as the grid stands (filter, sort, period): one line per difference, the header first.
+    const file = await call('export.grid', { grid: 'ruleDiffs', format: 'csv', version: 'workspace@1', period: { from: '2026-10-01', to: '2026-10-31' }, filter: { categories: [category] } });
+    const lines = Buffer.from(file.base64, 'base64').toString('utf8').trim().split('\r\n');
+    expect([file.fileName, file.rows, lines.length]).toEqual(['tieout-differences-workspace-1-2026-10.csv', page.totalRows, page.totalRows + 1]);
+    expect(lines[0]?.replace(/^\uFEFF/, '')).toBe('When,Kind,Source,Amount,Currency,Difference,Rule,Live,This version,At stake,Event id');
     const d = await call('rules.diffDetail', { version: 'workspace@1', eventId: page.rows[0]?.eventId as string });
     expect(d.live.some((i) => i.label.startsWith('ROUNDING_DIFF') && i.explanation?.ruleSetId === 'default')).toBe(true);
     expect(d.version.some((i) => i.label.startsWith('AMOUNT_MISMATCH') && i.explanation?.ruleSetId === 'workspace')).toBe(true);

@@ -47,7 +47,7 @@ import { computeGrowth, GrowthError } from '../growth/growthReport.ts';
 import { saveSourceMapping, loadSourceMapping } from '../import/sourceMappings.ts';
 import type { RunReport } from '../matching/engine/engine.ts';
 import { parseCanaryScope, parseVersionLabel } from '../../shared/rules/ruleVersions.ts';
-import { comparisonView, definitionView, diffDetailView, diffsView, tryExampleView, versionsView } from '../ruleVersions/rulesScreenViews.ts';
+import { comparisonView, definitionView, diffDetailView, diffRowsInView, diffsView, tryExampleView, versionsView } from '../ruleVersions/rulesScreenViews.ts';
 import { createVersion, readDefinition } from '../ruleVersions/versionLifecycle.ts';
 import { promote, PromotionRefusedError, rollback } from '../ruleVersions/promotion.ts';
 
@@ -306,7 +306,9 @@ export const handlers: HandlerTable = {
   },
   'export.grid': async (ctx, r) => {
     const ws = requireWorkspace(ctx);
-    const file = await exportGridView(ws.db, r, new Date(), ws.settings.time_zone);
+    // A version's differences are read from its lane by the Rules screen's service; the other grids from the ledger.
+    const differences = r.grid === 'ruleDiffs' ? diffRowsInView(ws.db, ws.settings, r) : null;
+    const file = await exportGridView(ws.db, r, new Date(), ws.settings.time_zone, differences);
     return { fileName: file.fileName, mediaType: file.mediaType, rows: file.rows, base64: Buffer.from(file.bytes).toString('base64') };
   },
   'payouts.waterfall': (ctx, r) => payoutWaterfall(requireWorkspace(ctx).db, r.payoutEventId),

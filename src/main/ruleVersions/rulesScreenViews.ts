@@ -2,7 +2,7 @@
 // paged from its lane, one difference with both sides' explanations (runner-ups included), and "Try on an example".
 import type { LedgerDb } from '../ledger/database.ts';
 import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
-import type { OutcomeItem, ResponseOf, RuleComparison, RuleDiffFilter } from '../../shared/api/contract.ts';
+import type { OutcomeItem, Period, ResponseOf, RuleComparison, RuleDiffFilter, RuleDiffRow } from '../../shared/api/contract.ts';
 import { parseVersionLabel, sameVersion, versionLabel } from '../../shared/rules/ruleVersions.ts';
 import { explain } from '../matching/engine/explain.ts';
 import { eventLines, toExplanation } from '../review/eventDetails.ts';
@@ -12,7 +12,8 @@ import { listVersions } from './versionList.ts';
 import { canaryFigures } from './canaryFigures.ts';
 import { activeVersion, canaryVersion, ruleSetOf, stateOf } from './versionStates.ts';
 import { comparisonReport, requireComparable } from './comparisonReport.ts';
-import { diffPage, ensureDiffs, withLane, type DiffSortField } from './shadowComparison.ts';
+import { diffPage, diffsInView, ensureDiffs, withLane, type DiffSortField } from './shadowComparison.ts';
+import { eventInPeriod } from '../review/businessTime.ts';
 import { readDefinition } from './versionLifecycle.ts';
 import { tryOnExample } from './tryExample.ts';
 
@@ -49,27 +50,40 @@ export function comparisonView(db: LedgerDb, settings: WorkspaceSettings, label:
   };
 }
 
-export interface DiffPageRequest {
+/** The differences grid's view (version, filter, sort, review period), paged or whole. */
+export interface DiffsView {
   version: string;
-  startRow: number;
-  endRow: number;
+  period?: Period;
   sort: Array<{ field: DiffSortField; dir: 'asc' | 'desc' }>;
   filter: RuleDiffFilter;
 }
 
-/**
- * A page of the version's differences, made current first (its lane catches up, stale diffs are computed again). The
- * version in force differs from the live results in nothing: an empty page (a grid still open on a version just
- * promoted refreshes to that, rather than to an error).
- */
-export function diffsView(db: LedgerDb, settings: WorkspaceSettings, q: DiffPageRequest): ResponseOf<'rules.diffs'> {
-  const v = parseVersionLabel(q.version);
-  if (sameVersion(v, canaryVersion(db) ?? activeVersion(db))) return { rows: [], totalRows: 0 };
+/** Opens the version's lane with its differences made current (its lane catches up, stale diffs are computed again). */
+function withDiffs<T>(db: LedgerDb, settings: WorkspaceSettings, version: string, read: (lane: LedgerDb) => T): T {
+  const v = parseVersionLabel(version);
   const ruleSet = ruleSetOf(db, v);
   return withLane(db, settings, v, (lane) => {
     ensureDiffs(lane, ruleSet);
-    return diffPage(lane, { startRow: q.startRow, endRow: q.endRow, sort: q.sort, filter: q.filter });
+    return read(lane);
   });
+}
+
+const viewQuery = (q: DiffsView, timeZone: string) => ({ sort: q.sort, filter: q.filter, event: eventInPeriod(q.period, timeZone, 'e') });
+
+/**
+ * A page of the version's differences whose events are in the review period. The version in force differs from the
+ * live results in nothing: an empty page (a grid still open on a version just promoted refreshes to that, not to an
+ * error).
+ */
+export function diffsView(db: LedgerDb, settings: WorkspaceSettings, q: DiffsView & { startRow: number; endRow: number }): ResponseOf<'rules.diffs'> {
+  if (sameVersion(parseVersionLabel(q.version), canaryVersion(db) ?? activeVersion(db))) return { rows: [], totalRows: 0 };
+  return withDiffs(db, settings, q.version, (lane) => diffPage(lane, { startRow: q.startRow, endRow: q.endRow, ...viewQuery(q, settings.time_zone) }));
+}
+
+/** Every difference of the view, for its export. */
+export function diffRowsInView(db: LedgerDb, settings: WorkspaceSettings, q: DiffsView): RuleDiffRow[] {
+  requireComparable(db, parseVersionLabel(q.version));
+  return withDiffs(db, settings, q.version, (lane) => [...diffsInView(lane, viewQuery(q, settings.time_zone))]);
 }
 
 /** The active matches and exceptions a connection (the ledger, or a lane over it) holds on one event, as the screens read them. */

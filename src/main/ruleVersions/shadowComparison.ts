@@ -290,6 +290,8 @@ export interface DiffQuery {
   endRow: number;
   sort?: Array<{ field: DiffSortField; dir: 'asc' | 'desc' }>;
   filter?: { categories?: DiffCategory[]; ruleId?: string | null; kinds?: string[]; search?: string };
+  /** A further condition on the event (`e`, the ledger's events row of the difference): the review period's. */
+  event?: { sql: string; params: Record<string, unknown> };
 }
 
 const SORT: Record<string, string> = {
@@ -315,11 +317,15 @@ function toDiffRow(r: StoredDiff): DiffRow {
   };
 }
 
-/** One page of the stored differences, filtered and sorted in SQL, with the filtered count. */
-export function diffPage(lane: LedgerDb, q: DiffQuery): { rows: DiffRow[]; totalRows: number } {
+/** The WHERE clause and ORDER BY of a view of the stored differences. */
+function diffView(q: Omit<DiffQuery, 'startRow' | 'endRow'>): { where: string; order: string; params: Record<string, unknown> } {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
   const f = q.filter ?? {};
+  if (q.event !== undefined && q.event.sql !== '') {
+    where.push(`EXISTS (SELECT 1 FROM ${L}.events e WHERE e.seq = shadow_diffs.event_seq AND ${q.event.sql})`);
+    Object.assign(params, q.event.params);
+  }
   if (f.categories !== undefined && f.categories.length > 0) {
     where.push('category IN (SELECT value FROM json_each(@categories))');
     params.categories = JSON.stringify(f.categories);
@@ -338,11 +344,23 @@ export function diffPage(lane: LedgerDb, q: DiffQuery): { rows: DiffRow[]; total
   }
   const w = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;
   const order = [...(q.sort ?? []).map((s) => `${SORT[s.field] as string} ${s.dir === 'desc' ? 'DESC' : 'ASC'}`), 'seq'].join(', ');
+  return { where: w, order, params };
+}
+
+/** One page of the stored differences, filtered and sorted in SQL, with the filtered count. */
+export function diffPage(lane: LedgerDb, q: DiffQuery): { rows: DiffRow[]; totalRows: number } {
+  const { where: w, order, params } = diffView(q);
   const total = lane.prepare(`SELECT count(*) FROM main.shadow_diffs ${w}`).pluck().get(params) as number;
   const rows = lane
     .prepare(`SELECT * FROM main.shadow_diffs ${w} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
     .all({ ...params, limit: Math.max(0, q.endRow - q.startRow), offset: q.startRow }) as StoredDiff[];
   return { rows: rows.map(toDiffRow), totalRows: total };
+}
+
+/** Every difference of a view (filter, sort, period), read in one statement: the grid's export. */
+export function* diffsInView(lane: LedgerDb, q: Omit<DiffQuery, 'startRow' | 'endRow'>): Generator<DiffRow> {
+  const { where, order, params } = diffView(q);
+  for (const r of lane.prepare(`SELECT * FROM main.shadow_diffs ${where} ORDER BY ${order}`).iterate(params) as Iterable<StoredDiff>) yield toDiffRow(r);
 }
 
 /** Every stored difference, in event order (the CLI's JSON). */

@@ -679,6 +679,14 @@ export const RuleDiffFilterSchema = z
   .strict();
 export type RuleDiffFilter = z.infer<typeof RuleDiffFilterSchema>;
 
+/** The differences grid's view: a version, its filter and sort, the review period (by the events' business date). */
+export const RuleDiffsViewSchema = z.object({
+  version: versionLabel,
+  ...period,
+  sort: z.array(z.object({ field: z.enum(DIFF_SORT_FIELD_VALUES), dir: SortDirSchema })).max(3).default([]),
+  filter: RuleDiffFilterSchema.default({}),
+});
+
 /** A match or exception as one side holds it, with its explanation (runner-ups included). */
 export const OutcomeItemSchema = z.object({
   type: z.enum(['match', 'exception', 'awaiting']),
@@ -779,17 +787,7 @@ export const apiContract = {
   /** A version against the live projection: counts and money per category and rule, the grading, the window. */
   'rules.compare': method(z.object({ version: versionLabel }).strict(), RuleComparisonSchema),
   /** The differences of a version from the live projection, filtered, sorted and paged in SQL (its lane's stored diffs). */
-  'rules.diffs': method(
-    z
-      .object({
-        version: versionLabel,
-        ...pageRequest,
-        sort: z.array(z.object({ field: z.enum(DIFF_SORT_FIELD_VALUES), dir: SortDirSchema })).max(3).default([]),
-        filter: RuleDiffFilterSchema.default({}),
-      })
-      .strict(),
-    page(RuleDiffRowSchema),
-  ),
+  'rules.diffs': method(RuleDiffsViewSchema.extend(pageRequest).strict(), page(RuleDiffRowSchema)),
   /** One difference: the event, and what the live projection and the version hold for it, each with its explanation. */
   'rules.diffDetail': method(
     z.object({ version: versionLabel, eventId: id }).strict(),
@@ -930,6 +928,7 @@ export const apiContract = {
       MatchesViewSchema.extend({ grid: z.literal('matches'), format: ExportFormatSchema }).strict(),
       PayoutsViewSchema.extend({ grid: z.literal('payouts'), format: ExportFormatSchema }).strict(),
       AwaitingViewSchema.extend({ grid: z.literal('awaiting'), format: ExportFormatSchema }).strict(),
+      RuleDiffsViewSchema.extend({ grid: z.literal('ruleDiffs'), format: ExportFormatSchema }).strict(),
     ]),
     /** The file's bytes travel as base64 so every transport (IPC, HTTP JSON) carries them alike. */
     z.object({ fileName: z.string(), mediaType: z.string(), rows: z.number().int(), base64: z.string() }),

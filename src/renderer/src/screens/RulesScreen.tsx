@@ -6,6 +6,7 @@ import { useEffect } from 'react';
 import { useApp, useAppStore } from '../store/storeContext.tsx';
 import { useDisplayPrefs } from '../components/useDisplayPrefs.ts';
 import { IdsToggle } from '../components/IdsToggle.tsx';
+import { ExportButtons } from '../components/ExportButtons.tsx';
 import { formatCount } from '../format/formatters.ts';
 import { VersionsPanel } from './rules/VersionsPanel.tsx';
 import { ComparisonPanel } from './rules/ComparisonPanel.tsx';
@@ -32,9 +33,10 @@ function Differences() {
           </button>
         ) : null}
         <span className="muted" role="status">
-          {total === null ? 'Loading…' : `${formatCount(total, locale)} ${total === 1 ? 'difference' : 'differences'}`}
+          {total === null ? 'Loading…' : `${formatCount(total, locale)} ${total === 1 ? 'difference' : 'differences'} in the period`}
         </span>
         <IdsToggle />
+        <ExportButtons what="differences" view={() => ({ grid: 'ruleDiffs', ...store.getState().rulesDiffsView() })} />
       </div>
       <div className="split rules-split">
         <DiffGrid />

@@ -3,6 +3,7 @@
 // that change versions (save in shadow, promote, widen a canary, roll back), each journaled with a reason.
 import { DIFF_SORT_FIELD_VALUES, type RequestOf, type ResponseOf, type RuleComparison, type RuleDiffFilter } from '../../../shared/api/contract.ts';
 import { errorMessage, type SliceCreator } from './sliceTypes.ts';
+import { periodRequest } from './periodSlice.ts';
 
 type DiffSortField = (typeof DIFF_SORT_FIELD_VALUES)[number];
 export type RulesVersions = ResponseOf<'rules.versions'>;
@@ -40,6 +41,9 @@ export interface RulesSlice {
   selectRuleVersion(version: string | null): void;
   loadComparison(): Promise<void>;
   setRulesDiffFilter(patch: Partial<RuleDiffFilter>): void;
+  rulesDiffSort: NonNullable<RequestOf<'rules.diffs'>['sort']>;
+  /** The differences grid's view as it stands (version, filter, sort, period): what a page or the export asks for. */
+  rulesDiffsView(): Omit<RequestOf<'rules.diffs'>, 'startRow' | 'endRow'>;
   fetchDiffPage(startRow: number, endRow: number, sortModel: readonly GridSort[]): Promise<ResponseOf<'rules.diffs'>>;
   openDiff(eventId: string): Promise<void>;
   closeDiff(): void;
@@ -66,6 +70,7 @@ export const createRulesSlice: SliceCreator<RulesSlice> = (api) => (set, get) =>
   rulesComparison: null,
   rulesComparisonError: null,
   rulesDiffFilter: {},
+  rulesDiffSort: [],
   rulesDiffTotal: null,
   rulesDiffOpen: null,
   rulesDiffDetail: null,
@@ -106,11 +111,13 @@ export const createRulesSlice: SliceCreator<RulesSlice> = (api) => (set, get) =>
     }
   },
   setRulesDiffFilter: (patch) => set((s) => ({ rulesDiffFilter: { ...s.rulesDiffFilter, ...patch } })),
+  rulesDiffsView: () => ({ version: get().rulesSelected ?? '', ...periodRequest(get()), sort: get().rulesDiffSort, filter: get().rulesDiffFilter }),
   async fetchDiffPage(startRow, endRow, sortModel) {
     const version = get().rulesSelected;
     if (version === null) return { rows: [], totalRows: 0 };
     const sort = sortModel.filter((s) => isSortField(s.colId)).slice(0, 3).map((s) => ({ field: s.colId as DiffSortField, dir: s.sort }));
-    const page = await api.call('rules.diffs', { version, startRow, endRow, sort, filter: get().rulesDiffFilter });
+    set({ rulesDiffSort: sort });
+    const page = await api.call('rules.diffs', { ...get().rulesDiffsView(), startRow, endRow });
     if (get().rulesSelected === version) set({ rulesDiffTotal: page.totalRows });
     return page;
   },

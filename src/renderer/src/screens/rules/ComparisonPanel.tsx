@@ -87,7 +87,7 @@ export function ComparisonPanel({ comparison, state }: { comparison: RuleCompari
   return (
     <section className="panel comparison-panel" aria-label="Comparison">
       <h2>
-        {s.version} against the live results ({s.live}): {formatCount(s.diffs, locale)} {s.diffs === 1 ? 'event differs' : 'events differ'}
+        {s.version} against the live results ({s.live}): {formatCount(s.diffs, locale)} {s.diffs === 1 ? 'event differs' : 'events differ'} in the whole ledger
       </h2>
       <div className="kpis" role="group" aria-label="Differences by category">
         {s.byCategory.map((c) => (

@@ -1,5 +1,6 @@
-// The differences of a version from the live results: an infinite-row-model grid whose pages, sorting and category
-// filter are answered by the services from the version's lane (100,000+ rows stay in SQLite). A row opens both sides.
+// The differences of a version from the live results whose events are in the review period: an infinite-row-model grid
+// whose pages, sorting and category filter are answered by the services from the version's lane (100,000+ rows stay in
+// SQLite). A row opens both sides.
 import { useMemo } from 'react';
 import type { CustomCellRendererProps } from 'ag-grid-react';
 import type { ColDef } from 'ag-grid-community';
@@ -27,6 +28,7 @@ export function DiffGrid() {
   const store = useAppStore();
   const version = useApp((s) => s.rulesSelected);
   const filter = useApp((s) => s.rulesDiffFilter);
+  const periodVersion = useApp((s) => s.periodVersion);
   const refresh = useApp((s) => `${s.changes.imports}:${s.changes.matches}:${s.changes.exceptions}:${s.changes.rules}`);
   const showIds = useApp((s) => s.showIds);
   const prefs = useDisplayPrefs();
@@ -81,7 +83,7 @@ export function DiffGrid() {
       label="Differences"
       fetchPage={(startRow, endRow, sortModel) => store.getState().fetchDiffPage(startRow, endRow, sortModel)}
       failure="Could not load the differences"
-      restartKey={`${version ?? ''}:${JSON.stringify(filter)}`}
+      restartKey={`${version ?? ''}:${JSON.stringify(filter)}:${periodVersion}`}
       refreshKey={refresh}
       rowId={(row) => row.eventId}
       onOpen={(row) => void store.getState().openDiff(row.eventId)}
