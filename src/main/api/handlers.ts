@@ -50,6 +50,9 @@ import { parseCanaryScope, parseVersionLabel } from '../../shared/rules/ruleVers
 import { comparisonView, definitionView, diffDetailView, diffRowsInView, diffsView, tryExampleView, versionsView } from '../ruleVersions/rulesScreenViews.ts';
 import { createVersion, readDefinition } from '../ruleVersions/versionLifecycle.ts';
 import { promote, PromotionRefusedError, rollback } from '../ruleVersions/promotion.ts';
+import { ownershipHandlers } from './ownershipHandlers.ts';
+import { resolveOwnerText } from '../owners/ownersService.ts';
+import { queueContext } from '../owners/queues.ts';
 
 /** What the handlers work on: one per service worker, mutated when a workspace is opened or created. */
 export interface ServiceContext {
@@ -233,11 +236,12 @@ export const handlers: HandlerTable = {
 
   'exceptions.query': (ctx, r) => {
     const ws = requireWorkspace(ctx);
-    return queryExceptions(ws.db, r, new Date(), ws.settings.time_zone);
+    const now = new Date();
+    return queryExceptions(ws.db, r, now, ws.settings.time_zone, queueContext(ws.settings, now));
   },
   'exceptions.facets': (ctx, r) => {
     const ws = requireWorkspace(ctx);
-    return exceptionFacets(ws.db, r.period, ws.settings.time_zone);
+    return exceptionFacets(ws.db, r.period, ws.settings.time_zone, queueContext(ws.settings, new Date()));
   },
   'exceptions.detail': (ctx, r) => {
     const ws = requireWorkspace(ctx);
@@ -257,7 +261,8 @@ export const handlers: HandlerTable = {
     return { ok: true };
   },
   'exceptions.assign': (ctx, r) => {
-    assignException(requireWorkspace(ctx).db, { exceptionId: r.exceptionId, actor: ctx.actor, owner: r.owner });
+    const ws = requireWorkspace(ctx);
+    assignException(ws.db, { exceptionId: r.exceptionId, actor: ctx.actor, owner: resolveOwnerText(ws.settings, r.owner) });
     return { ok: true };
   },
 
@@ -308,7 +313,8 @@ export const handlers: HandlerTable = {
     const ws = requireWorkspace(ctx);
     // A version's differences are read from its lane by the Rules screen's service; the other grids from the ledger.
     const differences = r.grid === 'ruleDiffs' ? diffRowsInView(ws.db, ws.settings, r) : null;
-    const file = await exportGridView(ws.db, r, new Date(), ws.settings.time_zone, differences);
+    const now = new Date();
+    const file = await exportGridView(ws.db, r, now, ws.settings.time_zone, queueContext(ws.settings, now), differences);
     return { fileName: file.fileName, mediaType: file.mediaType, rows: file.rows, base64: Buffer.from(file.bytes).toString('base64') };
   },
   'payouts.waterfall': (ctx, r) => payoutWaterfall(requireWorkspace(ctx).db, r.payoutEventId),
@@ -415,4 +421,6 @@ export const handlers: HandlerTable = {
       exceptionsClosed: run.exceptions_closed,
     };
   },
+
+  ...ownershipHandlers,
 };

@@ -18,6 +18,7 @@ import { MigrationError } from '../ledger/migrations.ts';
 import { USAGE, COMMAND_HELP } from './usage.ts';
 import { cmdServe } from './serveCommand.ts';
 import { cmdGrowth } from './growthCommand.ts';
+import { OWNERS_COMMANDS } from './ownersCommands.ts';
 
 type Handler = (args: string[], io: CliIo) => number;
 
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, Handler> = {
   growth: cmdGrowth,
   ...MATCHING_COMMANDS,
   ...RULES_COMMANDS,
+  ...OWNERS_COMMANDS,
 };
 
 export function runCli(argv: string[], io: CliIo = processIo): number {

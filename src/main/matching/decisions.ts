@@ -391,23 +391,51 @@ export interface AssignInput {
   exceptionId: string;
   actor: string;
   owner: string;
+  /** Why: required to take an exception from an owner it already has (a reassignment), journaled with it. */
+  reason?: string;
+}
+
+export interface BulkAssignInput {
+  exceptionIds: readonly string[];
+  actor: string;
+  owner: string;
+  reason?: string;
 }
 
 export function assignException(db: LedgerDb, input: AssignInput): void {
+  assignExceptions(db, { exceptionIds: [input.exceptionId], actor: input.actor, owner: input.owner, reason: input.reason });
+}
+
+/**
+ * Gives exceptions an owner (state `assigned`), all or nothing. Taking one from another owner is a reassignment and
+ * needs a reason; each exception gets its own journal entry with the previous owner, so each history is complete.
+ */
+export function assignExceptions(db: LedgerDb, input: BulkAssignInput): number {
   requireActor(input.actor, false);
   const owner = requireText(input.owner, 'owner');
-  db.transaction(() => {
-    const x = loadLiveException(db, input.exceptionId);
-    if (x.state === 'resolved') throw new DecisionError(`exception ${x.exception_id} is resolved; reopen it before assigning it`);
+  const reason = input.reason?.trim() === '' ? undefined : input.reason?.trim();
+  const ids = uniqueIds(input.exceptionIds);
+  return db.transaction(() => {
+    const journal = new JournalWriter(db);
     const at = nowIso();
-    db.prepare(`UPDATE exceptions SET state = 'assigned', owner = ? WHERE exception_id = ?`).run(owner, x.exception_id);
-    new JournalWriter(db).append({
-      type: DECISION_ENTRY_TYPES.assigned,
-      actor: input.actor,
-      subjectId: x.exception_id,
-      createdAt: at,
-      payload: { exception_id: x.exception_id, owner, previous_owner: x.owner, from_state: x.state },
-    });
+    const set = db.prepare(`UPDATE exceptions SET state = 'assigned', owner = ? WHERE exception_id = ?`);
+    for (const id of ids) {
+      const x = loadLiveException(db, id);
+      if (x.state === 'resolved') throw new DecisionError(`exception ${x.exception_id} is resolved; reopen it before assigning it`);
+      if (x.owner !== null && x.owner !== owner && reason === undefined) {
+        throw new DecisionError(`exception ${x.exception_id} is owned by ${x.owner}: a reason is required to reassign it to ${owner}`);
+      }
+      set.run(owner, x.exception_id);
+      journal.append({
+        type: DECISION_ENTRY_TYPES.assigned,
+        actor: input.actor,
+        reason: reason ?? null,
+        subjectId: x.exception_id,
+        createdAt: at,
+        payload: { exception_id: x.exception_id, owner, previous_owner: x.owner, from_state: x.state },
+      });
+    }
+    return ids.length;
   })();
 }
 

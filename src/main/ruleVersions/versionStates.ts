@@ -1,4 +1,4 @@
-// The states of a ledger's rule set versions: read from the append-only log `rule_set_states` (migration 11), and
+// The states of a ledger's rule set versions: read from the append-only log `rule_set_states` (migration 12), and
 // each transition recorded there with its journal entry, in the caller's transaction.
 import type { LedgerDb } from '../ledger/database.ts';
 import { JournalWriter } from '../ledger/journal.ts';

@@ -7,6 +7,7 @@ import { SCREENS, initialShowIds, initialTheme, type Screen } from './store/uiSl
 import { errorMessage } from './store/sliceTypes.ts';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { JobsBar } from './components/JobsBar.tsx';
+import { NotificationBell } from './components/NotificationBell.tsx';
 import { Notices } from './components/Notices.tsx';
 import { PeriodSelector } from './components/PeriodSelector.tsx';
 import { SignConvention } from './components/SignConvention.tsx';
@@ -165,6 +166,7 @@ export function App() {
           <PeriodSelector />
           <SignConvention />
           <JobsBar />
+          <NotificationBell />
           <button
             type="button"
             className="ghost"

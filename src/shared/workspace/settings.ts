@@ -3,6 +3,12 @@ import { z } from 'zod';
 import { isCurrencyCode } from '../money/currencies.ts';
 import { SourceIdSchema } from '../events/canonicalEvent.ts';
 import { isValidTimeZone } from '../time/dateText.ts';
+import { PersonSchema } from '../ownership/people.ts';
+import { DomainNameSchema, DomainRuleSchema } from '../ownership/domains.ts';
+import { DomainOwnershipSchema } from '../ownership/rotation.ts';
+import { SlaSettingsSchema } from '../ownership/slaTiers.ts';
+import { PlaybookSchema } from '../ownership/playbooks.ts';
+import { CommunicationTemplatesSchema } from '../ownership/communicationTemplates.ts';
 
 /**
  * A source's heartbeat (DESIGN §9): new data is expected at least every `expected_every_hours`; once the
@@ -50,5 +56,14 @@ export const WorkspaceSettingsSchema = z.object({
   source_time_zones: z.record(SourceIdSchema, z.string().refine(isValidTimeZone, 'must be an IANA time zone such as America/Los_Angeles')).optional(),
   /** What promoting a rule set version requires (PromotionPolicySchema); absent: the defaults. */
   promotion: PromotionPolicySchema.optional(),
+  // Owners, SLA and queues (DESIGN §7, src/shared/ownership/): who "I" am on this laptop, each domain's owners and
+  // rotation, the workspace's own code/source → domain rows (before the shipped ones), SLA tiers and escalation,
+  // playbooks and message templates replacing the shipped ones.
+  me: PersonSchema.optional(),
+  owners: z.record(DomainNameSchema, DomainOwnershipSchema).optional(),
+  domain_map: z.array(DomainRuleSchema).max(500).optional(),
+  sla: SlaSettingsSchema.optional(),
+  playbooks: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'an exception code such as UNKNOWN_BANK_LINE'), PlaybookSchema).optional(),
+  communication_templates: CommunicationTemplatesSchema.optional(),
 });
 export type WorkspaceSettings = z.infer<typeof WorkspaceSettingsSchema>;

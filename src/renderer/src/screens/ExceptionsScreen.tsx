@@ -8,6 +8,7 @@ import { formatCount } from '../format/formatters.ts';
 import { ExceptionsFilters } from './exceptions/ExceptionsFilters.tsx';
 import { ExceptionsGrid } from './exceptions/ExceptionsGrid.tsx';
 import { BulkActions } from './exceptions/BulkActions.tsx';
+import { QueueTabs } from './exceptions/QueueTabs.tsx';
 import { ExceptionDetailPanel } from './exceptions/ExceptionDetailPanel.tsx';
 import { ExportButtons } from '../components/ExportButtons.tsx';
 import { IdsToggle } from '../components/IdsToggle.tsx';
@@ -72,6 +73,7 @@ export function ExceptionsScreen() {
     s.setExceptionsSelected([]);
     void s.loadExceptionsFacets();
     void s.reloadExceptionDetail();
+    void s.loadOwners();
   }, [store]);
 
   useEffect(() => {
@@ -106,6 +108,7 @@ export function ExceptionsScreen() {
         <IdsToggle />
         <ExportButtons what="exceptions" view={() => ({ grid: 'exceptions', ...store.getState().exceptionsView() })} />
       </div>
+      <QueueTabs />
       <ExceptionsFilters searchRef={searchRef} />
       <BulkActions />
       <div className="split">

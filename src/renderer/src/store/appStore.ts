@@ -12,6 +12,7 @@ import { createSettingsSlice, type SettingsSlice } from './settingsSlice.ts';
 import { createPeriodSlice, type PeriodSlice } from './periodSlice.ts';
 import { createAwaitingSlice, type AwaitingSlice } from './awaitingSlice.ts';
 import { createRulesSlice, type RulesSlice } from './rulesSlice.ts';
+import { createOwnersSlice, type OwnersSlice } from './ownersSlice.ts';
 
 export type AppState = UiSlice &
   WorkspaceSlice &
@@ -23,7 +24,8 @@ export type AppState = UiSlice &
   PayoutsSlice &
   ImportSlice &
   RulesSlice &
-  SettingsSlice;
+  SettingsSlice &
+  OwnersSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(api: TieoutApi): AppStore {
@@ -39,5 +41,6 @@ export function createAppStore(api: TieoutApi): AppStore {
     ...createImportSlice(api)(...a),
     ...createRulesSlice(api)(...a),
     ...createSettingsSlice(api)(...a),
+    ...createOwnersSlice(api)(...a),
   }));
 }

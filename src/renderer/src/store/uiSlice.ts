@@ -83,7 +83,7 @@ export const createUiSlice: SliceCreator<UiSlice> = (api) => (set, get) => {
       set((s) => ({
         jobs: s.jobs.map((j) => (j.callId === event.callId ? { ...j, label: event.label, done: event.done, total: event.total } : j)),
       }));
-    } else {
+    } else if (event.type === 'changed') {
       set((s) => {
         const changes = { ...s.changes };
         for (const area of event.what) changes[area] += 1;
