@@ -144,6 +144,13 @@ if (!importOnly && (process.env['TIEOUT_BENCH_SYNC_TXNS'] ?? '100000') !== '0') 
   execFileSync(process.execPath, [join(import.meta.dirname, 'connectorSyncBench.ts')], { stdio: 'inherit' });
 }
 
+// Shadow costs (issue 11): a shadow version's full run beside the active one's, an import's run with one shadow lane
+// beside the same run without.
+if (!importOnly) {
+  console.log(`\n--- shadowBench.ts (TIEOUT_BENCH_ORDERS=${orders}) ---`);
+  execFileSync(process.execPath, [join(import.meta.dirname, 'shadowBench.ts')], { stdio: 'inherit', env: { ...process.env, TIEOUT_BENCH_ORDERS: orders } });
+}
+
 // The desktop app: the Exceptions grid over 100,000 exceptions in Chromium (needs /usr/bin/chromium and the
 // built renderer, `npm run build`).
 if (!importOnly) {

@@ -135,42 +135,15 @@ describe('SettingsScreen', () => {
     expect(fake.calls.some((c) => c.method === 'settings.update')).toBe(false);
   });
 
-  it('shows the rule set in force and its tolerances, each editable', async () => {
-    await setup();
+  it('shows the rule set in force and its tolerances read-only, editing them in the Rules screen', async () => {
+    const { store } = await setup();
     const panel = screen.getByRole('region', { name: 'Matching tolerances' });
     expect(panel.textContent).toContain('Rule set in force: default, version 4.');
-    const value = (label: string) => (within(panel).getByLabelText(label) as HTMLInputElement).value;
-    expect(['tolerance (minor units)', 'tolerance (bps)', 'rounding (minor units)'].map((f) => value(`order-payment.exact-key ${f}`))).toEqual(['1', '0', '1']);
-    expect(['tolerance (minor units)', 'tolerance (bps)', 'rounding (minor units)'].map((f) => value(`payout-bank ${f}`))).toEqual(['0', '5', '0']);
+    expect(within(panel).queryAllByRole('textbox')).toHaveLength(0);
     const rows = within(within(panel).getByRole('table')).getAllByRole('row');
-    expect(rows.map((r) => Array.from(r.querySelectorAll('td')).slice(-2).map((td) => td.textContent))).toEqual([[], ['2', '10'], ['—', '—']]);
-    // Nothing changed: no save offered.
-    expect(within(panel).queryByRole('button', { name: /new rule set version/ })).toBeNull();
-  });
-
-  it('saves changed tolerances with a reason as a new rule set version, and refuses what is not a whole number', async () => {
-    const requests: unknown[] = [];
-    await setup({
-      'settings.saveTolerances': (r) => {
-        requests.push(r);
-        return { ruleSet: { id: 'workspace', version: 1 }, matchesCreated: 3, matchesEnded: 1, exceptionsOpened: 0, exceptionsClosed: 2 };
-      },
-    });
-    const panel = screen.getByRole('region', { name: 'Matching tolerances' });
-    const save = () => within(panel).getByRole('button', { name: 'Save as a new rule set version and re-run' }) as HTMLButtonElement;
-    fireEvent.change(within(panel).getByLabelText('order-payment.exact-key rounding (minor units)'), { target: { value: '1.5' } });
-    expect(within(panel).getByRole('alert').textContent).toBe('order-payment.exact-key: rounding (minor units) must be a whole number of 0 or more');
-    expect(save().disabled).toBe(true);
-    fireEvent.change(within(panel).getByLabelText('order-payment.exact-key rounding (minor units)'), { target: { value: '5' } });
-    expect(within(panel).getByRole('alert').textContent).toContain('Give a reason');
-    fireEvent.change(within(panel).getByLabelText('Reason for the change'), { target: { value: 'processor rounds to 5 cents' } });
-    expect(save().disabled).toBe(false);
-    fireEvent.click(save());
-    await waitFor(() => expect(requests).toHaveLength(1));
-    expect(requests[0]).toEqual({
-      tolerances: [{ ruleId: 'order-payment.exact-key', toleranceMinor: 1, toleranceBps: 0, roundingMinor: 5 }],
-      reason: 'processor rounds to 5 cents',
-    });
+    expect(rows.map((r) => Array.from(r.querySelectorAll('td')).slice(2).map((td) => td.textContent))).toEqual([[], ['1', '0', '1', '2', '10'], ['0', '5', '0', '—', '—']]);
+    fireEvent.click(within(panel).getByRole('button', { name: 'Edit the rules and their tolerances' }));
+    expect(store.getState().screen).toBe('rules');
   });
 
   it('switches the theme', async () => {

@@ -39,7 +39,6 @@ import { exportGridView } from '../export/gridExport.ts';
 import { composeResolution } from '../../shared/review/resolution.ts';
 import { formatAmount } from '../../shared/money/amountText.ts';
 import { ruleSetInForce } from '../matching/engine/ruleSetInForce.ts';
-import { saveWorkspaceTolerances } from '../matching/workspaceTolerances.ts';
 import { readRecentWorkspaces, rememberWorkspace } from '../workspace/recentWorkspaces.ts';
 import { updateWorkspaceSettings, settingsView, toleranceRows } from '../workspace/settingsUpdate.ts';
 import type { UploadStore } from '../import/uploadStore.ts';
@@ -47,6 +46,11 @@ import { previewImport } from '../import/importPreview.ts';
 import { computeGrowth, GrowthError } from '../growth/growthReport.ts';
 import { eventLines } from '../review/eventDetails.ts';
 import { saveSourceMapping, loadSourceMapping } from '../import/sourceMappings.ts';
+import type { RunReport } from '../matching/engine/engine.ts';
+import { parseCanaryScope, parseVersionLabel } from '../../shared/rules/ruleVersions.ts';
+import { comparisonView, definitionView, diffDetailView, diffRowsInView, diffsView, tryExampleView, versionsView } from '../ruleVersions/rulesScreenViews.ts';
+import { createVersion, readDefinition } from '../ruleVersions/versionLifecycle.ts';
+import { promote, PromotionRefusedError, rollback } from '../ruleVersions/promotion.ts';
 import { ownershipHandlers } from './ownershipHandlers.ts';
 import { resolveOwnerText } from '../owners/ownersService.ts';
 import { queueContext } from '../owners/queues.ts';
@@ -129,6 +133,10 @@ function reconcileLabel(p: ReconcileProgress): string {
   return p.phase === 'writing matches' ? 'Writing matches' : 'Writing exceptions';
 }
 
+function runCounts(run: RunReport) {
+  return { matchesCreated: run.matches_created, matchesEnded: run.matches_ended, exceptionsOpened: run.exceptions_opened, exceptionsClosed: run.exceptions_closed };
+}
+
 export const handlers: HandlerTable = {
   'app.info': (ctx) => ({ name: APP_INFO.name, version: APP_INFO.version, host: ctx.host }),
 
@@ -157,27 +165,68 @@ export const handlers: HandlerTable = {
       ruleSet: { id: ruleSet.rule_set_id, version: ruleSet.version },
     };
   },
-  'settings.saveTolerances': (ctx, r, report) => {
-    const ws = requireWorkspace(ctx);
-    const saved = saveWorkspaceTolerances(ws.db, ws.settings, {
-      changes: r.tolerances,
-      actor: ctx.actor,
-      reason: r.reason,
-      onProgress: (p) => report(reconcileLabel(p), p.done, p.total),
-    });
-    return {
-      ruleSet: { id: saved.ruleSet.rule_set_id, version: saved.ruleSet.version },
-      matchesCreated: saved.run.matches_created,
-      matchesEnded: saved.run.matches_ended,
-      exceptionsOpened: saved.run.exceptions_opened,
-      exceptionsClosed: saved.run.exceptions_closed,
-    };
-  },
   'settings.update': (ctx, r) => {
     const ws = requireWorkspace(ctx);
     updateWorkspaceSettings(ws, r, ctx.actor);
     rememberWorkspace(ctx.configDir, { path: ws.dir, name: ws.settings.name });
     return workspaceInfo(ws);
+  },
+
+  'rules.versions': (ctx) => versionsView(requireWorkspace(ctx).db),
+  'rules.definition': (ctx, r) => definitionView(requireWorkspace(ctx).db, r.version),
+  'rules.compare': (ctx, r) => {
+    const ws = requireWorkspace(ctx);
+    return comparisonView(ws.db, ws.settings, r.version);
+  },
+  'rules.diffs': (ctx, r) => {
+    const ws = requireWorkspace(ctx);
+    return diffsView(ws.db, ws.settings, r);
+  },
+  'rules.diffDetail': (ctx, r) => {
+    const ws = requireWorkspace(ctx);
+    return diffDetailView(ws.db, ws.settings, r.version, r.eventId);
+  },
+  'rules.tryExample': (ctx, r) => {
+    const ws = requireWorkspace(ctx);
+    return tryExampleView(ws.db, ws.settings, r.ruleSet, r.id);
+  },
+  'rules.create': (ctx, r, report) => {
+    const ws = requireWorkspace(ctx);
+    const created = createVersion(ws.db, ws.settings, {
+      definition: readDefinition(r.ruleSet, 'the edited rule set'),
+      reason: r.reason,
+      actor: ctx.actor,
+      state: 'shadow',
+      basedOn: r.basedOn === undefined ? undefined : parseVersionLabel(r.basedOn),
+      onProgress: (p) => report(reconcileLabel(p), p.done, p.total),
+    });
+    return { version: `${created.version.ruleSetId}@${created.version.version}`, state: created.state, laneError: created.laneError, run: created.run === null ? null : runCounts(created.run) };
+  },
+  'rules.promote': (ctx, r, report) => {
+    const ws = requireWorkspace(ctx);
+    let p;
+    try {
+      p = promote(ws.db, ws.settings, {
+        version: parseVersionLabel(r.version),
+        reason: r.reason,
+        actor: ctx.actor,
+        overrideWindow: r.overrideWindow === true,
+        canary: r.canary === undefined ? undefined : parseCanaryScope(r.canary),
+        onProgress: (pr) => report(reconcileLabel(pr), pr.done, pr.total),
+      });
+    } catch (err) {
+      // The app's words for the refusal: the override is a field of the request here, not the CLI's flag.
+      if (err instanceof PromotionRefusedError) {
+        throw new ApiError({ kind: 'bad_input', message: `Promotion of ${r.version} refused: ${err.missing.join('; ')}. Watch it longer in shadow, or override the observation window with a reason.`, field: 'overrideWindow' });
+      }
+      throw err;
+    }
+    return { version: p.version, state: p.state, previous: p.previous, overridden: p.overridden, missing: p.window?.missing ?? [], run: runCounts(p.run) };
+  },
+  'rules.rollback': (ctx, r, report) => {
+    const ws = requireWorkspace(ctx);
+    const b = rollback(ws.db, ws.settings, { reason: r.reason, actor: ctx.actor, onProgress: (p) => report(reconcileLabel(p), p.done, p.total) });
+    return { version: b.version, rolledBack: b.rolledBack, run: runCounts(b.run) };
   },
 
   'periods.available': (ctx) => {
@@ -267,8 +316,10 @@ export const handlers: HandlerTable = {
   },
   'export.grid': async (ctx, r) => {
     const ws = requireWorkspace(ctx);
+    // A version's differences are read from its lane by the Rules screen's service; the other grids from the ledger.
+    const differences = r.grid === 'ruleDiffs' ? diffRowsInView(ws.db, ws.settings, r) : null;
     const now = new Date();
-    const file = await exportGridView(ws.db, r, now, ws.settings.time_zone, queueContext(ws.settings, now));
+    const file = await exportGridView(ws.db, r, now, ws.settings.time_zone, queueContext(ws.settings, now), differences);
     return { fileName: file.fileName, mediaType: file.mediaType, rows: file.rows, base64: Buffer.from(file.bytes).toString('base64') };
   },
   'payouts.waterfall': (ctx, r) => payoutWaterfall(requireWorkspace(ctx).db, r.payoutEventId),

@@ -6,7 +6,8 @@ import { importAndReconcile, type ImportAndReconcileResult } from '../workflows/
 import { exportMatches } from '../export/matchesExport.ts';
 import { exportExceptions } from '../export/exceptionsExport.ts';
 import { type CliIo, processIo, UsageError, parse, actor, loadRuleSet } from './cliSupport.ts';
-import { MATCHING_COMMANDS, formatReconcileProgress, formatRunReport } from './matchingCommands.ts';
+import { MATCHING_COMMANDS, formatLaneRun, formatReconcileProgress, formatRunReport } from './matchingCommands.ts';
+import { RULES_COMMANDS } from './rulesCommands.ts';
 import { listFormats } from '../import/formatRegistry.ts';
 import { listPresets } from '../import/presets/bankCsvPresets.ts';
 import { verifyLedger } from '../ledger/verify.ts';
@@ -32,6 +33,7 @@ const COMMANDS: Record<string, Handler> = {
   serve: cmdServe,
   growth: cmdGrowth,
   ...MATCHING_COMMANDS,
+  ...RULES_COMMANDS,
   ...OWNERS_COMMANDS,
   ...CONNECTOR_COMMANDS,
 };
@@ -178,6 +180,7 @@ function cmdImport(args: string[], io: CliIo): number {
     if (f.rowsRejected > f.rejected.length) io.out(`  … ${f.rowsRejected - f.rejected.length} more rejected rows are in the journal\n`);
   }
   if (outcome.reconcile !== null) io.out(formatRunReport(outcome.reconcile));
+  for (const r of outcome.shadows) io.out(formatLaneRun(r));
   return 0;
 }
 

@@ -1,6 +1,6 @@
 // CLI commands for matching and review: reconcile, explain, status, exceptions, human decisions, demo.
 import { openWorkspace } from '../workspace/workspace.ts';
-import { reconcile, type ReconcileProgress, type RunReport } from '../matching/engine/engine.ts';
+import type { ReconcileProgress, RunReport } from '../matching/engine/engine.ts';
 import { explain, formatExplanation } from '../matching/engine/explain.ts';
 import { reconciliationStatus, formatStatus } from '../matching/status.ts';
 import { matchByHand, unmatchByHand } from '../workflows/matchDecisions.ts';
@@ -11,6 +11,8 @@ import { formatAmount } from '../../shared/money/amountText.ts';
 import { createDemoWorkspace } from '../workflows/demoMonth.ts';
 import { resolveOwnerText } from '../owners/ownersService.ts';
 import { type CliIo, UsageError, parse, actor, loadRuleSet } from './cliSupport.ts';
+import { fullReconcile } from '../workflows/fullReconcile.ts';
+import { laneVersions, runLanes, type LaneRun } from '../ruleVersions/shadowRuns.ts';
 
 type Handler = (args: string[], io: CliIo) => number;
 
@@ -44,12 +46,26 @@ function required(value: unknown, flag: string): string {
 
 function cmdReconcile(args: string[], io: CliIo): number {
   const { values, positionals } = parse(args, { rules: { type: 'string' }, shadow: { type: 'boolean' }, progress: { type: 'boolean' } }, 1);
-  if (values.shadow === true) throw new UsageError('--shadow (shadow runs of a new rule set version) is not available in this build');
-  const ruleSet = values.rules !== undefined ? loadRuleSet(values.rules as string) : undefined;
   const onProgress = values.progress === true || io.interactive ? (p: ReconcileProgress) => io.err(formatReconcileProgress(p)) : undefined;
-  const report = withWorkspace(positionals[0] as string, (ws) => reconcile(ws.db, ws.settings, { mode: 'full', ruleSet, actor: 'system:engine', onProgress }));
-  io.out(formatRunReport(report));
+  if (values.shadow === true) {
+    if (values.rules !== undefined) throw new UsageError('--shadow runs the versions watched in shadow; to watch a rule set file, create a version: tieout rules create WORKSPACE --from FILE --reason TEXT');
+    const runs = withWorkspace(positionals[0] as string, (ws) => runLanes(ws.db, ws.settings, laneVersions(ws.db), 'full'));
+    if (runs.length === 0) io.out('no version is watched in shadow (tieout rules list)\n');
+    for (const r of runs) io.out(formatLaneRun(r));
+    return runs.some((r) => r.error !== null) ? 1 : 0;
+  }
+  const ruleSet = values.rules !== undefined ? loadRuleSet(values.rules as string) : undefined;
+  const { run, shadows } = withWorkspace(positionals[0] as string, (ws) => fullReconcile(ws, { ruleSet, actor: actor(), onProgress }));
+  io.out(formatRunReport(run));
+  for (const r of shadows) io.out(formatLaneRun(r));
   return 0;
+}
+
+/** One line per shadow lane's run: its counts, or why it could not run (its work stays owed). */
+export function formatLaneRun(r: LaneRun): string {
+  if (r.report === null) return `shadow ${r.version}: not run (${r.error ?? 'unknown error'}); it catches up on the next run\n`;
+  const x = r.report;
+  return `shadow ${r.version} (${x.mode}): ${x.events_considered} events considered, ${x.matches_created} matches created, ${x.matches_ended} ended, ${x.exceptions_opened} exceptions opened, ${x.exceptions_closed} closed\n`;
 }
 
 function cmdExplain(args: string[], io: CliIo): number {

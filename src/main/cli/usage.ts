@@ -7,7 +7,15 @@ Usage:
   tieout import WORKSPACE --source KIND[:NAME] [--format FORMAT] [--mapping MAPPING.json]
                 [--encoding ENC] [--skip-invalid] [--accept-unbalanced] [--period-end DATE] [--progress] [--json] FILE...
                 [--no-reconcile] [--rules RULES.json]
-  tieout reconcile WORKSPACE [--rules RULES.json] [--progress]
+  tieout reconcile WORKSPACE [--rules RULES.json] [--shadow] [--progress]
+  tieout rules list WORKSPACE [--json]
+  tieout rules show WORKSPACE [--version V] [--json]
+  tieout rules create WORKSPACE --from RULES.json --reason TEXT [--draft] [--json]
+  tieout rules promote WORKSPACE --version V --reason TEXT [--override-window] [--canary SOURCES|CODES]
+  tieout rules rollback WORKSPACE --reason TEXT
+  tieout rules shadow|retire WORKSPACE --version V --reason TEXT
+  tieout shadow compare WORKSPACE --version V [--format text|json] [--limit N]
+  tieout replay WORKSPACE --version V --from DATE --to DATE [--format text|json]
   tieout status WORKSPACE [--json]
   tieout exceptions WORKSPACE [--code C] [--class A|B|C] [--state S] [--all] [--format text|csv|json]
   tieout explain WORKSPACE MATCH_ID|EXCEPTION_ID|EVENT_ID
@@ -138,16 +146,87 @@ A platform's days are in its source's time zone: set "source_time_zones" in
 workspace.json, e.g. { "meta-ads:main": "America/Los_Angeles" }.
   --format json   the whole report as JSON (the shape the Growth screen reads)
 `,
-  reconcile: `tieout reconcile WORKSPACE [--rules RULES.json] [--progress]
+  reconcile: `tieout reconcile WORKSPACE [--rules RULES.json] [--shadow] [--progress]
 
-Runs the matcher over the whole ledger (a full run) with RULES.json, or the
-rule set in force: the one the latest run used (a --rules file, or tolerances
-saved in the app's Settings), else the built-in one. It applies the difference: new matches and exceptions, ended
-ones, class B exceptions escalated when their window has passed. Every import
-already runs an incremental version of this over what it brought; a full run
-gives the same result. Human decisions are never overridden.
+Runs the matcher over the whole ledger (a full run) under the rule set in force:
+the active version (tieout rules list), or a canary while one runs. It applies
+the difference: new matches and exceptions, ended ones, class B exceptions
+escalated when their window has passed. Every import already runs an
+incremental version of this over what it brought; a full run gives the same
+result. Human decisions are never overridden. The versions watched in shadow
+run after it, into their own files.
+  --rules FILE  use this rule set directly: it becomes the active version at once,
+                without observation in shadow (journaled as a promotion with
+                override); to prove a rule set first: tieout rules create
+  --shadow      run each version watched in shadow in full, into its own file
+                (nothing live changes)
   --progress    print progress lines on stderr: events loaded, each rule as it
                 runs, matches and exceptions written (on by default in a terminal)
+`,
+  rules: `tieout rules list|show|create|promote|rollback|shadow|retire WORKSPACE ...
+
+Rule set versions (DESIGN §8). A version is immutable once created and named
+ID@N: default@4 (the rules this build ships), workspace@2 (the workspace's own
+line: edits and tolerances); --version takes ID@N, or N for workspace@N. Each
+is draft, shadow, active, canary or retired; exactly one is active, and every
+change of state is journaled with who and why.
+
+  tieout rules list WORKSPACE [--json]
+      every version: state, created_at, the reason it was created (* = in force)
+  tieout rules show WORKSPACE [--version V] [--json]
+      the rule set JSON (what --rules and rules create accept); default: in force
+  tieout rules create WORKSPACE --from RULES.json --reason TEXT [--draft] [--json]
+      stores RULES.json as the next version of its line (an edit of default goes
+      on the workspace line) in shadow: it runs over the same ledger into its own
+      file (WORKSPACE/shadow/ID@N.sqlite) after every import, never acting.
+      --json prints {"version": "workspace@3", "state": "shadow"}. --draft stores
+      it without running it (rules shadow starts it)
+  tieout rules promote WORKSPACE --version V --reason TEXT [--override-window] [--canary SOURCES|CODES]
+      makes a shadow version active (the previous one is retired) and runs a full
+      reconcile under it. Refused, saying what is missing, until it has been
+      observed for 14 days of business time (or the configured number of new
+      events) since it entered shadow and its estimated false positive rate is
+      under the threshold; --override-window goes ahead, journaled as an override
+      with the reason. --canary stripe:main,ROUNDING_DIFF promotes it as a canary:
+      it runs live, but auto-resolves (class A) only exceptions of those sources
+      or codes; elsewhere an exception stays with a person unless the active
+      version, which keeps running in shadow meanwhile, auto-resolves it too.
+      Promoting the canary again widens it (a larger --canary) or makes it active
+      everywhere (no --canary).
+  tieout rules rollback WORKSPACE --reason TEXT
+      one step back: a canary is retired, else the active version is retired and
+      the version it replaced is active again; a full reconcile follows, so the
+      results are what they were before the promotion (people's decisions kept)
+  tieout rules shadow WORKSPACE --version V --reason TEXT     watch a draft or retired version in shadow
+  tieout rules retire WORKSPACE --version V --reason TEXT     stop watching a draft or shadow version
+
+workspace.json may set what promotion requires:
+  "promotion": { "min_observation_days": 14, "min_observation_events": 50000,
+                 "max_false_positive_rate": 0.05, "min_graded_decisions": 0 }
+`,
+  shadow: `tieout shadow compare WORKSPACE --version V [--format text|json] [--limit N]
+
+Compares version V's results (its shadow file, brought up to date first) with the
+live results, per event: newly matched, newly unmatched, other counterpart, other
+code or class; with counts and money at stake (a match's left event, an
+exception's amount once) per category and per rule. Then grades V against
+people's past decisions in the journal (manual matches, unmatches of the
+engine's matches, resolves, reopens): would its rules alone agree? It prints
+the agreement, the estimated false positive rate (its auto-resolutions on
+decided events that a person had overturned) and how many decisions that rests
+on, beside the live rules' own, and the observation window promotion needs.
+  --format json   {summary, diffs: [...], grading, window}; every difference
+                  unless --limit N
+  --limit N       at most N differences (text shows the first 50)
+`,
+  replay: `tieout replay WORKSPACE --version V --from DATE --to DATE [--format text|json]
+
+Runs version V over the events of the days DATE..DATE (YYYY-MM-DD, inclusive, in
+the workspace's time zone), a closed period included, and compares the result
+with the active version run over the same days, as shadow compare does. A diff
+only: both runs go to temporary files that are removed; nothing in the ledger
+changes. Events outside the range are not seen by either run.
+  --format json   {version, against, from, to, events, summary, diffs}
 `,
   status: `tieout status WORKSPACE [--json]
 

@@ -3,7 +3,7 @@
 // last. Text cells a spreadsheet would run as a formula are neutralised (escapeFormula); numbers stay numbers.
 import { PassThrough } from 'node:stream';
 import type { LedgerDb } from '../ledger/database.ts';
-import type { AwaitingRow, ExceptionRow, ExportFormat, MatchRow, ParsedRequestOf, Period, PayoutRow } from '../../shared/api/contract.ts';
+import type { AwaitingRow, ExceptionRow, ExportFormat, MatchRow, ParsedRequestOf, Period, PayoutRow, RuleDiffRow } from '../../shared/api/contract.ts';
 import { minorToDecimalString } from '../../shared/money/amountText.ts';
 import { currencyExponent } from '../../shared/money/currencies.ts';
 import { displayMinor } from '../../shared/review/displaySign.ts';
@@ -167,8 +167,41 @@ function table<Row>(columns: GridColumn<Row>[], rows: Iterable<Row>): Table {
   return { headers: columns as unknown as GridColumn<never>[], rows: cells };
 }
 
-/** The view's rows, read in one transaction: the file is one consistent snapshot. */
-function readView(db: LedgerDb, request: GridExportRequest, now: Date, timeZone: string, queues: QueueContext | undefined): Table {
+const DIFF_WORDS: Record<RuleDiffRow['category'], string> = {
+  newly_matched: 'newly matched',
+  newly_unmatched: 'newly unmatched',
+  other_counterpart: 'other counterpart',
+  other_code_or_class: 'other code or class',
+};
+
+/** One side of a difference as the grid words it: unmatched or matched with N events, then its exceptions. */
+function sideWords(matchId: string | null, withIds: string[], exceptions: string[]): string {
+  const match = matchId === null ? 'unmatched' : `matched with ${withIds.join(' ') || '(itself)'}`;
+  return exceptions.length === 0 ? match : `${match}; ${exceptions.join(', ')}`;
+}
+
+function ruleDiffColumns(timeZone: string): GridColumn<RuleDiffRow>[] {
+  return [
+    { header: 'When', width: 16, cell: (r) => localDateTime(r.occurredAt, timeZone) },
+    { header: 'Kind', width: 12, cell: (r) => text(r.kind.replace('_', ' ')) },
+    { header: 'Source', width: 18, cell: (r) => text(r.source) },
+    { header: 'Amount', width: 14, cell: (r) => amount(displayMinor(r.kind, r.amountMinor), r.currency) },
+    { header: 'Currency', width: 8, cell: (r) => text(r.currency) },
+    { header: 'Difference', width: 20, cell: (r) => text(DIFF_WORDS[r.category]) },
+    { header: 'Rule', width: 28, cell: (r) => text(r.ruleId ?? '(leftover)') },
+    { header: 'Live', width: 40, cell: (r) => text(sideWords(r.activeMatchId, r.activeWith, r.activeExceptions)) },
+    { header: 'This version', width: 40, cell: (r) => text(sideWords(r.shadowMatchId, r.shadowWith, r.shadowExceptions)) },
+    { header: 'At stake', width: 14, cell: (r) => amount(r.stakeMinor, r.currency) },
+    { header: 'Event id', width: 38, cell: (r) => text(r.eventId) },
+  ];
+}
+
+/**
+ * The view's rows, read in one transaction: the file is one consistent snapshot. A version's differences are read from
+ * its lane (`differences`, read by the caller: the lane is another connection).
+ */
+function readView(db: LedgerDb, request: GridExportRequest, now: Date, timeZone: string, queues: QueueContext | undefined, differences: RuleDiffRow[] | null): Table {
+  if (request.grid === 'ruleDiffs') return table(ruleDiffColumns(timeZone), differences ?? []);
   return db.transaction(() => {
     if (request.grid === 'exceptions') return table(exceptionColumns(timeZone), exceptionsInView(db, request, now, timeZone, queues));
     if (request.grid === 'matches') return table(matchColumns(timeZone), matchesInView(db, request, timeZone));
@@ -258,9 +291,16 @@ const MEDIA_TYPES: Record<ExportFormat, string> = {
 };
 
 /** The grid's view as a CSV or XLSX file: what `export.grid` answers (the renderer only saves it). */
-export async function exportGridView(db: LedgerDb, request: GridExportRequest, now: Date, timeZone: string, queues?: QueueContext): Promise<GridFile> {
-  const t = readView(db, request, now, timeZone, queues);
-  const name = `tieout-${request.grid}-${periodLabel(request.period)}`;
+export async function exportGridView(
+  db: LedgerDb,
+  request: GridExportRequest,
+  now: Date,
+  timeZone: string,
+  queues?: QueueContext,
+  differences: RuleDiffRow[] | null = null,
+): Promise<GridFile> {
+  const t = readView(db, request, now, timeZone, queues, differences);
+  const name = request.grid === 'ruleDiffs' ? `tieout-differences-${request.version.replace(/[^A-Za-z0-9_.-]/g, '-')}-${periodLabel(request.period)}` : `tieout-${request.grid}-${periodLabel(request.period)}`;
   const bytes = request.format === 'csv' ? toCsv(t) : await toXlsx(t, request.grid[0]?.toUpperCase() + request.grid.slice(1));
   return { fileName: `${name}.${request.format}`, mediaType: MEDIA_TYPES[request.format], rows: t.rows.length, bytes };
 }

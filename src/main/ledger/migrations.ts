@@ -626,6 +626,32 @@ CREATE TABLE sync_runs (
 CREATE INDEX sync_runs_by_source ON sync_runs (source, started_at);
 `,
   },
+  {
+    version: 13,
+    name: 'rule set versions have states (draft, shadow, active, canary, retired): an append-only log of their transitions',
+    // DESIGN §8, issue 11: a version's state is the state of its latest row here; every row has its journal entry
+    // (journal_seq). `scope` is a canary's (JSON: sources and exception codes where its auto-resolution applies);
+    // `replaces` is the version an active or canary row took over from, which a rollback makes active again. A ledger
+    // without rows treats the rule set of its latest run as active (src/main/ruleVersions/versionStates.ts).
+    sql: `
+CREATE TABLE rule_set_states (
+  seq INTEGER PRIMARY KEY,
+  rule_set_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('draft', 'shadow', 'active', 'canary', 'retired')),
+  actor TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  scope TEXT,
+  replaces TEXT,
+  override INTEGER NOT NULL DEFAULT 0 CHECK (override IN (0, 1)),
+  at TEXT NOT NULL,
+  journal_seq INTEGER NOT NULL,
+  FOREIGN KEY (rule_set_id, version) REFERENCES rule_sets (rule_set_id, version)
+);
+CREATE INDEX rule_set_states_by_version ON rule_set_states (rule_set_id, version, seq);
+${appendOnly('rule_set_states')}
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

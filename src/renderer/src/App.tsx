@@ -1,5 +1,5 @@
 // The app frame: first launch until a workspace is open, then the sidebar of screens, the top bar (workspace, the
-// review period every screen follows, the sign convention, running jobs, theme) and readable notices. Alt+1…8 switch
+// review period every screen follows, the sign convention, running jobs, theme) and readable notices. Alt+1…9 switch
 // screens from the keyboard.
 import { useEffect, useRef } from 'react';
 import { useApp, useAppStore } from './store/storeContext.tsx';
@@ -19,6 +19,7 @@ import { MatchesScreen } from './screens/MatchesScreen.tsx';
 import { PayoutsScreen } from './screens/PayoutsScreen.tsx';
 import { GrowthScreen } from './screens/GrowthScreen.tsx';
 import { SourcesScreen } from './screens/SourcesScreen.tsx';
+import { RulesScreen } from './screens/RulesScreen.tsx';
 import { SettingsScreen } from './screens/SettingsScreen.tsx';
 
 const SCREEN_LABELS: Record<Screen, string> = {
@@ -29,11 +30,12 @@ const SCREEN_LABELS: Record<Screen, string> = {
   payouts: 'Payouts',
   growth: 'Growth',
   sources: 'Sources',
+  rules: 'Rules',
   settings: 'Settings',
 };
 
 /** Screens whose figures and grids follow the period: they wait until it is known. */
-const PERIOD_SCREENS: ReadonlySet<Screen> = new Set(['dashboard', 'exceptions', 'awaiting', 'matches', 'payouts', 'growth']);
+const PERIOD_SCREENS: ReadonlySet<Screen> = new Set(['dashboard', 'exceptions', 'awaiting', 'matches', 'payouts', 'growth', 'rules']);
 
 function ScreenView({ screen }: { screen: Screen }) {
   const periodKnown = useApp((s) => s.period !== null);
@@ -59,6 +61,8 @@ function ScreenView({ screen }: { screen: Screen }) {
       return <GrowthScreen />;
     case 'sources':
       return <SourcesScreen />;
+    case 'rules':
+      return <RulesScreen />;
     case 'settings':
       return <SettingsScreen />;
   }

@@ -614,6 +614,134 @@ export const ToleranceRowSchema = z.object({
 });
 export type ToleranceRow = z.infer<typeof ToleranceRowSchema>;
 
+// --- rule set versions (the Rules screen, DESIGN §8) ---------------------------------------------------
+
+export const RULE_VERSION_STATE_VALUES = ['draft', 'shadow', 'active', 'canary', 'retired'] as const;
+export const DIFF_CATEGORY_VALUES = ['newly_matched', 'newly_unmatched', 'other_counterpart', 'other_code_or_class'] as const;
+export type DiffCategoryName = (typeof DIFF_CATEGORY_VALUES)[number];
+export const DIFF_SORT_FIELD_VALUES = ['occurredAt', 'category', 'ruleId', 'kind', 'source', 'eventId', 'stakeMinor', 'amountMinor'] as const;
+/** A version as people name it: `workspace@2`, `default@4` (or a bare number for the workspace line). */
+const versionLabel = z.string().trim().min(1).max(120);
+const CanaryScopeSchema = z.object({ sources: z.array(z.string()), codes: z.array(z.string()) });
+
+export const RuleVersionRowSchema = z.object({
+  version: z.string(),
+  ruleSetId: z.string(),
+  number: z.number().int(),
+  name: z.string(),
+  state: z.enum(RULE_VERSION_STATE_VALUES),
+  createdAt: z.string().nullable(),
+  createdBy: z.string().nullable(),
+  reason: z.string(),
+  stateReason: z.string().nullable(),
+  stateSince: z.string().nullable(),
+  stateBy: z.string().nullable(),
+  scope: CanaryScopeSchema.nullable(),
+  inForce: z.boolean(),
+});
+export type RuleVersionRow = z.infer<typeof RuleVersionRowSchema>;
+
+export const CanaryFiguresSchema = z.object({
+  version: z.string(),
+  previous: z.string(),
+  scope: CanaryScopeSchema,
+  since: z.string(),
+  autoResolved: z.number().int(),
+  heldForPeople: z.number().int(),
+  reopened: z.number().int(),
+});
+
+const GradingFiguresSchema = z.object({
+  decisions: z.number().int(),
+  agreed: z.number().int(),
+  agreement: z.number().nullable(),
+  restsOn: z.number().int(),
+  overturned: z.number().int(),
+  falsePositiveRate: z.number().nullable(),
+});
+const CategoryCountSchema = z.object({ category: z.enum(DIFF_CATEGORY_VALUES), count: z.number().int(), money: z.array(MoneySchema) });
+
+/** A version beside the live projection: the differences counted per category and rule, the grading, the window. */
+export const RuleComparisonSchema = z.object({
+  summary: z.object({
+    version: z.string(),
+    live: z.string(),
+    diffs: z.number().int(),
+    byCategory: z.array(CategoryCountSchema),
+    byRule: z.array(CategoryCountSchema.extend({ ruleId: z.string().nullable() })),
+    laneAsOf: z.string().nullable(),
+    liveAsOf: z.string().nullable(),
+  }),
+  grading: GradingFiguresSchema.extend({ live: GradingFiguresSchema }),
+  /** Null unless the version is in shadow (only a shadow version is promoted through its window). */
+  window: z
+    .object({
+      policy: z.object({
+        min_observation_days: z.number(),
+        min_observation_events: z.number().nullable(),
+        max_false_positive_rate: z.number(),
+        min_graded_decisions: z.number(),
+      }),
+      since: z.string().nullable(),
+      observedDays: z.number(),
+      observedEvents: z.number().int(),
+      met: z.boolean(),
+      missing: z.array(z.string()),
+    })
+    .nullable(),
+});
+export type RuleComparison = z.infer<typeof RuleComparisonSchema>;
+
+/** One event whose outcome differs between a version and the live projection (ruleVersions/shadowComparison.ts). */
+export const RuleDiffRowSchema = z.object({
+  eventId: z.string(),
+  kind: z.string(),
+  source: z.string(),
+  occurredAt: z.string(),
+  amountMinor: minor,
+  currency,
+  category: z.enum(DIFF_CATEGORY_VALUES),
+  link: z.string().nullable(),
+  ruleId: z.string().nullable(),
+  activeMatchId: z.string().nullable(),
+  shadowMatchId: z.string().nullable(),
+  activeWith: z.array(z.string()),
+  shadowWith: z.array(z.string()),
+  activeExceptions: z.array(z.string()),
+  shadowExceptions: z.array(z.string()),
+  activeExceptionId: z.string().nullable(),
+  shadowExceptionId: z.string().nullable(),
+  stakeMinor: minor,
+});
+export type RuleDiffRow = z.infer<typeof RuleDiffRowSchema>;
+export const RuleDiffFilterSchema = z
+  .object({ categories: z.array(z.enum(DIFF_CATEGORY_VALUES)).optional(), ruleId: z.string().nullable().optional(), search: z.string().max(200).optional() })
+  .strict();
+export type RuleDiffFilter = z.infer<typeof RuleDiffFilterSchema>;
+
+/** The differences grid's view: a version, its filter and sort, the review period (by the events' business date). */
+export const RuleDiffsViewSchema = z.object({
+  version: versionLabel,
+  ...period,
+  sort: z.array(z.object({ field: z.enum(DIFF_SORT_FIELD_VALUES), dir: SortDirSchema })).max(3).default([]),
+  filter: RuleDiffFilterSchema.default({}),
+});
+
+/** A match or exception as one side holds it, with its explanation (runner-ups included). */
+export const OutcomeItemSchema = z.object({
+  type: z.enum(['match', 'exception', 'awaiting']),
+  id: z.string(),
+  /** "order_payment matched", "AMOUNT_MISMATCH class C open", "awaiting MISSING_PAYMENT". */
+  label: z.string(),
+  eventIds: z.array(z.string()),
+  explanation: ExplanationSchema.nullable(),
+});
+export type OutcomeItem = z.infer<typeof OutcomeItemSchema>;
+
+/** A rule set as JSON, validated by the services against the shared schema (src/shared/rules/ruleSet.ts). */
+const ruleSetJson = z.record(z.string(), z.unknown());
+const runCounts = z.object({ matchesCreated: z.number().int(), matchesEnded: z.number().int(), exceptionsOpened: z.number().int(), exceptionsClosed: z.number().int() });
+
 // --- grid views (what a grid shows: its filter, sort and period; paged to query, whole to export) ----------
 
 export const ExceptionsViewSchema = z.object({
@@ -646,7 +774,7 @@ const empty = z.object({}).strict();
 const ok = z.object({ ok: z.literal(true) });
 
 /** What a successful call changed, so open screens refetch (sent as a `changed` event); most methods only read. */
-export const CHANGE_AREAS = ['workspace', 'settings', 'imports', 'matches', 'exceptions', 'connectors'] as const;
+export const CHANGE_AREAS = ['workspace', 'settings', 'imports', 'matches', 'exceptions', 'connectors', 'rules'] as const;
 export type ChangeArea = (typeof CHANGE_AREAS)[number];
 
 function method<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res, changes: readonly ChangeArea[] = []) {
@@ -682,32 +810,62 @@ export const apiContract = {
 
   'settings.get': method(empty, z.object({ settings: SettingsSchema, tolerances: z.array(ToleranceRowSchema), ruleSet: z.object({ id: z.string(), version: z.number().int() }) })),
   'settings.update': method(SettingsSchema.strict(), WorkspaceInfoSchema, ['settings', 'workspace']),
-  /**
-   * Changes amount tolerances: a new version of the workspace's own rule set (rule sets are immutable), then a full
-   * run under it; the decision is journaled with the reason, before and after.
-   */
-  'settings.saveTolerances': method(
+  /** Every rule set version with its state (newest first per line), the one in force, a running canary's figures. */
+  'rules.versions': method(
+    empty,
     z.object({
-      tolerances: z
-        .array(
-          z.object({
-            ruleId: z.string().min(1),
-            toleranceMinor: z.number().int().nonnegative().safe(),
-            toleranceBps: z.number().int().nonnegative().max(10_000),
-            roundingMinor: z.number().int().nonnegative().safe(),
-          }).strict(),
-        )
-        .min(1),
-      reason: nonEmptyText('A reason'),
-    }).strict(),
-    z.object({
-      ruleSet: z.object({ id: z.string(), version: z.number().int() }),
-      matchesCreated: z.number().int(),
-      matchesEnded: z.number().int(),
-      exceptionsOpened: z.number().int(),
-      exceptionsClosed: z.number().int(),
+      versions: z.array(RuleVersionRowSchema),
+      inForce: z.string(),
+      active: z.string(),
+      canary: CanaryFiguresSchema.nullable(),
+      /** What a rollback would put in force now (the active version under a canary, else the version the active one replaced); null: nothing to roll back to. */
+      rollbackTo: z.string().nullable(),
     }),
-    ['settings', 'matches', 'exceptions'],
+  ),
+  /** A version's rule set JSON (default: the one in force): what the editor starts a new version from. */
+  'rules.definition': method(z.object({ version: versionLabel.optional() }).strict(), z.object({ version: z.string(), ruleSet: ruleSetJson })),
+  /** A version against the live projection: counts and money per category and rule, the grading, the window. */
+  'rules.compare': method(z.object({ version: versionLabel }).strict(), RuleComparisonSchema),
+  /** The differences of a version from the live projection, filtered, sorted and paged in SQL (its lane's stored diffs). */
+  'rules.diffs': method(RuleDiffsViewSchema.extend(pageRequest).strict(), page(RuleDiffRowSchema)),
+  /** One difference: the event, and what the live projection and the version hold for it, each with its explanation. */
+  'rules.diffDetail': method(
+    z.object({ version: versionLabel, eventId: id }).strict(),
+    z.object({ event: EventLineSchema, live: z.array(OutcomeItemSchema), version: z.array(OutcomeItemSchema) }),
+  ),
+  /** "Try on an example": what an edited rule set (not saved) would make of an event, exception or match, beside the live result. */
+  'rules.tryExample': method(
+    z.object({ ruleSet: ruleSetJson, id: z.string().trim().min(1, 'an event, exception or match id is required').max(200) }).strict(),
+    z.object({ eventIds: z.array(z.string()), live: z.array(OutcomeItemSchema), edited: z.array(OutcomeItemSchema) }),
+  ),
+  /** Saves an edited rule set as a new version in shadow (nothing live changes), with a reason; its lane runs in full. */
+  'rules.create': method(
+    z.object({ ruleSet: ruleSetJson, reason: nonEmptyText('A reason'), basedOn: versionLabel.optional() }).strict(),
+    z.object({ version: z.string(), state: z.enum(['draft', 'shadow']), laneError: z.string().nullable(), run: runCounts.nullable() }),
+    ['rules'],
+  ),
+  /**
+   * Promotes a shadow version (refused with what is missing unless its observation window is met or overridden with
+   * the reason), as a canary on some sources or exception codes, or widens a canary (to a wider scope, or everywhere).
+   */
+  'rules.promote': method(
+    z
+      .object({
+        version: versionLabel,
+        reason: nonEmptyText('A reason'),
+        overrideWindow: z.boolean().optional(),
+        /** `stripe:main,ROUNDING_DIFF`: sources (ids or kinds) and exception codes the canary auto-resolves in. */
+        canary: z.string().trim().min(1).max(2000).optional(),
+      })
+      .strict(),
+    z.object({ version: z.string(), state: z.enum(['active', 'canary']), previous: z.string(), overridden: z.boolean(), missing: z.array(z.string()), run: runCounts }),
+    ['rules', 'settings', 'matches', 'exceptions'],
+  ),
+  /** One step back: a canary is retired, or the version the active one replaced is active again; then a full run. */
+  'rules.rollback': method(
+    z.object({ reason: nonEmptyText('A reason') }).strict(),
+    z.object({ version: z.string(), rolledBack: z.string(), run: runCounts }),
+    ['rules', 'settings', 'matches', 'exceptions'],
   ),
 
   /**
@@ -815,6 +973,7 @@ export const apiContract = {
       MatchesViewSchema.extend({ grid: z.literal('matches'), format: ExportFormatSchema }).strict(),
       PayoutsViewSchema.extend({ grid: z.literal('payouts'), format: ExportFormatSchema }).strict(),
       AwaitingViewSchema.extend({ grid: z.literal('awaiting'), format: ExportFormatSchema }).strict(),
+      RuleDiffsViewSchema.extend({ grid: z.literal('ruleDiffs'), format: ExportFormatSchema }).strict(),
     ]),
     /** The file's bytes travel as base64 so every transport (IPC, HTTP JSON) carries them alike. */
     z.object({ fileName: z.string(), mediaType: z.string(), rows: z.number().int(), base64: z.string() }),

@@ -28,6 +28,15 @@ export const JOURNAL_ENTRY_TYPES = [
   'playbook.changed',
   // Configuration
   'rules.tolerances_changed',
+  // Rule set versions and their states (DESIGN §8): one entry per transition, with actor and reason
+  'rules.version_created',
+  'rules.drafted',
+  'rules.shadowed',
+  'rules.canary_started',
+  'rules.promoted',
+  'rules.retired',
+  'rules.rolled_back',
+  'rules.window_overridden',
   'workspace.settings_changed',
   // Connectors (issue 14): a source connected, each sync's end, a class-B remediation call on an exception, a replay
   'connector.connected',

@@ -36,6 +36,20 @@ export const GrowthSettingsSchema = z
   .strict();
 export type GrowthSettings = z.infer<typeof GrowthSettingsSchema>;
 
+/**
+ * What promoting a rule set version out of shadow requires (DESIGN §8; defaults in shared/rules/ruleVersions.ts):
+ * days of business time observed in shadow, or a number of new events; the false positive rate estimated against
+ * people's past decisions under a threshold, resting on at least a number of decisions.
+ */
+export const PromotionPolicySchema = z
+  .object({
+    min_observation_days: z.number().nonnegative().optional(),
+    min_observation_events: z.number().int().positive().nullable().optional(),
+    max_false_positive_rate: z.number().min(0).max(1).optional(),
+    min_graded_decisions: z.number().int().nonnegative().optional(),
+  })
+  .strict();
+
 export const WorkspaceSettingsSchema = z.object({
   format: z.literal('tieout-workspace'),
   version: z.literal(1),
@@ -54,6 +68,8 @@ export const WorkspaceSettingsSchema = z.object({
    * dates in it, and the growth tie-out shifts store orders into it to compare days.
    */
   source_time_zones: z.record(SourceIdSchema, z.string().refine(isValidTimeZone, 'must be an IANA time zone such as America/Los_Angeles')).optional(),
+  /** What promoting a rule set version requires (PromotionPolicySchema); absent: the defaults. */
+  promotion: PromotionPolicySchema.optional(),
   // Owners, SLA and queues (DESIGN §7, src/shared/ownership/): who "I" am on this laptop, each domain's owners and
   // rotation, the workspace's own code/source → domain rows (before the shipped ones), SLA tiers and escalation,
   // playbooks and message templates replacing the shipped ones.

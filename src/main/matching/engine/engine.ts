@@ -4,7 +4,7 @@ import { JournalWriter } from '../../ledger/journal.ts';
 import { sha256Hex } from '../../ledger/canonicalJson.ts';
 import type { WorkspaceSettings } from '../../../shared/workspace/settings.ts';
 import type { ExceptionCode, RuleSet } from '../../../shared/rules/ruleSet.ts';
-import { ruleSetInForce } from './ruleSetInForce.ts';
+import { liveRules } from './ruleSetInForce.ts';
 import type { MatchEvent } from '../rules/model.ts';
 import { computeOutcome } from '../rules/plan.ts';
 import { incrementalScope, type Scope } from './scope.ts';
@@ -14,7 +14,7 @@ import { COUNTERPART_CODES, leftoverCodes, leftoverDecider } from '../rules/left
 import { ensureRuleSet, prepareWriters } from './projectionWriters.ts';
 import { checkFeedHeartbeats } from './feedHeartbeats.ts';
 import { deriveGrowthExceptions, growthDerivationCommitted } from '../../growth/growthExceptions.ts';
-import { BULK_ROWS, RunLog, type ReconcileProgress, type RunContext, type ScopeJudge } from './runContext.ts';
+import { BULK_ROWS, RunLog, type AutoResolveGate, type ReconcileProgress, type RunContext, type ScopeJudge } from './runContext.ts';
 import { MatchWriter, prepareMatch } from './matchWriter.ts';
 import { applyExceptions, toExceptionOutcome, type ExceptionOutcome } from './exceptionWriter.ts';
 import { ledgerFile, parallelOutcome } from './parallelOutcome.ts';
@@ -28,7 +28,7 @@ import { slotEventSets, type LedgerEvent } from './ledgerEvent.ts';
 
 export interface ReconcileOptions {
   mode: 'full' | 'incremental';
-  /** Default: the rule set in force (ruleSetInForce.ts): the shipped default unless a run used another. */
+  /** Default: the rule set in force (ruleSetInForce.ts): the canary version while one runs, else the active version. */
   ruleSet?: RuleSet;
   /**
    * Incremental: events to look at beside what the ledger says the run owes (every event after the last committed
@@ -47,9 +47,11 @@ export interface ReconcileOptions {
    * never: on this thread.
    */
   parallel?: 'auto' | 'always' | 'never';
+  /** A canary version's run: which class A exceptions wait for a person after all (runContext.ts AutoResolveGate). */
+  autoResolveGate?: AutoResolveGate;
 }
 
-export type { ReconcileProgress } from './runContext.ts';
+export type { AutoResolveGate, ReconcileProgress } from './runContext.ts';
 
 /** From this many events a full run computes in a worker while it writes (below, starting the worker costs more). */
 export const PARALLEL_EVENTS = 200_000;
@@ -113,7 +115,17 @@ function parallelFile(db: LedgerDb, options: ReconcileOptions, callerTxn: boolea
 }
 
 function runReconcile(db: LedgerDb, settings: WorkspaceSettings, options: ReconcileOptions): RunReport {
-  const ruleSet = options.ruleSet ?? ruleSetInForce(db);
+  if (options.ruleSet !== undefined) return runWith(db, settings, options, options.ruleSet);
+  // A run naming no rule set is a live run under the rules in force: a canary's gate comes with them.
+  const live = liveRules(db);
+  try {
+    return runWith(db, settings, { ...options, ...(live.canary === null ? {} : { autoResolveGate: live.canary.gate }) }, live.ruleSet);
+  } finally {
+    live.canary?.close();
+  }
+}
+
+function runWith(db: LedgerDb, settings: WorkspaceSettings, options: ReconcileOptions, ruleSet: RuleSet): RunReport {
   const actor = options.actor ?? 'system:engine';
   const callerTxn = db.inTransaction;
   const done = db.transaction(() => {
@@ -127,13 +139,18 @@ function runReconcile(db: LedgerDb, settings: WorkspaceSettings, options: Reconc
     const progress = options.onProgress ?? ((): void => {});
     const head = db.prepare('SELECT hash FROM journal ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined;
     const runId = `r_${sha256Hex(`${head ?? ''}\u001f${startedAt}\u001f${options.mode}`).slice(0, 32)}`;
-    const ctx: RunContext = { db, w, journal, runId, progress, bulkRows: options.bulkRows ?? BULK_ROWS, now: startedAt, actor, ruleSet, settings, asOfMs: asOf === null ? 0 : Date.parse(asOf), log: new RunLog() };
+    const ctx: RunContext = { db, w, journal, runId, progress, bulkRows: options.bulkRows ?? BULK_ROWS, now: startedAt, actor, ruleSet, settings, asOfMs: asOf === null ? 0 : Date.parse(asOf), log: new RunLog(),
+      ...(options.autoResolveGate === undefined ? {} : { autoResolveGate: options.autoResolveGate }) };
     // What the run owes is read inside its transaction, with the mark it will record: nothing imported meanwhile is lost.
     const feedState = readFeeds(db);
     const eventsThrough = maxEventSeq(db);
     const fullAt = Math.max(FULL_RUN_MIN_SEEDS, FULL_RUN_SHARE * eventsThrough);
     // New events alone past the share (a month's export into a ledger that holds less): a full run, without listing them.
-    const owesBulk = options.mode === 'incremental' && eventsThrough - lastRunMark(db).eventsThrough >= fullAt;
+    // Other rules than the latest run's (a promotion, a rollback, a rule set named for this run): what is stored was
+    // derived under those, so the whole ledger is decided again (a promotion whose full run failed is finished here).
+    const last = w.latestRunRules.get() as { rule_set_id: string; rule_version: number } | undefined;
+    const switched = last !== undefined && (last.rule_set_id !== ruleSet.rule_set_id || last.rule_version !== ruleSet.version);
+    const owesBulk = options.mode === 'incremental' && (switched || eventsThrough - lastRunMark(db).eventsThrough >= fullAt);
     const work = options.mode === 'incremental' && !owesBulk ? pendingWork(db, ruleSet, feedState, options.newEventIds ?? []) : null;
     const full = work === null || owedCount(work) >= fullAt;
     const parallel = full ? parallelFile(db, options, callerTxn, eventsThrough) : null;

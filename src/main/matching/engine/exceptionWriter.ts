@@ -2,7 +2,7 @@
 // window ends, ended when they stop holding.
 import type { DesiredException } from '../rules/model.ts';
 import { type Explanation } from '../rules/explanation.ts';
-import { classify, policyGateMinor } from '../rules/classification.ts';
+import { classify, holdForPerson, policyGateMinor } from '../rules/classification.ts';
 import { ExceptionStore, type StoreContext, type StoreOutcome } from '../../exceptions/exceptionStore.ts';
 import { exceptionIdOfKey } from './identity.ts';
 import { activeRows, bulkIndexes, type RunContext, type ScopeJudge } from './runContext.ts';
@@ -61,7 +61,9 @@ export function applyExceptions(ctx: RunContext, desired: ExceptionOutcome[], ju
   const gate = policyGateMinor(ctx.settings);
   const rule = (ruleId: string | null) => ({ ruleId, ruleSetId: ctx.ruleSet.rule_set_id, ruleVersion: ctx.ruleSet.version });
   for (const d of toApply) {
-    const classified = classify(d, ctx.ruleSet, ctx.settings.reporting_currency, gate, ctx.asOfMs);
+    const derived = classify(d, ctx.ruleSet, ctx.settings.reporting_currency, gate, ctx.asOfMs);
+    // A canary's auto-resolution outside its scope waits for a person unless the previous version auto-resolves it too.
+    const classified = derived.cls === 'A' && ctx.autoResolveGate !== undefined ? holdForPerson(derived, ctx.autoResolveGate(d)) : derived;
     const draft = { ...d, eventSeqs: d.events.map((e) => e.seq), classified, rule: rule(d.ruleId) };
     const r = note(store.put(draft, sc));
     if (r.kind === 'opened') counts.opened++;

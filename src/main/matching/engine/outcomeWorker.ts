@@ -18,6 +18,10 @@ import { slotEventSets } from './ledgerEvent.ts';
 
 export interface OutcomeWorkerData {
   ledgerPath: string;
+  /** Files attached to the writing thread's connection, attached here under the same names (read-only, as this connection). */
+  attached: Array<{ name: string; file: string }>;
+  /** The writing thread's TEMP views (CREATE statements), made here too. */
+  tempViews: string[];
   ruleSet: RuleSet;
   port: MessagePort;
   /** Counts the messages posted: the writing thread waits on it (Atomics.wait) instead of on an event loop. */
@@ -50,6 +54,8 @@ function run(): void {
   // the run began, whatever the writing thread has written (uncommitted) meanwhile.
   const db = new Database(data.ledgerPath, { readonly: true, fileMustExist: true }) as unknown as LedgerDb;
   try {
+    for (const a of data.attached) db.prepare(`ATTACH DATABASE ? AS "${a.name.replace(/"/g, '""')}"`).run(a.file);
+    for (const sql of data.tempViews) db.exec(sql.replace(/^CREATE\s+(TEMP\s+|TEMPORARY\s+)?VIEW/i, 'CREATE TEMP VIEW'));
     // The events are read once, in order: SQLite's default page cache serves that (the writing thread keeps its own).
     db.exec('BEGIN');
     const { ruleSet } = data;

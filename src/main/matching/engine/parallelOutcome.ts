@@ -35,6 +35,19 @@ export function ledgerFile(db: LedgerDb): string | null {
   return db.memory || db.name === '' ? null : db.name;
 }
 
+/**
+ * What the worker's connection must look like besides its main file: the files attached to `db` (a shadow lane's
+ * connection has the ledger attached: ruleVersions/shadowFile.ts) and its TEMP views (a replay's restriction to a
+ * period), so every name the engine's SQL uses resolves as it does on this thread.
+ */
+function connectionShape(db: LedgerDb): Pick<OutcomeWorkerData, 'attached' | 'tempViews'> {
+  const attached = (db.pragma('database_list') as Array<{ name: string; file: string }>)
+    .filter((d) => d.name !== 'main' && d.name !== 'temp' && d.file !== '')
+    .map((d) => ({ name: d.name, file: d.file }));
+  const tempViews = db.prepare("SELECT sql FROM temp.sqlite_schema WHERE type = 'view' AND sql IS NOT NULL ORDER BY name").pluck().all() as string[];
+  return { attached, tempViews };
+}
+
 export interface ParallelResult {
   exceptions: ExceptionOutcome[];
   awaiting: AwaitingRows;
@@ -61,7 +74,7 @@ export function parallelOutcome(
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const ids = EventIdTable.allocate(maxEventSeq(db));
   const idsState = new Int32Array(new SharedArrayBuffer(4));
-  const data: OutcomeWorkerData = { ledgerPath: file, ruleSet, port: port2, signal, ids: ids.buffers, idsState };
+  const data: OutcomeWorkerData = { ledgerPath: file, ...connectionShape(db), ruleSet, port: port2, signal, ids: ids.buffers, idsState };
   const worker = new Worker(workerUrl(), { workerData: data, transferList: [port2] });
   try {
     // While the worker loads the events, this thread reads their ids into the shared table (ranks and match ids).

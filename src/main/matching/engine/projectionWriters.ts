@@ -155,6 +155,8 @@ export function prepareWriters(db: LedgerDb) {
     inRemediation: db.prepare(
       "SELECT exception_id, due_at FROM exceptions WHERE state = 'in_remediation' AND ended_at IS NULL AND origin = 'engine' ORDER BY exception_id",
     ),
+    /** The rules of the latest committed run (a run under other rules decides the whole ledger again). */
+    latestRunRules: db.prepare('SELECT rule_set_id, rule_version FROM recon_runs ORDER BY rowid DESC LIMIT 1'),
     insertRun: db.prepare(
       `INSERT INTO recon_runs (run_id, mode, rule_set_id, rule_version, as_of, started_at, finished_at, events_considered, matches_created,
          matches_ended, exceptions_opened, exceptions_closed, events_through_seq, coverage_through)

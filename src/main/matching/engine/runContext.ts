@@ -31,7 +31,15 @@ export interface RunContext {
   asOfMs: number;
   /** Every row the run created, ended or changed, for the run's digest. */
   log: RunLog;
+  /** A canary run's gate on auto-resolution (ReconcileOptions.autoResolveGate). */
+  autoResolveGate?: AutoResolveGate;
 }
+
+/**
+ * A canary version (DESIGN §8) auto-resolves only inside its scope: asked for each class A exception the run derives,
+ * returns why a person must look at it after all, or null to let it auto-resolve (ruleVersions/canaryGate.ts).
+ */
+export type AutoResolveGate = (x: { exceptionId: string; code: string; events: ReadonlyArray<{ seq: number }> }) => string | null;
 
 /**
  * What a run changed, as the `reconcile.run` digest: equal for runs that change the same rows the same way, whatever

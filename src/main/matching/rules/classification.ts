@@ -52,3 +52,12 @@ export function classify(x: Pick<DesiredException, 'code' | 'currency' | 'amount
   }
   return { defaultClass, cls: 'C', state: 'open', policyGated: false, dueAt: null, policy };
 }
+
+/**
+ * A class A finding a person must look at after all (a canary version outside its scope, DESIGN §8): class C, open,
+ * the policy text saying why. `why` null: the classification stands.
+ */
+export function holdForPerson(c: Classified, why: string | null): Classified {
+  if (why === null || c.cls !== 'A') return c;
+  return { ...c, cls: 'C', state: 'open', policy: `${c.policy}; ${why}` };
+}

@@ -1,5 +1,5 @@
-// Settings: the workspace's name, currency, time zone, locale and policy gate; the rule set's tolerances
-// (read-only); who uses this laptop and the domains' owners; the theme.
+// Settings: the workspace's name, currency, time zone, locale and policy gate; the rule set's tolerances (read-only:
+// they are edited in the Rules screen); who uses this laptop and the domains' owners; the theme.
 import { useEffect } from 'react';
 import { useApp, useAppStore } from '../store/storeContext.tsx';
 import { SettingsForm } from './settings/SettingsForm.tsx';

@@ -11,6 +11,7 @@ import { createImportSlice, type ImportSlice } from './importSlice.ts';
 import { createSettingsSlice, type SettingsSlice } from './settingsSlice.ts';
 import { createPeriodSlice, type PeriodSlice } from './periodSlice.ts';
 import { createAwaitingSlice, type AwaitingSlice } from './awaitingSlice.ts';
+import { createRulesSlice, type RulesSlice } from './rulesSlice.ts';
 import { createOwnersSlice, type OwnersSlice } from './ownersSlice.ts';
 import { createGrowthSlice, type GrowthSlice } from './growthSlice.ts';
 import { createConnectorsSlice, type ConnectorsSlice } from './connectorsSlice.ts';
@@ -26,6 +27,7 @@ export type AppState = UiSlice &
   PayoutsSlice &
   ImportSlice &
   ConnectorsSlice &
+  RulesSlice &
   SettingsSlice &
   OwnersSlice;
 export type AppStore = StoreApi<AppState>;
@@ -43,6 +45,7 @@ export function createAppStore(api: TieoutApi): AppStore {
     ...createPayoutsSlice(api)(...a),
     ...createImportSlice(api)(...a),
     ...createConnectorsSlice(api)(...a),
+    ...createRulesSlice(api)(...a),
     ...createSettingsSlice(api)(...a),
     ...createOwnersSlice(api)(...a),
   }));

@@ -1,5 +1,5 @@
 // The workspace settings (`settings.get` / `settings.update`), the rule set in force and its tolerances.
-import { ApiError, type RequestOf, type ResponseOf, type Settings } from '../../../shared/api/contract.ts';
+import { ApiError, type ResponseOf, type Settings } from '../../../shared/api/contract.ts';
 import { errorMessage, type SliceCreator } from './sliceTypes.ts';
 
 export type SettingsView = ResponseOf<'settings.get'>;
@@ -18,8 +18,6 @@ export interface SettingsSlice {
   /** Saves, then refreshes the workspace info and the settings; false when refused (field errors or a notice say why). */
   saveSettings(next: Settings): Promise<boolean>;
   clearSettingsFieldError(field: SettingsField): void;
-  /** Saves changed tolerances as a new rule set version and re-runs the month (progress in the top bar). */
-  saveTolerances(request: RequestOf<'settings.saveTolerances'>): Promise<boolean>;
 }
 
 function isSettingsField(field: string | null): field is SettingsField {
@@ -74,23 +72,5 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (api) => (set, g
   clearSettingsFieldError(field) {
     const { [field]: _cleared, ...rest } = get().settingsFieldErrors;
     set({ settingsFieldErrors: rest });
-  },
-  async saveTolerances(request) {
-    set({ settingsSaving: true });
-    try {
-      const r = await get().runJob('settings.saveTolerances', 'Applying the new tolerances', request);
-      get().notify(
-        'success',
-        `Tolerances saved as rule set ${r.ruleSet.id} v${r.ruleSet.version}; the month was re-run: ${r.matchesCreated} matches made, ${r.matchesEnded} ended, ` +
-          `${r.exceptionsOpened} exceptions opened, ${r.exceptionsClosed} closed.`,
-      );
-    } catch (err) {
-      get().notify('error', `The tolerances were not saved: ${errorMessage(err)}`);
-      return false;
-    } finally {
-      set({ settingsSaving: false });
-    }
-    await get().loadSettings();
-    return true;
   },
 });

@@ -1,9 +1,9 @@
 // App-wide state: the screen shown, the theme, readable errors, and the progress of long calls.
-import type { MethodName, RequestOf, ResponseOf } from '../../../shared/api/contract.ts';
+import type { ChangeArea, MethodName, RequestOf, ResponseOf } from '../../../shared/api/contract.ts';
 import { newCallId } from '../api/apiClient.ts';
 import { errorMessage, type SliceCreator } from './sliceTypes.ts';
 
-export const SCREENS = ['dashboard', 'exceptions', 'awaiting', 'matches', 'payouts', 'growth', 'sources', 'settings'] as const;
+export const SCREENS = ['dashboard', 'exceptions', 'awaiting', 'matches', 'payouts', 'growth', 'sources', 'rules', 'settings'] as const;
 export type Screen = (typeof SCREENS)[number];
 export type Theme = 'light' | 'dark';
 
@@ -30,7 +30,7 @@ export interface UiSlice {
   jobs: Job[];
   notices: Notice[];
   /** Bumped on every `changed` event, per area, so screens know to refetch. */
-  changes: Record<'workspace' | 'settings' | 'imports' | 'matches' | 'exceptions' | 'connectors', number>;
+  changes: Record<ChangeArea, number>;
   showScreen(screen: Screen): void;
   setTheme(theme: Theme): void;
   setShowIds(show: boolean): void;
@@ -97,7 +97,7 @@ export const createUiSlice: SliceCreator<UiSlice> = (api) => (set, get) => {
     showIds: false,
     jobs: [],
     notices: [],
-    changes: { workspace: 0, settings: 0, imports: 0, matches: 0, exceptions: 0, connectors: 0 },
+    changes: { workspace: 0, settings: 0, imports: 0, matches: 0, exceptions: 0, connectors: 0, rules: 0 },
     showScreen(screen) {
       // An exception's detail belongs to the Exceptions screen as it was: coming back shows the grid, not a stale
       // panel of an exception resolved or filtered away meanwhile.
