@@ -6,6 +6,7 @@ import type { ExceptionClass, ExceptionCode } from '../../shared/rules/ruleSet.t
 import type { Explanation } from '../matching/rules/explanation.ts';
 import type { Classified } from '../matching/rules/classification.ts';
 import { packExplanation } from '../matching/engine/explanationText.ts';
+import { AdjustmentRecorder, type AdjustmentChange } from '../close/adjustments.ts';
 
 /** What a producer wants to exist: the finding, how it is classified, and what made it. */
 export interface ExceptionDraft {
@@ -61,15 +62,19 @@ export class ExceptionStore {
   private readonly db: LedgerDb;
   private readonly journal: JournalWriter;
   private readonly s;
+  /** Changes touching a closed month become adjustments (src/main/close/adjustments.ts); inert when none is closed. */
+  private readonly adjust: AdjustmentRecorder;
 
   constructor(db: LedgerDb, journal: JournalWriter) {
     this.db = db;
     this.journal = journal;
+    this.adjust = new AdjustmentRecorder(db);
     this.s = {
       byId: db.prepare('SELECT seq, exception_id, class, state, ended_at, policy_gated, amount_minor, due_at FROM exceptions WHERE exception_id = ?'),
       insert: db.prepare(`INSERT INTO exceptions (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`),
       member: db.prepare('INSERT INTO exception_members (exception_seq, event_seq) VALUES (?, ?)'),
       members: db.prepare('SELECT event_seq FROM exception_members WHERE exception_seq = ?').pluck(),
+      membersById: db.prepare('SELECT m.event_seq FROM exceptions x JOIN exception_members m ON m.exception_seq = x.seq WHERE x.exception_id = ?').pluck(),
       removeMember: db.prepare('DELETE FROM exception_members WHERE exception_seq = ? AND event_seq = ?'),
       reactivate: db.prepare(
         `UPDATE exceptions SET ended_at = NULL, class = @class, default_class = @default_class, policy_gated = @policy_gated, state = @state,
@@ -109,6 +114,7 @@ export class ExceptionStore {
       this.s.reactivate.run(row);
       if (draft.membersMayChange === true) this.syncMembers(existing.seq, draft.eventSeqs);
     }
+    this.adjusted(draft.exceptionId, existing === undefined ? 'opened' : 'reactivated', ctx, draft.eventSeqs);
     const c = draft.classified;
     const resolved = c.state === 'resolved';
     this.journal.append({
@@ -148,6 +154,7 @@ export class ExceptionStore {
         },
         createdAt: ctx.now,
       });
+      this.adjusted(draft.exceptionId, 'reclassified', ctx, draft.eventSeqs);
     }
     return { kind: 'changed', logLine: `~x ${draft.exceptionId} ${c.cls} ${c.state} ${draft.amount}` };
   }
@@ -179,6 +186,7 @@ export class ExceptionStore {
       payload: { run_id: ctx.runId, from_class: 'B', from_state: 'in_remediation', to_class: 'C', to_state: 'open' },
       createdAt: ctx.now,
     });
+    this.adjusted(exceptionId, 'escalated', ctx);
     return { kind: 'changed', logLine: `~x ${exceptionId} C open` };
   }
 
@@ -197,7 +205,16 @@ export class ExceptionStore {
       payload: { run_id: ctx.runId, previous_class: row.class, previous_state: row.state, ...(why?.extra ?? {}) },
       createdAt: ctx.now,
     });
+    this.adjusted(row.exception_id, 'ended', ctx);
     return { kind: 'ended', logLine: `-x ${row.exception_id}` };
+  }
+
+  /** The one hook of the close (src/main/close/adjustments.ts): a change touching a closed month is recorded as an adjustment. */
+  private adjusted(exceptionId: string, change: AdjustmentChange, ctx: StoreContext, eventSeqs?: readonly number[]): void {
+    if (!this.adjust.active) return;
+    const seqs = eventSeqs ?? (this.s.membersById.all(exceptionId) as number[]);
+    this.adjust.note('exception', exceptionId, change, seqs);
+    this.adjust.flush(ctx);
   }
 
   /** The 19 stored columns of a draft (plus seq for a new row). */

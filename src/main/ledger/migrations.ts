@@ -520,6 +520,28 @@ CREATE INDEX match_member_changes_by_match ON match_member_changes (match_seq, s
 ${appendOnly('match_member_changes')}
 `,
   },
+  {
+    version: 9,
+    name: 'month-end close: adjustments recorded in an open period for changes touching a closed one',
+    // DESIGN §11: a closed period is locked (its audit pack is stored as an artifact the period.closed journal entry
+    // names). Whatever a later run creates, ends or changes among matches and exceptions whose events' business dates
+    // fall in a closed period is recorded here, append-only, in the first open period after it (src/main/close/adjustments.ts).
+    sql: `
+CREATE TABLE adjustments (
+  seq INTEGER PRIMARY KEY,
+  recorded_in TEXT NOT NULL CHECK (recorded_in GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]'),
+  affects TEXT NOT NULL CHECK (affects GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]'),
+  object_kind TEXT NOT NULL CHECK (object_kind IN ('match', 'exception')),
+  object_id TEXT NOT NULL,
+  change TEXT NOT NULL,
+  run_id TEXT,
+  actor TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX adjustments_by_period ON adjustments (recorded_in, seq);
+${appendOnly('adjustments')}
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -23,6 +23,9 @@ export const JOURNAL_ENTRY_TYPES = [
   // Configuration
   'rules.tolerances_changed',
   'workspace.settings_changed',
+  // Month-end close (src/main/close): a period signed off with its audit pack, and a period opened again
+  'period.closed',
+  'period.reopened',
 ] as const;
 
 export type JournalEntryType = (typeof JOURNAL_ENTRY_TYPES)[number];

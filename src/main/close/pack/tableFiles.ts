@@ -1,0 +1,199 @@
+// A pack table written as it is read: the same rows to a CSV file and to the workbook's sheet XML (continued on a second
+// sheet past a sheet's 1,048,576 rows), each file hashed as it is written. Text cells a spreadsheet would run as a formula
+// are neutralised in both (escapeFormula); numbers stay numbers.
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
+import { csvQuote, escapeFormula } from '../../export/tableWriter.ts';
+
+export type CellType = 'text' | 'number';
+
+export interface PackColumn {
+  name: string;
+  type: CellType;
+  /** Sheet column width in characters. */
+  width?: number;
+}
+
+export interface PackTable {
+  /** File name under csv/ (without .csv) and the table's name in the manifest. */
+  name: string;
+  /** Sheet name (at most 27 characters, leaving room for " (2)"). */
+  sheet: string;
+  columns: PackColumn[];
+  rows: () => Iterable<readonly unknown[]>;
+}
+
+/** Rows per sheet including the header: Excel's limit. */
+export const SHEET_MAX_ROWS = 1_048_576;
+/** Excel's limit on a cell's text; longer text is cut in the workbook (the CSV and JSONL keep it whole). */
+const CELL_MAX_CHARS = 32_767;
+const FLUSH_AT = 1 << 20;
+
+/** A file written in large pieces, hashed and counted as it goes. */
+export class HashedFile {
+  readonly path: string;
+  private readonly fd: number;
+  private readonly hash: Hash = createHash('sha256');
+  private buf = '';
+  bytes = 0;
+
+  constructor(path: string) {
+    this.path = path;
+    this.fd = openSync(path, 'w');
+  }
+
+  write(text: string): void {
+    this.buf += text;
+    if (this.buf.length >= FLUSH_AT) this.flush();
+  }
+
+  /** Bytes as they are (a raw source file). */
+  writeBytes(bytes: Uint8Array): void {
+    this.flush();
+    this.hash.update(bytes);
+    this.bytes += bytes.length;
+    let off = 0;
+    while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
+  }
+
+  private flush(): void {
+    if (this.buf.length === 0) return;
+    const b = Buffer.from(this.buf, 'utf8');
+    this.hash.update(b);
+    this.bytes += b.length;
+    let off = 0;
+    while (off < b.length) off += writeSync(this.fd, b, off, b.length - off);
+    this.buf = '';
+  }
+
+  close(): { sha256: string; bytes: number } {
+    this.flush();
+    closeSync(this.fd);
+    return { sha256: this.hash.digest('hex'), bytes: this.bytes };
+  }
+}
+
+function csvCell(type: CellType, v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (type === 'number') {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`not a number: ${String(v)}`);
+    return String(v);
+  }
+  return csvQuote(escapeFormula(typeof v === 'string' ? v : JSON.stringify(v)));
+}
+
+const COLUMN_LETTERS: string[] = [];
+function columnLetter(i: number): string {
+  let s = COLUMN_LETTERS[i];
+  if (s !== undefined) return s;
+  s = '';
+  for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  COLUMN_LETTERS[i] = s;
+  return s;
+}
+
+// XML 1.0 cannot hold most control characters; OOXML writes them as _xHHHH_ (and a literal _xHHHH_ with its underscore escaped).
+// eslint-disable-next-line no-control-regex -- the control characters are what this expression finds
+const XML_SPECIAL = /[&<>"\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_/g;
+function xmlText(text: string): string {
+  return text.replace(XML_SPECIAL, (c) => {
+    if (c === '&') return '&amp;';
+    if (c === '<') return '&lt;';
+    if (c === '>') return '&gt;';
+    if (c === '"') return '&quot;';
+    if (c.length > 1) return `_x005F${c}`;
+    return `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`;
+  });
+}
+
+export function sheetCellXml(ref: string, type: CellType, v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (type === 'number') {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`not a number: ${String(v)}`);
+    return `<c r="${ref}"><v>${v}</v></c>`;
+  }
+  let text = escapeFormula(typeof v === 'string' ? v : JSON.stringify(v));
+  if (text.length > CELL_MAX_CHARS) text = `${text.slice(0, CELL_MAX_CHARS - 60)}… (cut at Excel's cell limit; whole in the CSV)`;
+  return `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${xmlText(text)}</t></is></c>`;
+}
+
+export interface SheetFile {
+  name: string;
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+/** One worksheet's XML, streamed: header row (bold, frozen), then data rows until the sheet is full. */
+class SheetWriter {
+  private readonly file: HashedFile;
+  private rowNo = 0;
+  readonly name: string;
+
+  constructor(path: string, name: string, columns: PackColumn[]) {
+    this.name = name;
+    this.file = new HashedFile(path);
+    const cols = columns.map((c, i) => `<col min="${i + 1}" max="${i + 1}" width="${c.width ?? 16}" customWidth="1"/>`).join('');
+    this.file.write(
+      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">' +
+        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>' +
+        `<sheetFormatPr defaultRowHeight="15"/><cols>${cols}</cols><sheetData>`,
+    );
+    this.row(columns.map(() => 'text' as const), columns.map((c) => c.name), true);
+  }
+
+  get full(): boolean {
+    return this.rowNo >= SHEET_MAX_ROWS;
+  }
+
+  row(types: readonly CellType[], values: readonly unknown[], header = false): void {
+    const r = ++this.rowNo;
+    let xml = `<row r="${r}">`;
+    for (let i = 0; i < values.length; i++) {
+      const cell = sheetCellXml(`${columnLetter(i)}${r}`, types[i] as CellType, values[i]);
+      xml += header && cell !== '' ? cell.replace('<c ', '<c s="1" ') : cell;
+    }
+    this.file.write(`${xml}</row>`);
+  }
+
+  close(): SheetFile {
+    this.file.write('</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>');
+    const { sha256, bytes } = this.file.close();
+    return { name: this.name, path: this.file.path, sha256, bytes };
+  }
+}
+
+export interface WrittenTable {
+  name: string;
+  rows: number;
+  csv: { path: string; sha256: string; bytes: number };
+  sheets: SheetFile[];
+}
+
+/**
+ * Writes the table to `csvPath` and to sheet XML files made by `sheetPath(n)` (n = 1, 2, …), reading its rows once.
+ * `onRow` is told every 10,000 rows (progress).
+ */
+export function writeTable(t: PackTable, csvPath: string, sheetPath: (n: number) => string, onRows?: (n: number) => void): WrittenTable {
+  const types = t.columns.map((c) => c.type);
+  const csv = new HashedFile(csvPath);
+  csv.write(`${t.columns.map((c) => csvQuote(escapeFormula(c.name))).join(',')}\r\n`);
+  const sheets: SheetFile[] = [];
+  let sheet = new SheetWriter(sheetPath(1), t.sheet, t.columns);
+  let n = 0;
+  for (const row of t.rows()) {
+    let line = '';
+    for (let i = 0; i < types.length; i++) line += (i === 0 ? '' : ',') + csvCell(types[i] as CellType, row[i]);
+    csv.write(`${line}\r\n`);
+    if (sheet.full) {
+      sheets.push(sheet.close());
+      sheet = new SheetWriter(sheetPath(sheets.length + 1), `${t.sheet} (${sheets.length + 1})`, t.columns);
+    }
+    sheet.row(types, row);
+    if (++n % 10_000 === 0) onRows?.(n);
+  }
+  sheets.push(sheet.close());
+  const c = csv.close();
+  return { name: t.name, rows: n, csv: { path: csvPath, ...c }, sheets };
+}
