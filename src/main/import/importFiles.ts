@@ -13,6 +13,7 @@ import { inspectFile, readTextHead, type FileFacts, type TextEncoding } from './
 import { detectParser, detectWorkbookParser, parserForFormat, FormatSelectionError } from './formatRegistry.ts';
 import { isXlsxWorkbook, readFirstSheet, sheetHead, XlsxReadError, type SheetRows } from './xlsx/xlsxWorkbook.ts';
 import { BatchCoverage } from './batchCoverage.ts';
+import { supersedeEarlierRevisions } from './revisions.ts';
 import { STORED_EVENT_COLUMNS } from '../ledger/eventStore.ts';
 import { FormatError, type FormatParser, type StatementBalance } from './parserTypes.ts';
 import { parsePass, type ParsePassSpec, type PassItem } from './parsePass.ts';
@@ -397,6 +398,7 @@ function importOneFile(
     ...counts,
   });
   coverage.write(db, batchId, request.source);
+  if (eventsCreated > 0) supersedeEarlierRevisions(db, batchId);
   journal.append({
     type: 'import.batch',
     actor: request.actor,

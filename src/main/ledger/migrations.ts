@@ -522,6 +522,22 @@ ${appendOnly('match_member_changes')}
   },
   {
     version: 9,
+    name: 'a record delivered again with other figures supersedes its earlier revision',
+    // DESIGN §3: a changed record is a new revision (a new event: its id hashes the revision). The engine matches only
+    // the latest revision of a record (source, kind, external id); the earlier one is superseded, never edited. Filled
+    // by the import that brings the later revision (or by a replay under a corrected mapping), append-only.
+    sql: `
+CREATE TABLE superseded_events (
+  event_seq INTEGER PRIMARY KEY REFERENCES event_rows (seq),
+  by_seq INTEGER NOT NULL REFERENCES event_rows (seq),
+  batch_id TEXT NOT NULL
+);
+CREATE INDEX superseded_events_by_successor ON superseded_events (by_seq);
+${appendOnly('superseded_events')}
+`,
+  },
+  {
+    version: 10,
     name: 'month-end close: adjustments recorded in an open period for changes touching a closed one',
     // DESIGN §11: a closed period is locked (its audit pack is stored as an artifact the period.closed journal entry
     // names). Whatever a later run creates, ends or changes among matches and exceptions whose events' business dates

@@ -103,7 +103,7 @@ function eventFigures(db: LedgerDb): Pick<ReconciliationStatus, 'events_total' |
     .prepare(
       `SELECT e.kind, count(*) AS matchable, coalesce(sum(e.seq IN (
          SELECT mm.event_seq FROM matches m CROSS JOIN match_members mm ON mm.match_seq = m.seq WHERE m.ended_at IS NULL)), 0) AS matched
-       FROM events e WHERE e.kind IN (${KINDS_SQL}) GROUP BY e.kind`,
+       FROM events e WHERE e.kind IN (${KINDS_SQL}) AND e.seq NOT IN (SELECT event_seq FROM superseded_events) GROUP BY e.kind`,
     )
     .all() as KindFigures[];
   const byKind = new Map(counted.map((k) => [k.kind, k]));

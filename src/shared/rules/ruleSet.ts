@@ -21,6 +21,12 @@ export const EXCEPTION_CODES = [
   'FEED_MISSING',
 ] as const;
 export const ExceptionCodeSchema = z.enum(EXCEPTION_CODES);
+
+/**
+ * Codes no rule derives: raised by another producer through the exceptions store (the import's duplicate records,
+ * feed heartbeats), which alone ends them. A reconcile run never ends or changes them.
+ */
+export const CODES_RAISED_OUTSIDE_THE_MATCHER: readonly string[] = ['DUPLICATE_RECORD', 'FEED_MISSING'];
 export type ExceptionCode = z.infer<typeof ExceptionCodeSchema>;
 
 export const EXCEPTION_CLASSES = ['A', 'B', 'C'] as const;

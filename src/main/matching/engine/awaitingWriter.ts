@@ -1,9 +1,9 @@
 // Applies a run's awaiting events to the `awaiting` projection: never journaled (nothing was decided), rebuilt by a full
 // run, and replaced for the events an incremental run derived the leftovers of.
 import type { DesiredAwaiting } from '../rules/awaiting.ts';
-import { ledgerEvent } from './eventLoad.ts';
 import { BatchedInsert } from './projectionWriters.ts';
 import type { RunContext } from './runContext.ts';
+import { ledgerEvent } from './ledgerEvent.ts';
 
 /**
  * Awaiting events, flat (a parallel run's worker sends them to the writing thread; a first import of a month's orders

@@ -8,7 +8,7 @@ import { ruleSetInForce } from './ruleSetInForce.ts';
 import type { MatchEvent } from '../rules/model.ts';
 import { computeOutcome } from '../rules/plan.ts';
 import { incrementalScope, type Scope } from './scope.ts';
-import { loadFullRun, loadHumanDecisions, slotEventSets } from './eventLoad.ts';
+import { loadFullRun, loadHumanDecisions } from './eventLoad.ts';
 import { LedgerTexts } from './eventKeys.ts';
 import { COUNTERPART_CODES, leftoverCodes, leftoverDecider } from '../rules/leftovers.ts';
 import { ensureRuleSet, prepareWriters } from './projectionWriters.ts';
@@ -23,6 +23,7 @@ import { lastRunMark, owedCount, pendingWork, type PendingWork } from './pending
 import { applyAwaiting, toAwaitingRows, type AwaitingRows } from './awaitingWriter.ts';
 import type { FeedState } from '../rules/awaiting.ts';
 import { desiredMatchId } from './identity.ts';
+import { slotEventSets, type LedgerEvent } from './ledgerEvent.ts';
 
 export interface ReconcileOptions {
   mode: 'full' | 'incremental';
@@ -228,6 +229,7 @@ function computeInWorker(ctx: RunContext, ledgerPath: string): Computed {
 function scopeJudge(ruleSet: RuleSet, scope: Scope): ScopeJudge {
   const links = scope.links ?? new Map<string, Set<string>>();
   const byId = new Map(scope.events.map((e) => [e.id, e]));
+  const superseded = scope.superseded ?? new Map<string, LedgerEvent>();
   const ruleLink = new Map(ruleSet.rules.map((r) => [r.id, r.link]));
   const decided = leftoverDecider(ruleSet, links);
   const seen = (link: string, events: string[]): boolean => {
@@ -238,15 +240,17 @@ function scopeJudge(ruleSet: RuleSet, scope: Scope): ScopeJudge {
   for (const e of scope.events) {
     for (const code of leftoverCodes(e.kind)) if (COUNTERPART_CODES.has(code) && decided(code, e)) awaitingDecided.push({ seq: e.seq, code });
   }
+  // A superseded revision awaits nothing and keeps no leftover exception: the later revision speaks for the record.
+  for (const e of superseded.values()) for (const code of leftoverCodes(e.kind)) if (COUNTERPART_CODES.has(code)) awaitingDecided.push({ seq: e.seq, code });
   return {
-    seqs: scope.events.map((e) => e.seq),
+    seqs: [...scope.events.map((e) => e.seq), ...[...superseded.values()].map((e) => e.seq)],
     awaitingDecided,
     match: seen,
     exception: (ruleId, events, code) => {
       const link = ruleId === null ? undefined : ruleLink.get(ruleId);
       if (link !== undefined) return seen(link, events);
-      if (ruleId === null) return events.every((id) => byId.has(id) && decided(code as ExceptionCode, byId.get(id) as MatchEvent));
-      return events.some((id) => byId.has(id));
+      if (ruleId === null) return events.every((id) => superseded.has(id) || (byId.has(id) && decided(code as ExceptionCode, byId.get(id) as MatchEvent)));
+      return events.some((id) => byId.has(id) || superseded.has(id));
     },
   };
 }

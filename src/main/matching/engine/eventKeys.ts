@@ -10,8 +10,8 @@ import type { Statement } from 'better-sqlite3';
 import type { LedgerDb } from '../../ledger/database.ts';
 import type { FieldRef } from '../../../shared/rules/ruleSet.ts';
 import type { MatchEvent } from '../rules/model.ts';
-import { ledgerEvent } from './eventLoad.ts';
 import { attributeText, isKeyColumn, KEY_COLUMNS, type EventTexts, type TextSource } from '../rules/eventFields.ts';
+import { ledgerEvent } from './ledgerEvent.ts';
 
 /**
  * Key text → integer, the same integer for the same text in any column. An empty text is no key (null), as an

@@ -3,41 +3,14 @@
 import type { LedgerDb } from '../../ledger/database.ts';
 import type { EventRow as LedgerEventRow } from '../../ledger/eventStore.ts';
 import type { RuleSet } from '../../../shared/rules/ruleSet.ts';
-import type { EventSet, MatchEvent } from '../rules/model.ts';
+import type { MatchEvent } from '../rules/model.ts';
+import type { LedgerEvent } from './ledgerEvent.ts';
 import type { HumanDecisions } from '../rules/plan.ts';
 import { comparesKeys } from '../rules/strategies/candidates.ts';
 import { KeyDictionary } from './eventKeys.ts';
 import { maxEventSeq, readEventIds, StringEventIds, type EventIdSource } from './eventIds.ts';
 import { type KeyColumn } from '../rules/eventFields.ts';
 
-/** An event as the engine holds it: what the rules see, plus where it lives in the ledger and in this computation. */
-export interface LedgerEvent extends MatchEvent {
-  /** Its integer identity in the ledger (events.seq): what match and exception member rows store. */
-  readonly seq: number;
-  /** Its place among the computation's events: the used/accounted sets (eventSets) index by it. */
-  slot: number;
-}
-
-/** The ledger event behind an event the rules handed back: the engine only ever gives the rules LedgerEvents. */
-export function ledgerEvent(e: MatchEvent): LedgerEvent {
-  return e as LedgerEvent;
-}
-
-/**
- * Numbers the computation's events (slot) and gives the used/accounted sets over them: a byte per event. A full run
- * marks two million events several times over (used and accounted per link); as Sets of objects that cost tens of
- * bytes per entry and a hash each time.
- */
-export function slotEventSets(events: readonly LedgerEvent[]): () => EventSet {
-  events.forEach((e, i) => {
-    e.slot = i;
-  });
-  const capacity = events.length;
-  return () => {
-    const marks = new Uint8Array(capacity);
-    return { has: (e) => marks[ledgerEvent(e).slot] === 1, add: (e) => void (marks[ledgerEvent(e).slot] = 1) };
-  };
-}
 
 /** Sets each event's rank from its id source (for computeOutcome's `ranked`). */
 export function rankEvents(events: readonly LedgerEvent[], ids: EventIdSource): void {
@@ -368,7 +341,9 @@ function columnarEvents(table: EventIdSource, capacity: number): { add(r: RawRow
 export function loadAllEvents(db: LedgerDb, ruleSet: RuleSet, ids: EventIdSource): LedgerEvent[] {
   const out: LedgerEvent[] = [];
   const events = columnarEvents(ids, maxEventSeq(db) + 1);
-  const sql = `SELECT ${eventColumns(ruleSet, 'used', false)} FROM events e WHERE e.kind IN (${sqlKinds(kindsRead(ruleSet))})`;
+  // Only a record's latest revision takes part (src/main/import/revisions.ts).
+  const sql = `SELECT ${eventColumns(ruleSet, 'used', false)} FROM events e WHERE e.kind IN (${sqlKinds(kindsRead(ruleSet))})
+    AND e.seq NOT IN (SELECT event_seq FROM superseded_events)`;
   for (const r of db.prepare(sql).raw().iterate() as IterableIterator<RawRow>) out.push(events.add(r));
   return out;
 }

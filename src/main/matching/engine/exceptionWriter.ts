@@ -6,7 +6,7 @@ import { classify, policyGateMinor } from '../rules/classification.ts';
 import { ExceptionStore, type StoreContext, type StoreOutcome } from '../../exceptions/exceptionStore.ts';
 import { exceptionIdOfKey } from './identity.ts';
 import { activeRows, bulkIndexes, type RunContext, type ScopeJudge } from './runContext.ts';
-import { ledgerEvent } from './eventLoad.ts';
+import { ledgerEvent } from './ledgerEvent.ts';
 
 /** An exception as the writer needs it: its id, its events by id and ledger seq (a parallel run's worker sends these). */
 export interface ExceptionOutcome extends Pick<DesiredException, 'code' | 'amount' | 'currency' | 't' | 'membersMayChange'> {

@@ -11,7 +11,7 @@ import { activeRows, bulkIndexes, PROGRESS_EVERY_ROWS, type Rebuild, type RunCon
 import { type TextSource } from '../rules/eventFields.ts';
 import { desiredMatchId } from './identity.ts';
 import { identifiedBy } from '../rules/outcomes.ts';
-import { ledgerEvent } from './eventLoad.ts';
+import { ledgerEvent } from './ledgerEvent.ts';
 import { AdjustmentRecorder } from '../../close/adjustments.ts';
 
 /**

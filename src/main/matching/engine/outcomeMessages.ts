@@ -4,7 +4,7 @@ import { hoursBetween } from '../rules/strategies/candidates.ts';
 import type { ExceptionOutcome } from './exceptionWriter.ts';
 import type { AwaitingRows } from './awaitingWriter.ts';
 import type { ReconcileProgress } from './runContext.ts';
-import { ledgerEvent } from './eventLoad.ts';
+import { ledgerEvent } from './ledgerEvent.ts';
 
 /**
  * Matches, flat: a million small objects cloned one by one between threads cost seconds; strings in one array and

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import type { RuleSet } from '../../../shared/rules/ruleSet.ts';
 import type { LedgerDb } from '../../ledger/database.ts';
 import { computeOutcome } from '../rules/plan.ts';
-import { loadAllEvents, loadHumanDecisions, rankEvents, slotEventSets } from './eventLoad.ts';
+import { loadAllEvents, loadHumanDecisions, rankEvents } from './eventLoad.ts';
 import { LedgerTexts } from './eventKeys.ts';
 import { matchExplanationText } from './matchWriter.ts';
 import { toExceptionOutcome } from './exceptionWriter.ts';
@@ -14,6 +14,7 @@ import { EventIdTable, StringEventIds, type EventIdBuffers, type EventIdSource }
 import { desiredMatchId } from './identity.ts';
 import { readFeeds } from './feedProgress.ts';
 import { toAwaitingRows } from './awaitingWriter.ts';
+import { slotEventSets } from './ledgerEvent.ts';
 
 export interface OutcomeWorkerData {
   ledgerPath: string;

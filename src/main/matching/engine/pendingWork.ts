@@ -62,6 +62,12 @@ export function pendingWork(db: LedgerDb, ruleSet: RuleSet, feeds: LedgerFeeds, 
   fresh.forEach((id) => ids.add(id));
   const decided = db.prepare('SELECT e.event_id FROM pending_events p CROSS JOIN events e ON e.seq = p.event_seq').pluck().all() as string[];
   decided.forEach((id) => ids.add(id));
+  // Earlier revisions the new events superseded: what they were matched to, or raised, must be looked at again.
+  const superseded = db
+    .prepare('SELECT e.event_id FROM superseded_events s CROSS JOIN events e ON e.seq = s.event_seq WHERE s.by_seq > ?')
+    .pluck()
+    .all(mark.eventsThrough) as string[];
+  superseded.forEach((id) => ids.add(id));
   const released = releasedAwaiting(db, feeds);
   const reconsidered = reconsideredExceptions(db, ruleSet, mark);
   const linkSeeds = new Map<string, Set<string>>();

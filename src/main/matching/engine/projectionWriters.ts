@@ -2,7 +2,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { LedgerDb } from '../../ledger/database.ts';
 import { canonicalJson, sha256Hex } from '../../ledger/canonicalJson.ts';
-import type { RuleSet } from '../../../shared/rules/ruleSet.ts';
+import { CODES_RAISED_OUTSIDE_THE_MATCHER, type RuleSet } from '../../../shared/rules/ruleSet.ts';
 import { UserError } from '../../../shared/errors/userError.ts';
 
 /** A rule set id + version already stored with a different definition: versions are immutable. */
@@ -90,6 +90,9 @@ export const MATCH_COLUMNS = [
   'created_by',
 ] as const;
 
+/** The codes a run leaves alone, as an SQL list. */
+const OUTSIDE = CODES_RAISED_OUTSIDE_THE_MATCHER.map((c) => `'${c}'`).join(', ');
+
 export type Writers = ReturnType<typeof prepareWriters>;
 
 export function prepareWriters(db: LedgerDb) {
@@ -140,13 +143,13 @@ export function prepareWriters(db: LedgerDb) {
      */
     activeEngineExceptions: db.prepare(
       `SELECT exception_id, code, class, state, rule_id, NULL AS events FROM exceptions WHERE origin = 'engine' AND ended_at IS NULL
-         AND rowid NOT IN (SELECT rowid FROM exceptions WHERE code IN ('DUPLICATE_RECORD', 'FEED_MISSING') AND ended_at IS NULL)
+         AND rowid NOT IN (SELECT rowid FROM exceptions WHERE code IN (${OUTSIDE}) AND ended_at IS NULL)
        ORDER BY exception_id`,
     ),
     activeEngineExceptionsTouching: db.prepare(
       `SELECT x.exception_id, x.code, x.class, x.state, x.rule_id, (SELECT group_concat(e.event_id) FROM exception_members xm CROSS JOIN events e ON e.seq = xm.event_seq
          WHERE xm.exception_seq = x.seq) AS events
-       FROM exceptions x WHERE x.origin = 'engine' AND x.ended_at IS NULL AND x.code NOT IN ('DUPLICATE_RECORD', 'FEED_MISSING')
+       FROM exceptions x WHERE x.origin = 'engine' AND x.ended_at IS NULL AND x.code NOT IN (${OUTSIDE})
          AND x.seq IN (SELECT xm.exception_seq FROM json_each(?) j CROSS JOIN exception_members xm ON xm.event_seq = j.value)`,
     ),
     inRemediation: db.prepare(

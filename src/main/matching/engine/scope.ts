@@ -6,13 +6,16 @@ import { byTimeThenId, NO_EVENTS } from '../rules/model.ts';
 import { orderedRules } from '../rules/plan.ts';
 import { comparable, reachMs, sideMatches, tolerance } from '../rules/strategies/candidates.ts';
 import { LedgerTexts } from './eventKeys.ts';
-import { eventBuilder, eventColumns, type LedgerEvent, type RawRow } from './eventLoad.ts';
+import { eventBuilder, eventColumns, type RawRow } from './eventLoad.ts';
 import { isKeyedRule, keyTiedEvents } from '../rules/strategies/keyClaims.ts';
 import { EVENT_TEXTS, type TextSource } from '../rules/eventFields.ts';
+import { type LedgerEvent } from './ledgerEvent.ts';
 
 export interface Scope {
-  /** Every event some link looks at, in (occurred_at, event_id) order. */
+  /** Every event some link looks at, in (occurred_at, event_id) order (superseded revisions left out: they match nothing). */
   events: LedgerEvent[];
+  /** Superseded revisions the links looked at, by id (their stored matches, exceptions and awaiting rows end; incremental runs only). */
+  superseded?: Map<string, LedgerEvent>;
   /** link → the events that link's rules look at in this run; null = every event (a full run). */
   links: Map<string, Set<string>> | null;
   /** Where the events' key texts come from. */
@@ -120,7 +123,24 @@ export function incrementalScope(db: LedgerDb, ruleSet: RuleSet, newIds: string[
   const all = new Set<string>(seeds.filter((id) => cache.has(id)));
   for (const ids of linkSeeds.values()) for (const id of ids) if (cache.has(id)) all.add(id);
   for (const s of links.values()) for (const id of s) all.add(id);
-  return { events: [...all].map((id) => cache.get(id) as LedgerEvent).sort(byTimeThenId), links, texts: new LedgerTexts(db) };
+  // Superseded revisions take part in the closure (their stored partners are looked at again) but match nothing.
+  const superseded = supersededAmong(db, [...all].map((id) => (cache.get(id) as LedgerEvent).seq), cache);
+  const events = [...all].filter((id) => !superseded.has(id)).map((id) => cache.get(id) as LedgerEvent).sort(byTimeThenId);
+  return { events, links, texts: new LedgerTexts(db), superseded };
+}
+
+/** The ids of these events (by seq) that a later revision superseded. */
+function supersededAmong(db: LedgerDb, seqs: number[], cache: Map<string, LedgerEvent>): Map<string, LedgerEvent> {
+  const bySeq = new Map([...cache.values()].map((e) => [e.seq, e]));
+  const q = db.prepare('SELECT event_seq FROM superseded_events WHERE event_seq IN (SELECT value FROM json_each(?))').pluck();
+  const out = new Map<string, LedgerEvent>();
+  for (let i = 0; i < seqs.length; i += CHUNK) {
+    for (const seq of q.all(JSON.stringify(seqs.slice(i, i + CHUNK))) as number[]) {
+      const e = bySeq.get(seq) as LedgerEvent;
+      out.set(e.id, e);
+    }
+  }
+  return out;
 }
 
 interface LinkCtx {

@@ -1,32 +1,11 @@
 // Whether a missing counterpart is missing yet (DESIGN §5): an event waits while a source that could hold its
 // counterpart has not delivered past the event's time plus the window in which the counterpart normally comes.
 import type { Rule, RuleSet, RuleSide } from '../../../shared/rules/ruleSet.ts';
-import type { MatchEvent } from './model.ts';
+import type { AwaitingDecider, DesiredAwaiting, FeedState, MatchEvent, SourceFeed } from './model.ts';
+
+export type { DesiredAwaiting, FeedState, SourceFeed };
 import { sideMatches, sourceMatches } from './strategies/candidates.ts';
 import { shiftBy } from './windows.ts';
-
-/** What one source has delivered so far: the kinds of its events and its watermark (latest business time, epoch ms). */
-export interface SourceFeed {
-  source: string;
-  kinds: ReadonlySet<string>;
-  watermark: number;
-}
-
-/** Every source's progress, as the engine reads it from the ledger (engine/feedProgress.ts). */
-export interface FeedState {
-  sources: readonly SourceFeed[];
-}
-
-/** An event held back from an exception until its counterpart's sources pass `until`. */
-export interface DesiredAwaiting {
-  event: MatchEvent;
-  /** The exception it becomes if the counterpart does not come: MISSING_PAYMENT, PAYOUT_NOT_IN_BANK, … */
-  code: string;
-  /** Business time (epoch ms) every source in `waitsOn` must have delivered past. */
-  until: number;
-  /** The sources that could hold the counterpart, sorted (none yet: empty). */
-  waitsOn: readonly string[];
-}
 
 /** Where a counterpart-missing check of an event looks, and until when it may still come. */
 interface Counterparts {
@@ -59,7 +38,7 @@ function sourcesFor(feeds: FeedState, side: RuleSide): SourceFeed[] {
  * could pair it (the counterpart normally comes by then); every source that could hold the counterpart must have
  * delivered past it. No such source yet: it waits (a feed that never comes is FEED_MISSING's business).
  */
-export class AwaitingJudge {
+export class AwaitingJudge implements AwaitingDecider {
   private readonly ruleSet: RuleSet;
   private readonly feeds: FeedState;
   private readonly cache = new Map<string, { waits: Counterparts['waits']; sources: SourceFeed[] }>();

@@ -1,8 +1,7 @@
 // What the rules work on and decide: events as the matcher sees them, desired matches and exceptions, per-run state.
 import type { ExceptionCode, Rule, RuleSet } from '../../../shared/rules/ruleSet.ts';
 import { type Explanation, type RunnerUp } from './explanation.ts';
-import { type EventTexts, type TextSource } from './eventFields.ts';
-import type { AwaitingJudge, DesiredAwaiting } from './awaiting.ts';
+import type { FieldRef } from '../../../shared/rules/ruleSet.ts';
 
 /**
  * A join key's value as the rules compare it: equal texts give equal values (the engine interns each text once, in any
@@ -41,6 +40,54 @@ export interface MatchEvent {
   /** null when the run did not read it (no rule compares an attributes field of this kind). */
   attributesJson: string | null;
   attributes?: Record<string, unknown>;
+}
+
+/** The event columns a rule may compare. */
+export type KeyColumn = 'order_ref' | 'customer_ref' | 'payout_ref' | 'trace_id' | 'external_id';
+
+/** The text of an event's key columns, for events loaded with it (incremental scopes, tests, the review screens). */
+export type EventTexts = Record<KeyColumn, string | null>;
+
+/** Where the text of an event's field comes from. */
+export interface TextSource {
+  /** The field's text (a key column or `attributes.NAME`), or null when the event has none. */
+  text(e: MatchEvent, field: FieldRef): string | null;
+  /** Reads these events' texts of these fields in bulk, ahead of many text() calls. */
+  prefetch(events: readonly MatchEvent[], fields: readonly FieldRef[]): void;
+  /**
+   * The amount `e` was converted to in `currency` where its source records the conversion beside it (PayPal's
+   * currency conversion rows, linked to the payment by its transaction id), else null.
+   */
+  converted(e: MatchEvent, currency: string): number | null;
+}
+
+/** What one source has delivered so far: the kinds of its events and its watermark (latest business time, epoch ms). */
+export interface SourceFeed {
+  source: string;
+  kinds: ReadonlySet<string>;
+  watermark: number;
+}
+
+/** Every source's progress, as the engine reads it from the ledger (engine/feedProgress.ts). */
+export interface FeedState {
+  sources: readonly SourceFeed[];
+}
+
+/** An event held back from an exception until its counterpart's sources pass `until` (awaiting.ts). */
+export interface DesiredAwaiting {
+  event: MatchEvent;
+  /** The exception it becomes if the counterpart does not come: MISSING_PAYMENT, PAYOUT_NOT_IN_BANK, … */
+  code: string;
+  /** Business time (epoch ms) every source in `waitsOn` must have delivered past. */
+  until: number;
+  /** The sources that could hold the counterpart, sorted (none yet: empty). */
+  waitsOn: readonly string[];
+}
+
+/** Decides whether a counterpart-missing finding waits (awaiting.ts AwaitingJudge). */
+export interface AwaitingDecider {
+  /** null: the counterpart's sources are past the window, the exception opens; else what the event waits for. */
+  judge(code: string, links: readonly string[], e: MatchEvent): DesiredAwaiting | null;
 }
 
 export interface DesiredMatch {
@@ -129,7 +176,7 @@ export interface MatchState {
   /** Events whose counterpart may still come (awaiting.ts): held back from their counterpart-missing exception. */
   awaiting: DesiredAwaiting[];
   /** Decides what waits; null: the caller gave no feed state, and every counterpart-missing finding opens. */
-  awaitingJudge: AwaitingJudge | null;
+  awaitingJudge: AwaitingDecider | null;
   pending: Map<string, PendingFinding[]>;
 }
 
