@@ -2,7 +2,7 @@
 // balance the bank's own statements state at (or nearest before) the month's end.
 import type { LedgerDb } from '../ledger/database.ts';
 import type { BankRollforward } from '../../shared/close/closeReport.ts';
-import { beforePeriodSql, inPeriodSql, periodParams, shiftMonth, type ClosePeriod } from './closePeriod.ts';
+import { beforePeriodSql, currentRevisionSql, inPeriodSql, periodParams, shiftMonth, type ClosePeriod } from './closePeriod.ts';
 import type { ClosePayload, PeriodEntry } from './periodStates.ts';
 import type { LedgerStatement } from './statements.ts';
 
@@ -34,7 +34,7 @@ export function bankRollforward(db: LedgerDb, p: ClosePeriod, previousClose: Per
   const sums = db
     .prepare(
       `SELECT e.source, ${ACCOUNT_SQL} AS account, e.currency, sum(max(e.amount_minor, 0)) AS credits, -sum(min(e.amount_minor, 0)) AS debits, count(*) AS n
-       FROM events e WHERE ${inPeriodSql('e')} AND e.kind IN ('bank_credit', 'bank_debit') GROUP BY e.source, account, e.currency`,
+       FROM events e WHERE ${inPeriodSql('e')} AND e.kind IN ('bank_credit', 'bank_debit') AND ${currentRevisionSql('e')} GROUP BY e.source, account, e.currency`,
     )
     .all(params) as Sums[];
   for (const s of sums) {
@@ -73,7 +73,7 @@ function openFromClose(db: LedgerDb, p: ClosePeriod, previous: PeriodEntry, row:
   const late = db
     .prepare(
       `SELECT e.source, ${ACCOUNT_SQL} AS account, e.currency, sum(e.amount_minor) AS amount FROM events e
-       WHERE e.seq > @through AND ${beforePeriodSql('e')} AND e.kind IN ('bank_credit', 'bank_debit') GROUP BY e.source, account, e.currency`,
+       WHERE e.seq > @through AND ${beforePeriodSql('e')} AND e.kind IN ('bank_credit', 'bank_debit') AND ${currentRevisionSql('e')} GROUP BY e.source, account, e.currency`,
     )
     .all({ ...periodParams(p), through: payload.events_through_seq ?? 0 }) as Array<{ source: string; account: string; currency: string; amount: number }>;
   for (const l of late) row(l.source, l.account, l.currency).priorPeriodItems += l.amount;
@@ -94,7 +94,7 @@ function openFromStatements(db: LedgerDb, p: ClosePeriod, r: BankRollforward, ow
     r.openingBasis = `opening balance of statement ${starting.statementId} (${starting.firstDate})`;
   } else {
     const prior = db
-      .prepare(`SELECT sum(e.amount_minor) FROM events e WHERE ${beforePeriodSql('e')} AND e.kind IN ('bank_credit', 'bank_debit') AND e.source = @source AND e.currency = @currency AND ${ACCOUNT_SQL} = @account`)
+      .prepare(`SELECT sum(e.amount_minor) FROM events e WHERE ${beforePeriodSql('e')} AND e.kind IN ('bank_credit', 'bank_debit') AND ${currentRevisionSql('e')} AND e.source = @source AND e.currency = @currency AND ${ACCOUNT_SQL} = @account`)
       .pluck()
       .get({ ...periodParams(p), source: r.source, currency: r.currency, account: r.account }) as number | null;
     r.opening = prior ?? 0;
@@ -110,7 +110,7 @@ function balanceChangeThrough(db: LedgerDb, p: ClosePeriod, r: BankRollforward, 
 function balanceChangeBetween(db: LedgerDb, r: BankRollforward, from: string, to: string, inclusive = false): number {
   const v = db
     .prepare(
-      `SELECT sum(e.amount_minor) FROM events e WHERE e.kind IN ('bank_credit', 'bank_debit') AND e.source = @source AND e.currency = @currency
+      `SELECT sum(e.amount_minor) FROM events e WHERE e.kind IN ('bank_credit', 'bank_debit') AND ${currentRevisionSql('e')} AND e.source = @source AND e.currency = @currency
        AND ${ACCOUNT_SQL} = @account AND e.local_date >= @from AND e.local_date ${inclusive ? '<=' : '<'} @to`,
     )
     .pluck()

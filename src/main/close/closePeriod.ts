@@ -98,6 +98,11 @@ export function beforePeriodSql(e: string): string {
   );
 }
 
+/** An event row `e` that a later revision of its record has not superseded (migration 9): what balances count. */
+export function currentRevisionSql(e: string): string {
+  return `${e}.seq NOT IN (SELECT event_seq FROM superseded_events)`;
+}
+
 /** The business month of an event. */
 export function businessMonth(kind: string, occurredAt: string, localDate: string | null, timeZone: string): string {
   if (localDate !== null && (kind === 'bank_credit' || kind === 'bank_debit')) return localDate.slice(0, 7);

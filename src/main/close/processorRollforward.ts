@@ -4,7 +4,7 @@
 import type { LedgerDb } from '../ledger/database.ts';
 import type { InTransitPayout, ProcessorRollforward, StraddlingSettlement } from '../../shared/close/closeReport.ts';
 import { PROCESSORS } from '../../shared/rules/defaultRuleSet.ts';
-import { beforePeriodSql, businessDate, inPeriodSql, periodParams, shiftMonth, type ClosePeriod } from './closePeriod.ts';
+import { beforePeriodSql, currentRevisionSql, businessDate, inPeriodSql, periodParams, shiftMonth, type ClosePeriod } from './closePeriod.ts';
 import type { ClosePayload, PeriodEntry } from './periodStates.ts';
 import type { LedgerStatement } from './statements.ts';
 
@@ -81,7 +81,7 @@ export function processorRollforward(db: LedgerDb, p: ClosePeriod, inputs: Proce
   const sums = db
     .prepare(
       `SELECT e.source, e.currency, e.kind, sum(e.amount_minor) AS amount, sum(coalesce(e.fee_minor, 0)) AS fee, count(*) AS n FROM events e
-       WHERE ${inPeriodSql('e')} AND e.kind IN (${BALANCE_KINDS_SQL}) AND ${PROCESSOR_SOURCE_SQL('e')}
+       WHERE ${inPeriodSql('e')} AND e.kind IN (${BALANCE_KINDS_SQL}) AND ${PROCESSOR_SOURCE_SQL('e')} AND ${currentRevisionSql('e')}
        GROUP BY e.source, e.currency, e.kind`,
     )
     .all(params) as KindSums[];
@@ -124,7 +124,7 @@ function openings(db: LedgerDb, p: ClosePeriod, previous: PeriodEntry | null, ro
     const late = db
       .prepare(
         `SELECT e.source, e.currency, sum(${EFFECT_SQL}) AS effect FROM events e
-         WHERE e.seq > @through AND ${beforePeriodSql('e')} AND e.kind IN (${BALANCE_KINDS_SQL}) AND ${PROCESSOR_SOURCE_SQL('e')}
+         WHERE e.seq > @through AND ${beforePeriodSql('e')} AND e.kind IN (${BALANCE_KINDS_SQL}) AND ${PROCESSOR_SOURCE_SQL('e')} AND ${currentRevisionSql('e')}
          GROUP BY e.source, e.currency`,
       )
       .all({ ...params, through: payload.events_through_seq ?? 0 }) as Array<{ source: string; currency: string; effect: number }>;
@@ -134,7 +134,7 @@ function openings(db: LedgerDb, p: ClosePeriod, previous: PeriodEntry | null, ro
   const before = db
     .prepare(
       `SELECT e.source, e.currency, sum(${EFFECT_SQL}) AS effect, count(*) AS n FROM events e
-       WHERE ${beforePeriodSql('e')} AND e.kind IN (${BALANCE_KINDS_SQL}) AND ${PROCESSOR_SOURCE_SQL('e')}
+       WHERE ${beforePeriodSql('e')} AND e.kind IN (${BALANCE_KINDS_SQL}) AND ${PROCESSOR_SOURCE_SQL('e')} AND ${currentRevisionSql('e')}
        GROUP BY e.source, e.currency`,
     )
     .all(params) as Array<{ source: string; currency: string; effect: number; n: number }>;
@@ -195,7 +195,7 @@ export function payoutsInTransit(db: LedgerDb, p: ClosePeriod): InTransitPayout[
   const payouts = db
     .prepare(
       `SELECT e.seq, e.source, e.currency, e.external_id, e.payout_ref, e.amount_minor, e.kind, e.occurred_at, e.local_date FROM events e
-       WHERE ${inPeriodSql('e')} AND e.kind = 'payout' AND e.amount_minor < 0 AND ${PROCESSOR_SOURCE_SQL('e')} ORDER BY e.occurred_at, e.seq`,
+       WHERE ${inPeriodSql('e')} AND e.kind = 'payout' AND e.amount_minor < 0 AND ${PROCESSOR_SOURCE_SQL('e')} AND ${currentRevisionSql('e')} ORDER BY e.occurred_at, e.seq`,
     )
     .all(periodParams(p)) as Array<{ seq: number; source: string; currency: string; external_id: string; payout_ref: string | null; amount_minor: number; kind: string; occurred_at: string; local_date: string | null }>;
   const bankLine = db.prepare(
@@ -236,7 +236,7 @@ export function straddlingSettlements(db: LedgerDb, p: ClosePeriod): StraddlingS
   const grouped = db
     .prepare(
       `SELECT e.source, e.currency, e.payout_ref, sum(${EFFECT_SQL}) AS effect, count(*) AS n FROM events e
-       WHERE ${inPeriodSql('e')} AND e.payout_ref IS NOT NULL AND e.kind IN ('payment', 'refund', 'dispute', 'fee', 'adjustment') AND ${PROCESSOR_SOURCE_SQL('e')}
+       WHERE ${inPeriodSql('e')} AND e.payout_ref IS NOT NULL AND e.kind IN ('payment', 'refund', 'dispute', 'fee', 'adjustment') AND ${PROCESSOR_SOURCE_SQL('e')} AND ${currentRevisionSql('e')}
        GROUP BY e.source, e.currency, e.payout_ref ORDER BY e.source, e.currency, e.payout_ref`,
     )
     .all(params) as Array<{ source: string; currency: string; payout_ref: string; effect: number; n: number }>;
@@ -249,12 +249,12 @@ export function straddlingSettlements(db: LedgerDb, p: ClosePeriod): StraddlingS
   const payouts = db
     .prepare(
       `SELECT DISTINCT e.source, e.currency, e.payout_ref, e.kind, e.occurred_at, e.local_date FROM events e
-       WHERE ${inPeriodSql('e')} AND e.kind = 'payout' AND e.payout_ref IS NOT NULL AND ${PROCESSOR_SOURCE_SQL('e')} ORDER BY e.occurred_at, e.payout_ref`,
+       WHERE ${inPeriodSql('e')} AND e.kind = 'payout' AND e.payout_ref IS NOT NULL AND ${PROCESSOR_SOURCE_SQL('e')} AND ${currentRevisionSql('e')} ORDER BY e.occurred_at, e.payout_ref`,
     )
     .all(params) as Array<{ source: string; currency: string; payout_ref: string; kind: string; occurred_at: string; local_date: string | null }>;
   const earlier = db.prepare(
     `SELECT sum(${EFFECT_SQL}) AS effect, count(*) AS n FROM events e
-     WHERE e.payout_ref = @ref AND e.source = @source AND e.kind <> 'payout' AND ${beforePeriodSql('e')}`,
+     WHERE e.payout_ref = @ref AND e.source = @source AND e.kind <> 'payout' AND ${beforePeriodSql('e')} AND ${currentRevisionSql('e')}`,
   );
   for (const po of payouts) {
     const r = earlier.get({ ...params, ref: po.payout_ref, source: po.source }) as { effect: number | null; n: number };

@@ -4,7 +4,7 @@
 import type { LedgerDb } from '../../ledger/database.ts';
 import { utcInstantToLocalDate } from '../../../shared/time/dateText.ts';
 import { MATCHABLE_KINDS } from '../../matching/status.ts';
-import { inPeriodSql, periodParams, type ClosePeriod } from '../closePeriod.ts';
+import { currentRevisionSql, inPeriodSql, periodParams, type ClosePeriod } from '../closePeriod.ts';
 import { exceptionInPeriodSql, type OpenException } from '../checklist.ts';
 import type { PackColumn, PackTable } from './tableFiles.ts';
 import type { PackSpec } from './packSpec.ts';
@@ -305,7 +305,7 @@ export function unmatchedByDay(db: LedgerDb, p: ClosePeriod, dates: BusinessDate
   const rows = db
     .prepare(
       `SELECT e.kind, e.occurred_at, e.local_date, EXISTS (SELECT 1 FROM match_members mm JOIN matches m ON m.seq = mm.match_seq AND m.ended_at IS NULL WHERE mm.event_seq = e.seq) AS matched
-       FROM events e WHERE ${inPeriodSql('e')} AND e.kind IN (${kinds})`,
+       FROM events e WHERE ${inPeriodSql('e')} AND e.kind IN (${kinds}) AND ${currentRevisionSql('e')}`,
     )
     .raw()
     .iterate(periodParams(p)) as Iterable<[string, string, string | null, number]>;
