@@ -48,7 +48,7 @@ let ws: Workspace;
 
 beforeAll(() => {
   const dir = makeTempDir('tieout-rollforward-');
-  ws = createWorkspace(join(dir, 'books'), { name: 'Rollforward', currency: 'USD', timeZone: 'America/New_York' });
+  ws = createWorkspace(join(dir, 'books'), { name: 'Rollforward', reportingCurrency: 'USD', timeZone: 'America/New_York' });
   const file = (name: string, text: string): string => {
     writeFileSync(join(dir, name), text);
     return join(dir, name);
@@ -94,7 +94,7 @@ describe('processor clearing rollforward of October', () => {
       carriedForward: 7738,
       carryForwardReversed: 4825,
     });
-    expect(stripe?.opening + 58_000 - 3472 - 4000 - 10_000 + 500 - 38_115).toBe(stripe?.closing);
+    expect((stripe?.opening ?? 0) + 58_000 - 3472 - 4000 - 10_000 + 500 - 38_115).toBe(stripe?.closing);
   });
 
   it('lists the payout in transit and both straddling settlements', () => {

@@ -9,14 +9,14 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { closePeriod } from '../closePeriod.ts';
 import { readArtifactChunks } from '../../ledger/artifacts.ts';
-import { canonicalJson } from '../../ledger/canonicalJson.ts';
+import { canonicalJson, sha256Hex } from '../../ledger/canonicalJson.ts';
 import { inPeriodSql, periodParams, type ClosePeriod } from '../closePeriod.ts';
 import { HashedFile, writeTable, type PackTable, type SheetFile, type WrittenTable } from './tableFiles.ts';
 import { BusinessDates, journalRows, newFigures, packTables, ruleVersionsOf, selectPeriodRows, unmatchedByDay, type PackFigures } from './packTables.ts';
 import { writeWorkbook } from './workbookFile.ts';
 import { summaryPdf } from './summaryPdf.ts';
 import { writeZip, type ZipMember } from './zipWriter.ts';
-import { GENERATOR, PACK_FORMAT, PACK_FORMAT_VERSION, type PackProgress, type PackResult, type PackSpec } from './packSpec.ts';
+import { GENERATOR, PACK_FORMAT, PACK_FORMAT_VERSION, UNSEALED, type PackProgress, type PackResult, type PackSpec } from './packSpec.ts';
 
 export interface ManifestMember {
   name: string;
@@ -183,5 +183,6 @@ function manifestOf(spec: PackSpec, f: PackFigures, ruleVersions: Array<{ rule_s
     rows: Object.fromEntries(written.map((w) => [w.name, w.rows])),
     members: members.map((m): ManifestMember => ({ name: m.name, bytes: m.bytes, sha256: m.sha256 })).sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name))),
   };
-  return Buffer.from(`${JSON.stringify(JSON.parse(canonicalJson(manifest)), null, 2)}\n`);
+  const text = `${JSON.stringify(JSON.parse(canonicalJson({ ...manifest, self_sha256: UNSEALED })), null, 2)}\n`;
+  return Buffer.from(text.replace(`"self_sha256": "${UNSEALED}"`, `"self_sha256": "${sha256Hex(text)}"`));
 }

@@ -6,6 +6,11 @@ import type { OpenException } from '../checklist.ts';
 export const PACK_FORMAT = 'tieout-audit-pack';
 export const PACK_FORMAT_VERSION = 1;
 export const GENERATOR = 'tieout 0.1.0';
+/**
+ * manifest.json seals itself: `self_sha256` is the sha256 of the manifest's text with that value written as 64 zeros, so
+ * verify can tell a changed manifest from a changed member.
+ */
+export const UNSEALED = '0'.repeat(64);
 
 export interface PackSpec {
   ledgerPath: string;

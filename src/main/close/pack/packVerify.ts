@@ -5,7 +5,8 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
 import { Unzip, UnzipInflate } from 'fflate';
 import { GENESIS_HASH, journalEntryHash, type JournalEntry } from '../../ledger/journal.ts';
-import { PACK_FORMAT } from './packSpec.ts';
+import { PACK_FORMAT, UNSEALED } from './packSpec.ts';
+import { sha256Hex } from '../../ledger/canonicalJson.ts';
 
 export interface PackCheck {
   name: string;
@@ -24,6 +25,7 @@ export interface PackVerifyReport {
 
 interface Manifest {
   format: string;
+  self_sha256: string;
   period: { month: string; state: string };
   ledger_head_hash: string;
   journal_segment: { first_seq: number | null; last_seq: number | null; entries: number; previous_hash: string | null; first_hash: string | null; last_hash: string | null };
@@ -148,6 +150,8 @@ export function verifyPack(path: string): PackVerifyReport {
     try {
       manifest = JSON.parse(manifestText) as Manifest;
       if (manifest.format !== PACK_FORMAT || !Array.isArray(manifest.members)) throw new Error(`not a ${PACK_FORMAT} manifest`);
+      const unsealed = manifestText.replace(`"self_sha256": "${manifest.self_sha256}"`, `"self_sha256": "${UNSEALED}"`);
+      if (sha256Hex(unsealed) !== manifest.self_sha256) throw new Error('its content does not match its own sha256 (the manifest was altered)');
       checks.push({ name: 'manifest', ok: true, detail: `${manifest.period.month} (${manifest.period.state}), ${manifest.members.length} members listed` });
     } catch (err) {
       checks.push({ name: 'manifest', ok: false, detail: `manifest.json: ${err instanceof Error ? err.message : String(err)}` });
