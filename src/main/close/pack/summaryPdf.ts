@@ -177,14 +177,16 @@ function lineChart(doc: Doc, title: string, points: Array<{ day: string; events:
   doc.lineWidth(0.5).strokeColor('#9aa5b1').moveTo(x0, top).lineTo(x0, top + h).lineTo(x0 + w, top + h).stroke();
   doc.font('regular').fontSize(7).fillColor(MUTED).text('100%', LEFT, top - 3).text('0%', LEFT + 12, top + h - 4);
   if (points.length > 0) {
-    const step = points.length > 1 ? w / (points.length - 1) : 0;
+    // Days sit where they fall in the month: a day without events leaves its gap.
+    const days = Number(monthEnd((points[0] as { day: string }).day.slice(0, 7)).slice(8, 10));
+    const xOf = (day: string): number => x0 + ((Number(day.slice(8, 10)) - 1) * w) / Math.max(1, days - 1);
     const yOf = (p: { events: number; unmatched: number }): number => top + h - (h * (p.events === 0 ? 0 : p.unmatched / p.events));
-    doc.moveTo(x0, yOf(points[0] as { events: number; unmatched: number }));
-    points.forEach((p, i) => doc.lineTo(x0 + i * step, yOf(p)));
+    const first = points[0] as { day: string; events: number; unmatched: number };
+    doc.moveTo(xOf(first.day), yOf(first));
+    for (const p of points) doc.lineTo(xOf(p.day), yOf(p));
     doc.lineWidth(1.2).strokeColor(ACCENT).stroke();
-    points.forEach((p, i) => {
-      if (i % 5 === 0 || i === points.length - 1) doc.fillColor(MUTED).text(p.day.slice(5), x0 + i * step - 10, top + h + 3, { width: 30 });
-    });
+    for (const p of points) doc.circle(xOf(p.day), yOf(p), 1.6).fill(ACCENT);
+    for (let d = 1; d <= days; d += 5) doc.fillColor(MUTED).text(String(d).padStart(2, '0'), xOf(`xxxx-xx-${String(d).padStart(2, '0')}`) - 5, top + h + 3, { width: 20 });
   }
   doc.y = top + h + 16;
   doc.x = LEFT;

@@ -129,9 +129,11 @@ class SheetWriter {
   private readonly file: HashedFile;
   private rowNo = 0;
   readonly name: string;
+  private readonly maxRows: number;
 
-  constructor(path: string, name: string, columns: PackColumn[]) {
+  constructor(path: string, name: string, columns: PackColumn[], maxRows: number) {
     this.name = name;
+    this.maxRows = maxRows;
     this.file = new HashedFile(path);
     const cols = columns.map((c, i) => `<col min="${i + 1}" max="${i + 1}" width="${c.width ?? 16}" customWidth="1"/>`).join('');
     this.file.write(
@@ -144,7 +146,7 @@ class SheetWriter {
   }
 
   get full(): boolean {
-    return this.rowNo >= SHEET_MAX_ROWS;
+    return this.rowNo >= this.maxRows;
   }
 
   row(types: readonly CellType[], values: readonly unknown[], header = false): void {
@@ -175,12 +177,14 @@ export interface WrittenTable {
  * Writes the table to `csvPath` and to sheet XML files made by `sheetPath(n)` (n = 1, 2, …), reading its rows once.
  * `onRow` is told every 10,000 rows (progress).
  */
-export function writeTable(t: PackTable, csvPath: string, sheetPath: (n: number) => string, onRows?: (n: number) => void): WrittenTable {
+export function writeTable(
+  t: PackTable, csvPath: string, sheetPath: (n: number) => string, onRows?: (n: number) => void, maxRows = SHEET_MAX_ROWS,
+): WrittenTable {
   const types = t.columns.map((c) => c.type);
   const csv = new HashedFile(csvPath);
   csv.write(`${t.columns.map((c) => csvQuote(escapeFormula(c.name))).join(',')}\r\n`);
   const sheets: SheetFile[] = [];
-  let sheet = new SheetWriter(sheetPath(1), t.sheet, t.columns);
+  let sheet = new SheetWriter(sheetPath(1), t.sheet, t.columns, maxRows);
   let n = 0;
   for (const row of t.rows()) {
     let line = '';
@@ -188,7 +192,7 @@ export function writeTable(t: PackTable, csvPath: string, sheetPath: (n: number)
     csv.write(`${line}\r\n`);
     if (sheet.full) {
       sheets.push(sheet.close());
-      sheet = new SheetWriter(sheetPath(sheets.length + 1), `${t.sheet} (${sheets.length + 1})`, t.columns);
+      sheet = new SheetWriter(sheetPath(sheets.length + 1), `${t.sheet} (${sheets.length + 1})`, t.columns, maxRows);
     }
     sheet.row(types, row);
     if (++n % 10_000 === 0) onRows?.(n);
