@@ -105,3 +105,18 @@ export const SignOffSchema = z.object({
   acceptedOpen: z.number().int(),
 });
 export type SignOff = z.infer<typeof SignOffSchema>;
+
+export const CloseStatusSchema = z.object({
+  month: z.string(),
+  timeZone: z.string(),
+  fromDate: z.string(),
+  toDate: z.string(),
+  state: z.enum(['open', 'closed']),
+  checklist: z.array(ChecklistItemSchema),
+  rollforward: RollforwardSchema,
+  signOffs: z.array(SignOffSchema),
+  adjustments: z.object({ recordedHere: z.number().int(), affectingThisMonth: z.number().int() }),
+  blocking: z.number().int(),
+  pack: z.object({ sha256: z.string(), bytes: z.number().int(), fileName: z.string() }).nullable(),
+});
+export type CloseStatus = z.infer<typeof CloseStatusSchema>;

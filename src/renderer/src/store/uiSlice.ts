@@ -1,5 +1,5 @@
 // App-wide state: the screen shown, the theme, readable errors, and the progress of long calls.
-import type { MethodName, RequestOf, ResponseOf } from '../../../shared/api/contract.ts';
+import type { ChangeArea, MethodName, RequestOf, ResponseOf } from '../../../shared/api/contract.ts';
 import { newCallId } from '../api/apiClient.ts';
 import { errorMessage, type SliceCreator } from './sliceTypes.ts';
 
@@ -28,7 +28,7 @@ export interface UiSlice {
   jobs: Job[];
   notices: Notice[];
   /** Bumped on every `changed` event, per area, so screens know to refetch. */
-  changes: Record<'workspace' | 'settings' | 'imports' | 'matches' | 'exceptions', number>;
+  changes: Record<ChangeArea, number>;
   showScreen(screen: Screen): void;
   setTheme(theme: Theme): void;
   notify(tone: Notice['tone'], text: string): void;
@@ -73,7 +73,7 @@ export const createUiSlice: SliceCreator<UiSlice> = (api) => (set, get) => {
     theme: 'light',
     jobs: [],
     notices: [],
-    changes: { workspace: 0, settings: 0, imports: 0, matches: 0, exceptions: 0 },
+    changes: { workspace: 0, settings: 0, imports: 0, matches: 0, exceptions: 0, close: 0 },
     showScreen: (screen) => set({ screen }),
     setTheme(theme) {
       set({ theme });
