@@ -6,6 +6,7 @@ import { ServiceHost, type Envelope } from '../../src/main/api/serviceHost.ts';
 import { createDemoWorkspace } from '../../src/main/workflows/demoMonth.ts';
 import { writeSyntheticStripeCsv } from '../../src/main/synthetic/stripeBalanceCsvWriter.ts';
 import { writeBankCsv } from '../../src/main/synthetic/bankCsvWriter.ts';
+import { writeCamt053, type CamtWriterStatement } from '../../src/main/synthetic/camtWriter.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 
 const root = makeTempDir('tieout-api-');
@@ -41,7 +42,7 @@ describe('ServiceHost (services in a worker thread)', () => {
       ok: false,
       error: { kind: 'invalid_request', message: 'unknown method "ledger.drop"', field: 'method' },
     });
-    const bad = await host.call('exceptions.resolve', { exceptionIds: ['x'], reason: '   ' }, 'c5');
+    const bad = await host.call('exceptions.resolve', { exceptionIds: ['x'], category: 'timing', reason: '   ' }, 'c5');
     expect(bad).toMatchObject({ ok: false, error: { kind: 'invalid_request', field: 'reason' } });
     if (!bad.ok) expect(bad.error.message).toContain('A reason is required');
   });
@@ -60,19 +61,84 @@ describe('ServiceHost (services in a worker thread)', () => {
     expect(page.totalRows).toBeGreaterThan(0);
     const target = page.rows[0] as ExceptionRow;
     events.length = 0;
-    expect(result(await host.call('exceptions.resolve', { exceptionIds: [target.exceptionId], reason: 'paid by cheque' }, 'res'))).toEqual({ resolved: 1 });
+    expect(result(await host.call('exceptions.resolve', { exceptionIds: [target.exceptionId], category: 'timing', reason: 'paid by cheque' }, 'res'))).toEqual({
+      resolved: 1,
+    });
     expect(events).toEqual([{ type: 'changed', what: ['exceptions'] }]);
-    const detail = result<{ exception: { state: string; resolvedBy: string | null } }>(
+    const detail = result<{ exception: { state: string; resolvedBy: string | null; resolution: unknown }; history: Array<{ type: string; reason: string }> }>(
       await host.call('exceptions.detail', { exceptionId: target.exceptionId }, 'd'),
     );
-    expect(detail.exception).toMatchObject({ state: 'resolved', resolvedBy: 'user:alice' });
+    // The category is journaled with the reason, in the decision's own entry.
+    expect(detail.exception).toMatchObject({
+      state: 'resolved',
+      resolvedBy: 'user:alice',
+      resolution: { category: 'timing', account: null, reason: 'paid by cheque', text: 'Timing difference: paid by cheque' },
+    });
+    expect(detail.history.filter((h) => h.type === 'exception.resolved').map((h) => h.reason)).toEqual(['Timing difference: paid by cheque']);
 
     // The service refuses a second resolve: its message reaches the caller as bad_input, and nothing changed.
     events.length = 0;
-    const again = await host.call('exceptions.resolve', { exceptionIds: [target.exceptionId], reason: 'twice' }, 'res2');
+    const again = await host.call('exceptions.resolve', { exceptionIds: [target.exceptionId], category: 'duplicate', reason: 'twice' }, 'res2');
     expect(again).toMatchObject({ ok: false, error: { kind: 'bad_input', field: null } });
     if (!again.ok) expect(again.error.message).toContain('already resolved');
     expect(events).toEqual([]);
+  });
+
+  it('requires the account an accepted difference is written off to, and journals it', async () => {
+    const page = result<{ rows: ExceptionRow[] }>(await host.call('exceptions.query', { startRow: 0, endRow: 5, filter: { states: ['open'] } }, 'q2'));
+    const target = page.rows[0] as ExceptionRow;
+    const missing = await host.call('exceptions.resolve', { exceptionIds: [target.exceptionId], category: 'accepted_difference', reason: 'FX' }, 'wo1');
+    expect(missing).toMatchObject({ ok: false, error: { kind: 'invalid_request', field: 'writeOffAccount' } });
+    result(
+      await host.call('exceptions.resolve', { exceptionIds: [target.exceptionId], category: 'accepted_difference', writeOffAccount: '6990 Bank charges', reason: 'FX' }, 'wo2'),
+    );
+    const detail = result<{ exception: { resolution: unknown } }>(await host.call('exceptions.detail', { exceptionId: target.exceptionId }, 'wo3'));
+    expect(detail.exception.resolution).toEqual({
+      category: 'accepted_difference',
+      account: '6990 Bank charges',
+      reason: 'FX',
+      text: 'Accepted difference (written off to 6990 Bank charges): FX',
+    });
+  });
+
+  it('writes a grid view as XLSX in the worker (an awaited handler) and answers other calls after it, in order', async () => {
+    const [file, info] = await Promise.all([
+      host.call('export.grid', { grid: 'exceptions', format: 'xlsx', period: { from: '2026-10-01', to: '2026-10-31' } }, 'x1'),
+      host.call('app.info', {}, 'x2'),
+    ]);
+    const exported = result<{ fileName: string; mediaType: string; rows: number; base64: string }>(file);
+    expect(exported).toMatchObject({ fileName: 'tieout-exceptions-2026-10.xlsx', mediaType: expect.stringContaining('spreadsheetml') });
+    expect(exported.rows).toBeGreaterThan(0);
+    // An XLSX is a ZIP: it starts with a local file header.
+    expect(Buffer.from(exported.base64, 'base64').subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+    expect(result(info)).toMatchObject({ name: 'Tieout' });
+  });
+
+  it('refuses a statement that does not balance, naming the field that imports it anyway, then imports it with the difference journaled', async () => {
+    const statement: CamtWriterStatement = {
+      id: 'S-UNBAL',
+      account: 'DE89370400440532013000',
+      currency: 'EUR',
+      openingMinor: 100_000,
+      closingMinor: 100_000 + 70_911 + 5,
+      entries: [{ amountMinor: 70_911, bookingDate: '2026-10-06', reference: 'U-1', remittance: 'STRIPE PAYOUT po_unbal' }],
+    };
+    const bytes = new TextEncoder().encode(writeCamt053([statement]));
+    const stage = async () => result<{ uploadId: string }>(await host.call('imports.upload', { fileName: 'unbalanced.xml', bytes: bytes.slice() }, 'u'));
+    const first = await stage();
+    const refused = await host.call('imports.commit', { uploadIds: [first.uploadId], source: 'bank:de' }, 'c-unbal');
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'bad_input', field: 'acceptUnbalanced' } });
+    if (!refused.ok) {
+      expect(refused.error.message).toBe(
+        'unbalanced.xml: statement S-UNBAL (account DE89370400440532013000) does not balance: opening 1,000.00 EUR plus 1 entry (709.11 EUR) makes ' +
+          "1,709.11 EUR, but the statement's closing balance is 1,709.16 EUR, a difference of 0.05 EUR. Nothing was imported. Import it anyway to " +
+          'record the statement with the difference in the journal.',
+      );
+    }
+    const imported = result<{ eventsCreated: number }>(
+      await host.call('imports.commit', { uploadIds: [first.uploadId], source: 'bank:de', acceptUnbalanced: true }, 'c-unbal-2'),
+    );
+    expect(imported.eventsCreated).toBe(1);
   });
 
   it('reports progress of a full reconcile under the call id', async () => {

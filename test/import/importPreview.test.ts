@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import iconv from 'iconv-lite';
 import { join } from 'node:path';
 import { readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { writeZip } from '../../src/main/synthetic/zipWriter.ts';
 import { writeBankCsv } from '../../src/main/synthetic/bankCsvWriter.ts';
 import { parseCsvMapping, type CsvMapping } from '../../src/shared/import/csvMapping.ts';
 import { ImportPreviewSchema, type EventLine, type ImportPreview } from '../../src/shared/api/contract.ts';
+import { eventText } from '../../src/shared/events/eventText.ts';
 import type { WorkspaceSettings } from '../../src/shared/workspace/settings.ts';
 import { FIXTURES_DIR, describeWithFixtures } from '../support/fixtures.ts';
 import { makeTempDir } from '../support/tempDir.ts';
@@ -33,12 +35,14 @@ function imported(files: string[], source: string, extra: Partial<ImportRequest>
   const ws = createWorkspace(join(root, `ws${n++}`));
   try {
     importFiles(ws.db, ws.settings, { source, files, actor: 'user:test', ...extra });
-    return ws.db
+    const rows = ws.db
       .prepare(
-        `SELECT event_id AS eventId, source, kind, external_id AS externalId, amount_minor AS amountMinor, currency, occurred_at AS occurredAt
+        `SELECT event_id AS eventId, source, kind, external_id AS externalId, amount_minor AS amountMinor, currency, occurred_at AS occurredAt,
+           local_date AS localDate, order_ref AS orderRef, customer_ref, attributes
          FROM events ORDER BY seq LIMIT ?`,
       )
-      .all(PREVIEW_EVENTS) as EventLine[];
+      .all(PREVIEW_EVENTS) as Array<Omit<EventLine, 'counterparty' | 'description'> & { customer_ref: string | null; attributes: string }>;
+    return rows.map(({ customer_ref, attributes, ...line }) => ({ ...line, ...eventText(attributes, customer_ref) }));
   } finally {
     ws.close();
   }
@@ -228,3 +232,28 @@ function loadMapping(path: string): CsvMapping {
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
   return parsed.mapping;
 }
+
+describe('layout guess for a CSV of no known format', () => {
+  it('finds the header line after a bank export’s preamble, its delimiter and its encoding', () => {
+    const p = preview(join(samples, 'bank-statement-2026-10.csv'));
+    expect(p.format).toBeNull();
+    // The sample is plain ASCII, which reads the same in every encoding: detection says utf-8.
+    expect(p.layoutGuess).toEqual({ headerRow: 5, delimiter: ';', encoding: 'utf-8' });
+    const text = ['Kontoauszug;Girokonto', 'Zeitraum;01.10.2026 - 31.10.2026', '', 'Buchungstag;Verwendungszweck;Betrag', '01.10.2026;Überweisung Müller;-12,00'];
+    const cp1252 = file('sparkasse.csv', iconv.encode(`${text.join('\r\n')}\r\n`, 'windows-1252'));
+    expect(preview(cp1252).layoutGuess).toEqual({ headerRow: 4, delimiter: ';', encoding: 'windows-1252' });
+  });
+
+  it('takes line 1 when the table starts there, and a tab or pipe delimiter as well as commas', () => {
+    const rows = ['Date\tAmount\tText', '2026-10-01\t12.00\tCoffee', '2026-10-02\t-3.50\tTea'];
+    expect(preview(file('tabs.csv', `${rows.join('\n')}\n`)).layoutGuess).toEqual({ headerRow: 1, delimiter: '\t', encoding: 'utf-8' });
+    const piped = ['Report generated 2026-11-01', 'Booked|Value|Amount|Memo', '01.10.2026|01.10.2026|12,00|A', '02.10.2026|02.10.2026|-3,50|B'];
+    expect(preview(file('pipes.csv', `${piped.join('\r\n')}\r\n`)).layoutGuess).toEqual({ headerRow: 2, delimiter: '|', encoding: 'utf-8' });
+  });
+
+  it('guesses nothing for a recognised format or for text that is not a table', () => {
+    expect(preview(month.stripeCsv).layoutGuess).toBeNull();
+    expect(preview(file('notes.json', '{"a": 1}\n')).layoutGuess).toBeNull();
+    expect(preview(file('one.csv', 'just one column\nof text\n')).layoutGuess).toBeNull();
+  });
+});

@@ -55,7 +55,7 @@ describe('migration 5: integer identity for matches and exceptions', () => {
     const report = migrate(db, path);
     expect(report).toMatchObject({ from: 4, to: MIGRATIONS.length });
     expect(report.backupPath).not.toBeNull();
-    // Migration 6 records what each existing batch delivered: the source's watermark is its latest business time.
+    // Migration 7 records what each existing batch delivered: the source's watermark is its latest business time.
     expect(db.prepare('SELECT source, kinds, latest_occurred_at, covers_to FROM batch_coverage').all()).toEqual([
       { source: 'stripe:main', kinds: '["fee","payment","payout","refund"]', latest_occurred_at: '2026-10-06T02:11:00Z', covers_to: null },
     ]);

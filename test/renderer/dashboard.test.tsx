@@ -5,7 +5,8 @@ import type { Dashboard, WorkspaceInfo } from '../../src/shared/api/contract.ts'
 import { createAppStore, type AppStore } from '../../src/renderer/src/store/appStore.ts';
 import { AppProvider } from '../../src/renderer/src/store/storeContext.tsx';
 import { DashboardScreen } from '../../src/renderer/src/screens/DashboardScreen.tsx';
-import { openByCodeRows, matchedByKindChart } from '../../src/renderer/src/screens/dashboard/chartOptions.ts';
+import { openByCodeRows, matchedByKindChart, openTrendChart, trendRows } from '../../src/renderer/src/screens/dashboard/chartOptions.ts';
+import { filterForPick } from '../../src/renderer/src/screens/dashboard/dashboardLinks.ts';
 import { formatCadence } from '../../src/renderer/src/screens/dashboard/SourcesTable.tsx';
 import { createFakeApi, type FakeApi, type FakeHandlers } from './fakeApi.ts';
 
@@ -24,6 +25,7 @@ const workspace: WorkspaceInfo = {
 function dashboardFixture(overrides: Partial<Dashboard> = {}): Dashboard {
   return {
     asOf: '2024-04-02T10:00:00.000Z',
+    period: { from: '2024-03-01', to: '2024-03-31' },
     reportingCurrency: 'EUR',
     eventsTotal: 1200,
     eventsMatchable: 800,
@@ -35,22 +37,34 @@ function dashboardFixture(overrides: Partial<Dashboard> = {}): Dashboard {
     openExceptionsTotal: 17,
     openByCodeAndClass: [
       { code: 'AMOUNT_MISMATCH', class: 'C', count: 5, atStake: [{ amountMinor: 123_456, currency: 'EUR' }] },
-      { code: 'MISSING_PAYMENT', class: 'B', count: 10, atStake: [{ amountMinor: -5_000, currency: 'USD' }] },
+      { code: 'MISSING_PAYMENT', class: 'B', count: 10, atStake: [{ amountMinor: 5_000, currency: 'USD' }] },
       { code: 'AMOUNT_MISMATCH', class: 'A', count: 2, atStake: [{ amountMinor: 3, currency: 'EUR' }] },
     ],
     valueAtStake: [
       { amountMinor: 123_459, currency: 'EUR' },
-      { amountMinor: -5_000, currency: 'USD' },
+      { amountMinor: 5_000, currency: 'USD' },
     ],
-    oldestOpen: { exceptionId: 'exc-1', code: 'UNKNOWN_BANK_LINE', createdAt: '2024-03-01T08:00:00.000Z', ageDays: 32.4 },
+    oldestOpen: {
+      exceptionId: 'exc-1',
+      code: 'UNKNOWN_BANK_LINE',
+      businessAt: '2024-02-29T23:00:00Z',
+      businessDate: '2024-03-01',
+      createdAt: '2024-03-02T08:00:00.000Z',
+      ageDays: 32.4,
+    },
     openByAge: [
-      { bucket: '<1d', count: 3 },
-      { bucket: '>30d', count: 14 },
+      { bucket: '<1d', fromDays: 0, toDays: 1, count: 3 },
+      { bucket: '>30d', fromDays: 30, toDays: null, count: 14 },
+    ],
+    days: [
+      { date: '2024-03-01', matchable: 300, matched: 290, unmatchedRate: 10 / 300, openExceptions: 9, atStake: [{ amountMinor: 120_000, currency: 'EUR' }] },
+      { date: '2024-03-02', matchable: 0, matched: 0, unmatchedRate: null, openExceptions: 0, atStake: [] },
+      { date: '2024-03-03', matchable: 500, matched: 410, unmatchedRate: 90 / 500, openExceptions: 8, atStake: [{ amountMinor: 3_459, currency: 'EUR' }] },
     ],
     matchedByKind: [{ kind: 'order', matchable: 400, matched: 390 }],
     sources: [
-      { source: 'stripe:main', lastImportAt: '2024-04-01T09:00:00.000Z', lastEventAt: '2024-03-31T22:00:00.000Z', events: 600, expectedEveryHours: 24, feedMissing: true },
-      { source: 'shopify:store', lastImportAt: '2024-04-01T09:00:00.000Z', lastEventAt: null, events: 600, expectedEveryHours: null, feedMissing: false },
+      { source: 'stripe:main', lastImportAt: '2024-04-01T09:00:00.000Z', lastEventAt: '2024-03-31T22:00:00.000Z', events: 600, eventsInPeriod: 580, expectedEveryHours: 24, feedMissing: true },
+      { source: 'shopify:store', lastImportAt: '2024-04-01T09:00:00.000Z', lastEventAt: null, events: 600, eventsInPeriod: 0, expectedEveryHours: null, feedMissing: false },
     ],
     lastRun: { runId: 'run-9', mode: 'full', ruleSetId: 'default', ruleVersion: 3, finishedAt: '2024-04-01T09:05:00.000Z' },
     ...overrides,
@@ -132,7 +146,7 @@ describe('dashboard chart data', () => {
   });
 
   it('splits matchable events of a kind into matched and unmatched', () => {
-    expect(matchedByKindChart(dashboardFixture(), 'dark').data).toEqual([{ kind: 'order', matched: 390, unmatched: 10 }]);
+    expect(matchedByKindChart(dashboardFixture(), 'dark', () => undefined).data).toEqual([{ kind: 'order', label: 'order', matched: 390, unmatched: 10 }]);
   });
 
   it('reads a cadence in hours as a person says it', () => {
@@ -158,21 +172,24 @@ describe('DashboardScreen', () => {
     expect(within(kpis).getByText('50.0%')).toBeTruthy();
     expect(within(kpis).getByText('17')).toBeTruthy();
     const atStake = within(kpis).getByRole('list', { name: 'Value at stake per currency' });
-    expect(within(atStake).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['1,234.59 EUR', '-50.00 USD']);
-    expect(within(atStake).getByText('-50.00 USD').className).toContain('negative');
-    expect(within(kpis).getByText('UNKNOWN_BANK_LINE')).toBeTruthy();
-    expect(within(kpis).getByText('32 d')).toBeTruthy();
+    expect(within(atStake).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['1,234.59 EUR', '50.00 USD']);
+    // Red is for attention, never for a sign: no amount here is marked.
+    expect(kpis.querySelectorAll('.attention')).toHaveLength(0);
+    expect(within(kpis).getByText('Unknown bank line')).toBeTruthy();
+    expect(within(kpis).getByText('32 d 9 h')).toBeTruthy();
+    expect(within(kpis).getByText('Business date Mar 01, 2024')).toBeTruthy();
 
     const table = screen.getByRole('region', { name: 'Open exceptions by code and class' });
     expect(within(table).getByText('1,234.56 EUR')).toBeTruthy();
-    expect(within(table).getByText('-50.00 USD')).toBeTruthy();
+    expect(within(table).getByText('50.00 USD')).toBeTruthy();
 
     const sources = screen.getByRole('region', { name: 'Sources' });
     expect(within(sources).getByText('Feed missing')).toBeTruthy();
     expect(within(sources).getByText('Daily')).toBeTruthy();
 
     // A chart that cannot be drawn stays inside its own panel.
-    expect(screen.getByRole('heading', { name: 'Open exceptions by age' })).toBeTruthy();
+    expect(screen.getByRole('heading', { name: 'Open exceptions by age since the business date' })).toBeTruthy();
+    expect(screen.getByRole('heading', { name: 'Open exceptions and value at stake by business day' })).toBeTruthy();
     expect(screen.getByRole('heading', { name: 'Matched and unmatched events by kind' })).toBeTruthy();
   });
 
@@ -187,7 +204,7 @@ describe('DashboardScreen', () => {
   it('opens the oldest open item on the Exceptions screen', async () => {
     const { fake, store } = await setup({ 'dashboard.get': () => dashboardFixture() });
     renderDashboard(fake, store);
-    fireEvent.click(await screen.findByRole('button', { name: /Oldest open item: UNKNOWN_BANK_LINE, 32 d old/ }));
+    fireEvent.click(await screen.findByRole('button', { name: /Oldest open item: Unknown bank line, 32 d 9 h old/ }));
     expect(store.getState().screen).toBe('exceptions');
     expect(store.getState().exceptionsDetailId).toBe('exc-1');
     await waitFor(() => expect(fake.calls.some((c) => c.method === 'exceptions.detail' && (c.request as { exceptionId: string }).exceptionId === 'exc-1')).toBe(true));
@@ -246,5 +263,67 @@ describe('DashboardScreen', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
     expect(await screen.findByRole('region', { name: 'Key figures' })).toBeTruthy();
     expect(screen.queryByText(/could not be read/)).toBeNull();
+  });
+});
+
+describe('dashboard of a period, clickable into the grids', () => {
+  beforeEach(() => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('asks for the selected period and fetches again when it changes', async () => {
+    const { fake, store } = await setup({ 'dashboard.get': () => dashboardFixture() });
+    store.getState().setPeriod({ from: '2024-03-01', to: '2024-03-31' });
+    renderDashboard(fake, store);
+    await screen.findByRole('region', { name: 'Key figures' });
+    expect(callsOf(fake, 'dashboard.get').map((c) => c.request)).toEqual([{ period: { from: '2024-03-01', to: '2024-03-31' } }]);
+    store.getState().stepPeriod(1);
+    await waitFor(() => expect(callsOf(fake, 'dashboard.get').at(-1)?.request).toEqual({ period: { from: '2024-04-01', to: '2024-04-30' } }));
+  });
+
+  it('opens the Exceptions grid filtered to what a figure, a table row or a source counts', async () => {
+    const { fake, store } = await setup({ 'dashboard.get': () => dashboardFixture() });
+    renderDashboard(fake, store);
+    const kpis = await screen.findByRole('region', { name: 'Key figures' });
+    fireEvent.click(within(kpis).getByRole('button', { name: 'Open exceptions: Show the open exceptions' }));
+    expect(store.getState().screen).toBe('exceptions');
+    expect(store.getState().exceptionsFilter).toEqual({ states: ['open', 'in_remediation', 'assigned', 'reopened'] });
+
+    fireEvent.click(within(kpis).getByRole('button', { name: /Unmatched rate/ }));
+    expect(store.getState().exceptionsFilter.codes).toContain('UNKNOWN_BANK_LINE');
+    expect(store.getState().exceptionsFilter.codes).toContain('MISSING_PAYMENT');
+
+    const table = screen.getByRole('region', { name: 'Open exceptions by code and class' });
+    fireEvent.click(within(table).getAllByRole('button', { name: 'Amount mismatch' })[0] as HTMLElement);
+    expect(store.getState().exceptionsFilter).toMatchObject({ codes: ['AMOUNT_MISMATCH'], classes: ['C'] });
+
+    fireEvent.click(within(screen.getByRole('region', { name: 'Sources' })).getByRole('button', { name: 'stripe:main' }));
+    expect(store.getState().exceptionsFilter).toMatchObject({ sources: ['stripe:main'] });
+    expect(store.getState().exceptionsFilter.codes).toBeUndefined();
+  });
+
+  it('turns a chart pick into the grid’s filter: a code and class, an age range, a kind’s exceptions, a business day', () => {
+    expect(filterForPick({ what: 'code', code: 'AMOUNT_MISMATCH', class: 'C' })).toEqual({ codes: ['AMOUNT_MISMATCH'], classes: ['C'] });
+    expect(filterForPick({ what: 'age', fromDays: 3, toDays: 7 })).toEqual({ ageDaysMin: '3', ageDaysMax: '7' });
+    expect(filterForPick({ what: 'age', fromDays: 30, toDays: null })).toEqual({ ageDaysMin: '30', ageDaysMax: '' });
+    expect(filterForPick({ what: 'kind', kind: 'bank_credit' })).toEqual({ codes: ['UNKNOWN_BANK_LINE', 'AMBIGUOUS_MATCH'] });
+    expect(filterForPick({ what: 'day', date: '2024-03-03' })).toEqual({ businessDateFrom: '2024-03-03', businessDateTo: '2024-03-03' });
+  });
+
+  it('draws the trend by business day: open exceptions, value at stake in the reporting currency, unmatched rate with gaps', () => {
+    const rows = trendRows(dashboardFixture(), (d) => d.slice(5));
+    expect(rows).toEqual([
+      { date: '2024-03-01', label: '03-01', open: 9, atStake: 1200, unmatchedPercent: 3.3 },
+      { date: '2024-03-02', label: '03-02', open: 0, atStake: 0, unmatchedPercent: null },
+      { date: '2024-03-03', label: '03-03', open: 8, atStake: 34.59, unmatchedPercent: 18 },
+    ]);
+    const picks: unknown[] = [];
+    const chart = openTrendChart(rows, 'EUR', 'light', (p) => picks.push(p));
+    const bars = chart.series?.[0] as { listeners: { seriesNodeClick(e: { datum: unknown }): void } };
+    bars.listeners.seriesNodeClick({ datum: rows[2] });
+    expect(picks).toEqual([{ what: 'day', date: '2024-03-03' }]);
   });
 });

@@ -21,10 +21,13 @@ async function openDetail(detail: ExceptionDetail = exceptionDetailFixture(), ex
 describe('exception detail panel', () => {
   it('shows the header fields, every event with its raw record, the explanation and the history', async () => {
     const { panel } = await openDetail();
-    expect(within(panel).getByRole('heading', { level: 2 }).textContent).toContain('AMOUNT_MISMATCH');
+    expect(within(panel).getByRole('heading', { level: 2 }).textContent).toContain('Amount mismatch');
     const summary = within(panel).getByRole('region', { name: 'Summary' });
+    // Who, what and which order first; then when the business happened and how long ago, apart from when it was raised.
+    expect(summary.querySelector('.exceptions-headline')?.textContent).toBe('Ada Lovelace · Card payment for order #1001 · order #1001 5.00 USD');
+    expect(summary.textContent).toContain('Business dateMar 05, 2024 (4 d 4 h ago)');
+    expect(summary.textContent).toContain('(3 d 19 h ago)');
     expect(summary.textContent).toContain('exc-1');
-    expect(summary.textContent).toContain('5.00 USD');
     expect(summary.textContent).toContain('user:bea');
 
     const events = within(panel).getByRole('region', { name: 'Events' });
@@ -44,11 +47,16 @@ describe('exception detail panel', () => {
     const explanation = within(panel).getByRole('region', { name: 'Explanation' });
     expect(explanation.textContent).toContain('order-payment.exact-key');
     expect(explanation.textContent).toContain('v3');
-    expect(explanation.textContent).toContain('-5.00 USD');
-    expect(explanation.textContent).toContain('+2.5 h');
+    // In words: the amounts' difference in currency, the time apart as hours and minutes, the fit as a percentage.
+    expect(explanation.textContent).toContain('Amountsdiffer by 5.00 USD');
+    expect(explanation.textContent).toContain('Time apart2 h 30 min');
+    expect(explanation.textContent).toContain('Fit93%');
+    expect(explanation.textContent).not.toMatch(/minor units|0\.93/);
+    // An exception shows every key compared: the one that differs is why it is one, and is marked.
     const keys = within(explanation).getByRole('table', { name: 'Keys compared' });
     const keyRows = within(keys).getAllByRole('row').slice(1);
-    expect(keyRows.map((r) => r.textContent)).toEqual([expect.stringMatching(/order_ref.*#1001.*#1001.*agreed/), expect.stringMatching(/trace_id.*pi_9.*pi_3.*disagreed/)]);
+    expect(keyRows.map((r) => r.textContent)).toEqual([expect.stringMatching(/^order ref.*#1001.*#1001.*agrees$/), expect.stringMatching(/^trace id.*pi_9.*pi_3.*differs$/)]);
+    expect(keyRows[1]?.querySelector('.badge.attention')).not.toBeNull();
     const runnersUp = within(explanation).getByRole('table', { name: 'Runners-up' });
     expect(runnersUp.textContent).toContain('ch_999');
     expect(runnersUp.textContent).toContain('outside window');
@@ -61,21 +69,42 @@ describe('exception detail panel', () => {
     ]);
   });
 
-  it('requires a reason before resolving, then resolves this exception', async () => {
+  it('requires a category and a reason before resolving, then resolves this exception with both', async () => {
     const { fake, panel } = await openDetail(exceptionDetailFixture(), { 'exceptions.resolve': (r) => ({ resolved: r.exceptionIds.length }) });
     fireEvent.click(within(panel).getByRole('button', { name: 'Resolve…' }));
-    const form = within(panel).getByRole('form', { name: 'Resolve exc-1' });
+    const form = within(panel).getByRole('form', { name: 'Resolve this amount mismatch' });
     fireEvent.click(within(form).getByRole('button', { name: 'Resolve' }));
-    expect(within(form).getByRole('alert').textContent).toBe('Reason is required.');
+    expect(within(form).getByRole('alert').textContent).toBe('Choose how it was settled.');
+    fireEvent.click(within(form).getByRole('radio', { name: /Fixed at source/ }));
     fireEvent.change(within(form).getByLabelText('Reason'), { target: { value: '   ' } });
     fireEvent.submit(form);
+    expect(within(form).getByRole('alert').textContent).toBe('Reason is required.');
     expect(callsOf(fake, 'exceptions.resolve')).toHaveLength(0);
 
-    fireEvent.change(within(form).getByLabelText('Reason'), { target: { value: ' Refund issued outside Stripe ' } });
+    fireEvent.change(within(form).getByLabelText('Reason'), { target: { value: ' Shopify order corrected to 115.00 ' } });
     fireEvent.submit(form);
     await waitFor(() => expect(callsOf(fake, 'exceptions.resolve')).toHaveLength(1));
-    expect(callsOf(fake, 'exceptions.resolve')[0]?.request).toEqual({ exceptionIds: ['exc-1'], reason: 'Refund issued outside Stripe' });
-    await waitFor(() => expect(within(panel).queryByRole('form', { name: 'Resolve exc-1' })).toBeNull());
+    expect(callsOf(fake, 'exceptions.resolve')[0]?.request).toEqual({ exceptionIds: ['exc-1'], category: 'fixed_at_source', reason: 'Shopify order corrected to 115.00' });
+    await waitFor(() => expect(within(panel).queryByRole('form', { name: 'Resolve this amount mismatch' })).toBeNull());
+  });
+
+  it('asks for the account an accepted difference is written off to', async () => {
+    const { fake, panel } = await openDetail(exceptionDetailFixture(), { 'exceptions.resolve': (r) => ({ resolved: r.exceptionIds.length }) });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Resolve…' }));
+    const form = within(panel).getByRole('form', { name: 'Resolve this amount mismatch' });
+    fireEvent.click(within(form).getByRole('radio', { name: /Accepted difference/ }));
+    fireEvent.change(within(form).getByLabelText('Reason'), { target: { value: 'FX rounding by the processor' } });
+    fireEvent.submit(form);
+    expect(within(form).getByRole('alert').textContent).toBe('Name the account the difference is written off to.');
+    fireEvent.change(within(form).getByLabelText('Write-off account'), { target: { value: '6990 Bank charges' } });
+    fireEvent.submit(form);
+    await waitFor(() => expect(callsOf(fake, 'exceptions.resolve')).toHaveLength(1));
+    expect(callsOf(fake, 'exceptions.resolve')[0]?.request).toEqual({
+      exceptionIds: ['exc-1'],
+      category: 'accepted_difference',
+      writeOffAccount: '6990 Bank charges',
+      reason: 'FX rounding by the processor',
+    });
   });
 
   it('keeps the form and its text when the backend refuses, and Escape cancels it', async () => {
@@ -101,31 +130,42 @@ describe('exception detail panel', () => {
     const base = exceptionDetailFixture();
     const { panel } = await openDetail({
       ...base,
-      exception: { ...base.exception, state: 'resolved', resolvedAt: '2024-03-07T10:00:00.000Z', resolvedBy: 'user:bea', resolution: 'paid by cheque' },
+      exception: {
+        ...base.exception,
+        state: 'resolved',
+        resolvedAt: '2024-03-07T10:00:00.000Z',
+        resolvedBy: 'user:bea',
+        resolvedHow: 'resolved by user:bea',
+        resolution: { category: 'timing', account: null, reason: 'paid by cheque', text: 'Timing difference: paid by cheque' },
+      },
       candidates: [],
+      matchLinks: [],
     });
     expect(within(panel).queryByRole('button', { name: 'Resolve…' })).toBeNull();
-    expect(within(panel).queryByRole('button', { name: 'Manual match…' })).toBeNull();
-    expect(within(panel).getByRole('region', { name: 'Summary' }).textContent).toContain('paid by cheque');
+    expect(within(panel).queryByRole('button', { name: 'Match by hand…' })).toBeNull();
+    const summary = within(panel).getByRole('region', { name: 'Summary' }).textContent;
+    expect(summary).toContain('resolved by user:bea');
+    expect(summary).toContain('Timing difference');
+    expect(summary).toContain('paid by cheque');
     fireEvent.click(within(panel).getByRole('button', { name: 'Reopen…' }));
     expect(within(panel).getByRole('form', { name: 'Reopen exc-1' })).toBeTruthy();
   });
 
-  it('builds the manual match from the ticked candidate and asks for a reason', async () => {
+  it('builds the manual match from the events the person ticks (none of its own is ticked for them) and asks for a reason', async () => {
     const { fake, store, panel } = await openDetail(exceptionDetailFixture(), { 'matches.manual': () => ({ matchId: 'mm_9' }) });
-    fireEvent.click(within(panel).getByRole('button', { name: 'Manual match…' }));
+    fireEvent.click(within(panel).getByRole('button', { name: 'Match by hand…' }));
     const form = within(panel).getByRole('form', { name: 'Manual match' });
     const candidates = within(form).getByRole('table', { name: 'Candidates' });
     expect(candidates.textContent).toContain('ch_222');
-    expect(candidates.textContent).toContain('0.88');
+    expect(candidates.textContent).toContain('88% fit');
     expect(candidates.textContent).toContain('order_ref agrees; sum with ch_111 equals the order');
-
-    fireEvent.submit(form);
-    expect(within(form).getByRole('alert').textContent).toBe('Pick at least one candidate.');
-    fireEvent.click(within(form).getByLabelText('Pick payment ch_222 (order_payment, right)'));
     const own = within(form).getByRole('table', { name: 'Events of this exception' });
-    expect(own.textContent).toMatch(/ord-1001.*left side/);
-    expect(own.textContent).toMatch(/ch_111.*right side/);
+    expect(within(own).getAllByRole('checkbox').every((b) => !(b as HTMLInputElement).checked)).toBe(true);
+
+    fireEvent.click(within(form).getByLabelText('Pick payment ch_222'));
+    fireEvent.submit(form);
+    expect(within(form).getByRole('alert').textContent).toMatch(/at least one event on each side/);
+    fireEvent.click(within(own).getByLabelText('Include order ord-1001'));
     fireEvent.submit(form);
     expect(within(form).getByRole('alert').textContent).toBe('Reason is required.');
     expect(callsOf(fake, 'matches.manual')).toHaveLength(0);
@@ -136,10 +176,10 @@ describe('exception detail panel', () => {
     expect(callsOf(fake, 'matches.manual')[0]?.request).toEqual({
       link: 'order_payment',
       leftEventIds: ['ev-order'],
-      rightEventIds: ['ev-pay2', 'ev-pay1'],
+      rightEventIds: ['ev-pay2'],
       reason: 'Customer paid in two parts',
     });
-    await waitFor(() => expect(store.getState().notices.at(-1)?.text).toBe('Matched by hand (mm_9)'));
+    await waitFor(() => expect(store.getState().notices.at(-1)?.text).toBe('Matched 2 events by hand (mm_9)'));
   });
 
   it('says why the detail could not be loaded and can try again', async () => {

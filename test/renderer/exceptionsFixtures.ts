@@ -14,7 +14,19 @@ export const workspaceUsd: WorkspaceInfo = {
 };
 
 export function eventLine(eventId: string, kind: EventLine['kind'], externalId: string, amountMinor: number, source = 'stripe:main'): EventLine {
-  return { eventId, source, kind, externalId, amountMinor, currency: 'USD', occurredAt: '2024-03-05T10:00:00.000Z' };
+  return {
+    eventId,
+    source,
+    kind,
+    externalId,
+    amountMinor,
+    currency: 'USD',
+    occurredAt: '2024-03-05T10:00:00.000Z',
+    localDate: null,
+    orderRef: kind === 'order' || kind === 'payment' ? '1001' : null,
+    counterparty: kind === 'order' ? 'Ada Lovelace' : kind.startsWith('bank_') ? 'ACME GmbH' : null,
+    description: kind === 'payment' ? 'Card payment for order #1001' : null,
+  };
 }
 
 export function eventDetail(line: EventLine, raw: { fileName: string; text: string; line: number }): EventDetail {
@@ -44,6 +56,8 @@ export const candidatePayment = eventLine('ev-pay2', 'payment', 'ch_222', 500);
 export function exceptionRow(overrides: Partial<ExceptionRow> = {}): ExceptionRow {
   return {
     exceptionId: 'exc-1',
+    businessAt: '2024-03-05T10:00:00.000Z',
+    businessDate: '2024-03-05',
     code: 'AMOUNT_MISMATCH',
     class: 'C',
     state: 'open',
@@ -53,20 +67,25 @@ export function exceptionRow(overrides: Partial<ExceptionRow> = {}): ExceptionRo
     sources: ['shopify:store', 'stripe:main'],
     events: [orderLine, paymentLine],
     eventCount: 2,
+    counterparty: 'Ada Lovelace',
+    description: 'Card payment for order #1001',
+    orderRef: '1001',
     summary: 'Order ord-1001 and payment ch_111 differ by 5.00 USD',
     owner: 'user:bea',
     createdAt: '2024-03-05T23:30:00.000Z',
     dueAt: '2024-03-08T23:30:00.000Z',
     resolvedAt: null,
     ageDays: 4.2,
+    raisedAgeDays: 3.8,
     ended: false,
+    resolution: null,
     ...overrides,
   };
 }
 
 export function exceptionDetailFixture(overrides: Partial<ExceptionDetail> = {}): ExceptionDetail {
   return {
-    exception: { ...exceptionRow(), defaultClass: 'C', origin: 'engine', resolution: null, resolvedBy: null },
+    exception: { ...exceptionRow(), defaultClass: 'C', origin: 'engine', resolvedBy: null, resolvedHow: null },
     events: [
       eventDetail(orderLine, { fileName: 'shopify-orders.csv', text: 'ord-1001,#1001,120.00,USD,paid', line: 7 }),
       eventDetail(paymentLine, { fileName: 'stripe-balance.csv', text: 'ch_111,charge,115.00,usd,pi_3', line: 12 }),
@@ -93,6 +112,7 @@ export function exceptionDetailFixture(overrides: Partial<ExceptionDetail> = {})
       { seq: 4, type: 'exception.opened', actor: 'system:order-payment.exact-key', reason: 'amounts differ', at: '2024-03-05T23:30:00.000Z', summary: 'opened AMOUNT_MISMATCH', payload: {} },
     ],
     candidates: [{ event: candidatePayment, link: 'order_payment', side: 'right', score: 0.88, reasons: ['order_ref agrees', 'sum with ch_111 equals the order'] }],
+    matchLinks: [{ link: 'order_payment', left: { kinds: ['order'], sources: [] }, right: { kinds: ['payment'], sources: ['stripe:main'] } }],
     ...overrides,
   };
 }

@@ -1,73 +1,109 @@
 // @vitest-environment happy-dom
-import { describe, expect, it } from 'vitest';
-import { candidateKey, planManualMatch } from '../../src/renderer/src/screens/exceptions/manualMatchPlan.ts';
-import { candidatePayment, eventDetail, eventLine, exceptionDetailFixture, orderLine, paymentLine } from './exceptionsFixtures.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { balance, counterpartKinds, planManualMatch, sideOf, type MatchLink } from '../../src/renderer/src/screens/exceptions/manualMatchPlan.ts';
+import { ManualMatchForm } from '../../src/renderer/src/screens/exceptions/ManualMatchForm.tsx';
+import { renderInApp } from './appHarness.tsx';
+import { callsOf, eventDetail, eventLine, exceptionDetailFixture, setupStore } from './exceptionsFixtures.ts';
+
+afterEach(cleanup);
 
 const raw = { fileName: 'f.csv', text: 'x', line: 2 };
+const bankPayout: MatchLink = { link: 'bank_payout', left: { kinds: ['payout'], sources: ['stripe:main'] }, right: { kinds: ['bank_credit', 'bank_debit'], sources: [] } };
+const payoutItems: MatchLink = { link: 'payout_items', left: { kinds: ['payout'], sources: [] }, right: { kinds: ['payment', 'refund', 'fee'], sources: [] } };
 
 describe('manual match plan', () => {
-  it("puts a lone exception event opposite the candidates it picked", () => {
-    const payment = eventLine('ev-p', 'payment', 'ch_5', 4_000);
-    const orderA = eventLine('ev-oa', 'order', 'ord-5', 4_000, 'shopify:store');
-    const orderB = eventLine('ev-ob', 'order', 'ord-6', 4_000, 'shopify:store');
+  it('puts each chosen event on the side of the link that takes its kind', () => {
+    const credit = eventLine('ev-b', 'bank_credit', 'b-1', 70_911, 'bank:main');
+    const payout = eventLine('ev-po', 'payout', 'po_1', -70_911);
+    expect(sideOf(bankPayout, 'payout')).toBe('left');
+    expect(sideOf(bankPayout, 'bank_credit')).toBe('right');
+    expect(sideOf(bankPayout, 'order')).toBeNull();
+    expect(planManualMatch(bankPayout, [credit, payout])).toEqual({ ok: true, plan: { link: 'bank_payout', leftEventIds: ['ev-po'], rightEventIds: ['ev-b'] } });
+  });
+
+  it('searches the kinds of the side the exception’s own events are not on', () => {
+    expect(counterpartKinds(bankPayout, [eventLine('ev-b', 'bank_credit', 'b', 1)])).toEqual(['payout']);
+    expect(counterpartKinds(bankPayout, [eventLine('ev-po', 'payout', 'p', -1)])).toEqual(['bank_credit', 'bank_debit']);
+    // Own events on both sides (a tie of payouts and bank lines): either side may still be missing something.
+    expect(counterpartKinds(bankPayout, [eventLine('ev-po', 'payout', 'p', -1), eventLine('ev-b', 'bank_credit', 'b', 1)])).toEqual(['payout', 'bank_credit', 'bank_debit']);
+  });
+
+  it('keeps a running balance in the display sign convention: a payout and the bank line that received it agree', () => {
+    const payout = eventLine('ev-po', 'payout', 'po_1', -70_911);
+    const credit = eventLine('ev-b', 'bank_credit', 'b-1', 70_911, 'bank:main');
+    expect(balance(bankPayout, [payout, credit])).toEqual({
+      left: { count: 1, totals: [{ currency: 'USD', amountMinor: 70_911 }] },
+      right: { count: 1, totals: [{ currency: 'USD', amountMinor: 70_911 }] },
+      difference: [{ currency: 'USD', amountMinor: 0 }],
+      unplaced: [],
+    });
+    const items = [eventLine('ev-1', 'payment', 'ch_1', 50_000), eventLine('ev-2', 'fee', 'fee_1', -1_450)];
+    expect(balance(payoutItems, [payout, ...items]).difference).toEqual([{ currency: 'USD', amountMinor: 70_911 - 48_550 }]);
+  });
+
+  it('refuses a plan without both sides or with an event no side takes', () => {
+    const credit = eventLine('ev-b', 'bank_credit', 'b-1', 100, 'bank:main');
+    const one = planManualMatch(bankPayout, [credit]);
+    expect(!one.ok && one.error).toMatch(/at least one event on each side \(payout ↔ bank_credit or bank_debit\)/);
+    const stray = planManualMatch(bankPayout, [credit, eventLine('ev-o', 'order', 'ord-1', 100)]);
+    expect(!stray.ok && stray.error).toMatch(/order ord-1 has no side in bank_payout/);
+  });
+});
+
+describe('ManualMatchForm', () => {
+  const credit = eventLine('ev-b', 'bank_credit', 'b-1', 125_000, 'bank:main');
+  const payout = { ...eventLine('ev-po', 'payout', 'po_9', -125_000), businessDate: '2024-03-04', matchedIn: null };
+
+  it('matches an unknown bank line to a payout the person searched for, with the balance and the reason', async () => {
     const detail = exceptionDetailFixture({
-      events: [eventDetail(payment, raw)],
-      candidates: [
-        { event: orderA, link: 'order_payment', side: 'left', score: 0.9, reasons: ['amount exact'] },
-        { event: orderB, link: 'order_payment', side: 'left', score: 0.7, reasons: ['amount exact'] },
-      ],
+      exception: { ...exceptionDetailFixture().exception, code: 'UNKNOWN_BANK_LINE', events: [credit], eventCount: 1 },
+      events: [eventDetail(credit, raw)],
+      candidates: [],
+      matchLinks: [bankPayout],
     });
-    const picked = new Set([candidateKey(detail.candidates[0]!), candidateKey(detail.candidates[1]!)]);
-    expect(planManualMatch(detail, picked, new Set(['ev-p']))).toEqual({
-      ok: true,
-      plan: { link: 'order_payment', leftEventIds: ['ev-oa', 'ev-ob'], rightEventIds: ['ev-p'] },
+    const { fake, store } = await setupStore({
+      'events.search': () => ({ rows: [payout], totalRows: 1 }),
+      'matches.manual': () => ({ matchId: 'mm_1' }),
+      'exceptions.detail': () => detail,
     });
+    let done = false;
+    renderInApp(fake, store, <ManualMatchForm detail={detail} onDone={() => (done = true)} />);
+    expect(screen.getByText('The engine has nothing to suggest in this link: search the ledger below.')).toBeTruthy();
+    const search = screen.getByRole('region', { name: 'Search the ledger' });
+    fireEvent.change(within(search).getByLabelText('Amount from'), { target: { value: '1,250.00' } });
+    fireEvent.click(within(search).getByRole('button', { name: 'Search' }));
+    await waitFor(() => expect(callsOf(fake, 'events.search')).toHaveLength(1));
+    expect(callsOf(fake, 'events.search')[0]?.request).toMatchObject({
+      kinds: ['payout'],
+      sources: ['stripe:main'],
+      currency: 'USD',
+      amountMinMinor: 125_000,
+      link: 'bank_payout',
+      freeOnly: true,
+    });
+    fireEvent.click(await screen.findByRole('checkbox', { name: 'Pick payout po_9' }));
+    const running = screen.getByRole('status', { name: 'Running balance' });
+    expect(running.textContent).toContain('Difference 0.00 USD — the sides agree');
+    fireEvent.change(screen.getByLabelText('Reason'), { target: { value: 'Remittance names the payout' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Match 2 events' }));
+    await waitFor(() => expect(done).toBe(true));
+    expect(callsOf(fake, 'matches.manual')[0]?.request).toEqual({ link: 'bank_payout', leftEventIds: ['ev-po'], rightEventIds: ['ev-b'], reason: 'Remittance names the payout' });
   });
 
-  it('keeps exception events that already span both sides on their natural side', () => {
-    // AMOUNT_MISMATCH: the order (left) and its payment (right); the candidate is a second payment (right).
-    const detail = exceptionDetailFixture();
-    const result = planManualMatch(detail, new Set([candidateKey(detail.candidates[0]!)]), new Set([orderLine.eventId, paymentLine.eventId]));
-    expect(result).toEqual({
-      ok: true,
-      plan: { link: 'order_payment', leftEventIds: [orderLine.eventId], rightEventIds: [candidatePayment.eventId, paymentLine.eventId] },
+  it('ticks none of several own events for the person, and marks a difference that needs attention', async () => {
+    const tie = exceptionDetailFixture({
+      events: [eventDetail(eventLine('ev-po', 'payout', 'po_1', -40_000), raw), eventDetail(eventLine('ev-po2', 'payout', 'po_2', -40_000), raw)],
+      candidates: [{ event: credit, link: 'bank_payout', side: 'right', score: 0.9, reasons: ['same amount 400.00 USD'] }],
+      matchLinks: [bankPayout],
     });
-  });
-
-  it('reads a natural side from the rule set when no candidate has that kind', () => {
-    // PAYOUT_MISMATCH: payout (left of payout_items) and a payment item (right); the candidate is a fee item.
-    const payout = eventLine('ev-po', 'payout', 'po_1', -9_000);
-    const item = eventLine('ev-it', 'payment', 'ch_7', 9_100);
-    const fee = eventLine('ev-fee', 'fee', 'fee_7', -100);
-    const detail = exceptionDetailFixture({
-      events: [eventDetail(payout, raw), eventDetail(item, raw)],
-      candidates: [{ event: fee, link: 'payout_items', side: 'right', score: 1, reasons: ['payout_ref agrees'] }],
-    });
-    expect(planManualMatch(detail, new Set(['payout_items|ev-fee']), new Set(['ev-po', 'ev-it']))).toEqual({
-      ok: true,
-      plan: { link: 'payout_items', leftEventIds: ['ev-po'], rightEventIds: ['ev-fee', 'ev-it'] },
-    });
-  });
-
-  it('leaves out the exception events the user unticked, and refuses plans that cannot be a match', () => {
-    const detail = exceptionDetailFixture();
-    const key = candidateKey(detail.candidates[0]!);
-    expect(planManualMatch(detail, new Set([key]), new Set([orderLine.eventId]))).toEqual({
-      ok: true,
-      plan: { link: 'order_payment', leftEventIds: [orderLine.eventId], rightEventIds: [candidatePayment.eventId] },
-    });
-    expect(planManualMatch(detail, new Set(), new Set([orderLine.eventId]))).toEqual({ ok: false, error: 'Pick at least one candidate.' });
-    const nothingOpposite = planManualMatch(detail, new Set([key]), new Set());
-    expect(nothingOpposite.ok).toBe(false);
-    expect(!nothingOpposite.ok && nothingOpposite.error).toMatch(/at least one event on each side/);
-
-    const twoLinks = exceptionDetailFixture({
-      candidates: [
-        ...detail.candidates,
-        { event: eventLine('ev-r', 'refund', 're_1', -500), link: 'refund_payment', side: 'left', score: 0.8, reasons: ['trace_id agrees'] },
-      ],
-    });
-    const mixed = planManualMatch(twoLinks, new Set([key, 'refund_payment|ev-r']), new Set([paymentLine.eventId]));
-    expect(!mixed.ok && mixed.error).toMatch(/different links \(order_payment, refund_payment\)/);
+    const { fake, store } = await setupStore({});
+    renderInApp(fake, store, <ManualMatchForm detail={tie} onDone={() => undefined} />);
+    const own = screen.getByRole('table', { name: 'Events of this exception' });
+    expect(within(own).getAllByRole('checkbox').map((b) => (b as HTMLInputElement).checked)).toEqual([false, false]);
+    fireEvent.click(within(own).getByRole('checkbox', { name: 'Include payout po_1' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Pick bank_credit b-1' }));
+    const difference = screen.getByRole('status', { name: 'Running balance' }).querySelector('.attention');
+    expect(difference?.textContent).toBe('-850.00 USD');
   });
 });

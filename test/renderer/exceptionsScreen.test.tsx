@@ -37,7 +37,12 @@ describe('exceptions screen', () => {
     });
     await waitFor(() => expect(screen.getByRole('status', { name: 'Exceptions in the filtered set' }).textContent).toBe('1 exception'), GRID_WAIT);
     const grid = screen.getByRole('region', { name: 'Exceptions grid' });
-    await waitFor(() => expect(grid.querySelector('.ag-row')?.textContent).toContain('ord-1001, ch_111'), GRID_WAIT);
+    // A row reads as a person reads it: the business date, the code in words, who, how much, what, which order.
+    await waitFor(() => expect(grid.querySelector('.ag-row')?.textContent).toContain('Mar 05, 2024CAmount mismatchAda Lovelace5.00 USDCard payment for order #1001#1001open'), GRID_WAIT);
+    // Ids are one tick away, hidden until asked for.
+    expect(grid.querySelector('.ag-row [col-id="ids"]')).toBeNull();
+    act(() => store.getState().setShowIds(true));
+    await waitFor(() => expect(grid.querySelector('.ag-row [col-id="ids"]')?.textContent).toBe('exc-1 · ord-1001, ch_111'), GRID_WAIT);
 
     act(() => store.getState().setExceptionsFilter({ classes: ['A'] }));
     await waitFor(() => expect(callsOf(fake, 'exceptions.query')).toHaveLength(2), GRID_WAIT);
@@ -47,7 +52,7 @@ describe('exceptions screen', () => {
   it('opens the detail of a clicked row or on Enter, and records ticked rows as the selection', async () => {
     const { fake, store } = await renderScreen();
     const grid = screen.getByRole('region', { name: 'Exceptions grid' });
-    await waitFor(() => expect(grid.querySelector('.ag-row [col-id="code"]')?.textContent).toBe('AMOUNT_MISMATCH'), GRID_WAIT);
+    await waitFor(() => expect(grid.querySelector('.ag-row [col-id="code"]')?.textContent).toBe('CAmount mismatch'), GRID_WAIT);
     fireEvent.click(grid.querySelector('.ag-row [col-id="code"]')!);
     await waitFor(() => expect(store.getState().exceptionsDetailId).toBe('exc-1'));
     expect(callsOf(fake, 'exceptions.detail')).toHaveLength(1);
@@ -88,6 +93,53 @@ describe('exceptions screen', () => {
     fireEvent.blur(min);
     expect(store.getState().exceptionsFilterErrors.amountMin).toBeDefined();
     expect(screen.getByText(store.getState().exceptionsFilterErrors.amountMin!)).toBeTruthy();
+  });
+
+  it('asks for the selected period, starts over when it changes, and drops a detail it may not hold', async () => {
+    const { fake, store } = await renderScreen();
+    await waitFor(() => expect(callsOf(fake, 'exceptions.query')).toHaveLength(1), GRID_WAIT);
+    await act(() => store.getState().openExceptionDetail('exc-1'));
+    act(() => store.getState().setPeriod({ from: '2024-03-01', to: '2024-03-31' }));
+    await waitFor(() => expect(callsOf(fake, 'exceptions.query')).toHaveLength(2), GRID_WAIT);
+    expect(callsOf(fake, 'exceptions.query')[1]?.request).toMatchObject({ startRow: 0, period: { from: '2024-03-01', to: '2024-03-31' } });
+    expect(callsOf(fake, 'exceptions.facets').at(-1)?.request).toEqual({ period: { from: '2024-03-01', to: '2024-03-31' } });
+    expect(store.getState().exceptionsDetailId).toBeNull();
+    // A new filter is another set of rows too: no stale detail survives it.
+    await act(() => store.getState().openExceptionDetail('exc-1'));
+    act(() => store.getState().setExceptionsFilter({ search: 'ch_999' }));
+    expect(store.getState().exceptionsDetailId).toBeNull();
+    // Nor does leaving the screen.
+    await act(() => store.getState().openExceptionDetail('exc-1'));
+    act(() => store.getState().showScreen('exceptions'));
+    act(() => store.getState().showScreen('matches'));
+    expect(store.getState().exceptionsDetailId).toBeNull();
+  });
+
+  it('exports the grid as it stands: its filter, its sort and the period', async () => {
+    const { fake, store } = await renderScreen();
+    fake.handlers['export.grid'] = () => ({ fileName: 'tieout-exceptions-2024-03.csv', mediaType: 'text/csv; charset=utf-8', rows: 1, base64: btoa('a,b\r\n') });
+    act(() => store.getState().setPeriod({ from: '2024-03-01', to: '2024-03-31' }));
+    act(() => store.getState().setExceptionsFilter({ codes: ['AMOUNT_MISMATCH'] }));
+    await waitFor(() => expect(callsOf(fake, 'exceptions.query').at(-1)?.request).toMatchObject({ filter: { codes: ['AMOUNT_MISMATCH'] } }), GRID_WAIT);
+    const clicks: string[] = [];
+    const click = HTMLAnchorElement.prototype.click;
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+      clicks.push(this.download);
+    };
+    try {
+      fireEvent.click(screen.getByRole('button', { name: 'Export CSV' }));
+      await waitFor(() => expect(clicks).toEqual(['tieout-exceptions-2024-03.csv']));
+    } finally {
+      HTMLAnchorElement.prototype.click = click;
+    }
+    expect(callsOf(fake, 'export.grid')[0]?.request).toEqual({
+      grid: 'exceptions',
+      format: 'csv',
+      period: { from: '2024-03-01', to: '2024-03-31' },
+      sort: [],
+      filter: { codes: ['AMOUNT_MISMATCH'], states: ['open', 'in_remediation', 'assigned', 'reopened'] },
+    });
+    expect(store.getState().notices.at(-1)?.text).toBe('Exported 1 row to tieout-exceptions-2024-03.csv');
   });
 
   it('closes the detail on Escape and refetches when the backend says exceptions or matches changed', async () => {

@@ -128,9 +128,9 @@ describe('exceptions decisions', () => {
     const refresh = store.getState().exceptionsRefreshVersion;
     const detailCalls = callsOf(fake, 'exceptions.detail').length;
 
-    expect(await store.getState().resolveExceptions(store.getState().exceptionsSelectedIds, 'Paid by cheque')).toBe(true);
+    expect(await store.getState().resolveExceptions(store.getState().exceptionsSelectedIds, { category: 'timing', reason: 'Paid by cheque' })).toBe(true);
 
-    expect(callsOf(fake, 'exceptions.resolve').map((c) => c.request)).toEqual([{ exceptionIds: ['exc-1', 'exc-2', 'exc-3'], reason: 'Paid by cheque' }]);
+    expect(callsOf(fake, 'exceptions.resolve').map((c) => c.request)).toEqual([{ exceptionIds: ['exc-1', 'exc-2', 'exc-3'], category: 'timing', reason: 'Paid by cheque' }]);
     expect(store.getState().notices.at(-1)).toMatchObject({ tone: 'success', text: 'Resolved 3 exceptions' });
     expect(store.getState().exceptionsRefreshVersion).toBe(refresh + 1);
     expect(callsOf(fake, 'exceptions.detail')).toHaveLength(detailCalls + 1);
@@ -147,7 +147,7 @@ describe('exceptions decisions', () => {
     });
     store.getState().setExceptionsSelected(['exc-7']);
     const refresh = store.getState().exceptionsRefreshVersion;
-    expect(await store.getState().resolveExceptions(['exc-7'], 'duplicate')).toBe(false);
+    expect(await store.getState().resolveExceptions(['exc-7'], { category: 'duplicate', reason: 'charged twice' })).toBe(false);
     expect(store.getState().notices.at(-1)).toMatchObject({
       tone: 'error',
       text: 'Could not resolve 1 exception: exception exc-7 is above the policy gate: only a person (user:NAME) may resolve it',
@@ -178,7 +178,7 @@ describe('exceptions decisions', () => {
     const request = { link: 'order_payment', leftEventIds: ['ev-order'], rightEventIds: ['ev-pay2', 'ev-pay1'], reason: 'Split payment' };
     expect(await store.getState().manualMatchException(request)).toBe(true);
     expect(callsOf(fake, 'matches.manual').map((c) => c.request)).toEqual([request]);
-    expect(store.getState().notices.at(-1)?.text).toBe('Matched by hand (mm_1)');
+    expect(store.getState().notices.at(-1)?.text).toBe('Matched 3 events by hand (mm_1)');
   });
 
   it('shows why a detail could not be loaded, and drops an answer for a detail no longer open', async () => {

@@ -58,7 +58,7 @@ function importBackend(extra: FakeHandlers = {}): { fake: FakeApi; staged: Map<s
     const delimiter = isStripe ? ',' : ';';
     const [header = [], ...rows] = lines.map((l) => l.split(delimiter));
     const format = r.format ?? (isStripe ? 'stripe-balance-csv' : null);
-    const base = { uploadId: r.uploadId, fileName: file.fileName, encoding: 'utf-8', columns: header, rows };
+    const base = { uploadId: r.uploadId, fileName: file.fileName, encoding: 'utf-8', columns: header, rows, layoutGuess: null };
     if (format === null) return { ...base, format: null, formatDescription: null, events: [], error: `${file.fileName}: a file of no recognised format` };
   // As the services answer: generic-csv without a (valid) mapping shows the grid, cut by the layout, and no events.
   if (format === 'generic-csv' && r.mapping === undefined) return { ...base, format, formatDescription: 'Any CSV', events: [], error: 'generic-csv reads the file through a column mapping; map the columns' };
@@ -67,7 +67,7 @@ function importBackend(extra: FakeHandlers = {}): { fake: FakeApi; staged: Map<s
       ...base,
       format,
       formatDescription: format === GENERIC_CSV ? 'Any CSV' : 'Stripe balance CSV',
-      events: [{ eventId: 'ev_p1', source: 'preview', kind: 'payment', externalId: 'txn_1', amountMinor: 1250, currency, occurredAt: '2024-03-01T10:00:00.000Z' }],
+      events: [{ eventId: 'ev_p1', source: 'preview', kind: 'payment', externalId: 'txn_1', amountMinor: 1250, currency, occurredAt: '2024-03-01T10:00:00.000Z', localDate: null, orderRef: null, counterparty: null, description: null }],
       error: null,
     };
   };

@@ -11,7 +11,19 @@ import { appOver, renderInApp } from './appHarness.tsx';
 afterEach(cleanup);
 
 function line(eventId: string, kind: EventLine['kind'], externalId: string, amountMinor: number, source: string): EventLine {
-  return { eventId, source, kind, externalId, amountMinor, currency: 'EUR', occurredAt: '2024-03-05T10:00:00.000Z' };
+  return {
+    eventId,
+    source,
+    kind,
+    externalId,
+    amountMinor,
+    currency: 'EUR',
+    occurredAt: '2024-03-05T10:00:00.000Z',
+    localDate: null,
+    orderRef: '1001',
+    counterparty: kind === 'order' ? 'Ada Lovelace' : null,
+    description: kind === 'payment' ? 'Card payment' : null,
+  };
 }
 
 function detailOf(l: EventLine, side: 'left' | 'right', rawText: string): EventDetail & { side: 'left' | 'right' } {
@@ -50,8 +62,13 @@ function matchRow(overrides: Partial<MatchRow> = {}): MatchRow {
     score: 0.97,
     amountMinor: 12_000,
     currency: 'EUR',
+    kind: 'order',
+    businessDate: '2024-03-05',
     events: [order, pay1, pay2],
     eventCount: 3,
+    counterparty: 'Ada Lovelace',
+    description: null,
+    orderRef: '1001',
     summary: 'Order ord-1001 paid in two payments',
     createdAt: '2024-03-05T23:30:00.000Z',
     createdBy: 'engine:run-4',
@@ -61,7 +78,7 @@ function matchRow(overrides: Partial<MatchRow> = {}): MatchRow {
 
 function matchDetail(ended: boolean): MatchDetail {
   return {
-    match: { ...matchRow(), endedAt: ended ? '2024-03-09T09:00:00.000Z' : null, endedBy: ended ? 'user:bea' : null },
+    match: { ...matchRow(), endedAt: ended ? '2024-03-09T09:00:00.000Z' : null, endedBy: ended ? 'user:bea' : null, endReason: ended ? 'wrong customer' : null },
     events: [detailOf(order, 'left', 'ord-1001,120.00'), detailOf(pay1, 'right', 'ch_111,70.00'), detailOf(pay2, 'right', 'ch_222,50.00')],
     explanation: {
       ruleId: 'order-payment.partial',
@@ -182,8 +199,10 @@ describe('match detail panel', () => {
     const left = screen.getByRole('region', { name: 'Left side' });
     const right = screen.getByRole('region', { name: 'Right side' });
     const summaries = (region: HTMLElement) => [...region.querySelectorAll('details.match-event > summary')].map((s) => s.textContent);
-    expect(summaries(left)).toEqual(['ord-1001 order Mar 05, 2024 120.00 EUR']);
-    expect(summaries(right)).toEqual(['ch_111 payment Mar 05, 2024 70.00 EUR', 'ch_222 payment Mar 05, 2024 50.00 EUR']);
+    // Each event by its business date, who or what it is, and its amount.
+    expect(summaries(left)).toEqual(['Mar 05, 2024 Ada Lovelace 120.00 EUR']);
+    expect(summaries(right)).toEqual(['Mar 05, 2024 Card payment 70.00 EUR', 'Mar 05, 2024 Card payment 50.00 EUR']);
+    expect(screen.getByRole('status').textContent).toBe('matched Matched by the engine on Mar 05, 2024, 23:30');
     expect(left.textContent).toContain('1 event, total 120.00 EUR');
     expect(right.textContent).toContain('2 events, total 120.00 EUR');
     expect(within(screen.getByRole('region', { name: 'Explanation' })).getByText('Two payments sharing the order reference add up to the order')).toBeTruthy();
@@ -215,6 +234,11 @@ describe('match detail panel', () => {
     expect(fake.calls.find((c) => c.method === 'matches.unmatch')?.request).toEqual({ matchId: 'm-1', reason: 'order was cancelled' });
     expect(screen.getByText('This match has ended; its events are no longer tied by it.')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Unmatch…' })).toBeNull();
+    // The header says it ended, by whom and why, never "matched by the engine" any more.
+    const status = screen.getByRole('status').textContent ?? '';
+    expect(status).toContain('Unmatched by user:bea on Mar 09, 2024');
+    expect(status).toContain(': wrong customer');
+    expect(status).not.toContain('Matched by');
   });
 
   it('keeps the form and the reason when the backend refuses', async () => {
@@ -265,7 +289,7 @@ describe('matches screen', () => {
   it('says what to do when there are no matches yet', async () => {
     const { fake, store } = appOver({ 'matches.query': () => ({ rows: [], totalRows: 0 }) });
     renderInApp(fake, store, <MatchesScreen />);
-    await waitFor(() => expect(screen.getByText(/No matches yet\. Import orders, payments and bank statements/)).toBeTruthy());
+    await waitFor(() => expect(screen.getByText(/No matches in this period\. Choose another period above, or import orders/)).toBeTruthy());
   });
 
   it('"/" focuses the quick search and Escape closes the detail', async () => {
@@ -301,8 +325,8 @@ describe('matches screen', () => {
 
 describe('match text', () => {
   it('lists the first events and says how many there are in all', () => {
-    expect(eventsText(matchRow())).toBe('ord-1001, ch_111, ch_222 (3)');
-    expect(eventsText(matchRow({ events: [order], eventCount: 4 }))).toBe('ord-1001 +3 more (4)');
+    expect(eventsText(matchRow())).toBe('m-1 · ord-1001, ch_111, ch_222 (3)');
+    expect(eventsText(matchRow({ events: [order], eventCount: 4 }))).toBe('m-1 · ord-1001 +3 more (4)');
   });
 
   it('totals a side per currency without mixing currencies', () => {

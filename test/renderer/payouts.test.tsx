@@ -11,7 +11,7 @@ import { appOver, renderInApp } from './appHarness.tsx';
 afterEach(cleanup);
 
 function line(eventId: string, kind: EventLine['kind'], externalId: string, amountMinor: number, occurredAt = '2024-03-04T10:00:00.000Z'): EventLine {
-  return { eventId, source: 'stripe:main', kind, externalId, amountMinor, currency: 'EUR', occurredAt };
+  return { eventId, source: 'stripe:main', kind, externalId, amountMinor, currency: 'EUR', occurredAt, localDate: null, orderRef: null, counterparty: null, description: null };
 }
 
 /** A waterfall item: the event and the part of it the step counts (its whole amount unless said otherwise). */
@@ -39,7 +39,22 @@ function waterfall(remainder: number, bank: 'matched' | 'missing' | 'pending' = 
     unexplainedMinor: remainder,
     bank:
       bank === 'matched'
-        ? { event: { eventId: 'ev-b1', source: 'bank:main', kind: 'bank_credit', externalId: 'camt-778', amountMinor: net, currency: 'EUR', occurredAt: '2024-03-07T00:00:00.000Z' }, matchId: 'm-bank-1' }
+        ? {
+            event: {
+              eventId: 'ev-b1',
+              source: 'bank:main',
+              kind: 'bank_credit',
+              externalId: 'camt-778',
+              amountMinor: net,
+              currency: 'EUR',
+              occurredAt: '2024-03-06T23:00:00.000Z',
+              localDate: '2024-03-07',
+              orderRef: null,
+              counterparty: 'STRIPE',
+              description: 'STRIPE PAYOUT po_1',
+            },
+            matchId: 'm-bank-1',
+          }
         : null,
     exceptions: [
       ...(bank === 'missing' ? [{ exceptionId: 'exc-nib', code: 'PAYOUT_NOT_IN_BANK' as const, state: 'open' as const, amountMinor: net, currency: 'EUR' }] : []),
@@ -53,7 +68,10 @@ function payoutRow(overrides: Partial<PayoutRow> = {}): PayoutRow {
     payoutEventId: 'ev-po1',
     source: 'stripe:main',
     externalId: 'po_1',
+    payoutRef: 'po_1',
     occurredAt: '2024-03-06T02:00:00.000Z',
+    businessDate: '2024-03-06',
+    description: 'STRIPE PAYOUT',
     netMinor: 95_120,
     currency: 'EUR',
     itemCount: 6,
@@ -149,8 +167,8 @@ describe('payout waterfall view', () => {
     const items = screen.getByRole('table', { name: 'Fees items' });
     const cells = [...items.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent));
     expect(cells).toEqual([
-      ['txn_f1', 'fee', 'Mar 04, 2024', '-17.70 EUR', '-17.70 EUR'],
-      ['txn_f2', 'fee', 'Mar 04, 2024', '-11.30 EUR', '-11.30 EUR'],
+      ['Mar 04, 2024', 'fee ', 'txn_f1', '-17.70 EUR', '-17.70 EUR'],
+      ['Mar 04, 2024', 'fee ', 'txn_f2', '-11.30 EUR', '-11.30 EUR'],
     ]);
     fireEvent.click(toggle);
     expect(screen.queryByRole('table', { name: 'Fees items' })).toBeNull();
@@ -166,16 +184,18 @@ describe('payout waterfall view', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Fees' }));
     const rows = [...screen.getByRole('table', { name: 'Fees items' }).querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent));
     expect(rows).toEqual([
-      ['ch_1', 'payment', 'Mar 04, 2024', '600.00 EUR', '-17.70 EUR'],
-      ['ch_2', 'payment', 'Mar 04, 2024', '400.00 EUR', '-11.30 EUR'],
+      ['Mar 04, 2024', 'payment ', 'ch_1', '600.00 EUR', '-17.70 EUR'],
+      ['Mar 04, 2024', 'payment ', 'ch_2', '400.00 EUR', '-11.30 EUR'],
     ]);
   });
 
   it('shows the bank line the payout arrived as', () => {
     renderView(waterfall(0));
     const bank = screen.getByRole('region', { name: 'Bank' });
-    expect(bank.textContent).toContain('ArrivedMar 07, 2024');
+    // The booking date as the bank wrote it, not its instant read in the workspace's time zone (Mar 06 in UTC).
+    expect(bank.textContent).toContain('BookedMar 07, 2024');
     expect(bank.textContent).toContain('Amount951.20 EUR');
+    expect(bank.textContent).toContain('TextSTRIPE PAYOUT po_1');
     expect(bank.textContent).toContain('Bank linecamt-778');
     expect(bank.textContent).toContain('Matchm-bank-1');
   });
@@ -185,13 +205,13 @@ describe('payout waterfall view', () => {
     renderView(waterfall(-120, 'missing'), onOpen);
     const bank = screen.getByRole('region', { name: 'Bank' });
     expect(bank.textContent).toContain('No bank line matches this payout.');
-    expect(bank.textContent).toContain('PAYOUT_NOT_IN_BANK');
+    expect(bank.textContent).toContain('Payout not in bank');
     expect(bank.textContent).toContain('open');
-    fireEvent.click(within(bank).getByRole('button', { name: 'Open exception exc-nib' }));
+    fireEvent.click(within(bank).getByRole('button', { name: 'Open the payout not in bank exception' }));
     expect(onOpen).toHaveBeenCalledWith('exc-nib');
 
     const others = screen.getByRole('region', { name: 'Exceptions on this payout' });
-    expect(others.textContent).toContain('PAYOUT_MISMATCH');
+    expect(others.textContent).toContain('Payout mismatch');
     expect(within(others).queryByText(/exc-nib/)).toBeNull();
   });
 
@@ -221,7 +241,7 @@ describe('payout detail pane', () => {
     const { fake, store } = appOver({ 'payouts.waterfall': () => waterfall(0, 'missing') });
     await store.getState().openPayout('ev-po1');
     renderInApp(fake, store, <PayoutDetailPane />);
-    fireEvent.click(screen.getByRole('button', { name: 'Open exception exc-nib' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Open the payout not in bank exception' }));
     await waitFor(() => expect(store.getState().screen).toBe('exceptions'));
     expect(store.getState().exceptionsDetailId).toBe('exc-nib');
   });
@@ -254,6 +274,6 @@ describe('payouts screen', () => {
     expect(document.activeElement).toBe(screen.getByLabelText('Search payouts'));
     fireEvent.keyDown(document.body, { key: 'Escape' });
     expect(screen.queryByRole('complementary', { name: 'Payout waterfall' })).toBeNull();
-    await waitFor(() => expect(screen.getByText(/No payouts yet/)).toBeTruthy());
+    await waitFor(() => expect(screen.getByText(/No payouts in this period/)).toBeTruthy());
   });
 });

@@ -82,7 +82,7 @@ function previewFor(fileName: string, text: string, r: ParsedRequestOf<'imports.
     .split('\n')
     .map((l) => l.split(isStripe ? ',' : ';'));
   const format = r.format ?? (isStripe ? 'stripe-balance-csv' : null);
-  const base = { uploadId: r.uploadId, fileName, encoding: 'utf-8', columns: header, rows };
+  const base = { uploadId: r.uploadId, fileName, encoding: 'utf-8', columns: header, rows, layoutGuess: null };
   if (format === null) return { ...base, format: null, formatDescription: null, events: [], error: `${fileName}: a file of no recognised format` };
   // As the services answer: generic-csv without a (valid) mapping shows the grid, cut by the layout, and no events.
   if (format === 'generic-csv' && r.mapping === undefined) return { ...base, format, formatDescription: 'Any CSV', events: [], error: 'generic-csv reads the file through a column mapping; map the columns' };
@@ -90,7 +90,7 @@ function previewFor(fileName: string, text: string, r: ParsedRequestOf<'imports.
     ...base,
     format,
     formatDescription: isStripe ? 'Stripe balance CSV' : 'Any CSV',
-    events: [{ eventId: 'ev_p1', source: 'preview', kind: 'payment', externalId: 'txn_1', amountMinor: 1250, currency: r.mapping?.currency ?? 'EUR', occurredAt: '2024-03-01T10:00:00.000Z' }],
+    events: [{ eventId: 'ev_p1', source: 'preview', kind: 'payment', externalId: 'txn_1', amountMinor: 1250, currency: r.mapping?.currency ?? 'EUR', occurredAt: '2024-03-01T10:00:00.000Z', localDate: null, orderRef: null, counterparty: null, description: null }],
     error: null,
   };
 }

@@ -17,9 +17,9 @@ const db = () => demo.current.workspace.db;
 const DAY = 86_400_000;
 
 describe('dashboard.get', () => {
-  it('carries reconciliationStatus’s figures unchanged', () => {
+  it('carries reconciliationStatus’s figures unchanged over the whole ledger (no period)', () => {
     const now = new Date('2026-12-01T00:00:00.000Z');
-    const d = DashboardSchema.parse(dashboard(db(), demo.current.workspace.settings, now));
+    const d = DashboardSchema.parse(dashboard(db(), demo.current.workspace.settings, now, null));
     const s = reconciliationStatus(db(), demo.current.workspace.settings);
     expect(d).toMatchObject({
       asOf: now.toISOString(),
@@ -50,7 +50,7 @@ describe('dashboard.get', () => {
   });
 
   it('counts matchable and matched events per kind, adding up to the totals', () => {
-    const d = dashboard(db(), demo.current.workspace.settings, new Date());
+    const d = dashboard(db(), demo.current.workspace.settings, new Date(), null);
     expect(d.matchedByKind.map((k) => k.kind)).toEqual(['order', 'payment', 'refund', 'dispute', 'fee', 'payout', 'bank_credit', 'bank_debit']);
     expect(d.matchedByKind.reduce((n, k) => n + k.matchable, 0)).toBe(d.eventsMatchable);
     expect(d.matchedByKind.reduce((n, k) => n + k.matched, 0)).toBe(d.eventsMatched);
@@ -67,31 +67,42 @@ describe('dashboard.get', () => {
     expect(orders?.matched).toBe(199);
   });
 
-  it('gives the oldest open exception and the open exceptions by age', () => {
+  it('gives the oldest open exception and the open exceptions by age, both counted from the business time', () => {
+    dashboard(db(), demo.current.workspace.settings, new Date(), null); // fills the business times
     const open = db()
       .prepare(
-        `SELECT exception_id, code, created_at FROM exceptions WHERE ended_at IS NULL AND state IN ('open', 'in_remediation', 'assigned', 'reopened')
-         ORDER BY created_at, exception_id`,
+        `SELECT exception_id, code, business_at, created_at FROM exceptions WHERE ended_at IS NULL AND state IN ('open', 'in_remediation', 'assigned', 'reopened')
+         ORDER BY business_at, exception_id`,
       )
-      .all() as Array<{ exception_id: string; code: string; created_at: string }>;
+      .all() as Array<{ exception_id: string; code: string; business_at: string; created_at: string }>;
     const oldest = open[0] as (typeof open)[number];
     const newest = open[open.length - 1] as (typeof open)[number];
-    // now = exactly 3 days after the oldest: it is 3 days old, so in 3–7d; anything created later is younger.
-    const now = new Date(Date.parse(oldest.created_at) + 3 * DAY);
-    const d = dashboard(db(), demo.current.workspace.settings, now);
-    expect(d.oldestOpen).toEqual({ exceptionId: oldest.exception_id, code: oldest.code, createdAt: oldest.created_at, ageDays: 3 });
-    const threeDaysOld = open.filter((x) => Date.parse(x.created_at) <= now.getTime() - 3 * DAY).length;
-    expect(threeDaysOld).toBeGreaterThan(0);
+    // The demo's exceptions were all raised in one run, seconds ago; their business times span the month.
+    expect(Date.parse(newest.business_at) - Date.parse(oldest.business_at)).toBeGreaterThan(10 * DAY);
+    // now = exactly 3 days after the oldest business time: it is 3 days old, so in 3–7d; anything later is younger.
+    const now = new Date(Date.parse(oldest.business_at) + 3 * DAY);
+    const d = dashboard(db(), demo.current.workspace.settings, now, null);
+    expect(d.oldestOpen).toEqual({
+      exceptionId: oldest.exception_id,
+      code: oldest.code,
+      businessAt: oldest.business_at,
+      businessDate: expect.stringMatching(/^2026-\d\d-\d\d$/) as unknown as string,
+      createdAt: oldest.created_at,
+      ageDays: 3,
+    });
+    const age = (x: (typeof open)[number]) => (now.getTime() - Date.parse(x.business_at)) / DAY;
+    const inBucket = (from: number, to: number) => open.filter((x) => Math.max(0, age(x)) >= from && Math.max(0, age(x)) < to).length;
     expect(d.openByAge).toEqual([
-      { bucket: '<1d', count: 0 },
-      { bucket: '1–3d', count: open.length - threeDaysOld },
-      { bucket: '3–7d', count: threeDaysOld },
-      { bucket: '7–30d', count: 0 },
-      { bucket: '>30d', count: 0 },
+      { bucket: '<1d', fromDays: 0, toDays: 1, count: inBucket(0, 1) },
+      { bucket: '1–3d', fromDays: 1, toDays: 3, count: inBucket(1, 3) },
+      { bucket: '3–7d', fromDays: 3, toDays: 7, count: inBucket(3, 7) },
+      { bucket: '7–30d', fromDays: 7, toDays: 30, count: 0 },
+      { bucket: '>30d', fromDays: 30, toDays: null, count: 0 },
     ]);
-    const later = dashboard(db(), demo.current.workspace.settings, new Date(Date.parse(newest.created_at) + 45 * DAY));
+    expect(inBucket(3, 7)).toBeGreaterThan(0);
+    expect(d.openByAge.reduce((n, b) => n + b.count, 0)).toBe(open.length);
+    const later = dashboard(db(), demo.current.workspace.settings, new Date(Date.parse(newest.business_at) + 45 * DAY), null);
     expect(later.openByAge.map((b) => b.count)).toEqual([0, 0, 0, 0, open.length]);
-    expect(dashboard(db(), demo.current.workspace.settings, new Date(Date.parse(newest.created_at) + 1)).openByAge[0]?.count).toBe(open.length);
   });
 
   it('gives each source its declared cadence and whether its feed is missing', () => {
@@ -101,7 +112,7 @@ describe('dashboard.get', () => {
     };
     // The bank's last line is the ledger's as-of time; Shopify's last order is ten days older: FEED_MISSING.
     reconcile(db(), settings, { mode: 'incremental', newEventIds: [] });
-    const d = dashboard(db(), settings, new Date());
+    const d = dashboard(db(), settings, new Date(), null);
     expect(d.sources.map((s) => [s.source, s.expectedEveryHours, s.feedMissing])).toEqual([
       ['bank:demo-operating', 72, false],
       ['shopify:demo-store', 24, true],

@@ -9,6 +9,7 @@ import { ruleSetInForce } from '../../src/main/matching/engine/ruleSetInForce.ts
 import { commentExceptions, resolveExceptions } from '../../src/main/matching/decisions.ts';
 import { unpackExplanation } from '../../src/main/matching/engine/explanationText.ts';
 import { importAndReconcile } from '../../src/main/workflows/importAndReconcile.ts';
+import { matchByHand } from '../../src/main/workflows/matchDecisions.ts';
 import { DEMO_SOURCE_DIR } from '../../src/main/workflows/demoMonth.ts';
 import { ApiError, ExceptionDetailSchema, EventDetailSchema, type ExceptionDetail } from '../../src/shared/api/contract.ts';
 import { useDemo, ids, count, DEMO_ACTOR } from './reviewDemo.ts';
@@ -16,7 +17,7 @@ import { useDemo, ids, count, DEMO_ACTOR } from './reviewDemo.ts';
 const demo = useDemo('tieout-review-detail-');
 const db = () => demo.current.workspace.db;
 const now = new Date('2026-12-01T00:00:00.000Z');
-const detail = (id: string): ExceptionDetail => ExceptionDetailSchema.parse(exceptionDetail(db(), ruleSetInForce(db()), id, now));
+const detail = (id: string): ExceptionDetail => ExceptionDetailSchema.parse(exceptionDetail(db(), ruleSetInForce(db()), id, now, demo.current.workspace.settings.time_zone));
 const sourceLines = (file: string): string[] => readFileSync(join(demo.current.workspace.dir, DEMO_SOURCE_DIR, file), 'utf8').split(/\r\n|\r|\n/);
 
 const STRIPE_HEADER =
@@ -141,7 +142,8 @@ describe('exceptions.detail', () => {
       ruleVersion: 4,
       strategy: 'payout_items',
       link: 'payout_items',
-      summary: e.summary,
+      // The engine's "payout -51535 ≠ −(sum of 8 item nets 47015): off by 4520 minor units", in words and currency.
+      summary: expect.stringMatching(/^payout [\d,.]+ USD ≠ its \d+ items' net [\d,.]+ USD: off by [\d,.]+ USD$/) as unknown as string,
       keys: e.keys.map((k) => ({ leftField: k.left_field, rightField: k.right_field, leftValue: k.left_value, rightValue: k.right_value, compare: k.compare, value: k.value, agreed: k.agreed })),
       amountDeltaMinor: e.amount_delta_minor,
       timeDeltaHours: e.time_delta_hours,
@@ -150,6 +152,7 @@ describe('exceptions.detail', () => {
       policy: e.policy,
     });
     expect(d.explanation.keys[0]).toMatchObject({ leftField: 'payout_ref', rightField: 'payout_ref', agreed: true });
+    expect(e.summary).toMatch(/minor units/);
   });
 
   it('turns runner-ups into event lines', () => {
@@ -172,7 +175,12 @@ describe('exceptions.detail', () => {
     resolveExceptions(db(), { exceptionIds: [bank], actor: DEMO_ACTOR, reason: 'paid by cheque' });
     commentExceptions(db(), { exceptionIds: [bank], actor: 'user:olaf', text: 'cheque scanned into the binder' });
     const after = detail(bank);
-    expect(after.exception).toMatchObject({ state: 'resolved', resolution: 'paid by cheque', resolvedBy: DEMO_ACTOR });
+    expect(after.exception).toMatchObject({
+      state: 'resolved',
+      resolution: { category: null, account: null, reason: 'paid by cheque', text: 'paid by cheque' },
+      resolvedBy: DEMO_ACTOR,
+      resolvedHow: `resolved by ${DEMO_ACTOR}`,
+    });
     expect(after.history.slice(-2)).toEqual([
       expect.objectContaining({ type: 'exception.resolved', actor: DEMO_ACTOR, reason: 'paid by cheque', summary: 'resolved: paid by cheque' }),
       expect.objectContaining({ type: 'exception.commented', actor: 'user:olaf', reason: null, summary: 'comment: cheque scanned into the binder' }),
@@ -238,10 +246,39 @@ describe('exceptions.detail', () => {
     expect(proposed).toBeGreaterThan(2);
   });
 
+  it('names the links an unknown bank line can be matched in by hand, with the kinds and sources to search', () => {
+    const credit = ids(db(), "SELECT x.exception_id FROM exceptions x WHERE x.code = 'UNKNOWN_BANK_LINE' AND x.ended_at IS NULL AND x.state <> 'resolved' ORDER BY x.exception_id")[0] as string;
+    const d = detail(credit);
+    expect(d.matchLinks).toEqual([
+      { link: 'bank_payout', left: { kinds: ['payout'], sources: ['stripe:demo'] }, right: { kinds: ['bank_credit', 'bank_debit'], sources: [] } },
+    ]);
+  });
+
+  it('says a tie settled by a manual match was closed by the run that followed that person’s match, not by system:engine', () => {
+    const tie = ids(db(), "SELECT exception_id FROM exceptions WHERE code = 'AMBIGUOUS_MATCH' AND ended_at IS NULL ORDER BY exception_id");
+    const [first] = tie as [string];
+    const own = detail(first);
+    const payout = own.events.find((e) => e.kind === 'payout');
+    const credit = own.candidates.find((c) => c.link === 'bank_payout')?.event ?? own.events.find((e) => e.kind === 'bank_credit');
+    expect(payout).toBeDefined();
+    expect(credit).toBeDefined();
+    const { matchId } = matchByHand(demo.current.workspace, {
+      link: 'bank_payout',
+      leftEventIds: [payout?.eventId as string],
+      rightEventIds: [credit?.eventId as string],
+      actor: DEMO_ACTOR,
+      reason: 'remittance names the payout',
+    });
+    const hows = tie.map((id) => detail(id).exception.resolvedHow);
+    // Neither exception's events all sit in the new match, so the engine's follow-up run closes both ("resolved by
+    // new data", by system:engine): what a person reads is whose match settled them.
+    expect(hows).toEqual(tie.map(() => `closed by the matching run that followed ${DEMO_ACTOR}'s manual match ${matchId}`));
+  });
+
   it('answers not_found for an unknown exception', () => {
     let error: unknown;
     try {
-      exceptionDetail(db(), ruleSetInForce(db()), 'x_0000', now);
+      exceptionDetail(db(), ruleSetInForce(db()), 'x_0000', now, demo.current.workspace.settings.time_zone);
     } catch (err) {
       error = err;
     }

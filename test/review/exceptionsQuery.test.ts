@@ -4,19 +4,21 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { queryExceptions, exceptionFacets } from '../../src/main/review/exceptionsQuery.ts';
 import { assignException, resolveExceptions } from '../../src/main/matching/decisions.ts';
 import { unpackExplanation } from '../../src/main/matching/engine/explanationText.ts';
+import { humanSummary } from '../../src/main/review/explanationWords.ts';
 import { EXCEPTION_SORT_FIELDS, parseRequest, type ExceptionFilter, type ExceptionRow, type RequestOf } from '../../src/shared/api/contract.ts';
 import { useDemo, ids, count, DEMO_ACTOR } from './reviewDemo.ts';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { importAndReconcile } from '../../src/main/workflows/importAndReconcile.ts';
 import { PROJECT_ROOT } from '../support/cli.ts';
+import { utcInstantToLocalDate } from '../../src/shared/time/dateText.ts';
 
 const demo = useDemo('tieout-review-exceptions-');
 const db = () => demo.current.workspace.db;
 const now = new Date('2026-12-01T00:00:00.000Z');
 
 function query(request: Partial<RequestOf<'exceptions.query'>>, at = now): { rows: ExceptionRow[]; totalRows: number } {
-  return queryExceptions(db(), parseRequest('exceptions.query', { startRow: 0, endRow: 1000, ...request }), at);
+  return queryExceptions(db(), parseRequest('exceptions.query', { startRow: 0, endRow: 1000, ...request }), at, demo.current.workspace.settings.time_zone);
 }
 
 /** Every row of the filtered set, fetched page by page (7 rows a page) to exercise LIMIT/OFFSET. */
@@ -76,7 +78,7 @@ describe('exceptions.query paging', () => {
     expect(query({ startRow: 4, endRow: 2 }).rows).toEqual([]);
   });
 
-  it('fills each row from the ledger: first events, event count, sorted sources, summary, age', () => {
+  it('fills each row from the ledger: first events, event count, sorted sources, summary, business time and ages', () => {
     for (const r of query({ filter: { includeEnded: true } }).rows) {
       const n = count(db(), 'SELECT count(*) FROM exception_event_ids WHERE exception_id = ?', r.exceptionId);
       expect(r.eventCount).toBe(n);
@@ -86,8 +88,17 @@ describe('exceptions.query paging', () => {
       const stored = db().prepare('SELECT * FROM exceptions WHERE exception_id = ?').get(r.exceptionId) as {
         explanation: string; rule_id: string | null; rule_set_id: string | null; rule_version: number | null; created_at: string; ended_at: string | null; amount_minor: number;
       };
-      expect(r.summary).toBe(unpackExplanation(stored.explanation, stored).summary);
-      expect(r.ageDays).toBeCloseTo((now.getTime() - Date.parse(stored.created_at)) / 86_400_000, 9);
+      expect(r.summary).toBe(humanSummary(unpackExplanation(stored.explanation, stored).summary, r.currency));
+      expect(r.summary).not.toMatch(/minor units|\d\.\d{4,} h/);
+      // Business time: the earliest event's; the age runs from it, the time raised is aged apart.
+      const earliest = db()
+        .prepare('SELECT e.occurred_at, e.kind, e.local_date FROM exception_event_ids xe JOIN events e USING (event_id) WHERE xe.exception_id = ? ORDER BY e.occurred_at, e.seq LIMIT 1')
+        .get(r.exceptionId) as { occurred_at: string; kind: string; local_date: string | null };
+      expect(r.businessAt).toBe(earliest.occurred_at);
+      expect(r.businessDate).toBe(earliest.kind.startsWith('bank_') && earliest.local_date !== null ? earliest.local_date : utcInstantToLocalDate(earliest.occurred_at, 'America/New_York'));
+      expect(r.ageDays).toBeCloseTo((now.getTime() - Date.parse(earliest.occurred_at)) / 86_400_000, 9);
+      // Ages never go below 0 (this test's now may precede the run that raised the row).
+      expect(r.raisedAgeDays).toBeCloseTo(Math.max(0, (now.getTime() - Date.parse(stored.created_at)) / 86_400_000), 9);
       expect(r.ended).toBe(stored.ended_at !== null);
       expect(r.amountMinor).toBe(stored.amount_minor);
     }
@@ -97,7 +108,7 @@ describe('exceptions.query paging', () => {
 describe('exceptions.query sorting', () => {
   type Key = string | number | null;
   const keyOf = (r: ExceptionRow, field: (typeof EXCEPTION_SORT_FIELDS)[number]): Key =>
-    field === 'amountMinor' ? Math.abs(r.amountMinor) : (r[field] as Key);
+    field === 'amountMinor' ? Math.abs(r.amountMinor) : field === 'businessDate' ? r.businessAt : (r[field] as Key);
   const nullable = new Set(['dueAt', 'owner']);
 
   for (const field of EXCEPTION_SORT_FIELDS) {
@@ -174,20 +185,23 @@ describe('exceptions.query filters', () => {
     expect(got({ amountMinMinor: mid, amountMaxMinor: mid }).length).toBeGreaterThan(0);
   });
 
-  it('bounds the age in days, inclusively, against the given now', () => {
-    // The demo's runs create exceptions milliseconds apart: put now exactly 5 days after a middle creation time.
-    const created = sorted(ids(db(), 'SELECT DISTINCT created_at FROM exceptions WHERE ended_at IS NULL'));
-    expect(created.length).toBeGreaterThan(1);
-    const pivot = created[Math.floor(created.length / 2)] as string;
+  it('bounds the age in days since the business time, inclusively, against the given now', () => {
+    // Put now exactly 5 days after a middle business time: the age counts from when the business happened, not
+    // from when a run raised the exception (all of the demo's were raised within seconds of each other).
+    query({}); // fills the business times
+    const business = sorted(ids(db(), 'SELECT DISTINCT business_at FROM exceptions WHERE ended_at IS NULL'));
+    expect(business.length).toBeGreaterThan(5);
+    const pivot = business[Math.floor(business.length / 2)] as string;
     const at = new Date(Date.parse(pivot) + 5 * 86_400_000);
-    const olderOrEqual = liveIds('created_at <= ?', pivot);
-    const youngerOrEqual = liveIds('created_at >= ?', pivot);
+    const olderOrEqual = liveIds('business_at <= ?', pivot);
+    const youngerOrEqual = liveIds('business_at >= ?', pivot);
     expect(olderOrEqual.length).toBeGreaterThan(0);
     expect(youngerOrEqual.length).toBeGreaterThan(0);
     expect(got({ ageDaysMin: 5 }, at)).toEqual(olderOrEqual);
     expect(got({ ageDaysMax: 5 }, at)).toEqual(youngerOrEqual);
-    expect(got({ ageDaysMin: 5, ageDaysMax: 5 }, at)).toEqual(liveIds('created_at = ?', pivot));
-    expect(got({ ageDaysMin: 6 }, at)).toEqual([]);
+    expect(got({ ageDaysMin: 5, ageDaysMax: 5 }, at)).toEqual(liveIds('business_at = ?', pivot));
+    const latest = business[business.length - 1] as string;
+    expect(got({ ageDaysMin: 6 }, new Date(Date.parse(latest) + 5 * 86_400_000))).toEqual(liveIds('business_at < ?', new Date(Date.parse(latest) - 86_400_000).toISOString()));
   });
 
   it('searches ids, codes, owners and the external ids, order refs and customers of events', () => {
@@ -213,7 +227,7 @@ describe('exceptions.query filters', () => {
 
 describe('exceptions.facets', () => {
   it('lists every code present with its open count, the imported sources and the currencies', () => {
-    const f = exceptionFacets(db());
+    const f = exceptionFacets(db(), undefined, demo.current.workspace.settings.time_zone);
     const codes = db()
       .prepare(
         `SELECT code, sum(ended_at IS NULL AND state IN ('open', 'in_remediation', 'assigned', 'reopened')) AS open

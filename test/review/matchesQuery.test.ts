@@ -2,6 +2,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { queryMatches, matchDetail } from '../../src/main/review/matchesQuery.ts';
 import { manualMatch, unmatch } from '../../src/main/matching/decisions.ts';
+import { humanSummary } from '../../src/main/review/explanationWords.ts';
 import { readMatchExplanation, type StoredMatchColumns } from '../../src/main/matching/engine/explain.ts';
 import { MATCH_SORT_FIELDS, MatchDetailSchema, parseRequest, type MatchFilter, type MatchRow, type RequestOf } from '../../src/shared/api/contract.ts';
 import { useDemo, ids, count, DEMO_ACTOR } from './reviewDemo.ts';
@@ -10,7 +11,7 @@ const demo = useDemo('tieout-review-matches-');
 const db = () => demo.current.workspace.db;
 
 function query(request: Partial<RequestOf<'matches.query'>>): { rows: MatchRow[]; totalRows: number } {
-  return queryMatches(db(), parseRequest('matches.query', { startRow: 0, endRow: 10_000, ...request }));
+  return queryMatches(db(), parseRequest('matches.query', { startRow: 0, endRow: 10_000, ...request }), demo.current.workspace.settings.time_zone);
 }
 
 function allPages(filter: MatchFilter, sort: RequestOf<'matches.query'>['sort'] = []): MatchRow[] {
@@ -69,7 +70,8 @@ describe('matches.query', () => {
       expect(r.events).toHaveLength(Math.min(3, members.length));
       const stored = db().prepare('SELECT * FROM matches WHERE match_id = ?').get(r.matchId) as StoredMatchColumns;
       const summary = (readMatchExplanation(db(), stored) as { summary?: string }).summary;
-      expect(r.summary).toBe(summary ?? 'matched by hand by user:test: remittance advice');
+      expect(r.summary).toBe(humanSummary(summary ?? 'matched by hand by user:test: remittance advice', r.currency));
+      expect(r.summary).not.toMatch(/minor units|\d\.\d{4,} h|amount delta/);
     }
   });
 
@@ -117,7 +119,7 @@ describe('matches.query', () => {
 describe('matches.detail', () => {
   it('shows an engine match with its events by side, its explanation, and the run that made it as its history', () => {
     const id = ids(db(), "SELECT match_id FROM matches WHERE link = 'payout_items' AND ended_at IS NULL ORDER BY match_id")[0] as string;
-    const d = MatchDetailSchema.parse(matchDetail(db(), id));
+    const d = MatchDetailSchema.parse(matchDetail(db(), id, demo.current.workspace.settings.time_zone));
     const members = db().prepare('SELECT event_id, side FROM match_event_ids WHERE match_id = ? ORDER BY side, event_id').all(id) as Array<{ event_id: string; side: string }>;
     expect(d.events.map((e) => [e.eventId, e.side]).sort()).toEqual(members.map((m) => [m.event_id, m.side]).sort());
     expect(d.events[0]).toMatchObject({ side: 'left', kind: 'payout' });
@@ -133,18 +135,19 @@ describe('matches.detail', () => {
     // Stored: the figures only (explanationText.ts `"e":1`), no key texts, no summary.
     expect(JSON.parse(stored)).toMatchObject({ v: 2, e: 1 });
     expect(stored).not.toMatch(/order_ref|summary/);
-    const d = matchDetail(db(), id);
+    const d = matchDetail(db(), id, demo.current.workspace.settings.time_zone);
     const [order, payment] = d.events as [(typeof d.events)[number], (typeof d.events)[number]];
     const orderRef = db().prepare('SELECT order_ref FROM events WHERE event_id = ?').pluck().get(order.eventId) as string;
     expect(d.explanation.strategy).toBe('exact_key');
     expect(d.explanation.keys).toContainEqual({ leftField: 'order_ref', rightField: 'order_ref', leftValue: orderRef, rightValue: orderRef, compare: 'equal', value: 1, agreed: true });
-    expect(d.explanation.summary).toMatch(/^order-payment\.exact-key: keys order_ref↔order_ref.* agree; amount delta 0, [\d.]+ h apart$/);
+    // In words: the fields that agreed, "same amount", the time apart in days and hours.
+    expect(d.explanation.summary).toMatch(/^order-payment\.exact-key: order ref.* agree; same amount, (\d+ d )?(\d+ h|\d+ min|\d+ h \d+ min) apart$/);
     expect(payment.side).toBe('right');
     expect(d.explanation.score).toBe(d.match.score);
   });
 
   it('shows a manual match with the person’s note and its journal entry', () => {
-    const d = matchDetail(db(), manualId);
+    const d = matchDetail(db(), manualId, demo.current.workspace.settings.time_zone);
     expect(d.match).toMatchObject({ status: 'manual', origin: 'human', ruleId: null, score: null, createdBy: DEMO_ACTOR, amountMinor: -40934 });
     expect(d.explanation).toMatchObject({ summary: 'matched by hand by user:test: remittance advice', ruleId: null, keys: [], runnersUp: [], policy: null });
     expect(d.events.map((e) => e.side)).toEqual(['left', 'right']);
@@ -155,7 +158,7 @@ describe('matches.detail', () => {
   });
 
   it('shows an ended match with who ended it and the unmatch in its history', () => {
-    const d = matchDetail(db(), brokenId);
+    const d = matchDetail(db(), brokenId, demo.current.workspace.settings.time_zone);
     expect(d.match.endedBy).toBe(DEMO_ACTOR);
     expect(d.match.endedAt).not.toBeNull();
     expect(d.history.map((h) => [h.type, h.summary])).toEqual([
@@ -165,6 +168,6 @@ describe('matches.detail', () => {
   });
 
   it('answers not_found for an unknown match', () => {
-    expect(() => matchDetail(db(), 'm_nope')).toThrow(expect.objectContaining({ kind: 'not_found', message: 'match m_nope does not exist' }) as Error);
+    expect(() => matchDetail(db(), 'm_nope', demo.current.workspace.settings.time_zone)).toThrow(expect.objectContaining({ kind: 'not_found', message: 'match m_nope does not exist' }) as Error);
   });
 });

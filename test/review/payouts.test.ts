@@ -23,7 +23,7 @@ function step(w: PayoutWaterfall, name: (typeof WATERFALL_STEPS)[number]): Payou
 }
 
 function query(request: Partial<RequestOf<'payouts.query'>>): { rows: PayoutRow[]; totalRows: number } {
-  return queryPayouts(db(), parseRequest('payouts.query', { startRow: 0, endRow: 1000, ...request }));
+  return queryPayouts(db(), parseRequest('payouts.query', { startRow: 0, endRow: 1000, ...request }), demo.current.workspace.settings.time_zone);
 }
 
 const payoutIds = (ledger: LedgerDb): string[] => ids(ledger, "SELECT event_id FROM events WHERE kind = 'payout' ORDER BY occurred_at, event_id");

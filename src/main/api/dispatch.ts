@@ -35,8 +35,12 @@ function throttledReport(method: MethodName, callId: string, emit: (event: ApiEv
   };
 }
 
-/** Runs one call to completion; never throws. `callId` tags its progress events. */
-export function dispatch(ctx: ServiceContext, method: unknown, request: unknown, callId: string, emit: (event: ApiEvent) => void): Envelope {
+/**
+ * Runs one call to completion; never rejects. `callId` tags its progress events. Handlers are synchronous over SQLite;
+ * one that writes a file format through an asynchronous library (an XLSX export) answers with a promise, which is
+ * awaited here, so the caller sees every call the same way.
+ */
+export async function dispatch(ctx: ServiceContext, method: unknown, request: unknown, callId: string, emit: (event: ApiEvent) => void): Promise<Envelope> {
   if (!isMethodName(method)) {
     return invalidRequest(`unknown method ${JSON.stringify(method) ?? String(method)}`, 'method');
   }
@@ -45,7 +49,7 @@ export function dispatch(ctx: ServiceContext, method: unknown, request: unknown,
     const parsed = parseRequest(method, request);
     // The table pairs each method with its own handler; TypeScript cannot follow that through a union key.
     const handler = handlers[method] as Handler<MethodName>;
-    result = handler(ctx, parsed as never, throttledReport(method, callId, emit));
+    result = await handler(ctx, parsed as never, throttledReport(method, callId, emit));
   } catch (err) {
     return { ok: false, error: errorBody(err) };
   }

@@ -15,7 +15,7 @@ import {
 import { createWorkspace, openWorkspace, type Workspace } from '../workspace/workspace.ts';
 import { createDemoWorkspace } from '../workflows/demoMonth.ts';
 import { importAndReconcile } from '../workflows/importAndReconcile.ts';
-import { ImportError } from '../import/importFiles.ts';
+import { ImportError, UnbalancedStatementError } from '../import/importFiles.ts';
 import { reconcile, type ReconcileProgress } from '../matching/engine/engine.ts';
 import {
   resolveExceptions,
@@ -32,6 +32,11 @@ import { exceptionDetail } from '../review/exceptionDetail.ts';
 import { queryMatches, matchDetail } from '../review/matchesQuery.ts';
 import { queryPayouts, payoutWaterfall } from '../review/payouts.ts';
 import { importHistory } from '../review/importHistory.ts';
+import { availablePeriods } from '../review/periods.ts';
+import { searchEvents } from '../review/eventSearch.ts';
+import { exportGridView } from '../export/gridExport.ts';
+import { composeResolution } from '../../shared/review/resolution.ts';
+import { formatAmount } from '../../shared/money/amountText.ts';
 import { ruleSetInForce } from '../matching/engine/ruleSetInForce.ts';
 import { saveWorkspaceTolerances } from '../matching/workspaceTolerances.ts';
 import { readRecentWorkspaces, rememberWorkspace } from '../workspace/recentWorkspaces.ts';
@@ -57,7 +62,8 @@ export interface ServiceContext {
 /** Progress of a long call, for a person: what is happening, how far, out of how much (null: unknown). */
 export type ProgressReport = (label: string, done: number, total: number | null) => void;
 
-export type Handler<M extends MethodName> = (ctx: ServiceContext, request: ParsedRequestOf<M>, report: ProgressReport) => ResponseOf<M>;
+/** Synchronous over SQLite; a promise only where a file format's library writes asynchronously (export.grid's XLSX). */
+export type Handler<M extends MethodName> = (ctx: ServiceContext, request: ParsedRequestOf<M>, report: ProgressReport) => ResponseOf<M> | Promise<ResponseOf<M>>;
 export type HandlerTable = { [M in MethodName]: Handler<M> };
 
 function requireWorkspace(ctx: ServiceContext): Workspace {
@@ -97,6 +103,17 @@ function folderName(name: string): string {
 function uploadNamer(ctx: ServiceContext, uploadIds: readonly string[]): (text: string) => string {
   const pairs = uploadIds.map((id) => [ctx.uploads.path(id), ctx.uploads.fileName(id)] as const);
   return (text) => pairs.reduce((t, [path, name]) => t.split(path).join(name), text);
+}
+
+/** The app's words for a statement that does not balance: amounts in its currency, and what "import anyway" does. */
+function unbalancedMessage(err: UnbalancedStatementError, fileName: string): string {
+  const s = err.statement;
+  const m = (minor: number) => formatAmount(minor, s.currency, { code: 'suffix', negative: 'minus' });
+  return (
+    `${fileName}: statement ${s.statementId} (account ${s.account}) does not balance: opening ${m(s.openingMinor)} plus ${s.entryCount} entr${s.entryCount === 1 ? 'y' : 'ies'} ` +
+    `(${m(s.entriesSumMinor)}) makes ${m(s.expectedClosingMinor)}, but the statement's closing balance is ${m(s.closingMinor)}, a difference of ` +
+    `${m(s.differenceMinor)}. Nothing was imported. Import it anyway to record the statement with the difference in the journal.`
+  );
 }
 
 function reconcileLabel(p: ReconcileProgress): string {
@@ -156,19 +173,31 @@ export const handlers: HandlerTable = {
     return workspaceInfo(ws);
   },
 
-  'dashboard.get': (ctx) => {
+  'periods.available': (ctx) => {
     const ws = requireWorkspace(ctx);
-    return dashboard(ws.db, ws.settings, new Date());
+    return availablePeriods(ws.db, ws.settings.time_zone);
   },
 
-  'exceptions.query': (ctx, r) => queryExceptions(requireWorkspace(ctx).db, r, new Date()),
-  'exceptions.facets': (ctx) => exceptionFacets(requireWorkspace(ctx).db),
+  'dashboard.get': (ctx, r) => {
+    const ws = requireWorkspace(ctx);
+    return dashboard(ws.db, ws.settings, new Date(), r.period ?? null);
+  },
+
+  'exceptions.query': (ctx, r) => {
+    const ws = requireWorkspace(ctx);
+    return queryExceptions(ws.db, r, new Date(), ws.settings.time_zone);
+  },
+  'exceptions.facets': (ctx, r) => {
+    const ws = requireWorkspace(ctx);
+    return exceptionFacets(ws.db, r.period, ws.settings.time_zone);
+  },
   'exceptions.detail': (ctx, r) => {
     const ws = requireWorkspace(ctx);
-    return exceptionDetail(ws.db, ruleSetInForce(ws.db), r.exceptionId, new Date());
+    return exceptionDetail(ws.db, ruleSetInForce(ws.db), r.exceptionId, new Date(), ws.settings.time_zone);
   },
   'exceptions.resolve': (ctx, r) => {
-    resolveExceptions(requireWorkspace(ctx).db, { exceptionIds: r.exceptionIds, actor: ctx.actor, reason: r.reason });
+    const reason = composeResolution({ category: r.category, account: r.writeOffAccount, reason: r.reason });
+    resolveExceptions(requireWorkspace(ctx).db, { exceptionIds: r.exceptionIds, actor: ctx.actor, reason });
     return { resolved: r.exceptionIds.length };
   },
   'exceptions.comment': (ctx, r) => {
@@ -184,8 +213,14 @@ export const handlers: HandlerTable = {
     return { ok: true };
   },
 
-  'matches.query': (ctx, r) => queryMatches(requireWorkspace(ctx).db, r),
-  'matches.detail': (ctx, r) => matchDetail(requireWorkspace(ctx).db, r.matchId),
+  'matches.query': (ctx, r) => {
+    const ws = requireWorkspace(ctx);
+    return queryMatches(ws.db, r, ws.settings.time_zone);
+  },
+  'matches.detail': (ctx, r) => {
+    const ws = requireWorkspace(ctx);
+    return matchDetail(ws.db, r.matchId, ws.settings.time_zone);
+  },
   'matches.manual': (ctx, r) => {
     const { matchId } = matchByHand(requireWorkspace(ctx), {
       link: r.link,
@@ -201,7 +236,19 @@ export const handlers: HandlerTable = {
     return { ok: true };
   },
 
-  'payouts.query': (ctx, r) => queryPayouts(requireWorkspace(ctx).db, r),
+  'payouts.query': (ctx, r) => {
+    const ws = requireWorkspace(ctx);
+    return queryPayouts(ws.db, r, ws.settings.time_zone);
+  },
+  'events.search': (ctx, r) => {
+    const ws = requireWorkspace(ctx);
+    return searchEvents(ws.db, r, ws.settings.time_zone);
+  },
+  'export.grid': async (ctx, r) => {
+    const ws = requireWorkspace(ctx);
+    const file = await exportGridView(ws.db, r, new Date(), ws.settings.time_zone);
+    return { fileName: file.fileName, mediaType: file.mediaType, rows: file.rows, base64: Buffer.from(file.bytes).toString('base64') };
+  },
   'payouts.waterfall': (ctx, r) => payoutWaterfall(requireWorkspace(ctx).db, r.payoutEventId),
   'growth.report': (ctx, r) => {
     const ws = requireWorkspace(ctx);
@@ -246,6 +293,7 @@ export const handlers: HandlerTable = {
           format: preset !== undefined || r.mapping !== undefined ? GENERIC_CSV_FORMAT : r.format,
           mappingPath,
           skipInvalid: r.skipInvalid,
+          acceptUnbalanced: r.acceptUnbalanced,
           actor: ctx.actor,
           onProgress: (p) => report(`Reading ${named(p.file)}`, p.bytesDone, p.bytesTotal),
         },
@@ -255,6 +303,10 @@ export const handlers: HandlerTable = {
         },
       );
     } catch (err) {
+      // A statement that does not balance can be imported anyway: the field tells the app to offer that.
+      if (err instanceof UnbalancedStatementError) {
+        throw new ApiError({ kind: 'bad_input', message: unbalancedMessage(err, named(err.file)), field: 'acceptUnbalanced' });
+      }
       if (err instanceof ImportError) throw new ApiError({ kind: 'bad_input', message: named(err.message), field: null });
       throw err;
     }

@@ -42,16 +42,18 @@ const tempDir = mkdtempSync(join(tmpdir(), 'tieout-services-'));
 const uploads = new UploadStore(tempDir);
 const ctx: ServiceContext = { workspace: null, configDir: data.configDir, uploads, actor: data.actor, host: data.host };
 
-let startError: ApiErrorBody | null = null;
-if (data.workspacePath !== null) {
-  const opened = dispatch(ctx, 'workspace.open', { path: data.workspacePath }, 'startup', emit);
-  if (!opened.ok) startError = opened.error;
+async function start(): Promise<void> {
+  let startError: ApiErrorBody | null = null;
+  if (data.workspacePath !== null) {
+    const opened = await dispatch(ctx, 'workspace.open', { path: data.workspacePath }, 'startup', emit);
+    if (!opened.ok) startError = opened.error;
+  }
+  post({ type: 'ready', error: startError, workspacePath: ctx.workspace?.dir ?? null, tempDir });
 }
-post({ type: 'ready', error: startError, workspacePath: ctx.workspace?.dir ?? null, tempDir });
 
-port.on('message', (message: ToWorker) => {
+async function handle(message: ToWorker): Promise<void> {
   if (message.type === 'call') {
-    const envelope = dispatch(ctx, message.method, message.request, message.callId, emit);
+    const envelope = await dispatch(ctx, message.method, message.request, message.callId, emit);
     post({ type: 'result', seq: message.seq, envelope, workspacePath: ctx.workspace?.dir ?? null });
     return;
   }
@@ -60,4 +62,10 @@ port.on('message', (message: ToWorker) => {
   ctx.workspace = null;
   ctx.uploads.close();
   port.close();
+}
+
+// One call at a time, in the order they came: a call that awaits (an XLSX export being written) holds the next.
+let queue: Promise<void> = start();
+port.on('message', (message: ToWorker) => {
+  queue = queue.then(() => handle(message));
 });

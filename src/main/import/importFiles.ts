@@ -36,6 +36,29 @@ export class ImportError extends UserError {
   }
 }
 
+/** The figures of a bank statement whose balances do not add up. */
+export interface UnbalancedStatement {
+  statementId: string;
+  account: string;
+  currency: string;
+  openingMinor: number;
+  entryCount: number;
+  entriesSumMinor: number;
+  expectedClosingMinor: number;
+  closingMinor: number;
+  differenceMinor: number;
+}
+
+/** A statement refused because opening + entries ≠ closing; importing it anyway journals the difference. */
+export class UnbalancedStatementError extends ImportError {
+  readonly statement: UnbalancedStatement;
+  constructor(file: string, message: string, line: number, statement: UnbalancedStatement) {
+    super(file, message, line, 1);
+    this.name = 'UnbalancedStatementError';
+    this.statement = statement;
+  }
+}
+
 export interface ImportRequest {
   source: string;
   files: string[];
@@ -474,7 +497,19 @@ function checkStatement(
     `statement ${s.statementId} (account ${s.account}, ${s.currency}) does not balance: opening ${s.openingMinor} + ` +
     `${s.entryCount} entries ${s.entriesSumMinor} = ${expected}, but the closing balance is ${s.closingMinor} ` +
     `(difference ${differenceMinor}; amounts in minor units)`;
-  if (!request.acceptUnbalanced) throw new ImportError(file, `${message}; use --accept-unbalanced to import it anyway`, line, 1);
+  if (!request.acceptUnbalanced) {
+    throw new UnbalancedStatementError(file, `${message}; use --accept-unbalanced to import it anyway`, line, {
+      statementId: s.statementId,
+      account: s.account,
+      currency: s.currency,
+      openingMinor: s.openingMinor as number,
+      entryCount: s.entryCount,
+      entriesSumMinor: s.entriesSumMinor,
+      expectedClosingMinor: expected,
+      closingMinor: s.closingMinor as number,
+      differenceMinor,
+    });
+  }
   journal.append({
     type: 'import.statement_unbalanced',
     actor: request.actor,

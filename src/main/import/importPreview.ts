@@ -8,7 +8,7 @@ import type { EventLine, ImportPreview } from '../../shared/api/contract.ts';
 import type { CsvMapping } from '../../shared/import/csvMapping.ts';
 import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
 import type { TextEncoding } from '../../shared/import/textEncoding.ts';
-import { SourceIdSchema } from '../../shared/events/canonicalEvent.ts';
+import { SourceIdSchema, normalizeRef } from '../../shared/events/canonicalEvent.ts';
 import { canonicalJson } from '../ledger/canonicalJson.ts';
 import { eventIdFor } from '../ledger/eventStore.ts';
 import { isZip, listZipMembers, readZipMember, ZipError } from './archive/zipArchive.ts';
@@ -17,12 +17,14 @@ import { detectParser, detectWorkbookParser, FormatSelectionError, GENERIC_CSV_F
 import { ImportError, sourceTimeZone } from './importFiles.ts';
 import { isXlsxWorkbook, readFirstSheet, sheetHead, XlsxReadError, type SheetRows } from './xlsx/xlsxWorkbook.ts';
 import type { CsvRow } from './text/csvReader.ts';
+import { eventText } from '../../shared/events/eventText.ts';
 import { FormatError, type FormatParser } from './parserTypes.ts';
 import { createGenericCsvParser } from './parsers/genericCsv.ts';
 import { paypalActivityCsvParser } from './parsers/paypalActivityCsv.ts';
 import { shopifyOrdersCsvParser } from './parsers/shopifyOrdersCsv.ts';
 import { stripeBalanceCsvParser } from './parsers/stripeBalanceCsv.ts';
 import { detectDelimiter, readCsvRows } from './text/csvReader.ts';
+import { guessCsvLayout } from './csvLayoutGuess.ts';
 import { inspectFile, readByteChunks, readTextChunks, readTextHead, type FileFacts } from './text/fileText.ts';
 
 export const PREVIEW_ROWS = 20;
@@ -79,6 +81,7 @@ export function previewImport(settings: WorkspaceSettings, filePath: string, fil
     rows: [],
     events: [],
     error: null,
+    layoutGuess: null,
   };
   const temp = { dir: null as string | null };
   try {
@@ -142,6 +145,11 @@ function fillPreview(preview: ImportPreview, settings: WorkspaceSettings, target
   preview.format = choice.format;
   preview.formatDescription = [choice.parser?.description ?? null, target.zipNote].filter((s) => s !== null).join('; ') || null;
   preview.encoding = facts.encoding;
+  if (choice.format === null || choice.format === GENERIC_CSV_FORMAT) {
+    const head = readTextHead(target.path, facts, GRID_HEAD_CHARS);
+    const guess = guessCsvLayout(head, head.length === GRID_HEAD_CHARS);
+    preview.layoutGuess = guess === null ? null : { ...guess, encoding: facts.encoding };
+  }
   if (choice.format === null || CSV_FORMATS.has(choice.format)) {
     const mapping = choice.format === GENERIC_CSV_FORMAT ? options.mapping : undefined;
     const cut = mapping !== undefined ? { headerRow: mapping.header_row, delimiter: mapping.delimiter } : (layout ?? {});
@@ -288,6 +296,9 @@ function collectEvents(
           amountMinor: draft.amount_minor,
           currency: draft.currency,
           occurredAt: draft.occurred_at,
+          localDate: draft.local_date ?? null,
+          orderRef: normalizeRef(draft.order_ref),
+          ...eventText(draft.attributes ?? {}, normalizeRef(draft.customer_ref)),
         });
         if (events.length === PREVIEW_EVENTS) return;
       }

@@ -538,6 +538,25 @@ ${appendOnly('superseded_events')}
   },
   {
     version: 10,
+    name: 'business time of exceptions: when the business happened, for the review period, ages and sorting',
+    // The review screens filter, sort and age exceptions by the business time of their events (their earliest event),
+    // not by when a run raised them. Read through exception_members for every row of a 100,000-exception grid that
+    // costs more than the page itself, so it is kept beside the row: filled by src/main/review/businessTime.ts for
+    // rows that have none yet (found through exceptions_undated; an exception's events never change once written).
+    // The engine leaves both columns NULL. business_local_date is the booking date when the earliest event is a bank
+    // line: a calendar date compared as written, never through a time zone (DESIGN §2). exceptions_open_by_business
+    // covers what the dashboard counts of the live exceptions (the row itself carries the long explanation), in
+    // business-time order for the oldest one.
+    sql: `
+ALTER TABLE exceptions ADD COLUMN business_at TEXT;
+ALTER TABLE exceptions ADD COLUMN business_local_date TEXT;
+CREATE INDEX exceptions_undated ON exceptions (seq) WHERE business_at IS NULL;
+CREATE INDEX exceptions_open_by_business ON exceptions (business_at, exception_id, business_local_date, code, class, currency, amount_minor, state, policy_gated)
+  WHERE ended_at IS NULL;
+`,
+  },
+  {
+    version: 11,
     name: 'month-end close: adjustments recorded in an open period for changes touching a closed one',
     // DESIGN §11: a closed period is locked (its audit pack is stored as an artifact the period.closed journal entry
     // names). Whatever a later run creates, ends or changes among matches and exceptions whose events' business dates

@@ -1,20 +1,28 @@
-// The exceptions grid: filtered, sorted pages computed in SQL, and the values its filters offer.
+// The exceptions grid: filtered, sorted pages computed in SQL (in the review period, by business time), and the values
+// its filters offer.
+import type { z } from 'zod';
 import type { LedgerDb } from '../ledger/database.ts';
-import type { ExceptionRow, ParsedRequestOf, ResponseOf } from '../../shared/api/contract.ts';
+import type { ExceptionRow, ExceptionsViewSchema, Period, ResponseOf } from '../../shared/api/contract.ts';
+import { readResolution } from '../../shared/review/resolution.ts';
 import { explanationSummary } from './eventDetails.ts';
+import { humanSummary } from './explanationWords.ts';
 import { OPEN_EXCEPTION_STATES } from '../matching/status.ts';
 import { EVENT_LINE_COLUMNS, ageDays, containsPattern, pageBounds, toEventLine, DAY_MS, type EventLineRow } from './reviewSupport.ts';
+import { businessDateOf, ensureExceptionBusinessTimes, exceptionInPeriod } from './businessTime.ts';
+import { EVENT_TEXT_LIKE_SQL } from './eventTextSearch.ts';
 
-type ExceptionsRequest = ParsedRequestOf<'exceptions.query'>;
-type SortField = ExceptionsRequest['sort'][number]['field'];
+/** What the grid shows (filter, sort, period), paged or not. */
+export type ExceptionsView = z.output<typeof ExceptionsViewSchema>;
+type SortField = ExceptionsView['sort'][number]['field'];
 
 /** Events shown in a grid row; eventCount says how many the exception has. */
 const ROW_EVENTS = 3;
 
 const OPEN_STATES_SQL = OPEN_EXCEPTION_STATES.map((s) => `'${s}'`).join(', ');
 
-/** Sort keys; nullable ones sort their nulls last in both directions, ageDays runs against created_at. */
+/** Sort keys; nullable ones sort their nulls last in both directions, ageDays runs against the business time. */
 const SORT_SQL: Record<SortField, { expr: string; nullable: boolean; reversed: boolean }> = {
+  businessDate: { expr: 'x.business_at', nullable: false, reversed: false },
   createdAt: { expr: 'x.created_at', nullable: false, reversed: false },
   code: { expr: 'x.code', nullable: false, reversed: false },
   class: { expr: 'x.class', nullable: false, reversed: false },
@@ -23,7 +31,7 @@ const SORT_SQL: Record<SortField, { expr: string; nullable: boolean; reversed: b
   amountMinor: { expr: 'abs(x.amount_minor)', nullable: false, reversed: false },
   dueAt: { expr: 'x.due_at', nullable: true, reversed: false },
   owner: { expr: 'x.owner', nullable: true, reversed: false },
-  ageDays: { expr: 'x.created_at', nullable: false, reversed: true },
+  ageDays: { expr: 'x.business_at', nullable: false, reversed: true },
 };
 
 /** The stored row as the grid needs it (explanation still packed). */
@@ -50,6 +58,8 @@ export interface StoredExceptionRow {
   resolution: string | null;
   ended_at: string | null;
   created_run_id: string | null;
+  business_at: string;
+  business_local_date: string | null;
 }
 
 interface Where {
@@ -57,12 +67,24 @@ interface Where {
   params: Record<string, unknown>;
 }
 
-/** Millisecond instant of a stored ISO text, so bounds compare exactly whatever its sub-second digits. */
-const CREATED_MS = "round(unixepoch(x.created_at, 'subsec') * 1000)";
+/** Millisecond instant of the business time, so bounds compare exactly whatever its sub-second digits. */
+const BUSINESS_MS = "round(unixepoch(x.business_at, 'subsec') * 1000)";
 
-function whereClause(filter: ExceptionsRequest['filter'], now: Date): Where {
+function whereClause(view: Pick<ExceptionsView, 'filter' | 'period'>, now: Date, timeZone: string): Where {
+  const filter = view.filter;
   const parts: string[] = [];
   const params: Record<string, unknown> = {};
+  const inPeriod = exceptionInPeriod(view.period, timeZone);
+  if (view.period !== undefined) {
+    parts.push(inPeriod.sql);
+    Object.assign(params, inPeriod.params);
+  }
+  if (filter.businessDateFrom !== undefined || filter.businessDateTo !== undefined) {
+    const days: Period = { from: filter.businessDateFrom ?? '0001-01-01', to: filter.businessDateTo ?? '9999-12-30' };
+    const inDays = exceptionInPeriod(days, timeZone, 'x', 'd');
+    parts.push(inDays.sql);
+    Object.assign(params, inDays.params);
+  }
   if (filter.includeEnded !== true) parts.push('x.ended_at IS NULL');
   const list = (name: string, column: string, values: readonly string[] | undefined): void => {
     if (values === undefined) return;
@@ -85,22 +107,22 @@ function whereClause(filter: ExceptionsRequest['filter'], now: Date): Where {
     parts.push('abs(x.amount_minor) <= @amountMax');
     params.amountMax = filter.amountMaxMinor;
   }
-  // age ≥ min ⇔ created ≤ now − min; age ≤ max ⇔ created ≥ now − max.
+  // age ≥ min ⇔ business time ≤ now − min; age ≤ max ⇔ business time ≥ now − max.
   if (filter.ageDaysMin !== undefined) {
-    parts.push(`${CREATED_MS} <= @createdAtMostMs`);
-    params.createdAtMostMs = now.getTime() - filter.ageDaysMin * DAY_MS;
+    parts.push(`${BUSINESS_MS} <= @businessAtMostMs`);
+    params.businessAtMostMs = now.getTime() - filter.ageDaysMin * DAY_MS;
   }
   if (filter.ageDaysMax !== undefined) {
-    parts.push(`${CREATED_MS} >= @createdAtLeastMs`);
-    params.createdAtLeastMs = now.getTime() - filter.ageDaysMax * DAY_MS;
+    parts.push(`${BUSINESS_MS} >= @businessAtLeastMs`);
+    params.businessAtLeastMs = now.getTime() - filter.ageDaysMax * DAY_MS;
   }
   const search = filter.search?.trim() ?? '';
   if (search !== '') {
     // Ids, codes and owners by substring (LIKE ignores ASCII case); an event's external id or order ref exactly (a
-    // leading "#" of an order number is ignored), its customer by substring.
+    // leading "#" of an order number is ignored), its customer, counterparty or description by substring.
     parts.push(`(x.exception_id LIKE @like ESCAPE '\\' OR x.code = upper(@q) OR x.owner LIKE @like ESCAPE '\\'
       OR EXISTS (SELECT 1 FROM exception_members xm CROSS JOIN events e ON e.seq = xm.event_seq WHERE xm.exception_seq = x.seq
-        AND (e.external_id = @q OR e.order_ref = @orderRef OR e.customer_ref LIKE @like ESCAPE '\\')))`);
+        AND (e.external_id = @q OR e.order_ref = @orderRef OR e.customer_ref LIKE @like ESCAPE '\\' OR ${EVENT_TEXT_LIKE_SQL})))`);
     params.q = search;
     params.like = containsPattern(search);
     params.orderRef = search.replace(/^#/, '');
@@ -108,7 +130,7 @@ function whereClause(filter: ExceptionsRequest['filter'], now: Date): Where {
   return { sql: parts.length === 0 ? '1' : parts.join(' AND '), params };
 }
 
-function orderBy(sort: ExceptionsRequest['sort']): string {
+function orderBy(sort: ExceptionsView['sort']): string {
   const keys = sort.length === 0 ? [{ field: 'createdAt' as const, dir: 'desc' as const }] : sort;
   const terms = keys.flatMap(({ field, dir }) => {
     const s = SORT_SQL[field];
@@ -118,25 +140,37 @@ function orderBy(sort: ExceptionsRequest['sort']): string {
   return [...terms, 'x.exception_id ASC'].join(', ');
 }
 
+/** The table scanned (NOT INDEXED) unless a code or state filter can seek the partial indexes (see queryExceptions). */
+function tableFor(view: ExceptionsView): string {
+  const seekable = view.filter.codes !== undefined || view.filter.states !== undefined;
+  return `exceptions x${seekable ? '' : ' NOT INDEXED'}`;
+}
+
 /**
  * One page of the filtered, sorted exceptions and the size of the whole set. The filter runs once: its rows (ids and
  * sort keys) are materialized, counted and sorted, so an EXISTS over the events (sources, search) is paid once per
  * exception, not once for the count and again for the page. The table is scanned (NOT INDEXED) unless a code or
  * state filter can seek the partial indexes: walking exceptions_open for `ended_at IS NULL` alone reads every row
- * in index order, several times slower than the scan.
+ * in index order, several times slower than the scan. The period and the ages compare the business time kept on each
+ * row (businessTime.ts), so they cost nothing beyond the scan.
  */
-export function queryExceptions(db: LedgerDb, request: ExceptionsRequest, now: Date): { rows: ExceptionRow[]; totalRows: number } {
-  const where = whereClause(request.filter, now);
+export function queryExceptions(
+  db: LedgerDb,
+  request: ExceptionsView & { startRow: number; endRow: number },
+  now: Date,
+  timeZone: string,
+): { rows: ExceptionRow[]; totalRows: number } {
+  const where = whereClause(request, now, timeZone);
   const { limit, offset } = pageBounds(request);
-  const seekable = request.filter.codes !== undefined || request.filter.states !== undefined;
-  const source = `exceptions x${seekable ? '' : ' NOT INDEXED'}`;
   return db.transaction(() => {
+    ensureExceptionBusinessTimes(db);
     // The count first, then the page's ids in their sorted order (a compound SELECT emits its parts in turn), from
     // the one materialized set: an empty page still brings the count, without a second pass.
     const result = db
       .prepare(
         `WITH f AS MATERIALIZED (
-           SELECT x.exception_id, x.created_at, x.code, x.class, x.state, x.amount_minor, x.due_at, x.owner FROM ${source} WHERE ${where.sql})
+           SELECT x.exception_id, x.business_at, x.created_at, x.code, x.class, x.state, x.amount_minor, x.due_at, x.owner FROM ${tableFor(request)}
+           WHERE ${where.sql})
          SELECT NULL AS exception_id, count(*) AS total FROM f
          UNION ALL
          SELECT exception_id, NULL FROM (SELECT x.exception_id FROM f AS x ORDER BY ${orderBy(request.sort)} LIMIT @limit OFFSET @offset)`,
@@ -145,13 +179,27 @@ export function queryExceptions(db: LedgerDb, request: ExceptionsRequest, now: D
     const totalRows = result[0]?.total ?? 0;
     const ids = result.slice(1).map((r) => r.exception_id as string);
     const byId = db.prepare('SELECT * FROM exceptions WHERE exception_id = ?');
-    const reader = exceptionRowReader(db);
+    const reader = exceptionRowReader(db, timeZone);
     return { rows: ids.map((id) => reader(byId.get(id) as StoredExceptionRow, now)), totalRows };
   })();
 }
 
-/** Builds grid rows from stored rows: first events, distinct sources, the explanation's summary. */
-export function exceptionRowReader(db: LedgerDb): (row: StoredExceptionRow, now: Date) => ExceptionRow {
+/** Every row of the view in its order, read in one statement (an export of the grid as it stands). */
+export function* exceptionsInView(db: LedgerDb, view: ExceptionsView, now: Date, timeZone: string): Generator<ExceptionRow> {
+  ensureExceptionBusinessTimes(db);
+  const where = whereClause(view, now, timeZone);
+  const reader = exceptionRowReader(db, timeZone);
+  const rows = db.prepare(`SELECT x.* FROM ${tableFor(view)} WHERE ${where.sql} ORDER BY ${orderBy(view.sort)}`).iterate(where.params);
+  for (const row of rows as Iterable<StoredExceptionRow>) yield reader(row, now);
+}
+
+function firstText(events: readonly ExceptionRow['events'][number][], field: 'counterparty' | 'description' | 'orderRef'): string | null {
+  for (const e of events) if (e[field] !== null) return e[field];
+  return null;
+}
+
+/** Builds grid rows from stored rows: first events, distinct sources, what they read as, the explanation's summary. */
+export function exceptionRowReader(db: LedgerDb, timeZone: string): (row: StoredExceptionRow, now: Date) => ExceptionRow {
   // Chosen from the member rows alone (first imported first), then read: an AMBIGUOUS_MATCH may name thousands of events.
   const firstEvents = db.prepare(
     `SELECT ${EVENT_LINE_COLUMNS} FROM (SELECT event_seq FROM exception_members WHERE exception_seq = ? ORDER BY event_seq LIMIT ${ROW_EVENTS}) f
@@ -161,39 +209,51 @@ export function exceptionRowReader(db: LedgerDb): (row: StoredExceptionRow, now:
   const sources = db
     .prepare('SELECT DISTINCT e.source FROM exception_members xm CROSS JOIN events e ON e.seq = xm.event_seq WHERE xm.exception_seq = ? ORDER BY e.source')
     .pluck();
-  return (x, now) => ({
-    exceptionId: x.exception_id,
-    code: x.code as ExceptionRow['code'],
-    class: x.class as ExceptionRow['class'],
-    state: x.state as ExceptionRow['state'],
-    policyGated: x.policy_gated === 1,
-    amountMinor: x.amount_minor,
-    currency: x.currency,
-    sources: sources.all(x.seq) as string[],
-    events: (firstEvents.all(x.seq) as EventLineRow[]).map(toEventLine),
-    eventCount: eventCount.get(x.seq) as number,
-    summary: explanationSummary(x.explanation),
-    owner: x.owner,
-    createdAt: x.created_at,
-    dueAt: x.due_at,
-    resolvedAt: x.resolved_at,
-    ageDays: ageDays(x.created_at, now),
-    ended: x.ended_at !== null,
-  });
+  return (x, now) => {
+    const events = (firstEvents.all(x.seq) as EventLineRow[]).map(toEventLine);
+    return {
+      exceptionId: x.exception_id,
+      businessAt: x.business_at,
+      businessDate: businessDateOf(x.business_at, x.business_local_date, timeZone),
+      code: x.code as ExceptionRow['code'],
+      class: x.class as ExceptionRow['class'],
+      state: x.state as ExceptionRow['state'],
+      policyGated: x.policy_gated === 1,
+      amountMinor: x.amount_minor,
+      currency: x.currency,
+      sources: sources.all(x.seq) as string[],
+      events,
+      eventCount: eventCount.get(x.seq) as number,
+      counterparty: firstText(events, 'counterparty'),
+      description: firstText(events, 'description'),
+      orderRef: firstText(events, 'orderRef'),
+      summary: humanSummary(explanationSummary(x.explanation), x.currency),
+      owner: x.owner,
+      createdAt: x.created_at,
+      dueAt: x.due_at,
+      resolvedAt: x.resolved_at,
+      ageDays: ageDays(x.business_at, now),
+      raisedAgeDays: ageDays(x.created_at, now),
+      ended: x.ended_at !== null,
+      resolution: x.state === 'resolved' && x.resolution !== null ? readResolution(x.resolution) : null,
+    };
+  };
 }
 
 /**
- * Codes present in the ledger with their open rows (not ended, in an open state), the sources that imported
- * anything, and the currencies exceptions are kept in. One pass over exceptions; sources from the batches.
+ * Codes present in the ledger with their open rows in the period (not ended, in an open state), the sources that
+ * imported anything, and the currencies exceptions are kept in. One pass over exceptions; sources from the batches.
  */
-export function exceptionFacets(db: LedgerDb): ResponseOf<'exceptions.facets'> {
+export function exceptionFacets(db: LedgerDb, period: Period | undefined, timeZone: string): ResponseOf<'exceptions.facets'> {
+  const inPeriod = exceptionInPeriod(period, timeZone, 'exceptions');
   return db.transaction(() => {
+    ensureExceptionBusinessTimes(db);
     const groups = db
       .prepare(
-        `SELECT code, currency, coalesce(sum(ended_at IS NULL AND state IN (${OPEN_STATES_SQL})), 0) AS open
+        `SELECT code, currency, coalesce(sum(ended_at IS NULL AND state IN (${OPEN_STATES_SQL}) AND ${inPeriod.sql}), 0) AS open
          FROM exceptions GROUP BY code, currency ORDER BY code, currency`,
       )
-      .all() as Array<{ code: string; currency: string; open: number }>;
+      .all(inPeriod.params) as Array<{ code: string; currency: string; open: number }>;
     const codes = new Map<string, number>();
     for (const g of groups) codes.set(g.code, (codes.get(g.code) ?? 0) + g.open);
     const sources = db.prepare('SELECT DISTINCT source FROM import_batches ORDER BY source').pluck().all() as string[];

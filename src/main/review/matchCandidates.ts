@@ -32,7 +32,7 @@ const HOUR_MS = 3_600_000;
 
 /** The event columns a candidate search reads (scope.ts EVENT_ROW_COLUMNS). */
 export type CandidateEventRow = EventRow;
-export const CANDIDATE_COLUMNS = EVENT_ROW_COLUMNS;
+export const CANDIDATE_COLUMNS = `${EVENT_ROW_COLUMNS}, e.local_date`;
 const toMEvent = eventFromRow;
 
 /** The rules of one link that take `own` on one side, and what they look for on the other. */
@@ -307,7 +307,7 @@ function keyReason(k: KeyComparison, l: string, r: string, value: number, agreed
   const rf = fieldLabel(k.right);
   if (k.compare === 'similarity') {
     if (l === r) return `same ${lf} ${l}`;
-    return `${agreed ? 'similar' : 'dissimilar'} ${lf === rf ? lf : `${lf} / ${rf}`} (${l} / ${r}, ${value.toFixed(2)})`;
+    return `${agreed ? 'similar' : 'dissimilar'} ${lf === rf ? lf : `${lf} / ${rf}`} (${l} / ${r}, ${Math.round(value * 100)}% alike)`;
   }
   if (k.compare === 'contains') return agreed ? `${rf} names ${lf} ${l}` : `${rf} does not name ${lf} ${l}`;
   if (k.left === k.right) return agreed ? `same ${lf} ${l}` : `different ${lf} (${l} / ${r})`;

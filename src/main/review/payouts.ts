@@ -6,14 +6,20 @@
 // the rule's key (payout_ref) in the payout's currency and window, not used by another payout, not blocked.
 // Sign convention (DESIGN §3): a payout is negative on the processor balance; its net to the bank is −amount, and
 // equals the sum of its items' nets (amount − fee) when nothing is unexplained.
+import type { z } from 'zod';
 import type { LedgerDb } from '../ledger/database.ts';
-import type { EventLine, ParsedRequestOf, PayoutRow, PayoutWaterfall } from '../../shared/api/contract.ts';
+import type { EventLine, PayoutRow, PayoutWaterfall, PayoutsViewSchema } from '../../shared/api/contract.ts';
 import { WATERFALL_STEPS } from '../../shared/api/contract.ts';
 import type { Rule, RuleSet, RuleSide } from '../../shared/rules/ruleSet.ts';
 import { DEFAULT_RULE_SET } from '../../shared/rules/defaultRuleSet.ts';
 import { OPEN_EXCEPTION_STATES } from '../matching/status.ts';
 import { ruleSetInForce } from '../matching/engine/ruleSetInForce.ts';
 import { DAY_MS, EVENT_LINE_COLUMNS, containsPattern, notFound, pageBounds, toEventLine, type EventLineRow } from './reviewSupport.ts';
+import { eventInPeriod } from './businessTime.ts';
+import { utcInstantToLocalDate } from '../../shared/time/dateText.ts';
+
+/** What the grid shows (filter, period), paged or not. */
+export type PayoutsView = z.output<typeof PayoutsViewSchema>;
 
 type Bank = PayoutRow['bank'];
 type Step = PayoutWaterfall['steps'][number];
@@ -207,42 +213,62 @@ class PayoutReader {
   }
 }
 
-/** Payouts newest first, filtered by bank status, unexplained remainder and a search of their id or payout ref. */
-export function queryPayouts(db: LedgerDb, request: ParsedRequestOf<'payouts.query'>): { rows: PayoutRow[]; totalRows: number } {
+/**
+ * Payouts newest first in the period (by their occurred_at: a processor's payout date), filtered by bank status,
+ * unexplained remainder and a search of their id or payout ref.
+ */
+function payoutsInViewRows(db: LedgerDb, reader: PayoutReader, view: PayoutsView, timeZone: string): Array<{ p: PayoutEventRow; bank: ReturnType<PayoutReader['bank']>; totals: ReturnType<PayoutReader['totals']> | null }> {
+  const search = view.filter.search?.trim() ?? '';
+  const inPeriod = eventInPeriod(view.period, timeZone);
+  const payouts = db
+    .prepare(
+      `SELECT ${PAYOUT_COLUMNS} FROM events e WHERE e.kind = 'payout' AND ${inPeriod.sql}
+       ${search === '' ? '' : "AND (e.external_id LIKE @like ESCAPE '\\' OR e.payout_ref LIKE @like ESCAPE '\\' OR e.event_id = @q)"}
+       ORDER BY e.occurred_at DESC, e.event_id`,
+    )
+    .all({ ...inPeriod.params, ...(search === '' ? {} : { like: containsPattern(search), q: search }) }) as PayoutEventRow[];
+  let listed = payouts.map((p) => ({ p, bank: reader.bank(p), totals: null as ReturnType<PayoutReader['totals']> | null }));
+  if (view.filter.bank !== undefined) listed = listed.filter((r) => r.bank.status === view.filter.bank);
+  if (view.filter.unexplainedOnly === true) {
+    for (const r of listed) r.totals = reader.totals(r.p);
+    listed = listed.filter((r) => r.totals?.unexplainedMinor !== 0);
+  }
+  return listed;
+}
+
+function payoutRow(reader: PayoutReader, timeZone: string, r: { p: PayoutEventRow; bank: ReturnType<PayoutReader['bank']>; totals: ReturnType<PayoutReader['totals']> | null }): PayoutRow {
+  const { p, bank } = r;
+  const t = r.totals ?? reader.totals(p);
+  return {
+    payoutEventId: p.event_id,
+    source: p.source,
+    externalId: p.external_id,
+    payoutRef: p.payout_ref,
+    occurredAt: p.occurred_at,
+    businessDate: utcInstantToLocalDate(p.occurred_at, timeZone),
+    description: toEventLine(p).description,
+    netMinor: -p.amount_minor,
+    currency: p.currency,
+    itemCount: t.itemCount,
+    unexplainedMinor: t.unexplainedMinor,
+    bank: bank.status,
+    bankEventId: bank.event?.eventId ?? null,
+  };
+}
+
+export function queryPayouts(db: LedgerDb, request: PayoutsView & { startRow: number; endRow: number }, timeZone: string): { rows: PayoutRow[]; totalRows: number } {
   const { limit, offset } = pageBounds(request);
   return db.transaction(() => {
     const reader = new PayoutReader(db, payoutRules(ruleSetInForce(db)));
-    const search = request.filter.search?.trim() ?? '';
-    const payouts = db
-      .prepare(
-        `SELECT ${PAYOUT_COLUMNS} FROM events e WHERE e.kind = 'payout'
-         ${search === '' ? '' : "AND (e.external_id LIKE @like ESCAPE '\\' OR e.payout_ref LIKE @like ESCAPE '\\' OR e.event_id = @q)"}
-         ORDER BY e.occurred_at DESC, e.event_id`,
-      )
-      .all(search === '' ? {} : { like: containsPattern(search), q: search }) as PayoutEventRow[];
-    let listed = payouts.map((p) => ({ p, bank: reader.bank(p), totals: null as ReturnType<PayoutReader['totals']> | null }));
-    if (request.filter.bank !== undefined) listed = listed.filter((r) => r.bank.status === request.filter.bank);
-    if (request.filter.unexplainedOnly === true) {
-      for (const r of listed) r.totals = reader.totals(r.p);
-      listed = listed.filter((r) => r.totals?.unexplainedMinor !== 0);
-    }
-    const rows = listed.slice(offset, offset + limit).map(({ p, bank, totals }): PayoutRow => {
-      const t = totals ?? reader.totals(p);
-      return {
-        payoutEventId: p.event_id,
-        source: p.source,
-        externalId: p.external_id,
-        occurredAt: p.occurred_at,
-        netMinor: -p.amount_minor,
-        currency: p.currency,
-        itemCount: t.itemCount,
-        unexplainedMinor: t.unexplainedMinor,
-        bank: bank.status,
-        bankEventId: bank.event?.eventId ?? null,
-      };
-    });
-    return { rows, totalRows: listed.length };
+    const listed = payoutsInViewRows(db, reader, request, timeZone);
+    return { rows: listed.slice(offset, offset + limit).map((r) => payoutRow(reader, timeZone, r)), totalRows: listed.length };
   })();
+}
+
+/** Every row of the view in its order (an export of the grid as it stands). */
+export function* payoutsInView(db: LedgerDb, view: PayoutsView, timeZone: string): Generator<PayoutRow> {
+  const reader = new PayoutReader(db, payoutRules(ruleSetInForce(db)));
+  for (const r of payoutsInViewRows(db, reader, view, timeZone)) yield payoutRow(reader, timeZone, r);
 }
 
 const STEP_LABELS: Record<Step['step'], string> = {

@@ -4,11 +4,13 @@
 // that loop order. Left to choose, it may drive `match_members JOIN matches` from the partial index on active matches
 // of a link and probe every one of them for each event.
 import { ApiError, type EventLine } from '../../shared/api/contract.ts';
+import { eventText } from '../../shared/events/eventText.ts';
 
 export const DAY_MS = 86_400_000;
 
 /** Columns of an EventLine, for `SELECT ${EVENT_LINE_COLUMNS} FROM events e`. */
-export const EVENT_LINE_COLUMNS = 'e.event_id, e.source, e.kind, e.external_id, e.amount_minor, e.currency, e.occurred_at';
+export const EVENT_LINE_COLUMNS =
+  'e.event_id, e.source, e.kind, e.external_id, e.amount_minor, e.currency, e.occurred_at, e.local_date, e.order_ref, e.customer_ref, e.attributes';
 
 export interface EventLineRow {
   event_id: string;
@@ -18,9 +20,15 @@ export interface EventLineRow {
   amount_minor: number;
   currency: string;
   occurred_at: string;
+  /** Absent from rows read with the engine's column list (matching/eventLoad.ts): read as null. */
+  local_date?: string | null;
+  order_ref?: string | null;
+  customer_ref?: string | null;
+  attributes?: string;
 }
 
 export function toEventLine(r: EventLineRow): EventLine {
+  const text = eventText(r.attributes, r.customer_ref);
   return {
     eventId: r.event_id,
     source: r.source,
@@ -29,6 +37,10 @@ export function toEventLine(r: EventLineRow): EventLine {
     amountMinor: r.amount_minor,
     currency: r.currency,
     occurredAt: r.occurred_at,
+    localDate: r.local_date ?? null,
+    orderRef: r.order_ref ?? null,
+    counterparty: text.counterparty,
+    description: text.description,
   };
 }
 
@@ -41,9 +53,9 @@ export function pageBounds(request: { startRow: number; endRow: number }): { lim
   return { limit: Math.max(0, request.endRow - request.startRow), offset: request.startRow };
 }
 
-/** Days (fractional) from an ISO instant to now. */
+/** Days (fractional) from an ISO instant to now; never negative (a business date later today reads as 0). */
 export function ageDays(createdAt: string, now: Date): number {
-  return (now.getTime() - Date.parse(createdAt)) / DAY_MS;
+  return Math.max(0, (now.getTime() - Date.parse(createdAt)) / DAY_MS);
 }
 
 /** A LIKE pattern (SQLite's LIKE ignores ASCII case) matching `text` anywhere, with `\` as the escape character. */

@@ -1,12 +1,15 @@
-// The app frame: first launch until a workspace is open, then the sidebar of screens, the top bar (workspace,
-// running jobs, theme) and readable notices. Alt+1…6 switch screens from the keyboard.
-import { useEffect } from 'react';
+// The app frame: first launch until a workspace is open, then the sidebar of screens, the top bar (workspace, the
+// review period every screen follows, the sign convention, running jobs, theme) and readable notices. Alt+1…6 switch
+// screens from the keyboard.
+import { useEffect, useRef } from 'react';
 import { useApp, useAppStore } from './store/storeContext.tsx';
-import { SCREENS, initialTheme, type Screen } from './store/uiSlice.ts';
+import { SCREENS, initialShowIds, initialTheme, type Screen } from './store/uiSlice.ts';
 import { errorMessage } from './store/sliceTypes.ts';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { JobsBar } from './components/JobsBar.tsx';
 import { Notices } from './components/Notices.tsx';
+import { PeriodSelector } from './components/PeriodSelector.tsx';
+import { SignConvention } from './components/SignConvention.tsx';
 import { FirstLaunchScreen } from './screens/FirstLaunchScreen.tsx';
 import { DashboardScreen } from './screens/DashboardScreen.tsx';
 import { ExceptionsScreen } from './screens/ExceptionsScreen.tsx';
@@ -24,7 +27,18 @@ const SCREEN_LABELS: Record<Screen, string> = {
   settings: 'Settings',
 };
 
+/** Screens whose figures and grids follow the period: they wait until it is known. */
+const PERIOD_SCREENS: ReadonlySet<Screen> = new Set(['dashboard', 'exceptions', 'matches', 'payouts']);
+
 function ScreenView({ screen }: { screen: Screen }) {
+  const periodKnown = useApp((s) => s.period !== null);
+  if (PERIOD_SCREENS.has(screen) && !periodKnown) {
+    return (
+      <p className="muted" role="status">
+        Reading the months with data…
+      </p>
+    );
+  }
   switch (screen) {
     case 'dashboard':
       return <DashboardScreen />;
@@ -47,10 +61,27 @@ export function App() {
   const screen = useApp((s) => s.screen);
   const theme = useApp((s) => s.theme);
   const workspaceChanges = useApp((s) => s.changes.workspace);
+  const workspacePath = useApp((s) => (s.workspace ? s.workspace.path : null));
+  const importChanges = useApp((s) => s.changes.imports);
+  const settingsChanges = useApp((s) => s.changes.settings);
 
   useEffect(() => {
-    store.setState({ theme: initialTheme() });
+    store.setState({ theme: initialTheme(), showIds: initialShowIds() });
   }, [store]);
+
+  // Another workspace has its own months and its own remembered period.
+  useEffect(() => {
+    store.setState({ period: null, periodMonths: [], periodChosen: false });
+    if (workspacePath !== null) void store.getState().loadPeriods();
+  }, [store, workspacePath]);
+
+  // New data may add a month; a new time zone moves every month's bounds.
+  const seenData = useRef({ importChanges, settingsChanges });
+  useEffect(() => {
+    if (seenData.current.importChanges === importChanges && seenData.current.settingsChanges === settingsChanges) return;
+    seenData.current = { importChanges, settingsChanges };
+    if (store.getState().workspace) void store.getState().loadPeriods();
+  }, [store, importChanges, settingsChanges]);
 
   useEffect(() => {
     store
@@ -120,13 +151,11 @@ export function App() {
       </nav>
       <div className="main">
         <header className="topbar">
-          <div className="workspace-name" title={workspace.path}>
+          <div className="workspace-name" title={`${workspace.path} · ${workspace.reportingCurrency} · ${workspace.timeZone}`}>
             <strong>{workspace.name}</strong>
-            <span className="muted">
-              {' '}
-              · {workspace.reportingCurrency} · {workspace.timeZone}
-            </span>
           </div>
+          <PeriodSelector />
+          <SignConvention />
           <JobsBar />
           <button
             type="button"

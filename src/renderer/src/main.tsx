@@ -1,4 +1,5 @@
 // Renderer entry: builds the API for this window (Electron bridge or browser host), the store, and mounts the app.
+import './zodConfig.ts';
 import { createRoot } from 'react-dom/client';
 import './styles.css';
 import './grid/gridSetup.ts';

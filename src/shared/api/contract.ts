@@ -10,6 +10,8 @@ import { CsvMappingSchema } from '../import/csvMapping.ts';
 import { TEXT_ENCODINGS } from '../import/textEncoding.ts';
 import { EXCEPTION_STATES } from '../exceptions/states.ts';
 import { CloseStatusSchema } from '../close/closeReport.ts';
+import { isCalendarDate } from '../time/period.ts';
+import { RESOLUTION_CATEGORIES } from '../review/resolution.ts';
 
 export const APP_INFO = { name: 'Tieout', version: '0.1.0' } as const;
 
@@ -29,9 +31,34 @@ export const EventKindSchema = z.enum(EVENT_KINDS);
 export const MatchStatusSchema = z.enum(['matched', 'auto_resolved', 'manual']);
 export const SortDirSchema = z.enum(['asc', 'desc']);
 
+export const ResolutionCategorySchema = z.enum(RESOLUTION_CATEGORIES);
+export type ResolutionCategory = z.infer<typeof ResolutionCategorySchema>;
+
+/** A resolution as recorded (src/shared/review/resolution.ts): its category, the write-off account, the reason. */
+export const ResolutionReadingSchema = z.object({
+  category: ResolutionCategorySchema.nullable(),
+  account: z.string().nullable(),
+  reason: z.string(),
+  text: z.string(),
+});
+
 /** An amount in one currency: integer minor units, never a float. */
 export const MoneySchema = z.object({ amountMinor: minor, currency });
 export type Money = z.infer<typeof MoneySchema>;
+
+const calendarDate = z.string().refine(isCalendarDate, 'expected a calendar date YYYY-MM-DD');
+
+/**
+ * The review period every review query takes (docs/architecture.md, "The review period"): inclusive calendar days in
+ * the workspace time zone. A row is in it by its business date (when the business happened: the events' occurred_at,
+ * a bank line's booking date as written), never by when a run raised it. Left out, a query covers the whole ledger.
+ */
+export const PeriodSchema = z
+  .object({ from: calendarDate, to: calendarDate })
+  .strict()
+  .refine((p) => p.from <= p.to, { message: 'the period ends before it starts', path: ['to'] });
+export type Period = z.infer<typeof PeriodSchema>;
+const period = { period: PeriodSchema.optional() };
 
 /** A page of a grid: rows [startRow, endRow) of the filtered, sorted set, and how many rows the set has. */
 const pageRequest = {
@@ -54,7 +81,10 @@ export const WorkspaceInfoSchema = z.object({
 });
 export type WorkspaceInfo = z.infer<typeof WorkspaceInfoSchema>;
 
-/** What a reader needs to recognise an event in a list. */
+/**
+ * What a reader needs to recognise an event in a list. `amountMinor` keeps the ledger's sign (canonicalEvent.ts); the
+ * renderer shows it in the one display convention (src/shared/review/displaySign.ts).
+ */
 export const EventLineSchema = z.object({
   eventId: id,
   source: z.string(),
@@ -63,6 +93,13 @@ export const EventLineSchema = z.object({
   amountMinor: minor,
   currency,
   occurredAt: isoInstant,
+  /** A bank line's booking date as the bank wrote it (its business date); null for other events. */
+  localDate: z.string().nullable(),
+  orderRef: z.string().nullable(),
+  /** Who: a bank counterparty, a customer's name or e-mail. */
+  counterparty: z.string().nullable(),
+  /** What: a description or the remittance text. */
+  description: z.string().nullable(),
 });
 export type EventLine = z.infer<typeof EventLineSchema>;
 
@@ -76,7 +113,6 @@ export const EventDetailSchema = EventLineSchema.extend({
   traceId: z.string().nullable(),
   state: z.string().nullable(),
   channel: z.string().nullable(),
-  localDate: z.string().nullable(),
   receivedAt: isoInstant,
   batchId: z.string(),
   mappingVersion: z.string(),
@@ -135,8 +171,23 @@ export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
 
 // --- dashboard -----------------------------------------------------------------------------------------
 
+/** One business day of the period: what happened that day and how much of it still needs someone. */
+export const DashboardDaySchema = z.object({
+  date: z.string(),
+  /** Matchable events with this business date, and how many of them are matched. */
+  matchable: z.number().int(),
+  matched: z.number().int(),
+  unmatchedRate: z.number().nullable(),
+  /** Open exceptions whose business date is this day, and their amount at stake per currency. */
+  openExceptions: z.number().int(),
+  atStake: z.array(MoneySchema),
+});
+export type DashboardDay = z.infer<typeof DashboardDaySchema>;
+
 export const DashboardSchema = z.object({
   asOf: isoInstant,
+  /** The period the figures are of; null: the whole ledger. */
+  period: PeriodSchema.nullable(),
   reportingCurrency: currency,
   eventsTotal: z.number().int(),
   eventsMatchable: z.number().int(),
@@ -152,11 +203,17 @@ export const DashboardSchema = z.object({
   ),
   /** Per currency; currencies are never added together. */
   valueAtStake: z.array(MoneySchema),
+  /** The open exception whose business date is the earliest; its age counts from that business time. */
   oldestOpen: z
-    .object({ exceptionId: id, code: ExceptionCodeSchema, createdAt: isoInstant, ageDays: z.number() })
+    .object({ exceptionId: id, code: ExceptionCodeSchema, businessAt: isoInstant, businessDate: z.string(), ageDays: z.number(), createdAt: isoInstant })
     .nullable(),
-  /** Open exceptions by age since created: '<1d', '1–3d', '3–7d', '7–30d', '>30d'. */
-  openByAge: z.array(z.object({ bucket: z.string(), count: z.number().int() })),
+  /**
+   * Open exceptions by age since their business time: '<1d', '1–3d', '3–7d', '7–30d', '>30d', each with its bounds in
+   * days (`toDays` null: no upper bound) so a bar opens the grid filtered to it.
+   */
+  openByAge: z.array(z.object({ bucket: z.string(), fromDays: z.number(), toDays: z.number().nullable(), count: z.number().int() })),
+  /** Every day of the period, oldest first (empty without a period). */
+  days: z.array(DashboardDaySchema),
   /** Matchable events per kind and how many are matched. */
   matchedByKind: z.array(z.object({ kind: EventKindSchema, matchable: z.number().int(), matched: z.number().int() })),
   sources: z.array(
@@ -165,6 +222,8 @@ export const DashboardSchema = z.object({
       lastImportAt: isoInstant,
       lastEventAt: isoInstant.nullable(),
       events: z.number().int(),
+      /** Its events whose business date is in the period. */
+      eventsInPeriod: z.number().int(),
       /** From workspace.json `feeds`; null when the source declares no cadence. */
       expectedEveryHours: z.number().nullable(),
       /** True when a FEED_MISSING exception is open for the source. */
@@ -179,7 +238,7 @@ export type Dashboard = z.infer<typeof DashboardSchema>;
 
 // --- exceptions ----------------------------------------------------------------------------------------
 
-export const EXCEPTION_SORT_FIELDS = ['createdAt', 'code', 'class', 'state', 'amountMinor', 'dueAt', 'owner', 'ageDays'] as const;
+export const EXCEPTION_SORT_FIELDS = ['businessDate', 'createdAt', 'code', 'class', 'state', 'amountMinor', 'dueAt', 'owner', 'ageDays'] as const;
 
 export const ExceptionFilterSchema = z.object({
   codes: z.array(ExceptionCodeSchema).optional(),
@@ -190,10 +249,16 @@ export const ExceptionFilterSchema = z.object({
   /** |amount at stake| bounds, minor units, inclusive. */
   amountMinMinor: minor.optional(),
   amountMaxMinor: minor.optional(),
-  /** Age (days since created, as of now) bounds, inclusive. */
+  /** Age (days since the business time of its events, as of now) bounds, inclusive. */
   ageDaysMin: z.number().nonnegative().optional(),
   ageDaysMax: z.number().nonnegative().optional(),
-  /** Quick search: exception id, code, owner, or an external id / order ref / customer of one of its events. */
+  /** Business date bounds inside the period (a day of the dashboard's trend), inclusive. */
+  businessDateFrom: calendarDate.optional(),
+  businessDateTo: calendarDate.optional(),
+  /**
+   * Quick search: exception id, code, owner, or of one of its events the external id, order ref, customer, or a
+   * counterparty / description text.
+   */
   search: z.string().max(200).optional(),
   /** Ended rows (superseded by a later run) are left out unless asked for. */
   includeEnded: z.boolean().optional(),
@@ -202,6 +267,9 @@ export type ExceptionFilter = z.infer<typeof ExceptionFilterSchema>;
 
 export const ExceptionRowSchema = z.object({
   exceptionId: id,
+  /** When the business happened: the earliest event's occurred_at, and its business date (a booking date as written). */
+  businessAt: isoInstant,
+  businessDate: z.string(),
   code: ExceptionCodeSchema,
   class: ExceptionClassSchema,
   state: ExceptionStateSchema,
@@ -213,22 +281,32 @@ export const ExceptionRowSchema = z.object({
   /** The first events (at most 3), for the grid's "events" column; eventCount says how many there are. */
   events: z.array(EventLineSchema),
   eventCount: z.number().int(),
+  /** Read from the events: the first counterparty, description and order ref one of them has. */
+  counterparty: z.string().nullable(),
+  description: z.string().nullable(),
+  orderRef: z.string().nullable(),
   summary: z.string(),
   owner: z.string().nullable(),
   createdAt: isoInstant,
   dueAt: isoInstant.nullable(),
   resolvedAt: isoInstant.nullable(),
+  /** Days since the business time; `raisedAgeDays`: since a run (or a person) raised it. */
   ageDays: z.number(),
+  raisedAgeDays: z.number(),
   ended: z.boolean(),
+  resolution: ResolutionReadingSchema.nullable(),
 });
 export type ExceptionRow = z.infer<typeof ExceptionRowSchema>;
+
+const MatchLinkSideSchema = z.object({ kinds: z.array(EventKindSchema), sources: z.array(z.string()) });
 
 export const ExceptionDetailSchema = z.object({
   exception: ExceptionRowSchema.extend({
     defaultClass: ExceptionClassSchema,
     origin: z.enum(['engine', 'human']),
-    resolution: z.string().nullable(),
     resolvedBy: z.string().nullable(),
+    /** How it came to be resolved, in words ("resolved by user:ana's manual match mm_…"); null while open. */
+    resolvedHow: z.string().nullable(),
   }),
   events: z.array(EventDetailSchema),
   explanation: ExplanationSchema,
@@ -247,6 +325,13 @@ export const ExceptionDetailSchema = z.object({
       reasons: z.array(z.string()),
     }),
   ),
+  /**
+   * The links a person may match this exception's events in (a rule of the link takes one of them on a side), from the
+   * rule set in force: the kinds each side takes and the ledger sources it accepts (empty: any). An event's side is
+   * the one that takes its kind; `events.search` looks for the side(s) the exception's own events are not on. Empty
+   * for resolved exceptions.
+   */
+  matchLinks: z.array(z.object({ link: z.string(), left: MatchLinkSideSchema, right: MatchLinkSideSchema })),
 });
 export type ExceptionDetail = z.infer<typeof ExceptionDetailSchema>;
 
@@ -270,11 +355,17 @@ export const MatchRowSchema = z.object({
   ruleId: z.string().nullable(),
   ruleVersion: z.number().int().nullable(),
   score: z.number().nullable(),
-  /** Sum of the left side's amounts, in its currency. */
+  /** Sum of the left side's amounts, in its currency; `kind` is the left side's first kind (for the display sign). */
   amountMinor: minor,
   currency,
+  kind: EventKindSchema,
+  /** The business date of its left side's earliest event (the order, refund, dispute or payout it ties). */
+  businessDate: z.string(),
   events: z.array(EventLineSchema),
   eventCount: z.number().int(),
+  counterparty: z.string().nullable(),
+  description: z.string().nullable(),
+  orderRef: z.string().nullable(),
   summary: z.string(),
   createdAt: isoInstant,
   createdBy: z.string(),
@@ -282,7 +373,8 @@ export const MatchRowSchema = z.object({
 export type MatchRow = z.infer<typeof MatchRowSchema>;
 
 export const MatchDetailSchema = z.object({
-  match: MatchRowSchema.extend({ endedAt: isoInstant.nullable(), endedBy: z.string().nullable() }),
+  /** endedAt/endedBy/endReason: the match no longer holds (a person unmatched it, a later run or a manual match ended it). */
+  match: MatchRowSchema.extend({ endedAt: isoInstant.nullable(), endedBy: z.string().nullable(), endReason: z.string().nullable() }),
   events: z.array(EventDetailSchema.extend({ side: z.enum(['left', 'right']) })),
   explanation: ExplanationSchema,
   history: z.array(HistoryEntrySchema),
@@ -295,7 +387,11 @@ export const PayoutRowSchema = z.object({
   payoutEventId: id,
   source: z.string(),
   externalId: z.string(),
+  /** The processor's payout id (Stripe po_…), as the bank line's text names it. */
+  payoutRef: z.string().nullable(),
   occurredAt: isoInstant,
+  businessDate: z.string(),
+  description: z.string().nullable(),
   /** What the processor says it paid out (positive = money sent to the bank). */
   netMinor: minor,
   currency,
@@ -369,6 +465,11 @@ export const ImportPreviewSchema = z.object({
   events: z.array(EventLineSchema),
   /** Why the file cannot be read as chosen (names the line and column where it applies). */
   error: z.string().nullable(),
+  /**
+   * For a delimited text file: the header line, delimiter and encoding its first lines suggest (the first line after
+   * any preamble whose cells fill the widest row), so a mapping starts from the real header; null when not a table.
+   */
+  layoutGuess: z.object({ headerRow: z.number().int(), delimiter: z.string(), encoding: z.string() }).nullable(),
 });
 export type ImportPreview = z.infer<typeof ImportPreviewSchema>;
 
@@ -413,6 +514,27 @@ export const ToleranceRowSchema = z.object({
   windowAfterDays: z.number().nullable(),
 });
 export type ToleranceRow = z.infer<typeof ToleranceRowSchema>;
+
+// --- grid views (what a grid shows: its filter, sort and period; paged to query, whole to export) ----------
+
+export const ExceptionsViewSchema = z.object({
+  ...period,
+  sort: z.array(z.object({ field: z.enum(EXCEPTION_SORT_FIELDS), dir: SortDirSchema })).max(3).default([]),
+  filter: ExceptionFilterSchema.default({}),
+});
+export const MatchesViewSchema = z.object({
+  ...period,
+  sort: z.array(z.object({ field: z.enum(MATCH_SORT_FIELDS), dir: SortDirSchema })).max(3).default([]),
+  filter: MatchFilterSchema.default({}),
+});
+export const PayoutsViewSchema = z.object({
+  ...period,
+  filter: z
+    .object({ bank: z.enum(['matched', 'missing', 'pending']).optional(), unexplainedOnly: z.boolean().optional(), search: z.string().max(200).optional() })
+    .default({}),
+});
+export const ExportFormatSchema = z.enum(['csv', 'xlsx']);
+export type ExportFormat = z.infer<typeof ExportFormatSchema>;
 
 // --- the method table ----------------------------------------------------------------------------------
 
@@ -485,19 +607,21 @@ export const apiContract = {
     ['settings', 'matches', 'exceptions'],
   ),
 
-  'dashboard.get': method(empty, DashboardSchema),
-
-  'exceptions.query': method(
-    z.object({
-      ...pageRequest,
-      sort: z.array(z.object({ field: z.enum(EXCEPTION_SORT_FIELDS), dir: SortDirSchema })).max(3).default([]),
-      filter: ExceptionFilterSchema.default({}),
-    }).strict(),
-    page(ExceptionRowSchema),
-  ),
-  /** Values the filters offer: codes, sources and currencies present in the ledger, with counts of open rows. */
-  'exceptions.facets': method(
+  /**
+   * The months that have events (by business date, in the workspace time zone), newest first, with how many events
+   * each has: what the period selector offers; `latest` is its default.
+   */
+  'periods.available': method(
     empty,
+    z.object({ timeZone: z.string(), months: z.array(z.object({ month: z.string(), events: z.number().int() })), latest: z.string().nullable() }),
+  ),
+
+  'dashboard.get': method(z.object({ ...period }).strict(), DashboardSchema),
+
+  'exceptions.query': method(ExceptionsViewSchema.extend(pageRequest).strict(), page(ExceptionRowSchema)),
+  /** Values the filters offer: codes (with their open rows in the period), sources and currencies present in the ledger. */
+  'exceptions.facets': method(
+    z.object({ ...period }).strict(),
     z.object({
       codes: z.array(z.object({ code: ExceptionCodeSchema, open: z.number().int() })),
       sources: z.array(z.string()),
@@ -505,19 +629,31 @@ export const apiContract = {
     }),
   ),
   'exceptions.detail': method(z.object({ exceptionId: id }).strict(), ExceptionDetailSchema),
-  'exceptions.resolve': method(z.object({ exceptionIds: z.array(id).min(1).max(10_000), reason: nonEmptyText('A reason') }).strict(), z.object({ resolved: z.number().int() }), ['exceptions']),
+  /**
+   * Resolves with a category and a reason (an accepted difference names the account it is written off to); the
+   * category, account and reason are journaled together (src/shared/review/resolution.ts).
+   */
+  'exceptions.resolve': method(
+    z
+      .object({
+        exceptionIds: z.array(id).min(1).max(10_000),
+        category: ResolutionCategorySchema,
+        writeOffAccount: z.string().trim().max(200).optional(),
+        reason: nonEmptyText('A reason'),
+      })
+      .strict()
+      .refine((r) => r.category !== 'accepted_difference' || (r.writeOffAccount ?? '') !== '', {
+        message: 'an accepted difference names the account it is written off to',
+        path: ['writeOffAccount'],
+      }),
+    z.object({ resolved: z.number().int() }),
+    ['exceptions'],
+  ),
   'exceptions.comment': method(z.object({ exceptionIds: z.array(id).min(1).max(10_000), text: nonEmptyText('A comment') }).strict(), z.object({ commented: z.number().int() }), ['exceptions']),
   'exceptions.reopen': method(z.object({ exceptionId: id, reason: nonEmptyText('A reason') }).strict(), ok, ['exceptions']),
   'exceptions.assign': method(z.object({ exceptionId: id, owner: nonEmptyText('An owner') }).strict(), ok, ['exceptions']),
 
-  'matches.query': method(
-    z.object({
-      ...pageRequest,
-      sort: z.array(z.object({ field: z.enum(MATCH_SORT_FIELDS), dir: SortDirSchema })).max(3).default([]),
-      filter: MatchFilterSchema.default({}),
-    }).strict(),
-    page(MatchRowSchema),
-  ),
+  'matches.query': method(MatchesViewSchema.extend(pageRequest).strict(), page(MatchRowSchema)),
   'matches.detail': method(z.object({ matchId: id }).strict(), MatchDetailSchema),
   /** A person matches chosen events (left and right side of a link); their exceptions are resolved by it. */
   'matches.manual': method(
@@ -527,9 +663,43 @@ export const apiContract = {
   ),
   'matches.unmatch': method(z.object({ matchId: id, reason: nonEmptyText('A reason') }).strict(), ok, ['matches', 'exceptions']),
 
-  'payouts.query': method(
-    z.object({ ...pageRequest, filter: z.object({ bank: z.enum(['matched', 'missing', 'pending']).optional(), unexplainedOnly: z.boolean().optional(), search: z.string().max(200).optional() }).default({}) }).strict(),
-    page(PayoutRowSchema),
+  'payouts.query': method(PayoutsViewSchema.extend(pageRequest).strict(), page(PayoutRowSchema)),
+  /**
+   * Events a person searches for to match by hand (an unknown bank line, a payout the bank never showed): any event,
+   * not only the engine's candidates, filtered in SQL and paged; `link` marks those an active match of it holds.
+   */
+  'events.search': method(
+    z
+      .object({
+        ...pageRequest,
+        ...period,
+        kinds: z.array(EventKindSchema).optional(),
+        sources: z.array(z.string()).max(100).optional(),
+        currency: currency.optional(),
+        /** |amount| bounds, minor units, inclusive. */
+        amountMinMinor: minor.nonnegative().optional(),
+        amountMaxMinor: minor.nonnegative().optional(),
+        /** External id, order ref or payout ref exactly; a customer, counterparty or description by substring. */
+        text: z.string().max(200).optional(),
+        link: z.string().min(1).optional(),
+        /** Leave out events an active match of `link` already holds. */
+        freeOnly: z.boolean().optional(),
+      })
+      .strict(),
+    page(EventLineSchema.extend({ businessDate: z.string(), matchedIn: z.string().nullable() })),
+  ),
+  /**
+   * The current view of a grid (its filter, sort and period) as a file: CSV, or an XLSX workbook (exceljs). Text cells
+   * that a spreadsheet would run as a formula (starting with = + - @, tab or CR) are neutralised; numbers stay numbers.
+   */
+  'export.grid': method(
+    z.discriminatedUnion('grid', [
+      ExceptionsViewSchema.extend({ grid: z.literal('exceptions'), format: ExportFormatSchema }).strict(),
+      MatchesViewSchema.extend({ grid: z.literal('matches'), format: ExportFormatSchema }).strict(),
+      PayoutsViewSchema.extend({ grid: z.literal('payouts'), format: ExportFormatSchema }).strict(),
+    ]),
+    /** The file's bytes travel as base64 so every transport (IPC, HTTP JSON) carries them alike. */
+    z.object({ fileName: z.string(), mediaType: z.string(), rows: z.number().int(), base64: z.string() }),
   ),
   'payouts.waterfall': method(z.object({ payoutEventId: id }).strict(), PayoutWaterfallSchema),
 
@@ -579,6 +749,8 @@ export const apiContract = {
       /** For generic-csv: saved as the source's mapping (mappings.get returns it next time). */
       mapping: CsvMappingSchema.optional(),
       skipInvalid: z.boolean().optional(),
+      /** Import bank statements whose balances do not add up, the difference journaled (the CLI's --accept-unbalanced). */
+      acceptUnbalanced: z.boolean().optional(),
     }).strict(),
     ImportOutcomeSchema,
     ['imports', 'matches', 'exceptions'],

@@ -1,5 +1,5 @@
 // What the ad platform importers share: reading metric cells, the spend event every report row becomes, and the
-// billing events (charges, ad credits, tax, accrued costs). docs/decisions/0003-ad-spend-and-fulfillment-events.md
+// billing events (charges, ad credits, tax, accrued costs). docs/decisions/0005-ad-spend-and-fulfillment-events.md
 // says why each is an `ad_spend` event told apart by `state`.
 import { createHash } from 'node:crypto';
 import type { EventDraftInput } from '../../../shared/events/canonicalEvent.ts';

@@ -4,7 +4,7 @@
 // ShipStation writes one row per item of a shipment, the shipment's own columns repeated on each; an order shipped in
 // several parcels has several shipments, each with its tracking number. Consecutive rows with the same order number and
 // tracking number are one shipment; the same pair appearing again further down is rejected (its items would be split).
-// Mapping decisions (shared with every fulfillment source; docs/decisions/0003-ad-spend-and-fulfillment-events.md):
+// Mapping decisions (shared with every fulfillment source; docs/decisions/0005-ad-spend-and-fulfillment-events.md):
 //   kind          'fulfillment'; amount_minor = −label cost (`Amount - Shipping Cost`, else `Shipment - Cost`), 0 when
 //                 absent; currency = a currency column, else the workspace's reporting currency.
 //   external_id   `tracking:<carrier>:<tracking number>`; a shipment without tracking (marked shipped by hand) gets

@@ -1,8 +1,10 @@
-// One canonical event as the ledger holds it: every canonical field, then the raw source record it came from
-// (file, lines, text), folded away until asked for.
+// One canonical event as the ledger holds it: who and what first, every canonical field, then the raw source record
+// it came from (file, lines, text), folded away until asked for. A bank line's booking date is shown as the date the
+// bank wrote, never as an instant moved through a time zone.
 import { Fragment } from 'react';
 import type { EventDetail } from '../../../shared/api/contract.ts';
-import { formatInstant } from '../format/formatters.ts';
+import { formatDate, formatInstant } from '../format/formatters.ts';
+import { BANK_LINE_KINDS } from '../../../shared/time/period.ts';
 import { Amount } from './Amount.tsx';
 import { useDisplayPrefs } from './useDisplayPrefs.ts';
 
@@ -19,9 +21,18 @@ export function EventDetailView({ event }: { event: EventDetail }) {
   const prefs = useDisplayPrefs();
   const attributes = Object.entries(event.attributes);
   const lines = event.raw.lineStart === event.raw.lineEnd ? `line ${event.raw.lineStart}` : `lines ${event.raw.lineStart}–${event.raw.lineEnd}`;
+  const booked = event.localDate !== null && (BANK_LINE_KINDS as readonly string[]).includes(event.kind);
   return (
     <article className="event-detail" aria-label={`Event ${event.kind} ${event.externalId}`}>
       <dl className="fields">
+        <dt>Counterparty</dt>
+        <dd>
+          <Text value={event.counterparty} />
+        </dd>
+        <dt>Description</dt>
+        <dd>
+          <Text value={event.description} />
+        </dd>
         <dt>Kind</dt>
         <dd>{event.kind}</dd>
         <dt>Source</dt>
@@ -30,12 +41,12 @@ export function EventDetailView({ event }: { event: EventDetail }) {
         <dd className="mono">{event.externalId}</dd>
         <dt>Amount</dt>
         <dd>
-          <Amount minor={event.amountMinor} currency={event.currency} />
+          <Amount minor={event.amountMinor} currency={event.currency} kind={event.kind} />
         </dd>
         <dt>Fee</dt>
         <dd>{event.feeMinor === null ? <span className="muted">—</span> : <Amount minor={event.feeMinor} currency={event.currency} />}</dd>
         <dt>Net</dt>
-        <dd>{event.netMinor === null ? <span className="muted">—</span> : <Amount minor={event.netMinor} currency={event.currency} />}</dd>
+        <dd>{event.netMinor === null ? <span className="muted">—</span> : <Amount minor={event.netMinor} currency={event.currency} kind={event.kind} />}</dd>
         <dt>State</dt>
         <dd>
           <Text value={event.state} />
@@ -60,14 +71,17 @@ export function EventDetailView({ event }: { event: EventDetail }) {
         <dd>
           <Text value={event.channel} />
         </dd>
-        <dt>Occurred</dt>
-        <dd>{formatInstant(event.occurredAt, prefs)}</dd>
-        {event.localDate !== null ? (
+        {booked ? (
           <>
             <dt>Booking date</dt>
-            <dd>{event.localDate}</dd>
+            <dd>{formatDate(event.localDate, prefs.locale)}</dd>
           </>
-        ) : null}
+        ) : (
+          <>
+            <dt>Occurred</dt>
+            <dd>{formatInstant(event.occurredAt, prefs)}</dd>
+          </>
+        )}
         <dt>Received</dt>
         <dd>{formatInstant(event.receivedAt, prefs)}</dd>
         <dt>Event id</dt>

@@ -1,67 +1,104 @@
-// Why the engine decided what it did: the rule (id and version), its summary, each key compared and whether
-// it agreed, the amount and time deltas, and the runners-up with why they lost.
+// Why the engine decided what it did, in words: the rule (id and version), its summary, the keys compared (for a
+// match only those that decided it, the rest one click away), the amount difference in currency, the time apart as
+// days and hours, the score as a percentage, and the runners-up with why they lost.
+import { useState } from 'react';
 import type { Explanation } from '../../../shared/api/contract.ts';
-import { formatInstant } from '../format/formatters.ts';
+import { formatDate, formatDuration, formatScore, linkLabel } from '../format/formatters.ts';
+import { businessDate } from '../../../shared/time/period.ts';
 import { Amount } from './Amount.tsx';
 import { useDisplayPrefs } from './useDisplayPrefs.ts';
 
-function hoursText(hours: number): string {
-  const sign = hours > 0 ? '+' : hours < 0 ? '−' : '';
-  const abs = Math.abs(hours);
-  if (abs >= 48) return `${sign}${(abs / 24).toFixed(1)} days`;
-  return `${sign}${abs.toFixed(1)} h`;
+const FIELD_WORDS: Record<string, string> = {
+  order_ref: 'order ref',
+  customer_ref: 'customer',
+  payout_ref: 'payout ref',
+  trace_id: 'trace id',
+  external_id: 'id',
+};
+
+function fieldWords(field: string): string {
+  return FIELD_WORDS[field] ?? field.replace(/^attributes\./, '').replace(/_/g, ' ');
 }
 
-function scoreText(score: number | null): string {
-  return score === null ? '—' : score.toFixed(2);
+function compareWords(compare: string, value: number): string {
+  if (compare === 'similarity') return `${formatScore(value)} alike`;
+  if (compare === 'contains') return 'contains';
+  return 'equal';
+}
+
+/** `differencesMatter`: an exception's keys, where a key that differs is why it is one. */
+function KeysTable({ keys, differencesMatter }: { keys: Explanation['keys']; differencesMatter: boolean }) {
+  return (
+    <table className="simple explanation-keys" aria-label="Keys compared">
+      <thead>
+        <tr>
+          <th scope="col">Key</th>
+          <th scope="col">Left</th>
+          <th scope="col">Right</th>
+          <th scope="col">Result</th>
+        </tr>
+      </thead>
+      <tbody>
+        {keys.map((k, i) => (
+          <tr key={`${k.leftField}-${k.rightField}-${i}`}>
+            <td>
+              {k.leftField === k.rightField ? fieldWords(k.leftField) : `${fieldWords(k.leftField)} ↔ ${fieldWords(k.rightField)}`}
+              <div className="muted">{compareWords(k.compare, k.value)}</div>
+            </td>
+            <td className="mono">{k.leftValue}</td>
+            <td className="mono">{k.rightValue}</td>
+            <td>{k.agreed ? <span className="badge agreed">agrees</span> : <span className={differencesMatter ? 'badge differs attention' : 'badge differs'}>differs</span>}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
 }
 
 /**
- * `currency` is the currency of the amounts compared; without it the amount delta is shown in minor units,
- * since the explanation itself does not say which currency they are in.
+ * `currency`: the currency of the amounts compared. `keys`: 'deciding' (a match: the keys that agreed, which are what
+ * tied it) or 'all' (an exception: the keys that differed are the point).
  */
-export function ExplanationView({ explanation, currency }: { explanation: Explanation; currency?: string }) {
-  const prefs = useDisplayPrefs();
+export function ExplanationView({ explanation, currency, keys = 'deciding' }: { explanation: Explanation; currency: string; keys?: 'deciding' | 'all' }) {
+  const { locale, timeZone } = useDisplayPrefs();
+  const [allKeys, setAllKeys] = useState(false);
   const e = explanation;
   const rule = e.ruleId === null ? null : `${e.ruleId}${e.ruleVersion === null ? '' : ` (rule set ${e.ruleSetId ?? '?'} v${e.ruleVersion})`}`;
+  const deciding = e.keys.filter((k) => k.agreed);
+  const shownKeys = keys === 'all' || allKeys ? e.keys : deciding;
+  const hidden = e.keys.length - shownKeys.length;
   return (
-    <div className="explanation" style={{ display: 'flex', flexDirection: 'column', gap: 10 }}>
-      <p className="explanation-summary" style={{ margin: 0 }}>
-        {e.summary}
-      </p>
+    <div className="explanation">
+      <p className="explanation-summary">{e.summary}</p>
       <dl className="fields">
         <dt>Rule</dt>
         <dd className="mono">{rule ?? <span className="muted">none (no rule decided this)</span>}</dd>
-        {e.strategy !== null ? (
-          <>
-            <dt>Strategy</dt>
-            <dd>{e.strategy}</dd>
-          </>
-        ) : null}
         {e.link !== null ? (
           <>
             <dt>Link</dt>
-            <dd className="mono">{e.link}</dd>
+            <dd>{linkLabel(e.link)}</dd>
           </>
         ) : null}
         {e.score !== null ? (
           <>
-            <dt>Score</dt>
-            <dd className="num">{scoreText(e.score)}</dd>
+            <dt>Fit</dt>
+            <dd>{formatScore(e.score)}</dd>
           </>
         ) : null}
-        <dt>Amount delta</dt>
+        <dt>Amounts</dt>
         <dd>
           {e.amountDeltaMinor === null ? (
             <span className="muted">—</span>
-          ) : currency !== undefined ? (
-            <Amount minor={e.amountDeltaMinor} currency={currency} />
+          ) : e.amountDeltaMinor === 0 ? (
+            'the same'
           ) : (
-            <span className={e.amountDeltaMinor < 0 ? 'amount negative' : 'amount'}>{e.amountDeltaMinor} minor units</span>
+            <>
+              differ by <Amount minor={e.amountDeltaMinor} currency={currency} magnitude />
+            </>
           )}
         </dd>
-        <dt>Time delta</dt>
-        <dd>{e.timeDeltaHours === null ? <span className="muted">—</span> : hoursText(e.timeDeltaHours)}</dd>
+        <dt>Time apart</dt>
+        <dd>{e.timeDeltaHours === null ? <span className="muted">—</span> : formatDuration(e.timeDeltaHours)}</dd>
         {e.policy !== null ? (
           <>
             <dt>Policy</dt>
@@ -70,34 +107,12 @@ export function ExplanationView({ explanation, currency }: { explanation: Explan
         ) : null}
       </dl>
 
-      {e.keys.length > 0 ? (
-        <table className="simple explanation-keys" aria-label="Keys compared">
-          <thead>
-            <tr>
-              <th scope="col">Key</th>
-              <th scope="col">Left</th>
-              <th scope="col">Right</th>
-              <th scope="col">Result</th>
-            </tr>
-          </thead>
-          <tbody>
-            {e.keys.map((k, i) => (
-              <tr key={`${k.leftField}-${k.rightField}-${i}`}>
-                <td>
-                  <span className="mono">
-                    {k.leftField === k.rightField ? k.leftField : `${k.leftField} ↔ ${k.rightField}`}
-                  </span>
-                  <div className="muted">
-                    {k.compare} {k.value.toFixed(2)}
-                  </div>
-                </td>
-                <td className="mono">{k.leftValue}</td>
-                <td className="mono">{k.rightValue}</td>
-                <td>{k.agreed ? <span className="badge class-A">agreed</span> : <span className="badge class-C">disagreed</span>}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      {shownKeys.length > 0 ? <KeysTable keys={shownKeys} differencesMatter={keys === 'all'} /> : null}
+      {keys === 'deciding' && e.keys.length > 0 && deciding.length === 0 && !allKeys ? <p className="muted">No key decided it: amount and time did.</p> : null}
+      {keys === 'deciding' && (hidden > 0 || allKeys) && e.keys.length > deciding.length ? (
+        <button type="button" className="ghost" aria-expanded={allKeys} onClick={() => setAllKeys(!allKeys)}>
+          {allKeys ? 'Show only the keys that decided' : `Show all ${e.keys.length} keys compared`}
+        </button>
       ) : null}
 
       {e.runnersUp.length > 0 ? (
@@ -111,7 +126,7 @@ export function ExplanationView({ explanation, currency }: { explanation: Explan
                   Amount
                 </th>
                 <th scope="col" className="num">
-                  Score
+                  Fit
                 </th>
                 <th scope="col">Why it lost</th>
               </tr>
@@ -121,16 +136,16 @@ export function ExplanationView({ explanation, currency }: { explanation: Explan
                 <tr key={r.event.eventId}>
                   <td>
                     <div>
-                      {r.event.kind} <span className="mono">{r.event.externalId}</span>
+                      {r.event.kind.replace('_', ' ')} · {r.event.counterparty ?? r.event.description ?? r.event.externalId}
                     </div>
                     <div className="muted">
-                      {r.event.source} · {formatInstant(r.event.occurredAt, prefs)}
+                      {formatDate(businessDate(r.event, timeZone), locale)} · <span className="mono">{r.event.externalId}</span>
                     </div>
                   </td>
                   <td className="num">
-                    <Amount minor={r.event.amountMinor} currency={r.event.currency} />
+                    <Amount minor={r.event.amountMinor} currency={r.event.currency} kind={r.event.kind} />
                   </td>
-                  <td className="num">{scoreText(r.score)}</td>
+                  <td className="num">{formatScore(r.score)}</td>
                   <td>{r.reason}</td>
                 </tr>
               ))}

@@ -25,7 +25,10 @@ export function HistoryList({ entries }: { entries: HistoryEntry[] }) {
             <td className="mono">{entry.actor}</td>
             <td>
               <div>{entry.summary}</div>
-              {entry.reason !== null && entry.reason.trim() !== '' ? <div className="muted">Reason: {entry.reason}</div> : null}
+              {/* The one-line reading usually carries the reason already ("unmatched: wrong customer"): never twice. */}
+              {entry.reason !== null && entry.reason.trim() !== '' && !entry.summary.includes(entry.reason.trim()) ? (
+                <div className="muted">Reason: {entry.reason}</div>
+              ) : null}
             </td>
           </tr>
         ))}

@@ -1,5 +1,6 @@
-// Dashboard: where the month stands — rates, open exceptions and value at stake, charts, per-source status —
-// and the full reconcile. Refetches when imports, matches, exceptions or settings change.
+// Dashboard: where the period stands — rates, open exceptions and value at stake, trends by business day, charts,
+// per-source status — and the full reconcile. Every figure opens the rows it counts. Refetches when the period,
+// imports, matches, exceptions or settings change.
 import { useEffect } from 'react';
 import { useApp, useAppStore } from '../store/storeContext.tsx';
 import { useDisplayPrefs } from '../components/useDisplayPrefs.ts';
@@ -38,14 +39,17 @@ export function DashboardScreen() {
   const matches = useApp((s) => s.changes.matches);
   const exceptions = useApp((s) => s.changes.exceptions);
   const settings = useApp((s) => s.changes.settings);
+  const periodVersion = useApp((s) => s.periodVersion);
+  const ledgerEmpty = useApp((s) => s.periodMonths.length === 0);
 
   useEffect(() => {
     void store.getState().loadDashboard();
-  }, [store, workspacePath, imports, matches, exceptions, settings]);
+  }, [store, workspacePath, imports, matches, exceptions, settings, periodVersion]);
 
   const dashboard = fetchedPath === workspacePath ? fetched : null;
   const goToSources = () => store.getState().showScreen('sources');
-  const empty = dashboard !== null && dashboard.eventsTotal === 0;
+  const empty = dashboard !== null && dashboard.eventsTotal === 0 && ledgerEmpty;
+  const quiet = dashboard !== null && dashboard.eventsTotal === 0 && !ledgerEmpty;
 
   return (
     <>
@@ -78,6 +82,8 @@ export function DashboardScreen() {
         )
       ) : empty ? (
         <EmptyWorkspace onImport={goToSources} />
+      ) : quiet ? (
+        <p className="panel">No event of this period: choose another month with the period selector at the top.</p>
       ) : (
         <>
           <KpiCards dashboard={dashboard} />

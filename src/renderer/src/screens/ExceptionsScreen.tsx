@@ -1,6 +1,6 @@
-// Exceptions (DESIGN §6): the filtered grid of every exception, bulk decisions on the ticked rows, and the
-// detail of the open one. Keyboard: arrows move in the grid, Enter opens a row, Escape closes the detail,
-// "/" jumps to the quick search.
+// Exceptions (DESIGN §6): the filtered grid of the period's exceptions, bulk decisions on the ticked rows, the detail
+// of the open one, and the grid's view as a file. Keyboard: arrows move in the grid, Enter opens a row, Escape closes
+// the detail, "/" jumps to the quick search.
 import { useEffect, useRef } from 'react';
 import { useApp, useAppStore } from '../store/storeContext.tsx';
 import { useDisplayPrefs } from '../components/useDisplayPrefs.ts';
@@ -9,6 +9,8 @@ import { ExceptionsFilters } from './exceptions/ExceptionsFilters.tsx';
 import { ExceptionsGrid } from './exceptions/ExceptionsGrid.tsx';
 import { BulkActions } from './exceptions/BulkActions.tsx';
 import { ExceptionDetailPanel } from './exceptions/ExceptionDetailPanel.tsx';
+import { ExportButtons } from '../components/ExportButtons.tsx';
+import { IdsToggle } from '../components/IdsToggle.tsx';
 import './exceptions/exceptions.css';
 
 function isTyping(target: EventTarget | null): boolean {
@@ -49,8 +51,20 @@ export function ExceptionsScreen() {
   const store = useAppStore();
   const exceptionChanges = useApp((s) => s.changes.exceptions);
   const matchChanges = useApp((s) => s.changes.matches);
+  const periodVersion = useApp((s) => s.periodVersion);
   const searchRef = useRef<HTMLInputElement>(null);
   const firstChange = useRef(true);
+  const seenPeriod = useRef(periodVersion);
+
+  // Another period: other rows, other open counts per code, and no detail of a row it may not hold.
+  useEffect(() => {
+    if (seenPeriod.current === periodVersion) return;
+    seenPeriod.current = periodVersion;
+    const s = store.getState();
+    s.closeExceptionDetail();
+    s.setExceptionsSelected([]);
+    void s.loadExceptionsFacets();
+  }, [store, periodVersion]);
 
   useEffect(() => {
     const s = store.getState();
@@ -85,9 +99,12 @@ export function ExceptionsScreen() {
 
   return (
     <div className="exceptions-screen">
-      <div className="toolbar">
+      <div className="toolbar exceptions-head">
         <h1>Exceptions</h1>
         <TotalLine />
+        <span className="spacer" />
+        <IdsToggle />
+        <ExportButtons what="exceptions" view={() => ({ grid: 'exceptions', ...store.getState().exceptionsView() })} />
       </div>
       <ExceptionsFilters searchRef={searchRef} />
       <BulkActions />

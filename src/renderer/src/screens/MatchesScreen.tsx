@@ -1,6 +1,6 @@
 // Matches: every tie the engine or a person made, filterable by status and link and searchable by id, with the
 // open match's events, explanation and history beside the list, and Unmatch.
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { MatchStatusSchema, type MatchRow } from '../../../shared/api/contract.ts';
 import { useApp, useAppStore } from '../store/storeContext.tsx';
 import { formatCount } from '../format/formatters.ts';
@@ -10,6 +10,9 @@ import { useScreenKeys } from './matches/useScreenKeys.ts';
 import { MatchesGrid } from './matches/MatchesGrid.tsx';
 import { MatchDetailPane } from './matches/MatchDetailPane.tsx';
 import { linkChoices, STATUS_LABELS } from './matches/matchText.ts';
+import { linkLabel } from '../format/formatters.ts';
+import { ExportButtons } from '../components/ExportButtons.tsx';
+import { IdsToggle } from '../components/IdsToggle.tsx';
 import './matches/matches.css';
 
 function isStatus(value: string): value is MatchRow['status'] {
@@ -24,6 +27,13 @@ export function MatchesScreen() {
   const selectedId = useApp((s) => s.matchesSelectedId);
   const prefs = useDisplayPrefs();
   const searchRef = useRef<HTMLInputElement>(null);
+  const periodVersion = useApp((s) => s.periodVersion);
+  const seenPeriod = useRef(periodVersion);
+  useEffect(() => {
+    if (seenPeriod.current === periodVersion) return;
+    seenPeriod.current = periodVersion;
+    store.getState().closeMatch();
+  }, [store, periodVersion]);
   const status = filter.statuses?.[0] ?? '';
   const link = filter.links?.[0] ?? '';
   const filtered = status !== '' || link !== '' || (filter.search ?? '').trim() !== '';
@@ -56,7 +66,7 @@ export function MatchesScreen() {
             <option value="">Any</option>
             {linkChoices(linksSeen).map((l) => (
               <option key={l} value={l}>
-                {l}
+                {linkLabel(l)}
               </option>
             ))}
           </select>
@@ -76,12 +86,14 @@ export function MatchesScreen() {
         <span className="muted" role="status">
           {total === null ? 'Loading…' : `${formatCount(total, prefs.locale)} ${total === 1 ? 'match' : 'matches'}`}
         </span>
+        <IdsToggle />
+        <ExportButtons what="matches" view={() => ({ grid: 'matches', ...store.getState().matchesView() })} />
       </div>
       {total === 0 ? (
         <p className="empty">
           {filtered
             ? 'No match fits these filters. Clear the filters to see every match.'
-            : 'No matches yet. Import orders, payments and bank statements on the Sources screen; matching runs after every import.'}
+            : 'No matches in this period. Choose another period above, or import orders, payments and bank statements on the Sources screen; matching runs after every import.'}
         </p>
       ) : null}
       <div className="split">

@@ -1,6 +1,6 @@
 // Payouts: every processor payout with what its items leave unexplained and whether the bank received it;
 // the open payout's waterfall answers "why does this deposit not equal my sales".
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { useApp, useAppStore } from '../store/storeContext.tsx';
 import type { PayoutBankStatus } from '../store/payoutsSlice.ts';
 import { formatCount } from '../format/formatters.ts';
@@ -9,6 +9,8 @@ import { SearchBox } from './matches/SearchBox.tsx';
 import { useScreenKeys } from './matches/useScreenKeys.ts';
 import { PayoutsGrid } from './payouts/PayoutsGrid.tsx';
 import { PayoutDetailPane } from './payouts/PayoutDetailPane.tsx';
+import { ExportButtons } from '../components/ExportButtons.tsx';
+import { IdsToggle } from '../components/IdsToggle.tsx';
 import './payouts/payouts.css';
 
 const BANK_CHOICES: { value: PayoutBankStatus | ''; label: string }[] = [
@@ -29,6 +31,13 @@ export function PayoutsScreen() {
   const selectedId = useApp((s) => s.payoutsSelectedId);
   const prefs = useDisplayPrefs();
   const searchRef = useRef<HTMLInputElement>(null);
+  const periodVersion = useApp((s) => s.periodVersion);
+  const seenPeriod = useRef(periodVersion);
+  useEffect(() => {
+    if (seenPeriod.current === periodVersion) return;
+    seenPeriod.current = periodVersion;
+    store.getState().closePayout();
+  }, [store, periodVersion]);
   const filtered = filter.bank !== undefined || filter.unexplainedOnly === true || (filter.search ?? '').trim() !== '';
 
   useScreenKeys({
@@ -74,12 +83,14 @@ export function PayoutsScreen() {
         <span className="muted" role="status">
           {total === null ? 'Loading…' : `${formatCount(total, prefs.locale)} ${total === 1 ? 'payout' : 'payouts'}`}
         </span>
+        <IdsToggle />
+        <ExportButtons what="payouts" view={() => ({ grid: 'payouts', ...store.getState().payoutsView() })} />
       </div>
       {total === 0 ? (
         <p className="empty">
           {filtered
             ? 'No payout matches these filters. Clear the filters to see every payout.'
-            : 'No payouts yet. Import a processor’s payout report (Stripe, PayPal…) on the Sources screen.'}
+            : 'No payouts in this period. Choose another period above, or import a processor’s payout report (Stripe, PayPal…) on the Sources screen.'}
         </p>
       ) : null}
       <div className="split">

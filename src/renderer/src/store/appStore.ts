@@ -9,14 +9,24 @@ import { createMatchesSlice, type MatchesSlice } from './matchesSlice.ts';
 import { createPayoutsSlice, type PayoutsSlice } from './payoutsSlice.ts';
 import { createImportSlice, type ImportSlice } from './importSlice.ts';
 import { createSettingsSlice, type SettingsSlice } from './settingsSlice.ts';
+import { createPeriodSlice, type PeriodSlice } from './periodSlice.ts';
 
-export type AppState = UiSlice & WorkspaceSlice & DashboardSlice & ExceptionsSlice & MatchesSlice & PayoutsSlice & ImportSlice & SettingsSlice;
+export type AppState = UiSlice &
+  WorkspaceSlice &
+  PeriodSlice &
+  DashboardSlice &
+  ExceptionsSlice &
+  MatchesSlice &
+  PayoutsSlice &
+  ImportSlice &
+  SettingsSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(api: TieoutApi): AppStore {
   return createStore<AppState>()((...a) => ({
     ...createUiSlice(api)(...a),
     ...createWorkspaceSlice(api)(...a),
+    ...createPeriodSlice(api)(...a),
     ...createDashboardSlice(api)(...a),
     ...createExceptionsSlice(api)(...a),
     ...createMatchesSlice(api)(...a),

@@ -1,6 +1,7 @@
 // The dashboard's figures (`dashboard.get`) and the full reconcile it can start.
 import type { Dashboard, ResponseOf } from '../../../shared/api/contract.ts';
 import { errorMessage, type SliceCreator } from './sliceTypes.ts';
+import { periodRequest } from './periodSlice.ts';
 
 export type ReconcileOutcome = ResponseOf<'reconcile.run'>;
 
@@ -44,7 +45,7 @@ export const createDashboardSlice: SliceCreator<DashboardSlice> = (api) => (set,
       const dashboardPath = get().workspace?.path ?? null;
       set({ dashboardLoading: true });
       try {
-        const dashboard = await api.call('dashboard.get', {});
+        const dashboard = await api.call('dashboard.get', periodRequest(get()));
         if (fetchId === latestFetch) set({ dashboard, dashboardPath, dashboardError: null, dashboardLoading: false });
       } catch (err) {
         if (fetchId === latestFetch) set({ dashboardError: errorMessage(err), dashboardLoading: false });

@@ -11,7 +11,10 @@ import {
   type ResponseOf,
 } from '../../../shared/api/contract.ts';
 import { numberStyleForLocale, parseAmount, type NumberStyle } from '../../../shared/money/amountText.ts';
+import type { Resolution } from '../../../shared/review/resolution.ts';
+import { isCalendarDate } from '../../../shared/time/period.ts';
 import { errorMessage, type SliceCreator } from './sliceTypes.ts';
+import { periodRequest } from './periodSlice.ts';
 
 export type ExceptionCode = NonNullable<ExceptionFilter['codes']>[number];
 export type ExceptionClass = NonNullable<ExceptionFilter['classes']>[number];
@@ -31,10 +34,13 @@ export interface ExceptionsFilterInput {
   amountMax: string;
   ageDaysMin: string;
   ageDaysMax: string;
+  /** Business days inside the period (YYYY-MM-DD), as the date inputs give them; '' = the whole period. */
+  businessDateFrom: string;
+  businessDateTo: string;
   search: string;
 }
 
-export type ExceptionsFilterErrors = Partial<Record<'amountMin' | 'amountMax' | 'ageDaysMin' | 'ageDaysMax', string>>;
+export type ExceptionsFilterErrors = Partial<Record<'amountMin' | 'amountMax' | 'ageDaysMin' | 'ageDaysMax' | 'businessDateTo', string>>;
 
 export const DEFAULT_EXCEPTIONS_FILTER: ExceptionsFilterInput = {
   codes: [],
@@ -45,6 +51,8 @@ export const DEFAULT_EXCEPTIONS_FILTER: ExceptionsFilterInput = {
   amountMax: '',
   ageDaysMin: '',
   ageDaysMax: '',
+  businessDateFrom: '',
+  businessDateTo: '',
   search: '',
 };
 
@@ -113,6 +121,12 @@ export function exceptionFilterFromInput(
     errors.ageDaysMax = 'The maximum is below the minimum';
   }
 
+  if (isCalendarDate(input.businessDateFrom)) filter.businessDateFrom = input.businessDateFrom;
+  if (isCalendarDate(input.businessDateTo)) filter.businessDateTo = input.businessDateTo;
+  if (filter.businessDateFrom !== undefined && filter.businessDateTo !== undefined && filter.businessDateFrom > filter.businessDateTo) {
+    errors.businessDateTo = 'The last day is before the first';
+  }
+
   const search = input.search.trim().slice(0, 200);
   if (search !== '') filter.search = search;
   return { filter, errors };
@@ -132,8 +146,13 @@ function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+export type ExceptionsSort = RequestOf<'exceptions.query'>['sort'];
+export type ResolveRequest = Omit<Resolution, 'account'> & { writeOffAccount?: string };
+
 export interface ExceptionsSlice {
   exceptionsFilterInput: ExceptionsFilterInput;
+  /** The grid's sort as last asked for by the grid (an export writes the rows in this order). */
+  exceptionsSort: ExceptionsSort;
   exceptionsFilterErrors: ExceptionsFilterErrors;
   /** The filter the grid queries with: the last valid reading of the input. */
   exceptionsFilter: ExceptionFilter;
@@ -154,6 +173,10 @@ export interface ExceptionsSlice {
 
   setExceptionsFilter(patch: Partial<ExceptionsFilterInput>): void;
   resetExceptionsFilter(): void;
+  /** Opens the Exceptions screen on a filter (the default filter with `patch` over it), e.g. from a dashboard figure. */
+  showExceptionsFiltered(patch: Partial<ExceptionsFilterInput>): void;
+  /** The grid as it stands (period, sort, filter): what an export writes. */
+  exceptionsView(): Pick<RequestOf<'exceptions.query'>, 'period' | 'sort' | 'filter'>;
   loadExceptionsFacets(): Promise<void>;
   /** One page of the filtered set, for the grid's datasource; records the total. */
   fetchExceptionsPage(startRow: number, endRow: number, sortModel: readonly GridSortItem[]): Promise<{ rows: ExceptionRow[]; totalRows: number }>;
@@ -164,7 +187,7 @@ export interface ExceptionsSlice {
   /** After the data changed: the grid reloads, the facets and the open detail are fetched again. */
   refreshExceptions(): Promise<void>;
   /** The decisions: each notifies its outcome, refreshes on success and returns whether it succeeded. */
-  resolveExceptions(exceptionIds: string[], reason: string): Promise<boolean>;
+  resolveExceptions(exceptionIds: string[], resolution: ResolveRequest): Promise<boolean>;
   commentExceptions(exceptionIds: string[], text: string): Promise<boolean>;
   reopenException(exceptionId: string, reason: string): Promise<boolean>;
   assignException(exceptionId: string, owner: string): Promise<boolean>;
@@ -185,6 +208,8 @@ export const createExceptionsSlice: SliceCreator<ExceptionsSlice> = (api) => (se
       exceptionsFilterErrors: errors,
       ...(changed ? { exceptionsFilter: filter, exceptionsQueryVersion: s.exceptionsQueryVersion + 1, exceptionsSelectedIds: [] } : {}),
     }));
+    // Another set of rows: a detail kept open would show an exception the grid no longer lists.
+    if (changed) get().closeExceptionDetail();
   }
 
   async function decide(failure: string, work: () => Promise<string>): Promise<boolean> {
@@ -204,6 +229,7 @@ export const createExceptionsSlice: SliceCreator<ExceptionsSlice> = (api) => (se
 
   return {
     exceptionsFilterInput: DEFAULT_EXCEPTIONS_FILTER,
+    exceptionsSort: [],
     exceptionsFilterErrors: {},
     exceptionsFilter: { states: [...OPEN_STATES] },
     exceptionsQueryVersion: 0,
@@ -223,22 +249,27 @@ export const createExceptionsSlice: SliceCreator<ExceptionsSlice> = (api) => (se
     resetExceptionsFilter() {
       applyFilter(DEFAULT_EXCEPTIONS_FILTER);
     },
+    showExceptionsFiltered(patch) {
+      applyFilter({ ...DEFAULT_EXCEPTIONS_FILTER, ...patch });
+      get().showScreen('exceptions');
+    },
+    exceptionsView() {
+      return { ...periodRequest(get()), sort: get().exceptionsSort, filter: get().exceptionsFilter };
+    },
     async loadExceptionsFacets() {
       try {
-        set({ exceptionsFacets: await api.call('exceptions.facets', {}) });
+        set({ exceptionsFacets: await api.call('exceptions.facets', periodRequest(get())) });
       } catch (err) {
         get().notify('error', `Could not load the exception filters: ${errorMessage(err)}`);
       }
     },
     async fetchExceptionsPage(startRow, endRow, sortModel) {
       const version = get().exceptionsQueryVersion;
-      const page = await api.call('exceptions.query', {
-        startRow,
-        endRow,
-        sort: exceptionSortFromGrid(sortModel),
-        filter: get().exceptionsFilter,
-      });
-      if (get().exceptionsQueryVersion === version) set({ exceptionsTotal: page.totalRows });
+      const periodVersion = get().periodVersion;
+      const sort = exceptionSortFromGrid(sortModel);
+      set({ exceptionsSort: sort });
+      const page = await api.call('exceptions.query', { ...periodRequest(get()), startRow, endRow, sort, filter: get().exceptionsFilter });
+      if (get().exceptionsQueryVersion === version && get().periodVersion === periodVersion) set({ exceptionsTotal: page.totalRows });
       return page;
     },
     setExceptionsSelected(ids) {
@@ -270,9 +301,14 @@ export const createExceptionsSlice: SliceCreator<ExceptionsSlice> = (api) => (se
       await Promise.all([get().loadExceptionsFacets(), get().reloadExceptionDetail()]);
     },
 
-    resolveExceptions(exceptionIds, reason) {
+    resolveExceptions(exceptionIds, resolution) {
       return decide(`Could not resolve ${plural(exceptionIds.length, 'exception', 'exceptions')}`, async () => {
-        const { resolved } = await api.call('exceptions.resolve', { exceptionIds, reason });
+        const { resolved } = await api.call('exceptions.resolve', {
+          exceptionIds,
+          category: resolution.category,
+          reason: resolution.reason,
+          ...(resolution.category === 'accepted_difference' ? { writeOffAccount: resolution.writeOffAccount ?? '' } : {}),
+        });
         set({ exceptionsSelectedIds: [] });
         return `Resolved ${plural(resolved, 'exception', 'exceptions')}`;
       });
@@ -298,7 +334,8 @@ export const createExceptionsSlice: SliceCreator<ExceptionsSlice> = (api) => (se
     manualMatchException(request) {
       return decide('Could not create the manual match', async () => {
         const { matchId } = await api.call('matches.manual', request);
-        return `Matched by hand (${matchId})`;
+        const n = (request.leftEventIds?.length ?? 0) + (request.rightEventIds?.length ?? 0);
+        return `Matched ${plural(n, 'event', 'events')} by hand (${matchId})`;
       });
     },
   };

@@ -58,6 +58,10 @@ export interface ImportSlice {
   importSkipInvalid: boolean;
   importCommitting: boolean;
   importCommitError: string | null;
+  /** The failed commit can be retried another way: a statement that does not balance can be imported anyway. */
+  importCommitRetry: 'acceptUnbalanced' | null;
+  /** The mapping file (JSON) the draft was loaded from, when one was dropped or chosen. */
+  importMappingFile: string | null;
   importOutcome: ImportOutcome | null;
   importHistory: ImportBatch[] | null;
   importHistoryError: string | null;
@@ -74,10 +78,13 @@ export interface ImportSlice {
   setImportMappingDraft(draft: MappingDraft): void;
   /** Starts the draft from a source's saved mapping; false when it has none (or none that is valid). */
   loadSavedMapping(source: string): Promise<boolean>;
+  /** Starts the draft from a mapping file's text (a saved mapping JSON); false, with a notice, when it is not one. */
+  loadMappingFile(fileName: string, text: string): Promise<boolean>;
   refreshImportPreviews(): Promise<void>;
   setImportSource(source: string): void;
   setImportSkipInvalid(skip: boolean): void;
-  commitImport(): Promise<ImportOutcome | null>;
+  /** Imports; `acceptUnbalanced` imports statements that do not balance, the difference journaled. */
+  commitImport(options?: { acceptUnbalanced?: boolean }): Promise<ImportOutcome | null>;
   resetImport(): void;
 }
 
@@ -95,6 +102,8 @@ type WizardState = Pick<
   | 'importSkipInvalid'
   | 'importCommitting'
   | 'importCommitError'
+  | 'importCommitRetry'
+  | 'importMappingFile'
   | 'importOutcome'
 >;
 
@@ -112,6 +121,8 @@ function initialWizard(): WizardState {
     importSkipInvalid: false,
     importCommitting: false,
     importCommitError: null,
+    importCommitRetry: null,
+    importMappingFile: null,
     importOutcome: null,
   };
 }
@@ -125,9 +136,9 @@ export function sourceIdProblem(source: string): string | null {
   return parsed.success ? null : (parsed.error.issues[0]?.message ?? 'not a source id');
 }
 
-/** Sources seen in the history, sorted. */
-export function knownSources(history: readonly ImportBatch[] | null): string[] {
-  return [...new Set((history ?? []).map((b) => b.source))].sort();
+/** Sources seen in the history, sorted; with `format`, only those that imported files of that format. */
+export function knownSources(history: readonly ImportBatch[] | null, format?: string): string[] {
+  return [...new Set((history ?? []).filter((b) => format === undefined || b.format === format).map((b) => b.source))].sort();
 }
 
 /** The most recent batch matching `test`. */
@@ -215,6 +226,9 @@ export function importStepProblem(state: ImportSlice, step: ImportStep): string 
       if (refused?.previewError) return `${refused.fileName}: ${refused.previewError.message}`;
       const unread = state.importFiles.find((f) => f.preview === null || f.preview.format === null);
       if (unread !== undefined) return `${unread.fileName}: choose a format (or describe the CSV with a mapping).`;
+      // The file read as chosen fails: the import would fail the same way, so there is no going on until it is fixed.
+      const failing = state.importFiles.find((f) => f.preview?.error != null && (state.importFormat !== GENERIC_CSV || f.previewMapped));
+      if (failing?.preview?.error != null) return `${failing.fileName} cannot be read as chosen: fix the format or the mapping first.`;
       return null;
     }
     case 'source':
@@ -243,6 +257,16 @@ export function commitRequestFor(state: ImportSlice): { request: RequestOf<'impo
     if (check.ok) request.mapping = check.mapping;
   }
   return { request };
+}
+
+/** The text of a JSON file that is a saved CSV mapping, or null (another JSON, e.g. a Stripe API export, is imported). */
+async function readMapping(file: PickedFile): Promise<string | null> {
+  try {
+    const text = new TextDecoder().decode(await file.arrayBuffer());
+    return CsvMappingSchema.safeParse(JSON.parse(text)).success ? text : null;
+  } catch {
+    return null;
+  }
 }
 
 // --- the slice ----------------------------------------------------------------------------------------
@@ -286,10 +310,26 @@ export const createImportSlice: SliceCreator<ImportSlice> = (api) => (set, get) 
     const state = get();
     const source = state.importSourceTouched && sourceIdProblem(state.importSource) === null ? state.importSource : latestBatch(state.importHistory, (b) => b.format === GENERIC_CSV)?.source;
     const loaded = source !== undefined && (await get().loadSavedMapping(source));
-    if (!loaded && !get().importMappingTouched) {
-      set({ importMappingDraft: guessDraft(preview.columns) });
-      await get().refreshImportPreviews();
-    }
+    if (!loaded && !get().importMappingTouched) await startFromLayoutGuess(preview);
+  }
+
+  /**
+   * A new draft for a CSV of no known format: first cut the file as its first lines suggest (header line after any
+   * preamble, delimiter, encoding), then guess the columns from that real header.
+   */
+  async function startFromLayoutGuess(preview: ImportPreview): Promise<void> {
+    const guess = preview.layoutGuess;
+    const layout = {
+      headerRow: guess === null ? '' : String(guess.headerRow),
+      delimiter: (guess?.delimiter ?? '') as MappingDraft['delimiter'],
+      encoding: (guess?.encoding ?? '') as MappingDraft['encoding'],
+    };
+    set({ importMappingDraft: { ...guessDraft(guess === null ? preview.columns : []), ...layout } });
+    await get().refreshImportPreviews();
+    if (get().importMappingTouched || guess === null) return;
+    const header = get().importFiles.find((f) => f.preview !== null && f.preview.columns.length > 0)?.preview?.columns ?? [];
+    set({ importMappingDraft: { ...guessDraft(header), ...layout } });
+    await get().refreshImportPreviews();
   }
 
   async function stageFile(key: string, file: PickedFile): Promise<void> {
@@ -329,7 +369,17 @@ export const createImportSlice: SliceCreator<ImportSlice> = (api) => (set, get) 
         set({ importHistoryError: errorMessage(err) });
       }
     },
-    async addImportFiles(files) {
+    async addImportFiles(picked) {
+      // A saved mapping (JSON) dropped with the files describes them: it is loaded into the editor, not imported.
+      const files: PickedFile[] = [];
+      for (const file of picked) {
+        const mapping = /\.json$/i.test(file.name) ? await readMapping(file) : null;
+        if (mapping !== null) {
+          await get().loadMappingFile(file.name, mapping);
+          continue;
+        }
+        files.push(file);
+      }
       const added = files.map((file) => {
         fileCounter += 1;
         const staged: StagedFile = {
@@ -369,11 +419,11 @@ export const createImportSlice: SliceCreator<ImportSlice> = (api) => (set, get) 
       cancelPendingPreview();
       set({ importFormat: format, importFormatNote: null });
       const state = get();
-      if (format === GENERIC_CSV && !state.importMappingTouched && state.importMappingLoadedFrom === null) {
-        const header = state.importFiles.find((f) => f.preview !== null && f.preview.columns.length > 0)?.preview?.columns ?? [];
-        set({ importMappingDraft: guessDraft(header) });
+      if (format === GENERIC_CSV && !state.importMappingTouched && state.importMappingLoadedFrom === null && state.importMappingFile === null) {
         const source = state.importSourceTouched ? state.importSource : latestBatch(state.importHistory, (b) => b.format === GENERIC_CSV)?.source;
         if (source !== undefined && sourceIdProblem(source) === null && (await get().loadSavedMapping(source))) return;
+        const first = state.importFiles.find((f) => f.preview !== null)?.preview;
+        if (first != null) return startFromLayoutGuess(first);
       }
       await get().refreshImportPreviews();
     },
@@ -404,6 +454,30 @@ export const createImportSlice: SliceCreator<ImportSlice> = (api) => (set, get) 
       await get().refreshImportPreviews();
       return true;
     },
+    async loadMappingFile(fileName, text) {
+      let parsed;
+      try {
+        parsed = CsvMappingSchema.safeParse(JSON.parse(text));
+      } catch {
+        parsed = null;
+      }
+      if (parsed === null || !parsed.success) {
+        get().notify('error', `${fileName} is not a saved CSV mapping: ${parsed?.error.issues[0]?.message ?? 'not JSON'}`);
+        return false;
+      }
+      cancelPendingPreview();
+      set({
+        importMappingDraft: draftFromMapping(parsed.data),
+        importMappingTouched: false,
+        importMappingLoadedFrom: null,
+        importMappingFile: fileName,
+        importFormat: GENERIC_CSV,
+        importFormatNote: null,
+      });
+      get().notify('success', `Mapping loaded from ${fileName}`);
+      await get().refreshImportPreviews();
+      return true;
+    },
     async refreshImportPreviews() {
       cancelPendingPreview();
       await Promise.all(get().importFiles.filter((f) => f.status === 'staged').map((f) => previewFile(f.key)));
@@ -414,20 +488,22 @@ export const createImportSlice: SliceCreator<ImportSlice> = (api) => (set, get) 
     setImportSkipInvalid(skip) {
       set({ importSkipInvalid: skip });
     },
-    async commitImport() {
+    async commitImport(options = {}) {
       const built = commitRequestFor(get());
       if ('problem' in built) {
-        set({ importCommitError: built.problem });
+        set({ importCommitError: built.problem, importCommitRetry: null });
         return null;
       }
-      const count = built.request.uploadIds.length;
-      set({ importCommitting: true, importCommitError: null });
+      const request = options.acceptUnbalanced === true ? { ...built.request, acceptUnbalanced: true } : built.request;
+      const count = request.uploadIds.length;
+      set({ importCommitting: true, importCommitError: null, importCommitRetry: null });
       try {
-        const outcome = await get().runJob('imports.commit', `Importing ${count} file${count === 1 ? '' : 's'} into ${built.request.source}`, built.request);
+        const outcome = await get().runJob('imports.commit', `Importing ${count} file${count === 1 ? '' : 's'} into ${request.source}`, request);
         set({ importOutcome: outcome, importCommitting: false, importStep: 'result' });
         return outcome;
       } catch (err) {
-        set({ importCommitting: false, importCommitError: errorMessage(err) });
+        const retry = err instanceof ApiError && err.field === 'acceptUnbalanced' ? 'acceptUnbalanced' : null;
+        set({ importCommitting: false, importCommitError: errorMessage(err), importCommitRetry: retry });
         return null;
       }
     },

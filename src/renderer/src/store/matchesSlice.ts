@@ -8,6 +8,7 @@ import {
   type ResponseOf,
 } from '../../../shared/api/contract.ts';
 import { errorMessage, type SliceCreator } from './sliceTypes.ts';
+import { periodRequest } from './periodSlice.ts';
 
 /** A grid column's sort, as AG Grid reports it (colId = the contract's sort field for sortable columns). */
 export interface GridSort {
@@ -38,6 +39,8 @@ export function matchesQueryRequest(filter: MatchFilter, sortModel: readonly Gri
 
 export interface MatchesSlice {
   matchesFilter: MatchFilter;
+  /** The grid's sort as last asked for by the grid (an export writes the rows in this order). */
+  matchesSort: RequestOf<'matches.query'>['sort'];
   /** Rows the current filter selects, from the last page loaded; null before the first. */
   matchesTotal: number | null;
   /** Links seen in loaded rows, for the link filter (the contract has no facet method for matches). */
@@ -49,6 +52,8 @@ export interface MatchesSlice {
   matchesDetailLoading: boolean;
   matchesDetailError: string | null;
   setMatchesFilter(patch: Partial<MatchFilter>): void;
+  /** The grid as it stands (period, sort, filter): what an export writes. */
+  matchesView(): Pick<RequestOf<'matches.query'>, 'period' | 'sort' | 'filter'>;
   fetchMatchesPage(startRow: number, endRow: number, sortModel: readonly GridSort[]): Promise<ResponseOf<'matches.query'>>;
   openMatch(matchId: string): Promise<void>;
   closeMatch(): void;
@@ -79,6 +84,7 @@ export const createMatchesSlice: SliceCreator<MatchesSlice> = (api) => (set, get
 
   return {
     matchesFilter: {},
+    matchesSort: [],
     matchesTotal: null,
     matchesLinksSeen: [],
     matchesRefresh: 0,
@@ -87,8 +93,14 @@ export const createMatchesSlice: SliceCreator<MatchesSlice> = (api) => (set, get
     matchesDetailLoading: false,
     matchesDetailError: null,
     setMatchesFilter: (patch) => set((s) => ({ matchesFilter: { ...s.matchesFilter, ...patch } })),
+    matchesView() {
+      const request = matchesQueryRequest(get().matchesFilter, [], 0, 1);
+      return { ...periodRequest(get()), sort: get().matchesSort, filter: request.filter };
+    },
     async fetchMatchesPage(startRow, endRow, sortModel) {
-      const page = await api.call('matches.query', matchesQueryRequest(get().matchesFilter, sortModel, startRow, endRow));
+      const request = { ...matchesQueryRequest(get().matchesFilter, sortModel, startRow, endRow), ...periodRequest(get()) };
+      set({ matchesSort: request.sort ?? [] });
+      const page = await api.call('matches.query', request);
       const seen = new Set(get().matchesLinksSeen);
       const before = seen.size;
       for (const row of page.rows) seen.add(row.link);

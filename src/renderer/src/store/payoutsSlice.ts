@@ -1,6 +1,7 @@
 // The Payouts screen's state: the list's filters, and the waterfall of the payout open beside it.
 import { ApiError, type PayoutWaterfall, type RequestOf, type ResponseOf } from '../../../shared/api/contract.ts';
 import { errorMessage, type SliceCreator } from './sliceTypes.ts';
+import { periodRequest } from './periodSlice.ts';
 
 export type PayoutsFilter = NonNullable<RequestOf<'payouts.query'>['filter']>;
 export type PayoutBankStatus = NonNullable<PayoutsFilter['bank']>;
@@ -24,6 +25,8 @@ export interface PayoutsSlice {
   payoutsWaterfallLoading: boolean;
   payoutsWaterfallError: string | null;
   setPayoutsFilter(patch: Partial<PayoutsFilter>): void;
+  /** The grid as it stands (period, filter): what an export writes. */
+  payoutsView(): Pick<RequestOf<'payouts.query'>, 'period' | 'filter'>;
   fetchPayoutsPage(startRow: number, endRow: number): Promise<ResponseOf<'payouts.query'>>;
   openPayout(payoutEventId: string): Promise<void>;
   closePayout(): void;
@@ -59,8 +62,11 @@ export const createPayoutsSlice: SliceCreator<PayoutsSlice> = (api) => (set, get
     payoutsWaterfallLoading: false,
     payoutsWaterfallError: null,
     setPayoutsFilter: (patch) => set((s) => ({ payoutsFilter: { ...s.payoutsFilter, ...patch } })),
+    payoutsView() {
+      return { ...periodRequest(get()), filter: payoutsQueryRequest(get().payoutsFilter, 0, 1).filter };
+    },
     async fetchPayoutsPage(startRow, endRow) {
-      const page = await api.call('payouts.query', payoutsQueryRequest(get().payoutsFilter, startRow, endRow));
+      const page = await api.call('payouts.query', { ...payoutsQueryRequest(get().payoutsFilter, startRow, endRow), ...periodRequest(get()) });
       set({ payoutsTotal: page.totalRows });
       return page;
     },

@@ -25,23 +25,46 @@ export interface Notice {
 export interface UiSlice {
   screen: Screen;
   theme: Theme;
+  /** Grids show their id columns (exception, match, event ids): off by default, people read names first. */
+  showIds: boolean;
   jobs: Job[];
   notices: Notice[];
   /** Bumped on every `changed` event, per area, so screens know to refetch. */
   changes: Record<ChangeArea, number>;
   showScreen(screen: Screen): void;
   setTheme(theme: Theme): void;
+  setShowIds(show: boolean): void;
   notify(tone: Notice['tone'], text: string): void;
   dismissNotice(id: number): void;
   /** Runs a long call, showing its progress in the top bar; rejects like the call does. */
   runJob<M extends MethodName>(method: M, title: string, request: RequestOf<M>): Promise<ResponseOf<M>>;
   /** Runs a call and shows its failure as a notice instead of throwing; returns null on failure. */
   attempt<T>(work: () => Promise<T>): Promise<T | null>;
+  /** Asks the services for a grid's view as a file (progress in the top bar); null when it failed (a notice says why). */
+  exportGrid(request: RequestOf<'export.grid'>): Promise<ResponseOf<'export.grid'> | null>;
 }
 
 let noticeCounter = 0;
 const SUCCESS_NOTICE_MS = 4000;
 export const THEME_KEY = 'tieout.theme';
+export const SHOW_IDS_KEY = 'tieout.showIds';
+
+function store(key: string, value: string): void {
+  try {
+    window.localStorage.setItem(key, value);
+  } catch {
+    // Storage can be unavailable (private mode, tests); the choice then lasts the session.
+  }
+}
+
+/** Whether the person last chose to see id columns. */
+export function initialShowIds(): boolean {
+  try {
+    return window.localStorage.getItem(SHOW_IDS_KEY) === 'true';
+  } catch {
+    return false;
+  }
+}
 
 /** The theme the person chose last, else the system's. */
 export function initialTheme(): Theme {
@@ -71,17 +94,23 @@ export const createUiSlice: SliceCreator<UiSlice> = (api) => (set, get) => {
   return {
     screen: 'dashboard',
     theme: 'light',
+    showIds: false,
     jobs: [],
     notices: [],
     changes: { workspace: 0, settings: 0, imports: 0, matches: 0, exceptions: 0, close: 0 },
-    showScreen: (screen) => set({ screen }),
+    showScreen(screen) {
+      // An exception's detail belongs to the Exceptions screen as it was: coming back shows the grid, not a stale
+      // panel of an exception resolved or filtered away meanwhile.
+      if (get().screen === 'exceptions' && screen !== 'exceptions') get().closeExceptionDetail();
+      set({ screen });
+    },
     setTheme(theme) {
       set({ theme });
-      try {
-        window.localStorage.setItem(THEME_KEY, theme);
-      } catch {
-        // Storage can be unavailable (private mode, tests); the theme then lasts the session.
-      }
+      store(THEME_KEY, theme);
+    },
+    setShowIds(show) {
+      set({ showIds: show });
+      store(SHOW_IDS_KEY, String(show));
     },
     notify(tone, text) {
       noticeCounter += 1;
@@ -98,6 +127,16 @@ export const createUiSlice: SliceCreator<UiSlice> = (api) => (set, get) => {
         return await api.call(method, request, { callId });
       } finally {
         set((s) => ({ jobs: s.jobs.filter((j) => j.callId !== callId) }));
+      }
+    },
+    async exportGrid(request) {
+      try {
+        const file = await get().runJob('export.grid', `Exporting ${request.grid} as ${request.format.toUpperCase()}`, request);
+        get().notify('success', `Exported ${file.rows} row${file.rows === 1 ? '' : 's'} to ${file.fileName}`);
+        return file;
+      } catch (err) {
+        get().notify('error', `Could not export the ${request.grid}: ${errorMessage(err)}`);
+        return null;
       }
     },
     async attempt(work) {

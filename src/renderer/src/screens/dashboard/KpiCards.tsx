@@ -1,10 +1,26 @@
-// The dashboard's headline figures: unmatched and auto-resolve rates, open exceptions, value at stake per
-// currency, the oldest open item and the last reconcile run.
+// The period's headline figures: unmatched and auto-resolve rates, open exceptions, value at stake per currency,
+// the oldest open item (aged from its business date) and the last reconcile run. Each figure that counts rows opens
+// them: the Exceptions grid filtered to what it counts, or the oldest item's detail.
+import type { ReactNode } from 'react';
 import type { Dashboard } from '../../../../shared/api/contract.ts';
 import { Amount } from '../../components/Amount.tsx';
 import { useDisplayPrefs } from '../../components/useDisplayPrefs.ts';
-import { formatAge, formatCount, formatInstant, formatPercent } from '../../format/formatters.ts';
+import { codeLabel, formatAge, formatCount, formatDate, formatInstant, formatPercent } from '../../format/formatters.ts';
 import { useAppStore } from '../../store/storeContext.tsx';
+import { UNMATCHED_CODES } from './dashboardLinks.ts';
+
+/** A card whose figure is a button opening the rows it counts. */
+function LinkedKpi({ label, value, note, action, onOpen }: { label: string; value: ReactNode; note: ReactNode; action: string; onOpen(): void }) {
+  return (
+    <div className="kpi">
+      <div className="kpi-label">{label}</div>
+      <button type="button" className="kpi-link" title={action} aria-label={`${label}: ${action}`} onClick={onOpen}>
+        <span className="kpi-value">{value}</span>
+      </button>
+      <div className="kpi-note">{note}</div>
+    </div>
+  );
+}
 
 export function KpiCards({ dashboard }: { dashboard: Dashboard }) {
   const store = useAppStore();
@@ -12,28 +28,31 @@ export function KpiCards({ dashboard }: { dashboard: Dashboard }) {
   const count = (n: number) => formatCount(n, prefs.locale);
   const unmatched = dashboard.eventsMatchable - dashboard.eventsMatched;
   const { oldestOpen, lastRun } = dashboard;
+  const showOpen = () => store.getState().showExceptionsFiltered({});
 
   return (
     <section className="kpis" aria-label="Key figures">
-      <div className="kpi">
-        <div className="kpi-label">Unmatched rate</div>
-        <div className="kpi-value">{formatPercent(dashboard.unmatchedRate, prefs.locale)}</div>
-        <div className="kpi-note">
-          {dashboard.eventsMatchable === 0 ? 'No matchable events yet' : `${count(unmatched)} of ${count(dashboard.eventsMatchable)} matchable events`}
-        </div>
-      </div>
+      <LinkedKpi
+        label="Unmatched rate"
+        value={formatPercent(dashboard.unmatchedRate, prefs.locale)}
+        note={dashboard.eventsMatchable === 0 ? 'No matchable events in this period' : `${count(unmatched)} of ${count(dashboard.eventsMatchable)} matchable events`}
+        action="Show the exceptions about unmatched events"
+        onOpen={() => store.getState().showExceptionsFiltered({ codes: UNMATCHED_CODES })}
+      />
       <div className="kpi">
         <div className="kpi-label">Auto-resolve rate</div>
         <div className="kpi-value">{formatPercent(dashboard.autoResolveRate, prefs.locale)}</div>
         <div className="kpi-note">
-          {dashboard.decisionsTotal === 0 ? 'No decisions yet' : `${count(dashboard.decisionsAutoResolved)} of ${count(dashboard.decisionsTotal)} decisions`}
+          {dashboard.decisionsTotal === 0 ? 'No decisions in this period' : `${count(dashboard.decisionsAutoResolved)} of ${count(dashboard.decisionsTotal)} decisions`}
         </div>
       </div>
-      <div className="kpi">
-        <div className="kpi-label">Open exceptions</div>
-        <div className="kpi-value">{count(dashboard.openExceptionsTotal)}</div>
-        <div className="kpi-note">of {count(dashboard.eventsTotal)} events in the ledger</div>
-      </div>
+      <LinkedKpi
+        label="Open exceptions"
+        value={count(dashboard.openExceptionsTotal)}
+        note={`of ${count(dashboard.eventsTotal)} events in the period`}
+        action="Show the open exceptions"
+        onOpen={showOpen}
+      />
       <div className="kpi">
         <div className="kpi-label">Value at stake</div>
         {dashboard.valueAtStake.length === 0 ? (
@@ -41,8 +60,12 @@ export function KpiCards({ dashboard }: { dashboard: Dashboard }) {
         ) : (
           <ul className="kpi-amounts" aria-label="Value at stake per currency">
             {dashboard.valueAtStake.map((m) => (
-              <li key={m.currency} className="kpi-value num">
-                <Amount minor={m.amountMinor} currency={m.currency} />
+              <li key={m.currency}>
+                <button type="button" className="kpi-link" title="Show the open exceptions" onClick={showOpen}>
+                  <span className="kpi-value num">
+                    <Amount minor={m.amountMinor} currency={m.currency} magnitude />
+                  </span>
+                </button>
               </li>
             ))}
           </ul>
@@ -62,16 +85,16 @@ export function KpiCards({ dashboard }: { dashboard: Dashboard }) {
               type="button"
               className="kpi-link"
               title="Show it on the Exceptions screen"
-              aria-label={`Oldest open item: ${oldestOpen.code}, ${formatAge(oldestOpen.ageDays)} old. Show it on the Exceptions screen`}
+              aria-label={`Oldest open item: ${codeLabel(oldestOpen.code)}, ${formatAge(oldestOpen.ageDays)} old. Show it on the Exceptions screen`}
               onClick={() => {
-                store.getState().showScreen('exceptions');
+                store.getState().showExceptionsFiltered({});
                 void store.getState().openExceptionDetail(oldestOpen.exceptionId);
               }}
             >
               <span className="kpi-value">{formatAge(oldestOpen.ageDays)}</span>
-              <span className="kpi-note mono">{oldestOpen.code}</span>
+              <span className="kpi-note">{codeLabel(oldestOpen.code)}</span>
             </button>
-            <div className="kpi-note">Opened {formatInstant(oldestOpen.createdAt, prefs)}</div>
+            <div className="kpi-note">Business date {formatDate(oldestOpen.businessDate, prefs.locale)}</div>
           </>
         )}
       </div>

@@ -1,11 +1,14 @@
-// Open exceptions by code and class: how many, and the amount at stake in each currency (never summed across).
+// Open exceptions of the period by code and class: how many, and the amount at stake in each currency (never summed
+// across). A row opens the Exceptions grid filtered to it.
 import type { Dashboard } from '../../../../shared/api/contract.ts';
 import { Amount } from '../../components/Amount.tsx';
 import { useDisplayPrefs } from '../../components/useDisplayPrefs.ts';
-import { formatCount } from '../../format/formatters.ts';
+import { codeLabel, formatCount } from '../../format/formatters.ts';
+import { useAppStore } from '../../store/storeContext.tsx';
 
 export function OpenExceptionsTable({ rows }: { rows: Dashboard['openByCodeAndClass'] }) {
   const { locale } = useDisplayPrefs();
+  const store = useAppStore();
   return (
     <section className="panel" aria-labelledby="dashboard-open-table-heading">
       <h2 id="dashboard-open-table-heading">Open exceptions by code and class</h2>
@@ -24,7 +27,16 @@ export function OpenExceptionsTable({ rows }: { rows: Dashboard['openByCodeAndCl
           <tbody>
             {rows.map((r) => (
               <tr key={`${r.code}|${r.class}`}>
-                <td className="mono">{r.code}</td>
+                <td>
+                  <button
+                    type="button"
+                    className="link-button"
+                    title={`Show the open ${codeLabel(r.code).toLowerCase()} exceptions of class ${r.class}`}
+                    onClick={() => store.getState().showExceptionsFiltered({ codes: [r.code], classes: [r.class] })}
+                  >
+                    {codeLabel(r.code)}
+                  </button>
+                </td>
                 <td>
                   <span className={`badge class-${r.class}`}>{r.class}</span>
                 </td>
@@ -34,7 +46,7 @@ export function OpenExceptionsTable({ rows }: { rows: Dashboard['openByCodeAndCl
                     ? '—'
                     : r.atStake.map((m) => (
                         <div key={m.currency}>
-                          <Amount minor={m.amountMinor} currency={m.currency} />
+                          <Amount minor={m.amountMinor} currency={m.currency} magnitude />
                         </div>
                       ))}
                 </td>

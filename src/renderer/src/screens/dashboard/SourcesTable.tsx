@@ -3,6 +3,7 @@
 import type { Dashboard } from '../../../../shared/api/contract.ts';
 import { useDisplayPrefs } from '../../components/useDisplayPrefs.ts';
 import { formatCount, formatInstant } from '../../format/formatters.ts';
+import { useAppStore } from '../../store/storeContext.tsx';
 
 export function formatCadence(hours: number | null): string {
   if (hours === null) return 'Not declared';
@@ -20,6 +21,7 @@ function FeedStatus({ source }: { source: Dashboard['sources'][number] }) {
 
 export function SourcesTable({ sources, onImport }: { sources: Dashboard['sources']; onImport: () => void }) {
   const prefs = useDisplayPrefs();
+  const store = useAppStore();
   return (
     <section className="panel dashboard-sources" aria-labelledby="dashboard-sources-heading">
       <div className="toolbar">
@@ -38,6 +40,7 @@ export function SourcesTable({ sources, onImport }: { sources: Dashboard['source
               <th>Source</th>
               <th>Last import</th>
               <th>Last event</th>
+              <th className="num">In the period</th>
               <th className="num">Events</th>
               <th>Expected cadence</th>
               <th>Status</th>
@@ -46,9 +49,19 @@ export function SourcesTable({ sources, onImport }: { sources: Dashboard['source
           <tbody>
             {sources.map((s) => (
               <tr key={s.source}>
-                <td className="mono">{s.source}</td>
+                <td>
+                  <button
+                    type="button"
+                    className="link-button mono"
+                    title={`Show the open exceptions of ${s.source}`}
+                    onClick={() => store.getState().showExceptionsFiltered({ sources: [s.source] })}
+                  >
+                    {s.source}
+                  </button>
+                </td>
                 <td className="date">{formatInstant(s.lastImportAt, prefs)}</td>
                 <td className="date">{formatInstant(s.lastEventAt, prefs)}</td>
+                <td className="num">{formatCount(s.eventsInPeriod, prefs.locale)}</td>
                 <td className="num">{formatCount(s.events, prefs.locale)}</td>
                 <td>{formatCadence(s.expectedEveryHours)}</td>
                 <td>

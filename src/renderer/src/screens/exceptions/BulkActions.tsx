@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { useApp, useAppStore } from '../../store/storeContext.tsx';
 import { TextActionForm } from './TextActionForm.tsx';
+import { ResolveForm } from './ResolveForm.tsx';
 
 type BulkForm = 'resolve' | 'comment' | null;
 
@@ -32,15 +33,13 @@ export function BulkActions() {
         </button>
       </div>
       {shownForm === 'resolve' ? (
-        <TextActionForm
+        <ResolveForm
           key="resolve"
           title={`Resolve ${exceptionsText(count)}`}
-          label="Reason"
           submitLabel={`Resolve ${exceptionsText(count)}`}
-          placeholder="Why these exceptions need no further action"
           busy={busy}
-          onSubmit={async (reason) => {
-            const done = await store.getState().resolveExceptions(selected, reason);
+          onSubmit={async (resolution) => {
+            const done = await store.getState().resolveExceptions(selected, resolution);
             if (done) setForm(null);
             return done;
           }}

@@ -1,5 +1,6 @@
-// The open exception: what it is (code, class, state, amount, owner, due, created), the decisions a person can
-// take on it, its events with their raw records, the engine's explanation, and its history.
+// The open exception: what it is (who, what, how much, when the business happened and how long ago, class, state,
+// owner, due, when it was raised and how it was resolved), the decisions a person can take on it, its events with
+// their raw records, the engine's explanation, and its history.
 import { useState } from 'react';
 import type { ExceptionDetail } from '../../../../shared/api/contract.ts';
 import { useApp, useAppStore } from '../../store/storeContext.tsx';
@@ -8,9 +9,11 @@ import { EventDetailView } from '../../components/EventDetailView.tsx';
 import { ExplanationView } from '../../components/ExplanationView.tsx';
 import { HistoryList } from '../../components/HistoryList.tsx';
 import { useDisplayPrefs } from '../../components/useDisplayPrefs.ts';
-import { formatAge, formatInstant } from '../../format/formatters.ts';
+import { codeLabel, formatAge, formatDate, formatInstant } from '../../format/formatters.ts';
+import { RESOLUTION_LABELS } from '../../../../shared/review/resolution.ts';
 import { TextActionForm } from './TextActionForm.tsx';
 import { ManualMatchForm } from './ManualMatchForm.tsx';
+import { ResolveForm } from './ResolveForm.tsx';
 
 type DetailForm = 'resolve' | 'comment' | 'reopen' | 'assign' | 'match' | null;
 
@@ -47,23 +50,18 @@ function DetailActions({ detail }: { detail: ExceptionDetail }) {
             Assign…
           </button>
         ) : null}
-        {!resolved && detail.candidates.length > 0 ? (
+        {!resolved && detail.matchLinks.length > 0 ? (
           <button type="button" disabled={busy} onClick={() => setForm('match')}>
-            Manual match…
+            Match by hand…
           </button>
         ) : null}
       </div>
-      {!resolved && detail.candidates.length === 0 ? (
-        <p className="muted">The engine has no counterpart to propose for a manual match of this exception.</p>
-      ) : null}
       {form === 'resolve' ? (
-        <TextActionForm
-          title={`Resolve ${id}`}
-          label="Reason"
+        <ResolveForm
+          title={`Resolve this ${codeLabel(x.code).toLowerCase()}`}
           submitLabel="Resolve"
-          placeholder="Why this exception needs no further action"
           busy={busy}
-          onSubmit={async (reason) => closeOn(await store.getState().resolveExceptions([id], reason))}
+          onSubmit={async (resolution) => closeOn(await store.getState().resolveExceptions([id], resolution))}
           onCancel={close}
         />
       ) : null}
@@ -106,15 +104,34 @@ function DetailActions({ detail }: { detail: ExceptionDetail }) {
   );
 }
 
+/** Who, what and which order, in one line: what a person recognises the exception by. */
+function Headline({ x }: { x: ExceptionDetail['exception'] }) {
+  const parts = [x.counterparty, x.description, x.orderRef === null ? null : `order #${x.orderRef}`].filter((p): p is string => p !== null);
+  return (
+    <p className="exceptions-headline">
+      <strong>{parts.length > 0 ? parts.join(' · ') : 'No counterparty or description in its events'}</strong>{' '}
+      <Amount minor={x.amountMinor} currency={x.currency} magnitude />
+    </p>
+  );
+}
+
+function overdue(x: ExceptionDetail['exception']): boolean {
+  return x.dueAt !== null && x.state !== 'resolved' && Date.parse(x.dueAt) < Date.now();
+}
+
 function DetailBody({ detail }: { detail: ExceptionDetail }) {
   const prefs = useDisplayPrefs();
   const x = detail.exception;
+  const resolution = x.resolution;
   return (
     <>
+      <Headline x={x} />
       <p>{x.summary}</p>
       <dl className="fields">
-        <dt>Exception</dt>
-        <dd className="mono">{x.exceptionId}</dd>
+        <dt>Business date</dt>
+        <dd>
+          {formatDate(x.businessDate, prefs.locale)} <span className="muted">({formatAge(x.ageDays)} ago)</span>
+        </dd>
         <dt>Class</dt>
         <dd>
           <span className={`badge class-${x.class}`}>{x.class}</span>
@@ -127,34 +144,39 @@ function DetailBody({ detail }: { detail: ExceptionDetail }) {
         </dd>
         <dt>At stake</dt>
         <dd>
-          <Amount minor={x.amountMinor} currency={x.currency} />
+          <Amount minor={x.amountMinor} currency={x.currency} magnitude />
           {x.policyGated ? <span className="badge exceptions-gated">above the policy gate: a person signs off</span> : null}
         </dd>
         <dt>Owner</dt>
         <dd>{x.owner ?? <span className="muted">unassigned</span>}</dd>
         <dt>Due</dt>
-        <dd>{formatInstant(x.dueAt, prefs)}</dd>
-        <dt>Created</dt>
-        <dd>
-          {formatInstant(x.createdAt, prefs)} <span className="muted">({formatAge(x.ageDays)} ago)</span>
+        <dd className={overdue(x) ? 'attention' : undefined}>
+          {formatInstant(x.dueAt, prefs)}
+          {overdue(x) ? ' (overdue)' : ''}
         </dd>
-        <dt>Raised by</dt>
-        <dd>{x.origin === 'engine' ? 'the matching engine' : 'a person'}</dd>
+        <dt>Raised</dt>
+        <dd>
+          {formatInstant(x.createdAt, prefs)} by {x.origin === 'engine' ? 'the matching engine' : 'a person'}{' '}
+          <span className="muted">({x.raisedAgeDays * 24 < 1 ? 'less than an hour ago' : `${formatAge(x.raisedAgeDays)} ago`})</span>
+        </dd>
         {x.resolvedAt !== null ? (
           <>
             <dt>Resolved</dt>
             <dd>
               {formatInstant(x.resolvedAt, prefs)}
-              {x.resolvedBy !== null ? (
-                <>
-                  {' '}
-                  by <span className="mono">{x.resolvedBy}</span>
-                </>
+              {x.resolvedHow !== null ? <div>{x.resolvedHow}</div> : null}
+              {resolution !== null && resolution.category !== null ? (
+                <div>
+                  <span className="badge">{RESOLUTION_LABELS[resolution.category]}</span>
+                  {resolution.account !== null ? <span> written off to {resolution.account}</span> : null}
+                </div>
               ) : null}
-              {x.resolution !== null ? <div>{x.resolution}</div> : null}
+              {resolution !== null ? <div className="muted">{resolution.reason}</div> : null}
             </dd>
           </>
         ) : null}
+        <dt>Exception id</dt>
+        <dd className="mono">{x.exceptionId}</dd>
       </dl>
     </>
   );
@@ -175,7 +197,7 @@ export function ExceptionDetailPanel() {
         <h2>
           {x !== undefined ? (
             <>
-              <span>{x.code}</span> <span className={`badge class-${x.class}`}>{x.class}</span>{' '}
+              <span title={x.code}>{codeLabel(x.code)}</span> <span className={`badge class-${x.class}`}>{x.class}</span>{' '}
               <span className="badge">{x.state.replace('_', ' ')}</span>
             </>
           ) : (
@@ -209,7 +231,8 @@ export function ExceptionDetailPanel() {
             {detail.events.map((event) => (
               <div key={event.eventId} className="exceptions-event">
                 <h4>
-                  {event.kind} <span className="mono">{event.externalId}</span> <span className="muted">{event.source}</span>
+                  {event.kind.replace('_', ' ')} · {event.counterparty ?? event.description ?? event.externalId}{' '}
+                  <Amount minor={event.amountMinor} currency={event.currency} kind={event.kind} /> <span className="muted">{event.source}</span>
                 </h4>
                 <EventDetailView event={event} />
               </div>
@@ -217,7 +240,7 @@ export function ExceptionDetailPanel() {
           </section>
           <section aria-label="Explanation">
             <h3>Explanation</h3>
-            <ExplanationView explanation={detail.explanation} currency={detail.exception.currency} />
+            <ExplanationView explanation={detail.explanation} currency={detail.exception.currency} keys="all" />
           </section>
           <section aria-label="History">
             <h3>History</h3>

@@ -1,5 +1,5 @@
-// The filter toolbar above the grid: code (with open counts), class, state, source, amount and age bounds,
-// and the quick search. Typed fields reach the store after a short pause (or at once on Enter / leaving the
+// The filter toolbar above the grid: code (with open counts in the period), class, state, source, amount and age
+// bounds, business days inside the period, and the quick search. Typed fields reach the store after a short pause (or at once on Enter / leaving the
 // field), so the grid does not query on every keystroke.
 import { useEffect, useId, useRef, useState, type RefObject } from 'react';
 import { ExceptionStateSchema, type ExceptionState } from '../../../../shared/api/contract.ts';
@@ -21,6 +21,33 @@ const STATE_OPTIONS: MultiSelectOption<ExceptionState>[] = ExceptionStateSchema.
 }));
 
 type TextField = 'amountMin' | 'amountMax' | 'ageDaysMin' | 'ageDaysMax' | 'search';
+
+/** A day inside the period (a date input commits as soon as a whole date is picked). */
+function DayField({ field, label, error }: { field: 'businessDateFrom' | 'businessDateTo'; label: string; error?: string }) {
+  const store = useAppStore();
+  const value = useApp((s) => s.exceptionsFilterInput[field]);
+  const period = useApp((s) => s.period);
+  const errorId = useId();
+  return (
+    <label className="exceptions-filter-field">
+      {label}
+      <input
+        type="date"
+        value={value}
+        min={period?.from}
+        max={period?.to}
+        aria-invalid={error !== undefined}
+        aria-describedby={error !== undefined ? errorId : undefined}
+        onChange={(e) => store.getState().setExceptionsFilter({ [field]: e.currentTarget.value } as Partial<ExceptionsFilterInput>)}
+      />
+      {error !== undefined ? (
+        <span id={errorId} className="field-error">
+          {error}
+        </span>
+      ) : null}
+    </label>
+  );
+}
 
 function DebouncedField({
   field,
@@ -133,6 +160,8 @@ export function ExceptionsFilters({ searchRef }: { searchRef: RefObject<HTMLInpu
       <DebouncedField field="amountMax" label={`to (${currency})`} inputMode="decimal" error={errors.amountMax} width={110} />
       <DebouncedField field="ageDaysMin" label="Age from (days)" inputMode="decimal" error={errors.ageDaysMin} width={70} />
       <DebouncedField field="ageDaysMax" label="to (days)" inputMode="decimal" error={errors.ageDaysMax} width={70} />
+      <DayField field="businessDateFrom" label="Business date from" />
+      <DayField field="businessDateTo" label="to" error={errors.businessDateTo} />
       <button type="button" className="ghost" onClick={() => store.getState().resetExceptionsFilter()}>
         Reset filters
       </button>

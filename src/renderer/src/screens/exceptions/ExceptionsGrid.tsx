@@ -1,14 +1,16 @@
 // The exceptions grid: AG Grid's infinite row model over `exceptions.query`, so 100,000+ exceptions only ever
-// hold the blocks on screen. Sorting happens in SQLite (column ids are the contract's sort fields); the filter
-// lives in the store, and a new filter gives the grid a new datasource. Kept thin: the logic is in the slice.
+// hold the blocks on screen. Sorting happens in SQLite (column ids are the contract's sort fields); the filter and
+// the period live in the store, and a new one gives the grid a new datasource. Kept thin: the logic is in the slice.
+// Columns read as a person reads a row: when, what code, who, what, which order, how much; ids last and hidden.
 import { useEffect, useMemo, useRef } from 'react';
 import type { ColDef, GridApi, ICellRendererParams, RowSelectionOptions, SelectionChangedEvent } from 'ag-grid-community';
 import type { ExceptionRow } from '../../../../shared/api/contract.ts';
 import { useApp, useAppStore } from '../../store/storeContext.tsx';
 import { ServerGrid } from '../../grid/ServerGrid.tsx';
+import { businessDateColumn, idsColumn, readableColumns } from '../../grid/reviewColumns.ts';
 import { Amount } from '../../components/Amount.tsx';
 import { useDisplayPrefs } from '../../components/useDisplayPrefs.ts';
-import { formatAge, formatInstant } from '../../format/formatters.ts';
+import { codeLabel, formatAge, formatInstant } from '../../format/formatters.ts';
 
 const rowSelection: RowSelectionOptions<ExceptionRow> = {
   mode: 'multiRow',
@@ -18,9 +20,16 @@ const rowSelection: RowSelectionOptions<ExceptionRow> = {
   enableClickSelection: false,
 };
 
-function ClassCell({ data }: ICellRendererParams<ExceptionRow>) {
+function CodeCell({ data }: ICellRendererParams<ExceptionRow>) {
   if (data === undefined) return null;
-  return <span className={`badge class-${data.class}`}>{data.class}</span>;
+  return (
+    <span className="exceptions-code" title={data.code}>
+      <span className={`badge class-${data.class}`} title={`Class ${data.class}`}>
+        {data.class}
+      </span>
+      <span>{codeLabel(data.code)}</span>
+    </span>
+  );
 }
 
 function StateCell({ data }: ICellRendererParams<ExceptionRow>) {
@@ -39,13 +48,13 @@ function StateCell({ data }: ICellRendererParams<ExceptionRow>) {
 
 function AmountCell({ data }: ICellRendererParams<ExceptionRow>) {
   if (data === undefined) return null;
-  return <Amount minor={data.amountMinor} currency={data.currency} />;
+  return <Amount minor={data.amountMinor} currency={data.currency} magnitude />;
 }
 
-function eventsText(row: ExceptionRow): string {
+function idsText(row: ExceptionRow): string {
   const ids = row.events.map((e) => e.externalId).join(', ');
   const more = row.eventCount - row.events.length;
-  return more > 0 ? `${ids} +${more} more` : ids;
+  return `${row.exceptionId} · ${more > 0 ? `${ids} +${more} more` : ids}`;
 }
 
 function isCheckboxClick(event: Event | null | undefined): boolean {
@@ -53,29 +62,55 @@ function isCheckboxClick(event: Event | null | undefined): boolean {
   return target instanceof Element && target.closest('.ag-selection-checkbox, .ag-checkbox') !== null;
 }
 
+/** Overdue while still open: the one date on the row that asks for attention. */
+function overdue(row: ExceptionRow | undefined): boolean {
+  return row !== undefined && row.dueAt !== null && row.state !== 'resolved' && Date.parse(row.dueAt) < Date.now();
+}
+
 export function ExceptionsGrid() {
   const store = useAppStore();
   const queryVersion = useApp((s) => s.exceptionsQueryVersion);
+  const periodVersion = useApp((s) => s.periodVersion);
   const refreshVersion = useApp((s) => s.exceptionsRefreshVersion);
   const selectedCount = useApp((s) => s.exceptionsSelectedIds.length);
+  const showIds = useApp((s) => s.showIds);
   const prefs = useDisplayPrefs();
+  const period = useApp((s) => s.period);
   const gridApi = useRef<GridApi<ExceptionRow> | null>(null);
 
-  const columnDefs = useMemo<ColDef<ExceptionRow>[]>(
-    () => [
-      { colId: 'code', field: 'code', headerName: 'Code', width: 190 },
-      { colId: 'class', field: 'class', headerName: 'Class', width: 80, cellRenderer: ClassCell },
-      { colId: 'state', field: 'state', headerName: 'State', width: 150, cellRenderer: StateCell },
-      { colId: 'amountMinor', field: 'amountMinor', headerName: 'At stake', width: 140, type: 'rightAligned', cellRenderer: AmountCell },
-      { colId: 'sources', headerName: 'Sources', width: 170, sortable: false, valueGetter: (p) => p.data?.sources.join(', ') },
-      { colId: 'events', headerName: 'Events', width: 220, sortable: false, valueGetter: (p) => (p.data ? eventsText(p.data) : undefined) },
-      { colId: 'ageDays', field: 'ageDays', headerName: 'Age', width: 80, type: 'rightAligned', valueFormatter: (p) => (typeof p.value === 'number' ? formatAge(p.value) : '') },
-      { colId: 'owner', field: 'owner', headerName: 'Owner', width: 140, valueFormatter: (p) => (p.value as string | null) ?? '—' },
-      { colId: 'dueAt', field: 'dueAt', headerName: 'Due', width: 150, valueFormatter: (p) => (p.data ? formatInstant(p.data.dueAt, prefs) : '') },
-      { colId: 'createdAt', field: 'createdAt', headerName: 'Created', width: 150, valueFormatter: (p) => (p.data ? formatInstant(p.data.createdAt, prefs) : '') },
-    ],
-    [prefs],
-  );
+  const columnDefs = useMemo<ColDef<ExceptionRow>[]>(() => {
+    const readable = readableColumns<ExceptionRow>();
+    return [
+      businessDateColumn<ExceptionRow>(prefs.locale, 'businessDate', period),
+      { colId: 'code', field: 'code', headerName: 'Exception', flex: 1, minWidth: 152, cellRenderer: CodeCell, tooltipValueGetter: (p) => p.data?.summary ?? null },
+      // At stake right after who, so it stays in view beside the detail panel.
+      ...readable.slice(0, 1),
+      { colId: 'amountMinor', field: 'amountMinor', headerName: 'At stake', width: 116, type: 'rightAligned', cellRenderer: AmountCell },
+      ...readable.slice(1),
+      { colId: 'state', field: 'state', headerName: 'State', width: 132, cellRenderer: StateCell },
+      {
+        colId: 'ageDays',
+        field: 'ageDays',
+        headerName: 'Age',
+        headerTooltip: 'Since the business date; the time since it was raised is in the detail',
+        width: 60,
+        type: 'rightAligned',
+        valueFormatter: (p) => (typeof p.value === 'number' ? formatAge(p.value, { compact: true }) : ''),
+        tooltipValueGetter: (p) => (p.data === undefined ? null : `${formatAge(p.data.ageDays)} since the business date; raised ${formatAge(p.data.raisedAgeDays)} ago`),
+      },
+      { colId: 'owner', field: 'owner', headerName: 'Owner', width: 80, valueFormatter: (p) => ((p.value as string | null) ?? '—').replace(/^user:/, '') },
+      {
+        colId: 'dueAt',
+        field: 'dueAt',
+        headerName: 'Due',
+        width: 68,
+        valueFormatter: (p) => (p.data?.dueAt == null ? '—' : formatInstant(p.data.dueAt, prefs, { time: false }).replace(/,? \d{4}$/, '')),
+        tooltipValueGetter: (p) => (p.data?.dueAt == null ? null : formatInstant(p.data.dueAt, prefs)),
+        cellClassRules: { attention: (p) => overdue(p.data) },
+      },
+      idsColumn<ExceptionRow>('Exception and event ids', idsText, showIds),
+    ];
+  }, [prefs, showIds, period]);
 
   const defaultColDef = useMemo<ColDef<ExceptionRow>>(() => ({ sortable: true, resizable: true, suppressHeaderMenuButton: true }), []);
 
@@ -89,6 +124,7 @@ export function ExceptionsGrid() {
       columnDefs,
       defaultColDef,
       rowSelection,
+      tooltipShowDelay: 400,
       maxConcurrentDatasourceRequests: 2,
       blockLoadDebounceMillis: 60,
       onSelectionChanged: (e: SelectionChangedEvent<ExceptionRow>) => store.getState().setExceptionsSelected(e.api.getSelectedRows().map((r) => r.exceptionId)),
@@ -101,8 +137,8 @@ export function ExceptionsGrid() {
       label="Exceptions grid"
       fetchPage={(startRow, endRow, sortModel) => store.getState().fetchExceptionsPage(startRow, endRow, sortModel)}
       failure="Could not load exceptions"
-      // A new filter (queryVersion) is a new datasource: the grid drops its blocks and starts from the top.
-      restartKey={queryVersion}
+      // A new filter or period is a new datasource: the grid drops its blocks and starts from the top.
+      restartKey={`${queryVersion}:${periodVersion}`}
       refreshKey={refreshVersion}
       rowId={(row) => row.exceptionId}
       onOpen={(row) => void store.getState().openExceptionDetail(row.exceptionId)}

@@ -61,14 +61,17 @@ export function MultiSelect<V extends string>({
       {open ? (
         <fieldset id={listId} className="exceptions-multiselect-list">
           <legend className="muted">{label}</legend>
-          {options.length === 0 ? <div className="muted">Nothing to choose yet.</div> : null}
-          {options.map((o) => (
-            <label key={o.value} className="exceptions-multiselect-option">
-              <input type="checkbox" checked={selected.includes(o.value)} onChange={() => toggle(o.value)} />
-              <span>{o.label}</span>
-            </label>
-          ))}
-          <div className="field-row">
+          {/* The options scroll; Clear and Done stay in view below them, however long the list. */}
+          <div className="exceptions-multiselect-options">
+            {options.length === 0 ? <div className="muted">Nothing to choose yet.</div> : null}
+            {options.map((o) => (
+              <label key={o.value} className="exceptions-multiselect-option">
+                <input type="checkbox" checked={selected.includes(o.value)} onChange={() => toggle(o.value)} />
+                <span>{o.label}</span>
+              </label>
+            ))}
+          </div>
+          <div className="field-row exceptions-multiselect-actions">
             <button type="button" className="ghost" disabled={selected.length === 0} onClick={() => onChange([])}>
               Clear
             </button>

@@ -1,89 +1,85 @@
-// Turns a manual-match choice on an exception (the engine's candidates the user ticked, and which of the
-// exception's own events take part) into the `matches.manual` request: one link, a left and a right side.
-//
-// A candidate says which side of its link it is on. The exception's own events go on the other side, except
-// when they already span both sides of the link (a PAYOUT_MISMATCH holds the payout and its items): then each
-// goes on its natural side, the side its kind takes in the link. That side is read first from the
-// candidates of the same link (they come from the rule set in force), then from the default rule set.
-import type { ExceptionDetail, RequestOf } from '../../../../shared/api/contract.ts';
-import { DEFAULT_RULE_SET } from '../../../../shared/rules/defaultRuleSet.ts';
+// Turns a manual-match choice on an exception into the `matches.manual` request: one link, and each chosen event on
+// the side of that link that takes its kind (the detail's `matchLinks`, read from the rule set in force). Chosen events
+// are the exception's own ones the person ticked and the counterparts they picked, from the engine's suggestions or
+// from their own search. Also the running balance of what is chosen, per side, in the display sign convention.
+import type { EventLine, ExceptionDetail, RequestOf } from '../../../../shared/api/contract.ts';
+import { displayMinor } from '../../../../shared/review/displaySign.ts';
 
 export type Side = 'left' | 'right';
-export type Candidate = ExceptionDetail['candidates'][number];
+export type MatchLink = ExceptionDetail['matchLinks'][number];
+export type ChosenEvent = Pick<EventLine, 'eventId' | 'kind' | 'externalId' | 'amountMinor' | 'currency'>;
 
-/** Identifies a candidate: the same event may be proposed for more than one link. */
-export function candidateKey(candidate: Pick<Candidate, 'link'> & { event: { eventId: string } }): string {
-  return `${candidate.link}|${candidate.event.eventId}`;
+/** The side of `link` that takes `kind`; null when no side or both do (the person must leave the event out). */
+export function sideOf(link: MatchLink, kind: string): Side | null {
+  const left = (link.left.kinds as readonly string[]).includes(kind);
+  const right = (link.right.kinds as readonly string[]).includes(kind);
+  return left === right ? null : left ? 'left' : 'right';
 }
 
-function sidesOfKind(detail: ExceptionDetail, link: string, kind: string): Set<Side> {
-  const fromCandidates = new Set<Side>();
-  for (const c of detail.candidates) if (c.link === link && c.event.kind === kind) fromCandidates.add(c.side);
-  if (fromCandidates.size > 0) return fromCandidates;
-  const fromRules = new Set<Side>();
-  for (const rule of DEFAULT_RULE_SET.rules) {
-    if (rule.link !== link) continue;
-    if ((rule.left.kinds as readonly string[]).includes(kind)) fromRules.add('left');
-    if ((rule.right.kinds as readonly string[]).includes(kind)) fromRules.add('right');
-  }
-  return fromRules;
+/** The kinds a counterpart search looks for: those of the side(s) the exception's own events are not on. */
+export function counterpartKinds(link: MatchLink, own: readonly Pick<EventLine, 'kind'>[]): MatchLink['left']['kinds'] {
+  const ownSides = new Set(own.map((e) => sideOf(link, e.kind)));
+  const kinds = [...(ownSides.has('left') ? [] : link.left.kinds), ...(ownSides.has('right') ? [] : link.right.kinds)];
+  return kinds.length > 0 ? [...new Set(kinds)] : [...new Set([...link.left.kinds, ...link.right.kinds])];
 }
 
-function opposite(side: Side): Side {
-  return side === 'left' ? 'right' : 'left';
+/** The sources a counterpart search keeps to: the accepting side's listed sources (empty: any). */
+export function counterpartSources(link: MatchLink, own: readonly Pick<EventLine, 'kind'>[]): string[] {
+  const ownSides = new Set(own.map((e) => sideOf(link, e.kind)));
+  if (ownSides.has('left') && !ownSides.has('right')) return link.right.sources;
+  if (ownSides.has('right') && !ownSides.has('left')) return link.left.sources;
+  return [];
 }
 
-/**
- * The side each of the exception's events takes in `link`, given the sides the picked candidates are on;
- * null when it cannot be told (no natural side and candidates on both sides).
- */
-export function ownEventSides(detail: ExceptionDetail, link: string, candidateSides: ReadonlySet<Side>): Map<string, Side | null> {
-  const natural = new Map<string, Side | null>();
-  for (const e of detail.events) {
-    const sides = sidesOfKind(detail, link, e.kind);
-    natural.set(e.eventId, sides.size === 1 ? [...sides][0]! : null);
-  }
-  const known = new Set([...natural.values()].filter((s): s is Side => s !== null));
-  const spansBoth = known.size === 2;
-  const other = candidateSides.size === 1 ? opposite([...candidateSides][0]!) : null;
-  const result = new Map<string, Side | null>();
-  for (const e of detail.events) {
-    const side = natural.get(e.eventId) ?? null;
-    result.set(e.eventId, spansBoth ? (side ?? other) : (other ?? side));
-  }
-  return result;
+export interface SideBalance {
+  count: number;
+  /** Per currency, in the display sign convention. */
+  totals: { currency: string; amountMinor: number }[];
+}
+
+export interface Balance {
+  left: SideBalance;
+  right: SideBalance;
+  /** Left total − right total per currency (display signs); all 0 when the sides agree. */
+  difference: { currency: string; amountMinor: number }[];
+  unplaced: ChosenEvent[];
+}
+
+function totals(events: readonly ChosenEvent[]): SideBalance {
+  const byCurrency = new Map<string, number>();
+  for (const e of events) byCurrency.set(e.currency, (byCurrency.get(e.currency) ?? 0) + displayMinor(e.kind, e.amountMinor));
+  return { count: events.length, totals: [...byCurrency].map(([currency, amountMinor]) => ({ currency, amountMinor })) };
+}
+
+/** What is chosen so far, side by side, and how far the sides are apart. */
+export function balance(link: MatchLink, chosen: readonly ChosenEvent[]): Balance {
+  const left = chosen.filter((e) => sideOf(link, e.kind) === 'left');
+  const right = chosen.filter((e) => sideOf(link, e.kind) === 'right');
+  const l = totals(left);
+  const r = totals(right);
+  const currencies = [...new Set([...l.totals, ...r.totals].map((t) => t.currency))].sort();
+  const of = (side: SideBalance, c: string) => side.totals.find((t) => t.currency === c)?.amountMinor ?? 0;
+  return {
+    left: l,
+    right: r,
+    difference: currencies.map((currency) => ({ currency, amountMinor: of(l, currency) - of(r, currency) })),
+    unplaced: chosen.filter((e) => sideOf(link, e.kind) === null),
+  };
 }
 
 export type ManualMatchPlan = Omit<RequestOf<'matches.manual'>, 'reason'>;
 
-/**
- * The request for the picked candidates (by candidateKey) and the included own events (by event id), or why
- * there is none yet.
- */
-export function planManualMatch(
-  detail: ExceptionDetail,
-  pickedKeys: ReadonlySet<string>,
-  includedEventIds: ReadonlySet<string>,
-): { ok: true; plan: ManualMatchPlan } | { ok: false; error: string } {
-  const picked = detail.candidates.filter((c) => pickedKeys.has(candidateKey(c)));
-  if (picked.length === 0) return { ok: false, error: 'Pick at least one candidate.' };
-  const links = [...new Set(picked.map((c) => c.link))];
-  if (links.length > 1) return { ok: false, error: `The picked candidates belong to different links (${links.join(', ')}); a manual match ties one link.` };
-  const link = links[0]!;
-
-  const left: string[] = [];
-  const right: string[] = [];
-  for (const c of picked) (c.side === 'left' ? left : right).push(c.event.eventId);
-  const pickedIds = new Set(picked.map((c) => c.event.eventId));
-  const sides = ownEventSides(detail, link, new Set(picked.map((c) => c.side)));
-  for (const e of detail.events) {
-    if (!includedEventIds.has(e.eventId) || pickedIds.has(e.eventId)) continue;
-    const side = sides.get(e.eventId) ?? null;
-    if (side === null) return { ok: false, error: `Cannot tell which side of ${link} ${e.kind} ${e.externalId} goes on: leave it out or pick candidates of one side.` };
-    (side === 'left' ? left : right).push(e.eventId);
+/** The request for the chosen events, or why there is none yet. */
+export function planManualMatch(link: MatchLink, chosen: readonly ChosenEvent[]): { ok: true; plan: ManualMatchPlan } | { ok: false; error: string } {
+  const b = balance(link, chosen);
+  const first = b.unplaced[0];
+  if (first !== undefined) {
+    return { ok: false, error: `${first.kind} ${first.externalId} has no side in ${link.link}: leave it out or choose another link.` };
   }
+  const left = chosen.filter((e) => sideOf(link, e.kind) === 'left').map((e) => e.eventId);
+  const right = chosen.filter((e) => sideOf(link, e.kind) === 'right').map((e) => e.eventId);
   if (left.length === 0 || right.length === 0) {
-    return { ok: false, error: `A match of ${link} needs at least one event on each side (left ${left.length}, right ${right.length}).` };
+    return { ok: false, error: `A match needs at least one event on each side (${link.left.kinds.join(' or ')} ↔ ${link.right.kinds.join(' or ')}).` };
   }
-  return { ok: true, plan: { link, leftEventIds: left, rightEventIds: right } };
+  return { ok: true, plan: { link: link.link, leftEventIds: left, rightEventIds: right } };
 }

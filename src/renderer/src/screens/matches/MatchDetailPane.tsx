@@ -8,29 +8,28 @@ import { EventDetailView } from '../../components/EventDetailView.tsx';
 import { ExplanationView } from '../../components/ExplanationView.tsx';
 import { HistoryList } from '../../components/HistoryList.tsx';
 import { useDisplayPrefs } from '../../components/useDisplayPrefs.ts';
-import { formatInstant } from '../../format/formatters.ts';
-import { ruleText, scoreText, STATUS_LABELS } from './matchText.ts';
+import { formatDate, formatInstant, formatScore, linkLabel } from '../../format/formatters.ts';
+import { displayMinor } from '../../../../shared/review/displaySign.ts';
+import { businessDate } from '../../../../shared/time/period.ts';
+import { ruleText, STATUS_LABELS } from './matchText.ts';
 import { UnmatchForm } from './UnmatchForm.tsx';
 
 type SideEvent = MatchDetail['events'][number];
 
-/** A side's total per currency (integer minor units; currencies are never added together). */
+/** A side's total per currency in the display sign convention (integer minor units; currencies are never added together). */
 export function sideTotals(events: readonly SideEvent[]): { currency: string; amountMinor: number }[] {
   const totals = new Map<string, number>();
-  for (const e of events) totals.set(e.currency, (totals.get(e.currency) ?? 0) + e.amountMinor);
+  for (const e of events) totals.set(e.currency, (totals.get(e.currency) ?? 0) + displayMinor(e.kind, e.amountMinor));
   return [...totals].map(([currency, amountMinor]) => ({ currency, amountMinor }));
 }
 
 function SideEvents({ side, events }: { side: 'left' | 'right'; events: SideEvent[] }) {
   const prefs = useDisplayPrefs();
-  const title = side === 'left' ? 'Left side' : 'Right side';
-  const kinds = [...new Set(events.map((e) => e.kind))].join(', ');
+  const kinds = [...new Set(events.map((e) => e.kind.replace('_', ' ')))].join(', ');
+  const title = kinds === '' ? (side === 'left' ? 'Left side' : 'Right side') : kinds.replace(/^./, (c) => c.toUpperCase());
   return (
-    <section aria-label={title}>
-      <h3>
-        {title}
-        {kinds !== '' ? ` · ${kinds}` : ''}
-      </h3>
+    <section aria-label={side === 'left' ? 'Left side' : 'Right side'}>
+      <h3>{title}</h3>
       {events.length === 0 ? (
         <p className="muted">No event on this side.</p>
       ) : (
@@ -47,9 +46,9 @@ function SideEvents({ side, events }: { side: 'left' | 'right'; events: SideEven
           {events.map((event) => (
             <details key={event.eventId} className="match-event">
               <summary>
-                <span className="mono">{event.externalId}</span> <span className="muted">{event.kind}</span>{' '}
-                <span className="muted">{formatInstant(event.occurredAt, prefs, { time: false })}</span>{' '}
-                <Amount minor={event.amountMinor} currency={event.currency} />
+                <span className="muted">{formatDate(businessDate(event, prefs.timeZone), prefs.locale)}</span>{' '}
+                <span>{event.counterparty ?? event.description ?? event.externalId}</span>{' '}
+                <Amount minor={event.amountMinor} currency={event.currency} kind={event.kind} />
               </summary>
               <EventDetailView event={event} />
             </details>
@@ -60,40 +59,48 @@ function SideEvents({ side, events }: { side: 'left' | 'right'; events: SideEven
   );
 }
 
+/** Who made the match, or, once it ended, who ended it and why: the header never says "matched" of a broken match. */
+function StatusLine({ m }: { m: MatchDetail['match'] }) {
+  const prefs = useDisplayPrefs();
+  if (m.endedAt !== null) {
+    return (
+      <p className="match-status-line ended" role="status">
+        <span className="badge match-ended">ended</span> Unmatched by {m.endedBy ?? 'unknown'} on {formatInstant(m.endedAt, prefs)}
+        {m.endReason !== null ? `: ${m.endReason}` : ''}
+      </p>
+    );
+  }
+  return (
+    <p className="match-status-line" role="status">
+      <span className={`badge match-${m.status}`}>{STATUS_LABELS[m.status]}</span>{' '}
+      {m.origin === 'human' ? `Matched by hand by ${m.createdBy}` : m.status === 'auto_resolved' ? 'Matched by the engine, its small difference resolved automatically' : 'Matched by the engine'}{' '}
+      on {formatInstant(m.createdAt, prefs)}
+    </p>
+  );
+}
+
 function MatchDetailView({ detail }: { detail: MatchDetail }) {
   const prefs = useDisplayPrefs();
   const m = detail.match;
   return (
     <>
+      <StatusLine m={m} />
       <dl className="fields">
+        <dt>Business date</dt>
+        <dd>{formatDate(m.businessDate, prefs.locale)}</dd>
         <dt>Link</dt>
-        <dd className="mono">{m.link}</dd>
-        <dt>Status</dt>
-        <dd>
-          <span className={`badge match-${m.status}`}>{STATUS_LABELS[m.status]}</span> <span className="muted">by {m.origin}</span>
-        </dd>
+        <dd>{linkLabel(m.link)}</dd>
         <dt>Rule</dt>
         <dd className="mono">{ruleText(m)}</dd>
-        <dt>Score</dt>
-        <dd>{scoreText(m.score)}</dd>
+        <dt>Fit</dt>
+        <dd>{formatScore(m.score)}</dd>
         <dt>Amount</dt>
         <dd>
-          <Amount minor={m.amountMinor} currency={m.currency} />
+          <Amount minor={m.amountMinor} currency={m.currency} kind={m.kind} />
         </dd>
-        <dt>Created</dt>
-        <dd>
-          {formatInstant(m.createdAt, prefs)} <span className="muted">by {m.createdBy}</span>
-        </dd>
-        {m.endedAt !== null ? (
-          <>
-            <dt>Ended</dt>
-            <dd>
-              {formatInstant(m.endedAt, prefs)} <span className="muted">by {m.endedBy ?? 'unknown'}</span>
-            </dd>
-          </>
-        ) : null}
+        <dt>Match id</dt>
+        <dd className="mono">{m.matchId}</dd>
       </dl>
-      <p className="match-summary">{m.summary}</p>
       {m.endedAt === null ? (
         <UnmatchForm key={m.matchId} matchId={m.matchId} eventCount={detail.events.length} />
       ) : (
@@ -103,7 +110,7 @@ function MatchDetailView({ detail }: { detail: MatchDetail }) {
       <SideEvents side="right" events={detail.events.filter((e) => e.side === 'right')} />
       <section aria-label="Explanation">
         <h3>Explanation</h3>
-        <ExplanationView explanation={detail.explanation} currency={m.currency} />
+        <ExplanationView explanation={detail.explanation} currency={m.currency} keys="deciding" />
       </section>
       <section aria-label="History">
         <h3>History</h3>
@@ -132,7 +139,7 @@ export function MatchDetailPane() {
   return (
     <aside className="detail-panel matches-detail" aria-label="Match detail">
       <div className="toolbar">
-        <h2>Match {selectedId}</h2>
+        <h2>{detail !== null ? `${linkLabel(detail.match.link)} · ${detail.match.counterparty ?? detail.match.description ?? detail.match.matchId}` : 'Match'}</h2>
         <span className="spacer" />
         <button type="button" className="ghost" onClick={() => store.getState().closeMatch()} title="Close (Escape)">
           Close

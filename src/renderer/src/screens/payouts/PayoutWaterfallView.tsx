@@ -5,7 +5,8 @@ import { useState } from 'react';
 import type { PayoutWaterfall } from '../../../../shared/api/contract.ts';
 import { Amount } from '../../components/Amount.tsx';
 import { useDisplayPrefs } from '../../components/useDisplayPrefs.ts';
-import { formatInstant } from '../../format/formatters.ts';
+import { codeLabel, formatDate } from '../../format/formatters.ts';
+import { businessDate } from '../../../../shared/time/period.ts';
 import { WaterfallChart } from './WaterfallChart.tsx';
 import { waterfallChartData, waterfallSteps, type WaterfallStepRow } from './waterfallData.ts';
 
@@ -25,9 +26,9 @@ function StepItems({ step, id }: { step: WaterfallStepRow; id: string }) {
           <table className="simple" aria-label={`${step.label} items`}>
             <thead>
               <tr>
-                <th scope="col">External id</th>
-                <th scope="col">Kind</th>
                 <th scope="col">Date</th>
+                <th scope="col">Item</th>
+                <th scope="col">Id</th>
                 <th scope="col" className="num">
                   Event amount
                 </th>
@@ -39,9 +40,12 @@ function StepItems({ step, id }: { step: WaterfallStepRow; id: string }) {
             <tbody>
               {step.items.map((item) => (
                 <tr key={item.eventId}>
+                  <td>{formatDate(businessDate(item, prefs.timeZone), prefs.locale)}</td>
+                  <td>
+                    {item.kind} {item.counterparty ?? item.description ?? ''}
+                    {item.orderRef !== null ? <span className="muted"> · #{item.orderRef}</span> : null}
+                  </td>
                   <td className="mono">{item.externalId}</td>
-                  <td>{item.kind}</td>
-                  <td>{formatInstant(item.occurredAt, prefs, { time: false })}</td>
                   <td className="num">
                     <Amount minor={item.amountMinor} currency={item.currency} />
                   </td>
@@ -137,10 +141,10 @@ function StepsTable({ waterfall }: { waterfall: PayoutWaterfall }) {
 function ExceptionLine({ exception, onOpen }: { exception: PayoutException; onOpen(id: string): void }) {
   return (
     <li className="wf-exception">
-      <span className="badge">{exception.code}</span> <span>{exception.state.replace('_', ' ')}</span>{' '}
-      <Amount minor={exception.amountMinor} currency={exception.currency} />{' '}
-      <button type="button" onClick={() => onOpen(exception.exceptionId)}>
-        Open exception {exception.exceptionId}
+      <span className="badge">{codeLabel(exception.code)}</span> <span>{exception.state.replace('_', ' ')}</span>{' '}
+      <Amount minor={exception.amountMinor} currency={exception.currency} magnitude />{' '}
+      <button type="button" title={exception.exceptionId} aria-label={`Open the ${codeLabel(exception.code).toLowerCase()} exception`} onClick={() => onOpen(exception.exceptionId)}>
+        Open the exception
       </button>
     </li>
   );
@@ -155,12 +159,14 @@ function BankSection({ waterfall, onOpenException }: PayoutWaterfallViewProps) {
       <h3>Bank</h3>
       {bank !== null ? (
         <dl className="fields">
-          <dt>Arrived</dt>
-          <dd>{formatInstant(bank.event.occurredAt, prefs, { time: false })}</dd>
+          <dt>Booked</dt>
+          <dd>{formatDate(businessDate(bank.event, prefs.timeZone), prefs.locale)}</dd>
           <dt>Amount</dt>
           <dd>
-            <Amount minor={bank.event.amountMinor} currency={bank.event.currency} />
+            <Amount minor={bank.event.amountMinor} currency={bank.event.currency} kind={bank.event.kind} />
           </dd>
+          <dt>Text</dt>
+          <dd>{bank.event.description ?? '—'}</dd>
           <dt>Bank line</dt>
           <dd className="mono">{bank.event.externalId}</dd>
           <dt>Account</dt>
@@ -197,7 +203,7 @@ export function PayoutWaterfallView({ waterfall, onOpenException }: PayoutWaterf
         <dt>Source</dt>
         <dd className="mono">{payout.source}</dd>
         <dt>Date</dt>
-        <dd>{formatInstant(payout.occurredAt, prefs, { time: false })}</dd>
+        <dd>{formatDate(businessDate(payout, prefs.timeZone), prefs.locale)}</dd>
         <dt>Net</dt>
         <dd>
           <Amount minor={waterfall.payoutNetMinor} currency={waterfall.currency} />
@@ -208,7 +214,7 @@ export function PayoutWaterfallView({ waterfall, onOpenException }: PayoutWaterf
           <>Fully explained: the payout’s items add up to its net.</>
         ) : (
           <>
-            <Amount minor={waterfall.unexplainedMinor} currency={waterfall.currency} /> of the payout net is not explained by its items.
+            <Amount minor={waterfall.unexplainedMinor} currency={waterfall.currency} attention /> of the payout net is not explained by its items.
           </>
         )}
       </p>

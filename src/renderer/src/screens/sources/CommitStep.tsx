@@ -27,6 +27,7 @@ export function CommitStep() {
   const skipInvalid = useApp((s) => s.importSkipInvalid);
   const committing = useApp((s) => s.importCommitting);
   const error = useApp((s) => s.importCommitError);
+  const retry = useApp((s) => s.importCommitRetry);
   const bytes = files.reduce((sum, f) => sum + f.byteLength, 0);
 
   return (
@@ -61,7 +62,20 @@ export function CommitStep() {
         <div className="panel error-panel" role="alert">
           <strong>The import failed; nothing was written.</strong>
           <p className="commit-error">{error}</p>
-          <p className="muted">Fix the file, the format or the mapping (Back), or skip invalid rows, then import again.</p>
+          {retry === 'acceptUnbalanced' ? (
+            <div className="toolbar">
+              <button type="button" className="primary" disabled={committing} onClick={() => void store.getState().commitImport({ acceptUnbalanced: true })}>
+                Import anyway, recording the difference
+              </button>
+              <span className="muted">The statement is imported as the bank sent it; the journal records by how much it does not balance.</span>
+            </div>
+          ) : (
+            <p className="muted">
+              {skipInvalid
+                ? 'Fix the file, the format or the mapping (Back), then import again.'
+                : 'Fix the file, the format or the mapping (Back), or skip invalid rows, then import again.'}
+            </p>
+          )}
         </div>
       )}
       <InlineProgress />

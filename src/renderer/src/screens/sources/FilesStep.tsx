@@ -96,7 +96,10 @@ export function FilesStep() {
         onDrop={onDrop}
       >
         <strong>Drop files here, or press to choose files</strong>
-        <span className="dropzone-hint">Stripe, Shopify and PayPal exports · MT940 · camt.053 · OFX · any CSV with a mapping or bank preset</span>
+        <span className="dropzone-hint">
+          Stripe, Shopify and PayPal exports · MT940 · camt.053 · OFX · any CSV with a mapping or bank preset · a saved mapping (.json) is loaded as the
+          mapping
+        </span>
       </button>
       <div className="toolbar">
         <button type="button" onClick={() => input.current?.click()}>

@@ -1,11 +1,11 @@
 // The CSV mapping as a form: every field of the shared CsvMapping, columns chosen from the file's header.
 // Problems are checked with the shared schema as the user types and shown next to their field; the
 // backend's own verdict on the file (line and column) is shown with them once the mapping is complete.
-import { useId, useMemo, useState, type ReactNode } from 'react';
+import { useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import { EVENT_KINDS, type EventKind } from '../../../../shared/events/canonicalEvent.ts';
 import { TEXT_ENCODINGS } from '../../../../shared/import/textEncoding.ts';
 import { useApp, useAppStore } from '../../store/storeContext.tsx';
-import { knownSources } from '../../store/importSlice.ts';
+import { GENERIC_CSV, knownSources } from '../../store/importSlice.ts';
 import {
   DATE_FORMAT_SUGGESTIONS,
   MAPPING_COLUMNS,
@@ -193,9 +193,38 @@ function KindValues({ draft, header, problems, update }: { draft: MappingDraft; 
   );
 }
 
+/** A saved mapping file (the JSON `tieout import --mapping` takes) loaded into the form. */
+function MappingFileLoader() {
+  const store = useAppStore();
+  const input = useRef<HTMLInputElement>(null);
+  const loadedFile = useApp((s) => s.importMappingFile);
+  return (
+    <div className="toolbar">
+      <button type="button" onClick={() => input.current?.click()}>
+        Load a mapping file…
+      </button>
+      <input
+        ref={input}
+        className="visually-hidden"
+        type="file"
+        accept=".json,application/json"
+        tabIndex={-1}
+        aria-label="Mapping file to load"
+        onChange={(e) => {
+          const file = e.currentTarget.files?.[0];
+          e.currentTarget.value = '';
+          if (file !== undefined) void file.text().then((text) => store.getState().loadMappingFile(file.name, text));
+        }}
+      />
+      {loadedFile !== null ? <span className="muted">Loaded from {loadedFile}.</span> : null}
+    </div>
+  );
+}
+
 function SavedMappingPicker() {
   const store = useAppStore();
-  const sources = knownSources(useApp((s) => s.importHistory));
+  // Only sources whose files were read through a mapping have one: a Stripe or Shopify source has none to offer.
+  const sources = knownSources(useApp((s) => s.importHistory), GENERIC_CSV);
   const loadedFrom = useApp((s) => s.importMappingLoadedFrom);
   const [source, setSource] = useState(loadedFrom ?? '');
   const [message, setMessage] = useState<string | null>(null);
@@ -272,8 +301,31 @@ export function MappingEditor() {
   return (
     <section className="mapping-editor" aria-label="CSV mapping">
       <h3>CSV mapping</h3>
-      <SavedMappingPicker />
-      {header.length === 0 && <p className="muted">No header read yet: the column lists fill in once a file's first rows are previewed.</p>}
+      <div className="mapping-sources">
+        <MappingFileLoader />
+        <SavedMappingPicker />
+      </div>
+      {/* The file's own facts first: until the header line is right, no column list can be. */}
+      <Group title="The file: where its table starts and how it is written">
+        <TextField label="Header line" value={draft.headerRow} size={4} placeholder="1" problems={issuesAt(problems, 'header_row')} onChange={(headerRow) => update({ headerRow })} />
+        <Choice
+          label="Delimiter"
+          value={draft.delimiter}
+          options={[
+            ['', 'Detect'],
+            [',', ', comma'],
+            [';', '; semicolon'],
+            ['\t', 'tab'],
+            ['|', '| pipe'],
+          ]}
+          problems={issuesAt(problems, 'delimiter')}
+          onChange={(delimiter) => update({ delimiter })}
+        />
+        <Choice label="Encoding" value={draft.encoding} options={[['', 'Detect'], ...TEXT_ENCODINGS.map((e) => [e, e] as const)]} problems={issuesAt(problems, 'encoding')} onChange={(encoding) => update({ encoding })} />
+        <span className="muted mapping-file-hint">
+          {header.length === 0 ? 'No header read yet: set the line the column names are on.' : `Columns read from line ${draft.headerRow === '' ? '1' : draft.headerRow}: ${header.slice(0, 6).join(', ')}${header.length > 6 ? ', …' : ''}`}
+        </span>
+      </Group>
       <div className="mapping-grid">
         <Group title="Event kind">
           <Choice
@@ -406,22 +458,7 @@ export function MappingEditor() {
           />
         </Group>
 
-        <Group title="File layout">
-          <Choice
-            label="Delimiter"
-            value={draft.delimiter}
-            options={[
-              ['', 'Detect'],
-              [',', ', comma'],
-              [';', '; semicolon'],
-              ['\t', 'tab'],
-              ['|', '| pipe'],
-            ]}
-            problems={issuesAt(problems, 'delimiter')}
-            onChange={(delimiter) => update({ delimiter })}
-          />
-          <Choice label="Encoding" value={draft.encoding} options={[['', 'Detect'], ...TEXT_ENCODINGS.map((e) => [e, e] as const)]} problems={issuesAt(problems, 'encoding')} onChange={(encoding) => update({ encoding })} />
-          <TextField label="Header line" value={draft.headerRow} size={4} placeholder="1" problems={issuesAt(problems, 'header_row')} onChange={(headerRow) => update({ headerRow })} />
+        <Group title="Rows to skip, and the mapping's name">
           <TextField label="Skip rows whose first cell matches" value={draft.skipFooterMatching} size={20} placeholder="regular expression" problems={issuesAt(problems, 'skip_footer_matching')} onChange={(skipFooterMatching) => update({ skipFooterMatching })} />
           <ColumnSelect label="Skip rows where column" value={draft.skipRowsColumn} header={header} problems={issuesAt(problems, 'skip_rows_where.column')} onChange={(skipRowsColumn) => update({ skipRowsColumn })} />
           <TextField label="matches" value={draft.skipRowsPattern} size={16} placeholder="regular expression" problems={issuesAt(problems, 'skip_rows_where.pattern')} onChange={(skipRowsPattern) => update({ skipRowsPattern })} />

@@ -5,6 +5,11 @@ import { useApp, useAppStore } from '../../store/storeContext.tsx';
 import { useDisplayPrefs } from '../../components/useDisplayPrefs.ts';
 import { formatCount } from '../../format/formatters.ts';
 
+/** "1 match", "2 matches": a count and its noun, in the locale's digits. */
+function counted(n: number, one: string, many: string, locale: string): string {
+  return `${formatCount(n, locale)} ${n === 1 ? one : many}`;
+}
+
 type FileOutcome = ImportOutcome['files'][number];
 
 export function RejectedRows({ file }: { file: FileOutcome }) {
@@ -61,8 +66,8 @@ export function OutcomeSummary({ outcome }: { outcome: ImportOutcome }) {
             <div className="kpi-note">No new events, so no run.</div>
           ) : (
             <div className="kpi-note reconcile-summary">
-              {n(outcome.reconcile.matchesCreated)} matches created · {n(outcome.reconcile.exceptionsOpened)} exceptions opened ·{' '}
-              {n(outcome.reconcile.exceptionsClosed)} closed
+              {counted(outcome.reconcile.matchesCreated, 'match', 'matches', locale)} created ·{' '}
+              {counted(outcome.reconcile.exceptionsOpened, 'exception', 'exceptions', locale)} opened · {n(outcome.reconcile.exceptionsClosed)} closed
             </div>
           )}
         </div>
