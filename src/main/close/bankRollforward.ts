@@ -34,7 +34,7 @@ export function bankRollforward(db: LedgerDb, p: ClosePeriod, previousClose: Per
   const sums = db
     .prepare(
       `SELECT e.source, ${ACCOUNT_SQL} AS account, e.currency, sum(max(e.amount_minor, 0)) AS credits, -sum(min(e.amount_minor, 0)) AS debits, count(*) AS n
-       FROM events e WHERE ${inPeriodSql('e')} AND e.kind IN ('bank_credit', 'bank_debit') AND ${currentRevisionSql('e')} GROUP BY e.source, account, e.currency`,
+       FROM events e WHERE ${inPeriodSql(p, 'e')} AND e.kind IN ('bank_credit', 'bank_debit') AND ${currentRevisionSql('e')} GROUP BY e.source, account, e.currency`,
     )
     .all(params) as Sums[];
   for (const s of sums) {

@@ -6,15 +6,19 @@ import type { ChecklistItem } from '../../shared/close/closeReport.ts';
 import { OPEN_STATES_SQL } from '../../shared/exceptions/states.ts';
 import { minorToDecimalString } from '../../shared/money/amountText.ts';
 import { readFeeds } from '../matching/engine/feedProgress.ts';
-import { inPeriodSql, periodParams, type ClosePeriod } from './closePeriod.ts';
+import { periodParams, type ClosePeriod } from './closePeriod.ts';
+import { exceptionInPeriod } from '../review/businessTime.ts';
 import { statementsInPeriod, type LedgerStatement } from './statements.ts';
 
 /** Items listed per checklist entry; the count says how many there are. */
 const LISTED = 50;
 
-/** An exception (active) of the month: at least one of its events has its business date in the month. */
-export function exceptionInPeriodSql(x: string): string {
-  return `EXISTS (SELECT 1 FROM exception_members pm JOIN events e ON e.seq = pm.event_seq WHERE pm.exception_seq = ${x}.seq AND ${inPeriodSql('e')})`;
+/**
+ * An exception of the month: by its business time, its earliest event's, as the Exceptions screen shows the month
+ * (src/main/review/businessTime.ts; ensureExceptionBusinessTimes fills it for rows the engine wrote since).
+ */
+export function exceptionInPeriodSql(p: ClosePeriod, x: string): string {
+  return exceptionInPeriod(p.period, p.timeZone, x, 'p').sql;
 }
 
 export interface OpenException {
@@ -32,7 +36,7 @@ export function openExceptionsOfPeriod(db: LedgerDb, p: ClosePeriod, where: stri
   return db
     .prepare(
       `SELECT x.exception_id, x.code, x.class, x.state, x.amount_minor, x.currency, x.policy_gated FROM exceptions x
-       WHERE x.ended_at IS NULL AND x.state IN (${OPEN_STATES_SQL}) AND ${where} AND ${exceptionInPeriodSql('x')} ORDER BY x.exception_id`,
+       WHERE x.ended_at IS NULL AND x.state IN (${OPEN_STATES_SQL}) AND ${where} AND ${exceptionInPeriodSql(p, 'x')} ORDER BY x.exception_id`,
     )
     .all(periodParams(p)) as OpenException[];
 }

@@ -1,11 +1,12 @@
 // A close period: one calendar month in the workspace time zone, its bounds as SQL compares them, and the business
 // month of an event (a bank line by its booking date as written, anything else by its occurred_at in the zone).
-import { parseDateTimeToUtc, utcInstantToLocalDate } from '../../shared/time/dateText.ts';
 import { UserError } from '../../shared/errors/userError.ts';
+import { BANK_LINE_KINDS, businessDate as eventBusinessDate, monthPeriod, periodBounds, shiftMonth, type Period, type PeriodBounds } from '../../shared/time/period.ts';
+import { eventInPeriod } from '../review/businessTime.ts';
+
+export const BANK_LINE_KINDS_SQL = BANK_LINE_KINDS.map((k) => `'${k}'`).join(', ');
 
 const MONTH = /^(\d{4})-(\d{2})$/;
-const DAY_MS = 86_400_000;
-export const BANK_LINE_KINDS_SQL = "'bank_credit', 'bank_debit'";
 
 export class PeriodError extends UserError {
   constructor(message: string) {
@@ -13,18 +14,11 @@ export class PeriodError extends UserError {
   }
 }
 
-/** One month and what its SQL compares: calendar dates (booking dates), UTC instants, and a two-day wider instant range. */
-export interface ClosePeriod {
+/** One month and what its SQL compares (src/shared/time/period.ts: calendar dates, instants, a two-day wider range). */
+export interface ClosePeriod extends PeriodBounds {
   month: string;
   timeZone: string;
-  fromDate: string;
-  toDate: string;
-  /** Where the month starts and the next begins in the time zone, as UTC instants with milliseconds (see atBound). */
-  fromInstant: string;
-  toInstant: string;
-  /** The instant range widened by two days each way: an index range on occurred_at that reaches every booking date in the month. */
-  wideFrom: string;
-  wideTo: string;
+  period: Period;
 }
 
 /** `--period 2026-10` checked: a real month. */
@@ -34,67 +28,33 @@ export function parseMonth(text: string): string {
   return `${m[1]}-${m[2]}`;
 }
 
-/** The month `delta` months after `month`. */
-export function shiftMonth(month: string, delta: number): string {
-  const m = MONTH.exec(month);
-  if (m === null) throw new RangeError(`${month} is not a month YYYY-MM`);
-  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1 + delta, 1)).toISOString().slice(0, 7);
-}
-
-/**
- * Stored instants carry `.SSS` only when their source had it; bounds always do, so text comparison puts an event exactly
- * at a bound ("…00Z" > "…00.000Z") inside the month it starts.
- */
-function atBound(iso: string): string {
-  return iso.includes('.') ? iso : iso.replace(/Z$/, '.000Z');
-}
-
-function startOfDay(date: string, timeZone: string): string {
-  const parsed = parseDateTimeToUtc(`${date} 00:00:00`, 'YYYY-MM-DD HH:mm:ss', timeZone);
-  if (!parsed.ok) throw new PeriodError(parsed.error);
-  return atBound(parsed.iso);
-}
+export { shiftMonth };
 
 export function closePeriod(month: string, timeZone: string): ClosePeriod {
   const m = parseMonth(month);
-  const next = shiftMonth(m, 1);
-  const last = new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.slice(5, 7)), 0)).getUTCDate();
-  const fromInstant = startOfDay(`${m}-01`, timeZone);
-  const toInstant = startOfDay(`${next}-01`, timeZone);
-  return {
-    month: m,
-    timeZone,
-    fromDate: `${m}-01`,
-    toDate: `${m}-${String(last).padStart(2, '0')}`,
-    fromInstant,
-    toInstant,
-    wideFrom: new Date(Date.parse(fromInstant) - 2 * DAY_MS).toISOString(),
-    wideTo: new Date(Date.parse(toInstant) + 2 * DAY_MS).toISOString(),
-  };
+  const period = monthPeriod(m);
+  try {
+    return { month: m, timeZone, period, ...periodBounds(period, timeZone) };
+  } catch (err) {
+    throw new PeriodError(err instanceof Error ? err.message : String(err));
+  }
 }
 
-/** SQL parameters of a period, for statements that use `inPeriodSql`. */
-export function periodParams(p: ClosePeriod): Record<string, string> {
-  return { fromDate: p.fromDate, toDate: p.toDate, fromInstant: p.fromInstant, toInstant: p.toInstant, wideFrom: p.wideFrom, wideTo: p.wideTo };
+/** SQL parameters of a period (@pFrom, @pTo, @pFromDate, @pToDate, @pWideFrom, @pWideTo), for statements using the fragments below. */
+export function periodParams(p: ClosePeriod): Record<string, unknown> {
+  return eventInPeriod(p.period, p.timeZone, 'e', 'p').params;
 }
 
-/**
- * An event row `e` (of the events view or event_rows) whose business date is in the period bound by `periodParams`.
- * The wide occurred_at range comes first so SQLite can take it from events_by_time.
- */
-export function inPeriodSql(e: string): string {
-  return (
-    `(${e}.occurred_at >= @wideFrom AND ${e}.occurred_at < @wideTo AND ` +
-    `CASE WHEN ${e}.kind IN (${BANK_LINE_KINDS_SQL}) AND ${e}.local_date IS NOT NULL THEN ${e}.local_date BETWEEN @fromDate AND @toDate ` +
-    `ELSE ${e}.occurred_at >= @fromInstant AND ${e}.occurred_at < @toInstant END)`
-  );
+/** An event row `e` whose business date is in the period: the review screens' rule (src/main/review/businessTime.ts). */
+export function inPeriodSql(p: ClosePeriod, e: string): string {
+  return eventInPeriod(p.period, p.timeZone, e, 'p').sql;
 }
 
 /** An event row `e` whose business date is before the period (every earlier month). */
 export function beforePeriodSql(e: string): string {
   return (
-    `(${e}.occurred_at < @wideTo AND CASE WHEN ${e}.kind IN (${BANK_LINE_KINDS_SQL}) AND ${e}.local_date IS NOT NULL ` +
-    `THEN ${e}.local_date < @fromDate ELSE ${e}.occurred_at < @fromInstant END)`
+    `(${e}.occurred_at < @pWideTo AND CASE WHEN ${e}.kind IN (${BANK_LINE_KINDS_SQL}) AND ${e}.local_date IS NOT NULL ` +
+    `THEN ${e}.local_date < @pFromDate ELSE ${e}.occurred_at < @pFrom END)`
   );
 }
 
@@ -105,12 +65,10 @@ export function currentRevisionSql(e: string): string {
 
 /** The business month of an event. */
 export function businessMonth(kind: string, occurredAt: string, localDate: string | null, timeZone: string): string {
-  if (localDate !== null && (kind === 'bank_credit' || kind === 'bank_debit')) return localDate.slice(0, 7);
-  return utcInstantToLocalDate(occurredAt, timeZone).slice(0, 7);
+  return eventBusinessDate({ kind, occurredAt, localDate }, timeZone).slice(0, 7);
 }
 
 /** The business date (YYYY-MM-DD) of an event. */
 export function businessDate(kind: string, occurredAt: string, localDate: string | null, timeZone: string): string {
-  if (localDate !== null && (kind === 'bank_credit' || kind === 'bank_debit')) return localDate;
-  return utcInstantToLocalDate(occurredAt, timeZone);
+  return eventBusinessDate({ kind, occurredAt, localDate }, timeZone);
 }

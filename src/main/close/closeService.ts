@@ -20,6 +20,7 @@ import { bankRollforward } from './bankRollforward.ts';
 import { closeOf, periodStates, periodSubject, type ClosePayload, type ClosingBalance, type PeriodState } from './periodStates.ts';
 import { countAdjustments } from './adjustments.ts';
 import { runPackBuild } from './pack/packRunner.ts';
+import { ensureExceptionBusinessTimes } from '../review/businessTime.ts';
 import type { PackProgress, PackResult, PackSpec } from './pack/packSpec.ts';
 
 export class CloseError extends UserError {
@@ -77,6 +78,7 @@ export function signOffsOf(state: PeriodState | undefined): SignOff[] {
 export function closeStatus(ws: Workspace, month: string, notes: Record<string, string> = {}): CloseStatus {
   const db = ws.db;
   return db.transaction(() => {
+    ensureExceptionBusinessTimes(db);
     const p = closePeriod(parseMonth(month), ws.settings.time_zone);
     const states = periodStates(db);
     const close = closeOf(states, p.month);
@@ -120,6 +122,26 @@ function ledgerPath(ws: Workspace): string {
 function required(value: string, what: string): string {
   if (value.trim() === '') throw new CloseError(`${what} is required`);
   return value.trim();
+}
+
+/**
+ * Runs `fn` in one write transaction (BEGIN IMMEDIATE) with every exception's business time filled and committed first:
+ * the pack is built on another connection, which sees only committed rows. Should a run land between the fill and the
+ * transaction, the fill is committed again and `fn` retried.
+ */
+function inWriteTransaction<T>(db: LedgerDb, fn: () => T): T {
+  for (let attempt = 0; ; attempt++) {
+    db.transaction(() => ensureExceptionBusinessTimes(db)).immediate();
+    const stale = Symbol('stale');
+    try {
+      return db.transaction(() => {
+        if (ensureExceptionBusinessTimes(db) > 0 && attempt < 3) throw stale;
+        return fn();
+      }).immediate();
+    } catch (err) {
+      if (err !== stale) throw err;
+    }
+  }
 }
 
 function head(db: LedgerDb): { seq: number; hash: string; createdAt: string } {
@@ -170,7 +192,7 @@ export function closeMonth(ws: Workspace, req: CloseRequest): CloseResult {
   const db = ws.db;
   const tmp = mkdtempSync(join(tmpdir(), 'tieout-close-'));
   try {
-    return db.transaction((): CloseResult => {
+    return inWriteTransaction(db, (): CloseResult => {
       const states = periodStates(db);
       if (closeOf(states, month) !== null) throw new CloseError(`${month} is closed already; reopen it first (tieout reopen-period)`);
       const p = closePeriod(month, ws.settings.time_zone);
@@ -206,7 +228,7 @@ export function closeMonth(ws: Workspace, req: CloseRequest): CloseResult {
       };
       const entry = new JournalWriter(db).append({ type: 'period.closed', actor: `user:${by}`, reason, subjectId: periodSubject(month), payload: { ...payload }, createdAt: closedAt });
       return { month, journalSeq: entry.seq, pack: { sha256: built.sha256, bytes: built.bytes, fileName }, acceptedOpen: c.classC.length, rows: built.rows };
-    }).immediate();
+    });
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -280,7 +302,7 @@ export function writePack(ws: Workspace, req: PackRequest): PackOutcome {
     req.onProgress?.({ label: 'done', done: 1, total: 1 });
     return { month, state: 'closed', sha256: close.payload.pack.sha256, bytes, stored: true, rows: null };
   }
-  return db.transaction((): PackOutcome => {
+  return inWriteTransaction(db, (): PackOutcome => {
     const p = closePeriod(month, ws.settings.time_zone);
     const c = compute(db, p, states, {});
     const spec = packSpec(ws, p, {
@@ -289,6 +311,6 @@ export function writePack(ws: Workspace, req: PackRequest): PackOutcome {
     }, states);
     const built: PackResult = runPackBuild(spec, req.onProgress);
     return { month, state: 'draft', sha256: built.sha256, bytes: built.bytes, stored: false, rows: built.rows };
-  }).immediate();
+  });
 }
 

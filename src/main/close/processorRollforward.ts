@@ -81,7 +81,7 @@ export function processorRollforward(db: LedgerDb, p: ClosePeriod, inputs: Proce
   const sums = db
     .prepare(
       `SELECT e.source, e.currency, e.kind, sum(e.amount_minor) AS amount, sum(coalesce(e.fee_minor, 0)) AS fee, count(*) AS n FROM events e
-       WHERE ${inPeriodSql('e')} AND e.kind IN (${BALANCE_KINDS_SQL}) AND ${PROCESSOR_SOURCE_SQL('e')} AND ${currentRevisionSql('e')}
+       WHERE ${inPeriodSql(p, 'e')} AND e.kind IN (${BALANCE_KINDS_SQL}) AND ${PROCESSOR_SOURCE_SQL('e')} AND ${currentRevisionSql('e')}
        GROUP BY e.source, e.currency, e.kind`,
     )
     .all(params) as KindSums[];
@@ -158,7 +158,7 @@ function processorBalance(db: LedgerDb, p: ClosePeriod, r: ProcessorRollforward,
     const last = db
       .prepare(
         `SELECT json_extract(e.attributes, '$.balance') AS balance, e.occurred_at, e.external_id, ${EFFECT_SQL} AS effect FROM events e
-         WHERE ${inPeriodSql('e')} AND e.source = @source AND e.currency = @currency AND json_extract(e.attributes, '$.balance') IS NOT NULL
+         WHERE ${inPeriodSql(p, 'e')} AND e.source = @source AND e.currency = @currency AND json_extract(e.attributes, '$.balance') IS NOT NULL
          ORDER BY e.occurred_at DESC, e.raw_line_end DESC LIMIT 1`,
       )
       .get({ ...periodParams(p), source: r.source, currency: r.currency }) as { balance: number; occurred_at: string; external_id: string } | undefined;
@@ -180,7 +180,7 @@ function runningOpening(db: LedgerDb, p: ClosePeriod, r: ProcessorRollforward): 
   const first = db
     .prepare(
       `SELECT json_extract(e.attributes, '$.balance') AS balance, ${EFFECT_SQL} AS effect, e.external_id FROM events e
-       WHERE ${inPeriodSql('e')} AND e.source = @source AND e.currency = @currency AND json_extract(e.attributes, '$.balance') IS NOT NULL
+       WHERE ${inPeriodSql(p, 'e')} AND e.source = @source AND e.currency = @currency AND json_extract(e.attributes, '$.balance') IS NOT NULL
        ORDER BY e.occurred_at, e.raw_line_end LIMIT 1`,
     )
     .get({ ...periodParams(p), source: r.source, currency: r.currency }) as { balance: number; effect: number; external_id: string } | undefined;
@@ -195,7 +195,7 @@ export function payoutsInTransit(db: LedgerDb, p: ClosePeriod): InTransitPayout[
   const payouts = db
     .prepare(
       `SELECT e.seq, e.source, e.currency, e.external_id, e.payout_ref, e.amount_minor, e.kind, e.occurred_at, e.local_date FROM events e
-       WHERE ${inPeriodSql('e')} AND e.kind = 'payout' AND e.amount_minor < 0 AND ${PROCESSOR_SOURCE_SQL('e')} AND ${currentRevisionSql('e')} ORDER BY e.occurred_at, e.seq`,
+       WHERE ${inPeriodSql(p, 'e')} AND e.kind = 'payout' AND e.amount_minor < 0 AND ${PROCESSOR_SOURCE_SQL('e')} AND ${currentRevisionSql('e')} ORDER BY e.occurred_at, e.seq`,
     )
     .all(periodParams(p)) as Array<{ seq: number; source: string; currency: string; external_id: string; payout_ref: string | null; amount_minor: number; kind: string; occurred_at: string; local_date: string | null }>;
   const bankLine = db.prepare(
@@ -236,7 +236,7 @@ export function straddlingSettlements(db: LedgerDb, p: ClosePeriod): StraddlingS
   const grouped = db
     .prepare(
       `SELECT e.source, e.currency, e.payout_ref, sum(${EFFECT_SQL}) AS effect, count(*) AS n FROM events e
-       WHERE ${inPeriodSql('e')} AND e.payout_ref IS NOT NULL AND e.kind IN ('payment', 'refund', 'dispute', 'fee', 'adjustment') AND ${PROCESSOR_SOURCE_SQL('e')} AND ${currentRevisionSql('e')}
+       WHERE ${inPeriodSql(p, 'e')} AND e.payout_ref IS NOT NULL AND e.kind IN ('payment', 'refund', 'dispute', 'fee', 'adjustment') AND ${PROCESSOR_SOURCE_SQL('e')} AND ${currentRevisionSql('e')}
        GROUP BY e.source, e.currency, e.payout_ref ORDER BY e.source, e.currency, e.payout_ref`,
     )
     .all(params) as Array<{ source: string; currency: string; payout_ref: string; effect: number; n: number }>;
@@ -249,7 +249,7 @@ export function straddlingSettlements(db: LedgerDb, p: ClosePeriod): StraddlingS
   const payouts = db
     .prepare(
       `SELECT DISTINCT e.source, e.currency, e.payout_ref, e.kind, e.occurred_at, e.local_date FROM events e
-       WHERE ${inPeriodSql('e')} AND e.kind = 'payout' AND e.payout_ref IS NOT NULL AND ${PROCESSOR_SOURCE_SQL('e')} AND ${currentRevisionSql('e')} ORDER BY e.occurred_at, e.payout_ref`,
+       WHERE ${inPeriodSql(p, 'e')} AND e.kind = 'payout' AND e.payout_ref IS NOT NULL AND ${PROCESSOR_SOURCE_SQL('e')} AND ${currentRevisionSql('e')} ORDER BY e.occurred_at, e.payout_ref`,
     )
     .all(params) as Array<{ source: string; currency: string; payout_ref: string; kind: string; occurred_at: string; local_date: string | null }>;
   const earlier = db.prepare(

@@ -81,7 +81,7 @@ function writeJournal(db: Database.Database, spec: PackSpec, path: string, f: Pa
 function writeSources(db: Database.Database, p: ClosePeriod, dir: string): Built[] {
   const artifacts = db
     .prepare(
-      `SELECT DISTINCT b.artifact_id, b.file_name FROM import_batches b WHERE b.batch_id IN (SELECT DISTINCT e.batch_id FROM events e WHERE ${inPeriodSql('e')})
+      `SELECT DISTINCT b.artifact_id, b.file_name FROM import_batches b WHERE b.batch_id IN (SELECT DISTINCT e.batch_id FROM events e WHERE ${inPeriodSql(p, 'e')})
        ORDER BY b.artifact_id, b.file_name`,
     )
     .all(periodParams(p)) as Array<{ artifact_id: string; file_name: string }>;

@@ -4,7 +4,7 @@
 import type { LedgerDb } from '../../ledger/database.ts';
 import { utcInstantToLocalDate } from '../../../shared/time/dateText.ts';
 import { MATCHABLE_KINDS } from '../../matching/status.ts';
-import { currentRevisionSql, inPeriodSql, periodParams, type ClosePeriod } from '../closePeriod.ts';
+import { beforePeriodSql, currentRevisionSql, inPeriodSql, periodParams, type ClosePeriod } from '../closePeriod.ts';
 import { exceptionInPeriodSql, type OpenException } from '../checklist.ts';
 import type { PackColumn, PackTable } from './tableFiles.ts';
 import type { PackSpec } from './packSpec.ts';
@@ -62,14 +62,17 @@ function ageBucket(days: number): string {
 /** Temp tables of the month's match and exception seqs in id order (the connection is read-only; temp tables are its own). */
 export function selectPeriodRows(db: LedgerDb, p: ClosePeriod): void {
   db.exec('DROP TABLE IF EXISTS temp.pack_m; DROP TABLE IF EXISTS temp.pack_x');
+  // A match is the month's by its left side's earliest event, as the Matches screen shows the month (review/matchesQuery.ts).
   db.prepare(
     `CREATE TEMP TABLE pack_m AS SELECT DISTINCT m.seq AS seq, m.match_id AS match_id FROM events e
-     JOIN match_members mm ON mm.event_seq = e.seq JOIN matches m ON m.seq = mm.match_seq AND m.ended_at IS NULL
-     WHERE ${inPeriodSql('e')} ORDER BY m.match_id`,
+     JOIN match_members mm ON mm.event_seq = e.seq AND mm.side = 'left' JOIN matches m ON m.seq = mm.match_seq AND m.ended_at IS NULL
+     WHERE ${inPeriodSql(p, 'e')} AND NOT EXISTS (SELECT 1 FROM match_members l JOIN events le ON le.seq = l.event_seq
+       WHERE l.match_seq = m.seq AND l.side = 'left' AND ${beforePeriodSql('le')})
+     ORDER BY m.match_id`,
   ).run(periodParams(p));
   db.prepare(
     `CREATE TEMP TABLE pack_x AS SELECT x.seq AS seq, x.exception_id AS exception_id FROM exceptions x
-     WHERE x.ended_at IS NULL AND ${exceptionInPeriodSql('x')} ORDER BY x.exception_id`,
+     WHERE x.ended_at IS NULL AND ${exceptionInPeriodSql(p, 'x')} ORDER BY x.exception_id`,
   ).run(periodParams(p));
 }
 
@@ -305,7 +308,7 @@ export function unmatchedByDay(db: LedgerDb, p: ClosePeriod, dates: BusinessDate
   const rows = db
     .prepare(
       `SELECT e.kind, e.occurred_at, e.local_date, EXISTS (SELECT 1 FROM match_members mm JOIN matches m ON m.seq = mm.match_seq AND m.ended_at IS NULL WHERE mm.event_seq = e.seq) AS matched
-       FROM events e WHERE ${inPeriodSql('e')} AND e.kind IN (${kinds}) AND ${currentRevisionSql('e')}`,
+       FROM events e WHERE ${inPeriodSql(p, 'e')} AND e.kind IN (${kinds}) AND ${currentRevisionSql('e')}`,
     )
     .raw()
     .iterate(periodParams(p)) as Iterable<[string, string, string | null, number]>;
