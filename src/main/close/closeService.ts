@@ -204,13 +204,17 @@ export function closeMonth(ws: Workspace, req: CloseRequest): CloseResult {
             'resolve them, or close with --accept-open to carry them forward (they are listed in the pack)',
         );
       }
+      // As signed: the open class C exceptions no longer block, they are carried forward (and listed in the pack).
+      const checklist = c.checklist.map((item) =>
+        item.id === 'class_c_open' && item.status === 'blocking' ? { ...item, status: 'attention' as const, detail: `${item.detail.replace(/: resolve them.*$/, '')}: carried forward at sign-off` } : item,
+      );
       const closedAt = new Date().toISOString();
       const h = head(db);
       const signOff: SignOff = { action: 'closed', by, reason, at: closedAt, journalSeq: h.seq + 1, packSha256: null, acceptedOpen: c.classC.length };
       const fileName = `tieout-pack-${month}.zip`;
       const outPath = join(tmp, fileName);
       const spec = packSpec(ws, p, {
-        state: 'closed', generatedAt: closedAt, report: { checklist: c.checklist, rollforward: c.rollforward },
+        state: 'closed', generatedAt: closedAt, report: { checklist, rollforward: c.rollforward },
         signOffs: [...signOffsOf(states.get(month)), signOff], carriedForward: c.classC, sourceNotes: notes, withSources: false, outPath,
       }, states);
       const built = runPackBuild(spec, req.onProgress);
@@ -224,7 +228,7 @@ export function closeMonth(ws: Workspace, req: CloseRequest): CloseResult {
         accepted_open: { count: c.classC.length, ids_sha256: sha256Hex(c.classC.map((x) => x.exception_id).join('\n')) },
         source_notes: notes,
         closing_balances: closingBalances(c.rollforward),
-        report: { checklist: c.checklist, rollforward: c.rollforward },
+        report: { checklist, rollforward: c.rollforward },
       };
       const entry = new JournalWriter(db).append({ type: 'period.closed', actor: `user:${by}`, reason, subjectId: periodSubject(month), payload: { ...payload }, createdAt: closedAt });
       return { month, journalSeq: entry.seq, pack: { sha256: built.sha256, bytes: built.bytes, fileName }, acceptedOpen: c.classC.length, rows: built.rows };

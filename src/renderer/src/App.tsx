@@ -1,5 +1,5 @@
 // The app frame: first launch until a workspace is open, then the sidebar of screens, the top bar (workspace, the
-// review period every screen follows, the sign convention, running jobs, theme) and readable notices. Alt+1…6 switch
+// review period every screen follows, the sign convention, running jobs, theme) and readable notices. Alt+1…7 switch
 // screens from the keyboard.
 import { useEffect, useRef } from 'react';
 import { useApp, useAppStore } from './store/storeContext.tsx';
@@ -15,6 +15,7 @@ import { DashboardScreen } from './screens/DashboardScreen.tsx';
 import { ExceptionsScreen } from './screens/ExceptionsScreen.tsx';
 import { MatchesScreen } from './screens/MatchesScreen.tsx';
 import { PayoutsScreen } from './screens/PayoutsScreen.tsx';
+import { CloseScreen } from './screens/CloseScreen.tsx';
 import { SourcesScreen } from './screens/SourcesScreen.tsx';
 import { SettingsScreen } from './screens/SettingsScreen.tsx';
 
@@ -23,12 +24,13 @@ const SCREEN_LABELS: Record<Screen, string> = {
   exceptions: 'Exceptions',
   matches: 'Matches',
   payouts: 'Payouts',
+  close: 'Close',
   sources: 'Sources',
   settings: 'Settings',
 };
 
 /** Screens whose figures and grids follow the period: they wait until it is known. */
-const PERIOD_SCREENS: ReadonlySet<Screen> = new Set(['dashboard', 'exceptions', 'matches', 'payouts']);
+const PERIOD_SCREENS: ReadonlySet<Screen> = new Set(['dashboard', 'exceptions', 'matches', 'payouts', 'close']);
 
 function ScreenView({ screen }: { screen: Screen }) {
   const periodKnown = useApp((s) => s.period !== null);
@@ -48,6 +50,8 @@ function ScreenView({ screen }: { screen: Screen }) {
       return <MatchesScreen />;
     case 'payouts':
       return <PayoutsScreen />;
+    case 'close':
+      return <CloseScreen />;
     case 'sources':
       return <SourcesScreen />;
     case 'settings':

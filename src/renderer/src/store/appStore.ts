@@ -10,6 +10,7 @@ import { createPayoutsSlice, type PayoutsSlice } from './payoutsSlice.ts';
 import { createImportSlice, type ImportSlice } from './importSlice.ts';
 import { createSettingsSlice, type SettingsSlice } from './settingsSlice.ts';
 import { createPeriodSlice, type PeriodSlice } from './periodSlice.ts';
+import { createCloseSlice, type CloseSlice } from './closeSlice.ts';
 
 export type AppState = UiSlice &
   WorkspaceSlice &
@@ -19,7 +20,8 @@ export type AppState = UiSlice &
   MatchesSlice &
   PayoutsSlice &
   ImportSlice &
-  SettingsSlice;
+  SettingsSlice &
+  CloseSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(api: TieoutApi): AppStore {
@@ -33,5 +35,6 @@ export function createAppStore(api: TieoutApi): AppStore {
     ...createPayoutsSlice(api)(...a),
     ...createImportSlice(api)(...a),
     ...createSettingsSlice(api)(...a),
+    ...createCloseSlice(api)(...a),
   }));
 }
