@@ -123,6 +123,21 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
     await wizard.getByRole('button', { name: 'Import more files' }).waitFor({ timeout: 60_000 });
     await hasText(wizard.getByRole('table', { name: 'Imported files' }), /\d/);
     await screenshot(page, '03-import-result');
+
+    // Orders alone: every one awaits its payment (no payment source yet), which is no exception.
+    await nav('Awaiting data');
+    await page.getByRole('group', { name: 'Period' }).getByLabel('Month or range').selectOption('2026-10');
+    const groups = page.getByRole('list', { name: 'What waits on which feed' });
+    await hasText(groups, /orders awaiting payments: no source of payments has delivered yet/);
+    await firstRowLoaded('code');
+    await screenshot(page, '03b-awaiting');
+    await page.locator('.ag-row[row-index="0"]').first().click();
+    const detail = page.getByRole('complementary', { name: 'Awaiting event detail' });
+    await hasText(detail, 'Would become: Missing payment');
+    await screenshot(page, '03c-awaiting-detail');
+    await nav('Exceptions');
+    await hasText(page.getByRole('status', { name: 'Exceptions in the filtered set' }), 'No exception matches these filters');
+    await nav('Sources');
     await wizard.getByRole('button', { name: 'Import more files' }).click();
 
     await importFile(month.stripeCsv, 'stripe:main');

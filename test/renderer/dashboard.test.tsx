@@ -31,6 +31,20 @@ function dashboardFixture(overrides: Partial<Dashboard> = {}): Dashboard {
     eventsMatchable: 800,
     eventsMatched: 700,
     unmatchedRate: 0.125,
+    awaiting: {
+      events: 30,
+      groups: [
+        {
+          code: 'MISSING_PAYMENT',
+          kind: 'order',
+          count: 30,
+          amount: [{ amountMinor: 250_000, currency: 'EUR' }],
+          waitingOn: [{ source: 'stripe:main', deliveredThrough: '2024-03-12T23:00:00.000Z' }],
+          firstUntil: '2024-03-15T23:00:00.000Z',
+          summary: '30 orders awaiting payments: no stripe:main data after 2024-03-12',
+        },
+      ],
+    },
     decisionsTotal: 40,
     decisionsAutoResolved: 20,
     autoResolveRate: 0.5,
@@ -168,7 +182,7 @@ describe('DashboardScreen', () => {
     renderDashboard(fake, store);
     const kpis = await screen.findByRole('region', { name: 'Key figures' });
     expect(within(kpis).getByText('12.5%')).toBeTruthy();
-    expect(within(kpis).getByText('100 of 800 matchable events')).toBeTruthy();
+    expect(within(kpis).getByText('100 of 800 matchable events, 30 of them awaiting data')).toBeTruthy();
     expect(within(kpis).getByText('50.0%')).toBeTruthy();
     expect(within(kpis).getByText('17')).toBeTruthy();
     const atStake = within(kpis).getByRole('list', { name: 'Value at stake per currency' });
@@ -291,6 +305,12 @@ describe('dashboard of a period, clickable into the grids', () => {
     fireEvent.click(within(kpis).getByRole('button', { name: 'Open exceptions: Show the open exceptions' }));
     expect(store.getState().screen).toBe('exceptions');
     expect(store.getState().exceptionsFilter).toEqual({ states: ['open', 'in_remediation', 'assigned', 'reopened'] });
+
+    fireEvent.click(within(kpis).getByRole('button', { name: /Awaiting data/ }));
+    expect(store.getState().screen).toBe('awaiting');
+    expect(store.getState().awaitingFilter).toEqual({});
+    expect(within(kpis).getByText(/30 orders awaiting payments: no stripe:main data after 2024-03-12/)).toBeTruthy();
+    expect(within(kpis).getByText(/100 of 800 matchable events, 30 of them awaiting data/)).toBeTruthy();
 
     fireEvent.click(within(kpis).getByRole('button', { name: /Unmatched rate/ }));
     expect(store.getState().exceptionsFilter.codes).toContain('UNKNOWN_BANK_LINE');

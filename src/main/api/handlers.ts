@@ -34,6 +34,7 @@ import { queryPayouts, payoutWaterfall } from '../review/payouts.ts';
 import { importHistory } from '../review/importHistory.ts';
 import { availablePeriods } from '../review/periods.ts';
 import { searchEvents } from '../review/eventSearch.ts';
+import { awaitingDetail, awaitingSummary, queryAwaiting } from '../review/awaitingQuery.ts';
 import { exportGridView } from '../export/gridExport.ts';
 import { composeResolution } from '../../shared/review/resolution.ts';
 import { formatAmount } from '../../shared/money/amountText.ts';
@@ -239,6 +240,18 @@ export const handlers: HandlerTable = {
   'payouts.query': (ctx, r) => {
     const ws = requireWorkspace(ctx);
     return queryPayouts(ws.db, r, ws.settings.time_zone);
+  },
+  'awaiting.summary': (ctx, r) => {
+    const ws = requireWorkspace(ctx);
+    return awaitingSummary(ws.db, r.period, ws.settings.time_zone);
+  },
+  'awaiting.query': (ctx, r) => {
+    const ws = requireWorkspace(ctx);
+    return queryAwaiting(ws.db, r, ws.settings.time_zone);
+  },
+  'awaiting.detail': (ctx, r) => {
+    const ws = requireWorkspace(ctx);
+    return awaitingDetail(ws.db, r.eventId, ws.settings.time_zone);
   },
   'events.search': (ctx, r) => {
     const ws = requireWorkspace(ctx);

@@ -3,7 +3,7 @@
 // last. Text cells a spreadsheet would run as a formula are neutralised (escapeFormula); numbers stay numbers.
 import { PassThrough } from 'node:stream';
 import type { LedgerDb } from '../ledger/database.ts';
-import type { ExceptionRow, ExportFormat, MatchRow, ParsedRequestOf, Period, PayoutRow } from '../../shared/api/contract.ts';
+import type { AwaitingRow, ExceptionRow, ExportFormat, MatchRow, ParsedRequestOf, Period, PayoutRow } from '../../shared/api/contract.ts';
 import { minorToDecimalString } from '../../shared/money/amountText.ts';
 import { currencyExponent } from '../../shared/money/currencies.ts';
 import { displayMinor } from '../../shared/review/displaySign.ts';
@@ -12,6 +12,7 @@ import { periodMonth } from '../../shared/time/period.ts';
 import { exceptionsInView } from '../review/exceptionsQuery.ts';
 import { matchesInView } from '../review/matchesQuery.ts';
 import { payoutsInView } from '../review/payouts.ts';
+import { awaitingInView } from '../review/awaitingQuery.ts';
 import { csvQuote, escapeFormula } from './tableWriter.ts';
 
 export type GridExportRequest = ParsedRequestOf<'export.grid'>;
@@ -130,6 +131,25 @@ function payoutColumns(): GridColumn<PayoutRow>[] {
   ];
 }
 
+function awaitingColumns(timeZone: string): GridColumn<AwaitingRow>[] {
+  return [
+    { header: 'Business date', width: 12, cell: (r) => date(r.businessDate) },
+    { header: 'Kind', width: 12, cell: (r) => text(r.kind.replace('_', ' ')) },
+    { header: 'Source', width: 16, cell: (r) => text(r.source) },
+    { header: 'Counterparty / customer', width: 28, cell: (r) => text(r.counterparty) },
+    { header: 'Description', width: 36, cell: (r) => text(r.description) },
+    { header: 'Order', width: 12, cell: (r) => text(r.orderRef) },
+    { header: 'Amount', width: 14, cell: (r) => amount(displayMinor(r.kind, r.amountMinor), r.currency) },
+    { header: 'Currency', width: 8, cell: (r) => text(r.currency) },
+    { header: 'Would become', width: 20, cell: (r) => text(r.code) },
+    { header: 'Waiting on', width: 28, cell: (r) => text(r.waitingOn.map((w) => w.source).join(', ')) },
+    { header: 'Why', width: 40, cell: (r) => text(r.reason) },
+    { header: 'Decided once delivered through', width: 16, cell: (r) => localDateTime(r.until, timeZone) },
+    { header: 'External id', width: 24, cell: (r) => text(r.externalId) },
+    { header: 'Event id', width: 38, cell: (r) => text(r.eventId) },
+  ];
+}
+
 interface Table {
   headers: GridColumn<never>[];
   rows: Cell[][];
@@ -146,6 +166,7 @@ function readView(db: LedgerDb, request: GridExportRequest, now: Date, timeZone:
   return db.transaction(() => {
     if (request.grid === 'exceptions') return table(exceptionColumns(timeZone), exceptionsInView(db, request, now, timeZone));
     if (request.grid === 'matches') return table(matchColumns(timeZone), matchesInView(db, request, timeZone));
+    if (request.grid === 'awaiting') return table(awaitingColumns(timeZone), awaitingInView(db, request, timeZone));
     return table(payoutColumns(), payoutsInView(db, request, timeZone));
   })();
 }

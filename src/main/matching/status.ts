@@ -4,6 +4,9 @@ import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
 import type { EventKind } from '../../shared/events/canonicalEvent.ts';
 import { formatAmount, numberStyleForLocale } from '../../shared/money/amountText.ts';
 import { OPEN_STATES_SQL } from '../../shared/exceptions/states.ts';
+import { awaitingGroups, type AwaitingGroup } from './awaitingGroups.ts';
+
+export type { AwaitingGroup };
 
 /**
  * Kinds the order-to-cash chain must account for: orders, payments, refunds, disputes, fees
@@ -22,19 +25,6 @@ export interface OpenExceptionGroup {
   count: number;
   /** Sum of |amount_minor| per currency, in that currency's minor units. */
   amount_minor_by_currency: Record<string, number>;
-}
-
-/** Events of one kind waiting for the same feeds before they would become one code's exceptions. */
-export interface AwaitingGroup {
-  code: string;
-  kind: string;
-  count: number;
-  /** The sources that could hold the counterpart and how far each has delivered (null: nothing yet). */
-  waiting_on: Array<{ source: string; delivered_through: string | null }>;
-  /** The earliest business time one of them must reach for the first of these events to be decided. */
-  first_until: string;
-  /** "12,400 orders awaiting payments: no stripe:main data after 2026-10-12" */
-  summary: string;
 }
 
 export interface SourceImportStatus {
@@ -119,44 +109,9 @@ function eventFigures(db: LedgerDb): Pick<ReconciliationStatus, 'events_total' |
   };
 }
 
-/** What a missing counterpart of each code is, in the words of the awaiting summary. */
-const COUNTERPART_WORDS: Record<string, string> = {
-  'MISSING_PAYMENT order': 'payments', 'MISSING_ORDER payment': 'orders', 'REFUND_UNMATCHED refund': 'the payments they refund',
-  'REFUND_UNMATCHED order': 'refunds', 'PAYOUT_NOT_IN_BANK payout': 'bank lines', 'UNKNOWN_BANK_LINE bank_credit': 'payouts',
-  'UNKNOWN_BANK_LINE bank_debit': 'payouts',
-};
-
-function plural(kind: string, n: number): string {
-  const word = kind.replace(/_/g, ' ');
-  return n === 1 ? word : `${word}s`;
-}
-
 function awaitingFigures(db: LedgerDb): Pick<ReconciliationStatus, 'awaiting_total' | 'awaiting' | 'events_awaiting'> {
-  const rows = db
-    .prepare(
-      `SELECT a.code, e.kind, a.waits_on, count(*) AS n, min(a.until) AS first_until FROM awaiting a CROSS JOIN events e ON e.seq = a.event_seq
-       GROUP BY a.code, e.kind, a.waits_on ORDER BY a.code, e.kind, a.waits_on`,
-    )
-    .all() as Array<{ code: string; kind: string; waits_on: string; n: number; first_until: string }>;
-  const through = new Map(
-    (db.prepare('SELECT source, max(max(coalesce(latest_occurred_at, \'\'), coalesce(covers_to, \'\'))) AS w FROM batch_coverage GROUP BY source').all() as Array<{ source: string; w: string }>).map(
-      (r) => [r.source, r.w === '' ? null : r.w],
-    ),
-  );
-  const awaiting = rows.map((r): AwaitingGroup => {
-    const waiting_on = r.waits_on === '' ? [] : r.waits_on.split(' ').map((source) => ({ source, delivered_through: through.get(source) ?? null }));
-    const behind = [...waiting_on].sort((a, b) => ((a.delivered_through ?? '') < (b.delivered_through ?? '') ? -1 : 1))[0];
-    const what = COUNTERPART_WORDS[`${r.code} ${r.kind}`] ?? 'their counterparts';
-    const why =
-      behind === undefined
-        ? `no source of ${what} has delivered yet`
-        : behind.delivered_through === null
-          ? `no ${behind.source} data yet`
-          : `no ${behind.source} data after ${behind.delivered_through.slice(0, 10)}`;
-    return { code: r.code, kind: r.kind, count: r.n, waiting_on, first_until: r.first_until, summary: `${r.n} ${plural(r.kind, r.n)} awaiting ${what}: ${why}` };
-  });
-  const events = db.prepare('SELECT count(DISTINCT event_seq) FROM awaiting').pluck().get() as number;
-  return { awaiting_total: rows.reduce((n, r) => n + r.n, 0), awaiting, events_awaiting: events };
+  const { groups, total, events } = awaitingGroups(db);
+  return { awaiting_total: total, awaiting: groups, events_awaiting: events };
 }
 
 function decisionFigures(db: LedgerDb): Pick<ReconciliationStatus, 'decisions_total' | 'decisions_auto_resolved' | 'auto_resolve_rate'> {
@@ -278,7 +233,7 @@ export function formatStatus(status: ReconciliationStatus, locale: string): stri
   lines.push(`Value at stake: ${amounts(status.value_at_stake, locale)}`);
   if (status.awaiting_total > 0) {
     lines.push(`Awaiting a counterpart's feed (not exceptions yet): ${status.awaiting_total}`);
-    for (const g of status.awaiting) lines.push(`  ${g.summary}`);
+    for (const g of status.awaiting) lines.push(`  ${g.summary} (${amounts(g.amount_minor_by_currency, locale)})`);
   }
   lines.push('Last imports:');
   if (status.last_import_by_source.length === 0) lines.push('  (none yet)');

@@ -8,6 +8,7 @@ import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
 import { MATCHABLE_KINDS, OPEN_EXCEPTION_STATES } from '../matching/status.ts';
 import { BANK_LINE_KINDS, periodBounds, periodDays, startOfDay, addDays } from '../../shared/time/period.ts';
 import { ageDays, DAY_MS } from './reviewSupport.ts';
+import { awaitingSummary } from './awaitingQuery.ts';
 import { businessDateOf, ensureExceptionBusinessTimes, eventInPeriod, exceptionInPeriod } from './businessTime.ts';
 
 const OPEN_SQL = `x.ended_at IS NULL AND x.state IN (${OPEN_EXCEPTION_STATES.map((s) => `'${s}'`).join(', ')})`;
@@ -323,6 +324,7 @@ export function dashboard(db: LedgerDb, settings: WorkspaceSettings, now: Date, 
       eventsMatchable: matchable,
       eventsMatched: matched,
       unmatchedRate: matchable === 0 ? null : (matchable - matched) / matchable,
+      awaiting: awaitingSummary(db, period ?? undefined, timeZone),
       decisionsTotal: decisions.total,
       decisionsAutoResolved: decisions.auto,
       autoResolveRate: decisions.total === 0 ? null : decisions.auto / decisions.total,

@@ -1,5 +1,5 @@
 // The app frame: first launch until a workspace is open, then the sidebar of screens, the top bar (workspace, the
-// review period every screen follows, the sign convention, running jobs, theme) and readable notices. Alt+1…7 switch
+// review period every screen follows, the sign convention, running jobs, theme) and readable notices. Alt+1…8 switch
 // screens from the keyboard.
 import { useEffect, useRef } from 'react';
 import { useApp, useAppStore } from './store/storeContext.tsx';
@@ -13,6 +13,7 @@ import { SignConvention } from './components/SignConvention.tsx';
 import { FirstLaunchScreen } from './screens/FirstLaunchScreen.tsx';
 import { DashboardScreen } from './screens/DashboardScreen.tsx';
 import { ExceptionsScreen } from './screens/ExceptionsScreen.tsx';
+import { AwaitingScreen } from './screens/AwaitingScreen.tsx';
 import { MatchesScreen } from './screens/MatchesScreen.tsx';
 import { PayoutsScreen } from './screens/PayoutsScreen.tsx';
 import { CloseScreen } from './screens/CloseScreen.tsx';
@@ -22,6 +23,7 @@ import { SettingsScreen } from './screens/SettingsScreen.tsx';
 const SCREEN_LABELS: Record<Screen, string> = {
   dashboard: 'Dashboard',
   exceptions: 'Exceptions',
+  awaiting: 'Awaiting data',
   matches: 'Matches',
   payouts: 'Payouts',
   close: 'Close',
@@ -30,7 +32,7 @@ const SCREEN_LABELS: Record<Screen, string> = {
 };
 
 /** Screens whose figures and grids follow the period: they wait until it is known. */
-const PERIOD_SCREENS: ReadonlySet<Screen> = new Set(['dashboard', 'exceptions', 'matches', 'payouts', 'close']);
+const PERIOD_SCREENS: ReadonlySet<Screen> = new Set(['dashboard', 'exceptions', 'awaiting', 'matches', 'payouts', 'close']);
 
 function ScreenView({ screen }: { screen: Screen }) {
   const periodKnown = useApp((s) => s.period !== null);
@@ -46,6 +48,8 @@ function ScreenView({ screen }: { screen: Screen }) {
       return <DashboardScreen />;
     case 'exceptions':
       return <ExceptionsScreen />;
+    case 'awaiting':
+      return <AwaitingScreen />;
     case 'matches':
       return <MatchesScreen />;
     case 'payouts':

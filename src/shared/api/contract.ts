@@ -184,6 +184,64 @@ export const DashboardDaySchema = z.object({
 });
 export type DashboardDay = z.infer<typeof DashboardDaySchema>;
 
+// --- awaiting ------------------------------------------------------------------------------------------
+
+/**
+ * Events whose counterpart may still come (DESIGN §5): held back from a counterpart-missing exception until every
+ * source that could hold it has delivered past the event's time plus the rule's window. Never exceptions.
+ */
+export const AwaitingSourceSchema = z.object({
+  source: z.string(),
+  /** The source's watermark: the latest business time it has delivered (or the end of a period its file states); null: nothing yet. */
+  deliveredThrough: isoInstant.nullable(),
+});
+export type AwaitingSource = z.infer<typeof AwaitingSourceSchema>;
+
+export const AwaitingGroupSchema = z.object({
+  /** The exception the events would become if their counterparts never came. */
+  code: ExceptionCodeSchema,
+  kind: EventKindSchema,
+  count: z.number().int(),
+  /** Per currency, |amount| summed; currencies are never added together. */
+  amount: z.array(MoneySchema),
+  waitingOn: z.array(AwaitingSourceSchema),
+  /** The earliest time one of those sources must reach for the first of these events to be decided. */
+  firstUntil: isoInstant,
+  /** "12,400 orders awaiting payments: no stripe:main data after 2026-10-12" */
+  summary: z.string(),
+});
+export type AwaitingGroup = z.infer<typeof AwaitingGroupSchema>;
+
+export const AwaitingSummarySchema = z.object({
+  /** Events awaiting (an event awaiting under two codes counts once). */
+  events: z.number().int(),
+  groups: z.array(AwaitingGroupSchema),
+});
+export type AwaitingSummary = z.infer<typeof AwaitingSummarySchema>;
+
+export const AWAITING_SORT_FIELDS = ['businessDate', 'amountMinor', 'code', 'until', 'source'] as const;
+
+export const AwaitingRowSchema = EventLineSchema.extend({
+  businessDate: z.string(),
+  code: ExceptionCodeSchema,
+  waitingOn: z.array(AwaitingSourceSchema),
+  /** When the counterpart's sources must have delivered through for this event to be decided (match or exception). */
+  until: isoInstant,
+  /** Why it still waits, e.g. "no stripe:main data after 2026-10-12". */
+  reason: z.string(),
+});
+export type AwaitingRow = z.infer<typeof AwaitingRowSchema>;
+
+export const AwaitingFilterSchema = z.object({
+  codes: z.array(ExceptionCodeSchema).optional(),
+  kinds: z.array(EventKindSchema).optional(),
+  /** Events waiting on this source. */
+  waitingOn: z.string().min(1).optional(),
+  /** External id, order ref or payout ref exactly; a customer, counterparty or description by substring. */
+  search: z.string().max(200).optional(),
+});
+export type AwaitingFilter = z.infer<typeof AwaitingFilterSchema>;
+
 export const DashboardSchema = z.object({
   asOf: isoInstant,
   /** The period the figures are of; null: the whole ledger. */
@@ -194,6 +252,8 @@ export const DashboardSchema = z.object({
   eventsMatched: z.number().int(),
   /** Null when nothing is matchable yet. */
   unmatchedRate: z.number().nullable(),
+  /** The period's unmatched events that await a counterpart's feed: part of the unmatched rate, not exceptions. */
+  awaiting: AwaitingSummarySchema,
   decisionsTotal: z.number().int(),
   decisionsAutoResolved: z.number().int(),
   autoResolveRate: z.number().nullable(),
@@ -533,6 +593,11 @@ export const PayoutsViewSchema = z.object({
     .object({ bank: z.enum(['matched', 'missing', 'pending']).optional(), unexplainedOnly: z.boolean().optional(), search: z.string().max(200).optional() })
     .default({}),
 });
+export const AwaitingViewSchema = z.object({
+  ...period,
+  sort: z.array(z.object({ field: z.enum(AWAITING_SORT_FIELDS), dir: SortDirSchema })).max(3).default([]),
+  filter: AwaitingFilterSchema.default({}),
+});
 export const ExportFormatSchema = z.enum(['csv', 'xlsx']);
 export type ExportFormat = z.infer<typeof ExportFormatSchema>;
 
@@ -664,6 +729,15 @@ export const apiContract = {
   'matches.unmatch': method(z.object({ matchId: id, reason: nonEmptyText('A reason') }).strict(), ok, ['matches', 'exceptions']),
 
   'payouts.query': method(PayoutsViewSchema.extend(pageRequest).strict(), page(PayoutRowSchema)),
+  /** The period's events awaiting a counterpart's feed, grouped (the sentence per group) and counted. */
+  'awaiting.summary': method(z.object({ ...period }).strict(), AwaitingSummarySchema),
+  /** The period's awaiting events, one row per event and code it would become, filtered, sorted and paged in SQL. */
+  'awaiting.query': method(AwaitingViewSchema.extend(pageRequest).strict(), page(AwaitingRowSchema)),
+  /** One awaiting event in full (its source line) and what it waits for under each code. */
+  'awaiting.detail': method(
+    z.object({ eventId: id }).strict(),
+    z.object({ event: EventDetailSchema, waits: z.array(AwaitingRowSchema.pick({ code: true, waitingOn: true, until: true, reason: true })) }),
+  ),
   /**
    * Events a person searches for to match by hand (an unknown bank line, a payout the bank never showed): any event,
    * not only the engine's candidates, filtered in SQL and paged; `link` marks those an active match of it holds.
@@ -697,6 +771,7 @@ export const apiContract = {
       ExceptionsViewSchema.extend({ grid: z.literal('exceptions'), format: ExportFormatSchema }).strict(),
       MatchesViewSchema.extend({ grid: z.literal('matches'), format: ExportFormatSchema }).strict(),
       PayoutsViewSchema.extend({ grid: z.literal('payouts'), format: ExportFormatSchema }).strict(),
+      AwaitingViewSchema.extend({ grid: z.literal('awaiting'), format: ExportFormatSchema }).strict(),
     ]),
     /** The file's bytes travel as base64 so every transport (IPC, HTTP JSON) carries them alike. */
     z.object({ fileName: z.string(), mediaType: z.string(), rows: z.number().int(), base64: z.string() }),

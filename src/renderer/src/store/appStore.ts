@@ -10,6 +10,7 @@ import { createPayoutsSlice, type PayoutsSlice } from './payoutsSlice.ts';
 import { createImportSlice, type ImportSlice } from './importSlice.ts';
 import { createSettingsSlice, type SettingsSlice } from './settingsSlice.ts';
 import { createPeriodSlice, type PeriodSlice } from './periodSlice.ts';
+import { createAwaitingSlice, type AwaitingSlice } from './awaitingSlice.ts';
 import { createCloseSlice, type CloseSlice } from './closeSlice.ts';
 
 export type AppState = UiSlice &
@@ -17,6 +18,7 @@ export type AppState = UiSlice &
   PeriodSlice &
   DashboardSlice &
   ExceptionsSlice &
+  AwaitingSlice &
   MatchesSlice &
   PayoutsSlice &
   ImportSlice &
@@ -31,6 +33,7 @@ export function createAppStore(api: TieoutApi): AppStore {
     ...createPeriodSlice(api)(...a),
     ...createDashboardSlice(api)(...a),
     ...createExceptionsSlice(api)(...a),
+    ...createAwaitingSlice(api)(...a),
     ...createMatchesSlice(api)(...a),
     ...createPayoutsSlice(api)(...a),
     ...createImportSlice(api)(...a),

@@ -3,7 +3,7 @@ import type { ChangeArea, MethodName, RequestOf, ResponseOf } from '../../../sha
 import { newCallId } from '../api/apiClient.ts';
 import { errorMessage, type SliceCreator } from './sliceTypes.ts';
 
-export const SCREENS = ['dashboard', 'exceptions', 'matches', 'payouts', 'close', 'sources', 'settings'] as const;
+export const SCREENS = ['dashboard', 'exceptions', 'awaiting', 'matches', 'payouts', 'close', 'sources', 'settings'] as const;
 export type Screen = (typeof SCREENS)[number];
 export type Theme = 'light' | 'dark';
 

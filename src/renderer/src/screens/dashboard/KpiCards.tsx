@@ -1,4 +1,4 @@
-// The period's headline figures: unmatched and auto-resolve rates, open exceptions, value at stake per currency,
+// The period's headline figures: unmatched and auto-resolve rates, events awaiting a counterpart's feed, open exceptions, value at stake per currency,
 // the oldest open item (aged from its business date) and the last reconcile run. Each figure that counts rows opens
 // them: the Exceptions grid filtered to what it counts, or the oldest item's detail.
 import type { ReactNode } from 'react';
@@ -27,7 +27,7 @@ export function KpiCards({ dashboard }: { dashboard: Dashboard }) {
   const prefs = useDisplayPrefs();
   const count = (n: number) => formatCount(n, prefs.locale);
   const unmatched = dashboard.eventsMatchable - dashboard.eventsMatched;
-  const { oldestOpen, lastRun } = dashboard;
+  const { oldestOpen, lastRun, awaiting } = dashboard;
   const showOpen = () => store.getState().showExceptionsFiltered({});
 
   return (
@@ -35,9 +35,21 @@ export function KpiCards({ dashboard }: { dashboard: Dashboard }) {
       <LinkedKpi
         label="Unmatched rate"
         value={formatPercent(dashboard.unmatchedRate, prefs.locale)}
-        note={dashboard.eventsMatchable === 0 ? 'No matchable events in this period' : `${count(unmatched)} of ${count(dashboard.eventsMatchable)} matchable events`}
+        note={
+          dashboard.eventsMatchable === 0
+            ? 'No matchable events in this period'
+            : `${count(unmatched)} of ${count(dashboard.eventsMatchable)} matchable events` +
+              (awaiting.events === 0 ? '' : `, ${count(awaiting.events)} of them awaiting data`)
+        }
         action="Show the exceptions about unmatched events"
         onOpen={() => store.getState().showExceptionsFiltered({ codes: UNMATCHED_CODES })}
+      />
+      <LinkedKpi
+        label="Awaiting data"
+        value={count(awaiting.events)}
+        note={awaiting.events === 0 ? 'Nothing waits on a feed' : (awaiting.groups[0]?.summary ?? '') + (awaiting.groups.length > 1 ? ` · ${awaiting.groups.length - 1} more` : '')}
+        action="Show the events whose counterpart's feed has not arrived yet"
+        onOpen={() => store.getState().showAwaitingFiltered({})}
       />
       <div className="kpi">
         <div className="kpi-label">Auto-resolve rate</div>
