@@ -73,29 +73,27 @@ export class HashedFile {
   }
 }
 
-function csvCell(type: CellType, v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (type === 'number') {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`not a number: ${String(v)}`);
-    return String(v);
-  }
-  return csvQuote(escapeFormula(typeof v === 'string' ? v : JSON.stringify(v)));
+/** The text a cell shows, neutralised against formulas (= + - @ tab CR first): tableWriter.escapeFormula's rule, without a regex per cell. */
+function safeText(v: unknown): string {
+  const text = typeof v === 'string' ? v : JSON.stringify(v);
+  const c = text.charCodeAt(0);
+  return c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13 ? escapeFormula(text) : text;
 }
 
-const COLUMN_LETTERS: string[] = [];
-function columnLetter(i: number): string {
-  let s = COLUMN_LETTERS[i];
-  if (s !== undefined) return s;
-  s = '';
-  for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  COLUMN_LETTERS[i] = s;
-  return s;
+function numberText(v: unknown): string {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`not a number: ${String(v)}`);
+  return String(v);
 }
+
+const CSV_SPECIAL = /[",\r\n]/;
 
 // XML 1.0 cannot hold most control characters; OOXML writes them as _xHHHH_ (and a literal _xHHHH_ with its underscore escaped).
 // eslint-disable-next-line no-control-regex -- the control characters are what this expression finds
 const XML_SPECIAL = /[&<>"\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_/g;
+// eslint-disable-next-line no-control-regex -- as above, tested before replacing (most cells need nothing)
+const XML_SPECIAL_TEST = /[&<>"\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_/;
 function xmlText(text: string): string {
+  if (!XML_SPECIAL_TEST.test(text)) return text;
   return text.replace(XML_SPECIAL, (c) => {
     if (c === '&') return '&amp;';
     if (c === '<') return '&lt;';
@@ -106,15 +104,18 @@ function xmlText(text: string): string {
   });
 }
 
-export function sheetCellXml(ref: string, type: CellType, v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (type === 'number') {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`not a number: ${String(v)}`);
-    return `<c r="${ref}"><v>${v}</v></c>`;
-  }
-  let text = escapeFormula(typeof v === 'string' ? v : JSON.stringify(v));
+/**
+ * One cell of sheet XML. Cells carry no reference (`r`, optional in SpreadsheetML): a reader counts them, so an empty
+ * cell is written as `<c/>` to keep its place. `style` 1 is bold (header rows).
+ */
+export function sheetCellXml(type: CellType, v: unknown, style = 0): string {
+  const s = style === 0 ? '' : ` s="${style}"`;
+  if (v === null || v === undefined) return `<c${s}/>`;
+  if (type === 'number') return `<c${s}><v>${numberText(v)}</v></c>`;
+  let text = safeText(v);
   if (text.length > CELL_MAX_CHARS) text = `${text.slice(0, CELL_MAX_CHARS - 60)}… (cut at Excel's cell limit; whole in the CSV)`;
-  return `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${xmlText(text)}</t></is></c>`;
+  const keep = text.length > 0 && (text.charCodeAt(0) <= 32 || text.charCodeAt(text.length - 1) <= 32) ? ' xml:space="preserve"' : '';
+  return `<c${s} t="inlineStr"><is><t${keep}>${xmlText(text)}</t></is></c>`;
 }
 
 export interface SheetFile {
@@ -150,12 +151,9 @@ class SheetWriter {
   }
 
   row(types: readonly CellType[], values: readonly unknown[], header = false): void {
-    const r = ++this.rowNo;
-    let xml = `<row r="${r}">`;
-    for (let i = 0; i < values.length; i++) {
-      const cell = sheetCellXml(`${columnLetter(i)}${r}`, types[i] as CellType, values[i]);
-      xml += header && cell !== '' ? cell.replace('<c ', '<c s="1" ') : cell;
-    }
+    this.rowNo++;
+    let xml = '<row>';
+    for (let i = 0; i < values.length; i++) xml += sheetCellXml(types[i] as CellType, values[i], header ? 1 : 0);
     this.file.write(`${xml}</row>`);
   }
 
@@ -188,7 +186,11 @@ export function writeTable(
   let n = 0;
   for (const row of t.rows()) {
     let line = '';
-    for (let i = 0; i < types.length; i++) line += (i === 0 ? '' : ',') + csvCell(types[i] as CellType, row[i]);
+    for (let i = 0; i < types.length; i++) {
+      const v = row[i];
+      const cell = v === null || v === undefined ? '' : types[i] === 'number' ? numberText(v) : safeText(v);
+      line += (i === 0 ? '' : ',') + (CSV_SPECIAL.test(cell) ? csvQuote(cell) : cell);
+    }
     csv.write(`${line}\r\n`);
     if (sheet.full) {
       sheets.push(sheet.close());
