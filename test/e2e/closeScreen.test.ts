@@ -44,6 +44,8 @@ describeInBrowser('Close screen', () => {
     const period = page.getByRole('group', { name: 'Period' });
     await period.getByRole('button', { name: 'Previous period' }).click();
     await page.getByRole('heading', { name: /Close October 2026/ }).waitFor();
+    // October's own status, not November's (the month the app opened on) under October's title.
+    await page.getByText('2026-10-01 to 2026-10-31, America/New_York').waitFor();
     const checklist = page.getByRole('region', { name: 'Checklist' });
     await checklist.getByText('No open class C exception of the month').waitFor();
     await checklist.getByText('Blocks the close').waitFor();

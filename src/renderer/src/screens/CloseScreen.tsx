@@ -1,6 +1,7 @@
 // Close: the month the period selector shows, as the ledger computes it (checklist, processor and bank rollforward) or,
 // once closed, as it was signed; sign-off and reopening; the month's audit pack as a download with its progress.
 import { useEffect, useState } from 'react';
+import type { CloseStatus } from '../../../shared/close/closeReport.ts';
 import { useApp, useAppStore } from '../store/storeContext.tsx';
 import { formatMonth } from '../format/formatters.ts';
 import { useDisplayPrefs } from '../components/useDisplayPrefs.ts';
@@ -10,9 +11,8 @@ import { RollforwardPanel } from './close/RollforwardPanel.tsx';
 import { SignOffPanel } from './close/SignOffPanel.tsx';
 import './close/close.css';
 
-function PackButton() {
+function PackButton({ status }: { status: CloseStatus | null }) {
   const store = useAppStore();
-  const status = useApp((s) => s.closeStatus);
   const [withSources, setWithSources] = useState(false);
   const [busy, setBusy] = useState(false);
   const closed = status?.state === 'closed';
@@ -44,11 +44,13 @@ export function CloseScreen() {
   const store = useAppStore();
   const prefs = useDisplayPrefs();
   const period = useApp((s) => s.period);
-  const status = useApp((s) => s.closeStatus);
+  const loaded = useApp((s) => s.closeStatus);
   const loading = useApp((s) => s.closeLoading);
   const error = useApp((s) => s.closeError);
   const changes = useApp((s) => s.changes.imports + s.changes.matches + s.changes.exceptions + s.changes.close);
   const month = store.getState().closeMonth();
+  // Until the chosen month's status arrives, the previous month's is not shown under the new title.
+  const status = loaded !== null && loaded.month === month ? loaded : null;
   useEffect(() => {
     void store.getState().loadClose();
   }, [store, period, changes]);
@@ -77,7 +79,7 @@ export function CloseScreen() {
           </span>
         )}
         <span className="spacer" />
-        <PackButton />
+        <PackButton status={status} />
       </div>
       {error !== null && <div className="panel error-panel" role="alert">{error}</div>}
       {status === null ? (

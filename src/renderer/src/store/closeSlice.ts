@@ -40,7 +40,8 @@ export const createCloseSlice: SliceCreator<CloseSlice> = (api) => (set, get) =>
       set({ closeStatus: null, closeLoading: false, closeError: null });
       return;
     }
-    set({ closeLoading: true, closeError: null });
+    // Another month's status must never stand under this month's title (its sign-off would name the wrong month).
+    set((s) => ({ closeLoading: true, closeError: null, closeStatus: s.closeStatus?.month === month ? s.closeStatus : null }));
     try {
       const status = await api.call('close.status', { month });
       if (get().closeMonth() === month) set({ closeStatus: status, closeLoading: false });
