@@ -14,6 +14,7 @@ const TARGET_RSS_MIB = 1024;
 
 interface Step {
   seconds: number;
+  cpuSeconds: number;
   peakRssMiB: number;
   wall: number;
   [k: string]: unknown;
@@ -44,18 +45,20 @@ for (const orders of sizes) {
     const run = step(['--phase', 'full-run', '--ws', ws]);
     console.log(`  set-up: imports ${imported.wall.toFixed(1)} s, full run ${run.wall.toFixed(1)} s (${String(run['matches'])} matches, ${String(run['exceptions'])} exceptions)`);
     const draft = join(dir, 'draft.zip');
+    const status = step(['--phase', 'status', '--ws', ws, '--month', period]);
+    console.log(`  close status (the Close screen's checklist and rollforward): ${status.wall.toFixed(1)} s wall, ${status.cpuSeconds.toFixed(1)} s CPU, peak RSS ${status.peakRssMiB} MiB`);
     const pack = step(['--phase', 'pack', '--ws', ws, '--month', period, '--out', draft]);
     const close = step(['--phase', 'close', '--ws', ws, '--month', period]);
     const verify = step(['--phase', 'verify', '--out', draft]);
     for (const [label, s] of [['draft pack (tieout pack)', pack], ['close (pack made and stored)', close]] as const) {
       console.log(
-        `  ${label.padEnd(30)} ${s.wall.toFixed(1).padStart(6)} s wall (${s.seconds.toFixed(1)} s in-process), peak RSS ${s.peakRssMiB} MiB, ` +
+        `  ${label.padEnd(30)} ${s.wall.toFixed(1).padStart(6)} s wall (${s.seconds.toFixed(1)} s in-process, ${s.cpuSeconds.toFixed(1)} s CPU), peak RSS ${s.peakRssMiB} MiB, ` +
           `${mib(s['bytes'] as number)} MiB pack; target ≤ ${TARGET_SECONDS} s and ≤ ${TARGET_RSS_MIB} MiB: ` +
           `${verdict(s.wall <= TARGET_SECONDS)} / ${verdict(s.peakRssMiB <= TARGET_RSS_MIB)}`,
       );
     }
     console.log(`  rows: ${rowsText(pack['rows'] as Record<string, number>)}`);
-    console.log(`  verify PACK.zip: ${verify.wall.toFixed(1)} s, peak RSS ${verify.peakRssMiB} MiB, ${verify['ok'] === true ? 'passed' : 'FAILED'}`);
+    console.log(`  verify PACK.zip: ${verify.wall.toFixed(1)} s wall, ${verify.cpuSeconds.toFixed(1)} s CPU, peak RSS ${verify.peakRssMiB} MiB, ${verify['ok'] === true ? 'passed' : 'FAILED'}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
