@@ -3,13 +3,15 @@
 // late import, which shows up as an adjustment in November; a draft is deterministic; verify names any member changed.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { join } from 'node:path';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
 import { unzipSync, zipSync } from 'fflate';
 import { createWorkspace, type Workspace } from '../../src/main/workspace/workspace.ts';
 import { importAndReconcile } from '../../src/main/workflows/importAndReconcile.ts';
 import { closeMonth, closeStatus, CloseError, reopenMonth, writePack } from '../../src/main/close/closeService.ts';
 import { verifyPack } from '../../src/main/close/pack/packVerify.ts';
+import { writeZip, type ZipMember } from '../../src/main/close/pack/zipWriter.ts';
+import { UNSEALED } from '../../src/main/close/pack/packSpec.ts';
 import { verifyLedger } from '../../src/main/ledger/verify.ts';
 import { PROJECT_ROOT, tieout } from '../support/cli.ts';
 import { makeTempDir } from '../support/tempDir.ts';
@@ -94,6 +96,34 @@ describe('closing October', () => {
     expect(cli.status).toBe(1);
     expect(tieout('verify', pack)).toMatchObject({ status: 0 });
     expect(tieout('verify', join(dir, 'books')).stdout).toContain('verify passed');
+  });
+
+  it('reads a member whose compressed bytes hold a ZIP header signature (written with a data descriptor, as packs are)', async () => {
+    // Random bytes do not compress: deflate stores them as they are, signature included. fflate's streaming Unzip cut
+    // such a member short (it ended a 100,000-order month's matches.csv 128 bytes early); the central directory does not.
+    const members = unzipSync(readFileSync(join(dir, 'a.zip')));
+    const odd = Buffer.concat([randomBytes(5000), Buffer.from('PK\x03\x04PK\x07\x08', 'latin1'), randomBytes(5000)]);
+    const manifest = JSON.parse(Buffer.from(members['manifest.json'] as Uint8Array).toString('utf8')) as { members: Array<{ name: string; bytes: number; sha256: string }>; self_sha256: string };
+    manifest.members.push({ name: 'sources/odd.bin', bytes: odd.length, sha256: createHash('sha256').update(odd).digest('hex') });
+    manifest.self_sha256 = UNSEALED;
+    const unsealed = `${JSON.stringify(manifest, null, 2)}\n`;
+    const sealed = unsealed.replace(`"self_sha256": "${UNSEALED}"`, `"self_sha256": "${createHash('sha256').update(unsealed).digest('hex')}"`);
+    const files = join(dir, 'odd');
+    mkdirSync(files, { recursive: true });
+    const zipMembers: ZipMember[] = [];
+    for (const [name, bytes] of [...Object.entries(members).filter(([n]) => n !== 'manifest.json'), ['sources/odd.bin', odd] as const, ['manifest.json', Buffer.from(sealed)] as const]) {
+      const path = join(files, name.replace(/\//g, '_'));
+      writeFileSync(path, bytes);
+      zipMembers.push({ name, path, level: 6 });
+    }
+    const pack = join(dir, 'odd.zip');
+    await writeZip(pack, zipMembers, '2026-11-01T00:00:00.000Z');
+    expect(verifyPack(pack).checks.filter((c) => !c.ok)).toEqual([]);
+    const tampered = Buffer.from(odd);
+    tampered[7000] ^= 1;
+    writeFileSync(join(files, 'sources_odd.bin'), tampered);
+    await writeZip(pack, zipMembers, '2026-11-01T00:00:00.000Z');
+    expect(verifyPack(pack).changed).toEqual(['sources/odd.bin']);
   });
 });
 

@@ -1,9 +1,9 @@
-// `tieout verify PACK.zip`, offline: reads the pack as a stream (fflate), re-hashes every member against manifest.json,
+// `tieout verify PACK.zip`, offline: reads the pack through its central directory (fflate inflates), re-hashes every member against manifest.json,
 // flags members added or missing, and walks the journal segment's hash chain from the manifest's previous hash to its
 // last. A changed member is named.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
-import { Unzip, UnzipInflate } from 'fflate';
+import { Inflate } from 'fflate';
 import { GENESIS_HASH, journalEntryHash, type JournalEntry } from '../../ledger/journal.ts';
 import { PACK_FORMAT, UNSEALED } from './packSpec.ts';
 import { sha256Hex } from '../../ledger/canonicalJson.ts';
@@ -77,50 +77,150 @@ interface Seen {
   bytes: number;
 }
 
-/** Streams the ZIP: every member hashed; manifest.json kept; journal.jsonl chained as it goes. */
-function readMembers(path: string): { seen: Map<string, Seen>; manifestText: string | null; chain: ChainCheck; error: string | null } {
+interface Entry {
+  name: string;
+  method: number;
+  compressedSize: number;
+  localOffset: number;
+}
+
+class ZipFormatError extends Error {}
+
+const EOCD = 0x06054b50;
+const ZIP64_LOCATOR = 0x07064b50;
+const ZIP64_EOCD = 0x06064b50;
+const CENTRAL = 0x02014b50;
+const LOCAL = 0x04034b50;
+const MAX32 = 0xffffffff;
+
+function readAt(fd: number, position: number, length: number): Buffer {
+  const b = Buffer.alloc(length);
+  let off = 0;
+  while (off < length) {
+    const n = readSync(fd, b, off, length - off, position + off);
+    if (n === 0) throw new ZipFormatError(`the file ends at byte ${position + off}, inside the archive's structure`);
+    off += n;
+  }
+  return b;
+}
+
+/** Where the central directory is and how many entries it lists: the end record, or its ZIP64 form for large packs. */
+function centralDirectory(fd: number, size: number): { offset: number; bytes: number; entries: number } {
+  const tailLength = Math.min(size, 22 + 0xffff);
+  const tail = readAt(fd, size - tailLength, tailLength);
+  let at = -1;
+  for (let i = tailLength - 22; i >= 0; i--) if (tail.readUInt32LE(i) === EOCD) { at = i; break; }
+  if (at < 0) throw new ZipFormatError('no end of central directory record');
+  let entries = tail.readUInt16LE(at + 10);
+  let bytes = tail.readUInt32LE(at + 12);
+  let offset = tail.readUInt32LE(at + 16);
+  if (at >= 20 && tail.readUInt32LE(at - 20) === ZIP64_LOCATOR) {
+    const z = readAt(fd, Number(tail.readBigUInt64LE(at - 20 + 8)), 56);
+    if (z.readUInt32LE(0) !== ZIP64_EOCD) throw new ZipFormatError('the ZIP64 end of central directory record is missing');
+    entries = Number(z.readBigUInt64LE(32));
+    bytes = Number(z.readBigUInt64LE(40));
+    offset = Number(z.readBigUInt64LE(48));
+  }
+  if (offset + bytes > size) throw new ZipFormatError('the central directory lies past the end of the file');
+  return { offset, bytes, entries };
+}
+
+/** The members the central directory lists, with ZIP64 sizes and offsets where the 32-bit fields are full. */
+function entriesOf(fd: number, size: number): Entry[] {
+  const cd = centralDirectory(fd, size);
+  const dir = readAt(fd, cd.offset, cd.bytes);
+  const out: Entry[] = [];
+  let p = 0;
+  for (let i = 0; i < cd.entries; i++) {
+    if (p + 46 > dir.length || dir.readUInt32LE(p) !== CENTRAL) throw new ZipFormatError(`central directory entry ${i + 1} is damaged`);
+    const nameLength = dir.readUInt16LE(p + 28);
+    const extraLength = dir.readUInt16LE(p + 30);
+    const commentLength = dir.readUInt16LE(p + 32);
+    const name = dir.toString('utf8', p + 46, p + 46 + nameLength);
+    let uncompressed = dir.readUInt32LE(p + 24);
+    let compressedSize = dir.readUInt32LE(p + 20);
+    let localOffset = dir.readUInt32LE(p + 42);
+    for (let x = p + 46 + nameLength; x + 4 <= p + 46 + nameLength + extraLength; ) {
+      const id = dir.readUInt16LE(x);
+      const len = dir.readUInt16LE(x + 2);
+      if (id === 0x0001) {
+        let q = x + 4;
+        const next = (): number => {
+          q += 8;
+          return Number(dir.readBigUInt64LE(q - 8));
+        };
+        if (uncompressed === MAX32) uncompressed = next();
+        if (compressedSize === MAX32) compressedSize = next();
+        if (localOffset === MAX32) localOffset = next();
+      }
+      x += 4 + len;
+    }
+    out.push({ name, method: dir.readUInt16LE(p + 10), compressedSize, localOffset });
+    p += 46 + nameLength + extraLength + commentLength;
+  }
+  return out;
+}
+
+/**
+ * Reads the pack through its central directory (sizes and offsets as written), inflating each member in pieces:
+ * every member hashed, manifest.json kept, journal.jsonl chained as it goes. (fflate's streaming Unzip guesses where a
+ * member written with a data descriptor ends by looking for the next header's signature, and a large member's
+ * compressed bytes can hold that signature: it cut 128 bytes out of a 100,000-order month's matches.csv.)
+ */
+function readMembers(path: string): { seen: Map<string, Seen>; manifestText: string | null; chain: ChainCheck; error: string | null; damaged: string[] } {
   const seen = new Map<string, Seen>();
   const chain = new ChainCheck();
+  const damaged: string[] = [];
   let manifestText: string | null = null;
   let error: string | null = null;
-  const unzip = new Unzip();
-  unzip.register(UnzipInflate);
-  unzip.onfile = (file) => {
-    const hash: Hash = createHash('sha256');
-    let bytes = 0;
-    const parts: Buffer[] = [];
-    file.ondata = (err, chunk, final) => {
-      if (err !== null) {
-        error ??= `${file.name}: ${err.message}`;
-        return;
-      }
-      hash.update(chunk);
-      bytes += chunk.length;
-      if (file.name === 'manifest.json') parts.push(Buffer.from(chunk));
-      if (file.name === 'journal.jsonl') chain.push(chunk, final);
-      if (final) {
-        if (seen.has(file.name)) error ??= `${file.name} appears twice in the archive`;
-        seen.set(file.name, { sha256: hash.digest('hex'), bytes });
-        if (file.name === 'manifest.json') manifestText = Buffer.concat(parts).toString('utf8');
-      }
-    };
-    file.start();
-  };
   const fd = openSync(path, 'r');
   try {
-    const buf = Buffer.alloc(1 << 20);
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      unzip.push(buf.subarray(0, n), false);
+    const size = fstatSync(fd).size;
+    for (const e of entriesOf(fd, size)) {
+      if (seen.has(e.name)) {
+        error ??= `${e.name} appears twice in the archive`;
+        continue;
+      }
+      const hash: Hash = createHash('sha256');
+      let bytes = 0;
+      const parts: Buffer[] = [];
+      const take = (chunk: Uint8Array, final: boolean): void => {
+        hash.update(chunk);
+        bytes += chunk.length;
+        if (e.name === 'manifest.json') parts.push(Buffer.from(chunk));
+        if (e.name === 'journal.jsonl') chain.push(chunk, final);
+      };
+      try {
+        const local = readAt(fd, e.localOffset, 30);
+        if (local.readUInt32LE(0) !== LOCAL) throw new ZipFormatError('its local header is missing');
+        const start = e.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+        if (start + e.compressedSize > size) throw new ZipFormatError('its data runs past the end of the file');
+        if (e.method !== 0 && e.method !== 8) throw new ZipFormatError(`compression method ${e.method} is not one a pack uses`);
+        const inflate = e.method === 8 ? new Inflate(take) : null;
+        const buf = Buffer.alloc(1 << 20);
+        for (let done = 0; done < e.compressedSize || done === 0; ) {
+          const n = e.compressedSize === 0 ? 0 : readSync(fd, buf, 0, Math.min(buf.length, e.compressedSize - done), start + done);
+          if (n === 0 && e.compressedSize > 0) throw new ZipFormatError('its data is cut short');
+          done += n;
+          const final = done >= e.compressedSize;
+          if (inflate !== null) inflate.push(buf.subarray(0, n), final);
+          else take(buf.subarray(0, n), final);
+          if (final) break;
+        }
+      } catch (err) {
+        damaged.push(e.name);
+        error ??= `${e.name}: ${err instanceof Error ? err.message : String(err)}`;
+        continue;
+      }
+      seen.set(e.name, { sha256: hash.digest('hex'), bytes });
+      if (e.name === 'manifest.json') manifestText = Buffer.concat(parts).toString('utf8');
     }
-    unzip.push(new Uint8Array(0), true);
   } catch (err) {
     error ??= `not a readable ZIP archive (${err instanceof Error ? err.message : String(err)})`;
   } finally {
     closeSync(fd);
   }
-  return { seen, manifestText, chain, error };
+  return { seen, manifestText, chain, error, damaged };
 }
 
 function chainChecks(m: Manifest, chain: ChainCheck): PackCheck {
@@ -140,7 +240,7 @@ function chainChecks(m: Manifest, chain: ChainCheck): PackCheck {
 }
 
 export function verifyPack(path: string): PackVerifyReport {
-  const { seen, manifestText, chain, error } = readMembers(path);
+  const { seen, manifestText, chain, error, damaged } = readMembers(path);
   const checks: PackCheck[] = [];
   const changed: string[] = [];
   if (error !== null) checks.push({ name: 'archive', ok: false, detail: error });
@@ -163,7 +263,8 @@ export function verifyPack(path: string): PackVerifyReport {
     const listed = new Set(manifest.members.map((m) => m.name));
     for (const m of manifest.members) {
       const s = seen.get(m.name);
-      if (s === undefined) changed.push(`${m.name} (missing)`);
+      if (damaged.includes(m.name)) changed.push(m.name);
+      else if (s === undefined) changed.push(`${m.name} (missing)`);
       else if (s.sha256 !== m.sha256 || s.bytes !== m.bytes) changed.push(m.name);
     }
     for (const name of seen.keys()) if (name !== 'manifest.json' && !listed.has(name)) changed.push(`${name} (not in the manifest)`);

@@ -200,12 +200,13 @@ function figuresPage(doc: Doc, s: SummaryInput): void {
   for (const [link, n] of [...f.matchesByLink].sort()) line(doc, `  ${link}`, String(n));
   const open = [...f.exceptionsByCode.values()].reduce((a, c) => a + c.open, 0);
   line(doc, 'Exceptions', `${f.exceptions} (${open} open, ${f.exceptions - open} resolved)`);
-  line(doc, 'Adjustments recorded in this month', String(s.adjustments));
   const byCode = [...f.exceptionsByCode].sort(([a], [b]) => (a < b ? -1 : 1));
   for (const [code, c] of byCode) {
     const stake = [...c.atStake].sort().map(([cur, v]) => `${money(v, cur)} ${cur}`).join(', ');
     line(doc, `  ${code}`, `${c.open} open, ${c.resolved} resolved${stake === '' ? '' : `; open at stake ${stake}`}`);
   }
+  // After the codes, so they read as the exceptions' breakdown, not the adjustments'.
+  line(doc, 'Adjustments of closed months, recorded here', String(s.adjustments));
   barChart(doc, 'Exceptions by code', byCode.map(([code, c]) => [code, c.open + c.resolved]));
   barChart(doc, 'Open exceptions by age at the month’s end', AGE_BUCKETS.map(([label]) => [label, f.aging.get(label) ?? 0]));
   lineChart(doc, 'Unmatched rate by business day', s.unmatched);
