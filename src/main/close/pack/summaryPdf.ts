@@ -206,7 +206,7 @@ function figuresPage(doc: Doc, s: SummaryInput): void {
     line(doc, `  ${code}`, `${c.open} open, ${c.resolved} resolved${stake === '' ? '' : `; open at stake ${stake}`}`);
   }
   // After the codes, so they read as the exceptions' breakdown, not the adjustments'.
-  line(doc, 'Adjustments of closed months, recorded here', String(s.adjustments));
+  line(doc, 'Adjustments of closed months', String(s.adjustments));
   barChart(doc, 'Exceptions by code', byCode.map(([code, c]) => [code, c.open + c.resolved]));
   barChart(doc, 'Open exceptions by age at the month’s end', AGE_BUCKETS.map(([label]) => [label, f.aging.get(label) ?? 0]));
   lineChart(doc, 'Unmatched rate by business day', s.unmatched);
