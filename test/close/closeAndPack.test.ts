@@ -120,7 +120,7 @@ describe('closing October', () => {
     await writeZip(pack, zipMembers, '2026-11-01T00:00:00.000Z');
     expect(verifyPack(pack).checks.filter((c) => !c.ok)).toEqual([]);
     const tampered = Buffer.from(odd);
-    tampered[7000] ^= 1;
+    tampered.writeUInt8(tampered.readUInt8(7000) ^ 1, 7000);
     writeFileSync(join(files, 'sources_odd.bin'), tampered);
     await writeZip(pack, zipMembers, '2026-11-01T00:00:00.000Z');
     expect(verifyPack(pack).changed).toEqual(['sources/odd.bin']);

@@ -139,8 +139,9 @@ export async function buildPack(spec: PackSpec, progress: (p: PackProgress) => v
       ...[summary, ...written].map((w) => ({ name: `csv/${w.name}.csv`, path: w.csv.path, sha256: w.csv.sha256, bytes: w.csv.bytes, level: 6 })),
       { name: 'journal.jsonl', path: join(dir, 'journal.jsonl'), ...journal, level: 6 },
       { name: 'rules.json', path: join(dir, 'rules.json'), sha256: createHash('sha256').update(rulesJson).digest('hex'), bytes: rulesJson.length, level: 6 },
-      { name: 'summary.pdf', path: join(dir, 'summary.pdf'), sha256: createHash('sha256').update(pdf).digest('hex'), bytes: pdf.length, level: 1 },
-      { name: 'workbook.xlsx', path: join(dir, 'workbook.xlsx'), ...(await hashFile(join(dir, 'workbook.xlsx'))), level: 1 },
+      // Both are compressed inside already: stored as they are.
+      { name: 'summary.pdf', path: join(dir, 'summary.pdf'), sha256: createHash('sha256').update(pdf).digest('hex'), bytes: pdf.length, level: 0 },
+      { name: 'workbook.xlsx', path: join(dir, 'workbook.xlsx'), ...(await hashFile(join(dir, 'workbook.xlsx'))), level: 0 },
       ...sources,
     ];
     const manifest = manifestOf(spec, f, versions.map((v) => ({ rule_set_id: v.rule_set_id, version: v.version, sha256: v.sha256 })), members, written);

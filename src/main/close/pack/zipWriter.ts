@@ -9,8 +9,9 @@ export interface ZipMember {
   path?: string;
   bytes?: Buffer;
   /**
-   * Deflate level, at least 1: a member yazl streams has its sizes after its data (a data descriptor), which a streaming
-   * reader (verify's) can only find the end of in a deflate stream, never in stored bytes.
+   * Deflate level; 0 stores the bytes as they are (for members already compressed: the workbook, the PDF). A member
+   * streamed from a file has its sizes after its data (a data descriptor): readers find them in the central directory
+   * (verify does), as a streaming reader could not for stored bytes.
    */
   level: number;
 }
@@ -32,7 +33,7 @@ export async function writeZip(outPath: string, members: ZipMember[], stampIso: 
   const mtime = zipStamp(stampIso);
   const sorted = [...members].sort((a, b) => (Buffer.compare(Buffer.from(a.name), Buffer.from(b.name))));
   for (const m of sorted) {
-    const options = { mtime, mode: 0o100644, compressionLevel: Math.max(1, m.level), forceDosTimestamp: true };
+    const options = { mtime, mode: 0o100644, compressionLevel: Math.max(0, m.level), forceDosTimestamp: true };
     if (m.path !== undefined) zip.addFile(m.path, m.name, options);
     else zip.addBuffer(m.bytes ?? Buffer.alloc(0), m.name, options);
   }
