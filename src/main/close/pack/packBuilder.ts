@@ -136,7 +136,9 @@ export async function buildPack(spec: PackSpec, progress: (p: PackProgress) => v
     const sheets: SheetFile[] = [...summary.sheets, ...written.flatMap((w) => w.sheets)];
     await writeWorkbook(join(dir, 'workbook.xlsx'), sheets, `Audit pack ${spec.workspace.name} ${spec.month}`, spec.generatedAt);
     const members: Built[] = [
-      ...[summary, ...written].map((w) => ({ name: `csv/${w.name}.csv`, path: w.csv.path, sha256: w.csv.sha256, bytes: w.csv.bytes, level: 6 })),
+      // Deflate's fastest level: half the CPU of the default on a month's matches.csv for ~15% more bytes (gzip -1 / -6 on
+      // the 100,000-order month's 81 MB: 0.7 s / 1.3 s, 15.7 MB / 13.7 MB); at a million orders the CSVs are ~850 MB.
+      ...[summary, ...written].map((w) => ({ name: `csv/${w.name}.csv`, path: w.csv.path, sha256: w.csv.sha256, bytes: w.csv.bytes, level: 1 })),
       { name: 'journal.jsonl', path: join(dir, 'journal.jsonl'), ...journal, level: 6 },
       { name: 'rules.json', path: join(dir, 'rules.json'), sha256: createHash('sha256').update(rulesJson).digest('hex'), bytes: rulesJson.length, level: 6 },
       // Both are compressed inside already: stored as they are.
