@@ -59,6 +59,31 @@ export default tseslint.config(
     },
   },
   {
+    // Outside src/main/matching, the engine is reached through its public modules only: running a reconcile
+    // (engine.ts), the rule set in force, stored explanations read back, what a run owes, and events read as the
+    // engine reads them (candidateEvents.ts), how far each feed has delivered (feedProgress.ts). Its loading, keys,
+    // writers and workers are its own. Rule-set versions (src/main/ruleVersions) run the engine into shadow lanes, so
+    // they share its writers and scope.
+    files: ['src/main/**/*.ts'],
+    ignores: ['src/main/shell/**', 'src/main/matching/**', 'src/main/ruleVersions/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronOnlyInShell],
+          patterns: [
+            { group: ['electron/*'], message: electronOnlyInShell.message },
+            { group: ['**/renderer/**', '**/preload/**'], message: 'Services do not import the renderer or preload.' },
+            {
+              regex: 'matching/engine/(?!(engine|ruleSetInForce|explain|explanationText|pendingWork|candidateEvents|feedProgress)\\.ts$)',
+              message: 'Outside src/main/matching, use the engine\'s public modules (docs/architecture.md), not its internals.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The matching rules are the accountant's reasoning, nothing else: no ledger, no engine, no Node, no SQLite
     // (docs/architecture.md). The engine implements what they need (event sets, texts, storage) behind their types.
     files: ['src/main/matching/rules/**/*.ts'],

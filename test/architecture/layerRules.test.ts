@@ -36,6 +36,12 @@ describe('layer boundaries (docs/architecture.md) fail lint when crossed', () =>
     expect(await importErrors('src/main/matching/engine/x.ts', "import { sha256Hex } from '../../ledger/canonicalJson.ts';\nexport const a = sha256Hex;\n")).toHaveLength(0);
   });
 
+  it('outside src/main/matching the engine is reached through its public modules', async () => {
+    expect(await importErrors('src/main/review/x.ts', "import { KeyDictionary } from '../matching/engine/eventKeys.ts';\nexport const a = KeyDictionary;\n")).toHaveLength(1);
+    expect(await importErrors('src/main/review/x.ts', "import { CandidateEventReader } from '../matching/engine/candidateEvents.ts';\nexport const a = CandidateEventReader;\n")).toHaveLength(0);
+    expect(await importErrors('src/main/close/x.ts', "import { readFeeds } from '../matching/engine/feedProgress.ts';\nexport const a = readFeeds;\n")).toHaveLength(0);
+  });
+
   it('the renderer imports only src/shared and itself', async () => {
     expect(await importErrors('src/renderer/src/x.ts', "import { openLedger } from '../../main/ledger/database.ts';\nexport const a = openLedger;\n")).toHaveLength(1);
     expect(await importErrors('src/renderer/src/x.ts', "import { join } from 'node:path';\nexport const a = join;\n")).toHaveLength(1);

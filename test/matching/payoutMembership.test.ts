@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../support/tempDir.ts';
 import { reconcile } from '../../src/main/matching/engine/engine.ts';
+import { ensureExceptionBusinessTimes } from '../../src/main/review/businessTime.ts';
 import { charge, importMonth, newWorkspace, snapshot, type Txn } from './monthBuilder.ts';
 
 const dir = makeTempDir('tieout-payout-members-');
@@ -45,6 +46,23 @@ describe('a payout that gains items', () => {
     const r = reconcile(w.db, w.settings, { mode: 'full' });
     expect([r.matches_created, r.matches_ended, r.exceptions_opened, r.exceptions_closed]).toEqual([0, 0, 0, 0]);
     expect(snapshot(w)).toEqual(s);
+    w.close();
+  });
+
+  it("moves the mismatch's business time to its earliest event when an earlier item joins it", () => {
+    const w = newWorkspace(dir, `p${++n}`);
+    importMonth(w, dir, { txns: [payout('-30.00'), item(5, '10.00')] });
+    reconcile(w.db, w.settings, { mode: 'incremental' });
+    const businessAt = () => {
+      ensureExceptionBusinessTimes(w.db);
+      return w.db.prepare("SELECT business_at FROM exceptions WHERE code = 'PAYOUT_MISMATCH' AND ended_at IS NULL").pluck().get();
+    };
+    expect(businessAt()).toBe('2026-10-05T13:00:00Z');
+
+    // An item from Oct 2 naming the payout: the same exception, now dated by that item (the review period counts it there).
+    importMonth(w, dir, { txns: [item(2, '5.00')] });
+    reconcile(w.db, w.settings, { mode: 'incremental' });
+    expect(businessAt()).toBe('2026-10-02T13:00:00Z');
     w.close();
   });
 });

@@ -76,6 +76,9 @@ export class ExceptionStore {
       members: db.prepare('SELECT event_seq FROM exception_members WHERE exception_seq = ?').pluck(),
       membersById: db.prepare('SELECT m.event_seq FROM exceptions x JOIN exception_members m ON m.exception_seq = x.seq WHERE x.exception_id = ?').pluck(),
       removeMember: db.prepare('DELETE FROM exception_members WHERE exception_seq = ? AND event_seq = ?'),
+      // Its business time is its earliest member's: cleared when the members change, refilled by the review's
+      // ensureExceptionBusinessTimes (src/main/review/businessTime.ts) before anything reads it.
+      undate: db.prepare('UPDATE exceptions SET business_at = NULL, business_local_date = NULL WHERE seq = ?'),
       reactivate: db.prepare(
         `UPDATE exceptions SET ended_at = NULL, class = @class, default_class = @default_class, policy_gated = @policy_gated, state = @state,
          amount_minor = @amount_minor, explanation = @explanation, due_at = @due_at, created_run_id = @created_run_id, resolved_at = @resolved_at,
@@ -172,6 +175,7 @@ export class ExceptionStore {
       this.s.member.run(seq, e);
       moved++;
     }
+    if (moved > 0) this.s.undate.run(seq);
     return moved;
   }
 

@@ -56,7 +56,7 @@ export function exceptionInPeriod(period: Period | undefined, timeZone: string, 
 
 /**
  * Fills business_at / business_local_date of the exceptions that have none (those written since the last call: the
- * engine leaves them NULL). Their events never change once written, so each row is filled once. An exception without
+ * engine leaves them NULL, and the exceptions store clears them when an exception's members change). An exception without
  * events (none is written so today) takes its creation time.
  */
 export function ensureExceptionBusinessTimes(db: LedgerDb): number {

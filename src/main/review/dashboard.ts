@@ -5,13 +5,14 @@
 import type { LedgerDb } from '../ledger/database.ts';
 import type { Dashboard, Period } from '../../shared/api/contract.ts';
 import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
-import { MATCHABLE_KINDS, OPEN_EXCEPTION_STATES } from '../matching/status.ts';
+import { MATCHABLE_KINDS } from '../matching/status.ts';
+import { OPEN_STATES_SQL } from '../../shared/exceptions/states.ts';
 import { BANK_LINE_KINDS, periodBounds, periodDays, startOfDay, addDays } from '../../shared/time/period.ts';
 import { ageDays, DAY_MS } from './reviewSupport.ts';
 import { awaitingSummary } from './awaitingQuery.ts';
 import { businessDateOf, ensureExceptionBusinessTimes, eventInPeriod, exceptionInPeriod } from './businessTime.ts';
 
-const OPEN_SQL = `x.ended_at IS NULL AND x.state IN (${OPEN_EXCEPTION_STATES.map((s) => `'${s}'`).join(', ')})`;
+const OPEN_SQL = `x.ended_at IS NULL AND x.state IN (${OPEN_STATES_SQL})`;
 const MATCHABLE_SQL = MATCHABLE_KINDS.map((k) => `'${k}'`).join(', ');
 const BANK_KINDS_SQL = BANK_LINE_KINDS.map((k) => `'${k}'`).join(', ');
 /** The trend has one point per day; a longer period is summed, but drawn only for its last this-many days. */

@@ -6,7 +6,7 @@ import type { ExceptionRow, ExceptionsViewSchema, Period, ResponseOf } from '../
 import { readResolution } from '../../shared/review/resolution.ts';
 import { explanationSummary } from './eventDetails.ts';
 import { humanSummary } from './explanationWords.ts';
-import { OPEN_EXCEPTION_STATES } from '../matching/status.ts';
+import { OPEN_STATES_SQL } from '../../shared/exceptions/states.ts';
 import { EVENT_LINE_COLUMNS, ageDays, containsPattern, pageBounds, toEventLine, DAY_MS, type EventLineRow } from './reviewSupport.ts';
 import { businessDateOf, ensureExceptionBusinessTimes, exceptionInPeriod } from './businessTime.ts';
 import { EVENT_TEXT_LIKE_SQL } from './eventTextSearch.ts';
@@ -17,8 +17,6 @@ type SortField = ExceptionsView['sort'][number]['field'];
 
 /** Events shown in a grid row; eventCount says how many the exception has. */
 const ROW_EVENTS = 3;
-
-const OPEN_STATES_SQL = OPEN_EXCEPTION_STATES.map((s) => `'${s}'`).join(', ');
 
 /** Sort keys; nullable ones sort their nulls last in both directions, ageDays runs against the business time. */
 const SORT_SQL: Record<SortField, { expr: string; nullable: boolean; reversed: boolean }> = {

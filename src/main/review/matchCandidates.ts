@@ -5,14 +5,16 @@ import type { ExceptionDetail } from '../../shared/api/contract.ts';
 import type { KeyComparison, Rule, RuleSet } from '../../shared/rules/ruleSet.ts';
 import { formatAmount } from '../../shared/money/amountText.ts';
 import type { MatchEvent } from '../matching/rules/model.ts';
-import { comparable, compareKey, round6, sideMatches, tolerance } from '../matching/rules/strategies/candidates.ts';
-import { KeyDictionary } from '../matching/engine/eventKeys.ts';
-import { EVENT_ROW_COLUMNS, eventFromRow, type EventRow } from '../matching/engine/eventLoad.ts';
-
-/** A field's text of an event built here (the events carry their texts). */
-const fieldValue = (e: MatchEvent, field: string): string | null => EVENT_TEXTS.text(e, field);
-import { DAY_MS, toEventLine } from './reviewSupport.ts';
+import { comparable, compareKey, compareKeys, score as ruleScore, sideMatches, tolerance } from '../matching/rules/strategies/candidates.ts';
 import { EVENT_TEXTS } from '../matching/rules/eventFields.ts';
+import { CANDIDATE_COLUMNS, CandidateEventReader, type CandidateEventRow } from '../matching/engine/candidateEvents.ts';
+import { DAY_MS, HOUR_MS } from '../../shared/time/duration.ts';
+import { toEventLine } from './reviewSupport.ts';
+
+export { CANDIDATE_COLUMNS, type CandidateEventRow };
+
+/** A field's text of an event read here (the events carry their texts). */
+const fieldValue = (e: MatchEvent, field: string): string | null => EVENT_TEXTS.text(e, field);
 
 export type Candidate = ExceptionDetail['candidates'][number];
 type Side = Candidate['side'];
@@ -28,12 +30,6 @@ const MAX_AMOUNT_VALUES = 21;
 /** The window the suggestions look in: the rule's, doubled, and never under two weeks either way. */
 const MIN_WINDOW_MS = 14 * DAY_MS;
 
-const HOUR_MS = 3_600_000;
-
-/** The event columns a candidate search reads (scope.ts EVENT_ROW_COLUMNS). */
-export type CandidateEventRow = EventRow;
-export const CANDIDATE_COLUMNS = `${EVENT_ROW_COLUMNS}, e.local_date`;
-const toMEvent = eventFromRow;
 
 /** The rules of one link that take `own` on one side, and what they look for on the other. */
 interface LinkGroup {
@@ -101,17 +97,18 @@ interface Scored {
  * side's kinds and sources, in the same currency, inside a generous window, that no active match of the link holds,
  * that are not among `own`, and that no person blocked with the event. They are found through indexes only: equal
  * join keys (order_ref, payout_ref, trace_id, and the rules' cross-field keys such as trace_id = external_id) and
- * amounts within the rules' tolerance (events_by_kind_amount), nearest in time first. Score =
- * 0.5·amount + 0.3·keys + 0.2·time, each in [0, 1]; the best 10, each with the reasons it was proposed.
+ * amounts within the rules' tolerance (events_by_kind_amount), nearest in time first. Each is scored as the engine
+ * scores a candidate (rules/strategies/candidates.ts `score`, under the link's rule that scores it best); the best 10,
+ * each with the reasons it was proposed.
  */
 export function matchCandidates(db: LedgerDb, ruleSet: RuleSet, own: readonly CandidateEventRow[], onlyLink: string | null): Candidate[] {
   const ownIds = new Set(own.map((e) => e.event_id));
-  const keys = new KeyDictionary();
+  const reader = new CandidateEventReader();
   const sources = db.prepare('SELECT DISTINCT source FROM import_batches').pluck().all() as string[];
   const q = queries(db);
   const best = new Map<string, Scored>();
   for (const row of own.slice(0, MAX_OWN_EVENTS)) {
-    const e = toMEvent(row, keys);
+    const e = reader.toMatchEvent(row);
     for (const g of linkGroups(ruleSet, e, onlyLink)) {
       if (q.inActiveMatch.get(e.id, g.link) !== undefined) continue;
       const kinds = [...new Set(g.rules.flatMap((r) => otherSide(r, g.side).kinds))];
@@ -140,7 +137,7 @@ export function matchCandidates(db: LedgerDb, ruleSet: RuleSet, own: readonly Ca
       }
       for (const r of found.values()) {
         if (ownIds.has(r.event_id)) continue;
-        const c = toMEvent(r, keys);
+        const c = reader.toMatchEvent(r);
         const rules = g.rules.filter((rule) => sideMatches(otherSide(rule, g.side), c));
         if (rules.length === 0) continue;
         const [left, right] = g.side === 'right' ? [e.id, c.id] : [c.id, e.id];
@@ -250,23 +247,20 @@ function amountRanges(g: LinkGroup, own: MatchEvent): Array<{ low: number; high:
 
 function score(g: LinkGroup, rules: Rule[], own: MatchEvent, c: MatchEvent, row: CandidateEventRow): Scored {
   const [left, right] = g.side === 'right' ? [own, c] : [c, own];
-  // Amount: the rule that finds the two closest decides (its tolerance scales the closeness).
-  let amount = { a: 0, delta: Number.POSITIVE_INFINITY, slack: 0 };
+  // The rule that scores the pair best decides, with the engine's own score; its tolerance words the amount.
+  let best = { score: -1, delta: Number.POSITIVE_INFINITY, slack: 0 };
   for (const rule of rules) {
     const delta = comparable(rule, right) - left.amount;
-    const slack = Math.max(tolerance(rule, left.amount), rule.amount.rounding_minor);
-    const a = 1 - Math.min(1, Math.abs(delta) / (slack + 1));
-    if (a > amount.a || (a === amount.a && Math.abs(delta) < Math.abs(amount.delta))) amount = { a, delta, slack };
+    const s = ruleScore(rule, compareKeys(rule, left, right, EVENT_TEXTS), delta, left.amount, right.t - left.t);
+    if (s > best.score || (s === best.score && Math.abs(delta) < Math.abs(best.delta))) {
+      best = { score: s, delta, slack: Math.max(tolerance(rule, left.amount), rule.amount.rounding_minor) };
+    }
   }
-  const keys = keyAgreements(rules, left, right);
-  const k = keys.length === 0 ? 0 : keys.reduce((s, x) => s + x.value, 0) / keys.length;
   const dt = c.t - own.t;
-  const reach = dt >= 0 ? g.toMs : -g.fromMs;
-  const t = 1 - Math.min(1, Math.abs(dt) / Math.max(reach, HOUR_MS));
-  const reasons = [amountReason(amount.delta, amount.slack, own, c), timeReason(dt), ...keys.map((x) => x.reason)];
+  const reasons = [amountReason(best.delta, best.slack, own, c), timeReason(dt), ...keyAgreements(rules, left, right).map((x) => x.reason)];
   return {
-    candidate: { event: toEventLine(row), link: g.link, side: g.side, score: round6(0.5 * amount.a + 0.3 * k + 0.2 * t), reasons },
-    absDelta: Math.abs(amount.delta),
+    candidate: { event: toEventLine(row), link: g.link, side: g.side, score: best.score, reasons },
+    absDelta: Math.abs(best.delta),
     absDt: Math.abs(dt),
   };
 }

@@ -12,7 +12,8 @@ import type { EventLine, PayoutRow, PayoutWaterfall, PayoutsViewSchema } from '.
 import { WATERFALL_STEPS } from '../../shared/api/contract.ts';
 import type { Rule, RuleSet, RuleSide } from '../../shared/rules/ruleSet.ts';
 import { DEFAULT_RULE_SET } from '../../shared/rules/defaultRuleSet.ts';
-import { OPEN_EXCEPTION_STATES } from '../matching/status.ts';
+import { OPEN_STATES_SQL } from '../../shared/exceptions/states.ts';
+import { orderedRules } from '../../shared/rules/ruleOrder.ts';
 import { ruleSetInForce } from '../matching/engine/ruleSetInForce.ts';
 import { DAY_MS, EVENT_LINE_COLUMNS, containsPattern, notFound, pageBounds, toEventLine, type EventLineRow } from './reviewSupport.ts';
 import { eventInPeriod } from './businessTime.ts';
@@ -39,7 +40,6 @@ const PAYOUT_COLUMNS = `${EVENT_LINE_COLUMNS}, e.payout_ref, e.order_ref, e.trac
 const ITEM_COLUMNS = `${EVENT_LINE_COLUMNS}, e.fee_minor, e.net_minor`;
 /** An item's net as the payout_items rule compares it (net_fees): the source's net, else amount − fee. */
 const NET_SQL = 'coalesce(e.net_minor, e.amount_minor - coalesce(e.fee_minor, 0))';
-const OPEN_STATES_SQL = OPEN_EXCEPTION_STATES.map((s) => `'${s}'`).join(', ');
 const INDEXED_KEY_FIELDS = new Set(['order_ref', 'payout_ref', 'trace_id']);
 
 function itemNet(r: ItemRow): number {
@@ -62,9 +62,8 @@ interface PayoutRules {
 }
 
 function payoutRules(ruleSet: RuleSet): PayoutRules {
-  const byPriority = (rs: RuleSet): Rule[] => [...rs.rules].sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : 1));
   const isItems = (r: Rule): boolean => r.strategy === 'payout_items' && r.left.kinds.includes('payout');
-  const items = byPriority(ruleSet).find(isItems) ?? (byPriority(DEFAULT_RULE_SET).find(isItems) as Rule);
+  const items = orderedRules(ruleSet).find(isItems) ?? (orderedRules(DEFAULT_RULE_SET).find(isItems) as Rule);
   const bankLinks = [...new Set(ruleSet.rules.filter((r) => r.strategy === 'bank_payout').map((r) => r.link))].sort();
   return { items, bankLinks };
 }

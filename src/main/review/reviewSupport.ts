@@ -6,7 +6,9 @@
 import { ApiError, type EventLine } from '../../shared/api/contract.ts';
 import { eventText } from '../../shared/events/eventText.ts';
 
-export const DAY_MS = 86_400_000;
+import { DAY_MS } from '../../shared/time/duration.ts';
+
+export { DAY_MS };
 
 /** Columns of an EventLine, for `SELECT ${EVENT_LINE_COLUMNS} FROM events e`. */
 export const EVENT_LINE_COLUMNS =

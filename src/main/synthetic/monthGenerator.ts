@@ -15,6 +15,7 @@
 // one when the rate is above 0). See the summary returned for what was actually injected.
 import type { SyntheticStripeRow } from './stripeBalanceCsvWriter.ts';
 import { seededRandom } from './stripeBalanceCsvWriter.ts';
+import { DAY_MS, HOUR_MS } from '../../shared/time/duration.ts';
 
 export const ORDER_ANOMALIES = [
   'MISSING_PAYMENT',
@@ -165,8 +166,6 @@ export interface MonthSummary {
   truthRecords: number;
 }
 
-const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
 const MIN_MS = 60_000;
 
 type PayoutPlan = 'normal' | 'PAYOUT_MISMATCH' | 'PAYOUT_NOT_IN_BANK' | 'TIMING_DIFF' | 'AMBIGUOUS_MATCH';

@@ -2,6 +2,7 @@
 // event: what every review screen, figure, chart and export filters on. Pure: the services turn a period into the
 // UTC instants and calendar dates their SQL compares; the renderer labels and steps it.
 import { parseDateTimeToUtc, utcInstantToLocalDate } from './dateText.ts';
+import { DAY_MS } from './duration.ts';
 
 /** Inclusive calendar days YYYY-MM-DD, read in the workspace time zone. */
 export interface Period {
@@ -27,7 +28,6 @@ export interface PeriodBounds {
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MONTH = /^(\d{4})-(\d{2})$/;
-const DAY_MS = 86_400_000;
 
 export function isCalendarDate(text: string): boolean {
   const m = DATE.exec(text);

@@ -7,10 +7,10 @@ import type { ExceptionClass } from '../../../shared/rules/ruleSet.ts';
 import { ExceptionStore, type StoreContext } from '../../exceptions/exceptionStore.ts';
 import { type Explanation } from '../rules/explanation.ts';
 import { policyGateMinor, policyGateText } from '../rules/classification.ts';
+import { HOUR_MS } from '../../../shared/time/duration.ts';
 
 export const FEED_MISSING = 'FEED_MISSING';
 
-const HOUR_MS = 3_600_000;
 
 export interface FeedHeartbeatReport {
   opened: number;

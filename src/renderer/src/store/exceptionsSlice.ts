@@ -15,13 +15,14 @@ import type { Resolution } from '../../../shared/review/resolution.ts';
 import { isCalendarDate } from '../../../shared/time/period.ts';
 import { errorMessage, type SliceCreator } from './sliceTypes.ts';
 import { periodRequest } from './periodSlice.ts';
+import { OPEN_EXCEPTION_STATES } from '../../../shared/exceptions/states.ts';
 
 export type ExceptionCode = NonNullable<ExceptionFilter['codes']>[number];
 export type ExceptionClass = NonNullable<ExceptionFilter['classes']>[number];
 export type ExceptionFacets = ResponseOf<'exceptions.facets'>;
 
-/** The states in which an exception still needs someone: the default filter. */
-export const OPEN_STATES: readonly ExceptionState[] = ['open', 'in_remediation', 'assigned', 'reopened'];
+/** The states in which an exception still needs someone: the default filter (one definition, src/shared). */
+export const OPEN_STATES: readonly ExceptionState[] = OPEN_EXCEPTION_STATES;
 
 /** The filter as the toolbar holds it: amounts and ages as typed, parsed when applied. */
 export interface ExceptionsFilterInput {

@@ -3,6 +3,7 @@
 // workspace, and every query a slice sends carries it (`periodRequest`).
 import type { Period, ResponseOf } from '../../../shared/api/contract.ts';
 import { isCalendarDate, monthPeriod, periodMonth, shiftMonth } from '../../../shared/time/period.ts';
+import { DAY_MS } from '../../../shared/time/duration.ts';
 import { errorMessage, type SliceCreator } from './sliceTypes.ts';
 
 export type PeriodMonths = ResponseOf<'periods.available'>['months'];
@@ -51,7 +52,6 @@ function thisMonth(): string {
   return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
 }
 
-const DAY_MS = 86_400_000;
 
 function shiftRange(period: Period, delta: -1 | 1): Period {
   const month = periodMonth(period);
