@@ -3,11 +3,15 @@
 // (the baseline: what the grid costs on top of SQLite answering the page). The grid asks for the review period (the
 // demo's October, where the seeded exceptions' events fall); the API is timed with and without it.
 //
+// The queues (issue 13) are timed the same way: the first page of each work queue over the API, owners, domains,
+// SLA tiers, due times and escalation levels spread over the seeded rows, "me" one of four owners; the budget is
+// 300 ms for a queue's first page at 100,000 exceptions.
+//
 // The workspace is a demo month plus bulk exception rows written straight into the ledger (codes, classes,
 // states, amounts and ages spread like a busy month, each linked to a real event and carrying a real stored
 // explanation): no generated month is large enough to raise 100,000 exceptions through the engine in a
 // benchmark's time.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDemoWorkspace } from '../src/main/workflows/demoMonth.ts';
@@ -21,6 +25,17 @@ for (const [path, how] of [[CHROMIUM, 'apt-get install -y chromium'], [RENDERER_
   }
 }
 
+const DOMAINS = ['payments', 'bank', 'ads', 'fulfillment'];
+const PEOPLE = ['Ana Lopez <ana@bench.example>', 'Bea Park <bea@bench.example>', 'Carla Diaz <carla@bench.example>', 'Dan Wu <dan@bench.example>'];
+const TIERS = [
+  { tier: 'CRITICAL', hours: 24 },
+  { tier: 'HIGH', hours: 72 },
+  { tier: 'MEDIUM', hours: 120 },
+  { tier: 'LOW', hours: 168 },
+  { tier: 'LOW', hours: 168 },
+] as const;
+const QUEUES = ['mine', 'team', 'unassigned', 'escalated', 'due_today'] as const;
+const QUEUE_BUDGET_MS = 300;
 const EXCEPTIONS = Number(process.env['TIEOUT_BENCH_EXCEPTIONS'] ?? 100_000);
 const dir = mkdtempSync(join(tmpdir(), 'tieout-grid-bench-'));
 
@@ -31,8 +46,9 @@ function seedExceptions(): string {
   const explanation = db.prepare('SELECT explanation FROM exceptions LIMIT 1').pluck().get() as string;
   const insert = db.prepare(
     `INSERT INTO exceptions (exception_id, code, class, default_class, policy_gated, state, amount_minor, currency, explanation, origin,
-       rule_id, rule_set_id, rule_version, owner, due_at, created_run_id, created_at, resolved_at, resolved_by, resolution, ended_at)
-     VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, 'engine', NULL, NULL, NULL, ?, NULL, NULL, ?, ?, ?, ?, NULL)`,
+       rule_id, rule_set_id, rule_version, owner, due_at, created_run_id, created_at, resolved_at, resolved_by, resolution, ended_at,
+       backup, domain, sla_tier, sla_due_at, opened_at, escalation_level)
+     VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, 'engine', NULL, NULL, NULL, ?, NULL, NULL, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)`,
   );
   const link = db.prepare('INSERT INTO exception_members (exception_seq, event_seq) VALUES (?, ?)');
   const states = ['open', 'open', 'open', 'in_remediation', 'assigned', 'resolved'] as const;
@@ -47,14 +63,27 @@ function seedExceptions(): string {
       const created = new Date(now - Math.floor(random() * 60 * 86_400_000)).toISOString();
       const id = `x_bench${String(i).padStart(7, '0')}`;
       const resolved = state === 'resolved';
+      // Owners as the exceptions store gives them: the domain's owner and backup (one in ten domains unowned), a tier,
+      // a due time after opening, and the escalation step its age has reached.
+      const domain = DOMAINS[i % DOMAINS.length] as string;
+      const owned = i % 10 !== 9;
+      const owner = owned ? (PEOPLE[(i >> 2) % PEOPLE.length] as string) : null;
+      const backup = owned ? (PEOPLE[((i >> 2) + 1) % PEOPLE.length] as string) : null;
+      const tier = TIERS[i % TIERS.length] as (typeof TIERS)[number];
+      const ageHours = (now - Date.parse(created)) / 3_600_000;
       const inserted = insert.run(
         id, code, DEFAULT_EXCEPTION_CLASS[code], DEFAULT_EXCEPTION_CLASS[code], state, Math.floor(random() * 500_000) - 50_000, event.currency, explanation,
-        state === 'assigned' ? 'user:ana' : null, created, resolved ? created : null, resolved ? 'user:bench' : null, resolved ? 'bench' : null,
+        owner, created, resolved ? created : null, resolved ? 'user:bench' : null, resolved ? 'bench' : null,
+        backup, domain, tier.tier, new Date(Date.parse(created) + tier.hours * 3_600_000).toISOString(), created, resolved ? 0 : ageHours >= 72 ? 2 : ageHours >= 24 ? 1 : 0,
       );
       link.run(inserted.lastInsertRowid, event.seq);
     }
   })();
   demo.workspace.close();
+  const settingsFile = join(dir, 'ws', 'workspace.json');
+  const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+  settings['me'] = { name: 'Ana Lopez', email: 'ana@bench.example' };
+  writeFileSync(settingsFile, `${JSON.stringify(settings, null, 2)}\n`);
   return join(dir, 'ws');
 }
 
@@ -112,6 +141,20 @@ try {
       apiDashboard.push((await timed(() => call('dashboard.get', { period: october })))[1]);
     }
 
+    // The queues: each queue's first page as the grid asks for it (the period, the open states, the default sort),
+    // and the facets the screen asks for beside it (they count every queue).
+    const queueMs = new Map<string, number[]>(QUEUES.map((q) => [q, []]));
+    const queueTotals = new Map<string, number>();
+    const facetsMs: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      for (const q of QUEUES) {
+        const [total, ms] = await timed(() => query({ ...firstPage, filter: { states: openStates, queue: q } }));
+        queueMs.get(q)?.push(ms);
+        queueTotals.set(q, total);
+      }
+      facetsMs.push((await timed(() => call('exceptions.facets', { period: october })))[1]);
+    }
+
     const uiFirst: number[] = [];
     const uiFilter: number[] = [];
     for (let i = 0; i < 3; i += 1) {
@@ -151,6 +194,14 @@ try {
       `  API baseline (HTTP → worker → SQLite), median of 5, October as the grid asks: first page ${f(median(apiFirst))}, filtered page ` +
         `${f(median(apiFilter))} (${filteredTotal.toLocaleString('en-US')} rows match); first page without a period ${f(median(apiNoPeriod))}`,
     );
+    for (const q of QUEUES) {
+      const ms = median(queueMs.get(q) ?? []);
+      console.log(
+        `  queue ${q.padEnd(10)} first page over HTTP, median of 5: ${f(ms)} (${(queueTotals.get(q) ?? 0).toLocaleString('en-US')} rows; ` +
+          `budget ${QUEUE_BUDGET_MS} ms: ${ms <= QUEUE_BUDGET_MS ? 'within' : 'OVER'})`,
+      );
+    }
+    console.log(`  exceptions.facets of October (codes, sources, owners, domains, every queue's count), median of 5: ${f(median(facetsMs))}`);
     console.log(`  Dashboard of October over HTTP (it is asked for before the grid when the app opens), median of 5: ${f(median(apiDashboard))}`);
     console.log(`  Grid in Chromium, median of 3: first rows ${f(median(uiFirst))} after opening the screen (${(median(uiFirst) / median(apiFirst)).toFixed(1)}x the API page)`);
     console.log(

@@ -132,6 +132,12 @@ for (const script of importOnly ? [] : ['matchingBench.ts', 'matchingAccuracyBen
 console.log('\n--- userPathBench.ts ---');
 execFileSync(process.execPath, [join(import.meta.dirname, 'userPathBench.ts')], { stdio: 'inherit', env: { ...process.env, TIEOUT_BENCH_ORDERS: orders } });
 
+// Growth vs finance: the demo month's growth side scored against its injected gaps (TIEOUT_BENCH_GROWTH_ORDERS).
+if (!importOnly) {
+  console.log('\n--- growthBench.ts ---');
+  execFileSync(process.execPath, [join(import.meta.dirname, 'growthBench.ts')], { stdio: 'inherit' });
+}
+
 // The month-end close: a month's audit pack made as a draft and at its close, and verified (TIEOUT_BENCH_PACK_ORDERS picks sizes).
 if (!importOnly) {
   console.log('\n--- closeBench.ts ---');

@@ -33,6 +33,13 @@ beforeAll(() => {
   insertEngineException(ws.db, { exceptionId: 'x_round', code: 'ROUNDING_DIFF', state: 'resolved', amountMinor: -1, eventIds: [ids.order(2), ids.payment(2)], createdAt: '2026-11-01T09:00:00.000Z' });
   insertEngineException(ws.db, { exceptionId: 'x_gone', code: 'TIMING_DIFF', amountMinor: 5, eventIds: [ids.payment(1)], endedAt: '2026-11-02T00:00:00.000Z' });
   insertEngineException(ws.db, { exceptionId: 'x_bank', code: 'UNKNOWN_BANK_LINE', amountMinor: 125000, eventIds: [ids.bankUnknown], createdAt: '2026-11-01T12:00:00.000Z' });
+  // Owners and SLA as an opening under owners would give them (the fixture rows are written without a store).
+  ws.db
+    .prepare(
+      `UPDATE exceptions SET owner = 'Ana Lopez <ana@ridge.test>', backup = 'Ben Okafor <ben@ridge.test>', sla_due_at = '2026-11-08T10:00:00.000Z',
+       sla_tier = 'LOW', escalation_level = 1 WHERE exception_id = 'x_evil'`,
+    )
+    .run();
   resolveException(ws.db, { exceptionId: 'x_bank', actor: 'user:alice', reason: 'owner loan' });
 });
 afterAll(() => ws.close());
@@ -90,16 +97,21 @@ describe('exceptions export', () => {
     const parsed = JSON.parse(text) as Array<Record<string, unknown>>;
     const bankResolvedAt = ws.db.prepare("SELECT resolved_at FROM exceptions WHERE exception_id = 'x_bank'").pluck().get() as string;
     expect(parsed).toEqual([
-      { exception_id: 'x_bank', code: 'UNKNOWN_BANK_LINE', class: 'C', state: 'resolved', amount_minor: 125000, currency: 'USD', events: [ev(ids.bankUnknown)], created_at: '2026-11-01T12:00:00.000Z', resolved_at: bankResolvedAt },
-      { exception_id: 'x_evil', code: 'MISSING_ORDER', class: 'B', state: 'open', amount_minor: 31000, currency: 'USD', events: [ev(evil)], created_at: '2026-11-01T10:00:00.000Z', resolved_at: null },
-      { exception_id: 'x_feed', code: 'FEED_MISSING', class: 'C', state: 'open', amount_minor: 0, currency: 'USD', events: [], created_at: '2026-11-01T11:00:00.000Z', resolved_at: null },
+      { exception_id: 'x_bank', code: 'UNKNOWN_BANK_LINE', class: 'C', state: 'resolved', amount_minor: 125000, currency: 'USD', events: [ev(ids.bankUnknown)], created_at: '2026-11-01T12:00:00.000Z', resolved_at: bankResolvedAt, owner: null, backup: null, sla_due_at: null, sla_tier: null, escalation_level: 0 },
+      { exception_id: 'x_evil', code: 'MISSING_ORDER', class: 'B', state: 'open', amount_minor: 31000, currency: 'USD', events: [ev(evil)], created_at: '2026-11-01T10:00:00.000Z', resolved_at: null,
+        owner: 'Ana Lopez <ana@ridge.test>', backup: 'Ben Okafor <ben@ridge.test>', sla_due_at: '2026-11-08T10:00:00.000Z', sla_tier: 'LOW', escalation_level: 1 },
+      { exception_id: 'x_feed', code: 'FEED_MISSING', class: 'C', state: 'open', amount_minor: 0, currency: 'USD', events: [], created_at: '2026-11-01T11:00:00.000Z', resolved_at: null, owner: null, backup: null, sla_due_at: null, sla_tier: null, escalation_level: 0 },
       {
         exception_id: 'x_round', code: 'ROUNDING_DIFF', class: 'A', state: 'resolved', amount_minor: -1, currency: 'USD',
         events: [ev(ids.payment(2)), ev(ids.order(2))], created_at: '2026-11-01T09:00:00.000Z', resolved_at: '2026-11-01T09:00:00.000Z',
+        owner: null, backup: null, sla_due_at: null, sla_tier: null, escalation_level: 0,
       },
     ]);
     for (const x of parsed) {
-      expect(Object.keys(x)).toEqual(['exception_id', 'code', 'class', 'state', 'amount_minor', 'currency', 'events', 'created_at', 'resolved_at']);
+      expect(Object.keys(x)).toEqual([
+        'exception_id', 'code', 'class', 'state', 'amount_minor', 'currency', 'events', 'created_at', 'resolved_at', 'owner', 'backup', 'sla_due_at', 'sla_tier',
+        'escalation_level',
+      ]);
     }
     expect((parsed[1]?.['events'] as Array<Record<string, unknown>>)[0]?.['external_id']).toBe('=cmd|evil@example.com');
   });
@@ -119,9 +131,11 @@ describe('exceptions export', () => {
   it('CSV: one row per (exception, event), formula-looking text escaped, numbers bare', () => {
     const { text, count } = exceptions('csv', { openOnly: true });
     expect(text.split('\r\n')).toEqual([
-      'exception_id,code,class,state,amount_minor,currency,event_id,event_source,event_kind,event_external_id,event_amount_minor,event_currency,created_at,resolved_at',
-      `x_evil,MISSING_ORDER,B,open,31000,USD,${evil},stripe:emails,payment,'=cmd|evil@example.com,31000,USD,2026-11-01T10:00:00.000Z,`,
-      'x_feed,FEED_MISSING,C,open,0,USD,,,,,,,2026-11-01T11:00:00.000Z,',
+      'exception_id,code,class,state,amount_minor,currency,event_id,event_source,event_kind,event_external_id,event_amount_minor,event_currency,created_at,resolved_at,' +
+        'owner,backup,sla_due_at,sla_tier,escalation_level',
+      `x_evil,MISSING_ORDER,B,open,31000,USD,${evil},stripe:emails,payment,'=cmd|evil@example.com,31000,USD,2026-11-01T10:00:00.000Z,,` +
+        'Ana Lopez <ana@ridge.test>,Ben Okafor <ben@ridge.test>,2026-11-08T10:00:00.000Z,LOW,1',
+      'x_feed,FEED_MISSING,C,open,0,USD,,,,,,,2026-11-01T11:00:00.000Z,,,,,,0',
       '',
     ]);
     expect(count).toBe(2);

@@ -9,6 +9,7 @@ import { openByCodeRows, matchedByKindChart, openTrendChart, trendRows } from '.
 import { filterForPick } from '../../src/renderer/src/screens/dashboard/dashboardLinks.ts';
 import { formatCadence } from '../../src/renderer/src/screens/dashboard/SourcesTable.tsx';
 import { createFakeApi, type FakeApi, type FakeHandlers } from './fakeApi.ts';
+import { ownershipHandlers } from './ownershipFixtures.ts';
 
 afterEach(cleanup);
 
@@ -86,7 +87,7 @@ function dashboardFixture(overrides: Partial<Dashboard> = {}): Dashboard {
 }
 
 async function setup(handlers: FakeHandlers, ws: WorkspaceInfo = workspace): Promise<{ fake: FakeApi; store: AppStore }> {
-  const fake = createFakeApi({ 'workspace.current': () => ws, 'workspace.recent': () => ({ workspaces: [] }), ...handlers });
+  const fake = createFakeApi({ 'workspace.current': () => ws, 'workspace.recent': () => ({ workspaces: [] }), ...ownershipHandlers, ...handlers });
   const store = createAppStore(fake);
   await store.getState().loadWorkspace();
   return { fake, store };

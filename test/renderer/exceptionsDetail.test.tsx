@@ -28,7 +28,14 @@ describe('exception detail panel', () => {
     expect(summary.textContent).toContain('Business dateMar 05, 2024 (4 d 4 h ago)');
     expect(summary.textContent).toContain('(3 d 19 h ago)');
     expect(summary.textContent).toContain('exc-1');
-    expect(summary.textContent).toContain('user:bea');
+    // Owners and SLA come from the card: names as people read them, the tier, and each escalation step.
+    const owners = await within(panel).findByRole('region', { name: 'Owners and SLA' });
+    expect(owners.textContent).toContain('OwnerAna Lopez');
+    expect(owners.textContent).toContain('BackupBea Park');
+    expect(owners.textContent).toContain('Escalates toCarla Diaz');
+    expect(owners.querySelector('.badge.tier-HIGH')?.textContent).toBe('HIGH');
+    expect(owners.querySelector('dd.attention')?.textContent).toContain('(overdue)');
+    expect(within(owners).getByRole('list', { name: 'Escalation history' }).textContent).toContain('Step 1: to the backup Bea Park');
 
     const events = within(panel).getByRole('region', { name: 'Events' });
     const order = within(events).getByRole('article', { name: 'Event order ord-1001' });
@@ -109,20 +116,24 @@ describe('exception detail panel', () => {
 
   it('keeps the form and its text when the backend refuses, and Escape cancels it', async () => {
     const { store, panel } = await openDetail(exceptionDetailFixture(), {
-      'exceptions.assign': () => {
-        throw new Error('owner must be user:NAME');
+      'exceptions.reassign': () => {
+        throw new Error('unknown person carla');
       },
     });
-    fireEvent.click(within(panel).getByRole('button', { name: 'Assign…' }));
-    const form = within(panel).getByRole('form', { name: 'Assign exc-1' });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Reassign…' }));
+    const form = within(panel).getByRole('form', { name: 'Reassign exc-1' });
     const owner = within(form).getByLabelText('Owner');
     expect((owner as HTMLInputElement).value).toBe('user:bea');
     fireEvent.change(owner, { target: { value: 'carla' } });
+    // Taking it from its owner needs a reason: the form says so before asking the backend.
     fireEvent.submit(form);
-    await waitFor(() => expect(store.getState().notices.at(-1)?.text).toBe('Could not assign exc-1: owner must be user:NAME'));
+    expect(within(form).getByRole('alert').textContent).toBe('A reason is required to take an exception from its owner.');
+    fireEvent.change(within(form).getByLabelText(/^Reason/), { target: { value: 'Bea is on leave' } });
+    fireEvent.submit(form);
+    await waitFor(() => expect(store.getState().notices.at(-1)?.text).toBe('Could not assign exc-1: unknown person carla'));
     expect((within(panel).getByLabelText('Owner') as HTMLInputElement).value).toBe('carla');
     fireEvent.keyDown(within(panel).getByLabelText('Owner'), { key: 'Escape' });
-    expect(within(panel).queryByRole('form', { name: 'Assign exc-1' })).toBeNull();
+    expect(within(panel).queryByRole('form', { name: 'Reassign exc-1' })).toBeNull();
     expect(store.getState().exceptionsDetailId).toBe('exc-1');
   });
 

@@ -2,6 +2,7 @@
 import type { EventDetail, EventLine, ExceptionDetail, ExceptionRow, WorkspaceInfo } from '../../src/shared/api/contract.ts';
 import { createAppStore, type AppStore } from '../../src/renderer/src/store/appStore.ts';
 import { createFakeApi, type FakeApi, type FakeHandlers } from './fakeApi.ts';
+import { ownershipHandlers } from './ownershipFixtures.ts';
 
 export const workspaceUsd: WorkspaceInfo = {
   path: '/books/acme',
@@ -79,6 +80,12 @@ export function exceptionRow(overrides: Partial<ExceptionRow> = {}): ExceptionRo
     raisedAgeDays: 3.8,
     ended: false,
     resolution: null,
+    domain: 'payments',
+    backup: 'Cy Park <cy@acme.test>',
+    slaTier: 'MEDIUM',
+    slaDueAt: '2024-03-10T23:30:00.000Z',
+    slaState: 'on_track',
+    escalationLevel: 0,
     ...overrides,
   };
 }
@@ -121,7 +128,16 @@ export async function setupStore(handlers: FakeHandlers, workspace: WorkspaceInf
   const fake = createFakeApi({
     'workspace.current': () => workspace,
     'workspace.recent': () => ({ workspaces: [] }),
-    'exceptions.facets': () => ({ codes: [{ code: 'AMOUNT_MISMATCH', open: 3 }], sources: ['shopify:store', 'stripe:main'], currencies: ['USD'] }),
+    'exceptions.facets': () => ({
+      codes: [{ code: 'AMOUNT_MISMATCH', open: 3 }],
+      sources: ['shopify:store', 'stripe:main'],
+      currencies: ['USD'],
+      owners: [{ owner: 'user:bea', open: 3 }],
+      domains: [{ domain: 'payments', open: 3 }],
+      queues: { mine: 0, team: 3, unassigned: 0, escalated: 0, due_today: 0 },
+      me: null,
+    }),
+    ...ownershipHandlers,
     ...handlers,
   });
   const store = createAppStore(fake);

@@ -156,21 +156,30 @@ describe('exceptions decisions', () => {
     expect(store.getState().exceptionsSelectedIds).toEqual(['exc-7']);
   });
 
-  it('comments, reopens and assigns with the request the contract names', async () => {
+  it('comments, reopens, assigns and reassigns in bulk with the request the contract names', async () => {
     const { fake, store } = await setupStore({
       'exceptions.comment': (r) => ({ commented: r.exceptionIds.length }),
       'exceptions.reopen': () => ({ ok: true }),
-      'exceptions.assign': () => ({ ok: true }),
+      'exceptions.reassign': (r) => ({ assigned: r.exceptionIds.length, owner: r.owner === 'carla' ? 'Carla Diaz <carla@example.com>' : r.owner }),
     });
     expect(await store.getState().commentExceptions(['exc-1', 'exc-2'], 'Asked the bank')).toBe(true);
     expect(await store.getState().reopenException('exc-1', 'Customer disputed')).toBe(true);
     expect(await store.getState().assignException('exc-1', 'user:carla')).toBe(true);
+    store.getState().setExceptionsSelected(['exc-2', 'exc-3']);
+    expect(await store.getState().reassignExceptions(['exc-2', 'exc-3'], 'carla', ' Bea is on leave ')).toBe(true);
+    expect(store.getState().exceptionsSelectedIds).toEqual([]);
     expect(fake.calls.filter((c) => c.method.startsWith('exceptions.') && c.method !== 'exceptions.facets').map((c) => [c.method, c.request])).toEqual([
       ['exceptions.comment', { exceptionIds: ['exc-1', 'exc-2'], text: 'Asked the bank' }],
       ['exceptions.reopen', { exceptionId: 'exc-1', reason: 'Customer disputed' }],
-      ['exceptions.assign', { exceptionId: 'exc-1', owner: 'user:carla' }],
+      ['exceptions.reassign', { exceptionIds: ['exc-1'], owner: 'user:carla' }],
+      ['exceptions.reassign', { exceptionIds: ['exc-2', 'exc-3'], owner: 'carla', reason: ' Bea is on leave ' }],
     ]);
-    expect(store.getState().notices.map((n) => n.text)).toEqual(['Commented on 2 exceptions', 'Reopened exc-1', 'Assigned exc-1 to user:carla']);
+    expect(store.getState().notices.map((n) => n.text)).toEqual([
+      'Commented on 2 exceptions',
+      'Reopened exc-1',
+      'Assigned exc-1 to user:carla',
+      'Reassigned 2 exceptions to Carla Diaz <carla@example.com>',
+    ]);
   });
 
   it('sends a manual match as link, left and right event ids and reason', async () => {

@@ -115,6 +115,9 @@ describe('dashboard.get', () => {
     const d = dashboard(db(), settings, new Date(), null);
     expect(d.sources.map((s) => [s.source, s.expectedEveryHours, s.feedMissing])).toEqual([
       ['bank:demo-operating', 72, false],
+      ['google-ads:demo', null, false],
+      ['meta-ads:demo', null, false],
+      ['shipstation:demo', null, false],
       ['shopify:demo-store', 24, true],
       ['stripe:demo', null, false],
     ]);
@@ -124,7 +127,11 @@ describe('dashboard.get', () => {
 describe('imports.history', () => {
   it('lists the batches newest first, as stored, up to the limit', () => {
     const all = importHistory(db(), 200);
-    expect(all.map((b) => b.fileName)).toEqual(['bank.camt053.xml', 'stripe-balance.csv', 'shopify-orders.csv']);
+    // The demo month's growth side is imported after its order-to-cash files.
+    expect(all.map((b) => b.fileName)).toEqual([
+      'shipstation-shipments.csv', 'google-ads-billing.csv', 'google-ads-report.csv', 'meta-billing.csv', 'meta-ads-export.csv',
+      'bank.camt053.xml', 'stripe-balance.csv', 'shopify-orders.csv',
+    ]);
     for (const b of all) {
       ImportBatchSchema.parse(b);
       const row = db().prepare('SELECT * FROM import_batches WHERE batch_id = ?').get(b.batchId) as Record<string, unknown>;

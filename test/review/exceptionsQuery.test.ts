@@ -107,9 +107,16 @@ describe('exceptions.query paging', () => {
 
 describe('exceptions.query sorting', () => {
   type Key = string | number | null;
+  const TIER_ORDER = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'];
   const keyOf = (r: ExceptionRow, field: (typeof EXCEPTION_SORT_FIELDS)[number]): Key =>
-    field === 'amountMinor' ? Math.abs(r.amountMinor) : field === 'businessDate' ? r.businessAt : (r[field] as Key);
-  const nullable = new Set(['dueAt', 'owner']);
+    field === 'amountMinor'
+      ? Math.abs(r.amountMinor)
+      : field === 'businessDate'
+        ? r.businessAt
+        : field === 'slaTier'
+          ? r.slaTier === null ? null : TIER_ORDER.indexOf(r.slaTier)
+          : (r[field] as Key);
+  const nullable = new Set(['dueAt', 'owner', 'domain', 'slaDueAt', 'slaTier']);
 
   for (const field of EXCEPTION_SORT_FIELDS) {
     for (const dir of ['asc', 'desc'] as const) {
@@ -236,7 +243,7 @@ describe('exceptions.facets', () => {
       .all() as Array<{ code: string; open: number }>;
     expect(f.codes).toEqual(codes);
     expect(f.codes.find((c) => c.code === 'ROUNDING_DIFF')?.open).toBe(0);
-    expect(f.sources).toEqual(['bank:demo-operating', 'shopify:demo-store', 'stripe:demo']);
+    expect(f.sources).toEqual(['bank:demo-operating', 'google-ads:demo', 'meta-ads:demo', 'shipstation:demo', 'shopify:demo-store', 'stripe:demo']);
     expect(f.currencies).toEqual(['USD']);
   });
 });

@@ -227,7 +227,34 @@ export const contextBridge = {
   },
 };
 
+export const shell = {
+  opened: [] as string[],
+  openExternal(url: string): Promise<void> {
+    shell.opened.push(url);
+    return Promise.resolve();
+  },
+};
+
+export class FakeNotification extends EventEmitter {
+  static readonly shown: FakeNotification[] = [];
+  static supported = true;
+  static isSupported(): boolean {
+    return FakeNotification.supported;
+  }
+  readonly options: { title: string; body: string };
+  constructor(options: { title: string; body: string }) {
+    super();
+    this.options = options;
+  }
+  show(): void {
+    FakeNotification.shown.push(this);
+  }
+}
+
 export function resetFakeElectron(): void {
+  FakeNotification.shown.length = 0;
+  FakeNotification.supported = true;
+  shell.opened.length = 0;
   app.reset();
   FakeBrowserWindow.instances.length = 0;
   ipcMain.handlers.clear();
@@ -241,4 +268,4 @@ export function resetFakeElectron(): void {
   dialog.messages.length = 0;
 }
 
-export const electron = { app, BrowserWindow: FakeBrowserWindow, ipcMain, session, Menu, dialog, ipcRenderer, contextBridge };
+export const electron = { app, BrowserWindow: FakeBrowserWindow, ipcMain, session, Menu, dialog, ipcRenderer, contextBridge, Notification: FakeNotification, shell };

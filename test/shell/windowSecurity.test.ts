@@ -99,6 +99,18 @@ describe('every webContents', () => {
     contents.emit('will-attach-webview', { preventDefault: () => (prevented = true) }, {}, {});
     expect(prevented).toBe(true);
   });
+
+  it('hands an https link (a new-ticket link) to the system browser, and nothing else', () => {
+    const opened: string[] = [];
+    const withBrowser = new FakeWebContents();
+    hardenWebContents(withBrowser as unknown as WebContents, appFile, (url) => opened.push(url));
+    const jira = 'https://ridge.atlassian.net/secure/CreateIssueDetails!init.jspa?pid=1&summary=x';
+    expect(withBrowser.windowOpenHandler?.({ url: jira })).toEqual({ action: 'deny' });
+    expect(withBrowser.windowOpenHandler?.({ url: 'http://example.com/' })).toEqual({ action: 'deny' });
+    expect(withBrowser.windowOpenHandler?.({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+    expect(withBrowser.windowOpenHandler?.({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
+    expect(opened).toEqual([jira]);
+  });
 });
 
 describe('the session', () => {

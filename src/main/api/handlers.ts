@@ -45,7 +45,11 @@ import { updateWorkspaceSettings, settingsView, toleranceRows } from '../workspa
 import type { UploadStore } from '../import/uploadStore.ts';
 import { previewImport } from '../import/importPreview.ts';
 import { computeGrowth, GrowthError } from '../growth/growthReport.ts';
+import { eventLines } from '../review/eventDetails.ts';
 import { saveSourceMapping, loadSourceMapping } from '../import/sourceMappings.ts';
+import { ownershipHandlers } from './ownershipHandlers.ts';
+import { resolveOwnerText } from '../owners/ownersService.ts';
+import { queueContext } from '../owners/queues.ts';
 import { closeMonth, closeStatus, reopenMonth } from '../close/closeService.ts';
 import { packForDownload } from '../close/packDownload.ts';
 
@@ -186,11 +190,12 @@ export const handlers: HandlerTable = {
 
   'exceptions.query': (ctx, r) => {
     const ws = requireWorkspace(ctx);
-    return queryExceptions(ws.db, r, new Date(), ws.settings.time_zone);
+    const now = new Date();
+    return queryExceptions(ws.db, r, now, ws.settings.time_zone, queueContext(ws.settings, now));
   },
   'exceptions.facets': (ctx, r) => {
     const ws = requireWorkspace(ctx);
-    return exceptionFacets(ws.db, r.period, ws.settings.time_zone);
+    return exceptionFacets(ws.db, r.period, ws.settings.time_zone, queueContext(ws.settings, new Date()));
   },
   'exceptions.detail': (ctx, r) => {
     const ws = requireWorkspace(ctx);
@@ -210,7 +215,8 @@ export const handlers: HandlerTable = {
     return { ok: true };
   },
   'exceptions.assign': (ctx, r) => {
-    assignException(requireWorkspace(ctx).db, { exceptionId: r.exceptionId, actor: ctx.actor, owner: r.owner });
+    const ws = requireWorkspace(ctx);
+    assignException(ws.db, { exceptionId: r.exceptionId, actor: ctx.actor, owner: resolveOwnerText(ws.settings, r.owner) });
     return { ok: true };
   },
 
@@ -259,7 +265,8 @@ export const handlers: HandlerTable = {
   },
   'export.grid': async (ctx, r) => {
     const ws = requireWorkspace(ctx);
-    const file = await exportGridView(ws.db, r, new Date(), ws.settings.time_zone);
+    const now = new Date();
+    const file = await exportGridView(ws.db, r, now, ws.settings.time_zone, queueContext(ws.settings, now));
     return { fileName: file.fileName, mediaType: file.mediaType, rows: file.rows, base64: Buffer.from(file.bytes).toString('base64') };
   },
   'payouts.waterfall': (ctx, r) => payoutWaterfall(requireWorkspace(ctx).db, r.payoutEventId),
@@ -271,6 +278,10 @@ export const handlers: HandlerTable = {
       if (err instanceof GrowthError) throw new ApiError({ kind: 'bad_input', message: err.message, field: 'period' });
       throw err;
     }
+  },
+  'growth.events': (ctx, r) => {
+    const lines = eventLines(requireWorkspace(ctx).db, r.eventIds);
+    return { events: r.eventIds.flatMap((id) => lines.get(id) ?? []) };
   },
 
   'imports.formats': () => ({
@@ -376,4 +387,6 @@ export const handlers: HandlerTable = {
       exceptionsClosed: run.exceptions_closed,
     };
   },
+
+  ...ownershipHandlers,
 };

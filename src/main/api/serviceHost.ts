@@ -26,7 +26,12 @@ export interface ServiceHostOptions {
   workerUrl?: URL | string;
   /** Caps for the worker's heap; a worker that exceeds them stops and is restarted on the next call. */
   resourceLimits?: ResourceLimits;
+  /** The SLA clock's period on the wall clock (serviceWorker.ts); the app's front doors pass SLA_CLOCK_MS, tests leave it off. */
+  slaClockMs?: number;
 }
+
+/** How often the app runs the SLA clock: escalation steps are due by the hour, a minute is soon enough. */
+export const SLA_CLOCK_MS = 60_000;
 
 const CLOSE_TIMEOUT_MS = 10_000;
 
@@ -149,6 +154,7 @@ export class ServiceHost {
       workspacePath: this.workspacePath,
       host: this.options.host,
       actor: this.actor,
+      slaClockMs: this.options.slaClockMs,
     };
     const worker = new Worker(this.options.workerUrl ?? defaultWorkerUrl(), { workerData: data, resourceLimits: this.options.resourceLimits });
     let lastError: Error | null = null;

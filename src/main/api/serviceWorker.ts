@@ -9,6 +9,7 @@ import { dispatch } from './dispatch.ts';
 import type { Envelope } from '../../shared/api/contract.ts';
 import type { ServiceContext } from './handlers.ts';
 import { UploadStore } from '../import/uploadStore.ts';
+import type { ResponseOf } from '../../shared/api/contract.ts';
 
 export interface ServiceWorkerData {
   configDir: string;
@@ -16,6 +17,8 @@ export interface ServiceWorkerData {
   workspacePath: string | null;
   host: ServiceContext['host'];
   actor: string;
+  /** Runs the SLA clock (sla.check) on the wall clock this often while a workspace is open; 0 or absent: never. */
+  slaClockMs?: number;
 }
 
 export type ToWorker =
@@ -58,6 +61,7 @@ async function handle(message: ToWorker): Promise<void> {
     return;
   }
   // Messages are handled in order, so every call sent before `close` has been answered by now.
+  if (slaClock !== null) clearInterval(slaClock);
   ctx.workspace?.close();
   ctx.workspace = null;
   ctx.uploads.close();
@@ -69,3 +73,23 @@ let queue: Promise<void> = start();
 port.on('message', (message: ToWorker) => {
   queue = queue.then(() => handle(message));
 });
+
+/**
+ * The app's SLA clock (DESIGN §7): every slaClockMs, in the queue between calls, escalation steps that came due are
+ * taken and announced (a `notification` event, and `changed` so open screens refetch). Unref'd: it never keeps the
+ * worker alive.
+ */
+async function slaTick(): Promise<void> {
+  if (ctx.workspace === null) return;
+  const envelope = await dispatch(ctx, 'sla.check', {}, 'sla-clock', emit);
+  if (!envelope.ok) return;
+  const r = envelope.result as ResponseOf<'sla.check'>;
+  if (r.notifications.length > 0) emit({ type: 'notification', notifications: r.notifications });
+  if (r.notifications.length > 0 || r.assigned > 0) emit({ type: 'changed', what: ['exceptions'] });
+}
+const tick = (): void => {
+  queue = queue.then(slaTick);
+};
+const slaClock = (data.slaClockMs ?? 0) > 0 ? setInterval(tick, data.slaClockMs) : null;
+slaClock?.unref();
+if (slaClock !== null) setTimeout(tick, 1000).unref();

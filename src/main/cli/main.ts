@@ -17,6 +17,7 @@ import { MigrationError } from '../ledger/migrations.ts';
 import { USAGE, COMMAND_HELP } from './usage.ts';
 import { cmdServe } from './serveCommand.ts';
 import { cmdGrowth } from './growthCommand.ts';
+import { OWNERS_COMMANDS } from './ownersCommands.ts';
 import { CLOSE_COMMANDS, verifyPackCommand } from './closeCommands.ts';
 
 type Handler = (args: string[], io: CliIo) => number;
@@ -30,6 +31,7 @@ const COMMANDS: Record<string, Handler> = {
   serve: cmdServe,
   growth: cmdGrowth,
   ...MATCHING_COMMANDS,
+  ...OWNERS_COMMANDS,
   ...CLOSE_COMMANDS,
 };
 

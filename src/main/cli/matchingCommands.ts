@@ -9,6 +9,7 @@ import { exportExceptions, iterateExceptions } from '../export/exceptionsExport.
 import { FdWriter } from '../export/tableWriter.ts';
 import { formatAmount } from '../../shared/money/amountText.ts';
 import { createDemoWorkspace } from '../workflows/demoMonth.ts';
+import { resolveOwnerText } from '../owners/ownersService.ts';
 import { type CliIo, UsageError, parse, actor, loadRuleSet } from './cliSupport.ts';
 
 type Handler = (args: string[], io: CliIo) => number;
@@ -149,9 +150,13 @@ function cmdReopen(args: string[], io: CliIo): number {
 }
 
 function cmdAssign(args: string[], io: CliIo): number {
-  const { values, positionals } = parse(args, { owner: { type: 'string' } }, 2);
-  withWorkspace(positionals[0] as string, (ws) => assignException(ws.db, { exceptionId: positionals[1] as string, actor: actor(), owner: required(values.owner, '--owner') }));
-  io.out(`assigned ${positionals[1] as string} to ${String(values.owner)}\n`);
+  const { values, positionals } = parse(args, { owner: { type: 'string' }, reason: { type: 'string' } }, 2);
+  const owner = withWorkspace(positionals[0] as string, (ws) => {
+    const resolved = resolveOwnerText(ws.settings, required(values.owner, '--owner'));
+    assignException(ws.db, { exceptionId: positionals[1] as string, actor: actor(), owner: resolved, reason: values.reason as string | undefined });
+    return resolved;
+  });
+  io.out(`assigned ${positionals[1] as string} to ${owner}\n`);
   return 0;
 }
 

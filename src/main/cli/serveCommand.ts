@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiError } from '../../shared/api/contract.ts';
-import { ServiceHost } from '../api/serviceHost.ts';
+import { ServiceHost, SLA_CLOCK_MS } from '../api/serviceHost.ts';
 import { assertRendererBuilt, startBrowserHost, RendererMissingError } from '../host/browserHost.ts';
 import { type CliIo, UsageError, parse, actor } from './cliSupport.ts';
 
@@ -50,7 +50,7 @@ export function cmdServe(args: string[], io: CliIo): number {
 async function serve(io: CliIo, options: { workspacePath: string | undefined; port: number; renderer: string }): Promise<void> {
   let services: ServiceHost;
   try {
-    services = await ServiceHost.start({ configDir: configDir(), workspacePath: options.workspacePath, host: 'browser', actor: actor() });
+    services = await ServiceHost.start({ configDir: configDir(), workspacePath: options.workspacePath, host: 'browser', actor: actor(), slaClockMs: SLA_CLOCK_MS });
   } catch (err) {
     io.err(`tieout serve: ${(err as Error).message}\n`);
     process.exitCode = err instanceof ApiError && err.kind !== 'internal' ? 2 : 1;

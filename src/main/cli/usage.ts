@@ -16,7 +16,7 @@ Usage:
   tieout resolve WORKSPACE EXCEPTION_ID... --reason TEXT
   tieout comment WORKSPACE EXCEPTION_ID --text TEXT
   tieout reopen WORKSPACE EXCEPTION_ID --reason TEXT
-  tieout assign WORKSPACE EXCEPTION_ID --owner NAME
+  tieout assign WORKSPACE EXCEPTION_ID --owner NAME [--reason TEXT]
   tieout export WORKSPACE --what events|matches|exceptions --format csv|json [--out FILE]
   tieout verify WORKSPACE | PACK.zip
   tieout close WORKSPACE --period YYYY-MM (--check [--json] | --by NAME --reason TEXT [--accept-open])
@@ -24,6 +24,11 @@ Usage:
   tieout reopen-period WORKSPACE --period YYYY-MM --by NAME --reason TEXT
   tieout pack WORKSPACE --period YYYY-MM --out PACK.zip [--with-sources] [--progress]
   tieout growth WORKSPACE [--period YYYY-MM] [--format text|json] [--paid-not-shipped-days N]
+  tieout owners set WORKSPACE --domain D --owner "NAME <EMAIL>" --backup "NAME <EMAIL>" [--from DATE]
+  tieout owners list WORKSPACE [--json]
+  tieout sla WORKSPACE [--as-of ISO] [--json]
+  tieout metrics WORKSPACE [--from DATE --to DATE] [--json]
+  tieout ticket WORKSPACE EXCEPTION_ID
   tieout formats
   tieout demo WORKSPACE [--orders N] [--seed S]
   tieout serve [WORKSPACE] [--port N]
@@ -92,7 +97,9 @@ events: every canonical event (source, kind, external id, refs, amount,
 currency, times, provenance). matches: every active match as
 {match_id, status, rule_id, rule_version, events:[{event_id, source, kind,
 external_id, amount_minor, currency}]}. exceptions: {exception_id, code, class,
-state, amount_minor, currency, events, created_at, resolved_at}. CSV has one
+state, amount_minor, currency, events, created_at, resolved_at, owner, backup,
+sla_due_at, sla_tier, escalation_level} (owner and backup as "NAME <EMAIL>",
+escalation_level 0 owner, 1 backup, 2 escalation contact). CSV has one
 row per (match or exception, event). Written to FILE or standard output. CSV text cells that begin with
 = + - @ tab or CR are prefixed with an apostrophe so spreadsheets do not run
 them as formulas; number cells are written as plain numbers.
@@ -232,16 +239,23 @@ Adds a comment to an exception's history.
 
 Reopens a resolved exception.
 `,
-  assign: `tieout assign WORKSPACE EXCEPTION_ID --owner NAME
+  assign: `tieout assign WORKSPACE EXCEPTION_ID --owner NAME [--reason TEXT]
 
-Assigns an exception to an owner.
+Assigns an exception to an owner (state assigned), journaled. NAME is
+"NAME <EMAIL>", or the name, first name or e-mail of someone workspace.json names (an owner,
+backup, rotation member, escalation contact or "me"), which is then stored as
+"NAME <EMAIL>" so it lands in that person's queue. Taking an exception from the
+owner it has (a reassignment) needs --reason, journaled with it.
 `,
   demo: `tieout demo WORKSPACE [--orders N] [--seed S]
 
 Creates WORKSPACE holding a generated month (default 2,000 orders): Shopify
-orders, Stripe balance report and a camt.053 bank statement are written to
-WORKSPACE/demo-source-files, imported through the normal import path and
-reconciled, with anomalies injected so every kind of exception shows.
+orders, Stripe balance report, a camt.053 bank statement, a Meta Ads export and
+billing, a Google Ads report and billing activity, and ShipStation shipments are
+written to WORKSPACE/demo-source-files (with growth-truth.json, the growth gaps
+injected), imported through the normal import path and reconciled, with
+anomalies injected so every kind of exception shows. The Meta account reports
+in America/Los_Angeles (source_time_zones in workspace.json).
 `,
   serve: `tieout serve [WORKSPACE] [--port N]
 
@@ -253,6 +267,83 @@ offers to create or open one. Runs until Ctrl+C (SIGINT) or SIGTERM.
   --port N     listen on port N (default: a free port)
 Recent workspaces are remembered in $TIEOUT_CONFIG_DIR (default ~/.config/tieout);
 $TIEOUT_RENDERER_DIR serves a renderer built elsewhere instead of out/renderer.
+`,
+  owners: `tieout owners set WORKSPACE --domain D --owner "NAME <EMAIL>" --backup "NAME <EMAIL>" [--from DATE]
+tieout owners list WORKSPACE [--json]
+
+Every exception belongs to a domain (payments, bank, ads, fulfillment, or one
+the workspace adds) and, when it opens, gets that domain's owner and backup on
+that day, its SLA tier and due time (journaled with the opening).
+
+set    hands domain D to an owner and a backup from DATE (YYYY-MM-DD in the
+       workspace time zone; default today) on, replacing a hand-over of the same
+       day. Written to workspace.json and journaled; open exceptions of the
+       domain that have no owner yet get the new one.
+list   each domain's owner and backup today, since when, by a hand-over or a
+       rotation (and whether it is the rotation's hand-off week), and the
+       escalation contact.
+
+workspace.json holds the rest (hand-edited, validated when the workspace opens):
+  "me": {"name": "Ana Lopez", "email": "ana@example.com"}     who "My queue" is
+  "owners": {"payments": {
+      "assignments": [{"from": "2026-01-01", "owner": {...}, "backup": {...}}],
+      "rotation": {"every": "quarter", "starting": "2026-01-01",
+                   "people": [{...}, {...}], "handoff_days": 7},
+      "escalation": {"name": "...", "email": "..."},
+      "ticket_url": "https://example.atlassian.net/secure/CreateIssueDetails!init.jspa?pid=10000&issuetype=10002&summary={title}&description={description}"}}
+  "domain_map": [{"code": "UNKNOWN_BANK_LINE", "source": "bank:savings", "domain": "treasury"}]
+  "playbooks": {"MISSING_PAYMENT": {"title": "...", "steps": ["...", "..."]}}
+A rotation hands the domain to people in turn (every week, month or quarter
+from "starting"); the next in line is the backup, except during the first
+handoff_days of a turn, when the outgoing owner is. A hand-over dated inside a
+turn overrides the rotation until the next turn. domain_map rows (a code, a
+source id or pattern such as "bank:*", or both) are read before the shipped
+table, which names a domain for every code.
+`,
+  sla: `tieout sla WORKSPACE [--as-of ISO] [--json]
+
+Runs the SLA clock at ISO (an instant such as 2026-11-05T09:00:00Z; default
+now): gives open exceptions that have no owner or SLA yet their domain's owners
+and an SLA, then escalates every exception still unresolved after 24 h to its
+backup and after 72 h to the escalation contact (the domain's "escalation", else
+workspace.json "sla": {"escalation_contact": ...}), journaling each step once,
+and lists the steps it took with the overdue count. Exceptions the system is
+remediating (in_remediation) do not escalate until they need a person.
+
+Tiers (the first rule that holds; workspace.json "sla": {"tiers": [...]}
+replaces them, "escalate_after_hours": [24, 72] the steps):
+  CRITICAL  due in 24 h   class B or C, at stake >= 10 x the policy gate
+  HIGH      due in 72 h   class B or C, at stake >= the policy gate
+  MEDIUM    due in 120 h  class C
+  LOW       due in 168 h  everything else
+Amounts are compared in the reporting currency only (no FX basis for others).
+`,
+  metrics: `tieout metrics WORKSPACE [--from DATE --to DATE] [--json]
+
+Operating metrics over the calendar days DATE..DATE of the workspace time zone
+(default: the 30 days ending today), from the ledger's own times:
+  unmatched_rate_1h              matchable events that arrived in the period and
+                                 were in no match within 1 h of arriving, as a share
+  mean_time_to_resolution_hours  hours from opening to resolution of the exceptions
+                                 resolved in the period (not those resolved as they opened)
+  auto_resolve_rate              exceptions opened in the period that closed without
+                                 a person (class A, resolved by new data), as a share
+  manual_actions_per_day         a person's matches, unmatches, resolves, comments,
+                                 reopens and assignments per day
+  high_value_open                {count, value_minor}: open at the end of the period
+                                 above the policy gate, in the reporting currency
+  top_exceptions                 [{code, count, trend}]: the ten codes opened most, with
+                                 their count per week ({week: Monday, count})
+--json prints exactly these keys.
+`,
+  ticket: `tieout ticket WORKSPACE EXCEPTION_ID
+
+Prints the hand-off text of an exception, ready to paste into a ticket: code,
+playbook title and amount, class and state, domain, owner, backup, SLA tier and
+due time, escalation level, the explanation, its events, its history and the
+playbook's steps. When the domain has a "ticket_url" in workspace.json, also
+prints the new-ticket link with {title}, {description}, {id}, {code}, {domain},
+{owner} and {due} filled in.
 `,
   formats: `tieout formats
 

@@ -1,6 +1,6 @@
 // Adjustments (DESIGN §11): a closed period's results never change, so whatever a later run creates, ends or changes
 // among matches and exceptions whose events' business dates fall in a closed month is recorded in the adjustments table
-// (append-only, migration 11) in the first open month after it, with a link back (`affects`). The engine's writers call
+// (append-only, migration 12) in the first open month after it, with a link back (`affects`). The engine's writers call
 // note() where they write (matchWriter.ts, the exceptions store) and flush() once their rows are written; with no month
 // closed the recorder is inert and costs nothing.
 import type { LedgerDb } from '../ledger/database.ts';

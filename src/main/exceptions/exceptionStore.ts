@@ -6,6 +6,8 @@ import type { ExceptionClass, ExceptionCode } from '../../shared/rules/ruleSet.t
 import type { Explanation } from '../matching/rules/explanation.ts';
 import type { Classified } from '../matching/rules/classification.ts';
 import { packExplanation } from '../matching/engine/explanationText.ts';
+import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
+import { OpeningAssigner, type OpeningAssignment } from '../owners/openingAssigner.ts';
 import { AdjustmentRecorder, type AdjustmentChange } from '../close/adjustments.ts';
 
 /** What a producer wants to exist: the finding, how it is classified, and what made it. */
@@ -57,21 +59,27 @@ const COLUMNS = [
   'seq', 'exception_id', 'code', 'class', 'default_class', 'policy_gated', 'state', 'amount_minor', 'currency', 'explanation', 'origin', 'rule_id',
   'rule_set_id', 'rule_version', 'due_at', 'created_run_id', 'created_at', 'resolved_at', 'resolved_by', 'resolution',
 ] as const;
+/** Set when an exception opens or opens again (owners and SLA, src/main/owners/openingAssigner.ts). */
+const OPENING_COLUMNS = ['domain', 'owner', 'backup', 'sla_tier', 'sla_due_at', 'opened_at', 'escalation_level'] as const;
+const INSERTED = [...COLUMNS, ...OPENING_COLUMNS];
 
 export class ExceptionStore {
   private readonly db: LedgerDb;
   private readonly journal: JournalWriter;
   private readonly s;
+  private readonly assigner: OpeningAssigner | null;
   /** Changes touching a closed month become adjustments (src/main/close/adjustments.ts); inert when none is closed. */
   private readonly adjust: AdjustmentRecorder;
 
-  constructor(db: LedgerDb, journal: JournalWriter) {
+  /** `settings`: the workspace's, so an opening gets its owners and SLA (without them those columns stay empty). */
+  constructor(db: LedgerDb, journal: JournalWriter, settings?: WorkspaceSettings) {
     this.db = db;
     this.journal = journal;
+    this.assigner = settings === undefined ? null : new OpeningAssigner(db, settings);
     this.adjust = new AdjustmentRecorder(db);
     this.s = {
       byId: db.prepare('SELECT seq, exception_id, class, state, ended_at, policy_gated, amount_minor, due_at FROM exceptions WHERE exception_id = ?'),
-      insert: db.prepare(`INSERT INTO exceptions (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`),
+      insert: db.prepare(`INSERT INTO exceptions (${INSERTED.join(', ')}) VALUES (${INSERTED.map((c) => `@${c}`).join(', ')})`),
       member: db.prepare('INSERT INTO exception_members (exception_seq, event_seq) VALUES (?, ?)'),
       members: db.prepare('SELECT event_seq FROM exception_members WHERE exception_seq = ?').pluck(),
       membersById: db.prepare('SELECT m.event_seq FROM exceptions x JOIN exception_members m ON m.exception_seq = x.seq WHERE x.exception_id = ?').pluck(),
@@ -82,7 +90,8 @@ export class ExceptionStore {
       reactivate: db.prepare(
         `UPDATE exceptions SET ended_at = NULL, class = @class, default_class = @default_class, policy_gated = @policy_gated, state = @state,
          amount_minor = @amount_minor, explanation = @explanation, due_at = @due_at, created_run_id = @created_run_id, resolved_at = @resolved_at,
-         resolved_by = @resolved_by, resolution = @resolution WHERE exception_id = @exception_id AND ended_at IS NOT NULL`,
+         resolved_by = @resolved_by, resolution = @resolution, ${OPENING_COLUMNS.map((c) => `${c} = @${c}`).join(', ')}
+         WHERE exception_id = @exception_id AND ended_at IS NOT NULL`,
       ),
       rederive: db.prepare(
         `UPDATE exceptions SET class = @class, default_class = @default_class, policy_gated = @policy_gated, state = @state, amount_minor = @amount_minor,
@@ -109,7 +118,8 @@ export class ExceptionStore {
   put(draft: ExceptionDraft, ctx: StoreContext, stored?: StoredException | null): StoreOutcome {
     const existing = stored === undefined ? this.find(draft.exceptionId) : (stored ?? undefined);
     if (existing !== undefined && existing.ended_at === null) return this.rederive(draft, existing, ctx);
-    const row = this.row(draft, ctx);
+    const opening = this.opening(draft, ctx);
+    const row = { ...this.row(draft, ctx), ...opening };
     if (existing === undefined) {
       const seq = this.s.insert.run(row).lastInsertRowid;
       for (const e of draft.eventSeqs) this.s.member.run(seq, e);
@@ -128,6 +138,7 @@ export class ExceptionStore {
       payload: {
         run_id: ctx.runId, code: draft.code, class: c.cls, state: c.state, amount_minor: draft.amount, currency: draft.currency,
         due_at: c.dueAt, events: draft.eventSeqs.length, ...(draft.journalExtra ?? {}),
+        domain: opening.domain, owner: opening.owner, backup: opening.backup, sla_tier: opening.sla_tier, sla_due_at: opening.sla_due_at,
       },
       createdAt: ctx.now,
     });
@@ -219,6 +230,13 @@ export class ExceptionStore {
     const seqs = eventSeqs ?? (this.s.membersById.all(exceptionId) as number[]);
     this.adjust.note('exception', exceptionId, change, seqs);
     this.adjust.flush(ctx);
+  }
+
+  /** Owner, backup and SLA of an opening; empty (the clock still starts) when the store was built without settings. */
+  private opening(draft: ExceptionDraft, ctx: StoreContext): Omit<OpeningAssignment, 'sla_tier'> & { sla_tier: OpeningAssignment['sla_tier'] | null } {
+    const c = draft.classified;
+    if (this.assigner === null) return { domain: null, owner: null, backup: null, sla_tier: null, sla_due_at: null, opened_at: ctx.now, escalation_level: 0 };
+    return this.assigner.assign({ code: draft.code, cls: c.cls, state: c.state, amount: draft.amount, currency: draft.currency, eventSeqs: draft.eventSeqs }, ctx.now);
   }
 
   /** The 19 stored columns of a draft (plus seq for a new row). */

@@ -20,6 +20,12 @@ export interface ExportedException {
   events: ExportedEvent[];
   created_at: string;
   resolved_at: string | null;
+  /** Owners and SLA (DESIGN §7, migration 10): "NAME <EMAIL>" or null, the tier and due time, the escalation step. */
+  owner: string | null;
+  backup: string | null;
+  sla_due_at: string | null;
+  sla_tier: string | null;
+  escalation_level: number;
 }
 
 export interface ExceptionFilter {
@@ -58,6 +64,11 @@ interface ExceptionRow extends JoinedEventColumns {
   currency: string;
   created_at: string;
   resolved_at: string | null;
+  owner: string | null;
+  backup: string | null;
+  sla_due_at: string | null;
+  sla_tier: string | null;
+  escalation_level: number;
 }
 
 function exceptionRows(db: LedgerDb, f: ExceptionFilter): Iterable<ExceptionRow> {
@@ -71,7 +82,8 @@ function exceptionRows(db: LedgerDb, f: ExceptionFilter): Iterable<ExceptionRow>
   const params = { code: f.code, class: f.class, state: f.state };
   return db
     .prepare(
-      `SELECT x.exception_id, x.code, x.class, x.state, x.amount_minor, x.currency, x.created_at, x.resolved_at, ${JOINED_EVENT_SQL}
+      `SELECT x.exception_id, x.code, x.class, x.state, x.amount_minor, x.currency, x.created_at, x.resolved_at, x.owner, x.backup, x.sla_due_at,
+         x.sla_tier, x.escalation_level, ${JOINED_EVENT_SQL}
        FROM exceptions x
        LEFT JOIN exception_members xm ON xm.exception_seq = x.seq
        LEFT JOIN events e ON e.seq = xm.event_seq
@@ -92,6 +104,11 @@ export function iterateExceptions(db: LedgerDb, filter: ExceptionFilter = {}): G
     currency: r.currency,
     created_at: r.created_at,
     resolved_at: r.resolved_at,
+    owner: r.owner,
+    backup: r.backup,
+    sla_due_at: r.sla_due_at,
+    sla_tier: r.sla_tier,
+    escalation_level: r.escalation_level,
   }));
 }
 
@@ -106,10 +123,18 @@ const HEAD_CSV: Column<ExceptionRow>[] = [
 const TAIL_CSV: Column<ExceptionRow>[] = [
   { name: 'created_at', type: 'text', value: (r) => r.created_at },
   { name: 'resolved_at', type: 'text', value: (r) => r.resolved_at },
+  { name: 'owner', type: 'text', value: (r) => r.owner },
+  { name: 'backup', type: 'text', value: (r) => r.backup },
+  { name: 'sla_due_at', type: 'text', value: (r) => r.sla_due_at },
+  { name: 'sla_tier', type: 'text', value: (r) => r.sla_tier },
+  { name: 'escalation_level', type: 'number', value: (r) => r.escalation_level },
 ];
 
-// Contract key order: the events array sits between currency and created_at.
-const JSON_FIELDS = ['exception_id', 'code', 'class', 'state', 'amount_minor', 'currency', 'events', 'created_at', 'resolved_at'] as const;
+// Contract key order: the events array sits between currency and created_at; owners and SLA come last.
+const JSON_FIELDS = [
+  'exception_id', 'code', 'class', 'state', 'amount_minor', 'currency', 'events', 'created_at', 'resolved_at', 'owner', 'backup', 'sla_due_at', 'sla_tier',
+  'escalation_level',
+] as const;
 const EXCEPTION_JSON: Column<ExportedException>[] = JSON_FIELDS.map((name) => ({ name, type: 'json', value: (x: ExportedException) => x[name] }));
 
 /** Streams exceptions; returns the JSON objects written, or the CSV rows (one per exception and event). */

@@ -10,6 +10,7 @@ import { displayMinor } from '../../shared/review/displaySign.ts';
 import { RESOLUTION_LABELS } from '../../shared/review/resolution.ts';
 import { periodMonth } from '../../shared/time/period.ts';
 import { exceptionsInView } from '../review/exceptionsQuery.ts';
+import type { QueueContext } from '../owners/queues.ts';
 import { matchesInView } from '../review/matchesQuery.ts';
 import { payoutsInView } from '../review/payouts.ts';
 import { awaitingInView } from '../review/awaitingQuery.ts';
@@ -81,6 +82,11 @@ function exceptionColumns(timeZone: string): GridColumn<ExceptionRow>[] {
     { header: 'Age (days, since the business date)', width: 12, cell: (r) => days(r.ageDays) },
     { header: 'Raised (days ago)', width: 10, cell: (r) => days(r.raisedAgeDays) },
     { header: 'Owner', width: 16, cell: (r) => text(r.owner) },
+    { header: 'Backup', width: 16, cell: (r) => text(r.backup) },
+    { header: 'Domain', width: 12, cell: (r) => text(r.domain) },
+    { header: 'SLA tier', width: 9, cell: (r) => text(r.slaTier) },
+    { header: 'SLA due', width: 16, cell: (r) => localDateTime(r.slaDueAt, timeZone) },
+    { header: 'Escalation level', width: 8, cell: (r) => count(r.escalationLevel) },
     { header: 'Due', width: 16, cell: (r) => localDateTime(r.dueAt, timeZone) },
     { header: 'Raised at', width: 16, cell: (r) => localDateTime(r.createdAt, timeZone) },
     { header: 'Summary', width: 60, cell: (r) => text(r.summary) },
@@ -162,9 +168,9 @@ function table<Row>(columns: GridColumn<Row>[], rows: Iterable<Row>): Table {
 }
 
 /** The view's rows, read in one transaction: the file is one consistent snapshot. */
-function readView(db: LedgerDb, request: GridExportRequest, now: Date, timeZone: string): Table {
+function readView(db: LedgerDb, request: GridExportRequest, now: Date, timeZone: string, queues: QueueContext | undefined): Table {
   return db.transaction(() => {
-    if (request.grid === 'exceptions') return table(exceptionColumns(timeZone), exceptionsInView(db, request, now, timeZone));
+    if (request.grid === 'exceptions') return table(exceptionColumns(timeZone), exceptionsInView(db, request, now, timeZone, queues));
     if (request.grid === 'matches') return table(matchColumns(timeZone), matchesInView(db, request, timeZone));
     if (request.grid === 'awaiting') return table(awaitingColumns(timeZone), awaitingInView(db, request, timeZone));
     return table(payoutColumns(), payoutsInView(db, request, timeZone));
@@ -252,8 +258,8 @@ const MEDIA_TYPES: Record<ExportFormat, string> = {
 };
 
 /** The grid's view as a CSV or XLSX file: what `export.grid` answers (the renderer only saves it). */
-export async function exportGridView(db: LedgerDb, request: GridExportRequest, now: Date, timeZone: string): Promise<GridFile> {
-  const t = readView(db, request, now, timeZone);
+export async function exportGridView(db: LedgerDb, request: GridExportRequest, now: Date, timeZone: string, queues?: QueueContext): Promise<GridFile> {
+  const t = readView(db, request, now, timeZone, queues);
   const name = `tieout-${request.grid}-${periodLabel(request.period)}`;
   const bytes = request.format === 'csv' ? toCsv(t) : await toXlsx(t, request.grid[0]?.toUpperCase() + request.grid.slice(1));
   return { fileName: `${name}.${request.format}`, mediaType: MEDIA_TYPES[request.format], rows: t.rows.length, bytes };

@@ -16,17 +16,24 @@ type CampaignReady = z.infer<typeof CampaignReadySchema>;
 export function ordersTiedToCash(db: LedgerDb): Set<string> {
   const rows = db
     .prepare(
-      `SELECT DISTINCT o.source, o.external_id
-         FROM matches op
-         JOIN match_members op_o ON op_o.match_seq = op.seq AND op_o.side = 'left'
-         JOIN events o ON o.seq = op_o.event_seq
-         JOIN match_members op_p ON op_p.match_seq = op.seq AND op_p.side = 'right'
-         JOIN match_members pi_p ON pi_p.event_seq = op_p.event_seq AND pi_p.side = 'right'
-         JOIN matches pi ON pi.seq = pi_p.match_seq AND pi.link = 'payout_items' AND pi.ended_at IS NULL
-         JOIN match_members pi_po ON pi_po.match_seq = pi.seq AND pi_po.side = 'left'
-         JOIN match_members bp_po ON bp_po.event_seq = pi_po.event_seq AND bp_po.side = 'left'
-         JOIN matches bp ON bp.seq = bp_po.match_seq AND bp.link = 'bank_payout' AND bp.ended_at IS NULL
-        WHERE op.link = 'order_payment' AND op.ended_at IS NULL`,
+      // First the payouts' item matches whose payout is in the bank (a few per month), then the payments they hold and
+      // those payments' orders. CROSS JOIN fixes that order: from the orders' side, each order would read every member
+      // of its payout's item match (hundreds), and the planner without statistics may pair every order_payment match
+      // with every payout_items one.
+      `WITH banked AS (
+         SELECT DISTINCT pi.seq
+           FROM matches pi
+           CROSS JOIN match_members pi_po ON pi_po.match_seq = pi.seq AND pi_po.side = 'left'
+           CROSS JOIN match_members bp_po ON bp_po.event_seq = pi_po.event_seq AND bp_po.side = 'left'
+           CROSS JOIN matches bp ON bp.seq = bp_po.match_seq AND bp.link = 'bank_payout' AND bp.ended_at IS NULL
+          WHERE pi.link = 'payout_items' AND pi.ended_at IS NULL)
+       SELECT DISTINCT o.source, o.external_id
+         FROM banked
+         CROSS JOIN match_members pi_p ON pi_p.match_seq = banked.seq AND pi_p.side = 'right'
+         CROSS JOIN match_members op_p ON op_p.event_seq = pi_p.event_seq AND op_p.side = 'right'
+         CROSS JOIN matches op ON op.seq = op_p.match_seq AND op.link = 'order_payment' AND op.ended_at IS NULL
+         CROSS JOIN match_members op_o ON op_o.match_seq = op.seq AND op_o.side = 'left'
+         CROSS JOIN events o ON o.seq = op_o.event_seq`,
     )
     .raw()
     .all() as Array<[string, string]>;

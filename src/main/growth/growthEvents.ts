@@ -36,7 +36,7 @@ function decode(r: Row): LedgerEvent {
 
 /**
  * Events of `kind` whose business time is in [from, to) (UTC instants), each the latest revision of its record
- * (same source, kind and external id: the highest seq).
+ * (same source, kind and external id): an earlier revision is in superseded_events (migration 9), a primary-key look-up.
  */
 export function latestEvents(db: LedgerDb, kind: string, from: string, to: string): LedgerEvent[] {
   const rows = db
@@ -45,7 +45,7 @@ export function latestEvents(db: LedgerDb, kind: string, from: string, to: strin
               e.occurred_at, e.local_date, e.attributes
          FROM events e
         WHERE e.kind = ? AND e.occurred_at >= ? AND e.occurred_at < ?
-          AND e.seq = (SELECT max(x.seq) FROM events x WHERE x.source = e.source AND x.external_id = e.external_id AND x.kind = e.kind)
+          AND NOT EXISTS (SELECT 1 FROM superseded_events s WHERE s.event_seq = e.seq)
         ORDER BY e.occurred_at, e.seq`,
     )
     .all(kind, from, to) as Row[];

@@ -12,6 +12,7 @@ import { buildDayTable } from './dayTable.ts';
 import { spendBillingByPlatform } from './spendBilling.ts';
 import { DEFAULT_PAID_NOT_SHIPPED_DAYS, orderKey, tieOrdersToShipments } from './orderShipments.ts';
 import { campaignReadyByDay, ordersTiedToCash } from './campaignReady.ts';
+import { readGrowthFeeds } from './growthFeeds.ts';
 import { startOfDay } from '../import/ads/adRecords.ts';
 import { UserError } from '../../shared/errors/userError.ts';
 
@@ -30,13 +31,13 @@ export interface GrowthOptions {
 /** Orders and shipments are read this many days either side of the period: a platform day can start a day early. */
 const MARGIN_DAYS = 2;
 
-function monthDays(period: string): string[] {
+export function monthDays(period: string): string[] {
   const [y, m] = period.split('-').map(Number) as [number, number];
   const n = new Date(Date.UTC(y, m, 0)).getUTCDate();
   return Array.from({ length: n }, (_, i) => `${period}-${String(i + 1).padStart(2, '0')}`);
 }
 
-function shiftDate(date: string, days: number): string {
+export function shiftDate(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
@@ -48,7 +49,7 @@ function defaultPeriod(db: LedgerDb): string {
 }
 
 /** The processor's conversion of orders in another currency: the amount of their matched payment in `currency`. */
-function fxBasis(db: LedgerDb, orders: readonly OrderFacts[], currency: string): Map<number, number> {
+export function fxBasis(db: LedgerDb, orders: readonly OrderFacts[], currency: string): Map<number, number> {
   const foreign = orders.filter((o) => o.event.currency !== currency).map((o) => o.event.seq);
   const out = new Map<number, number>();
   if (foreign.length === 0) return out;
@@ -68,6 +69,27 @@ function fxBasis(db: LedgerDb, orders: readonly OrderFacts[], currency: string):
   return out;
 }
 
+/** The zone each platform's days are in: its spend source's (source_time_zones), else the workspace's. */
+export function platformZones(settings: WorkspaceSettings, adEvents: readonly LedgerEvent[]): Record<string, string> {
+  const zones: Record<string, string> = {};
+  for (const e of adEvents) if (e.state === AD_STATES.spent && e.channel !== null) zones[e.channel] ??= sourceTimeZone(settings, e.source);
+  return zones;
+}
+
+/** Every order name the ledger knows (any period), folded as orders and shipments join. */
+export function knownOrderKeys(db: LedgerDb): Set<string> {
+  return new Set((db.prepare("SELECT DISTINCT order_ref FROM events WHERE kind = 'order' AND order_ref IS NOT NULL").pluck().all() as string[]).map(orderKey));
+}
+
+/** The ledger's latest business time: "now" for every figure, never the wall clock. */
+export function ledgerAsOf(db: LedgerDb): string | null {
+  return db.prepare('SELECT max(occurred_at) FROM events').pluck().get() as string | null;
+}
+
+export function paidNotShippedDays(settings: WorkspaceSettings): number {
+  return settings.growth?.paid_not_shipped_days ?? DEFAULT_PAID_NOT_SHIPPED_DAYS;
+}
+
 export function computeGrowth(db: LedgerDb, settings: WorkspaceSettings, options: GrowthOptions = {}): GrowthReport {
   const period = options.period ?? defaultPeriod(db);
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) throw new GrowthError(`--period "${period}" is not a month (YYYY-MM)`);
@@ -81,8 +103,7 @@ export function computeGrowth(db: LedgerDb, settings: WorkspaceSettings, options
 
   const adEvents = latestEvents(db, 'ad_spend', from, to).filter((e) => inPeriod(e, first, last));
   const platforms = [...new Set(adEvents.map((e) => e.channel ?? '').filter((p) => p !== ''))].sort();
-  const platformTimeZones: Record<string, string> = {};
-  for (const e of adEvents) if (e.state === AD_STATES.spent && e.channel !== null) platformTimeZones[e.channel] ??= sourceTimeZone(settings, e.source);
+  const platformTimeZones = platformZones(settings, adEvents);
   const orders = latestEvents(db, 'order', from, to).map(orderFacts);
   for (const o of orders) {
     const p = o.attribution.platform;
@@ -105,10 +126,8 @@ export function computeGrowth(db: LedgerDb, settings: WorkspaceSettings, options
 
   const debits = latestEvents(db, 'bank_debit', from, startOfDay(shiftDate(last, 8), 'UTC'));
   const fulfillments = latestEvents(db, 'fulfillment', from, startOfDay(shiftDate(last, 60), 'UTC'));
-  const asOf = (db.prepare('SELECT max(occurred_at) FROM events').pluck().get() as string | null) ?? to;
-  const knownOrderKeys = new Set(
-    (db.prepare("SELECT DISTINCT order_ref FROM events WHERE kind = 'order' AND order_ref IS NOT NULL").pluck().all() as string[]).map(orderKey),
-  );
+  const asOf = ledgerAsOf(db) ?? to;
+  const shipmentsThrough = readGrowthFeeds(db).shipmentsThrough;
   const tied = ordersTiedToCash(db);
   const asOfDay = dayIn(asOf, storeTimeZone);
   return {
@@ -135,10 +154,10 @@ export function computeGrowth(db: LedgerDb, settings: WorkspaceSettings, options
       orders,
       fulfillments,
       storeTimeZone,
-      asOf,
-      paidNotShippedDays: options.paidNotShippedDays ?? DEFAULT_PAID_NOT_SHIPPED_DAYS,
+      asOf: shipmentsThrough === null ? null : new Date(shipmentsThrough).toISOString(),
+      paidNotShippedDays: options.paidNotShippedDays ?? paidNotShippedDays(settings),
       days: new Set(days),
-      knownOrderKeys,
+      knownOrderKeys: knownOrderKeys(db),
     }),
     campaignReady: campaignReadyByDay(days, orders, tied, currency, storeTimeZone, converted),
     yesterday: asOfDay > first ? (shiftDate(asOfDay, -1) > last ? last : shiftDate(asOfDay, -1)) : null,

@@ -94,6 +94,26 @@ export function orderFacts(e: LedgerEvent): OrderFacts {
   };
 }
 
+const QUARTER_HOUR_MS = 15 * 60_000;
+const dayCache = new Map<string, Map<number, string>>();
+
+/**
+ * The calendar day of an instant in a time zone. Every zone's offset and transitions fall on a quarter hour, so the
+ * day is the same all through a UTC quarter hour: it is read once per zone and quarter hour (Intl is slow per call).
+ */
 export function dayIn(instant: string, timeZone: string): string {
-  return utcInstantToLocalDate(instant, timeZone);
+  const ms = Date.parse(instant);
+  if (Number.isNaN(ms)) return utcInstantToLocalDate(instant, timeZone);
+  let days = dayCache.get(timeZone);
+  if (days === undefined || days.size > 200_000) {
+    days = new Map();
+    dayCache.set(timeZone, days);
+  }
+  const bucket = Math.floor(ms / QUARTER_HOUR_MS);
+  let day = days.get(bucket);
+  if (day === undefined) {
+    day = utcInstantToLocalDate(new Date(bucket * QUARTER_HOUR_MS).toISOString(), timeZone);
+    days.set(bucket, day);
+  }
+  return day;
 }

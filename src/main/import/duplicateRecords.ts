@@ -5,6 +5,7 @@ import type { JournalWriter } from '../ledger/journal.ts';
 import { sha256Hex } from '../ledger/canonicalJson.ts';
 import { ExceptionStore } from '../exceptions/exceptionStore.ts';
 import { type Explanation } from '../matching/rules/explanation.ts';
+import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
 
 export const DUPLICATE_RECORD = 'DUPLICATE_RECORD';
 
@@ -28,6 +29,8 @@ export interface DeliveringBatch {
   actor: string;
   /** Timestamp of the rows and journal entries (the batch's start). */
   at: string;
+  /** The workspace's settings: a recorded duplicate gets its domain's owners like any exception (exceptionStore.ts). */
+  settings?: WorkspaceSettings;
 }
 
 interface Original {
@@ -78,7 +81,7 @@ export class DuplicateRecorder {
     this.statements ??= {
       original: this.db.prepare('SELECT batch_id, source, kind, external_id, currency, raw_line_start, raw_line_end FROM events WHERE event_id = ?'),
       fileName: this.db.prepare('SELECT file_name FROM import_batches WHERE batch_id = ?').pluck(),
-      store: new ExceptionStore(this.db, this.journal),
+      store: new ExceptionStore(this.db, this.journal, this.batch.settings),
       eventSeq: this.db.prepare('SELECT seq FROM events WHERE event_id = ?').pluck(),
     };
     return this.statements;

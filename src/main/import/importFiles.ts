@@ -301,7 +301,7 @@ function importOneFile(
   const artifact = beginArtifact(db, facts.sha256, fileName, facts.byteLength);
   const chunks = artifact.alreadyStored ? null : new ArtifactChunks(db, artifact.artifactId);
   // A byte-identical re-import (artifact already stored) delivers nothing new: its duplicates are only counted.
-  const duplicates = artifact.alreadyStored ? null : new DuplicateRecorder(db, journal, { batchId, fileName, actor: request.actor, at: startedAt });
+  const duplicates = artifact.alreadyStored ? null : new DuplicateRecorder(db, journal, { batchId, fileName, actor: request.actor, at: startedAt, settings });
 
   let bytesDone = 0;
   let rowsRead = 0;

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { LedgerDb } from '../ledger/database.ts';
 import { JournalWriter } from '../ledger/journal.ts';
 import { UserError } from '../../shared/errors/userError.ts';
+import { CODES_RAISED_OUTSIDE_THE_MATCHER } from '../../shared/rules/ruleSet.ts';
 
 /** A decision that cannot be taken as asked (unknown id, wrong state, missing reason, policy gate). */
 export class DecisionError extends UserError {
@@ -117,17 +118,20 @@ function insertManualMatch(db: LedgerDb, matchId: string, input: ManualMatchInpu
   }
 }
 
+const OUTSIDE_SQL = CODES_RAISED_OUTSIDE_THE_MATCHER.map((c) => `'${c}'`).join(', ');
+
 /**
  * Ends the engine's open exceptions that the new match answers: those touching one of its events
  * whose every event now sits in an active match of this link. Anything else that stopped holding
  * is closed by the engine's next run. A FEED_MISSING only links the source's latest event; matching
- * that event does not bring the feed back, so it is never answered here.
+ * that event does not bring the feed back, so it is never answered here; nor is any other code raised outside the
+ * matcher (a growth finding about an order is not answered by its payment).
  */
 function resolveCoveredExceptions(db: LedgerDb, link: string, ids: readonly string[], actor: string, at: string): string[] {
   const candidates = db
     .prepare(
       `SELECT DISTINCT x.exception_id FROM events e CROSS JOIN exception_members xm ON xm.event_seq = e.seq CROSS JOIN exceptions x ON x.seq = xm.exception_seq
-       WHERE e.event_id = ? AND x.origin = 'engine' AND x.ended_at IS NULL AND x.state <> 'resolved' AND x.code <> 'FEED_MISSING'`,
+       WHERE e.event_id = ? AND x.origin = 'engine' AND x.ended_at IS NULL AND x.state <> 'resolved' AND x.code NOT IN (${OUTSIDE_SQL})`,
     )
     .pluck();
   const uncovered = db
@@ -391,23 +395,51 @@ export interface AssignInput {
   exceptionId: string;
   actor: string;
   owner: string;
+  /** Why: required to take an exception from an owner it already has (a reassignment), journaled with it. */
+  reason?: string;
+}
+
+export interface BulkAssignInput {
+  exceptionIds: readonly string[];
+  actor: string;
+  owner: string;
+  reason?: string;
 }
 
 export function assignException(db: LedgerDb, input: AssignInput): void {
+  assignExceptions(db, { exceptionIds: [input.exceptionId], actor: input.actor, owner: input.owner, reason: input.reason });
+}
+
+/**
+ * Gives exceptions an owner (state `assigned`), all or nothing. Taking one from another owner is a reassignment and
+ * needs a reason; each exception gets its own journal entry with the previous owner, so each history is complete.
+ */
+export function assignExceptions(db: LedgerDb, input: BulkAssignInput): number {
   requireActor(input.actor, false);
   const owner = requireText(input.owner, 'owner');
-  db.transaction(() => {
-    const x = loadLiveException(db, input.exceptionId);
-    if (x.state === 'resolved') throw new DecisionError(`exception ${x.exception_id} is resolved; reopen it before assigning it`);
+  const reason = input.reason?.trim() === '' ? undefined : input.reason?.trim();
+  const ids = uniqueIds(input.exceptionIds);
+  return db.transaction(() => {
+    const journal = new JournalWriter(db);
     const at = nowIso();
-    db.prepare(`UPDATE exceptions SET state = 'assigned', owner = ? WHERE exception_id = ?`).run(owner, x.exception_id);
-    new JournalWriter(db).append({
-      type: DECISION_ENTRY_TYPES.assigned,
-      actor: input.actor,
-      subjectId: x.exception_id,
-      createdAt: at,
-      payload: { exception_id: x.exception_id, owner, previous_owner: x.owner, from_state: x.state },
-    });
+    const set = db.prepare(`UPDATE exceptions SET state = 'assigned', owner = ? WHERE exception_id = ?`);
+    for (const id of ids) {
+      const x = loadLiveException(db, id);
+      if (x.state === 'resolved') throw new DecisionError(`exception ${x.exception_id} is resolved; reopen it before assigning it`);
+      if (x.owner !== null && x.owner !== owner && reason === undefined) {
+        throw new DecisionError(`exception ${x.exception_id} is owned by ${x.owner}: a reason is required to reassign it to ${owner}`);
+      }
+      set.run(owner, x.exception_id);
+      journal.append({
+        type: DECISION_ENTRY_TYPES.assigned,
+        actor: input.actor,
+        reason: reason ?? null,
+        subjectId: x.exception_id,
+        createdAt: at,
+        payload: { exception_id: x.exception_id, owner, previous_owner: x.owner, from_state: x.state },
+      });
+    }
+    return ids.length;
   })();
 }
 

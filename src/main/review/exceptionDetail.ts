@@ -11,12 +11,13 @@ import { CANDIDATE_COLUMNS, matchCandidates, type CandidateEventRow } from './ma
 import { notFound } from './reviewSupport.ts';
 import { ensureExceptionBusinessTimes } from './businessTime.ts';
 import { humanExplanation } from './explanationWords.ts';
+import { GROWTH_CODES } from '../../shared/growth/growthCodes.ts';
 
 /** Events shown in full (raw lines included); an AMBIGUOUS_MATCH may name thousands, and eventCount says how many. */
 export const MAX_DETAIL_EVENTS = 100;
 
-/** Codes that are not about a missing counterpart: nothing to match by hand. */
-const NO_CANDIDATES = new Set(['DUPLICATE_RECORD', 'FEED_MISSING']);
+/** Codes that are not about a missing counterpart: nothing to match by hand (the growth codes are tie-outs, not links). */
+const NO_CANDIDATES = new Set<string>(['DUPLICATE_RECORD', 'FEED_MISSING', ...GROWTH_CODES]);
 
 /** How long after a person's manual match an engine run closing the exception counts as that match's doing. */
 const FOLLOW_UP_MS = 5 * 60_000;

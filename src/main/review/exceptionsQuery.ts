@@ -10,6 +10,9 @@ import { OPEN_STATES_SQL } from '../../shared/exceptions/states.ts';
 import { EVENT_LINE_COLUMNS, ageDays, containsPattern, pageBounds, toEventLine, DAY_MS, type EventLineRow } from './reviewSupport.ts';
 import { businessDateOf, ensureExceptionBusinessTimes, exceptionInPeriod } from './businessTime.ts';
 import { EVENT_TEXT_LIKE_SQL } from './eventTextSearch.ts';
+import { queueCountsSql, queueParams, queueTerms, type QueueContext } from '../owners/queues.ts';
+import { slaStateAt } from '../owners/exceptionHandOff.ts';
+import { endOfDayIn } from '../owners/metricsPeriod.ts';
 
 /** What the grid shows (filter, sort, period), paged or not. */
 export type ExceptionsView = z.output<typeof ExceptionsViewSchema>;
@@ -30,6 +33,11 @@ const SORT_SQL: Record<SortField, { expr: string; nullable: boolean; reversed: b
   dueAt: { expr: 'x.due_at', nullable: true, reversed: false },
   owner: { expr: 'x.owner', nullable: true, reversed: false },
   ageDays: { expr: 'x.business_at', nullable: false, reversed: true },
+  domain: { expr: 'x.domain', nullable: true, reversed: false },
+  slaDueAt: { expr: 'x.sla_due_at', nullable: true, reversed: false },
+  // CRITICAL first when ascending: the tiers' own order, not the alphabet's.
+  slaTier: { expr: "CASE x.sla_tier WHEN 'CRITICAL' THEN 0 WHEN 'HIGH' THEN 1 WHEN 'MEDIUM' THEN 2 WHEN 'LOW' THEN 3 END", nullable: true, reversed: false },
+  escalationLevel: { expr: 'x.escalation_level', nullable: false, reversed: false },
 };
 
 /** The stored row as the grid needs it (explanation still packed). */
@@ -58,6 +66,11 @@ export interface StoredExceptionRow {
   created_run_id: string | null;
   business_at: string;
   business_local_date: string | null;
+  domain: string | null;
+  backup: string | null;
+  sla_tier: 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | null;
+  sla_due_at: string | null;
+  escalation_level: number;
 }
 
 interface Where {
@@ -68,7 +81,7 @@ interface Where {
 /** Millisecond instant of the business time, so bounds compare exactly whatever its sub-second digits. */
 const BUSINESS_MS = "round(unixepoch(x.business_at, 'subsec') * 1000)";
 
-function whereClause(view: Pick<ExceptionsView, 'filter' | 'period'>, now: Date, timeZone: string): Where {
+function whereClause(view: Pick<ExceptionsView, 'filter' | 'period'>, now: Date, timeZone: string, queues: QueueContext): Where {
   const filter = view.filter;
   const parts: string[] = [];
   const params: Record<string, unknown> = {};
@@ -125,6 +138,9 @@ function whereClause(view: Pick<ExceptionsView, 'filter' | 'period'>, now: Date,
     params.like = containsPattern(search);
     params.orderRef = search.replace(/^#/, '');
   }
+  const q = queueTerms(filter, queues);
+  parts.push(...q.parts);
+  Object.assign(params, q.params);
   return { sql: parts.length === 0 ? '1' : parts.join(' AND '), params };
 }
 
@@ -138,6 +154,16 @@ function orderBy(sort: ExceptionsView['sort']): string {
   return [...terms, 'x.exception_id ASC'].join(', ');
 }
 
+/**
+ * Where the page query reads its filtered set: live rows only (the grid's default) from exceptions_grid_cover, which
+ * holds every column the filter, the sort and the materialized set use, so the wide rows are never read; a code
+ * filter still seeks exceptions_open; anything else as tableFor says.
+ */
+function pageSource(view: ExceptionsView): string {
+  if (view.filter.includeEnded !== true && view.filter.codes === undefined) return 'exceptions x INDEXED BY exceptions_grid_cover';
+  return tableFor(view);
+}
+
 /** The table scanned (NOT INDEXED) unless a code or state filter can seek the partial indexes (see queryExceptions). */
 function tableFor(view: ExceptionsView): string {
   const seekable = view.filter.codes !== undefined || view.filter.states !== undefined;
@@ -147,9 +173,10 @@ function tableFor(view: ExceptionsView): string {
 /**
  * One page of the filtered, sorted exceptions and the size of the whole set. The filter runs once: its rows (ids and
  * sort keys) are materialized, counted and sorted, so an EXISTS over the events (sources, search) is paid once per
- * exception, not once for the count and again for the page. The table is scanned (NOT INDEXED) unless a code or
- * state filter can seek the partial indexes: walking exceptions_open for `ended_at IS NULL` alone reads every row
- * in index order, several times slower than the scan. The period and the ages compare the business time kept on each
+ * exception, not once for the count and again for the page. Live rows are read from the covering index
+ * exceptions_grid_cover (pageSource); otherwise the table is scanned (NOT INDEXED) unless a code or state filter can
+ * seek the partial indexes: walking exceptions_open for `ended_at IS NULL` alone reads every row in index order,
+ * several times slower than the scan. The period and the ages compare the business time kept on each
  * row (businessTime.ts), so they cost nothing beyond the scan.
  */
 export function queryExceptions(
@@ -157,8 +184,9 @@ export function queryExceptions(
   request: ExceptionsView & { startRow: number; endRow: number },
   now: Date,
   timeZone: string,
+  queues: QueueContext = noQueues(now, timeZone),
 ): { rows: ExceptionRow[]; totalRows: number } {
-  const where = whereClause(request, now, timeZone);
+  const where = whereClause(request, now, timeZone, queues);
   const { limit, offset } = pageBounds(request);
   return db.transaction(() => {
     ensureExceptionBusinessTimes(db);
@@ -167,7 +195,8 @@ export function queryExceptions(
     const result = db
       .prepare(
         `WITH f AS MATERIALIZED (
-           SELECT x.exception_id, x.business_at, x.created_at, x.code, x.class, x.state, x.amount_minor, x.due_at, x.owner FROM ${tableFor(request)}
+           SELECT x.exception_id, x.business_at, x.created_at, x.code, x.class, x.state, x.amount_minor, x.due_at, x.owner, x.domain, x.sla_due_at, x.sla_tier,
+             x.escalation_level FROM ${pageSource(request)}
            WHERE ${where.sql})
          SELECT NULL AS exception_id, count(*) AS total FROM f
          UNION ALL
@@ -183,9 +212,15 @@ export function queryExceptions(
 }
 
 /** Every row of the view in its order, read in one statement (an export of the grid as it stands). */
-export function* exceptionsInView(db: LedgerDb, view: ExceptionsView, now: Date, timeZone: string): Generator<ExceptionRow> {
+export function* exceptionsInView(
+  db: LedgerDb,
+  view: ExceptionsView,
+  now: Date,
+  timeZone: string,
+  queues: QueueContext = noQueues(now, timeZone),
+): Generator<ExceptionRow> {
   ensureExceptionBusinessTimes(db);
-  const where = whereClause(view, now, timeZone);
+  const where = whereClause(view, now, timeZone, queues);
   const reader = exceptionRowReader(db, timeZone);
   const rows = db.prepare(`SELECT x.* FROM ${tableFor(view)} WHERE ${where.sql} ORDER BY ${orderBy(view.sort)}`).iterate(where.params);
   for (const row of rows as Iterable<StoredExceptionRow>) yield reader(row, now);
@@ -207,7 +242,9 @@ export function exceptionRowReader(db: LedgerDb, timeZone: string): (row: Stored
   const sources = db
     .prepare('SELECT DISTINCT e.source FROM exception_members xm CROSS JOIN events e ON e.seq = xm.event_seq WHERE xm.exception_seq = ? ORDER BY e.source')
     .pluck();
+  let today = { now: NaN, end: '' };
   return (x, now) => {
+    if (today.now !== now.getTime()) today = { now: now.getTime(), end: endOfDayIn(now.toISOString(), timeZone) };
     const events = (firstEvents.all(x.seq) as EventLineRow[]).map(toEventLine);
     return {
       exceptionId: x.exception_id,
@@ -234,16 +271,31 @@ export function exceptionRowReader(db: LedgerDb, timeZone: string): (row: Stored
       raisedAgeDays: ageDays(x.created_at, now),
       ended: x.ended_at !== null,
       resolution: x.state === 'resolved' && x.resolution !== null ? readResolution(x.resolution) : null,
+      domain: x.domain,
+      backup: x.backup,
+      slaTier: x.sla_tier,
+      slaDueAt: x.sla_due_at,
+      slaState: slaStateAt(x.sla_due_at, x.ended_at === null && x.state !== 'resolved', now.toISOString(), today.end),
+      escalationLevel: x.escalation_level,
     };
   };
+}
+
+/** Queues read without a "me" (My queue empty), at `now`. */
+/** Live rows read from the narrow covering index (migration 11), not the wide table rows: facets count them. */
+const LIVE_COVER = 'exceptions x INDEXED BY exceptions_grid_cover';
+
+function noQueues(now: Date, timeZone: string): QueueContext {
+  return { me: null, contactDomains: [], now: now.toISOString(), endOfToday: endOfDayIn(now.toISOString(), timeZone) };
 }
 
 /**
  * Codes present in the ledger with their open rows in the period (not ended, in an open state), the sources that
  * imported anything, and the currencies exceptions are kept in. One pass over exceptions; sources from the batches.
  */
-export function exceptionFacets(db: LedgerDb, period: Period | undefined, timeZone: string): ResponseOf<'exceptions.facets'> {
+export function exceptionFacets(db: LedgerDb, period: Period | undefined, timeZone: string, queues?: QueueContext): ResponseOf<'exceptions.facets'> {
   const inPeriod = exceptionInPeriod(period, timeZone, 'exceptions');
+  const q = queues ?? noQueues(new Date(), timeZone);
   return db.transaction(() => {
     ensureExceptionBusinessTimes(db);
     const groups = db
@@ -255,10 +307,23 @@ export function exceptionFacets(db: LedgerDb, period: Period | undefined, timeZo
     const codes = new Map<string, number>();
     for (const g of groups) codes.set(g.code, (codes.get(g.code) ?? 0) + g.open);
     const sources = db.prepare('SELECT DISTINCT source FROM import_batches ORDER BY source').pluck().all() as string[];
+    const xIn = exceptionInPeriod(period, timeZone, 'x');
+    const live = `x.ended_at IS NULL AND x.state IN (${OPEN_STATES_SQL}) AND ${xIn.sql}`;
+    const owners = db
+      .prepare(`SELECT x.owner AS owner, count(*) AS open FROM ${LIVE_COVER} WHERE ${live} AND x.owner IS NOT NULL GROUP BY x.owner ORDER BY x.owner`)
+      .all(xIn.params) as Array<{ owner: string; open: number }>;
+    const domains = db
+      .prepare(`SELECT x.domain AS domain, count(*) AS open FROM ${LIVE_COVER} WHERE ${live} AND x.domain IS NOT NULL GROUP BY x.domain ORDER BY x.domain`)
+      .all(xIn.params) as Array<{ domain: string; open: number }>;
+    const counts = db.prepare(queueCountsSql(xIn.sql, LIVE_COVER)).get({ ...xIn.params, ...queueParams(q) }) as ResponseOf<'exceptions.facets'>['queues'];
     return {
       codes: [...codes].map(([code, open]) => ({ code: code as ExceptionRow['code'], open })),
       sources,
       currencies: [...new Set(groups.map((g) => g.currency))].sort(),
+      owners,
+      domains,
+      queues: counts,
+      me: q.me,
     };
   })();
 }

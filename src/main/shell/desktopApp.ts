@@ -1,7 +1,7 @@
 // The Electron main process's life: one instance, one locked-down window, the service host started on ready and
 // closed before quitting. Bundle paths and the host's start come in as options, so tests drive this with a real
 // ServiceHost and Electron mocked at its boundary.
-import { app, BrowserWindow, Menu, dialog, ipcMain, session } from 'electron';
+import { app, BrowserWindow, Menu, dialog, ipcMain, session, shell } from 'electron';
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { APP_INFO, type ResponseOf } from '../../shared/api/contract.ts';
@@ -10,6 +10,7 @@ import { appMenuTemplate, type MenuActions, type RecentWorkspace } from './appMe
 import { registerApiIpc } from './ipcBridge.ts';
 import { enforceSessionSecurity, hardenWebContents, isAppFrame, mainWindowOptions } from './windowOptions.ts';
 import { workspaceCommands } from './workspaceDialogs.ts';
+import { showEscalations } from './desktopNotifications.ts';
 
 export interface DesktopAppOptions {
   /** The bundled CommonJS preload (out/preload/index.cjs). */
@@ -108,6 +109,8 @@ export function startDesktopApp(options: DesktopAppOptions): void {
     // Opening or creating a workspace (from the menu or the renderer) changes the recent list.
     serviceHost.onEvent((event) => {
       if (event.type === 'changed' && event.what.includes('workspace')) void refreshMenu(serviceHost, actions);
+      // The SLA clock's escalation steps (serviceWorker.ts) reach the desktop, not only the window.
+      if (event.type === 'notification') showEscalations(event.notifications, showWindow);
     });
     await refreshMenu(serviceHost, actions);
     window = createWindow();
@@ -115,7 +118,7 @@ export function startDesktopApp(options: DesktopAppOptions): void {
 
   app.on('second-instance', showWindow);
   // Registered before any window exists, so the app window is covered too.
-  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, rendererUrl));
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, rendererUrl, (url) => void shell.openExternal(url)));
   app.on('window-all-closed', () => {
     if (!isMac) app.quit();
   });

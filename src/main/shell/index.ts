@@ -2,7 +2,7 @@
 // whose worker (out/main/serviceWorker.js) is built next to this file (electron.vite.config.ts).
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ServiceHost } from '../api/serviceHost.ts';
+import { ServiceHost, SLA_CLOCK_MS } from '../api/serviceHost.ts';
 import { readRecentWorkspaces } from '../workspace/recentWorkspaces.ts';
 import { startDesktopApp } from './desktopApp.ts';
 
@@ -19,11 +19,11 @@ startDesktopApp({
     const last = readRecentWorkspaces(configDir)[0]?.path;
     if (last !== undefined) {
       try {
-        return await ServiceHost.start({ configDir, host: 'electron', workspacePath: last, workerUrl });
+        return await ServiceHost.start({ configDir, host: 'electron', workspacePath: last, workerUrl, slaClockMs: SLA_CLOCK_MS });
       } catch {
         // first launch instead
       }
     }
-    return ServiceHost.start({ configDir, host: 'electron', workerUrl });
+    return ServiceHost.start({ configDir, host: 'electron', workerUrl, slaClockMs: SLA_CLOCK_MS });
   },
 });

@@ -42,6 +42,16 @@ export function isAllowedNavigation(target: string, rendererUrl: string): boolea
   }
 }
 
+/** A link the system browser may open for the app: https, with a host. */
+export function isExternalLink(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 /** The frames allowed to call the API: the app window's main frame, showing the app itself. */
 export function isAppFrame(frame: WebFrameMain | null, appMainFrame: WebFrameMain | null, rendererUrl: string): boolean {
   if (frame === null || appMainFrame === null || frame.parent !== null) return false;
@@ -50,15 +60,22 @@ export function isAppFrame(frame: WebFrameMain | null, appMainFrame: WebFrameMai
   return isAllowedNavigation(frame.url, rendererUrl);
 }
 
-/** Every webContents (the window's and any other) stays on the app and opens nothing. */
-export function hardenWebContents(contents: WebContents, rendererUrl: string): void {
+/**
+ * Every webContents (the window's and any other) stays on the app and opens no window. A link the app opens in a new
+ * window (an exception's new-ticket link in Jira or Linear) goes to the system browser through `openExternal`, and
+ * only when it is https: the app never shows a foreign page itself.
+ */
+export function hardenWebContents(contents: WebContents, rendererUrl: string, openExternal?: (url: string) => void): void {
   const refuseForeign = (event: { preventDefault(): void; url: string }) => {
     if (!isAllowedNavigation(event.url, rendererUrl)) event.preventDefault();
   };
   contents.on('will-navigate', refuseForeign);
   contents.on('will-redirect', refuseForeign);
   contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.setWindowOpenHandler(({ url }) => {
+    if (openExternal !== undefined && isExternalLink(url)) openExternal(url);
+    return { action: 'deny' };
+  });
 }
 
 /** The session adds the CSP to every response and grants no permission (camera, notifications, …) to anyone. */

@@ -13,6 +13,9 @@
 //   billing      Meta charges 2,000.00 each time the unbilled balance (spend − a 50.00 ad credit on the 15th) reaches
 //                it; Google 1,500.00. The month-end remainder stays unbilled (charged next month): that is the truth's
 //                `unbilled`.
+//   fulfilment   the store fulfils every order it keeps (the order-to-cash month leaves 30% unfulfilled): an unfulfilled
+//                order not fully refunded is fulfilled 1-3 days after it was paid, except 1.5% left paid and never
+//                shipped (the truth's `paidNotShipped`).
 //   shipments    one ShipStation label per fulfilled order on its fulfilment day, except: 2% never reach ShipStation
 //                (the store says fulfilled), 2% have a voided label and its replacement, 3% ship in two parcels, 1% ship
 //                one unit short; plus two shipments for orders that do not exist and one whose order id a spreadsheet
@@ -23,6 +26,8 @@ import { utcInstantToLocalDate } from '../../shared/time/dateText.ts';
 import { seededRandom } from './stripeBalanceCsvWriter.ts';
 import type { SyntheticOrder } from './monthGenerator.ts';
 import { csvField } from './shopifyOrdersWriter.ts';
+
+const DAY_MS = 86_400_000;
 
 export const META_TIME_ZONE = 'America/Los_Angeles';
 export const STORE_TIME_ZONE = 'America/New_York';
@@ -49,6 +54,8 @@ export interface GrowthTruth {
   billing: Array<{ platform: 'meta' | 'google'; spendMinor: number; creditsMinor: number; billedMinor: number; unbilledMinor: number; charges: number }>;
   shipments: {
     storeFulfilledNoShipment: string[];
+    /** Paid, never fulfilled by the store nor shipped. */
+    paidNotShipped: string[];
     voided: string[];
     split: string[];
     quantityShort: string[];
@@ -84,7 +91,7 @@ export class GrowthMonth {
   private readonly rnd: () => number;
   private readonly notes: OrderNote[] = [];
   private readonly shipments: string[] = [];
-  private readonly truthShipments: GrowthTruth['shipments'] = { storeFulfilledNoShipment: [], voided: [], split: [], quantityShort: [], refundedButShipped: [], orphans: [], mangled: [] };
+  private readonly truthShipments: GrowthTruth['shipments'] = { storeFulfilledNoShipment: [], paidNotShipped: [], voided: [], split: [], quantityShort: [], refundedButShipped: [], orphans: [], mangled: [] };
   private tracking = 0;
   private readonly period: string;
 
@@ -117,7 +124,18 @@ export class GrowthMonth {
     }
   }
 
+  /** The store fulfils what the order-to-cash month left unfulfilled, but for the injected paid-and-never-shipped. */
+  private fulfil(o: SyntheticOrder): void {
+    if (o.fulfilledMs !== null || o.financialStatus === 'refunded') return;
+    if (this.rnd() < 0.015) {
+      this.truthShipments.paidNotShipped.push(o.name);
+      return;
+    }
+    o.fulfilledMs = o.paidMs + Math.floor((1 + this.rnd() * 2) * DAY_MS);
+  }
+
   private shipOrder(o: SyntheticOrder): void {
+    this.fulfil(o);
     if (o.fulfilledMs === null) return;
     const date = dayOf(o.fulfilledMs, STORE_TIME_ZONE);
     const items = o.lineItems.map((l): [string, string, number] => [l.sku, l.name, l.quantity]);

@@ -1,5 +1,5 @@
 // The app frame: first launch until a workspace is open, then the sidebar of screens, the top bar (workspace, the
-// review period every screen follows, the sign convention, running jobs, theme) and readable notices. Alt+1…8 switch
+// review period every screen follows, the sign convention, running jobs, theme) and readable notices. Alt+1…9 switch
 // screens from the keyboard.
 import { useEffect, useRef } from 'react';
 import { useApp, useAppStore } from './store/storeContext.tsx';
@@ -7,6 +7,7 @@ import { SCREENS, initialShowIds, initialTheme, type Screen } from './store/uiSl
 import { errorMessage } from './store/sliceTypes.ts';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { JobsBar } from './components/JobsBar.tsx';
+import { NotificationBell } from './components/NotificationBell.tsx';
 import { Notices } from './components/Notices.tsx';
 import { PeriodSelector } from './components/PeriodSelector.tsx';
 import { SignConvention } from './components/SignConvention.tsx';
@@ -16,6 +17,7 @@ import { ExceptionsScreen } from './screens/ExceptionsScreen.tsx';
 import { AwaitingScreen } from './screens/AwaitingScreen.tsx';
 import { MatchesScreen } from './screens/MatchesScreen.tsx';
 import { PayoutsScreen } from './screens/PayoutsScreen.tsx';
+import { GrowthScreen } from './screens/GrowthScreen.tsx';
 import { CloseScreen } from './screens/CloseScreen.tsx';
 import { SourcesScreen } from './screens/SourcesScreen.tsx';
 import { SettingsScreen } from './screens/SettingsScreen.tsx';
@@ -26,13 +28,14 @@ const SCREEN_LABELS: Record<Screen, string> = {
   awaiting: 'Awaiting data',
   matches: 'Matches',
   payouts: 'Payouts',
+  growth: 'Growth',
   close: 'Close',
   sources: 'Sources',
   settings: 'Settings',
 };
 
 /** Screens whose figures and grids follow the period: they wait until it is known. */
-const PERIOD_SCREENS: ReadonlySet<Screen> = new Set(['dashboard', 'exceptions', 'awaiting', 'matches', 'payouts', 'close']);
+const PERIOD_SCREENS: ReadonlySet<Screen> = new Set(['dashboard', 'exceptions', 'awaiting', 'matches', 'payouts', 'growth', 'close']);
 
 function ScreenView({ screen }: { screen: Screen }) {
   const periodKnown = useApp((s) => s.period !== null);
@@ -54,6 +57,8 @@ function ScreenView({ screen }: { screen: Screen }) {
       return <MatchesScreen />;
     case 'payouts':
       return <PayoutsScreen />;
+    case 'growth':
+      return <GrowthScreen />;
     case 'close':
       return <CloseScreen />;
     case 'sources':
@@ -165,6 +170,7 @@ export function App() {
           <PeriodSelector />
           <SignConvention />
           <JobsBar />
+          <NotificationBell />
           <button
             type="button"
             className="ghost"

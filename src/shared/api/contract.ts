@@ -9,6 +9,10 @@ import { EVENT_KINDS } from '../events/canonicalEvent.ts';
 import { CsvMappingSchema } from '../import/csvMapping.ts';
 import { TEXT_ENCODINGS } from '../import/textEncoding.ts';
 import { EXCEPTION_STATES } from '../exceptions/states.ts';
+import {
+  ChecklistSchema, DomainRuleSchema, ExceptionCardSchema, MetricsReportSchema, NotificationEventSchema, NotificationSchema, OwnersViewSchema, PersonSchema,
+  PlaybookSchema, SetOwnersRequestSchema, SlaCheckSchema, type NotificationEvent, ExceptionQueueSchema, QueueCountsSchema, SlaStateSchema, SlaTierSchema,
+} from './ownershipContract.ts';
 import { CloseStatusSchema } from '../close/closeReport.ts';
 import { isCalendarDate } from '../time/period.ts';
 import { RESOLUTION_CATEGORIES } from '../review/resolution.ts';
@@ -298,7 +302,9 @@ export type Dashboard = z.infer<typeof DashboardSchema>;
 
 // --- exceptions ----------------------------------------------------------------------------------------
 
-export const EXCEPTION_SORT_FIELDS = ['businessDate', 'createdAt', 'code', 'class', 'state', 'amountMinor', 'dueAt', 'owner', 'ageDays'] as const;
+export const EXCEPTION_SORT_FIELDS = [
+  'businessDate', 'createdAt', 'code', 'class', 'state', 'amountMinor', 'dueAt', 'owner', 'ageDays', 'domain', 'slaDueAt', 'slaTier', 'escalationLevel',
+] as const;
 
 export const ExceptionFilterSchema = z.object({
   codes: z.array(ExceptionCodeSchema).optional(),
@@ -322,6 +328,16 @@ export const ExceptionFilterSchema = z.object({
   search: z.string().max(200).optional(),
   /** Ended rows (superseded by a later run) are left out unless asked for. */
   includeEnded: z.boolean().optional(),
+  /**
+   * A work queue (live exceptions only): mine (owned by workspace.json `me`, or handed to me by an escalation step),
+   * team (all), unassigned, escalated, due_today (SLA due before the end of today, overdue included).
+   */
+  queue: ExceptionQueueSchema.optional(),
+  /** Owners as stored ("NAME <EMAIL>"); "" stands for no owner. */
+  owners: z.array(z.string().max(300)).max(200).optional(),
+  /** Domains (payments, bank, …); "" stands for none. */
+  domains: z.array(z.string().max(40)).max(100).optional(),
+  slaStates: z.array(SlaStateSchema).optional(),
 });
 export type ExceptionFilter = z.infer<typeof ExceptionFilterSchema>;
 
@@ -355,6 +371,13 @@ export const ExceptionRowSchema = z.object({
   raisedAgeDays: z.number(),
   ended: z.boolean(),
   resolution: ResolutionReadingSchema.nullable(),
+  /** Owners and SLA (DESIGN §7): its domain, the backup, the tier and due time, where it stands now, the escalation step. */
+  domain: z.string().nullable(),
+  backup: z.string().nullable(),
+  slaTier: SlaTierSchema.nullable(),
+  slaDueAt: isoInstant.nullable(),
+  slaState: SlaStateSchema,
+  escalationLevel: z.number().int(),
 });
 export type ExceptionRow = z.infer<typeof ExceptionRowSchema>;
 
@@ -691,6 +714,11 @@ export const apiContract = {
       codes: z.array(z.object({ code: ExceptionCodeSchema, open: z.number().int() })),
       sources: z.array(z.string()),
       currencies: z.array(currency),
+      /** Owners and domains of live exceptions in the period, with counts; the queue tabs' counts; who "me" is. */
+      owners: z.array(z.object({ owner: z.string(), open: z.number().int() })),
+      domains: z.array(z.object({ domain: z.string(), open: z.number().int() })),
+      queues: QueueCountsSchema,
+      me: z.string().nullable(),
     }),
   ),
   'exceptions.detail': method(z.object({ exceptionId: id }).strict(), ExceptionDetailSchema),
@@ -786,6 +814,8 @@ export const apiContract = {
     }).strict(),
     GrowthReportSchema,
   ),
+  /** The events behind a part of a growth row or a figure (ids from growth.report), in the order asked, as event lines. */
+  'growth.events': method(z.object({ eventIds: z.array(id).min(1).max(500) }).strict(), z.object({ events: z.array(EventLineSchema) })),
 
   'imports.formats': method(empty, z.object({ formats: z.array(z.object({ format: z.string(), description: z.string() })), presets: z.array(z.string()) })),
   'imports.history': method(z.object({ limit: z.number().int().min(1).max(1000).default(200) }).strict(), z.object({ batches: z.array(ImportBatchSchema) })),
@@ -859,6 +889,36 @@ export const apiContract = {
     empty,
     z.object({ matchesCreated: z.number().int(), matchesEnded: z.number().int(), exceptionsOpened: z.number().int(), exceptionsClosed: z.number().int() }),
     ['matches', 'exceptions'],
+  ),
+
+  // Owners, SLA, metrics (issue 13; shapes in ownershipContract.ts)
+  /** Each domain's owners today, "me", everyone the workspace names, and its own domain rows. */
+  'owners.list': method(empty, OwnersViewSchema),
+  /** Hands a domain to an owner and backup from a day on (default today); its unowned open exceptions get them. */
+  'owners.set': method(SetOwnersRequestSchema, z.object({ from: z.string(), assigned: z.number().int() }), ['settings', 'exceptions']),
+  /** "Who am I" on this laptop: what My queue means (null forgets it). */
+  'owners.setMe': method(z.object({ me: PersonSchema.nullable() }).strict(), ok, ['settings', 'exceptions']),
+  /** The workspace's own code/source → domain rows, read before the shipped table. */
+  'owners.setDomainMap': method(z.object({ rules: z.array(DomainRuleSchema).max(500) }).strict(), ok, ['settings', 'exceptions']),
+  /** A code's playbook for this workspace; null goes back to the shipped one. */
+  'playbooks.set': method(z.object({ code: z.string().regex(/^[A-Z][A-Z0-9_]*$/), playbook: PlaybookSchema.nullable() }).strict(), ok, ['settings', 'exceptions']),
+  /** Runs the SLA clock at the wall clock: owners for exceptions lacking them, escalation steps; the steps it took. */
+  'sla.check': method(empty, SlaCheckSchema),
+  /** Escalation steps, newest first (the in-app notification list). */
+  'notifications.list': method(z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(), z.object({ notifications: z.array(NotificationSchema) })),
+  /** Operating metrics over calendar days of the workspace (default: the 30 days ending today), with a point per day. */
+  'metrics.get': method(
+    z.object({ from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(), to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }).strict(),
+    MetricsReportSchema,
+  ),
+  'checklist.get': method(empty, ChecklistSchema),
+  /** Owner, backup, SLA, escalations, playbook, message and ticket of one exception. */
+  'exceptions.card': method(z.object({ exceptionId: id }).strict(), ExceptionCardSchema),
+  /** Gives exceptions an owner; taking them from an owner they have needs a reason (journaled). */
+  'exceptions.reassign': method(
+    z.object({ exceptionIds: z.array(id).min(1).max(10_000), owner: nonEmptyText('An owner'), reason: z.string().max(4000).optional() }).strict(),
+    z.object({ assigned: z.number().int(), owner: z.string() }),
+    ['exceptions'],
   ),
 } as const;
 
@@ -943,7 +1003,10 @@ export const ChangedEventSchema = z.object({
 });
 export type ChangedEvent = z.infer<typeof ChangedEventSchema>;
 
-export type ApiEvent = ProgressEvent | ChangedEvent;
+export { NotificationEventSchema, type NotificationEvent };
+
+/** Escalation steps the app's SLA clock took: a desktop notification in Electron, the in-app list everywhere. */
+export type ApiEvent = ProgressEvent | ChangedEvent | NotificationEvent;
 
 /**
  * The typed API object the renderer uses, whatever carries the calls (Electron IPC or the browser host).

@@ -91,20 +91,36 @@ export const OrderShipmentSchema = z.object({
   voidedLabels: z.number().int(),
   /** Label cost of voided labels (money out unless the carrier refunds it). */
   voidedCostMinor: minor,
+  /** Live labels repeating an earlier label of the order (same items) once the order's units were all shipped. */
+  duplicateLabels: z.number().int(),
+  duplicateCostMinor: minor,
   daysSincePaid: z.number().nullable(),
   paid: z.boolean(),
+  paidAt: z.string().nullable(),
+  /** The store marks the order fulfilled (Shopify's Fulfillment Status). */
+  storeFulfilled: z.boolean(),
+  /** The order's gross and net (gross less refunds; 0 when cancelled), in `currency`, the order's own. */
+  grossMinor: minor,
+  netMinor: minor,
+  currency: z.string(),
+  /** The shipment events of the order (live, voided and duplicate labels). */
+  shipmentEventIds: z.array(z.string()),
 });
 
 export const ShipmentsSummarySchema = z.object({
   orders: z.number().int(),
   shipped: z.number().int(),
   notShipped: z.number().int(),
-  /** Paid orders not shipped after `paidNotShippedDays`. */
+  /** Paid orders not shipped after `paidNotShippedDays`, as of `asOf`. */
   paidNotShippedLate: z.number().int(),
   paidNotShippedDays: z.number().int(),
+  /** The shipment feeds' watermark the ages are measured to (null: no shipment feed yet, so no order is late). */
+  asOf: z.string().nullable(),
   problems: z.array(OrderShipmentSchema),
   /** Shipments whose order number names no order; an Excel-mangled id (`5.37518E+12`) is never guessed at. */
-  orphanShipments: z.array(z.object({ eventId: z.string(), orderNumber: z.string(), date, trackingNumber: z.string().nullable(), mangledOrderId: z.boolean() })),
+  orphanShipments: z.array(
+    z.object({ eventId: z.string(), orderNumber: z.string(), date, trackingNumber: z.string().nullable(), mangledOrderId: z.boolean(), costMinor: minor, currency: z.string() }),
+  ),
 });
 
 export const CampaignReadySchema = z.object({

@@ -20,6 +20,12 @@ export const JOURNAL_ENTRY_TYPES = [
   'exception.commented',
   'exception.reopened',
   'exception.assigned',
+  // Owners and SLA (DESIGN §7): owners and SLA given after opening (backfill, a domain that got an owner), an
+  // escalation step along the matrix, a domain's owners or a code's playbook changed
+  'exception.sla_assigned',
+  'exception.sla_escalated',
+  'owners.changed',
+  'playbook.changed',
   // Configuration
   'rules.tolerances_changed',
   'workspace.settings_changed',

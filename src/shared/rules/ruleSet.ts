@@ -19,6 +19,18 @@ export const EXCEPTION_CODES = [
   'DISPUTE_OPEN',
   'AMBIGUOUS_MATCH',
   'FEED_MISSING',
+  // Growth vs finance (issue 15; src/main/growth/growthExceptions.ts): ad spend ↔ billing ↔ cash, claimed ↔ real revenue.
+  'SPEND_NOT_BILLED',
+  'BILLED_NOT_SPENT',
+  'CARD_CHARGE_NO_BILLING',
+  'CONVERSIONS_WITHOUT_ORDERS',
+  // Orders ↔ shipments (the fulfillment domain's queue).
+  'PAID_NOT_SHIPPED',
+  'SHIPPED_NOT_PAID',
+  'REFUNDED_BUT_SHIPPED',
+  'ORPHAN_SHIPMENT',
+  'VOIDED_LABEL_CHARGED',
+  'SHIPPED_QUANTITY_MISMATCH',
 ] as const;
 export const ExceptionCodeSchema = z.enum(EXCEPTION_CODES);
 
@@ -26,7 +38,22 @@ export const ExceptionCodeSchema = z.enum(EXCEPTION_CODES);
  * Codes no rule derives: raised by another producer through the exceptions store (the import's duplicate records,
  * feed heartbeats), which alone ends them. A reconcile run never ends or changes them.
  */
-export const CODES_RAISED_OUTSIDE_THE_MATCHER: readonly string[] = ['DUPLICATE_RECORD', 'FEED_MISSING'];
+export const CODES_RAISED_OUTSIDE_THE_MATCHER: readonly string[] = [
+  'DUPLICATE_RECORD',
+  'FEED_MISSING',
+  // The growth tie-out's codes (src/main/growth/growthExceptions.ts), derived after every run from the ad, billing,
+  // order and shipment events.
+  'SPEND_NOT_BILLED',
+  'BILLED_NOT_SPENT',
+  'CARD_CHARGE_NO_BILLING',
+  'CONVERSIONS_WITHOUT_ORDERS',
+  'PAID_NOT_SHIPPED',
+  'SHIPPED_NOT_PAID',
+  'REFUNDED_BUT_SHIPPED',
+  'ORPHAN_SHIPMENT',
+  'VOIDED_LABEL_CHARGED',
+  'SHIPPED_QUANTITY_MISMATCH',
+];
 export type ExceptionCode = z.infer<typeof ExceptionCodeSchema>;
 
 export const EXCEPTION_CLASSES = ['A', 'B', 'C'] as const;
@@ -49,6 +76,16 @@ export const DEFAULT_EXCEPTION_CLASS: Record<ExceptionCode, ExceptionClass> = {
   DISPUTE_OPEN: 'C',
   AMBIGUOUS_MATCH: 'C',
   FEED_MISSING: 'C',
+  SPEND_NOT_BILLED: 'B', // the platform's billing fetched again; a month-end charge usually settles it
+  BILLED_NOT_SPENT: 'C',
+  CARD_CHARGE_NO_BILLING: 'B', // the billing fetched again; then a person
+  CONVERSIONS_WITHOUT_ORDERS: 'C',
+  PAID_NOT_SHIPPED: 'B', // the shipment feed synced again; then the fulfillment owner
+  SHIPPED_NOT_PAID: 'C',
+  REFUNDED_BUT_SHIPPED: 'C',
+  ORPHAN_SHIPMENT: 'B', // the orders synced again (the order may be newer than the last export)
+  VOIDED_LABEL_CHARGED: 'C',
+  SHIPPED_QUANTITY_MISMATCH: 'C',
 };
 
 /** Event fields a rule may compare: the canonical join keys, the external id, or `attributes.NAME`. */

@@ -119,8 +119,9 @@ function matchesTable(db: LedgerDb, spec: PackSpec, f: PackFigures, dates: Busin
 const EXCEPTION_COLUMNS: PackColumn[] = [
   text('exception_id', 38), text('code', 20), text('class', 6), text('state', 14), num('amount_minor'), text('currency', 8),
   text('event_id', 38), text('event_source', 18), text('event_kind', 12), text('event_external_id', 28), num('event_amount_minor'), text('event_currency', 8),
-  text('created_at', 24), text('resolved_at', 24),
-  text('event_business_date', 12), text('default_class', 8), num('policy_gated', 8), text('resolved_by', 18), text('resolution', 30), text('owner', 14),
+  text('created_at', 24), text('resolved_at', 24), text('owner', 14), text('backup', 14), text('sla_due_at', 24), text('sla_tier', 10), num('escalation_level', 8),
+  // The CLI export's columns above (tieout export --what exceptions), what an auditor needs beside them below.
+  text('event_business_date', 12), text('default_class', 8), num('policy_gated', 8), text('resolved_by', 18), text('resolution', 30),
   text('due_at', 24), text('rule_id', 28), text('rule_set_id', 12), num('rule_version', 8),
 ];
 
@@ -134,8 +135,8 @@ function exceptionsTable(db: LedgerDb, spec: PackSpec, f: PackFigures, dates: Bu
       const rows = db
         .prepare(
           `SELECT x.exception_id, x.code, x.class, x.state, x.amount_minor, x.currency, e.event_id, e.source, e.kind, e.external_id, e.amount_minor, e.currency,
-             x.created_at, x.resolved_at, e.occurred_at, e.local_date, x.default_class, x.policy_gated, x.resolved_by, x.resolution, x.owner, x.due_at,
-             x.rule_id, x.rule_set_id, x.rule_version
+             x.created_at, x.resolved_at, e.occurred_at, e.local_date, x.owner, x.backup, x.sla_due_at, x.sla_tier, x.escalation_level,
+             x.default_class, x.policy_gated, x.resolved_by, x.resolution, x.due_at, x.rule_id, x.rule_set_id, x.rule_version
            FROM pack_x p CROSS JOIN exceptions x ON x.seq = p.seq LEFT JOIN exception_members xm ON xm.exception_seq = x.seq LEFT JOIN events e ON e.seq = xm.event_seq
            ORDER BY p.rowid, e.seq`,
         )
@@ -164,12 +165,12 @@ function exceptionsTable(db: LedgerDb, spec: PackSpec, f: PackFigures, dates: Bu
             c.atStake.set(r[5] as string, (c.atStake.get(r[5] as string) ?? 0) + Math.abs(r[4] as number));
           } else c.resolved++;
           f.exceptionsByCode.set(code, c);
-          if (r[23] !== null) f.ruleVersions.add(`${String(r[23])}\u001f${String(r[24])}`);
+          if (r[27] !== null) f.ruleVersions.add(`${String(r[27])}\u001f${String(r[28])}`);
         }
         const at = r[14] as string | null;
         if (at !== null) earliest = Math.min(earliest, Date.parse(at));
         const bd = at === null ? null : dates.of(r[8] as string, at, r[15] as string | null);
-        yield [...r.slice(0, 14), bd, ...r.slice(16)];
+        yield [...r.slice(0, 14), ...r.slice(16, 21), bd, ...r.slice(21)];
       }
       closeAging();
       void spec;

@@ -13,6 +13,7 @@ import { LedgerTexts } from './eventKeys.ts';
 import { COUNTERPART_CODES, leftoverCodes, leftoverDecider } from '../rules/leftovers.ts';
 import { ensureRuleSet, prepareWriters } from './projectionWriters.ts';
 import { checkFeedHeartbeats } from './feedHeartbeats.ts';
+import { deriveGrowthExceptions, growthDerivationCommitted } from '../../growth/growthExceptions.ts';
 import { BULK_ROWS, RunLog, type ReconcileProgress, type RunContext, type ScopeJudge } from './runContext.ts';
 import { MatchWriter, prepareMatch } from './matchWriter.ts';
 import { applyExceptions, toExceptionOutcome, type ExceptionOutcome } from './exceptionWriter.ts';
@@ -115,7 +116,7 @@ function runReconcile(db: LedgerDb, settings: WorkspaceSettings, options: Reconc
   const ruleSet = options.ruleSet ?? ruleSetInForce(db);
   const actor = options.actor ?? 'system:engine';
   const callerTxn = db.inTransaction;
-  return db.transaction(() => {
+  const done = db.transaction(() => {
     // Checked at commit, where they are checked at all: batched rows of two tables reach SQLite in any order.
     db.pragma('defer_foreign_keys = ON');
     const startedAt = new Date().toISOString();
@@ -145,6 +146,9 @@ function runReconcile(db: LedgerDb, settings: WorkspaceSettings, options: Reconc
     // Per-source heartbeats (DESIGN §9): decided on every run, whatever its scope; cheap (feedHeartbeats.ts).
     const feeds = checkFeedHeartbeats(db, settings, asOf, actor, runId, journal, { now: startedAt });
     for (const line of feeds.log) ctx.log.line(line);
+    // The growth tie-out's exceptions (ads, fulfillment), derived again from the ledger's events on every run.
+    const growth = deriveGrowthExceptions(db, settings, { actor, now: startedAt, runId, journal, ruleSet });
+    for (const line of growth.log) ctx.log.line(line);
     const digest = ctx.log.digest();
     const awaiting = judge === null ? awaitingNow : (db.prepare('SELECT count(*) FROM awaiting').pluck().get() as number);
     const report: RunReport = {
@@ -156,9 +160,9 @@ function runReconcile(db: LedgerDb, settings: WorkspaceSettings, options: Reconc
       events_considered: eventsConsidered,
       matches_created: m.created,
       matches_ended: m.ended,
-      exceptions_opened: x.opened + feeds.opened,
-      exceptions_closed: x.closed + feeds.closed,
-      exceptions_changed: x.changed,
+      exceptions_opened: x.opened + feeds.opened + growth.opened,
+      exceptions_closed: x.closed + feeds.closed + growth.closed,
+      exceptions_changed: x.changed + growth.changed,
       awaiting,
       owed: work === null ? null : { new_events: work.newEvents, released: work.released, reconsidered: work.reconsidered, decided: work.decided },
       digest,
@@ -170,6 +174,9 @@ function runReconcile(db: LedgerDb, settings: WorkspaceSettings, options: Reconc
     });
     return report;
   })();
+  // Committed (unless a caller's transaction holds it, which may still roll back): the growth step's inputs are settled.
+  if (!callerTxn) growthDerivationCommitted(db);
+  return done;
 }
 
 interface Computed {

@@ -31,7 +31,7 @@ export function toExceptionOutcome(d: DesiredException): ExceptionOutcome {
 }
 
 export function applyExceptions(ctx: RunContext, desired: ExceptionOutcome[], judge: ScopeJudge | null): { opened: number; closed: number; changed: number } {
-  const store = new ExceptionStore(ctx.db, ctx.journal);
+  const store = new ExceptionStore(ctx.db, ctx.journal, ctx.settings);
   const sc: StoreContext = { actor: ctx.actor, now: ctx.now, runId: ctx.runId };
   const note = (o: StoreOutcome): StoreOutcome => {
     if (o.logLine !== null) ctx.log.line(o.logLine);

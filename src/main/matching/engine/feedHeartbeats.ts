@@ -113,7 +113,7 @@ export function checkFeedHeartbeats(
     desired.set(id, { id, source, cadence, latest: l, ageHours: hours(ageMs), beatsMissed: Math.floor(ageMs / (cadence.expected_every_hours * HOUR_MS)) });
   }
 
-  const store = new ExceptionStore(db, journal);
+  const store = new ExceptionStore(db, journal, settings);
   const sc: StoreContext = { actor, now, runId };
   const seen = new Set<string>();
   for (const row of active) {

@@ -4,6 +4,7 @@
 import {
   ApiError,
   ChangedEventSchema,
+  NotificationEventSchema,
   ProgressEventSchema,
   type ApiEvent,
   type Envelope,
@@ -52,7 +53,9 @@ function parseEvent(data: unknown): ApiEvent | null {
   const progress = ProgressEventSchema.safeParse(data);
   if (progress.success) return progress.data;
   const changed = ChangedEventSchema.safeParse(data);
-  return changed.success ? changed.data : null;
+  if (changed.success) return changed.data;
+  const notification = NotificationEventSchema.safeParse(data);
+  return notification.success ? notification.data : null;
 }
 
 /**

@@ -115,3 +115,8 @@ export function linkLabel(link: string): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/** A stored person ("Ana Lopez <ana@example.com>", or "user:ana") as a person reads it: the name. */
+export function personName(text: string): string {
+  return text.replace(/\s*<[^>]*>\s*$/, '').replace(/^user:/, '');
+}

@@ -1,5 +1,5 @@
 // Dashboard: where the period stands — rates, open exceptions and value at stake, trends by business day, charts,
-// per-source status — and the full reconcile. Every figure opens the rows it counts. Refetches when the period,
+// per-source status, the operating metrics and checklist — and the full reconcile. Every figure opens the rows it counts. Refetches when the period,
 // imports, matches, exceptions or settings change.
 import { useEffect } from 'react';
 import { useApp, useAppStore } from '../store/storeContext.tsx';
@@ -9,6 +9,7 @@ import { KpiCards } from './dashboard/KpiCards.tsx';
 import { DashboardCharts } from './dashboard/DashboardCharts.tsx';
 import { OpenExceptionsTable } from './dashboard/OpenExceptionsTable.tsx';
 import { SourcesTable } from './dashboard/SourcesTable.tsx';
+import { OperationsPanel } from './dashboard/OperationsPanel.tsx';
 import './dashboard/dashboard.css';
 
 function EmptyWorkspace({ onImport }: { onImport: () => void }) {
@@ -92,6 +93,7 @@ export function DashboardScreen() {
             <OpenExceptionsTable rows={dashboard.openByCodeAndClass} />
             <SourcesTable sources={dashboard.sources} onImport={goToSources} />
           </div>
+          <OperationsPanel />
         </>
       )}
     </>

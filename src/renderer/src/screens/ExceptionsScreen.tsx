@@ -1,4 +1,4 @@
-// Exceptions (DESIGN §6): the filtered grid of the period's exceptions, bulk decisions on the ticked rows, the detail
+// Exceptions (DESIGN §6): the owner queues (all, fulfillment, ads), the filtered grid of the period's exceptions, bulk decisions on the ticked rows, the detail
 // of the open one, and the grid's view as a file. Keyboard: arrows move in the grid, Enter opens a row, Escape closes
 // the detail, "/" jumps to the quick search.
 import { useEffect, useRef } from 'react';
@@ -8,6 +8,8 @@ import { formatCount } from '../format/formatters.ts';
 import { ExceptionsFilters } from './exceptions/ExceptionsFilters.tsx';
 import { ExceptionsGrid } from './exceptions/ExceptionsGrid.tsx';
 import { BulkActions } from './exceptions/BulkActions.tsx';
+import { QueueTabs } from './exceptions/QueueTabs.tsx';
+import { QueuePicker } from './exceptions/QueuePicker.tsx';
 import { ExceptionDetailPanel } from './exceptions/ExceptionDetailPanel.tsx';
 import { ExportButtons } from '../components/ExportButtons.tsx';
 import { IdsToggle } from '../components/IdsToggle.tsx';
@@ -72,6 +74,7 @@ export function ExceptionsScreen() {
     s.setExceptionsSelected([]);
     void s.loadExceptionsFacets();
     void s.reloadExceptionDetail();
+    void s.loadOwners();
   }, [store]);
 
   useEffect(() => {
@@ -101,11 +104,13 @@ export function ExceptionsScreen() {
     <div className="exceptions-screen">
       <div className="toolbar exceptions-head">
         <h1>Exceptions</h1>
+        <QueuePicker />
         <TotalLine />
         <span className="spacer" />
         <IdsToggle />
         <ExportButtons what="exceptions" view={() => ({ grid: 'exceptions', ...store.getState().exceptionsView() })} />
       </div>
+      <QueueTabs />
       <ExceptionsFilters searchRef={searchRef} />
       <BulkActions />
       <div className="split">

@@ -1,10 +1,11 @@
 // Settings: the workspace's name, currency, time zone, locale and policy gate; the rule set's tolerances
-// (read-only); the theme.
+// (read-only); who uses this laptop and the domains' owners; the theme.
 import { useEffect } from 'react';
 import { useApp, useAppStore } from '../store/storeContext.tsx';
 import { SettingsForm } from './settings/SettingsForm.tsx';
 import { TolerancesPanel } from './settings/TolerancesPanel.tsx';
 import { ThemePanel } from './settings/ThemePanel.tsx';
+import { OwnersPanel } from './settings/OwnersPanel.tsx';
 import './settings/settings.css';
 
 export function SettingsScreen() {
@@ -42,6 +43,7 @@ export function SettingsScreen() {
           <TolerancesPanel ruleSet={view.ruleSet} tolerances={view.tolerances} />
         </>
       )}
+      <OwnersPanel />
       <ThemePanel />
     </>
   );

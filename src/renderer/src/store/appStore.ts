@@ -11,6 +11,8 @@ import { createImportSlice, type ImportSlice } from './importSlice.ts';
 import { createSettingsSlice, type SettingsSlice } from './settingsSlice.ts';
 import { createPeriodSlice, type PeriodSlice } from './periodSlice.ts';
 import { createAwaitingSlice, type AwaitingSlice } from './awaitingSlice.ts';
+import { createOwnersSlice, type OwnersSlice } from './ownersSlice.ts';
+import { createGrowthSlice, type GrowthSlice } from './growthSlice.ts';
 import { createCloseSlice, type CloseSlice } from './closeSlice.ts';
 
 export type AppState = UiSlice &
@@ -19,10 +21,12 @@ export type AppState = UiSlice &
   DashboardSlice &
   ExceptionsSlice &
   AwaitingSlice &
+  GrowthSlice &
   MatchesSlice &
   PayoutsSlice &
   ImportSlice &
   SettingsSlice &
+  OwnersSlice &
   CloseSlice;
 export type AppStore = StoreApi<AppState>;
 
@@ -34,10 +38,12 @@ export function createAppStore(api: TieoutApi): AppStore {
     ...createDashboardSlice(api)(...a),
     ...createExceptionsSlice(api)(...a),
     ...createAwaitingSlice(api)(...a),
+    ...createGrowthSlice(api)(...a),
     ...createMatchesSlice(api)(...a),
     ...createPayoutsSlice(api)(...a),
     ...createImportSlice(api)(...a),
     ...createSettingsSlice(api)(...a),
+    ...createOwnersSlice(api)(...a),
     ...createCloseSlice(api)(...a),
   }));
 }

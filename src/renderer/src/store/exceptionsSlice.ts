@@ -13,6 +13,7 @@ import {
 import { numberStyleForLocale, parseAmount, type NumberStyle } from '../../../shared/money/amountText.ts';
 import type { Resolution } from '../../../shared/review/resolution.ts';
 import { isCalendarDate } from '../../../shared/time/period.ts';
+import type { ExceptionQueue } from '../../../shared/api/ownershipContract.ts';
 import { errorMessage, type SliceCreator } from './sliceTypes.ts';
 import { periodRequest } from './periodSlice.ts';
 import { OPEN_EXCEPTION_STATES } from '../../../shared/exceptions/states.ts';
@@ -20,6 +21,7 @@ import { OPEN_EXCEPTION_STATES } from '../../../shared/exceptions/states.ts';
 export type ExceptionCode = NonNullable<ExceptionFilter['codes']>[number];
 export type ExceptionClass = NonNullable<ExceptionFilter['classes']>[number];
 export type ExceptionFacets = ResponseOf<'exceptions.facets'>;
+export type SlaState = NonNullable<ExceptionFilter['slaStates']>[number];
 
 /** The states in which an exception still needs someone: the default filter (one definition, src/shared). */
 export const OPEN_STATES: readonly ExceptionState[] = OPEN_EXCEPTION_STATES;
@@ -39,6 +41,12 @@ export interface ExceptionsFilterInput {
   businessDateFrom: string;
   businessDateTo: string;
   search: string;
+  /** A work queue (My queue, Team, …); null: every exception the other filters let through. */
+  queue: ExceptionQueue | null;
+  /** Owners ("NAME <EMAIL>"; '' = unassigned), domains ('' = none), SLA states. */
+  owners: string[];
+  domains: string[];
+  slaStates: SlaState[];
 }
 
 export type ExceptionsFilterErrors = Partial<Record<'amountMin' | 'amountMax' | 'ageDaysMin' | 'ageDaysMax' | 'businessDateTo', string>>;
@@ -55,6 +63,10 @@ export const DEFAULT_EXCEPTIONS_FILTER: ExceptionsFilterInput = {
   businessDateFrom: '',
   businessDateTo: '',
   search: '',
+  queue: null,
+  owners: [],
+  domains: [],
+  slaStates: [],
 };
 
 export interface GridSortItem {
@@ -130,6 +142,10 @@ export function exceptionFilterFromInput(
 
   const search = input.search.trim().slice(0, 200);
   if (search !== '') filter.search = search;
+  if (input.queue !== null) filter.queue = input.queue;
+  if (input.owners.length > 0) filter.owners = [...input.owners];
+  if (input.domains.length > 0) filter.domains = [...input.domains];
+  if (input.slaStates.length > 0) filter.slaStates = [...input.slaStates];
   return { filter, errors };
 }
 
@@ -191,7 +207,12 @@ export interface ExceptionsSlice {
   resolveExceptions(exceptionIds: string[], resolution: ResolveRequest): Promise<boolean>;
   commentExceptions(exceptionIds: string[], text: string): Promise<boolean>;
   reopenException(exceptionId: string, reason: string): Promise<boolean>;
-  assignException(exceptionId: string, owner: string): Promise<boolean>;
+  /** Gives one exception an owner; taking it from its owner needs a reason (journaled). */
+  assignException(exceptionId: string, owner: string, reason?: string): Promise<boolean>;
+  /** The same for the ticked rows (bulk reassign). */
+  reassignExceptions(exceptionIds: string[], owner: string, reason: string): Promise<boolean>;
+  /** Shows a work queue (null: no queue), keeping the other filters. */
+  showQueue(queue: ExceptionQueue | null): void;
   manualMatchException(request: RequestOf<'matches.manual'>): Promise<boolean>;
 }
 
@@ -326,11 +347,21 @@ export const createExceptionsSlice: SliceCreator<ExceptionsSlice> = (api) => (se
         return `Reopened ${exceptionId}`;
       });
     },
-    assignException(exceptionId, owner) {
+    assignException(exceptionId, owner, reason) {
       return decide(`Could not assign ${exceptionId}`, async () => {
-        await api.call('exceptions.assign', { exceptionId, owner });
-        return `Assigned ${exceptionId} to ${owner.trim()}`;
+        const done = await api.call('exceptions.reassign', { exceptionIds: [exceptionId], owner, ...(reason === undefined || reason.trim() === '' ? {} : { reason }) });
+        return `Assigned ${exceptionId} to ${done.owner}`;
       });
+    },
+    reassignExceptions(exceptionIds, owner, reason) {
+      return decide(`Could not reassign ${plural(exceptionIds.length, 'exception', 'exceptions')}`, async () => {
+        const done = await api.call('exceptions.reassign', { exceptionIds, owner, ...(reason.trim() === '' ? {} : { reason }) });
+        set({ exceptionsSelectedIds: [] });
+        return `Reassigned ${plural(done.assigned, 'exception', 'exceptions')} to ${done.owner}`;
+      });
+    },
+    showQueue(queue) {
+      applyFilter({ ...get().exceptionsFilterInput, queue });
     },
     manualMatchException(request) {
       return decide('Could not create the manual match', async () => {

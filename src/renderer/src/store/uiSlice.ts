@@ -3,7 +3,7 @@ import type { ChangeArea, MethodName, RequestOf, ResponseOf } from '../../../sha
 import { newCallId } from '../api/apiClient.ts';
 import { errorMessage, type SliceCreator } from './sliceTypes.ts';
 
-export const SCREENS = ['dashboard', 'exceptions', 'awaiting', 'matches', 'payouts', 'close', 'sources', 'settings'] as const;
+export const SCREENS = ['dashboard', 'exceptions', 'awaiting', 'matches', 'payouts', 'growth', 'close', 'sources', 'settings'] as const;
 export type Screen = (typeof SCREENS)[number];
 export type Theme = 'light' | 'dark';
 
@@ -83,7 +83,7 @@ export const createUiSlice: SliceCreator<UiSlice> = (api) => (set, get) => {
       set((s) => ({
         jobs: s.jobs.map((j) => (j.callId === event.callId ? { ...j, label: event.label, done: event.done, total: event.total } : j)),
       }));
-    } else {
+    } else if (event.type === 'changed') {
       set((s) => {
         const changes = { ...s.changes };
         for (const area of event.what) changes[area] += 1;

@@ -13,7 +13,7 @@ import { matchedByKindChart, openByAgeChart, openByCodeChart, openTrendChart, tr
 import { filterForPick } from './dashboardLinks.ts';
 
 /** A chart that cannot be drawn says so in its panel; the rest of the dashboard stays. */
-class ChartBoundary extends Component<{ children: ReactNode }, { error: Error | null }> {
+export class ChartBoundary extends Component<{ children: ReactNode }, { error: Error | null }> {
   override state: { error: Error | null } = { error: null };
 
   static getDerivedStateFromError(error: Error) {

@@ -23,7 +23,7 @@ const STAKE: Record<Theme, string> = { light: '#a15c00', dark: '#f2b35b' };
 
 export { codeLabel };
 
-function base(theme: Theme): Pick<AgCartesianChartOptions, 'theme' | 'background' | 'padding'> {
+export function base(theme: Theme): Pick<AgCartesianChartOptions, 'theme' | 'background' | 'padding'> {
   // No background of its own: the chart sits on the panel's surface colour in both themes. Room on the left keeps the
   // longest category label ("Payout not in bank") whole.
   return { theme: chartTheme(theme), background: { visible: false }, padding: { left: 12, right: 12 } };

@@ -1,10 +1,11 @@
-// Decisions on the rows ticked in the grid: resolve with a reason, or comment. Each asks for its text first.
+// Decisions on the rows ticked in the grid: resolve with a reason, comment, or reassign. Each asks for its text first.
 import { useState } from 'react';
 import { useApp, useAppStore } from '../../store/storeContext.tsx';
 import { TextActionForm } from './TextActionForm.tsx';
 import { ResolveForm } from './ResolveForm.tsx';
+import { ReassignForm } from './ReassignForm.tsx';
 
-type BulkForm = 'resolve' | 'comment' | null;
+type BulkForm = 'resolve' | 'comment' | 'reassign' | null;
 
 function exceptionsText(n: number): string {
   return `${n} exception${n === 1 ? '' : 's'}`;
@@ -28,6 +29,9 @@ export function BulkActions() {
         <button type="button" disabled={count === 0 || busy} onClick={() => setForm('comment')}>
           Comment on selected…
         </button>
+        <button type="button" disabled={count === 0 || busy} onClick={() => setForm('reassign')}>
+          Reassign selected…
+        </button>
         <button type="button" className="ghost" disabled={count === 0} onClick={() => store.getState().setExceptionsSelected([])}>
           Clear selection
         </button>
@@ -40,6 +44,21 @@ export function BulkActions() {
           busy={busy}
           onSubmit={async (resolution) => {
             const done = await store.getState().resolveExceptions(selected, resolution);
+            if (done) setForm(null);
+            return done;
+          }}
+          onCancel={() => setForm(null)}
+        />
+      ) : null}
+      {shownForm === 'reassign' ? (
+        <ReassignForm
+          key="reassign"
+          title={`Reassign ${exceptionsText(count)}`}
+          submitLabel={`Reassign ${exceptionsText(count)}`}
+          reasonRequired={null}
+          busy={busy}
+          onSubmit={async (owner, reason) => {
+            const done = await store.getState().reassignExceptions(selected, owner, reason);
             if (done) setForm(null);
             return done;
           }}

@@ -1,6 +1,6 @@
 // The open exception: what it is (who, what, how much, when the business happened and how long ago, class, state,
-// owner, due, when it was raised and how it was resolved), the decisions a person can take on it, its events with
-// their raw records, the engine's explanation, and its history.
+// when it was raised and how it was resolved), the decisions a person can take on it, its events with
+// their raw records, the engine's explanation, and its history; its owners, SLA, playbook and hand-off (OwnershipCard).
 import { useState } from 'react';
 import type { ExceptionDetail } from '../../../../shared/api/contract.ts';
 import { useApp, useAppStore } from '../../store/storeContext.tsx';
@@ -14,6 +14,8 @@ import { RESOLUTION_LABELS } from '../../../../shared/review/resolution.ts';
 import { TextActionForm } from './TextActionForm.tsx';
 import { ManualMatchForm } from './ManualMatchForm.tsx';
 import { ResolveForm } from './ResolveForm.tsx';
+import { ReassignForm } from './ReassignForm.tsx';
+import { OwnershipCard } from './OwnershipCard.tsx';
 
 type DetailForm = 'resolve' | 'comment' | 'reopen' | 'assign' | 'match' | null;
 
@@ -47,7 +49,7 @@ function DetailActions({ detail }: { detail: ExceptionDetail }) {
         </button>
         {!resolved ? (
           <button type="button" disabled={busy} onClick={() => setForm('assign')}>
-            Assign…
+            {x.owner === null ? 'Assign…' : 'Reassign…'}
           </button>
         ) : null}
         {!resolved && detail.matchLinks.length > 0 ? (
@@ -87,15 +89,13 @@ function DetailActions({ detail }: { detail: ExceptionDetail }) {
         />
       ) : null}
       {form === 'assign' ? (
-        <TextActionForm
-          title={`Assign ${id}`}
-          label="Owner"
-          submitLabel="Assign"
-          multiline={false}
-          placeholder="user:name or a team"
-          initialText={x.owner ?? ''}
+        <ReassignForm
+          title={x.owner === null ? `Assign ${id}` : `Reassign ${id}`}
+          submitLabel={x.owner === null ? 'Assign' : 'Reassign'}
+          reasonRequired={x.owner !== null}
+          initialOwner={x.owner ?? ''}
           busy={busy}
-          onSubmit={async (owner) => closeOn(await store.getState().assignException(id, owner))}
+          onSubmit={async (owner, reason) => closeOn(await store.getState().assignException(id, owner, reason))}
           onCancel={close}
         />
       ) : null}
@@ -113,10 +113,6 @@ function Headline({ x }: { x: ExceptionDetail['exception'] }) {
       <Amount minor={x.amountMinor} currency={x.currency} magnitude />
     </p>
   );
-}
-
-function overdue(x: ExceptionDetail['exception']): boolean {
-  return x.dueAt !== null && x.state !== 'resolved' && Date.parse(x.dueAt) < Date.now();
 }
 
 function DetailBody({ detail }: { detail: ExceptionDetail }) {
@@ -146,13 +142,6 @@ function DetailBody({ detail }: { detail: ExceptionDetail }) {
         <dd>
           <Amount minor={x.amountMinor} currency={x.currency} magnitude />
           {x.policyGated ? <span className="badge exceptions-gated">above the policy gate: a person signs off</span> : null}
-        </dd>
-        <dt>Owner</dt>
-        <dd>{x.owner ?? <span className="muted">unassigned</span>}</dd>
-        <dt>Due</dt>
-        <dd className={overdue(x) ? 'attention' : undefined}>
-          {formatInstant(x.dueAt, prefs)}
-          {overdue(x) ? ' (overdue)' : ''}
         </dd>
         <dt>Raised</dt>
         <dd>
@@ -225,6 +214,7 @@ export function ExceptionDetailPanel() {
             <DetailBody detail={detail} />
           </section>
           <DetailActions key={detail.exception.exceptionId} detail={detail} />
+          <OwnershipCard exceptionId={detail.exception.exceptionId} />
           <section aria-label="Events">
             <h3>Events ({detail.events.length})</h3>
             {detail.events.length === 0 ? <p className="muted">This exception names no events.</p> : null}

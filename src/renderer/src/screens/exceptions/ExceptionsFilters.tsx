@@ -1,12 +1,13 @@
-// The filter toolbar above the grid: code (with open counts in the period), class, state, source, amount and age
+// The filter toolbar above the grid: code (with open counts in the period), class, state, source, owner, domain, SLA
+// state, amount and age
 // bounds, business days inside the period, and the quick search. Typed fields reach the store after a short pause (or at once on Enter / leaving the
 // field), so the grid does not query on every keystroke.
 import { useEffect, useId, useRef, useState, type RefObject } from 'react';
 import { ExceptionStateSchema, type ExceptionState } from '../../../../shared/api/contract.ts';
 import { EXCEPTION_CLASSES } from '../../../../shared/rules/ruleSet.ts';
 import { useApp, useAppStore } from '../../store/storeContext.tsx';
-import type { ExceptionClass, ExceptionCode, ExceptionsFilterInput } from '../../store/exceptionsSlice.ts';
-import { formatCount } from '../../format/formatters.ts';
+import type { ExceptionClass, ExceptionCode, ExceptionsFilterInput, SlaState } from '../../store/exceptionsSlice.ts';
+import { formatCount, personName } from '../../format/formatters.ts';
 import { useDisplayPrefs } from '../../components/useDisplayPrefs.ts';
 import { MultiSelect, type MultiSelectOption } from './MultiSelect.tsx';
 
@@ -19,6 +20,13 @@ const STATE_OPTIONS: MultiSelectOption<ExceptionState>[] = ExceptionStateSchema.
   label: s.replace('_', ' '),
   text: s.replace('_', ' '),
 }));
+
+const SLA_OPTIONS: MultiSelectOption<SlaState>[] = [
+  { value: 'overdue', text: 'overdue', label: <span className="attention">overdue</span> },
+  { value: 'due_today', text: 'due today', label: 'due today' },
+  { value: 'on_track', text: 'on track', label: 'on track' },
+  { value: 'none', text: 'no SLA', label: <span className="muted">no SLA (resolved, or none set)</span> },
+];
 
 type TextField = 'amountMin' | 'amountMax' | 'ageDaysMin' | 'ageDaysMax' | 'search';
 
@@ -142,6 +150,27 @@ export function ExceptionsFilters({ searchRef }: { searchRef: RefObject<HTMLInpu
     label: <span className={`badge class-${c}`}>{CLASS_TEXT[c]}</span>,
   }));
   const sourceOptions: MultiSelectOption<string>[] = (facets?.sources ?? []).map((s) => ({ value: s, text: s, label: <span className="mono">{s}</span> }));
+  const ownerOptions: MultiSelectOption<string>[] = [
+    { value: '', text: 'unassigned', label: <span className="muted">unassigned</span> },
+    ...(facets?.owners ?? []).map((o) => ({
+      value: o.owner,
+      text: personName(o.owner),
+      label: (
+        <span title={o.owner}>
+          {personName(o.owner)} <span className="muted">{formatCount(o.open, locale)} open</span>
+        </span>
+      ),
+    })),
+  ];
+  const domainOptions: MultiSelectOption<string>[] = (facets?.domains ?? []).map((d) => ({
+    value: d.domain,
+    text: d.domain,
+    label: (
+      <>
+        {d.domain} <span className="muted">{formatCount(d.open, locale)} open</span>
+      </>
+    ),
+  }));
 
   return (
     <div className="toolbar exceptions-filters" role="search" aria-label="Filter exceptions">
@@ -156,6 +185,9 @@ export function ExceptionsFilters({ searchRef }: { searchRef: RefObject<HTMLInpu
         allText="All states"
       />
       <MultiSelect label="Source" options={sourceOptions} selected={input.sources} onChange={(sources) => set({ sources })} allText="All sources" />
+      <MultiSelect label="Owner" options={ownerOptions} selected={input.owners} onChange={(owners) => set({ owners })} allText="Anyone" />
+      <MultiSelect label="Domain" options={domainOptions} selected={input.domains} onChange={(domains) => set({ domains })} allText="All domains" />
+      <MultiSelect label="SLA" options={SLA_OPTIONS} selected={input.slaStates} onChange={(slaStates) => set({ slaStates })} allText="Any SLA" />
       <DebouncedField field="amountMin" label={`At stake from (${currency})`} inputMode="decimal" error={errors.amountMin} width={110} />
       <DebouncedField field="amountMax" label={`to (${currency})`} inputMode="decimal" error={errors.amountMax} width={110} />
       <DebouncedField field="ageDaysMin" label="Age from (days)" inputMode="decimal" error={errors.ageDaysMin} width={70} />

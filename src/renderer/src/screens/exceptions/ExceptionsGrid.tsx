@@ -10,7 +10,7 @@ import { ServerGrid } from '../../grid/ServerGrid.tsx';
 import { businessDateColumn, idsColumn, readableColumns } from '../../grid/reviewColumns.ts';
 import { Amount } from '../../components/Amount.tsx';
 import { useDisplayPrefs } from '../../components/useDisplayPrefs.ts';
-import { codeLabel, formatAge, formatInstant } from '../../format/formatters.ts';
+import { codeLabel, formatAge, formatInstant, personName } from '../../format/formatters.ts';
 
 const rowSelection: RowSelectionOptions<ExceptionRow> = {
   mode: 'multiRow',
@@ -62,9 +62,38 @@ function isCheckboxClick(event: Event | null | undefined): boolean {
   return target instanceof Element && target.closest('.ag-selection-checkbox, .ag-checkbox') !== null;
 }
 
-/** Overdue while still open: the one date on the row that asks for attention. */
-function overdue(row: ExceptionRow | undefined): boolean {
-  return row !== undefined && row.dueAt !== null && row.state !== 'resolved' && Date.parse(row.dueAt) < Date.now();
+const TIER_SHORT: Record<NonNullable<ExceptionRow['slaTier']>, string> = { CRITICAL: 'Crit', HIGH: 'High', MEDIUM: 'Med', LOW: 'Low' };
+const ESCALATED_TO = ['', 'backup', 'escalation contact'];
+
+/** How far the SLA due time is from now, compact: "5 d" left, "3 h late" (the day and hour are in the tooltip). */
+function dueIn(dueAt: string): string {
+  const days = (Date.parse(dueAt) - Date.now()) / 86_400_000;
+  const away = Math.abs(days);
+  const text = away >= 1 ? formatAge(away, { compact: true }) : `${Math.max(1, Math.round(away * 24))} h`;
+  return days < 0 ? `${text} late` : text;
+}
+
+/** The SLA at a glance: tier, time to due, an arrow per escalation step; red when overdue (the one date asking attention). */
+function SlaCell({ data }: ICellRendererParams<ExceptionRow>) {
+  if (data === undefined || data.slaTier === null) return <span className="muted">—</span>;
+  const due = data.slaDueAt === null || data.slaState === 'none' ? '' : dueIn(data.slaDueAt);
+  return (
+    <span className={data.slaState === 'overdue' ? 'attention' : undefined}>
+      <span className={`badge tier tier-${data.slaTier}`}>{TIER_SHORT[data.slaTier]}</span> {due}
+      {data.escalationLevel > 0 ? (
+        <span className="escalation-mark" aria-label={`escalated to the ${ESCALATED_TO[data.escalationLevel] ?? ''}`}>
+          {' ' + '↑'.repeat(data.escalationLevel)}
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
+function slaTooltip(row: ExceptionRow | undefined, prefs: ReturnType<typeof useDisplayPrefs>): string | null {
+  if (row === undefined || row.slaTier === null) return null;
+  const state = { overdue: 'overdue', due_today: 'due today', on_track: 'on track', none: 'no SLA running' }[row.slaState];
+  const due = row.slaDueAt === null ? '' : `, due ${formatInstant(row.slaDueAt, prefs)}`;
+  return `${row.slaTier}${due} (${state})${row.escalationLevel > 0 ? `; escalated to the ${ESCALATED_TO[row.escalationLevel] ?? ''}` : ''}`;
 }
 
 export function ExceptionsGrid() {
@@ -98,15 +127,22 @@ export function ExceptionsGrid() {
         valueFormatter: (p) => (typeof p.value === 'number' ? formatAge(p.value, { compact: true }) : ''),
         tooltipValueGetter: (p) => (p.data === undefined ? null : `${formatAge(p.data.ageDays)} since the business date; raised ${formatAge(p.data.raisedAgeDays)} ago`),
       },
-      { colId: 'owner', field: 'owner', headerName: 'Owner', width: 80, valueFormatter: (p) => ((p.value as string | null) ?? '—').replace(/^user:/, '') },
       {
-        colId: 'dueAt',
-        field: 'dueAt',
-        headerName: 'Due',
-        width: 68,
-        valueFormatter: (p) => (p.data?.dueAt == null ? '—' : formatInstant(p.data.dueAt, prefs, { time: false }).replace(/,? \d{4}$/, '')),
-        tooltipValueGetter: (p) => (p.data?.dueAt == null ? null : formatInstant(p.data.dueAt, prefs)),
-        cellClassRules: { attention: (p) => overdue(p.data) },
+        colId: 'owner',
+        field: 'owner',
+        headerName: 'Owner',
+        width: 92,
+        valueFormatter: (p) => (p.data === undefined ? '' : p.value === null ? '—' : personName(p.value as string)),
+        tooltipValueGetter: (p) => (p.data === undefined ? null : `${p.data.owner ?? 'unassigned'}${p.data.backup === null ? '' : `; backup ${p.data.backup}`}`),
+      },
+      {
+        colId: 'slaDueAt',
+        field: 'slaDueAt',
+        headerName: 'SLA',
+        headerTooltip: 'Tier, time left until the SLA is due (red when late), an arrow per escalation step',
+        width: 108,
+        cellRenderer: SlaCell,
+        tooltipValueGetter: (p) => slaTooltip(p.data, prefs),
       },
       idsColumn<ExceptionRow>('Exception and event ids', idsText, showIds),
     ];
