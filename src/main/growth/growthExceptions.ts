@@ -9,7 +9,7 @@ import type { JournalWriter } from '../ledger/journal.ts';
 import { sha256Hex } from '../ledger/canonicalJson.ts';
 import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
 import type { ExceptionClass, RuleSet } from '../../shared/rules/ruleSet.ts';
-import { GROWTH_CODES, growthDomain } from '../../shared/growth/growthCodes.ts';
+import { GROWTH_CODES } from '../../shared/growth/growthCodes.ts';
 import { addDays } from '../../shared/time/period.ts';
 import { DAY_MS } from '../../shared/time/duration.ts';
 import { ExceptionStore, type StoreContext } from '../exceptions/exceptionStore.ts';
@@ -176,7 +176,8 @@ export function deriveGrowthExceptions(db: LedgerDb, settings: WorkspaceSettings
   const desired = new Map<string, GrowthFinding>();
   for (const f of [...adFindings(db, settings, feeds), ...fulfillmentFindings(db, settings, feeds)]) desired.set(growthExceptionId(f.code, f.key), f);
 
-  const store = new ExceptionStore(db, ctx.journal);
+  // With the settings, each opening gets its domain's owner, backup and SLA like every other exception (DESIGN §7).
+  const store = new ExceptionStore(db, ctx.journal, settings);
   const sc: StoreContext = { actor: ctx.actor, now: ctx.now, runId: ctx.runId };
   const activeById = new Map(active.map((r) => [r.exception_id, r]));
   for (const row of active) {
@@ -209,7 +210,7 @@ export function deriveGrowthExceptions(db: LedgerDb, settings: WorkspaceSettings
       {
         exceptionId: id, code: f.code, amount: f.amountMinor, currency: f.currency,
         eventSeqs: [...new Set(f.eventIds)].map((e) => eventSeq.get(e) as number).filter((s) => s !== undefined), explanation, classified, rule: null,
-        journalExtra: { domain: growthDomain(f.code), ...f.facts }, membersMayChange: true,
+        journalExtra: f.facts, membersMayChange: true,
       },
       sc,
       stored,

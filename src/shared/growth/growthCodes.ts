@@ -17,7 +17,3 @@ export const FULFILLMENT_CODES = [
 export type GrowthExceptionCode = (typeof ADS_CODES)[number] | (typeof FULFILLMENT_CODES)[number];
 
 export const GROWTH_CODES: readonly GrowthExceptionCode[] = [...ADS_CODES, ...FULFILLMENT_CODES];
-
-export function growthDomain(code: GrowthExceptionCode): 'ads' | 'fulfillment' {
-  return (ADS_CODES as readonly string[]).includes(code) ? 'ads' : 'fulfillment';
-}
