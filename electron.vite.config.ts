@@ -20,6 +20,8 @@ export default defineConfig({
           xlsxWorker: resolve(import.meta.dirname, 'src/main/import/xlsx/xlsxWorker.ts'),
           // The worker a large import reads and parses its file on (import/workerPass.ts finds it beside the bundle).
           parseWorker: resolve(import.meta.dirname, 'src/main/import/parseWorker.ts'),
+          // The worker an audit pack is built on (close/pack/packRunner.ts finds it beside the bundle).
+          packWorker: resolve(import.meta.dirname, 'src/main/close/pack/packWorker.ts'),
         },
       },
     },

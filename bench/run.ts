@@ -151,6 +151,12 @@ if (!importOnly) {
   execFileSync(process.execPath, [join(import.meta.dirname, 'shadowBench.ts')], { stdio: 'inherit', env: { ...process.env, TIEOUT_BENCH_ORDERS: orders } });
 }
 
+// The month-end close: a month's audit pack made as a draft and at its close, and verified (TIEOUT_BENCH_PACK_ORDERS picks sizes).
+if (!importOnly) {
+  console.log('\n--- closeBench.ts ---');
+  execFileSync(process.execPath, [join(import.meta.dirname, 'closeBench.ts')], { stdio: 'inherit' });
+}
+
 // The desktop app: the Exceptions grid over 100,000 exceptions in Chromium (needs /usr/bin/chromium and the
 // built renderer, `npm run build`).
 if (!importOnly) {

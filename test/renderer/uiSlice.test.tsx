@@ -39,6 +39,6 @@ describe('ui slice', () => {
     const store = createAppStore(api);
     api.emit({ type: 'changed', what: ['matches', 'exceptions'] });
     api.emit({ type: 'changed', what: ['exceptions'] });
-    expect(store.getState().changes).toEqual({ workspace: 0, settings: 0, imports: 0, matches: 1, exceptions: 2, connectors: 0, rules: 0 });
+    expect(store.getState().changes).toEqual({ workspace: 0, settings: 0, imports: 0, matches: 1, exceptions: 2, connectors: 0, rules: 0, close: 0 });
   });
 });

@@ -56,6 +56,8 @@ import { resolveOwnerText } from '../owners/ownersService.ts';
 import { queueContext } from '../owners/queues.ts';
 import { connectorStatuses } from '../connectors/connectorStatus.ts';
 import type { SyncScheduler } from '../connectors/syncScheduler.ts';
+import { closeMonth, closeStatus, reopenMonth } from '../close/closeService.ts';
+import { packForDownload } from '../close/packDownload.ts';
 
 /** What the handlers work on: one per service worker, mutated when a workspace is opened or created. */
 export interface ServiceContext {
@@ -424,6 +426,16 @@ export const handlers: HandlerTable = {
   },
   'mappings.get': (ctx, r) => ({ mapping: loadSourceMapping(requireWorkspace(ctx).dir, r.source) }),
 
+  'close.status': (ctx, r) => closeStatus(requireWorkspace(ctx), r.month),
+  'close.close': (ctx, r, report) => {
+    const c = closeMonth(requireWorkspace(ctx), { ...r, onProgress: (p) => report(p.label, p.done, p.total) });
+    return { month: c.month, journalSeq: c.journalSeq, acceptedOpen: c.acceptedOpen, pack: c.pack };
+  },
+  'close.reopen': (ctx, r) => {
+    const o = reopenMonth(requireWorkspace(ctx), r);
+    return { month: o.month, journalSeq: o.journalSeq };
+  },
+  'close.pack': (ctx, r, report) => packForDownload(requireWorkspace(ctx), r.month, r.withSources, (p) => report(p.label, p.done, p.total)),
   'reconcile.run': (ctx, _r, report) => {
     const ws = requireWorkspace(ctx);
     const run = reconcile(ws.db, ws.settings, {

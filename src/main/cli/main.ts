@@ -1,5 +1,5 @@
 // The `tieout` command line: parses arguments, calls the services, maps failures to exit codes (0 ok, 1 runtime, 2 bad input).
-import { openSync, closeSync } from 'node:fs';
+import { openSync, closeSync, existsSync, statSync } from 'node:fs';
 import { createWorkspace, openWorkspace } from '../workspace/workspace.ts';
 import { UserError } from '../../shared/errors/userError.ts';
 import { importAndReconcile, type ImportAndReconcileResult } from '../workflows/importAndReconcile.ts';
@@ -20,6 +20,7 @@ import { cmdServe } from './serveCommand.ts';
 import { cmdGrowth } from './growthCommand.ts';
 import { OWNERS_COMMANDS } from './ownersCommands.ts';
 import { CONNECTOR_COMMANDS } from './connectorCommands.ts';
+import { CLOSE_COMMANDS, verifyPackCommand } from './closeCommands.ts';
 
 /** A command: synchronous, or asynchronous for those that wait on the network (connect, sync). */
 type Handler = (args: string[], io: CliIo) => number | Promise<number>;
@@ -36,6 +37,7 @@ const COMMANDS: Record<string, Handler> = {
   ...RULES_COMMANDS,
   ...OWNERS_COMMANDS,
   ...CONNECTOR_COMMANDS,
+  ...CLOSE_COMMANDS,
 };
 
 /** Runs a command; its exit code, or a promise of it for the commands that wait on the network. */
@@ -186,7 +188,10 @@ function cmdImport(args: string[], io: CliIo): number {
 
 function cmdVerify(args: string[], io: CliIo): number {
   const { positionals } = parse(args, {}, 1);
-  const ws = openWorkspace(positionals[0] as string);
+  // A file is an audit pack (tieout pack); a folder is a workspace.
+  const target = positionals[0] as string;
+  if (existsSync(target) && statSync(target).isFile()) return verifyPackCommand(target, io);
+  const ws = openWorkspace(target);
   try {
     const report = verifyLedger(ws.db);
     for (const c of report.checks) io.out(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}\n`);

@@ -26,7 +26,11 @@ Usage:
   tieout reopen WORKSPACE EXCEPTION_ID --reason TEXT
   tieout assign WORKSPACE EXCEPTION_ID --owner NAME [--reason TEXT]
   tieout export WORKSPACE --what events|matches|exceptions --format csv|json [--out FILE]
-  tieout verify WORKSPACE
+  tieout verify WORKSPACE | PACK.zip
+  tieout close WORKSPACE --period YYYY-MM (--check [--json] | --by NAME --reason TEXT [--accept-open])
+                [--explain SOURCE=TEXT]... [--progress] [--json]
+  tieout reopen-period WORKSPACE --period YYYY-MM --by NAME --reason TEXT
+  tieout pack WORKSPACE --period YYYY-MM --out PACK.zip [--with-sources] [--progress]
   tieout growth WORKSPACE [--period YYYY-MM] [--format text|json] [--paid-not-shipped-days N]
   tieout owners set WORKSPACE --domain D --owner "NAME <EMAIL>" --backup "NAME <EMAIL>" [--from DATE]
   tieout owners list WORKSPACE [--json]
@@ -113,13 +117,62 @@ row per (match or exception, event). Written to FILE or standard output. CSV tex
 = + - @ tab or CR are prefixed with an apostrophe so spreadsheets do not run
 them as formulas; number cells are written as plain numbers.
 `,
-  verify: `tieout verify WORKSPACE
+  verify: `tieout verify WORKSPACE | PACK.zip
 
-Checks the ledger: SQLite integrity and foreign keys, that the append-only
-triggers are in place, re-hashes every stored file, walks the journal hash
-chain, and checks every import batch's events against the digest its journal
-entry sealed. Prints each check; exits 1 and names the first bad journal entry
-when anything fails.
+WORKSPACE (a folder): checks the ledger: SQLite integrity and foreign keys, that
+the append-only triggers are in place, re-hashes every stored file, walks the
+journal hash chain, and checks every import batch's events against the digest
+its journal entry sealed. Names the first bad journal entry when anything fails.
+
+PACK.zip (a file written by tieout pack), offline, without the workspace:
+manifest.json's own seal, the sha256 and size of every member against the
+manifest (a member changed, missing or not listed is named), and the journal
+segment's hash chain from the manifest's previous hash to its last hash.
+
+Prints each check; exits 1 when anything fails.
+`,
+  close: `tieout close WORKSPACE --period YYYY-MM --by NAME --reason TEXT [--accept-open] [--explain SOURCE=TEXT]...
+tieout close WORKSPACE --period YYYY-MM --check [--json]
+
+Closes a calendar month of the workspace's time zone. --check prints the
+month's checklist (statements balanced, every source delivered past the month's
+end or explained, open class C exceptions, unresolved high-value exceptions,
+shadow versions pending), the processor and bank rollforwards and the
+sign-offs, and closes nothing.
+
+Closing refuses while class C exceptions of the month are open, unless
+--accept-open carries them forward (they are listed in the pack). It makes the
+month's audit pack, stores it in the ledger and journals the close (who, why,
+the pack's sha256). A closed month is locked: data that arrives later with
+dates inside it is stored as usual, and what it changes is recorded as an
+adjustment of the first open month, linked back to the closed one.
+  --by NAME              who signs the month off
+  --reason TEXT          why it can be closed (journaled)
+  --accept-open          carry the open class C exceptions forward
+  --explain SOURCE=TEXT  why a source has not delivered past the month's end
+                         (e.g. --explain stripe:old="account closed in September"); repeatable
+  --progress             print the pack's progress on stderr (on by default in a terminal)
+  --json                 print the result (or, with --check, the status) as JSON
+`,
+  'reopen-period': `tieout reopen-period WORKSPACE --period YYYY-MM --by NAME --reason TEXT
+
+Opens a closed month again, journaled with who and why. The pack stored at its
+close stays in the ledger; closing the month again stores a new one.
+`,
+  pack: `tieout pack WORKSPACE --period YYYY-MM --out PACK.zip [--with-sources] [--progress]
+
+Writes the month's audit pack. A closed month's pack is the one stored at its
+close, byte for byte. An open month gets a DRAFT made from the ledger as it
+stands (the same ledger gives the same bytes). The ZIP holds manifest.json
+(workspace, period, generator, rule versions, ledger head hash, the journal
+segment's first and last hash, sign-offs, the sha256 of every member),
+summary.pdf (rollforward, match and exception figures, charts, carried-forward
+items, sign-offs), workbook.xlsx (a sheet per table; a table longer than a
+sheet continues on the next), the same tables as CSV under csv/, rules.json and
+journal.jsonl. Text cells starting with = + - @ tab or CR are neutralised in CSV
+and XLSX; numbers stay numbers. Check a pack with tieout verify PACK.zip.
+  --with-sources   add the raw source files of the month's events under sources/ (open months)
+  --progress       print progress lines on stderr (on by default in a terminal)
 `,
   growth: `tieout growth WORKSPACE [--period YYYY-MM] [--format text|json] [--paid-not-shipped-days N]
 

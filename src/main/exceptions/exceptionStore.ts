@@ -8,6 +8,7 @@ import type { Classified } from '../matching/rules/classification.ts';
 import { packExplanation } from '../matching/engine/explanationText.ts';
 import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
 import { OpeningAssigner, type OpeningAssignment } from '../owners/openingAssigner.ts';
+import { AdjustmentRecorder, type AdjustmentChange } from '../close/adjustments.ts';
 
 /** What a producer wants to exist: the finding, how it is classified, and what made it. */
 export interface ExceptionDraft {
@@ -67,17 +68,21 @@ export class ExceptionStore {
   private readonly journal: JournalWriter;
   private readonly s;
   private readonly assigner: OpeningAssigner | null;
+  /** Changes touching a closed month become adjustments (src/main/close/adjustments.ts); inert when none is closed. */
+  private readonly adjust: AdjustmentRecorder;
 
   /** `settings`: the workspace's, so an opening gets its owners and SLA (without them those columns stay empty). */
   constructor(db: LedgerDb, journal: JournalWriter, settings?: WorkspaceSettings) {
     this.db = db;
     this.journal = journal;
     this.assigner = settings === undefined ? null : new OpeningAssigner(db, settings);
+    this.adjust = new AdjustmentRecorder(db);
     this.s = {
       byId: db.prepare('SELECT seq, exception_id, class, state, ended_at, policy_gated, amount_minor, due_at FROM exceptions WHERE exception_id = ?'),
       insert: db.prepare(`INSERT INTO exceptions (${INSERTED.join(', ')}) VALUES (${INSERTED.map((c) => `@${c}`).join(', ')})`),
       member: db.prepare('INSERT INTO exception_members (exception_seq, event_seq) VALUES (?, ?)'),
       members: db.prepare('SELECT event_seq FROM exception_members WHERE exception_seq = ?').pluck(),
+      membersById: db.prepare('SELECT m.event_seq FROM exceptions x JOIN exception_members m ON m.exception_seq = x.seq WHERE x.exception_id = ?').pluck(),
       removeMember: db.prepare('DELETE FROM exception_members WHERE exception_seq = ? AND event_seq = ?'),
       // Its business time is its earliest member's: cleared when the members change, refilled by the review's
       // ensureExceptionBusinessTimes (src/main/review/businessTime.ts) before anything reads it.
@@ -122,6 +127,7 @@ export class ExceptionStore {
       this.s.reactivate.run(row);
       if (draft.membersMayChange === true) this.syncMembers(existing.seq, draft.eventSeqs);
     }
+    this.adjusted(draft.exceptionId, existing === undefined ? 'opened' : 'reactivated', ctx, draft.eventSeqs);
     const c = draft.classified;
     const resolved = c.state === 'resolved';
     this.journal.append({
@@ -162,6 +168,7 @@ export class ExceptionStore {
         },
         createdAt: ctx.now,
       });
+      this.adjusted(draft.exceptionId, 'reclassified', ctx, draft.eventSeqs);
     }
     return { kind: 'changed', logLine: `~x ${draft.exceptionId} ${c.cls} ${c.state} ${draft.amount}` };
   }
@@ -197,6 +204,7 @@ export class ExceptionStore {
       payload: { run_id: ctx.runId, from_class: 'B', from_state: 'in_remediation', to_class: 'C', to_state: 'open' },
       createdAt: ctx.now,
     });
+    this.adjusted(exceptionId, 'escalated', ctx);
     return { kind: 'changed', logLine: `~x ${exceptionId} C open` };
   }
 
@@ -227,7 +235,16 @@ export class ExceptionStore {
       payload: { run_id: ctx.runId, previous_class: row.class, previous_state: row.state, ...(why?.extra ?? {}) },
       createdAt: ctx.now,
     });
+    this.adjusted(row.exception_id, 'ended', ctx);
     return { kind: 'ended', logLine: `-x ${row.exception_id}` };
+  }
+
+  /** The one hook of the close (src/main/close/adjustments.ts): a change touching a closed month is recorded as an adjustment. */
+  private adjusted(exceptionId: string, change: AdjustmentChange, ctx: StoreContext, eventSeqs?: readonly number[]): void {
+    if (!this.adjust.active) return;
+    const seqs = eventSeqs ?? (this.s.membersById.all(exceptionId) as number[]);
+    this.adjust.note('exception', exceptionId, change, seqs);
+    this.adjust.flush(ctx);
   }
 
   /** Owner, backup and SLA of an opening; empty (the clock still starts) when the store was built without settings. */

@@ -118,6 +118,8 @@ export interface StatementCheck {
   entryCount: number;
   /** closing − (opening + entries); null when the statement gives no opening or closing balance. */
   differenceMinor: number | null;
+  /** The last day the statement says it covers, where it says so. */
+  periodEnd?: string;
 }
 
 export interface ImportFileResult {
@@ -445,6 +447,8 @@ function importOneFile(
         entries_sum_minor: s.entriesSumMinor,
         entry_count: s.entryCount,
         difference_minor: s.differenceMinor,
+        // The last day the statement covers (the close's bank rollforward dates its balances by it).
+        period_end: s.periodEnd ?? null,
       })),
       events_digest: duplicatesSkipped === 0 && passDigest !== null ? passDigest : storedEventsDigest(db, batchId),
     },

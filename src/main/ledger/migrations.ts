@@ -652,6 +652,28 @@ CREATE INDEX rule_set_states_by_version ON rule_set_states (rule_set_id, version
 ${appendOnly('rule_set_states')}
 `,
   },
+  {
+    version: 14,
+    name: 'month-end close: adjustments recorded in an open period for changes touching a closed one',
+    // DESIGN §11: a closed period is locked (its audit pack is stored as an artifact the period.closed journal entry
+    // names). Whatever a later run creates, ends or changes among matches and exceptions whose events' business dates
+    // fall in a closed period is recorded here, append-only, in the first open period after it (src/main/close/adjustments.ts).
+    sql: `
+CREATE TABLE adjustments (
+  seq INTEGER PRIMARY KEY,
+  recorded_in TEXT NOT NULL CHECK (recorded_in GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]'),
+  affects TEXT NOT NULL CHECK (affects GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]'),
+  object_kind TEXT NOT NULL CHECK (object_kind IN ('match', 'exception')),
+  object_id TEXT NOT NULL,
+  change TEXT NOT NULL,
+  run_id TEXT,
+  actor TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX adjustments_by_period ON adjustments (recorded_in, seq);
+${appendOnly('adjustments')}
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,5 +1,5 @@
 // The app frame: first launch until a workspace is open, then the sidebar of screens, the top bar (workspace, the
-// review period every screen follows, the sign convention, running jobs, theme) and readable notices. Alt+1…9 switch
+// review period every screen follows, the sign convention, running jobs, theme) and readable notices. Alt+1…9 and Alt+0 switch
 // screens from the keyboard.
 import { useEffect, useRef } from 'react';
 import { useApp, useAppStore } from './store/storeContext.tsx';
@@ -18,6 +18,7 @@ import { AwaitingScreen } from './screens/AwaitingScreen.tsx';
 import { MatchesScreen } from './screens/MatchesScreen.tsx';
 import { PayoutsScreen } from './screens/PayoutsScreen.tsx';
 import { GrowthScreen } from './screens/GrowthScreen.tsx';
+import { CloseScreen } from './screens/CloseScreen.tsx';
 import { SourcesScreen } from './screens/SourcesScreen.tsx';
 import { RulesScreen } from './screens/RulesScreen.tsx';
 import { SettingsScreen } from './screens/SettingsScreen.tsx';
@@ -29,13 +30,14 @@ const SCREEN_LABELS: Record<Screen, string> = {
   matches: 'Matches',
   payouts: 'Payouts',
   growth: 'Growth',
+  close: 'Close',
   sources: 'Sources',
   rules: 'Rules',
   settings: 'Settings',
 };
 
 /** Screens whose figures and grids follow the period: they wait until it is known. */
-const PERIOD_SCREENS: ReadonlySet<Screen> = new Set(['dashboard', 'exceptions', 'awaiting', 'matches', 'payouts', 'growth', 'rules']);
+const PERIOD_SCREENS: ReadonlySet<Screen> = new Set(['dashboard', 'exceptions', 'awaiting', 'matches', 'payouts', 'growth', 'close', 'rules']);
 
 function ScreenView({ screen }: { screen: Screen }) {
   const periodKnown = useApp((s) => s.period !== null);
@@ -59,6 +61,8 @@ function ScreenView({ screen }: { screen: Screen }) {
       return <PayoutsScreen />;
     case 'growth':
       return <GrowthScreen />;
+    case 'close':
+      return <CloseScreen />;
     case 'sources':
       return <SourcesScreen />;
     case 'rules':
@@ -110,7 +114,8 @@ export function App() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
-      const index = Number(e.key) - 1;
+      // Alt+1…9 the first nine screens, Alt+0 the tenth (the digit row's order).
+      const index = e.key === '0' ? 9 : Number(e.key) - 1;
       const target = SCREENS[index];
       if (target !== undefined && store.getState().workspace) {
         e.preventDefault();
@@ -153,7 +158,7 @@ export function App() {
                 type="button"
                 className={s === screen ? 'nav-item active' : 'nav-item'}
                 aria-current={s === screen ? 'page' : undefined}
-                title={`${SCREEN_LABELS[s]} (Alt+${i + 1})`}
+                title={`${SCREEN_LABELS[s]} (Alt+${(i + 1) % 10})`}
                 onClick={() => store.getState().showScreen(s)}
               >
                 {SCREEN_LABELS[s]}

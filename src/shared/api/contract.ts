@@ -13,6 +13,7 @@ import {
   ChecklistSchema, DomainRuleSchema, ExceptionCardSchema, MetricsReportSchema, NotificationEventSchema, NotificationSchema, OwnersViewSchema, PersonSchema,
   PlaybookSchema, SetOwnersRequestSchema, SlaCheckSchema, type NotificationEvent, ExceptionQueueSchema, QueueCountsSchema, SlaStateSchema, SlaTierSchema,
 } from './ownershipContract.ts';
+import { CloseStatusSchema } from '../close/closeReport.ts';
 import { isCalendarDate } from '../time/period.ts';
 import { RESOLUTION_CATEGORIES } from '../review/resolution.ts';
 
@@ -771,10 +772,11 @@ export type ExportFormat = z.infer<typeof ExportFormatSchema>;
 // --- the method table ----------------------------------------------------------------------------------
 
 const empty = z.object({}).strict();
+const monthText = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM');
 const ok = z.object({ ok: z.literal(true) });
 
 /** What a successful call changed, so open screens refetch (sent as a `changed` event); most methods only read. */
-export const CHANGE_AREAS = ['workspace', 'settings', 'imports', 'matches', 'exceptions', 'connectors', 'rules'] as const;
+export const CHANGE_AREAS = ['workspace', 'settings', 'imports', 'matches', 'exceptions', 'connectors', 'rules', 'close'] as const;
 export type ChangeArea = (typeof CHANGE_AREAS)[number];
 
 function method<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res, changes: readonly ChangeArea[] = []) {
@@ -1039,6 +1041,29 @@ export const apiContract = {
     ['imports', 'matches', 'exceptions'],
   ),
   'mappings.get': method(z.object({ source: z.string().min(1) }).strict(), z.object({ mapping: z.unknown().nullable() })),
+
+  // Month-end close (src/main/close): a month is YYYY-MM in the workspace time zone.
+  'close.status': method(z.object({ month: monthText }).strict(), CloseStatusSchema),
+  /** Signs the month off: refused while class C exceptions of the month are open, unless acceptOpen carries them forward. */
+  'close.close': method(
+    z.object({
+      month: monthText, by: nonEmptyText('Who signs off'), reason: nonEmptyText('A reason'), acceptOpen: z.boolean().default(false),
+      /** Why a source has not delivered past the month's end, by source id. */
+      sourceNotes: z.record(z.string(), z.string().max(2000)).default({}),
+    }).strict(),
+    z.object({ month: z.string(), journalSeq: z.number().int(), acceptedOpen: z.number().int(), pack: z.object({ sha256: z.string(), bytes: z.number().int(), fileName: z.string() }) }),
+    ['close'],
+  ),
+  'close.reopen': method(
+    z.object({ month: monthText, by: nonEmptyText('Who reopens'), reason: nonEmptyText('A reason') }).strict(),
+    z.object({ month: z.string(), journalSeq: z.number().int() }),
+    ['close'],
+  ),
+  /** The month's audit pack: the one stored at its close, or a draft of an open month. Bytes travel as base64. */
+  'close.pack': method(
+    z.object({ month: monthText, withSources: z.boolean().default(false) }).strict(),
+    z.object({ fileName: z.string(), state: z.enum(['closed', 'draft']), sha256: z.string(), bytes: z.number().int(), base64: z.string() }),
+  ),
 
   'reconcile.run': method(
     empty,

@@ -44,6 +44,9 @@ export const JOURNAL_ENTRY_TYPES = [
   'sync.failed',
   'exception.remediation',
   'import.replayed',
+  // Month-end close (src/main/close): a period signed off with its audit pack, and a period opened again
+  'period.closed',
+  'period.reopened',
 ] as const;
 
 export type JournalEntryType = (typeof JOURNAL_ENTRY_TYPES)[number];

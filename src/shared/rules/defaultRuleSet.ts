@@ -2,7 +2,7 @@
 import { RuleSetSchema, type RuleSet, type RuleSetInput } from './ruleSet.ts';
 
 /** Source kinds whose payments pay orders and whose payouts reach the bank (`stripe:main`, `amazon:eu`, …). */
-const PROCESSORS = ['stripe', 'paypal', 'shopify-payments', 'amazon'];
+export const PROCESSORS = ['stripe', 'paypal', 'shopify-payments', 'amazon'];
 const PAYOUT_ITEM_KINDS = ['payment', 'refund', 'fee', 'dispute', 'adjustment'] as const;
 
 /*

@@ -12,6 +12,7 @@ import { type TextSource } from '../rules/eventFields.ts';
 import { desiredMatchId } from './identity.ts';
 import { identifiedBy } from '../rules/outcomes.ts';
 import { ledgerEvent } from './ledgerEvent.ts';
+import { AdjustmentRecorder } from '../../close/adjustments.ts';
 
 /**
  * A computed match ready to be written: its id and packed explanation made (the CPU part of writing a match, which a
@@ -80,10 +81,13 @@ export class MatchWriter {
   /** Rules whose matches are identified by their left events (rules/outcomes.ts identifiedBy): their members may change. */
   private readonly keyedByLeft: Set<string>;
   private readonly members: MembershipSync;
+  /** Matches created, changed or ended that touch a closed month become adjustments (src/main/close/adjustments.ts). */
+  private readonly adjust: AdjustmentRecorder;
 
   constructor(ctx: RunContext, judge: ScopeJudge | null) {
     this.ctx = ctx;
     this.judge = judge;
+    this.adjust = new AdjustmentRecorder(ctx.db);
     this.keyedByLeft = new Set(ctx.ruleSet.rules.filter((r) => identifiedBy(r) === 'left').map((r) => r.id));
     this.members = new MembershipSync(ctx);
     if (judge === null) {
@@ -165,6 +169,7 @@ export class MatchWriter {
       if (keyed && this.members.sync(activeSeq, seqs, from, nl, nr)) {
         ctx.w.updateMatchFigures.run({ seq: activeSeq, status, score, explanation });
         ctx.log.line(`~m ${matchId} ${nl + nr}`);
+        this.adjust.note('match', matchId, 'members changed', seqs, from, nl + nr);
       }
       return;
     }
@@ -197,6 +202,7 @@ export class MatchWriter {
       ctx.w.reactivateMatch.run({ seq: existing.seq, status, score, explanation, created_run_id: ctx.runId });
       if (keyed) this.members.sync(existing.seq, seqs, from, nl, nr);
     }
+    this.adjust.note('match', matchId, existing === undefined ? 'created' : 'reactivated', seqs, from, nl + nr);
     ctx.log.matchCreated(matchId);
     if (++this.created % PROGRESS_EVERY_ROWS === 0) ctx.progress({ phase: 'writing matches', done: this.created, total: Math.max(this.expected, this.created) });
   }
@@ -214,8 +220,10 @@ export class MatchWriter {
       if (this.judge !== null && row !== undefined && !this.judge.match(row.link, (row.events ?? '').split(','))) continue;
       ctx.w.endMatch.run({ seq, ended_at: ctx.now, ended_by: ctx.actor, end_reason: reason });
       ctx.log.line(`-m ${matchId}`);
+      if (this.adjust.active) this.adjust.note('match', matchId, 'ended', this.members.current(seq));
       ended++;
     }
+    this.adjust.flush(ctx);
     ctx.progress({ phase: 'writing matches', done: this.created, total: this.created });
     return { created: this.created, ended };
   }
@@ -249,6 +257,11 @@ class MembershipSync {
       remove: db.prepare('DELETE FROM match_members WHERE match_seq = ? AND event_seq = ?'),
       change: db.prepare('INSERT INTO match_member_changes (match_seq, event_seq, side, change, run_id, at) VALUES (?, ?, ?, ?, ?, ?)'),
     };
+  }
+
+  /** A match's member events now. */
+  current(matchSeq: number): number[] {
+    return (this.s.stored.all(matchSeq) as Array<[number, string]>).map(([event]) => event);
   }
 
   /** `seqs[from, from + nl)` left, the next `nr` right; true when the stored members changed. */

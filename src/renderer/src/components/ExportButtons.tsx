@@ -7,7 +7,7 @@ import { useAppStore } from '../store/storeContext.tsx';
 type GridView = RequestOf<'export.grid'> extends infer R ? (R extends { format: unknown } ? Omit<R, 'format'> : never) : never;
 
 /** Hands the file to the browser (or Electron's download handling) under its name. */
-export function saveDownload(file: ResponseOf<'export.grid'>): void {
+export function saveDownload(file: Pick<ResponseOf<'export.grid'>, 'fileName' | 'mediaType' | 'base64'>): void {
   const binary = atob(file.base64);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);

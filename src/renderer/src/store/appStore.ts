@@ -15,6 +15,7 @@ import { createRulesSlice, type RulesSlice } from './rulesSlice.ts';
 import { createOwnersSlice, type OwnersSlice } from './ownersSlice.ts';
 import { createGrowthSlice, type GrowthSlice } from './growthSlice.ts';
 import { createConnectorsSlice, type ConnectorsSlice } from './connectorsSlice.ts';
+import { createCloseSlice, type CloseSlice } from './closeSlice.ts';
 
 export type AppState = UiSlice &
   WorkspaceSlice &
@@ -29,7 +30,8 @@ export type AppState = UiSlice &
   ConnectorsSlice &
   RulesSlice &
   SettingsSlice &
-  OwnersSlice;
+  OwnersSlice &
+  CloseSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(api: TieoutApi): AppStore {
@@ -48,5 +50,6 @@ export function createAppStore(api: TieoutApi): AppStore {
     ...createRulesSlice(api)(...a),
     ...createSettingsSlice(api)(...a),
     ...createOwnersSlice(api)(...a),
+    ...createCloseSlice(api)(...a),
   }));
 }

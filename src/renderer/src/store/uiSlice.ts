@@ -3,7 +3,7 @@ import type { ChangeArea, MethodName, RequestOf, ResponseOf } from '../../../sha
 import { newCallId } from '../api/apiClient.ts';
 import { errorMessage, type SliceCreator } from './sliceTypes.ts';
 
-export const SCREENS = ['dashboard', 'exceptions', 'awaiting', 'matches', 'payouts', 'growth', 'sources', 'rules', 'settings'] as const;
+export const SCREENS = ['dashboard', 'exceptions', 'awaiting', 'matches', 'payouts', 'growth', 'close', 'sources', 'rules', 'settings'] as const;
 export type Screen = (typeof SCREENS)[number];
 export type Theme = 'light' | 'dark';
 
@@ -97,7 +97,7 @@ export const createUiSlice: SliceCreator<UiSlice> = (api) => (set, get) => {
     showIds: false,
     jobs: [],
     notices: [],
-    changes: { workspace: 0, settings: 0, imports: 0, matches: 0, exceptions: 0, connectors: 0, rules: 0 },
+    changes: { workspace: 0, settings: 0, imports: 0, matches: 0, exceptions: 0, connectors: 0, rules: 0, close: 0 },
     showScreen(screen) {
       // An exception's detail belongs to the Exceptions screen as it was: coming back shows the grid, not a stale
       // panel of an exception resolved or filtered away meanwhile.
