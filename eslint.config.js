@@ -76,7 +76,7 @@ export default tseslint.config(
             { group: ['**/renderer/**', '**/preload/**'], message: 'Services do not import the renderer or preload.' },
             {
               regex: 'matching/engine/(?!(engine|ruleSetInForce|explain|explanationText|pendingWork|candidateEvents|feedProgress)\\.ts$)',
-              message: 'Outside src/main/matching, use the engine\'s public modules (docs/architecture.md), not its internals.',
+              message: "Outside src/main/matching, use the engine's public modules (docs/architecture.md), not its internals.",
             },
           ],
         },
@@ -131,9 +131,15 @@ export default tseslint.config(
     rules: {
       'no-restricted-globals': [
         'error',
-        ...['fetch', 'EventSource', 'XMLHttpRequest', 'WebSocket'].map((name) => ({ name, message: 'Call the backend through src/renderer/src/api/apiClient.ts.' })),
+        ...['fetch', 'EventSource', 'XMLHttpRequest', 'WebSocket'].map((name) => ({
+          name,
+          message: 'Call the backend through src/renderer/src/api/apiClient.ts.',
+        })),
       ],
-      'no-restricted-properties': ['error', { object: 'window', property: 'tieoutBridge', message: 'Call the backend through src/renderer/src/api/apiClient.ts.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'window', property: 'tieoutBridge', message: 'Call the backend through src/renderer/src/api/apiClient.ts.' },
+      ],
     },
   },
   {

@@ -134,7 +134,10 @@ function truthId(externalId: string, bankPrefix: string): string {
   return externalId.startsWith(bankPrefix) ? externalId.slice(bankPrefix.length) : externalId;
 }
 
-function loadActiveMatches(db: LedgerDb, bankPrefix: string): { matches: ActiveMatch[]; pairs: Map<string, { match: ActiveMatch; status: string; confirmed: boolean }> } {
+function loadActiveMatches(
+  db: LedgerDb,
+  bankPrefix: string,
+): { matches: ActiveMatch[]; pairs: Map<string, { match: ActiveMatch; status: string; confirmed: boolean }> } {
   const rows = db
     .prepare(
       `SELECT m.match_id, m.link, m.status, m.rule_id, mm.side, e.external_id
@@ -268,14 +271,23 @@ export function scoreAgainstTruth(db: LedgerDb, truthPath: string, bankAccount: 
         }
       }
     }
-    falseExamples.push({ matchId: m.matchId, link: m.link, status: m.status, ruleId: m.ruleId, left: m.left, right: m.right, unexpectedPair: unexpected });
+    falseExamples.push({
+      matchId: m.matchId,
+      link: m.link,
+      status: m.status,
+      ruleId: m.ruleId,
+      left: m.left,
+      right: m.right,
+      unexpectedPair: unexpected,
+    });
   }
   const unexpectedExceptions: Record<string, number> = {};
   const unexpectedExamples: AccuracyReport['unexpectedExamples'] = [];
   for (const x of exceptions.list) {
     if (x.claimed) continue;
     unexpectedExceptions[x.code] = (unexpectedExceptions[x.code] ?? 0) + 1;
-    if (unexpectedExamples.filter((u) => u.code === x.code).length < 3) unexpectedExamples.push({ exceptionId: x.exceptionId, code: x.code, ids: x.ids });
+    if (unexpectedExamples.filter((u) => u.code === x.code).length < 3)
+      unexpectedExamples.push({ exceptionId: x.exceptionId, code: x.code, ids: x.ids });
   }
   const totals = Object.values(byStrategy).reduce((a, s) => ({ e: a.e + s.expected, f: a.f + s.found, m: a.m + s.missed }), { e: 0, f: 0, m: 0 });
   return {
@@ -295,27 +307,44 @@ export function scoreAgainstTruth(db: LedgerDb, truthPath: string, bankAccount: 
 export function formatAccuracy(r: AccuracyReport): string {
   const out: string[] = [];
   const pct = (a: number, b: number): string => (b === 0 ? '-' : `${((100 * a) / b).toFixed(2)}%`);
-  out.push(`Expected matches (pairs): ${r.matches.found.toLocaleString('en-US')} / ${r.matches.expected.toLocaleString('en-US')} found (${pct(r.matches.found, r.matches.expected)}), ${r.matches.missed.toLocaleString('en-US')} missed`);
+  out.push(
+    `Expected matches (pairs): ${r.matches.found.toLocaleString('en-US')} / ${r.matches.expected.toLocaleString('en-US')} found (${pct(r.matches.found, r.matches.expected)}), ${r.matches.missed.toLocaleString('en-US')} missed`,
+  );
   for (const [s, v] of Object.entries(r.matches.byStrategy)) {
-    const auto = v.autoResolvedExpected > 0 ? `; auto-resolved expected ${v.autoResolvedExpected}, found as auto_resolved ${v.autoResolvedFound}` : '';
+    const auto =
+      v.autoResolvedExpected > 0 ? `; auto-resolved expected ${v.autoResolvedExpected}, found as auto_resolved ${v.autoResolvedFound}` : '';
     out.push(`  ${s.padEnd(16)} (link ${TRUTH_TO_LINK[s]}): expected ${v.expected}, found ${v.found}, missed ${v.missed}${auto}`);
   }
   if (r.matches.missedExamples.length > 0) {
-    out.push(`  missed, e.g.: ${r.matches.missedExamples.slice(0, 8).map((m) => `${m.strategy} ${m.ids.join(' ↔ ')}`).join('; ')}`);
+    out.push(
+      `  missed, e.g.: ${r.matches.missedExamples
+        .slice(0, 8)
+        .map((m) => `${m.strategy} ${m.ids.join(' ↔ ')}`)
+        .join('; ')}`,
+    );
   }
   out.push(`Active matches: ${r.activeMatches.toLocaleString('en-US')}; FALSE matches: ${r.falseMatches} ${JSON.stringify(r.falseByLink)}`);
   for (const f of r.falseExamples) {
-    out.push(`  false ${f.matchId} ${f.link} ${f.status} rule ${f.ruleId ?? '(manual)'}: left [${f.left.join(', ')}] right [${f.right.slice(0, 4).join(', ')}${f.right.length > 4 ? `, … ${f.right.length} in all` : ''}]; not expected: ${f.unexpectedPair.join(' ↔ ')}`);
+    out.push(
+      `  false ${f.matchId} ${f.link} ${f.status} rule ${f.ruleId ?? '(manual)'}: left [${f.left.join(', ')}] right [${f.right.slice(0, 4).join(', ')}${f.right.length > 4 ? `, … ${f.right.length} in all` : ''}]; not expected: ${f.unexpectedPair.join(' ↔ ')}`,
+    );
   }
   out.push('Injected anomalies (truth exception records):');
-  out.push(`  ${'code'.padEnd(20)} ${'injected'.padStart(8)} ${'right code'.padStart(10)} ${'other code'.padStart(10)} ${'not found'.padStart(9)}  other codes`);
+  out.push(
+    `  ${'code'.padEnd(20)} ${'injected'.padStart(8)} ${'right code'.padStart(10)} ${'other code'.padStart(10)} ${'not found'.padStart(9)}  other codes`,
+  );
   for (const [code, c] of Object.entries(r.byCode).sort()) {
-    out.push(`  ${code.padEnd(20)} ${String(c.injected).padStart(8)} ${String(c.foundWithCode).padStart(10)} ${String(c.foundOtherCode).padStart(10)} ${String(c.notFound).padStart(9)}  ${Object.keys(c.otherCode).length === 0 ? '' : JSON.stringify(c.otherCode)}`);
+    out.push(
+      `  ${code.padEnd(20)} ${String(c.injected).padStart(8)} ${String(c.foundWithCode).padStart(10)} ${String(c.foundOtherCode).padStart(10)} ${String(c.notFound).padStart(9)}  ${Object.keys(c.otherCode).length === 0 ? '' : JSON.stringify(c.otherCode)}`,
+    );
     for (const e of c.examplesOtherCode.slice(0, 2)) out.push(`    other code, e.g. [${e.ids.join(', ')}] → ${e.codes.join(', ')}`);
     for (const e of c.examplesNotFound.slice(0, 2)) out.push(`    not found, e.g. [${e.join(', ')}]`);
   }
-  out.push(`Active exceptions: ${r.activeExceptions.toLocaleString('en-US')}; not claimed by an injected anomaly of their code: ${JSON.stringify(r.unexpectedExceptions)}`);
-  for (const u of r.unexpectedExamples.slice(0, 12)) out.push(`  unexpected ${u.code} ${u.exceptionId}: [${u.ids.slice(0, 5).join(', ')}${u.ids.length > 5 ? ', …' : ''}]`);
+  out.push(
+    `Active exceptions: ${r.activeExceptions.toLocaleString('en-US')}; not claimed by an injected anomaly of their code: ${JSON.stringify(r.unexpectedExceptions)}`,
+  );
+  for (const u of r.unexpectedExamples.slice(0, 12))
+    out.push(`  unexpected ${u.code} ${u.exceptionId}: [${u.ids.slice(0, 5).join(', ')}${u.ids.length > 5 ? ', …' : ''}]`);
   return out.join('\n');
 }
 

@@ -49,7 +49,9 @@ export function writeBenchCamt(path: string, count: number): void {
   })();
   writeChunks(
     path,
-    camtChunks([{ id: 'BENCH-2026-10', account: 'DE89370400440532013000', currency: 'EUR', openingMinor: opening, closingMinor: opening + sum(count), entries }]),
+    camtChunks([
+      { id: 'BENCH-2026-10', account: 'DE89370400440532013000', currency: 'EUR', openingMinor: opening, closingMinor: opening + sum(count), entries },
+    ]),
   );
 }
 
@@ -61,6 +63,14 @@ export function writeBenchMt940(path: string, count: number): void {
   })();
   writeChunks(
     path,
-    mt940StatementChunks({ reference: 'BENCH202610', account: '37040044/0532013000', currency: 'EUR', date: '2026-09-30', closingDate: '2026-10-28', openingMinor: 10_000_000, entries }),
+    mt940StatementChunks({
+      reference: 'BENCH202610',
+      account: '37040044/0532013000',
+      currency: 'EUR',
+      date: '2026-09-30',
+      closingDate: '2026-10-28',
+      openingMinor: 10_000_000,
+      entries,
+    }),
   );
 }

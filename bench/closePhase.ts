@@ -11,7 +11,14 @@ import { closeMonth, closeStatus, writePack } from '../src/main/close/closeServi
 import { verifyPack } from '../src/main/close/pack/packVerify.ts';
 
 const { values } = parseArgs({
-  options: { phase: { type: 'string' }, ws: { type: 'string' }, files: { type: 'string' }, 'period-end': { type: 'string' }, month: { type: 'string' }, out: { type: 'string' } },
+  options: {
+    phase: { type: 'string' },
+    ws: { type: 'string' },
+    files: { type: 'string' },
+    'period-end': { type: 'string' },
+    month: { type: 'string' },
+    out: { type: 'string' },
+  },
 });
 const peakRssMiB = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 // CPU seconds of every thread of the process (the pack worker's included): on a machine shared with other work the
@@ -30,7 +37,8 @@ switch (values.phase) {
   case 'import': {
     const w = createWorkspace(ws, { reportingCurrency: 'USD', timeZone: 'America/New_York' });
     const files = JSON.parse(values.files as string) as Array<[string, string]>;
-    for (const [source, file] of files) importFiles(w.db, w.settings, { source, files: [file], actor: 'system:bench', periodEnd: values['period-end'] });
+    for (const [source, file] of files)
+      importFiles(w.db, w.settings, { source, files: [file], actor: 'system:bench', periodEnd: values['period-end'] });
     w.close();
     out({ seconds: seconds() });
     break;

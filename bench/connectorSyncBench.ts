@@ -35,7 +35,10 @@ if (values.phase === 'sync') {
   try {
     // A generated month sized to the target (about one balance transaction per order), cut to it exactly.
     const rows: SyntheticMonthStripeRow[] = [];
-    generateMonth({ orders: Math.ceil(target * 1.1), seed: 14 }, { order: () => {}, stripeRow: (r) => rows.push({ ...r }), bankLine: () => {}, truth: () => {} });
+    generateMonth(
+      { orders: Math.ceil(target * 1.1), seed: 14 },
+      { order: () => {}, stripeRow: (r) => rows.push({ ...r }), bankLine: () => {}, truth: () => {} },
+    );
     rows.length = Math.min(rows.length, target);
     const payouts = new Set(rows.filter((r) => r.category === 'payout').map((r) => r.sourceId));
     for (const r of rows) if (r.category !== 'payout' && !payouts.has(r.payoutId)) r.payoutId = '';
@@ -47,16 +50,43 @@ if (values.phase === 'sync') {
     const wsDir = join(dir, 'books');
     const keyFile = join(dir, 'bench.key');
     const ws = createWorkspace(wsDir, { timeZone: 'UTC' });
-    storeConnection(ws, 'stripe:main', connectorConfig({ source: 'stripe:main', baseUrl: url }), await new SecretKeeper(new FileKeyCipher(keyFile)).seal({ api_key: KEY }), 'system:bench');
+    storeConnection(
+      ws,
+      'stripe:main',
+      connectorConfig({ source: 'stripe:main', baseUrl: url }),
+      await new SecretKeeper(new FileKeyCipher(keyFile)).seal({ api_key: KEY }),
+      'system:bench',
+    );
     ws.close();
     const t0 = performance.now();
-    const child = spawn(process.execPath, [...(process.env['TIEOUT_BENCH_PROFILE'] === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', process.env['TIEOUT_BENCH_PROFILE']]), import.meta.filename, '--phase', 'sync', '--ws', wsDir, '--key', keyFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [
+        ...(process.env['TIEOUT_BENCH_PROFILE'] === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', process.env['TIEOUT_BENCH_PROFILE']]),
+        import.meta.filename,
+        '--phase',
+        'sync',
+        '--ws',
+        wsDir,
+        '--key',
+        keyFile,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     await new Promise((resolve) => child.on('close', resolve));
     const wall = (performance.now() - t0) / 1000;
     await stripe.close();
-    const r = JSON.parse(out.trim().split('\n').pop() as string) as { state: string; error: string | null; pages: number; events: number; duplicates: number; syncSeconds: number; peakRssMiB: number };
+    const r = JSON.parse(out.trim().split('\n').pop() as string) as {
+      state: string;
+      error: string | null;
+      pages: number;
+      events: number;
+      duplicates: number;
+      syncSeconds: number;
+      peakRssMiB: number;
+    };
     console.log(
       `Stripe sync of ${rows.length.toLocaleString('en-US')} balance transactions from a local server: ${r.state}${r.error === null ? '' : ` (${r.error})`}, ` +
         `${r.pages} pages, ${r.events.toLocaleString('en-US')} events (${r.duplicates.toLocaleString('en-US')} records read twice: a payout's items, then the balance history), ` +

@@ -48,8 +48,8 @@ export const EXACT_KEY_RULES = ['order-payment.exact-key'] as const;
 export const AMOUNT_WINDOW_RULES = ['order-payment.amount-window', 'bank-payout.amount-window'] as const;
 
 export const DUCKDB_CAVEAT =
-  'Both step times start with the events in memory (DuckDB\'s table loaded, our events read from the ledger) and end with the step\'s pairs in memory ' +
-  '(DuckDB\'s temp table, our computed matches and findings); the whole reconcile() call adds reading the ledger, leftovers, explanations and writing. ' +
+  "Both step times start with the events in memory (DuckDB's table loaded, our events read from the ledger) and end with the step's pairs in memory " +
+  "(DuckDB's temp table, our computed matches and findings); the whole reconcile() call adds reading the ledger, leftovers, explanations and writing. " +
   "DuckDB's SQL here has no tie detection (it takes the first candidate; the engine raises AMBIGUOUS_MATCH), no scoring by key agreement, " +
   'no explanations or runner-ups, no exceptions or leftovers, no subset sum, no human decisions and no persistence.';
 
@@ -149,7 +149,8 @@ export async function exportEventsCsv(ledgerPath: string, csvPath: string): Prom
 }
 
 async function loadIntoDuck(c: DuckDBConnection, csvPath: string): Promise<void> {
-  const types = "{'event_id': 'VARCHAR', 'kind': 'VARCHAR', 'src': 'VARCHAR', 'external_id': 'VARCHAR', 'order_ref': 'VARCHAR', 'trace_id': 'VARCHAR', 'amount': 'BIGINT', 'currency': 'VARCHAR', 't': 'BIGINT'}";
+  const types =
+    "{'event_id': 'VARCHAR', 'kind': 'VARCHAR', 'src': 'VARCHAR', 'external_id': 'VARCHAR', 'order_ref': 'VARCHAR', 'trace_id': 'VARCHAR', 'amount': 'BIGINT', 'currency': 'VARCHAR', 't': 'BIGINT'}";
   await c.run(`CREATE TABLE ev AS SELECT * FROM read_csv('${csvPath.replace(/'/g, "''")}', header = true, columns = ${types})`);
 }
 
@@ -230,7 +231,10 @@ export async function runDuckDbSteps(
     if (steps.includes('exact_key')) {
       const [, exactCold] = await timed(() => c.run(exactKeySql()));
       const [, exactS] = await timed(() => c.run(exactKeySql()));
-      const exact = await scalarRow(c, 'SELECT count(*) AS matches, count(*) FILTER (WHERE da = 0) AS exact, count(*) FILTER (WHERE da > 0) AS rounding, coalesce(max(key_hits_differing), 0) AS key_hits_amount_or_currency_differ FROM duck_exact');
+      const exact = await scalarRow(
+        c,
+        'SELECT count(*) AS matches, count(*) FILTER (WHERE da = 0) AS exact, count(*) FILTER (WHERE da > 0) AS rounding, coalesce(max(key_hits_differing), 0) AS key_hits_amount_or_currency_differ FROM duck_exact',
+      );
       duck.push({ step: 'exact_key', seconds: exactS, coldSeconds: exactCold, counts: exact });
     }
     if (steps.includes('amount_window')) {
@@ -241,7 +245,10 @@ export async function runDuckDbSteps(
       const [, windowCold] = await timed(windowStep);
       const [, windowS] = await timed(windowStep);
       const bank = await scalarRow(c, 'SELECT count(*) AS bank_payout FROM duck_bank');
-      const amount = await scalarRow(c, 'SELECT count(*) FILTER (WHERE NOT timing) AS order_payment, count(*) FILTER (WHERE timing) AS order_payment_timing FROM duck_amount');
+      const amount = await scalarRow(
+        c,
+        'SELECT count(*) FILTER (WHERE NOT timing) AS order_payment, count(*) FILTER (WHERE timing) AS order_payment_timing FROM duck_amount',
+      );
       duck.push({ step: 'amount_window', seconds: windowS, coldSeconds: windowCold, counts: { ...bank, ...amount } });
     }
     return { events, exportSeconds, duckLoadSeconds, duck };
@@ -268,21 +275,28 @@ export function runOursStep(ledgerPath: string, settings: WorkspaceSettings, wor
   }
   const { db } = openLedger(copy);
   try {
-    db.exec('DELETE FROM match_members; DELETE FROM pinned_events; DELETE FROM blocked_pairs; DELETE FROM matches; DELETE FROM exception_members; DELETE FROM exceptions;');
+    db.exec(
+      'DELETE FROM match_members; DELETE FROM pinned_events; DELETE FROM blocked_pairs; DELETE FROM matches; DELETE FROM exception_members; DELETE FROM exceptions;',
+    );
     const ruleSet = restrictedRuleSet(rules, `bench-${which.replace('_', '-')}`);
     // The step, twice over the same loaded events: from the first of its rules starting to the leftovers starting.
     const events = loadFullRun(db, ruleSet);
     const step = (): number => {
       let start = 0;
       let end = 0;
-      computeOutcome(events, ruleSet, { pinned: new Map(), blocked: new Set() }, {
-        ranked: true,
-        texts: new LedgerTexts(db),
-        onRule: (rule, done) => {
-          if (done === 0) start = performance.now();
-          if (rule === 'leftovers') end = performance.now();
+      computeOutcome(
+        events,
+        ruleSet,
+        { pinned: new Map(), blocked: new Set() },
+        {
+          ranked: true,
+          texts: new LedgerTexts(db),
+          onRule: (rule, done) => {
+            if (done === 0) start = performance.now();
+            if (rule === 'leftovers') end = performance.now();
+          },
         },
-      });
+      );
       return (end - start) / 1000;
     };
     const coldStepSeconds = step();
@@ -291,8 +305,15 @@ export function runOursStep(ledgerPath: string, settings: WorkspaceSettings, wor
     const report = reconcile(db, settings, { mode: 'full', ruleSet, actor: 'system:bench', parallel: 'never' });
     const seconds = (performance.now() - t0) / 1000;
     const counts: StepCounts = {};
-    for (const row of db.prepare("SELECT link || '.' || status AS k, count(*) AS n FROM matches WHERE ended_at IS NULL GROUP BY 1 ORDER BY 1").all() as { k: string; n: number }[]) counts[row.k] = row.n;
-    for (const row of db.prepare('SELECT code AS k, count(*) AS n FROM exceptions WHERE ended_at IS NULL GROUP BY 1 ORDER BY 1').all() as { k: string; n: number }[]) counts[`x.${row.k}`] = row.n;
+    for (const row of db
+      .prepare("SELECT link || '.' || status AS k, count(*) AS n FROM matches WHERE ended_at IS NULL GROUP BY 1 ORDER BY 1")
+      .all() as { k: string; n: number }[])
+      counts[row.k] = row.n;
+    for (const row of db.prepare('SELECT code AS k, count(*) AS n FROM exceptions WHERE ended_at IS NULL GROUP BY 1 ORDER BY 1').all() as {
+      k: string;
+      n: number;
+    }[])
+      counts[`x.${row.k}`] = row.n;
     counts['events_considered'] = report.events_considered;
     return { step: which, rules, seconds, stepSeconds, coldStepSeconds, counts };
   } finally {
@@ -330,8 +351,8 @@ export function stepsForSize(orders: number): { steps: ComparedStep[]; skipped: 
     skipped: {
       amount_window:
         `not compared above ${AMOUNT_WINDOW_MAX_ORDERS.toLocaleString('en-US')} orders: run alone over every order it joins each order with every same-amount ` +
-        'payment in its window, pairs growing with the square of the orders per day (at 1M DuckDB\'s spill filled the 60 GB of free disk); ' +
-        "in a full run the step sees only what the exact-key step left (see the full reconcile time above)",
+        "payment in its window, pairs growing with the square of the orders per day (at 1M DuckDB's spill filled the 60 GB of free disk); " +
+        'in a full run the step sees only what the exact-key step left (see the full reconcile time above)',
     },
   };
 }
@@ -339,7 +360,9 @@ export function stepsForSize(orders: number): { steps: ComparedStep[]; skipped: 
 /** Plain-text comparison with the issue's target (ours within 3× of DuckDB on the steps both do). */
 export function formatComparison(c: DuckDbComparison): string {
   const out: string[] = [];
-  out.push(`DuckDB baseline over ${c.events.toLocaleString('en-US')} events (orders, payments, payouts, bank credits): SQLite → CSV ${c.exportSeconds.toFixed(2)} s, DuckDB load ${c.duckLoadSeconds.toFixed(2)} s (not in the step times)`);
+  out.push(
+    `DuckDB baseline over ${c.events.toLocaleString('en-US')} events (orders, payments, payouts, bank credits): SQLite → CSV ${c.exportSeconds.toFixed(2)} s, DuckDB load ${c.duckLoadSeconds.toFixed(2)} s (not in the step times)`,
+  );
   for (const d of c.duck) {
     const o = c.ours.find((x) => x.step === d.step) as OursStep;
     const ratio = o.stepSeconds / d.seconds;

@@ -18,7 +18,10 @@ import { createDemoWorkspace } from '../src/main/workflows/demoMonth.ts';
 import { EXCEPTION_CODES, DEFAULT_EXCEPTION_CLASS } from '../src/shared/rules/ruleSet.ts';
 import { CHROMIUM, RENDERER_INDEX, launchChromium, serve } from '../test/e2e/browserSession.ts';
 
-for (const [path, how] of [[CHROMIUM, 'apt-get install -y chromium'], [RENDERER_INDEX, 'npm run build']] as const) {
+for (const [path, how] of [
+  [CHROMIUM, 'apt-get install -y chromium'],
+  [RENDERER_INDEX, 'npm run build'],
+] as const) {
   if (!existsSync(path)) {
     console.log(`Exceptions grid benchmark NOT run: ${path} is missing (${how}).`);
     process.exit(0);
@@ -54,7 +57,7 @@ function seedExceptions(): string {
   const states = ['open', 'open', 'open', 'in_remediation', 'assigned', 'resolved'] as const;
   const now = Date.now();
   let seed = 2026;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   db.transaction(() => {
     for (let i = 0; i < EXCEPTIONS; i += 1) {
       const code = EXCEPTION_CODES[i % EXCEPTION_CODES.length] as (typeof EXCEPTION_CODES)[number];
@@ -72,9 +75,25 @@ function seedExceptions(): string {
       const tier = TIERS[i % TIERS.length] as (typeof TIERS)[number];
       const ageHours = (now - Date.parse(created)) / 3_600_000;
       const inserted = insert.run(
-        id, code, DEFAULT_EXCEPTION_CLASS[code], DEFAULT_EXCEPTION_CLASS[code], state, Math.floor(random() * 500_000) - 50_000, event.currency, explanation,
-        owner, created, resolved ? created : null, resolved ? 'user:bench' : null, resolved ? 'bench' : null,
-        backup, domain, tier.tier, new Date(Date.parse(created) + tier.hours * 3_600_000).toISOString(), created, resolved ? 0 : ageHours >= 72 ? 2 : ageHours >= 24 ? 1 : 0,
+        id,
+        code,
+        DEFAULT_EXCEPTION_CLASS[code],
+        DEFAULT_EXCEPTION_CLASS[code],
+        state,
+        Math.floor(random() * 500_000) - 50_000,
+        event.currency,
+        explanation,
+        owner,
+        created,
+        resolved ? created : null,
+        resolved ? 'user:bench' : null,
+        resolved ? 'bench' : null,
+        backup,
+        domain,
+        tier.tier,
+        new Date(Date.parse(created) + tier.hours * 3_600_000).toISOString(),
+        created,
+        resolved ? 0 : ageHours >= 72 ? 2 : ageHours >= 24 ? 1 : 0,
       );
       link.run(inserted.lastInsertRowid, event.seq);
     }
@@ -161,10 +180,16 @@ try {
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
       // The app reopens on the period last chosen for the workspace (periodSlice.ts); October was, as by a person
       // closing it. Without that it opens on the latest month with data, the demo's November.
-      await page.addInitScript({ content: `localStorage.setItem(${JSON.stringify(`tieout.period:${workspace}`)}, ${JSON.stringify(JSON.stringify(october))});` });
+      await page.addInitScript({
+        content: `localStorage.setItem(${JSON.stringify(`tieout.period:${workspace}`)}, ${JSON.stringify(JSON.stringify(october))});`,
+      });
       await page.goto(app.url);
       await page.getByRole('navigation', { name: 'Screens' }).waitFor({ timeout: 60_000 });
-      await page.getByRole('group', { name: 'Period' }).getByLabel('Month or range').filter({ has: page.locator('option[value="2026-10"]:checked') }).waitFor();
+      await page
+        .getByRole('group', { name: 'Period' })
+        .getByLabel('Month or range')
+        .filter({ has: page.locator('option[value="2026-10"]:checked') })
+        .waitFor();
       const rows = page.locator('.ag-row[row-index]:not(.ag-row-loading)');
       uiFirst.push(
         (
@@ -203,7 +228,9 @@ try {
     }
     console.log(`  exceptions.facets of October (codes, sources, owners, domains, every queue's count), median of 5: ${f(median(facetsMs))}`);
     console.log(`  Dashboard of October over HTTP (it is asked for before the grid when the app opens), median of 5: ${f(median(apiDashboard))}`);
-    console.log(`  Grid in Chromium, median of 3: first rows ${f(median(uiFirst))} after opening the screen (${(median(uiFirst) / median(apiFirst)).toFixed(1)}x the API page)`);
+    console.log(
+      `  Grid in Chromium, median of 3: first rows ${f(median(uiFirst))} after opening the screen (${(median(uiFirst) / median(apiFirst)).toFixed(1)}x the API page)`,
+    );
     console.log(
       `  Grid in Chromium, median of 3: filter result ${f(median(uiFilter))} after typing, of which ${debounceMs} ms is the input's debounce ` +
         `(${f(median(uiFilter) - debounceMs)} without it, ${((median(uiFilter) - debounceMs) / median(apiFilter)).toFixed(1)}x the API page)`,

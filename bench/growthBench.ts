@@ -21,7 +21,10 @@ import { DEFAULT_RULE_SET } from '../src/shared/rules/defaultRuleSet.ts';
 import type { LedgerDb } from '../src/main/ledger/database.ts';
 import type { GrowthTruth } from '../src/main/synthetic/growthMonth.ts';
 
-const sizes = (process.env['TIEOUT_BENCH_GROWTH_ORDERS'] ?? '2000,20000').split(',').map(Number).filter((n) => n > 0);
+const sizes = (process.env['TIEOUT_BENCH_GROWTH_ORDERS'] ?? '2000,20000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 
 /** The active growth exceptions of a code, by what they are about: an order's name (#1001), a platform, a shipment's order number. */
 function raised(db: LedgerDb, code: string): Map<string, number> {
@@ -33,7 +36,12 @@ function raised(db: LedgerDb, code: string): Map<string, number> {
          FROM exceptions x WHERE x.code = ? AND x.ended_at IS NULL`,
     )
     .all(kind, code) as Array<{ amount: number; subject: string | null }>;
-  return new Map(rows.map((r) => [kind === 'ad_spend' ? (r.subject ?? '?') : `#${(r.subject ?? '?').replace(/^#/, '')}`.replace(/^#(\d\.\d+E\+\d+)$/, '$1'), r.amount]));
+  return new Map(
+    rows.map((r) => [
+      kind === 'ad_spend' ? (r.subject ?? '?') : `#${(r.subject ?? '?').replace(/^#/, '')}`.replace(/^#(\d\.\d+E\+\d+)$/, '$1'),
+      r.amount,
+    ]),
+  );
 }
 
 function scoreCode(db: LedgerDb, code: string, injected: readonly string[]): string {
@@ -55,7 +63,9 @@ function benchSize(orders: number): void {
     const ws = demo.workspace;
     const truth = demo.files.growth?.truth as GrowthTruth;
     const events = ws.db.prepare('SELECT count(*) FROM events').pluck().get() as number;
-    console.log(`\n${orders.toLocaleString('en-US')}-order demo month: ${events.toLocaleString('en-US')} events, written, imported (8 files, each with its run) and fully reconciled in ${demoS.toFixed(1)} s`);
+    console.log(
+      `\n${orders.toLocaleString('en-US')}-order demo month: ${events.toLocaleString('en-US')} events, written, imported (8 files, each with its run) and fully reconciled in ${demoS.toFixed(1)} s`,
+    );
 
     // Exceptions: each injected gap against what the growth tie-out raised. Test orders are not store revenue: none is judged.
     const tests = new Set(truth.metaTestOrders.flatMap((t) => t.orders));
@@ -65,7 +75,9 @@ function benchSize(orders: number): void {
     // An order fully refunded has nothing left to ship (its net is 0): the store marking it fulfilled with no label is
     // not PAID_NOT_SHIPPED. Its refund is read from the order record the Shopify file delivered.
     const refunded = new Set(
-      (ws.db.prepare("SELECT order_ref FROM events WHERE kind = 'order' AND state = 'refunded' AND order_ref IS NOT NULL").pluck().all() as string[]).map((r) => `#${r}`),
+      (
+        ws.db.prepare("SELECT order_ref FROM events WHERE kind = 'order' AND state = 'refunded' AND order_ref IS NOT NULL").pluck().all() as string[]
+      ).map((r) => `#${r}`),
     );
     const lines: Array<[string, string[]]> = [
       ['PAID_NOT_SHIPPED', real([...s.storeFulfilledNoShipment, ...s.paidNotShipped]).filter((n) => !refunded.has(n))],
@@ -80,7 +92,9 @@ function benchSize(orders: number): void {
     for (const b of truth.billing) {
       const code = b.unbilledMinor >= 0 ? 'SPEND_NOT_BILLED' : 'BILLED_NOT_SPENT';
       const amount = raised(ws.db, code).get(b.platform);
-      console.log(`    ${b.platform} unbilled ${b.unbilledMinor} injected, ${code} amount ${amount ?? 'none'}: ${amount === Math.abs(b.unbilledMinor) ? 'exact' : 'DIFFERS'}`);
+      console.log(
+        `    ${b.platform} unbilled ${b.unbilledMinor} injected, ${code} amount ${amount ?? 'none'}: ${amount === Math.abs(b.unbilledMinor) ? 'exact' : 'DIFFERS'}`,
+      );
     }
 
     // The report: every injected day's claim, duplicates and residual; the Meta test orders in test/draft.
@@ -90,9 +104,16 @@ function benchSize(orders: number): void {
     let exact = 0;
     for (const d of truth.days) {
       const row = report.rows.find((r) => r.date === d.date && r.platform === d.platform);
-      if (row?.platformValueMinor === d.claimedMinor && row.breakdown?.duplicatesMinor === d.duplicatesMinor && row.breakdown.residualMinor === d.residualMinor) exact++;
+      if (
+        row?.platformValueMinor === d.claimedMinor &&
+        row.breakdown?.duplicatesMinor === d.duplicatesMinor &&
+        row.breakdown.residualMinor === d.residualMinor
+      )
+        exact++;
     }
-    const testsExact = truth.metaTestOrders.filter((t) => report.rows.find((r) => r.date === t.date && r.platform === 'meta')?.breakdown?.testOrDraftMinor === t.grossMinor).length;
+    const testsExact = truth.metaTestOrders.filter(
+      (t) => report.rows.find((r) => r.date === t.date && r.platform === 'meta')?.breakdown?.testOrDraftMinor === t.grossMinor,
+    ).length;
     const adding = report.rows.filter((r) => r.breakdown !== null && Object.values(r.breakdown).reduce((a, v) => a + v, 0) === r.gapMinor).length;
     const withGap = report.rows.filter((r) => r.breakdown !== null).length;
     console.log(
@@ -105,7 +126,13 @@ function benchSize(orders: number): void {
     const dirOf = ws.dir;
     ws.close();
     const fresh = openWorkspace(dirOf);
-    const stepCtx = (): Parameters<typeof deriveGrowthExceptions>[2] => ({ actor: 'system:bench', now: new Date().toISOString(), runId: null, journal: new JournalWriter(fresh.db), ruleSet: DEFAULT_RULE_SET });
+    const stepCtx = (): Parameters<typeof deriveGrowthExceptions>[2] => ({
+      actor: 'system:bench',
+      now: new Date().toISOString(),
+      runId: null,
+      journal: new JournalWriter(fresh.db),
+      ruleSet: DEFAULT_RULE_SET,
+    });
     const t2 = performance.now();
     const step = fresh.db.transaction(() => deriveGrowthExceptions(fresh.db, fresh.settings, stepCtx()))();
     const stepS = (performance.now() - t2) / 1000;

@@ -14,7 +14,12 @@ import { ledgerBytes } from './ledgerBytes.ts';
 
 const { values } = parseArgs({
   options: {
-    phase: { type: 'string' }, rows: { type: 'string' }, dir: { type: 'string' }, file: { type: 'string' }, source: { type: 'string' }, ws: { type: 'string' },
+    phase: { type: 'string' },
+    rows: { type: 'string' },
+    dir: { type: 'string' },
+    file: { type: 'string' },
+    source: { type: 'string' },
+    ws: { type: 'string' },
   },
 });
 const rows = Number(values.rows);

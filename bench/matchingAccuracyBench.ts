@@ -29,7 +29,9 @@ interface PhaseOut {
 
 const IMPORTED_SNAPSHOT = 'imported.sqlite';
 
-const { values } = parseArgs({ options: { phase: { type: 'string' }, orders: { type: 'string' }, dir: { type: 'string' }, seed: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { phase: { type: 'string' }, orders: { type: 'string' }, dir: { type: 'string' }, seed: { type: 'string' } },
+});
 
 function report(phase: string, orders: number, seconds: number, detail: Record<string, unknown>): void {
   const r: PhaseOut = { phase, orders, seconds, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), detail };
@@ -47,7 +49,11 @@ async function child(phase: string, orders: number, dir: string, seed: number): 
     const generateS = since();
     const ws = createWorkspace(wsDir, { name: 'accuracy bench', reportingCurrency: 'USD', timeZone: 'America/New_York' });
     const t1 = performance.now();
-    for (const [source, file] of [['shopify:bench', month.shopifyCsv], ['stripe:bench', month.stripeCsv], ['bank:bench', month.camtPath]] as const) {
+    for (const [source, file] of [
+      ['shopify:bench', month.shopifyCsv],
+      ['stripe:bench', month.stripeCsv],
+      ['bank:bench', month.camtPath],
+    ] as const) {
       // Each export covers the generated month, as the README's commands state it (--period-end).
       importFiles(ws.db, ws.settings, { source, files: [file], actor: 'system:bench', periodEnd: month.summary.dateRange.to });
     }
@@ -57,7 +63,13 @@ async function child(phase: string, orders: number, dir: string, seed: number): 
     const events = ws.db.prepare('SELECT count(*) FROM events').pluck().get();
     ws.close();
     writeFileSync(join(dir, 'month.json'), JSON.stringify({ truthPath: month.truthPath, summary: month.summary }));
-    report(phase, orders, since(), { generateS: +generateS.toFixed(2), importS: +importS.toFixed(2), events, anomalies: month.summary.anomalies, truthMatches: month.summary.matches });
+    report(phase, orders, since(), {
+      generateS: +generateS.toFixed(2),
+      importS: +importS.toFixed(2),
+      events,
+      anomalies: month.summary.anomalies,
+      truthMatches: month.summary.matches,
+    });
   } else if (phase === 'full') {
     const ws = openWorkspace(wsDir);
     const t1 = performance.now();
@@ -102,7 +114,9 @@ function parent(): void {
       rmSync(dir, { recursive: true, force: true });
       console.log(`=== ${orders.toLocaleString('en-US')} orders ===`);
       const setup = runPhase('setup', orders, dir, seed);
-      console.log(`setup  ${setup.seconds.toFixed(2)} s, peak RSS ${setup.peakRssMiB} MiB: ${JSON.stringify({ generateS: setup.detail['generateS'], importS: setup.detail['importS'], events: setup.detail['events'] })}`);
+      console.log(
+        `setup  ${setup.seconds.toFixed(2)} s, peak RSS ${setup.peakRssMiB} MiB: ${JSON.stringify({ generateS: setup.detail['generateS'], importS: setup.detail['importS'], events: setup.detail['events'] })}`,
+      );
       const full = runPhase('full', orders, dir, seed);
       console.log(`full reconcile ${full.seconds.toFixed(2)} s, peak RSS ${full.peakRssMiB} MiB: ${JSON.stringify(full.detail)}`);
       const score = runPhase('score', orders, dir, seed);
@@ -112,7 +126,9 @@ function parent(): void {
       console.log('Targets:');
       for (const t of accuracyTargets(r)) console.log(`  ${t}`);
       const duck = runPhase('duckdb', orders, dir, seed);
-      console.log(`\nDuckDB comparison (phase ${duck.seconds.toFixed(2)} s, peak RSS ${duck.peakRssMiB} MiB, DuckDB and our restricted runs in one process)`);
+      console.log(
+        `\nDuckDB comparison (phase ${duck.seconds.toFixed(2)} s, peak RSS ${duck.peakRssMiB} MiB, DuckDB and our restricted runs in one process)`,
+      );
       console.log(formatComparison(duck.detail['comparison'] as DuckDbComparison));
       console.log('');
     }

@@ -35,13 +35,14 @@ function targetLines(orders: number, results: Map<string, PhaseResult>): string[
     out.push(`target peak RSS ≤ 1.5 GB: ${full.peakRssMiB} MiB → ${mark(full.peakRssMiB <= 1536)}`);
   }
   const incr = results.get('incr');
-  if (incr !== undefined) out.push(`target incremental run for a 1,000-event import ≤ 1 s: ${incr.seconds.toFixed(2)} s → ${mark(incr.seconds <= 1)}`);
+  if (incr !== undefined)
+    out.push(`target incremental run for a 1,000-event import ≤ 1 s: ${incr.seconds.toFixed(2)} s → ${mark(incr.seconds <= 1)}`);
   return out;
 }
 
 try {
   console.log(`Tieout matching benchmark (node ${process.version}, ${new Date().toISOString()})`);
-  console.log('Each phase runs in its own process; peak RSS is that process\'s maximum resident set.\n');
+  console.log("Each phase runs in its own process; peak RSS is that process's maximum resident set.\n");
   for (const orders of sizes) {
     console.log(`${orders.toLocaleString('en-US')} orders`);
     const results = new Map<string, PhaseResult>();

@@ -30,7 +30,14 @@ const src = join(dir, 'files');
 function report(seconds: number, detail: Record<string, unknown>): void {
   const cpu = process.cpuUsage();
   const cpuSeconds = +((cpu.user + cpu.system) / 1e6).toFixed(2);
-  const r: PhaseResult = { phase: values.phase as string, orders, seconds, cpuSeconds, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), detail };
+  const r: PhaseResult = {
+    phase: values.phase as string,
+    orders,
+    seconds,
+    cpuSeconds,
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    detail,
+  };
   process.stdout.write(`${JSON.stringify(r)}\n`);
 }
 
@@ -98,27 +105,35 @@ if (values.phase === 'setup') {
   const files = writeMonthFiles(src, { orders, seed: 2026 });
   const genS = elapsed();
   // Shopify: the last INCR_ORDERS orders (an order spans consecutive lines sharing its Name, the first column).
-  const shop = split(files.shopifyCsv, (line) => line.split(',', 1)[0] as string, (body) => {
-    const held = new Set<number>();
-    let names = 0;
-    let last = '';
-    for (let i = body.length - 1; i >= 0; i--) {
-      const name = body[i] as string;
-      if (name !== last) {
-        if (names === INCR_ORDERS) break;
-        names++;
-        last = name;
+  const shop = split(
+    files.shopifyCsv,
+    (line) => line.split(',', 1)[0] as string,
+    (body) => {
+      const held = new Set<number>();
+      let names = 0;
+      let last = '';
+      for (let i = body.length - 1; i >= 0; i--) {
+        const name = body[i] as string;
+        if (name !== last) {
+          if (names === INCR_ORDERS) break;
+          names++;
+          last = name;
+        }
+        held.add(i);
       }
-      held.add(i);
-    }
-    return held;
-  });
+      return held;
+    },
+  );
   // Stripe: the last INCR_CHARGES charges in file order.
-  const stripe = split(files.stripeCsv, (line) => (line.includes(',charge,') ? 'c' : ''), (body) => {
-    const held = new Set<number>();
-    for (let i = body.length - 1; i >= 0 && held.size < INCR_CHARGES; i--) if (body[i] === 'c') held.add(i);
-    return held;
-  });
+  const stripe = split(
+    files.stripeCsv,
+    (line) => (line.includes(',charge,') ? 'c' : ''),
+    (body) => {
+      const held = new Set<number>();
+      for (let i = body.length - 1; i >= 0 && held.size < INCR_CHARGES; i--) if (body[i] === 'c') held.add(i);
+      return held;
+    },
+  );
   const ws = createWorkspace(wsDir, { name: 'matching bench', reportingCurrency: 'USD', timeZone: 'America/New_York' });
   const t1 = performance.now();
   const a = importFiles(ws.db, ws.settings, { source: 'shopify:bench', files: [shop.main], actor: 'system:bench' });
@@ -128,14 +143,25 @@ if (values.phase === 'setup') {
   const events = ws.db.prepare('SELECT count(*) FROM events').pluck().get();
   ws.close();
   writeFileSync(join(dir, 'inc.json'), JSON.stringify({ shopify: shop.inc, stripe: stripe.inc }));
-  report(elapsed(), { generateS: +genS.toFixed(2), importS: +importS.toFixed(2), events, created: a.eventsCreated + b.eventsCreated + c.eventsCreated });
+  report(elapsed(), {
+    generateS: +genS.toFixed(2),
+    importS: +importS.toFixed(2),
+    events,
+    created: a.eventsCreated + b.eventsCreated + c.eventsCreated,
+  });
 } else if (values.phase === 'full1' || values.phase === 'full2') {
   const ws = openWorkspace(wsDir);
   const t1 = performance.now();
   const r = reconcile(ws.db, ws.settings, { mode: 'full', actor: 'system:bench' });
   const s = (performance.now() - t1) / 1000;
   ws.close();
-  report(s, { events: r.events_considered, created: r.matches_created, ended: r.matches_ended, xOpened: r.exceptions_opened, xClosed: r.exceptions_closed });
+  report(s, {
+    events: r.events_considered,
+    created: r.matches_created,
+    ended: r.matches_ended,
+    xOpened: r.exceptions_opened,
+    xClosed: r.exceptions_closed,
+  });
 } else if (values.phase === 'incr') {
   const inc = JSON.parse(readFileSync(join(dir, 'inc.json'), 'utf8')) as { shopify: string; stripe: string };
   const ws = openWorkspace(wsDir);
@@ -144,12 +170,23 @@ if (values.phase === 'setup') {
   const imp2 = importFiles(ws.db, ws.settings, { source: 'stripe:bench', files: [inc.stripe], actor: 'system:bench' });
   const importS = (performance.now() - t1) / 1000;
   const batches = [...imp.files, ...imp2.files].map((f) => f.batchId);
-  const ids = ws.db.prepare(`SELECT event_id FROM events WHERE batch_id IN (${batches.map(() => '?').join(',')})`).pluck().all(...batches) as string[];
+  const ids = ws.db
+    .prepare(`SELECT event_id FROM events WHERE batch_id IN (${batches.map(() => '?').join(',')})`)
+    .pluck()
+    .all(...batches) as string[];
   const t2 = performance.now();
   const r = reconcile(ws.db, ws.settings, { mode: 'incremental', newEventIds: ids, actor: 'system:bench' });
   const s = (performance.now() - t2) / 1000;
   ws.close();
-  report(s, { importS: +importS.toFixed(2), newEvents: ids.length, scope: r.events_considered, created: r.matches_created, ended: r.matches_ended, xOpened: r.exceptions_opened, xClosed: r.exceptions_closed });
+  report(s, {
+    importS: +importS.toFixed(2),
+    newEvents: ids.length,
+    scope: r.events_considered,
+    created: r.matches_created,
+    ended: r.matches_ended,
+    xOpened: r.exceptions_opened,
+    xClosed: r.exceptions_closed,
+  });
 } else {
   throw new Error(`unknown phase ${String(values.phase)}`);
 }

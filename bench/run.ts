@@ -6,7 +6,11 @@ import { basename, join } from 'node:path';
 
 const phaseScript = join(import.meta.dirname, 'importBench.ts');
 /** A list of sizes from the environment; an empty value skips that part. */
-const sizesFrom = (name: string, fallback: string): number[] => (process.env[name] ?? fallback).split(',').map(Number).filter((n) => n > 0);
+const sizesFrom = (name: string, fallback: string): number[] =>
+  (process.env[name] ?? fallback)
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0);
 const sizes = sizesFrom('TIEOUT_BENCH_ROWS', '100000,1000000');
 const dir = mkdtempSync(join(tmpdir(), 'tieout-bench-'));
 
@@ -49,7 +53,11 @@ function importMonth(orders: number): void {
   console.log(`\nA generated ${orders.toLocaleString('en-US')}-order month, its three files imported in order (importFiles, no reconcile):`);
   let total = 0;
   let peak = 0;
-  for (const [source, file] of [['shopify:store', files['shopify']], ['stripe:main', files['stripe']], ['bank:main', files['camt']]] as const) {
+  for (const [source, file] of [
+    ['shopify:store', files['shopify']],
+    ['stripe:main', files['stripe']],
+    ['bank:main', files['camt']],
+  ] as const) {
     const r = phase('import-month-file', orders, file, ['--source', source, '--ws', ws]);
     total += r.seconds;
     peak = Math.max(peak, r.peakRssMiB);
@@ -68,7 +76,7 @@ function importMonth(orders: number): void {
 
 try {
   console.log(`Tieout import benchmark (node ${process.version}, ${new Date().toISOString()})`);
-  console.log('Each phase runs in its own process; peak RSS is that process\'s maximum resident set.\n');
+  console.log("Each phase runs in its own process; peak RSS is that process's maximum resident set.\n");
   const lines: string[] = [];
   const rssBySize: Array<[number, number]> = [];
   for (const rows of sizes) {
@@ -97,7 +105,10 @@ try {
   const bankSizes = sizesFrom('TIEOUT_BENCH_BANK_ENTRIES', '100000');
   if (bankSizes.length > 0) console.log('\nBank statements (one statement, streamed; XML read as a stream, not a DOM):');
   for (const entries of bankSizes) {
-    for (const [format, ext] of [['camt', 'xml'], ['mt940', 'sta']] as const) {
+    for (const [format, ext] of [
+      ['camt', 'xml'],
+      ['mt940', 'sta'],
+    ] as const) {
       const file = join(dir, `${format}-${entries}.${ext}`);
       phase(`generate-${format}`, entries, file);
       const fileMiB = mib(statSync(file).size);
@@ -130,7 +141,10 @@ for (const script of importOnly ? [] : ['matchingBench.ts', 'matchingAccuracyBen
 // The path users take: the month's three files imported one after another, each with its run, beside the fast path
 // (imports, then one full run) and DuckDB; ledger bytes per event (TIEOUT_BENCH_USER_ORDERS picks sizes).
 console.log('\n--- userPathBench.ts ---');
-execFileSync(process.execPath, [join(import.meta.dirname, 'userPathBench.ts')], { stdio: 'inherit', env: { ...process.env, TIEOUT_BENCH_ORDERS: orders } });
+execFileSync(process.execPath, [join(import.meta.dirname, 'userPathBench.ts')], {
+  stdio: 'inherit',
+  env: { ...process.env, TIEOUT_BENCH_ORDERS: orders },
+});
 
 // Growth vs finance: the demo month's growth side scored against its injected gaps (TIEOUT_BENCH_GROWTH_ORDERS).
 if (!importOnly) {
@@ -148,7 +162,10 @@ if (!importOnly && (process.env['TIEOUT_BENCH_SYNC_TXNS'] ?? '100000') !== '0') 
 // beside the same run without.
 if (!importOnly) {
   console.log(`\n--- shadowBench.ts (TIEOUT_BENCH_ORDERS=${orders}) ---`);
-  execFileSync(process.execPath, [join(import.meta.dirname, 'shadowBench.ts')], { stdio: 'inherit', env: { ...process.env, TIEOUT_BENCH_ORDERS: orders } });
+  execFileSync(process.execPath, [join(import.meta.dirname, 'shadowBench.ts')], {
+    stdio: 'inherit',
+    env: { ...process.env, TIEOUT_BENCH_ORDERS: orders },
+  });
 }
 
 // The month-end close: a month's audit pack made as a draft and at its close, and verified (TIEOUT_BENCH_PACK_ORDERS picks sizes).

@@ -16,15 +16,23 @@ interface Result {
   detail: Record<string, unknown>;
 }
 
-const sizes = (process.env['TIEOUT_BENCH_ORDERS'] ?? '10000,100000,1000000').split(',').map(Number).filter((n) => n > 0);
+const sizes = (process.env['TIEOUT_BENCH_ORDERS'] ?? '10000,100000,1000000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const dir = mkdtempSync(join(tmpdir(), 'tieout-sbench-'));
 
 function run(script: string, args: string[]): Result {
-  const out = execFileSync(process.execPath, [join(import.meta.dirname, script), ...args], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync(process.execPath, [join(import.meta.dirname, script), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return JSON.parse(out.trim().split('\n').pop() as string) as Result;
 }
 
-const fmt = (r: Result): string => `${r.seconds.toFixed(2)} s (CPU ${r.cpuSeconds.toFixed(2)} s), peak RSS ${r.peakRssMiB} MiB ${JSON.stringify(r.detail)}`;
+const fmt = (r: Result): string =>
+  `${r.seconds.toFixed(2)} s (CPU ${r.cpuSeconds.toFixed(2)} s), peak RSS ${r.peakRssMiB} MiB ${JSON.stringify(r.detail)}`;
 
 try {
   console.log(`Tieout shadow-cost benchmark (node ${process.version}, ${new Date().toISOString()})`);
@@ -52,7 +60,9 @@ try {
       `  shadow full / active full: ${fullRatio.toFixed(2)}× wall, ${cpu(shadow, active)} (target ≤ 1.5×: ${mark(fullRatio <= 1.5)}); ` +
         `shadow peak RSS ${shadow.peakRssMiB} MiB (≤ 1536: ${mark(shadow.peakRssMiB <= 1536)})`,
     );
-    console.log(`  incremental with one shadow / without: ${incrRatio.toFixed(2)}× wall, ${cpu(withShadow, plain)} (target ≤ 2×: ${mark(incrRatio <= 2)})`);
+    console.log(
+      `  incremental with one shadow / without: ${incrRatio.toFixed(2)}× wall, ${cpu(withShadow, plain)} (target ≤ 2×: ${mark(incrRatio <= 2)})`,
+    );
     rmSync(d, { recursive: true, force: true });
   }
 } finally {

@@ -32,7 +32,11 @@ function report(seconds: number, detail: Record<string, unknown>): void {
 /** The edit a person would watch in shadow: exact-key payments must equal their order to the cent (no rounding difference). */
 function editedRules() {
   const rules = structuredClone(DEFAULT_RULE_SET);
-  return { ...rules, name: 'bench: no rounding on exact key', rules: rules.rules.map((r) => (r.id === 'order-payment.exact-key' ? { ...r, amount: { ...r.amount, rounding_minor: 0 } } : r)) };
+  return {
+    ...rules,
+    name: 'bench: no rounding on exact key',
+    rules: rules.rules.map((r) => (r.id === 'order-payment.exact-key' ? { ...r, amount: { ...r.amount, rounding_minor: 0 } } : r)),
+  };
 }
 
 const ws = openWorkspace(wsDir);
@@ -48,7 +52,12 @@ try {
     const r = startShadow(ws.db, ws.settings, v, { reason: 'bench', actor: 'system:bench' });
     const s = (performance.now() - t) / 1000;
     if (r.run === null) throw new Error(`the shadow lane did not run: ${r.laneError ?? '?'}`);
-    report(s, { events: r.run.events_considered, created: r.run.matches_created, xOpened: r.run.exceptions_opened, laneMiB: +(statSync(laneFile(ws.db.name, v)).size / 1048576).toFixed(1) });
+    report(s, {
+      events: r.run.events_considered,
+      created: r.run.matches_created,
+      xOpened: r.run.exceptions_opened,
+      laneMiB: +(statSync(laneFile(ws.db.name, v)).size / 1048576).toFixed(1),
+    });
   } else if (values.phase === 'incr') {
     // The increment imported, then what an import's run does: the live incremental run and one run per shadow lane.
     const inc = JSON.parse(readFileSync(join(dir, 'inc.json'), 'utf8')) as { shopify: string; stripe: string };
@@ -59,7 +68,12 @@ try {
     const s = (performance.now() - t) / 1000;
     const failed = shadows.find((l) => l.error !== null);
     if (failed !== undefined) throw new Error(`lane ${failed.version} failed: ${failed.error ?? ''}`);
-    report(s, { newEvents: a.eventsCreated + b.eventsCreated, scope: run.events_considered, lanes: shadows.length, laneScope: shadows.map((l) => l.report?.events_considered ?? 0) });
+    report(s, {
+      newEvents: a.eventsCreated + b.eventsCreated,
+      scope: run.events_considered,
+      lanes: shadows.length,
+      laneScope: shadows.map((l) => l.report?.events_considered ?? 0),
+    });
   } else {
     throw new Error(`unknown phase ${String(values.phase)}`);
   }

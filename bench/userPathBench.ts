@@ -39,7 +39,9 @@ function benchSize(orders: number): void {
       ['stripe:main', month.stripeCsv, 'Stripe balance'],
       ['bank:main', month.camtPath, 'camt.053'],
     ] as const;
-    console.log(`\n=== ${orders.toLocaleString('en-US')} orders (${month.summary.orders.toLocaleString('en-US')} in the Shopify export, ${month.summary.stripeRows.toLocaleString('en-US')} Stripe rows) ===`);
+    console.log(
+      `\n=== ${orders.toLocaleString('en-US')} orders (${month.summary.orders.toLocaleString('en-US')} in the Shopify export, ${month.summary.stripeRows.toLocaleString('en-US')} Stripe rows) ===`,
+    );
     console.log('step (each its own process, as `tieout import … --period-end` runs it)        wall     in-process  peak RSS  run');
     const user = join(dir, 'user');
     step(['--phase', 'init', '--ws', user]);
@@ -52,7 +54,9 @@ function benchSize(orders: number): void {
       const run = s['run'] as { mode: string; considered: number; awaiting: number } | null;
       console.log(
         `  import ${label.padEnd(16)} + its run                                  ${fmt(s.wall).padStart(8)} ${fmt(s.seconds).padStart(10)} ${String(s.peakRssMiB).padStart(6)} MiB  ` +
-          (run === null ? 'none' : `${run.mode}, ${run.considered.toLocaleString('en-US')} events looked at, ${run.awaiting.toLocaleString('en-US')} awaiting`),
+          (run === null
+            ? 'none'
+            : `${run.mode}, ${run.considered.toLocaleString('en-US')} events looked at, ${run.awaiting.toLocaleString('en-US')} awaiting`),
       );
     }
     const fast = join(dir, 'fast');
@@ -63,12 +67,16 @@ function benchSize(orders: number): void {
       const s = step(['--phase', 'import', '--ws', fast, '--source', source, '--file', file, '--period-end', periodEnd]);
       fastWall += s.wall;
       fastPeak = Math.max(fastPeak, s.peakRssMiB);
-      console.log(`  fast path: import ${label.padEnd(16)} (--no-reconcile)                ${fmt(s.wall).padStart(8)} ${fmt(s.seconds).padStart(10)} ${String(s.peakRssMiB).padStart(6)} MiB`);
+      console.log(
+        `  fast path: import ${label.padEnd(16)} (--no-reconcile)                ${fmt(s.wall).padStart(8)} ${fmt(s.seconds).padStart(10)} ${String(s.peakRssMiB).padStart(6)} MiB`,
+      );
     }
     const full = step(['--phase', 'full-run', '--ws', fast]);
     fastWall += full.wall;
     fastPeak = Math.max(fastPeak, full.peakRssMiB);
-    console.log(`  fast path: one full run                                         ${fmt(full.wall).padStart(8)} ${fmt(full.seconds).padStart(10)} ${String(full.peakRssMiB).padStart(6)} MiB`);
+    console.log(
+      `  fast path: one full run                                         ${fmt(full.wall).padStart(8)} ${fmt(full.seconds).padStart(10)} ${String(full.peakRssMiB).padStart(6)} MiB`,
+    );
     const duck = step(['--phase', 'duckdb', '--shopify', month.shopifyCsv, '--stripe', month.stripeCsv, '--bank', month.camtPath]);
     const duckS = (duck['loadS'] as number) + (duck['joinS'] as number);
     console.log(
@@ -76,16 +84,24 @@ function benchSize(orders: number): void {
         `${duck.peakRssMiB} MiB): ${String(duck['orderPayment'])} order↔payment, ${String(duck['payoutItems'])} payouts = items, ${String(duck['bankPayout'])} bank↔payout`,
     );
     const size = step(['--phase', 'size', '--ws', user]);
-    const split = Object.entries(size['split'] as Record<string, number>).map(([k, v]) => `${k} ${v}`).join(', ');
-    console.log(`  ledger: ${((size['bytes'] as number) / 1048576).toFixed(0)} MiB for ${(size['events'] as number).toLocaleString('en-US')} events = ${String(size['perEvent'])} bytes per event (${split}; goal < 1,000)`);
+    const split = Object.entries(size['split'] as Record<string, number>)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    console.log(
+      `  ledger: ${((size['bytes'] as number) / 1048576).toFixed(0)} MiB for ${(size['events'] as number).toLocaleString('en-US')} events = ${String(size['perEvent'])} bytes per event (${split}; goal < 1,000)`,
+    );
     const ratio = userWall / fastWall;
     const vsDuck = userWall / duck.wall;
     console.log(`  user path ${fmt(userWall)} vs fast path ${fmt(fastWall)}: ${ratio.toFixed(2)}x (target ≤ 1.2x: ${verdict(ratio <= 1.2)})`);
     if (orders <= 100_000) {
-      console.log(`  user path vs DuckDB (process to process): ${vsDuck.toFixed(1)}x (target ≤ 5x: ${verdict(vsDuck <= 5)}; never above 10x: ${verdict(vsDuck <= 10)})`);
+      console.log(
+        `  user path vs DuckDB (process to process): ${vsDuck.toFixed(1)}x (target ≤ 5x: ${verdict(vsDuck <= 5)}; never above 10x: ${verdict(vsDuck <= 10)})`,
+      );
       console.log(`  peak RSS ${userPeak} MiB (target ≤ 700 MiB: ${verdict(userPeak <= 700)}; never above 900 MiB: ${verdict(userPeak <= 900)})`);
     } else {
-      console.log(`  1M-order month end to end ${fmt(userWall)} (target ≤ 90 s: ${verdict(userWall <= 90)}), peak RSS ${userPeak} MiB (target ≤ 1.5 GB: ${verdict(userPeak <= 1536)})`);
+      console.log(
+        `  1M-order month end to end ${fmt(userWall)} (target ≤ 90 s: ${verdict(userWall <= 90)}), peak RSS ${userPeak} MiB (target ≤ 1.5 GB: ${verdict(userPeak <= 1536)})`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -10,12 +10,19 @@ import { duckDbMonth } from './duckdbMonth.ts';
 
 const { values } = parseArgs({
   options: {
-    phase: { type: 'string' }, ws: { type: 'string' }, source: { type: 'string' }, file: { type: 'string' }, 'period-end': { type: 'string' },
-    shopify: { type: 'string' }, stripe: { type: 'string' }, bank: { type: 'string' },
+    phase: { type: 'string' },
+    ws: { type: 'string' },
+    source: { type: 'string' },
+    file: { type: 'string' },
+    'period-end': { type: 'string' },
+    shopify: { type: 'string' },
+    stripe: { type: 'string' },
+    bank: { type: 'string' },
   },
 });
 const peakRssMiB = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
-const out = (extra: Record<string, unknown>): void => void process.stdout.write(`${JSON.stringify({ phase: values.phase, peakRssMiB: peakRssMiB(), ...extra })}\n`);
+const out = (extra: Record<string, unknown>): void =>
+  void process.stdout.write(`${JSON.stringify({ phase: values.phase, peakRssMiB: peakRssMiB(), ...extra })}\n`);
 const ws = values.ws as string;
 
 async function main(): Promise<void> {
@@ -28,14 +35,28 @@ async function main(): Promise<void> {
       break;
     case 'import-and-run': {
       const w = openWorkspace(ws);
-      const r = importAndReconcile(w, { source: values.source as string, files: [values.file as string], actor: 'system:bench', periodEnd: values['period-end'] });
+      const r = importAndReconcile(w, {
+        source: values.source as string,
+        files: [values.file as string],
+        actor: 'system:bench',
+        periodEnd: values['period-end'],
+      });
       w.close();
-      out({ seconds: seconds(), events: r.import.eventsCreated, run: r.reconcile === null ? null : { mode: r.reconcile.mode, considered: r.reconcile.events_considered, awaiting: r.reconcile.awaiting } });
+      out({
+        seconds: seconds(),
+        events: r.import.eventsCreated,
+        run: r.reconcile === null ? null : { mode: r.reconcile.mode, considered: r.reconcile.events_considered, awaiting: r.reconcile.awaiting },
+      });
       break;
     }
     case 'import': {
       const w = openWorkspace(ws);
-      const r = importFiles(w.db, w.settings, { source: values.source as string, files: [values.file as string], actor: 'system:bench', periodEnd: values['period-end'] });
+      const r = importFiles(w.db, w.settings, {
+        source: values.source as string,
+        files: [values.file as string],
+        actor: 'system:bench',
+        periodEnd: values['period-end'],
+      });
       w.close();
       out({ seconds: seconds(), events: r.eventsCreated });
       break;
@@ -62,7 +83,13 @@ async function main(): Promise<void> {
       w.close();
       const file = `${ws}/ledger.sqlite`;
       const bytes = statSync(file).size + (existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0);
-      out({ seconds: seconds(), events, bytes, perEvent: Math.round(bytes / events), split: Object.fromEntries(split.map((s) => [s.part, Math.round(s.bytes / events)])) });
+      out({
+        seconds: seconds(),
+        events,
+        bytes,
+        perEvent: Math.round(bytes / events),
+        split: Object.fromEntries(split.map((s) => [s.part, Math.round(s.bytes / events)])),
+      });
       break;
     }
     case 'duckdb': {

@@ -44,7 +44,9 @@ describe('close through the API', () => {
   it('refuses to close over open class C exceptions as bad input, closes with them carried forward', async () => {
     const refused = await host.call('close.close', { month, by: 'Alice Chen', reason: 'month end' }, 'c1');
     expect(refused).toMatchObject({ ok: false, error: { kind: 'bad_input' } });
-    const closed = result<ResponseOf<'close.close'>>(await host.call('close.close', { month, by: 'Alice Chen', reason: 'month end', acceptOpen: true }, 'c2'));
+    const closed = result<ResponseOf<'close.close'>>(
+      await host.call('close.close', { month, by: 'Alice Chen', reason: 'month end', acceptOpen: true }, 'c2'),
+    );
     expect(closed.acceptedOpen).toBeGreaterThan(0);
     const pack = result<ResponseOf<'close.pack'>>(await host.call('close.pack', { month }, 'p1'));
     const bytes = Buffer.from(pack.base64, 'base64');
@@ -55,7 +57,10 @@ describe('close through the API', () => {
   });
 
   it('reopens with a reason', async () => {
-    expect(await host.call('close.reopen', { month, by: 'Alice Chen', reason: '' }, 'r0')).toMatchObject({ ok: false, error: { kind: 'invalid_request' } });
+    expect(await host.call('close.reopen', { month, by: 'Alice Chen', reason: '' }, 'r0')).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid_request' },
+    });
     result(await host.call('close.reopen', { month, by: 'Alice Chen', reason: 'bank correction' }, 'r1'));
     const s = result<ResponseOf<'close.status'>>(await host.call('close.status', { month }, 's3'));
     expect(s.state).toBe('open');

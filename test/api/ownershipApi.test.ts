@@ -34,12 +34,24 @@ describe('owners through the API', () => {
     const list = await call<ResponseOf<'owners.list'>>('owners.list', {});
     expect(list.me).toBe('Ben Okafor <ben@ridge.test>');
     expect(list.people).toEqual(['Ana Lopez <ana@ridge.test>', 'Ben Okafor <ben@ridge.test>', 'Dee Finance <cfo@ridge.test>']);
-    expect(list.domains.find((d) => d.domain === 'bank')).toMatchObject({ owner: 'Ana Lopez <ana@ridge.test>', escalation: 'Dee Finance <cfo@ridge.test>' });
-    await call('owners.set', { domain: 'payments', owner: { name: 'Cy Park', email: 'cy@ridge.test' }, backup: { name: 'Ana Lopez', email: 'ana@ridge.test' }, from: '2026-01-01' });
+    expect(list.domains.find((d) => d.domain === 'bank')).toMatchObject({
+      owner: 'Ana Lopez <ana@ridge.test>',
+      escalation: 'Dee Finance <cfo@ridge.test>',
+    });
+    await call('owners.set', {
+      domain: 'payments',
+      owner: { name: 'Cy Park', email: 'cy@ridge.test' },
+      backup: { name: 'Ana Lopez', email: 'ana@ridge.test' },
+      from: '2026-01-01',
+    });
     const file = JSON.parse(readFileSync(join(workspace, 'workspace.json'), 'utf8')) as { owners: Record<string, unknown> };
     expect(Object.keys(file.owners)).toEqual(['bank', 'payments']);
     expect(events).toContainEqual({ type: 'changed', what: ['settings', 'exceptions'] });
-    const bad = await host.call('owners.set', { domain: 'Bank!', owner: { name: 'A', email: 'a@x.test' }, backup: { name: 'B', email: 'b@x.test' } }, 'bad');
+    const bad = await host.call(
+      'owners.set',
+      { domain: 'Bank!', owner: { name: 'A', email: 'a@x.test' }, backup: { name: 'B', email: 'b@x.test' } },
+      'bad',
+    );
     expect(bad).toMatchObject({ ok: false, error: { kind: 'bad_input' } });
   });
 
@@ -64,16 +76,31 @@ describe('owners through the API', () => {
     const id = await wireId();
     const card = await call<ResponseOf<'exceptions.card'>>('exceptions.card', { exceptionId: id });
     expect(card).toMatchObject({
-      domain: 'bank', owner: 'Ana Lopez <ana@ridge.test>', backup: 'Ben Okafor <ben@ridge.test>', escalationContact: 'Dee Finance <cfo@ridge.test>',
-      slaTier: 'HIGH', slaDueAt: '2026-11-04T12:00:00.000Z', slaState: 'overdue', escalationLevel: 2, escalatedTo: 'escalation contact', family: 'finance',
+      domain: 'bank',
+      owner: 'Ana Lopez <ana@ridge.test>',
+      backup: 'Ben Okafor <ben@ridge.test>',
+      escalationContact: 'Dee Finance <cfo@ridge.test>',
+      slaTier: 'HIGH',
+      slaDueAt: '2026-11-04T12:00:00.000Z',
+      slaState: 'overdue',
+      escalationLevel: 2,
+      escalatedTo: 'escalation contact',
+      family: 'finance',
       playbook: { title: 'A bank line has no counterpart', origin: 'default' },
     });
-    expect(card.escalations.map((e) => [e.level, e.to])).toEqual([[1, 'Ben Okafor <ben@ridge.test>'], [2, 'Dee Finance <cfo@ridge.test>']]);
+    expect(card.escalations.map((e) => [e.level, e.to])).toEqual([
+      [1, 'Ben Okafor <ben@ridge.test>'],
+      [2, 'Dee Finance <cfo@ridge.test>'],
+    ]);
     expect(card.message).toContain('Subject: [Ridge] UNKNOWN_BANK_LINE – 1,250.00 USD to clear by 2026-11-04 07:00 (America/New_York)');
     expect(card.message).toContain('Hi Ana Lopez,');
     expect(card.message).not.toMatch(/\{[a-z_]+\}/);
-    expect(card.ticketUrl).toMatch(/^https:\/\/ridge\.atlassian\.net\/secure\/CreateIssueDetails!init\.jspa\?pid=10000&issuetype=10002&summary=UNKNOWN_BANK_LINE%3A%20A%20bank%20line/);
-    expect(decodeURIComponent(new URL(card.ticketUrl as string).searchParams.get('description') ?? '')).toContain('Owner: Ana Lopez <ana@ridge.test>.');
+    expect(card.ticketUrl).toMatch(
+      /^https:\/\/ridge\.atlassian\.net\/secure\/CreateIssueDetails!init\.jspa\?pid=10000&issuetype=10002&summary=UNKNOWN_BANK_LINE%3A%20A%20bank%20line/,
+    );
+    expect(decodeURIComponent(new URL(card.ticketUrl as string).searchParams.get('description') ?? '')).toContain(
+      'Owner: Ana Lopez <ana@ridge.test>.',
+    );
 
     await call('playbooks.set', { code: 'UNKNOWN_BANK_LINE', playbook: { title: 'Unknown money on the account', steps: ['Call the bank.'] } });
     const edited = await call<ResponseOf<'exceptions.card'>>('exceptions.card', { exceptionId: id });
@@ -87,7 +114,10 @@ describe('owners through the API', () => {
     const id = await wireId();
     const refused = await host.call('exceptions.reassign', { exceptionIds: [id], owner: 'Ben' }, 'r1');
     expect(refused).toMatchObject({ ok: false, error: { kind: 'bad_input' } });
-    expect(await call('exceptions.reassign', { exceptionIds: [id], owner: 'Ben', reason: 'Ben is back' })).toEqual({ assigned: 1, owner: 'Ben Okafor <ben@ridge.test>' });
+    expect(await call('exceptions.reassign', { exceptionIds: [id], owner: 'Ben', reason: 'Ben is back' })).toEqual({
+      assigned: 1,
+      owner: 'Ben Okafor <ben@ridge.test>',
+    });
     const card = await call<ResponseOf<'exceptions.card'>>('exceptions.card', { exceptionId: id });
     expect(card.owner).toBe('Ben Okafor <ben@ridge.test>');
   });
@@ -98,12 +128,21 @@ describe('owners through the API', () => {
     expect(m.days).toHaveLength(30);
     const c = await call<ResponseOf<'checklist.get'>>('checklist.get', {});
     expect(c.items.map((i) => [i.id, i.ok])).toEqual([
-      ['sources', false], ['owners', true], ['thresholds', false], ['playbooks', true], ['shadow', true], ['raw_files', true],
+      ['sources', false],
+      ['owners', true],
+      ['thresholds', false],
+      ['playbooks', true],
+      ['shadow', true],
+      ['raw_files', true],
     ]);
   });
 });
 
 async function wireId(): Promise<string> {
-  const page = await call<{ rows: Array<{ exceptionId: string; amountMinor: number }> }>('exceptions.query', { startRow: 0, endRow: 10, filter: { codes: ['UNKNOWN_BANK_LINE'] } });
+  const page = await call<{ rows: Array<{ exceptionId: string; amountMinor: number }> }>('exceptions.query', {
+    startRow: 0,
+    endRow: 10,
+    filter: { codes: ['UNKNOWN_BANK_LINE'] },
+  });
   return page.rows.find((r) => r.amountMinor === 125000)?.exceptionId as string;
 }

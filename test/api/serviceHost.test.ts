@@ -61,13 +61,16 @@ describe('ServiceHost (services in a worker thread)', () => {
     expect(page.totalRows).toBeGreaterThan(0);
     const target = page.rows[0] as ExceptionRow;
     events.length = 0;
-    expect(result(await host.call('exceptions.resolve', { exceptionIds: [target.exceptionId], category: 'timing', reason: 'paid by cheque' }, 'res'))).toEqual({
+    expect(
+      result(await host.call('exceptions.resolve', { exceptionIds: [target.exceptionId], category: 'timing', reason: 'paid by cheque' }, 'res')),
+    ).toEqual({
       resolved: 1,
     });
     expect(events).toEqual([{ type: 'changed', what: ['exceptions'] }]);
-    const detail = result<{ exception: { state: string; resolvedBy: string | null; resolution: unknown }; history: Array<{ type: string; reason: string }> }>(
-      await host.call('exceptions.detail', { exceptionId: target.exceptionId }, 'd'),
-    );
+    const detail = result<{
+      exception: { state: string; resolvedBy: string | null; resolution: unknown };
+      history: Array<{ type: string; reason: string }>;
+    }>(await host.call('exceptions.detail', { exceptionId: target.exceptionId }, 'd'));
     // The category is journaled with the reason, in the decision's own entry.
     expect(detail.exception).toMatchObject({
       state: 'resolved',
@@ -85,12 +88,22 @@ describe('ServiceHost (services in a worker thread)', () => {
   });
 
   it('requires the account an accepted difference is written off to, and journals it', async () => {
-    const page = result<{ rows: ExceptionRow[] }>(await host.call('exceptions.query', { startRow: 0, endRow: 5, filter: { states: ['open'] } }, 'q2'));
+    const page = result<{ rows: ExceptionRow[] }>(
+      await host.call('exceptions.query', { startRow: 0, endRow: 5, filter: { states: ['open'] } }, 'q2'),
+    );
     const target = page.rows[0] as ExceptionRow;
-    const missing = await host.call('exceptions.resolve', { exceptionIds: [target.exceptionId], category: 'accepted_difference', reason: 'FX' }, 'wo1');
+    const missing = await host.call(
+      'exceptions.resolve',
+      { exceptionIds: [target.exceptionId], category: 'accepted_difference', reason: 'FX' },
+      'wo1',
+    );
     expect(missing).toMatchObject({ ok: false, error: { kind: 'invalid_request', field: 'writeOffAccount' } });
     result(
-      await host.call('exceptions.resolve', { exceptionIds: [target.exceptionId], category: 'accepted_difference', writeOffAccount: '6990 Bank charges', reason: 'FX' }, 'wo2'),
+      await host.call(
+        'exceptions.resolve',
+        { exceptionIds: [target.exceptionId], category: 'accepted_difference', writeOffAccount: '6990 Bank charges', reason: 'FX' },
+        'wo2',
+      ),
     );
     const detail = result<{ exception: { resolution: unknown } }>(await host.call('exceptions.detail', { exceptionId: target.exceptionId }, 'wo3'));
     expect(detail.exception.resolution).toEqual({
@@ -124,7 +137,8 @@ describe('ServiceHost (services in a worker thread)', () => {
       entries: [{ amountMinor: 70_911, bookingDate: '2026-10-06', reference: 'U-1', remittance: 'STRIPE PAYOUT po_unbal' }],
     };
     const bytes = new TextEncoder().encode(writeCamt053([statement]));
-    const stage = async () => result<{ uploadId: string }>(await host.call('imports.upload', { fileName: 'unbalanced.xml', bytes: bytes.slice() }, 'u'));
+    const stage = async () =>
+      result<{ uploadId: string }>(await host.call('imports.upload', { fileName: 'unbalanced.xml', bytes: bytes.slice() }, 'u'));
     const first = await stage();
     const refused = await host.call('imports.commit', { uploadIds: [first.uploadId], source: 'bank:de' }, 'c-unbal');
     expect(refused).toMatchObject({ ok: false, error: { kind: 'bad_input', field: 'acceptUnbalanced' } });
@@ -163,7 +177,9 @@ describe('ServiceHost (services in a worker thread)', () => {
       currency: 'USD',
       openingMinor: 0,
     });
-    const staged = result<{ uploadId: string }>(await host.call('imports.upload', { fileName: 'chase.csv', bytes: new TextEncoder().encode(text) }, 'up2'));
+    const staged = result<{ uploadId: string }>(
+      await host.call('imports.upload', { fileName: 'chase.csv', bytes: new TextEncoder().encode(text) }, 'up2'),
+    );
     const previewed = result<{ format: string; events: { amountMinor: number }[] }>(
       await host.call('imports.preview', { uploadId: staged.uploadId, format: 'preset:chase-checking' }, 'pv'),
     );
@@ -190,7 +206,12 @@ describe('ServiceHost crash recovery', () => {
     const big = join(root, 'big-stripe.csv');
     writeSyntheticStripeCsv(big, 30_000);
     // A real heap cap the worker really exceeds: importing and reconciling 30,000 rows needs more than 48 MB.
-    const host = await ServiceHost.start({ configDir: join(root, 'config3'), host: 'browser', actor: 'user:test', resourceLimits: { maxOldGenerationSizeMb: 24 } });
+    const host = await ServiceHost.start({
+      configDir: join(root, 'config3'),
+      host: 'browser',
+      actor: 'user:test',
+      resourceLimits: { maxOldGenerationSizeMb: 24 },
+    });
     try {
       result(await host.call('workspace.create', { path: dir, reportingCurrency: 'USD', timeZone: 'UTC', locale: 'en-US' }, 'create'));
       const staged = result<{ uploadId: string }>(await host.call('imports.upload', { fileName: 'big.csv', bytes: readFileSync(big) }, 'big'));

@@ -83,7 +83,9 @@ describe('scoreAgainstTruth', () => {
     expect(after.matches.missed).toBe(before.matches.missed + 1);
     expect(after.matches.found).toBe(before.matches.found - 1);
     expect(after.matches.byStrategy['order_payment']?.missed).toBe((before.matches.byStrategy['order_payment']?.missed ?? 0) + 1);
-    expect(after.matches.missedExamples.some((m) => m.strategy === 'order_payment' && m.ids[0] === t.keys.left[0] && m.ids[1] === t.keys.right[0])).toBe(true);
+    expect(
+      after.matches.missedExamples.some((m) => m.strategy === 'order_payment' && m.ids[0] === t.keys.left[0] && m.ids[1] === t.keys.right[0]),
+    ).toBe(true);
     expect(after.falseMatches).toBe(before.falseMatches);
     expect(after.activeMatches).toBe(before.activeMatches - 1);
   });
@@ -100,17 +102,33 @@ describe('scoreAgainstTruth', () => {
         .all(ext) as string[];
     // An order whose payment is missing and a payment whose order is missing: truth pairs them with nothing.
     const pick = (code: string): string =>
-      (truth.find((x): x is TruthException => x.type === 'exception' && x.code === code && activeCodes(x.externalIds[0] as string).join() === code) as TruthException)
-        .externalIds[0] as string;
+      (
+        truth.find(
+          (x): x is TruthException => x.type === 'exception' && x.code === code && activeCodes(x.externalIds[0] as string).join() === code,
+        ) as TruthException
+      ).externalIds[0] as string;
     const order = pick('MISSING_PAYMENT');
     const payment = pick('MISSING_ORDER');
-    const id = manualMatch(ws.db, { link: 'order_payment', leftEventIds: [eventId(order)], rightEventIds: [eventId(payment)], actor: 'user:test', reason: 'scorer test' });
+    const id = manualMatch(ws.db, {
+      link: 'order_payment',
+      leftEventIds: [eventId(order)],
+      rightEventIds: [eventId(payment)],
+      actor: 'user:test',
+      reason: 'scorer test',
+    });
     const after = score();
     expect(after.falseMatches).toBe(before.falseMatches + 1);
     expect(after.falseByLink['order_payment']).toBe((before.falseByLink['order_payment'] ?? 0) + 1);
     const f = after.falseExamples.find((x) => x.matchId === id);
     // Examples are capped; when the list is full the new one may not be shown, but here it is small.
-    expect(f).toMatchObject({ link: 'order_payment', status: 'manual', ruleId: null, left: [order], right: [payment], unexpectedPair: [order, payment] });
+    expect(f).toMatchObject({
+      link: 'order_payment',
+      status: 'manual',
+      ruleId: null,
+      left: [order],
+      right: [payment],
+      unexpectedPair: [order, payment],
+    });
     // The manual match resolved (ended) both exceptions, so both anomalies are no longer reported.
     expect(activeCodes(order)).toEqual([]);
     expect(activeCodes(payment)).toEqual([]);

@@ -38,8 +38,15 @@ describe('tieout CLI', () => {
     expect(shopify.status).toBe(0);
     expect(shopify.stdout).toMatch(/shopify-orders-csv \(utf-8\), 6 rows read, 6 events created/);
     const bank = tieout(
-      'import', ws, '--source', 'bank:ridge-usd', '--format', 'generic-csv',
-      '--mapping', join(samples, 'bank-statement-mapping.json'), join(samples, 'bank-statement-2026-10.csv'),
+      'import',
+      ws,
+      '--source',
+      'bank:ridge-usd',
+      '--format',
+      'generic-csv',
+      '--mapping',
+      join(samples, 'bank-statement-mapping.json'),
+      join(samples, 'bank-statement-2026-10.csv'),
     );
     expect(bank.stderr).toBe('');
     expect(bank.status).toBe(0);

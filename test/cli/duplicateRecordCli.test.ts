@@ -16,7 +16,11 @@ const root = makeTempDir('tieout-duprec-');
 const importingActor = `user:${userInfo().username}`;
 
 /** A stored exception row with the event it links (the query below selects these columns). */
-type Row = Omit<StoredExceptionRow, 'rule_version' | 'owner' | 'due_at' | 'created_run_id'> & { event_id: string; external_id: string; event_batch: string };
+type Row = Omit<StoredExceptionRow, 'rule_version' | 'owner' | 'due_at' | 'created_run_id'> & {
+  event_id: string;
+  external_id: string;
+  event_batch: string;
+};
 
 /** DUPLICATE_RECORD rows come from no rule: their rule columns are null. */
 const NO_RULE = { rule_id: null, rule_set_id: null, rule_version: null };
@@ -60,7 +64,9 @@ describe('DUPLICATE_RECORD: a source record delivered twice', () => {
     const second = tieout('import', ws, '--source', 'stripe:main', oct);
     expect(second.stderr).toBe('');
     expect(second.status).toBe(0);
-    expect(second.stdout).toMatch(/5 rows read, 3 events created, 2 duplicates skipped \(2 delivered earlier by another file: DUPLICATE_RECORD, auto-resolved\), 0 rows rejected/);
+    expect(second.stdout).toMatch(
+      /5 rows read, 3 events created, 2 duplicates skipped \(2 delivered earlier by another file: DUPLICATE_RECORD, auto-resolved\), 0 rows rejected/,
+    );
 
     const [sepBatch] = batchOf(ws, 'sep.csv');
     const [octBatch] = batchOf(ws, 'oct.csv');
@@ -71,8 +77,17 @@ describe('DUPLICATE_RECORD: a source record delivered twice', () => {
       expect(r.event_batch).toBe(sepBatch);
       expect(r.exception_id).toBe(idFor(r.event_id, octBatch as string));
       expect(r).toMatchObject({
-        class: 'A', default_class: 'A', policy_gated: 0, state: 'resolved', amount_minor: 0, currency: 'USD', origin: 'engine',
-        rule_id: null, rule_set_id: null, resolved_by: importingActor, ended_at: null,
+        class: 'A',
+        default_class: 'A',
+        policy_gated: 0,
+        state: 'resolved',
+        amount_minor: 0,
+        currency: 'USD',
+        origin: 'engine',
+        rule_id: null,
+        rule_set_id: null,
+        resolved_by: importingActor,
+        ended_at: null,
       });
       expect(r.resolved_at).toBe(r.created_at);
       // oct.csv: header on line 1, txn_4 on line 2; sep.csv: txn_4 on line 5.
@@ -81,7 +96,18 @@ describe('DUPLICATE_RECORD: a source record delivered twice', () => {
       );
       const explanation = unpackExplanation(r.explanation, NO_RULE) as unknown as Record<string, unknown>;
       expect(Object.keys(explanation)).toEqual([
-        'rule_id', 'rule_set_id', 'rule_version', 'strategy', 'link', 'summary', 'keys', 'amount_delta_minor', 'time_delta_hours', 'score', 'runners_up', 'policy',
+        'rule_id',
+        'rule_set_id',
+        'rule_version',
+        'strategy',
+        'link',
+        'summary',
+        'keys',
+        'amount_delta_minor',
+        'time_delta_hours',
+        'score',
+        'runners_up',
+        'policy',
       ]);
       expect(explanation).toMatchObject({ rule_id: null, rule_set_id: null, rule_version: null, keys: [], runners_up: [], score: null });
       expect(explanation['summary']).toBe(
@@ -90,13 +116,23 @@ describe('DUPLICATE_RECORD: a source record delivered twice', () => {
       );
     }
     const journal = query<{ actor: string; subject_id: string; payload: string }>(
-      ws, "SELECT actor, subject_id, payload FROM journal WHERE entry_type = 'exception.auto_resolved' AND subject_id IN (SELECT exception_id FROM exceptions WHERE code = 'DUPLICATE_RECORD') ORDER BY seq",
+      ws,
+      "SELECT actor, subject_id, payload FROM journal WHERE entry_type = 'exception.auto_resolved' AND subject_id IN (SELECT exception_id FROM exceptions WHERE code = 'DUPLICATE_RECORD') ORDER BY seq",
     );
     expect(journal.map((j) => j.subject_id)).toEqual(rows.map((r) => r.exception_id));
     expect(journal.every((j) => j.actor === 'system:import')).toBe(true);
     expect(JSON.parse(journal[0]?.payload as string)).toMatchObject({
-      code: 'DUPLICATE_RECORD', amount_minor: 0, currency: 'USD', batch_id: octBatch, events: [rows[0]?.event_id], imported_by: importingActor,
-      file_name: 'oct.csv', line_start: 2, first_batch_id: sepBatch, first_file_name: 'sep.csv', first_line_start: 5,
+      code: 'DUPLICATE_RECORD',
+      amount_minor: 0,
+      currency: 'USD',
+      batch_id: octBatch,
+      events: [rows[0]?.event_id],
+      imported_by: importingActor,
+      file_name: 'oct.csv',
+      line_start: 2,
+      first_batch_id: sepBatch,
+      first_file_name: 'sep.csv',
+      first_line_start: 5,
     });
     const sealed = query<{ payload: string }>(ws, "SELECT payload FROM journal WHERE entry_type = 'import.batch' AND subject_id = ?", octBatch);
     expect(JSON.parse(sealed[0]?.payload as string)).toMatchObject({ duplicates_skipped: 2, duplicate_records: 2 });
@@ -119,13 +155,20 @@ describe('DUPLICATE_RECORD: a source record delivered twice', () => {
     );
     const csv = tieout('export', ws, '--what', 'exceptions', '--format', 'csv', '--code', 'DUPLICATE_RECORD').stdout.trim().split('\n');
     expect(csv).toHaveLength(3);
-    expect(csv[1]).toMatch(new RegExp(`^${byId[0]?.exception_id},DUPLICATE_RECORD,A,resolved,0,USD,${byId[0]?.event_id},stripe:main,payment,${byId[0]?.external_id},`));
-    const listed = JSON.parse(tieout('exceptions', ws, '--code', 'DUPLICATE_RECORD', '--state', 'resolved', '--format', 'json').stdout) as ExportedException[];
+    expect(csv[1]).toMatch(
+      new RegExp(`^${byId[0]?.exception_id},DUPLICATE_RECORD,A,resolved,0,USD,${byId[0]?.event_id},stripe:main,payment,${byId[0]?.external_id},`),
+    );
+    const listed = JSON.parse(
+      tieout('exceptions', ws, '--code', 'DUPLICATE_RECORD', '--state', 'resolved', '--format', 'json').stdout,
+    ) as ExportedException[];
     expect(listed.map((x) => x.exception_id)).toEqual(byId.map((r) => r.exception_id));
     expect(JSON.parse(tieout('exceptions', ws, '--code', 'DUPLICATE_RECORD', '--format', 'json').stdout)).toEqual([]);
 
     // Status: nothing open, each one an auto-resolved decision.
-    const status = JSON.parse(tieout('status', ws, '--json').stdout) as { open_exceptions_by_code_and_class: Array<{ code: string }>; decisions_auto_resolved: number };
+    const status = JSON.parse(tieout('status', ws, '--json').stdout) as {
+      open_exceptions_by_code_and_class: Array<{ code: string }>;
+      decisions_auto_resolved: number;
+    };
     expect(status.open_exceptions_by_code_and_class.some((g) => g.code === 'DUPLICATE_RECORD')).toBe(false);
     const explained = tieout('explain', ws, rows[0]?.exception_id as string);
     expect(explained.stdout).toContain(`exception ${rows[0]?.exception_id}: DUPLICATE_RECORD class A resolved`);

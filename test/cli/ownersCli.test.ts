@@ -20,17 +20,45 @@ let openedAt = 0;
 
 beforeAll(() => {
   ok('init', ws, '--name', 'Ridge', '--currency', 'USD', '--time-zone', 'America/New_York');
-  ok('owners', 'set', ws, '--domain', 'bank', '--owner', 'Ana Lopez <ana@ridge.test>', '--backup', 'Ben Okafor <ben@ridge.test>', '--from', '2020-01-01');
+  ok(
+    'owners',
+    'set',
+    ws,
+    '--domain',
+    'bank',
+    '--owner',
+    'Ana Lopez <ana@ridge.test>',
+    '--backup',
+    'Ben Okafor <ben@ridge.test>',
+    '--from',
+    '2020-01-01',
+  );
   openedAt = Date.now();
   ok('import', ws, '--source', 'stripe:main', '--period-end', '2026-10-31', join(SAMPLES_DIR, 'stripe-balance-2026-10.csv'));
   ok('import', ws, '--source', 'shopify:store', '--period-end', '2026-10-31', join(SAMPLES_DIR, 'shopify-orders-2026-10.csv'));
-  ok('import', ws, '--source', 'bank:ridge', '--format', 'generic-csv', '--mapping', join(SAMPLES_DIR, 'bank-statement-mapping.json'), join(SAMPLES_DIR, 'bank-statement-2026-10.csv'));
+  ok(
+    'import',
+    ws,
+    '--source',
+    'bank:ridge',
+    '--format',
+    'generic-csv',
+    '--mapping',
+    join(SAMPLES_DIR, 'bank-statement-mapping.json'),
+    join(SAMPLES_DIR, 'bank-statement-2026-10.csv'),
+  );
 }, 60_000);
 
 describe('tieout owners', () => {
   it('list shows the bank owner by hand-over and the domains nobody owns', () => {
-    const list = JSON.parse(ok('owners', 'list', ws, '--json')) as { domains: Array<{ domain: string; owner: string | null; backup: string | null; origin: string | null }> };
-    expect(list.domains.find((d) => d.domain === 'bank')).toMatchObject({ owner: 'Ana Lopez <ana@ridge.test>', backup: 'Ben Okafor <ben@ridge.test>', origin: 'assignment' });
+    const list = JSON.parse(ok('owners', 'list', ws, '--json')) as {
+      domains: Array<{ domain: string; owner: string | null; backup: string | null; origin: string | null }>;
+    };
+    expect(list.domains.find((d) => d.domain === 'bank')).toMatchObject({
+      owner: 'Ana Lopez <ana@ridge.test>',
+      backup: 'Ben Okafor <ben@ridge.test>',
+      origin: 'assignment',
+    });
     expect(list.domains.map((d) => d.domain)).toEqual(['payments', 'bank', 'ads', 'fulfillment']);
     expect(ok('owners', 'list', ws)).toContain('bank: Ana Lopez <ana@ridge.test>, backup Ben Okafor <ben@ridge.test>, since 2020-01-01 by hand-over');
   });
@@ -50,7 +78,8 @@ describe('tieout sla, ticket and export', () => {
     const exported = JSON.parse(ok('export', ws, '--what', 'exceptions', '--format', 'json')) as Array<Record<string, unknown>>;
     const bank = exported.filter((x) => x['code'] === 'UNKNOWN_BANK_LINE');
     expect(bank).toHaveLength(2);
-    for (const x of bank) expect(x).toMatchObject({ owner: 'Ana Lopez <ana@ridge.test>', backup: 'Ben Okafor <ben@ridge.test>', sla_tier: 'HIGH', escalation_level: 0 });
+    for (const x of bank)
+      expect(x).toMatchObject({ owner: 'Ana Lopez <ana@ridge.test>', backup: 'Ben Okafor <ben@ridge.test>', sla_tier: 'HIGH', escalation_level: 0 });
 
     const at = (hours: number): string => new Date(openedAt + hours * HOUR).toISOString();
     expect(JSON.parse(ok('sla', ws, '--as-of', at(23), '--json')).escalated).toEqual([]);
@@ -71,7 +100,10 @@ describe('tieout sla, ticket and export', () => {
   });
 
   it('ticket prints the hand-off text; reassigning needs a reason', () => {
-    const exported = JSON.parse(ok('export', ws, '--what', 'exceptions', '--format', 'json')) as Array<{ exception_id: string; amount_minor: number }>;
+    const exported = JSON.parse(ok('export', ws, '--what', 'exceptions', '--format', 'json')) as Array<{
+      exception_id: string;
+      amount_minor: number;
+    }>;
     const wire = exported.find((x) => x.amount_minor === 125000)?.exception_id as string;
     const ticket = ok('ticket', ws, wire);
     expect(ticket).toContain('UNKNOWN_BANK_LINE: A bank line has no counterpart (1,250.00 USD)');
@@ -83,12 +115,21 @@ describe('tieout sla, ticket and export', () => {
     const refused = tieout('assign', ws, wire, '--owner', 'Ben Okafor <ben@ridge.test>');
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain('a reason is required to reassign it');
-    expect(ok('assign', ws, wire, '--owner', 'ben@ridge.test', '--reason', 'Ben knows the payer')).toBe(`assigned ${wire} to Ben Okafor <ben@ridge.test>\n`);
+    expect(ok('assign', ws, wire, '--owner', 'ben@ridge.test', '--reason', 'Ben knows the payer')).toBe(
+      `assigned ${wire} to Ben Okafor <ben@ridge.test>\n`,
+    );
   });
 
   it('metrics --json has exactly the issue’s keys', () => {
     const m = JSON.parse(ok('metrics', ws, '--json')) as Record<string, unknown>;
-    expect(Object.keys(m)).toEqual(['unmatched_rate_1h', 'mean_time_to_resolution_hours', 'auto_resolve_rate', 'manual_actions_per_day', 'high_value_open', 'top_exceptions']);
+    expect(Object.keys(m)).toEqual([
+      'unmatched_rate_1h',
+      'mean_time_to_resolution_hours',
+      'auto_resolve_rate',
+      'manual_actions_per_day',
+      'high_value_open',
+      'top_exceptions',
+    ]);
     expect(m['high_value_open']).toEqual({ count: 2, value_minor: 365000 });
     expect(ok('metrics', ws, '--from', '2020-01-01', '--to', '2020-01-31')).toContain('top exceptions                    none');
   });

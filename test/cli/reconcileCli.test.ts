@@ -16,7 +16,11 @@ describe('tieout matching commands on the sample month', () => {
     expect(shopify.stdout).toMatch(/reconcile \(incremental, rules default v4\)/);
     // No payment feed has delivered yet: the five paid orders await their payments, #1003 (refunded in the store) its
     // processor refund; none is an exception.
-    const early = JSON.parse(tieout('status', ws, '--json').stdout) as { open_exceptions_total: number; awaiting_total: number; awaiting: Array<{ summary: string }> };
+    const early = JSON.parse(tieout('status', ws, '--json').stdout) as {
+      open_exceptions_total: number;
+      awaiting_total: number;
+      awaiting: Array<{ summary: string }>;
+    };
     expect(early).toMatchObject({ open_exceptions_total: 0, awaiting_total: 6 });
     expect(early.awaiting.map((g) => g.summary)).toEqual([
       '5 orders awaiting payments: no source of payments has delivered yet',
@@ -26,8 +30,15 @@ describe('tieout matching commands on the sample month', () => {
     expect(stripe.status).toBe(0);
     expect(stripe.stdout).toMatch(/reconcile \(incremental.*[1-9]\d* matches created/);
     const bank = tieout(
-      'import', ws, '--source', 'bank:ridge-usd', '--format', 'generic-csv',
-      '--mapping', join(samples, 'bank-statement-mapping.json'), join(samples, 'bank-statement-2026-10.csv'),
+      'import',
+      ws,
+      '--source',
+      'bank:ridge-usd',
+      '--format',
+      'generic-csv',
+      '--mapping',
+      join(samples, 'bank-statement-mapping.json'),
+      join(samples, 'bank-statement-2026-10.csv'),
     );
     expect(bank.status).toBe(0);
 
@@ -90,12 +101,17 @@ describe('tieout matching commands on the sample month', () => {
 
     // Explain names each event by kind, source/external id, amount and date, not only by its hash id.
     const first = matches[0] as { match_id: string };
-    expect(tieout('explain', ws, first.match_id).stdout).toMatch(/event ev_[0-9a-f]{32} \(\w+ [\w:.-]+\/\S+, -?[\d,]+\.\d{2} USD, \d{4}-\d{2}-\d{2}\)/);
+    expect(tieout('explain', ws, first.match_id).stdout).toMatch(
+      /event ev_[0-9a-f]{32} \(\w+ [\w:.-]+\/\S+, -?[\d,]+\.\d{2} USD, \d{4}-\d{2}-\d{2}\)/,
+    );
   });
 
   it('exports whole through a pipe whose reader is slow (a full pipe is waited for, not an error)', async () => {
     const ws = join(root, 'demo');
-    const child = spawn(process.execPath, [TIEOUT_BIN, 'export', ws, '--what', 'events', '--format', 'json'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [TIEOUT_BIN, 'export', ws, '--what', 'events', '--format', 'json'], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.pause();
     await new Promise((r) => setTimeout(r, 700));
     const chunks: Buffer[] = [];

@@ -46,9 +46,20 @@ describe('closing October', () => {
   });
 
   it('closes with them carried forward, stores the pack and journals its sha256', () => {
-    const r = closeMonth(ws, { month: '2026-10', by: 'Dana Reyes', reason: 'October books', acceptOpen: true, sourceNotes: { 'bank:ridge-usd': 'statement runs to the 14th' } });
+    const r = closeMonth(ws, {
+      month: '2026-10',
+      by: 'Dana Reyes',
+      reason: 'October books',
+      acceptOpen: true,
+      sourceNotes: { 'bank:ridge-usd': 'statement runs to the 14th' },
+    });
     expect(r.acceptedOpen).toBe(2);
-    const entry = ws.db.prepare("SELECT entry_type, actor, reason, payload FROM journal WHERE subject_id = 'period:2026-10'").get() as { entry_type: string; actor: string; reason: string; payload: string };
+    const entry = ws.db.prepare("SELECT entry_type, actor, reason, payload FROM journal WHERE subject_id = 'period:2026-10'").get() as {
+      entry_type: string;
+      actor: string;
+      reason: string;
+      payload: string;
+    };
     expect(entry).toMatchObject({ entry_type: 'period.closed', actor: 'user:Dana Reyes', reason: 'October books' });
     expect(JSON.parse(entry.payload).pack.sha256).toBe(r.pack.sha256);
     expect(ws.db.prepare('SELECT byte_length FROM artifacts WHERE artifact_id = ?').pluck().get(r.pack.sha256)).toBe(r.pack.bytes);
@@ -79,7 +90,17 @@ describe('closing October', () => {
     const pack = join(dir, 'a.zip');
     const members = unzipSync(readFileSync(pack));
     const names = Object.keys(members).sort();
-    expect(names).toEqual(expect.arrayContaining(['manifest.json', 'summary.pdf', 'workbook.xlsx', 'journal.jsonl', 'rules.json', 'csv/matches.csv', 'csv/exceptions.csv']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'manifest.json',
+        'summary.pdf',
+        'workbook.xlsx',
+        'journal.jsonl',
+        'rules.json',
+        'csv/matches.csv',
+        'csv/exceptions.csv',
+      ]),
+    );
     for (const name of names) {
       const copy = Object.fromEntries(names.map((n) => [n, new Uint8Array(members[n] as Uint8Array)]));
       const bytes = copy[name] as Uint8Array;
@@ -103,7 +124,10 @@ describe('closing October', () => {
     // such a member short (it ended a 100,000-order month's matches.csv 128 bytes early); the central directory does not.
     const members = unzipSync(readFileSync(join(dir, 'a.zip')));
     const odd = Buffer.concat([randomBytes(5000), Buffer.from('PK\x03\x04PK\x07\x08', 'latin1'), randomBytes(5000)]);
-    const manifest = JSON.parse(Buffer.from(members['manifest.json'] as Uint8Array).toString('utf8')) as { members: Array<{ name: string; bytes: number; sha256: string }>; self_sha256: string };
+    const manifest = JSON.parse(Buffer.from(members['manifest.json'] as Uint8Array).toString('utf8')) as {
+      members: Array<{ name: string; bytes: number; sha256: string }>;
+      self_sha256: string;
+    };
     manifest.members.push({ name: 'sources/odd.bin', bytes: odd.length, sha256: createHash('sha256').update(odd).digest('hex') });
     manifest.self_sha256 = UNSEALED;
     const unsealed = `${JSON.stringify(manifest, null, 2)}\n`;
@@ -111,7 +135,11 @@ describe('closing October', () => {
     const files = join(dir, 'odd');
     mkdirSync(files, { recursive: true });
     const zipMembers: ZipMember[] = [];
-    for (const [name, bytes] of [...Object.entries(members).filter(([n]) => n !== 'manifest.json'), ['sources/odd.bin', odd] as const, ['manifest.json', Buffer.from(sealed)] as const]) {
+    for (const [name, bytes] of [
+      ...Object.entries(members).filter(([n]) => n !== 'manifest.json'),
+      ['sources/odd.bin', odd] as const,
+      ['manifest.json', Buffer.from(sealed)] as const,
+    ]) {
       const path = join(files, name.replace(/\//g, '_'));
       writeFileSync(path, bytes);
       zipMembers.push({ name, path, level: 6 });
@@ -131,19 +159,24 @@ describe('after the close', () => {
   it('a late October record leaves October’s pack byte-identical and is an adjustment of November', () => {
     const before = sha(join(dir, 'a.zip'));
     const late = join(dir, 'stripe-late.csv');
-    writeFileSync(late, [
-      readFileSync(sample('stripe-balance-2026-10.csv'), 'utf8').split('\n')[0],
-      'txn_1Sa9001,2026-10-28 15:00:00,2026-10-30 00:00:00,usd,45.00,1.61,43.39,charge,ch_3Q9001,Order #1099,late@example.com,,pi_3Q9001,1099',
-      'txn_1Sa9002,2026-11-03 15:00:00,2026-11-05 00:00:00,usd,60.00,2.04,57.96,charge,ch_3Q9002,Order #1100,nov@example.com,,pi_3Q9002,1100',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      late,
+      [
+        readFileSync(sample('stripe-balance-2026-10.csv'), 'utf8').split('\n')[0],
+        'txn_1Sa9001,2026-10-28 15:00:00,2026-10-30 00:00:00,usd,45.00,1.61,43.39,charge,ch_3Q9001,Order #1099,late@example.com,,pi_3Q9001,1099',
+        'txn_1Sa9002,2026-11-03 15:00:00,2026-11-05 00:00:00,usd,60.00,2.04,57.96,charge,ch_3Q9002,Order #1100,nov@example.com,,pi_3Q9002,1100',
+        '',
+      ].join('\n'),
+    );
     importFile('stripe:main', [late], { periodEnd: '2026-11-30' });
     const after = join(dir, 'after.zip');
     writePack(ws, { month: '2026-10', outPath: after, withSources: false });
     expect(sha(after)).toBe(before);
     const adjustments = ws.db.prepare('SELECT recorded_in, affects, object_kind, change FROM adjustments').all();
     expect(adjustments.length).toBeGreaterThan(0);
-    expect(adjustments).toContainEqual(expect.objectContaining({ recorded_in: '2026-11', affects: '2026-10', object_kind: 'exception', change: 'opened' }));
+    expect(adjustments).toContainEqual(
+      expect.objectContaining({ recorded_in: '2026-11', affects: '2026-10', object_kind: 'exception', change: 'opened' }),
+    );
     expect(closeStatus(ws, '2026-11').adjustments.recordedHere).toBe(adjustments.length);
     expect(closeStatus(ws, '2026-10').adjustments.affectingThisMonth).toBe(adjustments.length);
     const nov = join(dir, 'nov.zip');
@@ -169,7 +202,10 @@ describe('after the close', () => {
   it('reopening needs a reason, is journaled, and a new close stores a new pack', () => {
     expect(() => reopenMonth(ws, { month: '2026-10', by: 'Dana Reyes', reason: ' ' })).toThrow(/--reason/);
     const r = reopenMonth(ws, { month: '2026-10', by: 'Dana Reyes', reason: 'late Stripe charge' });
-    expect(ws.db.prepare('SELECT entry_type, reason FROM journal WHERE seq = ?').get(r.journalSeq)).toEqual({ entry_type: 'period.reopened', reason: 'late Stripe charge' });
+    expect(ws.db.prepare('SELECT entry_type, reason FROM journal WHERE seq = ?').get(r.journalSeq)).toEqual({
+      entry_type: 'period.reopened',
+      reason: 'late Stripe charge',
+    });
     expect(closeStatus(ws, '2026-10').state).toBe('open');
     const again = closeMonth(ws, { month: '2026-10', by: 'Dana Reyes', reason: 'October with the late charge', acceptOpen: true });
     expect(again.pack.sha256).not.toBe(r.supersededPack);

@@ -93,13 +93,32 @@ describeWithTool('the pack workbook read by openpyxl', 'python3-openpyxl', hasOp
   it('holds every table, each sheet equal to its CSV', () => {
     const book = readWorkbook(join(dir, 'workbook.xlsx'));
     expect(Object.keys(book)).toEqual([
-      'Summary', 'Rollforward', 'In transit', 'Straddling settlements', 'Matches', 'Exceptions', 'Exception history', 'Journal', 'Rules', 'Sign-offs',
-      'Adjustments', 'Carried forward',
+      'Summary',
+      'Rollforward',
+      'In transit',
+      'Straddling settlements',
+      'Matches',
+      'Exceptions',
+      'Exception history',
+      'Journal',
+      'Rules',
+      'Sign-offs',
+      'Adjustments',
+      'Carried forward',
     ]);
     const files: Record<string, string> = {
-      Summary: 'summary', Rollforward: 'rollforward', 'In transit': 'in_transit', 'Straddling settlements': 'straddling', Matches: 'matches',
-      Exceptions: 'exceptions', 'Exception history': 'exception_history', Journal: 'journal', Rules: 'rules', 'Sign-offs': 'signoffs',
-      Adjustments: 'adjustments', 'Carried forward': 'carried_forward',
+      Summary: 'summary',
+      Rollforward: 'rollforward',
+      'In transit': 'in_transit',
+      'Straddling settlements': 'straddling',
+      Matches: 'matches',
+      Exceptions: 'exceptions',
+      'Exception history': 'exception_history',
+      Journal: 'journal',
+      Rules: 'rules',
+      'Sign-offs': 'signoffs',
+      Adjustments: 'adjustments',
+      'Carried forward': 'carried_forward',
     };
     for (const [sheet, file] of Object.entries(files)) {
       expect(asCsvText(book[sheet] ?? []), sheet).toEqual(parseCsv(member(`csv/${file}.csv`)));
@@ -127,17 +146,36 @@ describeWithTool('the pack workbook read by openpyxl', 'python3-openpyxl', hasOp
   });
 
   it('continues a table past a sheet’s last row on a second sheet', async () => {
-    const t: PackTable = { name: 'long', sheet: 'Long', columns: [{ name: 'n', type: 'number' }, { name: 'text', type: 'text' }], rows: function* () {
-      for (let i = 1; i <= 7; i++) yield [i, `-row ${i}`];
-    } };
+    const t: PackTable = {
+      name: 'long',
+      sheet: 'Long',
+      columns: [
+        { name: 'n', type: 'number' },
+        { name: 'text', type: 'text' },
+      ],
+      rows: function* () {
+        for (let i = 1; i <= 7; i++) yield [i, `-row ${i}`];
+      },
+    };
     const sheets = join(dir, 'long');
     mkdirSync(sheets, { recursive: true });
     const w = writeTable(t, join(sheets, 'long.csv'), (n) => join(sheets, `s${n}.xml`), undefined, 5);
     expect(w.sheets.map((s) => s.name)).toEqual(['Long', 'Long (2)']);
     await writeWorkbook(join(sheets, 'long.xlsx'), w.sheets, 'long', '2026-11-01T00:00:00.000Z');
     const book = readWorkbook(join(sheets, 'long.xlsx'));
-    expect(book.Long).toEqual([['n', 'text'], [1, "'-row 1"], [2, "'-row 2"], [3, "'-row 3"], [4, "'-row 4"]]);
-    expect(book['Long (2)']).toEqual([['n', 'text'], [5, "'-row 5"], [6, "'-row 6"], [7, "'-row 7"]]);
+    expect(book.Long).toEqual([
+      ['n', 'text'],
+      [1, "'-row 1"],
+      [2, "'-row 2"],
+      [3, "'-row 3"],
+      [4, "'-row 4"],
+    ]);
+    expect(book['Long (2)']).toEqual([
+      ['n', 'text'],
+      [5, "'-row 5"],
+      [6, "'-row 6"],
+      [7, "'-row 7"],
+    ]);
   });
 });
 
@@ -147,11 +185,23 @@ describeWithTool('the pack summary rendered by pdftoppm', 'poppler-utils', hasPd
     mkdirSync(SHOTS, { recursive: true });
     const r = spawnSync('pdftoppm', ['-r', '80', '-png', join(dir, 'summary.pdf'), join(SHOTS, 'summary')], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
-    const pages = readdirSync(SHOTS).filter((f) => f.endsWith('.png')).sort();
+    const pages = readdirSync(SHOTS)
+      .filter((f) => f.endsWith('.png'))
+      .sort();
     expect(pages).toEqual(['summary-1.png', 'summary-2.png', 'summary-3.png', 'summary-4.png']);
     for (const p of pages) expect(statSync(join(SHOTS, p)).size).toBeGreaterThan(10_000);
     const text = spawnSync('pdftotext', ['-layout', join(dir, 'summary.pdf'), '-'], { encoding: 'utf8' }).stdout;
-    for (const words of ['Audit pack', 'Ridge Outfitters', 'Closed by Dana Reyes', 'Processor clearing rollforward', 'stripe:main', '788.49', 'Exceptions by code', 'UNKNOWN_BANK_LINE', '@SUM(A1:A9) checked']) {
+    for (const words of [
+      'Audit pack',
+      'Ridge Outfitters',
+      'Closed by Dana Reyes',
+      'Processor clearing rollforward',
+      'stripe:main',
+      '788.49',
+      'Exceptions by code',
+      'UNKNOWN_BANK_LINE',
+      '@SUM(A1:A9) checked',
+    ]) {
       expect(text).toContain(words);
     }
   });

@@ -15,7 +15,18 @@ const HEADER = 'balance_transaction_id,created_utc,currency,gross,fee,net,report
 
 /** One balance transaction as Stripe's itemized balance report writes it (major units, created in UTC). */
 function row(id: string, createdUtc: string, gross: string, fee: string, net: string, category: string, payout: string, description = ''): string {
-  return [id, createdUtc, 'usd', gross, fee, net, category, category === 'payout' ? payout : `ch_${id}`, description, category === 'payout' ? '' : payout].join(',');
+  return [
+    id,
+    createdUtc,
+    'usd',
+    gross,
+    fee,
+    net,
+    category,
+    category === 'payout' ? payout : `ch_${id}`,
+    description,
+    category === 'payout' ? '' : payout,
+  ].join(',');
 }
 
 export const STRIPE_ROWS = [
@@ -38,8 +49,18 @@ export const STRIPE_ROWS = [
 function camt(id: string, opening: number, entries: Array<[string, number, string]>): string {
   return writeCamt053([
     {
-      id, account: 'DE89370400440532013000', currency: 'USD', openingMinor: opening, closingMinor: opening + entries.reduce((a, [, v]) => a + v, 0),
-      entries: entries.map(([date, amountMinor, remittance], i) => ({ bookingDate: date, valueDate: date, amountMinor, reference: `${id}-${i}`, remittance })),
+      id,
+      account: 'DE89370400440532013000',
+      currency: 'USD',
+      openingMinor: opening,
+      closingMinor: opening + entries.reduce((a, [, v]) => a + v, 0),
+      entries: entries.map(([date, amountMinor, remittance], i) => ({
+        bookingDate: date,
+        valueDate: date,
+        amountMinor,
+        reference: `${id}-${i}`,
+        remittance,
+      })),
     },
   ]);
 }
@@ -58,15 +79,47 @@ beforeAll(() => {
   };
   run('stripe:main', file('balance.csv', `${[HEADER, ...STRIPE_ROWS].join('\n')}\n`));
   run('bank:operating', file('sep.xml', camt('STMT-SEP', 400_000, [['2026-09-30', 9680, 'STRIPE PAYOUT po_sep']])));
-  run('bank:operating', file('oct.xml', camt('STMT-OCT', 409_680, [['2026-10-02', 4825, 'STRIPE PAYOUT po_oct1'], ['2026-10-15', -100_000, 'OFFICE RENT']])));
-  run('bank:operating', file('nov.xml', camt('STMT-NOV', 314_505, [['2026-11-03', 33_290, 'STRIPE PAYOUT po_oct2'], ['2026-11-04', 7738, 'STRIPE PAYOUT po_nov1']])));
+  run(
+    'bank:operating',
+    file(
+      'oct.xml',
+      camt('STMT-OCT', 409_680, [
+        ['2026-10-02', 4825, 'STRIPE PAYOUT po_oct1'],
+        ['2026-10-15', -100_000, 'OFFICE RENT'],
+      ]),
+    ),
+  );
+  run(
+    'bank:operating',
+    file(
+      'nov.xml',
+      camt('STMT-NOV', 314_505, [
+        ['2026-11-03', 33_290, 'STRIPE PAYOUT po_oct2'],
+        ['2026-11-04', 7738, 'STRIPE PAYOUT po_nov1'],
+      ]),
+    ),
+  );
   const paypal: PaypalActivityEntry[] = [
     ['2026-10-03T15:00:00Z', 'Express Checkout Payment', 10_000, -320, 59_680, 'PP1'],
     ['2026-10-20T15:00:00Z', 'General Withdrawal', -20_000, 0, 39_680, 'PP2'],
   ].map(([occurredAt, type, grossMinor, feeMinor, balanceMinor, id]) => ({
-    transactionId: id as string, occurredAt: occurredAt as string, timeZone: 'EDT', name: 'Buyer', type: type as string, status: 'Completed',
-    currency: 'USD', grossMinor: grossMinor as number, feeMinor: feeMinor as number, fromEmail: 'buyer@example.com', toEmail: 'shop@example.com',
-    referenceTxnId: '', invoiceNumber: '', receiptId: '', balanceMinor: balanceMinor as number, subject: '', note: '',
+    transactionId: id as string,
+    occurredAt: occurredAt as string,
+    timeZone: 'EDT',
+    name: 'Buyer',
+    type: type as string,
+    status: 'Completed',
+    currency: 'USD',
+    grossMinor: grossMinor as number,
+    feeMinor: feeMinor as number,
+    fromEmail: 'buyer@example.com',
+    toEmail: 'shop@example.com',
+    referenceTxnId: '',
+    invoiceNumber: '',
+    receiptId: '',
+    balanceMinor: balanceMinor as number,
+    subject: '',
+    note: '',
   }));
   run('paypal:main', file('Download.CSV', writePaypalActivityCsv(paypal, { language: 'en' })));
 });
@@ -101,7 +154,9 @@ describe('processor clearing rollforward of October', () => {
     const rf = closeStatus(ws, '2026-10').rollforward;
     // The PayPal withdrawal of the 20th has no bank line at all: in transit too.
     expect(rf.inTransit.map((t) => t.payout)).toEqual(['PP2', 'po_oct2']);
-    expect(rf.inTransit.filter((t) => t.source === 'stripe:main')).toEqual([{ source: 'stripe:main', currency: 'USD', payout: 'po_oct2', amount: 33_290, paidOn: '2026-10-31', bankedOn: '2026-11-03' }]);
+    expect(rf.inTransit.filter((t) => t.source === 'stripe:main')).toEqual([
+      { source: 'stripe:main', currency: 'USD', payout: 'po_oct2', amount: 33_290, paidOn: '2026-10-31', bankedOn: '2026-11-03' },
+    ]);
     expect(rf.straddling).toEqual([
       { source: 'stripe:main', currency: 'USD', payout: 'po_nov1', paidOn: '2026-11-03', direction: 'carried forward', amount: 7738, items: 1 },
       { source: 'stripe:main', currency: 'USD', payout: 'po_oct1', paidOn: '2026-10-02', direction: 'reversed', amount: 4825, items: 1 },
@@ -110,12 +165,28 @@ describe('processor clearing rollforward of October', () => {
 
   it('November opens with October’s closing and reverses its carry-forward', () => {
     const nov = closeStatus(ws, '2026-11').rollforward.processors.find((r) => r.source === 'stripe:main');
-    expect(nov).toMatchObject({ opening: 7738, sales: 0, payouts: 7738, closing: 0, carryForwardReversed: 7738, carriedForward: 0, inTransit: { count: 0, amount: 0 } });
+    expect(nov).toMatchObject({
+      opening: 7738,
+      sales: 0,
+      payouts: 7738,
+      closing: 0,
+      carryForwardReversed: 7738,
+      carriedForward: 0,
+      inTransit: { count: 0, amount: 0 },
+    });
   });
 
   it('ties a PayPal account to its own Balance column, opening from the balance before its first row', () => {
     const paypal = closeStatus(ws, '2026-10').rollforward.processors.find((r) => r.source === 'paypal:main');
-    expect(paypal).toMatchObject({ opening: 50_000, sales: 10_000, fees: 320, payouts: 20_000, closing: 39_680, processorClosing: 39_680, difference: 0 });
+    expect(paypal).toMatchObject({
+      opening: 50_000,
+      sales: 10_000,
+      fees: 320,
+      payouts: 20_000,
+      closing: 39_680,
+      processorClosing: 39_680,
+      difference: 0,
+    });
     expect(paypal?.openingBasis).toMatch(/processor's balance before PP1/);
   });
 });
@@ -125,8 +196,17 @@ describe('bank rollforward of October', () => {
     const bank = closeStatus(ws, '2026-10').rollforward.banks;
     expect(bank).toHaveLength(1);
     expect(bank[0]).toMatchObject({
-      source: 'bank:operating', account: 'DE89370400440532013000', currency: 'USD', opening: 409_680, credits: 4825, debits: 100_000,
-      closing: 314_505, bankClosing: 314_505, bankClosingDate: '2026-10-15', difference: 0, statements: 1,
+      source: 'bank:operating',
+      account: 'DE89370400440532013000',
+      currency: 'USD',
+      opening: 409_680,
+      credits: 4825,
+      debits: 100_000,
+      closing: 314_505,
+      bankClosing: 314_505,
+      bankClosingDate: '2026-10-15',
+      difference: 0,
+      statements: 1,
     });
     expect(bank[0]?.openingBasis).toMatch(/STMT-SEP/);
   });

@@ -44,7 +44,10 @@ describe('tieout connect and tieout sync', () => {
     const wrongFlag = await tieoutAsync(['connect', ws, '--source', 'stripe:main', '--token-env', 'STRIPE_KEY'], env);
     expect(wrongFlag.status).toBe(2);
     expect(wrongFlag.stderr).toMatch(/--token-env is not a stripe option/);
-    const insecure = await tieoutAsync(['connect', ws, '--source', 'stripe:main', '--api-key-env', 'STRIPE_KEY', '--base-url', 'http://api.example.com'], env);
+    const insecure = await tieoutAsync(
+      ['connect', ws, '--source', 'stripe:main', '--api-key-env', 'STRIPE_KEY', '--base-url', 'http://api.example.com'],
+      env,
+    );
     expect(insecure.status).toBe(2);
     expect(insecure.stderr).toMatch(/only over https/);
 
@@ -78,7 +81,10 @@ describe('tieout connect and tieout sync', () => {
   it('fails with exit 1 and the reason when the key is refused, without the key', async () => {
     const ws = join(dir, 'refused');
     await tieoutAsync(['init', ws, '--currency', 'USD', '--time-zone', 'UTC'], env);
-    await tieoutAsync(['connect', ws, '--source', 'stripe:main', '--api-key-env', 'STRIPE_KEY', '--base-url', url], { ...env, STRIPE_KEY: 'sk_test_51NwrongKey0000000000' });
+    await tieoutAsync(['connect', ws, '--source', 'stripe:main', '--api-key-env', 'STRIPE_KEY', '--base-url', url], {
+      ...env,
+      STRIPE_KEY: 'sk_test_51NwrongKey0000000000',
+    });
     const refused = await tieoutAsync(['sync', ws], env);
     expect(refused.status).toBe(1);
     expect(refused.stdout).toMatch(/stripe:main: FAILED.*\n.*refused the API key/);
@@ -94,17 +100,25 @@ describe('tieout connect and tieout sync', () => {
     stripe.server.inject({ when: (r) => bt(r) && r.query.get('starting_after') !== null, fault: { kind: 'hang' } });
     const seen = stripe.server.requests.length;
     const first = tieoutChild(['sync', ws], env);
-    await waitFor(() => stripe.server.requests.slice(seen).some((r) => bt(r) && r.query.get('starting_after') !== null), 30_000, 'the second balance page');
+    await waitFor(
+      () => stripe.server.requests.slice(seen).some((r) => bt(r) && r.query.get('starting_after') !== null),
+      30_000,
+      'the second balance page',
+    );
     first.child.kill('SIGKILL');
     expect((await first.done).signal).toBe('SIGKILL');
     {
       const w = openWorkspace(ws);
       expect(w.db.prepare("SELECT count(*) FROM sync_pages WHERE step = 'balance_transactions'").pluck().get()).toBe(1);
-      expect(w.db.prepare("SELECT state FROM sync_runs").pluck().all()).toEqual(['running']);
+      expect(w.db.prepare('SELECT state FROM sync_runs').pluck().all()).toEqual(['running']);
       w.close();
     }
     // Then killed wherever it is a moment after its Nth request (landing a page, reading one, reconciling).
-    for (const [n, ms] of [[1, 5], [3, 40], [5, 0]] as const) {
+    for (const [n, ms] of [
+      [1, 5],
+      [3, 40],
+      [5, 0],
+    ] as const) {
       const from = stripe.server.requests.length;
       const run = tieoutChild(['sync', ws], env);
       await waitFor(() => stripe.server.requests.length - from >= n, 30_000, `request ${n}`).catch(() => undefined);

@@ -23,16 +23,38 @@ function monthEntries(count: number, seed: number): PaypalEntry[] {
   let n = 0;
   const id = () => `${String(1000 + n++).padStart(4, '0')}ABCD${String(Math.floor(rnd() * 1e9)).padStart(9, '0')}`;
   const entry = (t: number, eventCode: string, type: string, gross: number, fee: number, extra: Partial<PaypalEntry> = {}): PaypalEntry => ({
-    transactionId: id(), occurredAt: new Date(t).toISOString().replace('.000Z', 'Z'), timeZone: 'PDT', name: 'Ana Lopez', type, status: 'Completed',
-    currency: 'USD', grossMinor: gross, feeMinor: fee, fromEmail: gross >= 0 ? `buyer${n}@example.com` : 'store@ridge.example', toEmail: gross >= 0 ? 'store@ridge.example' : `buyer${n}@example.com`,
-    referenceTxnId: '', invoiceNumber: '', receiptId: '', balanceMinor: null, subject: '', note: '', eventCode, ...extra,
+    transactionId: id(),
+    occurredAt: new Date(t).toISOString().replace('.000Z', 'Z'),
+    timeZone: 'PDT',
+    name: 'Ana Lopez',
+    type,
+    status: 'Completed',
+    currency: 'USD',
+    grossMinor: gross,
+    feeMinor: fee,
+    fromEmail: gross >= 0 ? `buyer${n}@example.com` : 'store@ridge.example',
+    toEmail: gross >= 0 ? 'store@ridge.example' : `buyer${n}@example.com`,
+    referenceTxnId: '',
+    invoiceNumber: '',
+    receiptId: '',
+    balanceMinor: null,
+    subject: '',
+    note: '',
+    eventCode,
+    ...extra,
   });
   for (let i = 0; i < count; i++) {
     const t = base + Math.floor((i * 29 * 86_400_000) / count);
     const amount = 1000 + Math.floor(rnd() * 20_000);
     const pay = entry(t, 'T0006', 'Express Checkout Payment', amount, -(Math.round(amount * 0.0349) + 49), { invoiceNumber: `R${2000 + i}` });
     out.push(pay);
-    if (i % 10 === 3) out.push(entry(t + 86_400_000, 'T1107', 'Payment Refund', -Math.floor(amount / 2), 0, { referenceTxnId: pay.transactionId, invoiceNumber: pay.invoiceNumber }));
+    if (i % 10 === 3)
+      out.push(
+        entry(t + 86_400_000, 'T1107', 'Payment Refund', -Math.floor(amount / 2), 0, {
+          referenceTxnId: pay.transactionId,
+          invoiceNumber: pay.invoiceNumber,
+        }),
+      );
   }
   const mid = base + 14 * 86_400_000;
   out.push(entry(mid, 'T0400', 'General Withdrawal', -150_000, 0));
@@ -57,7 +79,7 @@ describe('PayPal connector: a month by API and by the activity download', () => 
   });
   afterAll(() => paypal.close());
 
-  it('gives the download\'s events, reading 31-day windows with fields=all from the backfill start to now', async () => {
+  it("gives the download's events, reading 31-day windows with fields=all from the backfill start to now", async () => {
     const csv = join(dir, 'Download.CSV');
     writeFileSync(csv, writePaypalActivityCsv(entries, { language: 'en' }));
     const byFile = createWorkspace(join(dir, 'by-file'), { timeZone: 'UTC' });
@@ -107,10 +129,15 @@ describe('PayPal connector: a month by API and by the activity download', () => 
     }
   });
 
-  it('covers PayPal\'s three-hour lag: the watermark stops at the last refresh, and the next sync reads the late transaction', async () => {
+  it("covers PayPal's three-hour lag: the watermark stops at the last refresh, and the next sync reads the late transaction", async () => {
     const ws = await connectedWorkspace(join(dir, 'lag'), { source: 'paypal:main', baseUrl: url, backfillDays: 90 }, CREDS);
     paypal.lagMs = 3 * 3_600_000;
-    const late = { ...(entries[0] as PaypalEntry), transactionId: '9LATE000000000001', occurredAt: new Date(Date.now() - 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'), invoiceNumber: 'R-LATE' };
+    const late = {
+      ...(entries[0] as PaypalEntry),
+      transactionId: '9LATE000000000001',
+      occurredAt: new Date(Date.now() - 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      invoiceNumber: 'R-LATE',
+    };
     paypal.entries = [...entries, late];
     try {
       await syncSource(ws, 'paypal:main', CREDS, { trigger: 'test', http: FAST_HTTP });

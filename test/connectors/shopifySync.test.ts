@@ -42,7 +42,10 @@ function balanceTransactionsOf(csv: string): Record<string, unknown>[] {
       fee: { amount: get('Fee'), currencyCode: currency },
       net: { amount: get('Net'), currencyCode: currency },
       associatedOrder: get('Order') === '' ? null : { id: `gid://shopify/Order/${5000 + i}`, name: get('Order') },
-      associatedPayout: payout === '' ? { id: null, status: null } : { id: `gid://shopify/ShopifyPaymentsPayout/${payout}`, status: get('Payout Status').toUpperCase() },
+      associatedPayout:
+        payout === ''
+          ? { id: null, status: null }
+          : { id: `gid://shopify/ShopifyPaymentsPayout/${payout}`, status: get('Payout Status').toUpperCase() },
     };
   });
 }
@@ -57,17 +60,29 @@ describe('Shopify connector: orders by API and by the orders export', () => {
   });
   afterAll(() => shopify.close());
 
-  it('backfills with a bulk operation and gives the export\'s events; a later change is a new revision', async () => {
+  it("backfills with a bulk operation and gives the export's events; a later change is a new revision", async () => {
     const csv = join(dir, 'orders_export.csv');
-    writeFileSync(csv, `${SHOPIFY_ORDERS_HEADER.join(',')}\n${orders.flatMap(shopifyOrderLines).map((l) => `${l}\n`).join('')}`);
+    writeFileSync(
+      csv,
+      `${SHOPIFY_ORDERS_HEADER.join(',')}\n${orders
+        .flatMap(shopifyOrderLines)
+        .map((l) => `${l}\n`)
+        .join('')}`,
+    );
     const byFile = createWorkspace(join(dir, 'by-file'), { timeZone: 'UTC' });
     importFiles(byFile.db, byFile.settings, { source: 'shopify:store', files: [csv], actor: 'user:test' });
 
-    const byApi = await connectedWorkspace(join(dir, 'by-api'), { source: 'shopify:store', shop: SHOP, baseUrl: url, backfillDays: 120 }, { access_token: TOKEN });
+    const byApi = await connectedWorkspace(
+      join(dir, 'by-api'),
+      { source: 'shopify:store', shop: SHOP, baseUrl: url, backfillDays: 120 },
+      { access_token: TOKEN },
+    );
     const report = await syncSource(byApi, 'shopify:store', { access_token: TOKEN }, { trigger: 'test', http: FAST_HTTP });
     expect(report.error).toBeNull();
     // The backfill ran as one bulk operation, its JSONL one page; no order was paged.
-    const ops = shopify.server.requests.map((r) => (r.method === 'GET' ? 'GET bulk' : (/(mutation|query) (\w+)/.exec(JSON.parse(r.body).query as string)?.[2] ?? '?')));
+    const ops = shopify.server.requests.map((r) =>
+      r.method === 'GET' ? 'GET bulk' : (/(mutation|query) (\w+)/.exec(JSON.parse(r.body).query as string)?.[2] ?? '?'),
+    );
     expect(ops.slice(0, 5)).toEqual(['RunBulk', 'BulkStatus', 'BulkStatus', 'BulkStatus', 'GET bulk']);
     expect(byApi.db.prepare("SELECT format, file_name FROM import_batches WHERE format = 'shopify-bulk-orders'").all()).toHaveLength(1);
 
@@ -80,12 +95,18 @@ describe('Shopify connector: orders by API and by the orders export', () => {
     // A refund today: the order is changed, so it is read again (updated_at) and lands as its next revision.
     const changed = shopify.data.orders[0] as Record<string, unknown>;
     const now = new Date(Date.now() - 60_000).toISOString();
-    Object.assign(changed, { updatedAt: now, displayFinancialStatus: 'PARTIALLY_REFUNDED', totalRefundedSet: { shopMoney: { amount: '5.00', currencyCode: 'USD' } } });
+    Object.assign(changed, {
+      updatedAt: now,
+      displayFinancialStatus: 'PARTIALLY_REFUNDED',
+      totalRefundedSet: { shopMoney: { amount: '5.00', currencyCode: 'USD' } },
+    });
     const again = await syncSource(byApi, 'shopify:store', { access_token: TOKEN }, { trigger: 'test', http: FAST_HTTP });
     expect(again.state).toBe('ok');
     expect(again.eventsCreated).toBe(1);
     const revisions = byApi.db
-      .prepare("SELECT state, seq IN (SELECT event_seq FROM superseded_events) AS superseded FROM events WHERE kind = 'order' AND external_id = ? ORDER BY seq")
+      .prepare(
+        "SELECT state, seq IN (SELECT event_seq FROM superseded_events) AS superseded FROM events WHERE kind = 'order' AND external_id = ? ORDER BY seq",
+      )
       .all(changed.legacyResourceId);
     expect(revisions).toEqual([
       { state: (orders[0] as SyntheticOrder).financialStatus, superseded: 1 },
@@ -97,9 +118,22 @@ describe('Shopify connector: orders by API and by the orders export', () => {
   });
 
   it('waits out THROTTLED in a 200 answer for the cost it needs, and pages the backfill when a bulk operation is refused', async () => {
-    const ws = await connectedWorkspace(join(dir, 'throttled'), { source: 'shopify:store', shop: SHOP, baseUrl: url, backfillDays: 120 }, { access_token: TOKEN });
+    const ws = await connectedWorkspace(
+      join(dir, 'throttled'),
+      { source: 'shopify:store', shop: SHOP, baseUrl: url, backfillDays: 120 },
+      { access_token: TOKEN },
+    );
     shopify.refuseBulk = true;
-    const throttled = { errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } }], extensions: { cost: { requestedQueryCost: 600, actualQueryCost: null, throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 500, restoreRate: 50 } } } };
+    const throttled = {
+      errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } }],
+      extensions: {
+        cost: {
+          requestedQueryCost: 600,
+          actualQueryCost: null,
+          throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 500, restoreRate: 50 },
+        },
+      },
+    };
     shopify.server.inject({ when: (r) => r.body.includes('query Orders'), times: 1, fault: { kind: 'answer', answer: { json: throttled } } });
     const before = shopify.server.requests.length;
     const t0 = Date.now();
@@ -118,7 +152,11 @@ describe('Shopify connector: orders by API and by the orders export', () => {
   });
 
   it('fails when the token is refused, saying so without the token', async () => {
-    const ws = await connectedWorkspace(join(dir, 'refused'), { source: 'shopify:store', shop: SHOP, baseUrl: url, backfillDays: 120 }, { access_token: 'shpat_wrong_token_000000000000' });
+    const ws = await connectedWorkspace(
+      join(dir, 'refused'),
+      { source: 'shopify:store', shop: SHOP, baseUrl: url, backfillDays: 120 },
+      { access_token: 'shpat_wrong_token_000000000000' },
+    );
     const report = await syncSource(ws, 'shopify:store', { access_token: 'shpat_wrong_token_000000000000' }, { trigger: 'test', http: FAST_HTTP });
     expect(report.state).toBe('failed');
     expect(report.needsPerson).toBe(true);
@@ -130,21 +168,34 @@ describe('Shopify connector: orders by API and by the orders export', () => {
 
 describe('Shopify connector: Shopify Payments by API and by the transactions export', () => {
   const dir = makeTempDir('tieout-shopify-payments-');
-  it('gives the export\'s events under shopify-payments:NAME, and the payout as its own event', async () => {
+  it("gives the export's events under shopify-payments:NAME, and the payout as its own event", async () => {
     const csvText = readFileSync(PAYMENTS_CSV, 'utf8');
-    const payout = { id: 'gid://shopify/ShopifyPaymentsPayout/98812365490', legacyResourceId: '98812365490', issuedAt: '2024-03-06T06:00:00Z', status: 'PAID', transactionType: 'DEPOSIT', net: { amount: '1300.33', currencyCode: 'EUR' } };
+    const payout = {
+      id: 'gid://shopify/ShopifyPaymentsPayout/98812365490',
+      legacyResourceId: '98812365490',
+      issuedAt: '2024-03-06T06:00:00Z',
+      status: 'PAID',
+      transactionType: 'DEPOSIT',
+      net: { amount: '1300.33', currencyCode: 'EUR' },
+    };
     const shopify = new FakeShopify({ orders: [], balanceTransactions: balanceTransactionsOf(csvText), payouts: [payout] }, TOKEN);
     const url = await shopify.start();
     try {
       const byFile = createWorkspace(join(dir, 'by-file'), { timeZone: 'UTC' });
       importFiles(byFile.db, byFile.settings, { source: 'shopify-payments:store', files: [PAYMENTS_CSV.pathname], actor: 'user:test' });
-      const byApi = await connectedWorkspace(join(dir, 'by-api'), { source: 'shopify:store', shop: SHOP, baseUrl: url, backfillDays: 1500 }, { access_token: TOKEN });
+      const byApi = await connectedWorkspace(
+        join(dir, 'by-api'),
+        { source: 'shopify:store', shop: SHOP, baseUrl: url, backfillDays: 1500 },
+        { access_token: TOKEN },
+      );
       const report = await syncSource(byApi, 'shopify:store', { access_token: TOKEN }, { trigger: 'test', http: FAST_HTTP });
       expect(report.error).toBeNull();
       const fromFile = latestEvents(byFile.db, 'shopify-payments:store');
       const fromApi = latestEvents(byApi.db, 'shopify-payments:store');
       const payoutEvents = [...fromApi.values()].filter((e) => e.kind === 'payout');
-      expect(payoutEvents).toMatchObject([{ external_id: '98812365490', payout_ref: '98812365490', amount_minor: -130033, state: 'paid', source_revision: 'paid' }]);
+      expect(payoutEvents).toMatchObject([
+        { external_id: '98812365490', payout_ref: '98812365490', amount_minor: -130033, state: 'paid', source_revision: 'paid' },
+      ]);
       for (const p of payoutEvents) fromApi.delete(p.event_id as string);
       expect([...fromApi.keys()]).toEqual([...fromFile.keys()]);
       for (const [id, e] of fromFile) expect(fromApi.get(id)).toEqual(e);

@@ -30,9 +30,34 @@ function openClassB(ws: Workspace, id: string, code: ExceptionCode, eventSeq: nu
   ws.db.transaction(() => {
     new ExceptionStore(ws.db, new JournalWriter(ws.db)).put(
       {
-        exceptionId: id, code, amount: -1000, currency: 'USD', eventSeqs: [eventSeq], rule: null,
-        explanation: { rule_id: null, rule_set_id: null, rule_version: null, strategy: null, link: null, summary: `${code} (test)`, keys: [], amount_delta_minor: null, time_delta_hours: null, score: null, runners_up: [], policy: 'class B' },
-        classified: { defaultClass: 'B', cls: 'B', state: 'in_remediation', policyGated: false, dueAt: '2099-01-01T00:00:00Z', policy: 'class B: remediation window' },
+        exceptionId: id,
+        code,
+        amount: -1000,
+        currency: 'USD',
+        eventSeqs: [eventSeq],
+        rule: null,
+        explanation: {
+          rule_id: null,
+          rule_set_id: null,
+          rule_version: null,
+          strategy: null,
+          link: null,
+          summary: `${code} (test)`,
+          keys: [],
+          amount_delta_minor: null,
+          time_delta_hours: null,
+          score: null,
+          runners_up: [],
+          policy: 'class B',
+        },
+        classified: {
+          defaultClass: 'B',
+          cls: 'B',
+          state: 'in_remediation',
+          policyGated: false,
+          dueAt: '2099-01-01T00:00:00Z',
+          policy: 'class B: remediation window',
+        },
         journalExtra: {},
       },
       { actor: 'system:engine', now: new Date().toISOString(), runId: null },
@@ -50,10 +75,12 @@ describe('class B remediation by the Stripe API', () => {
   });
   afterAll(() => stripe.close());
 
-  it('asks Stripe about a payout not in the bank and a missing payment, journals each call on its exception, and escalates a failed payout with Stripe\'s reason', async () => {
+  it("asks Stripe about a payout not in the bank and a missing payment, journals each call on its exception, and escalates a failed payout with Stripe's reason", async () => {
     const ws = await connectedWorkspace(join(dir, 'books'), { source: 'stripe:main', baseUrl: url, backfillDays: 120 }, { api_key: KEY });
     expect((await syncSource(ws, 'stripe:main', { api_key: KEY }, { trigger: 'test', http: FAST_HTTP, remediate: false })).state).toBe('ok');
-    const payouts = ws.db.prepare("SELECT seq, json_extract(attributes, '$.source_id') AS po FROM events WHERE kind = 'payout' ORDER BY seq LIMIT 2").all() as Array<{ seq: number; po: string }>;
+    const payouts = ws.db
+      .prepare("SELECT seq, json_extract(attributes, '$.source_id') AS po FROM events WHERE kind = 'payout' ORDER BY seq LIMIT 2")
+      .all() as Array<{ seq: number; po: string }>;
     const [failed, paid] = payouts as [{ seq: number; po: string }, { seq: number; po: string }];
     const failedPayout = stripe.data.payouts.find((p) => p.id === failed.po) as Record<string, unknown>;
     Object.assign(failedPayout, { status: 'failed', failure_code: 'account_closed', failure_message: 'The bank account has been closed.' });
@@ -69,13 +96,24 @@ describe('class B remediation by the Stripe API', () => {
     const http = new ApiHttp({ ...FAST_HTTP, secrets: [KEY] });
     const report = await remediateWithStripe(ws, 'stripe:main', connector?.config as never, { api_key: KEY }, http);
     expect(report).toEqual({ calls: 3, escalated: 1 });
-    const calls = ws.db.prepare("SELECT subject_id, reason, payload FROM journal WHERE entry_type = 'exception.remediation' ORDER BY subject_id").all() as Array<{ subject_id: string; reason: string; payload: string }>;
+    const calls = ws.db
+      .prepare("SELECT subject_id, reason, payload FROM journal WHERE entry_type = 'exception.remediation' ORDER BY subject_id")
+      .all() as Array<{ subject_id: string; reason: string; payload: string }>;
     expect(calls.map((c) => c.subject_id)).toEqual(['x_failedpayout', 'x_missingpayment', 'x_paidpayout']);
     expect(calls[0]?.reason).toBe(`Stripe says payout ${failed.po} failed (account_closed): The bank account has been closed.`);
-    expect(JSON.parse(calls[0]?.payload as string)).toMatchObject({ provider: 'stripe', request: `GET /v1/payouts/${failed.po}`, status: 'failed', failure_code: 'account_closed' });
+    expect(JSON.parse(calls[0]?.payload as string)).toMatchObject({
+      provider: 'stripe',
+      request: `GET /v1/payouts/${failed.po}`,
+      status: 'failed',
+      failure_code: 'account_closed',
+    });
     expect(calls[1]?.reason).toBe(`Stripe has ${String(charge.id)} (succeeded) for order ${orderId}`);
     expect(calls[2]?.reason).toMatch(new RegExp(`^Stripe says payout ${paid.po} is paid, arriving \\d{4}-\\d\\d-\\d\\d$`));
-    const cls = ws.db.prepare("SELECT exception_id, class, state FROM exceptions WHERE exception_id IN ('x_failedpayout', 'x_missingpayment', 'x_paidpayout') ORDER BY exception_id").all();
+    const cls = ws.db
+      .prepare(
+        "SELECT exception_id, class, state FROM exceptions WHERE exception_id IN ('x_failedpayout', 'x_missingpayment', 'x_paidpayout') ORDER BY exception_id",
+      )
+      .all();
     expect(cls).toEqual([
       { exception_id: 'x_failedpayout', class: 'C', state: 'open' },
       { exception_id: 'x_missingpayment', class: 'B', state: 'in_remediation' },
@@ -94,7 +132,10 @@ describe('class B remediation by the Stripe API', () => {
 /** A paid order of the store, imported from a Shopify orders export, for a MISSING_PAYMENT to name. */
 function importOrder(ws: Workspace, orderId: string): number {
   const file = join(ws.dir, '..', 'orders.csv');
-  writeFileSync(file, `Name,Id,Financial Status,Paid at,Currency,Total,Created at\n#${orderId},${orderId},paid,2026-10-05 10:00:00 +0000,USD,10.00,2026-10-05 10:00:00 +0000\n`);
+  writeFileSync(
+    file,
+    `Name,Id,Financial Status,Paid at,Currency,Total,Created at\n#${orderId},${orderId},paid,2026-10-05 10:00:00 +0000,USD,10.00,2026-10-05 10:00:00 +0000\n`,
+  );
   importFiles(ws.db, ws.settings, { source: 'shopify:store', files: [file], actor: 'user:test', format: 'shopify-orders-csv' });
   return ws.db.prepare("SELECT seq FROM events WHERE source = 'shopify:store' AND kind = 'order'").pluck().get() as number;
 }

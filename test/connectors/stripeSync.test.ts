@@ -63,7 +63,12 @@ describe('Stripe connector: a month by API and by CSV', () => {
     expect(again.state).toBe('ok');
     expect(again.eventsCreated).toBe(0);
     // The next pass starts an hour before the last one ended: one empty page per windowed step, no payout to itemize.
-    expect(again.steps.map((s) => [s.step, s.pages])).toEqual([['payouts', 1], ['payout_items', 0], ['disputes', 1], ['balance_transactions', 1]]);
+    expect(again.steps.map((s) => [s.step, s.pages])).toEqual([
+      ['payouts', 1],
+      ['payout_items', 0],
+      ['disputes', 1],
+      ['balance_transactions', 1],
+    ]);
     expect(verifyLedger(byApi.db).ok).toBe(true);
     byFile.close();
     byApi.close();
@@ -83,7 +88,10 @@ describe('Stripe connector: what the network and the API do', () => {
   it('rides out 429 with Retry-After, 500s, a hang past the timeout and a cut-off body, and lands every record once', async () => {
     const ws = await connectedWorkspace(join(dir, 'faults'), { source: 'stripe:main', baseUrl: url, backfillDays: 120 }, { api_key: KEY });
     const bt = (r: { path: string; query: URLSearchParams }) => r.path === '/v1/balance_transactions' && r.query.get('payout') === null;
-    stripe.server.inject({ when: bt, fault: { kind: 'status', status: 429, retryAfter: '1', json: { error: { type: 'rate_limit_error', message: 'Too many requests' } } } });
+    stripe.server.inject({
+      when: bt,
+      fault: { kind: 'status', status: 429, retryAfter: '1', json: { error: { type: 'rate_limit_error', message: 'Too many requests' } } },
+    });
     stripe.server.inject({ when: bt, times: 2, fault: { kind: 'status', status: 500 } });
     stripe.server.inject({ when: bt, fault: { kind: 'hang' } });
     stripe.server.inject({ when: bt, fault: { kind: 'malformed' } });
@@ -95,16 +103,27 @@ describe('Stripe connector: what the network and the API do', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
     expect(latestEvents(ws.db, 'stripe:main').size).toBe(rows.length);
     // Five failed attempts of the first balance-history page, then its answer: nothing landed from a failed one.
-    const firstPage = stripe.server.requests.slice(before).filter((r) => bt(r) && r.query.get('payout') === null && r.query.get('starting_after') === null);
+    const firstPage = stripe.server.requests
+      .slice(before)
+      .filter((r) => bt(r) && r.query.get('payout') === null && r.query.get('starting_after') === null);
     expect(firstPage.length).toBe(6);
-    expect(ws.db.prepare("SELECT count(*) FROM sync_pages WHERE step = 'balance_transactions'").pluck().get()).toBe(report.steps.find((s) => s.step === 'balance_transactions')?.pages);
+    expect(ws.db.prepare("SELECT count(*) FROM sync_pages WHERE step = 'balance_transactions'").pluck().get()).toBe(
+      report.steps.find((s) => s.step === 'balance_transactions')?.pages,
+    );
     ws.close();
   });
 
   it('fails with a message a person can act on when the key is refused, never showing the key, and resumes once connected again', async () => {
     const ws = await connectedWorkspace(join(dir, 'auth'), { source: 'stripe:main', baseUrl: url, backfillDays: 120 }, { api_key: KEY });
     // The key stops working after the first pages (rolled in the Dashboard).
-    stripe.server.inject({ when: (r) => r.path === '/v1/disputes', fault: { kind: 'status', status: 401, json: { error: { type: 'invalid_request_error', message: 'Expired API Key provided: sk_test_****0001' } } } });
+    stripe.server.inject({
+      when: (r) => r.path === '/v1/disputes',
+      fault: {
+        kind: 'status',
+        status: 401,
+        json: { error: { type: 'invalid_request_error', message: 'Expired API Key provided: sk_test_****0001' } },
+      },
+    });
     const failed = await syncSource(ws, 'stripe:main', { api_key: KEY }, { trigger: 'test', http: FAST_HTTP });
     expect(failed.state).toBe('failed');
     expect(failed.needsPerson).toBe(true);
@@ -112,10 +131,13 @@ describe('Stripe connector: what the network and the API do', () => {
     expect(failed.error).not.toContain(KEY);
     const landed = failed.eventsCreated;
     expect(landed).toBeGreaterThan(0);
-    const journal = ws.db.prepare("SELECT reason, payload FROM journal WHERE entry_type = 'sync.failed'").get() as { reason: string; payload: string };
+    const journal = ws.db.prepare("SELECT reason, payload FROM journal WHERE entry_type = 'sync.failed'").get() as {
+      reason: string;
+      payload: string;
+    };
     expect(journal.reason).toMatch(/HTTP 401/);
     expect(`${journal.reason}${journal.payload}`).not.toContain(KEY);
-    expect(ws.db.prepare("SELECT state, error FROM sync_runs").get()).toMatchObject({ state: 'failed' });
+    expect(ws.db.prepare('SELECT state, error FROM sync_runs').get()).toMatchObject({ state: 'failed' });
 
     const resumed = await syncSource(ws, 'stripe:main', { api_key: KEY }, { trigger: 'test', http: FAST_HTTP });
     expect(resumed.state).toBe('ok');
@@ -126,14 +148,30 @@ describe('Stripe connector: what the network and the API do', () => {
 
   for (const skewHours of [3, -3]) {
     it(`reads windows on the server's clock when it is ${skewHours > 0 ? 'ahead of' : 'behind'} ours by ${Math.abs(skewHours)} h`, async () => {
-      const ws = await connectedWorkspace(join(dir, `skew${skewHours}`), { source: 'stripe:main', baseUrl: url, backfillDays: 120 }, { api_key: KEY });
+      const ws = await connectedWorkspace(
+        join(dir, `skew${skewHours}`),
+        { source: 'stripe:main', baseUrl: url, backfillDays: 120 },
+        { api_key: KEY },
+      );
       stripe.server.skewMs = skewHours * 3_600_000;
       try {
         // A charge made "now" on the server's clock: read by this sync whichever way the clocks differ.
         const now = Math.floor(stripe.server.now() / 1000) - 5;
         stripe.data.balanceTransactions.push({
-          id: `txn_skew${skewHours > 0 ? 'A' : 'B'}`, object: 'balance_transaction', amount: 1234, currency: 'usd', created: now, available_on: now, fee: 66, net: 1168,
-          reporting_category: 'charge', type: 'charge', status: 'pending', source: `ch_skew${skewHours}`, description: null, fee_details: [],
+          id: `txn_skew${skewHours > 0 ? 'A' : 'B'}`,
+          object: 'balance_transaction',
+          amount: 1234,
+          currency: 'usd',
+          created: now,
+          available_on: now,
+          fee: 66,
+          net: 1168,
+          reporting_category: 'charge',
+          type: 'charge',
+          status: 'pending',
+          source: `ch_skew${skewHours}`,
+          description: null,
+          fee_details: [],
         });
         const report = await syncSource(ws, 'stripe:main', { api_key: KEY }, { trigger: 'test', http: FAST_HTTP });
         expect(report.state).toBe('ok');
@@ -159,7 +197,14 @@ describe('Stripe connector: an item paid out after it was first synced', () => {
     const payoutRow = rows.find((r) => r.category === 'payout') as SyntheticMonthStripeRow;
     const items = data.items.get(payoutRow.sourceId) as string[];
     // Before the payout: it does not exist yet, and its items are in no payout.
-    const later = new FakeStripe({ ...data, payouts: data.payouts.filter((p) => p.id !== payoutRow.sourceId), items: new Map([...data.items].filter(([p]) => p !== payoutRow.sourceId)) }, KEY);
+    const later = new FakeStripe(
+      {
+        ...data,
+        payouts: data.payouts.filter((p) => p.id !== payoutRow.sourceId),
+        items: new Map([...data.items].filter(([p]) => p !== payoutRow.sourceId)),
+      },
+      KEY,
+    );
     const url = await later.start();
     try {
       const ws = await connectedWorkspace(join(dir, 'ws'), { source: 'stripe:main', baseUrl: url, backfillDays: 120 }, { api_key: KEY });
@@ -175,7 +220,11 @@ describe('Stripe connector: an item paid out after it was first synced', () => {
       later.data = data;
       const report = await syncSource(ws, 'stripe:main', { api_key: KEY }, { trigger: 'test', http: FAST_HTTP });
       expect(report.steps.find((s) => s.step === 'payout_items')?.eventsCreated).toBe(items.length);
-      const revisions = ws.db.prepare('SELECT source_revision, payout_ref, seq IN (SELECT event_seq FROM superseded_events) AS superseded FROM events WHERE external_id = ? ORDER BY seq').all(items[0]);
+      const revisions = ws.db
+        .prepare(
+          'SELECT source_revision, payout_ref, seq IN (SELECT event_seq FROM superseded_events) AS superseded FROM events WHERE external_id = ? ORDER BY seq',
+        )
+        .all(items[0]);
       expect(revisions).toEqual([
         { source_revision: '', payout_ref: null, superseded: 1 },
         { source_revision: payoutRow.sourceId, payout_ref: payoutRow.sourceId, superseded: 0 },

@@ -37,7 +37,10 @@ describe('a connected source keeps its heartbeat through its syncs', () => {
       endSyncRun(ws.db, 'sy_ok', { state: 'ok', at, error: null });
       reconcile(ws.db, ws.settings, { mode: 'full', actor: 'system:engine' });
       expect(openFeedMissing(ws.db)).toEqual([]);
-      const ended = ws.db.prepare("SELECT payload FROM journal WHERE entry_type LIKE 'exception.%' AND payload LIKE '%within its declared cadence%'").pluck().all();
+      const ended = ws.db
+        .prepare("SELECT payload FROM journal WHERE entry_type LIKE 'exception.%' AND payload LIKE '%within its declared cadence%'")
+        .pluck()
+        .all();
       expect(ended).toHaveLength(1);
 
       ws.close();

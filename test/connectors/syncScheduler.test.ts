@@ -63,7 +63,7 @@ describe('background sync: cadence, single flight, state for the Sources screen'
     const second = scheduler.running('stripe:main');
     expect(second).toBeDefined();
     expect((await second)?.eventsCreated).toBe(0);
-    expect(ws.db.prepare("SELECT trigger FROM sync_runs ORDER BY started_at").pluck().all()).toEqual(['schedule', 'schedule']);
+    expect(ws.db.prepare('SELECT trigger FROM sync_runs ORDER BY started_at').pluck().all()).toEqual(['schedule', 'schedule']);
 
     expect(scheduler.syncNow('stripe:main').started).toBe(true);
     await scheduler.running('stripe:main');
@@ -73,7 +73,11 @@ describe('background sync: cadence, single flight, state for the Sources screen'
   });
 
   it('shows a failure with its reason and tries again 15 minutes later, not at once', async () => {
-    const ws = await connectedWorkspace(join(dir, 'failed'), { source: 'stripe:main', baseUrl: url, backfillDays: 120 }, { api_key: 'sk_test_51Nrefused0000000000' });
+    const ws = await connectedWorkspace(
+      join(dir, 'failed'),
+      { source: 'stripe:main', baseUrl: url, backfillDays: 120 },
+      { api_key: 'sk_test_51Nrefused0000000000' },
+    );
     const keeper = new SecretKeeper(new FileKeyCipher(join(dir, 'stripe-main-test.key')));
     let clock = Date.now();
     const scheduler = new SyncScheduler({ workspace: () => ws, keeper, onChange: () => {}, now: () => clock, http: FAST_HTTP });

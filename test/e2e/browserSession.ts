@@ -16,7 +16,10 @@ export const SCREENSHOT_DIR = join(PROJECT_ROOT, 'test-results');
  * (npm test runs `npm run build` first), so a missing one fails there; elsewhere the suite is skipped loudly.
  */
 export function describeInBrowser(name: string, fn: () => void): void {
-  const missing = [!existsSync(CHROMIUM) && `${CHROMIUM} (apt-get install -y chromium)`, !existsSync(RENDERER_INDEX) && `${RENDERER_INDEX} (npm run build)`].filter(Boolean);
+  const missing = [
+    !existsSync(CHROMIUM) && `${CHROMIUM} (apt-get install -y chromium)`,
+    !existsSync(RENDERER_INDEX) && `${RENDERER_INDEX} (npm run build)`,
+  ].filter(Boolean);
   if (missing.length === 0) {
     describe(name, fn);
     return;

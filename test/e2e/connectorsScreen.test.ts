@@ -39,7 +39,13 @@ describeInBrowser('Sources screen: connected sources synced in the background', 
     const ws = createWorkspace(join(base, 'books'), { name: 'Ridge Outfitters', timeZone: 'UTC' });
     const keeper = new SecretKeeper(new FileKeyCipher(fileKeyPath(configDir)));
     storeConnection(ws, 'stripe:main', connectorConfig({ source: 'stripe:main', baseUrl: url }), await keeper.seal({ api_key: KEY }), 'user:test');
-    storeConnection(ws, 'stripe:eu', connectorConfig({ source: 'stripe:eu', baseUrl: url }), await keeper.seal({ api_key: 'sk_test_51Nrevoked000000000000' }), 'user:test');
+    storeConnection(
+      ws,
+      'stripe:eu',
+      connectorConfig({ source: 'stripe:eu', baseUrl: url }),
+      await keeper.seal({ api_key: 'sk_test_51Nrevoked000000000000' }),
+      'user:test',
+    );
     ws.close();
     app = await serve({ configDir, workspace: join(base, 'books'), home: base });
     browser = await launchChromium();

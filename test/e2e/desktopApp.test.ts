@@ -88,7 +88,10 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
     const wizard = page.getByRole('region', { name: 'Import files' });
     await wizard.getByLabel('Files to import').setInputFiles(path);
     await wizard.getByRole('button', { name: 'Next' }).click();
-    await wizard.getByRole('table', { name: /First (rows|events)/ }).first().waitFor();
+    await wizard
+      .getByRole('table', { name: /First (rows|events)/ })
+      .first()
+      .waitFor();
     await wizard.getByRole('button', { name: 'Next' }).click();
     await wizard.getByLabel('Source').fill(source);
     await wizard.getByRole('button', { name: 'Next' }).click();
@@ -114,7 +117,10 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
     await wizard.getByLabel('Files to import').setInputFiles(month.shopifyCsv);
     await wizard.getByRole('button', { name: 'Next' }).click();
     await hasText(wizard, 'shopify-orders-csv');
-    await wizard.getByRole('table', { name: /First (rows|events)/ }).first().waitFor();
+    await wizard
+      .getByRole('table', { name: /First (rows|events)/ })
+      .first()
+      .waitFor();
     await screenshot(page, '02-import-preview');
     await wizard.getByRole('button', { name: 'Next' }).click();
     await wizard.getByLabel('Source').fill('shopify:ridge');
@@ -189,7 +195,10 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
     await wizard.getByRole('button', { name: 'Import more files' }).click();
     await wizard.getByLabel('Files to import').setInputFiles(UNBALANCED);
     await wizard.getByRole('button', { name: 'Next' }).click();
-    await wizard.getByRole('table', { name: /First (rows|events)/ }).first().waitFor();
+    await wizard
+      .getByRole('table', { name: /First (rows|events)/ })
+      .first()
+      .waitFor();
     await wizard.getByRole('button', { name: 'Next' }).click();
     await wizard.getByLabel('Source').fill('bank:ridge-eur');
     await wizard.getByRole('button', { name: 'Next' }).click();
@@ -366,7 +375,10 @@ describeInBrowser('desktop app in Chromium (browser host)', () => {
     await payouts.first().waitFor();
     const allPayouts = await page.getByText(/^\d+ payouts$/).innerText();
     await page.getByLabel('Unexplained only').check();
-    await page.getByText(/^\d+ payouts?$/).filter({ hasNotText: allPayouts }).waitFor();
+    await page
+      .getByText(/^\d+ payouts?$/)
+      .filter({ hasNotText: allPayouts })
+      .waitFor();
     await firstRowLoaded('externalId');
     await payouts.first().click();
     await page.locator('td, th').filter({ hasText: 'Unexplained remainder' }).first().waitFor();

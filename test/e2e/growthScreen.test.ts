@@ -17,7 +17,15 @@ const CASES = [
 ] as const;
 
 /** "1,234.56" or "-12.00" (the table's money, without a currency code) as minor units. */
-const minor = (text: string): number => Math.round(Number(text.replace(/\u2212/g, '-').replace(/[^\d.-]/g, '').replace(/^-?$/, '0')) * 100);
+const minor = (text: string): number =>
+  Math.round(
+    Number(
+      text
+        .replace(/\u2212/g, '-')
+        .replace(/[^\d.-]/g, '')
+        .replace(/^-?$/, '0'),
+    ) * 100,
+  );
 
 describeInBrowser('the Growth screen of the demo month', () => {
   let base: string;
@@ -59,7 +67,8 @@ describeInBrowser('the Growth screen of the demo month', () => {
         await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Growth' }).click();
         await page.getByRole('main', { name: 'Growth' }).waitFor();
         const period = page.getByRole('group', { name: 'Period' });
-        if ((await period.getByLabel('Month or range').inputValue()) !== '2026-10') await period.getByRole('button', { name: 'Previous period' }).click();
+        if ((await period.getByLabel('Month or range').inputValue()) !== '2026-10')
+          await period.getByRole('button', { name: 'Previous period' }).click();
         expect(await period.getByLabel('Month or range').inputValue()).toBe('2026-10');
 
         const table = page.getByRole('table', { name: 'Day × platform' });
@@ -75,7 +84,10 @@ describeInBrowser('the Growth screen of the demo month', () => {
         await screenshot(page, `growth-${tag}-1-screen`);
 
         // The first Meta row opens into its breakdown; its parts add up to its gap.
-        const metaRow = table.locator('tbody tr').filter({ has: page.locator('td:nth-child(3)', { hasText: /^Meta$/ }) }).first();
+        const metaRow = table
+          .locator('tbody tr')
+          .filter({ has: page.locator('td:nth-child(3)', { hasText: /^Meta$/ }) })
+          .first();
         const gap = minor(await metaRow.locator('td:nth-child(10)').innerText());
         await metaRow.getByRole('button', { name: /Open the gap breakdown of Meta/ }).click();
         const breakdown = page.getByRole('region', { name: /Gap breakdown of Meta/ });
@@ -111,7 +123,17 @@ describeInBrowser('the Growth screen of the demo month', () => {
         const codes = (await page.locator('.ag-row [col-id="code"]').allInnerTexts()).filter((t) => t.trim() !== '');
         const labels = FULFILLMENT_CODES.map((k) => k.toLowerCase().replace(/_/g, ' '));
         expect(codes.length).toBeGreaterThan(0);
-        expect(codes.filter((text) => !labels.some((l) => text.toLowerCase().replace(/[\s_]+/g, ' ').includes(l)))).toEqual([]);
+        expect(
+          codes.filter(
+            (text) =>
+              !labels.some((l) =>
+                text
+                  .toLowerCase()
+                  .replace(/[\s_]+/g, ' ')
+                  .includes(l),
+              ),
+          ),
+        ).toEqual([]);
         await screenshot(page, `growth-${tag}-4-fulfillment-queue`);
         // A fulfillment exception's detail: its explanation in words and its events, no matching candidates to offer.
         await page.locator('.ag-row[row-index="0"] [col-id="code"]').click();

@@ -107,14 +107,20 @@ describeInBrowser('owners, SLA and queues at 1440×900', () => {
       expect(await queueCount(page, /^Unassigned/)).toBeLessThan(team);
 
       await page.getByRole('tab', { name: /^My queue/ }).click();
-      await page.getByRole('status', { name: 'Exceptions in the filtered set' }).filter({ hasText: new RegExp(`^${mine.toLocaleString('en-US')} exception`) }).waitFor();
+      await page
+        .getByRole('status', { name: 'Exceptions in the filtered set' })
+        .filter({ hasText: new RegExp(`^${mine.toLocaleString('en-US')} exception`) })
+        .waitFor();
       const owner = page.locator('.ag-row[row-index="0"] [col-id="owner"]');
       // Ana's own, and bank's that the 24 h step handed to her as its backup.
       await owner.filter({ hasText: /Ana Lopez|Bea Park/ }).waitFor();
       await screenshot(page, 'owners-2-my-queue');
 
       await page.getByRole('tab', { name: /^Escalated/ }).click();
-      await page.getByRole('status', { name: 'Exceptions in the filtered set' }).filter({ hasText: new RegExp(`^${escalatedCount.toLocaleString('en-US')} exception`) }).waitFor();
+      await page
+        .getByRole('status', { name: 'Exceptions in the filtered set' })
+        .filter({ hasText: new RegExp(`^${escalatedCount.toLocaleString('en-US')} exception`) })
+        .waitFor();
       const sla = page.locator('.ag-row[row-index="0"] [col-id="slaDueAt"]');
       await sla.filter({ hasText: /↑/ }).waitFor();
 
@@ -133,7 +139,9 @@ describeInBrowser('owners, SLA and queues at 1440×900', () => {
       expect(ownersText).toMatch(/Escalates to\s+Carla Diaz/);
       expect(ownersText).toMatch(/Step 1: to the backup Bea Park/);
       const link = detail.getByRole('link', { name: 'Open a new ticket' });
-      expect(await link.getAttribute('href')).toMatch(/^https:\/\/ridge\.atlassian\.net\/secure\/CreateIssueDetails!init\.jspa\?pid=10000&issuetype=10002&summary=[^{}&]+&description=/);
+      expect(await link.getAttribute('href')).toMatch(
+        /^https:\/\/ridge\.atlassian\.net\/secure\/CreateIssueDetails!init\.jspa\?pid=10000&issuetype=10002&summary=[^{}&]+&description=/,
+      );
       expect(await detail.getByRole('region', { name: 'Message' }).innerText()).toMatch(/finance template/i);
       await owners.evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await screenshot(page, 'owners-3-card');
@@ -164,7 +172,10 @@ describeInBrowser('owners, SLA and queues at 1440×900', () => {
       const ownerFilter = page.getByRole('group', { name: 'Owner' });
       await ownerFilter.getByRole('checkbox', { name: /^Carla Diaz/ }).check();
       await ownerFilter.getByRole('button', { name: 'Done' }).click();
-      await page.getByRole('status', { name: 'Exceptions in the filtered set' }).filter({ hasText: /^2 exceptions/ }).waitFor();
+      await page
+        .getByRole('status', { name: 'Exceptions in the filtered set' })
+        .filter({ hasText: /^2 exceptions/ })
+        .waitFor();
 
       // The bell: the escalation steps the clock journaled, newest first.
       await page.getByRole('button', { name: /^Notifications, \d+ new/ }).click();

@@ -65,7 +65,9 @@ describeInBrowser('review screens at 1440×900 and 1280×800, light and dark', (
   async function onScreen(page: Page, locator: Locator): Promise<boolean> {
     const box = await locator.boundingBox();
     const view = page.viewportSize();
-    return box !== null && view !== null && box.x >= 0 && box.y >= 0 && box.x + box.width <= view.width + 0.5 && box.y + box.height <= view.height + 0.5;
+    return (
+      box !== null && view !== null && box.x >= 0 && box.y >= 0 && box.x + box.width <= view.width + 0.5 && box.y + box.height <= view.height + 0.5
+    );
   }
 
   for (const size of SIZES) {
@@ -84,7 +86,9 @@ describeInBrowser('review screens at 1440×900 and 1280×800, light and dark', (
           await page.waitForTimeout(600);
           await screenshot(page, `review-${tag}-1-dashboard`);
           // The lower half: the three small charts (their labels whole at 1280 px) and the tables.
-          await page.getByRole('heading', { name: 'Open exceptions by code, stacked by class' }).evaluate((h) => h.scrollIntoView({ block: 'start' }));
+          await page
+            .getByRole('heading', { name: 'Open exceptions by code, stacked by class' })
+            .evaluate((h) => h.scrollIntoView({ block: 'start' }));
           await page.waitForTimeout(200);
           await screenshot(page, `review-${tag}-1b-dashboard-lower`);
           await page.getByRole('heading', { name: 'Dashboard' }).evaluate((h) => h.scrollIntoView({ block: 'start' }));
@@ -160,7 +164,10 @@ describeInBrowser('review screens at 1440×900 and 1280×800, light and dark', (
       await page.getByRole('group', { name: 'Period' }).getByRole('button', { name: 'Previous period' }).click();
       await nav(page, 'Exceptions');
       await page.getByRole('button', { name: /^Code:/ }).click();
-      await page.getByRole('group', { name: 'Code' }).getByLabel(/UNKNOWN_BANK_LINE/).check();
+      await page
+        .getByRole('group', { name: 'Code' })
+        .getByLabel(/UNKNOWN_BANK_LINE/)
+        .check();
       await page.getByRole('group', { name: 'Code' }).getByRole('button', { name: 'Done' }).click();
       await firstRow(page, 'code');
       const total = Number((await page.getByRole('status', { name: 'Exceptions in the filtered set' }).innerText()).replace(/\D/g, ''));
@@ -175,8 +182,17 @@ describeInBrowser('review screens at 1440×900 and 1280×800, light and dark', (
       expect(lines.slice(1).every((l) => /^2026-10-\d\d,UNKNOWN_BANK_LINE,/.test(l))).toBe(true);
       const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export XLSX' }).click()]);
       expect(xlsx.suggestedFilename()).toBe('tieout-exceptions-2026-10.xlsx');
-      expect(readFileSync((await xlsx.path()) as string).subarray(0, 2).toString()).toBe('PK');
-      await page.getByRole('status').filter({ hasText: /Exported \d+ rows? to tieout-exceptions-2026-10\.xlsx/ }).or(page.locator('.notice.success').filter({ hasText: 'Exported' })).first().waitFor();
+      expect(
+        readFileSync((await xlsx.path()) as string)
+          .subarray(0, 2)
+          .toString(),
+      ).toBe('PK');
+      await page
+        .getByRole('status')
+        .filter({ hasText: /Exported \d+ rows? to tieout-exceptions-2026-10\.xlsx/ })
+        .or(page.locator('.notice.success').filter({ hasText: 'Exported' }))
+        .first()
+        .waitFor();
     } finally {
       await page.close();
     }

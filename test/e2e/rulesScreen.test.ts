@@ -38,7 +38,10 @@ describeInBrowser('the Rules screen: edit, shadow, compare, refused promotion, o
   function live(): Projection & { roundingException: string } {
     const db = new Database(ledgerPath, { readonly: true });
     try {
-      const roundingException = db.prepare("SELECT exception_id FROM exceptions WHERE code = 'ROUNDING_DIFF' AND ended_at IS NULL ORDER BY exception_id LIMIT 1").pluck().get() as string;
+      const roundingException = db
+        .prepare("SELECT exception_id FROM exceptions WHERE code = 'ROUNDING_DIFF' AND ended_at IS NULL ORDER BY exception_id LIMIT 1")
+        .pluck()
+        .get() as string;
       return { ...projection(db), roundingException };
     } finally {
       db.close();
@@ -72,7 +75,10 @@ describeInBrowser('the Rules screen: edit, shadow, compare, refused promotion, o
       // The editor starts from the rules in force; a wrong value is shown at its field, live.
       await main.getByRole('button', { name: 'Edit a new version' }).click();
       const editor = main.getByRole('region', { name: 'Edit the rules' });
-      await editor.getByRole('navigation', { name: 'Rules' }).getByRole('button', { name: /order-payment\.exact-key/ }).click();
+      await editor
+        .getByRole('navigation', { name: 'Rules' })
+        .getByRole('button', { name: /order-payment\.exact-key/ })
+        .click();
       const rule = editor.getByRole('group', { name: 'Rule order-payment.exact-key' });
       await rule.getByLabel('Rounding (minor units)').fill('-1');
       const fieldError = rule.locator('.field-error').first();
@@ -94,7 +100,11 @@ describeInBrowser('the Rules screen: edit, shadow, compare, refused promotion, o
       const example = main.getByRole('region', { name: 'Try on an example' });
       await example.getByLabel('Event, exception or match id').fill(before.roundingException);
       await example.getByRole('button', { name: 'Try the edited rules' }).click();
-      await example.getByRole('region', { name: 'With the edited rules' }).getByText(/AMOUNT_MISMATCH/).first().waitFor();
+      await example
+        .getByRole('region', { name: 'With the edited rules' })
+        .getByText(/AMOUNT_MISMATCH/)
+        .first()
+        .waitFor();
       expect(await example.getByRole('region', { name: 'Live now' }).textContent()).toContain('ROUNDING_DIFF');
       await example.scrollIntoViewIfNeeded();
       await screenshot(page, 'rules-4-example');
@@ -107,13 +117,22 @@ describeInBrowser('the Rules screen: edit, shadow, compare, refused promotion, o
       const comparison = main.getByRole('region', { name: 'Comparison' });
       await comparison.getByText(/workspace@1 against the live results \(default@4\): \d+ events? differs? in the whole ledger/).waitFor();
       await main.locator('.ag-row[row-index="0"] [col-id="category"]').filter({ hasText: /\S/ }).first().waitFor();
-      expect(await main.getByRole('status').filter({ hasText: /differences? in the period$/ }).textContent()).toMatch(/^[1-9]\d* differences? in the period$/);
+      expect(
+        await main
+          .getByRole('status')
+          .filter({ hasText: /differences? in the period$/ })
+          .textContent(),
+      ).toMatch(/^[1-9]\d* differences? in the period$/);
 
       // A difference opens both explanations side by side.
       await main.locator('.ag-row[row-index="0"] [col-id="category"]').first().click();
       const pane = main.getByRole('complementary', { name: 'Difference' });
       await pane.getByRole('region', { name: 'Live' }).locator('.explanation, dl').first().waitFor();
-      await pane.getByRole('region', { name: 'This version (workspace@1)' }).getByText(/AMOUNT_MISMATCH/).first().waitFor();
+      await pane
+        .getByRole('region', { name: 'This version (workspace@1)' })
+        .getByText(/AMOUNT_MISMATCH/)
+        .first()
+        .waitFor();
       await screenshot(page, 'rules-5-difference');
       await pane.getByRole('button', { name: 'Close the difference' }).click();
 
@@ -123,7 +142,9 @@ describeInBrowser('the Rules screen: edit, shadow, compare, refused promotion, o
       await promote.getByRole('button', { name: 'Promote' }).click();
       const refusal = promote.getByRole('alert');
       await refusal.waitFor();
-      expect(await refusal.textContent()).toMatch(/^Promotion of workspace@1 refused: observed 0 of the 14 days of business time .* or override the observation window with a reason\.$/);
+      expect(await refusal.textContent()).toMatch(
+        /^Promotion of workspace@1 refused: observed 0 of the 14 days of business time .* or override the observation window with a reason\.$/,
+      );
       expect(live()).toEqual(before);
       await comparison.scrollIntoViewIfNeeded();
       await screenshot(page, 'rules-6-refused');

@@ -128,7 +128,19 @@ describe('export.grid as XLSX', () => {
     if (sheet === undefined) return;
     const first = sheet.getRow(2);
     expect(sheet.getRow(1).values).toEqual([
-      undefined, 'Business date', 'Payout', 'Description', 'Net to the bank', 'Unexplained', 'Currency', 'Bank', 'Items', 'Source', 'Balance entry id', 'Payout event id', 'Bank event id',
+      undefined,
+      'Business date',
+      'Payout',
+      'Description',
+      'Net to the bank',
+      'Unexplained',
+      'Currency',
+      'Bank',
+      'Items',
+      'Source',
+      'Balance entry id',
+      'Payout event id',
+      'Bank event id',
     ]);
     expect(String(first.getCell(2).value)).toMatch(/^po_/);
     expect(sheet.rowCount).toBe(file.rows + 1);
@@ -140,7 +152,12 @@ describe('export.grid as XLSX', () => {
   });
 
   it('neutralises formula text in XLSX too', async () => {
-    const file = await exported({ grid: 'exceptions', format: 'xlsx', filter: { sources: ['bank:evil'] }, sort: [{ field: 'businessDate', dir: 'asc' }] });
+    const file = await exported({
+      grid: 'exceptions',
+      format: 'xlsx',
+      filter: { sources: ['bank:evil'] },
+      sort: [{ field: 'businessDate', dir: 'asc' }],
+    });
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(Buffer.from(file.bytes) as unknown as ArrayBuffer);
     const sheet = book.getWorksheet('Exceptions');

@@ -9,7 +9,14 @@ import type { ExportFormat } from '../../src/main/export/eventsExport.ts';
 import { FdWriter } from '../../src/main/export/tableWriter.ts';
 import { manualMatch, resolveException } from '../../src/main/matching/decisions.ts';
 import { makeTempDir } from '../support/tempDir.ts';
-import { importSamples, importSampleEmailsAsIds, sampleIds, eventIdOf, insertEngineMatch, insertEngineException } from '../support/matchingFixtures.ts';
+import {
+  importSamples,
+  importSampleEmailsAsIds,
+  sampleIds,
+  eventIdOf,
+  insertEngineMatch,
+  insertEngineException,
+} from '../support/matchingFixtures.ts';
 
 const root = makeTempDir('tieout-export-mx-');
 let ws: Workspace;
@@ -24,15 +31,66 @@ beforeAll(() => {
   importSampleEmailsAsIds(ws, root);
   ids = sampleIds(ws.db);
   evil = eventIdOf(ws.db, 'stripe:emails', '=cmd|evil@example.com');
-  insertEngineMatch(ws.db, { matchId: 'm_a', link: 'order_payment', left: [ids.order(1)], right: [ids.payment(1)], ruleId: 'order-payment.exact', ruleVersion: 3 });
-  insertEngineMatch(ws.db, { matchId: 'm_b', link: 'payout_items', left: [ids.payout], right: [ids.payment(2), ids.refund], status: 'auto_resolved', ruleVersion: 3 });
-  insertEngineMatch(ws.db, { matchId: 'm_gone', link: 'order_payment', left: [ids.order(4)], right: [ids.payment(4)], endedAt: '2026-11-02T00:00:00.000Z' });
-  manualId = manualMatch(ws.db, { link: 'order_payment', leftEventIds: [ids.order(5)], rightEventIds: [ids.payment(5)], actor: 'user:alice', reason: 'same tent' });
-  insertEngineException(ws.db, { exceptionId: 'x_evil', code: 'MISSING_ORDER', amountMinor: 31000, eventIds: [evil], createdAt: '2026-11-01T10:00:00.000Z' });
+  insertEngineMatch(ws.db, {
+    matchId: 'm_a',
+    link: 'order_payment',
+    left: [ids.order(1)],
+    right: [ids.payment(1)],
+    ruleId: 'order-payment.exact',
+    ruleVersion: 3,
+  });
+  insertEngineMatch(ws.db, {
+    matchId: 'm_b',
+    link: 'payout_items',
+    left: [ids.payout],
+    right: [ids.payment(2), ids.refund],
+    status: 'auto_resolved',
+    ruleVersion: 3,
+  });
+  insertEngineMatch(ws.db, {
+    matchId: 'm_gone',
+    link: 'order_payment',
+    left: [ids.order(4)],
+    right: [ids.payment(4)],
+    endedAt: '2026-11-02T00:00:00.000Z',
+  });
+  manualId = manualMatch(ws.db, {
+    link: 'order_payment',
+    leftEventIds: [ids.order(5)],
+    rightEventIds: [ids.payment(5)],
+    actor: 'user:alice',
+    reason: 'same tent',
+  });
+  insertEngineException(ws.db, {
+    exceptionId: 'x_evil',
+    code: 'MISSING_ORDER',
+    amountMinor: 31000,
+    eventIds: [evil],
+    createdAt: '2026-11-01T10:00:00.000Z',
+  });
   insertEngineException(ws.db, { exceptionId: 'x_feed', code: 'FEED_MISSING', amountMinor: 0, eventIds: [], createdAt: '2026-11-01T11:00:00.000Z' });
-  insertEngineException(ws.db, { exceptionId: 'x_round', code: 'ROUNDING_DIFF', state: 'resolved', amountMinor: -1, eventIds: [ids.order(2), ids.payment(2)], createdAt: '2026-11-01T09:00:00.000Z' });
-  insertEngineException(ws.db, { exceptionId: 'x_gone', code: 'TIMING_DIFF', amountMinor: 5, eventIds: [ids.payment(1)], endedAt: '2026-11-02T00:00:00.000Z' });
-  insertEngineException(ws.db, { exceptionId: 'x_bank', code: 'UNKNOWN_BANK_LINE', amountMinor: 125000, eventIds: [ids.bankUnknown], createdAt: '2026-11-01T12:00:00.000Z' });
+  insertEngineException(ws.db, {
+    exceptionId: 'x_round',
+    code: 'ROUNDING_DIFF',
+    state: 'resolved',
+    amountMinor: -1,
+    eventIds: [ids.order(2), ids.payment(2)],
+    createdAt: '2026-11-01T09:00:00.000Z',
+  });
+  insertEngineException(ws.db, {
+    exceptionId: 'x_gone',
+    code: 'TIMING_DIFF',
+    amountMinor: 5,
+    eventIds: [ids.payment(1)],
+    endedAt: '2026-11-02T00:00:00.000Z',
+  });
+  insertEngineException(ws.db, {
+    exceptionId: 'x_bank',
+    code: 'UNKNOWN_BANK_LINE',
+    amountMinor: 125000,
+    eventIds: [ids.bankUnknown],
+    createdAt: '2026-11-01T12:00:00.000Z',
+  });
   // Owners and SLA as an opening under owners would give them (the fixture rows are written without a store).
   ws.db
     .prepare(
@@ -70,18 +128,40 @@ describe('matches export', () => {
     expect(count).toBe(3);
     expect(parsed).toEqual([
       { match_id: 'm_a', status: 'matched', rule_id: 'order-payment.exact', rule_version: 3, events: [ev(ids.order(1)), ev(ids.payment(1))] },
-      { match_id: 'm_b', status: 'auto_resolved', rule_id: 'payout-items.exact', rule_version: 3, events: [ev(ids.payout), ev(ids.payment(2)), ev(ids.refund)] },
+      {
+        match_id: 'm_b',
+        status: 'auto_resolved',
+        rule_id: 'payout-items.exact',
+        rule_version: 3,
+        events: [ev(ids.payout), ev(ids.payment(2)), ev(ids.refund)],
+      },
       { match_id: manualId, status: 'manual', rule_id: null, rule_version: null, events: [ev(ids.order(5)), ev(ids.payment(5))] },
     ]);
     for (const m of parsed) expect(Object.keys(m)).toEqual(['match_id', 'status', 'rule_id', 'rule_version', 'events']);
-    expect(Object.keys((parsed[0]?.['events'] as object[])[0] ?? {})).toEqual(['event_id', 'source', 'kind', 'external_id', 'amount_minor', 'currency']);
-    expect(parsed[1]?.['events']).toContainEqual({ event_id: ids.refund, source: 'stripe:main', kind: 'refund', external_id: 'txn_1Sa1006', amount_minor: -4000, currency: 'USD' });
+    expect(Object.keys((parsed[0]?.['events'] as object[])[0] ?? {})).toEqual([
+      'event_id',
+      'source',
+      'kind',
+      'external_id',
+      'amount_minor',
+      'currency',
+    ]);
+    expect(parsed[1]?.['events']).toContainEqual({
+      event_id: ids.refund,
+      source: 'stripe:main',
+      kind: 'refund',
+      external_id: 'txn_1Sa1006',
+      amount_minor: -4000,
+      currency: 'USD',
+    });
   });
 
   it('CSV: one row per (match, event) with flattened event columns', () => {
     const { text, count } = matches('csv');
     const lines = text.split('\r\n');
-    expect(lines[0]).toBe('match_id,status,rule_id,rule_version,event_id,event_source,event_kind,event_external_id,event_amount_minor,event_currency');
+    expect(lines[0]).toBe(
+      'match_id,status,rule_id,rule_version,event_id,event_source,event_kind,event_external_id,event_amount_minor,event_currency',
+    );
     expect(count).toBe(7);
     expect(lines[1]).toBe(`m_a,matched,order-payment.exact,3,${ids.order(1)},shopify:store,order,7301001,8400,USD`);
     // A negative amount stays a bare number: it is not a formula.
@@ -97,19 +177,86 @@ describe('exceptions export', () => {
     const parsed = JSON.parse(text) as Array<Record<string, unknown>>;
     const bankResolvedAt = ws.db.prepare("SELECT resolved_at FROM exceptions WHERE exception_id = 'x_bank'").pluck().get() as string;
     expect(parsed).toEqual([
-      { exception_id: 'x_bank', code: 'UNKNOWN_BANK_LINE', class: 'C', state: 'resolved', amount_minor: 125000, currency: 'USD', events: [ev(ids.bankUnknown)], created_at: '2026-11-01T12:00:00.000Z', resolved_at: bankResolvedAt, owner: null, backup: null, sla_due_at: null, sla_tier: null, escalation_level: 0 },
-      { exception_id: 'x_evil', code: 'MISSING_ORDER', class: 'B', state: 'open', amount_minor: 31000, currency: 'USD', events: [ev(evil)], created_at: '2026-11-01T10:00:00.000Z', resolved_at: null,
-        owner: 'Ana Lopez <ana@ridge.test>', backup: 'Ben Okafor <ben@ridge.test>', sla_due_at: '2026-11-08T10:00:00.000Z', sla_tier: 'LOW', escalation_level: 1 },
-      { exception_id: 'x_feed', code: 'FEED_MISSING', class: 'C', state: 'open', amount_minor: 0, currency: 'USD', events: [], created_at: '2026-11-01T11:00:00.000Z', resolved_at: null, owner: null, backup: null, sla_due_at: null, sla_tier: null, escalation_level: 0 },
       {
-        exception_id: 'x_round', code: 'ROUNDING_DIFF', class: 'A', state: 'resolved', amount_minor: -1, currency: 'USD',
-        events: [ev(ids.payment(2)), ev(ids.order(2))], created_at: '2026-11-01T09:00:00.000Z', resolved_at: '2026-11-01T09:00:00.000Z',
-        owner: null, backup: null, sla_due_at: null, sla_tier: null, escalation_level: 0,
+        exception_id: 'x_bank',
+        code: 'UNKNOWN_BANK_LINE',
+        class: 'C',
+        state: 'resolved',
+        amount_minor: 125000,
+        currency: 'USD',
+        events: [ev(ids.bankUnknown)],
+        created_at: '2026-11-01T12:00:00.000Z',
+        resolved_at: bankResolvedAt,
+        owner: null,
+        backup: null,
+        sla_due_at: null,
+        sla_tier: null,
+        escalation_level: 0,
+      },
+      {
+        exception_id: 'x_evil',
+        code: 'MISSING_ORDER',
+        class: 'B',
+        state: 'open',
+        amount_minor: 31000,
+        currency: 'USD',
+        events: [ev(evil)],
+        created_at: '2026-11-01T10:00:00.000Z',
+        resolved_at: null,
+        owner: 'Ana Lopez <ana@ridge.test>',
+        backup: 'Ben Okafor <ben@ridge.test>',
+        sla_due_at: '2026-11-08T10:00:00.000Z',
+        sla_tier: 'LOW',
+        escalation_level: 1,
+      },
+      {
+        exception_id: 'x_feed',
+        code: 'FEED_MISSING',
+        class: 'C',
+        state: 'open',
+        amount_minor: 0,
+        currency: 'USD',
+        events: [],
+        created_at: '2026-11-01T11:00:00.000Z',
+        resolved_at: null,
+        owner: null,
+        backup: null,
+        sla_due_at: null,
+        sla_tier: null,
+        escalation_level: 0,
+      },
+      {
+        exception_id: 'x_round',
+        code: 'ROUNDING_DIFF',
+        class: 'A',
+        state: 'resolved',
+        amount_minor: -1,
+        currency: 'USD',
+        events: [ev(ids.payment(2)), ev(ids.order(2))],
+        created_at: '2026-11-01T09:00:00.000Z',
+        resolved_at: '2026-11-01T09:00:00.000Z',
+        owner: null,
+        backup: null,
+        sla_due_at: null,
+        sla_tier: null,
+        escalation_level: 0,
       },
     ]);
     for (const x of parsed) {
       expect(Object.keys(x)).toEqual([
-        'exception_id', 'code', 'class', 'state', 'amount_minor', 'currency', 'events', 'created_at', 'resolved_at', 'owner', 'backup', 'sla_due_at', 'sla_tier',
+        'exception_id',
+        'code',
+        'class',
+        'state',
+        'amount_minor',
+        'currency',
+        'events',
+        'created_at',
+        'resolved_at',
+        'owner',
+        'backup',
+        'sla_due_at',
+        'sla_tier',
         'escalation_level',
       ]);
     }
@@ -117,7 +264,8 @@ describe('exceptions export', () => {
   });
 
   it('filters by code, class, state and open only; includeEnded brings back ended ones; unknown values are refused', () => {
-    const idsOf = (filter: ExceptionFilter): string[] => (JSON.parse(exceptions('json', filter).text) as Array<{ exception_id: string }>).map((x) => x.exception_id);
+    const idsOf = (filter: ExceptionFilter): string[] =>
+      (JSON.parse(exceptions('json', filter).text) as Array<{ exception_id: string }>).map((x) => x.exception_id);
     expect(idsOf({ openOnly: true })).toEqual(['x_evil', 'x_feed']);
     expect(idsOf({ code: 'ROUNDING_DIFF' })).toEqual(['x_round']);
     expect(idsOf({ class: 'C' })).toEqual(['x_bank', 'x_feed']);

@@ -41,8 +41,11 @@ function active(ws: Workspace): Row[] {
 }
 
 const brief = (rows: Row[]): Array<[string, string, number, string, string]> =>
-  rows.map((r): [string, string, number, string, string] => [r.code, r.subject, r.amount_minor, r.default_class, r.class]).sort((a, b) => `${a[0]} ${a[1]}`.localeCompare(`${b[0]} ${b[1]}`));
-const journalCount = (ws: Workspace): number => ws.db.prepare("SELECT count(*) FROM journal WHERE entry_type LIKE 'exception.%'").pluck().get() as number;
+  rows
+    .map((r): [string, string, number, string, string] => [r.code, r.subject, r.amount_minor, r.default_class, r.class])
+    .sort((a, b) => `${a[0]} ${a[1]}`.localeCompare(`${b[0]} ${b[1]}`));
+const journalCount = (ws: Workspace): number =>
+  ws.db.prepare("SELECT count(*) FROM journal WHERE entry_type LIKE 'exception.%'").pluck().get() as number;
 
 describe('growth exceptions on the hand month', () => {
   let ws: Workspace;
@@ -74,7 +77,10 @@ describe('growth exceptions on the hand month', () => {
     ]);
     const spend = active(ws).find((r) => r.code === 'SPEND_NOT_BILLED');
     expect(spend).toMatchObject({ state: 'in_remediation', due_at: '2026-11-14T05:00:00.000Z', currency: 'USD' });
-    const opened = ws.db.prepare("SELECT count(*) FROM journal WHERE entry_type = 'exception.opened' AND json_extract(payload, '$.domain') IS NOT NULL").pluck().get();
+    const opened = ws.db
+      .prepare("SELECT count(*) FROM journal WHERE entry_type = 'exception.opened' AND json_extract(payload, '$.domain') IS NOT NULL")
+      .pluck()
+      .get();
     expect(opened).toBe(10);
   });
 
@@ -92,20 +98,43 @@ describe('growth exceptions on the hand month', () => {
     const s = reconciliationStatus(ws.db, ws.settings);
     const paid = s.open_exceptions_by_code_and_class.find((g) => g.code === 'PAID_NOT_SHIPPED');
     expect(paid).toMatchObject({ class: 'C', count: 3, amount_minor_by_currency: { USD: 11500 } });
-    expect(s.open_exceptions_by_code_and_class.filter((g) => (GROWTH_CODES as readonly string[]).includes(g.code)).reduce((n, g) => n + g.count, 0)).toBe(10);
+    expect(
+      s.open_exceptions_by_code_and_class.filter((g) => (GROWTH_CODES as readonly string[]).includes(g.code)).reduce((n, g) => n + g.count, 0),
+    ).toBe(10);
   });
 
   it('ends what new data answers, leaves what a person touched, and the rest as it was', () => {
     const byOrder = (name: string): Row => active(ws).find((r) => r.code === 'PAID_NOT_SHIPPED' && r.subject === name) as Row;
     const touched = byOrder('5');
     commentException(ws.db, { exceptionId: touched.exception_id, actor: 'user:ana', text: 'asked the warehouse' });
-    const late = ['Order - Number,Date - Ship Date,Shipment - Tracking Number,Amount - Shipping Cost,Shipment - Voided,Item - SKU,Item - Qty', '#2,10/21/2026,T2,5.00,false,S,1', '#5,10/21/2026,T5,5.00,false,S,1'];
-    const r = importAndReconcile(ws, { source: 'shipstation:main', files: [writeFile(root, 'shipments-2.csv', late.join('\n'))], actor: 'user:test' });
+    const late = [
+      'Order - Number,Date - Ship Date,Shipment - Tracking Number,Amount - Shipping Cost,Shipment - Voided,Item - SKU,Item - Qty',
+      '#2,10/21/2026,T2,5.00,false,S,1',
+      '#5,10/21/2026,T5,5.00,false,S,1',
+    ];
+    const r = importAndReconcile(ws, {
+      source: 'shipstation:main',
+      files: [writeFile(root, 'shipments-2.csv', late.join('\n'))],
+      actor: 'user:test',
+    });
     expect(r.reconcile?.exceptions_closed).toBe(1);
-    expect(active(ws).filter((x) => x.code === 'PAID_NOT_SHIPPED').map((x) => x.subject).sort()).toEqual(['5', '6']);
-    const two = ws.db.prepare("SELECT x.state, x.resolution, x.ended_at IS NOT NULL AS ended FROM exceptions x WHERE x.code = 'PAID_NOT_SHIPPED' AND x.ended_at IS NOT NULL").all();
+    expect(
+      active(ws)
+        .filter((x) => x.code === 'PAID_NOT_SHIPPED')
+        .map((x) => x.subject)
+        .sort(),
+    ).toEqual(['5', '6']);
+    const two = ws.db
+      .prepare(
+        "SELECT x.state, x.resolution, x.ended_at IS NOT NULL AS ended FROM exceptions x WHERE x.code = 'PAID_NOT_SHIPPED' AND x.ended_at IS NOT NULL",
+      )
+      .all();
     expect(two).toEqual([{ state: 'resolved', resolution: 'resolved by new data', ended: 1 }]);
-    const entry = ws.db.prepare("SELECT actor, json_extract(payload, '$.why') AS why FROM journal WHERE entry_type = 'exception.resolved_by_new_data' ORDER BY seq DESC LIMIT 1").get();
+    const entry = ws.db
+      .prepare(
+        "SELECT actor, json_extract(payload, '$.why') AS why FROM journal WHERE entry_type = 'exception.resolved_by_new_data' ORDER BY seq DESC LIMIT 1",
+      )
+      .get();
     expect(entry).toEqual({ actor: 'system:engine', why: 'the growth tie-out no longer finds it' });
     expect(active(ws).find((x) => x.exception_id === touched.exception_id)).toBeDefined();
   });

@@ -81,7 +81,12 @@ describe('growth tie-out on the synthetic month', () => {
   it('states spend, ad credits and the unbilled month-end remainder per platform', () => {
     for (const b of files.growth?.truth.billing ?? []) {
       const row = report.spendBilling.find((s) => s.platform === b.platform && s.currency === 'USD');
-      expect(row, b.platform).toMatchObject({ spendMinor: b.spendMinor, creditsMinor: b.creditsMinor, billedMinor: b.billedMinor, unbilledMinor: b.unbilledMinor });
+      expect(row, b.platform).toMatchObject({
+        spendMinor: b.spendMinor,
+        creditsMinor: b.creditsMinor,
+        billedMinor: b.billedMinor,
+        unbilledMinor: b.unbilledMinor,
+      });
       expect(b.unbilledMinor).toBeGreaterThan(0);
     }
   });
@@ -98,7 +103,12 @@ describe('growth tie-out on the synthetic month', () => {
     for (const n of real(s.refundedButShipped)) expect(byName.get(n)?.status, n).toBe('refunded_or_cancelled_but_shipped');
     expect(real(s.voided).length + real(s.storeFulfilledNoShipment).length).toBeGreaterThan(5);
     const orphans = report.shipments.orphanShipments;
-    expect(orphans.filter((o) => !o.mangledOrderId).map((o) => `#${o.orderNumber}`).sort()).toEqual(s.orphans);
+    expect(
+      orphans
+        .filter((o) => !o.mangledOrderId)
+        .map((o) => `#${o.orderNumber}`)
+        .sort(),
+    ).toEqual(s.orphans);
     expect(orphans.filter((o) => o.mangledOrderId).map((o) => o.orderNumber)).toEqual(s.mangled);
     // Split parcels are not a problem: the units add up.
     for (const n of real(s.split)) expect(byName.get(n)?.status ?? 'shipped', n).not.toBe('quantity_differs');

@@ -44,11 +44,24 @@ describe('the day × platform table against a hand-computed month', () => {
   });
 
   it('Meta, 6 Oct: B is the store’s, claimed the day before: gap −50.00, all of it time-zone shift', () => {
-    expect(row('2026-10-06', 'meta')).toMatchObject({ billedMinor: 10000, storeOrders: 1, storeNetMinor: 5000, gapMinor: -5000, breakdown: { timeZoneShiftMinor: -5000, residualMinor: 0 } });
+    expect(row('2026-10-06', 'meta')).toMatchObject({
+      billedMinor: 10000,
+      storeOrders: 1,
+      storeNetMinor: 5000,
+      gapMinor: -5000,
+      breakdown: { timeZoneShiftMinor: -5000, residualMinor: 0 },
+    });
   });
 
   it('Google, 5 Oct: E is the store’s 40.00 against 45.00 claimed; F is not attributable', () => {
-    expect(row('2026-10-05', 'google')).toMatchObject({ spendMinor: 3000, platformValueMinor: 4500, storeOrders: 1, storeNetMinor: 4000, gapMinor: 500, breakdown: { residualMinor: 500, duplicatesMinor: 0 } });
+    expect(row('2026-10-05', 'google')).toMatchObject({
+      spendMinor: 3000,
+      platformValueMinor: 4500,
+      storeOrders: 1,
+      storeNetMinor: 4000,
+      gapMinor: 500,
+      breakdown: { residualMinor: 500, duplicatesMinor: 0 },
+    });
     expect(row('2026-10-05', 'not_attributable')).toMatchObject({ storeOrders: 1, storeNetMinor: 2500, gapMinor: null, breakdown: null });
   });
 });
@@ -56,7 +69,16 @@ describe('the day × platform table against a hand-computed month', () => {
 describe('spend ↔ billing ↔ cash', () => {
   it('Meta: 120.00 spent − 10.00 credit + 2.00 tax = 112.00 to bill, 150.00 billed; T-1 paid by the 7 Oct debit, T-2 by nothing', () => {
     const meta = report.spendBilling.find((b) => b.platform === 'meta');
-    expect(meta).toMatchObject({ spendMinor: 12000, creditsMinor: 1000, taxMinor: 200, expectedBilledMinor: 11200, billedMinor: 15000, unbilledMinor: -3800, cashMinor: 10000, cashWithoutCharge: [] });
+    expect(meta).toMatchObject({
+      spendMinor: 12000,
+      creditsMinor: 1000,
+      taxMinor: 200,
+      expectedBilledMinor: 11200,
+      billedMinor: 15000,
+      unbilledMinor: -3800,
+      cashMinor: 10000,
+      cashWithoutCharge: [],
+    });
     expect(meta?.chargesWithoutCash).toEqual([expect.objectContaining({ date: '2026-10-20', amountMinor: 5000, transactionId: 'T-2' })]);
   });
 
@@ -85,7 +107,9 @@ describe('front doors', () => {
   it('the text report shows the rows and the gap breakdown', () => {
     const text = formatGrowth(report);
     expect(text).toMatch(/2026-10-05 {2}meta .* 240\.00/);
-    expect(text).toMatch(/gap = refunded\/cancelled 90\.00 \+ test\/draft 30\.00 \+ time-zone shift 50\.00 \+ duplicates 40\.00 \+ attribution window\/view-through 30\.00/);
+    expect(text).toMatch(
+      /gap = refunded\/cancelled 90\.00 \+ test\/draft 30\.00 \+ time-zone shift 50\.00 \+ duplicates 40\.00 \+ attribution window\/view-through 30\.00/,
+    );
   });
 
   it('tieout growth prints JSON and refuses a bad period with exit 2', () => {

@@ -25,7 +25,9 @@ export const SHOPIFY = [
 ].join('\n');
 
 // Meta's 5 Oct: 400.00 claimed for 120.00 spent.
-export const META = ['Day,Campaign name,Amount spent (USD),Purchases,Purchases conversion value', '2026-10-05,Prospecting,120.00,6,400.00'].join('\n');
+export const META = ['Day,Campaign name,Amount spent (USD),Purchases,Purchases conversion value', '2026-10-05,Prospecting,120.00,6,400.00'].join(
+  '\n',
+);
 // Google's 5 Oct: 45.00 claimed for 30.00; its 7 Oct: 2 conversions worth 60.00 for 12.00, a day without any store order.
 export const GOOGLE = [
   'Campaign report',
@@ -48,13 +50,23 @@ export const META_BILLING = [
   'Tax,2.00,USD',
 ].join('\n');
 // Google's month-end charge on 2 Nov settles 10.00 of the 42.00 spent.
-export const GOOGLE_BILLING = ['Billing activity', 'Demo (123-456-7890)', 'Date,Type,Description,Amount,Currency code', '"Nov 2, 2026",Payment,Automatic payment: Visa ••••4242,-10.00,USD'].join(
-  '\n',
-);
+export const GOOGLE_BILLING = [
+  'Billing activity',
+  'Demo (123-456-7890)',
+  'Date,Type,Description,Amount,Currency code',
+  '"Nov 2, 2026",Payment,Automatic payment: Visa ••••4242,-10.00,USD',
+].join('\n');
 export const BANK = ['Date,Description,Amount', '2026-10-07,FACEBK *ADS 8RT2,-100.00', '2026-10-09,GOOGLE *ADS1234567890,-75.00'].join('\n');
 export const BANK_MAPPING = {
-  version: 1, kind_by_sign: { positive: 'bank_credit', negative: 'bank_debit' }, currency: 'USD', date_format: 'YYYY-MM-DD', decimal: '.', thousands: ',',
-  sign: 'as_is', external_id_strategy: 'row_hash', columns: { occurred_at: 'Date', amount: 'Amount', description: 'Description' },
+  version: 1,
+  kind_by_sign: { positive: 'bank_credit', negative: 'bank_debit' },
+  currency: 'USD',
+  date_format: 'YYYY-MM-DD',
+  decimal: '.',
+  thousands: ',',
+  sign: 'as_is',
+  external_id_strategy: 'row_hash',
+  columns: { occurred_at: 'Date', amount: 'Amount', description: 'Description' },
 };
 export const SHIPSTATION = [
   'Order - Number,Date - Ship Date,Shipment - Tracking Number,Amount - Shipping Cost,Shipment - Voided,Item - SKU,Item - Qty',

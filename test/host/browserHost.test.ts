@@ -66,7 +66,11 @@ describe('browser host', () => {
   let host: BrowserHost;
   let base: string;
 
-  async function call(method: string, request: unknown, callId = 'test'): Promise<{ status: number; body: { ok: boolean; result?: unknown; error?: { kind: string; field: string | null; message: string } } }> {
+  async function call(
+    method: string,
+    request: unknown,
+    callId = 'test',
+  ): Promise<{ status: number; body: { ok: boolean; result?: unknown; error?: { kind: string; field: string | null; message: string } } }> {
     const response = await fetch(`${base}/api/call`, {
       method: 'POST',
       headers: { 'X-Tieout-Token': host.token, 'Content-Type': 'application/json' },
@@ -97,7 +101,14 @@ describe('browser host', () => {
 
   it('refuses every route without the token, with 403 and no content', async () => {
     const wrong = 'f'.repeat(64);
-    for (const [path, method] of [['/', 'GET'], ['/assets/app.js', 'GET'], ['/api/events', 'GET'], ['/api/call', 'POST'], ['/api/upload?fileName=a.csv', 'POST'], ['/nope', 'GET']] as const) {
+    for (const [path, method] of [
+      ['/', 'GET'],
+      ['/assets/app.js', 'GET'],
+      ['/api/events', 'GET'],
+      ['/api/call', 'POST'],
+      ['/api/upload?fileName=a.csv', 'POST'],
+      ['/nope', 'GET'],
+    ] as const) {
       const none = await raw(host.port, path, {}, method);
       expect([path, none.status, none.body]).toEqual([path, 403, '']);
       const bad = await raw(host.port, path, { 'X-Tieout-Token': wrong, Cookie: `tieout_token_${host.port}=${wrong}` }, method);
@@ -139,13 +150,25 @@ describe('browser host', () => {
     expect((await raw(host.port, '/assets/missing.js', { Cookie: jar })).status).toBe(404);
 
     // An API call may ride on the cookie alone.
-    const viaCookie = await fetch(`${base}/api/call`, { method: 'POST', headers: { Cookie: jar }, body: JSON.stringify({ method: 'app.info', request: {} }) });
+    const viaCookie = await fetch(`${base}/api/call`, {
+      method: 'POST',
+      headers: { Cookie: jar },
+      body: JSON.stringify({ method: 'app.info', request: {} }),
+    });
     expect(await viaCookie.json()).toEqual({ ok: true, result: { name: 'Tieout', version: '0.1.0', host: 'browser' } });
   });
 
   it('never serves a file outside the renderer folder', async () => {
     const auth = { 'X-Tieout-Token': host.token };
-    for (const path of ['/../secret.txt', '/assets/../../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%5csecret.txt', '/assets', '/%00']) {
+    for (const path of [
+      '/../secret.txt',
+      '/assets/../../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/assets/..%2f..%2fsecret.txt',
+      '/..%5csecret.txt',
+      '/assets',
+      '/%00',
+    ]) {
       const r = await raw(host.port, path, auth);
       expect([path, r.status]).toEqual([path, r.status === 400 ? 400 : 404]);
       expect(r.body).not.toContain(SECRET);

@@ -73,6 +73,11 @@ describe('tieout serve', () => {
 });
 
 function runServe(extraEnv: Record<string, string>, ...args: string[]): { status: number | null; stderr: string } {
-  const r = spawnSync(process.execPath, [TIEOUT_BIN, 'serve', ...args], { cwd: PROJECT_ROOT, env: { ...env, ...extraEnv }, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [TIEOUT_BIN, 'serve', ...args], {
+    cwd: PROJECT_ROOT,
+    env: { ...env, ...extraEnv },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return { status: r.status, stderr: r.stderr };
 }

@@ -24,8 +24,17 @@ function workspace(settings: { timeZone?: string } = {}): Workspace {
 }
 
 interface Ev {
-  kind: string; external_id: string; amount_minor: number; currency: string; state: string | null; order_ref: string | null;
-  trace_id: string | null; occurred_at: string; local_date: string | null; attributes: Record<string, unknown>; mapping_version: string;
+  kind: string;
+  external_id: string;
+  amount_minor: number;
+  currency: string;
+  state: string | null;
+  order_ref: string | null;
+  trace_id: string | null;
+  occurred_at: string;
+  local_date: string | null;
+  attributes: Record<string, unknown>;
+  mapping_version: string;
 }
 
 function events(ws: Workspace, source: string): Ev[] {
@@ -51,7 +60,15 @@ describe('Meta Ads Manager exports', () => {
     expect(ev.map((e) => e.amount_minor)).toEqual([-102415, -21000, -99825, 0, -85200]);
     expect(ev.map((e) => e.local_date)).toEqual(['2026-10-01', '2026-10-01', '2026-10-02', '2026-10-02', '2026-10-03']);
     const first = ev[0] as Ev;
-    expect(first.attributes).toMatchObject({ platform: 'meta', conversions: 14, conversion_value_minor: 153000, conversions_column: 'Purchases', period_total: false, campaign: 'Prospecting - Fall', impressions: 80100 });
+    expect(first.attributes).toMatchObject({
+      platform: 'meta',
+      conversions: 14,
+      conversion_value_minor: 153000,
+      conversions_column: 'Purchases',
+      period_total: false,
+      campaign: 'Prospecting - Fall',
+      impressions: 80100,
+    });
     // The summary row's spend (3,084.40) equals the rows' sum and is not imported again.
     expect(-ev.reduce((s, e) => s + e.amount_minor, 0)).toBe(308440);
     ws.close();
@@ -61,7 +78,9 @@ describe('Meta Ads Manager exports', () => {
     const ws = workspace();
     importOne(ws, 'meta-ads:eu', join(GROWTH, 'meta-ads-period.csv'));
     const ev = events(ws, 'meta-ads:eu');
-    expect(ev.map((e) => [e.amount_minor, e.currency, e.attributes.period_total, e.attributes.reporting_start, e.attributes.reporting_end, e.local_date])).toEqual([
+    expect(
+      ev.map((e) => [e.amount_minor, e.currency, e.attributes.period_total, e.attributes.reporting_start, e.attributes.reporting_end, e.local_date]),
+    ).toEqual([
       [-120000, 'EUR', true, '2026-10-01', '2026-10-31', null],
       [-30000, 'EUR', true, '2026-10-01', '2026-10-31', null],
     ]);
@@ -79,7 +98,10 @@ describe('Meta Ads Manager exports', () => {
   });
 
   it('reads the XLSX export with exceljs into the same events as the CSV', async () => {
-    const csv = readFileSync(join(GROWTH, 'meta-ads-daily.csv'), 'utf8').trim().split(/\r?\n/).map((l) => l.slice(1, -1).split('","'));
+    const csv = readFileSync(join(GROWTH, 'meta-ads-daily.csv'), 'utf8')
+      .trim()
+      .split(/\r?\n/)
+      .map((l) => l.slice(1, -1).split('","'));
     const wb = new ExcelJS.Workbook();
     const sheet = wb.addWorksheet('Raw Data Report');
     csv.forEach((cells, i) => {
@@ -131,7 +153,13 @@ describe('Google Ads reports', () => {
     expect(r.files[0]).toMatchObject({ format: 'google-ads-report', encoding: 'utf-8', rowsRead: 8, eventsCreated: 5 });
     const ev = events(ws, 'google-ads:main');
     expect(ev.map((e) => e.amount_minor)).toEqual([-41235, -110560, -39810, -102000, 0]);
-    expect(ev.map((e) => [e.attributes.conversions, e.attributes.conversion_value_minor])).toEqual([[12.5, 125000], [21, 231075], [11, 118000], [0, 0], [0, 0]]);
+    expect(ev.map((e) => [e.attributes.conversions, e.attributes.conversion_value_minor])).toEqual([
+      [12.5, 125000],
+      [21, 231075],
+      [11, 118000],
+      [0, 0],
+      [0, 0],
+    ]);
     ws.close();
   });
 
@@ -149,7 +177,10 @@ describe('Google Ads reports', () => {
   it('names the line and column of a bad date', () => {
     const ws = workspace();
     const bad = join(root, 'google-bad.csv');
-    writeFileSync(bad, 'Campaign report\n"October 1, 2026 - October 3, 2026"\nDay,Campaign,Currency code,Cost\n2026-10-01,A,USD,1.00\nyesterday,B,USD,2.00\n');
+    writeFileSync(
+      bad,
+      'Campaign report\n"October 1, 2026 - October 3, 2026"\nDay,Campaign,Currency code,Cost\n2026-10-01,A,USD,1.00\nyesterday,B,USD,2.00\n',
+    );
     expect(() => importOne(ws, 'google-ads:main', bad)).toThrow(/google-bad\.csv:5:1: column "Day": "yesterday" is not a date/);
     ws.close();
   });
@@ -221,20 +252,43 @@ describe('shipments', () => {
     writeFileSync(later, `${header}#2001,10/05/2026,TRK1,5.00,true,A,1\n`);
     importOne(ws, 'shipstation:main', first);
     importOne(ws, 'shipstation:main', later);
-    expect(events(ws, 'shipstation:main').map((e) => [e.external_id, e.state])).toEqual([['tracking::TRK1', 'shipped'], ['tracking::TRK1', 'voided']]);
+    expect(events(ws, 'shipstation:main').map((e) => [e.external_id, e.state])).toEqual([
+      ['tracking::TRK1', 'shipped'],
+      ['tracking::TRK1', 'voided'],
+    ]);
     ws.close();
   });
 
   it("any 3PL's shipment CSV through a saved fulfillment mapping", () => {
     const ws = workspace();
     const file = join(root, '3pl.csv');
-    writeFileSync(file, 'Ref;Shipped;Carrier;Tracking;SKU;Units\n#1001;05.10.2026;DHL;JD0001;RO-SOCK-01;2\n5,37518E+12;06.10.2026;DHL;JD0002;CF-MUG-01;1\n');
+    writeFileSync(
+      file,
+      'Ref;Shipped;Carrier;Tracking;SKU;Units\n#1001;05.10.2026;DHL;JD0001;RO-SOCK-01;2\n5,37518E+12;06.10.2026;DHL;JD0002;CF-MUG-01;1\n',
+    );
     const mapping = join(root, '3pl.json');
-    writeFileSync(mapping, JSON.stringify({
-      version: 1, kind: 'fulfillment', currency: 'USD', date_format: 'DD.MM.YYYY', decimal: ',', thousands: '', sign: 'as_is',
-      external_id_strategy: 'column',
-      columns: { external_id: 'Tracking', occurred_at: 'Shipped', order_ref: 'Ref', tracking_number: 'Tracking', carrier: 'Carrier', sku: 'SKU', quantity: 'Units' },
-    }));
+    writeFileSync(
+      mapping,
+      JSON.stringify({
+        version: 1,
+        kind: 'fulfillment',
+        currency: 'USD',
+        date_format: 'DD.MM.YYYY',
+        decimal: ',',
+        thousands: '',
+        sign: 'as_is',
+        external_id_strategy: 'column',
+        columns: {
+          external_id: 'Tracking',
+          occurred_at: 'Shipped',
+          order_ref: 'Ref',
+          tracking_number: 'Tracking',
+          carrier: 'Carrier',
+          sku: 'SKU',
+          quantity: 'Units',
+        },
+      }),
+    );
     importOne(ws, 'warehouse:3pl', file, { format: 'generic-csv', mappingPath: mapping });
     const ev = events(ws, 'warehouse:3pl');
     expect(ev.map((e) => [e.kind, e.order_ref, e.state, e.amount_minor, e.trace_id, e.attributes.items_quantity])).toEqual([
@@ -293,9 +347,20 @@ describe('detection', () => {
     for (const [file, format] of Object.entries(expected)) expect(claims(join(GROWTH, file)), file).toEqual([format]);
   });
 
-  const NEW_FORMATS = new Set(['meta-ads-csv', 'meta-ads-xlsx', 'google-ads-report', 'meta-billing-csv', 'google-ads-billing-csv', 'shipstation-shipments-csv']);
+  const NEW_FORMATS = new Set([
+    'meta-ads-csv',
+    'meta-ads-xlsx',
+    'google-ads-report',
+    'meta-billing-csv',
+    'google-ads-billing-csv',
+    'shipstation-shipments-csv',
+  ]);
   it('the project samples are claimed by no new parser', () => {
-    for (const f of textFiles(SAMPLES)) expect(claims(f).filter((c) => NEW_FORMATS.has(c)), f).toEqual([]);
+    for (const f of textFiles(SAMPLES))
+      expect(
+        claims(f).filter((c) => NEW_FORMATS.has(c)),
+        f,
+      ).toEqual([]);
   });
   describeWithFixtures('shared fixtures', () => {
     let files: string[] = [];
@@ -303,7 +368,11 @@ describe('detection', () => {
       files = textFiles(FIXTURES_DIR);
     });
     it('are claimed by no new parser', () => {
-      for (const f of files) expect(claims(f).filter((c) => NEW_FORMATS.has(c)), f).toEqual([]);
+      for (const f of files)
+        expect(
+          claims(f).filter((c) => NEW_FORMATS.has(c)),
+          f,
+        ).toEqual([]);
     });
   });
 });

@@ -12,9 +12,7 @@ import { makeTempDir } from '../support/tempDir.ts';
 // each file that must not import. The per-format tests compare the parses with the fixtures' own
 // expected results; this pins what a user gets from `tieout import`.
 
-type Outcome =
-  | { format: string; events: number; differences: Array<number | null> }
-  | { error: RegExp; format?: string };
+type Outcome = { format: string; events: number; differences: Array<number | null> } | { error: RegExp; format?: string };
 
 const BALANCED = (n: number): number[] => Array.from({ length: n }, () => 0);
 const NOT_BALANCED = /does not balance: opening .* but the closing balance is/;
@@ -23,7 +21,9 @@ const EXPECTED: Record<string, Outcome> = {
   'bank/camt/camt052.v2.xml': { format: 'camt', events: 1, differences: [null] },
   // The genkgo fixtures' closing balances contradict their entries (a debit SEK closing on a EUR account;
   // 27.00 + 0.05 in the five-decimal file): the balance check is right to refuse them.
-  'bank/camt/camt053.v2.five.decimals.xml': { error: /:25:1: statement 253EURNL26VAYB8060476890 .* = 2700, but the closing balance is 2705 \(difference 5;/ },
+  'bank/camt/camt053.v2.five.decimals.xml': {
+    error: /:25:1: statement 253EURNL26VAYB8060476890 .* = 2700, but the closing balance is 2705 \(difference 5;/,
+  },
   'bank/camt/camt053.v2.minimal.xml': { error: NOT_BALANCED },
   'bank/camt/camt053.v2.multi.statement.xml': { format: 'camt', events: 2, differences: [0, 0] },
   'bank/camt/camt053.v2.with-account-name.xml': { format: 'camt', events: 1, differences: [null] },

@@ -52,7 +52,13 @@ describe('amazon-settlement-tsv, V2 columns (US marketplace)', () => {
   });
 
   it('dates the payout at the deposit and each item at its posting', () => {
-    expect(evs[0]).toMatchObject({ external_id: '11872360011', trace_id: '11872360011', occurred_at: '2024-03-17T08:00:00Z', local_date: '2024-03-17', state: 'settled' });
+    expect(evs[0]).toMatchObject({
+      external_id: '11872360011',
+      trace_id: '11872360011',
+      occurred_at: '2024-03-17T08:00:00Z',
+      local_date: '2024-03-17',
+      state: 'settled',
+    });
     expect(evs[0]?.attributes).toMatchObject({ settlement_start_date: '2024-03-01T08:00:00Z', settlement_end_date: '2024-03-15T08:00:00Z' });
     expect(evs[2]).toMatchObject({
       external_id: '11872360011/Order/111-1234567-1234567/DzK1Xq1Jb/2024-03-02 14:11:09 UTC',
@@ -61,17 +67,40 @@ describe('amazon-settlement-tsv, V2 columns (US marketplace)', () => {
       channel: 'Amazon.com',
       state: 'order',
     });
-    expect(evs[2]?.attributes).toMatchObject({ price_minor: 3205, promotion_minor: -499, fees_minor: -990, withheld_tax_minor: -206, sku: 'WIDGET-1', quantity: 1, fulfillment_id: 'AFN' });
+    expect(evs[2]?.attributes).toMatchObject({
+      price_minor: 3205,
+      promotion_minor: -499,
+      fees_minor: -990,
+      withheld_tax_minor: -206,
+      sku: 'WIDGET-1',
+      quantity: 1,
+      fulfillment_id: 'AFN',
+    });
     expect(evs[3]?.attributes).toMatchObject({ quantity: 2 });
     expect(evs[4]?.attributes).toMatchObject({ description: 'other-transaction Subscription Fee' });
   });
 
   it('spans each record over its rows and checks the settlement like a statement', () => {
     expect(results.filter((r) => ok(r).events.length > 0).map((r) => [ok(r).lineStart, ok(r).lineEnd])).toEqual([
-      [2, 2], [3, 3], [4, 10], [11, 14], [15, 15], [16, 16], [17, 21], [22, 22], [23, 25], [26, 26],
+      [2, 2],
+      [3, 3],
+      [4, 10],
+      [11, 14],
+      [15, 15],
+      [16, 16],
+      [17, 21],
+      [22, 22],
+      [23, 25],
+      [26, 26],
     ]);
     expect(statementOf(results)).toEqual({
-      statementId: 'settlement 11872360011', account: 'Amazon seller account', currency: 'USD', openingMinor: 0, closingMinor: 6172, entriesSumMinor: 6172, entryCount: 9,
+      statementId: 'settlement 11872360011',
+      account: 'Amazon seller account',
+      currency: 'USD',
+      openingMinor: 0,
+      closingMinor: 6172,
+      entriesSumMinor: 6172,
+      entryCount: 9,
     });
   });
 
@@ -130,7 +159,13 @@ describe('amazon-settlement-tsv, European marketplace and V1 columns', () => {
     ]);
     expect(evs[2]).toMatchObject({ occurred_at: '2015-12-02T04:15:26Z', local_date: '2015-12-02' });
     expect(evs[2]?.attributes).toMatchObject({ quantity: 1, sku: 'edifier-p270-gold', fees_minor: -674 });
-    expect(results.map((r) => (r.ok && r.events.length > 0 ? [r.lineStart, r.lineEnd] : null)).filter((x) => x !== null)).toEqual([[2, 2], [3, 3], [4, 10], [11, 13], [14, 14]]);
+    expect(results.map((r) => (r.ok && r.events.length > 0 ? [r.lineStart, r.lineEnd] : null)).filter((x) => x !== null)).toEqual([
+      [2, 2],
+      [3, 3],
+      [4, 10],
+      [11, 13],
+      [14, 14],
+    ]);
     const s = statementOf(results);
     expect(s.entriesSumMinor).toBe(s.closingMinor);
     expect((results.at(-1) as ParsedRecord).statement).toBeDefined();

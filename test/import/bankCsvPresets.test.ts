@@ -43,9 +43,16 @@ function balanced(s: StatementBalance): boolean {
 describe('bank CSV presets: registry', () => {
   it('lists every preset, each valid against the mapping schema and naming its export', () => {
     const names = listPresets().map((p) => p.name);
-    expect(names).toEqual(
-      ['bank-of-america', 'barclays-uk', 'chase-checking', 'generic-debit-credit-eu', 'n26', 'revolut', 'sparkasse-camt-csv', 'wise'],
-    );
+    expect(names).toEqual([
+      'bank-of-america',
+      'barclays-uk',
+      'chase-checking',
+      'generic-debit-credit-eu',
+      'n26',
+      'revolut',
+      'sparkasse-camt-csv',
+      'wise',
+    ]);
     for (const [name, mapping] of Object.entries(BANK_CSV_PRESETS)) {
       // Round-trip through JSON, as a user copying a preset into a mapping file would.
       const reparsed = parseCsvMapping(JSON.parse(JSON.stringify(mapping)));
@@ -77,10 +84,23 @@ describe('bank CSV presets: realistic exports', () => {
       ['bank_debit', -50000, '2025-03-03'],
       ['bank_debit', -1200, '2025-03-01'],
     ]);
-    expect(evs[0]?.attributes).toMatchObject({ description: 'AMAZON MKTPL*1A2B3C, SEATTLE WA', transaction_code: 'DEBIT_CARD', balance_after_minor: 215490, booking_date: '2025-03-04' });
+    expect(evs[0]?.attributes).toMatchObject({
+      description: 'AMAZON MKTPL*1A2B3C, SEATTLE WA',
+      transaction_code: 'DEBIT_CARD',
+      balance_after_minor: 215490,
+      booking_date: '2025-03-04',
+    });
     for (const e of evs) expect(EventDraftSchema.safeParse(e).success).toBe(true);
     expect(statements(results)).toEqual([
-      { statementId: 'csv:USD:2025-03-01..2025-03-04', account: '', currency: 'USD', openingMinor: 151200, closingMinor: 215490, entriesSumMinor: 64290, entryCount: 4 },
+      {
+        statementId: 'csv:USD:2025-03-01..2025-03-04',
+        account: '',
+        currency: 'USD',
+        openingMinor: 151200,
+        closingMinor: 215490,
+        entriesSumMinor: 64290,
+        entryCount: 4,
+      },
     ]);
   });
 
@@ -106,7 +126,13 @@ describe('bank CSV presets: realistic exports', () => {
     ]);
     expect(results[0]).toMatchObject({ lineStart: 9 });
     const [s] = statements(results);
-    expect(s).toMatchObject({ openingMinor: 1_000_000, closingMinor: 1_126_544, entriesSumMinor: 126_544, entryCount: 2, statementId: 'csv:USD:2025-02-01..2025-02-14' });
+    expect(s).toMatchObject({
+      openingMinor: 1_000_000,
+      closingMinor: 1_126_544,
+      entriesSumMinor: 126_544,
+      entryCount: 2,
+      statementId: 'csv:USD:2025-02-01..2025-02-14',
+    });
     expect(s !== undefined && balanced(s)).toBe(true);
   });
 
@@ -142,7 +168,11 @@ describe('bank CSV presets: realistic exports', () => {
       ['bank_debit', -3160],
     ]);
     expect(evs[0]?.attributes).toMatchObject({ original_amount_minor: -1500, original_currency: 'JPY', counterparty_name: 'Tokyo Ramen' });
-    expect(evs[1]?.attributes).toMatchObject({ counterparty_account: 'DE89370400440532013000', description: 'Invoice 2025-001', transaction_code: 'Income' });
+    expect(evs[1]?.attributes).toMatchObject({
+      counterparty_account: 'DE89370400440532013000',
+      description: 'Invoice 2025-001',
+      transaction_code: 'Income',
+    });
     expect(evs[1]?.attributes).not.toHaveProperty('original_currency');
     expect(evs[2]?.attributes).toMatchObject({ original_amount_minor: -10125, original_currency: 'KWD' });
   });
@@ -194,7 +224,15 @@ describe('bank CSV presets: realistic exports', () => {
     ]);
     expect(evs[1]).toMatchObject({ trace_id: 'Miete Mai', attributes: { counterparty_name: 'Landlord GmbH', bank_reference: 'TRANSFER-998877' } });
     expect(statements(results)).toEqual([
-      { statementId: 'csv:EUR:2025-05-10..2025-05-15', account: '', currency: 'EUR', openingMinor: 0, closingMinor: 97660, entriesSumMinor: 97660, entryCount: 3 },
+      {
+        statementId: 'csv:EUR:2025-05-10..2025-05-15',
+        account: '',
+        currency: 'EUR',
+        openingMinor: 0,
+        closingMinor: 97660,
+        entriesSumMinor: 97660,
+        entryCount: 3,
+      },
     ]);
   });
 
@@ -245,7 +283,15 @@ describe('bank CSV presets: realistic exports', () => {
       ['bank_debit', -100000, '2025-06-20', '2025-06-20'],
     ]);
     expect(statements(results)).toEqual([
-      { statementId: 'csv:EUR:2025-06-02..2025-06-20', account: '', currency: 'EUR', openingMinor: 100000, closingMinor: 241001, entriesSumMinor: 141001, entryCount: 3 },
+      {
+        statementId: 'csv:EUR:2025-06-02..2025-06-20',
+        account: '',
+        currency: 'EUR',
+        openingMinor: 100000,
+        closingMinor: 241001,
+        entriesSumMinor: 141001,
+        entryCount: 3,
+      },
     ]);
   });
 });
@@ -263,7 +309,10 @@ const entryArb = fc.record({
   description: descriptionArb,
 });
 
-function entriesFrom(raw: Array<{ day: number; amountMinor: number; feeMinor: number; description: string }>, withFee: boolean): SyntheticBankEntry[] {
+function entriesFrom(
+  raw: Array<{ day: number; amountMinor: number; feeMinor: number; description: string }>,
+  withFee: boolean,
+): SyntheticBankEntry[] {
   const days = raw.map((r) => r.day).sort((a, b) => a - b);
   // At least two distinct dates, so the row order is never a coin toss.
   if (days.length > 1 && days[0] === days[days.length - 1]) days[days.length - 1] = (days[0] ?? 0) + 1;
@@ -282,25 +331,35 @@ describe('bank CSV presets: round trip (property)', () => {
   for (const name of WRITABLE_BANK_PRESETS) {
     it(`${name}: written entries parse back identically with a balanced statement`, () => {
       fc.assert(
-        fc.property(fc.array(entryArb, { minLength: 1, maxLength: 25 }), fc.integer({ min: -1_000_000, max: 10_000_000 }), fc.integer({ min: 1, max: 97 }), (raw, opening, chunk) => {
-          const entries = entriesFrom(raw, name === 'revolut');
-          const text = writeBankCsv(name, entries, { currency: name === 'barclays-uk' ? 'GBP' : name.startsWith('chase') || name === 'bank-of-america' ? 'USD' : 'EUR', openingMinor: opening });
-          const results = parse(preset(name), text, chunk);
-          const evs = events(results);
-          const expected = NEWEST_FIRST.has(name) ? [...entries].reverse() : entries;
-          expect(evs.map((e) => [e.amount_minor, e.local_date, e.attributes?.description])).toEqual(expected.map((e) => [e.amountMinor, e.date, e.description]));
-          expect(evs.map((e) => e.kind)).toEqual(expected.map((e) => (e.amountMinor >= 0 ? 'bank_credit' : 'bank_debit')));
-          const s = statements(results);
-          if (!WITH_BALANCE.has(name)) {
-            expect(s).toEqual([]);
-            return;
-          }
-          const moves = entries.reduce((sum, e) => sum + e.amountMinor - (e.feeMinor ?? 0), 0);
-          expect(s).toHaveLength(1);
-          expect(s[0]).toMatchObject({ openingMinor: opening, closingMinor: opening + moves, entriesSumMinor: moves, entryCount: entries.length });
-          // Ids are distinct even for identical rows.
-          expect(new Set(evs.map((e) => e.external_id)).size).toBe(evs.length);
-        }),
+        fc.property(
+          fc.array(entryArb, { minLength: 1, maxLength: 25 }),
+          fc.integer({ min: -1_000_000, max: 10_000_000 }),
+          fc.integer({ min: 1, max: 97 }),
+          (raw, opening, chunk) => {
+            const entries = entriesFrom(raw, name === 'revolut');
+            const text = writeBankCsv(name, entries, {
+              currency: name === 'barclays-uk' ? 'GBP' : name.startsWith('chase') || name === 'bank-of-america' ? 'USD' : 'EUR',
+              openingMinor: opening,
+            });
+            const results = parse(preset(name), text, chunk);
+            const evs = events(results);
+            const expected = NEWEST_FIRST.has(name) ? [...entries].reverse() : entries;
+            expect(evs.map((e) => [e.amount_minor, e.local_date, e.attributes?.description])).toEqual(
+              expected.map((e) => [e.amountMinor, e.date, e.description]),
+            );
+            expect(evs.map((e) => e.kind)).toEqual(expected.map((e) => (e.amountMinor >= 0 ? 'bank_credit' : 'bank_debit')));
+            const s = statements(results);
+            if (!WITH_BALANCE.has(name)) {
+              expect(s).toEqual([]);
+              return;
+            }
+            const moves = entries.reduce((sum, e) => sum + e.amountMinor - (e.feeMinor ?? 0), 0);
+            expect(s).toHaveLength(1);
+            expect(s[0]).toMatchObject({ openingMinor: opening, closingMinor: opening + moves, entriesSumMinor: moves, entryCount: entries.length });
+            // Ids are distinct even for identical rows.
+            expect(new Set(evs.map((e) => e.external_id)).size).toBe(evs.length);
+          },
+        ),
         { numRuns: 60 },
       );
     });
@@ -320,35 +379,44 @@ function seedFile(name: WritableBankPreset): string {
 const mutationArb = fc.oneof(
   fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
   fc.record({ op: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 20 }) }),
-  fc.record({ op: fc.constant('insert' as const), at: fc.nat(), text: fc.string({ unit: fc.constantFrom(...'",;\r\n\t0123456789.-()aZ€\u0000 '.split('')), maxLength: 8 }) }),
+  fc.record({
+    op: fc.constant('insert' as const),
+    at: fc.nat(),
+    text: fc.string({ unit: fc.constantFrom(...'",;\r\n\t0123456789.-()aZ€\u0000 '.split('')), maxLength: 8 }),
+  }),
   fc.record({ op: fc.constant('duplicate' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 80 }) }),
 );
 
 describe('bank CSV presets: fuzz', () => {
   it('mutated and truncated files give records, rejections or a FormatError, nothing else', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...WRITABLE_BANK_PRESETS), fc.array(mutationArb, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 50 }), (name, mutations, chunk) => {
-        let text = seedFile(name);
-        for (const m of mutations) {
-          const at = text.length === 0 ? 0 : m.at % (text.length + 1);
-          if (m.op === 'truncate') text = text.slice(0, at);
-          else if (m.op === 'delete') text = text.slice(0, at) + text.slice(at + m.length);
-          else if (m.op === 'insert') text = text.slice(0, at) + m.text + text.slice(at);
-          else text = text.slice(0, at) + text.slice(at, at + m.length) + text.slice(at);
-        }
-        const started = Date.now();
-        try {
-          const results = parse(preset(name), text, chunk);
-          for (const r of results) {
-            if (r.ok) for (const e of r.events) expect(EventDraftSchema.safeParse(e).success).toBe(true);
-            else expect(r.position.line).toBeGreaterThanOrEqual(1);
-            if (r.ok && r.statement !== undefined) expect(Number.isSafeInteger(r.statement.entriesSumMinor)).toBe(true);
+      fc.property(
+        fc.constantFrom(...WRITABLE_BANK_PRESETS),
+        fc.array(mutationArb, { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 1, max: 50 }),
+        (name, mutations, chunk) => {
+          let text = seedFile(name);
+          for (const m of mutations) {
+            const at = text.length === 0 ? 0 : m.at % (text.length + 1);
+            if (m.op === 'truncate') text = text.slice(0, at);
+            else if (m.op === 'delete') text = text.slice(0, at) + text.slice(at + m.length);
+            else if (m.op === 'insert') text = text.slice(0, at) + m.text + text.slice(at);
+            else text = text.slice(0, at) + text.slice(at, at + m.length) + text.slice(at);
           }
-        } catch (err) {
-          if (!(err instanceof FormatError)) throw err;
-        }
-        expect(Date.now() - started).toBeLessThan(2000);
-      }),
+          const started = Date.now();
+          try {
+            const results = parse(preset(name), text, chunk);
+            for (const r of results) {
+              if (r.ok) for (const e of r.events) expect(EventDraftSchema.safeParse(e).success).toBe(true);
+              else expect(r.position.line).toBeGreaterThanOrEqual(1);
+              if (r.ok && r.statement !== undefined) expect(Number.isSafeInteger(r.statement.entriesSumMinor)).toBe(true);
+            }
+          } catch (err) {
+            if (!(err instanceof FormatError)) throw err;
+          }
+          expect(Date.now() - started).toBeLessThan(2000);
+        },
+      ),
       { numRuns: 400 },
     );
   });

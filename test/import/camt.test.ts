@@ -59,7 +59,13 @@ const attr = (e: EventDraftInput | undefined, key: string): unknown => (e?.attri
 // ---- genkgo/camt fixtures ----
 
 type Json = Record<string, unknown>;
-const GENKGO_BALANCE_TYPES: Record<string, string> = { opening: 'OPBD', closing: 'CLBD', opening_available: 'OPAV', closing_available: 'CLAV', interim: 'ITBD' };
+const GENKGO_BALANCE_TYPES: Record<string, string> = {
+  opening: 'OPBD',
+  closing: 'CLBD',
+  opening_available: 'OPAV',
+  closing_available: 'CLAV',
+  interim: 'ITBD',
+};
 
 /** The statements/entries the genkgo dumps show (the dump cuts recursion, so not every record is printed). */
 function genkgoExpected(file: string): { entries: Json[]; records: Json[] } {
@@ -82,7 +88,11 @@ const GENKGO: Record<string, { statements: number; entries: number; oracle: 'bal
 
 describeWithFixtures('camt parser: genkgo/camt fixtures', () => {
   it('covers every fixture file', () => {
-    expect(readdirSync(CAMT_DIR).filter((f) => f.endsWith('.xml')).sort()).toEqual(Object.keys(GENKGO).sort());
+    expect(
+      readdirSync(CAMT_DIR)
+        .filter((f) => f.endsWith('.xml'))
+        .sort(),
+    ).toEqual(Object.keys(GENKGO).sort());
   });
 
   for (const [file, facts] of Object.entries(GENKGO)) {
@@ -132,7 +142,12 @@ describeWithFixtures('camt parser: genkgo/camt fixtures', () => {
   }
 
   it('camt053 minimal keeps every balance type, foreign-currency ones marked', () => {
-    expect(parseFixture('camt053.v2.minimal.xml').statements[0]?.otherBalances).toEqual({ OPBD: 1815, 'CLBD:SEK': -2700, 'OPAV:CHF': 3500, 'CLAV:JPY': -2700 });
+    expect(parseFixture('camt053.v2.minimal.xml').statements[0]?.otherBalances).toEqual({
+      OPBD: 1815,
+      'CLBD:SEK': -2700,
+      'OPAV:CHF': 3500,
+      'CLAV:JPY': -2700,
+    });
   });
 
   it('camt053 v8: DtTm booking date taken as written, Domn code, Pty names, one TxDtls not split', () => {
@@ -147,7 +162,9 @@ describeWithFixtures('camt parser: genkgo/camt fixtures', () => {
     const [e] = parseFixture('camt054.v2.xml').events;
     expect(e?.amount_minor).toBe(-20000000);
     expect(attr(e, 'batch_unsplit')).toBe('transaction 1 of 3 has no amount');
-    expect(attr(e, 'description')).toBe('Unstructured Remittance Information V1 Unstructured Remittance Information V3 block 1 Unstructured Remittance Information V3 block 2');
+    expect(attr(e, 'description')).toBe(
+      'Unstructured Remittance Information V1 Unstructured Remittance Information V3 block 1 Unstructured Remittance Information V3 block 2',
+    );
     expect(attr(e, 'remittance_structured')).toBe('ISR ref number V1 ISR ref number V2 Ref number V3 block 1 Ref number V3 block 2');
     expect(attr(e, 'counterparty_name')).toBe('MUELLER');
   });
@@ -258,15 +275,25 @@ function ntry(amount: string, ind: string, inner = '', ccy = 'EUR', date = '<Dt>
 describe('camt parser: edge cases', () => {
   it('rounds 5-decimal amounts half away from zero and keeps the exact text', () => {
     const p = parseText(doc(bal('OPBD', '100.00000') + bal('CLBD', '112.34567') + ntry('12.34567', 'CRDT') + ntry('0.00500', 'DBIT')));
-    expect(p.events.map((e) => [e.amount_minor, attr(e, 'amount_exact') ?? null])).toEqual([[1235, '12.34567'], [-1, '0.00500']]);
+    expect(p.events.map((e) => [e.amount_minor, attr(e, 'amount_exact') ?? null])).toEqual([
+      [1235, '12.34567'],
+      [-1, '0.00500'],
+    ]);
     // Balances round the same way: 10000 + 1235 - 1 = 11234 vs CLBD 11235, the check compares rounded values.
     expect(p.statements[0]).toMatchObject({ openingMinor: 10000, closingMinor: 11235, entriesSumMinor: 1234 });
   });
 
   it('reads zero-decimal currencies, DBIT balances, PRCD as opening, ITBD kept', () => {
-    const body = bal('PRCD', '5000', 'DBIT', 'JPY') + bal('ITBD', '4000', 'DBIT', 'JPY') + bal('CLBD', '3000', 'DBIT', 'JPY') + ntry('2000', 'CRDT', '', 'JPY');
+    const body =
+      bal('PRCD', '5000', 'DBIT', 'JPY') + bal('ITBD', '4000', 'DBIT', 'JPY') + bal('CLBD', '3000', 'DBIT', 'JPY') + ntry('2000', 'CRDT', '', 'JPY');
     const p = parseText(doc(body).replace('<Ccy>EUR</Ccy>', '<Ccy>JPY</Ccy>'));
-    expect(p.statements[0]).toMatchObject({ currency: 'JPY', openingMinor: -5000, closingMinor: -3000, entriesSumMinor: 2000, otherBalances: { PRCD: -5000, ITBD: -4000, CLBD: -3000 } });
+    expect(p.statements[0]).toMatchObject({
+      currency: 'JPY',
+      openingMinor: -5000,
+      closingMinor: -3000,
+      entriesSumMinor: 2000,
+      otherBalances: { PRCD: -5000, ITBD: -4000, CLBD: -3000 },
+    });
     expect(balanced(p.statements[0] as StatementBalance)).toBe(true);
   });
 
@@ -297,8 +324,16 @@ describe('camt parser: edge cases', () => {
   it('splits a batch whose parts add up, keeps one whose parts do not', () => {
     const tx = (amt: string, ind: string, name: string, ref: string): string =>
       `<TxDtls><Refs><AcctSvcrRef>${ref}</AcctSvcrRef></Refs><Amt Ccy="EUR">${amt}</Amt><CdtDbtInd>${ind}</CdtDbtInd><RltdPties><Dbtr><Nm>${name}</Nm></Dbtr><UltmtDbtr><Nm>U ${name}</Nm></UltmtDbtr><Cdtr><Nm>Us</Nm></Cdtr></RltdPties><RmtInf><Ustrd>line 1</Ustrd><Ustrd>line  2</Ustrd></RmtInf></TxDtls>`;
-    const good = ntry('8.00', 'CRDT', `<AcctSvcrRef>E1</AcctSvcrRef><NtryDtls>${tx('10.00', 'CRDT', 'A', 'T1')}${tx('2.00', 'DBIT', 'B', 'T2')}</NtryDtls>`);
-    const bad = ntry('9.00', 'CRDT', `<AcctSvcrRef>E2</AcctSvcrRef><NtryDtls>${tx('10.00', 'CRDT', 'A', 'T3')}${tx('2.00', 'DBIT', 'B', 'T4')}</NtryDtls>`);
+    const good = ntry(
+      '8.00',
+      'CRDT',
+      `<AcctSvcrRef>E1</AcctSvcrRef><NtryDtls>${tx('10.00', 'CRDT', 'A', 'T1')}${tx('2.00', 'DBIT', 'B', 'T2')}</NtryDtls>`,
+    );
+    const bad = ntry(
+      '9.00',
+      'CRDT',
+      `<AcctSvcrRef>E2</AcctSvcrRef><NtryDtls>${tx('10.00', 'CRDT', 'A', 'T3')}${tx('2.00', 'DBIT', 'B', 'T4')}</NtryDtls>`,
+    );
     const p = parseText(doc(good + bad));
     expect(p.events.map((e) => [attr(e, 'bank_reference'), e.amount_minor, attr(e, 'counterparty_name')])).toEqual([
       ['T1', 1000, 'A'],
@@ -328,7 +363,10 @@ describe('camt parser: edge cases', () => {
     [doc(bal('OPBD', '1.00', '')), /^balance OPBD has no CdtDbtInd/],
     [doc(ntry('1.00', 'CRDT')).replace(/<Acct>.*?<\/Acct>/, ''), /^entry <Ntry> before the statement names its account/],
     [doc('').replace('<Stmt>', '<Other>').replace('</Stmt>', '</Other>'), /^no statement/],
-    ['<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"><CstmrCdtTrfInitn/></Document>', /is not a camt.052\/053\/054 message/],
+    [
+      '<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"><CstmrCdtTrfInitn/></Document>',
+      /is not a camt.052\/053\/054 message/,
+    ],
     [doc(ntry('1.00', 'CRDT')).slice(0, -40), /^unexpected end of file/],
   ])('fails the file with a clear, placed error (%#)', (xml, message) => {
     const err = formatErrorOf(xml);
@@ -340,7 +378,9 @@ describe('camt parser: edge cases', () => {
   it('detects by namespace or by message element, not other XML', () => {
     expect(camtParser.detect(doc('', 'camt.054.001.08'))).toBe(true);
     expect(camtParser.detect('<Document><BkToCstmrStmt>')).toBe(true);
-    expect(camtParser.detect('<?xml version="1.0"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"><CstmrCdtTrfInitn>')).toBe(false);
+    expect(camtParser.detect('<?xml version="1.0"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"><CstmrCdtTrfInitn>')).toBe(
+      false,
+    );
     expect(camtParser.detect('<?xml version="1.0"?><OFX><SIGNONMSGSRSV1>')).toBe(false);
     expect(camtParser.detect(':20:STARTUMS\n:25:123')).toBe(false);
     expect(camtParser.declaredEncoding?.('<?xml version="1.0" encoding="ISO-8859-1"?><Document/>')).toBe('iso-8859-1');
@@ -355,17 +395,21 @@ const safeText = fc
   .filter((s) => s !== '');
 
 const entryArb = (currency: string): fc.Arbitrary<CamtWriterEntry> =>
-  fc.record({
-    amountMinor: fc.integer({ min: -10_000_000, max: 10_000_000 }),
-    bookingDate: fc.date({ min: new Date('2000-01-01'), max: new Date('2030-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
-    bookingDateTime: fc.boolean(),
-    reference: fc.option(fc.stringMatching(/^[A-Z0-9]{4,16}$/), { nil: null }),
-    endToEndId: fc.option(fc.stringMatching(/^[A-Z0-9/]{3,12}$/), { nil: null }),
-    counterpartyName: fc.option(safeText, { nil: null }),
-    remittance: fc.option(safeText, { nil: null }),
-    reversal: fc.boolean(),
-    transactionCode: fc.option(fc.constantFrom('PMNT-RCDT-ESCT', 'PMNT-ICDT-DMCT', '544', 'N&T'), { nil: null }),
-  }).map((e) => ({ ...e, currency }) as CamtWriterEntry);
+  fc
+    .record({
+      amountMinor: fc.integer({ min: -10_000_000, max: 10_000_000 }),
+      bookingDate: fc
+        .date({ min: new Date('2000-01-01'), max: new Date('2030-12-31'), noInvalidDate: true })
+        .map((d) => d.toISOString().slice(0, 10)),
+      bookingDateTime: fc.boolean(),
+      reference: fc.option(fc.stringMatching(/^[A-Z0-9]{4,16}$/), { nil: null }),
+      endToEndId: fc.option(fc.stringMatching(/^[A-Z0-9/]{3,12}$/), { nil: null }),
+      counterpartyName: fc.option(safeText, { nil: null }),
+      remittance: fc.option(safeText, { nil: null }),
+      reversal: fc.boolean(),
+      transactionCode: fc.option(fc.constantFrom('PMNT-RCDT-ESCT', 'PMNT-ICDT-DMCT', '544', 'N&T'), { nil: null }),
+    })
+    .map((e) => ({ ...e, currency }) as CamtWriterEntry);
 
 const statementArb = fc.constantFrom('EUR', 'JPY', 'KWD', 'CHF').chain((currency) =>
   fc.record({
@@ -381,42 +425,72 @@ const statementArb = fc.constantFrom('EUR', 'JPY', 'KWD', 'CHF').chain((currency
 describe('camt writer round trip', () => {
   it('parses back what it writes (.02 and .08)', () => {
     fc.assert(
-      fc.property(fc.array(statementArb, { minLength: 1, maxLength: 3 }), fc.constantFrom('02', '08' as const), fc.integer({ min: 7, max: 5000 }), (stmts, version, chunk) => {
-        const statements: CamtWriterStatement[] = stmts.map((s) => {
-          const sum = s.entries.reduce((a, e) => a + e.amountMinor, 0);
-          return { ...s, closingMinor: s.withClosing ? s.openingMinor + sum : null, otherBalances: { ITBD: s.openingMinor } };
-        });
-        const p = parseText(writeCamt053(statements, { version: version as '02' | '08' }), chunk);
-        expect(p.rejected).toEqual([]);
-        const entries = statements.flatMap((s) => [...s.entries].map((e) => ({ s, e })));
-        expect(p.events).toHaveLength(entries.length);
-        entries.forEach(({ s, e }, i) => {
-          const got = p.events[i];
-          expect(got).toMatchObject({ amount_minor: e.amountMinor, currency: s.currency, local_date: e.bookingDate, trace_id: e.endToEndId ?? null });
-          expect(attr(got, 'bank_reference')).toBe(e.reference ?? null);
-          expect(attr(got, 'counterparty_name')).toBe(e.counterpartyName ?? null);
-          expect(attr(got, 'description')).toBe(e.remittance ?? null);
-          expect(attr(got, 'reversal')).toBe(e.reversal === true);
-          expect(attr(got, 'transaction_code')).toBe(e.transactionCode ?? null);
-        });
-        expect(p.statements.map((s) => [s.statementId, s.openingMinor, s.closingMinor, s.otherBalances?.ITBD])).toEqual(
-          statements.map((s) => [s.id, s.openingMinor, s.closingMinor, s.openingMinor]),
-        );
-        for (const st of p.statements) if (st.closingMinor !== null) expect(balanced(st)).toBe(true);
-      }),
+      fc.property(
+        fc.array(statementArb, { minLength: 1, maxLength: 3 }),
+        fc.constantFrom('02', '08' as const),
+        fc.integer({ min: 7, max: 5000 }),
+        (stmts, version, chunk) => {
+          const statements: CamtWriterStatement[] = stmts.map((s) => {
+            const sum = s.entries.reduce((a, e) => a + e.amountMinor, 0);
+            return { ...s, closingMinor: s.withClosing ? s.openingMinor + sum : null, otherBalances: { ITBD: s.openingMinor } };
+          });
+          const p = parseText(writeCamt053(statements, { version: version as '02' | '08' }), chunk);
+          expect(p.rejected).toEqual([]);
+          const entries = statements.flatMap((s) => [...s.entries].map((e) => ({ s, e })));
+          expect(p.events).toHaveLength(entries.length);
+          entries.forEach(({ s, e }, i) => {
+            const got = p.events[i];
+            expect(got).toMatchObject({
+              amount_minor: e.amountMinor,
+              currency: s.currency,
+              local_date: e.bookingDate,
+              trace_id: e.endToEndId ?? null,
+            });
+            expect(attr(got, 'bank_reference')).toBe(e.reference ?? null);
+            expect(attr(got, 'counterparty_name')).toBe(e.counterpartyName ?? null);
+            expect(attr(got, 'description')).toBe(e.remittance ?? null);
+            expect(attr(got, 'reversal')).toBe(e.reversal === true);
+            expect(attr(got, 'transaction_code')).toBe(e.transactionCode ?? null);
+          });
+          expect(p.statements.map((s) => [s.statementId, s.openingMinor, s.closingMinor, s.otherBalances?.ITBD])).toEqual(
+            statements.map((s) => [s.id, s.openingMinor, s.closingMinor, s.openingMinor]),
+          );
+          for (const st of p.statements) if (st.closingMinor !== null) expect(balanced(st)).toBe(true);
+        },
+      ),
       { numRuns: 150 },
     );
   });
 
   it('round-trips batch entries as split parts', () => {
-    const xml = writeCamt053([
-      {
-        id: 'B1', account: 'DE02120300000000202051', currency: 'EUR', openingMinor: 0, closingMinor: 500,
-        entries: [{ amountMinor: 500, bookingDate: '2024-05-01', reference: 'R', parts: [{ amountMinor: 300, reference: 'P1' }, { amountMinor: 200, reference: 'P2', remittance: 'inv 2' }] }],
-      },
-    ], { version: '02' });
+    const xml = writeCamt053(
+      [
+        {
+          id: 'B1',
+          account: 'DE02120300000000202051',
+          currency: 'EUR',
+          openingMinor: 0,
+          closingMinor: 500,
+          entries: [
+            {
+              amountMinor: 500,
+              bookingDate: '2024-05-01',
+              reference: 'R',
+              parts: [
+                { amountMinor: 300, reference: 'P1' },
+                { amountMinor: 200, reference: 'P2', remittance: 'inv 2' },
+              ],
+            },
+          ],
+        },
+      ],
+      { version: '02' },
+    );
     const p = parseText(xml);
-    expect(p.events.map((e) => [e.external_id, e.amount_minor])).toEqual([['DE02120300000000202051:P1', 300], ['DE02120300000000202051:P2', 200]]);
+    expect(p.events.map((e) => [e.external_id, e.amount_minor])).toEqual([
+      ['DE02120300000000202051:P1', 300],
+      ['DE02120300000000202051:P2', 200],
+    ]);
     expect(balanced(p.statements[0] as StatementBalance)).toBe(true);
   });
 
@@ -435,7 +509,9 @@ describe('camt writer round trip', () => {
     function* entries(): Generator<CamtWriterEntry> {
       for (let i = 0; i < n; i++) yield entry(i);
     }
-    const written = camtChunks([{ id: 'BIG', account: 'DE02120300000000202051', currency: 'EUR', openingMinor: 1_000_000, closingMinor: 1_000_000 + sum, entries: entries() }]);
+    const written = camtChunks([
+      { id: 'BIG', account: 'DE02120300000000202051', currency: 'EUR', openingMinor: 1_000_000, closingMinor: 1_000_000 + sum, entries: entries() },
+    ]);
     // Count the chunks the parser has pulled: a streaming parser yields the first entry long before the
     // last chunk is read (a DOM parser would read them all first). Memory is reported by `npm run bench`.
     let pulled = 0;

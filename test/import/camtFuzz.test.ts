@@ -24,7 +24,10 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({
     op: fc.constant('insert' as const),
     at: fc.nat(),
-    junk: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('<Ntry>', '</Ntry>', '<Amt Ccy="EUR">', '&#x0;', '&amp', '<![CDATA[', '<!--', '<Bal>', '</Stmt>', '<Stmt>')),
+    junk: fc.oneof(
+      fc.string({ maxLength: 12 }),
+      fc.constantFrom('<Ntry>', '</Ntry>', '<Amt Ccy="EUR">', '&#x0;', '&amp', '<![CDATA[', '<!--', '<Bal>', '</Stmt>', '<Stmt>'),
+    ),
   }),
   fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
 );
@@ -77,13 +80,18 @@ describeWithFixtures('camt parser fuzz', () => {
       const files = family(dir);
       const seen = new Set<string>();
       fc.assert(
-        fc.property(fc.nat(files.length - 1), fc.array(mutationArb, { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 4096 }), (fileIndex, mutations, chunkSize) => {
-          const text = mutations.reduce(mutate, files[fileIndex] ?? '');
-          const started = performance.now();
-          seen.add(outcome(text, chunkSize));
-          camtParser.detect(text.slice(0, 65536));
-          expect(performance.now() - started).toBeLessThan(2000);
-        }),
+        fc.property(
+          fc.nat(files.length - 1),
+          fc.array(mutationArb, { minLength: 1, maxLength: 4 }),
+          fc.integer({ min: 1, max: 4096 }),
+          (fileIndex, mutations, chunkSize) => {
+            const text = mutations.reduce(mutate, files[fileIndex] ?? '');
+            const started = performance.now();
+            seen.add(outcome(text, chunkSize));
+            camtParser.detect(text.slice(0, 65536));
+            expect(performance.now() - started).toBeLessThan(2000);
+          },
+        ),
         { numRuns: Number(process.env.CAMT_FUZZ_RUNS ?? 300) },
       );
       // Both paths must actually be exercised, otherwise the fuzzer is not reaching the parser.

@@ -93,7 +93,12 @@ describe('generic-csv parser: European bank statement', () => {
     });
     expect(event(credit).external_id).toMatch(/^rh_[0-9a-f]{32}$/);
     // After the DST switch on 30 March: midnight CEST.
-    expect(event(results[1])).toMatchObject({ kind: 'bank_debit', amount_minor: -4_500, occurred_at: '2025-03-30T22:00:00Z', local_date: '2025-03-31' });
+    expect(event(results[1])).toMatchObject({
+      kind: 'bank_debit',
+      amount_minor: -4_500,
+      occurred_at: '2025-03-30T22:00:00Z',
+      local_date: '2025-03-31',
+    });
     const rent = ok(results[2]);
     expect([rent.lineStart, rent.lineEnd]).toEqual([7, 8]);
     expect(event(rent)).toMatchObject({ kind: 'bank_debit', amount_minor: -125_000, attributes: { description: 'Miete\r\nMärz' } });
@@ -278,7 +283,8 @@ describe('generic-csv parser: row_hash ids', () => {
     sign: 'as_is',
     external_id_strategy: 'row_hash',
   });
-  const TEXT = 'Date,Memo,Amount,Balance\n03/05/2025,Coffee,5.00,100.00\n03/05/2025,Coffee,5.00,95.00\n03/05/2025,Coffee,5.00,90.00\n03/06/2025,Tea,4.00,86.00\n';
+  const TEXT =
+    'Date,Memo,Amount,Balance\n03/05/2025,Coffee,5.00,100.00\n03/05/2025,Coffee,5.00,95.00\n03/05/2025,Coffee,5.00,90.00\n03/06/2025,Tea,4.00,86.00\n';
 
   it('keeps identical rows as separate records with stable, documented ids', () => {
     const results = parse(HASHED, TEXT);
@@ -293,7 +299,8 @@ describe('generic-csv parser: row_hash ids', () => {
   });
 
   it('ignores unmapped columns and column order, so a re-export with another layout keeps the ids', () => {
-    const reordered = 'Amount,Balance,Memo,Date\n5.00,1.00,Coffee,03/05/2025\n5.00,2.00,Coffee,03/05/2025\n5.00,3.00,Coffee,03/05/2025\n4.00,4.00,Tea,03/06/2025\n';
+    const reordered =
+      'Amount,Balance,Memo,Date\n5.00,1.00,Coffee,03/05/2025\n5.00,2.00,Coffee,03/05/2025\n5.00,3.00,Coffee,03/05/2025\n4.00,4.00,Tea,03/06/2025\n';
     expect(parse(HASHED, reordered).map((r) => event(r).external_id)).toEqual(parse(HASHED, TEXT).map((r) => event(r).external_id));
   });
 
@@ -327,7 +334,15 @@ describe('generic-csv parser: running balance and statements', () => {
   }
 
   it('checks oldest-first rows, rejects the row that breaks the chain with expected vs actual, and continues from the file', () => {
-    const text = [HEADER, '2025-03-01,A,100.00,600.00,', '2025-03-02,B,-50.00,550.00,R-2', '2025-03-03,C,-10.00,545.00,', '2025-03-04,D,5.00,550.00,', 'Closing balance,,,550.00,', ''].join('\n');
+    const text = [
+      HEADER,
+      '2025-03-01,A,100.00,600.00,',
+      '2025-03-02,B,-50.00,550.00,R-2',
+      '2025-03-03,C,-10.00,545.00,',
+      '2025-03-04,D,5.00,550.00,',
+      'Closing balance,,,550.00,',
+      '',
+    ].join('\n');
     const rs = parse(RUNNING, text);
     expect(rs).toHaveLength(5);
     const broken = rejected(rs[2]);
@@ -338,7 +353,13 @@ describe('generic-csv parser: running balance and statements', () => {
     // The bank reference is the id where present; row hashes elsewhere.
     expect(event(rs[1]).external_id).toBe('R-2');
     expect(event(rs[0]).external_id).toMatch(/^rh_/);
-    expect(event(rs[1]).attributes).toMatchObject({ account: 'CHK-1234', booking_date: '2025-03-02', balance_after_minor: 55000, statement_id: null, bank_reference: 'R-2' });
+    expect(event(rs[1]).attributes).toMatchObject({
+      account: 'CHK-1234',
+      booking_date: '2025-03-02',
+      balance_after_minor: 55000,
+      statement_id: null,
+      bank_reference: 'R-2',
+    });
     expect(event(rs[1]).state).toBe('booked');
     // The statement uses the bank's balances, so the dropped row makes it fail the pipeline's check.
     expect(statementOf(rs)).toEqual({
@@ -353,7 +374,14 @@ describe('generic-csv parser: running balance and statements', () => {
   });
 
   it('detects newest-first rows from the dates and checks them backwards', () => {
-    const text = [HEADER, '2025-03-04,D,5.00,555.00,', '2025-03-03,C,-10.00,550.00,', '2025-03-02,B,-50.00,560.00,', '2025-03-01,A,100.00,610.00,', ''].join('\n');
+    const text = [
+      HEADER,
+      '2025-03-04,D,5.00,555.00,',
+      '2025-03-03,C,-10.00,550.00,',
+      '2025-03-02,B,-50.00,560.00,',
+      '2025-03-01,A,100.00,610.00,',
+      '',
+    ].join('\n');
     const rs = parse(RUNNING, text);
     expect(rs.filter((r) => !r.ok)).toHaveLength(0);
     expect(statementOf(rs)).toMatchObject({ openingMinor: 51000, closingMinor: 55500, entriesSumMinor: 4500, entryCount: 4 });
@@ -371,7 +399,11 @@ describe('generic-csv parser: running balance and statements', () => {
     expect(err.position).toEqual({ line: 2, column: 4 });
     expect(statementOf(parse({ ...RUNNING, balance_order: 'oldest_first' }, ambiguous))).toMatchObject({ openingMinor: 9500, closingMinor: 9500 });
     // One row: both orders agree.
-    expect(statementOf(parse(RUNNING, [HEADER, '2025-03-04,A,5.00,100.00,', ''].join('\n')))).toMatchObject({ openingMinor: 9500, closingMinor: 10000, entryCount: 1 });
+    expect(statementOf(parse(RUNNING, [HEADER, '2025-03-04,A,5.00,100.00,', ''].join('\n')))).toMatchObject({
+      openingMinor: 9500,
+      closingMinor: 10000,
+      entryCount: 1,
+    });
   });
 
   it('carries the balance over empty balance cells, anchors on balance-only lines, and does not check after another rejection', () => {
@@ -416,7 +448,8 @@ describe('generic-csv parser: running balance and statements', () => {
       delimiter: ';',
       external_id_strategy: 'row_hash',
     });
-    const text = 'Date;Value;Card;Merchant;Amount;Orig;Orig Cur\n01.03.2025;03.03.2025;*1234;Meta;10,00;1.234;JPY\n02.03.2025;;*1234;Google;1,00;1,5;\n02.03.2025;;*1234;X;1,00;1,5;XYZ\n';
+    const text =
+      'Date;Value;Card;Merchant;Amount;Orig;Orig Cur\n01.03.2025;03.03.2025;*1234;Meta;10,00;1.234;JPY\n02.03.2025;;*1234;Google;1,00;1,5;\n02.03.2025;;*1234;X;1,00;1,5;XYZ\n';
     const [first, noCurrency, badCurrency] = parse(card, text);
     expect(event(first)).toMatchObject({
       kind: 'ad_spend',

@@ -70,7 +70,9 @@ describeWithFixtures('import pipeline under damaged statements', () => {
   afterAll(() => ws.close());
 
   const counts = () =>
-    ['events', 'artifacts', 'artifact_chunks', 'journal', 'import_batches'].map((t) => ws.db.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number);
+    ['events', 'artifacts', 'artifact_chunks', 'journal', 'import_batches'].map(
+      (t) => ws.db.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number,
+    );
 
   it('every outcome is a whole import or a positioned error with nothing written', () => {
     const files = fixtureFiles();

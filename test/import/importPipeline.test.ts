@@ -45,7 +45,13 @@ describe('import pipeline', () => {
     const entries = ws.db.prepare("SELECT payload FROM journal WHERE entry_type = 'import.batch' ORDER BY seq").pluck().all() as string[];
     expect(entries).toHaveLength(2);
     const sealed = JSON.parse(entries[0] as string) as Record<string, unknown>;
-    expect(sealed).toMatchObject({ file_name: expect.stringMatching(/a\.csv$/), rows_read: 5, events_created: 5, duplicates_skipped: 0, rows_rejected: 0 });
+    expect(sealed).toMatchObject({
+      file_name: expect.stringMatching(/a\.csv$/),
+      rows_read: 5,
+      events_created: 5,
+      duplicates_skipped: 0,
+      rows_rejected: 0,
+    });
     expect(sealed['sha256']).toMatch(/^[0-9a-f]{64}$/);
     expect(verifyLedger(ws.db).ok).toBe(true);
   });
@@ -136,7 +142,10 @@ describe('import pipeline', () => {
     }
     expect(count('SELECT count(*) FROM events')).toBe(2);
     expect(count('SELECT count(*) FROM import_batches')).toBe(6);
-    const attrs = JSON.parse(ws.db.prepare("SELECT attributes FROM events WHERE external_id = 'txn_1'").pluck().get() as string) as Record<string, unknown>;
+    const attrs = JSON.parse(ws.db.prepare("SELECT attributes FROM events WHERE external_id = 'txn_1'").pluck().get() as string) as Record<
+      string,
+      unknown
+    >;
     expect(attrs['description']).toBe('Café crème – order 1001 €');
   });
 
@@ -191,14 +200,23 @@ describe('import pipeline', () => {
     expect(r.eventsCreated).toBe(6);
     expect(r.duplicatesSkipped).toBe(2);
     expect(count('SELECT count(*) FROM artifacts')).toBe(3);
-    const sealed = JSON.parse(ws.db.prepare("SELECT payload FROM journal WHERE entry_type = 'import.batch' ORDER BY seq DESC").pluck().get() as string);
-    expect(sealed).toMatchObject({ file_name: 'oct.csv', archive_file_name: expect.stringMatching(/statements\.zip$/), archive_sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const sealed = JSON.parse(
+      ws.db.prepare("SELECT payload FROM journal WHERE entry_type = 'import.batch' ORDER BY seq DESC").pluck().get() as string,
+    );
+    expect(sealed).toMatchObject({
+      file_name: 'oct.csv',
+      archive_file_name: expect.stringMatching(/statements\.zip$/),
+      archive_sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect(verifyLedger(ws.db).ok).toBe(true);
   });
 
   it('a bad row inside a ZIP member names ARCHIVE!MEMBER:LINE:COLUMN and writes nothing', () => {
     const zip = join(root, `${n}-bad.zip`);
-    writeZip(zip, [{ name: 'good.csv', data: stripeCsvRange(1, 2) }, { name: 'bad.csv', data: stripeCsv([stripeRow(1), stripeRow(2).replace(',usd,', ',xyz,')]) }]);
+    writeZip(zip, [
+      { name: 'good.csv', data: stripeCsvRange(1, 2) },
+      { name: 'bad.csv', data: stripeCsv([stripeRow(1), stripeRow(2).replace(',usd,', ',xyz,')]) },
+    ]);
     expect(() => run([zip])).toThrow(`${zip}!bad.csv:3:4: `);
     expect(count('SELECT count(*) FROM artifacts')).toBe(0);
   });
@@ -246,7 +264,9 @@ describe('import pipeline', () => {
 
   it('an unbalanced statement fails the import naming expected and actual closing balance; --accept-unbalanced journals it', () => {
     const f = file('unbalanced.xml', writeCamt053([camtStatement('S3', 100_000 + 70_911 - 240_000 + 5)]));
-    expect(() => run([f])).toThrow(/statement S3 \(account DE89370400440532013000, EUR\) does not balance: .*= -69089, but the closing balance is -69084 \(difference 5/);
+    expect(() => run([f])).toThrow(
+      /statement S3 \(account DE89370400440532013000, EUR\) does not balance: .*= -69089, but the closing balance is -69084 \(difference 5/,
+    );
     expect(count('SELECT count(*) FROM events')).toBe(0);
     const r = run([f], { acceptUnbalanced: true });
     expect(r.files[0]?.statements[0]?.differenceMinor).toBe(5);
@@ -302,7 +322,17 @@ describe('events export', () => {
     closeSync(fd);
     const events = JSON.parse(readFileSync(out, 'utf8')) as Array<Record<string, unknown>>;
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ source: 'stripe:main', kind: 'payment', external_id: 'txn_1', amount_minor: 1100, currency: 'USD', fee_minor: 50, net_minor: 1050, order_ref: '1001', payout_ref: 'po_1' });
+    expect(events[0]).toMatchObject({
+      source: 'stripe:main',
+      kind: 'payment',
+      external_id: 'txn_1',
+      amount_minor: 1100,
+      currency: 'USD',
+      fee_minor: 50,
+      net_minor: 1050,
+      order_ref: '1001',
+      payout_ref: 'po_1',
+    });
     expect((events[0]?.['attributes'] as Record<string, unknown>)['description']).toBe('-cmd|calc');
   });
 });

@@ -20,10 +20,21 @@ import { PROJECT_ROOT } from '../support/cli.ts';
 const root = makeTempDir();
 const month = writeMonthFiles(join(root, 'month'), { orders: 60, seed: 5 });
 const samples = join(PROJECT_ROOT, 'resources/samples');
-const settings: WorkspaceSettings = { format: 'tieout-workspace', version: 1, name: 'preview', reporting_currency: 'USD', time_zone: 'UTC', locale: 'en-US' };
+const settings: WorkspaceSettings = {
+  format: 'tieout-workspace',
+  version: 1,
+  name: 'preview',
+  reporting_currency: 'USD',
+  time_zone: 'UTC',
+  locale: 'en-US',
+};
 let n = 0;
 
-function preview(path: string, options: { format?: string; mapping?: CsvMapping; source?: string } = {}, fileName = path.split('/').pop() as string): ImportPreview {
+function preview(
+  path: string,
+  options: { format?: string; mapping?: CsvMapping; source?: string } = {},
+  fileName = path.split('/').pop() as string,
+): ImportPreview {
   const result = previewImport(settings, path, fileName, { uploadId: 'up_test', ...options });
   // Whatever the file, the answer must be a valid contract response.
   expect(ImportPreviewSchema.parse(result)).toEqual(result);
@@ -129,7 +140,11 @@ describe('import preview of generated month files', () => {
   });
 
   it('refuses an unknown requested format, generic-csv without a mapping, and a mapping with another format', () => {
-    expect(preview(month.stripeCsv, { format: 'excel' })).toMatchObject({ format: null, events: [], error: expect.stringContaining('unknown format "excel"') });
+    expect(preview(month.stripeCsv, { format: 'excel' })).toMatchObject({
+      format: null,
+      events: [],
+      error: expect.stringContaining('unknown format "excel"'),
+    });
     const generic = preview(month.stripeCsv, { format: 'generic-csv' });
     expect(generic).toMatchObject({ format: 'generic-csv', events: [], error: expect.stringContaining('map the columns') });
     expect(generic.columns.length).toBeGreaterThan(5);
@@ -239,7 +254,13 @@ describe('layout guess for a CSV of no known format', () => {
     expect(p.format).toBeNull();
     // The sample is plain ASCII, which reads the same in every encoding: detection says utf-8.
     expect(p.layoutGuess).toEqual({ headerRow: 5, delimiter: ';', encoding: 'utf-8' });
-    const text = ['Kontoauszug;Girokonto', 'Zeitraum;01.10.2026 - 31.10.2026', '', 'Buchungstag;Verwendungszweck;Betrag', '01.10.2026;Überweisung Müller;-12,00'];
+    const text = [
+      'Kontoauszug;Girokonto',
+      'Zeitraum;01.10.2026 - 31.10.2026',
+      '',
+      'Buchungstag;Verwendungszweck;Betrag',
+      '01.10.2026;Überweisung Müller;-12,00',
+    ];
     const cp1252 = file('sparkasse.csv', iconv.encode(`${text.join('\r\n')}\r\n`, 'windows-1252'));
     expect(preview(cp1252).layoutGuess).toEqual({ headerRow: 4, delimiter: ';', encoding: 'windows-1252' });
   });

@@ -120,7 +120,9 @@ function expectMatches(entries: ParsedRecord[], expected: ExpectedTx[], currency
 
 describeWithFixtures('mt940 fixtures (wolph/mt940)', () => {
   it('covers every fixture in the folder', () => {
-    const files = readdirSync(DIR).filter((f) => f.endsWith('.sta') || f.endsWith('.txt')).sort();
+    const files = readdirSync(DIR)
+      .filter((f) => f.endsWith('.sta') || f.endsWith('.txt'))
+      .sort();
     expect(files).toEqual([...FIXTURE_CASES].sort());
   });
 
@@ -140,7 +142,10 @@ describeWithFixtures('mt940 fixtures (wolph/mt940)', () => {
     const last = out.statements.at(-1);
     expect(last?.closingMinor).toBe(minor('50.05', 'EUR'));
     const withSepa = out.entries.find((r) => attrs(r).end_to_end_id === 'TFNR 21005 EndToEndId 00001');
-    expect(attrs(withSepa as ParsedRecord)).toMatchObject({ description: 'Verwend CTSc-01 eBB TFNr 21005', counterparty_name: 'Empfaenger Florian Frech UK 01' });
+    expect(attrs(withSepa as ParsedRecord)).toMatchObject({
+      description: 'Verwend CTSc-01 eBB TFNr 21005',
+      counterparty_name: 'Empfaenger Florian Frech UK 01',
+    });
   });
 
   it('betterplace_with_binary_character: UTF-8 letters in :20:, ?-subfields as wolph reads them', () => {
@@ -196,7 +201,8 @@ describeWithFixtures('mt940 fixtures (wolph/mt940)', () => {
     expect(attrs(mt940.entries[0] as ParsedRecord)).toMatchObject({
       supplementary_details: '911-TRANSAKCJA IPH',
       funds_code: 'N',
-      description: '911 TRANSAKCJA COLLECT; ID IPH: XX000000000001; Z RACH.: 56114010810000267002001001; OD: JAN NOWAK UL. NIJAKA 1 M 2 31-234 KRAKOW; TYT.: PRZELEW SRODKOW   ; TNR: 179171073864111.010001',
+      description:
+        '911 TRANSAKCJA COLLECT; ID IPH: XX000000000001; Z RACH.: 56114010810000267002001001; OD: JAN NOWAK UL. NIJAKA 1 M 2 31-234 KRAKOW; TYT.: PRZELEW SRODKOW   ; TNR: 179171073864111.010001',
     });
     const text942 = fixtureText('mBank_mt942.sta');
     const mt942 = parseText(text942);
@@ -211,11 +217,20 @@ describeWithFixtures('mt940 fixtures (wolph/mt940)', () => {
   it('self-provided_february_30: 30 February becomes 29 February, raw value kept and flagged', () => {
     const out = parseText(fixtureText('self-provided_february_30.sta'));
     expectMatches(out.entries, loadExpected('self-provided_february_30.expected.yml').transactions);
-    expect(attrs(out.entries[0] as ParsedRecord)).toMatchObject({ value_date: '2016-02-29', raw_value_date: '160230', value_date_corrected: true, booking_date: '2016-03-01' });
+    expect(attrs(out.entries[0] as ParsedRecord)).toMatchObject({
+      value_date: '2016-02-29',
+      raw_value_date: '160230',
+      value_date_corrected: true,
+      booking_date: '2016-03-01',
+    });
     expect(balances(out.statements[0] as StatementBalance)).toBe(true);
     // Without an entry date the corrected value date is the booking date: rawBookingDate flags the event.
     const noEntryDate = parseText(fixtureText('self-provided_february_30.sta').replace(':61:1602300301DR', ':61:160230DR'));
-    expect(attrs(noEntryDate.entries[0] as ParsedRecord)).toMatchObject({ booking_date: '2016-02-29', raw_booking_date: '160230', booking_date_corrected: true });
+    expect(attrs(noEntryDate.entries[0] as ParsedRecord)).toMatchObject({
+      booking_date: '2016-02-29',
+      raw_booking_date: '160230',
+      booking_date_corrected: true,
+    });
   });
 
   it('self-provided_multiline: ?20–?29 purpose, ?38 IBAN, supplementary line; an entry after the "-" trailer is an error', () => {
@@ -230,12 +245,21 @@ describeWithFixtures('mt940 fixtures (wolph/mt940)', () => {
       bank_reference: 'MUL0408041114005',
       customer_reference: 'REFERENCE DO 111',
     });
-    expect(String(attrs(out.entries[0] as ParsedRecord).description)).toMatch(/^LIGNE1{21}X12345678LIGNE2{21}X12345678.*\/CHGS\/EUR0,5\/.*LIGNE101010101010101010101X12345678NOM ET ADRESSE DO/);
+    expect(String(attrs(out.entries[0] as ParsedRecord).description)).toMatch(
+      /^LIGNE1{21}X12345678LIGNE2{21}X12345678.*\/CHGS\/EUR0,5\/.*LIGNE101010101010101010101X12345678NOM ET ADRESSE DO/,
+    );
     expect(out.error?.message).toBe(':61: (statement line) at line 38 is outside a statement: a statement starts with :20:');
     expect(out.error?.position).toEqual({ line: 38, column: 1 });
     // wolph's second transaction is that stray line; read on its own it matches.
     const stray = parseStatementLine('2212191220C119,NMSC341241773/1XXXXX//O/341241774\nPaiement', 'EUR');
-    expect(stray).toMatchObject({ amountMinor: 11900, valueDate: '2022-12-19', bookingDate: '2022-12-20', customerReference: '341241773/1XXXXX', bankReference: 'O/341241774', supplementary: 'Paiement' });
+    expect(stray).toMatchObject({
+      amountMinor: 11900,
+      valueDate: '2022-12-19',
+      bookingDate: '2022-12-20',
+      customerReference: '341241773/1XXXXX',
+      bankReference: 'O/341241774',
+      supplementary: 'Paiement',
+    });
     expect(expected[1]).toMatchObject({ amount: '119', date: '2022-12-19', entryDate: '2022-12-20' });
   });
 
@@ -257,7 +281,10 @@ describeWithFixtures('mt940 fixtures (wolph/mt940)', () => {
   it('self-provided_whitespace: wrapped ?-subfields; the fixture genuinely does not balance', () => {
     const out = parseText(fixtureText('self-provided_whitespace.sta'));
     expectMatches(out.entries, loadExpected('self-provided_whitespace.expected.yml').transactions);
-    expect(attrs(out.entries[0] as ParsedRecord)).toMatchObject({ description: 'ERSTATTUNG AUSLANDSEINSATZENTGELT FUER VISA 4998 XXXXXXXX 1234', counterparty_name: 'DEUTSCHE KREDITBANK AG' });
+    expect(attrs(out.entries[0] as ParsedRecord)).toMatchObject({
+      description: 'ERSTATTUNG AUSLANDSEINSATZENTGELT FUER VISA 4998 XXXXXXXX 1234',
+      counterparty_name: 'DEUTSCHE KREDITBANK AG',
+    });
     // 12345,12 − 233,15 = 12111,97, but the file says 12345,98: a hand-made test file, not a bank's.
     expect(out.statements[0]).toMatchObject({ openingMinor: 1234512, entriesSumMinor: -23315, closingMinor: 1234598 });
     expect(balances(out.statements[0] as StatementBalance)).toBe(false);
@@ -266,7 +293,9 @@ describeWithFixtures('mt940 fixtures (wolph/mt940)', () => {
   it('betterplace_sepa_snippet_broken: the :86: written as :25: is a clear error after the first entry', () => {
     const out = parseText(fixtureText('betterplace_sepa_snippet_broken.sta'));
     expectMatches(out.entries, loadExpected('betterplace_sepa_snippet_broken.expected.yml').transactions);
-    expect(out.error?.message).toBe(':25: (account) at line 6: a second account in statement T089414086000001/00004/00001 (its account "50880050/0194787400888" came first); a misplaced tag?');
+    expect(out.error?.message).toBe(
+      ':25: (account) at line 6: a second account in statement T089414086000001/00004/00001 (its account "50880050/0194787400888" came first); a misplaced tag?',
+    );
     expect(out.error?.position).toEqual({ line: 6, column: 5 });
   });
 
@@ -294,11 +323,23 @@ describeWithFixtures('mt940 fixtures (wolph/mt940)', () => {
       expect(out.error?.message, file).toBe(message);
       expect(out.error?.position, file).toEqual({ line: 1, column: 1 });
     }
-    const amounts = fixtureText('betterplace_amount_formats.sta').trim().split('\n').map((l) => parseBalance(l.slice(5)).amountMinor);
+    const amounts = fixtureText('betterplace_amount_formats.sta')
+      .trim()
+      .split('\n')
+      .map((l) => parseBalance(l.slice(5)).amountMinor);
     expect(amounts).toEqual([38011512, 38011510, 38011500, 12, 12, 112]);
     expect(loadExpected('betterplace_amount_formats.expected.yml').data.final_opening_balance).toBeDefined();
     const line = parseStatementLine(fixtureText('cmxl_statement_line.sta').trim().slice(4), 'EUR');
-    expect(line).toMatchObject({ amountMinor: -162, mark: 'D', fundsCode: 'R', valueDate: '2014-09-01', bookingDate: '2014-09-02', transactionType: 'NTRF', customerReference: '0000549855700010', bankReference: '025498557/000001' });
+    expect(line).toMatchObject({
+      amountMinor: -162,
+      mark: 'D',
+      fundsCode: 'R',
+      valueDate: '2014-09-01',
+      bookingDate: '2014-09-02',
+      transactionType: 'NTRF',
+      customerReference: '0000549855700010',
+      bankReference: '025498557/000001',
+    });
     expect(parseDetails(['091'])).toMatchObject({ gvc: '091', purpose: '091' });
   });
 
@@ -311,12 +352,24 @@ describeWithFixtures('mt940 fixtures (wolph/mt940)', () => {
     const spk = parseText(`:20:X\n:25:1/2\n:60F:C181126EUR0,\n${fixtureText('self-provided_sparkassen.sta')}\n:62F:C181126EUR30,\n`);
     expect(spk.error).toBeNull();
     expect(spk.entries[0]?.events[0]).toMatchObject({ amount_minor: 3000, local_date: '2018-11-26' });
-    expect(attrs(spk.entries[0] as ParsedRecord)).toMatchObject({ transaction_code: '166', posting_text: 'GUTSCHR. UEBERWEISUNG', description: 'Test', swift_type: 'N062' });
+    expect(attrs(spk.entries[0] as ParsedRecord)).toMatchObject({
+      transaction_code: '166',
+      posting_text: 'GUTSCHR. UEBERWEISUNG',
+      description: 'Test',
+      swift_type: 'N062',
+    });
     expect(balances(spk.statements[0] as StatementBalance)).toBe(true);
   });
 
   it('detect claims MT940 files and no file of another format', () => {
-    for (const file of ['betterplace_sepa_mt9401.sta', 'cmxl_mt940.sta', 'mBank_mt940.sta', 'mBank_mt942.sta', 'ASNB_mt940.txt', 'self-provided_february_30.sta']) {
+    for (const file of [
+      'betterplace_sepa_mt9401.sta',
+      'cmxl_mt940.sta',
+      'mBank_mt940.sta',
+      'mBank_mt942.sta',
+      'ASNB_mt940.txt',
+      'self-provided_february_30.sta',
+    ]) {
       expect(mt940Parser.detect(fixtureText(file)), file).toBe(true);
     }
     const others = ['bank/camt', 'bank/camt/oca', 'bank/ofx', 'bank/ofx/fail_nice', 'providers/paypal', 'providers/shopify', 'providers/stripe'];
@@ -356,7 +409,17 @@ describe('mt940 parser rules', () => {
   it('maps D/C/RD/RC to signs with the reversal flag, and wraps the entry date across New Year', () => {
     const out = parseText(
       statement(
-        [':61:2401020102D10,NTRFNONREF', ':61:2401020102C,5NTRFNONREF', ':61:2401020102RD2,NTRFNONREF//B1', ':61:2401020102RC3,NTRFNONREF//B2', ':61:2312311229C1,NTRFNONREF', ':61:2401011231C1,NTRFNONREF', ':62F:C240102EUR91,50', '-', ''].join('\r\n'),
+        [
+          ':61:2401020102D10,NTRFNONREF',
+          ':61:2401020102C,5NTRFNONREF',
+          ':61:2401020102RD2,NTRFNONREF//B1',
+          ':61:2401020102RC3,NTRFNONREF//B2',
+          ':61:2312311229C1,NTRFNONREF',
+          ':61:2401011231C1,NTRFNONREF',
+          ':62F:C240102EUR91,50',
+          '-',
+          '',
+        ].join('\r\n'),
       ),
     );
     expect(out.error).toBeNull();
@@ -372,7 +435,13 @@ describe('mt940 parser rules', () => {
       ['2023-12-31', '2023-12-29'],
       ['2024-01-01', '2023-12-31'],
     ]);
-    expect(out.statements[0]).toMatchObject({ statementId: 'REF1/7/1', openingMinor: 10000, closingMinor: 9150, entriesSumMinor: -850, entryCount: 6 });
+    expect(out.statements[0]).toMatchObject({
+      statementId: 'REF1/7/1',
+      openingMinor: 10000,
+      closingMinor: 9150,
+      entriesSumMinor: -850,
+      entryCount: 6,
+    });
     expect(balances(out.statements[0] as StatementBalance)).toBe(true);
     expect(out.entries.map((r) => attrs(r).statement_id)).toEqual(Array(6).fill('REF1/7/1'));
   });
@@ -381,15 +450,22 @@ describe('mt940 parser rules', () => {
     const out = parseText(statement(':61:2401020102D10,123NTRFNONREF\n:86:X\n:61:2401020102X10,NTRF\n:61:2401020102D5,NTRF\n:62F:C240102EUR95,\n'));
     expect(out.rejected.map((r) => [r.position, r.message])).toEqual([
       [{ line: 5, column: 16 }, ':61: (statement line) at line 5: amount "10,123": "10.123" has 3 decimals but EUR allows 2'],
-      [{ line: 7, column: 5 }, ':61: (statement line) at line 7: statement line "2401020102X10,NTRF" has no debit/credit mark (D, C, RD, RC) after its dates'],
+      [
+        { line: 7, column: 5 },
+        ':61: (statement line) at line 7: statement line "2401020102X10,NTRF" has no debit/credit mark (D, C, RD, RC) after its dates',
+      ],
     ]);
     expect(out.rejected[0]?.raw).toBe(':61:2401020102D10,123NTRFNONREF\n:86:X');
     expect(out.entries).toHaveLength(1);
   });
 
   it('names the place of whole-file problems', () => {
-    expect(parseText(statement(':61:2401020102D1,NTRF\n')).error?.message).toBe('statement REF1/7/1 (lines 1–5) ends without a closing balance (:62F:/:62M:): the file may be truncated');
-    expect(parseText(statement(':62F:C240102USD1,\n')).error?.message).toBe(':62F: (closing balance) at line 5: closing balance currency USD differs from the statement currency EUR');
+    expect(parseText(statement(':61:2401020102D1,NTRF\n')).error?.message).toBe(
+      'statement REF1/7/1 (lines 1–5) ends without a closing balance (:62F:/:62M:): the file may be truncated',
+    );
+    expect(parseText(statement(':62F:C240102USD1,\n')).error?.message).toBe(
+      ':62F: (closing balance) at line 5: closing balance currency USD differs from the statement currency EUR',
+    );
     const bad = parseText(statement(':62F:C2401EUR1,\n'));
     expect(bad.error?.message).toBe(':62F: (closing balance) at line 5: "C2401EUR1," is not a balance (C or D, YYMMDD date, currency, amount)');
     expect(bad.error?.position).toEqual({ line: 5, column: 6 });
@@ -398,7 +474,8 @@ describe('mt940 parser rules', () => {
   });
 
   it('strips control bytes, accepts LF, CR and CRLF, ignores header text between statements', () => {
-    const body = '\u0001ABNANL2A\n940\n:20:A\u0000B\r:25:1/2\r\n:60F:C240102EUR1,\n:61:240102C1,NTRF\n:86:free\u0007 text\n:62F:C240102EUR2,\n-\u0003\n';
+    const body =
+      '\u0001ABNANL2A\n940\n:20:A\u0000B\r:25:1/2\r\n:60F:C240102EUR1,\n:61:240102C1,NTRF\n:86:free\u0007 text\n:62F:C240102EUR2,\n-\u0003\n';
     const out = parseText(body);
     expect(out.error).toBeNull();
     expect(out.statements[0]).toMatchObject({ statementId: 'AB', closingMinor: 200 });
@@ -406,12 +483,17 @@ describe('mt940 parser rules', () => {
   });
 
   it('reads CP852 (Polish/Czech letters) once the pipeline has decoded it', () => {
-    const text = ':20:WYCIĄG\r\n:25:PL61109010140000071219812874\r\n:28C:1/1\r\n:60F:C240301PLN1000,00\r\n:61:2403010301D250,50NTRFNONREF//PŁ1\r\n:86:020?00Przelew?20Zapłata za fakturę?32Žluťoučký kůň Łódź\r\n:62F:C240301PLN749,50\r\n-\r\n';
+    const text =
+      ':20:WYCIĄG\r\n:25:PL61109010140000071219812874\r\n:28C:1/1\r\n:60F:C240301PLN1000,00\r\n:61:2403010301D250,50NTRFNONREF//PŁ1\r\n:86:020?00Przelew?20Zapłata za fakturę?32Žluťoučký kůň Łódź\r\n:62F:C240301PLN749,50\r\n-\r\n';
     const bytes = iconv.encode(text, 'cp852');
     expect(bytes.includes(0xc4)).toBe(false);
     const out = run([iconv.decode(bytes, 'cp852')]);
     expect(out.error).toBeNull();
-    expect(attrs(out.entries[0] as ParsedRecord)).toMatchObject({ description: 'Zapłata za fakturę', counterparty_name: 'Žluťoučký kůň Łódź', bank_reference: 'PŁ1' });
+    expect(attrs(out.entries[0] as ParsedRecord)).toMatchObject({
+      description: 'Zapłata za fakturę',
+      counterparty_name: 'Žluťoučký kůň Łódź',
+      bank_reference: 'PŁ1',
+    });
     expect(out.statements[0]?.statementId).toBe('WYCIĄG/1/1');
     expect(balances(out.statements[0] as StatementBalance)).toBe(true);
   });
@@ -429,7 +511,14 @@ describe('mt940 parser rules', () => {
     ]);
     expect(balances(out.statements[0] as StatementBalance)).toBe(true);
     const line = parseStatementLine('240312    DD212,39NCHK000123//0312CK000123', 'USD');
-    expect(line).toMatchObject({ bookingDate: '2024-03-12', bookingDateRaw: '240312', mark: 'D', fundsCode: 'D', amountMinor: -21239, transactionType: 'NCHK' });
+    expect(line).toMatchObject({
+      bookingDate: '2024-03-12',
+      bookingDateRaw: '240312',
+      mark: 'D',
+      fundsCode: 'D',
+      amountMinor: -21239,
+      transactionType: 'NCHK',
+    });
     expect(line.customerReference).toBe('000123');
     expect(line.bankReference).toBe('0312CK000123');
   });
@@ -446,8 +535,12 @@ describe('mt940 parser rules', () => {
 
 // ------------------------------------------------------------------------------------------
 
-const word = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 .,/()+']{0,40}[A-Za-z0-9]$/).filter((s) => !/ {2}|(EREF|SVWZ|KREF|MREF|CRED|DEBT|ABWA|ABWE|IBAN|BIC|COAM|OAMT|PURP|SQTP|RTRN)\+/.test(s));
-const dateArb = fc.date({ min: new Date(Date.UTC(2001, 0, 1)), max: new Date(Date.UTC(2069, 11, 31)), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+const word = fc
+  .stringMatching(/^[A-Za-z0-9][A-Za-z0-9 .,/()+']{0,40}[A-Za-z0-9]$/)
+  .filter((s) => !/ {2}|(EREF|SVWZ|KREF|MREF|CRED|DEBT|ABWA|ABWE|IBAN|BIC|COAM|OAMT|PURP|SQTP|RTRN)\+/.test(s));
+const dateArb = fc
+  .date({ min: new Date(Date.UTC(2001, 0, 1)), max: new Date(Date.UTC(2069, 11, 31)), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
 
 const entryArb: fc.Arbitrary<Mt940EntryInput> = fc.record({
   valueDate: dateArb,
@@ -460,7 +553,17 @@ const entryArb: fc.Arbitrary<Mt940EntryInput> = fc.record({
   details: fc.option(
     fc.oneof(
       word.map((w) => `${w} ${w}`.repeat(3)),
-      fc.record({ gvc: fc.constantFrom('166', '051', '805'), postingText: word, purpose: word, endToEndId: fc.option(word.map((w) => w.slice(0, 35)), { nil: undefined }), counterpartyName: fc.option(word, { nil: undefined }), counterpartyAccount: fc.constantFrom('DE89370400440532013000', '0175526300') }),
+      fc.record({
+        gvc: fc.constantFrom('166', '051', '805'),
+        postingText: word,
+        purpose: word,
+        endToEndId: fc.option(
+          word.map((w) => w.slice(0, 35)),
+          { nil: undefined },
+        ),
+        counterpartyName: fc.option(word, { nil: undefined }),
+        counterpartyAccount: fc.constantFrom('DE89370400440532013000', '0175526300'),
+      }),
     ),
     { nil: null },
   ),
@@ -470,10 +573,30 @@ describe('mt940 writer round trip (property)', () => {
   it('random statements written and parsed back give the same entries and balances', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ entries: fc.array(entryArb, { maxLength: 8 }), opening: fc.integer({ min: -1e9, max: 1e9 }), framing: fc.boolean(), currency: fc.constantFrom('EUR', 'PLN', 'JPY', 'KWD'), mt942: fc.boolean() }), { minLength: 1, maxLength: 3 }),
+        fc.array(
+          fc.record({
+            entries: fc.array(entryArb, { maxLength: 8 }),
+            opening: fc.integer({ min: -1e9, max: 1e9 }),
+            framing: fc.boolean(),
+            currency: fc.constantFrom('EUR', 'PLN', 'JPY', 'KWD'),
+            mt942: fc.boolean(),
+          }),
+          { minLength: 1, maxLength: 3 },
+        ),
         fc.constantFrom<'\n' | '\r\n'>('\n', '\r\n'),
         (stmts, nl) => {
-          const inputs: Mt940StatementInput[] = stmts.map((s, i) => ({ reference: `STMT${i}`, account: `DE89370400440532013${String(i).padStart(3, '0')}`, statementNumber: `${i + 1}/1`, currency: s.currency, date: '2024-05-31', openingMinor: s.opening, entries: s.entries, framing: s.framing, lineEnding: nl, mt942: s.mt942 }));
+          const inputs: Mt940StatementInput[] = stmts.map((s, i) => ({
+            reference: `STMT${i}`,
+            account: `DE89370400440532013${String(i).padStart(3, '0')}`,
+            statementNumber: `${i + 1}/1`,
+            currency: s.currency,
+            date: '2024-05-31',
+            openingMinor: s.opening,
+            entries: s.entries,
+            framing: s.framing,
+            lineEnding: nl,
+            mt942: s.mt942,
+          }));
           const out = parseText(writeMt940(inputs));
           expect(out.error).toBeNull();
           expect(out.rejected).toEqual([]);
@@ -484,7 +607,12 @@ describe('mt940 writer round trip (property)', () => {
             const s = stmts[i];
             if (s === undefined) throw new Error('missing statement');
             const sum = s.entries.reduce((n, e) => n + e.amountMinor, 0);
-            expect(st).toMatchObject({ statementId: `STMT${i}/${i + 1}/1`, entriesSumMinor: sum, entryCount: s.entries.length, currency: s.currency });
+            expect(st).toMatchObject({
+              statementId: `STMT${i}/${i + 1}/1`,
+              entriesSumMinor: sum,
+              entryCount: s.entries.length,
+              currency: s.currency,
+            });
             if (s.mt942) expect(st.openingMinor).toBeNull();
             else expect(st).toMatchObject({ openingMinor: s.opening, closingMinor: s.opening + sum });
           });
@@ -523,13 +651,27 @@ describe('mt940 streaming', () => {
     function* entries(): Generator<Mt940EntryInput> {
       for (let i = 0; i < n; i++) {
         const amount = ((i * 7919) % 200_001) - 100_000;
-        yield { valueDate: `2024-0${1 + (i % 9)}-1${i % 10}`, bookingDate: null, amountMinor: amount, transactionType: 'NTRF', bankReference: `R${i}`, details: i % 2 === 0 ? `Invoice ${i}` : { gvc: '166', purpose: `SEPA credit ${i}`, counterpartyName: 'Muster GmbH' } };
+        yield {
+          valueDate: `2024-0${1 + (i % 9)}-1${i % 10}`,
+          bookingDate: null,
+          amountMinor: amount,
+          transactionType: 'NTRF',
+          bankReference: `R${i}`,
+          details: i % 2 === 0 ? `Invoice ${i}` : { gvc: '166', purpose: `SEPA credit ${i}`, counterpartyName: 'Muster GmbH' },
+        };
       }
     }
     let expectedSum = 0;
     for (let i = 0; i < n; i++) expectedSum += ((i * 7919) % 200_001) - 100_000;
     function* chunks(): Generator<string> {
-      for (const c of mt940StatementChunks({ reference: 'BIG', account: 'DE89370400440532013000', currency: 'EUR', date: '2024-09-30', openingMinor: 5_000_000, entries: entries() })) {
+      for (const c of mt940StatementChunks({
+        reference: 'BIG',
+        account: 'DE89370400440532013000',
+        currency: 'EUR',
+        date: '2024-09-30',
+        openingMinor: 5_000_000,
+        entries: entries(),
+      })) {
         pulled++;
         yield c;
       }

@@ -40,10 +40,39 @@ type Mutation =
   | { kind: 'insert'; at: number; junk: string }
   | { kind: 'truncate'; at: number };
 
-const JUNK = [':61:', ':86:', ':20:', ':60F:', ':62F:', '?20', '//', '-', '-}', '{1:', '{4:', '\r', '\n', '\u0000', '\u0001', ',', 'RC', 'RD', '\uFFFD', ':'];
+const JUNK = [
+  ':61:',
+  ':86:',
+  ':20:',
+  ':60F:',
+  ':62F:',
+  '?20',
+  '//',
+  '-',
+  '-}',
+  '{1:',
+  '{4:',
+  '\r',
+  '\n',
+  '\u0000',
+  '\u0001',
+  ',',
+  'RC',
+  'RD',
+  '\uFFFD',
+  ':',
+];
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), char: fc.oneof(fc.constantFrom(...JUNK), fc.string({ maxLength: 1 }), fc.integer({ min: 0, max: 255 }).map((c) => String.fromCharCode(c))) }),
+  fc.record({
+    kind: fc.constant('flip' as const),
+    at: fc.nat(),
+    char: fc.oneof(
+      fc.constantFrom(...JUNK),
+      fc.string({ maxLength: 1 }),
+      fc.integer({ min: 0, max: 255 }).map((c) => String.fromCharCode(c)),
+    ),
+  }),
   fc.record({ kind: fc.constant('delete-line' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('duplicate-line' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), junk: fc.oneof(fc.constantFrom(...JUNK), fc.string({ maxLength: 30 })) }),

@@ -88,18 +88,52 @@ describeWithFixtures('OFX fixtures (jseutter/ofxparse)', () => {
     const records = parseText(readFixture('bank_medium.ofx'));
     const account = '160000100/12300 000012345678';
     expect(entries(records)).toEqual([
-      { account, date: '2009-04-01', valueDate: null, amount: -660, currency: 'CAD', id: '0000123456782009040100001',
-        name: "MCDONALD'S #112", memo: "POS MERCHANDISE;MCDONALD'S #112", code: 'POS' },
-      { account, date: '2009-04-02', valueDate: null, amount: -31667, currency: 'CAD', id: '0000123456782009040200004',
-        name: "Joe's Bald Hairstyles", memo: "MISCELLANEOUS PAYMENTS;Joe's Bald Hairstyles", code: 'CHECK' },
-      { account, date: '2009-04-03', valueDate: null, amount: -2200, currency: 'CAD', id: '0000123456782009040300005',
-        name: "CONNIE'S HAIR D", memo: "POS MERCHANDISE;CONNIE'S HAIR D", code: 'POS' },
+      {
+        account,
+        date: '2009-04-01',
+        valueDate: null,
+        amount: -660,
+        currency: 'CAD',
+        id: '0000123456782009040100001',
+        name: "MCDONALD'S #112",
+        memo: "POS MERCHANDISE;MCDONALD'S #112",
+        code: 'POS',
+      },
+      {
+        account,
+        date: '2009-04-02',
+        valueDate: null,
+        amount: -31667,
+        currency: 'CAD',
+        id: '0000123456782009040200004',
+        name: "Joe's Bald Hairstyles",
+        memo: "MISCELLANEOUS PAYMENTS;Joe's Bald Hairstyles",
+        code: 'CHECK',
+      },
+      {
+        account,
+        date: '2009-04-03',
+        valueDate: null,
+        amount: -2200,
+        currency: 'CAD',
+        id: '0000123456782009040300005',
+        name: "CONNIE'S HAIR D",
+        memo: "POS MERCHANDISE;CONNIE'S HAIR D",
+        code: 'POS',
+      },
     ]);
     expect(entryRecords(records)[1]?.events[0]?.attributes?.check_number).toBe('0');
     expect(statements(records)).toEqual([
       {
-        statementId: `${account}:2009-04-01..2009-05-23`, account, currency: 'CAD', openingMinor: null,
-        closingMinor: 38234, entriesSumMinor: -34527, entryCount: 3, otherBalances: { AVAILBAL: 68234 }, periodEnd: '2009-05-23',
+        statementId: `${account}:2009-04-01..2009-05-23`,
+        account,
+        currency: 'CAD',
+        openingMinor: null,
+        closingMinor: 38234,
+        entriesSumMinor: -34527,
+        entryCount: 3,
+        otherBalances: { AVAILBAL: 68234 },
+        periodEnd: '2009-05-23',
       },
     ]);
     expect(rejections(records)).toEqual([]);
@@ -127,8 +161,24 @@ describeWithFixtures('OFX fixtures (jseutter/ofxparse)', () => {
     const records = parseText(readFixture('multiple_accounts.ofx'));
     expect(entries(records)).toEqual([]);
     expect(statements(records)).toEqual([
-      { statementId: '123/9100@2012-06-03', account: '123/9100', currency: 'USD', openingMinor: null, closingMinor: 11100, entriesSumMinor: 0, entryCount: 0 },
-      { statementId: '123/9200@2012-06-03', account: '123/9200', currency: 'USD', openingMinor: null, closingMinor: 22200, entriesSumMinor: 0, entryCount: 0 },
+      {
+        statementId: '123/9100@2012-06-03',
+        account: '123/9100',
+        currency: 'USD',
+        openingMinor: null,
+        closingMinor: 11100,
+        entriesSumMinor: 0,
+        entryCount: 0,
+      },
+      {
+        statementId: '123/9200@2012-06-03',
+        account: '123/9200',
+        currency: 'USD',
+        openingMinor: null,
+        closingMinor: 22200,
+        entriesSumMinor: 0,
+        entryCount: 0,
+      },
     ]);
   });
 
@@ -136,15 +186,29 @@ describeWithFixtures('OFX fixtures (jseutter/ofxparse)', () => {
     const records = parseText(readFixture('ofx-v102-empty-tags.ofx'));
     const [e] = entries(records);
     expect(e).toMatchObject({
-      account: 'NPBS/12345678', date: '2018-05-07', valueDate: '2018-05-07', amount: 1234, currency: 'AUD',
-      name: null, memo: 'CBA:Transfer', code: 'CREDIT',
+      account: 'NPBS/12345678',
+      date: '2018-05-07',
+      valueDate: '2018-05-07',
+      amount: 1234,
+      currency: 'AUD',
+      name: null,
+      memo: 'CBA:Transfer',
+      code: 'CREDIT',
     });
     // Empty FITID: the hash rule of bankEntryExternalId.
     expect(e?.id).toMatch(/^h:[0-9a-f]{32}$/);
     // An all-empty LEDGERBAL is a placeholder: no balance, no error.
     expect(statements(records)).toEqual([
-      { statementId: 'NPBS/12345678:2018-05-06..2018-08-04', account: 'NPBS/12345678', currency: 'AUD',
-        openingMinor: null, closingMinor: null, entriesSumMinor: 1234, entryCount: 1, periodEnd: '2018-08-04' },
+      {
+        statementId: 'NPBS/12345678:2018-05-06..2018-08-04',
+        account: 'NPBS/12345678',
+        currency: 'AUD',
+        openingMinor: null,
+        closingMinor: null,
+        entriesSumMinor: 1234,
+        entryCount: 1,
+        periodEnd: '2018-08-04',
+      },
     ]);
     expect(rejections(records)).toEqual([]);
   });
@@ -152,8 +216,17 @@ describeWithFixtures('OFX fixtures (jseutter/ofxparse)', () => {
   it('reads suncorp.ofx: OFX 2 XML with CDATA values', () => {
     const records = parseText(readFixture('suncorp.ofx'));
     expect(entries(records)).toEqual([
-      { account: 'SUNCORP/123456789', date: '2013-12-15', valueDate: null, amount: -1685, currency: 'AUD', id: '1',
-        name: 'EFTPOS WDL HANDYWAY ALDI STORE', memo: 'EFTPOS WDL HANDYWAY ALDI STORE   GEELONG WEST VICAU', code: 'DEBIT' },
+      {
+        account: 'SUNCORP/123456789',
+        date: '2013-12-15',
+        valueDate: null,
+        amount: -1685,
+        currency: 'AUD',
+        id: '1',
+        name: 'EFTPOS WDL HANDYWAY ALDI STORE',
+        memo: 'EFTPOS WDL HANDYWAY ALDI STORE   GEELONG WEST VICAU',
+        code: 'DEBIT',
+      },
     ]);
     expect(statements(records)[0]).toMatchObject({ closingMinor: 123412, otherBalances: { AVAILBAL: 123412 }, entriesSumMinor: -1685 });
   });
@@ -170,7 +243,11 @@ describeWithFixtures('OFX fixtures (jseutter/ofxparse)', () => {
       'DTPOSTED is empty in STMTTRN',
       'DTPOSTED "20120231" is not a date (no such calendar date)',
     ]);
-    expect(bad.map((r) => r.position)).toEqual([{ line: 33, column: 5 }, { line: 42, column: 21 }, { line: 50, column: 21 }]);
+    expect(bad.map((r) => r.position)).toEqual([
+      { line: 33, column: 5 },
+      { line: 42, column: 21 },
+      { line: 50, column: 21 },
+    ]);
     expect(bad[0]?.raw).toContain('<NAME>TestFail1</NAME>');
     expect(bad[0]?.lineEnd).toBe(38);
     expect(statements(records)[0]).toMatchObject({ closingMinor: 0, entryCount: 0 });
@@ -240,13 +317,16 @@ describeWithFixtures('OFX fixtures (jseutter/ofxparse)', () => {
   });
 });
 
-const SGML_HEAD = 'OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nSECURITY:NONE\nENCODING:USASCII\nCHARSET:1252\nCOMPRESSION:NONE\nOLDFILEUID:NONE\nNEWFILEUID:NONE\n\n';
+const SGML_HEAD =
+  'OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nSECURITY:NONE\nENCODING:USASCII\nCHARSET:1252\nCOMPRESSION:NONE\nOLDFILEUID:NONE\nNEWFILEUID:NONE\n\n';
 
 function sgmlStatement(trns: string, opts: { curdef?: string; from?: string; bal?: string } = {}): string {
   const from = opts.from ?? '<BANKACCTFROM><BANKID>111<ACCTID>222<ACCTTYPE>CHECKING</BANKACCTFROM>';
   const bal = opts.bal ?? '<LEDGERBAL><BALAMT>10.00<DTASOF>20240131</LEDGERBAL>';
-  return `${SGML_HEAD}<OFX><BANKMSGSRSV1><STMTTRNRS><TRNUID>1<STATUS><CODE>0<SEVERITY>INFO</STATUS><STMTRS><CURDEF>${opts.curdef ?? 'USD'}${from}` +
-    `<BANKTRANLIST><DTSTART>20240101<DTEND>20240131${trns}</BANKTRANLIST>${bal}</STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>`;
+  return (
+    `${SGML_HEAD}<OFX><BANKMSGSRSV1><STMTTRNRS><TRNUID>1<STATUS><CODE>0<SEVERITY>INFO</STATUS><STMTRS><CURDEF>${opts.curdef ?? 'USD'}${from}` +
+    `<BANKTRANLIST><DTSTART>20240101<DTEND>20240131${trns}</BANKTRANLIST>${bal}</STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>`
+  );
 }
 
 function trn(fields: string): string {
@@ -255,12 +335,23 @@ function trn(fields: string): string {
 
 describe('OFX parser edge cases', () => {
   it('reads a credit-card statement and a bank statement from one file', () => {
-    const text = `${SGML_HEAD}<OFX><CREDITCARDMSGSRSV1><CCSTMTTRNRS><TRNUID>2<CCSTMTRS><CURDEF>EUR<CCACCTFROM><ACCTID>4111</CCACCTFROM>` +
+    const text =
+      `${SGML_HEAD}<OFX><CREDITCARDMSGSRSV1><CCSTMTTRNRS><TRNUID>2<CCSTMTRS><CURDEF>EUR<CCACCTFROM><ACCTID>4111</CCACCTFROM>` +
       '<BANKTRANLIST><DTSTART>20240101<DTEND>20240131<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20240105<TRNAMT>-12,50<FITID>A1<NAME>Shop &amp; Co</STMTTRN>' +
       '</BANKTRANLIST><LEDGERBAL><BALAMT>-12.50<DTASOF>20240131</LEDGERBAL></CCSTMTRS></CCSTMTTRNRS></CREDITCARDMSGSRSV1></OFX>';
     const records = parseText(text);
     expect(entries(records)).toEqual([
-      { account: '4111', date: '2024-01-05', valueDate: null, amount: -1250, currency: 'EUR', id: 'A1', name: 'Shop & Co', memo: null, code: 'DEBIT' },
+      {
+        account: '4111',
+        date: '2024-01-05',
+        valueDate: null,
+        amount: -1250,
+        currency: 'EUR',
+        id: 'A1',
+        name: 'Shop & Co',
+        memo: null,
+        code: 'DEBIT',
+      },
     ]);
     expect(entryRecords(records)[0]?.events[0]?.attributes?.statement_kind).toBe('credit_card');
     // FITIDs are unique per account only, so the stored id is scoped by the account.
@@ -269,27 +360,45 @@ describe('OFX parser edge cases', () => {
   });
 
   it('maps DTUSER, PAYEE, BANKACCTTO, CHECKNUM, REFNUM and ORIGCURRENCY', () => {
-    const records = parseText(sgmlStatement(trn(
-      '<TRNTYPE>xfer<DTPOSTED>20240102120000.000[-5:EST]<DTUSER>20240101<TRNAMT>+5<FITID>F<CHECKNUM>12<REFNUM>R9' +
-        '<PAYEE><NAME>Payee Inc<ADDR1>1 Road</PAYEE><BANKACCTTO><BANKID>9<ACCTID>8<ACCTTYPE>SAVINGS</BANKACCTTO>' +
-        '<ORIGCURRENCY><CURRATE>1.1<CURSYM>eur</ORIGCURRENCY><MEMO>m</STMTTRN>',
-    ).replace('</STMTTRN></STMTTRN>', '</STMTTRN>')));
+    const records = parseText(
+      sgmlStatement(
+        trn(
+          '<TRNTYPE>xfer<DTPOSTED>20240102120000.000[-5:EST]<DTUSER>20240101<TRNAMT>+5<FITID>F<CHECKNUM>12<REFNUM>R9' +
+            '<PAYEE><NAME>Payee Inc<ADDR1>1 Road</PAYEE><BANKACCTTO><BANKID>9<ACCTID>8<ACCTTYPE>SAVINGS</BANKACCTTO>' +
+            '<ORIGCURRENCY><CURRATE>1.1<CURSYM>eur</ORIGCURRENCY><MEMO>m</STMTTRN>',
+        ).replace('</STMTTRN></STMTTRN>', '</STMTTRN>'),
+      ),
+    );
     const [r] = entryRecords(records);
     expect(r?.events[0]).toMatchObject({
-      amount_minor: 500, currency: 'USD', local_date: '2024-01-02',
+      amount_minor: 500,
+      currency: 'USD',
+      local_date: '2024-01-02',
       attributes: {
-        value_date: '2024-01-01', counterparty_name: 'Payee Inc', counterparty_account: '9/8', check_number: '12',
-        reference_number: 'R9', original_currency: 'EUR', original_currency_rate: '1.1', transaction_code: 'XFER', description: 'm',
+        value_date: '2024-01-01',
+        counterparty_name: 'Payee Inc',
+        counterparty_account: '9/8',
+        check_number: '12',
+        reference_number: 'R9',
+        original_currency: 'EUR',
+        original_currency_rate: '1.1',
+        transaction_code: 'XFER',
+        description: 'm',
       },
     });
   });
 
   it('takes the currency of a CURRENCY aggregate for the amount and keeps it out of the statement sum', () => {
-    const records = parseText(sgmlStatement(
-      trn('<TRNTYPE>DEBIT<DTPOSTED>20240102<TRNAMT>-100<FITID>1<CURRENCY><CURRATE>0.0067<CURSYM>JPY</CURRENCY>') +
-        trn('<TRNTYPE>DEBIT<DTPOSTED>20240102<TRNAMT>-1.00<FITID>2'),
-    ));
-    expect(entries(records).map((e) => [e.amount, e.currency])).toEqual([[-100, 'JPY'], [-100, 'USD']]);
+    const records = parseText(
+      sgmlStatement(
+        trn('<TRNTYPE>DEBIT<DTPOSTED>20240102<TRNAMT>-100<FITID>1<CURRENCY><CURRATE>0.0067<CURSYM>JPY</CURRENCY>') +
+          trn('<TRNTYPE>DEBIT<DTPOSTED>20240102<TRNAMT>-1.00<FITID>2'),
+      ),
+    );
+    expect(entries(records).map((e) => [e.amount, e.currency])).toEqual([
+      [-100, 'JPY'],
+      [-100, 'USD'],
+    ]);
     expect(entryRecords(records)[0]?.events[0]?.attributes).toMatchObject({ statement_currency: 'USD', currency_rate: '0.0067' });
     expect(statements(records)[0]).toMatchObject({ currency: 'USD', entriesSumMinor: -100, entryCount: 2 });
   });
@@ -325,14 +434,18 @@ describe('OFX parser edge cases', () => {
   });
 
   it('rejects a non-numeric LEDGERBAL and an amount with no currency at all', () => {
-    const bad = rejections(parseText(sgmlStatement(trn('<DTPOSTED>20240102<TRNAMT>1'), { bal: '<LEDGERBAL><BALAMT>N/A<DTASOF>20240131</LEDGERBAL>' })));
+    const bad = rejections(
+      parseText(sgmlStatement(trn('<DTPOSTED>20240102<TRNAMT>1'), { bal: '<LEDGERBAL><BALAMT>N/A<DTASOF>20240131</LEDGERBAL>' })),
+    );
     expect(bad.map((r) => r.message)).toEqual([expect.stringContaining('BALAMT "N/A" is not an amount in LEDGERBAL')]);
     const noCurrency = rejections(parseText(sgmlStatement(trn('<DTPOSTED>20240102<TRNAMT>1'), { curdef: '' })));
     expect(noCurrency[0]?.message).toContain('CURDEF is empty in STMTRS');
   });
 
   it('throws FormatError naming the element for whole-statement problems', () => {
-    const noAcct = formatErrorOf(() => parseText(sgmlStatement(trn('<DTPOSTED>20240102<TRNAMT>1'), { from: '<BANKACCTFROM><BANKID>1</BANKACCTFROM>' })));
+    const noAcct = formatErrorOf(() =>
+      parseText(sgmlStatement(trn('<DTPOSTED>20240102<TRNAMT>1'), { from: '<BANKACCTFROM><BANKID>1</BANKACCTFROM>' })),
+    );
     expect(noAcct.message).toBe('ACCTID missing in BANKACCTFROM');
     const badCur = formatErrorOf(() => parseText(sgmlStatement('', { curdef: 'DOLLARS' })));
     expect(badCur.message).toBe('CURDEF "DOLLARS" is not a currency code in STMTRS');
@@ -358,7 +471,8 @@ describe('OFX parser edge cases', () => {
   });
 
   it('reads XML with self-closing tags, comments and entities, and ignores a stray "<" in SGML text', () => {
-    const xml = '<?xml version="1.0"?><?OFX OFXHEADER="200" VERSION="220"?><OFX><!-- c --><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>USD</CURDEF>' +
+    const xml =
+      '<?xml version="1.0"?><?OFX OFXHEADER="200" VERSION="220"?><OFX><!-- c --><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>USD</CURDEF>' +
       '<BANKACCTFROM><ACCTID>1</ACCTID></BANKACCTFROM><BANKTRANLIST><STMTTRN><DTPOSTED>20240102</DTPOSTED><TRNAMT>-1.5</TRNAMT><FITID/>' +
       '<NAME>A &lt;b&gt; &#233;</NAME><MEMO>1 < 2</MEMO></STMTTRN></BANKTRANLIST></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>';
     const [e] = entries(parseText(xml));
@@ -428,7 +542,10 @@ describe('OFX detection and declared encoding', () => {
 
 // Values the writer can carry through a round trip: OFX trims leaf values, so no edge whitespace.
 const textArb = fc.option(
-  fc.stringMatching(/^[A-Za-z0-9&<>'";:/#.,()é€ -]{1,24}$/).map((s) => s.trim()).filter((s) => s !== ''),
+  fc
+    .stringMatching(/^[A-Za-z0-9&<>'";:/#.,()é€ -]{1,24}$/)
+    .map((s) => s.trim())
+    .filter((s) => s !== ''),
   { nil: null },
 );
 const dateArb = fc.date({ min: new Date('1995-01-01'), max: new Date('2035-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
@@ -476,15 +593,48 @@ describe('OFX writer round trip', () => {
         const got = entryRecords(records).map((r) => {
           const e = EventDraftSchema.parse(r.events[0]);
           const a = e.attributes;
-          return [a.account, a.booking_date, a.value_date, e.amount_minor, e.currency, a.bank_reference, a.counterparty_name,
-            a.description, a.transaction_code, a.check_number ?? null, a.reference_number ?? null];
+          return [
+            a.account,
+            a.booking_date,
+            a.value_date,
+            e.amount_minor,
+            e.currency,
+            a.bank_reference,
+            a.counterparty_name,
+            a.description,
+            a.transaction_code,
+            a.check_number ?? null,
+            a.reference_number ?? null,
+          ];
         });
-        const want = sts.flatMap((st) => [...st.entries].map((e) => [expectedAccount(st), e.posted, e.user ?? null, e.amountMinor,
-          st.currency, e.fitId ?? null, e.name, e.memo, e.trnType, e.checkNum ?? null, e.refNum ?? null]));
+        const want = sts.flatMap((st) =>
+          [...st.entries].map((e) => [
+            expectedAccount(st),
+            e.posted,
+            e.user ?? null,
+            e.amountMinor,
+            st.currency,
+            e.fitId ?? null,
+            e.name,
+            e.memo,
+            e.trnType,
+            e.checkNum ?? null,
+            e.refNum ?? null,
+          ]),
+        );
         expect(got).toEqual(want);
-        expect(statements(records).map((s) => [s.account, s.currency, s.closingMinor, s.otherBalances?.AVAILBAL ?? null, s.entryCount, s.entriesSumMinor]))
-          .toEqual(sts.map((st) => [expectedAccount(st), st.currency, st.ledgerBalanceMinor, st.availableBalanceMinor ?? null,
-            st.entries.length, st.entries.reduce((sum, e) => sum + e.amountMinor, 0)]));
+        expect(
+          statements(records).map((s) => [s.account, s.currency, s.closingMinor, s.otherBalances?.AVAILBAL ?? null, s.entryCount, s.entriesSumMinor]),
+        ).toEqual(
+          sts.map((st) => [
+            expectedAccount(st),
+            st.currency,
+            st.ledgerBalanceMinor,
+            st.availableBalanceMinor ?? null,
+            st.entries.length,
+            st.entries.reduce((sum, e) => sum + e.amountMinor, 0),
+          ]),
+        );
       }),
       { numRuns: 200 },
     );
@@ -494,8 +644,14 @@ describe('OFX writer round trip', () => {
 function* syntheticEntries(count: number): Generator<OfxWriterEntry> {
   for (let i = 0; i < count; i++) {
     const day = String(1 + (i % 28)).padStart(2, '0');
-    yield { trnType: i % 3 === 0 ? 'CREDIT' : 'DEBIT', posted: `2025-03-${day}`, amountMinor: i % 3 === 0 ? 1000 + i : -(500 + (i % 97)),
-      fitId: `T${i}`, name: `Counterparty ${i % 50}`, memo: `Invoice ${i}` };
+    yield {
+      trnType: i % 3 === 0 ? 'CREDIT' : 'DEBIT',
+      posted: `2025-03-${day}`,
+      amountMinor: i % 3 === 0 ? 1000 + i : -(500 + (i % 97)),
+      fitId: `T${i}`,
+      name: `Counterparty ${i % 50}`,
+      memo: `Invoice ${i}`,
+    };
   }
 }
 
@@ -523,9 +679,23 @@ describe('OFX streaming', () => {
     for (const e of syntheticEntries(count)) expectedSum += e.amountMinor;
     for (const version of [1, 2] as const) {
       const pulled = { count: 0 };
-      const statement: OfxWriterStatement = { kind: 'bank', bankId: '021000021', acctId: '123456', currency: 'USD', start: '2025-03-01',
-        end: '2025-03-31', entries: syntheticEntries(count), ledgerBalanceMinor: 1, asOf: '2025-03-31' };
-      const results = ofxParser.parse({ chunks: rechunk(ofxChunks([statement], { version }), 65536, pulled), fileName: 'big.ofx', timeZone: 'UTC', locale: 'en' });
+      const statement: OfxWriterStatement = {
+        kind: 'bank',
+        bankId: '021000021',
+        acctId: '123456',
+        currency: 'USD',
+        start: '2025-03-01',
+        end: '2025-03-31',
+        entries: syntheticEntries(count),
+        ledgerBalanceMinor: 1,
+        asOf: '2025-03-31',
+      };
+      const results = ofxParser.parse({
+        chunks: rechunk(ofxChunks([statement], { version }), 65536, pulled),
+        fileName: 'big.ofx',
+        timeZone: 'UTC',
+        locale: 'en',
+      });
       let entriesSeen = 0;
       let pulledAtFirst = -1;
       let last: RecordResult | undefined;

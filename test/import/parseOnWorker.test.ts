@@ -40,11 +40,13 @@ function written(w: Workspace): unknown {
   const anon = (text: string): string => batchIds.reduce((t, id, i) => t.replaceAll(id, `batch${i}`), text);
   return {
     events: events.map(({ batch_id: b, received_at: _r, ...e }) => ({ ...e, batch: batchIds.indexOf(b as string) })),
-    journal: (w.db.prepare('SELECT entry_type, payload FROM journal ORDER BY seq').all() as Array<{ entry_type: string; payload: string }>).map((j) => {
-      const payload = JSON.parse(anon(j.payload)) as Record<string, unknown>;
-      delete payload['events_digest']; // covers received_at, the batch's start time
-      return { type: j.entry_type, payload };
-    }),
+    journal: (w.db.prepare('SELECT entry_type, payload FROM journal ORDER BY seq').all() as Array<{ entry_type: string; payload: string }>).map(
+      (j) => {
+        const payload = JSON.parse(anon(j.payload)) as Record<string, unknown>;
+        delete payload['events_digest']; // covers received_at, the batch's start time
+        return { type: j.entry_type, payload };
+      },
+    ),
     chunks: w.db.prepare('SELECT artifact_id, seq, codec, length(bytes) AS n FROM artifact_chunks ORDER BY artifact_id, seq').all(),
   };
 }
@@ -54,8 +56,15 @@ describe('parsing on a worker thread', () => {
     const month = writeMonthFiles(join(root, 'month'), { orders: 400, seed: 7 });
     const other = createWorkspace(join(root, `ws${n++}`));
     try {
-      for (const [w, parseOn] of [[ws, 'worker'], [other, 'this-thread']] as const) {
-        for (const [source, f] of [['shopify:store', month.shopifyCsv], ['stripe:main', month.stripeCsv], ['bank:main', month.camtPath]] as const) {
+      for (const [w, parseOn] of [
+        [ws, 'worker'],
+        [other, 'this-thread'],
+      ] as const) {
+        for (const [source, f] of [
+          ['shopify:store', month.shopifyCsv],
+          ['stripe:main', month.stripeCsv],
+          ['bank:main', month.camtPath],
+        ] as const) {
           importFiles(w.db, w.settings, { source, files: [f], actor: 'user:test', parseOn });
         }
         // A generic CSV through a saved mapping (semicolons, Windows-1252): the worker rebuilds the same parser.
@@ -89,7 +98,8 @@ describe('parsing on a worker thread', () => {
     }
     expect(error).toBeInstanceOf(ImportError);
     expect((error as ImportError).message).toMatch(/bad\.csv:2502:4: .*currency/i);
-    for (const table of ['event_rows', 'artifacts', 'artifact_chunks', 'journal', 'import_batches']) expect(count(`SELECT count(*) FROM ${table}`)).toBe(0);
+    for (const table of ['event_rows', 'artifacts', 'artifact_chunks', 'journal', 'import_batches'])
+      expect(count(`SELECT count(*) FROM ${table}`)).toBe(0);
   });
 
   it('reads every member of a ZIP on the same worker, one after another', () => {
@@ -132,7 +142,10 @@ describe('parsing on a worker thread', () => {
     const big = file('big.csv', stripeCsv(rows, '\r\n'));
     run([big]);
     const sha = ws.db.prepare('SELECT artifact_id FROM artifacts').pluck().get() as string;
-    const stored = ws.db.prepare('SELECT codec, length(bytes) AS n FROM artifact_chunks WHERE artifact_id = ? ORDER BY seq').all(sha) as Array<{ codec: string | null; n: number }>;
+    const stored = ws.db.prepare('SELECT codec, length(bytes) AS n FROM artifact_chunks WHERE artifact_id = ? ORDER BY seq').all(sha) as Array<{
+      codec: string | null;
+      n: number;
+    }>;
     expect(stored.length).toBe(Math.ceil(readFileSync(big).length / ARTIFACT_CHUNK_BYTES));
     expect(stored.length).toBeGreaterThan(1);
     expect(stored.every((c) => c.codec === 'br' && c.n < ARTIFACT_CHUNK_BYTES / 3)).toBe(true);

@@ -15,11 +15,7 @@ import type { PaypalDateOrder, PaypalLanguage } from '../../src/main/import/pars
 import { FormatError } from '../../src/main/import/parserTypes.ts';
 import type { RecordResult } from '../../src/main/import/parserTypes.ts';
 import { textChunks } from '../../src/main/import/text/fileText.ts';
-import {
-  PAYPAL_ACTIVITY_HEADERS,
-  paypalActivityChunks,
-  writePaypalActivityCsv,
-} from '../../src/main/synthetic/paypalActivityWriter.ts';
+import { PAYPAL_ACTIVITY_HEADERS, paypalActivityChunks, writePaypalActivityCsv } from '../../src/main/synthetic/paypalActivityWriter.ts';
 import type { PaypalActivityEntry } from '../../src/main/synthetic/paypalActivityWriter.ts';
 import { FIXTURES_DIR, describeWithFixtures } from '../support/fixtures.ts';
 import { ok, rejected } from '../support/records.ts';
@@ -112,16 +108,36 @@ describeWithFixtures('paypal-activity-csv on the shared fixtures', () => {
   it('maps a payment with thousands separators, its fee as a positive cost and PDT to UTC', () => {
     const evs = events(parse(fixture('activity_en.csv')));
     expect(byId(evs, 'TID1')).toMatchObject({
-      kind: 'payment', amount_minor: 8400, fee_minor: 425, net_minor: 7975, currency: 'USD', state: 'Completed',
-      occurred_at: '2015-12-29T15:45:51Z', local_date: '2015-12-29', customer_ref: 'paypal@partner1.com',
-      source_revision: 'Completed', trace_id: null, order_ref: null,
+      kind: 'payment',
+      amount_minor: 8400,
+      fee_minor: 425,
+      net_minor: 7975,
+      currency: 'USD',
+      state: 'Completed',
+      occurred_at: '2015-12-29T15:45:51Z',
+      local_date: '2015-12-29',
+      customer_ref: 'paypal@partner1.com',
+      source_revision: 'Completed',
+      trace_id: null,
+      order_ref: null,
     });
     expect(byId(evs, 'TID4')).toMatchObject({
-      kind: 'payment', amount_minor: 165375, fee_minor: 7307, net_minor: 158068, order_ref: '31', trace_id: 'RTID1',
-      occurred_at: '2016-06-09T14:19:50Z', customer_ref: 'paypal@partner2.com',
+      kind: 'payment',
+      amount_minor: 165375,
+      fee_minor: 7307,
+      net_minor: 158068,
+      order_ref: '31',
+      trace_id: 'RTID1',
+      occurred_at: '2016-06-09T14:19:50Z',
+      customer_ref: 'paypal@partner2.com',
       attributes: {
-        type: 'Website Payment', name: 'PARTNER2', subject: 'Payment to My Company for invoice 31', receipt_id: 'RID1',
-        time_zone: 'PDT', address_status: 'Confirmed', balance: 161043,
+        type: 'Website Payment',
+        name: 'PARTNER2',
+        subject: 'Payment to My Company for invoice 31',
+        receipt_id: 'RID1',
+        time_zone: 'PDT',
+        address_status: 'Confirmed',
+        balance: 161043,
       },
     });
     // A late PDT evening is the next UTC day; local_date keeps PayPal's own calendar day.
@@ -141,7 +157,10 @@ describeWithFixtures('paypal-activity-csv on the shared fixtures', () => {
     expect(byId(evs, 'TID3')).toMatchObject({ amount_minor: 4334, currency: 'EUR', trace_id: 'TID2', attributes: { conversion_group: 'TID2' } });
     // Withdrawal in EUR funded by converting USD: both legs name the withdrawal.
     const group = conversions.filter((e) => e.attributes?.conversion_group === 'TID11').map((e) => [e.external_id, e.currency, e.amount_minor]);
-    expect(group).toEqual([['TID12', 'USD', -1400000], ['TID13', 'EUR', 1243137]]);
+    expect(group).toEqual([
+      ['TID12', 'USD', -1400000],
+      ['TID13', 'EUR', 1243137],
+    ]);
     // AUD purchase: conversion legs point at the payment sent, which carries the same invoice.
     expect(byId(evs, 'TID6')).toMatchObject({ currency: 'AUD', amount_minor: 10000, trace_id: 'TID7', order_ref: 'PARTNER3-INV1' });
   });
@@ -161,9 +180,26 @@ describeWithFixtures('paypal-activity-csv on the shared fixtures', () => {
 
   it('marks holds and releases, and payments sent as adjustments', () => {
     const evs = events(parse(fixture('activity_en.csv')));
-    expect(byId(evs, 'TID37')).toMatchObject({ kind: 'adjustment', amount_minor: -374722, trace_id: 'TID36', order_ref: '47', attributes: { type: 'Payment Hold', hold: 'hold' } });
-    expect(byId(evs, 'TID46')).toMatchObject({ kind: 'adjustment', amount_minor: 374722, trace_id: 'TID36', attributes: { type: 'Payment Release', hold: 'release' } });
-    expect(byId(evs, 'TID7')).toMatchObject({ kind: 'adjustment', amount_minor: -10000, currency: 'AUD', customer_ref: 'paypal@partner3.com', attributes: { payment_direction: 'sent' } });
+    expect(byId(evs, 'TID37')).toMatchObject({
+      kind: 'adjustment',
+      amount_minor: -374722,
+      trace_id: 'TID36',
+      order_ref: '47',
+      attributes: { type: 'Payment Hold', hold: 'hold' },
+    });
+    expect(byId(evs, 'TID46')).toMatchObject({
+      kind: 'adjustment',
+      amount_minor: 374722,
+      trace_id: 'TID36',
+      attributes: { type: 'Payment Release', hold: 'release' },
+    });
+    expect(byId(evs, 'TID7')).toMatchObject({
+      kind: 'adjustment',
+      amount_minor: -10000,
+      currency: 'AUD',
+      customer_ref: 'paypal@partner3.com',
+      attributes: { payment_direction: 'sent' },
+    });
     expect(byId(evs, 'TID14')).toMatchObject({ kind: 'adjustment', amount_minor: -19500, customer_ref: 'paypal@partner4.com' });
   });
 
@@ -175,12 +211,25 @@ describeWithFixtures('paypal-activity-csv on the shared fixtures', () => {
     expect(sums(evs)).toEqual({ EUR: [0, 0, 0], USD: [109680, 81650, 28030] });
     expectRunningBalances(evs);
     expect(byId(evs, 'TID7')).toMatchObject({
-      kind: 'payout', amount_minor: -964813, state: null, source_revision: '', local_date: '2018-09-27', occurred_at: '2018-09-28T04:33:27Z',
+      kind: 'payout',
+      amount_minor: -964813,
+      state: null,
+      source_revision: '',
+      local_date: '2018-09-27',
+      occurred_at: '2018-09-28T04:33:27Z',
       attributes: { type: 'General Withdrawal - Bank Account', bank_name: 'Bank B', bank_account: '9169', time_zone: 'America/Los_Angeles' },
     });
     expect(byId(evs, 'TID18')).toMatchObject({ amount_minor: -1167200, currency: 'USD', trace_id: 'TID7', attributes: { conversion_group: 'TID7' } });
     expect(byId(evs, 'TID16')).toMatchObject({ occurred_at: '2018-09-27T17:16:12Z', attributes: { time_zone: 'CET' } });
-    expect(byId(evs, 'TID9')).toMatchObject({ kind: 'payment', amount_minor: 130980, fee_minor: 4876, net_minor: 126104, order_ref: '361', customer_ref: 'paypal@partner1.com', attributes: { name: 'Partner 1' } });
+    expect(byId(evs, 'TID9')).toMatchObject({
+      kind: 'payment',
+      amount_minor: 130980,
+      fee_minor: 4876,
+      net_minor: 126104,
+      order_ref: '361',
+      customer_ref: 'paypal@partner1.com',
+      attributes: { name: 'Partner 1' },
+    });
   });
 
   it('reads statement_es.csv: Spanish headers, comma decimals, dot thousands, day-first dates', () => {
@@ -195,7 +244,12 @@ describeWithFixtures('paypal-activity-csv on the shared fixtures', () => {
     ]);
     expect(sums(evs)).toEqual({ EUR: [13644, 536, 13108] });
     expectRunningBalances(evs);
-    expect(evs[0]).toMatchObject({ occurred_at: '2020-01-02T10:05:56Z', currency: 'EUR', customer_ref: 'paypal@partner1.com', attributes: { type: 'Pago estándar', time_zone: 'Europe/Berlin' } });
+    expect(evs[0]).toMatchObject({
+      occurred_at: '2020-01-02T10:05:56Z',
+      currency: 'EUR',
+      customer_ref: 'paypal@partner1.com',
+      attributes: { type: 'Pago estándar', time_zone: 'Europe/Berlin' },
+    });
   });
 
   it('reads empty_activity.csv as zero records without an error', () => {
@@ -223,7 +277,11 @@ describeWithFixtures('paypal-activity-csv on the shared fixtures', () => {
     const mutation: fc.Arbitrary<Mutation> = fc.oneof(
       fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
       fc.record({ op: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 40 }) }),
-      fc.record({ op: fc.constant('insert' as const), at: fc.nat(), text: fc.string({ unit: fc.constantFrom('"', ',', '\n', '\r', '.', '-', '1', '9', '/', ':', 'x', ' ', 'é', '\uFEFF'), maxLength: 8 }) }),
+      fc.record({
+        op: fc.constant('insert' as const),
+        at: fc.nat(),
+        text: fc.string({ unit: fc.constantFrom('"', ',', '\n', '\r', '.', '-', '1', '9', '/', ':', 'x', ' ', 'é', '\uFEFF'), maxLength: 8 }),
+      }),
       fc.record({ op: fc.constant('duplicate' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 400 }) }),
     );
     const apply = (text: string, m: Mutation): string => {
@@ -234,25 +292,30 @@ describeWithFixtures('paypal-activity-csv on the shared fixtures', () => {
       return text.slice(0, at) + text.slice(at, at + (m.len ?? 1)) + text.slice(at);
     };
     fc.assert(
-      fc.property(fc.nat({ max: texts.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 5000 }), (which, ms, chunk) => {
-        const text = ms.reduce((t, m) => apply(t, m), texts[which] ?? '');
-        let results: RecordResult[];
-        try {
-          results = parse(text, chunk);
-        } catch (err) {
-          expect(err).toBeInstanceOf(FormatError);
-          return;
-        }
-        for (const r of results) {
-          if (r.ok) {
-            for (const e of r.events) expect(EventDraftSchema.safeParse(e).success).toBe(true);
-          } else {
-            expect(r.position.line).toBeGreaterThanOrEqual(1);
-            expect(r.position.column).toBeGreaterThanOrEqual(1);
-            expect(r.message.length).toBeGreaterThan(0);
+      fc.property(
+        fc.nat({ max: texts.length - 1 }),
+        fc.array(mutation, { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 1, max: 5000 }),
+        (which, ms, chunk) => {
+          const text = ms.reduce((t, m) => apply(t, m), texts[which] ?? '');
+          let results: RecordResult[];
+          try {
+            results = parse(text, chunk);
+          } catch (err) {
+            expect(err).toBeInstanceOf(FormatError);
+            return;
           }
-        }
-      }),
+          for (const r of results) {
+            if (r.ok) {
+              for (const e of r.events) expect(EventDraftSchema.safeParse(e).success).toBe(true);
+            } else {
+              expect(r.position.line).toBeGreaterThanOrEqual(1);
+              expect(r.position.column).toBeGreaterThanOrEqual(1);
+              expect(r.message.length).toBeGreaterThan(0);
+            }
+          }
+        },
+      ),
       { numRuns: 400, seed: 20240501 },
     );
   });
@@ -265,9 +328,22 @@ const EN_HEADER = PAYPAL_ACTIVITY_HEADERS.en.map((h) => `"${h}"`).join(',');
 /** A full English activity row; `over` replaces fields by header name. */
 function enRow(over: Record<string, string>): string {
   const base: Record<string, string> = {
-    Date: '01/25/2024', Time: '10:00:00', TimeZone: 'PST', Name: 'Buyer', Type: 'Express Checkout Payment', Status: 'Completed',
-    Currency: 'USD', Gross: '10.00', Fee: '-0.59', Net: '9.41', 'From Email Address': 'Buyer@Example.com',
-    'To Email Address': 'me@shop.test', 'Transaction ID': 'T1', 'Reference Txn ID': '', 'Invoice Number': '#1001', Balance: '9.41',
+    Date: '01/25/2024',
+    Time: '10:00:00',
+    TimeZone: 'PST',
+    Name: 'Buyer',
+    Type: 'Express Checkout Payment',
+    Status: 'Completed',
+    Currency: 'USD',
+    Gross: '10.00',
+    Fee: '-0.59',
+    Net: '9.41',
+    'From Email Address': 'Buyer@Example.com',
+    'To Email Address': 'me@shop.test',
+    'Transaction ID': 'T1',
+    'Reference Txn ID': '',
+    'Invoice Number': '#1001',
+    Balance: '9.41',
   };
   const values = { ...base, ...over };
   return PAYPAL_ACTIVITY_HEADERS.en.map((h) => `"${(values[h] ?? '').replace(/"/g, '""')}"`).join(',');
@@ -332,13 +408,33 @@ describe('paypal-activity-csv rules', () => {
   });
 
   it('takes the counterparty email by direction: From for money in, To for money out', () => {
-    const evs = events(parse(enFile([
-      { 'Transaction ID': 'IN' },
-      { 'Transaction ID': 'OUT', Type: 'Refund', Gross: '-10.00', Fee: '0.30', Net: '-9.70', 'From Email Address': 'me@shop.test', 'To Email Address': 'Buyer@Example.COM', 'Reference Txn ID': 'IN' },
-    ])));
+    const evs = events(
+      parse(
+        enFile([
+          { 'Transaction ID': 'IN' },
+          {
+            'Transaction ID': 'OUT',
+            Type: 'Refund',
+            Gross: '-10.00',
+            Fee: '0.30',
+            Net: '-9.70',
+            'From Email Address': 'me@shop.test',
+            'To Email Address': 'Buyer@Example.COM',
+            'Reference Txn ID': 'IN',
+          },
+        ]),
+      ),
+    );
     expect(byId(evs, 'IN').customer_ref).toBe('buyer@example.com');
     // A refunded fee is a negative cost: PayPal writes +0.30.
-    expect(byId(evs, 'OUT')).toMatchObject({ kind: 'refund', customer_ref: 'buyer@example.com', trace_id: 'IN', amount_minor: -1000, fee_minor: -30, net_minor: -970 });
+    expect(byId(evs, 'OUT')).toMatchObject({
+      kind: 'refund',
+      customer_ref: 'buyer@example.com',
+      trace_id: 'IN',
+      amount_minor: -1000,
+      fee_minor: -30,
+      net_minor: -970,
+    });
   });
 
   it('rejects a row whose gross + fee ≠ net, naming the three columns', () => {
@@ -359,11 +455,13 @@ describe('paypal-activity-csv rules', () => {
   });
 
   it('decides the date order from the first decisive date and rejects dates impossible in it', () => {
-    const results = parse(enFile([
-      { 'Transaction ID': 'A', Date: '03/04/2024' },
-      { 'Transaction ID': 'B', Date: '25/04/2024' },
-      { 'Transaction ID': 'C', Date: '04/25/2024' },
-    ]));
+    const results = parse(
+      enFile([
+        { 'Transaction ID': 'A', Date: '03/04/2024' },
+        { 'Transaction ID': 'B', Date: '25/04/2024' },
+        { 'Transaction ID': 'C', Date: '04/25/2024' },
+      ]),
+    );
     expect(ok(results[0]).events[0]?.local_date).toBe('2024-04-03');
     expect(ok(results[1]).events[0]?.local_date).toBe('2024-04-25');
     const r = rejected(results[2]);
@@ -408,9 +506,24 @@ describe('paypal-activity-csv rules', () => {
 
 function entry(over: Partial<PaypalActivityEntry>): PaypalActivityEntry {
   return {
-    transactionId: 'T1', occurredAt: '2024-01-25T12:00:00Z', timeZone: 'PDT', name: '', type: 'Express Checkout Payment',
-    status: 'Completed', currency: 'USD', grossMinor: 1000, feeMinor: -59, fromEmail: '', toEmail: '', referenceTxnId: '',
-    invoiceNumber: '', receiptId: '', balanceMinor: null, subject: '', note: '', ...over,
+    transactionId: 'T1',
+    occurredAt: '2024-01-25T12:00:00Z',
+    timeZone: 'PDT',
+    name: '',
+    type: 'Express Checkout Payment',
+    status: 'Completed',
+    currency: 'USD',
+    grossMinor: 1000,
+    feeMinor: -59,
+    fromEmail: '',
+    toEmail: '',
+    referenceTxnId: '',
+    invoiceNumber: '',
+    receiptId: '',
+    balanceMinor: null,
+    subject: '',
+    note: '',
+    ...over,
   };
 }
 
@@ -461,10 +574,19 @@ function expectSameEvent(e: EventDraftInput | undefined, x: PaypalActivityEntry,
   const offset = PAYPAL_TIME_ZONE_OFFSETS[x.timeZone] ?? 0;
   const email = x.grossMinor >= 0 ? x.fromEmail : x.toEmail;
   expect(e).toMatchObject({
-    kind, external_id: x.transactionId, source_revision: x.status, state: x.status, currency: x.currency,
-    amount_minor: x.grossMinor, fee_minor: x.feeMinor === 0 ? 0 : -x.feeMinor, net_minor: x.grossMinor + x.feeMinor,
-    occurred_at: x.occurredAt, local_date: new Date(Date.parse(x.occurredAt) + offset * 60_000).toISOString().slice(0, 10),
-    customer_ref: normalizeRef(email.toLowerCase()), trace_id: x.referenceTxnId || null, order_ref: x.invoiceNumber || null,
+    kind,
+    external_id: x.transactionId,
+    source_revision: x.status,
+    state: x.status,
+    currency: x.currency,
+    amount_minor: x.grossMinor,
+    fee_minor: x.feeMinor === 0 ? 0 : -x.feeMinor,
+    net_minor: x.grossMinor + x.feeMinor,
+    occurred_at: x.occurredAt,
+    local_date: new Date(Date.parse(x.occurredAt) + offset * 60_000).toISOString().slice(0, 10),
+    customer_ref: normalizeRef(email.toLowerCase()),
+    trace_id: x.referenceTxnId || null,
+    order_ref: x.invoiceNumber || null,
     payout_ref: kind === 'payout' ? x.transactionId : null,
   });
   const attrs = e?.attributes ?? {};
@@ -479,7 +601,14 @@ function expectSameEvent(e: EventDraftInput | undefined, x: PaypalActivityEntry,
 
 describe('paypal-activity-csv round trip through the writer', () => {
   const variants: Array<[PaypalLanguage, PaypalDateOrder]> = [
-    ['en', 'MDY'], ['en', 'DMY'], ['es', 'DMY'], ['es', 'MDY'], ['fr', 'DMY'], ['de', 'DMY'], ['de', 'MDY'], ['pt', 'DMY'],
+    ['en', 'MDY'],
+    ['en', 'DMY'],
+    ['es', 'DMY'],
+    ['es', 'MDY'],
+    ['fr', 'DMY'],
+    ['de', 'DMY'],
+    ['de', 'MDY'],
+    ['pt', 'DMY'],
   ];
   for (const [language, dateOrder] of variants) {
     it(`parses back what the writer wrote (${language}, ${dateOrder})`, () => {

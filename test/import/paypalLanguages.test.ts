@@ -55,7 +55,13 @@ describe('paypal-activity-csv in German', () => {
       ['dispute', -5850, 0, -5850, 'EUR', '2024-03-12T10:30:00Z'],
       ['payout', -100000, 0, -100000, 'EUR', '2024-03-15T06:05:43Z'],
     ]);
-    expect(evs[0]).toMatchObject({ external_id: '6AB12345CD678901E', order_ref: '1042', customer_ref: 'lena.fischer@example.de', source_revision: 'Abgeschlossen', local_date: '2024-03-01' });
+    expect(evs[0]).toMatchObject({
+      external_id: '6AB12345CD678901E',
+      order_ref: '1042',
+      customer_ref: 'lena.fischer@example.de',
+      source_revision: 'Abgeschlossen',
+      local_date: '2024-03-01',
+    });
     expect(evs[1]).toMatchObject({ trace_id: '6AB12345CD678901E', customer_ref: 'lena.fischer@example.de' });
     expect(evs[2]?.attributes).toMatchObject({ conversion_group: '9DE45678FG901234H' });
     expect(evs[4]?.attributes).toMatchObject({ hold: 'hold' });
@@ -108,16 +114,34 @@ describe('paypal-activity-csv in French and Portuguese', () => {
 
   it('names kinds of French, German and Portuguese types', () => {
     const cases: Array<[string, number, string]> = [
-      ['Paiement express', 100, 'payment'], ['Paiement sur site marchand', 100, 'payment'], ['Don', 100, 'payment'],
-      ['Remboursement', -100, 'refund'], ['Virement standard vers un compte bancaire', -100, 'payout'], ['Retrait général', -100, 'payout'],
-      ['Virement bancaire vers le compte PayPal', 100, 'adjustment'], ['Conversion de devise générale', -100, 'adjustment'],
-      ['Litige', -100, 'dispute'], ['Blocage de compte pour autorisation ouverte', -100, 'adjustment'], ['Frais de paiement', -100, 'fee'],
-      ['Allgemeine Zahlung', 100, 'payment'], ['Handyzahlung', 100, 'payment'], ['Spendenzahlung', 100, 'payment'],
-      ['Rückzahlung', -100, 'refund'], ['Allgemeine Abbuchung', -100, 'payout'], ['Bankgutschrift auf PayPal-Konto', 100, 'adjustment'],
-      ['Rückbuchung', -100, 'dispute'], ['Allgemeine Währungsumrechnung', 100, 'adjustment'], ['Gebühr für Zahlungsempfang', -100, 'fee'],
-      ['Pagamento de checkout expresso', 100, 'payment'], ['Doação', 100, 'payment'], ['Reembolso de pagamento', -100, 'refund'],
-      ['Saque geral', -100, 'payout'], ['Transferência para conta bancária', -100, 'payout'], ['Estorno', -100, 'dispute'],
-      ['Conversão de moeda geral', -100, 'adjustment'], ['Tarifa de recebimento', -100, 'fee'],
+      ['Paiement express', 100, 'payment'],
+      ['Paiement sur site marchand', 100, 'payment'],
+      ['Don', 100, 'payment'],
+      ['Remboursement', -100, 'refund'],
+      ['Virement standard vers un compte bancaire', -100, 'payout'],
+      ['Retrait général', -100, 'payout'],
+      ['Virement bancaire vers le compte PayPal', 100, 'adjustment'],
+      ['Conversion de devise générale', -100, 'adjustment'],
+      ['Litige', -100, 'dispute'],
+      ['Blocage de compte pour autorisation ouverte', -100, 'adjustment'],
+      ['Frais de paiement', -100, 'fee'],
+      ['Allgemeine Zahlung', 100, 'payment'],
+      ['Handyzahlung', 100, 'payment'],
+      ['Spendenzahlung', 100, 'payment'],
+      ['Rückzahlung', -100, 'refund'],
+      ['Allgemeine Abbuchung', -100, 'payout'],
+      ['Bankgutschrift auf PayPal-Konto', 100, 'adjustment'],
+      ['Rückbuchung', -100, 'dispute'],
+      ['Allgemeine Währungsumrechnung', 100, 'adjustment'],
+      ['Gebühr für Zahlungsempfang', -100, 'fee'],
+      ['Pagamento de checkout expresso', 100, 'payment'],
+      ['Doação', 100, 'payment'],
+      ['Reembolso de pagamento', -100, 'refund'],
+      ['Saque geral', -100, 'payout'],
+      ['Transferência para conta bancária', -100, 'payout'],
+      ['Estorno', -100, 'dispute'],
+      ['Conversão de moeda geral', -100, 'adjustment'],
+      ['Tarifa de recebimento', -100, 'fee'],
     ];
     for (const [type, gross, kind] of cases) expect(paypalKindForType(type, gross).kind, type).toBe(kind);
     expect(paypalKindForType('Einbehaltung für offene Konfliktlösung', -100)).toEqual({ kind: 'dispute', hold: 'hold' });
@@ -144,7 +168,11 @@ describe('paypal-activity-csv: the pre-2010 layout', () => {
       ['payout', -110000, null, null, null, 4250],
       ['refund', -1000, null, null, 'Smith, John', 3250],
     ]);
-    expect(evs[0]).toMatchObject({ external_id: '12/01/2008 09:15:02 PST Payment Received 2500USD 1,125.00', occurred_at: '2008-12-01T17:15:02Z', source_revision: 'Completed' });
+    expect(evs[0]).toMatchObject({
+      external_id: '12/01/2008 09:15:02 PST Payment Received 2500USD 1,125.00',
+      occurred_at: '2008-12-01T17:15:02Z',
+      source_revision: 'Completed',
+    });
     // Same second, same amount: the running balance keeps the two payments apart.
     expect(new Set(evs.map((e) => e.external_id)).size).toBe(5);
     expect(evs[2]?.attributes).toMatchObject({ receipt_id: '1234-5678-9012-3456', payment_direction: 'sent' });
@@ -158,7 +186,9 @@ describe('paypal-activity-csv refuses a download a spreadsheet has damaged', () 
   it('names the line and column of an id rewritten in scientific notation', () => {
     const err = formatError(() => parse(read('Download_EN_excel.csv')));
     expect(err.position).toEqual({ line: 3, column: 13 });
-    expect(err.message).toMatch(/^column "Transaction ID": "1\.23457E\+16" is a number in scientific notation, so the id is lost: the file was opened and saved in a spreadsheet/);
+    expect(err.message).toMatch(
+      /^column "Transaction ID": "1\.23457E\+16" is a number in scientific notation, so the id is lost: the file was opened and saved in a spreadsheet/,
+    );
   });
 
   it('names the line where an unquoted decimal comma shifted the columns', () => {

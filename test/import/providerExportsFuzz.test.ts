@@ -41,7 +41,10 @@ const mutation: fc.Arbitrary<Mutation> = fc.record({
   op: fc.constantFrom('truncate' as const, 'delete' as const, 'insert' as const, 'duplicate' as const),
   at: fc.nat(),
   len: fc.integer({ min: 1, max: 300 }),
-  text: fc.string({ unit: fc.constantFrom('"', ',', '\t', '\n', '\r', '.', '-', '1', '9', 'E', '+', '/', ':', 'x', ' ', 'é', '{', '}', '[', ']'), maxLength: 8 }),
+  text: fc.string({
+    unit: fc.constantFrom('"', ',', '\t', '\n', '\r', '.', '-', '1', '9', 'E', '+', '/', ':', 'x', ' ', 'é', '{', '}', '[', ']'),
+    maxLength: 8,
+  }),
 });
 
 function apply(text: string, m: Mutation): string {

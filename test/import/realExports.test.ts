@@ -25,11 +25,19 @@ const EXPECTED: Record<string, Outcome> = {
   'mt940/citi_blank_entry_date.sta': { format: 'mt940', source: 'bank:citi', events: 3 },
   'paypal/Download_BR.CSV': { format: 'paypal-activity-csv', source: 'paypal:br', events: 3 },
   'paypal/Download_DE.CSV': { format: 'paypal-activity-csv', source: 'paypal:de', events: 6 },
-  'paypal/Download_EN_excel.csv': { format: 'paypal-activity-csv', source: 'paypal:main', error: /:3:13: column "Transaction ID": "1\.23457E\+16" is a number in scientific notation/ },
+  'paypal/Download_EN_excel.csv': {
+    format: 'paypal-activity-csv',
+    source: 'paypal:main',
+    error: /:3:13: column "Transaction ID": "1\.23457E\+16" is a number in scientific notation/,
+  },
   'paypal/Download_FR.CSV': { format: 'paypal-activity-csv', source: 'paypal:fr', events: 4 },
   'paypal/History_2008.csv': { format: 'paypal-activity-csv', source: 'paypal:main', events: 5 },
   'paypal/Kontoauszug_DE.CSV': { format: 'paypal-activity-csv', source: 'paypal:de', events: 3 },
-  'paypal/Kontoauszug_DE_excel.csv': { format: 'paypal-activity-csv', source: 'paypal:de', error: /:2:8: the row has 22 fields but the header has 18: "-1,37" looks like an amount/ },
+  'paypal/Kontoauszug_DE_excel.csv': {
+    format: 'paypal-activity-csv',
+    source: 'paypal:de',
+    error: /:2:8: the row has 22 fields but the header has 18: "-1,37" looks like an amount/,
+  },
   'shopify/payment_transactions_export_1.csv': { format: 'shopify-payments-csv', source: 'shopify-payments:store', events: 7 },
   'shopify/payment_transactions_export_2019.csv': { format: 'shopify-payments-csv', source: 'shopify-payments:store', events: 3 },
   'shopify/transactions_export_1.csv': { format: 'shopify-transactions-csv', source: 'shopify-transactions:store', events: 6 },
@@ -56,7 +64,11 @@ describe('real-shaped exports through the import pipeline', () => {
   const root = makeTempDir();
 
   it('covers every file in test/import/files', () => {
-    expect(filesUnder(FILES).map((p) => relative(FILES, p)).sort()).toEqual(Object.keys(EXPECTED).sort());
+    expect(
+      filesUnder(FILES)
+        .map((p) => relative(FILES, p))
+        .sort(),
+    ).toEqual(Object.keys(EXPECTED).sort());
   });
 
   for (const [file, expected] of Object.entries(EXPECTED)) {
@@ -124,7 +136,11 @@ describeWithFixtures('the new formats claim no shared fixture', () => {
   it('leaves every provider and bank fixture to the format that read it before', () => {
     const taken = filesUnder(FIXTURES_DIR)
       .filter((p) => !/LICENSE|SOURCE|README|\.expected\.|golden-|\.pydata$|\.yml$|\.json$/.test(p) || p.endsWith('fixtures3.json'))
-      .flatMap((p) => claims(p).filter((f) => NEW_FORMATS.includes(f)).map((f) => `${relative(FIXTURES_DIR, p)} → ${f}`));
+      .flatMap((p) =>
+        claims(p)
+          .filter((f) => NEW_FORMATS.includes(f))
+          .map((f) => `${relative(FIXTURES_DIR, p)} → ${f}`),
+      );
     expect(taken).toEqual([]);
   });
 

@@ -31,10 +31,22 @@ describe('tieout replay-mapping', () => {
     const ws = join(root, 'books');
     expect(tieout('init', ws, '--currency', 'USD', '--time-zone', 'America/New_York').status).toBe(0);
     const wrong = mappingIn(root, 'wrong.json', 'Asia/Tokyo');
-    const imported = tieout('import', ws, '--source', 'bank:ridge-usd', '--format', 'generic-csv', '--mapping', wrong, join(samples, 'bank-statement-2026-10.csv'));
+    const imported = tieout(
+      'import',
+      ws,
+      '--source',
+      'bank:ridge-usd',
+      '--format',
+      'generic-csv',
+      '--mapping',
+      wrong,
+      join(samples, 'bank-statement-2026-10.csv'),
+    );
     expect(imported.status).toBe(0);
     const before = openWorkspace(ws);
-    const original = before.db.prepare("SELECT seq, event_id, external_id, occurred_at, amount_minor, batch_id FROM events WHERE source = 'bank:ridge-usd' ORDER BY seq").all() as EventRow[];
+    const original = before.db
+      .prepare("SELECT seq, event_id, external_id, occurred_at, amount_minor, batch_id FROM events WHERE source = 'bank:ridge-usd' ORDER BY seq")
+      .all() as EventRow[];
     const journalBefore = before.db.prepare('SELECT count(*) FROM journal').pluck().get() as number;
     before.close();
     expect(original.length).toBeGreaterThan(2);
@@ -60,9 +72,14 @@ describe('tieout replay-mapping', () => {
     expect(real.stdout).toMatch(/reconcile \(incremental/);
     const w = openWorkspace(ws);
     // The old events are still there, unedited, each superseded by its new revision.
-    const stillThere = w.db.prepare('SELECT seq, event_id, external_id, occurred_at, amount_minor, batch_id FROM events WHERE seq <= ? ORDER BY seq').all(original.at(-1)?.seq) as EventRow[];
+    const stillThere = w.db
+      .prepare('SELECT seq, event_id, external_id, occurred_at, amount_minor, batch_id FROM events WHERE seq <= ? ORDER BY seq')
+      .all(original.at(-1)?.seq) as EventRow[];
     expect(stillThere).toEqual(original);
-    const superseded = w.db.prepare('SELECT event_seq, by_seq FROM superseded_events ORDER BY event_seq').all() as Array<{ event_seq: number; by_seq: number }>;
+    const superseded = w.db.prepare('SELECT event_seq, by_seq FROM superseded_events ORDER BY event_seq').all() as Array<{
+      event_seq: number;
+      by_seq: number;
+    }>;
     expect(superseded.map((s) => s.event_seq)).toEqual(original.map((e) => e.seq));
     const latest = w.db.prepare('SELECT * FROM events WHERE seq = ?');
     for (const [i, s] of superseded.entries()) {
@@ -76,11 +93,20 @@ describe('tieout replay-mapping', () => {
     }
     const replayed = w.db.prepare("SELECT payload FROM journal WHERE entry_type = 'import.replayed'").pluck().all() as string[];
     expect(replayed).toHaveLength(1);
-    const link = JSON.parse(replayed[0] as string) as { batch_id: string; from_mapping: string; to_mapping: string; revisions: Array<{ before: string; after: string; fields: string[] }> };
+    const link = JSON.parse(replayed[0] as string) as {
+      batch_id: string;
+      from_mapping: string;
+      to_mapping: string;
+      revisions: Array<{ before: string; after: string; fields: string[] }>;
+    };
     expect(link.batch_id).toBe(original[0]?.batch_id);
     expect(link.from_mapping).not.toBe(link.to_mapping);
     expect(link.revisions).toHaveLength(original.length);
-    expect(link.revisions[0]).toEqual({ before: original[0]?.event_id, after: (latest.get(superseded[0]?.by_seq) as EventRow).event_id, fields: ['occurred_at'] });
+    expect(link.revisions[0]).toEqual({
+      before: original[0]?.event_id,
+      after: (latest.get(superseded[0]?.by_seq) as EventRow).event_id,
+      fields: ['occurred_at'],
+    });
     // The replay's run, after the replay's entries.
     expect(w.db.prepare("SELECT count(*) FROM journal WHERE entry_type = 'reconcile.run'").pluck().get()).toBe(runsBefore + 1);
     expect(verifyLedger(w.db).ok).toBe(true);

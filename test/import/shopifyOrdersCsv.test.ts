@@ -12,9 +12,7 @@ import { FIXTURES_DIR, describeWithFixtures } from '../support/fixtures.ts';
 import { ok, rejected, event } from '../support/records.ts';
 
 function parse(text: string, chunkSize = 65536): RecordResult[] {
-  return [
-    ...shopifyOrdersCsvParser.parse({ chunks: textChunks(text, chunkSize), fileName: 'orders_export.csv', timeZone: 'UTC', locale: 'en-US' }),
-  ];
+  return [...shopifyOrdersCsvParser.parse({ chunks: textChunks(text, chunkSize), fileName: 'orders_export.csv', timeZone: 'UTC', locale: 'en-US' })];
 }
 
 function byName(results: RecordResult[], name: string): ParsedRecord {

@@ -46,10 +46,23 @@ describe('shopify-payments-csv (Shopify Payments transactions export)', () => {
   });
 
   it('keeps what the customer paid in another currency as presentment, signed like the amount', () => {
-    expect(evs[2]?.attributes).toMatchObject({ presentment_amount_minor: 11900, presentment_currency: 'USD', checkout: '#36101120372930', card_brand: 'visa' });
+    expect(evs[2]?.attributes).toMatchObject({
+      presentment_amount_minor: 11900,
+      presentment_currency: 'USD',
+      checkout: '#36101120372930',
+      card_brand: 'visa',
+    });
     expect(evs[0]?.attributes).not.toHaveProperty('presentment_currency');
     const older = events(parseWith(shopifyPaymentsCsvParser, read('payment_transactions_export_2019.csv')));
-    expect(older.map((e) => [e.kind, e.amount_minor, e.currency, e.attributes?.presentment_amount_minor ?? null, e.attributes?.presentment_currency ?? null])).toEqual([
+    expect(
+      older.map((e) => [
+        e.kind,
+        e.amount_minor,
+        e.currency,
+        e.attributes?.presentment_amount_minor ?? null,
+        e.attributes?.presentment_currency ?? null,
+      ]),
+    ).toEqual([
       ['payment', 4200, 'USD', null, null],
       ['payment', 3711, 'USD', 5000, 'CAD'],
       ['refund', -4200, 'USD', null, null],
@@ -57,7 +70,12 @@ describe('shopify-payments-csv (Shopify Payments transactions export)', () => {
   });
 
   it('builds ids from the transaction itself, so a later export with the payout filled in is the same event', () => {
-    expect(evs[0]).toMatchObject({ external_id: 'charge #1042 2024-03-04T17:22:07Z 6490EUR', source_revision: '', occurred_at: '2024-03-04T17:22:07Z', state: 'charge' });
+    expect(evs[0]).toMatchObject({
+      external_id: 'charge #1042 2024-03-04T17:22:07Z 6490EUR',
+      source_revision: '',
+      occurred_at: '2024-03-04T17:22:07Z',
+      state: 'charge',
+    });
     const paidLater = text.replace(',pending,2024-03-08,,', ',paid,2024-03-08,98812399999,');
     expect(events(parseWith(shopifyPaymentsCsvParser, paidLater))[0]?.external_id).toBe(evs[0]?.external_id);
     const lines = text.trimEnd().split('\n');
@@ -85,7 +103,12 @@ describe('shopify-payments-csv (Shopify Payments transactions export)', () => {
 
   it('reads amounts with a currency symbol or a decimal comma, and the same whatever the chunk size', () => {
     const header = 'Transaction Date,Type,Order,Payout Status,Amount,Fee,Net,Currency';
-    const evs2 = events(parseWith(shopifyPaymentsCsvParser, `${header}\n2024-03-01 10:00:00 -0500,charge,#1,paid,$21.83,$1.52,$20.31,USD\n2024-03-01 11:00:00,charge,#2,paid,"21,83","1,52","20,31",EUR\n`));
+    const evs2 = events(
+      parseWith(
+        shopifyPaymentsCsvParser,
+        `${header}\n2024-03-01 10:00:00 -0500,charge,#1,paid,$21.83,$1.52,$20.31,USD\n2024-03-01 11:00:00,charge,#2,paid,"21,83","1,52","20,31",EUR\n`,
+      ),
+    );
     expect(evs2.map((e) => [e.amount_minor, e.net_minor, e.occurred_at])).toEqual([
       [2183, 2031, '2024-03-01T15:00:00Z'],
       [2183, 2031, '2024-03-01T16:00:00Z'],
@@ -94,9 +117,20 @@ describe('shopify-payments-csv (Shopify Payments transactions export)', () => {
   });
 
   it('names the kind of each Shopify Payments type', () => {
-    expect(['charge', 'refund', 'dispute', 'chargeback_fee', 'dispute_reversal', 'payout', 'reserve', 'adjustment', 'refund_failure', 'application_fee'].map(shopifyPaymentsKind)).toEqual([
-      'payment', 'refund', 'dispute', 'fee', 'dispute', 'payout', 'adjustment', 'adjustment', 'adjustment', 'fee',
-    ]);
+    expect(
+      [
+        'charge',
+        'refund',
+        'dispute',
+        'chargeback_fee',
+        'dispute_reversal',
+        'payout',
+        'reserve',
+        'adjustment',
+        'refund_failure',
+        'application_fee',
+      ].map(shopifyPaymentsKind),
+    ).toEqual(['payment', 'refund', 'dispute', 'fee', 'dispute', 'payout', 'adjustment', 'adjustment', 'adjustment', 'fee']);
   });
 });
 
@@ -126,7 +160,11 @@ describe('shopify-transactions-csv (order transaction histories export)', () => 
   });
 
   it('keys on the order name, keeping the numeric order id only as an attribute', () => {
-    expect(evs[0]).toMatchObject({ external_id: '#1042 capture 2024-03-04T17:22:07Z 6490EUR shopify_payments', occurred_at: '2024-03-04T17:22:07Z', fee_minor: null });
+    expect(evs[0]).toMatchObject({
+      external_id: '#1042 capture 2024-03-04T17:22:07Z 6490EUR shopify_payments',
+      occurred_at: '2024-03-04T17:22:07Z',
+      fee_minor: null,
+    });
     expect(evs[0]?.attributes).toMatchObject({ order_id: '5375181234567', card_type: 'visa', status: 'success' });
     const damaged = text.replace(/^5375181234567,/gm, '5.37518E+12,');
     const again = events(parseWith(shopifyTransactionsCsvParser, damaged));

@@ -91,7 +91,12 @@ describeWithFixtures('stripe-api-json on the Stripe OpenAPI fixture bundle', () 
       payout_ref: null,
       state: 'succeeded',
     });
-    expect(e?.attributes).toMatchObject({ card_brand: 'visa', payment_method_type: 'card', balance_transaction: 'txn_1PgaxNB7WZ01zgkWEV3TLf40', captured: false });
+    expect(e?.attributes).toMatchObject({
+      card_brand: 'visa',
+      payment_method_type: 'card',
+      balance_transaction: 'txn_1PgaxNB7WZ01zgkWEV3TLf40',
+      captured: false,
+    });
   });
 
   it('maps the refund with a negative amount and the charge as trace', () => {
@@ -226,7 +231,12 @@ describe('stripe-api-json on a list page', () => {
 
   it('does not mix fee/net from a balance transaction in another currency', () => {
     const text = JSON.stringify({
-      object: 'charge', id: 'ch_X', amount: 1000, currency: 'eur', created: 0, status: 'succeeded',
+      object: 'charge',
+      id: 'ch_X',
+      amount: 1000,
+      currency: 'eur',
+      created: 0,
+      status: 'succeeded',
       balance_transaction: { id: 'txn_X', object: 'balance_transaction', currency: 'usd', amount: 1100, fee: 62, net: 1038 },
     });
     const e = events(parse(text))[0];
@@ -269,7 +279,11 @@ describe('stripe-api-json rejections and errors', () => {
   });
 
   it('rejects a balance transaction whose amount − fee ≠ net', () => {
-    const r = rejected(parse('[{"object":"balance_transaction","id":"txn","amount":100,"fee":3,"net":90,"currency":"usd","created":1,"reporting_category":"charge"}]')[0]);
+    const r = rejected(
+      parse(
+        '[{"object":"balance_transaction","id":"txn","amount":100,"fee":3,"net":90,"currency":"usd","created":1,"reporting_category":"charge"}]',
+      )[0],
+    );
     expect(r.message).toMatch(/^\[0\]\.net: /);
   });
 
@@ -300,7 +314,11 @@ describe('stripe-api-json rejections and errors', () => {
   });
 
   it('does not turn "__proto__" keys into prototypes', () => {
-    const e = events(parse('{"object":"charge","id":"ch_1","amount":1,"currency":"usd","created":1,"status":"succeeded","metadata":{"__proto__":"x","order_id":"7"}}'))[0];
+    const e = events(
+      parse(
+        '{"object":"charge","id":"ch_1","amount":1,"currency":"usd","created":1,"status":"succeeded","metadata":{"__proto__":"x","order_id":"7"}}',
+      ),
+    )[0];
     expect(e?.order_ref).toBe('7');
     expect(e?.attributes?.['metadata.__proto__']).toBe('x');
   });
@@ -341,9 +359,21 @@ describe('stripe-api-json: a dispute imports its balance effect', () => {
       trace_id: 'pi_3OqYb1LkdIwHu7ix1DkQ3sWm',
       occurred_at: '2024-03-02T12:07:06Z',
     });
-    expect(withdrawal?.attributes).toMatchObject({ dispute_id: 'dp_1OqZr4LkdIwHu7ix0qWn7Tb2', dispute_status: 'won', reason: 'fraudulent', reporting_category: 'dispute' });
+    expect(withdrawal?.attributes).toMatchObject({
+      dispute_id: 'dp_1OqZr4LkdIwHu7ix0qWn7Tb2',
+      dispute_status: 'won',
+      reason: 'fraudulent',
+      reporting_category: 'dispute',
+    });
     expect(withdrawal?.attributes).not.toHaveProperty('presentment_currency');
-    expect(reinstatement).toMatchObject({ kind: 'dispute', external_id: 'txn_1P4cT9LkdIwHu7ixF3u8mQe1', amount_minor: 10000, fee_minor: 0, net_minor: 10000, state: 'dispute_reversal' });
+    expect(reinstatement).toMatchObject({
+      kind: 'dispute',
+      external_id: 'txn_1P4cT9LkdIwHu7ixF3u8mQe1',
+      amount_minor: 10000,
+      fee_minor: 0,
+      net_minor: 10000,
+      state: 'dispute_reversal',
+    });
     // Withdrawal and reinstatement together cost the dispute fee.
     expect((withdrawal?.net_minor ?? 0) + (reinstatement?.net_minor ?? 0)).toBe(-1500);
   });
@@ -352,15 +382,41 @@ describe('stripe-api-json: a dispute imports its balance effect', () => {
     const fromDispute = events(parse(file('dispute_won_with_balance_transactions.json')));
     const dispute = JSON.parse(file('dispute_won_with_balance_transactions.json')) as { balance_transactions: unknown[] };
     const fromHistory = events(parse(JSON.stringify({ object: 'list', data: dispute.balance_transactions })));
-    const key = (e: EventDraftInput): unknown[] => [e.external_id, e.kind, e.source_revision, e.amount_minor, e.fee_minor, e.net_minor, e.currency, e.occurred_at];
+    const key = (e: EventDraftInput): unknown[] => [
+      e.external_id,
+      e.kind,
+      e.source_revision,
+      e.amount_minor,
+      e.fee_minor,
+      e.net_minor,
+      e.currency,
+      e.occurred_at,
+    ];
     expect(fromDispute.map(key)).toEqual(fromHistory.map(key));
   });
 
   it('keeps the disputed amount as presentment when the balance moved in another currency', () => {
     const text = JSON.stringify({
-      id: 'dp_GBP', object: 'dispute', amount: 8000, currency: 'gbp', created: 1709381226, status: 'needs_response', charge: 'ch_GBP',
+      id: 'dp_GBP',
+      object: 'dispute',
+      amount: 8000,
+      currency: 'gbp',
+      created: 1709381226,
+      status: 'needs_response',
+      charge: 'ch_GBP',
       balance_transactions: [
-        { id: 'txn_GBP', object: 'balance_transaction', amount: -9312, fee: 1500, net: -10812, currency: 'eur', created: 1709381226, reporting_category: 'dispute', source: 'dp_GBP', type: 'adjustment' },
+        {
+          id: 'txn_GBP',
+          object: 'balance_transaction',
+          amount: -9312,
+          fee: 1500,
+          net: -10812,
+          currency: 'eur',
+          created: 1709381226,
+          reporting_category: 'dispute',
+          source: 'dp_GBP',
+          type: 'adjustment',
+        },
       ],
     });
     const [e] = events(parse(text));
@@ -369,12 +425,31 @@ describe('stripe-api-json: a dispute imports its balance effect', () => {
   });
 
   it('keeps an inquiry without balance transactions as one dispute event with its status as revision', () => {
-    const text = JSON.stringify({ id: 'dp_Q', object: 'dispute', amount: 2500, currency: 'usd', created: 1709381226, status: 'warning_needs_response', charge: 'ch_Q', balance_transactions: [] });
-    expect(events(parse(text))).toEqual([expect.objectContaining({ kind: 'dispute', external_id: 'dp_Q', amount_minor: -2500, fee_minor: null, source_revision: 'warning_needs_response' })]);
+    const text = JSON.stringify({
+      id: 'dp_Q',
+      object: 'dispute',
+      amount: 2500,
+      currency: 'usd',
+      created: 1709381226,
+      status: 'warning_needs_response',
+      charge: 'ch_Q',
+      balance_transactions: [],
+    });
+    expect(events(parse(text))).toEqual([
+      expect.objectContaining({
+        kind: 'dispute',
+        external_id: 'dp_Q',
+        amount_minor: -2500,
+        fee_minor: null,
+        source_revision: 'warning_needs_response',
+      }),
+    ]);
   });
 
   it('rejects a dispute whose balance transactions are not objects, naming the field', () => {
-    const r = rejected(parse('{"id":"dp_X","object":"dispute","amount":1,"currency":"usd","created":1,"status":"lost",\n"balance_transactions":["txn_1"]}')[0]);
+    const r = rejected(
+      parse('{"id":"dp_X","object":"dispute","amount":1,"currency":"usd","created":1,"status":"lost",\n"balance_transactions":["txn_1"]}')[0],
+    );
     expect(r.message).toBe('balance_transactions: element 0 is not a balance transaction object');
     expect(r.position).toEqual({ line: 2, column: 24 });
   });
@@ -399,14 +474,39 @@ describe('stripe-api-json: 2014 balance transactions without reporting_category'
 
   it('categorizes the other legacy types by what they were', () => {
     const bt = (type: string, amount: number, source = 'x_1') =>
-      JSON.stringify({ id: `txn_${type}`, object: 'balance_transaction', amount, fee: 0, net: amount, currency: 'usd', created: 1404000000, type, source });
+      JSON.stringify({
+        id: `txn_${type}`,
+        object: 'balance_transaction',
+        amount,
+        fee: 0,
+        net: amount,
+        currency: 'usd',
+        created: 1404000000,
+        type,
+        source,
+      });
     const kinds = [
-      bt('transfer_failure', 52350, 'tr_1'), bt('stripe_fee', -500), bt('payment', 900, 'py_1'), bt('payment_refund', -900, 'pyr_1'),
-      bt('adjustment', -2000, 'dp_1'), bt('adjustment', 2000, 'dp_1'), bt('adjustment', -300, 'ad_1'), bt('application_fee', 100),
-    ].map((t) => { const e = events(parse(t))[0]; return [e?.kind, e?.state, e?.payout_ref]; });
+      bt('transfer_failure', 52350, 'tr_1'),
+      bt('stripe_fee', -500),
+      bt('payment', 900, 'py_1'),
+      bt('payment_refund', -900, 'pyr_1'),
+      bt('adjustment', -2000, 'dp_1'),
+      bt('adjustment', 2000, 'dp_1'),
+      bt('adjustment', -300, 'ad_1'),
+      bt('application_fee', 100),
+    ].map((t) => {
+      const e = events(parse(t))[0];
+      return [e?.kind, e?.state, e?.payout_ref];
+    });
     expect(kinds).toEqual([
-      ['payout', 'payout_reversal', 'tr_1'], ['fee', 'fee', null], ['payment', 'charge', null], ['refund', 'refund', null],
-      ['dispute', 'dispute', null], ['dispute', 'dispute_reversal', null], ['adjustment', 'adjustment', null], ['adjustment', 'application_fee', null],
+      ['payout', 'payout_reversal', 'tr_1'],
+      ['fee', 'fee', null],
+      ['payment', 'charge', null],
+      ['refund', 'refund', null],
+      ['dispute', 'dispute', null],
+      ['dispute', 'dispute_reversal', null],
+      ['adjustment', 'adjustment', null],
+      ['adjustment', 'application_fee', null],
     ]);
   });
 });

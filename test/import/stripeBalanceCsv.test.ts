@@ -133,7 +133,16 @@ describe('stripe-balance-csv parser', () => {
 
   it('maps a fee row as kind fee with a negative amount', () => {
     const e = ok(parse(CSV)[2]).events[0];
-    expect(e).toMatchObject({ kind: 'fee', amount_minor: -500, fee_minor: 0, net_minor: -500, order_ref: null, customer_ref: null, trace_id: null, payout_ref: 'po_1Auto' });
+    expect(e).toMatchObject({
+      kind: 'fee',
+      amount_minor: -500,
+      fee_minor: 0,
+      net_minor: -500,
+      order_ref: null,
+      customer_ref: null,
+      trace_id: null,
+      payout_ref: 'po_1Auto',
+    });
     expect(e?.attributes?.description).toBe('Radar fees (Mar 1 - Mar 2)');
   });
 
@@ -163,7 +172,15 @@ describe('stripe-balance-csv parser', () => {
     expect(transfer.events[0]).toMatchObject({ kind: 'adjustment', state: 'transfer', amount_minor: -2000, trace_id: 'tr_1D', payout_ref: null });
     const payout = ok(results[5]);
     expect(payout.lineStart).toBe(8);
-    expect(payout.events[0]).toMatchObject({ kind: 'payout', amount_minor: -3180, fee_minor: 0, net_minor: -3180, payout_ref: 'po_1Auto', trace_id: 'po_1Auto', state: 'payout' });
+    expect(payout.events[0]).toMatchObject({
+      kind: 'payout',
+      amount_minor: -3180,
+      fee_minor: 0,
+      net_minor: -3180,
+      payout_ref: 'po_1Auto',
+      trace_id: 'po_1Auto',
+      state: 'payout',
+    });
   });
 
   it('keeps what the customer paid in another currency as presentment, signed like gross', () => {
@@ -188,7 +205,16 @@ describe('stripe-balance-csv parser', () => {
   it('accepts LF line endings and a header with only the required columns; zero-decimal currencies use exponent 0', () => {
     const text = 'created_utc,balance_transaction_id,reporting_category,currency,gross,fee,net\n2024-01-01 00:00:00,txn_J,charge,jpy,1000,36,964\n';
     const e = ok(parse(text)[0]).events[0];
-    expect(e).toMatchObject({ kind: 'payment', currency: 'JPY', amount_minor: 1000, fee_minor: 36, net_minor: 964, order_ref: null, payout_ref: null, trace_id: null });
+    expect(e).toMatchObject({
+      kind: 'payment',
+      currency: 'JPY',
+      amount_minor: 1000,
+      fee_minor: 36,
+      net_minor: 964,
+      order_ref: null,
+      payout_ref: null,
+      trace_id: null,
+    });
   });
 
   it('maps other reporting categories to adjustment and keeps the category as state', () => {

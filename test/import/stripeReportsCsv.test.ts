@@ -29,7 +29,9 @@ describe('stripe-payouts-csv (Itemised payouts report)', () => {
 
   it('is detected by its columns, without created_utc', () => {
     expect(stripePayoutsCsvParser.detect(text)).toBe(true);
-    expect(stripePayoutsCsvParser.detect('balance_transaction_id,created_utc,payout_id,effective_at_utc,currency,gross,fee,net,reporting_category\n')).toBe(false);
+    expect(
+      stripePayoutsCsvParser.detect('balance_transaction_id,created_utc,payout_id,effective_at_utc,currency,gross,fee,net,reporting_category\n'),
+    ).toBe(false);
   });
 
   it('reads one payout per row, signed as the effect on the Stripe balance', () => {
@@ -54,7 +56,12 @@ describe('stripe-payouts-csv (Itemised payouts report)', () => {
       occurred_at: '2024-03-04T00:00:00Z',
       local_date: '2024-03-04',
     });
-    expect(evs[0]?.attributes).toMatchObject({ reporting_category: 'payout', bank_trace_id: '021000021867530', payout_destination_id: 'ba_1NxYv1LkdIwHu7ixbQ8R3m2k', effective_at: '2024-03-03 19:00:00' });
+    expect(evs[0]?.attributes).toMatchObject({
+      reporting_category: 'payout',
+      bank_trace_id: '021000021867530',
+      payout_destination_id: 'ba_1NxYv1LkdIwHu7ixbQ8R3m2k',
+      effective_at: '2024-03-03 19:00:00',
+    });
     expect(evs[1]?.trace_id).toBe('po_1OrBz9LkdIwHu7ixmP2aU4Wd');
     expect(evs[2]).toMatchObject({ payout_ref: 'po_1OrBz9LkdIwHu7ixmP2aU4Wd', occurred_at: '2024-03-12T15:02:11Z' });
     expect(evs[2]?.attributes).toMatchObject({ reporting_category: 'payout_reversal', payout_reversed_at: '2024-03-12T15:02:11Z' });
@@ -64,7 +71,8 @@ describe('stripe-payouts-csv (Itemised payouts report)', () => {
     expect(zoneFromStripeFileName(PAYOUTS_FILE)).toBe('America/New_York');
     expect(zoneFromStripeFileName('Itemised_payouts_HKD_2025-11-01_to_2025-11-29_UTC.csv')).toBe('UTC');
     expect(zoneFromStripeFileName('payouts.csv')).toBeUndefined();
-    const noUtc = 'payout_id,effective_at,currency,gross,fee,net,reporting_category,balance_transaction_id\npo_1,2024-03-10 20:00:00,usd,10.00,0.00,10.00,payout,txn_1\n';
+    const noUtc =
+      'payout_id,effective_at,currency,gross,fee,net,reporting_category,balance_transaction_id\npo_1,2024-03-10 20:00:00,usd,10.00,0.00,10.00,payout,txn_1\n';
     expect(events(parseWith(stripePayoutsCsvParser, noUtc, PAYOUTS_FILE))[0]?.occurred_at).toBe('2024-03-11T00:00:00Z');
     // No zone in the name: the workspace zone (Europe/Berlin here).
     expect(events(parseWith(stripePayoutsCsvParser, noUtc, 'payouts.csv'))[0]?.occurred_at).toBe('2024-03-10T19:00:00Z');
@@ -101,7 +109,14 @@ describe('stripe-payments-csv (Dashboard Payments export)', () => {
 
   it('reads one record per row; failed and pending attempts move no money and yield no event', () => {
     expect(results).toHaveLength(6);
-    expect(results.map((r) => ok(r).events.map((e) => e.kind))).toEqual([['payment'], ['payment', 'refund'], [], ['payment', 'dispute'], ['payment', 'refund'], []]);
+    expect(results.map((r) => ok(r).events.map((e) => e.kind))).toEqual([
+      ['payment'],
+      ['payment', 'refund'],
+      [],
+      ['payment', 'dispute'],
+      ['payment', 'refund'],
+      [],
+    ]);
     for (const e of evs) expect(EventDraftSchema.safeParse(e).success).toBe(true);
   });
 
@@ -119,11 +134,21 @@ describe('stripe-payments-csv (Dashboard Payments export)', () => {
       payout_ref: null,
       occurred_at: '2024-03-01T14:05:09Z',
     });
-    expect(byId('ch_3OqYb1LkdIwHu7ix1n2Zq9Lp').attributes).toMatchObject({ 'metadata.order_id': '1001', 'metadata.channel': 'web', transfer: 'po_1OpAq2LkdIwHu7ixV3lY8cQx' });
+    expect(byId('ch_3OqYb1LkdIwHu7ix1n2Zq9Lp').attributes).toMatchObject({
+      'metadata.order_id': '1001',
+      'metadata.channel': 'web',
+      transfer: 'po_1OpAq2LkdIwHu7ixV3lY8cQx',
+    });
   });
 
   it('settles a foreign-currency payment in the converted currency and keeps what the customer paid as presentment', () => {
-    expect(byId('ch_3OqZk8LkdIwHu7ix0Yp4Rw2T')).toMatchObject({ amount_minor: 5412, currency: 'USD', fee_minor: 211, net_minor: 5201, order_ref: '1002' });
+    expect(byId('ch_3OqZk8LkdIwHu7ix0Yp4Rw2T')).toMatchObject({
+      amount_minor: 5412,
+      currency: 'USD',
+      fee_minor: 211,
+      net_minor: 5201,
+      order_ref: '1002',
+    });
     expect(byId('ch_3OqZk8LkdIwHu7ix0Yp4Rw2T').attributes).toMatchObject({ presentment_amount_minor: 5000, presentment_currency: 'EUR' });
     expect(byId('ch_3OqZk8LkdIwHu7ix0Yp4Rw2T/refunds')).toMatchObject({
       kind: 'refund',
@@ -138,7 +163,13 @@ describe('stripe-payments-csv (Dashboard Payments export)', () => {
   });
 
   it('adds the tax on the fee to the fee, and keys an invoice payment without an order by the customer id', () => {
-    expect(byId('ch_3Or3CdLkdIwHu7ix1a0Kx4Pe')).toMatchObject({ amount_minor: 1964, fee_minor: 105, net_minor: 1859, customer_ref: 'cus_PfT1q2W3e4R5t6', order_ref: null });
+    expect(byId('ch_3Or3CdLkdIwHu7ix1a0Kx4Pe')).toMatchObject({
+      amount_minor: 1964,
+      fee_minor: 105,
+      net_minor: 1859,
+      customer_ref: 'cus_PfT1q2W3e4R5t6',
+      order_ref: null,
+    });
     expect(byId('ch_3Or3CdLkdIwHu7ix1a0Kx4Pe/refunds')).toMatchObject({ amount_minor: -1980, source_revision: '3000' });
   });
 
@@ -166,6 +197,8 @@ describe('stripe-payments-csv (Dashboard Payments export)', () => {
 
   it('reads a file of the default columns only, amounts in the charge currency', () => {
     const minimal = 'id,Created date (UTC),Amount,Amount Refunded,Currency,Status,Fee\nch_1,2024-03-01 10:00,10.00,0.00,jpy,Paid,1\n';
-    expect(events(parseWith(stripePaymentsCsvParser, minimal))).toEqual([expect.objectContaining({ amount_minor: 10, currency: 'JPY', fee_minor: 1, net_minor: 9, trace_id: 'ch_1' })]);
+    expect(events(parseWith(stripePaymentsCsvParser, minimal))).toEqual([
+      expect.objectContaining({ amount_minor: 10, currency: 'JPY', fee_minor: 1, net_minor: 9, trace_id: 'ch_1' }),
+    ]);
   });
 });

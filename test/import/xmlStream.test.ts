@@ -88,7 +88,12 @@ describe('readXmlEvents', () => {
   it('splits long text into several events that concatenate to the original', () => {
     const long = 'x&amp;'.repeat(30000);
     const evs = events([`<a>${long.slice(0, 70001)}`, `${long.slice(70001)}</a>`]);
-    expect(evs.filter((e) => e.kind === 'text').map((e) => (e.kind === 'text' ? e.text : '')).join('')).toBe('x&'.repeat(30000));
+    expect(
+      evs
+        .filter((e) => e.kind === 'text')
+        .map((e) => (e.kind === 'text' ? e.text : ''))
+        .join(''),
+    ).toBe('x&'.repeat(30000));
   });
 
   it.each([

@@ -69,7 +69,9 @@ describe('migration 5: integer identity for matches and exceptions', () => {
       { match_id: 'mm_person', event_id: c, side: 'left' },
       { match_id: 'mm_person', event_id: d, side: 'right' },
     ]);
-    expect(db.prepare('SELECT event_id FROM exception_event_ids WHERE exception_id = ? ORDER BY event_id').pluck().all('x_one')).toEqual([b, d].sort());
+    expect(db.prepare('SELECT event_id FROM exception_event_ids WHERE exception_id = ? ORDER BY event_id').pluck().all('x_one')).toEqual(
+      [b, d].sort(),
+    );
     expect(db.prepare('SELECT match_id, ended_at, explanation FROM matches ORDER BY seq').all()).toEqual([
       { match_id: 'm_engine', ended_at: null, explanation: '{"s":"kept"}' },
       { match_id: 'mm_person', ended_at: null, explanation: '{"s":"kept"}' },
@@ -78,12 +80,20 @@ describe('migration 5: integer identity for matches and exceptions', () => {
     expect(db.prepare('SELECT event_id, match_id FROM pinned_events').all()).toEqual([{ event_id: c, match_id: 'mm_person' }]);
     // Member rows hold the events' seqs and the rows' seqs, not copies of the text ids.
     const seqOf = db.prepare('SELECT seq FROM events WHERE event_id = ?').pluck();
-    expect(db.prepare('SELECT event_seq FROM match_members mm JOIN matches m ON m.seq = mm.match_seq WHERE m.match_id = ? ORDER BY side').pluck().all('m_engine'))
-      .toEqual([seqOf.get(a), seqOf.get(b)]);
+    expect(
+      db
+        .prepare('SELECT event_seq FROM match_members mm JOIN matches m ON m.seq = mm.match_seq WHERE m.match_id = ? ORDER BY side')
+        .pluck()
+        .all('m_engine'),
+    ).toEqual([seqOf.get(a), seqOf.get(b)]);
     // The old tables are gone; a second match id cannot be inserted twice (unique index).
     expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE name IN ('match_events', 'exception_events')").pluck().get()).toBe(0);
     expect(() =>
-      db.prepare("INSERT INTO matches (match_id, link, status, origin, explanation, created_at, created_by) VALUES ('m_engine', 'l', 'matched', 'engine', '{}', 't', 'x')").run(),
+      db
+        .prepare(
+          "INSERT INTO matches (match_id, link, status, origin, explanation, created_at, created_by) VALUES ('m_engine', 'l', 'matched', 'engine', '{}', 't', 'x')",
+        )
+        .run(),
     ).toThrow(/UNIQUE/);
     expect(db.pragma('foreign_key_check')).toEqual([]);
     expect(verifyLedger(db).ok).toBe(true);

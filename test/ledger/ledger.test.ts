@@ -92,7 +92,9 @@ describe('raw artifacts', () => {
     writeFileSync(file, 'a,b\n1,2\n');
     const hashedBefore = sha256Hex('a,b\n1,3\n');
     expect(() => db.transaction(() => storeFileArtifact(db, file, hashedBefore, 'x.txt', 8))()).toThrow(ArtifactChangedError);
-    expect(() => db.transaction(() => storeFileArtifact(db, file, sha256Hex('a,b\n1,2\n'), 'x.txt', 7))()).toThrow(/changed while it was being imported/);
+    expect(() => db.transaction(() => storeFileArtifact(db, file, sha256Hex('a,b\n1,2\n'), 'x.txt', 7))()).toThrow(
+      /changed while it was being imported/,
+    );
     expect(db.prepare('SELECT (SELECT count(*) FROM artifacts) + (SELECT count(*) FROM artifact_chunks)').pluck().get()).toBe(0);
     db.close();
   });
@@ -107,9 +109,7 @@ describe('append-only tables', () => {
     const sha = sha256Hex('hello,world\n');
     db.transaction(() => {
       storeFileArtifact(db, file, sha, 'a.txt', 12);
-      db.prepare(
-        `INSERT INTO import_batches VALUES ('b1','test','fmt','fmt@1','a.txt',?, 'utf-8','t','t',1,1,0,0,'user:test')`,
-      ).run(sha);
+      db.prepare(`INSERT INTO import_batches VALUES ('b1','test','fmt','fmt@1','a.txt',?, 'utf-8','t','t',1,1,0,0,'user:test')`).run(sha);
       db.prepare(
         `INSERT INTO events (event_id, batch_id, source, kind, external_id, source_revision, amount_minor, currency,
            occurred_at, received_at, raw_artifact_id, raw_line_start, raw_line_end, mapping_version, attributes)
@@ -121,11 +121,11 @@ describe('append-only tables', () => {
   }
 
   const cases: Array<[string, string, string]> = [
-    ['events', "UPDATE events SET amount_minor = 1", "DELETE FROM events"],
-    ['artifacts', "UPDATE artifacts SET byte_length = 1", "DELETE FROM artifacts"],
-    ['artifact_chunks', "UPDATE artifact_chunks SET bytes = x'00'", "DELETE FROM artifact_chunks"],
-    ['journal', "UPDATE journal SET actor = 'x'", "DELETE FROM journal"],
-    ['import_batches', "UPDATE import_batches SET rows_read = 9", "DELETE FROM import_batches"],
+    ['events', 'UPDATE events SET amount_minor = 1', 'DELETE FROM events'],
+    ['artifacts', 'UPDATE artifacts SET byte_length = 1', 'DELETE FROM artifacts'],
+    ['artifact_chunks', "UPDATE artifact_chunks SET bytes = x'00'", 'DELETE FROM artifact_chunks'],
+    ['journal', "UPDATE journal SET actor = 'x'", 'DELETE FROM journal'],
+    ['import_batches', 'UPDATE import_batches SET rows_read = 9', 'DELETE FROM import_batches'],
   ];
   for (const [table, update, del] of cases) {
     it(`${table} rejects UPDATE and DELETE at the database level`, () => {

@@ -24,11 +24,20 @@ function version5Ledger(): { db: Database.Database; path: string } {
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   migrate(db, path, MIGRATIONS.slice(0, 5));
-  seedLegacyLedger(db, [
-    { source: 'stripe:main', files: [join(samples, 'stripe-balance-2026-10.csv')], periodEnd: '2026-10-31' },
-    { source: 'shopify:store', files: [join(samples, 'shopify-orders-2026-10.csv')], periodEnd: '2026-10-31' },
-    { source: 'bank:main', files: [join(samples, 'bank-statement-2026-10.csv')], format: 'generic-csv', mappingPath: join(samples, 'bank-statement-mapping.json') },
-  ], { reconcile: true });
+  seedLegacyLedger(
+    db,
+    [
+      { source: 'stripe:main', files: [join(samples, 'stripe-balance-2026-10.csv')], periodEnd: '2026-10-31' },
+      { source: 'shopify:store', files: [join(samples, 'shopify-orders-2026-10.csv')], periodEnd: '2026-10-31' },
+      {
+        source: 'bank:main',
+        files: [join(samples, 'bank-statement-2026-10.csv')],
+        format: 'generic-csv',
+        mappingPath: join(samples, 'bank-statement-mapping.json'),
+      },
+    ],
+    { reconcile: true },
+  );
   return { db, path };
 }
 
@@ -36,7 +45,7 @@ const logicalEvents = (db: Database.Database): unknown[] =>
   (db.prepare('SELECT * FROM events ORDER BY seq').all() as Array<Record<string, unknown>>).map(({ rowid: _rowid, ...e }) => e);
 const links = (db: Database.Database): unknown[] => db.prepare('SELECT match_id, event_id, side FROM match_event_ids ORDER BY 1, 2').all();
 const columnsOf = (db: Database.Database, table: string): string[] =>
-  (db.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[]);
+  db.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[];
 
 describe('migration 6: narrow event rows behind the events view', () => {
   it('shows every event, match link and exception link as before, stores no batch column per row, and verifies', () => {
@@ -53,10 +62,17 @@ describe('migration 6: narrow event rows behind the events view', () => {
     expect(columnsOf(db, 'event_rows')).not.toContain('mapping_version');
     expect(db.prepare("SELECT type FROM sqlite_schema WHERE name = 'events'").pluck().get()).toBe('view');
     // No event differed from its batch, so none keeps a value of its own.
-    expect(db.prepare('SELECT count(*) FROM event_rows WHERE coalesce(own_received_at, own_raw_artifact_id, own_mapping_version) IS NOT NULL').pluck().get()).toBe(0);
+    expect(
+      db
+        .prepare('SELECT count(*) FROM event_rows WHERE coalesce(own_received_at, own_raw_artifact_id, own_mapping_version) IS NOT NULL')
+        .pluck()
+        .get(),
+    ).toBe(0);
     // The tables that link to events now name event_rows, and every link holds.
     for (const child of ['match_members', 'exception_members', 'pinned_events']) {
-      expect(db.prepare(`SELECT DISTINCT "table" FROM pragma_foreign_key_list('${child}') WHERE "table" LIKE 'event%'`).pluck().all()).toEqual(['event_rows']);
+      expect(db.prepare(`SELECT DISTINCT "table" FROM pragma_foreign_key_list('${child}') WHERE "table" LIKE 'event%'`).pluck().all()).toEqual([
+        'event_rows',
+      ]);
     }
     expect(db.pragma('foreign_key_check')).toEqual([]);
     // Chunks written before compression have no codec and read back as the file's exact bytes.
@@ -97,7 +113,10 @@ describe('migration 6: narrow event rows behind the events view', () => {
     expect(r.eventsCreated).toBe(5);
     const batch = r.files[0]?.batchId as string;
     const row = db.prepare('SELECT received_at, raw_artifact_id, mapping_version FROM events WHERE batch_id = ? LIMIT 1').get(batch);
-    const b = db.prepare('SELECT started_at, artifact_id, mapping_version FROM import_batches WHERE batch_id = ?').get(batch) as Record<string, string>;
+    const b = db.prepare('SELECT started_at, artifact_id, mapping_version FROM import_batches WHERE batch_id = ?').get(batch) as Record<
+      string,
+      string
+    >;
     expect(row).toEqual({ received_at: b['started_at'], raw_artifact_id: b['artifact_id'], mapping_version: b['mapping_version'] });
     expect(verifyLedger(db).checks.find((c) => c.name === 'import batches')?.detail).toBe('4 batches match their journal entries');
     db.close();
@@ -110,10 +129,18 @@ describe('migration 6: narrow event rows behind the events view', () => {
     expect(() => db.exec('DELETE FROM events')).toThrow('events is append-only: DELETE is not allowed');
     expect(() => db.exec('UPDATE event_rows SET amount_minor = 1')).toThrow('event_rows is append-only: UPDATE is not allowed');
     expect(() => db.exec('DELETE FROM event_rows')).toThrow('event_rows is append-only: DELETE is not allowed');
-    const cols = 'batch_id, source, kind, source_revision, amount_minor, currency, occurred_at, received_at, raw_artifact_id, raw_line_start, raw_line_end, mapping_version, attributes';
+    const cols =
+      'batch_id, source, kind, source_revision, amount_minor, currency, occurred_at, received_at, raw_artifact_id, raw_line_start, raw_line_end, mapping_version, attributes';
     db.prepare(`INSERT INTO events (event_id, external_id, ${cols}) SELECT 'ev_copy', 'copy-1', ${cols} FROM events ORDER BY seq LIMIT 1`).run();
-    expect(db.prepare("SELECT coalesce(own_received_at, own_raw_artifact_id, own_mapping_version) FROM event_rows WHERE event_id = 'ev_copy'").pluck().get()).toBeNull();
-    const [first, copy] = db.prepare(`SELECT ${cols} FROM events WHERE seq = (SELECT min(seq) FROM events) OR event_id = 'ev_copy' ORDER BY seq`).all();
+    expect(
+      db
+        .prepare("SELECT coalesce(own_received_at, own_raw_artifact_id, own_mapping_version) FROM event_rows WHERE event_id = 'ev_copy'")
+        .pluck()
+        .get(),
+    ).toBeNull();
+    const [first, copy] = db
+      .prepare(`SELECT ${cols} FROM events WHERE seq = (SELECT min(seq) FROM events) OR event_id = 'ev_copy' ORDER BY seq`)
+      .all();
     expect(copy).toEqual(first);
     db.close();
   });

@@ -12,17 +12,24 @@ describe('amount index', () => {
     if (rule === undefined) throw new Error('rule missing');
     const event = fc.record({ amount: fc.integer({ min: 95, max: 110 }), hours: fc.integer({ min: -50, max: 50 }), usd: fc.boolean() });
     fc.assert(
-      fc.property(fc.array(event, { maxLength: 60 }), fc.integer({ min: 90, max: 115 }), fc.nat(10), fc.integer({ min: -60, max: 60 }), fc.nat(80), (specs, lo, width, fromH, spanH) => {
-        const events = specs.map((s, i) => ev(`e${String(i).padStart(3, '0')}`, 'payment', s.amount, s.hours, { currency: s.usd ? 'USD' : 'EUR' }));
-        const index = buildAmountIndex(rule, events);
-        const from = T0 + fromH * HOUR;
-        const to = from + spanH * HOUR;
-        const expected = events
-          .filter((e) => e.currency === 'USD' && e.amount >= lo && e.amount <= lo + width && e.t >= from && e.t <= to)
-          .sort((a, b) => a.amount - b.amount || a.t - b.t || (a.id < b.id ? -1 : 1))
-          .map((e) => e.id);
-        expect(index.range('USD', lo, lo + width, from, to).map((e) => e.id)).toEqual(expected);
-      }),
+      fc.property(
+        fc.array(event, { maxLength: 60 }),
+        fc.integer({ min: 90, max: 115 }),
+        fc.nat(10),
+        fc.integer({ min: -60, max: 60 }),
+        fc.nat(80),
+        (specs, lo, width, fromH, spanH) => {
+          const events = specs.map((s, i) => ev(`e${String(i).padStart(3, '0')}`, 'payment', s.amount, s.hours, { currency: s.usd ? 'USD' : 'EUR' }));
+          const index = buildAmountIndex(rule, events);
+          const from = T0 + fromH * HOUR;
+          const to = from + spanH * HOUR;
+          const expected = events
+            .filter((e) => e.currency === 'USD' && e.amount >= lo && e.amount <= lo + width && e.t >= from && e.t <= to)
+            .sort((a, b) => a.amount - b.amount || a.t - b.t || (a.id < b.id ? -1 : 1))
+            .map((e) => e.id);
+          expect(index.range('USD', lo, lo + width, from, to).map((e) => e.id)).toEqual(expected);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -13,7 +13,12 @@ const dir = makeTempDir('tieout-awaiting-');
 let n = 0;
 const ws = () => newWorkspace(dir, `a${++n}`);
 const awaiting = (w: ReturnType<typeof ws>): string[] =>
-  w.db.prepare("SELECT e.external_id || ' ' || a.code || ' until ' || a.until || ' [' || a.waits_on || ']' FROM awaiting a JOIN events e ON e.seq = a.event_seq ORDER BY 1").pluck().all() as string[];
+  w.db
+    .prepare(
+      "SELECT e.external_id || ' ' || a.code || ' until ' || a.until || ' [' || a.waits_on || ']' FROM awaiting a JOIN events e ON e.seq = a.event_seq ORDER BY 1",
+    )
+    .pluck()
+    .all() as string[];
 
 describe('awaiting a counterpart feed', () => {
   it('orders with no payment feed yet are awaiting: counted in status, never exceptions nor journal entries', () => {
@@ -30,13 +35,20 @@ describe('awaiting a counterpart feed', () => {
 
   it('opens only what the feed has passed; the rest waits, and is released when the feed moves on', () => {
     const w = ws();
-    importMonth(w, dir, { orders: [order(1, '10.00', '2026-10-01 09:00:00'), order(2, '12.00', '2026-10-10 09:00:00'), order(3, '13.00', '2026-10-10 10:00:00')] }, { periodEnd: null });
+    importMonth(
+      w,
+      dir,
+      { orders: [order(1, '10.00', '2026-10-01 09:00:00'), order(2, '12.00', '2026-10-10 09:00:00'), order(3, '13.00', '2026-10-10 10:00:00')] },
+      { periodEnd: null },
+    );
     // Stripe's export reaches Oct 12: order 1's 3-day window is past, order 2's (Oct 13) is not.
     importMonth(w, dir, { txns: [charge(3, '13.00', '2026-10-12 08:00:00')] }, { periodEnd: null });
     reconcile(w.db, w.settings, { mode: 'incremental' });
     expect(activeCodes(w)).toEqual(['MISSING_PAYMENT']);
     expect(awaiting(w)).toEqual(['9002 MISSING_PAYMENT until 2026-10-13T13:00:00.000Z [stripe:main]']);
-    expect(reconciliationStatus(w.db, w.settings).awaiting.map((g) => g.summary)).toEqual(['1 order awaiting payments: no stripe:main data after 2026-10-12']);
+    expect(reconciliationStatus(w.db, w.settings).awaiting.map((g) => g.summary)).toEqual([
+      '1 order awaiting payments: no stripe:main data after 2026-10-12',
+    ]);
     // A later export that has nothing for order 2 releases it: now it is missing.
     importMonth(w, dir, { txns: [charge(77, '1.00', '2026-10-20 08:00:00', { order: '' })] }, { periodEnd: null });
     const r = reconcile(w.db, w.settings, { mode: 'incremental' });
@@ -59,12 +71,20 @@ describe('awaiting a counterpart feed', () => {
 
   it('a newly delivering source that could hold the counterpart, behind the event, makes it wait again', () => {
     const w = ws();
-    importMonth(w, dir, { orders: [order(1, '10.00', '2026-10-05 09:00:00')], txns: [charge(77, '1.00', '2026-10-20 08:00:00', { order: '' })] }, { periodEnd: '2026-10-31' });
+    importMonth(
+      w,
+      dir,
+      { orders: [order(1, '10.00', '2026-10-05 09:00:00')], txns: [charge(77, '1.00', '2026-10-20 08:00:00', { order: '' })] },
+      { periodEnd: '2026-10-31' },
+    );
     reconcile(w.db, w.settings, { mode: 'incremental' });
     expect(activeCodes(w)).toEqual(['MISSING_ORDER', 'MISSING_PAYMENT']);
     // A PayPal download that ends on Oct 3: the order's payment could still be in PayPal's later data.
     const paypal = join(dir, `paypal-${n}.csv`);
-    writeFileSync(paypal, '"Date","Time","TimeZone","Name","Type","Status","Currency","Gross","Fee","Net","Transaction ID","Reference Txn ID","Balance"\n"10/03/2026","10:00:00","UTC","Ann","Express Checkout Payment","Completed","USD","5.00","0.00","5.00","PP1","","5.00"\n');
+    writeFileSync(
+      paypal,
+      '"Date","Time","TimeZone","Name","Type","Status","Currency","Gross","Fee","Net","Transaction ID","Reference Txn ID","Balance"\n"10/03/2026","10:00:00","UTC","Ann","Express Checkout Payment","Completed","USD","5.00","0.00","5.00","PP1","","5.00"\n',
+    );
     importFiles(w.db, w.settings, { source: 'paypal:main', files: [paypal], actor: 'user:test' });
     const r = reconcile(w.db, w.settings, { mode: 'incremental' });
     expect(r.owed?.reconsidered).toBeGreaterThan(0);

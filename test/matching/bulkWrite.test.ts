@@ -19,7 +19,12 @@ function imported(name: string): Workspace {
 }
 
 const indexes = (ws: Workspace): string[] =>
-  ws.db.prepare("SELECT name || ': ' || sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('matches', 'match_members', 'exceptions', 'exception_members') ORDER BY name").pluck().all() as string[];
+  ws.db
+    .prepare(
+      "SELECT name || ': ' || sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('matches', 'match_members', 'exceptions', 'exception_members') ORDER BY name",
+    )
+    .pluck()
+    .all() as string[];
 
 describe('bulk writes of a full run', () => {
   it('give the row-by-row result, keep every index definition, and leave a ledger that verifies', () => {

@@ -34,7 +34,11 @@ beforeEach(() => {
 });
 afterEach(() => ws.close());
 
-const count = (sql: string, ...params: unknown[]): number => ws.db.prepare(sql).pluck().get(...params) as number;
+const count = (sql: string, ...params: unknown[]): number =>
+  ws.db
+    .prepare(sql)
+    .pluck()
+    .get(...params) as number;
 const row = (sql: string, ...params: unknown[]): Record<string, unknown> => ws.db.prepare(sql).get(...params) as Record<string, unknown>;
 const journalSize = (): number => count('SELECT count(*) FROM journal');
 const alice = 'user:alice';
@@ -46,7 +50,13 @@ describe('manual match', () => {
     insertEngineException(ws.db, { exceptionId: 'x_missing_order', code: 'MISSING_ORDER', amountMinor: 4999, eventIds: [ids.payment(4)] });
     insertEngineException(ws.db, { exceptionId: 'x_other', code: 'MISSING_PAYMENT', amountMinor: 7500, eventIds: [ids.order(6)] });
 
-    const matchId = manualMatch(ws.db, { link: 'order_payment', leftEventIds: [ids.order(4)], rightEventIds: [ids.payment(4)], actor: alice, reason: 'same customer, same amount' });
+    const matchId = manualMatch(ws.db, {
+      link: 'order_payment',
+      leftEventIds: [ids.order(4)],
+      rightEventIds: [ids.payment(4)],
+      actor: alice,
+      reason: 'same customer, same amount',
+    });
 
     expect(row('SELECT status, origin, created_by, ended_at FROM matches WHERE match_id = ?', matchId)).toEqual({
       status: 'manual',
@@ -62,7 +72,10 @@ describe('manual match', () => {
     expect(ws.db.prepare('SELECT event_id, link FROM pinned_events WHERE match_id = ? ORDER BY event_id').all(matchId)).toEqual(
       [ids.order(4), ids.payment(4)].sort().map((event_id) => ({ event_id, link: 'order_payment' })),
     );
-    expect(row("SELECT ended_by, end_reason FROM matches WHERE match_id = 'm_engine'")).toEqual({ ended_by: alice, end_reason: 'superseded by manual match' });
+    expect(row("SELECT ended_by, end_reason FROM matches WHERE match_id = 'm_engine'")).toEqual({
+      ended_by: alice,
+      end_reason: 'superseded by manual match',
+    });
     expect(row("SELECT state, resolution, resolved_by FROM exceptions WHERE exception_id = 'x_missing_order'")).toEqual({
       state: 'resolved',
       resolution: 'resolved by manual match',
@@ -88,14 +101,22 @@ describe('manual match', () => {
   });
 
   it('refuses an event already in a manual match of the link, naming the event and the match; nothing changes', () => {
-    const first = manualMatch(ws.db, { link: 'order_payment', leftEventIds: [ids.order(1)], rightEventIds: [ids.payment(1)], actor: alice, reason: 'ok' });
+    const first = manualMatch(ws.db, {
+      link: 'order_payment',
+      leftEventIds: [ids.order(1)],
+      rightEventIds: [ids.payment(1)],
+      actor: alice,
+      reason: 'ok',
+    });
     const before = [journalSize(), count('SELECT count(*) FROM matches'), count('SELECT count(*) FROM pinned_events')];
     expect(() =>
       manualMatch(ws.db, { link: 'order_payment', leftEventIds: [ids.order(2)], rightEventIds: [ids.payment(1)], actor: alice, reason: 'again' }),
     ).toThrow(new DecisionError(`event ${ids.payment(1)} is already in manual match ${first} of link order_payment; unmatch it first`));
     expect([journalSize(), count('SELECT count(*) FROM matches'), count('SELECT count(*) FROM pinned_events')]).toEqual(before);
     // Another link is another question: the same payment may sit in a payout match.
-    expect(manualMatch(ws.db, { link: 'payout_items', leftEventIds: [ids.payout], rightEventIds: [ids.payment(1)], actor: alice, reason: 'in po_1' })).toMatch(/^mm_/);
+    expect(
+      manualMatch(ws.db, { link: 'payout_items', leftEventIds: [ids.payout], rightEventIds: [ids.payment(1)], actor: alice, reason: 'in po_1' }),
+    ).toMatch(/^mm_/);
   });
 
   it('refuses bad input before touching the ledger', () => {
@@ -113,7 +134,13 @@ describe('manual match', () => {
 describe('unmatch', () => {
   it('ends the match without deleting it, drops its pins and blocks every pair', () => {
     insertEngineException(ws.db, { exceptionId: 'x_missing', code: 'MISSING_PAYMENT', amountMinor: 21500, eventIds: [ids.order(3)] });
-    const matchId = manualMatch(ws.db, { link: 'order_payment', leftEventIds: [ids.order(3)], rightEventIds: [ids.payment(3), ids.refund], actor: alice, reason: 'r' });
+    const matchId = manualMatch(ws.db, {
+      link: 'order_payment',
+      leftEventIds: [ids.order(3)],
+      rightEventIds: [ids.payment(3), ids.refund],
+      actor: alice,
+      reason: 'r',
+    });
     const rows = count('SELECT count(*) FROM matches') + count('SELECT count(*) FROM match_event_ids');
     expect(humanTouchedExceptionIds(ws.db, ['x_missing'])).toEqual(new Set(['x_missing']));
 
@@ -128,17 +155,23 @@ describe('unmatch', () => {
     expect(count('SELECT count(*) FROM pinned_events')).toBe(0);
     const seq = count("SELECT seq FROM journal WHERE entry_type = 'match.broken' AND subject_id = ?", matchId);
     expect(ws.db.prepare('SELECT link, left_event_id, right_event_id, journal_seq FROM blocked_pairs ORDER BY right_event_id').all()).toEqual(
-      [ids.payment(3), ids.refund].sort().map((right) => ({ link: 'order_payment', left_event_id: ids.order(3), right_event_id: right, journal_seq: seq })),
+      [ids.payment(3), ids.refund]
+        .sort()
+        .map((right) => ({ link: 'order_payment', left_event_id: ids.order(3), right_event_id: right, journal_seq: seq })),
     );
     expect(matchHistory(ws.db, matchId).map((e) => [e.type, e.actor])).toEqual([
       ['match.manual', alice],
       ['match.broken', 'user:bob'],
     ]);
     expect(() => ws.db.prepare('DELETE FROM blocked_pairs').run()).toThrow(/append-only/);
-    expect(() => unmatch(ws.db, { matchId, actor: 'user:bob', reason: 'again' })).toThrow(new RegExp(`match ${matchId} already ended at .* by user:bob`));
+    expect(() => unmatch(ws.db, { matchId, actor: 'user:bob', reason: 'again' })).toThrow(
+      new RegExp(`match ${matchId} already ended at .* by user:bob`),
+    );
     expect(humanTouchedExceptionIds(ws.db, ['x_missing'])).toEqual(new Set());
     // Unpinned again: the events can be matched anew.
-    expect(manualMatch(ws.db, { link: 'order_payment', leftEventIds: [ids.order(3)], rightEventIds: [ids.payment(3)], actor: alice, reason: 'r2' })).toMatch(/^mm_/);
+    expect(
+      manualMatch(ws.db, { link: 'order_payment', leftEventIds: [ids.order(3)], rightEventIds: [ids.payment(3)], actor: alice, reason: 'r2' }),
+    ).toMatch(/^mm_/);
     expect(verifyLedger(ws.db).ok).toBe(true);
   });
 
@@ -153,7 +186,13 @@ describe('unmatch', () => {
 
 describe('exception decisions', () => {
   beforeEach(() => {
-    insertEngineException(ws.db, { exceptionId: 'x_bank', code: 'UNKNOWN_BANK_LINE', policyGated: true, amountMinor: 125000, eventIds: [ids.bankUnknown] });
+    insertEngineException(ws.db, {
+      exceptionId: 'x_bank',
+      code: 'UNKNOWN_BANK_LINE',
+      policyGated: true,
+      amountMinor: 125000,
+      eventIds: [ids.bankUnknown],
+    });
     insertEngineException(ws.db, { exceptionId: 'x_pay', code: 'MISSING_PAYMENT', amountMinor: 7500, eventIds: [ids.order(6)] });
     insertEngineException(ws.db, { exceptionId: 'x_round', code: 'ROUNDING_DIFF', state: 'resolved', amountMinor: 1, eventIds: [ids.payment(2)] });
   });
@@ -208,13 +247,21 @@ describe('exception decisions', () => {
     expect(history[4]?.payload).toEqual({ exception_id: 'x_bank', previous_resolution: 'owner loan', previous_resolved_by: 'user:carol' });
     // x_round was resolved by system:engine only: the engine may still revise it.
     expect([...humanTouchedExceptionIds(ws.db, ['x_bank', 'x_pay', 'x_round'])]).toEqual(['x_bank']);
-    expect(() => reopenException(ws.db, { exceptionId: 'x_pay', actor: alice, reason: 'r' })).toThrow('exception x_pay is open, not resolved; nothing to reopen');
+    expect(() => reopenException(ws.db, { exceptionId: 'x_pay', actor: alice, reason: 'r' })).toThrow(
+      'exception x_pay is open, not resolved; nothing to reopen',
+    );
     expect(() => assignException(ws.db, { exceptionId: 'x_round', actor: alice, owner: 'user:carol' })).toThrow(/reopen it before assigning/);
     expect(verifyLedger(ws.db).ok).toBe(true);
   });
 
   it('an ended exception takes comments but no other decision', () => {
-    insertEngineException(ws.db, { exceptionId: 'x_gone', code: 'TIMING_DIFF', amountMinor: 100, eventIds: [ids.payment(1)], endedAt: '2026-11-02T00:00:00.000Z' });
+    insertEngineException(ws.db, {
+      exceptionId: 'x_gone',
+      code: 'TIMING_DIFF',
+      amountMinor: 100,
+      eventIds: [ids.payment(1)],
+      endedAt: '2026-11-02T00:00:00.000Z',
+    });
     commentException(ws.db, { exceptionId: 'x_gone', actor: alice, text: 'fine now' });
     expect(() => resolveException(ws.db, { exceptionId: 'x_gone', actor: alice, reason: 'r' })).toThrow(/ended at 2026-11-02/);
     expect(() => assignException(ws.db, { exceptionId: 'x_gone', actor: alice, owner: 'user:bob' })).toThrow(/can only be commented/);
@@ -222,7 +269,9 @@ describe('exception decisions', () => {
 
   it('bulk resolve is atomic: one bad id and nothing changes', () => {
     const before = journalSize();
-    expect(() => resolveExceptions(ws.db, { exceptionIds: ['x_pay', 'x_bank', 'x_nope'], actor: alice, reason: 'month end' })).toThrow('exception x_nope does not exist');
+    expect(() => resolveExceptions(ws.db, { exceptionIds: ['x_pay', 'x_bank', 'x_nope'], actor: alice, reason: 'month end' })).toThrow(
+      'exception x_nope does not exist',
+    );
     expect(() => resolveExceptions(ws.db, { exceptionIds: ['x_pay', 'x_bank'], actor: 'system:close', reason: 'month end' })).toThrow(/policy gate/);
     expect(() => resolveExceptions(ws.db, { exceptionIds: ['x_pay', 'x_pay'], actor: alice, reason: 'month end' })).toThrow(/listed twice/);
     expect(count("SELECT count(*) FROM exceptions WHERE state = 'resolved'")).toBe(1);
@@ -238,7 +287,7 @@ describe('exception decisions', () => {
   });
 });
 
-describe('on the engine\'s own output, later runs keep human decisions', () => {
+describe("on the engine's own output, later runs keep human decisions", () => {
   const activeIn = (link: string, eventId: string): Array<{ match_id: string; origin: string }> =>
     ws.db
       .prepare(
@@ -272,12 +321,21 @@ describe('on the engine\'s own output, later runs keep human decisions', () => {
     reconcile(ws.db, ws.settings, { mode: 'full' });
     expect(row('SELECT state, resolved_by FROM exceptions WHERE exception_id = ?', rent)).toEqual({ state: 'resolved', resolved_by: alice });
     expect(activeIn('order_payment', ids.order(2))).toEqual([]);
-    expect(row('SELECT ended_by, end_reason FROM matches WHERE match_id = ?', engineMatch?.match_id)).toEqual({ ended_by: alice, end_reason: 'wrong customer' });
+    expect(row('SELECT ended_by, end_reason FROM matches WHERE match_id = ?', engineMatch?.match_id)).toEqual({
+      ended_by: alice,
+      end_reason: 'wrong customer',
+    });
     expect(openCodesOf(ids.order(2))).toEqual(['MISSING_PAYMENT']);
     expect(openCodesOf(ids.payment(2))).toEqual(['MISSING_ORDER']);
 
     // The person changes their mind: a manual match of a blocked pair is theirs to make, and it answers both exceptions.
-    const manual = manualMatch(ws.db, { link: 'order_payment', leftEventIds: [ids.order(2)], rightEventIds: [ids.payment(2)], actor: alice, reason: 'confirmed with the customer' });
+    const manual = manualMatch(ws.db, {
+      link: 'order_payment',
+      leftEventIds: [ids.order(2)],
+      rightEventIds: [ids.payment(2)],
+      actor: alice,
+      reason: 'confirmed with the customer',
+    });
     expect([openCodesOf(ids.order(2)), openCodesOf(ids.payment(2))]).toEqual([[], []]);
     reconcile(ws.db, ws.settings, { mode: 'full' });
     expect(activeIn('order_payment', ids.order(2))).toEqual([{ match_id: manual, origin: 'human' }]);

@@ -18,7 +18,10 @@ const full: Explanation = {
   amount_delta_minor: 0,
   time_delta_hours: 0.5,
   score: 0.833332,
-  runners_up: [{ event_id: 'ev_2', score: 0.5, reason: 'lower score' }, { event_id: 'ev_3', score: null, reason: 'already used' }],
+  runners_up: [
+    { event_id: 'ev_2', score: 0.5, reason: 'lower score' },
+    { event_id: 'ev_3', score: null, reason: 'already used' },
+  ],
 };
 
 describe('packed explanations', () => {
@@ -30,7 +33,18 @@ describe('packed explanations', () => {
   });
 
   it('keep the policy line of an exception and the nulls of a rule-less one', () => {
-    const x: Explanation = { ...full, rule_id: null, strategy: null, link: null, keys: [], amount_delta_minor: null, time_delta_hours: null, score: null, runners_up: [], policy: 'above the policy gate' };
+    const x: Explanation = {
+      ...full,
+      rule_id: null,
+      strategy: null,
+      link: null,
+      keys: [],
+      amount_delta_minor: null,
+      time_delta_hours: null,
+      score: null,
+      runners_up: [],
+      policy: 'above the policy gate',
+    };
     expect(unpackExplanation(packExplanation(x), { ...columns, rule_id: null })).toEqual(x);
   });
 
@@ -44,11 +58,21 @@ describe('packed explanations', () => {
     );
     expect(read.summary).toBe(summaryOf(standard));
     expect(read).toEqual({ ...standard, summary: composeMatchSummary(standard) });
-    expect(composeMatchSummary({ ...standard, keys: [], note: undefined })).toBe('order-payment.exact-key: amount and time agree; amount delta 0, 0.5 h apart');
+    expect(composeMatchSummary({ ...standard, keys: [], note: undefined })).toBe(
+      'order-payment.exact-key: amount and time agree; amount delta 0, 0.5 h apart',
+    );
   });
 
   it('read rows packed by the previous version (summary first, no version mark)', () => {
-    const v1 = JSON.stringify({ s: full.summary, g: 'exact_key', l: 'order_payment', k: [['order_ref', 'order_ref', '1001', null, 'equal', 1, 1]], a: 0, h: 0.5, c: 0.833332 });
+    const v1 = JSON.stringify({
+      s: full.summary,
+      g: 'exact_key',
+      l: 'order_payment',
+      k: [['order_ref', 'order_ref', '1001', null, 'equal', 1, 1]],
+      a: 0,
+      h: 0.5,
+      c: 0.833332,
+    });
     expect(unpackExplanation(v1, columns)).toEqual({ ...full, keys: [full.keys[0]], runners_up: [] });
   });
 
@@ -61,10 +85,21 @@ describe('packed explanations', () => {
   it('round-trip arbitrary values, including quotes, separators and non-ASCII text', () => {
     const text = fc.string({ unit: 'binary' });
     fc.assert(
-      fc.property(text.filter((t) => t !== ''), text, text, fc.option(fc.integer(), { nil: null }), (summary, lv, rv, delta) => {
-        const e: Explanation = { ...full, summary, keys: [{ ...(full.keys[0] as Explanation['keys'][number]), left_value: lv, right_value: rv }], amount_delta_minor: delta };
-        expect(unpackExplanation(packExplanation(e), columns)).toEqual(e);
-      }),
+      fc.property(
+        text.filter((t) => t !== ''),
+        text,
+        text,
+        fc.option(fc.integer(), { nil: null }),
+        (summary, lv, rv, delta) => {
+          const e: Explanation = {
+            ...full,
+            summary,
+            keys: [{ ...(full.keys[0] as Explanation['keys'][number]), left_value: lv, right_value: rv }],
+            amount_delta_minor: delta,
+          };
+          expect(unpackExplanation(packExplanation(e), columns)).toEqual(e);
+        },
+      ),
     );
   });
 });

@@ -90,8 +90,16 @@ describe('FEED_MISSING: per-source heartbeats', () => {
     expect(r).toEqual({ opened: 1, closed: 0, log: [`+x ${feedMissingIdFor('stripe:main', eventId(w, 'stripe:main', 'txn_c104'))} C open`] });
     const [row] = feedRows(w);
     expect(row).toMatchObject({
-      class: 'C', default_class: 'C', state: 'open', amount_minor: 0, currency: 'USD', origin: 'engine', ended_at: null,
-      source: 'stripe:main', external_id: 'txn_c104', event_id: eventId(w, 'stripe:main', 'txn_c104'),
+      class: 'C',
+      default_class: 'C',
+      state: 'open',
+      amount_minor: 0,
+      currency: 'USD',
+      origin: 'engine',
+      ended_at: null,
+      source: 'stripe:main',
+      external_id: 'txn_c104',
+      event_id: eventId(w, 'stripe:main', 'txn_c104'),
     });
     // as of = the latest orders' time, Oct 10 10:00 -04:00 = 14:00Z; Stripe's last charge Oct 4 14:00Z: 144 h, 6 beats of 24 h.
     expect(summary(row)).toBe(
@@ -100,11 +108,16 @@ describe('FEED_MISSING: per-source heartbeats', () => {
     );
     const explanation = unpackExplanation(row?.explanation as string, NO_RULE);
     expect(explanation).toMatchObject({ rule_id: null, rule_set_id: null, rule_version: null, time_delta_hours: 144, keys: [], runners_up: [] });
-    const opened = w.db.prepare("SELECT actor, payload FROM journal WHERE entry_type = 'exception.opened' AND subject_id = ?").get(row?.exception_id) as
-      | { actor: string; payload: string }
-      | undefined;
+    const opened = w.db
+      .prepare("SELECT actor, payload FROM journal WHERE entry_type = 'exception.opened' AND subject_id = ?")
+      .get(row?.exception_id) as { actor: string; payload: string } | undefined;
     expect(opened?.actor).toBe('system:engine');
-    expect(JSON.parse(opened?.payload as string)).toMatchObject({ source: 'stripe:main', last_event_at: '2026-10-04T14:00:00Z', expected_every_hours: 24, beats_missed: 6 });
+    expect(JSON.parse(opened?.payload as string)).toMatchObject({
+      source: 'stripe:main',
+      last_event_at: '2026-10-04T14:00:00Z',
+      expected_every_hours: 24,
+      beats_missed: 6,
+    });
 
     // Idempotent; without any cadence nothing is raised.
     expect(check(w, feeds)).toEqual({ opened: 0, closed: 0, log: [] });
@@ -144,18 +157,27 @@ describe('FEED_MISSING: per-source heartbeats', () => {
     const r = check(w, feeds);
     expect(r).toEqual({ opened: 0, closed: 1, log: [`-x ${first?.exception_id}`] });
     expect(feedRows(w)[0]).toMatchObject({ exception_id: first?.exception_id, state: 'resolved', resolution: 'resolved by new data', ended_at: NOW });
-    const entry = w.db.prepare("SELECT actor, reason, payload FROM journal WHERE entry_type = 'exception.resolved_by_new_data' AND subject_id = ?").get(first?.exception_id) as
-      | { actor: string; reason: string; payload: string }
-      | undefined;
+    const entry = w.db
+      .prepare("SELECT actor, reason, payload FROM journal WHERE entry_type = 'exception.resolved_by_new_data' AND subject_id = ?")
+      .get(first?.exception_id) as { actor: string; reason: string; payload: string } | undefined;
     expect(entry).toMatchObject({ actor: 'system:engine', reason: 'resolved by new data' });
-    expect(JSON.parse(entry?.payload as string)).toMatchObject({ previous_class: 'C', previous_state: 'open', source: 'stripe:main', why: expect.stringMatching(/^the source delivered newer data/) });
+    expect(JSON.parse(entry?.payload as string)).toMatchObject({
+      previous_class: 'C',
+      previous_state: 'open',
+      source: 'stripe:main',
+      why: expect.stringMatching(/^the source delivered newer data/),
+    });
 
     // Orders and bank run on to Oct 20; Stripe stops again on Oct 10: a new gap, a new exception.
     importMonth(w, dir, { orders: month(20, 0, 11).orders, bank: month(20, 0, 11).bank });
     expect(check(w, feeds).opened).toBe(1);
     const rows = feedRows(w);
     expect(rows).toHaveLength(2);
-    expect(rows[1]).toMatchObject({ state: 'open', external_id: 'txn_c110', exception_id: feedMissingIdFor('stripe:main', eventId(w, 'stripe:main', 'txn_c110')) });
+    expect(rows[1]).toMatchObject({
+      state: 'open',
+      external_id: 'txn_c110',
+      exception_id: feedMissingIdFor('stripe:main', eventId(w, 'stripe:main', 'txn_c110')),
+    });
     expect(rows[1]?.exception_id).not.toBe(first?.exception_id);
     expect(verifyLedger(w.db).ok).toBe(true);
   });
@@ -168,7 +190,10 @@ describe('FEED_MISSING: per-source heartbeats', () => {
     check(a, feeds);
     // b looks every source up by scanning events_by_time instead of reading its batches.
     check(b, feeds, 0);
-    const ids = (w: Workspace): string[] => feedRows(w).map((r) => r.exception_id).sort();
+    const ids = (w: Workspace): string[] =>
+      feedRows(w)
+        .map((r) => r.exception_id)
+        .sort();
     expect(ids(a)).toEqual(ids(b));
     const stripeLatest = eventId(a, 'stripe:main', 'txn_c104');
     const expected = `x_${createHash('sha256').update(`FEED_MISSING\u001fstripe:main\u001f${stripeLatest}`).digest('hex').slice(0, 32)}`;
@@ -224,17 +249,28 @@ describe('FEED_MISSING: per-source heartbeats', () => {
     const feeds: Feeds = { 'stripe:main': { expected_every_hours: 24 }, 'bank:main': { expected_every_hours: 1 } };
     check(w, feeds);
     const stripeRow = feedRows(w).find((r) => r.source === 'stripe:main');
-    resolveExceptions(w.db, { exceptionIds: [stripeRow?.exception_id as string], actor: 'user:ana', reason: 'Stripe export paused, agreed with ops' });
+    resolveExceptions(w.db, {
+      exceptionIds: [stripeRow?.exception_id as string],
+      actor: 'user:ana',
+      reason: 'Stripe export paused, agreed with ops',
+    });
     // Stripe catches up: the person's resolution stays as it is (not ended, not re-resolved by the system).
     importMonth(w, dir, { txns: month(10, 10, 5).txns });
     // The bank's cadence is removed: its exception ends.
     const r = check(w, { 'stripe:main': { expected_every_hours: 24 } });
     expect(r.closed).toBe(1);
     const after = feedRows(w);
-    expect(after.find((x) => x.source === 'stripe:main')).toMatchObject({ state: 'resolved', ended_at: null, resolution: 'Stripe export paused, agreed with ops' });
+    expect(after.find((x) => x.source === 'stripe:main')).toMatchObject({
+      state: 'resolved',
+      ended_at: null,
+      resolution: 'Stripe export paused, agreed with ops',
+    });
     const bank = after.find((x) => x.source === 'bank:main');
     expect(bank).toMatchObject({ state: 'resolved', ended_at: NOW, resolution: 'resolved by new data' });
-    const why = w.db.prepare("SELECT payload FROM journal WHERE entry_type = 'exception.resolved_by_new_data' AND subject_id = ?").pluck().get(bank?.exception_id) as string;
+    const why = w.db
+      .prepare("SELECT payload FROM journal WHERE entry_type = 'exception.resolved_by_new_data' AND subject_id = ?")
+      .pluck()
+      .get(bank?.exception_id) as string;
     expect(JSON.parse(why)).toMatchObject({ why: 'no cadence is declared for the source any more' });
   });
 
@@ -244,7 +280,11 @@ describe('FEED_MISSING: per-source heartbeats', () => {
     check(w, { 'stripe:main': { expected_every_hours: 24 } });
     const [before] = feedRows(w);
     manualMatch(w.db, {
-      link: 'order_payment', leftEventIds: [eventId(w, 'shopify:store', '9104')], rightEventIds: [before?.event_id as string], actor: 'user:ana', reason: 'checked',
+      link: 'order_payment',
+      leftEventIds: [eventId(w, 'shopify:store', '9104')],
+      rightEventIds: [before?.event_id as string],
+      actor: 'user:ana',
+      reason: 'checked',
     });
     expect(feedRows(w)).toEqual([before]);
   });
@@ -254,7 +294,9 @@ describe('FEED_MISSING: per-source heartbeats', () => {
     expect(WorkspaceSettingsSchema.safeParse({ ...base, feeds: { 'stripe:main': { expected_every_hours: 24, grace_hours: 6 } } }).success).toBe(true);
     expect(WorkspaceSettingsSchema.safeParse({ ...base, feeds: { 'stripe:main': { expected_every_hours: 0 } } }).success).toBe(false);
     expect(WorkspaceSettingsSchema.safeParse({ ...base, feeds: { 'stripe:main': { expected_every_hours: 1.5 } } }).success).toBe(false);
-    expect(WorkspaceSettingsSchema.safeParse({ ...base, feeds: { 'stripe:main': { expected_every_hours: 24, grace_hours: -1 } } }).success).toBe(false);
+    expect(WorkspaceSettingsSchema.safeParse({ ...base, feeds: { 'stripe:main': { expected_every_hours: 24, grace_hours: -1 } } }).success).toBe(
+      false,
+    );
     expect(WorkspaceSettingsSchema.safeParse({ ...base, feeds: { 'Not A Source': { expected_every_hours: 24 } } }).success).toBe(false);
     expect(WorkspaceSettingsSchema.safeParse({ ...base, feeds: { 'stripe:main': { every: 24 } } }).success).toBe(false);
   });

@@ -39,7 +39,15 @@ describe('default rule set: a same-amount tie goes to the fuzzy rule', () => {
     const id = w.db.prepare('SELECT match_id FROM matches').pluck().get() as string;
     const e = explain(w.db, id).items[0]?.explanation;
     expect(e?.keys).toEqual([
-      { left_field: 'customer_ref', right_field: 'customer_ref', left_value: 'ana.lopez@example.com', right_value: 'ana.lopes@example.com', compare: 'similarity', value: 0.8, agreed: true },
+      {
+        left_field: 'customer_ref',
+        right_field: 'customer_ref',
+        left_value: 'ana.lopez@example.com',
+        right_value: 'ana.lopes@example.com',
+        compare: 'similarity',
+        value: 0.8,
+        agreed: true,
+      },
     ]);
     expect(e?.summary).toBe(
       'order-payment.fuzzy-customer: keys customer_ref↔customer_ref (similarity 0.8) agree; amount delta 0, 1 h apart; ' +
@@ -53,7 +61,12 @@ describe('default rule set: a same-amount tie goes to the fuzzy rule', () => {
     importMonth(full, dir, month);
     reconcile(full.db, full.settings, { mode: 'full' });
     const parts: MonthFiles[] = [{ orders: month.orders ?? [] }, { txns: [(month.txns ?? [])[0]!] }, { txns: [(month.txns ?? [])[1]!] }];
-    for (const order3 of [[0, 1, 2], [2, 1, 0], [1, 0, 2], [2, 0, 1]]) {
+    for (const order3 of [
+      [0, 1, 2],
+      [2, 1, 0],
+      [1, 0, 2],
+      [2, 0, 1],
+    ]) {
       const w = ws();
       for (const i of order3) reconcile(w.db, w.settings, { mode: 'incremental', newEventIds: importMonth(w, dir, parts[i] ?? {}) });
       expect(snapshot(w)).toEqual(snapshot(full));
@@ -87,7 +100,10 @@ describe('default rule set: a same-amount tie goes to the fuzzy rule', () => {
     const w = ws();
     importMonth(w, dir, {
       orders: [order(1, '13.00', '2026-10-01 09:00:00', { email: 'ana.lopez@example.com', ref: '' })],
-      txns: [charge(93, '13.00', '2026-10-01 10:00:00', { ...nokey, email: 'zed@other.org' }), charge(94, '13.00', '2026-10-03 20:00:00', { ...nokey, email: 'ana.lopez@example.com' })],
+      txns: [
+        charge(93, '13.00', '2026-10-01 10:00:00', { ...nokey, email: 'zed@other.org' }),
+        charge(94, '13.00', '2026-10-03 20:00:00', { ...nokey, email: 'ana.lopez@example.com' }),
+      ],
     });
     reconcile(w.db, w.settings, { mode: 'full' });
     expect(rows(w, 'matches')).toEqual(['order-payment.amount-window: 9001 txn_c93']);
@@ -152,7 +168,8 @@ describe('a rule set with only the fuzzy rule', () => {
   });
 
   describe('normalization (similarity_of: email): what the similarity folds and what it does not', () => {
-    const sim = (order: string, payment: string): number | undefined => explanationOf(run([o(order), p('p', payment)], withThreshold(0)).matches[0])?.keys[0]?.value;
+    const sim = (order: string, payment: string): number | undefined =>
+      explanationOf(run([o(order), p('p', payment)], withThreshold(0)).matches[0])?.keys[0]?.value;
 
     it('case and runs of whitespace are folded (the importers also lower-case e-mails)', () => {
       expect(sim('Ana.Lopez@Example.COM', 'ana.lopez@example.com')).toBe(1);
@@ -185,8 +202,23 @@ describe('a rule set with only the fuzzy rule', () => {
 describe('an amount tie left to the fuzzy rule', () => {
   it('is still raised as AMBIGUOUS_MATCH if the fuzzy rule never runs over it', () => {
     const rs = ruleSetOf(['order-payment.amount-window', 'order-payment.fuzzy-customer']);
-    const [o, p1, p2] = [ev('o', 'order', 1300, 0), ev('p1', 'payment', 1300, 5), ev('p2', 'payment', 1300, 5)].map((e, i) => ({ ...e, rank: i })) as [MatchEvent, MatchEvent, MatchEvent];
-    const state: MatchState = { ruleSet: rs, newEventSet: objectEventSets, texts: EVENT_TEXTS, used: new Map(), accounted: new Map(), blocked: new Set(), matches: [], exceptions: [], pending: new Map(), awaiting: [], awaitingJudge: null };
+    const [o, p1, p2] = [ev('o', 'order', 1300, 0), ev('p1', 'payment', 1300, 5), ev('p2', 'payment', 1300, 5)].map((e, i) => ({
+      ...e,
+      rank: i,
+    })) as [MatchEvent, MatchEvent, MatchEvent];
+    const state: MatchState = {
+      ruleSet: rs,
+      newEventSet: objectEventSets,
+      texts: EVENT_TEXTS,
+      used: new Map(),
+      accounted: new Map(),
+      blocked: new Set(),
+      matches: [],
+      exceptions: [],
+      pending: new Map(),
+      awaiting: [],
+      awaitingJudge: null,
+    };
     const amountRule = rs.rules.find((r) => r.id === 'order-payment.amount-window');
     if (amountRule === undefined) throw new Error('rule missing');
     runAmountWindow(state, amountRule, [o], [p1, p2]);

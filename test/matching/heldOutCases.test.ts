@@ -13,11 +13,21 @@ const dir = makeTempDir('tieout-heldout-');
 let n = 0;
 const ws = () => newWorkspace(dir, `h${++n}`);
 const matchLines = (w: ReturnType<typeof ws>): string[] =>
-  w.db.prepare('SELECT link || \' \' || status FROM matches WHERE ended_at IS NULL ORDER BY 1').pluck().all() as string[];
+  w.db.prepare("SELECT link || ' ' || status FROM matches WHERE ended_at IS NULL ORDER BY 1").pluck().all() as string[];
 const exceptionsOf = (w: ReturnType<typeof ws>) =>
   w.db.prepare('SELECT code, amount_minor, currency FROM exceptions WHERE ended_at IS NULL ORDER BY code, amount_minor').all();
 
-const payout = (id: string, gross: string, at: string): Txn => ({ id: `txn_${id}`, at, gross, fee: '0.00', category: 'payout', source: id, po: id, pi: '', order: '' });
+const payout = (id: string, gross: string, at: string): Txn => ({
+  id: `txn_${id}`,
+  at,
+  gross,
+  fee: '0.00',
+  category: 'payout',
+  source: id,
+  po: id,
+  pi: '',
+  order: '',
+});
 
 describe('presentment currency: a counterpart in another currency with an FX basis', () => {
   it('matches a EUR order to its USD charge through the customer-facing amount, stating the basis and the implied rate', () => {
@@ -31,12 +41,15 @@ describe('presentment currency: a counterpart in another currency with an FX bas
     expect(activeCodes(w)).toEqual([]);
     const id = w.db.prepare("SELECT match_id FROM matches WHERE link = 'order_payment'").pluck().get() as string;
     const summary = explain(w.db, id).items[0]?.explanation.summary ?? '';
-    expect(summary).toContain('FX basis: the payment\'s customer-facing amount 50.00 EUR for 54.12 USD settled (implied rate 1.0824 USD per EUR)');
+    expect(summary).toContain("FX basis: the payment's customer-facing amount 50.00 EUR for 54.12 USD settled (implied rate 1.0824 USD per EUR)");
   });
 
   it('keeps CURRENCY_MISMATCH for a counterpart in another currency with no FX basis', () => {
     const w = ws();
-    importMonth(w, dir, { orders: [order(1, '50.00', '2026-10-01 09:00:00', { currency: 'EUR' })], txns: [charge(1, '54.12', '2026-10-01 13:00:05')] });
+    importMonth(w, dir, {
+      orders: [order(1, '50.00', '2026-10-01 09:00:00', { currency: 'EUR' })],
+      txns: [charge(1, '54.12', '2026-10-01 13:00:05')],
+    });
     reconcile(w.db, w.settings, { mode: 'full' });
     expect(matchLines(w)).toEqual([]);
     expect(activeCodes(w)).toContain('CURRENCY_MISMATCH');
@@ -59,7 +72,7 @@ describe('presentment currency: a counterpart in another currency with an FX bas
     reconcile(w.db, w.settings, { mode: 'full' });
     expect(matchLines(w)).toEqual(['order_payment matched']);
     const id = w.db.prepare("SELECT match_id FROM matches WHERE link = 'order_payment'").pluck().get() as string;
-    expect(explain(w.db, id).items[0]?.explanation.summary).toContain('FX basis: the source\'s currency conversion of 50.00 EUR into 54.12 USD');
+    expect(explain(w.db, id).items[0]?.explanation.summary).toContain("FX basis: the source's currency conversion of 50.00 EUR into 54.12 USD");
   });
 });
 
@@ -68,7 +81,10 @@ describe('refunds the store does not know', () => {
     const w = ws();
     importMonth(w, dir, {
       orders: [order(1, '40.00', '2026-10-01 09:00:00')],
-      txns: [charge(1, '40.00', '2026-10-01 13:00:05'), { ...charge(1, '-15.00', '2026-10-04 10:00:00'), id: 'txn_r1', category: 'refund', source: 're_1' }],
+      txns: [
+        charge(1, '40.00', '2026-10-01 13:00:05'),
+        { ...charge(1, '-15.00', '2026-10-04 10:00:00'), id: 'txn_r1', category: 'refund', source: 're_1' },
+      ],
     });
     reconcile(w.db, w.settings, { mode: 'full' });
     expect(matchLines(w)).toEqual(['order_payment matched', 'refund_payment matched']);
@@ -79,7 +95,10 @@ describe('refunds the store does not know', () => {
     const w = ws();
     importMonth(w, dir, {
       orders: [order(1, '40.00', '2026-10-01 09:00:00', { status: 'partially_refunded', refunded: '10.00' })],
-      txns: [charge(1, '40.00', '2026-10-01 13:00:05'), { ...charge(1, '-15.00', '2026-10-04 10:00:00'), id: 'txn_r1', category: 'refund', source: 're_1' }],
+      txns: [
+        charge(1, '40.00', '2026-10-01 13:00:05'),
+        { ...charge(1, '-15.00', '2026-10-04 10:00:00'), id: 'txn_r1', category: 'refund', source: 're_1' },
+      ],
     });
     reconcile(w.db, w.settings, { mode: 'full' });
     expect(exceptionsOf(w)).toEqual([{ code: 'REFUND_UNMATCHED', amount_minor: -500, currency: 'USD' }]);
@@ -92,7 +111,11 @@ describe('refunds the store does not know', () => {
         order(1, '40.00', '2026-10-01 09:00:00', { status: 'partially_refunded', refunded: '15.00' }),
         order(2, '30.00', '2026-10-01 10:00:00', { status: 'refunded', refunded: '30.00' }),
       ],
-      txns: [charge(1, '40.00', '2026-10-01 13:00:05'), { ...charge(1, '-15.00', '2026-10-04 10:00:00'), id: 'txn_r1', category: 'refund', source: 're_1' }, charge(2, '30.00', '2026-10-01 14:00:00')],
+      txns: [
+        charge(1, '40.00', '2026-10-01 13:00:05'),
+        { ...charge(1, '-15.00', '2026-10-04 10:00:00'), id: 'txn_r1', category: 'refund', source: 're_1' },
+        charge(2, '30.00', '2026-10-01 14:00:00'),
+      ],
     });
     reconcile(w.db, w.settings, { mode: 'full' });
     expect(matchLines(w)).toEqual(['order_payment matched', 'order_payment matched', 'order_refund matched', 'refund_payment matched']);
@@ -104,7 +127,10 @@ describe('late deposits: payout → bank windows count business days', () => {
   it('a deposit booked 6 calendar days after its payout, over a weekend, is a match, not PAYOUT_NOT_IN_BANK beside UNKNOWN_BANK_LINE', () => {
     const w = ws();
     // Friday 2026-10-02 → Thursday 2026-10-08: four business days later.
-    importMonth(w, dir, { txns: [payout('po_A', '-812.40', '2026-10-02 18:00:00')], bank: [{ date: '08.10.2026', text: 'TRANSFER 55512', credit: '812,40' }] });
+    importMonth(w, dir, {
+      txns: [payout('po_A', '-812.40', '2026-10-02 18:00:00')],
+      bank: [{ date: '08.10.2026', text: 'TRANSFER 55512', credit: '812,40' }],
+    });
     reconcile(w.db, w.settings, { mode: 'full' });
     expect(matchLines(w)).toEqual(['bank_payout matched']);
     expect(activeCodes(w)).toEqual([]);
@@ -114,7 +140,10 @@ describe('late deposits: payout → bank windows count business days', () => {
     const w = ws();
     importMonth(w, dir, {
       txns: [payout('po_B', '-100.00', '2026-10-02 18:00:00'), payout('po_C', '-200.00', '2026-10-02 18:00:00')],
-      bank: [{ date: '13.10.2026', text: 'TRANSFER 1', credit: '100,00' }, { date: '20.10.2026', text: 'TRANSFER 2', credit: '200,00' }],
+      bank: [
+        { date: '13.10.2026', text: 'TRANSFER 1', credit: '100,00' },
+        { date: '20.10.2026', text: 'TRANSFER 2', credit: '200,00' },
+      ],
     });
     reconcile(w.db, w.settings, { mode: 'full' });
     expect(matchLines(w)).toEqual(['bank_payout auto_resolved']);

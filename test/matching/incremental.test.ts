@@ -17,19 +17,41 @@ describe('reconcile on the sample month', () => {
   it('matches orders, refund, payout items and the bank credit; flags the unknown wire and the rent debit', () => {
     const w = newWorkspace(dir, `s${++n}`);
     // As the README imports them: the Stripe and Shopify exports cover October (--period-end 2026-10-31).
-    importFiles(w.db, w.settings, { source: 'stripe:main', files: [join(samples, 'stripe-balance-2026-10.csv')], actor: 'user:t', periodEnd: '2026-10-31' });
-    importFiles(w.db, w.settings, { source: 'shopify:store', files: [join(samples, 'shopify-orders-2026-10.csv')], actor: 'user:t', periodEnd: '2026-10-31' });
     importFiles(w.db, w.settings, {
-      source: 'bank:x', format: 'generic-csv', mappingPath: join(samples, 'bank-statement-mapping.json'),
-      files: [join(samples, 'bank-statement-2026-10.csv')], actor: 'user:t',
+      source: 'stripe:main',
+      files: [join(samples, 'stripe-balance-2026-10.csv')],
+      actor: 'user:t',
+      periodEnd: '2026-10-31',
+    });
+    importFiles(w.db, w.settings, {
+      source: 'shopify:store',
+      files: [join(samples, 'shopify-orders-2026-10.csv')],
+      actor: 'user:t',
+      periodEnd: '2026-10-31',
+    });
+    importFiles(w.db, w.settings, {
+      source: 'bank:x',
+      format: 'generic-csv',
+      mappingPath: join(samples, 'bank-statement-mapping.json'),
+      files: [join(samples, 'bank-statement-2026-10.csv')],
+      actor: 'user:t',
     });
     const r1 = reconcile(w.db, w.settings, { mode: 'full' });
     const byLink = w.db.prepare('SELECT link, count(*) AS n FROM matches GROUP BY link ORDER BY link').all();
     // The 40.00 refund of #1003 agrees with what the store shows refunded (order_refund).
     expect(byLink).toEqual([
-      { link: 'bank_payout', n: 1 }, { link: 'order_payment', n: 5 }, { link: 'order_refund', n: 1 }, { link: 'payout_items', n: 1 }, { link: 'refund_payment', n: 1 },
+      { link: 'bank_payout', n: 1 },
+      { link: 'order_payment', n: 5 },
+      { link: 'order_refund', n: 1 },
+      { link: 'payout_items', n: 1 },
+      { link: 'refund_payment', n: 1 },
     ]);
-    const orders = w.db.prepare("SELECT e.order_ref FROM match_event_ids me JOIN matches m USING (match_id) JOIN events e USING (event_id) WHERE e.kind = 'order' AND m.link = 'order_payment' ORDER BY 1").pluck().all();
+    const orders = w.db
+      .prepare(
+        "SELECT e.order_ref FROM match_event_ids me JOIN matches m USING (match_id) JOIN events e USING (event_id) WHERE e.kind = 'order' AND m.link = 'order_payment' ORDER BY 1",
+      )
+      .pluck()
+      .all();
     expect(orders).toEqual(['1001', '1002', '1003', '1004', '1005']);
     const items = w.db.prepare("SELECT count(*) FROM match_event_ids me JOIN matches m USING (match_id) WHERE m.link = 'payout_items'").pluck().get();
     expect(items).toBe(8);
@@ -50,7 +72,13 @@ describe('reconcile on the sample month', () => {
 const monthArb = fc
   .record({
     orders: fc.array(
-      fc.record({ cents: fc.integer({ min: 100, max: 900 }), day: fc.integer({ min: 1, max: 12 }), keyed: fc.boolean(), paid: fc.boolean(), payment: fc.constantFrom('exact', 'none', 'rounding', 'off', 'late', 'dup', 'dupOwnIntent', 'strayRef') }),
+      fc.record({
+        cents: fc.integer({ min: 100, max: 900 }),
+        day: fc.integer({ min: 1, max: 12 }),
+        keyed: fc.boolean(),
+        paid: fc.boolean(),
+        payment: fc.constantFrom('exact', 'none', 'rounding', 'off', 'late', 'dup', 'dupOwnIntent', 'strayRef'),
+      }),
       { minLength: 1, maxLength: 7 },
     ),
     refunds: fc.array(fc.integer({ min: 0, max: 6 }), { maxLength: 2 }),
@@ -58,7 +86,14 @@ const monthArb = fc
     /** Days between the payout and its bank credit: 1–7 in the window, 8–11 a TIMING_DIFF. */
     bankLag: fc.integer({ min: 1, max: 11 }),
     /** Positive payouts (Stripe pulling money from the bank) with or without their bank debit, and stray debits. */
-    pulls: fc.array(fc.record({ cents: fc.integer({ min: 100, max: 900 }), day: fc.integer({ min: 1, max: 12 }), debit: fc.constantFrom('named', 'plain', 'none', 'stray') }), { maxLength: 2 }),
+    pulls: fc.array(
+      fc.record({
+        cents: fc.integer({ min: 100, max: 900 }),
+        day: fc.integer({ min: 1, max: 12 }),
+        debit: fc.constantFrom('named', 'plain', 'none', 'stray'),
+      }),
+      { maxLength: 2 },
+    ),
   })
   .map((m): MonthFiles => {
     const d = (day: number, h: string): string => `2026-10-${String(day).padStart(2, '0')} ${h}`;
@@ -69,24 +104,63 @@ const monthArb = fc
       const amt = o.cents + (o.payment === 'rounding' ? 1 : o.payment === 'off' ? 50 : 0);
       const day = o.payment === 'late' ? o.day + 5 : o.day;
       if (o.payment !== 'none') txns.push(charge(100 + i, (amt / 100).toFixed(2), d(day, '14:00:00'), { ...keys, po: 'po_P' }));
-      if (o.payment === 'dup') txns.push(charge(100 + i, (amt / 100).toFixed(2), d(day, '15:00:00'), { ...keys, id: `txn_dup${i}`, source: `ch_dup${i}` }));
+      if (o.payment === 'dup')
+        txns.push(charge(100 + i, (amt / 100).toFixed(2), d(day, '15:00:00'), { ...keys, id: `txn_dup${i}`, source: `ch_dup${i}` }));
       // A second charge with its own payment intent and the order's reference (DUPLICATE_PAYMENT beside the match).
-      if (o.payment === 'dupOwnIntent') txns.push(charge(100 + i, (amt / 100).toFixed(2), d(day, '15:00:00'), { ...keys, id: `txn_dup${i}`, source: `ch_dup${i}`, pi: `pi_dup${i}` }));
+      if (o.payment === 'dupOwnIntent')
+        txns.push(
+          charge(100 + i, (amt / 100).toFixed(2), d(day, '15:00:00'), { ...keys, id: `txn_dup${i}`, source: `ch_dup${i}`, pi: `pi_dup${i}` }),
+        );
       // A charge naming an order that does not exist, of this order's amount (MISSING_ORDER, never paired by amount).
       if (o.payment === 'strayRef') txns.push(charge(500 + i, (amt / 100).toFixed(2), d(day, '16:00:00'), { order: String(500 + i) }));
     });
-    for (const r of m.refunds) if (r < m.orders.length) txns.push({ id: `txn_r${r}`, at: '2026-10-18 10:00:00', gross: '-1.00', fee: '0.00', category: 'refund', source: `re_${r}`, po: '', pi: `pi_${100 + r}`, order: '' });
+    for (const r of m.refunds)
+      if (r < m.orders.length)
+        txns.push({
+          id: `txn_r${r}`,
+          at: '2026-10-18 10:00:00',
+          gross: '-1.00',
+          fee: '0.00',
+          category: 'refund',
+          source: `re_${r}`,
+          po: '',
+          pi: `pi_${100 + r}`,
+          order: '',
+        });
     const total = txns.filter((t) => t.po === 'po_P').reduce((s, t) => s + Math.round(Number(t.gross) * 100), 0);
-    if (total > 0) txns.push({ id: 'txn_poP', at: '2026-10-20 02:00:00', gross: (-total / 100).toFixed(2), fee: '0.00', category: 'payout', source: 'po_P', po: 'po_P', pi: '', order: '' });
+    if (total > 0)
+      txns.push({
+        id: 'txn_poP',
+        at: '2026-10-20 02:00:00',
+        gross: (-total / 100).toFixed(2),
+        fee: '0.00',
+        category: 'payout',
+        source: 'po_P',
+        po: 'po_P',
+        pi: '',
+        order: '',
+      });
     const money = (c: number): string => (c / 100).toFixed(2).replace('.', ',');
     const bankDay = String(20 + m.bankLag).padStart(2, '0');
     const bank: BankLine[] = total > 0 ? [{ date: `${bankDay}.10.2026`, text: 'STRIPE po_P', credit: money(total) }] : [];
     // Distinct texts: identical bank lines in two files are one line to the importer (re-import dedup), in one file two.
     m.wires.forEach((c, k) => bank.push({ date: '22.10.2026', text: `WIRE ${k}`, credit: money(c) }));
     m.pulls.forEach((p, k) => {
-      if (p.debit !== 'stray') txns.push({ id: `txn_poN${k}`, at: d(p.day, '02:00:00'), gross: (p.cents / 100).toFixed(2), fee: '0.00', category: 'payout', source: `po_N${k}`, po: `po_N${k}`, pi: '', order: '' });
+      if (p.debit !== 'stray')
+        txns.push({
+          id: `txn_poN${k}`,
+          at: d(p.day, '02:00:00'),
+          gross: (p.cents / 100).toFixed(2),
+          fee: '0.00',
+          category: 'payout',
+          source: `po_N${k}`,
+          po: `po_N${k}`,
+          pi: '',
+          order: '',
+        });
       const date = `${String(p.day + 1).padStart(2, '0')}.10.2026`;
-      if (p.debit === 'named' || p.debit === 'stray') bank.push({ date, text: p.debit === 'named' ? `STRIPE po_N${k}` : `RENT ${k}`, credit: '', debit: money(p.cents) });
+      if (p.debit === 'named' || p.debit === 'stray')
+        bank.push({ date, text: p.debit === 'named' ? `STRIPE po_N${k}` : `RENT ${k}`, credit: '', debit: money(p.cents) });
       if (p.debit === 'plain') bank.push({ date, text: `STRIPE ${k}`, credit: '', debit: money(p.cents) });
     });
     return { orders, txns, bank };
@@ -98,7 +172,7 @@ function splitMonth(m: MonthFiles, assign: number[]): MonthFiles[] {
   const put = <K extends keyof MonthFiles>(key: K, list: NonNullable<MonthFiles[K]>): void => {
     list.forEach((x, i) => {
       const p = parts[(assign[i % assign.length] ?? 0) % 3] as MonthFiles;
-      (p[key] ??= [] as never as NonNullable<MonthFiles[K]>);
+      p[key] ??= [] as never as NonNullable<MonthFiles[K]>;
       (p[key] as unknown[]).push(x);
     });
   };
@@ -115,7 +189,12 @@ function splitMonth(m: MonthFiles, assign: number[]): MonthFiles[] {
  */
 function feedDeliveries(m: MonthFiles, cuts: number[], order: number[]): MonthFiles[] {
   const pieces: MonthFiles[] = [];
-  const cut = <K extends keyof MonthFiles>(key: K, list: NonNullable<MonthFiles[K]>, at: (x: NonNullable<MonthFiles[K]>[number]) => string, salt: number): void => {
+  const cut = <K extends keyof MonthFiles>(
+    key: K,
+    list: NonNullable<MonthFiles[K]>,
+    at: (x: NonNullable<MonthFiles[K]>[number]) => string,
+    salt: number,
+  ): void => {
     const sorted = [...list].sort((a, b) => (at(a as never) < at(b as never) ? -1 : 1));
     const n = 1 + ((cuts[salt % cuts.length] ?? 0) % 3);
     for (let i = 0; i < n; i++) {
@@ -127,7 +206,10 @@ function feedDeliveries(m: MonthFiles, cuts: number[], order: number[]): MonthFi
   cut('orders', m.orders ?? [], (o) => o.at, 0);
   cut('txns', m.txns ?? [], (t) => t.at, 1);
   cut('bank', m.bank ?? [], bankDay, 2);
-  return pieces.map((p, i) => ({ p, k: (order[i % order.length] ?? 0) * 31 + i })).sort((a, b) => a.k - b.k).map((x) => x.p);
+  return pieces
+    .map((p, i) => ({ p, k: (order[i % order.length] ?? 0) * 31 + i }))
+    .sort((a, b) => a.k - b.k)
+    .map((x) => x.p);
 }
 
 describe('incremental = full (property)', () => {
@@ -155,29 +237,37 @@ describe('incremental = full (property)', () => {
 
   it('feeds delivered in pieces of any size, in any order, with watermarks from their own rows: incremental runs equal one full run, awaiting included', () => {
     fc.assert(
-      fc.property(monthArb, fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 3, maxLength: 9 }), fc.array(fc.nat(), { minLength: 9, maxLength: 9 }), (month, cuts, order) => {
-        const deliveries = feedDeliveries(month, cuts, order);
-        const full = newWorkspace(dir, `wf${++n}`);
-        for (const d of deliveries) importMonth(full, dir, d, { periodEnd: null });
-        reconcile(full.db, full.settings, { mode: 'full' });
-        const inc = newWorkspace(dir, `wi${++n}`);
-        for (const d of deliveries) {
-          importMonth(inc, dir, d, { periodEnd: null });
-          reconcile(inc.db, inc.settings, { mode: 'incremental' });
-        }
-        const a = snapshot(full);
-        const b = snapshot(inc);
-        full.close();
-        inc.close();
-        expect(b).toEqual(a);
-      }),
+      fc.property(
+        monthArb,
+        fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 3, maxLength: 9 }),
+        fc.array(fc.nat(), { minLength: 9, maxLength: 9 }),
+        (month, cuts, order) => {
+          const deliveries = feedDeliveries(month, cuts, order);
+          const full = newWorkspace(dir, `wf${++n}`);
+          for (const d of deliveries) importMonth(full, dir, d, { periodEnd: null });
+          reconcile(full.db, full.settings, { mode: 'full' });
+          const inc = newWorkspace(dir, `wi${++n}`);
+          for (const d of deliveries) {
+            importMonth(inc, dir, d, { periodEnd: null });
+            reconcile(inc.db, inc.settings, { mode: 'incremental' });
+          }
+          const a = snapshot(full);
+          const b = snapshot(inc);
+          full.close();
+          inc.close();
+          expect(b).toEqual(a);
+        },
+      ),
       { numRuns: 60, seed: Number(process.env['TIEOUT_PROPERTY_SEED'] ?? 20261207) },
     );
   });
 
   it('keeps a match found earlier when later data only adds unrelated events', () => {
     const w = newWorkspace(dir, `k${++n}`);
-    reconcile(w.db, w.settings, { mode: 'incremental', newEventIds: importMonth(w, dir, { orders: [order(1, '10.00', '2026-10-01 09:00:00')], txns: [] }) });
+    reconcile(w.db, w.settings, {
+      mode: 'incremental',
+      newEventIds: importMonth(w, dir, { orders: [order(1, '10.00', '2026-10-01 09:00:00')], txns: [] }),
+    });
     expect(activeCodes(w)).toEqual(['MISSING_PAYMENT']);
     reconcile(w.db, w.settings, { mode: 'incremental', newEventIds: importMonth(w, dir, { txns: [charge(1, '10.00', '2026-10-01 13:00:05')] }) });
     expect(activeCodes(w)).toEqual([]);

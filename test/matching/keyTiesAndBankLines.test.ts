@@ -18,7 +18,17 @@ type W = ReturnType<typeof ws>;
 const matches = (w: W): string[] => activeMatchLines(w, "m.rule_id || ' ' || m.status");
 const exceptions = (w: W): string[] => activeExceptionLines(w, "x.code || ' ' || x.class");
 
-const payout = (id: string, gross: string, at: string): Txn => ({ id: `txn_${id}`, at, gross, fee: '0.00', category: 'payout', source: id, po: id, pi: '', order: '' });
+const payout = (id: string, gross: string, at: string): Txn => ({
+  id: `txn_${id}`,
+  at,
+  gross,
+  fee: '0.00',
+  category: 'payout',
+  source: id,
+  po: id,
+  pi: '',
+  order: '',
+});
 
 describe('DUPLICATE_PAYMENT: a second charge with its own payment intent and the same order reference', () => {
   it('keeps the better-keyed match, flags the order with the extra charge, and never pairs the extra charge by amount', () => {
@@ -31,8 +41,14 @@ describe('DUPLICATE_PAYMENT: a second charge with its own payment intent and the
     reconcile(w.db, w.settings, { mode: 'full' });
     expect(matches(w)).toEqual(['order-payment.exact-key matched: 9001 txn_c1']);
     expect(exceptions(w)).toEqual(['DUPLICATE_PAYMENT C: 9001 txn_dup', 'MISSING_PAYMENT B: 9002']);
-    const x = w.db.prepare("SELECT amount_minor, explanation, rule_id, rule_set_id, rule_version FROM exceptions WHERE code = 'DUPLICATE_PAYMENT'").get() as {
-      amount_minor: number; explanation: string; rule_id: string; rule_set_id: string; rule_version: number;
+    const x = w.db
+      .prepare("SELECT amount_minor, explanation, rule_id, rule_set_id, rule_version FROM exceptions WHERE code = 'DUPLICATE_PAYMENT'")
+      .get() as {
+      amount_minor: number;
+      explanation: string;
+      rule_id: string;
+      rule_set_id: string;
+      rule_version: number;
     };
     expect(x.amount_minor).toBe(1000);
     expect(unpackExplanation(x.explanation, x).summary).toMatch(/matched to txn_c1.*txn_dup is a duplicate charge/);
@@ -42,7 +58,10 @@ describe('DUPLICATE_PAYMENT: a second charge with its own payment intent and the
     const w = ws();
     importMonth(w, dir, {
       orders: [order(1, '10.00', '2026-10-01 09:00:00', { ref: '' })],
-      txns: [charge(1, '10.00', '2026-10-01 13:00:05', { pi: 'pi_a' }), charge(1, '10.00', '2026-10-01 13:20:05', { id: 'txn_dup', source: 'ch_dup', pi: 'pi_b' })],
+      txns: [
+        charge(1, '10.00', '2026-10-01 13:00:05', { pi: 'pi_a' }),
+        charge(1, '10.00', '2026-10-01 13:20:05', { id: 'txn_dup', source: 'ch_dup', pi: 'pi_b' }),
+      ],
     });
     reconcile(w.db, w.settings, { mode: 'full' });
     expect(matches(w)).toEqual([]);
@@ -66,10 +85,7 @@ describe('amount + window never pairs an event a key ties elsewhere', () => {
     const w = ws();
     importMonth(w, dir, {
       orders: [order(4, '20.00', '2026-10-01 09:00:00')],
-      txns: [
-        charge(4, '25.00', '2026-10-01 13:00:00', { order: '' }),
-        charge(90, '20.00', '2026-10-01 14:00:00', { pi: '', order: '' }),
-      ],
+      txns: [charge(4, '25.00', '2026-10-01 13:00:00', { order: '' }), charge(90, '20.00', '2026-10-01 14:00:00', { pi: '', order: '' })],
     });
     reconcile(w.db, w.settings, { mode: 'full' });
     expect(matches(w)).toEqual([]);
@@ -96,7 +112,12 @@ describe('bank lines', () => {
       bank: [{ date: '14.10.2026', text: 'STRIPE PAYOUTS po_L', credit: '100,00' }],
     });
     reconcile(w.db, w.settings, { mode: 'full' });
-    const m = w.db.prepare("SELECT m.rule_id || ' ' || m.status || ' ' || group_concat(e.kind, ' ') FROM matches m JOIN match_event_ids me USING (match_id) JOIN events e USING (event_id) GROUP BY m.match_id").pluck().all();
+    const m = w.db
+      .prepare(
+        "SELECT m.rule_id || ' ' || m.status || ' ' || group_concat(e.kind, ' ') FROM matches m JOIN match_event_ids me USING (match_id) JOIN events e USING (event_id) GROUP BY m.match_id",
+      )
+      .pluck()
+      .all();
     expect(m).toEqual([expect.stringMatching(/^bank-payout\.payout-id auto_resolved (payout bank_credit|bank_credit payout)$/)]);
     expect(activeCodes(w)).toEqual(['TIMING_DIFF']);
     expect(w.db.prepare("SELECT class || ' ' || state FROM exceptions").pluck().all()).toEqual(['A resolved']);
@@ -105,14 +126,21 @@ describe('bank lines', () => {
   it('a positive payout (money pulled from the bank) pairs with a bank debit, by id or by amount; without one it is PAYOUT_NOT_IN_BANK', () => {
     const w = ws();
     importMonth(w, dir, {
-      txns: [payout('po_P1', '30.00', '2026-10-05 02:00:00'), payout('po_P2', '45.00', '2026-10-08 02:00:00'), payout('po_P3', '12.00', '2026-10-12 02:00:00')],
+      txns: [
+        payout('po_P1', '30.00', '2026-10-05 02:00:00'),
+        payout('po_P2', '45.00', '2026-10-08 02:00:00'),
+        payout('po_P3', '12.00', '2026-10-12 02:00:00'),
+      ],
       bank: [
         { date: '06.10.2026', text: 'STRIPE po_P1', credit: '', debit: '30,00' },
         { date: '09.10.2026', text: 'STRIPE', credit: '', debit: '45,00' },
       ],
     });
     reconcile(w.db, w.settings, { mode: 'full' });
-    expect(w.db.prepare('SELECT rule_id FROM matches WHERE ended_at IS NULL ORDER BY 1').pluck().all()).toEqual(['bank-payout.amount-window', 'bank-payout.payout-id']);
+    expect(w.db.prepare('SELECT rule_id FROM matches WHERE ended_at IS NULL ORDER BY 1').pluck().all()).toEqual([
+      'bank-payout.amount-window',
+      'bank-payout.payout-id',
+    ]);
     expect(exceptions(w)).toEqual(['PAYOUT_NOT_IN_BANK B: txn_po_P3']);
   });
 });
@@ -133,7 +161,10 @@ describe('leftovers only for links the running rule set decides', () => {
         { id: 'txn_d', at: '2026-10-02 01:00:00', gross: '-10.00', fee: '15.00', category: 'dispute', source: 'dp_x', po: '', pi: 'pi_1', order: '' },
         payout('po_9', '-5.00', '2026-10-03 02:00:00'),
       ],
-      bank: [{ date: '07.10.2026', text: 'WIRE', credit: '42,00' }, { date: '07.10.2026', text: 'RENT', credit: '', debit: '24,00' }],
+      bank: [
+        { date: '07.10.2026', text: 'WIRE', credit: '42,00' },
+        { date: '07.10.2026', text: 'RENT', credit: '', debit: '24,00' },
+      ],
     });
     reconcile(w.db, w.settings, { mode: 'full', ruleSet: exactOnly });
     expect(matches(w)).toEqual(['order-payment.exact-key matched: 9001 txn_c1']);

@@ -52,7 +52,11 @@ export function ev(id: string, kind: string, amount: number, hours: number, opts
 }
 
 /** The default rules with these ids only (and optionally other settings), under a test rule set id. */
-export function ruleSetOf(ids: string[], settings: Partial<RuleSet['settings']> = {}, patch: (r: RuleSetInput['rules'][number]) => RuleSetInput['rules'][number] = (r) => r): RuleSet {
+export function ruleSetOf(
+  ids: string[],
+  settings: Partial<RuleSet['settings']> = {},
+  patch: (r: RuleSetInput['rules'][number]) => RuleSetInput['rules'][number] = (r) => r,
+): RuleSet {
   return RuleSetSchema.parse({
     ...DEFAULT_RULE_SET,
     rule_set_id: 'test',

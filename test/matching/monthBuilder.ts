@@ -12,13 +12,38 @@ const SHOPIFY_HEADER = shopifyLines[0] as string;
 const SHOPIFY_TEMPLATE = (shopifyLines[1] as string).split(',');
 const col = (name: string): number => SHOPIFY_HEADER.split(',').indexOf(name);
 
-export interface Order { name: string; email: string; status: string; total: string; ref: string; at: string; id: number; currency?: string; refunded?: string }
+export interface Order {
+  name: string;
+  email: string;
+  status: string;
+  total: string;
+  ref: string;
+  at: string;
+  id: number;
+  currency?: string;
+  refunded?: string;
+}
 export interface Txn {
-  id: string; at: string; gross: string; fee: string; category: string; source: string; po: string; pi: string; order: string; email?: string; currency?: string;
+  id: string;
+  at: string;
+  gross: string;
+  fee: string;
+  category: string;
+  source: string;
+  po: string;
+  pi: string;
+  order: string;
+  email?: string;
+  currency?: string;
   /** Stripe's customer_facing_amount / _currency: what the customer paid, in their currency. */
   customerFacing?: { amount: string; currency: string };
 }
-export interface BankLine { date: string; text: string; credit: string; debit?: string }
+export interface BankLine {
+  date: string;
+  text: string;
+  credit: string;
+  debit?: string;
+}
 
 export function shopifyCsv(orders: Order[]): string {
   const rows = orders.map((o) => {
@@ -26,9 +51,20 @@ export function shopifyCsv(orders: Order[]): string {
     const set = (c: string, v: string): void => {
       r[col(c)] = v;
     };
-    set('Name', o.name); set('Email', o.email); set('Financial Status', o.status); set('Paid at', o.status === 'pending' ? '' : o.at);
-    set('Created at', o.at); set('Subtotal', o.total); set('Total', o.total); set('Lineitem price', o.total); set('Lineitem quantity', '1');
-    set('Payment Reference', o.ref); set('Payment References', o.ref); set('Payment ID', o.ref); set('Id', String(o.id)); set('Outstanding Balance', '0.00');
+    set('Name', o.name);
+    set('Email', o.email);
+    set('Financial Status', o.status);
+    set('Paid at', o.status === 'pending' ? '' : o.at);
+    set('Created at', o.at);
+    set('Subtotal', o.total);
+    set('Total', o.total);
+    set('Lineitem price', o.total);
+    set('Lineitem quantity', '1');
+    set('Payment Reference', o.ref);
+    set('Payment References', o.ref);
+    set('Payment ID', o.ref);
+    set('Id', String(o.id));
+    set('Outstanding Balance', '0.00');
     if (o.currency !== undefined) set('Currency', o.currency);
     set('Refunded Amount', o.refunded ?? '0.00');
     return r.join(',');
@@ -43,7 +79,24 @@ export function stripeCsv(txns: Txn[]): string {
   const rows = txns.map((t) => {
     const net = ((cents(t.gross) - cents(t.fee)) / 100).toFixed(2);
     const facing = t.customerFacing ?? { amount: '', currency: '' };
-    return [t.id, t.at, t.at, t.currency ?? 'usd', t.gross, t.fee, net, t.category, t.source, `Txn ${t.id}`, t.email ?? '', t.po, t.pi, t.order, facing.amount, facing.currency].join(',');
+    return [
+      t.id,
+      t.at,
+      t.at,
+      t.currency ?? 'usd',
+      t.gross,
+      t.fee,
+      net,
+      t.category,
+      t.source,
+      `Txn ${t.id}`,
+      t.email ?? '',
+      t.po,
+      t.pi,
+      t.order,
+      facing.amount,
+      facing.currency,
+    ].join(',');
   });
   return `${head}\n${rows.join('\n')}\n`;
 }
@@ -53,7 +106,11 @@ export function bankCsv(lines: BankLine[]): string {
   return `Account statement;Test\nAccount;DE1\nPeriod;x\n\nBooking date;Value date;Description;Debit;Credit;Balance\n${rows.map((r) => `${r};0,00`).join('\n')}\n`;
 }
 
-export interface MonthFiles { orders?: Order[]; txns?: Txn[]; bank?: BankLine[] }
+export interface MonthFiles {
+  orders?: Order[];
+  txns?: Txn[];
+  bank?: BankLine[];
+}
 
 let counter = 0;
 /**
@@ -72,12 +129,18 @@ export function importMonth(ws: Workspace, dir: string, m: MonthFiles, options: 
     writeFileSync(p, text, 'latin1');
     return p;
   };
-  if (m.orders !== undefined) importFiles(ws.db, ws.settings, { source: 'shopify:store', files: [f('orders.csv', shopifyCsv(m.orders))], actor: 'user:test', periodEnd });
-  if (m.txns !== undefined) importFiles(ws.db, ws.settings, { source: 'stripe:main', files: [f('stripe.csv', stripeCsv(m.txns))], actor: 'user:test', periodEnd });
+  if (m.orders !== undefined)
+    importFiles(ws.db, ws.settings, { source: 'shopify:store', files: [f('orders.csv', shopifyCsv(m.orders))], actor: 'user:test', periodEnd });
+  if (m.txns !== undefined)
+    importFiles(ws.db, ws.settings, { source: 'stripe:main', files: [f('stripe.csv', stripeCsv(m.txns))], actor: 'user:test', periodEnd });
   if (m.bank !== undefined) {
     importFiles(ws.db, ws.settings, {
-      source: 'bank:main', format: 'generic-csv', mappingPath: join(SAMPLES, 'bank-statement-mapping.json'),
-      files: [f('bank.csv', bankCsv(m.bank))], actor: 'user:test', periodEnd,
+      source: 'bank:main',
+      format: 'generic-csv',
+      mappingPath: join(SAMPLES, 'bank-statement-mapping.json'),
+      files: [f('bank.csv', bankCsv(m.bank))],
+      actor: 'user:test',
+      periodEnd,
     });
   }
   return (ws.db.prepare('SELECT event_id FROM events').pluck().all() as string[]).filter((id) => !before.has(id));
@@ -90,7 +153,11 @@ export function importGeneratedMonth(
   sources: { shopify: string; stripe: string; bank: string } = { shopify: 'shopify:store', stripe: 'stripe:main', bank: 'bank:main' },
   actor = 'user:test',
 ): void {
-  for (const [source, file] of [[sources.shopify, month.shopifyCsv], [sources.stripe, month.stripeCsv], [sources.bank, month.camtPath]] as const) {
+  for (const [source, file] of [
+    [sources.shopify, month.shopifyCsv],
+    [sources.stripe, month.stripeCsv],
+    [sources.bank, month.camtPath],
+  ] as const) {
     importFiles(ws.db, ws.settings, { source, files: [file], actor, periodEnd: month.summary.dateRange.to });
   }
 }
@@ -108,7 +175,11 @@ export function charge(n: number, gross: string, at: string, opts: Partial<Txn> 
   return { id: `txn_c${n}`, at, gross, fee: '0.00', category: 'charge', source: `ch_${n}`, po: '', pi: `pi_${n}`, order: String(n), ...opts };
 }
 
-export interface Snapshot { matches: string[]; exceptions: string[]; awaiting: string[] }
+export interface Snapshot {
+  matches: string[];
+  exceptions: string[];
+  awaiting: string[];
+}
 /**
  * Active matches as `LABEL: external ids` (ids sorted), one line each, sorted; LABEL is an SQL expression over `m`
  * (the matches row), e.g. `m.rule_id || ' ' || m.status`.
@@ -143,13 +214,17 @@ export function activeExceptionLines(ws: Workspace, label: string): string[] {
  */
 export function snapshot(ws: Workspace): Snapshot {
   return {
-    matches: (ws.db.prepare("SELECT match_id || ' ' || status FROM matches WHERE ended_at IS NULL ORDER BY match_id").pluck().all() as string[]),
-    exceptions: (ws.db
-      .prepare("SELECT exception_id || ' ' || code || ' ' || class || ' ' || state FROM exceptions WHERE ended_at IS NULL AND code <> 'DUPLICATE_RECORD' ORDER BY exception_id")
+    matches: ws.db.prepare("SELECT match_id || ' ' || status FROM matches WHERE ended_at IS NULL ORDER BY match_id").pluck().all() as string[],
+    exceptions: ws.db
+      .prepare(
+        "SELECT exception_id || ' ' || code || ' ' || class || ' ' || state FROM exceptions WHERE ended_at IS NULL AND code <> 'DUPLICATE_RECORD' ORDER BY exception_id",
+      )
       .pluck()
-      .all() as string[]),
+      .all() as string[],
     awaiting: ws.db
-      .prepare("SELECT e.event_id || ' ' || a.code || ' ' || a.until || ' [' || a.waits_on || ']' FROM awaiting a JOIN events e ON e.seq = a.event_seq ORDER BY 1")
+      .prepare(
+        "SELECT e.event_id || ' ' || a.code || ' ' || a.until || ' [' || a.waits_on || ']' FROM awaiting a JOIN events e ON e.seq = a.event_seq ORDER BY 1",
+      )
       .pluck()
       .all() as string[],
   };

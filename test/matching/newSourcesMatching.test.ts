@@ -20,7 +20,11 @@ afterEach(() => ws?.close());
 function stripeAndPayPalOnly(): RuleSet {
   const narrow = <S extends { sources?: string[] | undefined }>(side: S): S =>
     side.sources?.includes('stripe') === true ? { ...side, sources: ['stripe', 'paypal'] } : side;
-  return RuleSetSchema.parse({ ...DEFAULT_RULE_SET, rule_set_id: 'default-stripe-paypal-only', rules: DEFAULT_RULE_SET.rules.map((r) => ({ ...r, left: narrow(r.left), right: narrow(r.right) })) });
+  return RuleSetSchema.parse({
+    ...DEFAULT_RULE_SET,
+    rule_set_id: 'default-stripe-paypal-only',
+    rules: DEFAULT_RULE_SET.rules.map((r) => ({ ...r, left: narrow(r.left), right: narrow(r.right) })),
+  });
 }
 
 function file(name: string, text: string): string {
@@ -53,7 +57,9 @@ function matches(w: Workspace): string[] {
     (r.side === 'left' ? m.left : m.right).push(r.external_id);
     byMatch.set(r.match_id, m);
   }
-  return [...byMatch.values()].map((m) => `${m.link}: ${m.left.join(',')} = ${m.right.length > 3 ? `${m.right.length} items` : m.right.join(',')}`).sort();
+  return [...byMatch.values()]
+    .map((m) => `${m.link}: ${m.left.join(',')} = ${m.right.length > 3 ? `${m.right.length} items` : m.right.join(',')}`)
+    .sort();
 }
 
 function awaitingCodes(w: Workspace): string[] {
@@ -61,7 +67,7 @@ function awaitingCodes(w: Workspace): string[] {
 }
 
 function openCodes(w: Workspace): string[] {
-  return (w.db.prepare('SELECT code FROM exceptions WHERE ended_at IS NULL AND state <> ? ORDER BY code').pluck().all('resolved') as string[]);
+  return w.db.prepare('SELECT code FROM exceptions WHERE ended_at IS NULL AND state <> ? ORDER BY code').pluck().all('resolved') as string[];
 }
 
 const SHOPIFY_ORDERS = [
@@ -77,9 +83,14 @@ function mt940(currency: string, credits: Array<[string, string, string]>): stri
   const closing = credits.reduce((s, [, a]) => s + toMinor(a), 100000);
   const money = (minor: number): string => `${Math.floor(minor / 100)},${String(minor % 100).padStart(2, '0')}`;
   return [
-    ':20:STMT1', ':25:DE89370400440532013000', ':28C:1/1', `:60F:C240101${currency}1000,00`,
+    ':20:STMT1',
+    ':25:DE89370400440532013000',
+    ':28C:1/1',
+    `:60F:C240101${currency}1000,00`,
     ...credits.flatMap(([d, a, text]) => [`:61:${d}${d.slice(2)}C${a}NTRFNONREF`, `:86:${text}`]),
-    `:62F:C${credits.at(-1)?.[0] ?? '240101'}${currency}${money(closing)}`, '-', '',
+    `:62F:C${credits.at(-1)?.[0] ?? '240101'}${currency}${money(closing)}`,
+    '-',
+    '',
   ].join('\r\n');
 }
 
@@ -138,7 +149,17 @@ describe('Stripe Itemised payouts ↔ bank credits', () => {
   it('pair under the default rules (stripe is already a processor)', () => {
     const w = workspace();
     load(w, 'stripe:main', join(FILES, 'stripe', 'Itemised_payouts_USD_2024-03-01_to_2024-04-01_America-New_York.csv'));
-    load(w, 'bank:operating', file('stripe-bank.sta', mt940('USD', [['240305', '1523,40', 'STRIPE TRANSFER ST-K7Q1 021000021867530'], ['240326', '2004,17', 'STRIPE po_1OuEf7LkdIwHu7ixR9sT1wXy']])));
+    load(
+      w,
+      'bank:operating',
+      file(
+        'stripe-bank.sta',
+        mt940('USD', [
+          ['240305', '1523,40', 'STRIPE TRANSFER ST-K7Q1 021000021867530'],
+          ['240326', '2004,17', 'STRIPE po_1OuEf7LkdIwHu7ixR9sT1wXy'],
+        ]),
+      ),
+    );
     reconcile(w.db, w.settings, { mode: 'full', ruleSet: DEFAULT_RULE_SET });
     const bankPayout = matches(w).filter((m) => m.startsWith('bank_payout'));
     expect(bankPayout).toHaveLength(2);

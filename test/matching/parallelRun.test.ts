@@ -55,8 +55,14 @@ describe('a full run computed in a worker thread', () => {
   it('gives the same result when an event id is not of the usual shape (ids kept as strings on both threads)', () => {
     const odd = (ws: Workspace): void => {
       // A copy of the first payment under an id no importer makes: the shared id table cannot hold it.
-      const cols = (ws.db.prepare("SELECT name FROM pragma_table_info('events') WHERE name NOT IN ('seq', 'event_id', 'external_id')").pluck().all() as string[]).join(', ');
-      ws.db.prepare(`INSERT INTO events (event_id, external_id, ${cols}) SELECT 'legacy-1', 'legacy-ext-1', ${cols} FROM events WHERE kind = 'payment' ORDER BY seq LIMIT 1`).run();
+      const cols = (
+        ws.db.prepare("SELECT name FROM pragma_table_info('events') WHERE name NOT IN ('seq', 'event_id', 'external_id')").pluck().all() as string[]
+      ).join(', ');
+      ws.db
+        .prepare(
+          `INSERT INTO events (event_id, external_id, ${cols}) SELECT 'legacy-1', 'legacy-ext-1', ${cols} FROM events WHERE kind = 'payment' ORDER BY seq LIMIT 1`,
+        )
+        .run();
     };
     const here = imported('odd-here');
     const there = imported('odd-there');
@@ -74,9 +80,16 @@ describe('a full run computed in a worker thread', () => {
   it('fails with the worker’s own error, having written nothing', () => {
     const writer = { add: () => expect.unreachable('no match can come from a ledger that does not open') } as unknown as MatchWriter;
     const ws = imported('missing');
-    expect(() => parallelOutcome(ws.db, join(dir, 'no-such-ledger.sqlite'), DEFAULT_RULE_SET, writer, () => {}, () => {})).toThrow(
-      /matching worker: .*(unable to open|does not exist|directory does not exist)/i,
-    );
+    expect(() =>
+      parallelOutcome(
+        ws.db,
+        join(dir, 'no-such-ledger.sqlite'),
+        DEFAULT_RULE_SET,
+        writer,
+        () => {},
+        () => {},
+      ),
+    ).toThrow(/matching worker: .*(unable to open|does not exist|directory does not exist)/i);
     ws.close();
   });
 });

@@ -5,7 +5,18 @@ import fc from 'fast-check';
 import { makeTempDir } from '../support/tempDir.ts';
 import { reconcile } from '../../src/main/matching/engine/engine.ts';
 import { explain } from '../../src/main/matching/engine/explain.ts';
-import { activeCodes, activeExceptionLines, activeMatchLines, charge, importMonth, newWorkspace, order, snapshot, type MonthFiles, type Txn } from './monthBuilder.ts';
+import {
+  activeCodes,
+  activeExceptionLines,
+  activeMatchLines,
+  charge,
+  importMonth,
+  newWorkspace,
+  order,
+  snapshot,
+  type MonthFiles,
+  type Txn,
+} from './monthBuilder.ts';
 import { ev, exceptionsOf, explanationOf, matchesOf, run, ruleSetOf } from './mevent.ts';
 
 const dir = makeTempDir('tieout-partial-');
@@ -35,7 +46,9 @@ describe('partial payments: subset search among the key-sharing payments', () =>
     expect(exceptionRows(w)).toEqual(['MISSING_ORDER 750: txn_stray']);
     const id = w.db.prepare('SELECT match_id FROM matches').pluck().get() as string;
     const e = explain(w.db, id).items[0]?.explanation;
-    expect(e?.summary).toMatch(/^2 of 3 partial payments sharing the order's key sum to it \(delta 0; subset search over 3 candidates\); left out: txn_stray$/);
+    expect(e?.summary).toMatch(
+      /^2 of 3 partial payments sharing the order's key sum to it \(delta 0; subset search over 3 candidates\); left out: txn_stray$/,
+    );
     expect(e?.amount_delta_minor).toBe(0);
   });
 
@@ -43,7 +56,11 @@ describe('partial payments: subset search among the key-sharing payments', () =>
     const full = ws();
     importMonth(full, dir, twoOfThree);
     reconcile(full.db, full.settings, { mode: 'full' });
-    for (const order3 of [[2, 0, 1], [0, 2, 1], [1, 2, 0]]) {
+    for (const order3 of [
+      [2, 0, 1],
+      [0, 2, 1],
+      [1, 2, 0],
+    ]) {
       const w = ws();
       reconcile(w.db, w.settings, { mode: 'incremental', newEventIds: importMonth(w, dir, { orders: twoOfThree.orders ?? [] }) });
       for (const i of order3) {
@@ -108,12 +125,20 @@ describe('partial payments: subset search among the key-sharing payments', () =>
 
   it('a set within rounding is a match with ROUNDING_DIFF of the delta', () => {
     const s = run(
-      [ev('o', 'order', 3000, 0, { orderRef: '1' }), ev('a', 'payment', 1000, 1, { orderRef: '1' }), ev('b', 'payment', 2001, 2, { orderRef: '1' }), ev('c', 'payment', 999, 3, { orderRef: '1' })],
+      [
+        ev('o', 'order', 3000, 0, { orderRef: '1' }),
+        ev('a', 'payment', 1000, 1, { orderRef: '1' }),
+        ev('b', 'payment', 2001, 2, { orderRef: '1' }),
+        ev('c', 'payment', 999, 3, { orderRef: '1' }),
+      ],
       ruleSetOf(['order-payment.partial']),
     );
     // {a, b} is 1 over, {b, c} exact: the exact set scores higher by 0.1 (A = 1 vs 1 − 1/3 at weight 0.3).
     expect(matchesOf(s)).toEqual(['order-payment.partial: o | b,c']);
-    const s2 = run([ev('o', 'order', 3000, 0, { orderRef: '1' }), ev('a', 'payment', 1000, 1, { orderRef: '1' }), ev('b', 'payment', 2001, 2, { orderRef: '1' })], ruleSetOf(['order-payment.partial']));
+    const s2 = run(
+      [ev('o', 'order', 3000, 0, { orderRef: '1' }), ev('a', 'payment', 1000, 1, { orderRef: '1' }), ev('b', 'payment', 2001, 2, { orderRef: '1' })],
+      ruleSetOf(['order-payment.partial']),
+    );
     expect(matchesOf(s2)).toEqual(['order-payment.partial: o | a,b']);
     expect(s2.matches[0]?.status).toBe('auto_resolved');
     expect(s2.exceptions.map((x) => `${x.code} ${x.amount}`)).toEqual(['ROUNDING_DIFF 1']);
@@ -210,7 +235,9 @@ const monthArb = fc
   .map((list): MonthFiles => {
     const d = (day: number, h: string): string => `2026-10-${String(day).padStart(2, '0')} ${h}`;
     const money = (c: number): string => (c / 100).toFixed(2);
-    const orders = list.map((o, i) => order(200 + i, money(o.cents), d(o.day, '09:00:00'), { email: o.email, ...(o.plan === 'tie' ? { ref: '' } : {}) }));
+    const orders = list.map((o, i) =>
+      order(200 + i, money(o.cents), d(o.day, '09:00:00'), { email: o.email, ...(o.plan === 'tie' ? { ref: '' } : {}) }),
+    );
     const txns: Txn[] = [];
     list.forEach((o, i) => {
       const k = 200 + i;
@@ -224,7 +251,8 @@ const monthArb = fc
         if (o.plan === 'splitStray') part(2, 123, o.day + 1);
         if (o.plan === 'retry') part(3, o.cents - first, o.day + 1);
       }
-      if (o.plan === 'six') for (let j = 0; j < 6; j++) part(j, j < 5 ? Math.floor(o.cents / 6) : o.cents - 5 * Math.floor(o.cents / 6), o.day + Math.floor(j / 3));
+      if (o.plan === 'six')
+        for (let j = 0; j < 6; j++) part(j, j < 5 ? Math.floor(o.cents / 6) : o.cents - 5 * Math.floor(o.cents / 6), o.day + Math.floor(j / 3));
       if (o.plan === 'tie') {
         part(0, o.cents, o.day, { pi: '', order: '', email: o.mine });
         part(1, o.cents, o.day, { pi: '', order: '', email: o.other });

@@ -8,15 +8,34 @@ import { charge, importMonth, newWorkspace, snapshot, type Txn } from './monthBu
 
 const dir = makeTempDir('tieout-payout-members-');
 let n = 0;
-const payout = (gross: string): Txn => ({ id: 'txn_poX', at: '2026-10-10 02:00:00', gross, fee: '0.00', category: 'payout', source: 'po_X', po: 'po_X', pi: '', order: '' });
-const item = (k: number, gross: string, category = 'charge'): Txn => ({ ...charge(k, gross, `2026-10-0${k} 13:00:00`, { order: '' }), po: 'po_X', category });
+const payout = (gross: string): Txn => ({
+  id: 'txn_poX',
+  at: '2026-10-10 02:00:00',
+  gross,
+  fee: '0.00',
+  category: 'payout',
+  source: 'po_X',
+  po: 'po_X',
+  pi: '',
+  order: '',
+});
+const item = (k: number, gross: string, category = 'charge'): Txn => ({
+  ...charge(k, gross, `2026-10-0${k} 13:00:00`, { order: '' }),
+  po: 'po_X',
+  category,
+});
 
 describe('a payout that gains items', () => {
   it('keeps its PAYOUT_MISMATCH until the items add up, then one match that a late zero item joins with one row', () => {
     const w = newWorkspace(dir, `p${++n}`);
     importMonth(w, dir, { txns: [payout('-30.00'), item(1, '10.00'), item(2, '10.00')] });
     reconcile(w.db, w.settings, { mode: 'incremental' });
-    const mismatch = () => w.db.prepare("SELECT exception_id, amount_minor, (SELECT count(*) FROM exception_members xm WHERE xm.exception_seq = x.seq) AS events FROM exceptions x WHERE code = 'PAYOUT_MISMATCH' AND ended_at IS NULL").all();
+    const mismatch = () =>
+      w.db
+        .prepare(
+          "SELECT exception_id, amount_minor, (SELECT count(*) FROM exception_members xm WHERE xm.exception_seq = x.seq) AS events FROM exceptions x WHERE code = 'PAYOUT_MISMATCH' AND ended_at IS NULL",
+        )
+        .all();
     const [first] = mismatch() as Array<{ exception_id: string; amount_minor: number; events: number }>;
     expect(first).toMatchObject({ amount_minor: 1000, events: 3 });
 
@@ -29,7 +48,12 @@ describe('a payout that gains items', () => {
     importMonth(w, dir, { txns: [item(4, '5.00')] });
     reconcile(w.db, w.settings, { mode: 'incremental' });
     expect(mismatch()).toEqual([]);
-    const match = () => w.db.prepare("SELECT m.seq, m.match_id, (SELECT count(*) FROM match_members mm WHERE mm.match_seq = m.seq) AS members FROM matches m WHERE link = 'payout_items' AND ended_at IS NULL").get() as { seq: number; match_id: string; members: number };
+    const match = () =>
+      w.db
+        .prepare(
+          "SELECT m.seq, m.match_id, (SELECT count(*) FROM match_members mm WHERE mm.match_seq = m.seq) AS members FROM matches m WHERE link = 'payout_items' AND ended_at IS NULL",
+        )
+        .get() as { seq: number; match_id: string; members: number };
     const before = match();
     expect(before.members).toBe(5);
 
@@ -38,7 +62,9 @@ describe('a payout that gains items', () => {
     reconcile(w.db, w.settings, { mode: 'incremental' });
     const after = match();
     expect(after).toMatchObject({ seq: before.seq, match_id: before.match_id, members: 6 });
-    expect(w.db.prepare('SELECT change, side FROM match_member_changes WHERE match_seq = ?').all(before.seq)).toEqual([{ change: 'added', side: 'right' }]);
+    expect(w.db.prepare('SELECT change, side FROM match_member_changes WHERE match_seq = ?').all(before.seq)).toEqual([
+      { change: 'added', side: 'right' },
+    ]);
     expect(w.db.prepare("SELECT count(*) FROM matches WHERE link = 'payout_items'").pluck().get()).toBe(1);
 
     // A full run finds the same rows: nothing to change.

@@ -12,7 +12,11 @@ function month(w: ReturnType<typeof newWorkspace>, incremental: boolean): void {
   const run = (): void => void reconcile(w.db, w.settings, { mode: incremental ? 'incremental' : 'full' });
   importMonth(w, dir, {
     orders: [order(1, '40.00', '2026-10-01 09:00:00'), order(2, '25.00', '2026-10-02 09:00:00')],
-    txns: [charge(1, '40.00', '2026-10-01 13:00:05'), { ...charge(1, '-15.00', '2026-10-04 10:00:00'), id: 'txn_r1', category: 'refund', source: 're_1' }, charge(2, '25.00', '2026-10-02 13:00:00')],
+    txns: [
+      charge(1, '40.00', '2026-10-01 13:00:05'),
+      { ...charge(1, '-15.00', '2026-10-04 10:00:00'), id: 'txn_r1', category: 'refund', source: 're_1' },
+      charge(2, '25.00', '2026-10-02 13:00:00'),
+    ],
   });
   if (incremental) run();
   // A later export of the store: order #1 now shows the refund (a new revision of the same order).
@@ -25,7 +29,10 @@ describe('revisions', () => {
     const w = newWorkspace(dir, `r${++n}`);
     importMonth(w, dir, {
       orders: [order(1, '40.00', '2026-10-01 09:00:00')],
-      txns: [charge(1, '40.00', '2026-10-01 13:00:05'), { ...charge(1, '-15.00', '2026-10-04 10:00:00'), id: 'txn_r1', category: 'refund', source: 're_1' }],
+      txns: [
+        charge(1, '40.00', '2026-10-01 13:00:05'),
+        { ...charge(1, '-15.00', '2026-10-04 10:00:00'), id: 'txn_r1', category: 'refund', source: 're_1' },
+      ],
     });
     reconcile(w.db, w.settings, { mode: 'incremental' });
     const codes = () => w.db.prepare('SELECT code FROM exceptions WHERE ended_at IS NULL ORDER BY code').pluck().all();
@@ -41,7 +48,10 @@ describe('revisions', () => {
          WHERE m.ended_at IS NULL AND e.kind = 'order' ORDER BY m.link`,
       )
       .all();
-    expect(orderMatches).toEqual([{ link: 'order_payment', state: 'partially_refunded' }, { link: 'order_refund', state: 'partially_refunded' }]);
+    expect(orderMatches).toEqual([
+      { link: 'order_payment', state: 'partially_refunded' },
+      { link: 'order_refund', state: 'partially_refunded' },
+    ]);
     w.close();
   });
 

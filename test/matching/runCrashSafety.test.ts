@@ -45,7 +45,11 @@ describe('a run killed at any point after its import', () => {
   const expected = reference();
 
   // Points across the run: as it loads, while rules run, while it writes matches and exceptions (seeded, fixed).
-  for (const [i, points] of [[1, [1, 5, 9]], [2, [3, 12, 2]], [3, [14, 7, 16]]] as const) {
+  for (const [i, points] of [
+    [1, [1, 5, 9]],
+    [2, [3, 12, 2]],
+    [3, [14, 7, 16]],
+  ] as const) {
     it(`trial ${i}: each of the three imports killed in its run (reports ${points.join(', ')}); the next run owes and takes every event`, () => {
       const wsDir = join(dir, `ws${i}`);
       createWorkspace(wsDir, { reportingCurrency: 'USD', timeZone: 'America/New_York' }).close();
@@ -54,7 +58,8 @@ describe('a run killed at any point after its import', () => {
       try {
         expect(owesWork(ws.db)).toBe(true);
         // The app opening the workspace runs what is owed.
-        const run = i === 2 ? importAndReconcile(ws, { source: 'bank:main', files: [month.camtPath], actor: 'user:test', periodEnd }).reconcile : catchUp(ws);
+        const run =
+          i === 2 ? importAndReconcile(ws, { source: 'bank:main', files: [month.camtPath], actor: 'user:test', periodEnd }).reconcile : catchUp(ws);
         expect(run).not.toBeNull();
         expect(owesWork(ws.db)).toBe(false);
         expect(snapshot(ws)).toEqual(expected);

@@ -27,10 +27,23 @@ function knownState(): void {
   insertEngineMatch(ws.db, { matchId: 'm2', link: 'order_payment', left: [ids.order(2)], right: [ids.payment(2)] });
   insertEngineMatch(ws.db, { matchId: 'm3', link: 'order_payment', left: [ids.order(3)], right: [ids.payment(3)], status: 'auto_resolved' });
   insertEngineMatch(ws.db, { matchId: 'm4', link: 'payout_bank', left: [ids.payout], right: [ids.bankPayout] });
-  insertEngineMatch(ws.db, { matchId: 'm5', link: 'order_payment', left: [ids.order(4)], right: [ids.payment(4)], endedAt: '2026-11-02T00:00:00.000Z' });
+  insertEngineMatch(ws.db, {
+    matchId: 'm5',
+    link: 'order_payment',
+    left: [ids.order(4)],
+    right: [ids.payment(4)],
+    endedAt: '2026-11-02T00:00:00.000Z',
+  });
   const x = (spec: Parameters<typeof insertEngineException>[1]): void => insertEngineException(ws.db, spec);
   x({ exceptionId: 'x1', code: 'MISSING_PAYMENT', amountMinor: 7500, eventIds: [ids.order(6)], createdAt: '2026-11-03T00:00:00.000Z' });
-  x({ exceptionId: 'x2', code: 'UNKNOWN_BANK_LINE', policyGated: true, amountMinor: 125000, eventIds: [ids.bankUnknown], createdAt: '2026-10-20T08:00:00.000Z' });
+  x({
+    exceptionId: 'x2',
+    code: 'UNKNOWN_BANK_LINE',
+    policyGated: true,
+    amountMinor: 125000,
+    eventIds: [ids.bankUnknown],
+    createdAt: '2026-10-20T08:00:00.000Z',
+  });
   x({ exceptionId: 'x3', code: 'ROUNDING_DIFF', state: 'resolved', amountMinor: 1, eventIds: [ids.payment(3)] });
   x({ exceptionId: 'x4', code: 'REFUND_UNMATCHED', state: 'in_remediation', amountMinor: -4000, eventIds: [ids.refund] });
   x({ exceptionId: 'x5', code: 'AMOUNT_MISMATCH', amountMinor: 999, eventIds: [ids.payment(4)], endedAt: '2026-11-02T00:00:00.000Z' });
@@ -92,7 +105,13 @@ describe('reconciliation status', () => {
   it('follows human decisions: a manual match lowers the unmatched rate and closes what it answers', () => {
     knownState();
     const ids = sampleIds(ws.db);
-    manualMatch(ws.db, { link: 'order_payment', leftEventIds: [ids.order(6)], rightEventIds: [ids.bankUnknown], actor: 'user:alice', reason: 'paid by wire' });
+    manualMatch(ws.db, {
+      link: 'order_payment',
+      leftEventIds: [ids.order(6)],
+      rightEventIds: [ids.bankUnknown],
+      actor: 'user:alice',
+      reason: 'paid by wire',
+    });
     const s = reconciliationStatus(ws.db, ws.settings);
     expect([s.events_matched, s.unmatched_rate]).toEqual([10, 7 / 17]);
     expect(s.open_exceptions_total).toBe(2);
@@ -105,7 +124,13 @@ describe('reconciliation status', () => {
     const ids = sampleIds(ws.db);
     // payment 3 sits in m3 (auto_resolved): x3 (ROUNDING_DIFF) is m3's own finding, a re-delivery of the payment is not.
     insertEngineException(ws.db, { exceptionId: 'x8', code: 'DUPLICATE_RECORD', state: 'resolved', amountMinor: 0, eventIds: [ids.payment(3)] });
-    insertEngineException(ws.db, { exceptionId: 'x9', code: 'FEED_MISSING', amountMinor: 0, eventIds: [ids.payment(5)], createdAt: '2026-11-04T00:00:00.000Z' });
+    insertEngineException(ws.db, {
+      exceptionId: 'x9',
+      code: 'FEED_MISSING',
+      amountMinor: 0,
+      eventIds: [ids.payment(5)],
+      createdAt: '2026-11-04T00:00:00.000Z',
+    });
     const s = reconciliationStatus(ws.db, ws.settings);
     expect([s.decisions_total, s.decisions_auto_resolved]).toEqual([11, 3]);
     expect(s.open_exceptions_total).toBe(5);
@@ -115,7 +140,14 @@ describe('reconciliation status', () => {
 
   it('an empty workspace has no rates rather than a division by zero', () => {
     const s = reconciliationStatus(ws.db, ws.settings);
-    expect(s).toMatchObject({ events_total: 0, unmatched_rate: null, auto_resolve_rate: null, value_at_stake: {}, oldest_open_exception_at: null, last_import_by_source: [] });
+    expect(s).toMatchObject({
+      events_total: 0,
+      unmatched_rate: null,
+      auto_resolve_rate: null,
+      value_at_stake: {},
+      oldest_open_exception_at: null,
+      last_import_by_source: [],
+    });
     expect(formatStatus(s, 'en-US')).toContain('unmatched rate n/a');
   });
 

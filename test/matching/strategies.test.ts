@@ -9,7 +9,7 @@ const dir = makeTempDir('tieout-match-');
 let n = 0;
 const ws = (gate?: number) => newWorkspace(dir, `w${++n}`, gate);
 const links = (w: ReturnType<typeof ws>): string[] =>
-  w.db.prepare('SELECT link || \':\' || status FROM matches WHERE ended_at IS NULL ORDER BY link, status').pluck().all() as string[];
+  w.db.prepare("SELECT link || ':' || status FROM matches WHERE ended_at IS NULL ORDER BY link, status").pluck().all() as string[];
 
 describe('matching strategies', () => {
   it('exact key matches an order to its charge and explains the agreeing keys', () => {
@@ -52,7 +52,10 @@ describe('matching strategies', () => {
 
   it('CURRENCY_MISMATCH when the keyed charge is in another currency', () => {
     const w = ws();
-    importMonth(w, dir, { orders: [order(1, '10.00', '2026-10-01 09:00:00')], txns: [charge(1, '10.00', '2026-10-01 13:00:05', { currency: 'eur' })] });
+    importMonth(w, dir, {
+      orders: [order(1, '10.00', '2026-10-01 09:00:00')],
+      txns: [charge(1, '10.00', '2026-10-01 13:00:05', { currency: 'eur' })],
+    });
     reconcile(w.db, w.settings, { mode: 'full' });
     expect(activeCodes(w)).toEqual(['CURRENCY_MISMATCH']);
   });
@@ -81,7 +84,7 @@ describe('matching strategies', () => {
       ],
     });
     reconcile(w.db, w.settings, { mode: 'full' });
-    expect(w.db.prepare('SELECT rule_id || \' \' || status FROM matches ORDER BY 1').pluck().all()).toEqual([
+    expect(w.db.prepare("SELECT rule_id || ' ' || status FROM matches ORDER BY 1").pluck().all()).toEqual([
       'order-payment.amount-window auto_resolved',
       'order-payment.amount-window matched',
     ]);
@@ -127,12 +130,27 @@ describe('matching strategies', () => {
     expect(w.db.prepare("SELECT amount_minor FROM exceptions WHERE code = 'PAYOUT_MISMATCH'").pluck().all()).toEqual([-100]);
   });
 
-  const payout = (id: string, gross: string, at: string) => ({ id: `txn_${id}`, at, gross, fee: '0.00', category: 'payout', source: id, po: id, pi: '', order: '' });
+  const payout = (id: string, gross: string, at: string) => ({
+    id: `txn_${id}`,
+    at,
+    gross,
+    fee: '0.00',
+    category: 'payout',
+    source: id,
+    po: id,
+    pi: '',
+    order: '',
+  });
 
   it('bank credit ↔ payout by id, by amount, and ↔ several payouts by subset sum', () => {
     const w = ws();
     importMonth(w, dir, {
-      txns: [payout('po_1', '-100.00', '2026-10-05 02:00:00'), payout('po_2', '-55.55', '2026-10-05 02:00:00'), payout('po_3', '-10.00', '2026-10-12 02:00:00'), payout('po_4', '-20.00', '2026-10-12 03:00:00')],
+      txns: [
+        payout('po_1', '-100.00', '2026-10-05 02:00:00'),
+        payout('po_2', '-55.55', '2026-10-05 02:00:00'),
+        payout('po_3', '-10.00', '2026-10-12 02:00:00'),
+        payout('po_4', '-20.00', '2026-10-12 03:00:00'),
+      ],
       bank: [
         { date: '06.10.2026', text: 'STRIPE po_1', credit: '100,00' },
         { date: '06.10.2026', text: 'STRIPE TRANSFER', credit: '55,55' },
@@ -140,11 +158,12 @@ describe('matching strategies', () => {
       ],
     });
     reconcile(w.db, w.settings, { mode: 'full' });
-    expect(w.db.prepare("SELECT rule_id || ' ' || (SELECT count(*) FROM match_event_ids e WHERE e.match_id = m.match_id) FROM matches m ORDER BY 1").pluck().all()).toEqual([
-      'bank-payout.amount-window 2',
-      'bank-payout.amount-window 3',
-      'bank-payout.payout-id 2',
-    ]);
+    expect(
+      w.db
+        .prepare("SELECT rule_id || ' ' || (SELECT count(*) FROM match_event_ids e WHERE e.match_id = m.match_id) FROM matches m ORDER BY 1")
+        .pluck()
+        .all(),
+    ).toEqual(['bank-payout.amount-window 2', 'bank-payout.amount-window 3', 'bank-payout.payout-id 2']);
     expect(activeCodes(w)).toEqual([]);
   });
 
@@ -158,24 +177,50 @@ describe('matching strategies', () => {
         { id: 'txn_d', at: '2026-10-02 01:00:00', gross: '-17.00', fee: '15.00', category: 'dispute', source: 'dp_x', po: '', pi: 'pi_5', order: '' },
         payout('po_9', '-5.00', '2026-10-03 02:00:00'),
       ],
-      bank: [{ date: '07.10.2026', text: 'WIRE', credit: '42,00' }, { date: '07.10.2026', text: 'RENT', credit: '', debit: '24,00' }],
+      bank: [
+        { date: '07.10.2026', text: 'WIRE', credit: '42,00' },
+        { date: '07.10.2026', text: 'RENT', credit: '', debit: '24,00' },
+      ],
     });
     reconcile(w.db, w.settings, { mode: 'full' });
-    expect(activeCodes(w)).toEqual(['DISPUTE_OPEN', 'MISSING_ORDER', 'MISSING_PAYMENT', 'PAYOUT_NOT_IN_BANK', 'REFUND_UNMATCHED', 'UNKNOWN_BANK_LINE', 'UNKNOWN_BANK_LINE']);
-    const b = w.db.prepare("SELECT class, state, due_at FROM exceptions WHERE code = 'MISSING_PAYMENT'").get() as { class: string; state: string; due_at: string };
+    expect(activeCodes(w)).toEqual([
+      'DISPUTE_OPEN',
+      'MISSING_ORDER',
+      'MISSING_PAYMENT',
+      'PAYOUT_NOT_IN_BANK',
+      'REFUND_UNMATCHED',
+      'UNKNOWN_BANK_LINE',
+      'UNKNOWN_BANK_LINE',
+    ]);
+    const b = w.db.prepare("SELECT class, state, due_at FROM exceptions WHERE code = 'MISSING_PAYMENT'").get() as {
+      class: string;
+      state: string;
+      due_at: string;
+    };
     expect(b).toEqual({ class: 'B', state: 'in_remediation', due_at: '2026-10-08T13:00:00.000Z' });
   });
 
   it('policy gate: above the gate in the reporting currency is class C; other currencies are not gated', () => {
     const w = ws(500);
     // An order feed that delivered (through the month) but holds neither charge's order: both are missing orders.
-    importMonth(w, dir, { orders: [], txns: [charge(5, '5.01', '2026-10-01 13:00:00', { order: '' }), charge(6, '9.00', '2026-10-01 13:00:00', { order: '', currency: 'eur' })] });
+    importMonth(w, dir, {
+      orders: [],
+      txns: [charge(5, '5.01', '2026-10-01 13:00:00', { order: '' }), charge(6, '9.00', '2026-10-01 13:00:00', { order: '', currency: 'eur' })],
+    });
     reconcile(w.db, w.settings, { mode: 'full' });
     const rows = w.db.prepare('SELECT currency, class, policy_gated FROM exceptions ORDER BY currency').all();
-    expect(rows).toEqual([{ currency: 'EUR', class: 'B', policy_gated: 0 }, { currency: 'USD', class: 'C', policy_gated: 1 }]);
+    expect(rows).toEqual([
+      { currency: 'EUR', class: 'B', policy_gated: 0 },
+      { currency: 'USD', class: 'C', policy_gated: 1 },
+    ]);
     // The explanation states the gate as an amount in the workspace currency, not in minor units.
-    const policies = (w.db.prepare('SELECT exception_id FROM exceptions ORDER BY currency').pluck().all() as string[]).map((id) => explain(w.db, id).items[0]?.explanation.policy);
-    expect(policies).toEqual(['policy gate not applied: EUR is not the reporting currency USD and no FX basis is recorded', 'above the policy gate of 5.00 USD: a person signs off']);
+    const policies = (w.db.prepare('SELECT exception_id FROM exceptions ORDER BY currency').pluck().all() as string[]).map(
+      (id) => explain(w.db, id).items[0]?.explanation.policy,
+    );
+    expect(policies).toEqual([
+      'policy gate not applied: EUR is not the reporting currency USD and no FX basis is recorded',
+      'above the policy gate of 5.00 USD: a person signs off',
+    ]);
   });
 
   it('class B turns C when the as-of time passes its window, and is resolved by new data', () => {
@@ -186,7 +231,9 @@ describe('matching strategies', () => {
     expect(activeCodes(w)).toEqual(['MISSING_PAYMENT', 'MISSING_PAYMENT']);
     const ids = importMonth(w, dir, { txns: [charge(1, '10.00', '2026-10-01 13:00:05'), charge(77, '1.00', '2026-10-20 13:00:00', { order: '' })] });
     reconcile(w.db, w.settings, { mode: 'incremental', newEventIds: ids });
-    const rows = w.db.prepare("SELECT code, class, state, ended_at IS NULL AS active, resolution FROM exceptions WHERE code = 'MISSING_PAYMENT' ORDER BY active").all();
+    const rows = w.db
+      .prepare("SELECT code, class, state, ended_at IS NULL AS active, resolution FROM exceptions WHERE code = 'MISSING_PAYMENT' ORDER BY active")
+      .all();
     expect(rows).toEqual([
       { code: 'MISSING_PAYMENT', class: 'B', state: 'resolved', active: 0, resolution: 'resolved by new data' },
       { code: 'MISSING_PAYMENT', class: 'C', state: 'open', active: 1, resolution: null },

@@ -12,17 +12,39 @@ let n = 0;
 const ws = (gate?: number) => newWorkspace(dir, `t${++n}`, gate);
 type W = ReturnType<typeof ws>;
 
-interface XRow { code: string; class: string; state: string; policy_gated: number; amount_minor: number; summary: string; amount_delta_minor: number | null; time_delta_hours: number | null }
+interface XRow {
+  code: string;
+  class: string;
+  state: string;
+  policy_gated: number;
+  amount_minor: number;
+  summary: string;
+  amount_delta_minor: number | null;
+  time_delta_hours: number | null;
+}
 /** Active exceptions with their explanation as `tieout explain` reads it. */
 const exceptions = (w: W): XRow[] =>
-  (w.db.prepare('SELECT exception_id, code, class, state, policy_gated, amount_minor FROM exceptions WHERE ended_at IS NULL ORDER BY code').all() as Array<Omit<XRow, 'summary' | 'amount_delta_minor' | 'time_delta_hours'> & { exception_id: string }>).map(
-    ({ exception_id, ...r }) => {
-      const e = explain(w.db, exception_id).items[0]?.explanation;
-      return { ...r, summary: e?.summary ?? '', amount_delta_minor: e?.amount_delta_minor ?? null, time_delta_hours: e?.time_delta_hours ?? null };
-    },
-  );
-const matchStatus = (w: W): string[] => w.db.prepare("SELECT rule_id || ' ' || status FROM matches WHERE ended_at IS NULL ORDER BY 1").pluck().all() as string[];
-const payout = (id: string, gross: string, at: string): Txn => ({ id: `txn_${id}`, at, gross, fee: '0.00', category: 'payout', source: id, po: id, pi: '', order: '' });
+  (
+    w.db
+      .prepare('SELECT exception_id, code, class, state, policy_gated, amount_minor FROM exceptions WHERE ended_at IS NULL ORDER BY code')
+      .all() as Array<Omit<XRow, 'summary' | 'amount_delta_minor' | 'time_delta_hours'> & { exception_id: string }>
+  ).map(({ exception_id, ...r }) => {
+    const e = explain(w.db, exception_id).items[0]?.explanation;
+    return { ...r, summary: e?.summary ?? '', amount_delta_minor: e?.amount_delta_minor ?? null, time_delta_hours: e?.time_delta_hours ?? null };
+  });
+const matchStatus = (w: W): string[] =>
+  w.db.prepare("SELECT rule_id || ' ' || status FROM matches WHERE ended_at IS NULL ORDER BY 1").pluck().all() as string[];
+const payout = (id: string, gross: string, at: string): Txn => ({
+  id: `txn_${id}`,
+  at,
+  gross,
+  fee: '0.00',
+  category: 'payout',
+  source: id,
+  po: id,
+  pi: '',
+  order: '',
+});
 
 describe('TIMING_DIFF: amount at stake 0, above the policy gate too', () => {
   it('a payment 5 days after a 1,500.00 order: match + TIMING_DIFF class A resolved, not a gated class C', () => {
@@ -34,7 +56,15 @@ describe('TIMING_DIFF: amount at stake 0, above the policy gate too', () => {
     reconcile(w.db, w.settings, { mode: 'full' });
     expect(matchStatus(w)).toEqual(['order-payment.amount-window auto_resolved']);
     const [x] = exceptions(w);
-    expect(x).toMatchObject({ code: 'TIMING_DIFF', class: 'A', state: 'resolved', policy_gated: 0, amount_minor: 0, amount_delta_minor: 0, time_delta_hours: 120 });
+    expect(x).toMatchObject({
+      code: 'TIMING_DIFF',
+      class: 'A',
+      state: 'resolved',
+      policy_gated: 0,
+      amount_minor: 0,
+      amount_delta_minor: 0,
+      time_delta_hours: 120,
+    });
     expect(x?.summary).toBe(
       'TIMING_DIFF: order-payment.amount-window: amount and time agree; amount delta 0, 120 h apart; ' +
         'late: the payment of 1,500.00 USD came 5 d after the order, past the 3 d window, within the extended 10 d ' +
@@ -52,7 +82,9 @@ describe('TIMING_DIFF: amount at stake 0, above the policy gate too', () => {
     expect(matchStatus(w)).toEqual(['bank-payout.payout-id auto_resolved']);
     const [x] = exceptions(w);
     expect(x).toMatchObject({ code: 'TIMING_DIFF', class: 'A', state: 'resolved', policy_gated: 0, amount_minor: 0, amount_delta_minor: 0 });
-    expect(x?.summary).toMatch(/^TIMING_DIFF: bank-payout\.payout-id: bank credit ↔ payout, amount delta 0, 212 h apart; late: the bank_credit of 2,500\.00 USD came 8\.8 d after the payout, past the 5 business days window, within the extended 10 business days/);
+    expect(x?.summary).toMatch(
+      /^TIMING_DIFF: bank-payout\.payout-id: bank credit ↔ payout, amount delta 0, 212 h apart; late: the bank_credit of 2,500\.00 USD came 8\.8 d after the payout, past the 5 business days window, within the extended 10 business days/,
+    );
   });
 
   it('late and off by a cent: ROUNDING_DIFF carries the delta, TIMING_DIFF 0; with a gate of 0 only the delta needs a person', () => {
@@ -77,7 +109,9 @@ describe('ROUNDING_DIFF: the amount at stake is the delta (counterpart − order
     importMonth(w, dir, { orders: [order(1, '1500.00', '2026-10-01 09:00:00')], txns: [charge(1, '1499.99', '2026-10-01 13:00:05')] });
     reconcile(w.db, w.settings, { mode: 'full' });
     expect(matchStatus(w)).toEqual(['order-payment.exact-key auto_resolved']);
-    expect(exceptions(w)).toMatchObject([{ code: 'ROUNDING_DIFF', class: 'A', state: 'resolved', policy_gated: 0, amount_minor: -1, amount_delta_minor: -1 }]);
+    expect(exceptions(w)).toMatchObject([
+      { code: 'ROUNDING_DIFF', class: 'A', state: 'resolved', policy_gated: 0, amount_minor: -1, amount_delta_minor: -1 },
+    ]);
   });
 });
 
@@ -95,11 +129,30 @@ describe('an active exception derived again with other figures', () => {
     );
     const run = reconcile(w.db, w.settings, { mode: 'full' });
     expect(run.exceptions_changed).toBe(1);
-    const row = w.db.prepare("SELECT exception_id, class, state, policy_gated, amount_minor, resolved_by, resolution FROM exceptions WHERE code = 'TIMING_DIFF'").get() as Record<string, unknown>;
-    expect(row).toMatchObject({ class: 'A', state: 'resolved', policy_gated: 0, amount_minor: 0, resolved_by: 'system:engine', resolution: 'auto-resolved (class A): TIMING_DIFF' });
-    const entry = w.db.prepare('SELECT entry_type, payload FROM journal WHERE subject_id = ? ORDER BY seq DESC LIMIT 1').get(row['exception_id']) as { entry_type: string; payload: string };
+    const row = w.db
+      .prepare("SELECT exception_id, class, state, policy_gated, amount_minor, resolved_by, resolution FROM exceptions WHERE code = 'TIMING_DIFF'")
+      .get() as Record<string, unknown>;
+    expect(row).toMatchObject({
+      class: 'A',
+      state: 'resolved',
+      policy_gated: 0,
+      amount_minor: 0,
+      resolved_by: 'system:engine',
+      resolution: 'auto-resolved (class A): TIMING_DIFF',
+    });
+    const entry = w.db.prepare('SELECT entry_type, payload FROM journal WHERE subject_id = ? ORDER BY seq DESC LIMIT 1').get(row['exception_id']) as {
+      entry_type: string;
+      payload: string;
+    };
     expect(entry.entry_type).toBe('exception.auto_resolved');
-    expect(JSON.parse(entry.payload)).toMatchObject({ from_class: 'C', from_state: 'open', from_amount_minor: 150000, to_class: 'A', to_state: 'resolved', to_amount_minor: 0 });
+    expect(JSON.parse(entry.payload)).toMatchObject({
+      from_class: 'C',
+      from_state: 'open',
+      from_amount_minor: 150000,
+      to_class: 'A',
+      to_state: 'resolved',
+      to_amount_minor: 0,
+    });
     // Derived again with the same figures: nothing changes.
     expect(reconcile(w.db, w.settings, { mode: 'full' }).exceptions_changed).toBe(0);
   });

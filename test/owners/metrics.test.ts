@@ -89,7 +89,15 @@ describe('metrics of November, computed by hand', () => {
     const m = computeMetrics(ws.db, ws.settings, { asOf: '2026-12-01T12:00:00.000Z', from: '2026-11-01', to: '2026-11-30' });
     expect(m.days).toHaveLength(30);
     const day = (date: string) => m.days.find((d) => d.date === date);
-    expect(day('2026-11-02')).toMatchObject({ arrived: 14, unmatched1h: 1, unmatchedRate1h: 0.0714, opened: 2, autoResolved: 2, autoResolveRate: 1, highValueOpen: 0 });
+    expect(day('2026-11-02')).toMatchObject({
+      arrived: 14,
+      unmatched1h: 1,
+      unmatchedRate1h: 0.0714,
+      opened: 2,
+      autoResolved: 2,
+      autoResolveRate: 1,
+      highValueOpen: 0,
+    });
     expect(day('2026-11-04')).toMatchObject({ arrived: 3, unmatched1h: 2, opened: 2, autoResolved: 0, highValueOpen: 2, highValueMinor: 365000 });
     expect(day('2026-11-05')).toMatchObject({ resolved: 1, mttrHours: 30, manualActions: 1, highValueOpen: 1, highValueMinor: 125000 });
     expect(day('2026-11-06')).toMatchObject({ manualActions: 2, resolved: 0, mttrHours: null });
@@ -99,10 +107,18 @@ describe('metrics of November, computed by hand', () => {
   it('a period before anything happened has no rates, and bad dates are refused', () => {
     const m = computeMetrics(ws.db, ws.settings, { asOf: '2026-12-01T12:00:00.000Z', from: '2026-10-01', to: '2026-10-31' });
     expect(m.summary).toEqual({
-      unmatched_rate_1h: null, mean_time_to_resolution_hours: null, auto_resolve_rate: null, manual_actions_per_day: 0,
-      high_value_open: { count: 0, value_minor: 0 }, top_exceptions: [],
+      unmatched_rate_1h: null,
+      mean_time_to_resolution_hours: null,
+      auto_resolve_rate: null,
+      manual_actions_per_day: 0,
+      high_value_open: { count: 0, value_minor: 0 },
+      top_exceptions: [],
     });
-    expect(() => computeMetrics(ws.db, ws.settings, { asOf: '2026-12-01T12:00:00.000Z', from: '2026-11-31' })).toThrow(/--from: "2026-11-31" is not a date/);
-    expect(() => computeMetrics(ws.db, ws.settings, { asOf: '2026-12-01T12:00:00.000Z', from: '2026-11-10', to: '2026-11-01' })).toThrow(/after --to/);
+    expect(() => computeMetrics(ws.db, ws.settings, { asOf: '2026-12-01T12:00:00.000Z', from: '2026-11-31' })).toThrow(
+      /--from: "2026-11-31" is not a date/,
+    );
+    expect(() => computeMetrics(ws.db, ws.settings, { asOf: '2026-12-01T12:00:00.000Z', from: '2026-11-10', to: '2026-11-01' })).toThrow(
+      /after --to/,
+    );
   });
 });

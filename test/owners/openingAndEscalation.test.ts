@@ -44,9 +44,13 @@ const rows = (): Array<Record<string, unknown>> =>
     )
     .all() as Array<Record<string, unknown>>;
 const journal = (type: string): Array<{ subject_id: string; reason: string; payload: Record<string, unknown> }> =>
-  (ws.db.prepare('SELECT subject_id, reason, payload FROM journal WHERE entry_type = ? ORDER BY seq').all(type) as Array<{ subject_id: string; reason: string; payload: string }>).map(
-    (r) => ({ ...r, payload: JSON.parse(r.payload) as Record<string, unknown> }),
-  );
+  (
+    ws.db.prepare('SELECT subject_id, reason, payload FROM journal WHERE entry_type = ? ORDER BY seq').all(type) as Array<{
+      subject_id: string;
+      reason: string;
+      payload: string;
+    }>
+  ).map((r) => ({ ...r, payload: JSON.parse(r.payload) as Record<string, unknown> }));
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] });
@@ -69,22 +73,51 @@ describe('an exception opening', () => {
     // The samples leave two bank lines nobody explains: a 1,250.00 wire (above the 1,000 policy gate) and the rent.
     expect(rows()).toEqual([
       {
-        code: 'UNKNOWN_BANK_LINE', amount_minor: -240000, state: 'open', domain: 'bank', owner: 'Ana Lopez <ana@ridge.test>', backup: 'Ben Okafor <ben@ridge.test>',
-        sla_tier: 'HIGH', sla_due_at: '2026-11-05T09:00:00.000Z', opened_at: OPENED, escalation_level: 0,
+        code: 'UNKNOWN_BANK_LINE',
+        amount_minor: -240000,
+        state: 'open',
+        domain: 'bank',
+        owner: 'Ana Lopez <ana@ridge.test>',
+        backup: 'Ben Okafor <ben@ridge.test>',
+        sla_tier: 'HIGH',
+        sla_due_at: '2026-11-05T09:00:00.000Z',
+        opened_at: OPENED,
+        escalation_level: 0,
       },
       {
-        code: 'UNKNOWN_BANK_LINE', amount_minor: 125000, state: 'open', domain: 'bank', owner: 'Ana Lopez <ana@ridge.test>', backup: 'Ben Okafor <ben@ridge.test>',
-        sla_tier: 'HIGH', sla_due_at: '2026-11-05T09:00:00.000Z', opened_at: OPENED, escalation_level: 0,
+        code: 'UNKNOWN_BANK_LINE',
+        amount_minor: 125000,
+        state: 'open',
+        domain: 'bank',
+        owner: 'Ana Lopez <ana@ridge.test>',
+        backup: 'Ben Okafor <ben@ridge.test>',
+        sla_tier: 'HIGH',
+        sla_due_at: '2026-11-05T09:00:00.000Z',
+        opened_at: OPENED,
+        escalation_level: 0,
       },
     ]);
     const opened = journal('exception.opened');
     expect(opened).toHaveLength(2);
-    expect(opened[0]?.payload).toMatchObject({ domain: 'bank', owner: 'Ana Lopez <ana@ridge.test>', backup: 'Ben Okafor <ben@ridge.test>', sla_tier: 'HIGH', sla_due_at: '2026-11-05T09:00:00.000Z' });
+    expect(opened[0]?.payload).toMatchObject({
+      domain: 'bank',
+      owner: 'Ana Lopez <ana@ridge.test>',
+      backup: 'Ben Okafor <ben@ridge.test>',
+      sla_tier: 'HIGH',
+      sla_due_at: '2026-11-05T09:00:00.000Z',
+    });
     expect(verifyLedger(ws.db).ok).toBe(true);
   });
 
   it('with nobody owning its domain: unassigned, still with a tier and a due time; a hand-over later gives it the new owner', () => {
-    ws = workspaceWith({ sla: { tiers: [{ tier: 'CRITICAL', due_hours: 4, min_amount_minor: 200000 }, { tier: 'LOW', due_hours: 100 }] } });
+    ws = workspaceWith({
+      sla: {
+        tiers: [
+          { tier: 'CRITICAL', due_hours: 4, min_amount_minor: 200000 },
+          { tier: 'LOW', due_hours: 100 },
+        ],
+      },
+    });
     importAndRun();
     expect(rows().map((r) => [r.amount_minor, r.owner, r.sla_tier, r.sla_due_at])).toEqual([
       [-240000, null, 'CRITICAL', '2026-11-02T13:00:00.000Z'],
@@ -137,12 +170,18 @@ describe('the SLA clock', () => {
     const entries = journal('exception.sla_escalated');
     expect(entries).toHaveLength(4);
     expect(entries[0]).toMatchObject({ reason: 'unresolved 24 h: escalated to the backup Ben Okafor <ben@ridge.test>' });
-    expect(entries[3]?.payload).toMatchObject({ as_of: '2026-11-05T09:00:00.000Z', level: 2, role: 'escalation contact', to: 'Dee Finance <cfo@ridge.test>', hours_open: 72 });
+    expect(entries[3]?.payload).toMatchObject({
+      as_of: '2026-11-05T09:00:00.000Z',
+      level: 2,
+      role: 'escalation contact',
+      to: 'Dee Finance <cfo@ridge.test>',
+      hours_open: 72,
+    });
     expect(verifyLedger(ws.db).ok).toBe(true);
   });
 
   it('a clock that jumps past both steps takes both, in order; resolved exceptions never escalate', () => {
-    const [rent] = ws.db.prepare("SELECT exception_id FROM exceptions WHERE amount_minor = -240000").pluck().all() as string[];
+    const [rent] = ws.db.prepare('SELECT exception_id FROM exceptions WHERE amount_minor = -240000').pluck().all() as string[];
     resolveException(ws.db, { exceptionId: rent as string, actor: 'user:ana', reason: 'office rent, booked' });
     const r = applySla(ws.db, ws.settings, '2026-11-10T00:00:00.000Z');
     expect(r.escalated.map((s) => [s.level, s.amountMinor])).toEqual([
@@ -153,13 +192,16 @@ describe('the SLA clock', () => {
   });
 
   it('reassignment needs a reason, is journaled with it, and does not restart the clock', () => {
-    const [wire] = ws.db.prepare("SELECT exception_id FROM exceptions WHERE amount_minor = 125000").pluck().all() as string[];
+    const [wire] = ws.db.prepare('SELECT exception_id FROM exceptions WHERE amount_minor = 125000').pluck().all() as string[];
     const id = wire as string;
     expect(() => assignException(ws.db, { exceptionId: id, actor: 'user:ana', owner: 'Cy Park <cy@ridge.test>' })).toThrow(DecisionError);
     assignException(ws.db, { exceptionId: id, actor: 'user:ana', owner: 'Cy Park <cy@ridge.test>', reason: 'Cy knows the payer' });
     const entry = journal('exception.assigned')[0];
     expect(entry?.reason).toBe('Cy knows the payer');
     expect(entry?.payload).toMatchObject({ owner: 'Cy Park <cy@ridge.test>', previous_owner: 'Ana Lopez <ana@ridge.test>', from_state: 'open' });
-    expect(applySla(ws.db, ws.settings, '2026-11-03T10:00:00.000Z').escalated.map((s) => [s.exceptionId, s.owner])).toContainEqual([id, 'Cy Park <cy@ridge.test>']);
+    expect(applySla(ws.db, ws.settings, '2026-11-03T10:00:00.000Z').escalated.map((s) => [s.exceptionId, s.owner])).toContainEqual([
+      id,
+      'Cy Park <cy@ridge.test>',
+    ]);
   });
 });

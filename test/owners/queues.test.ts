@@ -22,7 +22,13 @@ afterAll(() => ws.close());
 
 function query(at: string, filter: RequestOf<'exceptions.query'>['filter'], sort: RequestOf<'exceptions.query'>['sort'] = []) {
   const now = new Date(at);
-  const r = queryExceptions(ws.db, parseRequest('exceptions.query', { startRow: 0, endRow: 100, filter, sort }), now, ws.settings.time_zone, queueContext(ws.settings, now));
+  const r = queryExceptions(
+    ws.db,
+    parseRequest('exceptions.query', { startRow: 0, endRow: 100, filter, sort }),
+    now,
+    ws.settings.time_zone,
+    queueContext(ws.settings, now),
+  );
   return r.rows.map((x) => `${x.code} ${x.amountMinor} ${x.owner ?? '-'} ${x.slaTier ?? '-'} ${x.slaState} L${x.escalationLevel}`);
 }
 
@@ -31,7 +37,12 @@ describe('queues', () => {
     const at = '2026-11-02T11:00:00Z';
     expect(query(at, { queue: 'mine' })).toEqual([]);
     expect(query(at, { queue: 'unassigned' })).toEqual(['FEED_MISSING 0 - MEDIUM on_track L0']);
-    expect(query(at, { queue: 'team' }, [{ field: 'slaTier', dir: 'asc' }, { field: 'amountMinor', dir: 'asc' }])).toEqual([
+    expect(
+      query(at, { queue: 'team' }, [
+        { field: 'slaTier', dir: 'asc' },
+        { field: 'amountMinor', dir: 'asc' },
+      ]),
+    ).toEqual([
       'UNKNOWN_BANK_LINE 125000 Ana Lopez <ana@ridge.test> HIGH on_track L0',
       'UNKNOWN_BANK_LINE -240000 Ana Lopez <ana@ridge.test> HIGH on_track L0',
       'FEED_MISSING 0 - MEDIUM on_track L0',
@@ -61,7 +72,10 @@ describe('queues', () => {
     const f = exceptionFacets(ws.db, undefined, ws.settings.time_zone, queueContext(ws.settings, new Date(at)));
     expect(f.queues).toEqual({ mine: 2, team: 3, unassigned: 1, escalated: 3, due_today: 2 });
     expect(f.owners).toEqual([{ owner: 'Ana Lopez <ana@ridge.test>', open: 2 }]);
-    expect(f.domains).toEqual([{ domain: 'bank', open: 2 }, { domain: 'payments', open: 1 }]);
+    expect(f.domains).toEqual([
+      { domain: 'bank', open: 2 },
+      { domain: 'payments', open: 1 },
+    ]);
     expect(f.me).toBe('Ben Okafor <ben@ridge.test>');
   });
 
@@ -69,7 +83,13 @@ describe('queues', () => {
     applySla(ws.db, ws.settings, '2026-11-04T12:00:00Z');
     const dee = { ...ws.settings, me: { name: 'Dee Finance', email: 'cfo@ridge.test' } };
     const now = new Date('2026-11-04T13:00:00Z');
-    const r = queryExceptions(ws.db, parseRequest('exceptions.query', { startRow: 0, endRow: 100, filter: { queue: 'mine' } }), now, dee.time_zone, queueContext(dee, now));
+    const r = queryExceptions(
+      ws.db,
+      parseRequest('exceptions.query', { startRow: 0, endRow: 100, filter: { queue: 'mine' } }),
+      now,
+      dee.time_zone,
+      queueContext(dee, now),
+    );
     expect(r.rows.map((x) => x.code)).toEqual(['UNKNOWN_BANK_LINE', 'UNKNOWN_BANK_LINE']);
   });
 });

@@ -139,7 +139,10 @@ describe('AwaitingScreen', () => {
 
   it('shows what an opened event waits for: each source and how far it has delivered, and the event itself', async () => {
     const { fake, store } = appOver({
-      'awaiting.detail': () => ({ event, waits: [{ code: row.code, waitingOn: [stripe, { source: 'paypal:eu', deliveredThrough: null }], until: row.until, reason: row.reason }] }),
+      'awaiting.detail': () => ({
+        event,
+        waits: [{ code: row.code, waitingOn: [stripe, { source: 'paypal:eu', deliveredThrough: null }], until: row.until, reason: row.reason }],
+      }),
     });
     await store.getState().openAwaiting('ev-1');
     renderInApp(fake, store, <AwaitingDetailPane />);

@@ -14,7 +14,8 @@ import { createFakeApi, type FakeApi, type FakeHandlers } from './fakeApi.ts';
 afterEach(cleanup);
 
 /** A Sparkasse-style export: three preamble lines and a blank one before the header on line 5. */
-const PREAMBLE_CSV = 'Kontoauszug;Girokonto\nKonto;DE12 5001\nZeitraum;01.10.2026 - 31.10.2026\n\nBuchungstag;Betrag;Verwendungszweck\n06.10.2026;709,11;STRIPE PAYOUT\n';
+const PREAMBLE_CSV =
+  'Kontoauszug;Girokonto\nKonto;DE12 5001\nZeitraum;01.10.2026 - 31.10.2026\n\nBuchungstag;Betrag;Verwendungszweck\n06.10.2026;709,11;STRIPE PAYOUT\n';
 const MAPPING = {
   version: 1,
   name: 'Sparkasse Giro',
@@ -32,7 +33,9 @@ const MAPPING = {
 };
 
 const OUTCOME: ImportOutcome = {
-  files: [{ fileName: 'camt.xml', batchId: 'bt_1', format: 'camt', rowsRead: 1, eventsCreated: 1, duplicatesSkipped: 0, rowsRejected: 0, rejected: [] }],
+  files: [
+    { fileName: 'camt.xml', batchId: 'bt_1', format: 'camt', rowsRead: 1, eventsCreated: 1, duplicatesSkipped: 0, rowsRejected: 0, rejected: [] },
+  ],
   eventsCreated: 1,
   duplicatesSkipped: 0,
   rowsRejected: 0,
@@ -58,7 +61,18 @@ function batch(source: string, format: string): ImportBatch {
 /** As the services answer for the preamble file: line 1 read as the header until the layout says line 5. */
 function previewOf(fileName: string, text: string, r: ParsedRequestOf<'imports.preview'>): ImportPreview {
   if (text.startsWith('<')) {
-    return { uploadId: r.uploadId, fileName, format: 'camt', formatDescription: 'ISO 20022 camt', encoding: 'utf-8', columns: [], rows: [], events: [], error: null, layoutGuess: null };
+    return {
+      uploadId: r.uploadId,
+      fileName,
+      format: 'camt',
+      formatDescription: 'ISO 20022 camt',
+      encoding: 'utf-8',
+      columns: [],
+      rows: [],
+      events: [],
+      error: null,
+      layoutGuess: null,
+    };
   }
   const lines = text.trim().split('\n');
   const headerRow = r.mapping?.header_row ?? r.layout?.headerRow ?? 1;
@@ -72,15 +86,42 @@ function previewOf(fileName: string, text: string, r: ParsedRequestOf<'imports.p
     layoutGuess: { headerRow: 5, delimiter: ';', encoding: 'windows-1252' },
   };
   if (r.mapping === undefined) {
-    return { ...base, format: r.format === GENERIC_CSV ? GENERIC_CSV : null, formatDescription: null, events: [], error: 'cannot tell the format; choose one or map the columns' };
+    return {
+      ...base,
+      format: r.format === GENERIC_CSV ? GENERIC_CSV : null,
+      formatDescription: null,
+      events: [],
+      error: 'cannot tell the format; choose one or map the columns',
+    };
   }
   // A mapping that reads a wrong date format: the import would fail at line 6 the same way.
-  if (r.mapping.date_format !== 'DD.MM.YYYY') return { ...base, format: GENERIC_CSV, formatDescription: 'Any CSV', events: [], error: `${fileName}:6:1: "06.10.2026" is not a date in ${r.mapping.date_format}` };
+  if (r.mapping.date_format !== 'DD.MM.YYYY')
+    return {
+      ...base,
+      format: GENERIC_CSV,
+      formatDescription: 'Any CSV',
+      events: [],
+      error: `${fileName}:6:1: "06.10.2026" is not a date in ${r.mapping.date_format}`,
+    };
   return {
     ...base,
     format: GENERIC_CSV,
     formatDescription: 'Any CSV',
-    events: [{ eventId: 'pv_1', source: '', kind: 'bank_credit', externalId: 'h:1', amountMinor: 70_911, currency: 'EUR', occurredAt: '2026-10-05T22:00:00Z', localDate: '2026-10-06', orderRef: null, counterparty: null, description: 'STRIPE PAYOUT' }],
+    events: [
+      {
+        eventId: 'pv_1',
+        source: '',
+        kind: 'bank_credit',
+        externalId: 'h:1',
+        amountMinor: 70_911,
+        currency: 'EUR',
+        occurredAt: '2026-10-05T22:00:00Z',
+        localDate: '2026-10-06',
+        orderRef: null,
+        counterparty: null,
+        description: 'STRIPE PAYOUT',
+      },
+    ],
     error: null,
   };
 }
@@ -113,7 +154,8 @@ function setup(extra: FakeHandlers = {}, history: ImportBatch[] = []) {
   return { fake, store };
 }
 
-const fileOf = (name: string, text: string) => new File([new TextEncoder().encode(text)], name, { type: name.endsWith('.json') ? 'application/json' : 'text/csv' });
+const fileOf = (name: string, text: string) =>
+  new File([new TextEncoder().encode(text)], name, { type: name.endsWith('.json') ? 'application/json' : 'text/csv' });
 const callsOf = (fake: FakeApi, method: string) => fake.calls.filter((c) => c.method === method);
 const pick = (...files: File[]) => fireEvent.change(screen.getByLabelText('Files to import'), { target: { files } });
 
@@ -177,7 +219,8 @@ describe('bank CSV set-up', () => {
 
 describe('statements that do not balance', () => {
   it('offers to import anyway, and sends the same files with the difference accepted', async () => {
-    const refused = "camt.xml: statement S1 (account DE89) does not balance: … a difference of 0.05 EUR. Nothing was imported. Import it anyway to record the statement with the difference in the journal.";
+    const refused =
+      'camt.xml: statement S1 (account DE89) does not balance: … a difference of 0.05 EUR. Nothing was imported. Import it anyway to record the statement with the difference in the journal.';
     const { fake, store } = setup({
       'imports.commit': (r) => {
         if (r.acceptUnbalanced !== true) throw new ApiError({ kind: 'bad_input', message: refused, field: 'acceptUnbalanced' });

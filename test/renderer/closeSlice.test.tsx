@@ -11,9 +11,17 @@ beforeEach(() => window.localStorage.clear());
 function status(month: string): CloseStatus {
   const last = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).toISOString().slice(0, 10);
   return {
-    month, timeZone: 'America/New_York', fromDate: `${month}-01`, toDate: last, state: 'open', checklist: [],
-    rollforward: { processors: [], banks: [], inTransit: [], straddling: [] }, signOffs: [], adjustments: { recordedHere: 0, affectingThisMonth: 0 },
-    blocking: 0, pack: null,
+    month,
+    timeZone: 'America/New_York',
+    fromDate: `${month}-01`,
+    toDate: last,
+    state: 'open',
+    checklist: [],
+    rollforward: { processors: [], banks: [], inTransit: [], straddling: [] },
+    signOffs: [],
+    adjustments: { recordedHere: 0, affectingThisMonth: 0 },
+    blocking: 0,
+    pack: null,
   };
 }
 

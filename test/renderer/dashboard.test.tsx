@@ -72,14 +72,44 @@ function dashboardFixture(overrides: Partial<Dashboard> = {}): Dashboard {
       { bucket: '>30d', fromDays: 30, toDays: null, count: 14 },
     ],
     days: [
-      { date: '2024-03-01', matchable: 300, matched: 290, unmatchedRate: 10 / 300, openExceptions: 9, atStake: [{ amountMinor: 120_000, currency: 'EUR' }] },
+      {
+        date: '2024-03-01',
+        matchable: 300,
+        matched: 290,
+        unmatchedRate: 10 / 300,
+        openExceptions: 9,
+        atStake: [{ amountMinor: 120_000, currency: 'EUR' }],
+      },
       { date: '2024-03-02', matchable: 0, matched: 0, unmatchedRate: null, openExceptions: 0, atStake: [] },
-      { date: '2024-03-03', matchable: 500, matched: 410, unmatchedRate: 90 / 500, openExceptions: 8, atStake: [{ amountMinor: 3_459, currency: 'EUR' }] },
+      {
+        date: '2024-03-03',
+        matchable: 500,
+        matched: 410,
+        unmatchedRate: 90 / 500,
+        openExceptions: 8,
+        atStake: [{ amountMinor: 3_459, currency: 'EUR' }],
+      },
     ],
     matchedByKind: [{ kind: 'order', matchable: 400, matched: 390 }],
     sources: [
-      { source: 'stripe:main', lastImportAt: '2024-04-01T09:00:00.000Z', lastEventAt: '2024-03-31T22:00:00.000Z', events: 600, eventsInPeriod: 580, expectedEveryHours: 24, feedMissing: true },
-      { source: 'shopify:store', lastImportAt: '2024-04-01T09:00:00.000Z', lastEventAt: null, events: 600, eventsInPeriod: 0, expectedEveryHours: null, feedMissing: false },
+      {
+        source: 'stripe:main',
+        lastImportAt: '2024-04-01T09:00:00.000Z',
+        lastEventAt: '2024-03-31T22:00:00.000Z',
+        events: 600,
+        eventsInPeriod: 580,
+        expectedEveryHours: 24,
+        feedMissing: true,
+      },
+      {
+        source: 'shopify:store',
+        lastImportAt: '2024-04-01T09:00:00.000Z',
+        lastEventAt: null,
+        events: 600,
+        eventsInPeriod: 0,
+        expectedEveryHours: null,
+        feedMissing: false,
+      },
     ],
     lastRun: { runId: 'run-9', mode: 'full', ruleSetId: 'default', ruleVersion: 3, finishedAt: '2024-04-01T09:05:00.000Z' },
     ...overrides,
@@ -161,7 +191,9 @@ describe('dashboard chart data', () => {
   });
 
   it('splits matchable events of a kind into matched and unmatched', () => {
-    expect(matchedByKindChart(dashboardFixture(), 'dark', () => undefined).data).toEqual([{ kind: 'order', label: 'order', matched: 390, unmatched: 10 }]);
+    expect(matchedByKindChart(dashboardFixture(), 'dark', () => undefined).data).toEqual([
+      { kind: 'order', label: 'order', matched: 390, unmatched: 10 },
+    ]);
   });
 
   it('reads a cadence in hours as a person says it', () => {
@@ -187,7 +219,11 @@ describe('DashboardScreen', () => {
     expect(within(kpis).getByText('50.0%')).toBeTruthy();
     expect(within(kpis).getByText('17')).toBeTruthy();
     const atStake = within(kpis).getByRole('list', { name: 'Value at stake per currency' });
-    expect(within(atStake).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['1,234.59 EUR', '50.00 USD']);
+    expect(
+      within(atStake)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['1,234.59 EUR', '50.00 USD']);
     // Red is for attention, never for a sign: no amount here is marked.
     expect(kpis.querySelectorAll('.attention')).toHaveLength(0);
     expect(within(kpis).getByText('Unknown bank line')).toBeTruthy();
@@ -222,7 +258,9 @@ describe('DashboardScreen', () => {
     fireEvent.click(await screen.findByRole('button', { name: /Oldest open item: Unknown bank line, 32 d 9 h old/ }));
     expect(store.getState().screen).toBe('exceptions');
     expect(store.getState().exceptionsDetailId).toBe('exc-1');
-    await waitFor(() => expect(fake.calls.some((c) => c.method === 'exceptions.detail' && (c.request as { exceptionId: string }).exceptionId === 'exc-1')).toBe(true));
+    await waitFor(() =>
+      expect(fake.calls.some((c) => c.method === 'exceptions.detail' && (c.request as { exceptionId: string }).exceptionId === 'exc-1')).toBe(true),
+    );
   });
 
   it('says an empty workspace has no events and offers to import files', async () => {

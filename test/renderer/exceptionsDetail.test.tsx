@@ -62,7 +62,10 @@ describe('exception detail panel', () => {
     // An exception shows every key compared: the one that differs is why it is one, and is marked.
     const keys = within(explanation).getByRole('table', { name: 'Keys compared' });
     const keyRows = within(keys).getAllByRole('row').slice(1);
-    expect(keyRows.map((r) => r.textContent)).toEqual([expect.stringMatching(/^order ref.*#1001.*#1001.*agrees$/), expect.stringMatching(/^trace id.*pi_9.*pi_3.*differs$/)]);
+    expect(keyRows.map((r) => r.textContent)).toEqual([
+      expect.stringMatching(/^order ref.*#1001.*#1001.*agrees$/),
+      expect.stringMatching(/^trace id.*pi_9.*pi_3.*differs$/),
+    ]);
     expect(keyRows[1]?.querySelector('.badge.attention')).not.toBeNull();
     const runnersUp = within(explanation).getByRole('table', { name: 'Runners-up' });
     expect(runnersUp.textContent).toContain('ch_999');
@@ -91,7 +94,11 @@ describe('exception detail panel', () => {
     fireEvent.change(within(form).getByLabelText('Reason'), { target: { value: ' Shopify order corrected to 115.00 ' } });
     fireEvent.submit(form);
     await waitFor(() => expect(callsOf(fake, 'exceptions.resolve')).toHaveLength(1));
-    expect(callsOf(fake, 'exceptions.resolve')[0]?.request).toEqual({ exceptionIds: ['exc-1'], category: 'fixed_at_source', reason: 'Shopify order corrected to 115.00' });
+    expect(callsOf(fake, 'exceptions.resolve')[0]?.request).toEqual({
+      exceptionIds: ['exc-1'],
+      category: 'fixed_at_source',
+      reason: 'Shopify order corrected to 115.00',
+    });
     await waitFor(() => expect(within(panel).queryByRole('form', { name: 'Resolve this amount mismatch' })).toBeNull());
   });
 
@@ -171,7 +178,11 @@ describe('exception detail panel', () => {
     expect(candidates.textContent).toContain('88% fit');
     expect(candidates.textContent).toContain('order_ref agrees; sum with ch_111 equals the order');
     const own = within(form).getByRole('table', { name: 'Events of this exception' });
-    expect(within(own).getAllByRole('checkbox').every((b) => !(b as HTMLInputElement).checked)).toBe(true);
+    expect(
+      within(own)
+        .getAllByRole('checkbox')
+        .every((b) => !(b as HTMLInputElement).checked),
+    ).toBe(true);
 
     fireEvent.click(within(form).getByLabelText('Pick payment ch_222'));
     fireEvent.submit(form);

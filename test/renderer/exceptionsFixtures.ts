@@ -115,10 +115,34 @@ export function exceptionDetailFixture(overrides: Partial<ExceptionDetail> = {})
       policy: null,
     },
     history: [
-      { seq: 9, type: 'exception.commented', actor: 'user:bea', reason: null, at: '2024-03-06T09:00:00.000Z', summary: 'comment: asked Stripe support', payload: {} },
-      { seq: 4, type: 'exception.opened', actor: 'system:order-payment.exact-key', reason: 'amounts differ', at: '2024-03-05T23:30:00.000Z', summary: 'opened AMOUNT_MISMATCH', payload: {} },
+      {
+        seq: 9,
+        type: 'exception.commented',
+        actor: 'user:bea',
+        reason: null,
+        at: '2024-03-06T09:00:00.000Z',
+        summary: 'comment: asked Stripe support',
+        payload: {},
+      },
+      {
+        seq: 4,
+        type: 'exception.opened',
+        actor: 'system:order-payment.exact-key',
+        reason: 'amounts differ',
+        at: '2024-03-05T23:30:00.000Z',
+        summary: 'opened AMOUNT_MISMATCH',
+        payload: {},
+      },
     ],
-    candidates: [{ event: candidatePayment, link: 'order_payment', side: 'right', score: 0.88, reasons: ['order_ref agrees', 'sum with ch_111 equals the order'] }],
+    candidates: [
+      {
+        event: candidatePayment,
+        link: 'order_payment',
+        side: 'right',
+        score: 0.88,
+        reasons: ['order_ref agrees', 'sum with ch_111 equals the order'],
+      },
+    ],
     matchLinks: [{ link: 'order_payment', left: { kinds: ['order'], sources: [] }, right: { kinds: ['payment'], sources: ['stripe:main'] } }],
     ...overrides,
   };

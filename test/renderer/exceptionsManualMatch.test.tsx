@@ -9,8 +9,16 @@ import { callsOf, eventDetail, eventLine, exceptionDetailFixture, setupStore } f
 afterEach(cleanup);
 
 const raw = { fileName: 'f.csv', text: 'x', line: 2 };
-const bankPayout: MatchLink = { link: 'bank_payout', left: { kinds: ['payout'], sources: ['stripe:main'] }, right: { kinds: ['bank_credit', 'bank_debit'], sources: [] } };
-const payoutItems: MatchLink = { link: 'payout_items', left: { kinds: ['payout'], sources: [] }, right: { kinds: ['payment', 'refund', 'fee'], sources: [] } };
+const bankPayout: MatchLink = {
+  link: 'bank_payout',
+  left: { kinds: ['payout'], sources: ['stripe:main'] },
+  right: { kinds: ['bank_credit', 'bank_debit'], sources: [] },
+};
+const payoutItems: MatchLink = {
+  link: 'payout_items',
+  left: { kinds: ['payout'], sources: [] },
+  right: { kinds: ['payment', 'refund', 'fee'], sources: [] },
+};
 
 describe('manual match plan', () => {
   it('puts each chosen event on the side of the link that takes its kind', () => {
@@ -19,14 +27,21 @@ describe('manual match plan', () => {
     expect(sideOf(bankPayout, 'payout')).toBe('left');
     expect(sideOf(bankPayout, 'bank_credit')).toBe('right');
     expect(sideOf(bankPayout, 'order')).toBeNull();
-    expect(planManualMatch(bankPayout, [credit, payout])).toEqual({ ok: true, plan: { link: 'bank_payout', leftEventIds: ['ev-po'], rightEventIds: ['ev-b'] } });
+    expect(planManualMatch(bankPayout, [credit, payout])).toEqual({
+      ok: true,
+      plan: { link: 'bank_payout', leftEventIds: ['ev-po'], rightEventIds: ['ev-b'] },
+    });
   });
 
   it('searches the kinds of the side the exception’s own events are not on', () => {
     expect(counterpartKinds(bankPayout, [eventLine('ev-b', 'bank_credit', 'b', 1)])).toEqual(['payout']);
     expect(counterpartKinds(bankPayout, [eventLine('ev-po', 'payout', 'p', -1)])).toEqual(['bank_credit', 'bank_debit']);
     // Own events on both sides (a tie of payouts and bank lines): either side may still be missing something.
-    expect(counterpartKinds(bankPayout, [eventLine('ev-po', 'payout', 'p', -1), eventLine('ev-b', 'bank_credit', 'b', 1)])).toEqual(['payout', 'bank_credit', 'bank_debit']);
+    expect(counterpartKinds(bankPayout, [eventLine('ev-po', 'payout', 'p', -1), eventLine('ev-b', 'bank_credit', 'b', 1)])).toEqual([
+      'payout',
+      'bank_credit',
+      'bank_debit',
+    ]);
   });
 
   it('keeps a running balance in the display sign convention: a payout and the bank line that received it agree', () => {
@@ -88,7 +103,12 @@ describe('ManualMatchForm', () => {
     fireEvent.change(screen.getByLabelText('Reason'), { target: { value: 'Remittance names the payout' } });
     fireEvent.click(screen.getByRole('button', { name: 'Match 2 events' }));
     await waitFor(() => expect(done).toBe(true));
-    expect(callsOf(fake, 'matches.manual')[0]?.request).toEqual({ link: 'bank_payout', leftEventIds: ['ev-po'], rightEventIds: ['ev-b'], reason: 'Remittance names the payout' });
+    expect(callsOf(fake, 'matches.manual')[0]?.request).toEqual({
+      link: 'bank_payout',
+      leftEventIds: ['ev-po'],
+      rightEventIds: ['ev-b'],
+      reason: 'Remittance names the payout',
+    });
   });
 
   it('ticks none of several own events for the person, and marks a difference that needs attention', async () => {
@@ -100,7 +120,11 @@ describe('ManualMatchForm', () => {
     const { fake, store } = await setupStore({});
     renderInApp(fake, store, <ManualMatchForm detail={tie} onDone={() => undefined} />);
     const own = screen.getByRole('table', { name: 'Events of this exception' });
-    expect(within(own).getAllByRole('checkbox').map((b) => (b as HTMLInputElement).checked)).toEqual([false, false]);
+    expect(
+      within(own)
+        .getAllByRole('checkbox')
+        .map((b) => (b as HTMLInputElement).checked),
+    ).toEqual([false, false]);
     fireEvent.click(within(own).getByRole('checkbox', { name: 'Include payout po_1' }));
     fireEvent.click(screen.getByRole('checkbox', { name: 'Pick bank_credit b-1' }));
     const difference = screen.getByRole('status', { name: 'Running balance' }).querySelector('.attention');

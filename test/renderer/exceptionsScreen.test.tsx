@@ -38,7 +38,13 @@ describe('exceptions screen', () => {
     await waitFor(() => expect(screen.getByRole('status', { name: 'Exceptions in the filtered set' }).textContent).toBe('1 exception'), GRID_WAIT);
     const grid = screen.getByRole('region', { name: 'Exceptions grid' });
     // A row reads as a person reads it: the business date, the code in words, who, how much, what, which order.
-    await waitFor(() => expect(grid.querySelector('.ag-row')?.textContent).toContain('Mar 05, 2024CAmount mismatchAda Lovelace5.00 USDCard payment for order #1001#1001open'), GRID_WAIT);
+    await waitFor(
+      () =>
+        expect(grid.querySelector('.ag-row')?.textContent).toContain(
+          'Mar 05, 2024CAmount mismatchAda Lovelace5.00 USDCard payment for order #1001#1001open',
+        ),
+      GRID_WAIT,
+    );
     // Ids are one tick away, hidden until asked for.
     expect(grid.querySelector('.ag-row [col-id="ids"]')).toBeNull();
     act(() => store.getState().setShowIds(true));
@@ -117,10 +123,18 @@ describe('exceptions screen', () => {
 
   it('exports the grid as it stands: its filter, its sort and the period', async () => {
     const { fake, store } = await renderScreen();
-    fake.handlers['export.grid'] = () => ({ fileName: 'tieout-exceptions-2024-03.csv', mediaType: 'text/csv; charset=utf-8', rows: 1, base64: btoa('a,b\r\n') });
+    fake.handlers['export.grid'] = () => ({
+      fileName: 'tieout-exceptions-2024-03.csv',
+      mediaType: 'text/csv; charset=utf-8',
+      rows: 1,
+      base64: btoa('a,b\r\n'),
+    });
     act(() => store.getState().setPeriod({ from: '2024-03-01', to: '2024-03-31' }));
     act(() => store.getState().setExceptionsFilter({ codes: ['AMOUNT_MISMATCH'] }));
-    await waitFor(() => expect(callsOf(fake, 'exceptions.query').at(-1)?.request).toMatchObject({ filter: { codes: ['AMOUNT_MISMATCH'] } }), GRID_WAIT);
+    await waitFor(
+      () => expect(callsOf(fake, 'exceptions.query').at(-1)?.request).toMatchObject({ filter: { codes: ['AMOUNT_MISMATCH'] } }),
+      GRID_WAIT,
+    );
     const clicks: string[] = [];
     const click = HTMLAnchorElement.prototype.click;
     HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {

@@ -128,9 +128,13 @@ describe('exceptions decisions', () => {
     const refresh = store.getState().exceptionsRefreshVersion;
     const detailCalls = callsOf(fake, 'exceptions.detail').length;
 
-    expect(await store.getState().resolveExceptions(store.getState().exceptionsSelectedIds, { category: 'timing', reason: 'Paid by cheque' })).toBe(true);
+    expect(await store.getState().resolveExceptions(store.getState().exceptionsSelectedIds, { category: 'timing', reason: 'Paid by cheque' })).toBe(
+      true,
+    );
 
-    expect(callsOf(fake, 'exceptions.resolve').map((c) => c.request)).toEqual([{ exceptionIds: ['exc-1', 'exc-2', 'exc-3'], category: 'timing', reason: 'Paid by cheque' }]);
+    expect(callsOf(fake, 'exceptions.resolve').map((c) => c.request)).toEqual([
+      { exceptionIds: ['exc-1', 'exc-2', 'exc-3'], category: 'timing', reason: 'Paid by cheque' },
+    ]);
     expect(store.getState().notices.at(-1)).toMatchObject({ tone: 'success', text: 'Resolved 3 exceptions' });
     expect(store.getState().exceptionsRefreshVersion).toBe(refresh + 1);
     expect(callsOf(fake, 'exceptions.detail')).toHaveLength(detailCalls + 1);
@@ -142,7 +146,11 @@ describe('exceptions decisions', () => {
   it("turns the backend's refusal into a readable notice and leaves grid and selection alone", async () => {
     const { store } = await setupStore({
       'exceptions.resolve': () => {
-        throw new ApiError({ kind: 'bad_input', message: 'exception exc-7 is above the policy gate: only a person (user:NAME) may resolve it', field: null });
+        throw new ApiError({
+          kind: 'bad_input',
+          message: 'exception exc-7 is above the policy gate: only a person (user:NAME) may resolve it',
+          field: null,
+        });
       },
     });
     store.getState().setExceptionsSelected(['exc-7']);
@@ -168,7 +176,9 @@ describe('exceptions decisions', () => {
     store.getState().setExceptionsSelected(['exc-2', 'exc-3']);
     expect(await store.getState().reassignExceptions(['exc-2', 'exc-3'], 'carla', ' Bea is on leave ')).toBe(true);
     expect(store.getState().exceptionsSelectedIds).toEqual([]);
-    expect(fake.calls.filter((c) => c.method.startsWith('exceptions.') && c.method !== 'exceptions.facets').map((c) => [c.method, c.request])).toEqual([
+    expect(
+      fake.calls.filter((c) => c.method.startsWith('exceptions.') && c.method !== 'exceptions.facets').map((c) => [c.method, c.request]),
+    ).toEqual([
       ['exceptions.comment', { exceptionIds: ['exc-1', 'exc-2'], text: 'Asked the bank' }],
       ['exceptions.reopen', { exceptionId: 'exc-1', reason: 'Customer disputed' }],
       ['exceptions.reassign', { exceptionIds: ['exc-1'], owner: 'user:carla' }],

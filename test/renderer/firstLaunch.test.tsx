@@ -121,7 +121,11 @@ describe('FirstLaunchScreen', () => {
   it('opens a recent workspace with one click', async () => {
     const { fake, store } = await setup();
     const list = screen.getByRole('list', { name: 'Recent workspaces' });
-    expect(within(list).getAllByRole('button').map((b) => b.querySelector('strong')?.textContent)).toEqual(['Acme', 'Globex']);
+    expect(
+      within(list)
+        .getAllByRole('button')
+        .map((b) => b.querySelector('strong')?.textContent),
+    ).toEqual(['Acme', 'Globex']);
     fireEvent.click(within(list).getByRole('button', { name: /Globex/ }));
     await waitFor(() => expect(store.getState().workspace?.path).toBe('/books/globex'));
     expect(requestsOf(fake, 'workspace.open')).toEqual([{ path: '/books/globex' }]);

@@ -15,32 +15,107 @@ import { appOver, renderInApp } from './appHarness.tsx';
 afterEach(cleanup);
 
 const meta: GrowthRow = {
-  date: '2026-10-05', platform: 'meta', spendMinor: 12_000, billedMinor: null, platformConversions: 6, platformValueMinor: 40_000, storeOrders: 2,
-  storeNetMinor: 16_000, gapMinor: 24_000,
-  breakdown: { refundedOrCancelledMinor: 2_000, testOrDraftMinor: 3_000, timeZoneShiftMinor: 5_000, currencyMinor: 0, duplicatesMinor: 4_000, residualMinor: 10_000 },
-  events: { spend: ['ev-spend'], refundedOrCancelled: ['ev-order-3'], testOrDraft: ['ev-order-4'], timeZoneShift: ['ev-order-2'], duplicates: ['ev-order-5'], store: ['ev-order-1'] },
+  date: '2026-10-05',
+  platform: 'meta',
+  spendMinor: 12_000,
+  billedMinor: null,
+  platformConversions: 6,
+  platformValueMinor: 40_000,
+  storeOrders: 2,
+  storeNetMinor: 16_000,
+  gapMinor: 24_000,
+  breakdown: {
+    refundedOrCancelledMinor: 2_000,
+    testOrDraftMinor: 3_000,
+    timeZoneShiftMinor: 5_000,
+    currencyMinor: 0,
+    duplicatesMinor: 4_000,
+    residualMinor: 10_000,
+  },
+  events: {
+    spend: ['ev-spend'],
+    refundedOrCancelled: ['ev-order-3'],
+    testOrDraft: ['ev-order-4'],
+    timeZoneShift: ['ev-order-2'],
+    duplicates: ['ev-order-5'],
+    store: ['ev-order-1'],
+  },
 };
 const none: GrowthRow = {
-  date: '2026-10-05', platform: 'not_attributable', spendMinor: null, billedMinor: null, platformConversions: null, platformValueMinor: null, storeOrders: 1,
-  storeNetMinor: 2_500, gapMinor: null, breakdown: null, events: { no_channel: ['ev-order-6'] },
+  date: '2026-10-05',
+  platform: 'not_attributable',
+  spendMinor: null,
+  billedMinor: null,
+  platformConversions: null,
+  platformValueMinor: null,
+  storeOrders: 1,
+  storeNetMinor: 2_500,
+  gapMinor: null,
+  breakdown: null,
+  events: { no_channel: ['ev-order-6'] },
 };
 const report: GrowthReport = {
-  period: '2026-10', currency: 'USD', storeTimeZone: 'America/New_York', platformTimeZones: { meta: 'America/Los_Angeles' }, rows: [meta, none], periodTotals: [],
+  period: '2026-10',
+  currency: 'USD',
+  storeTimeZone: 'America/New_York',
+  platformTimeZones: { meta: 'America/Los_Angeles' },
+  rows: [meta, none],
+  periodTotals: [],
   unconverted: [],
-  spendBilling: [{ platform: 'meta', currency: 'USD', spendMinor: 12_000, creditsMinor: 1_000, taxMinor: 200, expectedBilledMinor: 11_200, billedMinor: 15_000, failedChargesMinor: 0, unbilledMinor: -3_800, cashMinor: 10_000, chargesWithoutCash: [], cashWithoutCharge: [] }],
-  shipments: { orders: 7, shipped: 3, notShipped: 4, paidNotShippedLate: 3, paidNotShippedDays: 3, asOf: '2026-10-20T04:00:00.000Z', problems: [], orphanShipments: [] },
+  spendBilling: [
+    {
+      platform: 'meta',
+      currency: 'USD',
+      spendMinor: 12_000,
+      creditsMinor: 1_000,
+      taxMinor: 200,
+      expectedBilledMinor: 11_200,
+      billedMinor: 15_000,
+      failedChargesMinor: 0,
+      unbilledMinor: -3_800,
+      cashMinor: 10_000,
+      chargesWithoutCash: [],
+      cashWithoutCharge: [],
+    },
+  ],
+  shipments: {
+    orders: 7,
+    shipped: 3,
+    notShipped: 4,
+    paidNotShippedLate: 3,
+    paidNotShippedDays: 3,
+    asOf: '2026-10-20T04:00:00.000Z',
+    problems: [],
+    orphanShipments: [],
+  },
   campaignReady: [{ date: '2026-10-05', storeNetMinor: 18_500, tiedOutMinor: 9_250, share: 0.5 }],
   yesterday: '2026-10-05',
 };
 const line: EventLine = {
-  eventId: 'ev-order-2', source: 'shopify:store', kind: 'order', externalId: '9002', amountMinor: 5_000, currency: 'USD', occurredAt: '2026-10-06T05:30:00.000Z',
-  localDate: null, orderRef: '2', counterparty: 'b@example.com', description: null,
+  eventId: 'ev-order-2',
+  source: 'shopify:store',
+  kind: 'order',
+  externalId: '9002',
+  amountMinor: 5_000,
+  currency: 'USD',
+  occurredAt: '2026-10-06T05:30:00.000Z',
+  localDate: null,
+  orderRef: '2',
+  counterparty: 'b@example.com',
+  description: null,
 };
 
 describe('growth figures', () => {
   it('sum the platforms’ rows per day and the month, the not-attributable bucket apart', () => {
     expect(dayFigures(report, (d) => d)).toEqual([{ date: '2026-10-05', label: '2026-10-05', claimed: 400, real: 160 }]);
-    expect(monthTotals(report.rows)).toEqual({ spendMinor: 12_000, billedMinor: 0, claimedMinor: 40_000, attributedNetMinor: 16_000, gapMinor: 24_000, notAttributableNetMinor: 2_500 });
+    expect(monthTotals(report.rows)).toEqual({
+      spendMinor: 12_000,
+      billedMinor: 0,
+      claimedMinor: 40_000,
+      attributedNetMinor: 16_000,
+      gapMinor: 24_000,
+      notAttributableNetMinor: 2_500,
+    });
   });
 });
 

@@ -3,7 +3,13 @@ import { describe, expect, it, vi } from 'vitest';
 import { ApiError, type ImportBatch, type ImportOutcome, type ImportPreview, type ParsedRequestOf } from '../../src/shared/api/contract.ts';
 import { CsvMappingSchema } from '../../src/shared/import/csvMapping.ts';
 import { createAppStore, type AppStore } from '../../src/renderer/src/store/appStore.ts';
-import { GENERIC_CSV, IMPORT_PREVIEW_DEBOUNCE_MS, commitRequestFor, importStepProblem, suggestSource } from '../../src/renderer/src/store/importSlice.ts';
+import {
+  GENERIC_CSV,
+  IMPORT_PREVIEW_DEBOUNCE_MS,
+  commitRequestFor,
+  importStepProblem,
+  suggestSource,
+} from '../../src/renderer/src/store/importSlice.ts';
 import { checkDraft } from '../../src/renderer/src/screens/sources/mappingDraft.ts';
 import { createFakeApi, type FakeApi, type FakeHandlers } from './fakeApi.ts';
 
@@ -59,20 +65,48 @@ function importBackend(extra: FakeHandlers = {}): { fake: FakeApi; staged: Map<s
     const [header = [], ...rows] = lines.map((l) => l.split(delimiter));
     const format = r.format ?? (isStripe ? 'stripe-balance-csv' : null);
     const base = { uploadId: r.uploadId, fileName: file.fileName, encoding: 'utf-8', columns: header, rows, layoutGuess: null };
-    if (format === null) return { ...base, format: null, formatDescription: null, events: [], error: `${file.fileName}: a file of no recognised format` };
-  // As the services answer: generic-csv without a (valid) mapping shows the grid, cut by the layout, and no events.
-  if (format === 'generic-csv' && r.mapping === undefined) return { ...base, format, formatDescription: 'Any CSV', events: [], error: 'generic-csv reads the file through a column mapping; map the columns' };
+    if (format === null)
+      return { ...base, format: null, formatDescription: null, events: [], error: `${file.fileName}: a file of no recognised format` };
+    // As the services answer: generic-csv without a (valid) mapping shows the grid, cut by the layout, and no events.
+    if (format === 'generic-csv' && r.mapping === undefined)
+      return {
+        ...base,
+        format,
+        formatDescription: 'Any CSV',
+        events: [],
+        error: 'generic-csv reads the file through a column mapping; map the columns',
+      };
     const currency = r.mapping?.currency ?? 'EUR';
     return {
       ...base,
       format,
       formatDescription: format === GENERIC_CSV ? 'Any CSV' : 'Stripe balance CSV',
-      events: [{ eventId: 'ev_p1', source: 'preview', kind: 'payment', externalId: 'txn_1', amountMinor: 1250, currency, occurredAt: '2024-03-01T10:00:00.000Z', localDate: null, orderRef: null, counterparty: null, description: null }],
+      events: [
+        {
+          eventId: 'ev_p1',
+          source: 'preview',
+          kind: 'payment',
+          externalId: 'txn_1',
+          amountMinor: 1250,
+          currency,
+          occurredAt: '2024-03-01T10:00:00.000Z',
+          localDate: null,
+          orderRef: null,
+          counterparty: null,
+          description: null,
+        },
+      ],
       error: null,
     };
   };
   const fake = createFakeApi({
-    'imports.formats': () => ({ formats: [{ format: 'stripe-balance-csv', description: 'Stripe balance CSV' }, { format: GENERIC_CSV, description: 'Any CSV' }], presets: ['chase'] }),
+    'imports.formats': () => ({
+      formats: [
+        { format: 'stripe-balance-csv', description: 'Stripe balance CSV' },
+        { format: GENERIC_CSV, description: 'Any CSV' },
+      ],
+      presets: ['chase'],
+    }),
     'imports.history': () => ({ batches: [] }),
     'imports.upload': (r) => {
       const uploadId = `up_${staged.size + 1}`;
@@ -90,7 +124,10 @@ function importBackend(extra: FakeHandlers = {}): { fake: FakeApi; staged: Map<s
 const fileOf = (name: string, text: string) => new File([new TextEncoder().encode(text)], name, { type: 'text/csv' });
 const callsOf = (fake: FakeApi, method: string) => fake.calls.filter((c) => c.method === method);
 
-async function stagedStore(extra: FakeHandlers = {}, files = [fileOf('stripe.csv', STRIPE_CSV)]): Promise<{ fake: FakeApi; store: AppStore; staged: Map<string, { fileName: string; bytes: Uint8Array }> }> {
+async function stagedStore(
+  extra: FakeHandlers = {},
+  files = [fileOf('stripe.csv', STRIPE_CSV)],
+): Promise<{ fake: FakeApi; store: AppStore; staged: Map<string, { fileName: string; bytes: Uint8Array }> }> {
   const { fake, staged } = importBackend(extra);
   const store = createAppStore(fake);
   await store.getState().loadImportHistory();
@@ -100,7 +137,10 @@ async function stagedStore(extra: FakeHandlers = {}, files = [fileOf('stripe.csv
 
 describe('import slice', () => {
   it('stages each file with its bytes, previews it and commits with a validated source', async () => {
-    const { fake, store, staged } = await stagedStore({}, [fileOf('stripe.csv', STRIPE_CSV), fileOf('stripe-2.csv', STRIPE_CSV.replace('txn_1', 'txn_2'))]);
+    const { fake, store, staged } = await stagedStore({}, [
+      fileOf('stripe.csv', STRIPE_CSV),
+      fileOf('stripe-2.csv', STRIPE_CSV.replace('txn_1', 'txn_2')),
+    ]);
 
     const uploads = callsOf(fake, 'imports.upload');
     expect(uploads).toHaveLength(2);
@@ -202,7 +242,13 @@ describe('import slice', () => {
     const mapped = callsOf(fake, 'imports.preview').at(-1)?.request as { format: string; mapping: unknown };
     expect(mapped.format).toBe(GENERIC_CSV);
     const mapping = CsvMappingSchema.parse(mapped.mapping);
-    expect(mapping).toMatchObject({ columns: { occurred_at: 'Date', amount: 'Amount' }, currency: 'EUR', date_format: 'DD.MM.YYYY', decimal: ',', kind_by_sign: { positive: 'bank_credit', negative: 'bank_debit' } });
+    expect(mapping).toMatchObject({
+      columns: { occurred_at: 'Date', amount: 'Amount' },
+      currency: 'EUR',
+      date_format: 'DD.MM.YYYY',
+      decimal: ',',
+      kind_by_sign: { positive: 'bank_credit', negative: 'bank_debit' },
+    });
     expect(store.getState().importFiles[0]?.preview?.format).toBe(GENERIC_CSV);
 
     store.getState().setImportStep('source');
@@ -253,7 +299,12 @@ describe('import slice', () => {
     store.getState().setImportStep('source');
     store.getState().setImportStep('commit');
     await store.getState().commitImport();
-    expect(callsOf(fake, 'imports.commit')[0]?.request).toEqual({ uploadIds: ['up_1'], source: 'bank:operating', format: 'preset:chase', skipInvalid: false });
+    expect(callsOf(fake, 'imports.commit')[0]?.request).toEqual({
+      uploadIds: ['up_1'],
+      source: 'bank:operating',
+      format: 'preset:chase',
+      skipInvalid: false,
+    });
   });
 
   it('marks a file that could not be staged and keeps the wizard on the files step', async () => {

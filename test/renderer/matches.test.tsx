@@ -78,7 +78,12 @@ function matchRow(overrides: Partial<MatchRow> = {}): MatchRow {
 
 function matchDetail(ended: boolean): MatchDetail {
   return {
-    match: { ...matchRow(), endedAt: ended ? '2024-03-09T09:00:00.000Z' : null, endedBy: ended ? 'user:bea' : null, endReason: ended ? 'wrong customer' : null },
+    match: {
+      ...matchRow(),
+      endedAt: ended ? '2024-03-09T09:00:00.000Z' : null,
+      endedBy: ended ? 'user:bea' : null,
+      endReason: ended ? 'wrong customer' : null,
+    },
     events: [detailOf(order, 'left', 'ord-1001,120.00'), detailOf(pay1, 'right', 'ch_111,70.00'), detailOf(pay2, 'right', 'ch_222,50.00')],
     explanation: {
       ruleId: 'order-payment.partial',
@@ -95,9 +100,27 @@ function matchDetail(ended: boolean): MatchDetail {
       policy: null,
     },
     history: [
-      { seq: 7, type: 'match.created', actor: 'engine:run-4', reason: null, at: '2024-03-05T23:30:00.000Z', summary: 'matched by order-payment.partial', payload: {} },
+      {
+        seq: 7,
+        type: 'match.created',
+        actor: 'engine:run-4',
+        reason: null,
+        at: '2024-03-05T23:30:00.000Z',
+        summary: 'matched by order-payment.partial',
+        payload: {},
+      },
       ...(ended
-        ? [{ seq: 9, type: 'decision.unmatch', actor: 'user:bea', reason: 'wrong customer', at: '2024-03-09T09:00:00.000Z', summary: 'unmatched', payload: {} }]
+        ? [
+            {
+              seq: 9,
+              type: 'decision.unmatch',
+              actor: 'user:bea',
+              reason: 'wrong customer',
+              at: '2024-03-09T09:00:00.000Z',
+              summary: 'unmatched',
+              payload: {},
+            },
+          ]
         : []),
     ],
   };
@@ -205,7 +228,9 @@ describe('match detail panel', () => {
     expect(screen.getByRole('status').textContent).toBe('matched Matched by the engine on Mar 05, 2024, 23:30');
     expect(left.textContent).toContain('1 event, total 120.00 EUR');
     expect(right.textContent).toContain('2 events, total 120.00 EUR');
-    expect(within(screen.getByRole('region', { name: 'Explanation' })).getByText('Two payments sharing the order reference add up to the order')).toBeTruthy();
+    expect(
+      within(screen.getByRole('region', { name: 'Explanation' })).getByText('Two payments sharing the order reference add up to the order'),
+    ).toBeTruthy();
     expect(within(screen.getByRole('region', { name: 'History' })).getByText('matched by order-payment.partial')).toBeTruthy();
     expect(screen.getByText('order-payment.partial v3')).toBeTruthy();
   });

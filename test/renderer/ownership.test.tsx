@@ -35,7 +35,11 @@ describe('the Exceptions screen queues', () => {
     fireEvent.click(within(tabs).getByRole('tab', { name: /^Escalated/ }));
     await waitFor(() => expect(callsOf(fake, 'exceptions.query')).toHaveLength(3), GRID_WAIT);
     expect(callsOf(fake, 'exceptions.query')[2]?.request).toMatchObject({ startRow: 0, filter: { queue: 'escalated', domains: ['payments'] } });
-    expect(within(tabs).getByRole('tab', { name: /^Escalated/ }).getAttribute('aria-selected')).toBe('true');
+    expect(
+      within(tabs)
+        .getByRole('tab', { name: /^Escalated/ })
+        .getAttribute('aria-selected'),
+    ).toBe('true');
   });
 
   it('reassigns the ticked rows in one request with the reason given', async () => {
@@ -77,7 +81,11 @@ describe('the exception card', () => {
     renderInApp(fake, store, <OwnershipCard exceptionId="exc-1" />);
     const section = await screen.findByRole('region', { name: 'Playbook' });
     expect(section.textContent).toContain('(shipped)');
-    expect(within(section).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['Open both records', 'Ask the processor']);
+    expect(
+      within(section)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['Open both records', 'Ask the processor']);
 
     fireEvent.click(within(section).getByRole('button', { name: 'Edit playbook…' }));
     const form = within(section).getByRole('form', { name: 'Playbook for AMOUNT_MISMATCH' });
@@ -100,7 +108,9 @@ describe('the exception card', () => {
   });
 
   it('says where to set a ticket link when the domain has none', async () => {
-    const { fake, store } = await setupStore({ 'exceptions.card': () => cardFixture({ ticketUrl: null, domain: 'bank', escalations: [], slaState: 'on_track' }) });
+    const { fake, store } = await setupStore({
+      'exceptions.card': () => cardFixture({ ticketUrl: null, domain: 'bank', escalations: [], slaState: 'on_track' }),
+    });
     renderInApp(fake, store, <OwnershipCard exceptionId="exc-1" />);
     const ticket = await screen.findByRole('region', { name: 'Ticket' });
     expect(ticket.textContent).toContain('No ticket link for bank');
@@ -142,13 +152,19 @@ describe('the notification bell', () => {
     const { fake, store } = await setupStore({ 'notifications.list': () => ({ notifications: [notificationFixture(1)] }) });
     renderInApp(fake, store, <NotificationBell />);
     await waitFor(() => expect(screen.getByRole('button', { name: 'Notifications, 1 new' })).toBeTruthy());
-    act(() => fake.emit({ type: 'notification', notifications: [notificationFixture(2, { exceptionId: 'exc-2', forMe: true, title: 'Escalated to you' })] }));
+    act(() =>
+      fake.emit({ type: 'notification', notifications: [notificationFixture(2, { exceptionId: 'exc-2', forMe: true, title: 'Escalated to you' })] }),
+    );
     expect(screen.getByRole('button', { name: 'Notifications, 2 new' })).toBeTruthy();
     expect(store.getState().notices.at(-1)?.text).toContain('1 escalation step taken, 1 for you');
 
     fireEvent.click(screen.getByRole('button', { name: 'Notifications, 2 new' }));
     const list = screen.getByRole('dialog', { name: 'Notifications' });
-    expect(within(list).getAllByRole('listitem').map((li) => li.querySelector('strong')?.textContent)).toEqual(['Escalated to you', notificationFixture(1).title]);
+    expect(
+      within(list)
+        .getAllByRole('listitem')
+        .map((li) => li.querySelector('strong')?.textContent),
+    ).toEqual(['Escalated to you', notificationFixture(1).title]);
     fireEvent.click(within(list).getAllByRole('button')[0]!);
     expect(store.getState().screen).toBe('exceptions');
     expect(store.getState().exceptionsDetailId).toBe('exc-2');
@@ -172,7 +188,12 @@ describe('the Dashboard operations', () => {
     expect(figures.textContent).toContain('Manual actions per day2.3');
     expect(figures.textContent).toContain('2,500.00 USD');
     const top = screen.getByRole('table', { name: 'Top exception codes by week' });
-    expect(within(top).getAllByRole('row').slice(1).map((r) => r.textContent)).toEqual(['Amount mismatch44', 'Payout not in bank22']);
+    expect(
+      within(top)
+        .getAllByRole('row')
+        .slice(1)
+        .map((r) => r.textContent),
+    ).toEqual(['Amount mismatch44', 'Payout not in bank22']);
     const checklist = screen.getByRole('region', { name: /Operating checklist/ });
     expect(checklist.textContent).toContain('(1 of 2 in place)');
     expect(checklist.querySelector('li.missing')?.textContent).toContain('bank has no owner');

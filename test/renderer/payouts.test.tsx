@@ -11,7 +11,19 @@ import { appOver, renderInApp } from './appHarness.tsx';
 afterEach(cleanup);
 
 function line(eventId: string, kind: EventLine['kind'], externalId: string, amountMinor: number, occurredAt = '2024-03-04T10:00:00.000Z'): EventLine {
-  return { eventId, source: 'stripe:main', kind, externalId, amountMinor, currency: 'EUR', occurredAt, localDate: null, orderRef: null, counterparty: null, description: null };
+  return {
+    eventId,
+    source: 'stripe:main',
+    kind,
+    externalId,
+    amountMinor,
+    currency: 'EUR',
+    occurredAt,
+    localDate: null,
+    orderRef: null,
+    counterparty: null,
+    description: null,
+  };
 }
 
 /** A waterfall item: the event and the part of it the step counts (its whole amount unless said otherwise). */
@@ -28,8 +40,20 @@ function waterfall(remainder: number, bank: 'matched' | 'missing' | 'pending' = 
     payout: { ...payoutLine, amountMinor: net },
     currency: 'EUR',
     steps: [
-      { step: 'gross_sales', label: 'Gross sales', amountMinor: 100_000, count: 2, items: [item('ev-c1', 'payment', 'ch_1', 60_000), item('ev-c2', 'payment', 'ch_2', 40_000)] },
-      { step: 'fees', label: 'Fees', amountMinor: -2_900, count: 2, items: [item('ev-f1', 'fee', 'txn_f1', -1_770), item('ev-f2', 'fee', 'txn_f2', -1_130)] },
+      {
+        step: 'gross_sales',
+        label: 'Gross sales',
+        amountMinor: 100_000,
+        count: 2,
+        items: [item('ev-c1', 'payment', 'ch_1', 60_000), item('ev-c2', 'payment', 'ch_2', 40_000)],
+      },
+      {
+        step: 'fees',
+        label: 'Fees',
+        amountMinor: -2_900,
+        count: 2,
+        items: [item('ev-f1', 'fee', 'txn_f1', -1_770), item('ev-f2', 'fee', 'txn_f2', -1_130)],
+      },
       { step: 'refunds', label: 'Refunds', amountMinor: -1_500, count: 1, items: [item('ev-r1', 'refund', 're_1', -1_500)] },
       { step: 'disputes', label: 'Disputes', amountMinor: 0, count: 0, items: [] },
       { step: 'adjustments', label: 'Adjustments', amountMinor: -480, count: 1, items: [item('ev-a1', 'adjustment', 'adj_1', -480)] },
@@ -57,8 +81,12 @@ function waterfall(remainder: number, bank: 'matched' | 'missing' | 'pending' = 
           }
         : null,
     exceptions: [
-      ...(bank === 'missing' ? [{ exceptionId: 'exc-nib', code: 'PAYOUT_NOT_IN_BANK' as const, state: 'open' as const, amountMinor: net, currency: 'EUR' }] : []),
-      ...(remainder !== 0 ? [{ exceptionId: 'exc-pm', code: 'PAYOUT_MISMATCH' as const, state: 'assigned' as const, amountMinor: remainder, currency: 'EUR' }] : []),
+      ...(bank === 'missing'
+        ? [{ exceptionId: 'exc-nib', code: 'PAYOUT_NOT_IN_BANK' as const, state: 'open' as const, amountMinor: net, currency: 'EUR' }]
+        : []),
+      ...(remainder !== 0
+        ? [{ exceptionId: 'exc-pm', code: 'PAYOUT_MISMATCH' as const, state: 'assigned' as const, amountMinor: remainder, currency: 'EUR' }]
+        : []),
     ],
   };
 }
@@ -182,7 +210,9 @@ describe('payout waterfall view', () => {
     fees.items = [item('ev-c1', 'payment', 'ch_1', 60_000, -1_770), item('ev-c2', 'payment', 'ch_2', 40_000, -1_130)];
     renderView(w);
     fireEvent.click(screen.getByRole('button', { name: 'Fees' }));
-    const rows = [...screen.getByRole('table', { name: 'Fees items' }).querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent));
+    const rows = [...screen.getByRole('table', { name: 'Fees items' }).querySelectorAll('tbody tr')].map((tr) =>
+      [...tr.children].map((c) => c.textContent),
+    );
     expect(rows).toEqual([
       ['Mar 04, 2024', 'payment ', 'ch_1', '600.00 EUR', '-17.70 EUR'],
       ['Mar 04, 2024', 'payment ', 'ch_2', '400.00 EUR', '-11.30 EUR'],

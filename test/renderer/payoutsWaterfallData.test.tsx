@@ -10,9 +10,25 @@ import { createFakeApi } from './fakeApi.ts';
 
 afterEach(cleanup);
 
-const payout: EventLine = { eventId: 'ev-po', source: 'stripe:main', kind: 'payout', externalId: 'po_9', amountMinor: 0, currency: 'EUR', occurredAt: '2024-03-06T02:00:00.000Z', localDate: null, orderRef: null, counterparty: null, description: null };
+const payout: EventLine = {
+  eventId: 'ev-po',
+  source: 'stripe:main',
+  kind: 'payout',
+  externalId: 'po_9',
+  amountMinor: 0,
+  currency: 'EUR',
+  occurredAt: '2024-03-06T02:00:00.000Z',
+  localDate: null,
+  orderRef: null,
+  counterparty: null,
+  description: null,
+};
 
-function waterfall(steps: Partial<Record<PayoutWaterfall['steps'][number]['step'], number>>, payoutNetMinor: number, unexplainedMinor: number): PayoutWaterfall {
+function waterfall(
+  steps: Partial<Record<PayoutWaterfall['steps'][number]['step'], number>>,
+  payoutNetMinor: number,
+  unexplainedMinor: number,
+): PayoutWaterfall {
   return {
     payout: { ...payout, amountMinor: payoutNetMinor },
     currency: 'EUR',

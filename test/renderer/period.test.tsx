@@ -47,7 +47,9 @@ describe('period slice', () => {
 
   it('follows the data until the person chooses: a new workspace’s first import shows its month', async () => {
     let latest: string | null = null;
-    const { store } = await setupStore({ 'periods.available': () => ({ timeZone: 'Europe/Berlin', months: latest === null ? [] : [{ month: latest, events: 3 }], latest }) });
+    const { store } = await setupStore({
+      'periods.available': () => ({ timeZone: 'Europe/Berlin', months: latest === null ? [] : [{ month: latest, events: 3 }], latest }),
+    });
     await store.getState().loadPeriods();
     const empty = store.getState().period;
     expect(empty).not.toBeNull();
@@ -82,9 +84,16 @@ describe('period slice', () => {
     await store.getState().loadPeriods();
     await store.getState().fetchMatchesPage(0, 100, [{ colId: 'createdAt', sort: 'desc' }]);
     await store.getState().fetchPayoutsPage(0, 100);
-    expect(callsOf(fake, 'matches.query')[0]?.request).toMatchObject({ period: { from: '2024-04-01', to: '2024-04-30' }, sort: [{ field: 'createdAt', dir: 'desc' }] });
+    expect(callsOf(fake, 'matches.query')[0]?.request).toMatchObject({
+      period: { from: '2024-04-01', to: '2024-04-30' },
+      sort: [{ field: 'createdAt', dir: 'desc' }],
+    });
     expect(callsOf(fake, 'payouts.query')[0]?.request).toMatchObject({ period: { from: '2024-04-01', to: '2024-04-30' } });
-    expect(store.getState().matchesView()).toEqual({ period: { from: '2024-04-01', to: '2024-04-30' }, sort: [{ field: 'createdAt', dir: 'desc' }], filter: {} });
+    expect(store.getState().matchesView()).toEqual({
+      period: { from: '2024-04-01', to: '2024-04-30' },
+      sort: [{ field: 'createdAt', dir: 'desc' }],
+      filter: {},
+    });
   });
 });
 

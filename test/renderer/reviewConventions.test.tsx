@@ -50,7 +50,9 @@ describe('display sign convention', () => {
     renderInApp(fake, store, <SignConvention />);
     const button = screen.getByRole('button', { name: 'Amounts: + in · − out' });
     fireEvent.click(button);
-    expect(screen.getByRole('note').textContent).toMatch(/money in is positive, money out negative\. A payout .* shows positive.*Red marks only what needs attention\./);
+    expect(screen.getByRole('note').textContent).toMatch(
+      /money in is positive, money out negative\. A payout .* shows positive.*Red marks only what needs attention\./,
+    );
   });
 });
 
@@ -93,14 +95,26 @@ describe('explanation and history', () => {
     keys: [
       { leftField: 'order_ref', rightField: 'order_ref', leftValue: '1001', rightValue: '1001', compare: 'equal', value: 1, agreed: true },
       { leftField: 'trace_id', rightField: 'trace_id', leftValue: 'pi_9', rightValue: 'pi_3', compare: 'equal', value: 0, agreed: false },
-      { leftField: 'customer_ref', rightField: 'customer_ref', leftValue: 'ada@x', rightValue: 'ada@y', compare: 'similarity', value: 0.833331, agreed: true },
+      {
+        leftField: 'customer_ref',
+        rightField: 'customer_ref',
+        leftValue: 'ada@x',
+        rightValue: 'ada@y',
+        compare: 'similarity',
+        value: 0.833331,
+        agreed: true,
+      },
     ],
   };
 
   it('shows a match’s deciding keys, the rest one click away', async () => {
     const { fake, store } = await setupStore({});
     renderInApp(fake, store, <ExplanationView explanation={explanation} currency="USD" keys="deciding" />);
-    const rows = () => within(screen.getByRole('table', { name: 'Keys compared' })).getAllByRole('row').slice(1).map((r) => r.textContent);
+    const rows = () =>
+      within(screen.getByRole('table', { name: 'Keys compared' }))
+        .getAllByRole('row')
+        .slice(1)
+        .map((r) => r.textContent);
     expect(rows()).toEqual([expect.stringMatching(/^order ref.*agrees$/), expect.stringMatching(/^customer.*83% alike.*agrees$/)]);
     fireEvent.click(screen.getByRole('button', { name: 'Show all 3 keys compared' }));
     expect(rows()).toHaveLength(3);
@@ -112,11 +126,30 @@ describe('explanation and history', () => {
   it('never says a reason twice', async () => {
     const { fake, store } = await setupStore({});
     const entries = [
-      { seq: 1, type: 'match.broken', actor: 'user:bea', reason: 'wrong customer', at: '2024-03-06T09:00:00.000Z', summary: 'unmatched: wrong customer', payload: {} },
-      { seq: 2, type: 'exception.opened', actor: 'system:engine', reason: 'amounts differ', at: '2024-03-06T09:00:00.000Z', summary: 'opened AMOUNT_MISMATCH', payload: {} },
+      {
+        seq: 1,
+        type: 'match.broken',
+        actor: 'user:bea',
+        reason: 'wrong customer',
+        at: '2024-03-06T09:00:00.000Z',
+        summary: 'unmatched: wrong customer',
+        payload: {},
+      },
+      {
+        seq: 2,
+        type: 'exception.opened',
+        actor: 'system:engine',
+        reason: 'amounts differ',
+        at: '2024-03-06T09:00:00.000Z',
+        summary: 'opened AMOUNT_MISMATCH',
+        payload: {},
+      },
     ];
     renderInApp(fake, store, <HistoryList entries={entries} />);
-    const cells = screen.getAllByRole('row').slice(1).map((r) => r.lastElementChild?.textContent);
+    const cells = screen
+      .getAllByRole('row')
+      .slice(1)
+      .map((r) => r.lastElementChild?.textContent);
     expect(cells).toEqual(['unmatched: wrong customer', 'opened AMOUNT_MISMATCHReason: amounts differ']);
   });
 });

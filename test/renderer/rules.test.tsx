@@ -46,7 +46,12 @@ describe('the editor', () => {
       'rules.definition': () => ({ version: 'default@4', ruleSet: rules }),
       'rules.create': (r) => {
         created.push(r);
-        return { version: 'workspace@1', state: 'shadow', laneError: null, run: { matchesCreated: 3, matchesEnded: 0, exceptionsOpened: 1, exceptionsClosed: 0 } };
+        return {
+          version: 'workspace@1',
+          state: 'shadow',
+          laneError: null,
+          run: { matchesCreated: 3, matchesEnded: 0, exceptionsOpened: 1, exceptionsClosed: 0 },
+        };
       },
       'rules.versions': () => ({ versions: [], inForce: 'default@4', active: 'default@4', canary: null, rollbackTo: null }),
       'rules.compare': () => {
@@ -73,7 +78,11 @@ describe('the editor', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Save as a shadow version' }));
     await waitFor(() => expect(created).toHaveLength(1));
     const request = created[0] as { ruleSet: Draft; reason: string; basedOn: string };
-    expect([request.reason, request.basedOn, getAt(request.ruleSet, ['rules', 0, 'amount', 'rounding_minor'])]).toEqual(['to the cent', 'default@4', 0]);
+    expect([request.reason, request.basedOn, getAt(request.ruleSet, ['rules', 0, 'amount', 'rounding_minor'])]).toEqual([
+      'to the cent',
+      'default@4',
+      0,
+    ]);
   });
 
   it('validates the JSON view as it is typed, naming where it stops parsing', async () => {
@@ -92,19 +101,84 @@ describe('the editor', () => {
 describe('the versions and the canary', () => {
   const versions: ResponseOf<'rules.versions'> = {
     versions: [
-      { version: 'workspace@2', ruleSetId: 'workspace', number: 2, name: 'edited', state: 'canary', createdAt: '2026-10-01T10:00:00.000Z', createdBy: 'user:ana', reason: 'rounding', stateReason: 'try on stripe', stateSince: '2026-10-02T10:00:00.000Z', stateBy: 'user:ana', scope: { sources: ['stripe'], codes: [] }, inForce: true },
-      { version: 'default@4', ruleSetId: 'default', number: 4, name: 'default', state: 'active', createdAt: '2026-09-01T10:00:00.000Z', createdBy: 'system:engine', reason: 'shipped', stateReason: null, stateSince: null, stateBy: null, scope: null, inForce: false },
-      { version: 'workspace@3', ruleSetId: 'workspace', number: 3, name: 'edited again', state: 'shadow', createdAt: '2026-10-03T10:00:00.000Z', createdBy: 'user:ana', reason: 'wider window', stateReason: 'wider window', stateSince: '2026-10-03T10:00:00.000Z', stateBy: 'user:ana', scope: null, inForce: false },
+      {
+        version: 'workspace@2',
+        ruleSetId: 'workspace',
+        number: 2,
+        name: 'edited',
+        state: 'canary',
+        createdAt: '2026-10-01T10:00:00.000Z',
+        createdBy: 'user:ana',
+        reason: 'rounding',
+        stateReason: 'try on stripe',
+        stateSince: '2026-10-02T10:00:00.000Z',
+        stateBy: 'user:ana',
+        scope: { sources: ['stripe'], codes: [] },
+        inForce: true,
+      },
+      {
+        version: 'default@4',
+        ruleSetId: 'default',
+        number: 4,
+        name: 'default',
+        state: 'active',
+        createdAt: '2026-09-01T10:00:00.000Z',
+        createdBy: 'system:engine',
+        reason: 'shipped',
+        stateReason: null,
+        stateSince: null,
+        stateBy: null,
+        scope: null,
+        inForce: false,
+      },
+      {
+        version: 'workspace@3',
+        ruleSetId: 'workspace',
+        number: 3,
+        name: 'edited again',
+        state: 'shadow',
+        createdAt: '2026-10-03T10:00:00.000Z',
+        createdBy: 'user:ana',
+        reason: 'wider window',
+        stateReason: 'wider window',
+        stateSince: '2026-10-03T10:00:00.000Z',
+        stateBy: 'user:ana',
+        scope: null,
+        inForce: false,
+      },
     ],
     inForce: 'workspace@2',
     active: 'default@4',
-    canary: { version: 'workspace@2', previous: 'default@4', scope: { sources: ['stripe'], codes: [] }, since: '2026-10-02T10:00:00.000Z', autoResolved: 12, heldForPeople: 3, reopened: 1 },
+    canary: {
+      version: 'workspace@2',
+      previous: 'default@4',
+      scope: { sources: ['stripe'], codes: [] },
+      since: '2026-10-02T10:00:00.000Z',
+      autoResolved: 12,
+      heldForPeople: 3,
+      reopened: 1,
+    },
     rollbackTo: 'default@4',
   };
   const comparison: ResponseOf<'rules.compare'> = {
     summary: { version: 'workspace@3', live: 'workspace@2', diffs: 0, byCategory: [], byRule: [], laneAsOf: null, liveAsOf: null },
-    grading: { decisions: 0, agreed: 0, agreement: null, restsOn: 0, overturned: 0, falsePositiveRate: null, live: { decisions: 0, agreed: 0, agreement: null, restsOn: 0, overturned: 0, falsePositiveRate: null } },
-    window: { policy: { min_observation_days: 14, min_observation_events: null, max_false_positive_rate: 0.05, min_graded_decisions: 0 }, since: null, observedDays: 2, observedEvents: 40, met: false, missing: ['observed 2 of the 14 days of business time the window needs'] },
+    grading: {
+      decisions: 0,
+      agreed: 0,
+      agreement: null,
+      restsOn: 0,
+      overturned: 0,
+      falsePositiveRate: null,
+      live: { decisions: 0, agreed: 0, agreement: null, restsOn: 0, overturned: 0, falsePositiveRate: null },
+    },
+    window: {
+      policy: { min_observation_days: 14, min_observation_events: null, max_false_positive_rate: 0.05, min_graded_decisions: 0 },
+      since: null,
+      observedDays: 2,
+      observedEvents: 40,
+      met: false,
+      missing: ['observed 2 of the 14 days of business time the window needs'],
+    },
   };
 
   it('shows the canary’s figures, widens it and rolls it back, each with a reason', async () => {
@@ -115,17 +189,32 @@ describe('the versions and the canary', () => {
       'rules.diffs': () => ({ rows: [], totalRows: 0 }),
       'rules.promote': (r) => {
         calls.push(['promote', r]);
-        return { version: 'workspace@2', state: 'canary', previous: 'default@4', overridden: false, missing: [], run: { matchesCreated: 0, matchesEnded: 0, exceptionsOpened: 0, exceptionsClosed: 0 } };
+        return {
+          version: 'workspace@2',
+          state: 'canary',
+          previous: 'default@4',
+          overridden: false,
+          missing: [],
+          run: { matchesCreated: 0, matchesEnded: 0, exceptionsOpened: 0, exceptionsClosed: 0 },
+        };
       },
       'rules.rollback': (r) => {
         calls.push(['rollback', r]);
-        return { version: 'default@4', rolledBack: 'workspace@2', run: { matchesCreated: 0, matchesEnded: 0, exceptionsOpened: 0, exceptionsClosed: 0 } };
+        return {
+          version: 'default@4',
+          rolledBack: 'workspace@2',
+          run: { matchesCreated: 0, matchesEnded: 0, exceptionsOpened: 0, exceptionsClosed: 0 },
+        };
       },
     });
     renderInApp(fake, store, <RulesScreen />);
     const canary = await screen.findByRole('region', { name: 'Canary' });
     expect(canary.textContent).toContain('workspace@2 auto-resolves only in stripe');
-    expect(within(canary).getAllByText(/^\d+$/).map((n) => n.textContent)).toEqual(['12', '3', '1']);
+    expect(
+      within(canary)
+        .getAllByText(/^\d+$/)
+        .map((n) => n.textContent),
+    ).toEqual(['12', '3', '1']);
     const widen = within(canary).getByRole('form', { name: 'Widen the canary' });
     fireEvent.change(within(widen).getByLabelText('Wider scope (sources, codes)'), { target: { value: 'stripe, paypal' } });
     fireEvent.change(within(widen).getByLabelText('Reason'), { target: { value: 'no reopen in a week' } });

@@ -13,7 +13,15 @@ afterEach(cleanup);
 const saved: Settings = { name: 'Acme', reportingCurrency: 'EUR', timeZone: 'Europe/Berlin', locale: 'en-US', policyGateMinor: 50_000 };
 
 function infoOf(s: Settings): WorkspaceInfo {
-  return { path: '/books/acme', name: s.name, reportingCurrency: s.reportingCurrency, timeZone: s.timeZone, locale: s.locale, policyGateMinor: s.policyGateMinor, eventCount: 10 };
+  return {
+    path: '/books/acme',
+    name: s.name,
+    reportingCurrency: s.reportingCurrency,
+    timeZone: s.timeZone,
+    locale: s.locale,
+    policyGateMinor: s.policyGateMinor,
+    eventCount: 10,
+  };
 }
 
 function settingsView(s: Settings): ResponseOf<'settings.get'> {
@@ -21,8 +29,24 @@ function settingsView(s: Settings): ResponseOf<'settings.get'> {
     settings: s,
     ruleSet: { id: 'default', version: 4 },
     tolerances: [
-      { ruleId: 'order-payment.exact-key', description: 'Order to payment by order ref', toleranceMinor: 1, toleranceBps: 0, roundingMinor: 1, windowBeforeDays: 2, windowAfterDays: 10 },
-      { ruleId: 'payout-bank', description: 'Payout to bank credit', toleranceMinor: 0, toleranceBps: 5, roundingMinor: 0, windowBeforeDays: null, windowAfterDays: null },
+      {
+        ruleId: 'order-payment.exact-key',
+        description: 'Order to payment by order ref',
+        toleranceMinor: 1,
+        toleranceBps: 0,
+        roundingMinor: 1,
+        windowBeforeDays: 2,
+        windowAfterDays: 10,
+      },
+      {
+        ruleId: 'payout-bank',
+        description: 'Payout to bank credit',
+        toleranceMinor: 0,
+        toleranceBps: 5,
+        roundingMinor: 0,
+        windowBeforeDays: null,
+        windowAfterDays: null,
+      },
     ],
   };
 }
@@ -61,15 +85,30 @@ describe('settings draft', () => {
     expect(draft.policyGate).toBe('1.234.567,89');
     expect(settingsFromDraft({ ...draft, policyGate: '1.000,01' }, 'de-DE')).toEqual({ ok: true, settings: { ...de, policyGateMinor: 100_001 } });
     // Changing the locale in the same edit does not change how the gate text is read.
-    expect(settingsFromDraft({ ...draft, locale: 'en-US', policyGate: '2.500,00' }, 'de-DE')).toMatchObject({ ok: true, settings: { policyGateMinor: 250_000, locale: 'en-US' } });
+    expect(settingsFromDraft({ ...draft, locale: 'en-US', policyGate: '2.500,00' }, 'de-DE')).toMatchObject({
+      ok: true,
+      settings: { policyGateMinor: 250_000, locale: 'en-US' },
+    });
   });
 
   it('uses the exponent of the currency and refuses what it cannot read', () => {
     const draft = draftFromSettings(saved);
-    expect(settingsFromDraft({ ...draft, reportingCurrency: 'jpy', policyGate: '150,000' }, 'en-US')).toMatchObject({ ok: true, settings: { reportingCurrency: 'JPY', policyGateMinor: 150_000 } });
-    expect(settingsFromDraft({ ...draft, reportingCurrency: 'KWD', policyGate: '1.234' }, 'en-US')).toMatchObject({ ok: true, settings: { policyGateMinor: 1_234 } });
-    expect(settingsFromDraft({ ...draft, policyGate: '10.005' }, 'en-US')).toEqual({ ok: false, errors: { policyGateMinor: '"10.005" has 3 decimals but EUR allows 2.' } });
-    expect(settingsFromDraft({ ...draft, policyGate: '-5' }, 'en-US')).toEqual({ ok: false, errors: { policyGateMinor: 'The policy gate cannot be negative.' } });
+    expect(settingsFromDraft({ ...draft, reportingCurrency: 'jpy', policyGate: '150,000' }, 'en-US')).toMatchObject({
+      ok: true,
+      settings: { reportingCurrency: 'JPY', policyGateMinor: 150_000 },
+    });
+    expect(settingsFromDraft({ ...draft, reportingCurrency: 'KWD', policyGate: '1.234' }, 'en-US')).toMatchObject({
+      ok: true,
+      settings: { policyGateMinor: 1_234 },
+    });
+    expect(settingsFromDraft({ ...draft, policyGate: '10.005' }, 'en-US')).toEqual({
+      ok: false,
+      errors: { policyGateMinor: '"10.005" has 3 decimals but EUR allows 2.' },
+    });
+    expect(settingsFromDraft({ ...draft, policyGate: '-5' }, 'en-US')).toEqual({
+      ok: false,
+      errors: { policyGateMinor: 'The policy gate cannot be negative.' },
+    });
     expect(settingsFromDraft({ ...draft, reportingCurrency: 'EUX', timeZone: 'Mars/Olympus', name: ' ' }, 'en-US')).toEqual({
       ok: false,
       errors: {
@@ -99,7 +138,13 @@ describe('SettingsScreen', () => {
     fireEvent.click(saveButton());
     await waitFor(() => expect(current().policyGateMinor).toBe(100_000));
     const update = fake.calls.find((c) => c.method === 'settings.update');
-    expect(update?.request).toEqual({ name: 'Acme GmbH', reportingCurrency: 'EUR', timeZone: 'Europe/Berlin', locale: 'en-US', policyGateMinor: 100_000 });
+    expect(update?.request).toEqual({
+      name: 'Acme GmbH',
+      reportingCurrency: 'EUR',
+      timeZone: 'Europe/Berlin',
+      locale: 'en-US',
+      policyGateMinor: 100_000,
+    });
     await waitFor(() => expect(store.getState().workspace?.name).toBe('Acme GmbH'));
     expect(store.getState().workspace?.policyGateMinor).toBe(100_000);
     expect(store.getState().notices.at(-1)).toMatchObject({ tone: 'success', text: 'Settings saved.' });
@@ -141,7 +186,13 @@ describe('SettingsScreen', () => {
     expect(panel.textContent).toContain('Rule set in force: default, version 4.');
     expect(within(panel).queryAllByRole('textbox')).toHaveLength(0);
     const rows = within(within(panel).getByRole('table')).getAllByRole('row');
-    expect(rows.map((r) => Array.from(r.querySelectorAll('td')).slice(2).map((td) => td.textContent))).toEqual([[], ['1', '0', '1', '2', '10'], ['0', '5', '0', '—', '—']]);
+    expect(
+      rows.map((r) =>
+        Array.from(r.querySelectorAll('td'))
+          .slice(2)
+          .map((td) => td.textContent),
+      ),
+    ).toEqual([[], ['1', '0', '1', '2', '10'], ['0', '5', '0', '—', '—']]);
     fireEvent.click(within(panel).getByRole('button', { name: 'Edit the rules and their tolerances' }));
     expect(store.getState().screen).toBe('rules');
   });

@@ -85,12 +85,33 @@ function previewFor(fileName: string, text: string, r: ParsedRequestOf<'imports.
   const base = { uploadId: r.uploadId, fileName, encoding: 'utf-8', columns: header, rows, layoutGuess: null };
   if (format === null) return { ...base, format: null, formatDescription: null, events: [], error: `${fileName}: a file of no recognised format` };
   // As the services answer: generic-csv without a (valid) mapping shows the grid, cut by the layout, and no events.
-  if (format === 'generic-csv' && r.mapping === undefined) return { ...base, format, formatDescription: 'Any CSV', events: [], error: 'generic-csv reads the file through a column mapping; map the columns' };
+  if (format === 'generic-csv' && r.mapping === undefined)
+    return {
+      ...base,
+      format,
+      formatDescription: 'Any CSV',
+      events: [],
+      error: 'generic-csv reads the file through a column mapping; map the columns',
+    };
   return {
     ...base,
     format,
     formatDescription: isStripe ? 'Stripe balance CSV' : 'Any CSV',
-    events: [{ eventId: 'ev_p1', source: 'preview', kind: 'payment', externalId: 'txn_1', amountMinor: 1250, currency: r.mapping?.currency ?? 'EUR', occurredAt: '2024-03-01T10:00:00.000Z', localDate: null, orderRef: null, counterparty: null, description: null }],
+    events: [
+      {
+        eventId: 'ev_p1',
+        source: 'preview',
+        kind: 'payment',
+        externalId: 'txn_1',
+        amountMinor: 1250,
+        currency: r.mapping?.currency ?? 'EUR',
+        occurredAt: '2024-03-01T10:00:00.000Z',
+        localDate: null,
+        orderRef: null,
+        counterparty: null,
+        description: null,
+      },
+    ],
     error: null,
   };
 }
@@ -98,7 +119,13 @@ function previewFor(fileName: string, text: string, r: ParsedRequestOf<'imports.
 function setup(extra: FakeHandlers = {}): { fake: FakeApi; store: AppStore } {
   const staged = new Map<string, { fileName: string; text: string }>();
   const fake = createFakeApi({
-    'imports.formats': () => ({ formats: [{ format: 'stripe-balance-csv', description: 'Stripe balance CSV' }, { format: 'generic-csv', description: 'Any CSV' }], presets: ['chase'] }),
+    'imports.formats': () => ({
+      formats: [
+        { format: 'stripe-balance-csv', description: 'Stripe balance CSV' },
+        { format: 'generic-csv', description: 'Any CSV' },
+      ],
+      presets: ['chase'],
+    }),
     'imports.history': () => ({ batches: HISTORY }),
     'imports.upload': (r) => {
       const uploadId = `up_${staged.size + 1}`;
@@ -141,7 +168,11 @@ describe('Sources screen', () => {
     next();
 
     const rows = within(screen.getByRole('table', { name: 'First rows of stripe.csv' })).getAllByRole('row');
-    expect(rows.map((r) => r.textContent)).toEqual(['idTypeAmountCurrencyCreated', 'txn_1charge12.50EUR2024-03-01 10:00:00', 'txn_2refund-3.00EUR2024-03-02 11:00:00']);
+    expect(rows.map((r) => r.textContent)).toEqual([
+      'idTypeAmountCurrencyCreated',
+      'txn_1charge12.50EUR2024-03-01 10:00:00',
+      'txn_2refund-3.00EUR2024-03-02 11:00:00',
+    ]);
     const events = within(screen.getByRole('table', { name: 'First events of stripe.csv' }));
     expect(events.getByText('txn_1')).toBeTruthy();
     expect(events.getByText(/12\.50/).className).toBe('amount');
@@ -234,7 +265,9 @@ describe('Sources screen', () => {
 
     const currency = form.getByLabelText('Currency (ISO 4217)');
     fireEvent.change(currency, { target: { value: 'EURO' } });
-    expect(document.getElementById(currency.getAttribute('aria-describedby') ?? '')?.textContent).toBe('must be an ISO 4217 currency code such as EUR or USD');
+    expect(document.getElementById(currency.getAttribute('aria-describedby') ?? '')?.textContent).toBe(
+      'must be an ISO 4217 currency code such as EUR or USD',
+    );
     fireEvent.change(currency, { target: { value: 'EUR' } });
     fireEvent.change(form.getByLabelText('Date format'), { target: { value: 'DD.MM.YYYY' } });
     fireEvent.change(form.getByLabelText('Decimal mark'), { target: { value: ',' } });

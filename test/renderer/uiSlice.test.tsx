@@ -28,7 +28,9 @@ describe('ui slice', () => {
     const callId = api.calls[0]?.callId as string;
     api.emit({ type: 'progress', callId: 'someone-else', method: 'imports.commit', label: 'Reading x.csv', done: 1, total: 2 });
     api.emit({ type: 'progress', callId, method: 'reconcile.run', label: 'Matching: order-payment.exact-key', done: 3, total: 9 });
-    expect(store.getState().jobs).toEqual([{ callId, method: 'reconcile.run', title: 'Reconciling', label: 'Matching: order-payment.exact-key', done: 3, total: 9 }]);
+    expect(store.getState().jobs).toEqual([
+      { callId, method: 'reconcile.run', title: 'Reconciling', label: 'Matching: order-payment.exact-key', done: 3, total: 9 },
+    ]);
     finish({ matchesCreated: 1, matchesEnded: 0, exceptionsOpened: 0, exceptionsClosed: 0 });
     await running;
     expect(store.getState().jobs).toEqual([]);

@@ -70,7 +70,9 @@ describe('events awaiting a counterpart feed, as the app shows them', () => {
       const rows = query({ filter: { codes: ['MISSING_PAYMENT'] } }).rows;
       expect(rows).toHaveLength(g?.count ?? -1);
       // The payouts of those weeks wait on a bank statement, of which none has been imported.
-      expect(summary.groups.find((x) => x.code === 'PAYOUT_NOT_IN_BANK')?.summary).toMatch(/payouts? awaiting bank lines: no source of bank lines has delivered yet$/);
+      expect(summary.groups.find((x) => x.code === 'PAYOUT_NOT_IN_BANK')?.summary).toMatch(
+        /payouts? awaiting bank lines: no source of bank lines has delivered yet$/,
+      );
       for (const r of rows) {
         expect(r.kind).toBe('order');
         expect(r.reason).toBe(`no stripe:main data after ${through.slice(0, 10)}`);
@@ -85,7 +87,9 @@ describe('events awaiting a counterpart feed, as the app shows them', () => {
     it('filters by code, kind, waited-on source and text, sorts and pages in SQL', () => {
       const all = query({});
       expect(all.totalRows).toBe(count(ws.db, 'SELECT count(*) FROM awaiting'));
-      expect(query({ filter: { waitingOn: 'stripe:main' } }).totalRows).toBe(count(ws.db, "SELECT count(*) FROM awaiting WHERE (' ' || waits_on || ' ') LIKE '% stripe:main %'"));
+      expect(query({ filter: { waitingOn: 'stripe:main' } }).totalRows).toBe(
+        count(ws.db, "SELECT count(*) FROM awaiting WHERE (' ' || waits_on || ' ') LIKE '% stripe:main %'"),
+      );
       expect(query({ filter: { waitingOn: 'stripe' } }).totalRows).toBe(0);
       expect(query({ filter: { kinds: ['bank_credit'] } }).totalRows).toBe(0);
       const first = all.rows.find((r) => r.orderRef !== null);
@@ -136,7 +140,11 @@ describe('events awaiting a counterpart feed, as the app shows them', () => {
       const file = await exportGridView(ws.db, parseRequest('export.grid', { grid: 'awaiting', format: 'csv', ...view }), NOW, TZ);
       const rows = query(view).rows;
       expect(file.rows).toBe(rows.length);
-      const lines = new TextDecoder().decode(file.bytes).replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+      const lines = new TextDecoder()
+        .decode(file.bytes)
+        .replace(/^\uFEFF/, '')
+        .trimEnd()
+        .split('\r\n');
       expect(lines[0]).toMatch(/^Business date,Kind,Source,/);
       expect(lines).toHaveLength(rows.length + 1);
       expect(file.fileName).toBe('tieout-awaiting-2026-10.csv');

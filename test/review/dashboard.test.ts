@@ -129,15 +129,30 @@ describe('imports.history', () => {
     const all = importHistory(db(), 200);
     // The demo month's growth side is imported after its order-to-cash files.
     expect(all.map((b) => b.fileName)).toEqual([
-      'shipstation-shipments.csv', 'google-ads-billing.csv', 'google-ads-report.csv', 'meta-billing.csv', 'meta-ads-export.csv',
-      'bank.camt053.xml', 'stripe-balance.csv', 'shopify-orders.csv',
+      'shipstation-shipments.csv',
+      'google-ads-billing.csv',
+      'google-ads-report.csv',
+      'meta-billing.csv',
+      'meta-ads-export.csv',
+      'bank.camt053.xml',
+      'stripe-balance.csv',
+      'shopify-orders.csv',
     ]);
     for (const b of all) {
       ImportBatchSchema.parse(b);
       const row = db().prepare('SELECT * FROM import_batches WHERE batch_id = ?').get(b.batchId) as Record<string, unknown>;
       expect(b).toEqual({
-        batchId: row.batch_id, source: row.source, format: row.format, fileName: row.file_name, startedAt: row.started_at, finishedAt: row.finished_at,
-        rowsRead: row.rows_read, eventsCreated: row.events_created, duplicatesSkipped: row.duplicates_skipped, rowsRejected: row.rows_rejected, actor: row.actor,
+        batchId: row.batch_id,
+        source: row.source,
+        format: row.format,
+        fileName: row.file_name,
+        startedAt: row.started_at,
+        finishedAt: row.finished_at,
+        rowsRead: row.rows_read,
+        eventsCreated: row.events_created,
+        duplicatesSkipped: row.duplicates_skipped,
+        rowsRejected: row.rows_rejected,
+        actor: row.actor,
       });
     }
     expect(importHistory(db(), 2)).toEqual(all.slice(0, 2));
@@ -150,12 +165,21 @@ describe('rule set in force', () => {
     const ws = createWorkspace(join(demo.root, 'rules'), { name: 'Rules' });
     try {
       expect(ruleSetInForce(ws.db)).toEqual(DEFAULT_RULE_SET);
-      const custom = { ...DEFAULT_RULE_SET, rule_set_id: 'tighter', version: 41, name: 'Tighter bank window', rules: DEFAULT_RULE_SET.rules.slice(0, 3) };
+      const custom = {
+        ...DEFAULT_RULE_SET,
+        rule_set_id: 'tighter',
+        version: 41,
+        name: 'Tighter bank window',
+        rules: DEFAULT_RULE_SET.rules.slice(0, 3),
+      };
       reconcile(ws.db, ws.settings, { mode: 'full', ruleSet: custom });
       expect(ruleSetInForce(ws.db)).toEqual(custom);
       // A run that names no rule set keeps the custom one in force …
       const again = reconcile(ws.db, ws.settings, { mode: 'full' });
-      expect(ws.db.prepare('SELECT rule_set_id, rule_version FROM recon_runs WHERE run_id = ?').get(again.run_id)).toEqual({ rule_set_id: 'tighter', rule_version: 41 });
+      expect(ws.db.prepare('SELECT rule_set_id, rule_version FROM recon_runs WHERE run_id = ?').get(again.run_id)).toEqual({
+        rule_set_id: 'tighter',
+        rule_version: 41,
+      });
       // … and an older version of the default is read as this build's default (a newer build's default takes over).
       const olderDefault = { ...DEFAULT_RULE_SET, version: DEFAULT_RULE_SET.version - 1 };
       reconcile(ws.db, ws.settings, { mode: 'full', ruleSet: olderDefault });

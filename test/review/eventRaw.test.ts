@@ -13,7 +13,8 @@ const root = makeTempDir('tieout-review-raw-');
 let ws: Workspace;
 
 const HEADER = 'balance_transaction_id,created_utc,available_on_utc,currency,gross,fee,net,reporting_category,source_id,description,customer_email';
-const row = (id: string, description: string): string => `${id},2026-10-02 12:00:00,,usd,10.00,0.00,10.00,charge,ch_${id},${description},a@example.com`;
+const row = (id: string, description: string): string =>
+  `${id},2026-10-02 12:00:00,,usd,10.00,0.00,10.00,charge,ch_${id},${description},a@example.com`;
 
 function importFile(name: string, bytes: Uint8Array): string {
   const path = join(root, name);

@@ -17,7 +17,10 @@ function search(request: Partial<RequestOf<'events.search'>>) {
 describe('events.search', () => {
   it('filters by kind, currency and |amount|, newest first, and counts the whole set', () => {
     const r = search({ kinds: ['payout'], currency: 'USD', amountMinMinor: 50_000 });
-    const expected = ids(db(), "SELECT event_id FROM events WHERE kind = 'payout' AND currency = 'USD' AND abs(amount_minor) >= 50000 ORDER BY occurred_at DESC, seq DESC");
+    const expected = ids(
+      db(),
+      "SELECT event_id FROM events WHERE kind = 'payout' AND currency = 'USD' AND abs(amount_minor) >= 50000 ORDER BY occurred_at DESC, seq DESC",
+    );
     expect(expected.length).toBeGreaterThan(2);
     expect(r.rows.map((e) => e.eventId)).toEqual(expected);
     expect(r.totalRows).toBe(expected.length);
@@ -51,7 +54,14 @@ describe('events.search', () => {
     expect(held.length).toBeGreaterThan(0);
     expect(held.length).toBeLessThan(all.rows.length);
     for (const e of held) {
-      expect(count(db(), `SELECT count(*) FROM match_event_ids me JOIN matches m USING (match_id) WHERE me.event_id = ? AND m.link = 'bank_payout' AND m.ended_at IS NULL AND m.match_id = ?`, e.eventId, e.matchedIn)).toBe(1);
+      expect(
+        count(
+          db(),
+          `SELECT count(*) FROM match_event_ids me JOIN matches m USING (match_id) WHERE me.event_id = ? AND m.link = 'bank_payout' AND m.ended_at IS NULL AND m.match_id = ?`,
+          e.eventId,
+          e.matchedIn,
+        ),
+      ).toBe(1);
     }
     const free = search({ kinds: ['bank_credit'], link: 'bank_payout', freeOnly: true });
     expect(free.rows.map((e) => e.eventId)).toEqual(all.rows.filter((e) => e.matchedIn === null).map((e) => e.eventId));

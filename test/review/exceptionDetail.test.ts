@@ -17,7 +17,8 @@ import { useDemo, ids, count, DEMO_ACTOR } from './reviewDemo.ts';
 const demo = useDemo('tieout-review-detail-');
 const db = () => demo.current.workspace.db;
 const now = new Date('2026-12-01T00:00:00.000Z');
-const detail = (id: string): ExceptionDetail => ExceptionDetailSchema.parse(exceptionDetail(db(), ruleSetInForce(db()), id, now, demo.current.workspace.settings.time_zone));
+const detail = (id: string): ExceptionDetail =>
+  ExceptionDetailSchema.parse(exceptionDetail(db(), ruleSetInForce(db()), id, now, demo.current.workspace.settings.time_zone));
 const sourceLines = (file: string): string[] => readFileSync(join(demo.current.workspace.dir, DEMO_SOURCE_DIR, file), 'utf8').split(/\r\n|\r|\n/);
 
 const STRIPE_HEADER =
@@ -42,7 +43,9 @@ let extraFile: string;
  * lines, and one whose description is 10,000 bytes.
  */
 beforeAll(() => {
-  order1179 = db().prepare("SELECT event_id, amount_minor, occurred_at, customer_ref FROM events WHERE kind = 'order' AND order_ref = '1179'").get() as Order;
+  order1179 = db()
+    .prepare("SELECT event_id, amount_minor, occurred_at, customer_ref FROM events WHERE kind = 'order' AND order_ref = '1179'")
+    .get() as Order;
   const late = new Date(Date.parse(order1179.occurred_at) + 12 * 86_400_000).toISOString().replace('T', ' ').slice(0, 19);
   const gross = (order1179.amount_minor / 100).toFixed(2);
   const description = Array.from({ length: 25 }, (_, i) => `note line ${i + 1}`).join('\n');
@@ -54,7 +57,8 @@ beforeAll(() => {
   extraFile = join(demo.root, 'stripe-late.csv');
   writeFileSync(extraFile, `${[STRIPE_HEADER, ...rows].join('\n')}\n`);
   importAndReconcile(demo.current.workspace, { source: 'stripe:demo', files: [extraFile], actor: DEMO_ACTOR });
-  const id = (externalId: string): string => ids(db(), "SELECT event_id FROM events WHERE source = 'stripe:demo' AND external_id = ?", externalId)[0] as string;
+  const id = (externalId: string): string =>
+    ids(db(), "SELECT event_id FROM events WHERE source = 'stripe:demo' AND external_id = ?", externalId)[0] as string;
   latePayment = id('txn_late0001');
   manyLines = id('txn_lines0001');
   longLine = id('txn_long0001');
@@ -87,15 +91,37 @@ describe('event details', () => {
     };
     for (const d of details) {
       EventDetailSchema.parse(d);
-      const row = db().prepare('SELECT e.*, b.file_name FROM events e JOIN import_batches b USING (batch_id) WHERE event_id = ?').get(d.eventId) as Record<string, unknown>;
+      const row = db()
+        .prepare('SELECT e.*, b.file_name FROM events e JOIN import_batches b USING (batch_id) WHERE event_id = ?')
+        .get(d.eventId) as Record<string, unknown>;
       expect(d).toMatchObject({
-        source: row.source, kind: row.kind, externalId: row.external_id, amountMinor: row.amount_minor, currency: row.currency,
-        occurredAt: row.occurred_at, feeMinor: row.fee_minor, netMinor: row.net_minor, orderRef: row.order_ref, customerRef: row.customer_ref,
-        payoutRef: row.payout_ref, traceId: row.trace_id, state: row.state, channel: row.channel, localDate: row.local_date,
-        receivedAt: row.received_at, batchId: row.batch_id, mappingVersion: row.mapping_version,
+        source: row.source,
+        kind: row.kind,
+        externalId: row.external_id,
+        amountMinor: row.amount_minor,
+        currency: row.currency,
+        occurredAt: row.occurred_at,
+        feeMinor: row.fee_minor,
+        netMinor: row.net_minor,
+        orderRef: row.order_ref,
+        customerRef: row.customer_ref,
+        payoutRef: row.payout_ref,
+        traceId: row.trace_id,
+        state: row.state,
+        channel: row.channel,
+        localDate: row.local_date,
+        receivedAt: row.received_at,
+        batchId: row.batch_id,
+        mappingVersion: row.mapping_version,
       });
       expect(d.attributes).toEqual(JSON.parse(row.attributes as string));
-      expect(d.raw).toMatchObject({ fileName: row.file_name, artifactId: row.raw_artifact_id, lineStart: row.raw_line_start, lineEnd: row.raw_line_end, truncated: false });
+      expect(d.raw).toMatchObject({
+        fileName: row.file_name,
+        artifactId: row.raw_artifact_id,
+        lineStart: row.raw_line_start,
+        lineEnd: row.raw_line_end,
+        truncated: false,
+      });
       const lines = files[d.raw.fileName] as string[];
       expect(d.raw.text).toBe(lines.slice(d.raw.lineStart - 1, d.raw.lineEnd).join('\n'));
     }
@@ -105,7 +131,10 @@ describe('event details', () => {
 
   it('cuts a record to 20 lines and 8 KiB and says so', () => {
     const file = readFileSync(extraFile, 'utf8').split('\n');
-    const [lines, long] = eventDetails(db(), [manyLines, longLine]) as [ReturnType<typeof eventDetails>[number], ReturnType<typeof eventDetails>[number]];
+    const [lines, long] = eventDetails(db(), [manyLines, longLine]) as [
+      ReturnType<typeof eventDetails>[number],
+      ReturnType<typeof eventDetails>[number],
+    ];
     expect(lines.raw.lineEnd - lines.raw.lineStart + 1).toBe(25);
     expect(lines.raw.truncated).toBe(true);
     expect(lines.raw.text).toBe(file.slice(lines.raw.lineStart - 1, lines.raw.lineStart - 1 + RAW_MAX_LINES).join('\n'));
@@ -127,13 +156,30 @@ describe('event details', () => {
 
 describe('exceptions.detail', () => {
   it('shows the row, its events with raw lines, and the explanation converted field by field', () => {
-    const id = ids(db(), "SELECT exception_id FROM exceptions WHERE code = 'PAYOUT_MISMATCH' AND ended_at IS NULL ORDER BY exception_id")[0] as string;
+    const id = ids(
+      db(),
+      "SELECT exception_id FROM exceptions WHERE code = 'PAYOUT_MISMATCH' AND ended_at IS NULL ORDER BY exception_id",
+    )[0] as string;
     const d = detail(id);
     const stored = db().prepare('SELECT * FROM exceptions WHERE exception_id = ?').get(id) as {
-      explanation: string; rule_id: string | null; rule_set_id: string | null; rule_version: number | null; default_class: string; origin: string;
+      explanation: string;
+      rule_id: string | null;
+      rule_set_id: string | null;
+      rule_version: number | null;
+      default_class: string;
+      origin: string;
     };
-    expect(d.exception).toMatchObject({ exceptionId: id, code: 'PAYOUT_MISMATCH', defaultClass: stored.default_class, origin: stored.origin, resolution: null, resolvedBy: null });
-    expect(d.events.map((e) => e.eventId).sort()).toEqual(ids(db(), 'SELECT event_id FROM exception_event_ids WHERE exception_id = ? ORDER BY event_id', id));
+    expect(d.exception).toMatchObject({
+      exceptionId: id,
+      code: 'PAYOUT_MISMATCH',
+      defaultClass: stored.default_class,
+      origin: stored.origin,
+      resolution: null,
+      resolvedBy: null,
+    });
+    expect(d.events.map((e) => e.eventId).sort()).toEqual(
+      ids(db(), 'SELECT event_id FROM exception_event_ids WHERE exception_id = ? ORDER BY event_id', id),
+    );
     expect(d.events.every((e) => e.raw.fileName === 'stripe-balance.csv' && e.raw.text.startsWith(e.externalId))).toBe(true);
     const e = unpackExplanation(stored.explanation, stored);
     expect(d.explanation).toEqual({
@@ -144,7 +190,15 @@ describe('exceptions.detail', () => {
       link: 'payout_items',
       // The engine's "payout -51535 ≠ −(sum of 8 item nets 47015): off by 4520 minor units", in words and currency.
       summary: expect.stringMatching(/^payout [\d,.]+ USD ≠ its \d+ items' net [\d,.]+ USD: off by [\d,.]+ USD$/) as unknown as string,
-      keys: e.keys.map((k) => ({ leftField: k.left_field, rightField: k.right_field, leftValue: k.left_value, rightValue: k.right_value, compare: k.compare, value: k.value, agreed: k.agreed })),
+      keys: e.keys.map((k) => ({
+        leftField: k.left_field,
+        rightField: k.right_field,
+        leftValue: k.left_value,
+        rightValue: k.right_value,
+        compare: k.compare,
+        value: k.value,
+        agreed: k.agreed,
+      })),
       amountDeltaMinor: e.amount_delta_minor,
       timeDeltaHours: e.time_delta_hours,
       score: null,
@@ -156,7 +210,10 @@ describe('exceptions.detail', () => {
   });
 
   it('turns runner-ups into event lines', () => {
-    const id = ids(db(), "SELECT exception_id FROM exceptions WHERE code = 'AMBIGUOUS_MATCH' AND ended_at IS NULL ORDER BY exception_id")[0] as string;
+    const id = ids(
+      db(),
+      "SELECT exception_id FROM exceptions WHERE code = 'AMBIGUOUS_MATCH' AND ended_at IS NULL ORDER BY exception_id",
+    )[0] as string;
     const stored = db().prepare('SELECT explanation FROM exceptions WHERE exception_id = ?').pluck().get(id) as string;
     const runners = unpackExplanation(stored, { rule_id: null, rule_set_id: null, rule_version: null }).runners_up;
     expect(runners.length).toBe(2);
@@ -169,9 +226,14 @@ describe('exceptions.detail', () => {
     const id = liveExceptionOf('MISSING_PAYMENT', order1179.event_id);
     const before = detail(id);
     expect(before.history.map((h) => h.type)).toContain('exception.escalated');
-    expect(before.history.find((h) => h.type === 'exception.escalated')?.summary).toMatch(/^escalated to class C \(open\): remediation window ended \(due /);
+    expect(before.history.find((h) => h.type === 'exception.escalated')?.summary).toMatch(
+      /^escalated to class C \(open\): remediation window ended \(due /,
+    );
 
-    const bank = liveExceptionOf('UNKNOWN_BANK_LINE', ids(db(), "SELECT event_id FROM events WHERE external_id LIKE '%BKCTOMJN000000707'")[0] as string);
+    const bank = liveExceptionOf(
+      'UNKNOWN_BANK_LINE',
+      ids(db(), "SELECT event_id FROM events WHERE external_id LIKE '%BKCTOMJN000000707'")[0] as string,
+    );
     resolveExceptions(db(), { exceptionIds: [bank], actor: DEMO_ACTOR, reason: 'paid by cheque' });
     commentExceptions(db(), { exceptionIds: [bank], actor: 'user:olaf', text: 'cheque scanned into the binder' });
     const after = detail(bank);
@@ -188,7 +250,12 @@ describe('exceptions.detail', () => {
     expect(after.history.map((h) => h.seq)).toEqual([...after.history.map((h) => h.seq)].sort((a, b) => a - b));
     // The exceptions store journals every opening: the history starts with it, naming the run that derived it.
     const runId = db().prepare('SELECT created_run_id FROM exceptions WHERE exception_id = ?').pluck().get(bank) as string;
-    expect(after.history[0]).toMatchObject({ type: 'exception.opened', actor: 'system:engine', summary: 'opened: UNKNOWN_BANK_LINE: class C, open', payload: expect.objectContaining({ run_id: runId }) });
+    expect(after.history[0]).toMatchObject({
+      type: 'exception.opened',
+      actor: 'system:engine',
+      summary: 'opened: UNKNOWN_BANK_LINE: class C, open',
+      payload: expect.objectContaining({ run_id: runId }),
+    });
     expect(after.candidates).toEqual([]);
   });
 
@@ -217,7 +284,10 @@ describe('exceptions.detail', () => {
   });
 
   it('proposes the other bank credit for an ambiguous payout pair', () => {
-    const id = ids(db(), "SELECT exception_id FROM exceptions WHERE code = 'AMBIGUOUS_MATCH' AND ended_at IS NULL ORDER BY exception_id")[0] as string;
+    const id = ids(
+      db(),
+      "SELECT exception_id FROM exceptions WHERE code = 'AMBIGUOUS_MATCH' AND ended_at IS NULL ORDER BY exception_id",
+    )[0] as string;
     const own = new Set(ids(db(), 'SELECT event_id FROM exception_event_ids WHERE exception_id = ?', id));
     const d = detail(id);
     expect(d.candidates.length).toBeGreaterThan(0);
@@ -239,7 +309,12 @@ describe('exceptions.detail', () => {
         proposed++;
         expect(own.has(c.event.eventId)).toBe(false);
         expect(
-          count(db(), 'SELECT count(*) FROM match_event_ids me JOIN matches m USING (match_id) WHERE me.event_id = ? AND m.link = ? AND m.ended_at IS NULL', c.event.eventId, c.link),
+          count(
+            db(),
+            'SELECT count(*) FROM match_event_ids me JOIN matches m USING (match_id) WHERE me.event_id = ? AND m.link = ? AND m.ended_at IS NULL',
+            c.event.eventId,
+            c.link,
+          ),
         ).toBe(0);
         if (i > 0) expect((d.candidates[i - 1] as { score: number }).score).toBeGreaterThanOrEqual(c.score);
       });
@@ -248,7 +323,10 @@ describe('exceptions.detail', () => {
   });
 
   it('names the links an unknown bank line can be matched in by hand, with the kinds and sources to search', () => {
-    const credit = ids(db(), "SELECT x.exception_id FROM exceptions x WHERE x.code = 'UNKNOWN_BANK_LINE' AND x.ended_at IS NULL AND x.state <> 'resolved' ORDER BY x.exception_id")[0] as string;
+    const credit = ids(
+      db(),
+      "SELECT x.exception_id FROM exceptions x WHERE x.code = 'UNKNOWN_BANK_LINE' AND x.ended_at IS NULL AND x.state <> 'resolved' ORDER BY x.exception_id",
+    )[0] as string;
     const d = detail(credit);
     expect(d.matchLinks).toEqual([
       { link: 'bank_payout', left: { kinds: ['payout'], sources: ['stripe:demo'] }, right: { kinds: ['bank_credit', 'bank_debit'], sources: [] } },
@@ -291,17 +369,36 @@ describe('exceptions.detail', () => {
 describe('history entries', () => {
   it('reads every engine and decision entry type as one line, and an unknown type by its type and reason', () => {
     const at = '2026-11-01T00:00:00.000Z';
-    const entry = (type: string, payload: Record<string, unknown>, reason: string | null = null) => ({ seq: 1, type, actor: 'system:engine', reason, at, payload });
+    const entry = (type: string, payload: Record<string, unknown>, reason: string | null = null) => ({
+      seq: 1,
+      type,
+      actor: 'system:engine',
+      reason,
+      at,
+      payload,
+    });
     const summaries = historyEntries([
       entry('exception.opened', {}, 'FEED_MISSING: stripe:main missed 2 heartbeat(s)'),
       entry('exception.auto_resolved', { code: 'ROUNDING_DIFF' }, 'class A: ROUNDING_DIFF'),
-      entry('exception.reclassified', { from_class: 'B', to_class: 'C', from_state: 'in_remediation', to_state: 'open', from_amount_minor: 100, to_amount_minor: 250, currency: 'USD' }),
+      entry('exception.reclassified', {
+        from_class: 'B',
+        to_class: 'C',
+        from_state: 'in_remediation',
+        to_state: 'open',
+        from_amount_minor: 100,
+        to_amount_minor: 250,
+        currency: 'USD',
+      }),
       entry('exception.escalated', { to_class: 'C', to_state: 'open' }, 'remediation window ended (due 2026-10-08T00:00:00.000Z)'),
       entry('exception.resolved_by_new_data', { why: 'the source delivered newer data' }, 'resolved by new data'),
       entry('exception.ended', {}, 'the match it documented no longer holds'),
       entry('exception.reopened', {}, 'cheque bounced'),
       entry('exception.assigned', { owner: 'user:maria', previous_owner: 'user:olaf' }),
-      entry('match.manual', { link: 'order_payment', left: ['a'], right: ['b', 'c'], superseded_matches: ['m1'], resolved_exceptions: ['x1', 'x2'] }, 'split payment'),
+      entry(
+        'match.manual',
+        { link: 'order_payment', left: ['a'], right: ['b', 'c'], superseded_matches: ['m1'], resolved_exceptions: ['x1', 'x2'] },
+        'split payment',
+      ),
       entry('match.broken', {}, 'wrong customer'),
       entry('period.closed', {}, 'October'),
     ]).map((h) => h.summary);

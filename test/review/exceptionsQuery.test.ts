@@ -18,7 +18,12 @@ const db = () => demo.current.workspace.db;
 const now = new Date('2026-12-01T00:00:00.000Z');
 
 function query(request: Partial<RequestOf<'exceptions.query'>>, at = now): { rows: ExceptionRow[]; totalRows: number } {
-  return queryExceptions(db(), parseRequest('exceptions.query', { startRow: 0, endRow: 1000, ...request }), at, demo.current.workspace.settings.time_zone);
+  return queryExceptions(
+    db(),
+    parseRequest('exceptions.query', { startRow: 0, endRow: 1000, ...request }),
+    at,
+    demo.current.workspace.settings.time_zone,
+  );
 }
 
 /** Every row of the filtered set, fetched page by page (7 rows a page) to exercise LIMIT/OFFSET. */
@@ -41,14 +46,24 @@ function sorted<T>(values: T[]): T[] {
 beforeAll(() => {
   // A payout missing from the bank arrives in a later statement: its PAYOUT_NOT_IN_BANK ends (resolved by new data).
   const payout = db()
-    .prepare("SELECT e.payout_ref, e.amount_minor, e.occurred_at FROM exceptions x JOIN exception_event_ids xe USING (exception_id) JOIN events e USING (event_id) WHERE x.code = 'PAYOUT_NOT_IN_BANK' AND x.ended_at IS NULL ORDER BY e.occurred_at")
+    .prepare(
+      "SELECT e.payout_ref, e.amount_minor, e.occurred_at FROM exceptions x JOIN exception_event_ids xe USING (exception_id) JOIN events e USING (event_id) WHERE x.code = 'PAYOUT_NOT_IN_BANK' AND x.ended_at IS NULL ORDER BY e.occurred_at",
+    )
     .get() as { payout_ref: string; amount_minor: number; occurred_at: string };
   const day = new Date(Date.parse(payout.occurred_at) + 86_400_000).toISOString().slice(0, 10).split('-').reverse().join('.');
   const credit = (-payout.amount_minor / 100).toFixed(2).replace('.', ',');
   const file = join(demo.root, 'bank-late.csv');
-  writeFileSync(file, `Account statement;Test\nAccount;DE1\nPeriod;x\n\nBooking date;Value date;Description;Debit;Credit;Balance\n${day};${day};STRIPE PAYOUT ${payout.payout_ref};;${credit};0,00\n`, 'latin1');
+  writeFileSync(
+    file,
+    `Account statement;Test\nAccount;DE1\nPeriod;x\n\nBooking date;Value date;Description;Debit;Credit;Balance\n${day};${day};STRIPE PAYOUT ${payout.payout_ref};;${credit};0,00\n`,
+    'latin1',
+  );
   importAndReconcile(demo.current.workspace, {
-    source: 'bank:demo-operating', format: 'generic-csv', mappingPath: join(PROJECT_ROOT, 'resources/samples/bank-statement-mapping.json'), files: [file], actor: DEMO_ACTOR,
+    source: 'bank:demo-operating',
+    format: 'generic-csv',
+    mappingPath: join(PROJECT_ROOT, 'resources/samples/bank-statement-mapping.json'),
+    files: [file],
+    actor: DEMO_ACTOR,
   });
   const open = ids(db(), "SELECT exception_id FROM exceptions WHERE ended_at IS NULL AND state <> 'resolved' ORDER BY exception_id");
   assignException(db(), { exceptionId: open[0] as string, actor: DEMO_ACTOR, owner: 'user:maria' });
@@ -83,19 +98,35 @@ describe('exceptions.query paging', () => {
       const n = count(db(), 'SELECT count(*) FROM exception_event_ids WHERE exception_id = ?', r.exceptionId);
       expect(r.eventCount).toBe(n);
       expect(r.events).toHaveLength(Math.min(3, n));
-      const sources = ids(db(), 'SELECT DISTINCT e.source FROM exception_event_ids xe JOIN events e USING (event_id) WHERE xe.exception_id = ?', r.exceptionId);
+      const sources = ids(
+        db(),
+        'SELECT DISTINCT e.source FROM exception_event_ids xe JOIN events e USING (event_id) WHERE xe.exception_id = ?',
+        r.exceptionId,
+      );
       expect(r.sources).toEqual(sorted(sources));
       const stored = db().prepare('SELECT * FROM exceptions WHERE exception_id = ?').get(r.exceptionId) as {
-        explanation: string; rule_id: string | null; rule_set_id: string | null; rule_version: number | null; created_at: string; ended_at: string | null; amount_minor: number;
+        explanation: string;
+        rule_id: string | null;
+        rule_set_id: string | null;
+        rule_version: number | null;
+        created_at: string;
+        ended_at: string | null;
+        amount_minor: number;
       };
       expect(r.summary).toBe(humanSummary(unpackExplanation(stored.explanation, stored).summary, r.currency));
       expect(r.summary).not.toMatch(/minor units|\d\.\d{4,} h/);
       // Business time: the earliest event's; the age runs from it, the time raised is aged apart.
       const earliest = db()
-        .prepare('SELECT e.occurred_at, e.kind, e.local_date FROM exception_event_ids xe JOIN events e USING (event_id) WHERE xe.exception_id = ? ORDER BY e.occurred_at, e.seq LIMIT 1')
+        .prepare(
+          'SELECT e.occurred_at, e.kind, e.local_date FROM exception_event_ids xe JOIN events e USING (event_id) WHERE xe.exception_id = ? ORDER BY e.occurred_at, e.seq LIMIT 1',
+        )
         .get(r.exceptionId) as { occurred_at: string; kind: string; local_date: string | null };
       expect(r.businessAt).toBe(earliest.occurred_at);
-      expect(r.businessDate).toBe(earliest.kind.startsWith('bank_') && earliest.local_date !== null ? earliest.local_date : utcInstantToLocalDate(earliest.occurred_at, 'America/New_York'));
+      expect(r.businessDate).toBe(
+        earliest.kind.startsWith('bank_') && earliest.local_date !== null
+          ? earliest.local_date
+          : utcInstantToLocalDate(earliest.occurred_at, 'America/New_York'),
+      );
       expect(r.ageDays).toBeCloseTo((now.getTime() - Date.parse(earliest.occurred_at)) / 86_400_000, 9);
       // Ages never go below 0 (this test's now may precede the run that raised the row).
       expect(r.raisedAgeDays).toBeCloseTo(Math.max(0, (now.getTime() - Date.parse(stored.created_at)) / 86_400_000), 9);
@@ -114,7 +145,9 @@ describe('exceptions.query sorting', () => {
       : field === 'businessDate'
         ? r.businessAt
         : field === 'slaTier'
-          ? r.slaTier === null ? null : TIER_ORDER.indexOf(r.slaTier)
+          ? r.slaTier === null
+            ? null
+            : TIER_ORDER.indexOf(r.slaTier)
           : (r[field] as Key);
   const nullable = new Set(['dueAt', 'owner', 'domain', 'slaDueAt', 'slaTier']);
 
@@ -141,7 +174,10 @@ describe('exceptions.query sorting', () => {
   }
 
   it('applies a second key within ties of the first', () => {
-    const rows = allPages({ includeEnded: true }, [{ field: 'code', dir: 'asc' }, { field: 'amountMinor', dir: 'desc' }]);
+    const rows = allPages({ includeEnded: true }, [
+      { field: 'code', dir: 'asc' },
+      { field: 'amountMinor', dir: 'desc' },
+    ]);
     for (let i = 1; i < rows.length; i++) {
       const a = rows[i - 1] as ExceptionRow;
       const b = rows[i] as ExceptionRow;
@@ -184,7 +220,7 @@ describe('exceptions.query filters', () => {
   });
 
   it('bounds the absolute amount at stake, inclusively', () => {
-    const amounts = sorted((db().prepare('SELECT DISTINCT abs(amount_minor) FROM exceptions WHERE ended_at IS NULL').pluck().all() as number[]));
+    const amounts = sorted(db().prepare('SELECT DISTINCT abs(amount_minor) FROM exceptions WHERE ended_at IS NULL').pluck().all() as number[]);
     const mid = amounts[Math.floor(amounts.length / 2)] as number;
     expect(got({ amountMinMinor: mid })).toEqual(liveIds('abs(amount_minor) >= ?', mid));
     expect(got({ amountMaxMinor: mid })).toEqual(liveIds('abs(amount_minor) <= ?', mid));
@@ -208,7 +244,9 @@ describe('exceptions.query filters', () => {
     expect(got({ ageDaysMax: 5 }, at)).toEqual(youngerOrEqual);
     expect(got({ ageDaysMin: 5, ageDaysMax: 5 }, at)).toEqual(liveIds('business_at = ?', pivot));
     const latest = business[business.length - 1] as string;
-    expect(got({ ageDaysMin: 6 }, new Date(Date.parse(latest) + 5 * 86_400_000))).toEqual(liveIds('business_at < ?', new Date(Date.parse(latest) - 86_400_000).toISOString()));
+    expect(got({ ageDaysMin: 6 }, new Date(Date.parse(latest) + 5 * 86_400_000))).toEqual(
+      liveIds('business_at < ?', new Date(Date.parse(latest) - 86_400_000).toISOString()),
+    );
   });
 
   it('searches ids, codes, owners and the external ids, order refs and customers of events', () => {
@@ -220,7 +258,9 @@ describe('exceptions.query filters', () => {
       liveIds(`exception_id IN (SELECT xe.exception_id FROM exception_event_ids xe JOIN events e USING (event_id) WHERE ${where})`, ...params);
     // The open MISSING_PAYMENT is order #1179.
     const order = db().prepare("SELECT order_ref, external_id, customer_ref FROM events WHERE kind = 'order' AND order_ref = '1179'").get() as {
-      order_ref: string; external_id: string; customer_ref: string;
+      order_ref: string;
+      external_id: string;
+      customer_ref: string;
     };
     expect(got({ search: '#1179' })).toEqual(viaEvent('e.order_ref = ?', '1179'));
     expect(got({ search: '#1179' }).length).toBeGreaterThan(0);

@@ -4,7 +4,14 @@ import { queryMatches, matchDetail } from '../../src/main/review/matchesQuery.ts
 import { manualMatch, unmatch } from '../../src/main/matching/decisions.ts';
 import { humanSummary } from '../../src/main/review/explanationWords.ts';
 import { readMatchExplanation, type StoredMatchColumns } from '../../src/main/matching/engine/explain.ts';
-import { MATCH_SORT_FIELDS, MatchDetailSchema, parseRequest, type MatchFilter, type MatchRow, type RequestOf } from '../../src/shared/api/contract.ts';
+import {
+  MATCH_SORT_FIELDS,
+  MatchDetailSchema,
+  parseRequest,
+  type MatchFilter,
+  type MatchRow,
+  type RequestOf,
+} from '../../src/shared/api/contract.ts';
 import { useDemo, ids, count, DEMO_ACTOR } from './reviewDemo.ts';
 
 const demo = useDemo('tieout-review-matches-');
@@ -33,13 +40,22 @@ let brokenId: string;
 
 beforeAll(() => {
   // The demo's two payouts of 409.34 credited the same day: a person ties one of them to the first credit.
-  const ambiguous = ids(db(), "SELECT exception_id FROM exceptions WHERE code = 'AMBIGUOUS_MATCH' AND ended_at IS NULL ORDER BY exception_id")[0] as string;
+  const ambiguous = ids(
+    db(),
+    "SELECT exception_id FROM exceptions WHERE code = 'AMBIGUOUS_MATCH' AND ended_at IS NULL ORDER BY exception_id",
+  )[0] as string;
   const events = db()
     .prepare('SELECT e.event_id, e.kind FROM exception_event_ids xe JOIN events e USING (event_id) WHERE xe.exception_id = ? ORDER BY e.external_id')
     .all(ambiguous) as Array<{ event_id: string; kind: string }>;
   const payout = events.find((e) => e.kind === 'payout')?.event_id as string;
   const bank = events.find((e) => e.kind === 'bank_credit')?.event_id as string;
-  manualId = manualMatch(db(), { link: 'bank_payout', leftEventIds: [payout], rightEventIds: [bank], actor: DEMO_ACTOR, reason: 'remittance advice' });
+  manualId = manualMatch(db(), {
+    link: 'bank_payout',
+    leftEventIds: [payout],
+    rightEventIds: [bank],
+    actor: DEMO_ACTOR,
+    reason: 'remittance advice',
+  });
   brokenId = ids(db(), "SELECT match_id FROM matches WHERE link = 'refund_payment' AND ended_at IS NULL ORDER BY match_id")[0] as string;
   unmatch(db(), { matchId: brokenId, actor: DEMO_ACTOR, reason: 'refund belongs to another charge' });
 });
@@ -54,7 +70,11 @@ describe('matches.query', () => {
     expect(all).toHaveLength(count(db(), 'SELECT count(*) FROM matches WHERE ended_at IS NULL'));
     expect(sorted(all.map((r) => r.matchId))).toEqual(activeIds());
     expect(all.some((r) => r.matchId === brokenId)).toBe(false);
-    expect(query({ startRow: 5, endRow: 9 }).rows.map((r) => r.matchId)).toEqual(query({}).rows.slice(5, 9).map((r) => r.matchId));
+    expect(query({ startRow: 5, endRow: 9 }).rows.map((r) => r.matchId)).toEqual(
+      query({})
+        .rows.slice(5, 9)
+        .map((r) => r.matchId),
+    );
     expect(query({ startRow: 100_000, endRow: 100_010 })).toEqual({ rows: [], totalRows: all.length });
   });
 
@@ -120,17 +140,42 @@ describe('matches.detail', () => {
   it('shows an engine match with its events by side, its explanation, and the run that made it as its history', () => {
     const id = ids(db(), "SELECT match_id FROM matches WHERE link = 'payout_items' AND ended_at IS NULL ORDER BY match_id")[0] as string;
     const d = MatchDetailSchema.parse(matchDetail(db(), id, demo.current.workspace.settings.time_zone));
-    const members = db().prepare('SELECT event_id, side FROM match_event_ids WHERE match_id = ? ORDER BY side, event_id').all(id) as Array<{ event_id: string; side: string }>;
+    const members = db().prepare('SELECT event_id, side FROM match_event_ids WHERE match_id = ? ORDER BY side, event_id').all(id) as Array<{
+      event_id: string;
+      side: string;
+    }>;
     expect(d.events.map((e) => [e.eventId, e.side]).sort()).toEqual(members.map((m) => [m.event_id, m.side]).sort());
     expect(d.events[0]).toMatchObject({ side: 'left', kind: 'payout' });
     expect(d.events.every((e) => e.raw.text.startsWith(e.externalId))).toBe(true);
-    expect(d.match).toMatchObject({ matchId: id, link: 'payout_items', status: 'matched', origin: 'engine', ruleId: 'payout-items.payout-ref', ruleVersion: 4, endedAt: null, endedBy: null });
-    expect(d.explanation).toMatchObject({ ruleId: 'payout-items.payout-ref', ruleSetId: 'default', ruleVersion: 4, strategy: 'payout_items', link: 'payout_items', score: 1, amountDeltaMinor: 0 });
-    expect(d.history.map((h) => [h.type, h.summary])).toEqual([['reconcile.run', expect.stringMatching(/^made by the (full|incremental) reconcile run r_\S+ \(rule set default v4\)$/)]]);
+    expect(d.match).toMatchObject({
+      matchId: id,
+      link: 'payout_items',
+      status: 'matched',
+      origin: 'engine',
+      ruleId: 'payout-items.payout-ref',
+      ruleVersion: 4,
+      endedAt: null,
+      endedBy: null,
+    });
+    expect(d.explanation).toMatchObject({
+      ruleId: 'payout-items.payout-ref',
+      ruleSetId: 'default',
+      ruleVersion: 4,
+      strategy: 'payout_items',
+      link: 'payout_items',
+      score: 1,
+      amountDeltaMinor: 0,
+    });
+    expect(d.history.map((h) => [h.type, h.summary])).toEqual([
+      ['reconcile.run', expect.stringMatching(/^made by the (full|incremental) reconcile run r_\S+ \(rule set default v4\)$/)],
+    ]);
   });
 
   it('shows a standard match with the key comparisons it made, the texts compared read from its two events', () => {
-    const id = ids(db(), "SELECT match_id FROM matches WHERE rule_id = 'order-payment.exact-key' AND ended_at IS NULL ORDER BY match_id")[0] as string;
+    const id = ids(
+      db(),
+      "SELECT match_id FROM matches WHERE rule_id = 'order-payment.exact-key' AND ended_at IS NULL ORDER BY match_id",
+    )[0] as string;
     const stored = db().prepare('SELECT explanation FROM matches WHERE match_id = ?').pluck().get(id) as string;
     // Stored: the figures only (explanationText.ts `"e":1`), no key texts, no summary.
     expect(JSON.parse(stored)).toMatchObject({ v: 2, e: 1 });
@@ -139,7 +184,15 @@ describe('matches.detail', () => {
     const [order, payment] = d.events as [(typeof d.events)[number], (typeof d.events)[number]];
     const orderRef = db().prepare('SELECT order_ref FROM events WHERE event_id = ?').pluck().get(order.eventId) as string;
     expect(d.explanation.strategy).toBe('exact_key');
-    expect(d.explanation.keys).toContainEqual({ leftField: 'order_ref', rightField: 'order_ref', leftValue: orderRef, rightValue: orderRef, compare: 'equal', value: 1, agreed: true });
+    expect(d.explanation.keys).toContainEqual({
+      leftField: 'order_ref',
+      rightField: 'order_ref',
+      leftValue: orderRef,
+      rightValue: orderRef,
+      compare: 'equal',
+      value: 1,
+      agreed: true,
+    });
     // In words: the fields that agreed, "same amount", the time apart in days and hours.
     expect(d.explanation.summary).toMatch(/^order-payment\.exact-key: order ref.* agree; same amount, (\d+ d )?(\d+ h|\d+ min|\d+ h \d+ min) apart$/);
     expect(payment.side).toBe('right');
@@ -149,7 +202,13 @@ describe('matches.detail', () => {
   it('shows a manual match with the person’s note and its journal entry', () => {
     const d = matchDetail(db(), manualId, demo.current.workspace.settings.time_zone);
     expect(d.match).toMatchObject({ status: 'manual', origin: 'human', ruleId: null, score: null, createdBy: DEMO_ACTOR, amountMinor: -40934 });
-    expect(d.explanation).toMatchObject({ summary: 'matched by hand by user:test: remittance advice', ruleId: null, keys: [], runnersUp: [], policy: null });
+    expect(d.explanation).toMatchObject({
+      summary: 'matched by hand by user:test: remittance advice',
+      ruleId: null,
+      keys: [],
+      runnersUp: [],
+      policy: null,
+    });
     expect(d.events.map((e) => e.side)).toEqual(['left', 'right']);
     expect(d.history).toHaveLength(1);
     expect(d.history[0]).toMatchObject({ type: 'match.manual', actor: DEMO_ACTOR, reason: 'remittance advice' });
@@ -168,6 +227,8 @@ describe('matches.detail', () => {
   });
 
   it('answers not_found for an unknown match', () => {
-    expect(() => matchDetail(db(), 'm_nope', demo.current.workspace.settings.time_zone)).toThrow(expect.objectContaining({ kind: 'not_found', message: 'match m_nope does not exist' }) as Error);
+    expect(() => matchDetail(db(), 'm_nope', demo.current.workspace.settings.time_zone)).toThrow(
+      expect.objectContaining({ kind: 'not_found', message: 'match m_nope does not exist' }) as Error,
+    );
   });
 });

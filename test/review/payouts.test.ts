@@ -6,7 +6,14 @@ import { queryPayouts, payoutWaterfall } from '../../src/main/review/payouts.ts'
 import { createWorkspace } from '../../src/main/workspace/workspace.ts';
 import { importAndReconcile } from '../../src/main/workflows/importAndReconcile.ts';
 import { reconcile } from '../../src/main/matching/engine/engine.ts';
-import { PayoutWaterfallSchema, WATERFALL_STEPS, parseRequest, type PayoutRow, type PayoutWaterfall, type RequestOf } from '../../src/shared/api/contract.ts';
+import {
+  PayoutWaterfallSchema,
+  WATERFALL_STEPS,
+  parseRequest,
+  type PayoutRow,
+  type PayoutWaterfall,
+  type RequestOf,
+} from '../../src/shared/api/contract.ts';
 import type { LedgerDb } from '../../src/main/ledger/database.ts';
 import { importSamples, sampleIds } from '../support/matchingFixtures.ts';
 import { useDemo, ids } from './reviewDemo.ts';
@@ -69,13 +76,25 @@ describe('payouts.waterfall', () => {
   it('puts each item in its step at its amount, and every fee part under fees', () => {
     for (const id of payoutIds(db())) {
       const w = waterfall(db(), id);
-      const matchId = ids(db(), "SELECT m.match_id FROM match_event_ids me JOIN matches m USING (match_id) WHERE me.event_id = ? AND m.link = 'payout_items' AND m.ended_at IS NULL", id)[0];
+      const matchId = ids(
+        db(),
+        "SELECT m.match_id FROM match_event_ids me JOIN matches m USING (match_id) WHERE me.event_id = ? AND m.link = 'payout_items' AND m.ended_at IS NULL",
+        id,
+      )[0];
       const itemsSql =
         matchId === undefined
           ? `SELECT e.* FROM exception_event_ids xe JOIN exceptions x USING (exception_id) JOIN events e USING (event_id)
              WHERE x.code = 'PAYOUT_MISMATCH' AND x.ended_at IS NULL AND e.kind <> 'payout' AND x.exception_id IN (SELECT exception_id FROM exception_event_ids WHERE event_id = @id)`
           : `SELECT e.* FROM match_event_ids me JOIN events e USING (event_id) WHERE me.match_id = @match AND me.side = 'right'`;
-      const items = db().prepare(itemsSql).all({ id, match: matchId ?? null }) as Array<{ event_id: string; kind: string; amount_minor: number; fee_minor: number | null; net_minor: number | null }>;
+      const items = db()
+        .prepare(itemsSql)
+        .all({ id, match: matchId ?? null }) as Array<{
+        event_id: string;
+        kind: string;
+        amount_minor: number;
+        fee_minor: number | null;
+        net_minor: number | null;
+      }>;
       expect(items.length).toBeGreaterThan(0);
       const sum = (kind: string): number => items.filter((i) => i.kind === kind).reduce((s, i) => s + i.amount_minor, 0);
       const feeParts = items.reduce((s, i) => s + ((i.net_minor ?? i.amount_minor - (i.fee_minor ?? 0)) - i.amount_minor), 0);
@@ -83,7 +102,16 @@ describe('payouts.waterfall', () => {
       expect(step(w, 'refunds').amountMinor).toBe(sum('refund'));
       expect(step(w, 'disputes').amountMinor).toBe(sum('dispute'));
       expect(step(w, 'fees').amountMinor).toBe(feeParts + sum('fee'));
-      expect(step(w, 'gross_sales').items.map((e) => e.eventId).sort()).toEqual(items.filter((i) => i.kind === 'payment').map((i) => i.event_id).sort());
+      expect(
+        step(w, 'gross_sales')
+          .items.map((e) => e.eventId)
+          .sort(),
+      ).toEqual(
+        items
+          .filter((i) => i.kind === 'payment')
+          .map((i) => i.event_id)
+          .sort(),
+      );
       // Each step's items carry the part the step counts, and those parts add up to the step.
       for (const s of w.steps) expect(s.items.reduce((t, i) => t + i.stepAmountMinor, 0)).toBe(s.step === 'unexplained' ? 0 : s.amountMinor);
       const feeOf = new Map(items.map((i) => [i.event_id, (i.net_minor ?? i.amount_minor - (i.fee_minor ?? 0)) - i.amount_minor]));
@@ -121,7 +149,9 @@ describe('payouts.waterfall', () => {
   it('answers not_found for an unknown id and for an event that is not a payout', () => {
     const payment = ids(db(), "SELECT event_id FROM events WHERE kind = 'payment' LIMIT 1")[0] as string;
     for (const id of ['ev_nope', payment]) {
-      expect(() => payoutWaterfall(db(), id)).toThrow(expect.objectContaining({ kind: 'not_found', message: `payout ${id} does not exist` }) as Error);
+      expect(() => payoutWaterfall(db(), id)).toThrow(
+        expect.objectContaining({ kind: 'not_found', message: `payout ${id} does not exist` }) as Error,
+      );
     }
   });
 });
@@ -134,7 +164,13 @@ describe('payouts.query', () => {
     for (const r of rows) {
       const w = waterfall(db(), r.payoutEventId);
       const items = new Set(w.steps.flatMap((s) => s.items.map((e) => e.eventId)));
-      expect(r).toMatchObject({ netMinor: w.payoutNetMinor, unexplainedMinor: w.unexplainedMinor, itemCount: items.size, currency: 'USD', source: 'stripe:demo' });
+      expect(r).toMatchObject({
+        netMinor: w.payoutNetMinor,
+        unexplainedMinor: w.unexplainedMinor,
+        itemCount: items.size,
+        currency: 'USD',
+        source: 'stripe:demo',
+      });
     }
     expect(query({ startRow: 4, endRow: 7 }).rows).toEqual(rows.slice(4, 7));
   });

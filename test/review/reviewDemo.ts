@@ -19,9 +19,15 @@ export function useDemo(prefix: string): { current: DemoResult; root: string } {
 }
 
 export function ids(db: LedgerDb, sql: string, ...params: unknown[]): string[] {
-  return db.prepare(sql).pluck().all(...params) as string[];
+  return db
+    .prepare(sql)
+    .pluck()
+    .all(...params) as string[];
 }
 
 export function count(db: LedgerDb, sql: string, ...params: unknown[]): number {
-  return db.prepare(sql).pluck().get(...params) as number;
+  return db
+    .prepare(sql)
+    .pluck()
+    .get(...params) as number;
 }

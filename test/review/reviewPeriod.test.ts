@@ -106,7 +106,12 @@ describe('a Berlin bank account in a New York workspace', () => {
 
   it('puts each unknown bank line’s exception in the month of its booking date, with who and what', () => {
     const grid = (period: Period | undefined) =>
-      queryExceptions(ws.db, parseRequest('exceptions.query', { startRow: 0, endRow: 50, period, sort: [{ field: 'businessDate', dir: 'asc' }] }), NOW, tz).rows;
+      queryExceptions(
+        ws.db,
+        parseRequest('exceptions.query', { startRow: 0, endRow: 50, period, sort: [{ field: 'businessDate', dir: 'asc' }] }),
+        NOW,
+        tz,
+      ).rows;
     const october = grid(monthPeriod('2026-10'));
     expect(october.map((r) => [r.code, r.businessDate, r.counterparty, r.description])).toEqual([
       ['UNKNOWN_BANK_LINE', '2026-10-01', null, 'Wire from ACME GmbH INV-7'],
@@ -157,7 +162,12 @@ describe('the months of the demo ledger', () => {
     expect(november.totalRows).toBeGreaterThan(0);
     for (const r of november.rows) expect(r.businessDate.slice(0, 7)).toBe('2026-11');
     const b = periodBounds(monthPeriod('2026-11'), tz());
-    const novemberPayouts = count(db(), "SELECT count(*) FROM events WHERE kind = 'payout' AND occurred_at >= ? AND occurred_at < ?", b.fromInstant, b.toInstant);
+    const novemberPayouts = count(
+      db(),
+      "SELECT count(*) FROM events WHERE kind = 'payout' AND occurred_at >= ? AND occurred_at < ?",
+      b.fromInstant,
+      b.toInstant,
+    );
     const payouts = queryPayouts(db(), parseRequest('payouts.query', { startRow: 0, endRow: 1000, period: monthPeriod('2026-11') }), tz());
     expect(payouts.totalRows).toBe(novemberPayouts);
     expect(payouts.rows.every((r) => r.businessDate.startsWith('2026-11'))).toBe(true);
@@ -184,7 +194,17 @@ describe('the months of the demo ledger', () => {
     // Each day's open exceptions are those the grid dates to it (the days are cut in SQL, across the DST change too).
     let datedDays = 0;
     for (const [i, m] of months.entries()) {
-      const grid = queryExceptions(db(), parseRequest('exceptions.query', { startRow: 0, endRow: 10_000, period: monthPeriod(m), filter: { states: ['open', 'in_remediation', 'assigned', 'reopened'] } }), NOW, tz());
+      const grid = queryExceptions(
+        db(),
+        parseRequest('exceptions.query', {
+          startRow: 0,
+          endRow: 10_000,
+          period: monthPeriod(m),
+          filter: { states: ['open', 'in_remediation', 'assigned', 'reopened'] },
+        }),
+        NOW,
+        tz(),
+      );
       const perDay = new Map<string, number>();
       for (const r of grid.rows) perDay.set(r.businessDate, (perDay.get(r.businessDate) ?? 0) + 1);
       const days = (parts[i] as (typeof parts)[number]).days.filter((d) => d.openExceptions > 0);

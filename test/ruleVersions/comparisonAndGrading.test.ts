@@ -53,17 +53,43 @@ describe('a shadow version compared and graded', () => {
 
   it('lists every event whose outcome differs, by category, with money per category and per rule', () => {
     const summary = compareVersion(ws.db, ws.settings, v);
-    const rows = withLane(ws.db, ws.settings, v, (lane) => diffPage(lane, { startRow: 0, endRow: 100, sort: [{ field: 'eventId', dir: 'asc' }] }).rows);
+    const rows = withLane(
+      ws.db,
+      ws.settings,
+      v,
+      (lane) => diffPage(lane, { startRow: 0, endRow: 100, sort: [{ field: 'eventId', dir: 'asc' }] }).rows,
+    );
     const byEvent = Object.fromEntries(rows.map((r) => [r.eventId, r]));
     // #1 and its charge: newly matched (the order counts the money once).
-    expect(byEvent[id('9001')]).toMatchObject({ category: 'newly_matched', ruleId: 'order-payment.exact-key', stakeMinor: 1000, activeExceptions: ['AMOUNT_MISMATCH/C'], shadowExceptions: ['ROUNDING_DIFF/A'] });
+    expect(byEvent[id('9001')]).toMatchObject({
+      category: 'newly_matched',
+      ruleId: 'order-payment.exact-key',
+      stakeMinor: 1000,
+      activeExceptions: ['AMOUNT_MISMATCH/C'],
+      shadowExceptions: ['ROUNDING_DIFF/A'],
+    });
     expect(byEvent[id('9001')]?.shadowWith).toEqual([id('txn_c1')]);
     expect(byEvent[id('txn_c1')]).toMatchObject({ category: 'newly_matched', stakeMinor: 0 });
     // #2: the same match, without its ROUNDING_DIFF.
-    expect(byEvent[id('9002')]).toMatchObject({ category: 'other_code_or_class', activeExceptions: ['ROUNDING_DIFF/A'], shadowExceptions: [], stakeMinor: 1 });
+    expect(byEvent[id('9002')]).toMatchObject({
+      category: 'other_code_or_class',
+      activeExceptions: ['ROUNDING_DIFF/A'],
+      shadowExceptions: [],
+      stakeMinor: 1,
+    });
     // #3: another payment; the one it had is left without an order.
-    expect(byEvent[id('9003')]).toMatchObject({ category: 'other_counterpart', ruleId: 'order-payment.amount-window', activeWith: [id('txn_c31')], shadowWith: [id('txn_c32')], stakeMinor: 3000 });
-    expect(byEvent[id('txn_c31')]).toMatchObject({ category: 'newly_unmatched', ruleId: 'order-payment.amount-window', shadowExceptions: ['MISSING_ORDER/B'] });
+    expect(byEvent[id('9003')]).toMatchObject({
+      category: 'other_counterpart',
+      ruleId: 'order-payment.amount-window',
+      activeWith: [id('txn_c31')],
+      shadowWith: [id('txn_c32')],
+      stakeMinor: 3000,
+    });
+    expect(byEvent[id('txn_c31')]).toMatchObject({
+      category: 'newly_unmatched',
+      ruleId: 'order-payment.amount-window',
+      shadowExceptions: ['MISSING_ORDER/B'],
+    });
     expect(byEvent[id('txn_c32')]).toMatchObject({ category: 'newly_matched' });
     expect(byEvent[id('9004')]).toBeUndefined();
     expect(summary.diffs).toBe(rows.length);
@@ -87,16 +113,24 @@ describe('a shadow version compared and graded', () => {
   it('grades the version and the live rules against what people decided', () => {
     const live = (code: string, event: string): string =>
       ws.db
-        .prepare(`SELECT x.exception_id FROM exceptions x JOIN exception_event_ids xe USING (exception_id) WHERE x.code = ? AND xe.event_id = ? AND x.ended_at IS NULL`)
+        .prepare(
+          `SELECT x.exception_id FROM exceptions x JOIN exception_event_ids xe USING (exception_id) WHERE x.code = ? AND xe.event_id = ? AND x.ended_at IS NULL`,
+        )
         .pluck()
         .get(code, event) as string;
     // A person reopens #2's auto-resolved rounding difference: the amounts should agree to the cent.
     reopenException(ws.db, { exceptionId: live('ROUNDING_DIFF', id('9002')), actor: 'user:ana', reason: 'the customer was charged a cent too much' });
     // …unmatches #3 from the payment the amount rule chose…
-    const m3 = ws.db.prepare("SELECT match_id FROM match_event_ids WHERE event_id = ?").pluck().get(id('9003')) as string;
+    const m3 = ws.db.prepare('SELECT match_id FROM match_event_ids WHERE event_id = ?').pluck().get(id('9003')) as string;
     unmatchByHand(ws, { matchId: m3, actor: 'user:ana', reason: 'the later charge paid it' });
     // …matches #1 with its charge by hand, and resolves #4's missing payment.
-    matchByHand(ws, { link: 'order_payment', leftEventIds: [id('9001')], rightEventIds: [id('txn_c1')], actor: 'user:ana', reason: '3 cents of card rounding' });
+    matchByHand(ws, {
+      link: 'order_payment',
+      leftEventIds: [id('9001')],
+      rightEventIds: [id('txn_c1')],
+      actor: 'user:ana',
+      reason: '3 cents of card rounding',
+    });
     resolveExceptions(ws.db, { exceptionIds: [live('MISSING_PAYMENT', id('9004'))], actor: 'user:ana', reason: 'paid in cash' });
 
     const g = gradeRuleSet(ws.db, ws.settings, VERSION);

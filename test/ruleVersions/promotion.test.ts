@@ -44,10 +44,18 @@ describe('promotion and rollback', () => {
   it('goes ahead with an override, journaled with the reason and what was missing, and runs the ledger under it', () => {
     const p = promote(ws.db, ws.settings, { version: v, reason: 'the processor settles to the cent', actor: 'user:ana', overrideWindow: true });
     expect([p.state, p.previous, p.overridden, p.run.mode, p.run.rule_set_id]).toEqual(['active', 'default@4', true, 'full', 'workspace']);
-    const override = ws.db.prepare("SELECT actor, reason, payload FROM journal WHERE entry_type = 'rules.window_overridden'").get() as { actor: string; reason: string; payload: string };
+    const override = ws.db.prepare("SELECT actor, reason, payload FROM journal WHERE entry_type = 'rules.window_overridden'").get() as {
+      actor: string;
+      reason: string;
+      payload: string;
+    };
     expect(override).toMatchObject({ actor: 'user:ana', reason: 'the processor settles to the cent' });
     expect(JSON.parse(override.payload).missing[0]).toMatch(/observed 0 of the 14 days/);
-    expect(currentStates(ws.db).filter((s) => s.state === 'active').map(versionLabel)).toEqual(['workspace@1']);
+    expect(
+      currentStates(ws.db)
+        .filter((s) => s.state === 'active')
+        .map(versionLabel),
+    ).toEqual(['workspace@1']);
     expect(currentStates(ws.db).find((s) => versionLabel(s) === 'default@4')?.state).toBe('retired');
     expect(existsSync(laneFile(ws.db.name, v))).toBe(false);
     const after = projection(ws.db);
@@ -56,7 +64,10 @@ describe('promotion and rollback', () => {
   });
 
   it('rolls back in one action to exactly the results before the promotion, keeping the decisions people took meanwhile', () => {
-    const open = ws.db.prepare("SELECT exception_id FROM exceptions WHERE ended_at IS NULL AND code = 'UNKNOWN_BANK_LINE' ORDER BY exception_id LIMIT 1").pluck().get() as string;
+    const open = ws.db
+      .prepare("SELECT exception_id FROM exceptions WHERE ended_at IS NULL AND code = 'UNKNOWN_BANK_LINE' ORDER BY exception_id LIMIT 1")
+      .pluck()
+      .get() as string;
     resolveExceptions(ws.db, { exceptionIds: [open], actor: 'user:ana', reason: 'owner transfer' });
     commentException(ws.db, { exceptionId: open, actor: 'user:ana', text: 'booked to equity' });
     const decided = ws.db.prepare('SELECT state, resolved_by, resolution FROM exceptions WHERE exception_id = ?').get(open);
@@ -82,7 +93,10 @@ describe('the observation window', () => {
     const v = createVersion(ws.db, ws.settings, { definition: NO_ROUNDING, reason: 'exact', actor: 'user:ana' }).version;
     expect(observationWindow(ws.db, ws.settings, v).missing[0]).toMatch(/and 0 of the 3 new events/);
     const file = join(root, 'more-stripe.csv');
-    writeFileSync(file, stripeCsv([charge(5, '5.00', '2026-10-20 10:00:00'), charge(6, '6.00', '2026-10-21 10:00:00'), charge(7, '7.00', '2026-10-22 10:00:00')]));
+    writeFileSync(
+      file,
+      stripeCsv([charge(5, '5.00', '2026-10-20 10:00:00'), charge(6, '6.00', '2026-10-21 10:00:00'), charge(7, '7.00', '2026-10-22 10:00:00')]),
+    );
     const imported = importAndReconcile(ws, { source: 'stripe:main', files: [file], actor: 'user:test' });
     expect(imported.shadows.map((s) => s.error)).toEqual([null]);
     const w = observationWindow(ws.db, ws.settings, v);
@@ -117,19 +131,34 @@ describe('a canary', () => {
   });
   reconcile(ws.db, ws.settings, { mode: 'full' });
   // Rounding up to 5 cents: #1 and #3 become ROUNDING_DIFF (class A) where the live rules raise AMOUNT_MISMATCH.
-  const v = createVersion(ws.db, ws.settings, { definition: editedDefault({ 'order-payment.exact-key': { rounding_minor: 5 } }, 'rounding 5'), reason: 'card rounding', actor: 'user:ana' }).version;
+  const v = createVersion(ws.db, ws.settings, {
+    definition: editedDefault({ 'order-payment.exact-key': { rounding_minor: 5 } }, 'rounding 5'),
+    reason: 'card rounding',
+    actor: 'user:ana',
+  }).version;
   const classes = (): string[] =>
-    ws.db.prepare("SELECT x.code || ' ' || x.class || ' ' || x.state || ' ' || x.amount_minor FROM exceptions x WHERE x.ended_at IS NULL ORDER BY abs(x.amount_minor)").pluck().all() as string[];
+    ws.db
+      .prepare(
+        "SELECT x.code || ' ' || x.class || ' ' || x.state || ' ' || x.amount_minor FROM exceptions x WHERE x.ended_at IS NULL ORDER BY abs(x.amount_minor)",
+      )
+      .pluck()
+      .all() as string[];
 
   it('auto-resolves only inside its scope; outside, a person decides unless the previous version auto-resolves the same exception', () => {
     expect(classes()).toEqual(['ROUNDING_DIFF A resolved 1', 'AMOUNT_MISMATCH C open 3', 'AMOUNT_MISMATCH C open 4']);
-    const p = promote(ws.db, ws.settings, { version: v, reason: 'try on timing first', actor: 'user:ana', overrideWindow: true, canary: { sources: [], codes: ['TIMING_DIFF'] } });
+    const p = promote(ws.db, ws.settings, {
+      version: v,
+      reason: 'try on timing first',
+      actor: 'user:ana',
+      overrideWindow: true,
+      canary: { sources: [], codes: ['TIMING_DIFF'] },
+    });
     expect([p.state, versionLabel(canaryVersion(ws.db) ?? { ruleSetId: '-', version: 0 })]).toEqual(['canary', 'workspace@1']);
     expect(activeVersion(ws.db)).toEqual({ ruleSetId: 'default', version: 4 });
     expect(ruleSetInForce(ws.db).rule_set_id).toBe('workspace');
     // The 1-cent difference the active version auto-resolves too stays auto-resolved; the 3- and 4-cent ones wait.
     expect(classes()).toEqual(['ROUNDING_DIFF A resolved 1', 'ROUNDING_DIFF C open 3', 'ROUNDING_DIFF C open 4']);
-    const held = ws.db.prepare("SELECT explanation FROM exceptions WHERE ended_at IS NULL AND amount_minor = 3").pluck().get() as string;
+    const held = ws.db.prepare('SELECT explanation FROM exceptions WHERE ended_at IS NULL AND amount_minor = 3').pluck().get() as string;
     expect(held).toMatch(/canary workspace@1 auto-resolves only TIMING_DIFF; default@4 would not auto-resolve this: a person decides/);
     expect(canaryFigures(ws.db)).toMatchObject({ version: 'workspace@1', previous: 'default@4', heldForPeople: 2, reopened: 0 });
     // The active version runs in its lane meanwhile.
@@ -137,9 +166,16 @@ describe('a canary', () => {
   });
 
   it('widens in one action: a scope of sources, then everywhere', () => {
-    promote(ws.db, ws.settings, { version: v, reason: 'stripe looks right', actor: 'user:ana', canary: { sources: ['stripe'], codes: ['TIMING_DIFF'] } });
+    promote(ws.db, ws.settings, {
+      version: v,
+      reason: 'stripe looks right',
+      actor: 'user:ana',
+      canary: { sources: ['stripe'], codes: ['TIMING_DIFF'] },
+    });
     expect(classes()).toEqual(['ROUNDING_DIFF A resolved 1', 'ROUNDING_DIFF A resolved 3', 'ROUNDING_DIFF A resolved 4']);
-    expect(() => promote(ws.db, ws.settings, { version: v, reason: 'narrow', actor: 'user:ana', canary: { sources: [], codes: ['ROUNDING_DIFF'] } })).toThrow(/widened, never narrowed/);
+    expect(() =>
+      promote(ws.db, ws.settings, { version: v, reason: 'narrow', actor: 'user:ana', canary: { sources: [], codes: ['ROUNDING_DIFF'] } }),
+    ).toThrow(/widened, never narrowed/);
     const all = promote(ws.db, ws.settings, { version: v, reason: 'everywhere', actor: 'user:ana' });
     expect([all.state, all.previous, all.window]).toEqual(['active', 'default@4', null]);
     expect(canaryVersion(ws.db)).toBeNull();
@@ -151,8 +187,18 @@ describe('a canary', () => {
     importMonth(ws2, root, { orders: [order(1, '10.00', '2026-10-05 09:00:00')], txns: [charge(1, '10.03', '2026-10-05 14:00:00')] });
     reconcile(ws2.db, ws2.settings, { mode: 'full' });
     const before = projection(ws2.db);
-    const v2 = createVersion(ws2.db, ws2.settings, { definition: editedDefault({ 'order-payment.exact-key': { rounding_minor: 5 } }, 'r5'), reason: 'r', actor: 'user:ana' }).version;
-    promote(ws2.db, ws2.settings, { version: v2, reason: 'canary', actor: 'user:ana', overrideWindow: true, canary: { sources: ['stripe:main'], codes: [] } });
+    const v2 = createVersion(ws2.db, ws2.settings, {
+      definition: editedDefault({ 'order-payment.exact-key': { rounding_minor: 5 } }, 'r5'),
+      reason: 'r',
+      actor: 'user:ana',
+    }).version;
+    promote(ws2.db, ws2.settings, {
+      version: v2,
+      reason: 'canary',
+      actor: 'user:ana',
+      overrideWindow: true,
+      canary: { sources: ['stripe:main'], codes: [] },
+    });
     expect(projection(ws2.db)).not.toEqual(before);
     const r = rollback(ws2.db, ws2.settings, { reason: 'not yet', actor: 'user:ana' });
     expect([r.version, r.rolledBack]).toEqual(['default@4', 'workspace@1']);

@@ -12,7 +12,9 @@ export function editedDefault(amounts: Record<string, Partial<Rule['amount']>>, 
   return {
     ...structuredClone(DEFAULT_RULE_SET),
     name,
-    rules: DEFAULT_RULE_SET.rules.map((r) => (amounts[r.id] === undefined ? structuredClone(r) : { ...structuredClone(r), amount: { ...r.amount, ...amounts[r.id] } })),
+    rules: DEFAULT_RULE_SET.rules.map((r) =>
+      amounts[r.id] === undefined ? structuredClone(r) : { ...structuredClone(r), amount: { ...r.amount, ...amounts[r.id] } },
+    ),
   };
 }
 
@@ -53,7 +55,10 @@ export function projection(db: Database.Database, schema = 'main'): Projection {
       )
       .pluck()
       .all() as string[],
-    awaiting: db.prepare(`SELECT event_seq || ' ' || code || ' ' || until || ' ' || waits_on FROM ${s}.awaiting ORDER BY 1`).pluck().all() as string[],
+    awaiting: db
+      .prepare(`SELECT event_seq || ' ' || code || ' ' || until || ' ' || waits_on FROM ${s}.awaiting ORDER BY 1`)
+      .pluck()
+      .all() as string[],
   };
 }
 

@@ -15,7 +15,13 @@ const root = makeTempDir('tieout-rules-api-');
 
 describe('the Rules screen API', () => {
   const ws = demoWorkspace(root, 'api');
-  const ctx: ServiceContext = { workspace: ws, configDir: join(root, 'config'), uploads: new UploadStore(join(root, 'uploads')), actor: 'user:ana', host: 'browser' };
+  const ctx: ServiceContext = {
+    workspace: ws,
+    configDir: join(root, 'config'),
+    uploads: new UploadStore(join(root, 'uploads')),
+    actor: 'user:ana',
+    host: 'browser',
+  };
   const changed: string[][] = [];
 
   async function call<M extends MethodName>(method: M, request: RequestOf<M>): Promise<ResponseOf<M>> {
@@ -47,7 +53,10 @@ describe('the Rules screen API', () => {
     const bad = { ...edited, rules: (edited['rules'] as Array<Record<string, unknown>>).map((r, i) => (i === 0 ? { ...r, priority: 'first' } : r)) };
     const e = await refusal('rules.create', { ruleSet: bad, reason: 'x' });
     expect([e.kind, e.message]).toEqual(['bad_input', expect.stringMatching(/rules\.0\.priority: /)]);
-    const rounding = ws.db.prepare("SELECT exception_id FROM exceptions WHERE code = 'ROUNDING_DIFF' AND ended_at IS NULL ORDER BY exception_id LIMIT 1").pluck().get() as string;
+    const rounding = ws.db
+      .prepare("SELECT exception_id FROM exceptions WHERE code = 'ROUNDING_DIFF' AND ended_at IS NULL ORDER BY exception_id LIMIT 1")
+      .pluck()
+      .get() as string;
     const tried = await call('rules.tryExample', { ruleSet: edited, id: rounding });
     expect(tried.live.some((i) => i.label.startsWith('ROUNDING_DIFF'))).toBe(true);
     expect(tried.edited.some((i) => i.label.startsWith('AMOUNT_MISMATCH') && i.explanation !== null)).toBe(true);
@@ -67,16 +76,42 @@ describe('the Rules screen API', () => {
     expect(c.window?.met).toBe(false);
     const all = await call('rules.diffs', { version: 'workspace@1', startRow: 0, endRow: 1000 });
     expect(all.totalRows).toBe(c.summary.diffs);
-    const page = await call('rules.diffs', { version: 'workspace@1', startRow: 0, endRow: 2, sort: [{ field: 'eventId', dir: 'desc' }], filter: { categories: [category] } });
-    const sorted = all.rows.filter((r) => r.category === category).map((r) => r.eventId).sort().reverse();
+    const page = await call('rules.diffs', {
+      version: 'workspace@1',
+      startRow: 0,
+      endRow: 2,
+      sort: [{ field: 'eventId', dir: 'desc' }],
+      filter: { categories: [category] },
+    });
+    const sorted = all.rows
+      .filter((r) => r.category === category)
+      .map((r) => r.eventId)
+      .sort()
+      .reverse();
     expect(page.rows.map((r) => r.eventId)).toEqual(sorted.slice(0, 2));
     // The grid follows the review period (the events' business dates): the demo's differences are in October.
-    const october = await call('rules.diffs', { version: 'workspace@1', startRow: 0, endRow: 1000, period: { from: '2026-10-01', to: '2026-10-31' } });
-    const november = await call('rules.diffs', { version: 'workspace@1', startRow: 0, endRow: 1000, period: { from: '2026-11-01', to: '2026-11-30' } });
+    const october = await call('rules.diffs', {
+      version: 'workspace@1',
+      startRow: 0,
+      endRow: 1000,
+      period: { from: '2026-10-01', to: '2026-10-31' },
+    });
+    const november = await call('rules.diffs', {
+      version: 'workspace@1',
+      startRow: 0,
+      endRow: 1000,
+      period: { from: '2026-11-01', to: '2026-11-30' },
+    });
     expect(october.totalRows + november.totalRows).toBe(all.totalRows);
     expect(october.rows.every((r) => r.occurredAt.startsWith('2026-10'))).toBe(true);
     // Exported as the grid stands (filter, sort, period): one line per difference, the header first.
-    const file = await call('export.grid', { grid: 'ruleDiffs', format: 'csv', version: 'workspace@1', period: { from: '2026-10-01', to: '2026-10-31' }, filter: { categories: [category] } });
+    const file = await call('export.grid', {
+      grid: 'ruleDiffs',
+      format: 'csv',
+      version: 'workspace@1',
+      period: { from: '2026-10-01', to: '2026-10-31' },
+      filter: { categories: [category] },
+    });
     const lines = Buffer.from(file.base64, 'base64').toString('utf8').trim().split('\r\n');
     expect([file.fileName, file.rows, lines.length]).toEqual(['tieout-differences-workspace-1-2026-10.csv', page.totalRows, page.totalRows + 1]);
     expect(lines[0]?.replace(/^\uFEFF/, '')).toBe('When,Kind,Source,Amount,Currency,Difference,Rule,Live,This version,At stake,Event id');
@@ -87,11 +122,17 @@ describe('the Rules screen API', () => {
 
   it('refuses promotion with what is missing, promotes with an override, rolls back to identical results', async () => {
     const refused = await refusal('rules.promote', { version: 'workspace@1', reason: 'looks right' });
-    expect([refused.kind, refused.field, refused.message]).toEqual(['bad_input', 'overrideWindow', expect.stringMatching(/14 days of business time/)]);
+    expect([refused.kind, refused.field, refused.message]).toEqual([
+      'bad_input',
+      'overrideWindow',
+      expect.stringMatching(/14 days of business time/),
+    ]);
     const p = await call('rules.promote', { version: 'workspace@1', reason: 'month-end needs it', overrideWindow: true });
     expect([p.version, p.state, p.previous, p.overridden]).toEqual(['workspace@1', 'active', 'default@4', true]);
     expect(projection(ws.db)).not.toEqual(before);
-    expect(ws.db.prepare("SELECT count(*) FROM journal WHERE entry_type = 'rules.window_overridden' AND reason = 'month-end needs it'").pluck().get()).toBe(1);
+    expect(
+      ws.db.prepare("SELECT count(*) FROM journal WHERE entry_type = 'rules.window_overridden' AND reason = 'month-end needs it'").pluck().get(),
+    ).toBe(1);
     expect((await call('rules.versions', {})).rollbackTo).toBe('default@4');
     const b = await call('rules.rollback', { reason: 'finance wants the old rounding back' });
     expect([b.version, b.rolledBack]).toEqual(['default@4', 'workspace@1']);

@@ -23,7 +23,13 @@ function ledgerState(): string {
   const db = new Database(join(ws, 'ledger.sqlite'), { readonly: true });
   try {
     return createHash('sha256')
-      .update(JSON.stringify([db.prepare('SELECT * FROM journal ORDER BY seq').all(), db.prepare('SELECT * FROM matches ORDER BY seq').all(), db.prepare('SELECT * FROM exceptions ORDER BY seq').all()]))
+      .update(
+        JSON.stringify([
+          db.prepare('SELECT * FROM journal ORDER BY seq').all(),
+          db.prepare('SELECT * FROM matches ORDER BY seq').all(),
+          db.prepare('SELECT * FROM exceptions ORDER BY seq').all(),
+        ]),
+      )
       .digest('hex');
   } finally {
     db.close();
@@ -42,7 +48,10 @@ describe('tieout rules, shadow compare and replay', () => {
     if (exact === undefined) throw new Error('no exact-key rule');
     exact.amount.rounding_minor = 0;
     writeFileSync(join(root, 'rules.json'), JSON.stringify(shown, null, 2));
-    expect(JSON.parse(ok('rules', 'create', ws, '--from', join(root, 'rules.json'), '--reason', 'to the cent', '--json'))).toEqual({ version: 'workspace@1', state: 'shadow' });
+    expect(JSON.parse(ok('rules', 'create', ws, '--from', join(root, 'rules.json'), '--reason', 'to the cent', '--json'))).toEqual({
+      version: 'workspace@1',
+      state: 'shadow',
+    });
     expect(JSON.parse(ok('rules', 'show', ws, '--version', '1')).rules[0].amount.rounding_minor).toBe(0);
     const bad = tieout('rules', 'create', ws, '--from', join(root, 'rules.json'), '--reason', 'again');
     expect([bad.status, bad.stderr]).toEqual([2, 'these rules and settings are those of workspace@1 already: nothing to create\n']);
@@ -59,7 +68,10 @@ describe('tieout rules, shadow compare and replay', () => {
       grading: { decisions: number; falsePositiveRate: number | null };
     };
     expect(report.summary.diffs).toBe(2);
-    expect(report.diffs.map((d) => [d.category, d.ruleId])).toEqual([['newly_unmatched', 'order-payment.exact-key'], ['newly_unmatched', 'order-payment.exact-key']]);
+    expect(report.diffs.map((d) => [d.category, d.ruleId])).toEqual([
+      ['newly_unmatched', 'order-payment.exact-key'],
+      ['newly_unmatched', 'order-payment.exact-key'],
+    ]);
     expect(report.grading).toMatchObject({ decisions: 0, falsePositiveRate: null });
     expect(ok('shadow', 'compare', ws, '--version', '1')).toMatch(/newly unmatched +2 +21\.95 USD/);
   });
@@ -74,7 +86,9 @@ describe('tieout rules, shadow compare and replay', () => {
     expect([replay.against, replay.diffs.map((d) => d.category)]).toEqual(['default@4', ['newly_unmatched', 'newly_unmatched']]);
     expect(replay.events).toBeGreaterThan(500);
     // A period without the rounding difference (it is on October 14): nothing differs.
-    const quiet = JSON.parse(ok('replay', ws, '--version', '1', '--from', '2026-10-20', '--to', '2026-10-25', '--format', 'json')) as { diffs: unknown[] };
+    const quiet = JSON.parse(ok('replay', ws, '--version', '1', '--from', '2026-10-20', '--to', '2026-10-25', '--format', 'json')) as {
+      diffs: unknown[];
+    };
     expect(quiet.diffs).toEqual([]);
     expect(ledgerState()).toBe(before);
     expect(readdirSync(join(ws, 'shadow')).filter((f) => f.startsWith('replay-'))).toEqual([]);
@@ -91,7 +105,8 @@ describe('tieout rules, shadow compare and replay', () => {
       /^workspace@1 is active \(default@4 retired\)\nobservation window overridden \(journaled\)/,
     );
     expect((JSON.parse(ok('rules', 'list', ws, '--json')) as Array<{ version: string; state: string }>).map((v) => [v.version, v.state])).toEqual([
-      ['workspace@1', 'active'], ['default@4', 'retired'],
+      ['workspace@1', 'active'],
+      ['default@4', 'retired'],
     ]);
     expect(ok('rules', 'rollback', ws, '--reason', 'too strict')).toMatch(/^rolled back workspace@1: default@4 is in force again\n/);
     expect(JSON.parse(ok('export', ws, '--what', 'matches', '--format', 'json'))).toEqual(before);

@@ -33,12 +33,13 @@ describe('a shadow lane and the ledger', () => {
       expect(tables).toEqual([...LANE_TABLES, 'lane_meta'].sort());
       // Same columns as the ledger's own tables.
       for (const t of LANE_TABLES) {
-        const cols = (schema: string): unknown[] => lane.prepare(`SELECT name, type, "notnull", pk FROM pragma_table_info(?, ?) ORDER BY cid`).all(t, schema);
+        const cols = (schema: string): unknown[] =>
+          lane.prepare(`SELECT name, type, "notnull", pk FROM pragma_table_info(?, ?) ORDER BY cid`).all(t, schema);
         expect(cols('main')).toEqual(cols('ledger'));
       }
       // The names the engine reads but never writes resolve to the ledger.
       for (const t of ['events', 'rule_sets', 'batch_coverage', 'blocked_pairs', 'pinned_events', 'superseded_events']) {
-        expect(lane.prepare("SELECT count(*) FROM main.sqlite_schema WHERE name = ?").pluck().get(t)).toBe(0);
+        expect(lane.prepare('SELECT count(*) FROM main.sqlite_schema WHERE name = ?').pluck().get(t)).toBe(0);
       }
     } finally {
       lane.close();
@@ -47,7 +48,11 @@ describe('a shadow lane and the ledger', () => {
 
   it('leaves the ledger byte for byte as it was, whatever runs in the lane or tries to write through it', () => {
     ws.db.pragma('wal_checkpoint(TRUNCATE)');
-    const before = { bytes: fileHash(ledgerPath), journal: ws.db.prepare('SELECT count(*) || max(hash) FROM journal').pluck().get(), changes: ws.db.prepare('SELECT total_changes()').pluck().get() };
+    const before = {
+      bytes: fileHash(ledgerPath),
+      journal: ws.db.prepare('SELECT count(*) || max(hash) FROM journal').pluck().get(),
+      changes: ws.db.prepare('SELECT total_changes()').pluck().get(),
+    };
     const lanes = [runLane(ws.db, ws.settings, v, { mode: 'full', parallel: 'always' }), runLane(ws.db, ws.settings, v, { mode: 'incremental' })];
     expect(lanes.map((r) => r.rule_set_id)).toEqual(['workspace', 'workspace']);
     compareVersion(ws.db, ws.settings, v);
@@ -56,7 +61,7 @@ describe('a shadow lane and the ledger', () => {
       for (const sql of [
         "INSERT INTO rule_sets (rule_set_id, version, name, definition, sha256, created_at, created_by) VALUES ('x', 1, 'x', '{}', 'x', 'x', 'x')",
         "INSERT INTO ledger.matches (match_id, link, status, origin, explanation, created_at, created_by) VALUES ('m_x', 'l', 'matched', 'engine', '{}', 'x', 'x')",
-        'UPDATE ledger.exceptions SET state = \'resolved\'',
+        "UPDATE ledger.exceptions SET state = 'resolved'",
         'DELETE FROM ledger.match_members',
         "UPDATE batch_coverage SET covers_to = '2099-01-01'",
         "INSERT INTO pinned_events (event_id, link, match_id) SELECT event_id, 'l', 'm' FROM events LIMIT 1",

@@ -40,7 +40,10 @@ describe('a shadow lane over a month delivered in pieces', () => {
   it('runs after every import, incrementally once the lane has its first full run', () => {
     const modes: string[] = [];
     for (const [source, file, periodEnd] of [
-      ['stripe:main', stripeA, undefined], ['shopify:store', month.shopifyCsv, end], ['stripe:main', stripeB, end], ['bank:main', month.camtPath, undefined],
+      ['stripe:main', stripeA, undefined],
+      ['shopify:store', month.shopifyCsv, end],
+      ['stripe:main', stripeB, end],
+      ['bank:main', month.camtPath, undefined],
     ] as const) {
       const r = importAndReconcile(ws, { source, files: [file], actor: 'user:test', periodEnd });
       expect(r.shadows.map((s) => [s.version, s.error])).toEqual([['workspace@1', null]]);
@@ -51,15 +54,23 @@ describe('a shadow lane over a month delivered in pieces', () => {
     expect(modes[3]).toBe('incremental');
   });
 
-  it('follows people\'s decisions on the ledger at its next run', () => {
-    const m = ws.db.prepare("SELECT match_id FROM matches WHERE ended_at IS NULL AND link = 'order_payment' AND origin = 'engine' ORDER BY match_id LIMIT 2").pluck().all() as string[];
+  it("follows people's decisions on the ledger at its next run", () => {
+    const m = ws.db
+      .prepare("SELECT match_id FROM matches WHERE ended_at IS NULL AND link = 'order_payment' AND origin = 'engine' ORDER BY match_id LIMIT 2")
+      .pluck()
+      .all() as string[];
     unmatchByHand(ws, { matchId: m[0] as string, actor: 'user:ana', reason: 'not this payment' });
     const events = ws.db
-      .prepare("SELECT e.event_id, mm.side FROM matches m JOIN match_members mm ON mm.match_seq = m.seq JOIN events e ON e.seq = mm.event_seq WHERE m.match_id = ?")
+      .prepare(
+        'SELECT e.event_id, mm.side FROM matches m JOIN match_members mm ON mm.match_seq = m.seq JOIN events e ON e.seq = mm.event_seq WHERE m.match_id = ?',
+      )
       .all(m[1]) as Array<{ event_id: string; side: string }>;
     matchByHand(ws, {
-      link: 'order_payment', leftEventIds: events.filter((e) => e.side === 'left').map((e) => e.event_id), rightEventIds: events.filter((e) => e.side === 'right').map((e) => e.event_id),
-      actor: 'user:ana', reason: 'confirmed with the customer',
+      link: 'order_payment',
+      leftEventIds: events.filter((e) => e.side === 'left').map((e) => e.event_id),
+      rightEventIds: events.filter((e) => e.side === 'right').map((e) => e.event_id),
+      actor: 'user:ana',
+      reason: 'confirmed with the customer',
     });
     const runs = runLanes(ws.db, ws.settings, laneVersions(ws.db));
     expect(runs.map((r) => r.report?.mode)).toEqual(['incremental']);

@@ -21,10 +21,37 @@ const PLAIN: NumberStyle = { decimal: '.', group: '' };
 
 describe('numberStyleForLocale', () => {
   it.each([
-    ['en', EN], ['en-US', EN], ['en-GB', EN], ['en-IN', EN], ['en_US', EN], ['ja', EN], ['zh', EN], ['zh-Hant-TW', EN],
-    ['de', DE], ['de-DE', DE], ['es', DE], ['it', DE], ['nl', DE], ['pt-BR', DE], ['da', DE], ['tr', DE], ['id', DE],
-    ['fr', FR], ['fr-FR', FR], ['sv', FR], ['nb', FR], ['fi', FR], ['pl', FR], ['cs', FR], ['ru', FR], ['uk', FR], ['pt-PT', FR],
-    ['de-CH', CH], ['fr-CH', CH], ['it-CH', CH], ['DE-ch', CH],
+    ['en', EN],
+    ['en-US', EN],
+    ['en-GB', EN],
+    ['en-IN', EN],
+    ['en_US', EN],
+    ['ja', EN],
+    ['zh', EN],
+    ['zh-Hant-TW', EN],
+    ['de', DE],
+    ['de-DE', DE],
+    ['es', DE],
+    ['it', DE],
+    ['nl', DE],
+    ['pt-BR', DE],
+    ['da', DE],
+    ['tr', DE],
+    ['id', DE],
+    ['fr', FR],
+    ['fr-FR', FR],
+    ['sv', FR],
+    ['nb', FR],
+    ['fi', FR],
+    ['pl', FR],
+    ['cs', FR],
+    ['ru', FR],
+    ['uk', FR],
+    ['pt-PT', FR],
+    ['de-CH', CH],
+    ['fr-CH', CH],
+    ['it-CH', CH],
+    ['DE-ch', CH],
   ] as const)('%s → %j', (locale, style) => {
     expect(numberStyleForLocale(locale)).toEqual(style);
   });
@@ -296,12 +323,9 @@ describe('parseMinorInteger', () => {
     expect(Object.is(got, -0)).toBe(false);
   });
 
-  it.each([12.5, NaN, Infinity, Number.MAX_SAFE_INTEGER + 1, 2n ** 60n, '1250', '12.50', null, undefined, true, {}, [1]])(
-    '%s → null',
-    (value) => {
-      expect(parseMinorInteger(value)).toBeNull();
-    },
-  );
+  it.each([12.5, NaN, Infinity, Number.MAX_SAFE_INTEGER + 1, 2n ** 60n, '1250', '12.50', null, undefined, true, {}, [1]])('%s → null', (value) => {
+    expect(parseMinorInteger(value)).toBeNull();
+  });
 });
 
 const LOCALES = ['en-US', 'en-IN', 'ja', 'de-DE', 'pt-BR', 'tr', 'fr-FR', 'sv', 'pl', 'pt-PT', 'de-CH', 'it-CH'];
@@ -376,10 +400,16 @@ describe('parseAmount fast path for plain numbers', () => {
     .map(([neg, int, frac, sep]) => `${neg ? '-' : ''}${int}${frac === null ? '' : `${sep}${frac}`}`);
   it('agrees with the general parser on every plain number, style and currency', () => {
     fc.assert(
-      fc.property(plainText, fc.constantFrom(EN, DE, FR, CH, PLAIN), fc.constantFrom('USD', 'EUR', 'JPY', 'KWD', 'BHD', 'CLF'), fc.boolean(), (text, style, code, excess) => {
-        const options = { allowExcessPrecision: excess };
-        expect(parseAmount(text, code, style, options)).toEqual(parseAmountText(text, code, currencyExponent(code), style, options));
-      }),
+      fc.property(
+        plainText,
+        fc.constantFrom(EN, DE, FR, CH, PLAIN),
+        fc.constantFrom('USD', 'EUR', 'JPY', 'KWD', 'BHD', 'CLF'),
+        fc.boolean(),
+        (text, style, code, excess) => {
+          const options = { allowExcessPrecision: excess };
+          expect(parseAmount(text, code, style, options)).toEqual(parseAmountText(text, code, currencyExponent(code), style, options));
+        },
+      ),
       { numRuns: 3000 },
     );
   });

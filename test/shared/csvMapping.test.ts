@@ -109,7 +109,9 @@ describe('parseCsvMapping', () => {
     const { amount: _amount, ...noAmount } = SALES.columns;
     expect(errorsOf({ ...SALES, columns: noAmount })).toEqual(['columns.amount: map the amount column, or debit and/or credit columns']);
     expect(mappingOf({ ...SALES, columns: { ...noAmount, credit: 'Paid in' } }).columns.credit).toBe('Paid in');
-    expect(errorsOf({ ...BANK, columns: { ...BANK.columns, credit: 'Soll' } })).toEqual(['columns.credit: must be a different column from columns.debit']);
+    expect(errorsOf({ ...BANK, columns: { ...BANK.columns, credit: 'Soll' } })).toEqual([
+      'columns.credit: must be a different column from columns.debit',
+    ]);
   });
 
   it('requires exactly one source of currency, and a real one', () => {
@@ -190,7 +192,9 @@ describe('parseCsvMapping', () => {
   });
 
   it('checks the bank statement fields', () => {
-    expect(errorsOf({ ...BANK, account: 'X', columns: { ...BANK.columns, account: 'Konto' } })).toEqual(['account: use either a fixed account or columns.account, not both']);
+    expect(errorsOf({ ...BANK, account: 'X', columns: { ...BANK.columns, account: 'Konto' } })).toEqual([
+      'account: use either a fixed account or columns.account, not both',
+    ]);
     expect(errorsOf({ ...BANK, balance_order: 'newest_first' })).toEqual(['balance_order: needs columns.balance (the running balance column)']);
     expect(errorsOf({ ...BANK, balance_order: 'sideways', columns: { ...BANK.columns, balance: 'Saldo' } })).toEqual([
       'balance_order: must be one of "oldest_first", "newest_first"',
@@ -200,6 +204,8 @@ describe('parseCsvMapping', () => {
     ]);
     expect(errorsOf({ ...BANK, skip_footer_matching: '(' })[0]).toMatch(/^skip_footer_matching: is not a valid regular expression/);
     expect(errorsOf({ ...BANK, skip_rows_where: { column: 'Status' } })).toEqual(['skip_rows_where.pattern: is required']);
-    expect(errorsOf({ ...BANK, skip_rows_where: { column: 'Status', pattern: '[' } })[0]).toMatch(/^skip_rows_where\.pattern: is not a valid regular expression/);
+    expect(errorsOf({ ...BANK, skip_rows_where: { column: 'Status', pattern: '[' } })[0]).toMatch(
+      /^skip_rows_where\.pattern: is not a valid regular expression/,
+    );
   });
 });

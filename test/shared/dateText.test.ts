@@ -131,14 +131,20 @@ describe("format 'iso'", () => {
     expect(parseDateTimeToUtc(text, 'iso', zone)).toEqual({ ok: true, iso });
   });
 
-  it.each(['2024-01-31T', '2024-1-31', '2024-01-31T9:30', '2024-01-31T09:30:15+1', '2024-01-31Z', 'yesterday', '2024-02-30T00:00:00Z', '2024-01-01T24:00:00Z'])(
-    'rejects %j',
-    (text) => {
-      const r = parseDateTimeToUtc(text, 'iso', 'UTC');
-      expect(r.ok).toBe(false);
-      if (!r.ok) expect(r.error).toContain(JSON.stringify(text));
-    },
-  );
+  it.each([
+    '2024-01-31T',
+    '2024-1-31',
+    '2024-01-31T9:30',
+    '2024-01-31T09:30:15+1',
+    '2024-01-31Z',
+    'yesterday',
+    '2024-02-30T00:00:00Z',
+    '2024-01-01T24:00:00Z',
+  ])('rejects %j', (text) => {
+    const r = parseDateTimeToUtc(text, 'iso', 'UTC');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toContain(JSON.stringify(text));
+  });
 });
 
 describe("format 'unix'", () => {
@@ -221,9 +227,22 @@ describe('isValidTimeZone and unixSecondsToIso', () => {
 
 // Independent wall-clock rendering for the property tests (test-side, not the implementation's).
 const ZONES = [
-  'UTC', 'Europe/Berlin', 'Europe/London', 'America/New_York', 'America/Los_Angeles', 'America/Sao_Paulo',
-  'America/St_Johns', 'Asia/Kolkata', 'Asia/Kathmandu', 'Asia/Tokyo', 'Australia/Sydney', 'Australia/Lord_Howe',
-  'Pacific/Chatham', 'Pacific/Apia', 'Pacific/Kiritimati', 'Africa/Casablanca',
+  'UTC',
+  'Europe/Berlin',
+  'Europe/London',
+  'America/New_York',
+  'America/Los_Angeles',
+  'America/Sao_Paulo',
+  'America/St_Johns',
+  'Asia/Kolkata',
+  'Asia/Kathmandu',
+  'Asia/Tokyo',
+  'Australia/Sydney',
+  'Australia/Lord_Howe',
+  'Pacific/Chatham',
+  'Pacific/Apia',
+  'Pacific/Kiritimati',
+  'Africa/Casablanca',
 ];
 const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -241,16 +260,28 @@ interface Wall {
 function wallOf(ms: number, zone: string): Wall {
   const parts: Record<string, string> = {};
   const fmt = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
-    hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'longOffset',
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    timeZoneName: 'longOffset',
   });
   for (const p of fmt.formatToParts(new Date(ms))) parts[p.type] = p.value;
   const tzName = parts['timeZoneName'] ?? '';
   const offset = tzName === 'GMT' ? '+00:00' : tzName.replace('GMT', '');
   return {
-    y: (parts['year'] ?? '').padStart(4, '0'), mo: parts['month'] ?? '', d: parts['day'] ?? '',
-    h: parts['hour'] ?? '', mi: parts['minute'] ?? '', s: parts['second'] ?? '',
-    ms: String(((ms % 1000) + 1000) % 1000).padStart(3, '0'), offset,
+    y: (parts['year'] ?? '').padStart(4, '0'),
+    mo: parts['month'] ?? '',
+    d: parts['day'] ?? '',
+    h: parts['hour'] ?? '',
+    mi: parts['minute'] ?? '',
+    s: parts['second'] ?? '',
+    ms: String(((ms % 1000) + 1000) % 1000).padStart(3, '0'),
+    offset,
   };
 }
 
@@ -258,7 +289,12 @@ const RENDERERS: { format: string; render: (w: Wall) => string; naive: boolean; 
   { format: 'YYYY-MM-DD HH:mm:ss', render: (w) => `${w.y}-${w.mo}-${w.d} ${w.h}:${w.mi}:${w.s}`, naive: true, millis: false },
   { format: 'DD.MM.YYYY HH:mm:ss.SSS', render: (w) => `${w.d}.${w.mo}.${w.y} ${w.h}:${w.mi}:${w.s}.${w.ms}`, naive: true, millis: true },
   { format: 'M/D/YYYY H:mm:ss', render: (w) => `${Number(w.mo)}/${Number(w.d)}/${w.y} ${Number(w.h)}:${w.mi}:${w.s}`, naive: true, millis: false },
-  { format: 'DD MMM YYYY HH:mm:ss', render: (w) => `${w.d} ${MONTH_NAMES[Number(w.mo) - 1] ?? ''} ${w.y} ${w.h}:${w.mi}:${w.s}`, naive: true, millis: false },
+  {
+    format: 'DD MMM YYYY HH:mm:ss',
+    render: (w) => `${w.d} ${MONTH_NAMES[Number(w.mo) - 1] ?? ''} ${w.y} ${w.h}:${w.mi}:${w.s}`,
+    naive: true,
+    millis: false,
+  },
   { format: 'YYYY-MM-DD HH:mm:ss Z', render: (w) => `${w.y}-${w.mo}-${w.d} ${w.h}:${w.mi}:${w.s} ${w.offset}`, naive: false, millis: false },
   { format: 'iso', render: (w) => `${w.y}-${w.mo}-${w.d}T${w.h}:${w.mi}:${w.s}.${w.ms}${w.offset}`, naive: false, millis: true },
   { format: 'iso', render: (w) => `${w.y}-${w.mo}-${w.d}T${w.h}:${w.mi}:${w.s}`, naive: true, millis: false },
@@ -328,7 +364,8 @@ describe('the common formats read by one regular expression', () => {
   // 'YYYY-MM-DD HH:mm:ss' and '... Z' take a short cut; the same formats written with tabs (any whitespace literal
   // means a run of whitespace) take the general token walk. Both must give the same answer for any text near the format.
   const two = (max: number): fc.Arbitrary<string> => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
-  const mostly = <T,>(good: fc.Arbitrary<T>, odd: fc.Arbitrary<T>): fc.Arbitrary<T> => fc.oneof({ arbitrary: good, weight: 8 }, { arbitrary: odd, weight: 1 });
+  const mostly = <T>(good: fc.Arbitrary<T>, odd: fc.Arbitrary<T>): fc.Arbitrary<T> =>
+    fc.oneof({ arbitrary: good, weight: 8 }, { arbitrary: odd, weight: 1 });
   const near = fc
     .tuple(
       mostly(fc.integer({ min: 1900, max: 2100 }).map(String), fc.stringMatching(/^\d{3,5}$/)),
@@ -338,7 +375,10 @@ describe('the common formats read by one regular expression', () => {
       mostly(two(24), fc.stringMatching(/^\d{1,3}$/)),
       two(60),
       two(60),
-      mostly(fc.constantFrom(' Z', ' +0400', ' -04:00', ' -0500'), fc.constantFrom('', ' z', ' +04', ' -1900', ' +0460', '+0100', ' +04:0', ' UTC', ' -0400 x')),
+      mostly(
+        fc.constantFrom(' Z', ' +0400', ' -04:00', ' -0500'),
+        fc.constantFrom('', ' z', ' +04', ' -1900', ' +0460', '+0100', ' +04:0', ' UTC', ' -0400 x'),
+      ),
     )
     .map(([y, mo, d, sep, h, mi, s, z]) => `${y}-${mo}-${d}${sep}${h}:${mi}:${s}${z}`);
   // The error texts name the format as written: the tab variant's is compared with its tabs read as spaces.

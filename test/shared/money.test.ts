@@ -9,16 +9,7 @@ import {
   isCurrencyCode,
   UnknownCurrencyError,
 } from '../../src/shared/money/currencies.ts';
-import {
-  addMoney,
-  bpsOf,
-  compareMoney,
-  CurrencyMismatchError,
-  money,
-  negateMoney,
-  subtractMoney,
-  sumMoney,
-} from '../../src/shared/money/money.ts';
+import { addMoney, bpsOf, compareMoney, CurrencyMismatchError, money, negateMoney, subtractMoney, sumMoney } from '../../src/shared/money/money.ts';
 import type { Money } from '../../src/shared/money/money.ts';
 
 const MAX = Number.MAX_SAFE_INTEGER;
@@ -44,21 +35,57 @@ describe('currency table', () => {
   });
 
   it.each([
-    ['JPY', 0], ['KRW', 0], ['CLP', 0], ['ISK', 0], ['VND', 0], ['XOF', 0], ['XAF', 0], ['UGX', 0],
-    ['PYG', 0], ['RWF', 0], ['KMF', 0], ['GNF', 0], ['DJF', 0], ['VUV', 0], ['XPF', 0], ['BIF', 0],
-    ['USD', 2], ['EUR', 2], ['GBP', 2], ['CHF', 2], ['HUF', 2], ['IDR', 2], ['ZWG', 2], ['VES', 2], ['SLE', 2],
-    ['KWD', 3], ['BHD', 3], ['OMR', 3], ['JOD', 3], ['TND', 3], ['LYD', 3], ['IQD', 3],
-    ['CLF', 4], ['UYW', 4],
-    ['XAU', 0], ['XDR', 0], ['XXX', 0], ['XTS', 0],
+    ['JPY', 0],
+    ['KRW', 0],
+    ['CLP', 0],
+    ['ISK', 0],
+    ['VND', 0],
+    ['XOF', 0],
+    ['XAF', 0],
+    ['UGX', 0],
+    ['PYG', 0],
+    ['RWF', 0],
+    ['KMF', 0],
+    ['GNF', 0],
+    ['DJF', 0],
+    ['VUV', 0],
+    ['XPF', 0],
+    ['BIF', 0],
+    ['USD', 2],
+    ['EUR', 2],
+    ['GBP', 2],
+    ['CHF', 2],
+    ['HUF', 2],
+    ['IDR', 2],
+    ['ZWG', 2],
+    ['VES', 2],
+    ['SLE', 2],
+    ['KWD', 3],
+    ['BHD', 3],
+    ['OMR', 3],
+    ['JOD', 3],
+    ['TND', 3],
+    ['LYD', 3],
+    ['IQD', 3],
+    ['CLF', 4],
+    ['UYW', 4],
+    ['XAU', 0],
+    ['XDR', 0],
+    ['XXX', 0],
+    ['XTS', 0],
   ] as const)('%s has exponent %i', (code, exponent) => {
     expect(currencyExponent(code)).toBe(exponent);
     expect(getCurrency(code)?.exponent).toBe(exponent);
   });
 
-  it.each([['USD', '840'], ['EUR', '978'], ['JPY', '392'], ['ALL', '008'], ['ZWG', '924'], ['XAU', '959']])(
-    '%s has numeric code %s',
-    (code, numeric) => expect(getCurrency(code)?.numeric).toBe(numeric),
-  );
+  it.each([
+    ['USD', '840'],
+    ['EUR', '978'],
+    ['JPY', '392'],
+    ['ALL', '008'],
+    ['ZWG', '924'],
+    ['XAU', '959'],
+  ])('%s has numeric code %s', (code, numeric) => expect(getCurrency(code)?.numeric).toBe(numeric));
 
   it.each(['HRK', 'SLL', 'VEF', 'ZWL', 'MRO', 'STD', 'LTL', 'BTC'])('does not list withdrawn or unofficial %s', (code) => {
     expect(isCurrencyCode(code)).toBe(false);
@@ -76,9 +103,22 @@ describe('currency table', () => {
   });
 
   it.each([
-    ['€', 'EUR'], ['£', 'GBP'], ['₹', 'INR'], ['₩', 'KRW'], ['₺', 'TRY'], ['₽', 'RUB'], ['₪', 'ILS'],
-    ['₫', 'VND'], ['₴', 'UAH'], ['₱', 'PHP'], ['zł', 'PLN'], ['Kč', 'CZK'], ['R$', 'BRL'], ['US$', 'USD'],
-    ['₦', 'NGN'], ['฿', 'THB'],
+    ['€', 'EUR'],
+    ['£', 'GBP'],
+    ['₹', 'INR'],
+    ['₩', 'KRW'],
+    ['₺', 'TRY'],
+    ['₽', 'RUB'],
+    ['₪', 'ILS'],
+    ['₫', 'VND'],
+    ['₴', 'UAH'],
+    ['₱', 'PHP'],
+    ['zł', 'PLN'],
+    ['Kč', 'CZK'],
+    ['R$', 'BRL'],
+    ['US$', 'USD'],
+    ['₦', 'NGN'],
+    ['฿', 'THB'],
   ])('symbol %s is %s', (symbol, code) => {
     expect(currencyForSymbol(symbol)).toBe(code);
   });
@@ -168,7 +208,12 @@ describe('money', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: -1e12, max: 1e12 }), { maxLength: 50 }), (xs) => {
         const expected = xs.reduce((s, x) => s + BigInt(x), 0n);
-        expect(sumMoney(xs.map((x) => money(x, 'USD')), 'USD').amountMinor).toBe(Number(expected));
+        expect(
+          sumMoney(
+            xs.map((x) => money(x, 'USD')),
+            'USD',
+          ).amountMinor,
+        ).toBe(Number(expected));
       }),
     );
   });

@@ -13,9 +13,15 @@ describe('normalizeRef', () => {
   it('agrees with the documented rule on any text, plain ids and whitespace-laden ones alike', () => {
     const pieces = fc.constantFrom('#', ' ', '\t', '\n', '\u00a0', '\u2003', '\ufeff', 'a', 'B', '1', '_', '-', 'é');
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.array(pieces, { maxLength: 12 }).map((a) => a.join(''))), (text) => {
-        expect(normalizeRef(text)).toBe(reference(text));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.array(pieces, { maxLength: 12 }).map((a) => a.join('')),
+        ),
+        (text) => {
+          expect(normalizeRef(text)).toBe(reference(text));
+        },
+      ),
       { numRuns: 5000 },
     );
   });

@@ -32,7 +32,9 @@ function start(devServerUrl: string | undefined = undefined): void {
 
 async function readyWindow(): Promise<FakeBrowserWindow> {
   app.becomeReady();
-  await vi.waitFor(() => expect(FakeBrowserWindow.instances, JSON.stringify({ calls: app.calls, errors: dialog.errors })).toHaveLength(1), { timeout: 15_000 });
+  await vi.waitFor(() => expect(FakeBrowserWindow.instances, JSON.stringify({ calls: app.calls, errors: dialog.errors })).toHaveLength(1), {
+    timeout: 15_000,
+  });
   return FakeBrowserWindow.instances[0] as FakeBrowserWindow;
 }
 
@@ -86,7 +88,13 @@ describe('startup', () => {
     expect(hostConfigDirs).toEqual([]);
     const win = await readyWindow();
     expect(hostConfigDirs).toEqual([app.userData]);
-    expect(win.options['webPreferences']).toEqual({ preload: bundle.preloadPath, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
+    expect(win.options['webPreferences']).toEqual({
+      preload: bundle.preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    });
     expect(win.loaded).toEqual({ file: bundle.rendererFile });
     win.emit('ready-to-show');
     expect(win.calls).toContain('show');

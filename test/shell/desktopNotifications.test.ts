@@ -28,17 +28,33 @@ afterEach(async () => {
 });
 
 const step = (exceptionId: string, forMe: boolean): Notification => ({
-  seq: 1, exceptionId, code: 'UNKNOWN_BANK_LINE', level: 1, role: 'backup', to: 'Ben Okafor <ben@ridge.test>', owner: null, at: '2026-11-03T12:00:00Z',
-  asOf: '2026-11-03T12:00:00Z', title: 'UNKNOWN_BANK_LINE escalated to the backup', body: '1,250.00 USD, unresolved 24 h', forMe,
+  seq: 1,
+  exceptionId,
+  code: 'UNKNOWN_BANK_LINE',
+  level: 1,
+  role: 'backup',
+  to: 'Ben Okafor <ben@ridge.test>',
+  owner: null,
+  at: '2026-11-03T12:00:00Z',
+  asOf: '2026-11-03T12:00:00Z',
+  title: 'UNKNOWN_BANK_LINE escalated to the backup',
+  body: '1,250.00 USD, unresolved 24 h',
+  forMe,
 });
 
 describe('desktop notifications of escalations', () => {
   it('one per step for a few, one summary for many; none where the desktop has no notifications', () => {
     expect(showEscalations([step('x_1', false), step('x_2', true)], () => undefined)).toBe(2);
-    expect(FakeNotification.shown.map((n) => n.options.title)).toEqual(['UNKNOWN_BANK_LINE escalated to the backup', 'UNKNOWN_BANK_LINE escalated to the backup']);
+    expect(FakeNotification.shown.map((n) => n.options.title)).toEqual([
+      'UNKNOWN_BANK_LINE escalated to the backup',
+      'UNKNOWN_BANK_LINE escalated to the backup',
+    ]);
     FakeNotification.shown.length = 0;
     expect(showEscalations([step('x_1', true), step('x_1', true), step('x_2', false), step('x_3', false)], () => undefined)).toBe(1);
-    expect(FakeNotification.shown[0]?.options).toEqual({ title: '3 exceptions escalated (4 steps)', body: "1 of them concerns you. Open Tieout's Escalated queue to see them." });
+    expect(FakeNotification.shown[0]?.options).toEqual({
+      title: '3 exceptions escalated (4 steps)',
+      body: "1 of them concerns you. Open Tieout's Escalated queue to see them.",
+    });
     FakeNotification.supported = false;
     expect(showEscalations([step('x_1', true)], () => undefined)).toBe(0);
   });
@@ -58,7 +74,10 @@ describe('desktop notifications of escalations', () => {
     app.becomeReady();
     await vi.waitFor(() => expect(FakeNotification.shown).toHaveLength(1), { timeout: 15_000 });
     // Two exceptions, each past 24 h and 72 h: four steps, one summary; Ben is the backup of both.
-    expect(FakeNotification.shown[0]?.options).toEqual({ title: '2 exceptions escalated (4 steps)', body: "2 of them concern you. Open Tieout's Escalated queue to see them." });
+    expect(FakeNotification.shown[0]?.options).toEqual({
+      title: '2 exceptions escalated (4 steps)',
+      body: "2 of them concern you. Open Tieout's Escalated queue to see them.",
+    });
     await vi.waitFor(() => expect(FakeBrowserWindow.instances).toHaveLength(1));
     const win = FakeBrowserWindow.instances[0] as FakeBrowserWindow;
     win.calls.length = 0;

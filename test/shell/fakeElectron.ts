@@ -269,7 +269,8 @@ export const safeStorage = {
   },
   decryptStringAsync(sealed: Buffer): Promise<{ result: string; shouldReEncrypt: boolean }> {
     safeStorage.calls.push('decryptStringAsync');
-    if (sealed.subarray(0, 3).toString() !== 'v11') return Promise.reject(new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.'));
+    if (sealed.subarray(0, 3).toString() !== 'v11')
+      return Promise.reject(new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.'));
     return Promise.resolve({ result: Buffer.from(sealed.subarray(3).map((b) => b ^ 0x5a)).toString('utf8'), shouldReEncrypt: false });
   },
 };
@@ -294,4 +295,16 @@ export function resetFakeElectron(): void {
   dialog.messages.length = 0;
 }
 
-export const electron = { app, BrowserWindow: FakeBrowserWindow, ipcMain, session, Menu, dialog, ipcRenderer, contextBridge, Notification: FakeNotification, shell, safeStorage };
+export const electron = {
+  app,
+  BrowserWindow: FakeBrowserWindow,
+  ipcMain,
+  session,
+  Menu,
+  dialog,
+  ipcRenderer,
+  contextBridge,
+  Notification: FakeNotification,
+  shell,
+  safeStorage,
+};

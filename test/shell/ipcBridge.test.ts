@@ -71,7 +71,11 @@ describe('tieout:call', () => {
   });
 
   it('answers an invalid request with invalid_request naming the field, without reaching the host', async () => {
-    const envelope = await call({ method: 'exceptions.query', request: { startRow: 0, endRow: 50, sort: [{ field: 'password', dir: 'asc' }] }, callId: 'c3' });
+    const envelope = await call({
+      method: 'exceptions.query',
+      request: { startRow: 0, endRow: 50, sort: [{ field: 'password', dir: 'asc' }] },
+      callId: 'c3',
+    });
     expect(envelope).toMatchObject({ ok: false, error: { kind: 'invalid_request', field: 'sort.0.field' } });
     const extra = await call({ method: 'workspace.open', request: { path: dir, evil: true }, callId: 'c4' });
     expect(extra).toMatchObject({ ok: false, error: { kind: 'invalid_request' } });
@@ -94,7 +98,11 @@ describe('tieout:call', () => {
 
   it("sends the host's events to the window on tieout:event", async () => {
     const path = join(dir, 'books');
-    const created = await call({ method: 'workspace.create', request: { path, reportingCurrency: 'EUR', timeZone: 'Europe/Berlin', locale: 'de-DE' }, callId: 'c7' });
+    const created = await call({
+      method: 'workspace.create',
+      request: { path, reportingCurrency: 'EUR', timeZone: 'Europe/Berlin', locale: 'de-DE' },
+      callId: 'c7',
+    });
     expect(created).toMatchObject({ ok: true, result: { path, reportingCurrency: 'EUR' } });
     expect(contents.sent).toContainEqual({ channel: EVENT_CHANNEL, payload: { type: 'changed', what: ['workspace'] } });
   });

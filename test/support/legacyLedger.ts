@@ -31,9 +31,9 @@ export function seedLegacyLedger(db: Database.Database, imports: readonly Legacy
     // schema has (its journal entries come with the journal below).
     if (options.reconcile === true) reconcile(scratch, LEGACY_SETTINGS, { mode: 'full', actor: 'system:test' });
     db.transaction(() => {
-      const artifacts = scratch.prepare('SELECT artifact_id, byte_length, chunk_count, first_file_name, created_at FROM artifacts ORDER BY rowid').all() as Array<
-        Record<string, unknown> & { artifact_id: string }
-      >;
+      const artifacts = scratch
+        .prepare('SELECT artifact_id, byte_length, chunk_count, first_file_name, created_at FROM artifacts ORDER BY rowid')
+        .all() as Array<Record<string, unknown> & { artifact_id: string }>;
       const insertArtifact = db.prepare(
         'INSERT INTO artifacts (artifact_id, byte_length, chunk_count, first_file_name, created_at) VALUES (@artifact_id, @byte_length, @chunk_count, @first_file_name, @created_at)',
       );
@@ -41,7 +41,8 @@ export function seedLegacyLedger(db: Database.Database, imports: readonly Legacy
       for (const a of artifacts) {
         insertArtifact.run(a);
         const bytes = Buffer.concat([...readArtifactChunks(scratch, a.artifact_id)]);
-        for (let i = 0; i * ARTIFACT_CHUNK_BYTES < bytes.length; i++) insertChunk.run(a.artifact_id, i, bytes.subarray(i * ARTIFACT_CHUNK_BYTES, (i + 1) * ARTIFACT_CHUNK_BYTES));
+        for (let i = 0; i * ARTIFACT_CHUNK_BYTES < bytes.length; i++)
+          insertChunk.run(a.artifact_id, i, bytes.subarray(i * ARTIFACT_CHUNK_BYTES, (i + 1) * ARTIFACT_CHUNK_BYTES));
       }
       for (const b of scratch.prepare('SELECT * FROM import_batches ORDER BY rowid').all() as Array<Record<string, unknown>>) {
         const cols = Object.keys(b);
@@ -69,5 +70,9 @@ function copyRows(from: Database.Database, to: Database.Database, table: string)
   const theirs = new Set(columns(to));
   const cols = columns(from).filter((c) => theirs.has(c));
   const insert = to.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
-  for (const row of from.prepare(`SELECT ${cols.join(', ')} FROM ${table}`).raw().all() as unknown[][]) insert.run(row);
+  for (const row of from
+    .prepare(`SELECT ${cols.join(', ')} FROM ${table}`)
+    .raw()
+    .all() as unknown[][])
+    insert.run(row);
 }

@@ -58,8 +58,7 @@ export function eventIdOf(db: LedgerDb, source: string, externalId: string): str
 
 function bankEvent(db: LedgerDb, kind: string, amountMinor: number): string {
   const id = db.prepare("SELECT event_id FROM events WHERE source = 'bank:main' AND kind = ? AND amount_minor = ?").pluck().get(kind, amountMinor) as
-    | string
-    | undefined;
+    string | undefined;
   if (id === undefined) throw new Error(`no bank ${kind} of ${amountMinor}`);
   return id;
 }
@@ -94,20 +93,22 @@ export interface EngineMatchSpec {
 export function insertEngineMatch(db: LedgerDb, spec: EngineMatchSpec): void {
   const at = spec.createdAt ?? '2026-11-01T00:00:00.000Z';
   db.transaction(() => {
-    const inserted = db.prepare(
-      `INSERT INTO matches (match_id, link, status, origin, rule_id, rule_set_id, rule_version, score, explanation, created_at, created_by, ended_at, ended_by, end_reason)
+    const inserted = db
+      .prepare(
+        `INSERT INTO matches (match_id, link, status, origin, rule_id, rule_set_id, rule_version, score, explanation, created_at, created_by, ended_at, ended_by, end_reason)
        VALUES (?, ?, ?, 'engine', ?, 'default', ?, 1, '{}', ?, 'system:engine', ?, ?, ?)`,
-    ).run(
-      spec.matchId,
-      spec.link,
-      spec.status ?? 'matched',
-      spec.ruleId ?? `${spec.link.replace(/_/g, '-')}.exact`,
-      spec.ruleVersion ?? 1,
-      at,
-      spec.endedAt ?? null,
-      spec.endedAt === undefined ? null : 'system:engine',
-      spec.endedAt === undefined ? null : 'no longer holds',
-    );
+      )
+      .run(
+        spec.matchId,
+        spec.link,
+        spec.status ?? 'matched',
+        spec.ruleId ?? `${spec.link.replace(/_/g, '-')}.exact`,
+        spec.ruleVersion ?? 1,
+        at,
+        spec.endedAt ?? null,
+        spec.endedAt === undefined ? null : 'system:engine',
+        spec.endedAt === undefined ? null : 'no longer holds',
+      );
     const member = db.prepare('INSERT INTO match_members (match_seq, event_seq, side) SELECT ?, seq, ? FROM events WHERE event_id = ?');
     for (const id of spec.left) member.run(inserted.lastInsertRowid, 'left', id);
     for (const id of spec.right) member.run(inserted.lastInsertRowid, 'right', id);
@@ -136,29 +137,45 @@ export function insertEngineException(db: LedgerDb, spec: EngineExceptionSpec): 
   const state = spec.state ?? 'open';
   const resolved = state === 'resolved';
   db.transaction(() => {
-    const inserted = db.prepare(
-      `INSERT INTO exceptions (exception_id, code, class, default_class, policy_gated, state, amount_minor, currency, explanation, origin,
+    const inserted = db
+      .prepare(
+        `INSERT INTO exceptions (exception_id, code, class, default_class, policy_gated, state, amount_minor, currency, explanation, origin,
          rule_id, rule_set_id, rule_version, created_at, resolved_at, resolved_by, resolution, ended_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, '{}', 'engine', 'fixture', 'default', 1, ?, ?, ?, ?, ?)`,
-    ).run(
-      spec.exceptionId,
-      spec.code,
-      spec.cls ?? DEFAULT_EXCEPTION_CLASS[spec.code],
-      DEFAULT_EXCEPTION_CLASS[spec.code],
-      spec.policyGated === true ? 1 : 0,
-      state,
-      spec.amountMinor,
-      spec.currency ?? 'USD',
-      at,
-      resolved ? at : null,
-      resolved ? 'system:engine' : null,
-      resolved ? 'auto-resolved' : null,
-      spec.endedAt ?? null,
-    );
+      )
+      .run(
+        spec.exceptionId,
+        spec.code,
+        spec.cls ?? DEFAULT_EXCEPTION_CLASS[spec.code],
+        DEFAULT_EXCEPTION_CLASS[spec.code],
+        spec.policyGated === true ? 1 : 0,
+        state,
+        spec.amountMinor,
+        spec.currency ?? 'USD',
+        at,
+        resolved ? at : null,
+        resolved ? 'system:engine' : null,
+        resolved ? 'auto-resolved' : null,
+        spec.endedAt ?? null,
+      );
     const member = db.prepare('INSERT INTO exception_members (exception_seq, event_seq) SELECT ?, seq FROM events WHERE event_id = ?');
     for (const id of spec.eventIds) member.run(inserted.lastInsertRowid, id);
     const journal = new JournalWriter(db);
-    journal.append({ type: 'exception.opened', actor: 'system:engine', subjectId: spec.exceptionId, createdAt: at, payload: { exception_id: spec.exceptionId } });
-    if (resolved) journal.append({ type: 'exception.resolved', actor: 'system:engine', reason: 'auto-resolved', subjectId: spec.exceptionId, createdAt: at, payload: {} });
+    journal.append({
+      type: 'exception.opened',
+      actor: 'system:engine',
+      subjectId: spec.exceptionId,
+      createdAt: at,
+      payload: { exception_id: spec.exceptionId },
+    });
+    if (resolved)
+      journal.append({
+        type: 'exception.resolved',
+        actor: 'system:engine',
+        reason: 'auto-resolved',
+        subjectId: spec.exceptionId,
+        createdAt: at,
+        payload: {},
+      });
   })();
 }

@@ -10,7 +10,8 @@ import { importSamples } from './matchingFixtures.ts';
 export const ANA = { name: 'Ana Lopez', email: 'ana@ridge.test' };
 export const BEN = { name: 'Ben Okafor', email: 'ben@ridge.test' };
 export const DEE = { name: 'Dee Finance', email: 'cfo@ridge.test' };
-export const JIRA = 'https://ridge.atlassian.net/secure/CreateIssueDetails!init.jspa?pid=10000&issuetype=10002&summary={title}&description={description}';
+export const JIRA =
+  'https://ridge.atlassian.net/secure/CreateIssueDetails!init.jspa?pid=10000&issuetype=10002&summary={title}&description={description}';
 
 export function ownersWorkspace(path: string, openedAt: string, extra: Record<string, unknown> = {}): string {
   vi.useFakeTimers({ toFake: ['Date'] });

@@ -3,8 +3,21 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir } from '../support/tempDir.ts';
-import { generateMonth, stripeFee, ANOMALY_CODES, BANK_NORMAL_WINDOW_DAYS, BANK_EXTENDED_WINDOW_DAYS } from '../../src/main/synthetic/monthGenerator.ts';
-import type { AnomalyCode, MonthSummary, SyntheticBankLine, SyntheticMonthStripeRow, SyntheticOrder, TruthRecord } from '../../src/main/synthetic/monthGenerator.ts';
+import {
+  generateMonth,
+  stripeFee,
+  ANOMALY_CODES,
+  BANK_NORMAL_WINDOW_DAYS,
+  BANK_EXTENDED_WINDOW_DAYS,
+} from '../../src/main/synthetic/monthGenerator.ts';
+import type {
+  AnomalyCode,
+  MonthSummary,
+  SyntheticBankLine,
+  SyntheticMonthStripeRow,
+  SyntheticOrder,
+  TruthRecord,
+} from '../../src/main/synthetic/monthGenerator.ts';
 import { writeMonthFiles, MONTH_STRIPE_HEADER } from '../../src/main/synthetic/monthFiles.ts';
 import type { MonthFiles } from '../../src/main/synthetic/monthFiles.ts';
 import { SHOPIFY_ORDERS_HEADER } from '../../src/main/synthetic/shopifyOrdersWriter.ts';
@@ -24,12 +37,15 @@ interface Month {
 
 function collect(orders: number, seed: number): Month {
   const m: Omit<Month, 'summary'> = { orders: [], stripe: [], bank: [], truth: [] };
-  const summary = generateMonth({ orders, seed }, {
-    order: (o) => m.orders.push(o),
-    stripeRow: (r) => m.stripe.push(r),
-    bankLine: (b) => m.bank.push(b),
-    truth: (t) => m.truth.push(t),
-  });
+  const summary = generateMonth(
+    { orders, seed },
+    {
+      order: (o) => m.orders.push(o),
+      stripeRow: (r) => m.stripe.push(r),
+      bankLine: (b) => m.bank.push(b),
+      truth: (t) => m.truth.push(t),
+    },
+  );
   return { ...m, summary };
 }
 
@@ -46,7 +62,8 @@ function daysBetween(fromUtc: string, toDate: string): number {
 }
 
 describe('generateMonth: determinism', () => {
-  const files = (dir: string): string[] => ['shopify-orders.csv', 'stripe-balance.csv', 'truth.jsonl', 'bank.camt053.xml'].map((f) => readFileSync(join(dir, f), 'utf8'));
+  const files = (dir: string): string[] =>
+    ['shopify-orders.csv', 'stripe-balance.csv', 'truth.jsonl', 'bank.camt053.xml'].map((f) => readFileSync(join(dir, f), 'utf8'));
 
   it('writes the same bytes for the same seed and different bytes for another', () => {
     writeMonthFiles(join(root, 'a'), { orders: 3000, seed: 11 });
@@ -179,23 +196,35 @@ describe('generateMonth: 20,000 orders', () => {
     const charges = new Set(m.stripe.filter((r) => r.category === 'charge').map((r) => r.chargeId));
     const orderNumbers = new Set(m.orders.map((o) => String(o.orderNumber)));
     const stripeById = new Map(m.stripe.map((r) => [r.id, r]));
-    for (const e of exceptions(m, 'MISSING_PAYMENT')) expect(intents.has((orderById.get(e.externalIds[0] as string) as SyntheticOrder).paymentReference)).toBe(false);
-    for (const e of exceptions(m, 'MISSING_ORDER')) expect(orderNumbers.has((stripeById.get(e.externalIds[0] as string) as SyntheticMonthStripeRow).orderId)).toBe(false);
+    for (const e of exceptions(m, 'MISSING_PAYMENT'))
+      expect(intents.has((orderById.get(e.externalIds[0] as string) as SyntheticOrder).paymentReference)).toBe(false);
+    for (const e of exceptions(m, 'MISSING_ORDER'))
+      expect(orderNumbers.has((stripeById.get(e.externalIds[0] as string) as SyntheticMonthStripeRow).orderId)).toBe(false);
     for (const e of exceptions(m, 'REFUND_UNMATCHED')) {
       const refund = stripeById.get(e.externalIds[0] as string) as SyntheticMonthStripeRow;
       expect(refund.category).toBe('refund');
-      expect(charges.has(refund.chargeId) || intents.has(refund.paymentIntentId) && m.stripe.some((r) => r.category === 'charge' && r.paymentIntentId === refund.paymentIntentId)).toBe(false);
+      expect(
+        charges.has(refund.chargeId) ||
+          (intents.has(refund.paymentIntentId) && m.stripe.some((r) => r.category === 'charge' && r.paymentIntentId === refund.paymentIntentId)),
+      ).toBe(false);
     }
   });
 
   it('order ↔ payment truth: equal amounts, off by one for ROUNDING_DIFF, well off for AMOUNT_MISMATCH, twice for DUPLICATE_PAYMENT', () => {
     const orderById = new Map(m.orders.map((o) => [o.id, o]));
     const stripeById = new Map(m.stripe.map((r) => [r.id, r]));
-    const pair = (ids: string[]): [SyntheticOrder, SyntheticMonthStripeRow] => [orderById.get(ids[0] as string) as SyntheticOrder, stripeById.get(ids[1] as string) as SyntheticMonthStripeRow];
+    const pair = (ids: string[]): [SyntheticOrder, SyntheticMonthStripeRow] => [
+      orderById.get(ids[0] as string) as SyntheticOrder,
+      stripeById.get(ids[1] as string) as SyntheticMonthStripeRow,
+    ];
     const wrong = matches(m, 'order_payment').filter((t) => {
       const [order, charge] = pair([...t.keys.left, ...t.keys.right]);
       const diff = Math.abs(charge.grossMinor - order.totalMinor);
-      return charge.paymentIntentId !== order.paymentReference || charge.orderId !== String(order.orderNumber) || diff !== (t.autoResolved === 'ROUNDING_DIFF' ? 1 : 0);
+      return (
+        charge.paymentIntentId !== order.paymentReference ||
+        charge.orderId !== String(order.orderNumber) ||
+        diff !== (t.autoResolved === 'ROUNDING_DIFF' ? 1 : 0)
+      );
     });
     expect(wrong).toEqual([]);
     expect(matches(m, 'order_payment').filter((t) => t.autoResolved === 'ROUNDING_DIFF')).toHaveLength(m.summary.anomalies.ROUNDING_DIFF);
@@ -231,7 +260,9 @@ describe('generateMonth: 20,000 orders', () => {
     expect(refunded.size).toBeGreaterThan(400);
     const disputes = matches(m, 'dispute_payment').map((t) => [stripeById.get(t.keys.left[0] as string), stripeById.get(t.keys.right[0] as string)]);
     expect(disputes).toHaveLength(m.summary.anomalies.DISPUTE_OPEN);
-    expect(disputes.filter(([d, c]) => d?.category !== 'dispute' || d.paymentIntentId !== c?.paymentIntentId || d.grossMinor !== -c.grossMinor)).toEqual([]);
+    expect(
+      disputes.filter(([d, c]) => d?.category !== 'dispute' || d.paymentIntentId !== c?.paymentIntentId || d.grossMinor !== -c.grossMinor),
+    ).toEqual([]);
   });
 });
 
@@ -266,7 +297,14 @@ describe('writeMonthFiles: the files import cleanly through the real pipeline', 
       expect(shopify.eventsCreated).toBe(files.summary.orders + fulfilled);
       expect(fulfilled / files.summary.orders).toBeGreaterThan(0.6);
       expect(fulfilled / files.summary.orders).toBeLessThan(0.8);
-      expect(byKind).toEqual({ order: files.summary.orders, fulfillment: fulfilled, payment: s.charge, refund: s.refund, dispute: s.dispute, payout: s.payout });
+      expect(byKind).toEqual({
+        order: files.summary.orders,
+        fulfillment: fulfilled,
+        payment: s.charge,
+        refund: s.refund,
+        dispute: s.dispute,
+        payout: s.payout,
+      });
     } finally {
       ws.close();
     }

@@ -61,7 +61,13 @@ describe('a decision followed by an incremental run', () => {
     const [first, second] = ties.filter((t) => t.payouts.length === 2 && ties.filter((u) => u.payouts.join() === t.payouts.join()).length === 2);
     if (first === undefined || second === undefined) throw new Error('the month has no two-credit, two-payout tie');
     const [payoutA, payoutB] = first.payouts as [string, string];
-    const { reconcile: run } = matchByHand(ws, { link: 'bank_payout', leftEventIds: [payoutA], rightEventIds: [first.credit], actor: 'user:ana', reason: 'remittance advice' });
+    const { reconcile: run } = matchByHand(ws, {
+      link: 'bank_payout',
+      leftEventIds: [payoutA],
+      rightEventIds: [first.credit],
+      actor: 'user:ana',
+      reason: 'remittance advice',
+    });
     // The other payout now has one candidate left: the other credit, matched by the engine in the same breath.
     expect(run.mode).toBe('incremental');
     expect(run.matches_created).toBeGreaterThanOrEqual(1);
@@ -88,7 +94,12 @@ describe('a decision followed by an incremental run', () => {
     const { reconcile: run } = unmatchByHand(ws, { matchId, actor: 'user:ana', reason: 'the customer paid another order with it' });
     expect(run.exceptions_opened).toBeGreaterThanOrEqual(2);
     const codesOf = (id: string): string[] =>
-      ws.db.prepare('SELECT x.code FROM exceptions x JOIN exception_event_ids xe USING (exception_id) WHERE xe.event_id = ? AND x.ended_at IS NULL ORDER BY 1').pluck().all(id) as string[];
+      ws.db
+        .prepare(
+          'SELECT x.code FROM exceptions x JOIN exception_event_ids xe USING (exception_id) WHERE xe.event_id = ? AND x.ended_at IS NULL ORDER BY 1',
+        )
+        .pluck()
+        .all(id) as string[];
     expect(codesOf(orderId)).toContain('MISSING_PAYMENT');
     expect(codesOf(paymentId)).toContain('MISSING_ORDER');
     const after = snapshot(ws);

@@ -19,7 +19,10 @@ afterEach(() => ws.close());
 
 const fileJson = (): Record<string, unknown> => JSON.parse(readFileSync(join(ws.dir, SETTINGS_FILE), 'utf8')) as Record<string, unknown>;
 const entries = () =>
-  ws.db.prepare("SELECT actor, payload FROM journal WHERE entry_type = 'workspace.settings_changed' ORDER BY seq").all() as Array<{ actor: string; payload: string }>;
+  ws.db.prepare("SELECT actor, payload FROM journal WHERE entry_type = 'workspace.settings_changed' ORDER BY seq").all() as Array<{
+    actor: string;
+    payload: string;
+  }>;
 
 function refusal(run: () => unknown): ApiError {
   try {

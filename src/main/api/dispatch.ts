@@ -40,7 +40,13 @@ function throttledReport(method: MethodName, callId: string, emit: (event: ApiEv
  * one that writes a file format through an asynchronous library (an XLSX export) answers with a promise, which is
  * awaited here, so the caller sees every call the same way.
  */
-export async function dispatch(ctx: ServiceContext, method: unknown, request: unknown, callId: string, emit: (event: ApiEvent) => void): Promise<Envelope> {
+export async function dispatch(
+  ctx: ServiceContext,
+  method: unknown,
+  request: unknown,
+  callId: string,
+  emit: (event: ApiEvent) => void,
+): Promise<Envelope> {
   if (!isMethodName(method)) {
     return invalidRequest(`unknown method ${JSON.stringify(method) ?? String(method)}`, 'method');
   }

@@ -4,25 +4,13 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import {
-  APP_INFO,
-  ApiError,
-  type MethodName,
-  type ParsedRequestOf,
-  type ResponseOf,
-  type WorkspaceInfo,
-} from '../../shared/api/contract.ts';
+import { APP_INFO, ApiError, type MethodName, type ParsedRequestOf, type ResponseOf, type WorkspaceInfo } from '../../shared/api/contract.ts';
 import { createWorkspace, openWorkspace, type Workspace } from '../workspace/workspace.ts';
 import { createDemoWorkspace } from '../workflows/demoMonth.ts';
 import { importAndReconcile } from '../workflows/importAndReconcile.ts';
 import { ImportError, UnbalancedStatementError } from '../import/importFiles.ts';
 import { reconcile, type ReconcileProgress } from '../matching/engine/engine.ts';
-import {
-  resolveExceptions,
-  commentExceptions,
-  reopenException,
-  assignException,
-} from '../matching/decisions.ts';
+import { resolveExceptions, commentExceptions, reopenException, assignException } from '../matching/decisions.ts';
 import { matchByHand, unmatchByHand } from '../workflows/matchDecisions.ts';
 import { listFormats, GENERIC_CSV_FORMAT, PRESET_PREFIX } from '../import/formatRegistry.ts';
 import { listPresets } from '../import/presets/bankCsvPresets.ts';
@@ -48,7 +36,15 @@ import { eventLines } from '../review/eventDetails.ts';
 import { saveSourceMapping, loadSourceMapping } from '../import/sourceMappings.ts';
 import type { RunReport } from '../matching/engine/engine.ts';
 import { parseCanaryScope, parseVersionLabel } from '../../shared/rules/ruleVersions.ts';
-import { comparisonView, definitionView, diffDetailView, diffRowsInView, diffsView, tryExampleView, versionsView } from '../ruleVersions/rulesScreenViews.ts';
+import {
+  comparisonView,
+  definitionView,
+  diffDetailView,
+  diffRowsInView,
+  diffsView,
+  tryExampleView,
+  versionsView,
+} from '../ruleVersions/rulesScreenViews.ts';
 import { createVersion, readDefinition } from '../ruleVersions/versionLifecycle.ts';
 import { promote, PromotionRefusedError, rollback } from '../ruleVersions/promotion.ts';
 import { ownershipHandlers } from './ownershipHandlers.ts';
@@ -76,7 +72,11 @@ export interface ServiceContext {
 export type ProgressReport = (label: string, done: number, total: number | null) => void;
 
 /** Synchronous over SQLite; a promise only where a file format's library writes asynchronously (export.grid's XLSX). */
-export type Handler<M extends MethodName> = (ctx: ServiceContext, request: ParsedRequestOf<M>, report: ProgressReport) => ResponseOf<M> | Promise<ResponseOf<M>>;
+export type Handler<M extends MethodName> = (
+  ctx: ServiceContext,
+  request: ParsedRequestOf<M>,
+  report: ProgressReport,
+) => ResponseOf<M> | Promise<ResponseOf<M>>;
 export type HandlerTable = { [M in MethodName]: Handler<M> };
 
 function requireWorkspace(ctx: ServiceContext): Workspace {
@@ -104,8 +104,12 @@ function adopt(ctx: ServiceContext, ws: Workspace): WorkspaceInfo {
 
 /** A folder name from a workspace name: no path separators, no characters Windows or macOS refuse. */
 function folderName(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  const cleaned = name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '-').trim().replace(/^\.+/, '').replace(/[. ]+$/, '');
+  const cleaned = name
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\\/:*?"<>|\u0000-\u001f]/g, '-')
+    .trim()
+    .replace(/^\.+/, '')
+    .replace(/[. ]+$/, '');
   return cleaned === '' ? 'Workspace' : cleaned;
 }
 
@@ -136,7 +140,12 @@ function reconcileLabel(p: ReconcileProgress): string {
 }
 
 function runCounts(run: RunReport) {
-  return { matchesCreated: run.matches_created, matchesEnded: run.matches_ended, exceptionsOpened: run.exceptions_opened, exceptionsClosed: run.exceptions_closed };
+  return {
+    matchesCreated: run.matches_created,
+    matchesEnded: run.matches_ended,
+    exceptionsOpened: run.exceptions_opened,
+    exceptionsClosed: run.exceptions_closed,
+  };
 }
 
 export const handlers: HandlerTable = {
@@ -202,7 +211,12 @@ export const handlers: HandlerTable = {
       basedOn: r.basedOn === undefined ? undefined : parseVersionLabel(r.basedOn),
       onProgress: (p) => report(reconcileLabel(p), p.done, p.total),
     });
-    return { version: `${created.version.ruleSetId}@${created.version.version}`, state: created.state, laneError: created.laneError, run: created.run === null ? null : runCounts(created.run) };
+    return {
+      version: `${created.version.ruleSetId}@${created.version.version}`,
+      state: created.state,
+      laneError: created.laneError,
+      run: created.run === null ? null : runCounts(created.run),
+    };
   },
   'rules.promote': (ctx, r, report) => {
     const ws = requireWorkspace(ctx);
@@ -219,11 +233,22 @@ export const handlers: HandlerTable = {
     } catch (err) {
       // The app's words for the refusal: the override is a field of the request here, not the CLI's flag.
       if (err instanceof PromotionRefusedError) {
-        throw new ApiError({ kind: 'bad_input', message: `Promotion of ${r.version} refused: ${err.missing.join('; ')}. Watch it longer in shadow, or override the observation window with a reason.`, field: 'overrideWindow' });
+        throw new ApiError({
+          kind: 'bad_input',
+          message: `Promotion of ${r.version} refused: ${err.missing.join('; ')}. Watch it longer in shadow, or override the observation window with a reason.`,
+          field: 'overrideWindow',
+        });
       }
       throw err;
     }
-    return { version: p.version, state: p.state, previous: p.previous, overridden: p.overridden, missing: p.window?.missing ?? [], run: runCounts(p.run) };
+    return {
+      version: p.version,
+      state: p.state,
+      previous: p.previous,
+      overridden: p.overridden,
+      missing: p.window?.missing ?? [],
+      run: runCounts(p.run),
+    };
   },
   'rules.rollback': (ctx, r, report) => {
     const ws = requireWorkspace(ctx);

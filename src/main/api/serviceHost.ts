@@ -113,7 +113,10 @@ export class ServiceHost {
       } catch (err) {
         // Only plain data crosses to the worker (e.g. no functions); such a request was never a valid call.
         this.pending.delete(seq);
-        resolve({ ok: false, error: { kind: 'invalid_request', message: `${method}: the request cannot be sent (${(err as Error).message})`, field: null } });
+        resolve({
+          ok: false,
+          error: { kind: 'invalid_request', message: `${method}: the request cannot be sent (${(err as Error).message})`, field: null },
+        });
       }
     });
   }

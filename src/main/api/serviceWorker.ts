@@ -24,9 +24,7 @@ export interface ServiceWorkerData {
   slaClockMs?: number;
 }
 
-export type ToWorker =
-  | { type: 'call'; seq: number; callId: string; method: unknown; request: unknown }
-  | { type: 'close' };
+export type ToWorker = { type: 'call'; seq: number; callId: string; method: unknown; request: unknown } | { type: 'close' };
 
 export type FromWorker =
   | { type: 'ready'; error: ApiErrorBody | null; workspacePath: string | null; tempDir: string }

@@ -44,7 +44,6 @@ export function actor(): string {
   }
 }
 
-
 /** Reads and validates a rule set file for --rules. */
 export function loadRuleSet(path: string): RuleSet {
   let json: unknown;
@@ -57,4 +56,3 @@ export function loadRuleSet(path: string): RuleSet {
   if (!parsed.ok) throw new UsageError(`${path}: ${parsed.errors.join('; ')}`);
   return parsed.ruleSet;
 }
-

@@ -60,8 +60,11 @@ export function formatCloseStatus(s: CloseStatus): string {
         (b.bankClosing === null ? '; no statement balance' : `; statement ${b.bankClosingDate} ${m(b.bankClosing)}, difference ${m(b.difference)}`),
     );
   }
-  for (const so of s.signOffs) out.push(`  ${so.action} ${so.at} by ${so.by}: ${so.reason}${so.packSha256 === null ? '' : ` (pack ${so.packSha256})`}`);
-  out.push(`  adjustments recorded in ${s.month}: ${s.adjustments.recordedHere}; changes to ${s.month} recorded later: ${s.adjustments.affectingThisMonth}`);
+  for (const so of s.signOffs)
+    out.push(`  ${so.action} ${so.at} by ${so.by}: ${so.reason}${so.packSha256 === null ? '' : ` (pack ${so.packSha256})`}`);
+  out.push(
+    `  adjustments recorded in ${s.month}: ${s.adjustments.recordedHere}; changes to ${s.month} recorded later: ${s.adjustments.affectingThisMonth}`,
+  );
   return `${out.join('\n')}\n`;
 }
 
@@ -69,8 +72,14 @@ function cmdClose(args: string[], io: CliIo): number {
   const { values, positionals } = parse(
     args,
     {
-      period: { type: 'string' }, by: { type: 'string' }, reason: { type: 'string' }, 'accept-open': { type: 'boolean' },
-      explain: { type: 'string', multiple: true }, check: { type: 'boolean' }, json: { type: 'boolean' }, progress: { type: 'boolean' },
+      period: { type: 'string' },
+      by: { type: 'string' },
+      reason: { type: 'string' },
+      'accept-open': { type: 'boolean' },
+      explain: { type: 'string', multiple: true },
+      check: { type: 'boolean' },
+      json: { type: 'boolean' },
+      progress: { type: 'boolean' },
     },
     1,
   );
@@ -83,12 +92,18 @@ function cmdClose(args: string[], io: CliIo): number {
       return 0;
     }
     const r = closeMonth(ws, {
-      month, by: need(values.by, '--by NAME'), reason: need(values.reason, '--reason TEXT'), acceptOpen: values['accept-open'] === true, sourceNotes: notes,
+      month,
+      by: need(values.by, '--by NAME'),
+      reason: need(values.reason, '--reason TEXT'),
+      acceptOpen: values['accept-open'] === true,
+      sourceNotes: notes,
       onProgress: progressLine(io, values.progress === true || io.interactive),
     });
     if (values.json === true) io.out(`${JSON.stringify(r, null, 2)}\n`);
     else {
-      io.out(`closed ${r.month} (journal entry ${r.journalSeq})${r.acceptedOpen > 0 ? `, ${r.acceptedOpen} open class C exceptions carried forward` : ''}\n`);
+      io.out(
+        `closed ${r.month} (journal entry ${r.journalSeq})${r.acceptedOpen > 0 ? `, ${r.acceptedOpen} open class C exceptions carried forward` : ''}\n`,
+      );
       io.out(`audit pack stored in the ledger: ${r.pack.fileName}, ${r.pack.bytes} bytes, sha256 ${r.pack.sha256}\n`);
     }
     return 0;
@@ -98,18 +113,31 @@ function cmdClose(args: string[], io: CliIo): number {
 function cmdReopenPeriod(args: string[], io: CliIo): number {
   const { values, positionals } = parse(args, { period: { type: 'string' }, by: { type: 'string' }, reason: { type: 'string' } }, 1);
   const r = withWorkspace(positionals[0] as string, (ws) =>
-    reopenMonth(ws, { month: need(values.period, '--period YYYY-MM'), by: need(values.by, '--by NAME'), reason: need(values.reason, '--reason TEXT') }),
+    reopenMonth(ws, {
+      month: need(values.period, '--period YYYY-MM'),
+      by: need(values.by, '--by NAME'),
+      reason: need(values.reason, '--reason TEXT'),
+    }),
   );
   io.out(`reopened ${r.month} (journal entry ${r.journalSeq}); the pack stored at its close (${r.supersededPack}) stays in the ledger\n`);
   return 0;
 }
 
 function cmdPack(args: string[], io: CliIo): number {
-  const { values, positionals } = parse(args, { period: { type: 'string' }, out: { type: 'string' }, 'with-sources': { type: 'boolean' }, progress: { type: 'boolean' } }, 1);
+  const { values, positionals } = parse(
+    args,
+    { period: { type: 'string' }, out: { type: 'string' }, 'with-sources': { type: 'boolean' }, progress: { type: 'boolean' } },
+    1,
+  );
   const month = need(values.period, '--period YYYY-MM');
   const out = resolve(need(values.out, '--out PACK.zip'));
   const r = withWorkspace(positionals[0] as string, (ws) =>
-    writePack(ws, { month, outPath: out, withSources: values['with-sources'] === true, onProgress: progressLine(io, values.progress === true || io.interactive) }),
+    writePack(ws, {
+      month,
+      outPath: out,
+      withSources: values['with-sources'] === true,
+      onProgress: progressLine(io, values.progress === true || io.interactive),
+    }),
   );
   io.out(
     r.state === 'closed'

@@ -30,9 +30,11 @@ const SECRET_FLAGS: Record<Provider, ReadonlyArray<readonly [string, string]>> =
 
 /** A secret from the environment variable a flag names; the value itself is never printed. */
 function fromEnv(flag: string, variable: unknown): string {
-  if (typeof variable !== 'string' || variable.trim() === '') throw new UsageError(`--${flag} VAR is required: the name of the environment variable holding the secret`);
+  if (typeof variable !== 'string' || variable.trim() === '')
+    throw new UsageError(`--${flag} VAR is required: the name of the environment variable holding the secret`);
   const value = process.env[variable];
-  if (value === undefined || value.trim() === '') throw new UsageError(`--${flag} ${variable}: the environment variable ${variable} is not set or is empty`);
+  if (value === undefined || value.trim() === '')
+    throw new UsageError(`--${flag} ${variable}: the environment variable ${variable} is not set or is empty`);
   return value.trim();
 }
 
@@ -58,9 +60,14 @@ async function cmdConnect(args: string[], io: CliIo): Promise<number> {
     .flat()
     .map(([flag]) => flag)
     .filter((flag) => values[flag] !== undefined && !flags.some(([f]) => f === flag));
-  if (wrong.length > 0) throw new UsageError(`--${wrong[0] as string} is not a ${provider} option; ${provider} takes ${flags.map(([f]) => `--${f}`).join(' and ')}`);
+  if (wrong.length > 0)
+    throw new UsageError(`--${wrong[0] as string} is not a ${provider} option; ${provider} takes ${flags.map(([f]) => `--${f}`).join(' and ')}`);
   if (provider !== 'shopify' && values.shop !== undefined) throw new UsageError(`--shop is for Shopify sources, not ${provider}`);
-  const config = connectorConfig({ source: values.source, baseUrl: values['base-url'] as string | undefined, shop: values.shop as string | undefined });
+  const config = connectorConfig({
+    source: values.source,
+    baseUrl: values['base-url'] as string | undefined,
+    shop: values.shop as string | undefined,
+  });
   const credentials: Credentials = Object.fromEntries(flags.map(([flag, name]) => [name, fromEnv(flag, values[flag])]));
   checkCredentials(provider, credentials);
   const keeper = cliKeeper();
@@ -71,7 +78,8 @@ async function cmdConnect(args: string[], io: CliIo): Promise<number> {
     const cadence = ws.settings.feeds?.[values.source];
     io.out(`connected ${values.source} (${config.baseUrl}${config.shop === undefined ? '' : `, shop ${config.shop}`})\n`);
     io.out(`  secret: ${sealed.weakness ?? 'sealed'}\n`);
-    if (cadence !== undefined) io.out(`  cadence: every ${cadence.expected_every_hours} h (workspace.json feeds: FEED_MISSING when it falls behind)\n`);
+    if (cadence !== undefined)
+      io.out(`  cadence: every ${cadence.expected_every_hours} h (workspace.json feeds: FEED_MISSING when it falls behind)\n`);
     io.out(`  first sync reads ${config.backfillDays} days back: tieout sync ${positionals[0] as string} --source ${values.source}\n`);
   } finally {
     ws.close();
@@ -81,7 +89,10 @@ async function cmdConnect(args: string[], io: CliIo): Promise<number> {
 
 function syncLine(r: SyncReport): string {
   const steps = r.steps.map((s) => `${s.step} ${s.pages}p/${s.eventsCreated}e`).join(', ');
-  const skew = Math.abs(r.clockOffsetMs) >= 60_000 ? `; the provider's clock is ${Math.round(r.clockOffsetMs / 1000)} s off ours (windows follow the provider's)` : '';
+  const skew =
+    Math.abs(r.clockOffsetMs) >= 60_000
+      ? `; the provider's clock is ${Math.round(r.clockOffsetMs / 1000)} s off ours (windows follow the provider's)`
+      : '';
   const head = `${r.source}: ${r.state === 'ok' ? 'synced' : 'FAILED'}, ${r.pages} pages, ${r.eventsCreated} events created, ${r.duplicatesSkipped} already in the ledger, ${r.rowsRejected} rejected (${steps})${skew}`;
   return `${head}${r.error === null ? '' : `\n  ${r.error}${r.needsPerson ? '' : ' (the next sync resumes after the last page that landed)'}`}\n`;
 }
@@ -92,7 +103,8 @@ async function cmdSync(args: string[], io: CliIo): Promise<number> {
   const ws = openWorkspace(positionals[0] as string);
   try {
     const source = values.source as string | undefined;
-    if (source !== undefined && readConnector(ws.db, source) === null) throw new UsageError(`${source} is not connected in ${ws.dir}; connect it first with tieout connect`);
+    if (source !== undefined && readConnector(ws.db, source) === null)
+      throw new UsageError(`${source} is not connected in ${ws.dir}; connect it first with tieout connect`);
     const sources = source !== undefined ? [source] : listConnectors(ws.db).map((c) => c.source);
     if (sources.length === 0) throw new UsageError(`no source is connected in ${ws.dir}; connect one first with tieout connect`);
     const keeper = cliKeeper();
@@ -107,7 +119,9 @@ async function cmdSync(args: string[], io: CliIo): Promise<number> {
       io.out(syncLine(report));
       if (report.reconcile !== null) io.out(formatRunReport(report.reconcile));
       if (report.remediation !== null && report.remediation.calls > 0) {
-        io.out(`  remediation: ${report.remediation.calls} class B exceptions asked about at the provider (journaled on each), ${report.remediation.escalated} escalated to class C\n`);
+        io.out(
+          `  remediation: ${report.remediation.calls} class B exceptions asked about at the provider (journaled on each), ${report.remediation.escalated} escalated to class C\n`,
+        );
       }
       if (report.state === 'failed') failed++;
     }

@@ -135,23 +135,31 @@ function cmdImport(args: string[], io: CliIo): number {
   const ruleSet = values.rules !== undefined ? loadRuleSet(values.rules as string) : undefined;
   let outcome: ImportAndReconcileResult;
   try {
-    outcome = importAndReconcile(ws, {
-      source: values.source as string,
-      files,
-      format: values.format as string | undefined,
-      mappingPath: values.mapping as string | undefined,
-      encoding: encoding as TextEncoding | undefined,
-      skipInvalid: values['skip-invalid'] === true,
-      acceptUnbalanced: values['accept-unbalanced'] === true,
-      periodEnd: values['period-end'] as string | undefined,
-      actor: actor(),
-      onProgress: showProgress
-        ? (p) => {
-            const pct = p.bytesTotal === 0 ? 100 : Math.floor((100 * p.bytesDone) / p.bytesTotal);
-            io.err(`progress: ${p.file} ${pct}% ${p.rowsRead} rows\n`);
-          }
-        : undefined,
-    }, { reconcile: values['no-reconcile'] !== true, ruleSet, onReconcileProgress: showProgress ? (p) => io.err(formatReconcileProgress(p)) : undefined });
+    outcome = importAndReconcile(
+      ws,
+      {
+        source: values.source as string,
+        files,
+        format: values.format as string | undefined,
+        mappingPath: values.mapping as string | undefined,
+        encoding: encoding as TextEncoding | undefined,
+        skipInvalid: values['skip-invalid'] === true,
+        acceptUnbalanced: values['accept-unbalanced'] === true,
+        periodEnd: values['period-end'] as string | undefined,
+        actor: actor(),
+        onProgress: showProgress
+          ? (p) => {
+              const pct = p.bytesTotal === 0 ? 100 : Math.floor((100 * p.bytesDone) / p.bytesTotal);
+              io.err(`progress: ${p.file} ${pct}% ${p.rowsRead} rows\n`);
+            }
+          : undefined,
+      },
+      {
+        reconcile: values['no-reconcile'] !== true,
+        ruleSet,
+        onReconcileProgress: showProgress ? (p) => io.err(formatReconcileProgress(p)) : undefined,
+      },
+    );
   } finally {
     ws.close();
   }
@@ -197,11 +205,7 @@ function cmdVerify(args: string[], io: CliIo): number {
     for (const c of report.checks) io.out(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}\n`);
     io.out(`journal head ${report.headHash} (${report.journalEntries} entries)\n`);
     if (!report.ok) {
-      io.err(
-        report.firstBadJournalSeq !== null
-          ? `verify FAILED: first bad journal entry is ${report.firstBadJournalSeq}\n`
-          : 'verify FAILED\n',
-      );
+      io.err(report.firstBadJournalSeq !== null ? `verify FAILED: first bad journal entry is ${report.firstBadJournalSeq}\n` : 'verify FAILED\n');
       return 1;
     }
     io.out('verify passed\n');
@@ -214,7 +218,14 @@ function cmdVerify(args: string[], io: CliIo): number {
 function cmdExport(args: string[], io: CliIo): number {
   const { values, positionals } = parse(
     args,
-    { what: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, code: { type: 'string' }, class: { type: 'string' }, state: { type: 'string' } },
+    {
+      what: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      code: { type: 'string' },
+      class: { type: 'string' },
+      state: { type: 'string' },
+    },
     1,
   );
   const what = (values.what ?? 'events') as string;

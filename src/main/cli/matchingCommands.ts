@@ -48,7 +48,10 @@ function cmdReconcile(args: string[], io: CliIo): number {
   const { values, positionals } = parse(args, { rules: { type: 'string' }, shadow: { type: 'boolean' }, progress: { type: 'boolean' } }, 1);
   const onProgress = values.progress === true || io.interactive ? (p: ReconcileProgress) => io.err(formatReconcileProgress(p)) : undefined;
   if (values.shadow === true) {
-    if (values.rules !== undefined) throw new UsageError('--shadow runs the versions watched in shadow; to watch a rule set file, create a version: tieout rules create WORKSPACE --from FILE --reason TEXT');
+    if (values.rules !== undefined)
+      throw new UsageError(
+        '--shadow runs the versions watched in shadow; to watch a rule set file, create a version: tieout rules create WORKSPACE --from FILE --reason TEXT',
+      );
     const runs = withWorkspace(positionals[0] as string, (ws) => runLanes(ws.db, ws.settings, laneVersions(ws.db), 'full'));
     if (runs.length === 0) io.out('no version is watched in shadow (tieout rules list)\n');
     for (const r of runs) io.out(formatLaneRun(r));
@@ -146,21 +149,27 @@ function cmdUnmatch(args: string[], io: CliIo): number {
 function cmdResolve(args: string[], io: CliIo): number {
   const { values, positionals } = parse(args, { reason: { type: 'string' } }, 2);
   const ids = positionals.slice(1);
-  withWorkspace(positionals[0] as string, (ws) => resolveExceptions(ws.db, { exceptionIds: ids, actor: actor(), reason: required(values.reason, '--reason') }));
+  withWorkspace(positionals[0] as string, (ws) =>
+    resolveExceptions(ws.db, { exceptionIds: ids, actor: actor(), reason: required(values.reason, '--reason') }),
+  );
   io.out(`resolved ${ids.length} exception${ids.length === 1 ? '' : 's'}\n`);
   return 0;
 }
 
 function cmdComment(args: string[], io: CliIo): number {
   const { values, positionals } = parse(args, { text: { type: 'string' } }, 2);
-  withWorkspace(positionals[0] as string, (ws) => commentException(ws.db, { exceptionId: positionals[1] as string, actor: actor(), text: required(values.text, '--text') }));
+  withWorkspace(positionals[0] as string, (ws) =>
+    commentException(ws.db, { exceptionId: positionals[1] as string, actor: actor(), text: required(values.text, '--text') }),
+  );
   io.out(`commented on ${positionals[1] as string}\n`);
   return 0;
 }
 
 function cmdReopen(args: string[], io: CliIo): number {
   const { values, positionals } = parse(args, { reason: { type: 'string' } }, 2);
-  withWorkspace(positionals[0] as string, (ws) => reopenException(ws.db, { exceptionId: positionals[1] as string, actor: actor(), reason: required(values.reason, '--reason') }));
+  withWorkspace(positionals[0] as string, (ws) =>
+    reopenException(ws.db, { exceptionId: positionals[1] as string, actor: actor(), reason: required(values.reason, '--reason') }),
+  );
   io.out(`reopened ${positionals[1] as string}\n`);
   return 0;
 }

@@ -36,12 +36,23 @@ function cmdOwners(args: string[], io: CliIo): number {
 }
 
 function ownersSet(args: string[], io: CliIo): number {
-  const { values, positionals } = parse(args, { domain: { type: 'string' }, owner: { type: 'string' }, backup: { type: 'string' }, from: { type: 'string' } }, 1);
+  const { values, positionals } = parse(
+    args,
+    { domain: { type: 'string' }, owner: { type: 'string' }, backup: { type: 'string' }, from: { type: 'string' } },
+    1,
+  );
   if (positionals.length > 1) throw new UsageError('owners set takes one WORKSPACE');
   if (typeof values.domain !== 'string') throw new UsageError('--domain D is required (payments, bank, ads, fulfillment or your own)');
-  const input = { domain: values.domain, owner: person(values.owner, '--owner'), backup: person(values.backup, '--backup'), from: values.from as string | undefined };
+  const input = {
+    domain: values.domain,
+    owner: person(values.owner, '--owner'),
+    backup: person(values.backup, '--backup'),
+    from: values.from as string | undefined,
+  };
   const r = withWorkspace(positionals[0] as string, (ws) => setDomainOwners(ws, input, actor()));
-  io.out(`${input.domain}: ${String(values.owner)}, backup ${String(values.backup)}, from ${r.from}; ${r.assigned} open exceptions without an owner assigned\n`);
+  io.out(
+    `${input.domain}: ${String(values.owner)}, backup ${String(values.backup)}, from ${r.from}; ${r.assigned} open exceptions without an owner assigned\n`,
+  );
   return 0;
 }
 
@@ -60,7 +71,9 @@ function ownersList(args: string[], io: CliIo): number {
       continue;
     }
     const how = d.origin === 'rotation' ? `rotation (every ${d.rotation?.every ?? '?'})${d.handoff ? ', hand-off week' : ''}` : 'hand-over';
-    lines.push(`  ${d.domain}: ${d.owner}, backup ${d.backup ?? '-'}, since ${d.since ?? '-'} by ${how}${d.escalation === null ? '' : `; escalation ${d.escalation}`}`);
+    lines.push(
+      `  ${d.domain}: ${d.owner}, backup ${d.backup ?? '-'}, since ${d.since ?? '-'} by ${how}${d.escalation === null ? '' : `; escalation ${d.escalation}`}`,
+    );
   }
   io.out(`${lines.join('\n')}\n`);
   return 0;
@@ -71,8 +84,18 @@ function slaJson(r: SlaReport): unknown {
     as_of: r.asOf,
     assigned: r.assigned,
     escalated: r.escalated.map((s) => ({
-      exception_id: s.exceptionId, code: s.code, domain: s.domain, level: s.level, role: s.role, to: s.to, owner: s.owner, hours_open: s.hoursOpen,
-      sla_tier: s.slaTier, sla_due_at: s.slaDueAt, amount_minor: s.amountMinor, currency: s.currency,
+      exception_id: s.exceptionId,
+      code: s.code,
+      domain: s.domain,
+      level: s.level,
+      role: s.role,
+      to: s.to,
+      owner: s.owner,
+      hours_open: s.hoursOpen,
+      sla_tier: s.slaTier,
+      sla_due_at: s.slaDueAt,
+      amount_minor: s.amountMinor,
+      currency: s.currency,
     })),
     overdue: r.overdue,
     escalated_total: r.escalatedTotal,
@@ -104,7 +127,9 @@ function cmdSla(args: string[], io: CliIo): number {
 const percent = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
 
 function metricsText(s: MetricsSummary, head: string, currency: string): string {
-  const top = s.top_exceptions.map((t) => `    ${t.code.padEnd(28)} ${String(t.count).padStart(6)}   by week: ${t.trend.map((w) => w.count).join(' ')}`);
+  const top = s.top_exceptions.map(
+    (t) => `    ${t.code.padEnd(28)} ${String(t.count).padStart(6)}   by week: ${t.trend.map((w) => w.count).join(' ')}`,
+  );
   return [
     head,
     `  unmatched within 1 h of arrival   ${percent(s.unmatched_rate_1h)}`,
@@ -121,7 +146,9 @@ function cmdMetrics(args: string[], io: CliIo): number {
   const { values, positionals } = parse(args, { from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' } }, 1);
   if (positionals.length > 1) throw new UsageError('metrics takes one WORKSPACE');
   const asOf = new Date().toISOString();
-  const m = withWorkspace(positionals[0] as string, (ws) => computeMetrics(ws.db, ws.settings, { asOf, from: values.from as string | undefined, to: values.to as string | undefined }));
+  const m = withWorkspace(positionals[0] as string, (ws) =>
+    computeMetrics(ws.db, ws.settings, { asOf, from: values.from as string | undefined, to: values.to as string | undefined }),
+  );
   if (values.json === true) io.out(`${JSON.stringify(m.summary, null, 2)}\n`);
   else io.out(`${metricsText(m.summary, `metrics ${m.from} to ${m.to} (as of ${m.asOf})`, m.reportingCurrency)}\n`);
   return 0;
@@ -131,7 +158,9 @@ function cmdTicket(args: string[], io: CliIo): number {
   const { positionals } = parse(args, {}, 2);
   if (positionals.length > 2) throw new UsageError('ticket takes one WORKSPACE and one EXCEPTION_ID');
   const now = new Date().toISOString();
-  const h = withWorkspace(positionals[0] as string, (ws) => exceptionHandOff(ws.db, ws.settings, positionals[1] as string, now, new OwnershipConfig(ws.settings).endOfDay(now)));
+  const h = withWorkspace(positionals[0] as string, (ws) =>
+    exceptionHandOff(ws.db, ws.settings, positionals[1] as string, now, new OwnershipConfig(ws.settings).endOfDay(now)),
+  );
   io.out(`${h.ticketText}\n${h.ticketUrl === null ? '' : `\nNew ticket: ${h.ticketUrl}\n`}`);
   return 0;
 }

@@ -11,10 +11,17 @@ const shown = (v: unknown): string => (v === null ? '∅' : typeof v === 'string
 export function formatReplay(r: ReplayReport): string {
   const lines: string[] = [];
   for (const b of r.batches) {
-    lines.push(`${b.fileName} [${b.batchId}]: ${b.fromMapping} → ${b.toMapping}${b.replayBatchId === null ? '' : ` [replay batch ${b.replayBatchId}]`}`);
+    lines.push(
+      `${b.fileName} [${b.batchId}]: ${b.fromMapping} → ${b.toMapping}${b.replayBatchId === null ? '' : ` [replay batch ${b.replayBatchId}]`}`,
+    );
     for (const e of b.events) {
       const sign = e.change === 'changed' ? '~' : e.change === 'new' ? '+' : '-';
-      const ids = e.change === 'changed' ? ` ${e.before ?? ''} → ${e.after ?? '(new revision)'}` : e.change === 'gone' ? ` ${e.before ?? ''} (kept: the new mapping makes no event of it)` : '';
+      const ids =
+        e.change === 'changed'
+          ? ` ${e.before ?? ''} → ${e.after ?? '(new revision)'}`
+          : e.change === 'gone'
+            ? ` ${e.before ?? ''} (kept: the new mapping makes no event of it)`
+            : '';
       lines.push(`  ${sign} ${e.kind} ${e.externalId}${ids}`);
       for (const f of e.fields) lines.push(`      ${f.field}: ${shown(f.before)} → ${shown(f.after)}`);
     }
@@ -34,7 +41,12 @@ export function cmdReplayMapping(args: string[], io: CliIo): number {
   if (typeof values.source !== 'string') throw new UsageError('--source NAME is required (the source whose files and pages to re-read)');
   const ws = openWorkspace(positionals[0] as string);
   try {
-    const report = replayMapping(ws, { source: values.source, mappingPath: values.mapping as string | undefined, dryRun: values['dry-run'] === true, actor: actor() });
+    const report = replayMapping(ws, {
+      source: values.source,
+      mappingPath: values.mapping as string | undefined,
+      dryRun: values['dry-run'] === true,
+      actor: actor(),
+    });
     io.out(formatReplay(report));
     if (report.reconcile !== null) io.out(formatRunReport(report.reconcile));
   } finally {

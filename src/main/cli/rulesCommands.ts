@@ -52,7 +52,20 @@ function rulesList(args: string[], io: CliIo): number {
   const { values, positionals } = parse(args, { json: { type: 'boolean' } }, 1);
   const versions = withWorkspace(positionals[0] as string, (ws) => listVersions(ws.db));
   if (values.json === true) {
-    io.out(json(versions.map((v) => ({ version: v.version, state: v.state, created_at: v.createdAt, reason: v.reason, in_force: v.inForce, state_reason: v.stateReason, state_since: v.stateSince, scope: v.scope }))));
+    io.out(
+      json(
+        versions.map((v) => ({
+          version: v.version,
+          state: v.state,
+          created_at: v.createdAt,
+          reason: v.reason,
+          in_force: v.inForce,
+          state_reason: v.stateReason,
+          state_since: v.stateSince,
+          scope: v.scope,
+        })),
+      ),
+    );
     return 0;
   }
   io.out(`${'VERSION'.padEnd(16)} ${'STATE'.padEnd(8)} ${'CREATED'.padEnd(17)} REASON\n`);
@@ -67,13 +80,19 @@ function rulesList(args: string[], io: CliIo): number {
 
 function rulesShow(args: string[], io: CliIo): number {
   const { values, positionals } = parse(args, { version: { type: 'string' }, json: { type: 'boolean' } }, 1);
-  const ruleSet = withWorkspace(positionals[0] as string, (ws) => ruleSetOf(ws.db, values.version === undefined ? (canaryVersion(ws.db) ?? activeVersion(ws.db)) : versionFlag(values.version)));
+  const ruleSet = withWorkspace(positionals[0] as string, (ws) =>
+    ruleSetOf(ws.db, values.version === undefined ? (canaryVersion(ws.db) ?? activeVersion(ws.db)) : versionFlag(values.version)),
+  );
   io.out(json(ruleSet));
   return 0;
 }
 
 function rulesCreate(args: string[], io: CliIo): number {
-  const { values, positionals } = parse(args, { from: { type: 'string' }, reason: { type: 'string' }, draft: { type: 'boolean' }, json: { type: 'boolean' }, progress: { type: 'boolean' } }, 1);
+  const { values, positionals } = parse(
+    args,
+    { from: { type: 'string' }, reason: { type: 'string' }, draft: { type: 'boolean' }, json: { type: 'boolean' }, progress: { type: 'boolean' } },
+    1,
+  );
   const file = required(values.from, '--from');
   let parsed: unknown;
   try {
@@ -84,7 +103,11 @@ function rulesCreate(args: string[], io: CliIo): number {
   const definition = readDefinition(parsed, file);
   const created = withWorkspace(positionals[0] as string, (ws) =>
     createVersion(ws.db, ws.settings, {
-      definition, reason: required(values.reason, '--reason'), actor: actor(), state: values.draft === true ? 'draft' : 'shadow', onProgress: progress(values, io),
+      definition,
+      reason: required(values.reason, '--reason'),
+      actor: actor(),
+      state: values.draft === true ? 'draft' : 'shadow',
+      onProgress: progress(values, io),
     }),
   );
   const label = versionLabel(created.version);
@@ -102,20 +125,38 @@ function rulesCreate(args: string[], io: CliIo): number {
 function rulesPromote(args: string[], io: CliIo): number {
   const { values, positionals } = parse(
     args,
-    { version: { type: 'string' }, reason: { type: 'string' }, 'override-window': { type: 'boolean' }, canary: { type: 'string' }, json: { type: 'boolean' }, progress: { type: 'boolean' } },
+    {
+      version: { type: 'string' },
+      reason: { type: 'string' },
+      'override-window': { type: 'boolean' },
+      canary: { type: 'string' },
+      json: { type: 'boolean' },
+      progress: { type: 'boolean' },
+    },
     1,
   );
   const version = versionFlag(values.version);
   const reason = required(values.reason, '--reason');
   const canary = values.canary === undefined ? undefined : parseCanaryScope(values.canary as string);
   const p = withWorkspace(positionals[0] as string, (ws) =>
-    promote(ws.db, ws.settings, { version, reason, actor: actor(), overrideWindow: values['override-window'] === true, canary, onProgress: progress(values, io) }),
+    promote(ws.db, ws.settings, {
+      version,
+      reason,
+      actor: actor(),
+      overrideWindow: values['override-window'] === true,
+      canary,
+      onProgress: progress(values, io),
+    }),
   );
   if (values.json === true) {
-    io.out(json({ version: p.version, state: p.state, previous: p.previous, overridden: p.overridden, missing: p.window?.missing ?? [], run: p.run }));
+    io.out(
+      json({ version: p.version, state: p.state, previous: p.previous, overridden: p.overridden, missing: p.window?.missing ?? [], run: p.run }),
+    );
     return 0;
   }
-  io.out(`${p.version} is ${p.state === 'canary' ? `a canary (auto-resolving only ${[...(canary?.sources ?? []), ...(canary?.codes ?? [])].join(',')}; ${p.previous} stays active)` : `active (${p.previous} retired)`}\n`);
+  io.out(
+    `${p.version} is ${p.state === 'canary' ? `a canary (auto-resolving only ${[...(canary?.sources ?? []), ...(canary?.codes ?? [])].join(',')}; ${p.previous} stays active)` : `active (${p.previous} retired)`}\n`,
+  );
   if (p.overridden) io.out(`observation window overridden (journaled): ${p.window?.missing.join('; ') ?? ''}\n`);
   io.out(formatRunReport(p.run));
   return 0;
@@ -123,7 +164,9 @@ function rulesPromote(args: string[], io: CliIo): number {
 
 function rulesRollback(args: string[], io: CliIo): number {
   const { values, positionals } = parse(args, { reason: { type: 'string' }, json: { type: 'boolean' }, progress: { type: 'boolean' } }, 1);
-  const r = withWorkspace(positionals[0] as string, (ws) => rollback(ws.db, ws.settings, { reason: required(values.reason, '--reason'), actor: actor(), onProgress: progress(values, io) }));
+  const r = withWorkspace(positionals[0] as string, (ws) =>
+    rollback(ws.db, ws.settings, { reason: required(values.reason, '--reason'), actor: actor(), onProgress: progress(values, io) }),
+  );
   if (values.json === true) {
     io.out(json({ version: r.version, rolled_back: r.rolledBack, run: r.run }));
     return 0;
@@ -135,7 +178,9 @@ function rulesRollback(args: string[], io: CliIo): number {
 function rulesShadow(args: string[], io: CliIo): number {
   const { values, positionals } = parse(args, { version: { type: 'string' }, reason: { type: 'string' }, progress: { type: 'boolean' } }, 1);
   const v = versionFlag(values.version);
-  const r = withWorkspace(positionals[0] as string, (ws) => startShadow(ws.db, ws.settings, v, { reason: required(values.reason, '--reason'), actor: actor(), onProgress: progress(values, io) }));
+  const r = withWorkspace(positionals[0] as string, (ws) =>
+    startShadow(ws.db, ws.settings, v, { reason: required(values.reason, '--reason'), actor: actor(), onProgress: progress(values, io) }),
+  );
   io.out(`${versionLabel(v)} is watched in shadow\n`);
   if (r.run !== null) io.out(`shadow run: ${formatRunReport(r.run)}`);
   if (r.laneError !== null) io.out(`its shadow lane could not be made now (${r.laneError}); the next run makes it\n`);
@@ -174,10 +219,16 @@ function money(m: Array<{ currency: string; amountMinor: number }>): string {
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 
 function summaryText(s: ComparisonSummary, what: string): string {
-  const lines = [`${s.version} against ${s.live} (${what}): ${s.diffs} events differ; version's data through ${s.laneAsOf ?? '-'}, live through ${s.liveAsOf ?? '-'}`];
-  for (const c of s.byCategory) lines.push(`  ${CATEGORY_TEXT[c.category]?.padEnd(20) ?? c.category} ${String(c.count).padStart(8)}  ${money(c.money)}`);
+  const lines = [
+    `${s.version} against ${s.live} (${what}): ${s.diffs} events differ; version's data through ${s.laneAsOf ?? '-'}, live through ${s.liveAsOf ?? '-'}`,
+  ];
+  for (const c of s.byCategory)
+    lines.push(`  ${CATEGORY_TEXT[c.category]?.padEnd(20) ?? c.category} ${String(c.count).padStart(8)}  ${money(c.money)}`);
   if (s.byRule.length > 0) lines.push('per rule:');
-  for (const r of s.byRule) lines.push(`  ${(r.ruleId ?? '(leftovers)').padEnd(32)} ${(CATEGORY_TEXT[r.category] ?? r.category).padEnd(20)} ${String(r.count).padStart(8)}  ${money(r.money)}`);
+  for (const r of s.byRule)
+    lines.push(
+      `  ${(r.ruleId ?? '(leftovers)').padEnd(32)} ${(CATEGORY_TEXT[r.category] ?? r.category).padEnd(20)} ${String(r.count).padStart(8)}  ${money(r.money)}`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -208,7 +259,8 @@ function compareText(r: ComparisonReport, total: number): string {
         `${w.met ? 'promotion allowed' : `promotion would be refused (${w.missing.join('; ')})`}\n`,
     );
   }
-  if (r.diffs.length > 0) lines.push(`differences${total > r.diffs.length ? ` (first ${r.diffs.length} of ${total}; --format json lists all)` : ''}:\n`);
+  if (r.diffs.length > 0)
+    lines.push(`differences${total > r.diffs.length ? ` (first ${r.diffs.length} of ${total}; --format json lists all)` : ''}:\n`);
   for (const d of r.diffs) lines.push(diffText(d));
   return lines.join('');
 }
@@ -222,24 +274,37 @@ function cmdShadow(args: string[], io: CliIo): number {
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw new UsageError('--limit must be a whole number');
   const v = versionFlag(values.version);
-  const report = withWorkspace(positionals[0] as string, (ws) => comparisonReport(ws.db, ws.settings, v, { limit: format === 'json' ? limit : Math.min(limit ?? TEXT_DIFFS, TEXT_DIFFS) }));
+  const report = withWorkspace(positionals[0] as string, (ws) =>
+    comparisonReport(ws.db, ws.settings, v, { limit: format === 'json' ? limit : Math.min(limit ?? TEXT_DIFFS, TEXT_DIFFS) }),
+  );
   io.out(format === 'json' ? json(report) : compareText(report, report.summary.diffs));
   return 0;
 }
 
 function cmdReplay(args: string[], io: CliIo): number {
-  const { values, positionals } = parse(args, { version: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string' }, progress: { type: 'boolean' } }, 1);
+  const { values, positionals } = parse(
+    args,
+    { version: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string' }, progress: { type: 'boolean' } },
+    1,
+  );
   const format = (values.format ?? 'text') as string;
   if (format !== 'text' && format !== 'json') throw new UsageError('--format must be text or json');
   const v = versionFlag(values.version);
   const replay: Replay = withWorkspace(positionals[0] as string, (ws) =>
-    replayPeriod(ws.db, ws.settings, { version: v, from: required(values.from, '--from'), to: required(values.to, '--to'), onProgress: progress(values, io) }),
+    replayPeriod(ws.db, ws.settings, {
+      version: v,
+      from: required(values.from, '--from'),
+      to: required(values.to, '--to'),
+      onProgress: progress(values, io),
+    }),
   );
   if (format === 'json') {
     io.out(json(replay));
     return 0;
   }
-  io.out(`replay of ${replay.version} over ${replay.from}..${replay.to} (${replay.events} events, ${replay.fromInstant} to ${replay.toInstant}); nothing in the ledger changed\n`);
+  io.out(
+    `replay of ${replay.version} over ${replay.from}..${replay.to} (${replay.events} events, ${replay.fromInstant} to ${replay.toInstant}); nothing in the ledger changed\n`,
+  );
   io.out(summaryText(replay.summary, `${replay.against} replayed over the same days`));
   for (const d of replay.diffs.slice(0, TEXT_DIFFS)) io.out(diffText(d));
   if (replay.diffs.length > TEXT_DIFFS) io.out(`  … ${replay.diffs.length - TEXT_DIFFS} more (--format json lists all)\n`);

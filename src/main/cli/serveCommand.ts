@@ -50,7 +50,13 @@ export function cmdServe(args: string[], io: CliIo): number {
 async function serve(io: CliIo, options: { workspacePath: string | undefined; port: number; renderer: string }): Promise<void> {
   let services: ServiceHost;
   try {
-    services = await ServiceHost.start({ configDir: configDir(), workspacePath: options.workspacePath, host: 'browser', actor: actor(), slaClockMs: SLA_CLOCK_MS });
+    services = await ServiceHost.start({
+      configDir: configDir(),
+      workspacePath: options.workspacePath,
+      host: 'browser',
+      actor: actor(),
+      slaClockMs: SLA_CLOCK_MS,
+    });
   } catch (err) {
     io.err(`tieout serve: ${(err as Error).message}\n`);
     process.exitCode = err instanceof ApiError && err.kind !== 'internal' ? 2 : 1;

@@ -103,7 +103,12 @@ export class AdjustmentRecorder {
     );
     const out = new Map<number, string[]>();
     for (let i = 0; i < seqs.length; i += LOOKUP_CHUNK) {
-      const rows = stmt.all(JSON.stringify(seqs.slice(i, i + LOOKUP_CHUNK)), this.horizon) as Array<{ seq: number; kind: string; occurred_at: string; local_date: string | null }>;
+      const rows = stmt.all(JSON.stringify(seqs.slice(i, i + LOOKUP_CHUNK)), this.horizon) as Array<{
+        seq: number;
+        kind: string;
+        occurred_at: string;
+        local_date: string | null;
+      }>;
       for (const r of rows) {
         const months: string[] = [];
         for (const [zone, closed] of this.closedByZone) {

@@ -25,8 +25,21 @@ export function bankRollforward(db: LedgerDb, p: ClosePeriod, previousClose: Per
   const row = (source: string, account: string, currency: string): BankRollforward => {
     const key = bankKey(source, account, currency);
     const r = rows.get(key) ?? {
-      key, source, account, currency, opening: 0, openingBasis: '', credits: 0, debits: 0, priorPeriodItems: 0, closing: 0,
-      bankClosing: null, bankClosingDate: null, difference: null, statements: 0, events: 0,
+      key,
+      source,
+      account,
+      currency,
+      opening: 0,
+      openingBasis: '',
+      credits: 0,
+      debits: 0,
+      priorPeriodItems: 0,
+      closing: 0,
+      bankClosing: null,
+      bankClosingDate: null,
+      difference: null,
+      statements: 0,
+      events: 0,
     };
     rows.set(key, r);
     return r;
@@ -43,7 +56,8 @@ export function bankRollforward(db: LedgerDb, p: ClosePeriod, previousClose: Per
     r.debits = s.debits;
     r.events = s.n;
   }
-  for (const s of statements) if (s.lastDate !== null && s.lastDate >= p.fromDate && (s.firstDate ?? s.lastDate) <= p.toDate) row(s.source, s.account, s.currency);
+  for (const s of statements)
+    if (s.lastDate !== null && s.lastDate >= p.fromDate && (s.firstDate ?? s.lastDate) <= p.toDate) row(s.source, s.account, s.currency);
   if (previousClose !== null) openFromClose(db, p, previousClose, row);
   for (const r of rows.values()) {
     const own = statements.filter((s) => s.source === r.source && s.currency === r.currency && (s.account === r.account || r.account === ''));
@@ -51,7 +65,10 @@ export function bankRollforward(db: LedgerDb, p: ClosePeriod, previousClose: Per
     r.closing = r.opening + r.credits - r.debits + r.priorPeriodItems;
     const inMonth = own.filter((s) => s.lastDate !== null && s.lastDate >= p.fromDate && (s.firstDate ?? s.lastDate) <= p.toDate);
     r.statements = inMonth.length;
-    const last = inMonth.filter((s) => s.closingMinor !== null && (s.lastDate as string) <= p.toDate).sort((a, b) => ((a.lastDate as string) < (b.lastDate as string) ? -1 : 1)).at(-1);
+    const last = inMonth
+      .filter((s) => s.closingMinor !== null && (s.lastDate as string) <= p.toDate)
+      .sort((a, b) => ((a.lastDate as string) < (b.lastDate as string) ? -1 : 1))
+      .at(-1);
     if (last !== undefined) {
       r.bankClosing = last.closingMinor;
       r.bankClosingDate = last.lastDate;
@@ -75,16 +92,25 @@ function openFromClose(db: LedgerDb, p: ClosePeriod, previous: PeriodEntry, row:
       `SELECT e.source, ${ACCOUNT_SQL} AS account, e.currency, sum(e.amount_minor) AS amount FROM events e
        WHERE e.seq > @through AND ${beforePeriodSql('e')} AND e.kind IN ('bank_credit', 'bank_debit') AND ${currentRevisionSql('e')} GROUP BY e.source, account, e.currency`,
     )
-    .all({ ...periodParams(p), through: payload.events_through_seq ?? 0 }) as Array<{ source: string; account: string; currency: string; amount: number }>;
+    .all({ ...periodParams(p), through: payload.events_through_seq ?? 0 }) as Array<{
+    source: string;
+    account: string;
+    currency: string;
+    amount: number;
+  }>;
   for (const l of late) row(l.source, l.account, l.currency).priorPeriodItems += l.amount;
 }
 
 /** The bank's balance at the month's start: the opening of its first statement that starts in the month, else the closing of the last before it. */
 function openFromStatements(db: LedgerDb, p: ClosePeriod, r: BankRollforward, own: LedgerStatement[]): void {
   const dated = own.filter((s) => s.firstDate !== null && s.lastDate !== null);
-  const starting = dated.filter((s) => s.openingMinor !== null && (s.firstDate as string) >= p.fromDate && (s.firstDate as string) <= p.toDate)
+  const starting = dated
+    .filter((s) => s.openingMinor !== null && (s.firstDate as string) >= p.fromDate && (s.firstDate as string) <= p.toDate)
     .sort((a, b) => ((a.firstDate as string) < (b.firstDate as string) ? -1 : 1))[0];
-  const before = dated.filter((s) => s.closingMinor !== null && (s.lastDate as string) < p.fromDate).sort((a, b) => ((a.lastDate as string) < (b.lastDate as string) ? -1 : 1)).at(-1);
+  const before = dated
+    .filter((s) => s.closingMinor !== null && (s.lastDate as string) < p.fromDate)
+    .sort((a, b) => ((a.lastDate as string) < (b.lastDate as string) ? -1 : 1))
+    .at(-1);
   if (before !== undefined) {
     r.opening = before.closingMinor as number;
     r.openingBasis = `closing balance of statement ${before.statementId} (${before.lastDate})`;
@@ -94,7 +120,9 @@ function openFromStatements(db: LedgerDb, p: ClosePeriod, r: BankRollforward, ow
     r.openingBasis = `opening balance of statement ${starting.statementId} (${starting.firstDate})`;
   } else {
     const prior = db
-      .prepare(`SELECT sum(e.amount_minor) FROM events e WHERE ${beforePeriodSql('e')} AND e.kind IN ('bank_credit', 'bank_debit') AND ${currentRevisionSql('e')} AND e.source = @source AND e.currency = @currency AND ${ACCOUNT_SQL} = @account`)
+      .prepare(
+        `SELECT sum(e.amount_minor) FROM events e WHERE ${beforePeriodSql('e')} AND e.kind IN ('bank_credit', 'bank_debit') AND ${currentRevisionSql('e')} AND e.source = @source AND e.currency = @currency AND ${ACCOUNT_SQL} = @account`,
+      )
       .pluck()
       .get({ ...periodParams(p), source: r.source, currency: r.currency, account: r.account }) as number | null;
     r.opening = prior ?? 0;

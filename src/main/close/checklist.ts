@@ -52,11 +52,16 @@ function money(minor: number, currency: string): string {
 function totals(rows: OpenException[]): string {
   const by = new Map<string, number>();
   for (const r of rows) by.set(r.currency, (by.get(r.currency) ?? 0) + Math.abs(r.amount_minor));
-  return [...by].sort(([a], [b]) => (a < b ? -1 : 1)).map(([c, v]) => money(v, c)).join(', ');
+  return [...by]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([c, v]) => money(v, c))
+    .join(', ');
 }
 
 function exceptionItems(rows: OpenException[]): ChecklistItem['items'] {
-  return rows.slice(0, LISTED).map((r) => ({ key: r.exception_id, text: `${r.code} class ${r.class} ${r.state}, ${money(Math.abs(r.amount_minor), r.currency)} at stake` }));
+  return rows
+    .slice(0, LISTED)
+    .map((r) => ({ key: r.exception_id, text: `${r.code} class ${r.class} ${r.state}, ${money(Math.abs(r.amount_minor), r.currency)} at stake` }));
 }
 
 function statementsItem(statements: LedgerStatement[], p: ClosePeriod): ChecklistItem {
@@ -110,12 +115,22 @@ function feedsItem(db: LedgerDb, p: ClosePeriod, notes: Record<string, string>):
 /** Rule set versions waiting in shadow (DESIGN §8), where this ledger keeps rule set states. */
 function shadowItem(db: LedgerDb): ChecklistItem {
   const table = db
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('rule_set_states', 'rule_set_versions', 'rule_versions') ORDER BY name LIMIT 1")
+    .prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('rule_set_states', 'rule_set_versions', 'rule_versions') ORDER BY name LIMIT 1",
+    )
     .pluck()
     .get() as string | undefined;
-  const hasState = table !== undefined && (db.prepare(`SELECT count(*) FROM pragma_table_info('${table}') WHERE name = 'state'`).pluck().get() as number) > 0;
+  const hasState =
+    table !== undefined && (db.prepare(`SELECT count(*) FROM pragma_table_info('${table}') WHERE name = 'state'`).pluck().get() as number) > 0;
   if (!hasState) {
-    return { id: 'shadow_pending', label: 'No rule set version waiting in shadow', status: 'ok', detail: 'none: this ledger keeps no shadow versions', items: [], count: 0 };
+    return {
+      id: 'shadow_pending',
+      label: 'No rule set version waiting in shadow',
+      status: 'ok',
+      detail: 'none: this ledger keeps no shadow versions',
+      items: [],
+      count: 0,
+    };
   }
   const rows = db.prepare(`SELECT * FROM ${table} WHERE state IN ('shadow', 'canary')`).all() as Array<Record<string, unknown>>;
   return {
@@ -123,7 +138,12 @@ function shadowItem(db: LedgerDb): ChecklistItem {
     label: 'No rule set version waiting in shadow',
     status: rows.length > 0 ? 'attention' : 'ok',
     detail: rows.length > 0 ? `${rows.length} rule set versions in shadow or canary` : 'none',
-    items: rows.slice(0, LISTED).map((r) => ({ key: `${String(r.rule_set_id)} v${String(r.version)}`, text: `${String(r.rule_set_id)} v${String(r.version)}: ${String(r.state)}` })),
+    items: rows
+      .slice(0, LISTED)
+      .map((r) => ({
+        key: `${String(r.rule_set_id)} v${String(r.version)}`,
+        text: `${String(r.rule_set_id)} v${String(r.version)}: ${String(r.state)}`,
+      })),
     count: rows.length,
   };
 }
@@ -143,7 +163,10 @@ export function closeChecklist(db: LedgerDb, p: ClosePeriod, statements: LedgerS
       id: 'class_c_open',
       label: 'No open class C exception of the month',
       status: classC.length > 0 ? 'blocking' : 'ok',
-      detail: classC.length > 0 ? `${classC.length} open, ${totals(classC)} at stake: resolve them, or carry them forward explicitly at sign-off` : 'none open',
+      detail:
+        classC.length > 0
+          ? `${classC.length} open, ${totals(classC)} at stake: resolve them, or carry them forward explicitly at sign-off`
+          : 'none open',
       items: exceptionItems(classC),
       count: classC.length,
     },

@@ -1,7 +1,15 @@
 // A close period: one calendar month in the workspace time zone, its bounds as SQL compares them, and the business
 // month of an event (a bank line by its booking date as written, anything else by its occurred_at in the zone).
 import { UserError } from '../../shared/errors/userError.ts';
-import { BANK_LINE_KINDS, businessDate as eventBusinessDate, monthPeriod, periodBounds, shiftMonth, type Period, type PeriodBounds } from '../../shared/time/period.ts';
+import {
+  BANK_LINE_KINDS,
+  businessDate as eventBusinessDate,
+  monthPeriod,
+  periodBounds,
+  shiftMonth,
+  type Period,
+  type PeriodBounds,
+} from '../../shared/time/period.ts';
 import { eventInPeriod } from '../review/businessTime.ts';
 
 export const BANK_LINE_KINDS_SQL = BANK_LINE_KINDS.map((k) => `'${k}'`).join(', ');

@@ -83,11 +83,26 @@ export function closeStatus(ws: Workspace, month: string, notes: Record<string, 
     const states = periodStates(db);
     const close = closeOf(states, p.month);
     const adj = countAdjustments(db, p.month);
-    const base = { month: p.month, timeZone: p.timeZone, fromDate: p.fromDate, toDate: p.toDate, signOffs: signOffsOf(states.get(p.month)), adjustments: { recordedHere: adj.recordedIn, affectingThisMonth: adj.affecting } };
+    const base = {
+      month: p.month,
+      timeZone: p.timeZone,
+      fromDate: p.fromDate,
+      toDate: p.toDate,
+      signOffs: signOffsOf(states.get(p.month)),
+      adjustments: { recordedHere: adj.recordedIn, affectingThisMonth: adj.affecting },
+    };
     if (close !== null) {
       const report = close.payload.report;
       const pack = close.payload.pack;
-      return { ...base, timeZone: close.payload.time_zone, state: 'closed' as const, checklist: report.checklist, rollforward: report.rollforward, blocking: 0, pack: { sha256: pack.sha256, bytes: pack.bytes, fileName: pack.file_name } };
+      return {
+        ...base,
+        timeZone: close.payload.time_zone,
+        state: 'closed' as const,
+        checklist: report.checklist,
+        rollforward: report.rollforward,
+        blocking: 0,
+        pack: { sha256: pack.sha256, bytes: pack.bytes, fileName: pack.file_name },
+      };
     }
     const c = compute(db, p, states, notes);
     return { ...base, state: 'open' as const, checklist: c.checklist, rollforward: c.rollforward, blocking: c.classC.length, pack: null };
@@ -134,10 +149,12 @@ function inWriteTransaction<T>(db: LedgerDb, fn: () => T): T {
     db.transaction(() => ensureExceptionBusinessTimes(db)).immediate();
     const stale = Symbol('stale');
     try {
-      return db.transaction(() => {
-        if (ensureExceptionBusinessTimes(db) > 0 && attempt < 3) throw stale;
-        return fn();
-      }).immediate();
+      return db
+        .transaction(() => {
+          if (ensureExceptionBusinessTimes(db) > 0 && attempt < 3) throw stale;
+          return fn();
+        })
+        .immediate();
     } catch (err) {
       if (err !== stale) throw err;
     }
@@ -145,8 +162,11 @@ function inWriteTransaction<T>(db: LedgerDb, fn: () => T): T {
 }
 
 function head(db: LedgerDb): { seq: number; hash: string; createdAt: string } {
-  const h = db.prepare('SELECT seq, hash, created_at FROM journal ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string; created_at: string } | undefined;
-  return h === undefined ? { seq: 0, hash: '0'.repeat(64), createdAt: '1970-01-01T00:00:00.000Z' } : { seq: h.seq, hash: h.hash, createdAt: h.created_at };
+  const h = db.prepare('SELECT seq, hash, created_at FROM journal ORDER BY seq DESC LIMIT 1').get() as
+    { seq: number; hash: string; created_at: string } | undefined;
+  return h === undefined
+    ? { seq: 0, hash: '0'.repeat(64), createdAt: '1970-01-01T00:00:00.000Z' }
+    : { seq: h.seq, hash: h.hash, createdAt: h.created_at };
 }
 
 /** The journal segment a month's pack holds: from the latest close of an earlier month (included: the chain links packs) to the head. */
@@ -159,12 +179,22 @@ function segmentStart(states: Map<string, PeriodState>, month: string): number {
   return from;
 }
 
-function packSpec(ws: Workspace, p: ClosePeriod, parts: Pick<PackSpec, 'state' | 'generatedAt' | 'report' | 'signOffs' | 'carriedForward' | 'sourceNotes' | 'withSources' | 'outPath'>, states: Map<string, PeriodState>): PackSpec {
+function packSpec(
+  ws: Workspace,
+  p: ClosePeriod,
+  parts: Pick<PackSpec, 'state' | 'generatedAt' | 'report' | 'signOffs' | 'carriedForward' | 'sourceNotes' | 'withSources' | 'outPath'>,
+  states: Map<string, PeriodState>,
+): PackSpec {
   const h = head(ws.db);
   return {
     ...parts,
     ledgerPath: ledgerPath(ws),
-    workspace: { name: ws.settings.name, reporting_currency: ws.settings.reporting_currency, time_zone: p.timeZone, policy_gate_minor: policyGateMinor(ws.settings) },
+    workspace: {
+      name: ws.settings.name,
+      reporting_currency: ws.settings.reporting_currency,
+      time_zone: p.timeZone,
+      policy_gate_minor: policyGateMinor(ws.settings),
+    },
     month: p.month,
     segment: { fromSeq: Math.min(segmentStart(states, p.month), Math.max(h.seq, 1)), toSeq: h.seq },
     ledgerHeadHash: h.hash,
@@ -200,27 +230,46 @@ export function closeMonth(ws: Workspace, req: CloseRequest): CloseResult {
       const c = compute(db, p, states, notes);
       if (c.classC.length > 0 && !req.acceptOpen) {
         throw new CloseError(
-          `${month} has ${c.classC.length} open class C exceptions (${c.classC.slice(0, 3).map((x) => x.exception_id).join(', ')}${c.classC.length > 3 ? ', …' : ''}): ` +
+          `${month} has ${c.classC.length} open class C exceptions (${c.classC
+            .slice(0, 3)
+            .map((x) => x.exception_id)
+            .join(', ')}${c.classC.length > 3 ? ', …' : ''}): ` +
             'resolve them, or close with --accept-open to carry them forward (they are listed in the pack)',
         );
       }
       // As signed: the open class C exceptions no longer block, they are carried forward (and listed in the pack).
       const checklist = c.checklist.map((item) =>
-        item.id === 'class_c_open' && item.status === 'blocking' ? { ...item, status: 'attention' as const, detail: `${item.detail.replace(/: resolve them.*$/, '')}: carried forward at sign-off` } : item,
+        item.id === 'class_c_open' && item.status === 'blocking'
+          ? { ...item, status: 'attention' as const, detail: `${item.detail.replace(/: resolve them.*$/, '')}: carried forward at sign-off` }
+          : item,
       );
       const closedAt = new Date().toISOString();
       const h = head(db);
       const signOff: SignOff = { action: 'closed', by, reason, at: closedAt, journalSeq: h.seq + 1, packSha256: null, acceptedOpen: c.classC.length };
       const fileName = `tieout-pack-${month}.zip`;
       const outPath = join(tmp, fileName);
-      const spec = packSpec(ws, p, {
-        state: 'closed', generatedAt: closedAt, report: { checklist, rollforward: c.rollforward },
-        signOffs: [...signOffsOf(states.get(month)), signOff], carriedForward: c.classC, sourceNotes: notes, withSources: false, outPath,
-      }, states);
+      const spec = packSpec(
+        ws,
+        p,
+        {
+          state: 'closed',
+          generatedAt: closedAt,
+          report: { checklist, rollforward: c.rollforward },
+          signOffs: [...signOffsOf(states.get(month)), signOff],
+          carriedForward: c.classC,
+          sourceNotes: notes,
+          withSources: false,
+          outPath,
+        },
+        states,
+      );
       const built = runPackBuild(spec, req.onProgress);
       storeFileArtifact(db, outPath, built.sha256, fileName, built.bytes, { compress: false });
       const payload: ClosePayload = {
-        period: month, time_zone: p.timeZone, closed_at: closedAt, by,
+        period: month,
+        time_zone: p.timeZone,
+        closed_at: closedAt,
+        by,
         pack: { sha256: built.sha256, bytes: built.bytes, file_name: fileName },
         ledger_head_hash: h.hash,
         events_through_seq: db.prepare('SELECT coalesce(max(seq), 0) FROM event_rows').pluck().get() as number,
@@ -230,8 +279,21 @@ export function closeMonth(ws: Workspace, req: CloseRequest): CloseResult {
         closing_balances: closingBalances(c.rollforward),
         report: { checklist, rollforward: c.rollforward },
       };
-      const entry = new JournalWriter(db).append({ type: 'period.closed', actor: `user:${by}`, reason, subjectId: periodSubject(month), payload: { ...payload }, createdAt: closedAt });
-      return { month, journalSeq: entry.seq, pack: { sha256: built.sha256, bytes: built.bytes, fileName }, acceptedOpen: c.classC.length, rows: built.rows };
+      const entry = new JournalWriter(db).append({
+        type: 'period.closed',
+        actor: `user:${by}`,
+        reason,
+        subjectId: periodSubject(month),
+        payload: { ...payload },
+        createdAt: closedAt,
+      });
+      return {
+        month,
+        journalSeq: entry.seq,
+        pack: { sha256: built.sha256, bytes: built.bytes, fileName },
+        acceptedOpen: c.classC.length,
+        rows: built.rows,
+      };
     });
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -250,15 +312,20 @@ export function reopenMonth(ws: Workspace, req: ReopenRequest): { month: string;
   const by = required(req.by, '--by NAME (who reopens the month)');
   const reason = required(req.reason, '--reason TEXT (why the month is opened again)');
   const db = ws.db;
-  return db.transaction(() => {
-    const close = closeOf(periodStates(db), month);
-    if (close === null) throw new CloseError(`${month} is not closed`);
-    const entry = new JournalWriter(db).append({
-      type: 'period.reopened', actor: `user:${by}`, reason, subjectId: periodSubject(month),
-      payload: { period: month, by, close_seq: close.seq, pack_sha256: close.payload.pack.sha256 },
-    });
-    return { month, journalSeq: entry.seq, supersededPack: close.payload.pack.sha256 };
-  }).immediate();
+  return db
+    .transaction(() => {
+      const close = closeOf(periodStates(db), month);
+      if (close === null) throw new CloseError(`${month} is not closed`);
+      const entry = new JournalWriter(db).append({
+        type: 'period.reopened',
+        actor: `user:${by}`,
+        reason,
+        subjectId: periodSubject(month),
+        payload: { period: month, by, close_seq: close.seq, pack_sha256: close.payload.pack.sha256 },
+      });
+      return { month, journalSeq: entry.seq, supersededPack: close.payload.pack.sha256 };
+    })
+    .immediate();
 }
 
 export interface PackRequest {
@@ -301,7 +368,10 @@ export function writePack(ws: Workspace, req: PackRequest): PackOutcome {
   const states = periodStates(db);
   const close = closeOf(states, month);
   if (close !== null) {
-    if (req.withSources) throw new CloseError(`${month} is closed: its pack is the one stored at its close (without raw sources); --with-sources applies to open months`);
+    if (req.withSources)
+      throw new CloseError(
+        `${month} is closed: its pack is the one stored at its close (without raw sources); --with-sources applies to open months`,
+      );
     const bytes = copyStoredPack(db, close.payload.pack.sha256, req.outPath);
     req.onProgress?.({ label: 'done', done: 1, total: 1 });
     return { month, state: 'closed', sha256: close.payload.pack.sha256, bytes, stored: true, rows: null };
@@ -309,12 +379,22 @@ export function writePack(ws: Workspace, req: PackRequest): PackOutcome {
   return inWriteTransaction(db, (): PackOutcome => {
     const p = closePeriod(month, ws.settings.time_zone);
     const c = compute(db, p, states, {});
-    const spec = packSpec(ws, p, {
-      state: 'draft', generatedAt: head(db).createdAt, report: { checklist: c.checklist, rollforward: c.rollforward },
-      signOffs: signOffsOf(states.get(month)), carriedForward: c.classC, sourceNotes: {}, withSources: req.withSources, outPath: req.outPath,
-    }, states);
+    const spec = packSpec(
+      ws,
+      p,
+      {
+        state: 'draft',
+        generatedAt: head(db).createdAt,
+        report: { checklist: c.checklist, rollforward: c.rollforward },
+        signOffs: signOffsOf(states.get(month)),
+        carriedForward: c.classC,
+        sourceNotes: {},
+        withSources: req.withSources,
+        outPath: req.outPath,
+      },
+      states,
+    );
     const built: PackResult = runPackBuild(spec, req.onProgress);
     return { month, state: 'draft', sha256: built.sha256, bytes: built.bytes, stored: false, rows: built.rows };
   });
 }
-

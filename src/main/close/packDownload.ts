@@ -18,7 +18,9 @@ export function packForDownload(ws: Workspace, month: string, withSources: boole
     const r = writePack(ws, { month, outPath: path, withSources, onProgress });
     const bytes = statSync(path).size;
     if (bytes > DOWNLOAD_LIMIT_BYTES) {
-      throw new CloseError(`the pack of ${month} is ${bytes} bytes, too large to hand over in the app: run tieout pack ${ws.dir} --period ${month} --out PACK.zip`);
+      throw new CloseError(
+        `the pack of ${month} is ${bytes} bytes, too large to hand over in the app: run tieout pack ${ws.dir} --period ${month} --out PACK.zip`,
+      );
     }
     return { fileName, state: r.state, sha256: r.sha256, bytes, base64: readFileSync(path).toString('base64') };
   } finally {

@@ -63,11 +63,29 @@ export function periodStates(db: LedgerDb): Map<string, PeriodState> {
       `SELECT seq, entry_type, subject_id, actor, reason, created_at, hash, payload FROM journal
        WHERE subject_id >= 'period:' AND subject_id < 'period;' AND entry_type IN ('period.closed', 'period.reopened') ORDER BY seq`,
     )
-    .all() as Array<{ seq: number; entry_type: PeriodEntry['type']; subject_id: string; actor: string; reason: string | null; created_at: string; hash: string; payload: string }>;
+    .all() as Array<{
+    seq: number;
+    entry_type: PeriodEntry['type'];
+    subject_id: string;
+    actor: string;
+    reason: string | null;
+    created_at: string;
+    hash: string;
+    payload: string;
+  }>;
   const states = new Map<string, PeriodState>();
   for (const r of rows) {
     const month = r.subject_id.slice('period:'.length);
-    const entry: PeriodEntry = { seq: r.seq, type: r.entry_type, month, actor: r.actor, reason: r.reason, createdAt: r.created_at, hash: r.hash, payload: JSON.parse(r.payload) as Record<string, unknown> };
+    const entry: PeriodEntry = {
+      seq: r.seq,
+      type: r.entry_type,
+      month,
+      actor: r.actor,
+      reason: r.reason,
+      createdAt: r.created_at,
+      hash: r.hash,
+      payload: JSON.parse(r.payload) as Record<string, unknown>,
+    };
     const s = states.get(month) ?? { month, closed: false, latest: entry, history: [] };
     s.history.push(entry);
     s.latest = entry;
@@ -78,7 +96,10 @@ export function periodStates(db: LedgerDb): Map<string, PeriodState> {
 }
 
 export function closedMonths(states: Map<string, PeriodState>): string[] {
-  return [...states.values()].filter((s) => s.closed).map((s) => s.month).sort();
+  return [...states.values()]
+    .filter((s) => s.closed)
+    .map((s) => s.month)
+    .sort();
 }
 
 /** The close in force of a month, or null when it is open. */

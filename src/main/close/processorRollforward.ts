@@ -29,9 +29,26 @@ interface KindSums {
 
 function emptyRow(source: string, currency: string): ProcessorRollforward {
   return {
-    key: accountKey(source, currency), source, currency, opening: 0, openingBasis: '', sales: 0, fees: 0, refunds: 0, disputes: 0, adjustments: 0,
-    priorPeriodItems: 0, payouts: 0, closing: 0, processorClosing: null, processorBasis: null, difference: null, inTransit: { count: 0, amount: 0 },
-    carriedForward: 0, carryForwardReversed: 0, events: 0,
+    key: accountKey(source, currency),
+    source,
+    currency,
+    opening: 0,
+    openingBasis: '',
+    sales: 0,
+    fees: 0,
+    refunds: 0,
+    disputes: 0,
+    adjustments: 0,
+    priorPeriodItems: 0,
+    payouts: 0,
+    closing: 0,
+    processorClosing: null,
+    processorBasis: null,
+    difference: null,
+    inTransit: { count: 0, amount: 0 },
+    carriedForward: 0,
+    carryForwardReversed: 0,
+    events: 0,
   };
 }
 
@@ -69,7 +86,11 @@ export interface ProcessorInputs {
   statements: LedgerStatement[];
 }
 
-export function processorRollforward(db: LedgerDb, p: ClosePeriod, inputs: ProcessorInputs): { rows: ProcessorRollforward[]; inTransit: InTransitPayout[]; straddling: StraddlingSettlement[] } {
+export function processorRollforward(
+  db: LedgerDb,
+  p: ClosePeriod,
+  inputs: ProcessorInputs,
+): { rows: ProcessorRollforward[]; inTransit: InTransitPayout[]; straddling: StraddlingSettlement[] } {
   const params = periodParams(p);
   const rows = new Map<string, ProcessorRollforward>();
   const row = (source: string, currency: string): ProcessorRollforward => {
@@ -148,7 +169,15 @@ function openings(db: LedgerDb, p: ClosePeriod, previous: PeriodEntry | null, ro
 /** The processor's own balance at the month's end: a statement it gave (balance summary) or the running balance of its last row (PayPal). */
 function processorBalance(db: LedgerDb, p: ClosePeriod, r: ProcessorRollforward, statements: LedgerStatement[]): void {
   const stated = statements
-    .filter((s) => s.source === r.source && s.currency === r.currency && s.closingMinor !== null && s.lastDate !== null && s.lastDate >= p.fromDate && s.lastDate <= p.toDate)
+    .filter(
+      (s) =>
+        s.source === r.source &&
+        s.currency === r.currency &&
+        s.closingMinor !== null &&
+        s.lastDate !== null &&
+        s.lastDate >= p.fromDate &&
+        s.lastDate <= p.toDate,
+    )
     .sort((a, b) => ((a.lastDate as string) < (b.lastDate as string) ? -1 : 1))
     .at(-1);
   if (stated !== undefined) {
@@ -161,7 +190,8 @@ function processorBalance(db: LedgerDb, p: ClosePeriod, r: ProcessorRollforward,
          WHERE ${inPeriodSql(p, 'e')} AND e.source = @source AND e.currency = @currency AND json_extract(e.attributes, '$.balance') IS NOT NULL
          ORDER BY e.occurred_at DESC, e.raw_line_end DESC LIMIT 1`,
       )
-      .get({ ...periodParams(p), source: r.source, currency: r.currency }) as { balance: number; occurred_at: string; external_id: string } | undefined;
+      .get({ ...periodParams(p), source: r.source, currency: r.currency }) as
+      { balance: number; occurred_at: string; external_id: string } | undefined;
     if (last !== undefined && Number.isSafeInteger(last.balance)) {
       r.processorClosing = last.balance;
       r.processorBasis = `running balance after ${last.external_id} (${last.occurred_at})`;
@@ -197,7 +227,17 @@ export function payoutsInTransit(db: LedgerDb, p: ClosePeriod): InTransitPayout[
       `SELECT e.seq, e.source, e.currency, e.external_id, e.payout_ref, e.amount_minor, e.kind, e.occurred_at, e.local_date FROM events e
        WHERE ${inPeriodSql(p, 'e')} AND e.kind = 'payout' AND e.amount_minor < 0 AND ${PROCESSOR_SOURCE_SQL('e')} AND ${currentRevisionSql('e')} ORDER BY e.occurred_at, e.seq`,
     )
-    .all(periodParams(p)) as Array<{ seq: number; source: string; currency: string; external_id: string; payout_ref: string | null; amount_minor: number; kind: string; occurred_at: string; local_date: string | null }>;
+    .all(periodParams(p)) as Array<{
+    seq: number;
+    source: string;
+    currency: string;
+    external_id: string;
+    payout_ref: string | null;
+    amount_minor: number;
+    kind: string;
+    occurred_at: string;
+    local_date: string | null;
+  }>;
   const bankLine = db.prepare(
     `SELECT b.kind, b.occurred_at, b.local_date FROM match_members mm
      JOIN matches m ON m.seq = mm.match_seq AND m.link = 'bank_payout' AND m.ended_at IS NULL
@@ -260,8 +300,13 @@ export function straddlingSettlements(db: LedgerDb, p: ClosePeriod): StraddlingS
     const r = earlier.get({ ...params, ref: po.payout_ref, source: po.source }) as { effect: number | null; n: number };
     if (r.n === 0) continue;
     out.push({
-      source: po.source, currency: po.currency, payout: po.payout_ref, paidOn: businessDate(po.kind, po.occurred_at, po.local_date, p.timeZone),
-      direction: 'reversed', amount: r.effect ?? 0, items: r.n,
+      source: po.source,
+      currency: po.currency,
+      payout: po.payout_ref,
+      paidOn: businessDate(po.kind, po.occurred_at, po.local_date, p.timeZone),
+      direction: 'reversed',
+      amount: r.effect ?? 0,
+      items: r.n,
     });
   }
   return out;

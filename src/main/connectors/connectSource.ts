@@ -34,7 +34,7 @@ export function connectorConfig(request: ConnectRequest): ConnectorConfig {
   const provider = providerOf(request.source);
   const shop = request.shop?.trim().toLowerCase();
   if (provider === 'shopify' && (shop === undefined || !/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(shop))) {
-    throw new ConnectorSetupError('--shop: give the shop\'s myshopify domain, e.g. ridge-outfitters.myshopify.com');
+    throw new ConnectorSetupError("--shop: give the shop's myshopify domain, e.g. ridge-outfitters.myshopify.com");
   }
   const baseUrl = request.baseUrl ?? (provider === 'shopify' ? `https://${shop}` : DEFAULT_BASE_URL[provider]);
   let url: URL;
@@ -88,7 +88,10 @@ function declareCadence(ws: Workspace, source: string, cadenceHours: number): vo
   if (ws.settings.feeds?.[source] !== undefined) return;
   const path = join(ws.dir, SETTINGS_FILE);
   const raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  const feeds = { ...((raw['feeds'] as Record<string, unknown> | undefined) ?? {}), [source]: { expected_every_hours: cadenceHours, grace_hours: cadenceHours } };
+  const feeds = {
+    ...((raw['feeds'] as Record<string, unknown> | undefined) ?? {}),
+    [source]: { expected_every_hours: cadenceHours, grace_hours: cadenceHours },
+  };
   const next = { ...raw, feeds };
   const settings = validateSettings(next, path);
   writeFileAtomic(path, `${JSON.stringify(next, null, 2)}\n`);

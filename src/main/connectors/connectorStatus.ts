@@ -28,7 +28,8 @@ export interface ConnectorStatus {
 export function nextRunAt(connector: StoredConnector, last: SyncRunRow | undefined): number {
   if (last === undefined) return Date.parse(connector.connectedAt);
   const cadenceMs = connector.config.cadenceHours * 3_600_000;
-  if (last.state === 'failed' || last.state === 'interrupted') return Date.parse(last.finished_at ?? last.heartbeat_at) + Math.min(cadenceMs, RETRY_AFTER_FAILURE_MS);
+  if (last.state === 'failed' || last.state === 'interrupted')
+    return Date.parse(last.finished_at ?? last.heartbeat_at) + Math.min(cadenceMs, RETRY_AFTER_FAILURE_MS);
   return Date.parse(last.started_at) + cadenceMs;
 }
 

@@ -69,7 +69,8 @@ function toStored(row: ConnectorRow): StoredConnector {
 
 /** The step's cursor after the latest page that landed (null: the step never ran). */
 export function stepCursor(db: LedgerDb, source: string, step: string): unknown {
-  const text = db.prepare('SELECT cursor FROM sync_pages WHERE source = ? AND step = ? ORDER BY seq DESC LIMIT 1').pluck().get(source, step) as string | undefined;
+  const text = db.prepare('SELECT cursor FROM sync_pages WHERE source = ? AND step = ? ORDER BY seq DESC LIMIT 1').pluck().get(source, step) as
+    string | undefined;
   return text === undefined ? null : (JSON.parse(text) as unknown);
 }
 
@@ -122,10 +123,9 @@ export function beginSyncRun(db: LedgerDb, run: { syncId: string; source: string
       if (r.pid !== process.pid && processAlive(r.pid) && fresh) {
         throw new SyncBusyError(`${run.source} is being synced by another process (pid ${r.pid}, since ${r.started_at}); try again when it ends`);
       }
-      db.prepare("UPDATE sync_runs SET state = 'interrupted', finished_at = ?, error = coalesce(error, 'the process stopped during the sync') WHERE sync_id = ?").run(
-        run.at,
-        r.sync_id,
-      );
+      db.prepare(
+        "UPDATE sync_runs SET state = 'interrupted', finished_at = ?, error = coalesce(error, 'the process stopped during the sync') WHERE sync_id = ?",
+      ).run(run.at, r.sync_id);
     }
     db.prepare("INSERT INTO sync_runs (sync_id, source, trigger, state, pid, started_at, heartbeat_at) VALUES (?, ?, ?, 'running', ?, ?, ?)").run(
       run.syncId,
@@ -149,7 +149,13 @@ export function heartbeatSyncRun(db: LedgerDb, syncId: string, progress: { pages
 }
 
 export function endSyncRun(db: LedgerDb, syncId: string, end: { state: 'ok' | 'failed'; at: string; error: string | null }): void {
-  db.prepare('UPDATE sync_runs SET state = ?, finished_at = ?, heartbeat_at = ?, error = ? WHERE sync_id = ?').run(end.state, end.at, end.at, end.error, syncId);
+  db.prepare('UPDATE sync_runs SET state = ?, finished_at = ?, heartbeat_at = ?, error = ? WHERE sync_id = ?').run(
+    end.state,
+    end.at,
+    end.at,
+    end.error,
+    syncId,
+  );
 }
 
 /** The source's latest runs, newest first. */

@@ -110,7 +110,8 @@ function landInTransaction(db: LedgerDb, settings: WorkspaceSettings, page: Page
       }
       counts.events_created++;
       // A pass read newest first advances the watermark only once it is complete (see recordCoverage).
-      if (page.coversTo !== null) coverage.event({ event_id: values[0] as string, kind: values[KIND_AT] as string, occurred_at: values[OCCURRED_AT] as string });
+      if (page.coversTo !== null)
+        coverage.event({ event_id: values[0] as string, kind: values[KIND_AT] as string, occurred_at: values[OCCURRED_AT] as string });
     }
   }
   db.prepare(
@@ -134,7 +135,16 @@ function landInTransaction(db: LedgerDb, settings: WorkspaceSettings, page: Page
   if (counts.events_created > 0) supersedeEarlierRevisions(db, batchId);
   db.prepare(
     'INSERT INTO sync_pages (batch_id, source, step, request, context, cursor, pass_complete, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-  ).run(batchId, page.connectorSource, page.step, JSON.stringify(page.request), JSON.stringify(page.context), JSON.stringify(page.cursor), page.passComplete ? 1 : 0, page.fetchedAt);
+  ).run(
+    batchId,
+    page.connectorSource,
+    page.step,
+    JSON.stringify(page.request),
+    JSON.stringify(page.context),
+    JSON.stringify(page.cursor),
+    page.passComplete ? 1 : 0,
+    page.fetchedAt,
+  );
   journal.append({
     type: 'import.batch',
     actor: page.actor,
@@ -186,6 +196,7 @@ function reject(journal: JournalWriter, page: PageToLand, batchId: string, line:
 
 function storedEventsDigest(db: LedgerDb, batchId: string): string {
   const hash = createHash('sha256');
-  for (const row of db.prepare('SELECT * FROM events WHERE batch_id = ? ORDER BY seq').iterate(batchId) as Iterable<object>) hash.update(eventContentLine(row));
+  for (const row of db.prepare('SELECT * FROM events WHERE batch_id = ? ORDER BY seq').iterate(batchId) as Iterable<object>)
+    hash.update(eventContentLine(row));
   return hash.digest('hex');
 }

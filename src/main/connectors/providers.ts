@@ -20,7 +20,12 @@ export function stepsFor(provider: Provider): SyncStep[] {
 }
 
 /** Every page format, for a replay to find the one a stored page was landed with. */
-export const PAGE_FORMATS: readonly PageFormat[] = [stripeApiPageFormat, shopifyGraphqlPageFormat, shopifyBulkOrdersFormat, paypalReportingPageFormat];
+export const PAGE_FORMATS: readonly PageFormat[] = [
+  stripeApiPageFormat,
+  shopifyGraphqlPageFormat,
+  shopifyBulkOrdersFormat,
+  paypalReportingPageFormat,
+];
 
 export function pageFormatNamed(format: string): PageFormat | undefined {
   return PAGE_FORMATS.find((f) => f.format === format);

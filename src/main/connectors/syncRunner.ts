@@ -70,16 +70,34 @@ export interface SyncReport {
  */
 export async function syncSource(ws: Workspace, source: string, credentials: Credentials, options: SyncOptions): Promise<SyncReport> {
   const connector = readConnector(ws.db, source);
-  if (connector === null) throw new ConnectorSetupError(`${source} is not connected; connect it first: tieout connect ${ws.dir} --source ${source} …`);
+  if (connector === null)
+    throw new ConnectorSetupError(`${source} is not connected; connect it first: tieout connect ${ws.dir} --source ${source} …`);
   const syncId = `sy_${randomUUID().replace(/-/g, '')}`;
   beginSyncRun(ws.db, { syncId, source, trigger: options.trigger, at: new Date().toISOString() });
   const http = new ApiHttp({ ...options.http, secrets: [...(options.http?.secrets ?? []), ...Object.values(credentials)] });
   const report: SyncReport = {
-    source, syncId, state: 'ok', steps: [], pages: 0, eventsCreated: 0, duplicatesSkipped: 0, rowsRejected: 0, error: null, needsPerson: false,
-    clockOffsetMs: 0, reconcile: null, remediation: null,
+    source,
+    syncId,
+    state: 'ok',
+    steps: [],
+    pages: 0,
+    eventsCreated: 0,
+    duplicatesSkipped: 0,
+    rowsRejected: 0,
+    error: null,
+    needsPerson: false,
+    clockOffsetMs: 0,
+    reconcile: null,
+    remediation: null,
   };
   const ctx: StepContext = {
-    http, config: connector.config, credentials, source, db: ws.db, now: () => http.serverNow(), syncId,
+    http,
+    config: connector.config,
+    credentials,
+    source,
+    db: ws.db,
+    now: () => http.serverNow(),
+    syncId,
   };
   try {
     for (const step of stepsFor(connector.config.provider)) {
@@ -88,7 +106,13 @@ export async function syncSource(ws: Workspace, source: string, credentials: Cre
       for (;;) {
         const next = await step.next(stepCursor(ws.db, source, step.name), ctx);
         if (next === null) break;
-        const landed = landPage(ws.db, ws.settings, { ...next.page, connectorSource: source, step: step.name, actor: SYNC_ACTOR, fetchedAt: new Date().toISOString() });
+        const landed = landPage(ws.db, ws.settings, {
+          ...next.page,
+          connectorSource: source,
+          step: step.name,
+          actor: SYNC_ACTOR,
+          fetchedAt: new Date().toISOString(),
+        });
         sr.pages++;
         sr.eventsCreated += landed.eventsCreated;
         sr.duplicatesSkipped += landed.duplicatesSkipped;
@@ -133,8 +157,13 @@ function finish(ws: Workspace, report: SyncReport, syncId: string, state: 'ok' |
       subjectId: report.source,
       reason: error,
       payload: {
-        sync_id: syncId, source: report.source, pages: report.pages, events_created: report.eventsCreated, duplicates_skipped: report.duplicatesSkipped,
-        rows_rejected: report.rowsRejected, steps: report.steps.map((s) => ({ step: s.step, pages: s.pages, events_created: s.eventsCreated })),
+        sync_id: syncId,
+        source: report.source,
+        pages: report.pages,
+        events_created: report.eventsCreated,
+        duplicates_skipped: report.duplicatesSkipped,
+        rows_rejected: report.rowsRejected,
+        steps: report.steps.map((s) => ({ step: s.step, pages: s.pages, events_created: s.eventsCreated })),
         clock_offset_ms: report.clockOffsetMs,
       },
       createdAt: at,

@@ -56,8 +56,26 @@ export interface StoredException {
 export type StoreOutcome = { kind: 'opened' | 'changed' | 'same' | 'ended'; logLine: string | null };
 
 const COLUMNS = [
-  'seq', 'exception_id', 'code', 'class', 'default_class', 'policy_gated', 'state', 'amount_minor', 'currency', 'explanation', 'origin', 'rule_id',
-  'rule_set_id', 'rule_version', 'due_at', 'created_run_id', 'created_at', 'resolved_at', 'resolved_by', 'resolution',
+  'seq',
+  'exception_id',
+  'code',
+  'class',
+  'default_class',
+  'policy_gated',
+  'state',
+  'amount_minor',
+  'currency',
+  'explanation',
+  'origin',
+  'rule_id',
+  'rule_set_id',
+  'rule_version',
+  'due_at',
+  'created_run_id',
+  'created_at',
+  'resolved_at',
+  'resolved_by',
+  'resolution',
 ] as const;
 /** Set when an exception opens or opens again (owners and SLA, src/main/owners/openingAssigner.ts). */
 const OPENING_COLUMNS = ['domain', 'owner', 'backup', 'sla_tier', 'sla_due_at', 'opened_at', 'escalation_level'] as const;
@@ -82,7 +100,9 @@ export class ExceptionStore {
       insert: db.prepare(`INSERT INTO exceptions (${INSERTED.join(', ')}) VALUES (${INSERTED.map((c) => `@${c}`).join(', ')})`),
       member: db.prepare('INSERT INTO exception_members (exception_seq, event_seq) VALUES (?, ?)'),
       members: db.prepare('SELECT event_seq FROM exception_members WHERE exception_seq = ?').pluck(),
-      membersById: db.prepare('SELECT m.event_seq FROM exceptions x JOIN exception_members m ON m.exception_seq = x.seq WHERE x.exception_id = ?').pluck(),
+      membersById: db
+        .prepare('SELECT m.event_seq FROM exceptions x JOIN exception_members m ON m.exception_seq = x.seq WHERE x.exception_id = ?')
+        .pluck(),
       removeMember: db.prepare('DELETE FROM exception_members WHERE exception_seq = ? AND event_seq = ?'),
       // Its business time is its earliest member's: cleared when the members change, refilled by the review's
       // ensureExceptionBusinessTimes (src/main/review/businessTime.ts) before anything reads it.
@@ -136,9 +156,20 @@ export class ExceptionStore {
       subjectId: draft.exceptionId,
       reason: resolved ? `class A: ${draft.code}` : `${draft.code}: class ${c.cls}, ${c.state}`,
       payload: {
-        run_id: ctx.runId, code: draft.code, class: c.cls, state: c.state, amount_minor: draft.amount, currency: draft.currency,
-        due_at: c.dueAt, events: draft.eventSeqs.length, ...(draft.journalExtra ?? {}),
-        domain: opening.domain, owner: opening.owner, backup: opening.backup, sla_tier: opening.sla_tier, sla_due_at: opening.sla_due_at,
+        run_id: ctx.runId,
+        code: draft.code,
+        class: c.cls,
+        state: c.state,
+        amount_minor: draft.amount,
+        currency: draft.currency,
+        due_at: c.dueAt,
+        events: draft.eventSeqs.length,
+        ...(draft.journalExtra ?? {}),
+        domain: opening.domain,
+        owner: opening.owner,
+        backup: opening.backup,
+        sla_tier: opening.sla_tier,
+        sla_due_at: opening.sla_due_at,
       },
       createdAt: ctx.now,
     });
@@ -148,7 +179,8 @@ export class ExceptionStore {
   private rederive(draft: ExceptionDraft, existing: StoredException, ctx: StoreContext): StoreOutcome {
     const c = draft.classified;
     const moved = draft.membersMayChange === true ? this.syncMembers(existing.seq, draft.eventSeqs) : 0;
-    if (moved === 0 && existing.class === c.cls && existing.state === c.state && existing.amount_minor === draft.amount) return { kind: 'same', logLine: null };
+    if (moved === 0 && existing.class === c.cls && existing.state === c.state && existing.amount_minor === draft.amount)
+      return { kind: 'same', logLine: null };
     const windowEnded = existing.class === 'B' && existing.state === 'in_remediation' && c.cls === 'C' && existing.amount_minor === draft.amount;
     if (windowEnded) {
       this.escalate(draft.exceptionId, c.dueAt ?? existing.due_at, ctx, c.policyGated);
@@ -163,8 +195,15 @@ export class ExceptionStore {
         subjectId: draft.exceptionId,
         reason: `derived again${draft.rule === null ? '' : ` under ${draft.rule.ruleSetId} v${draft.rule.ruleVersion}`}${resolved ? `: class A, ${draft.code}` : ''}`,
         payload: {
-          run_id: ctx.runId, from_class: existing.class, from_state: existing.state, from_amount_minor: existing.amount_minor,
-          to_class: c.cls, to_state: c.state, to_amount_minor: draft.amount, currency: draft.currency, events: draft.eventSeqs.length,
+          run_id: ctx.runId,
+          from_class: existing.class,
+          from_state: existing.state,
+          from_amount_minor: existing.amount_minor,
+          to_class: c.cls,
+          to_state: c.state,
+          to_amount_minor: draft.amount,
+          currency: draft.currency,
+          events: draft.eventSeqs.length,
         },
         createdAt: ctx.now,
       });
@@ -209,7 +248,11 @@ export class ExceptionStore {
   }
 
   /** A class B remediation call made for the exception (issue 14): what the provider was asked and what it answered. */
-  remediationCall(exceptionId: string, call: { provider: string; request: string; outcome: string; facts: Record<string, unknown> }, ctx: StoreContext): void {
+  remediationCall(
+    exceptionId: string,
+    call: { provider: string; request: string; outcome: string; facts: Record<string, unknown> },
+    ctx: StoreContext,
+  ): void {
     this.journal.append({
       type: 'exception.remediation',
       actor: ctx.actor,
@@ -224,7 +267,11 @@ export class ExceptionStore {
    * Ends an exception that no longer holds. One still open is resolved by new data; one resolved already (a class A
    * finding beside a match) ends with the match it documented. `why` and `extra` go to the journal entry.
    */
-  end(row: Pick<StoredException, 'exception_id' | 'class' | 'state'>, ctx: StoreContext, why?: { reason?: string; extra?: Record<string, unknown> }): StoreOutcome {
+  end(
+    row: Pick<StoredException, 'exception_id' | 'class' | 'state'>,
+    ctx: StoreContext,
+    why?: { reason?: string; extra?: Record<string, unknown> },
+  ): StoreOutcome {
     const wasResolved = row.state === 'resolved';
     this.s.end.run({ exception_id: row.exception_id, now: ctx.now, by: ctx.actor, resolution: wasResolved ? null : 'resolved by new data' });
     this.journal.append({
@@ -248,10 +295,17 @@ export class ExceptionStore {
   }
 
   /** Owner, backup and SLA of an opening; empty (the clock still starts) when the store was built without settings. */
-  private opening(draft: ExceptionDraft, ctx: StoreContext): Omit<OpeningAssignment, 'sla_tier'> & { sla_tier: OpeningAssignment['sla_tier'] | null } {
+  private opening(
+    draft: ExceptionDraft,
+    ctx: StoreContext,
+  ): Omit<OpeningAssignment, 'sla_tier'> & { sla_tier: OpeningAssignment['sla_tier'] | null } {
     const c = draft.classified;
-    if (this.assigner === null) return { domain: null, owner: null, backup: null, sla_tier: null, sla_due_at: null, opened_at: ctx.now, escalation_level: 0 };
-    return this.assigner.assign({ code: draft.code, cls: c.cls, state: c.state, amount: draft.amount, currency: draft.currency, eventSeqs: draft.eventSeqs }, ctx.now);
+    if (this.assigner === null)
+      return { domain: null, owner: null, backup: null, sla_tier: null, sla_due_at: null, opened_at: ctx.now, escalation_level: 0 };
+    return this.assigner.assign(
+      { code: draft.code, cls: c.cls, state: c.state, amount: draft.amount, currency: draft.currency, eventSeqs: draft.eventSeqs },
+      ctx.now,
+    );
   }
 
   /** The 19 stored columns of a draft (plus seq for a new row). */

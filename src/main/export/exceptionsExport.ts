@@ -95,21 +95,25 @@ function exceptionRows(db: LedgerDb, f: ExceptionFilter): Iterable<ExceptionRow>
 
 /** Exceptions matching the filter, ordered by exception_id, each with its events (possibly none). */
 export function iterateExceptions(db: LedgerDb, filter: ExceptionFilter = {}): Generator<ExportedException> {
-  return groupJoinedEvents(exceptionRows(db, filter), (r) => r.exception_id, (r) => ({
-    exception_id: r.exception_id,
-    code: r.code,
-    class: r.class,
-    state: r.state,
-    amount_minor: r.amount_minor,
-    currency: r.currency,
-    created_at: r.created_at,
-    resolved_at: r.resolved_at,
-    owner: r.owner,
-    backup: r.backup,
-    sla_due_at: r.sla_due_at,
-    sla_tier: r.sla_tier,
-    escalation_level: r.escalation_level,
-  }));
+  return groupJoinedEvents(
+    exceptionRows(db, filter),
+    (r) => r.exception_id,
+    (r) => ({
+      exception_id: r.exception_id,
+      code: r.code,
+      class: r.class,
+      state: r.state,
+      amount_minor: r.amount_minor,
+      currency: r.currency,
+      created_at: r.created_at,
+      resolved_at: r.resolved_at,
+      owner: r.owner,
+      backup: r.backup,
+      sla_due_at: r.sla_due_at,
+      sla_tier: r.sla_tier,
+      escalation_level: r.escalation_level,
+    }),
+  );
 }
 
 const HEAD_CSV: Column<ExceptionRow>[] = [
@@ -132,7 +136,19 @@ const TAIL_CSV: Column<ExceptionRow>[] = [
 
 // Contract key order: the events array sits between currency and created_at; owners and SLA come last.
 const JSON_FIELDS = [
-  'exception_id', 'code', 'class', 'state', 'amount_minor', 'currency', 'events', 'created_at', 'resolved_at', 'owner', 'backup', 'sla_due_at', 'sla_tier',
+  'exception_id',
+  'code',
+  'class',
+  'state',
+  'amount_minor',
+  'currency',
+  'events',
+  'created_at',
+  'resolved_at',
+  'owner',
+  'backup',
+  'sla_due_at',
+  'sla_tier',
   'escalation_level',
 ] as const;
 const EXCEPTION_JSON: Column<ExportedException>[] = JSON_FIELDS.map((name) => ({ name, type: 'json', value: (x: ExportedException) => x[name] }));

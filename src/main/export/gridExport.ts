@@ -3,7 +3,16 @@
 // last. Text cells a spreadsheet would run as a formula are neutralised (escapeFormula); numbers stay numbers.
 import { PassThrough } from 'node:stream';
 import type { LedgerDb } from '../ledger/database.ts';
-import type { AwaitingRow, ExceptionRow, ExportFormat, MatchRow, ParsedRequestOf, Period, PayoutRow, RuleDiffRow } from '../../shared/api/contract.ts';
+import type {
+  AwaitingRow,
+  ExceptionRow,
+  ExportFormat,
+  MatchRow,
+  ParsedRequestOf,
+  Period,
+  PayoutRow,
+  RuleDiffRow,
+} from '../../shared/api/contract.ts';
 import { minorToDecimalString } from '../../shared/money/amountText.ts';
 import { currencyExponent } from '../../shared/money/currencies.ts';
 import { displayMinor } from '../../shared/review/displaySign.ts';
@@ -25,7 +34,8 @@ export interface GridFile {
   bytes: Uint8Array;
 }
 
-type Cell = { kind: 'text'; value: string | null } | { kind: 'date'; value: string } | { kind: 'number'; value: number; decimals: number } | { kind: 'empty' };
+type Cell =
+  { kind: 'text'; value: string | null } | { kind: 'date'; value: string } | { kind: 'number'; value: number; decimals: number } | { kind: 'empty' };
 
 interface GridColumn<Row> {
   header: string;
@@ -200,7 +210,14 @@ function ruleDiffColumns(timeZone: string): GridColumn<RuleDiffRow>[] {
  * The view's rows, read in one transaction: the file is one consistent snapshot. A version's differences are read from
  * its lane (`differences`, read by the caller: the lane is another connection).
  */
-function readView(db: LedgerDb, request: GridExportRequest, now: Date, timeZone: string, queues: QueueContext | undefined, differences: RuleDiffRow[] | null): Table {
+function readView(
+  db: LedgerDb,
+  request: GridExportRequest,
+  now: Date,
+  timeZone: string,
+  queues: QueueContext | undefined,
+  differences: RuleDiffRow[] | null,
+): Table {
   if (request.grid === 'ruleDiffs') return table(ruleDiffColumns(timeZone), differences ?? []);
   return db.transaction(() => {
     if (request.grid === 'exceptions') return table(exceptionColumns(timeZone), exceptionsInView(db, request, now, timeZone, queues));
@@ -300,7 +317,10 @@ export async function exportGridView(
   differences: RuleDiffRow[] | null = null,
 ): Promise<GridFile> {
   const t = readView(db, request, now, timeZone, queues, differences);
-  const name = request.grid === 'ruleDiffs' ? `tieout-differences-${request.version.replace(/[^A-Za-z0-9_.-]/g, '-')}-${periodLabel(request.period)}` : `tieout-${request.grid}-${periodLabel(request.period)}`;
+  const name =
+    request.grid === 'ruleDiffs'
+      ? `tieout-differences-${request.version.replace(/[^A-Za-z0-9_.-]/g, '-')}-${periodLabel(request.period)}`
+      : `tieout-${request.grid}-${periodLabel(request.period)}`;
   const bytes = request.format === 'csv' ? toCsv(t) : await toXlsx(t, request.grid[0]?.toUpperCase() + request.grid.slice(1));
   return { fileName: `${name}.${request.format}`, mediaType: MEDIA_TYPES[request.format], rows: t.rows.length, bytes };
 }

@@ -106,12 +106,16 @@ function matchRows(db: LedgerDb): Iterable<MatchRow> {
 
 /** Active matches (ended_at IS NULL) ordered by match_id, each with its events. */
 export function iterateMatches(db: LedgerDb): Generator<ExportedMatch> {
-  return groupJoinedEvents(matchRows(db), (r) => r.match_id, (r) => ({
-    match_id: r.match_id,
-    status: r.status,
-    rule_id: r.rule_id,
-    rule_version: r.rule_version,
-  }));
+  return groupJoinedEvents(
+    matchRows(db),
+    (r) => r.match_id,
+    (r) => ({
+      match_id: r.match_id,
+      status: r.status,
+      rule_id: r.rule_id,
+      rule_version: r.rule_version,
+    }),
+  );
 }
 
 const MATCH_HEAD_CSV: Column<MatchRow>[] = [

@@ -70,14 +70,27 @@ export function monthPositions(input: BillingCloseInput): MonthPosition[] {
   for (const [key, events] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const [platform, currency] = key.split('\u0000') as [string, string];
     const zone = input.platformTimeZones[platform] ?? 'UTC';
-    const months = [...new Set(events.filter((e) => e.state === AD_STATES.spent && e.attrs.period_total !== true).map((e) => adDay(e).slice(0, 7)))].sort();
+    const months = [
+      ...new Set(events.filter((e) => e.state === AD_STATES.spent && e.attrs.period_total !== true).map((e) => adDay(e).slice(0, 7))),
+    ].sort();
     for (const month of months) {
       const first = `${month}-01`;
       const last = lastDayOf(month);
       const graceEnd = addDays(last, input.graceDays);
       const p: MonthPosition = {
-        platform, currency, month, carriedInMinor: 0, spendMinor: 0, creditsMinor: 0, taxMinor: 0, billedMinor: 0, closingMinor: 0, billedAfterMinor: 0,
-        closed: false, graceEnd, eventIds: [],
+        platform,
+        currency,
+        month,
+        carriedInMinor: 0,
+        spendMinor: 0,
+        creditsMinor: 0,
+        taxMinor: 0,
+        billedMinor: 0,
+        closingMinor: 0,
+        billedAfterMinor: 0,
+        closed: false,
+        graceEnd,
+        eventIds: [],
       };
       for (const e of events) {
         const day = adDay(e);
@@ -102,7 +115,11 @@ export function monthPositions(input: BillingCloseInput): MonthPosition[] {
       const billing = input.billingThrough.get(platform);
       const spend = input.spendThrough.get(platform);
       // The spend report's rows sit at the start of their day; the billing must have delivered through the grace window.
-      p.closed = billing !== undefined && spend !== undefined && spend >= Date.parse(startOfDay(last, zone)) && billing >= Date.parse(startOfDay(graceEnd, zone));
+      p.closed =
+        billing !== undefined &&
+        spend !== undefined &&
+        spend >= Date.parse(startOfDay(last, zone)) &&
+        billing >= Date.parse(startOfDay(graceEnd, zone));
       out.push(p);
     }
   }

@@ -77,7 +77,7 @@ export function buildDayTable(input: DayTableInput): GrowthRow[] {
     c.spend = add(c.spend, -e.amountMinor);
     const conversions = num(e.attrs, 'conversions');
     const value = num(e.attrs, 'conversion_value_minor');
-    if (conversions !== null) c.conversions = Math.round((add(c.conversions, conversions)) * 100) / 100;
+    if (conversions !== null) c.conversions = Math.round(add(c.conversions, conversions) * 100) / 100;
     if (value !== null) c.value = add(c.value, value);
     note(c, 'spend', e.eventId);
   }
@@ -94,7 +94,19 @@ export function buildDayTable(input: DayTableInput): GrowthRow[] {
     for (const platform of [...input.platforms, NOT_ATTRIBUTABLE]) {
       const c = cellFor(day, platform) as Cell;
       if (platform === NOT_ATTRIBUTABLE) {
-        rows.push({ date: day, platform, spendMinor: null, billedMinor: null, platformConversions: null, platformValueMinor: null, storeOrders: c.orders, storeNetMinor: c.net, gapMinor: null, breakdown: null, events: c.events });
+        rows.push({
+          date: day,
+          platform,
+          spendMinor: null,
+          billedMinor: null,
+          platformConversions: null,
+          platformValueMinor: null,
+          storeOrders: c.orders,
+          storeNetMinor: c.net,
+          gapMinor: null,
+          breakdown: null,
+          events: c.events,
+        });
         continue;
       }
       const gap = (c.value ?? 0) - c.net;

@@ -22,14 +22,37 @@ export interface LedgerEvent {
 }
 
 type Row = {
-  seq: number; event_id: string; source: string; kind: string; external_id: string; order_ref: string | null; trace_id: string | null;
-  amount_minor: number; currency: string; state: string | null; channel: string | null; occurred_at: string; local_date: string | null; attributes: string;
+  seq: number;
+  event_id: string;
+  source: string;
+  kind: string;
+  external_id: string;
+  order_ref: string | null;
+  trace_id: string | null;
+  amount_minor: number;
+  currency: string;
+  state: string | null;
+  channel: string | null;
+  occurred_at: string;
+  local_date: string | null;
+  attributes: string;
 };
 
 function decode(r: Row): LedgerEvent {
   return {
-    seq: r.seq, eventId: r.event_id, source: r.source, kind: r.kind, externalId: r.external_id, orderRef: r.order_ref, traceId: r.trace_id,
-    amountMinor: r.amount_minor, currency: r.currency, state: r.state, channel: r.channel, occurredAt: r.occurred_at, localDate: r.local_date,
+    seq: r.seq,
+    eventId: r.event_id,
+    source: r.source,
+    kind: r.kind,
+    externalId: r.external_id,
+    orderRef: r.order_ref,
+    traceId: r.trace_id,
+    amountMinor: r.amount_minor,
+    currency: r.currency,
+    state: r.state,
+    channel: r.channel,
+    occurredAt: r.occurred_at,
+    localDate: r.local_date,
     attrs: JSON.parse(r.attributes) as Attrs,
   };
 }

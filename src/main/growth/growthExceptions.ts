@@ -63,7 +63,13 @@ function adFindings(db: LedgerDb, settings: WorkspaceSettings, feeds: GrowthFeed
   if (adEvents.length === 0) return [];
   const zones = platformZones(settings, adEvents);
   const graceDays = settings.growth?.billing_grace_days ?? DEFAULT_BILLING_GRACE_DAYS;
-  const positions = monthPositions({ adEvents, graceDays, platformTimeZones: zones, billingThrough: feeds.billingThrough, spendThrough: feeds.spendThrough });
+  const positions = monthPositions({
+    adEvents,
+    graceDays,
+    platformTimeZones: zones,
+    billingThrough: feeds.billingThrough,
+    spendThrough: feeds.spendThrough,
+  });
   const out = billingFindings(positions, zones);
 
   const days = adEvents.map(adDay).sort();
@@ -71,7 +77,9 @@ function adFindings(db: LedgerDb, settings: WorkspaceSettings, feeds: GrowthFeed
   const to = startOfDay(addDays(days[days.length - 1] as string, 8), 'UTC');
   const platforms = [...new Set(adEvents.map((e) => e.channel ?? '').filter((p) => p !== ''))].sort();
   const debits = latestEvents(db, 'bank_debit', from, to);
-  const debitTimes = new Map(debits.map((d) => [d.eventId, { key: `${d.source}\u0000${d.externalId}`, at: d.occurredAt, amountMinor: d.amountMinor }]));
+  const debitTimes = new Map(
+    debits.map((d) => [d.eventId, { key: `${d.source}\u0000${d.externalId}`, at: d.occurredAt, amountMinor: d.amountMinor }]),
+  );
   out.push(...cardChargeFindings(spendBillingByPlatform({ platforms, adEvents, debits }), feeds.billingThrough, debitTimes));
 
   const claims = platformDays(adEvents, zones);
@@ -87,7 +95,15 @@ function platformDays(adEvents: readonly LedgerEvent[], zones: Readonly<Record<s
     const key = `${e.channel}\u0000${e.localDate}\u0000${e.currency}`;
     let d = byDay.get(key);
     if (d === undefined) {
-      d = { platform: e.channel, date: e.localDate, conversions: 0, valueMinor: 0, currency: e.currency, eventIds: [], start: startOfDay(e.localDate, zones[e.channel] ?? 'UTC') };
+      d = {
+        platform: e.channel,
+        date: e.localDate,
+        conversions: 0,
+        valueMinor: 0,
+        currency: e.currency,
+        eventIds: [],
+        start: startOfDay(e.localDate, zones[e.channel] ?? 'UTC'),
+      };
       byDay.set(key, d);
     }
     d.conversions = Math.round((d.conversions + (num(e.attrs, 'conversions') ?? 0)) * 100) / 100;
@@ -128,8 +144,14 @@ function fulfillmentFindings(db: LedgerDb, settings: WorkspaceSettings, feeds: G
   const orders = latestEvents(db, 'order', from, to).map(orderFacts);
   const fulfillments = latestEvents(db, 'fulfillment', from, to);
   const shipments = tieOrdersToShipments({
-    orders, fulfillments, storeTimeZone: zone, asOf: iso(feeds.shipmentsThrough), paidNotShippedDays: paidNotShippedDays(settings), days,
-    knownOrderKeys: knownOrderKeys(db), problemsKept: Number.POSITIVE_INFINITY,
+    orders,
+    fulfillments,
+    storeTimeZone: zone,
+    asOf: iso(feeds.shipmentsThrough),
+    paidNotShippedDays: paidNotShippedDays(settings),
+    days,
+    knownOrderKeys: knownOrderKeys(db),
+    problemsKept: Number.POSITIVE_INFINITY,
   });
   const byId = new Map(orders.map((o) => [o.event.eventId, { key: `${o.event.source}\u0000${o.event.externalId}`, placedAt: o.placedAt }]));
   const shipmentTimes = new Map(fulfillments.map((f) => [f.eventId, { key: `${f.source}\u0000${f.externalId}`, at: f.occurredAt }]));
@@ -201,16 +223,39 @@ export function deriveGrowthExceptions(db: LedgerDb, settings: WorkspaceSettings
     if (act !== undefined && act.touched === 1) continue;
     const stored = act === undefined ? (store.find(id) ?? null) : undefined;
     if (stored !== null && stored !== undefined && touchedEnded.get(id) !== undefined) continue;
-    const classified = classify({ code: f.code, currency: f.currency, amount: f.amountMinor, t: Date.parse(f.since) }, ctx.ruleSet, settings.reporting_currency, gate, asOfMs);
+    const classified = classify(
+      { code: f.code, currency: f.currency, amount: f.amountMinor, t: Date.parse(f.since) },
+      ctx.ruleSet,
+      settings.reporting_currency,
+      gate,
+      asOfMs,
+    );
     const explanation: Explanation = {
-      rule_id: null, rule_set_id: null, rule_version: null, strategy: null, link: null, summary: f.summary, keys: [], amount_delta_minor: null,
-      time_delta_hours: null, score: null, runners_up: [], policy: classified.policy,
+      rule_id: null,
+      rule_set_id: null,
+      rule_version: null,
+      strategy: null,
+      link: null,
+      summary: f.summary,
+      keys: [],
+      amount_delta_minor: null,
+      time_delta_hours: null,
+      score: null,
+      runners_up: [],
+      policy: classified.policy,
     };
     const outcome = store.put(
       {
-        exceptionId: id, code: f.code, amount: f.amountMinor, currency: f.currency,
-        eventSeqs: [...new Set(f.eventIds)].map((e) => eventSeq.get(e) as number).filter((s) => s !== undefined), explanation, classified, rule: null,
-        journalExtra: f.facts, membersMayChange: true,
+        exceptionId: id,
+        code: f.code,
+        amount: f.amountMinor,
+        currency: f.currency,
+        eventSeqs: [...new Set(f.eventIds)].map((e) => eventSeq.get(e) as number).filter((s) => s !== undefined),
+        explanation,
+        classified,
+        rule: null,
+        journalExtra: f.facts,
+        membersMayChange: true,
       },
       sc,
       stored,

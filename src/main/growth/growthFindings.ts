@@ -38,21 +38,41 @@ export function billingFindings(positions: readonly MonthPosition[], platformTim
       `carried in ${money(p.carriedInMinor, p.currency)} + spend ${money(p.spendMinor, p.currency)} − credits ${money(p.creditsMinor, p.currency)} + ` +
       `tax ${money(p.taxMinor, p.currency)} − charged ${money(p.billedMinor, p.currency)} = ${money(p.closingMinor, p.currency)} owed at the month's end`;
     const facts = {
-      platform: p.platform, month: p.month, carried_in_minor: p.carriedInMinor, spend_minor: p.spendMinor, credits_minor: p.creditsMinor, tax_minor: p.taxMinor,
-      billed_minor: p.billedMinor, closing_minor: p.closingMinor, billed_after_minor: p.billedAfterMinor, grace_end: p.graceEnd,
+      platform: p.platform,
+      month: p.month,
+      carried_in_minor: p.carriedInMinor,
+      spend_minor: p.spendMinor,
+      credits_minor: p.creditsMinor,
+      tax_minor: p.taxMinor,
+      billed_minor: p.billedMinor,
+      closing_minor: p.closingMinor,
+      billed_after_minor: p.billedAfterMinor,
+      grace_end: p.graceEnd,
     };
     const key = `${p.platform}\u0000${p.currency}\u0000${p.month}`;
     const unbilled = p.closingMinor - p.billedAfterMinor;
     if (p.closingMinor > 0 && unbilled > 0) {
       out.push({
-        code: 'SPEND_NOT_BILLED', key, amountMinor: unbilled, currency: p.currency, eventIds: p.eventIds, since, facts,
+        code: 'SPEND_NOT_BILLED',
+        key,
+        amountMinor: unbilled,
+        currency: p.currency,
+        eventIds: p.eventIds,
+        since,
+        facts,
         summary:
           `SPEND_NOT_BILLED: ${p.platform} ${p.month}: ${figures}; charges through ${p.graceEnd} settle ${money(p.billedAfterMinor, p.currency)}: ` +
           `${money(unbilled, p.currency)} of spend never billed`,
       });
     } else if (p.closingMinor < 0) {
       out.push({
-        code: 'BILLED_NOT_SPENT', key, amountMinor: -p.closingMinor, currency: p.currency, eventIds: p.eventIds, since, facts,
+        code: 'BILLED_NOT_SPENT',
+        key,
+        amountMinor: -p.closingMinor,
+        currency: p.currency,
+        eventIds: p.eventIds,
+        since,
+        facts,
         summary: `BILLED_NOT_SPENT: ${p.platform} ${p.month}: ${figures}: ${money(-p.closingMinor, p.currency)} charged beyond the spend`,
       });
     }
@@ -75,7 +95,12 @@ export function cardChargeFindings(
       // A charge may be booked a day after its card line: wait until the billing feed is past that day.
       if (debit === undefined || through < Date.parse(debit.at) + DAY_MS) continue;
       out.push({
-        code: 'CARD_CHARGE_NO_BILLING', key: debit.key, amountMinor: debit.amountMinor, currency: b.currency, eventIds: [c.eventId], since: debit.at,
+        code: 'CARD_CHARGE_NO_BILLING',
+        key: debit.key,
+        amountMinor: debit.amountMinor,
+        currency: b.currency,
+        eventIds: [c.eventId],
+        since: debit.at,
         facts: { platform: b.platform, date: c.date, description: c.description },
         summary: `CARD_CHARGE_NO_BILLING: debit of ${money(c.amountMinor, b.currency)} on ${c.date} ("${c.description ?? ''}") names ${b.platform}, and no ${b.platform} billing charge of that amount is within its days`,
       });
@@ -100,15 +125,24 @@ export interface PlatformDay {
  * A platform day with conversions and not one store order the platform could be claiming on its day (attributed to it
  * or carrying its click id; test and draft orders aside), once the store's orders feed is a day past it.
  */
-export function conversionFindings(days: readonly PlatformDay[], claimableDays: ReadonlyMap<string, ReadonlySet<string>>, ordersThrough: number | null): GrowthFinding[] {
+export function conversionFindings(
+  days: readonly PlatformDay[],
+  claimableDays: ReadonlyMap<string, ReadonlySet<string>>,
+  ordersThrough: number | null,
+): GrowthFinding[] {
   const out: GrowthFinding[] = [];
   if (ordersThrough === null) return out;
   for (const d of days) {
     if (d.conversions <= 0 || claimableDays.get(d.platform)?.has(d.date) === true) continue;
     if (ordersThrough < Date.parse(d.start) + 2 * DAY_MS) continue;
     out.push({
-      code: 'CONVERSIONS_WITHOUT_ORDERS', key: `${d.platform}\u0000${d.date}\u0000${d.currency}`, amountMinor: d.valueMinor, currency: d.currency, eventIds: d.eventIds,
-      since: d.start, facts: { platform: d.platform, date: d.date, conversions: d.conversions, value_minor: d.valueMinor },
+      code: 'CONVERSIONS_WITHOUT_ORDERS',
+      key: `${d.platform}\u0000${d.date}\u0000${d.currency}`,
+      amountMinor: d.valueMinor,
+      currency: d.currency,
+      eventIds: d.eventIds,
+      since: d.start,
+      facts: { platform: d.platform, date: d.date, conversions: d.conversions, value_minor: d.valueMinor },
       summary:
         `CONVERSIONS_WITHOUT_ORDERS: ${d.platform} claims ${d.conversions} conversion(s) worth ${money(d.valueMinor, d.currency)} on its day ${d.date}; ` +
         'the store has no order that day attributed to it or carrying its click id',
@@ -119,10 +153,23 @@ export function conversionFindings(days: readonly PlatformDay[], claimableDays: 
 
 function orderFinding(p: OrderShipment, code: GrowthExceptionCode, key: string, amountMinor: number, since: string, summary: string): GrowthFinding {
   return {
-    code, key, amountMinor, currency: p.currency, eventIds: [p.orderEventId, ...p.shipmentEventIds], since, summary: `${code}: order ${p.orderName}: ${summary}`,
+    code,
+    key,
+    amountMinor,
+    currency: p.currency,
+    eventIds: [p.orderEventId, ...p.shipmentEventIds],
+    since,
+    summary: `${code}: order ${p.orderName}: ${summary}`,
     facts: {
-      order: p.orderName, status: p.status, ordered_quantity: p.orderedQuantity, shipped_quantity: p.shippedQuantity, shipments: p.shipments,
-      voided_labels: p.voidedLabels, duplicate_labels: p.duplicateLabels, days_since_paid: p.daysSincePaid, paid_at: p.paidAt,
+      order: p.orderName,
+      status: p.status,
+      ordered_quantity: p.orderedQuantity,
+      shipped_quantity: p.shippedQuantity,
+      shipments: p.shipments,
+      voided_labels: p.voidedLabels,
+      duplicate_labels: p.duplicateLabels,
+      days_since_paid: p.daysSincePaid,
+      paid_at: p.paidAt,
     },
   };
 }
@@ -151,27 +198,68 @@ export function shipmentFindings(input: ShipmentFindingInput): GrowthFinding[] {
     const unshipped = p.status === 'not_shipped' || p.status === 'store_fulfilled_no_shipment';
     if (unshipped && judged && p.paid && p.netMinor > 0 && p.daysSincePaid !== null && p.daysSincePaid > s.paidNotShippedDays) {
       const store = p.status === 'store_fulfilled_no_shipment' ? ' (the store marks it fulfilled, but no shipment feed has a label for it)' : '';
-      out.push(orderFinding(p, 'PAID_NOT_SHIPPED', order.key, p.netMinor, lateSince, `paid ${p.daysSincePaid} days before the shipment feeds' latest data, no shipment${store}`));
+      out.push(
+        orderFinding(
+          p,
+          'PAID_NOT_SHIPPED',
+          order.key,
+          p.netMinor,
+          lateSince,
+          `paid ${p.daysSincePaid} days before the shipment feeds' latest data, no shipment${store}`,
+        ),
+      );
     }
     if (p.status === 'refunded_or_cancelled_but_shipped') {
-      out.push(orderFinding(p, 'REFUNDED_BUT_SHIPPED', order.key, p.grossMinor - p.netMinor, order.placedAt, `refunded or cancelled (${money(p.grossMinor - p.netMinor, p.currency)} given back or never taken), yet ${p.shipments} shipment(s) went out`));
+      out.push(
+        orderFinding(
+          p,
+          'REFUNDED_BUT_SHIPPED',
+          order.key,
+          p.grossMinor - p.netMinor,
+          order.placedAt,
+          `refunded or cancelled (${money(p.grossMinor - p.netMinor, p.currency)} given back or never taken), yet ${p.shipments} shipment(s) went out`,
+        ),
+      );
     } else if (p.shipments > 0 && !p.paid) {
-      out.push(orderFinding(p, 'SHIPPED_NOT_PAID', order.key, p.grossMinor, order.placedAt, `${p.shipments} shipment(s) went out and the order is not paid`));
+      out.push(
+        orderFinding(p, 'SHIPPED_NOT_PAID', order.key, p.grossMinor, order.placedAt, `${p.shipments} shipment(s) went out and the order is not paid`),
+      );
     }
     if (p.status === 'quantity_differs') {
-      out.push(orderFinding(p, 'SHIPPED_QUANTITY_MISMATCH', order.key, 0, order.placedAt, `ordered ${p.orderedQuantity} unit(s), the shipments carry ${p.shippedQuantity}`));
+      out.push(
+        orderFinding(
+          p,
+          'SHIPPED_QUANTITY_MISMATCH',
+          order.key,
+          0,
+          order.placedAt,
+          `ordered ${p.orderedQuantity} unit(s), the shipments carry ${p.shippedQuantity}`,
+        ),
+      );
     }
     const wasted = p.voidedCostMinor + p.duplicateCostMinor;
     if (wasted > 0) {
-      const what = [p.voidedLabels > 0 ? `${p.voidedLabels} voided label(s)` : '', p.duplicateLabels > 0 ? `${p.duplicateLabels} duplicate label(s)` : ''].filter((t) => t !== '').join(' and ');
-      out.push(orderFinding(p, 'VOIDED_LABEL_CHARGED', order.key, wasted, order.placedAt, `${what} still charged: ${money(wasted, p.currency)} of postage`));
+      const what = [
+        p.voidedLabels > 0 ? `${p.voidedLabels} voided label(s)` : '',
+        p.duplicateLabels > 0 ? `${p.duplicateLabels} duplicate label(s)` : '',
+      ]
+        .filter((t) => t !== '')
+        .join(' and ');
+      out.push(
+        orderFinding(p, 'VOIDED_LABEL_CHARGED', order.key, wasted, order.placedAt, `${what} still charged: ${money(wasted, p.currency)} of postage`),
+      );
     }
   }
   for (const o of s.orphanShipments) {
     const shipment = input.shipmentTimes.get(o.eventId);
     if (shipment === undefined || input.ordersThrough === null || input.ordersThrough < Date.parse(shipment.at)) continue;
     out.push({
-      code: 'ORPHAN_SHIPMENT', key: shipment.key, amountMinor: o.costMinor, currency: o.currency, eventIds: [o.eventId], since: shipment.at,
+      code: 'ORPHAN_SHIPMENT',
+      key: shipment.key,
+      amountMinor: o.costMinor,
+      currency: o.currency,
+      eventIds: [o.eventId],
+      since: shipment.at,
       facts: { order_number: o.orderNumber, tracking_number: o.trackingNumber, mangled_order_id: o.mangledOrderId, date: o.date },
       summary:
         `ORPHAN_SHIPMENT: shipment ${o.trackingNumber ?? o.eventId} of ${o.date} names order "${o.orderNumber}", ` +

@@ -42,9 +42,11 @@ export function shiftDate(date: string, days: number): string {
 }
 
 function defaultPeriod(db: LedgerDb): string {
-  const latest = (db.prepare("SELECT max(local_date) FROM events WHERE kind = 'ad_spend' AND state = 'spent'").pluck().get() as string | null)
-    ?? (db.prepare("SELECT max(occurred_at) FROM events WHERE kind = 'order'").pluck().get() as string | null);
-  if (latest === null) throw new GrowthError('the ledger holds no ad spend and no orders yet: import an ad platform export and a store orders export first');
+  const latest =
+    (db.prepare("SELECT max(local_date) FROM events WHERE kind = 'ad_spend' AND state = 'spent'").pluck().get() as string | null) ??
+    (db.prepare("SELECT max(occurred_at) FROM events WHERE kind = 'order'").pluck().get() as string | null);
+  if (latest === null)
+    throw new GrowthError('the ledger holds no ad spend and no orders yet: import an ad platform export and a store orders export first');
   return latest.slice(0, 7);
 }
 
@@ -78,7 +80,9 @@ export function platformZones(settings: WorkspaceSettings, adEvents: readonly Le
 
 /** Every order name the ledger knows (any period), folded as orders and shipments join. */
 export function knownOrderKeys(db: LedgerDb): Set<string> {
-  return new Set((db.prepare("SELECT DISTINCT order_ref FROM events WHERE kind = 'order' AND order_ref IS NOT NULL").pluck().all() as string[]).map(orderKey));
+  return new Set(
+    (db.prepare("SELECT DISTINCT order_ref FROM events WHERE kind = 'order' AND order_ref IS NOT NULL").pluck().all() as string[]).map(orderKey),
+  );
 }
 
 /** The ledger's latest business time: "now" for every figure, never the wall clock. */

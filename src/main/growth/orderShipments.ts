@@ -92,7 +92,10 @@ export function tieOrdersToShipments(input: ShipmentsInput): ShipmentsSummary {
     const shipments = byOrder.get(orderKey(o.event.orderRef)) ?? [];
     const voided = shipments.filter((s) => s.state === 'voided');
     const ordered = num(o.event.attrs, 'items_quantity');
-    const dups = duplicateLabels(shipments.filter((s) => s.state !== 'voided'), ordered);
+    const dups = duplicateLabels(
+      shipments.filter((s) => s.state !== 'voided'),
+      ordered,
+    );
     const live = shipments.filter((s) => s.state !== 'voided' && !dups.has(s));
     const store = storeByOrder.has(`${o.event.source}\u0000${o.event.externalId}`);
     const shippedQty = live.reduce((s, f) => s + (num(f.attrs, 'items_quantity') ?? 0), 0);
@@ -149,7 +152,15 @@ function orphans(input: ShipmentsInput): ShipmentsSummary['orphanShipments'] {
     if (!mangled && name !== '' && input.knownOrderKeys.has(orderKey(name))) continue;
     const date = f.localDate ?? f.occurredAt.slice(0, 10);
     if (!input.days.has(date)) continue;
-    out.push({ eventId: f.eventId, orderNumber: name, date, trackingNumber: text(f.attrs, 'tracking_number'), mangledOrderId: mangled, costMinor: cost(f), currency: f.currency });
+    out.push({
+      eventId: f.eventId,
+      orderNumber: name,
+      date,
+      trackingNumber: text(f.attrs, 'tracking_number'),
+      mangledOrderId: mangled,
+      costMinor: cost(f),
+      currency: f.currency,
+    });
   }
   return out;
 }

@@ -57,7 +57,12 @@ export function spendBillingByPlatform(input: SpendBillingInput): SpendBilling[]
           if (best === null || Math.abs(delta) < Math.abs(dayNumber(best.localDate ?? best.occurredAt.slice(0, 10)) - day)) best = d;
         }
         if (best === null) {
-          withoutCash.push({ eventId: c.eventId, date: c.localDate ?? c.occurredAt.slice(0, 10), amountMinor: Math.abs(c.amountMinor), transactionId: text(c.attrs, 'transaction_id') });
+          withoutCash.push({
+            eventId: c.eventId,
+            date: c.localDate ?? c.occurredAt.slice(0, 10),
+            amountMinor: Math.abs(c.amountMinor),
+            transactionId: text(c.attrs, 'transaction_id'),
+          });
           continue;
         }
         usedDebits.add(best.seq);
@@ -65,7 +70,12 @@ export function spendBillingByPlatform(input: SpendBillingInput): SpendBilling[]
       }
       const withoutCharge = candidates
         .filter((d) => !usedDebits.has(d.seq))
-        .map((d) => ({ eventId: d.eventId, date: d.localDate ?? d.occurredAt.slice(0, 10), amountMinor: Math.abs(d.amountMinor), description: bankText(d) || null }));
+        .map((d) => ({
+          eventId: d.eventId,
+          date: d.localDate ?? d.occurredAt.slice(0, 10),
+          amountMinor: Math.abs(d.amountMinor),
+          description: bankText(d) || null,
+        }));
       out.push({
         platform,
         currency,

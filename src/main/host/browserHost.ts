@@ -103,7 +103,9 @@ function refuse(res: ServerResponse, status: number): void {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { ...COMMON_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) }).end(text);
+  res
+    .writeHead(status, { ...COMMON_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) })
+    .end(text);
 }
 
 function sendEnvelope(res: ServerResponse, envelope: Envelope): void {
@@ -179,7 +181,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     if (setCookie) headers['Set-Cookie'] = `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
     res.writeHead(200, headers);
     if (req.method === 'HEAD') return void res.end();
-    createReadStream(file).on('error', () => res.destroy()).pipe(res);
+    createReadStream(file)
+      .on('error', () => res.destroy())
+      .pipe(res);
   }
 
   function serveEvents(req: IncomingMessage, res: ServerResponse): void {
@@ -227,7 +231,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     const viaQuery = tokenMatches(queryToken, expected);
     const header = req.headers[TOKEN_HEADER];
     const authorised =
-      viaQuery || tokenMatches(Array.isArray(header) ? header[0] : header, expected) || tokenMatches(cookieValue(req.headers.cookie, tokenCookieName(port)), expected);
+      viaQuery ||
+      tokenMatches(Array.isArray(header) ? header[0] : header, expected) ||
+      tokenMatches(cookieValue(req.headers.cookie, tokenCookieName(port)), expected);
     if (!authorised) return refuse(res, 403);
 
     try {

@@ -25,7 +25,8 @@ export class BatchCoverage {
   event(row: Pick<EventRow, 'kind' | 'occurred_at' | 'event_id'>): void {
     this.kinds.add(row.kind);
     const l = this.latest;
-    if (l === null || row.occurred_at > l.at || (row.occurred_at === l.at && row.event_id > l.eventId)) this.latest = { at: row.occurred_at, eventId: row.event_id };
+    if (l === null || row.occurred_at > l.at || (row.occurred_at === l.at && row.event_id > l.eventId))
+      this.latest = { at: row.occurred_at, eventId: row.event_id };
   }
 
   /** The last calendar day a statement of the file states it covers: the batch covers that whole day. */
@@ -45,9 +46,16 @@ export class BatchCoverage {
   /** Stores the batch's row in batch_coverage (append-only, in the import's transaction). */
   write(db: LedgerDb, batchId: string, source: string): void {
     const latestSeq =
-      this.latest === null ? null : (db.prepare('SELECT seq FROM events WHERE event_id = ?').pluck().get(this.latest.eventId) as number | undefined) ?? null;
-    db.prepare(
-      'INSERT INTO batch_coverage (batch_id, source, kinds, latest_event_seq, latest_occurred_at, covers_to) VALUES (?, ?, ?, ?, ?, ?)',
-    ).run(batchId, source, JSON.stringify([...this.kinds].sort()), latestSeq, this.latest?.at ?? null, this.coversTo);
+      this.latest === null
+        ? null
+        : ((db.prepare('SELECT seq FROM events WHERE event_id = ?').pluck().get(this.latest.eventId) as number | undefined) ?? null);
+    db.prepare('INSERT INTO batch_coverage (batch_id, source, kinds, latest_event_seq, latest_occurred_at, covers_to) VALUES (?, ?, ?, ?, ?, ?)').run(
+      batchId,
+      source,
+      JSON.stringify([...this.kinds].sort()),
+      latestSeq,
+      this.latest?.at ?? null,
+      this.coversTo,
+    );
   }
 }

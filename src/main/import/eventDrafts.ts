@@ -40,8 +40,6 @@ export interface StoredDraft {
   line: string;
 }
 
-
-
 /** Where the batch id and the source go in an event's stored values (STORED_EVENT_COLUMNS). */
 export const BATCH_ID_AT = STORED_EVENT_COLUMNS.indexOf('batch_id');
 export const SOURCE_AT = STORED_EVENT_COLUMNS.indexOf('source');
@@ -66,13 +64,53 @@ export function toStored(d: EventDraftInput, batch: BatchConstants, lineStart: n
   const localDate = d.local_date ?? null;
   const attributes = JSON.stringify(d.attributes ?? {});
   const values: StoredEventValues = [
-    eventId, null, null, d.kind, d.external_id, revision, orderRef, customerRef, payoutRef, traceId,
-    d.amount_minor, d.currency, fee, net, state, channel, d.occurred_at, localDate, lineStart, lineEnd, attributes,
+    eventId,
+    null,
+    null,
+    d.kind,
+    d.external_id,
+    revision,
+    orderRef,
+    customerRef,
+    payoutRef,
+    traceId,
+    d.amount_minor,
+    d.currency,
+    fee,
+    net,
+    state,
+    channel,
+    d.occurred_at,
+    localDate,
+    lineStart,
+    lineEnd,
+    attributes,
   ];
   const logical = [
-    eventId, batch.batchId, batch.source, d.kind, d.external_id, revision, orderRef, customerRef, payoutRef, traceId,
-    d.amount_minor, d.currency, fee, net, state, channel, d.occurred_at, localDate, batch.receivedAt, batch.artifactId, lineStart, lineEnd,
-    batch.mappingVersion, attributes,
+    eventId,
+    batch.batchId,
+    batch.source,
+    d.kind,
+    d.external_id,
+    revision,
+    orderRef,
+    customerRef,
+    payoutRef,
+    traceId,
+    d.amount_minor,
+    d.currency,
+    fee,
+    net,
+    state,
+    channel,
+    d.occurred_at,
+    localDate,
+    batch.receivedAt,
+    batch.artifactId,
+    lineStart,
+    lineEnd,
+    batch.mappingVersion,
+    attributes,
   ];
   return { eventId, values, line: `${JSON.stringify(logical)}\n` };
 }

@@ -57,7 +57,10 @@ export interface FormatInfo {
 export function listFormats(): FormatInfo[] {
   return [
     ...DETECTABLE_PARSERS.map((p) => ({ format: p.format, description: p.description })),
-    { format: GENERIC_CSV_FORMAT, description: 'Any CSV, read through a saved JSON mapping (--mapping FILE) or a bank preset (--mapping preset:NAME)' },
+    {
+      format: GENERIC_CSV_FORMAT,
+      description: 'Any CSV, read through a saved JSON mapping (--mapping FILE) or a bank preset (--mapping preset:NAME)',
+    },
   ];
 }
 
@@ -101,7 +104,9 @@ export function detectWorkbookParser(head: string): FormatParser {
     throw new FormatSelectionError(`the workbook matches several formats (${claims.map((p) => p.format).join(', ')}); choose one with --format`);
   }
   const spreadsheet = DETECTABLE_PARSERS.filter((p) => p.input === 'xlsx').map((p) => p.format);
-  throw new FormatSelectionError(`an XLSX workbook whose first sheet is of no recognised format; workbooks are read as: ${spreadsheet.join(', ')} (export other sources as CSV)`);
+  throw new FormatSelectionError(
+    `an XLSX workbook whose first sheet is of no recognised format; workbooks are read as: ${spreadsheet.join(', ')} (export other sources as CSV)`,
+  );
 }
 
 /** The parser for an explicit --format; generic CSV needs its mapping file. */
@@ -112,7 +117,11 @@ export function parserForFormat(format: string, mappingPath?: string): FormatPar
   }
   const parser = DETECTABLE_PARSERS.find((p) => p.format === format);
   if (parser === undefined) {
-    throw new FormatSelectionError(`unknown format "${format}"; known formats: ${listFormats().map((f) => f.format).join(', ')}`);
+    throw new FormatSelectionError(
+      `unknown format "${format}"; known formats: ${listFormats()
+        .map((f) => f.format)
+        .join(', ')}`,
+    );
   }
   return parser;
 }
@@ -124,7 +133,11 @@ function loadGenericCsvParser(mappingPath: string): FormatParser {
     const name = mappingPath.slice(PRESET_PREFIX.length);
     const preset = resolvePreset(name);
     if (preset === undefined) {
-      throw new FormatSelectionError(`unknown preset "${name}"; presets: ${listPresets().map((p) => p.name).join(', ')}`);
+      throw new FormatSelectionError(
+        `unknown preset "${name}"; presets: ${listPresets()
+          .map((p) => p.name)
+          .join(', ')}`,
+      );
     }
     // Hash the preset's canonical JSON, so editing a preset changes the mapping version its events record.
     return createGenericCsvParser(preset, createHash('sha256').update(canonicalJson(preset)).digest('hex'));

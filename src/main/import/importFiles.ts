@@ -301,7 +301,9 @@ function importOneFile(
   const artifact = beginArtifact(db, facts.sha256, fileName, facts.byteLength);
   const chunks = artifact.alreadyStored ? null : new ArtifactChunks(db, artifact.artifactId);
   // A byte-identical re-import (artifact already stored) delivers nothing new: its duplicates are only counted.
-  const duplicates = artifact.alreadyStored ? null : new DuplicateRecorder(db, journal, { batchId, fileName, actor: request.actor, at: startedAt, settings });
+  const duplicates = artifact.alreadyStored
+    ? null
+    : new DuplicateRecorder(db, journal, { batchId, fileName, actor: request.actor, at: startedAt, settings });
 
   let bytesDone = 0;
   let rowsRead = 0;
@@ -350,7 +352,8 @@ function importOneFile(
     ...(sheet !== null ? { rows: sheet } : {}),
   };
   // A workbook's sheet was read already (exceljs, on its own worker): its rows are parsed here.
-  const onWorker = sheet === null && (request.parseOn === 'worker' || ((request.parseOn ?? 'auto') === 'auto' && facts.byteLength >= WORKER_MIN_BYTES));
+  const onWorker =
+    sheet === null && (request.parseOn === 'worker' || ((request.parseOn ?? 'auto') === 'auto' && facts.byteLength >= WORKER_MIN_BYTES));
   const items: Iterable<PassItem> = onWorker ? parseWorker().pass(spec) : parsePass(spec, parser);
   try {
     for (const item of items) {
@@ -476,7 +479,8 @@ function importOneFile(
  */
 function storedEventsDigest(db: LedgerDb, batchId: string): string {
   const hash = createHash('sha256');
-  for (const row of db.prepare('SELECT * FROM events WHERE batch_id = ? ORDER BY seq').iterate(batchId) as Iterable<object>) hash.update(eventContentLine(row));
+  for (const row of db.prepare('SELECT * FROM events WHERE batch_id = ? ORDER BY seq').iterate(batchId) as Iterable<object>)
+    hash.update(eventContentLine(row));
   return hash.digest('hex');
 }
 
@@ -541,7 +545,8 @@ function chooseParserAndEncoding(sf: SourceFile, request: ImportRequest): { pars
   } catch (err) {
     throw new ImportError(sf.label, `cannot read file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  if (isZip(readFirstBytes(sf.path)) && isXlsxWorkbook(sf.path)) return { ...workbookParser(sf, request), facts: { ...facts, encoding: 'utf-8', bomLength: 0 } };
+  if (isZip(readFirstBytes(sf.path)) && isXlsxWorkbook(sf.path))
+    return { ...workbookParser(sf, request), facts: { ...facts, encoding: 'utf-8', bomLength: 0 } };
   let parser: FormatParser;
   try {
     parser =
@@ -578,7 +583,10 @@ function workbookParser(sf: SourceFile, request: ImportRequest): { parser: Forma
     throw err;
   }
   if (parser.input !== 'xlsx') {
-    throw new ImportError(sf.label, `this file is an XLSX workbook and ${parser.format} reads text; export the sheet as CSV, or import it as a workbook format`);
+    throw new ImportError(
+      sf.label,
+      `this file is an XLSX workbook and ${parser.format} reads text; export the sheet as CSV, or import it as a workbook format`,
+    );
   }
   return { parser, sheet };
 }

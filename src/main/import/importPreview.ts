@@ -203,10 +203,12 @@ function chooseParser(path: string, facts: FileFacts, options: PreviewOptions): 
     const sha256 = createHash('sha256').update(canonicalJson(mapping)).digest('hex');
     return { parser: createGenericCsvParser(mapping, sha256), format: GENERIC_CSV_FORMAT, problem: null };
   }
-  if (format === GENERIC_CSV_FORMAT) return { parser: null, format, problem: `${GENERIC_CSV_FORMAT} reads the file through a column mapping; map the columns` };
+  if (format === GENERIC_CSV_FORMAT)
+    return { parser: null, format, problem: `${GENERIC_CSV_FORMAT} reads the file through a column mapping; map the columns` };
   try {
     // A bank preset is generic CSV read through a built-in mapping, as `tieout import --mapping preset:NAME`.
-    if (format?.startsWith(PRESET_PREFIX) === true) return { parser: parserForFormat(GENERIC_CSV_FORMAT, format), format: GENERIC_CSV_FORMAT, problem: null };
+    if (format?.startsWith(PRESET_PREFIX) === true)
+      return { parser: parserForFormat(GENERIC_CSV_FORMAT, format), format: GENERIC_CSV_FORMAT, problem: null };
     if (format !== undefined) return { parser: parserForFormat(format), format, problem: null };
     const parser = detectParser(readTextHead(path, facts), firstBytes(path));
     return { parser, format: parser.format, problem: null };
@@ -221,7 +223,12 @@ function chooseParser(path: string, facts: FileFacts, options: PreviewOptions): 
  * header line suggests. For a file of unknown format, only text that looks like a table (not XML or JSON,
  * at least two columns) is shown, so a mapping can be written against it.
  */
-function csvGrid(path: string, facts: FileFacts, cut: { headerRow?: number; delimiter?: string }, unknownFormat: boolean): { columns: string[]; rows: string[][] } {
+function csvGrid(
+  path: string,
+  facts: FileFacts,
+  cut: { headerRow?: number; delimiter?: string },
+  unknownFormat: boolean,
+): { columns: string[]; rows: string[][] } {
   const head = readTextHead(path, facts, GRID_HEAD_CHARS);
   const text = dropLines(head, (cut.headerRow ?? 1) - 1);
   if (unknownFormat && /^\s*[<{[]/.test(text)) return { columns: [], rows: [] };

@@ -59,7 +59,8 @@ export type PassItem =
 export function passParser(spec: Pick<ParsePassSpec, 'format' | 'mappingPath' | 'mappingVersion'>, given?: FormatParser): FormatParser {
   const parser = given ?? parserForFormat(spec.format, spec.mappingPath);
   const version = parser.mappingVersion ?? `${parser.format}@${parser.version}`;
-  if (version !== spec.mappingVersion) throw new Error(`the mapping changed while the file was being imported (${spec.mappingVersion} became ${version})`);
+  if (version !== spec.mappingVersion)
+    throw new Error(`the mapping changed while the file was being imported (${spec.mappingVersion} became ${version})`);
   return parser;
 }
 

@@ -46,7 +46,10 @@ function pass(spec: ParsePassSpec): void {
     if (events >= BATCH_EVENTS || item.t === 'chunk' || item.t === 'end') {
       waitForRoom();
       // The file's chunks move to the importing thread rather than being copied (each has a buffer of its own).
-      post({ t: 'items', items }, items.flatMap((i) => (i.t === 'chunk' ? [i.bytes.buffer as ArrayBuffer] : [])));
+      post(
+        { t: 'items', items },
+        items.flatMap((i) => (i.t === 'chunk' ? [i.bytes.buffer as ArrayBuffer] : [])),
+      );
       items = [];
       events = 0;
     }

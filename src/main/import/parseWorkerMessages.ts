@@ -13,8 +13,7 @@ export type ParseWorkerRequest = { t: 'pass'; spec: ParsePassSpec } | { t: 'stop
 
 /** From the worker: the next items of the current pass, or why it failed. */
 export type ParseWorkerMessage =
-  | { t: 'items'; items: PassItem[] }
-  | { t: 'error'; message: string; position: { line: number; column: number } | null; stack?: string };
+  { t: 'items'; items: PassItem[] } | { t: 'error'; message: string; position: { line: number; column: number } | null; stack?: string };
 
 /** Index in `counters` of the batches the worker posted. */
 export const POSTED = 0;

@@ -38,8 +38,21 @@ export class ReplayError extends UserError {
 
 /** The event columns a replay compares: everything a record's mapping decides. */
 const COMPARED = [
-  'kind', 'source_revision', 'order_ref', 'customer_ref', 'payout_ref', 'trace_id', 'amount_minor', 'currency', 'fee_minor', 'net_minor', 'state',
-  'channel', 'occurred_at', 'local_date', 'attributes',
+  'kind',
+  'source_revision',
+  'order_ref',
+  'customer_ref',
+  'payout_ref',
+  'trace_id',
+  'amount_minor',
+  'currency',
+  'fee_minor',
+  'net_minor',
+  'state',
+  'channel',
+  'occurred_at',
+  'local_date',
+  'attributes',
 ] as const;
 
 export interface FieldChange {
@@ -116,7 +129,18 @@ export function replayMapping(ws: Workspace, request: ReplayRequest): ReplayRepo
     .prepare('SELECT batch_id, format, mapping_version, file_name, artifact_id, encoding FROM import_batches WHERE source = ? ORDER BY rowid')
     .all(request.source) as BatchRow[];
   if (batches.length === 0) throw new ReplayError(`${request.source} has no import batches in ${ws.dir}`);
-  const report: ReplayReport = { source: request.source, dryRun: request.dryRun, batches: [], current: 0, skipped: [], changed: 0, added: 0, gone: 0, unchanged: 0, reconcile: null };
+  const report: ReplayReport = {
+    source: request.source,
+    dryRun: request.dryRun,
+    batches: [],
+    current: 0,
+    skipped: [],
+    changed: 0,
+    added: 0,
+    gone: 0,
+    unchanged: 0,
+    reconcile: null,
+  };
   const tempDir = mkdtempSync(join(tmpdir(), 'tieout-replay-'));
   try {
     // One transaction: a replay lands whole or not at all, as an import does.
@@ -138,7 +162,8 @@ export function replayMapping(ws: Workspace, request: ReplayRequest): ReplayRepo
     for (const e of b.events) report[e.change === 'changed' ? 'changed' : e.change === 'new' ? 'added' : 'gone']++;
     report.unchanged += b.unchanged;
   }
-  if (!request.dryRun && report.changed + report.added > 0) report.reconcile = reconcile(ws.db, ws.settings, { mode: 'incremental', actor: 'system:engine' });
+  if (!request.dryRun && report.changed + report.added > 0)
+    report.reconcile = reconcile(ws.db, ws.settings, { mode: 'incremental', actor: 'system:engine' });
   return report;
 }
 
@@ -176,9 +201,18 @@ function remap(ws: Workspace, request: ReplayRequest, batch: BatchRow, tempDir: 
   const facts = inspectFile(path, batch.encoding as TextEncoding);
   const values: Values[] = [];
   const spec = {
-    path, fileName: batch.file_name, encoding: facts.encoding, bomLength: facts.bomLength, format: parser.format, mappingPath, mappingVersion: toMapping,
-    timeZone: sourceTimeZone(ws.settings, request.source), locale: ws.settings.locale, currency: ws.settings.reporting_currency,
-    batch: { ...constants, mappingVersion: toMapping }, storeBytes: false,
+    path,
+    fileName: batch.file_name,
+    encoding: facts.encoding,
+    bomLength: facts.bomLength,
+    format: parser.format,
+    mappingPath,
+    mappingVersion: toMapping,
+    timeZone: sourceTimeZone(ws.settings, request.source),
+    locale: ws.settings.locale,
+    currency: ws.settings.reporting_currency,
+    batch: { ...constants, mappingVersion: toMapping },
+    storeBytes: false,
   };
   for (const item of parsePass(spec, parser)) if (item.t === 'events') values.push(...item.events);
   return { toMapping, values };
@@ -196,7 +230,15 @@ function replayBatch(ws: Workspace, request: ReplayRequest, batch: BatchRow, rem
   const latest = ws.db.prepare(
     `SELECT * FROM events WHERE source = ? AND kind = ? AND external_id = ? AND seq NOT IN (SELECT event_seq FROM superseded_events) ORDER BY seq DESC LIMIT 1`,
   );
-  const result: ReplayedBatch = { batchId: batch.batch_id, fileName: batch.file_name, fromMapping: batch.mapping_version, toMapping: remapped.toMapping, replayBatchId: null, unchanged: 0, events: [] };
+  const result: ReplayedBatch = {
+    batchId: batch.batch_id,
+    fileName: batch.file_name,
+    fromMapping: batch.mapping_version,
+    toMapping: remapped.toMapping,
+    replayBatchId: null,
+    unchanged: 0,
+    events: [],
+  };
   const planned: Array<{ values: Values; event: ReplayedEvent }> = [];
   const seen = new Set<string>();
   for (const v of remapped.values) {
@@ -208,18 +250,30 @@ function replayBatch(ws: Workspace, request: ReplayRequest, batch: BatchRow, rem
       planned.push({ values: v, event: { change: 'new', kind, externalId: external, before: null, after: null, fields: [] } });
       continue;
     }
-    const fields = COMPARED.filter((c) => (before[c] ?? null) !== (v[col(c)] ?? null)).map((c) => ({ field: c, before: before[c] ?? null, after: v[col(c)] ?? null }));
+    const fields = COMPARED.filter((c) => (before[c] ?? null) !== (v[col(c)] ?? null)).map((c) => ({
+      field: c,
+      before: before[c] ?? null,
+      after: v[col(c)] ?? null,
+    }));
     if (fields.length === 0) {
       result.unchanged++;
       continue;
     }
     const replayed = [...v];
     replayed[0] = eventIdFor(request.source, external, kind, `${String(v[col('source_revision')])}@${remapped.toMapping}`);
-    planned.push({ values: replayed, event: { change: 'changed', kind, externalId: external, before: before.event_id as string, after: null, fields } });
+    planned.push({
+      values: replayed,
+      event: { change: 'changed', kind, externalId: external, before: before.event_id as string, after: null, fields },
+    });
   }
   // Records of this batch the mapping no longer makes: reported, left as they are (nothing to supersede them with).
-  for (const e of ws.db.prepare('SELECT event_id, kind, external_id FROM events WHERE batch_id = ?').all(batch.batch_id) as Array<{ event_id: string; kind: string; external_id: string }>) {
-    if (!seen.has(`${e.kind}\u001f${e.external_id}`)) result.events.push({ change: 'gone', kind: e.kind, externalId: e.external_id, before: e.event_id, after: null, fields: [] });
+  for (const e of ws.db.prepare('SELECT event_id, kind, external_id FROM events WHERE batch_id = ?').all(batch.batch_id) as Array<{
+    event_id: string;
+    kind: string;
+    external_id: string;
+  }>) {
+    if (!seen.has(`${e.kind}\u001f${e.external_id}`))
+      result.events.push({ change: 'gone', kind: e.kind, externalId: e.external_id, before: e.event_id, after: null, fields: [] });
   }
   result.events.unshift(...planned.map((p) => p.event));
   if (!request.dryRun && planned.length > 0) result.replayBatchId = writeReplay(ws, request, batch, remapped.toMapping, planned);
@@ -227,7 +281,13 @@ function replayBatch(ws: Workspace, request: ReplayRequest, batch: BatchRow, rem
 }
 
 /** The replay batch: its events, coverage, superseded revisions and journal entries, in the replay's transaction. */
-function writeReplay(ws: Workspace, request: ReplayRequest, batch: BatchRow, toMapping: string, planned: Array<{ values: Values; event: ReplayedEvent }>): string {
+function writeReplay(
+  ws: Workspace,
+  request: ReplayRequest,
+  batch: BatchRow,
+  toMapping: string,
+  planned: Array<{ values: Values; event: ReplayedEvent }>,
+): string {
   const db = ws.db;
   const batchId = `ib_${randomUUID().replace(/-/g, '')}`;
   const at = new Date().toISOString();
@@ -246,11 +306,26 @@ function writeReplay(ws: Workspace, request: ReplayRequest, batch: BatchRow, toM
   db.prepare(
     `INSERT INTO import_batches (batch_id, source, format, mapping_version, file_name, artifact_id, encoding, started_at, finished_at,
        rows_read, events_created, duplicates_skipped, rows_rejected, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
-  ).run(batchId, request.source, batch.format, toMapping, batch.file_name, batch.artifact_id, batch.encoding, at, at, planned.length, created, planned.length - created, request.actor);
+  ).run(
+    batchId,
+    request.source,
+    batch.format,
+    toMapping,
+    batch.file_name,
+    batch.artifact_id,
+    batch.encoding,
+    at,
+    at,
+    planned.length,
+    created,
+    planned.length - created,
+    request.actor,
+  );
   coverage.write(db, batchId, request.source);
   supersedeEarlierRevisions(db, batchId);
   const hash = createHash('sha256');
-  for (const row of db.prepare('SELECT * FROM events WHERE batch_id = ? ORDER BY seq').iterate(batchId) as Iterable<object>) hash.update(eventContentLine(row));
+  for (const row of db.prepare('SELECT * FROM events WHERE batch_id = ? ORDER BY seq').iterate(batchId) as Iterable<object>)
+    hash.update(eventContentLine(row));
   const journal = new JournalWriter(db);
   journal.append({
     type: 'import.batch',
@@ -258,9 +333,21 @@ function writeReplay(ws: Workspace, request: ReplayRequest, batch: BatchRow, toM
     subjectId: batchId,
     createdAt: at,
     payload: {
-      batch_id: batchId, source: request.source, file_name: batch.file_name, sha256: batch.artifact_id, format: batch.format, mapping_version: toMapping,
-      encoding: batch.encoding, rows_read: planned.length, events_created: created, duplicates_skipped: planned.length - created, rows_rejected: 0,
-      duplicate_records: 0, statements: [], replay_of: batch.batch_id, events_digest: hash.digest('hex'),
+      batch_id: batchId,
+      source: request.source,
+      file_name: batch.file_name,
+      sha256: batch.artifact_id,
+      format: batch.format,
+      mapping_version: toMapping,
+      encoding: batch.encoding,
+      rows_read: planned.length,
+      events_created: created,
+      duplicates_skipped: planned.length - created,
+      rows_rejected: 0,
+      duplicate_records: 0,
+      statements: [],
+      replay_of: batch.batch_id,
+      events_digest: hash.digest('hex'),
     },
   });
   journal.append({
@@ -270,8 +357,13 @@ function writeReplay(ws: Workspace, request: ReplayRequest, batch: BatchRow, toM
     reason: `${batch.file_name} re-read under ${toMapping} (was ${batch.mapping_version})`,
     createdAt: at,
     payload: {
-      batch_id: batch.batch_id, replay_batch_id: batchId, from_mapping: batch.mapping_version, to_mapping: toMapping,
-      revisions: planned.filter((p) => p.event.change === 'changed').map((p) => ({ before: p.event.before, after: p.event.after, fields: p.event.fields.map((f) => f.field) })),
+      batch_id: batch.batch_id,
+      replay_batch_id: batchId,
+      from_mapping: batch.mapping_version,
+      to_mapping: toMapping,
+      revisions: planned
+        .filter((p) => p.event.change === 'changed')
+        .map((p) => ({ before: p.event.before, after: p.event.after, fields: p.event.fields.map((f) => f.field) })),
       new_events: planned.filter((p) => p.event.change === 'new').map((p) => p.event.after),
     },
   });

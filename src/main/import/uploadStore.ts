@@ -29,7 +29,11 @@ export class UploadStore {
     const problem = fileNameProblem(fileName);
     if (problem !== null) throw new ApiError({ kind: 'bad_input', message: `file name ${JSON.stringify(fileName)}: ${problem}`, field: 'fileName' });
     if (bytes.byteLength > MAX_UPLOAD_BYTES) {
-      throw new ApiError({ kind: 'bad_input', message: `${fileName}: ${bytes.byteLength} bytes is more than the 2 GiB an upload may hold`, field: 'bytes' });
+      throw new ApiError({
+        kind: 'bad_input',
+        message: `${fileName}: ${bytes.byteLength} bytes is more than the 2 GiB an upload may hold`,
+        field: 'bytes',
+      });
     }
     const uploadId = `up_${randomBytes(16).toString('hex')}`;
     const dir = join(this.staging, uploadId);
@@ -66,7 +70,8 @@ export class UploadStore {
 
   private staged(uploadId: string): StagedFile {
     const file = this.files.get(uploadId);
-    if (file === undefined) throw new ApiError({ kind: 'not_found', message: `no staged upload ${JSON.stringify(uploadId)}; upload the file again`, field: 'uploadId' });
+    if (file === undefined)
+      throw new ApiError({ kind: 'not_found', message: `no staged upload ${JSON.stringify(uploadId)}; upload the file again`, field: 'uploadId' });
     return file;
   }
 }

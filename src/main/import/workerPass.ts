@@ -92,7 +92,8 @@ export class ParseWorker {
       const received = receiveMessageOnPort(this.port);
       if (received !== undefined) return received.message as ParseWorkerMessage;
       if (this.worker.threadId === -1) throw new Error('the import worker stopped before it finished reading the file');
-      if (Date.now() - heardAt > SILENCE_LIMIT_MS) throw new Error(`the import worker sent nothing for ${SILENCE_LIMIT_MS / 60_000} minutes; the import is abandoned`);
+      if (Date.now() - heardAt > SILENCE_LIMIT_MS)
+        throw new Error(`the import worker sent nothing for ${SILENCE_LIMIT_MS / 60_000} minutes; the import is abandoned`);
       if (Atomics.wait(this.counters, POSTED, posted, 200) !== 'timed-out') heardAt = Date.now();
     }
   }

@@ -346,7 +346,7 @@ CREATE VIEW exception_event_ids (exception_id, event_id) AS
   },
   {
     version: 6,
-    name: 'narrow events: rows keep what is their own, the batch\'s time, file and mapping come from import_batches; raw file chunks may be compressed',
+    name: "narrow events: rows keep what is their own, the batch's time, file and mapping come from import_batches; raw file chunks may be compressed",
     foreignKeysOff: true,
     // docs/decisions/0003: received_at (the batch's start), raw_artifact_id (the batch's file, 64 characters) and
     // mapping_version were repeated on every event of a batch, ~110 bytes a row. event_rows stores the rest; the view

@@ -62,7 +62,9 @@ export function awaitingReason(code: string, kind: string, sources: readonly Awa
   const what = COUNTERPART_WORDS[`${code} ${kind}`] ?? 'their counterparts';
   const behind = [...sources].sort((a, b) => ((a.delivered_through ?? '') < (b.delivered_through ?? '') ? -1 : 1))[0];
   if (behind === undefined) return `no source of ${what} has delivered yet`;
-  return behind.delivered_through === null ? `no ${behind.source} data yet` : `no ${behind.source} data after ${behind.delivered_through.slice(0, 10)}`;
+  return behind.delivered_through === null
+    ? `no ${behind.source} data yet`
+    : `no ${behind.source} data after ${behind.delivered_through.slice(0, 10)}`;
 }
 
 function summary(code: string, kind: string, n: number, sources: readonly AwaitingSource[]): string {
@@ -95,7 +97,15 @@ export function awaitingGroups(db: LedgerDb, where: EventCondition = EVERY_EVENT
     const key = `${r.code}\u001f${r.kind}\u001f${r.waits_on}`;
     let g = byKey.get(key);
     if (g === undefined) {
-      g = { code: r.code, kind: r.kind, count: 0, amount_minor_by_currency: {}, waiting_on: waitingOn(r.waits_on, watermarks), first_until: r.first_until, summary: '' };
+      g = {
+        code: r.code,
+        kind: r.kind,
+        count: 0,
+        amount_minor_by_currency: {},
+        waiting_on: waitingOn(r.waits_on, watermarks),
+        first_until: r.first_until,
+        summary: '',
+      };
       byKey.set(key, g);
     }
     g.count += r.n;

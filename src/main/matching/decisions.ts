@@ -110,7 +110,10 @@ function insertManualMatch(db: LedgerDb, matchId: string, input: ManualMatchInpu
     .run(matchId, input.link, JSON.stringify(explanation), at, input.actor);
   const member = db.prepare('INSERT INTO match_members (match_seq, event_seq, side) SELECT ?, seq, ? FROM events WHERE event_id = ?');
   const pin = db.prepare('INSERT INTO pinned_events (event_id, link, match_id) VALUES (?, ?, ?)');
-  for (const [side, ids] of [['left', input.leftEventIds], ['right', input.rightEventIds]] as const) {
+  for (const [side, ids] of [
+    ['left', input.leftEventIds],
+    ['right', input.rightEventIds],
+  ] as const) {
     for (const id of ids) {
       member.run(inserted.lastInsertRowid, side, id);
       pin.run(id, input.link, matchId);
@@ -213,8 +216,7 @@ export function unmatch(db: LedgerDb, input: UnmatchInput): void {
   const reason = requireText(input.reason, 'reason for the unmatch');
   db.transaction(() => {
     const m = db.prepare('SELECT match_id, link, origin, ended_at, ended_by, end_reason FROM matches WHERE match_id = ?').get(input.matchId) as
-      | MatchRow
-      | undefined;
+      MatchRow | undefined;
     if (m === undefined) throw new DecisionError(`match ${input.matchId} does not exist`);
     if (m.ended_at !== null) {
       throw new DecisionError(`match ${m.match_id} already ended at ${m.ended_at} by ${m.ended_by ?? '?'} (${m.end_reason ?? 'no reason'})`);
@@ -300,7 +302,14 @@ function resolveOne(db: LedgerDb, journal: JournalWriter, id: string, actor: str
     reason,
     id,
   );
-  journal.append({ type: DECISION_ENTRY_TYPES.resolved, actor, reason, subjectId: id, createdAt: at, payload: { exception_id: id, from_state: x.state } });
+  journal.append({
+    type: DECISION_ENTRY_TYPES.resolved,
+    actor,
+    reason,
+    subjectId: id,
+    createdAt: at,
+    payload: { exception_id: id, from_state: x.state },
+  });
 }
 
 export interface ResolveInput {

@@ -86,7 +86,9 @@ export interface KindFigures {
   matched: number;
 }
 
-function eventFigures(db: LedgerDb): Pick<ReconciliationStatus, 'events_total' | 'events_matchable' | 'events_matched' | 'unmatched_rate' | 'by_kind'> {
+function eventFigures(
+  db: LedgerDb,
+): Pick<ReconciliationStatus, 'events_total' | 'events_matchable' | 'events_matched' | 'unmatched_rate' | 'by_kind'> {
   // Index-only: kinds from an index on events, matched seqs (the events' rowids) from the active matches' member
   // rows. Reading the events rows themselves (wide: attributes) cost seconds on a large ledger.
   const counted = db
@@ -115,9 +117,10 @@ function awaitingFigures(db: LedgerDb): Pick<ReconciliationStatus, 'awaiting_tot
 }
 
 function decisionFigures(db: LedgerDb): Pick<ReconciliationStatus, 'decisions_total' | 'decisions_auto_resolved' | 'auto_resolve_rate'> {
-  const m = db
-    .prepare(`SELECT count(*) AS n, coalesce(sum(status = 'auto_resolved'), 0) AS auto FROM matches WHERE ended_at IS NULL`)
-    .get() as { n: number; auto: number };
+  const m = db.prepare(`SELECT count(*) AS n, coalesce(sum(status = 'auto_resolved'), 0) AS auto FROM matches WHERE ended_at IS NULL`).get() as {
+    n: number;
+    auto: number;
+  };
   const x = db
     .prepare(
       `SELECT count(*) AS n, coalesce(sum(x.class = 'A' AND x.policy_gated = 0), 0) AS auto FROM exceptions x
@@ -158,7 +161,12 @@ function exceptionFigures(db: LedgerDb): ExceptionFigures {
     total += r.n;
   }
   const oldest = db.prepare(`SELECT min(created_at) FROM exceptions WHERE ${OPEN_SQL}`).pluck().get() as string | null;
-  return { open_exceptions_total: total, open_exceptions_by_code_and_class: groups, value_at_stake: sortKeys(atStake), oldest_open_exception_at: oldest };
+  return {
+    open_exceptions_total: total,
+    open_exceptions_by_code_and_class: groups,
+    value_at_stake: sortKeys(atStake),
+    oldest_open_exception_at: oldest,
+  };
 }
 
 function sortKeys(record: Record<string, number>): Record<string, number> {
@@ -241,6 +249,8 @@ export function formatStatus(status: ReconciliationStatus, locale: string): stri
     lines.push(`  ${s.source.padEnd(20)} imported ${s.last_import_at}, latest event ${s.last_event_at ?? '—'}, ${s.events} events`);
   }
   const run = status.last_run;
-  lines.push(run === null ? 'Last run: none yet' : `Last run: ${run.mode}, rules ${run.rule_set_id} v${run.rule_version}, finished ${run.finished_at}`);
+  lines.push(
+    run === null ? 'Last run: none yet' : `Last run: ${run.mode}, rules ${run.rule_set_id} v${run.rule_version}, finished ${run.finished_at}`,
+  );
   return `${lines.join('\n')}\n`;
 }

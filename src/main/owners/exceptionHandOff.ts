@@ -79,7 +79,13 @@ const URL_TEXT_CHARS = 1500;
 
 function localTime(instant: string, timeZone: string): string {
   const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
   }).formatToParts(new Date(instant));
   const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
@@ -94,7 +100,10 @@ export function slaStateAt(dueAt: string | null, live: boolean, now: string, end
 }
 
 /** A new-ticket link template with {title}, {description}, {id}, {code}, {domain}, {owner}, {due} filled, URL-encoded. */
-export function fillTicketUrl(template: string, values: Record<'title' | 'description' | 'id' | 'code' | 'domain' | 'owner' | 'due', string>): string {
+export function fillTicketUrl(
+  template: string,
+  values: Record<'title' | 'description' | 'id' | 'code' | 'domain' | 'owner' | 'due', string>,
+): string {
   return template.replace(/\{(title|description|id|code|domain|owner|due)\}/g, (_, k: keyof typeof values) => encodeURIComponent(values[k]));
 }
 
@@ -112,15 +121,32 @@ export function exceptionHandOff(db: LedgerDb, settings: WorkspaceSettings, exce
       `SELECT e.event_id, e.kind, e.source, e.external_id, e.amount_minor, e.currency, e.occurred_at FROM exception_members xm
        CROSS JOIN events e ON e.seq = xm.event_seq WHERE xm.exception_seq = ? ORDER BY e.occurred_at, e.event_id`,
     )
-    .all(x.seq) as Array<{ event_id: string; kind: string; source: string; external_id: string; amount_minor: number; currency: string; occurred_at: string }>;
+    .all(x.seq) as Array<{
+    event_id: string;
+    kind: string;
+    source: string;
+    external_id: string;
+    amount_minor: number;
+    currency: string;
+    occurred_at: string;
+  }>;
   const eventLines = events
     .slice(0, TICKET_EVENTS)
-    .map((e) => `- ${e.kind} ${e.source}/${e.external_id}: ${formatAmount(e.amount_minor, e.currency, { code: 'suffix' })} on ${localTime(e.occurred_at, tz)} (${e.event_id})`);
+    .map(
+      (e) =>
+        `- ${e.kind} ${e.source}/${e.external_id}: ${formatAmount(e.amount_minor, e.currency, { code: 'suffix' })} on ${localTime(e.occurred_at, tz)} (${e.event_id})`,
+    );
   if (events.length > TICKET_EVENTS) eventLines.push(`- … and ${events.length - TICKET_EVENTS} more`);
   const history = exceptionHistory(db, exceptionId);
   const escalations = history
     .filter((h) => h.type === 'exception.sla_escalated')
-    .map((h) => ({ level: Number(h.payload['level']), role: String(h.payload['role']), to: (h.payload['to'] as string | null) ?? null, at: h.at, asOf: String(h.payload['as_of']) }));
+    .map((h) => ({
+      level: Number(h.payload['level']),
+      role: String(h.payload['role']),
+      to: (h.payload['to'] as string | null) ?? null,
+      at: h.at,
+      asOf: String(h.payload['as_of']),
+    }));
   const contact = c.escalationContact(x.domain);
   const due = x.sla_due_at === null ? 'no SLA' : `${localTime(x.sla_due_at, tz)} (${tz})`;
   const steps = playbook.steps.map((s, i) => `${i + 1}. ${s}`);
@@ -144,22 +170,53 @@ export function exceptionHandOff(db: LedgerDb, settings: WorkspaceSettings, exce
     ...steps,
   ].join('\n');
   const message = fillTemplate(settings.communication_templates?.[codeFamily(x.code)] ?? DEFAULT_TEMPLATES[codeFamily(x.code)], {
-    workspace: settings.name, exception_id: x.exception_id, code: x.code, title: playbook.title, tier: x.sla_tier ?? 'no SLA tier', amount,
-    summary: explanation.summary, events: eventLines.join('\n'), owner: x.owner ?? 'unassigned', owner_name: x.owner?.replace(/\s*<[^>]*>\s*$/, '') ?? 'team',
-    backup: x.backup ?? 'none', due, steps: steps.join('\n'), me: settings.me === undefined ? '' : formatPerson(settings.me),
+    workspace: settings.name,
+    exception_id: x.exception_id,
+    code: x.code,
+    title: playbook.title,
+    tier: x.sla_tier ?? 'no SLA tier',
+    amount,
+    summary: explanation.summary,
+    events: eventLines.join('\n'),
+    owner: x.owner ?? 'unassigned',
+    owner_name: x.owner?.replace(/\s*<[^>]*>\s*$/, '') ?? 'team',
+    backup: x.backup ?? 'none',
+    due,
+    steps: steps.join('\n'),
+    me: settings.me === undefined ? '' : formatPerson(settings.me),
   });
   const template = x.domain === null ? undefined : settings.owners?.[x.domain]?.ticket_url;
   const url =
     template === undefined
       ? null
       : fillTicketUrl(template, {
-          title, description: text.length > URL_TEXT_CHARS ? `${text.slice(0, URL_TEXT_CHARS)}…` : text, id: x.exception_id, code: x.code,
-          domain: x.domain ?? '', owner: x.owner ?? '', due: x.sla_due_at ?? '',
+          title,
+          description: text.length > URL_TEXT_CHARS ? `${text.slice(0, URL_TEXT_CHARS)}…` : text,
+          id: x.exception_id,
+          code: x.code,
+          domain: x.domain ?? '',
+          owner: x.owner ?? '',
+          due: x.sla_due_at ?? '',
         });
   return {
-    exceptionId: x.exception_id, code: x.code, domain: x.domain, owner: x.owner, backup: x.backup, escalationContact: contact === null ? null : formatPerson(contact),
-    slaTier: x.sla_tier, slaDueAt: x.sla_due_at, slaState: slaStateAt(x.sla_due_at, live, now, endOfToday), openedAt: x.opened_at, escalationLevel: x.escalation_level,
-    escalatedTo: ESCALATION_STEPS[x.escalation_level as 0 | 1 | 2], escalations, playbook: { ...playbook, origin }, family: codeFamily(x.code), message,
-    ticketTitle: title, ticketText: text, ticketUrl: url,
+    exceptionId: x.exception_id,
+    code: x.code,
+    domain: x.domain,
+    owner: x.owner,
+    backup: x.backup,
+    escalationContact: contact === null ? null : formatPerson(contact),
+    slaTier: x.sla_tier,
+    slaDueAt: x.sla_due_at,
+    slaState: slaStateAt(x.sla_due_at, live, now, endOfToday),
+    openedAt: x.opened_at,
+    escalationLevel: x.escalation_level,
+    escalatedTo: ESCALATION_STEPS[x.escalation_level as 0 | 1 | 2],
+    escalations,
+    playbook: { ...playbook, origin },
+    family: codeFamily(x.code),
+    message,
+    ticketTitle: title,
+    ticketText: text,
+    ticketUrl: url,
   };
 }

@@ -51,7 +51,9 @@ export interface MetricsReport {
 }
 
 const MATCHABLE_SQL = MATCHABLE_KINDS.map((k) => `'${k}'`).join(', ');
-const MANUAL_TYPES_SQL = Object.values(DECISION_ENTRY_TYPES).map((t) => `'${t}'`).join(', ');
+const MANUAL_TYPES_SQL = Object.values(DECISION_ENTRY_TYPES)
+  .map((t) => `'${t}'`)
+  .join(', ');
 
 const round = (x: number, places: number): number => Math.round(x * 10 ** places) / 10 ** places;
 const ratio = (n: number, d: number): number | null => (d === 0 ? null : round(n / d, 4));
@@ -60,8 +62,18 @@ export function computeMetrics(db: LedgerDb, settings: WorkspaceSettings, option
   const today = new OwnershipConfig(settings).dayOf(options.asOf);
   const p = metricsDays(settings.time_zone, today, options.from, options.to);
   const days: MetricsDay[] = p.days.map((date) => ({
-    date, arrived: 0, unmatched1h: 0, unmatchedRate1h: null, resolved: 0, mttrHours: null, opened: 0, autoResolved: 0, autoResolveRate: null,
-    manualActions: 0, highValueOpen: 0, highValueMinor: 0,
+    date,
+    arrived: 0,
+    unmatched1h: 0,
+    unmatchedRate1h: null,
+    resolved: 0,
+    mttrHours: null,
+    opened: 0,
+    autoResolved: 0,
+    autoResolveRate: null,
+    manualActions: 0,
+    highValueOpen: 0,
+    highValueMinor: 0,
   }));
   return db.transaction(() => {
     arrivals(db, p, days);
@@ -75,9 +87,15 @@ export function computeMetrics(db: LedgerDb, settings: WorkspaceSettings, option
     }
     const sum = (f: (d: MetricsDay) => number): number => days.reduce((n, d) => n + f(d), 0);
     const summary: MetricsSummary = {
-      unmatched_rate_1h: ratio(sum((d) => d.unmatched1h), sum((d) => d.arrived)),
+      unmatched_rate_1h: ratio(
+        sum((d) => d.unmatched1h),
+        sum((d) => d.arrived),
+      ),
       mean_time_to_resolution_hours: hours.n === 0 ? null : round(hours.total / hours.n, 2),
-      auto_resolve_rate: ratio(sum((d) => d.autoResolved), sum((d) => d.opened)),
+      auto_resolve_rate: ratio(
+        sum((d) => d.autoResolved),
+        sum((d) => d.opened),
+      ),
       manual_actions_per_day: round(sum((d) => d.manualActions) / days.length, 2),
       high_value_open: high,
       top_exceptions: top,
@@ -191,7 +209,12 @@ function highValue(db: LedgerDb, settings: WorkspaceSettings, p: MetricsDays, da
       `SELECT coalesce(opened_at, created_at) AS opened, resolved_at, ended_at, abs(amount_minor) AS value FROM exceptions
        WHERE currency = ? AND abs(amount_minor) > ? AND coalesce(opened_at, created_at) < ?`,
     )
-    .all(settings.reporting_currency, policyGateMinor(settings), p.end) as Array<{ opened: string; resolved_at: string | null; ended_at: string | null; value: number }>;
+    .all(settings.reporting_currency, policyGateMinor(settings), p.end) as Array<{
+    opened: string;
+    resolved_at: string | null;
+    ended_at: string | null;
+    value: number;
+  }>;
   const asOfMs = Date.parse(asOf);
   days.forEach((d, i) => {
     const t = Math.min(Date.parse((p.starts[i + 1] ?? p.end) as string), asOfMs + 1);

@@ -33,7 +33,11 @@ interface Row {
 }
 
 /** Escalation steps journaled after `afterSeq` (all when null), newest first, at most `limit`. */
-export function escalationNotifications(db: LedgerDb, settings: WorkspaceSettings, options: { afterSeq?: number; limit: number }): EscalationNotification[] {
+export function escalationNotifications(
+  db: LedgerDb,
+  settings: WorkspaceSettings,
+  options: { afterSeq?: number; limit: number },
+): EscalationNotification[] {
   const rows = db
     .prepare(
       `SELECT j.seq, j.subject_id, j.created_at, j.payload, x.code, x.amount_minor, x.currency FROM journal j

@@ -23,7 +23,8 @@ export interface ChecklistItem {
 export const SHADOW_DAYS = 14;
 export const RAW_FILE_DAYS = 90;
 
-const list = (items: readonly string[], max = 4): string => (items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`);
+const list = (items: readonly string[], max = 4): string =>
+  items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 
 function sources(ws: Workspace): ChecklistItem {
   const all = ws.db.prepare('SELECT DISTINCT source FROM import_batches ORDER BY source').pluck().all() as string[];
@@ -44,13 +45,20 @@ function sources(ws: Workspace): ChecklistItem {
     ...(undeclared.length === 0 ? [] : [`no expected cadence declared for ${list(undeclared)} (workspace.json "feeds")`]),
     ...(late.length === 0 ? [] : [`missed heartbeat: ${list(late)}`]),
   ];
-  return { id: 'sources', label, ok: problems.length === 0, detail: problems.length === 0 ? `${all.length} sources, each with its cadence and delivering` : problems.join('; ') };
+  return {
+    id: 'sources',
+    label,
+    ok: problems.length === 0,
+    detail: problems.length === 0 ? `${all.length} sources, each with its cadence and delivering` : problems.join('; '),
+  };
 }
 
 function owners(ws: Workspace, c: OwnershipConfig, now: string): ChecklistItem {
   const inUse = new Set<string>();
-  for (const s of ws.db.prepare('SELECT DISTINCT source FROM import_batches').pluck().all() as string[]) inUse.add(domainOfSource(s, ws.settings.domain_map));
-  for (const d of ws.db.prepare('SELECT DISTINCT domain FROM exceptions WHERE domain IS NOT NULL AND ended_at IS NULL').pluck().all() as string[]) inUse.add(d);
+  for (const s of ws.db.prepare('SELECT DISTINCT source FROM import_batches').pluck().all() as string[])
+    inUse.add(domainOfSource(s, ws.settings.domain_map));
+  for (const d of ws.db.prepare('SELECT DISTINCT domain FROM exceptions WHERE domain IS NOT NULL AND ended_at IS NULL').pluck().all() as string[])
+    inUse.add(d);
   const day = c.dayOf(now);
   const unowned = [...inUse].sort().filter((d) => c.ownersOn(d, day) === null);
   const label = 'Owners and backups assigned for every domain';
@@ -59,7 +67,10 @@ function owners(ws: Workspace, c: OwnershipConfig, now: string): ChecklistItem {
     id: 'owners',
     label,
     ok: unowned.length === 0,
-    detail: unowned.length === 0 ? `${[...inUse].sort().join(', ')}: each has an owner and a backup today` : `no owner today for ${list(unowned)} (tieout owners set)`,
+    detail:
+      unowned.length === 0
+        ? `${[...inUse].sort().join(', ')}: each has an owner and a backup today`
+        : `no owner today for ${list(unowned)} (tieout owners set)`,
   };
 }
 
@@ -72,7 +83,10 @@ function thresholds(ws: Workspace): ChecklistItem {
   }
   const gateSet = typeof file['policy_gate_minor'] === 'number';
   const tolerancesSet = ws.db.prepare("SELECT 1 FROM journal WHERE entry_type = 'rules.tolerances_changed' LIMIT 1").get() !== undefined;
-  const missing = [...(gateSet ? [] : ['the policy gate (policy_gate_minor) is the shipped default']), ...(tolerancesSet ? [] : ['amount tolerances were never reviewed in Settings'])];
+  const missing = [
+    ...(gateSet ? [] : ['the policy gate (policy_gate_minor) is the shipped default']),
+    ...(tolerancesSet ? [] : ['amount tolerances were never reviewed in Settings']),
+  ];
   return {
     id: 'thresholds',
     label: 'Auto-resolve thresholds set',
@@ -91,7 +105,10 @@ function playbooks(ws: Workspace): ChecklistItem {
     id: 'playbooks',
     label,
     ok: uncatalogued.length === 0,
-    detail: uncatalogued.length === 0 ? `${top.length} most frequent codes have the workspace's own playbook` : `still on the shipped playbook: ${list(uncatalogued)}`,
+    detail:
+      uncatalogued.length === 0
+        ? `${top.length} most frequent codes have the workspace's own playbook`
+        : `still on the shipped playbook: ${list(uncatalogued)}`,
   };
 }
 

@@ -57,8 +57,11 @@ export function listOwners(settings: WorkspaceSettings, at: string): OwnersList 
       origin: now?.origin ?? null,
       escalation: ((p) => (p === null ? null : formatPerson(p)))(c.escalationContact(domain)),
       ticketUrl: d.ticket_url ?? null,
-      rotation: r === undefined ? null : { every: r.every, starting: r.starting, people: r.people.map(formatPerson), handoffDays: r.handoff_days ?? 7 },
-      assignments: [...(d.assignments ?? [])].sort((a, b) => (a.from < b.from ? -1 : 1)).map((a) => ({ from: a.from, owner: formatPerson(a.owner), backup: formatPerson(a.backup) })),
+      rotation:
+        r === undefined ? null : { every: r.every, starting: r.starting, people: r.people.map(formatPerson), handoffDays: r.handoff_days ?? 7 },
+      assignments: [...(d.assignments ?? [])]
+        .sort((a, b) => (a.from < b.from ? -1 : 1))
+        .map((a) => ({ from: a.from, owner: formatPerson(a.owner), backup: formatPerson(a.backup) })),
     };
   });
   return { day, me: settings.me === undefined ? null : formatPerson(settings.me), domains };
@@ -76,12 +79,18 @@ export interface SetOwnersInput {
  * Hands a domain to an owner and backup from a day on (replacing a hand-over of the same day), then gives the
  * domain's live exceptions that have no owner yet the owners in force now.
  */
-export function setDomainOwners(ws: Workspace, input: SetOwnersInput, actor: string, now = new Date().toISOString()): { from: string; assigned: number } {
+export function setDomainOwners(
+  ws: Workspace,
+  input: SetOwnersInput,
+  actor: string,
+  now = new Date().toISOString(),
+): { from: string; assigned: number } {
   const domain = DomainNameSchema.safeParse(input.domain);
   if (!domain.success) throw new OwnersError(`--domain: "${input.domain}" ${domain.error.issues[0]?.message ?? 'is not a domain name'}`);
   if (input.owner.email.toLowerCase() === input.backup.email.toLowerCase()) throw new OwnersError('the backup must be another person than the owner');
   const from = input.from ?? new OwnershipConfig(ws.settings).dayOf(now);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || Number.isNaN(Date.parse(`${from}T00:00:00Z`))) throw new OwnersError(`--from: "${from}" is not a date YYYY-MM-DD`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || Number.isNaN(Date.parse(`${from}T00:00:00Z`)))
+    throw new OwnersError(`--from: "${from}" is not a date YYYY-MM-DD`);
   const previous = ws.settings.owners?.[input.domain]?.assignments?.find((a) => a.from === from) ?? null;
   updateSettingsFile(
     ws,
@@ -99,7 +108,10 @@ export function setDomainOwners(ws: Workspace, input: SetOwnersInput, actor: str
       subjectId: input.domain,
       reason: `${input.domain}: ${formatPerson(input.owner)}, backup ${formatPerson(input.backup)}, from ${from}`,
       payload: {
-        domain: input.domain, from, owner: formatPerson(input.owner), backup: formatPerson(input.backup),
+        domain: input.domain,
+        from,
+        owner: formatPerson(input.owner),
+        backup: formatPerson(input.backup),
         replaces: previous === null ? null : { owner: formatPerson(previous.owner), backup: formatPerson(previous.backup) },
       },
     },
@@ -136,7 +148,8 @@ export function setPlaybook(ws: Workspace, code: string, playbook: Playbook | nu
   if (!/^[A-Z][A-Z0-9_]*$/.test(code)) throw new OwnersError(`"${code}" is not an exception code`);
   if (playbook !== null) {
     const parsed = PlaybookSchema.safeParse(playbook);
-    if (!parsed.success) throw new OwnersError(`playbook for ${code}: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    if (!parsed.success)
+      throw new OwnersError(`playbook for ${code}: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   }
   const before = ws.settings.playbooks?.[code] ?? null;
   updateSettingsFile(
@@ -154,7 +167,10 @@ export function setPlaybook(ws: Workspace, code: string, playbook: Playbook | nu
 
 /** Everyone the workspace names: "who am I", every domain's hand-overs, rotations and escalation contacts. */
 export function knownPeople(settings: WorkspaceSettings): Person[] {
-  const all: Person[] = [...(settings.me === undefined ? [] : [settings.me]), ...(settings.sla?.escalation_contact === undefined ? [] : [settings.sla.escalation_contact])];
+  const all: Person[] = [
+    ...(settings.me === undefined ? [] : [settings.me]),
+    ...(settings.sla?.escalation_contact === undefined ? [] : [settings.sla.escalation_contact]),
+  ];
   for (const d of Object.values(settings.owners ?? {})) {
     for (const a of d.assignments ?? []) all.push(a.owner, a.backup);
     all.push(...(d.rotation?.people ?? []), ...(d.escalation === undefined ? [] : [d.escalation]));

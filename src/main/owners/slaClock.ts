@@ -89,7 +89,10 @@ export function applySla(db: LedgerDb, settings: WorkspaceSettings, asOf: string
     const assigned = assignMissing(db, journal, assigner, asOf, actor);
     const escalated = escalate(db, journal, assigner, asOf, actor);
     const count = (where: string, ...params: unknown[]): number =>
-      db.prepare(`SELECT count(*) FROM exceptions WHERE ended_at IS NULL AND state IN (${LIVE_STATES_SQL}) AND ${where}`).pluck().get(...params) as number;
+      db
+        .prepare(`SELECT count(*) FROM exceptions WHERE ended_at IS NULL AND state IN (${LIVE_STATES_SQL}) AND ${where}`)
+        .pluck()
+        .get(...params) as number;
     return { asOf, assigned, escalated, overdue: count('sla_due_at <= ?', asOf), escalatedTotal: count('escalation_level > 0') };
   })();
 }
@@ -132,7 +135,11 @@ function assignMissing(db: LedgerDb, journal: JournalWriter, assigner: OpeningAs
       owner: r.owner ?? a.owner,
       backup: r.backup ?? a.backup,
       sla_tier: r.sla_tier ?? a.sla_tier,
-      sla_due_at: r.sla_due_at ?? (a.sla_due_at === null ? null : new Date(Date.parse(openedAt) + c.tierOf(r.code, r.class, r.amount_minor, r.currency).dueHours * HOUR_MS).toISOString()),
+      sla_due_at:
+        r.sla_due_at ??
+        (a.sla_due_at === null
+          ? null
+          : new Date(Date.parse(openedAt) + c.tierOf(r.code, r.class, r.amount_minor, r.currency).dueHours * HOUR_MS).toISOString()),
       opened_at: openedAt,
     };
     if (next.owner === r.owner && next.sla_tier === r.sla_tier && next.domain === r.domain) continue;
@@ -142,7 +149,15 @@ function assignMissing(db: LedgerDb, journal: JournalWriter, assigner: OpeningAs
       actor,
       subjectId: r.exception_id,
       reason: next.owner === null ? `no owner for domain ${next.domain ?? '(none)'} yet` : `owner of ${next.domain ?? '(none)'} on ${day}`,
-      payload: { as_of: asOf, domain: next.domain, owner: next.owner, backup: next.backup, sla_tier: next.sla_tier, sla_due_at: next.sla_due_at, opened_at: openedAt },
+      payload: {
+        as_of: asOf,
+        domain: next.domain,
+        owner: next.owner,
+        backup: next.backup,
+        sla_tier: next.sla_tier,
+        sla_due_at: next.sla_due_at,
+        opened_at: openedAt,
+      },
     });
     n++;
   }
@@ -169,16 +184,35 @@ function escalate(db: LedgerDb, journal: JournalWriter, assigner: OpeningAssigne
       const step = level as 1 | 2;
       const contact = step === 1 ? r.backup : personText(c.escalationContact(r.domain));
       const s: EscalationStep = {
-        exceptionId: r.exception_id, code: r.code, domain: r.domain, level: step, role: ESCALATION_STEPS[step], to: contact, owner: r.owner,
-        hoursOpen: Math.round(hoursOpen * 10) / 10, slaTier: r.sla_tier, slaDueAt: r.sla_due_at, amountMinor: r.amount_minor, currency: r.currency,
+        exceptionId: r.exception_id,
+        code: r.code,
+        domain: r.domain,
+        level: step,
+        role: ESCALATION_STEPS[step],
+        to: contact,
+        owner: r.owner,
+        hoursOpen: Math.round(hoursOpen * 10) / 10,
+        slaTier: r.sla_tier,
+        slaDueAt: r.sla_due_at,
+        amountMinor: r.amount_minor,
+        currency: r.currency,
       };
       journal.append({
         type: 'exception.sla_escalated',
         actor,
         subjectId: r.exception_id,
         reason: `unresolved ${c.escalationHours[step - 1]} h: escalated to the ${s.role}${contact === null ? ' (none configured)' : ` ${contact}`}`,
-        payload: { as_of: asOf, level: step, role: s.role, to: contact, owner: r.owner, hours_open: s.hoursOpen, sla_tier: r.sla_tier, sla_due_at: r.sla_due_at },
-        });
+        payload: {
+          as_of: asOf,
+          level: step,
+          role: s.role,
+          to: contact,
+          owner: r.owner,
+          hours_open: s.hoursOpen,
+          sla_tier: r.sla_tier,
+          sla_due_at: r.sla_due_at,
+        },
+      });
       steps.push(s);
     }
     if (target > r.escalation_level) raise.run(target, r.seq);

@@ -32,9 +32,7 @@ type Class = Dashboard['openByCodeAndClass'][number]['class'];
 type Kind = Dashboard['matchedByKind'][number]['kind'];
 
 function money(byCurrency: Map<string, number>): Dashboard['valueAtStake'] {
-  return [...byCurrency]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([currency, amountMinor]) => ({ amountMinor, currency }));
+  return [...byCurrency].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([currency, amountMinor]) => ({ amountMinor, currency }));
 }
 
 function add(map: Map<string, number>, key: string, n: number): void {
@@ -56,7 +54,9 @@ function eventCounts(db: LedgerDb, period: Period | null, timeZone: string): { c
   const matched = `e.rowid IN (SELECT mm.event_seq FROM matches m CROSS JOIN match_members mm ON mm.match_seq = m.seq WHERE m.ended_at IS NULL)`;
   if (period === null) {
     const counts = db
-      .prepare(`SELECT NULL AS day, e.kind, count(*) AS n, coalesce(sum(${matched}), 0) AS matched FROM events e WHERE e.kind IN (${MATCHABLE_SQL}) GROUP BY e.kind`)
+      .prepare(
+        `SELECT NULL AS day, e.kind, count(*) AS n, coalesce(sum(${matched}), 0) AS matched FROM events e WHERE e.kind IN (${MATCHABLE_SQL}) GROUP BY e.kind`,
+      )
       .all() as DayCount[];
     return { counts, total: db.prepare('SELECT count(*) FROM events').pluck().get() as number };
   }
@@ -87,7 +87,9 @@ function decisionCounts(db: LedgerDb, period: Period | null, timeZone: string): 
       ? '1'
       : `m.seq IN (SELECT mm.match_seq FROM events e CROSS JOIN match_members mm ON mm.event_seq = e.seq WHERE ${inPeriod.sql} AND mm.side = 'left')`;
   const m = db
-    .prepare(`SELECT count(*) AS n, coalesce(sum(m.status = 'auto_resolved'), 0) AS auto FROM matches m WHERE m.ended_at IS NULL AND ${matchesInPeriod}`)
+    .prepare(
+      `SELECT count(*) AS n, coalesce(sum(m.status = 'auto_resolved'), 0) AS auto FROM matches m WHERE m.ended_at IS NULL AND ${matchesInPeriod}`,
+    )
     .get(inPeriod.params) as { n: number; auto: number };
   const xIn = exceptionInPeriod(period ?? undefined, timeZone);
   const x = db
@@ -152,7 +154,9 @@ function ageBucketSql(column: string, now: Date): string {
     if (b.toDays === null) return [];
     const threshold = new Date(now.getTime() - b.toDays * DAY_MS).toISOString();
     const toSecond = threshold.replace(/\.\d+Z$/, 'Z');
-    return [`WHEN CASE WHEN substr(${column}, 20, 1) = '.' THEN ${column} > ${literal(threshold, INSTANT)} ELSE ${column} > ${literal(toSecond, INSTANT)} END THEN ${i}`];
+    return [
+      `WHEN CASE WHEN substr(${column}, 20, 1) = '.' THEN ${column} > ${literal(threshold, INSTANT)} ELSE ${column} > ${literal(toSecond, INSTANT)} END THEN ${i}`,
+    ];
   });
   return `CASE ${whens.join(' ')} ELSE ${AGE_BUCKETS.length - 1} END`;
 }
@@ -274,9 +278,9 @@ function sourceRows(db: LedgerDb): SourceRow[] {
 }
 
 function lastRun(db: LedgerDb): Dashboard['lastRun'] {
-  const run = db.prepare('SELECT run_id, mode, rule_set_id, rule_version, finished_at FROM recon_runs ORDER BY finished_at DESC, run_id DESC LIMIT 1').get() as
-    | { run_id: string; mode: string; rule_set_id: string; rule_version: number; finished_at: string }
-    | undefined;
+  const run = db
+    .prepare('SELECT run_id, mode, rule_set_id, rule_version, finished_at FROM recon_runs ORDER BY finished_at DESC, run_id DESC LIMIT 1')
+    .get() as { run_id: string; mode: string; rule_set_id: string; rule_version: number; finished_at: string } | undefined;
   return run === undefined
     ? null
     : { runId: run.run_id, mode: run.mode, ruleSetId: run.rule_set_id, ruleVersion: run.rule_version, finishedAt: run.finished_at };
@@ -285,7 +289,10 @@ function lastRun(db: LedgerDb): Dashboard['lastRun'] {
 /** Events per source in the period (the sources table's own column). */
 function sourceEvents(db: LedgerDb, period: Period | null, timeZone: string): Map<string, number> {
   const inPeriod = eventInPeriod(period ?? undefined, timeZone);
-  const rows = db.prepare(`SELECT e.source, count(*) AS n FROM events e WHERE ${inPeriod.sql} GROUP BY e.source`).all(inPeriod.params) as Array<{ source: string; n: number }>;
+  const rows = db.prepare(`SELECT e.source, count(*) AS n FROM events e WHERE ${inPeriod.sql} GROUP BY e.source`).all(inPeriod.params) as Array<{
+    source: string;
+    n: number;
+  }>;
   return new Map(rows.map((r) => [r.source, r.n]));
 }
 
@@ -302,7 +309,11 @@ export function dashboard(db: LedgerDb, settings: WorkspaceSettings, now: Date, 
       k.matched += c.matched;
       byKind.set(c.kind, k);
     }
-    const matchedByKind = MATCHABLE_KINDS.map((kind) => ({ kind: kind as Kind, matchable: byKind.get(kind)?.matchable ?? 0, matched: byKind.get(kind)?.matched ?? 0 }));
+    const matchedByKind = MATCHABLE_KINDS.map((kind) => ({
+      kind: kind as Kind,
+      matchable: byKind.get(kind)?.matchable ?? 0,
+      matched: byKind.get(kind)?.matched ?? 0,
+    }));
     const matchable = matchedByKind.reduce((n, k) => n + k.matchable, 0);
     const matched = matchedByKind.reduce((n, k) => n + k.matched, 0);
     const decisions = decisionCounts(db, period, timeZone);

@@ -207,11 +207,17 @@ interface ManualNote {
  * explanation whose summary says so.
  */
 export function toExplanation(db: LedgerDb, stored: string | StoredExplanation, columns: ExplanationColumns = NO_COLUMNS): Explanation {
-  const read = typeof stored === 'string' ? unpackExplanation(stored, { rule_id: columns.rule_id, rule_set_id: columns.rule_set_id, rule_version: columns.rule_version }) : stored;
+  const read =
+    typeof stored === 'string'
+      ? unpackExplanation(stored, { rule_id: columns.rule_id, rule_set_id: columns.rule_set_id, rule_version: columns.rule_version })
+      : stored;
   const e = read as Partial<StoredExplanation> & ManualNote;
   if (typeof e.summary !== 'string') return manualExplanation(e, columns);
   const runners = e.runners_up ?? [];
-  const lines = eventLines(db, runners.map((r) => r.event_id));
+  const lines = eventLines(
+    db,
+    runners.map((r) => r.event_id),
+  );
   return {
     ruleId: e.rule_id ?? columns.rule_id,
     ruleSetId: e.rule_set_id ?? columns.rule_set_id,
@@ -357,7 +363,8 @@ export function withCreatingRun(db: LedgerDb, runId: string | null, history: His
     .prepare(`SELECT seq, actor, reason, created_at, payload FROM journal WHERE subject_id = ? AND entry_type = 'reconcile.run'`)
     .get(runId) as { seq: number; actor: string; reason: string | null; created_at: string; payload: string } | undefined;
   // Rows the exceptions store opens carry their own `exception.opened` / `exception.auto_resolved` entry.
-  if (run === undefined || history.some((h) => h.seq === run.seq || h.type === 'exception.opened' || h.type === 'exception.auto_resolved')) return history;
+  if (run === undefined || history.some((h) => h.seq === run.seq || h.type === 'exception.opened' || h.type === 'exception.auto_resolved'))
+    return history;
   const payload = JSON.parse(run.payload) as Record<string, unknown>;
   const mode = typeof payload['mode'] === 'string' ? `${payload['mode']} ` : '';
   const rules = typeof payload['rule_set_id'] === 'string' ? ` (rule set ${payload['rule_set_id']} v${String(payload['rule_version'])})` : '';

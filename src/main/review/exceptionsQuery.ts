@@ -36,7 +36,11 @@ const SORT_SQL: Record<SortField, { expr: string; nullable: boolean; reversed: b
   domain: { expr: 'x.domain', nullable: true, reversed: false },
   slaDueAt: { expr: 'x.sla_due_at', nullable: true, reversed: false },
   // CRITICAL first when ascending: the tiers' own order, not the alphabet's.
-  slaTier: { expr: "CASE x.sla_tier WHEN 'CRITICAL' THEN 0 WHEN 'HIGH' THEN 1 WHEN 'MEDIUM' THEN 2 WHEN 'LOW' THEN 3 END", nullable: true, reversed: false },
+  slaTier: {
+    expr: "CASE x.sla_tier WHEN 'CRITICAL' THEN 0 WHEN 'HIGH' THEN 1 WHEN 'MEDIUM' THEN 2 WHEN 'LOW' THEN 3 END",
+    nullable: true,
+    reversed: false,
+  },
   escalationLevel: { expr: 'x.escalation_level', nullable: false, reversed: false },
 };
 
@@ -240,7 +244,9 @@ export function exceptionRowReader(db: LedgerDb, timeZone: string): (row: Stored
   );
   const eventCount = db.prepare('SELECT count(*) FROM exception_members WHERE exception_seq = ?').pluck();
   const sources = db
-    .prepare('SELECT DISTINCT e.source FROM exception_members xm CROSS JOIN events e ON e.seq = xm.event_seq WHERE xm.exception_seq = ? ORDER BY e.source')
+    .prepare(
+      'SELECT DISTINCT e.source FROM exception_members xm CROSS JOIN events e ON e.seq = xm.event_seq WHERE xm.exception_seq = ? ORDER BY e.source',
+    )
     .pluck();
   let today = { now: NaN, end: '' };
   return (x, now) => {
@@ -313,9 +319,13 @@ export function exceptionFacets(db: LedgerDb, period: Period | undefined, timeZo
       .prepare(`SELECT x.owner AS owner, count(*) AS open FROM ${LIVE_COVER} WHERE ${live} AND x.owner IS NOT NULL GROUP BY x.owner ORDER BY x.owner`)
       .all(xIn.params) as Array<{ owner: string; open: number }>;
     const domains = db
-      .prepare(`SELECT x.domain AS domain, count(*) AS open FROM ${LIVE_COVER} WHERE ${live} AND x.domain IS NOT NULL GROUP BY x.domain ORDER BY x.domain`)
+      .prepare(
+        `SELECT x.domain AS domain, count(*) AS open FROM ${LIVE_COVER} WHERE ${live} AND x.domain IS NOT NULL GROUP BY x.domain ORDER BY x.domain`,
+      )
       .all(xIn.params) as Array<{ domain: string; open: number }>;
-    const counts = db.prepare(queueCountsSql(xIn.sql, LIVE_COVER)).get({ ...xIn.params, ...queueParams(q) }) as ResponseOf<'exceptions.facets'>['queues'];
+    const counts = db
+      .prepare(queueCountsSql(xIn.sql, LIVE_COVER))
+      .get({ ...xIn.params, ...queueParams(q) }) as ResponseOf<'exceptions.facets'>['queues'];
     return {
       codes: [...codes].map(([code, open]) => ({ code: code as ExceptionRow['code'], open })),
       sources,

@@ -55,7 +55,10 @@ function rewrites(currency: string): Array<[RegExp, (...groups: string[]) => str
     // say the code in words beside it.
     [/^[A-Z][A-Z_]+[A-Z]: /g, () => ''],
     // payoutItems: "payout -12345 ≠ −(sum of 3 item nets 12000): off by 345 minor units"
-    [new RegExp(`payout ${NUMBER} ≠ −\\(sum of (\\d+) item nets ${NUMBER}\\)`, 'g'), (p, n, s) => `payout ${m(String(-Number(p)))} ≠ its ${n} items' net ${m(s as string)}`],
+    [
+      new RegExp(`payout ${NUMBER} ≠ −\\(sum of (\\d+) item nets ${NUMBER}\\)`, 'g'),
+      (p, n, s) => `payout ${m(String(-Number(p)))} ≠ its ${n} items' net ${m(s as string)}`,
+    ],
     [new RegExp(`${NUMBER} minor units ([A-Z]{3})`, 'g'), (v, c) => money(v as string, c as string)],
     [new RegExp(`${NUMBER} minor units`, 'g'), (v) => m(v)],
     [/amount delta 0(?=\D|$)/g, () => 'same amount'],
@@ -87,7 +90,8 @@ function keyList(list: string): string {
 /** `summary` with the engine's figures in words, amounts in `currency` (the currency the amounts compared are in). */
 export function humanSummary(summary: string, currency: string): string {
   let text = summary;
-  for (const [pattern, replace] of rewrites(currency)) text = text.replace(pattern, (_all, ...groups: unknown[]) => replace(...(groups.filter((g) => typeof g === 'string') as string[])));
+  for (const [pattern, replace] of rewrites(currency))
+    text = text.replace(pattern, (_all, ...groups: unknown[]) => replace(...(groups.filter((g) => typeof g === 'string') as string[])));
   return text;
 }
 

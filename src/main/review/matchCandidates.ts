@@ -30,7 +30,6 @@ const MAX_AMOUNT_VALUES = 21;
 /** The window the suggestions look in: the rule's, doubled, and never under two weeks either way. */
 const MIN_WINDOW_MS = 14 * DAY_MS;
 
-
 /** The rules of one link that take `own` on one side, and what they look for on the other. */
 interface LinkGroup {
   link: string;
@@ -120,7 +119,9 @@ export function matchCandidates(db: LedgerDb, ruleSet: RuleSet, own: readonly Ca
       for (const probe of keyProbes(g, e)) {
         const params = { value: probe.value, currency: e.currency, kinds: JSON.stringify(kinds), link: g.link, ...window };
         add(
-          (probe.field === 'external_id' ? q.byExternalId.all({ ...params, sources: JSON.stringify(sources) }) : q.byField(probe.field).all(params)) as CandidateEventRow[],
+          (probe.field === 'external_id'
+            ? q.byExternalId.all({ ...params, sources: JSON.stringify(sources) })
+            : q.byField(probe.field).all(params)) as CandidateEventRow[],
         );
       }
       for (const kind of kinds) {
@@ -179,9 +180,7 @@ function queries(db: LedgerDb) {
     byField: (field: 'order_ref' | 'payout_ref' | 'trace_id') => {
       let s = byField.get(field);
       if (s === undefined) {
-        s = db.prepare(
-          `SELECT ${CANDIDATE_COLUMNS} FROM events e WHERE e.${field} = @value AND ${common} LIMIT ${PROBE_LIMIT * 2}`,
-        );
+        s = db.prepare(`SELECT ${CANDIDATE_COLUMNS} FROM events e WHERE e.${field} = @value AND ${common} LIMIT ${PROBE_LIMIT * 2}`);
         byField.set(field, s);
       }
       return s;
@@ -224,7 +223,6 @@ function keyProbes(g: LinkGroup, own: MatchEvent): Array<{ field: FieldRefValue;
   }
   return [...probes.values()];
 }
-
 
 /**
  * The candidate amounts each rule accepts: the candidate's amount_minor that compares equal to `own`'s, ± the rule's

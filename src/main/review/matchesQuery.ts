@@ -116,7 +116,11 @@ function orderBy(sort: MatchesView['sort']): string {
  * scans the table (NOT INDEXED) unless a link filter can seek matches_active: walking that index for
  * `ended_at IS NULL` alone fetches every row in index order, slower than the scan the sort needs anyway.
  */
-export function queryMatches(db: LedgerDb, request: MatchesView & { startRow: number; endRow: number }, timeZone: string): { rows: MatchRow[]; totalRows: number } {
+export function queryMatches(
+  db: LedgerDb,
+  request: MatchesView & { startRow: number; endRow: number },
+  timeZone: string,
+): { rows: MatchRow[]; totalRows: number } {
   const where = whereClause(request, timeZone);
   const { limit, offset } = pageBounds(request);
   const source = tableFor(request);

@@ -177,7 +177,9 @@ class PayoutReader {
     for (const k of rule.keys) {
       const value = k.compare === 'equal' ? this.field(p, k.left) : null;
       if (value === null || !INDEXED_KEY_FIELDS.has(k.right)) continue;
-      const rows = this.db.prepare(`SELECT ${ITEM_COLUMNS} FROM events e WHERE e.${k.right} = ? AND e.currency = ?`).all(value, p.currency) as ItemRow[];
+      const rows = this.db
+        .prepare(`SELECT ${ITEM_COLUMNS} FROM events e WHERE e.${k.right} = ? AND e.currency = ?`)
+        .all(value, p.currency) as ItemRow[];
       for (const r of rows) found.set(r.event_id, r);
     }
     const t = Date.parse(p.occurred_at);
@@ -203,7 +205,8 @@ class PayoutReader {
 
   /** The bank line an active bank_payout match ties the payout to; else missing (open PAYOUT_NOT_IN_BANK) or pending. */
   bank(p: PayoutEventRow): { status: Bank; event: EventLine | null; matchId: string | null } {
-    const m = this.s.bankMatch.get({ event: p.event_id, links: JSON.stringify(this.rules.bankLinks) }) as { match_id: string; side: string } | undefined;
+    const m = this.s.bankMatch.get({ event: p.event_id, links: JSON.stringify(this.rules.bankLinks) }) as
+      { match_id: string; side: string } | undefined;
     if (m !== undefined) {
       const e = this.s.bankEvent.get(m.match_id, m.side) as EventLineRow | undefined;
       if (e !== undefined) return { status: 'matched', event: toEventLine(e), matchId: m.match_id };
@@ -216,7 +219,12 @@ class PayoutReader {
  * Payouts newest first in the period (by their occurred_at: a processor's payout date), filtered by bank status,
  * unexplained remainder and a search of their id or payout ref.
  */
-function payoutsInViewRows(db: LedgerDb, reader: PayoutReader, view: PayoutsView, timeZone: string): Array<{ p: PayoutEventRow; bank: ReturnType<PayoutReader['bank']>; totals: ReturnType<PayoutReader['totals']> | null }> {
+function payoutsInViewRows(
+  db: LedgerDb,
+  reader: PayoutReader,
+  view: PayoutsView,
+  timeZone: string,
+): Array<{ p: PayoutEventRow; bank: ReturnType<PayoutReader['bank']>; totals: ReturnType<PayoutReader['totals']> | null }> {
   const search = view.filter.search?.trim() ?? '';
   const inPeriod = eventInPeriod(view.period, timeZone);
   const payouts = db
@@ -235,7 +243,11 @@ function payoutsInViewRows(db: LedgerDb, reader: PayoutReader, view: PayoutsView
   return listed;
 }
 
-function payoutRow(reader: PayoutReader, timeZone: string, r: { p: PayoutEventRow; bank: ReturnType<PayoutReader['bank']>; totals: ReturnType<PayoutReader['totals']> | null }): PayoutRow {
+function payoutRow(
+  reader: PayoutReader,
+  timeZone: string,
+  r: { p: PayoutEventRow; bank: ReturnType<PayoutReader['bank']>; totals: ReturnType<PayoutReader['totals']> | null },
+): PayoutRow {
   const { p, bank } = r;
   const t = r.totals ?? reader.totals(p);
   return {
@@ -255,7 +267,11 @@ function payoutRow(reader: PayoutReader, timeZone: string, r: { p: PayoutEventRo
   };
 }
 
-export function queryPayouts(db: LedgerDb, request: PayoutsView & { startRow: number; endRow: number }, timeZone: string): { rows: PayoutRow[]; totalRows: number } {
+export function queryPayouts(
+  db: LedgerDb,
+  request: PayoutsView & { startRow: number; endRow: number },
+  timeZone: string,
+): { rows: PayoutRow[]; totalRows: number } {
   const { limit, offset } = pageBounds(request);
   return db.transaction(() => {
     const reader = new PayoutReader(db, payoutRules(ruleSetInForce(db)));
@@ -288,10 +304,13 @@ const KIND_STEP: Record<string, Step['step']> = { payment: 'gross_sales', refund
  */
 export function payoutWaterfall(db: LedgerDb, payoutEventId: string): PayoutWaterfall {
   return db.transaction(() => {
-    const p = db.prepare(`SELECT ${PAYOUT_COLUMNS} FROM events e WHERE e.event_id = ? AND e.kind = 'payout'`).get(payoutEventId) as PayoutEventRow | undefined;
+    const p = db.prepare(`SELECT ${PAYOUT_COLUMNS} FROM events e WHERE e.event_id = ? AND e.kind = 'payout'`).get(payoutEventId) as
+      PayoutEventRow | undefined;
     if (p === undefined) throw notFound('payout', payoutEventId);
     const reader = new PayoutReader(db, payoutRules(ruleSetInForce(db)));
-    const steps = new Map<Step['step'], Step>(WATERFALL_STEPS.map((step) => [step, { step, label: STEP_LABELS[step], amountMinor: 0, count: 0, items: [] }]));
+    const steps = new Map<Step['step'], Step>(
+      WATERFALL_STEPS.map((step) => [step, { step, label: STEP_LABELS[step], amountMinor: 0, count: 0, items: [] }]),
+    );
     const put = (step: Step['step'], amount: number, item: ItemRow): void => {
       const s = steps.get(step) as Step;
       s.amountMinor += amount;

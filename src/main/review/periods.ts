@@ -15,7 +15,10 @@ const MAX_MONTHS = 240;
  */
 export function availablePeriods(db: LedgerDb, timeZone: string): ResponseOf<'periods.available'> {
   return db.transaction(() => {
-    const span = db.prepare('SELECT min(occurred_at) AS first, max(occurred_at) AS last FROM events').get() as { first: string | null; last: string | null };
+    const span = db.prepare('SELECT min(occurred_at) AS first, max(occurred_at) AS last FROM events').get() as {
+      first: string | null;
+      last: string | null;
+    };
     if (span.first === null || span.last === null) return { timeZone, months: [], latest: null };
     const bank = db
       .prepare(`SELECT occurred_at, local_date FROM events WHERE kind IN (${BANK_KINDS_SQL}) AND local_date IS NOT NULL`)

@@ -22,7 +22,9 @@ export function canaryFigures(db: LedgerDb): CanaryFigures | null {
   const canary = canaryVersion(db);
   if (canary === null) return null;
   const first = db
-    .prepare("SELECT min(at) FROM rule_set_states WHERE rule_set_id = ? AND version = ? AND state = 'canary' AND seq > coalesce((SELECT max(seq) FROM rule_set_states WHERE rule_set_id = ? AND version = ? AND state <> 'canary'), 0)")
+    .prepare(
+      "SELECT min(at) FROM rule_set_states WHERE rule_set_id = ? AND version = ? AND state = 'canary' AND seq > coalesce((SELECT max(seq) FROM rule_set_states WHERE rule_set_id = ? AND version = ? AND state <> 'canary'), 0)",
+    )
     .pluck()
     .get(canary.ruleSetId, canary.version, canary.ruleSetId, canary.version) as string;
   const mine = 'x.rule_set_id = @id AND x.rule_version = @version AND x.ended_at IS NULL';

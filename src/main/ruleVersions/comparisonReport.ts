@@ -18,7 +18,8 @@ export interface ComparisonReport {
 /** The version must not be the one the live projection is made by: it would be compared with itself. */
 export function requireComparable(db: LedgerDb, v: VersionRef): void {
   const live = canaryVersion(db) ?? activeVersion(db);
-  if (sameVersion(live, v)) throw new RuleVersionError(`${versionLabel(v)} makes the live projection: there is nothing to compare it with (compare a version in shadow)`);
+  if (sameVersion(live, v))
+    throw new RuleVersionError(`${versionLabel(v)} makes the live projection: there is nothing to compare it with (compare a version in shadow)`);
 }
 
 /** Everything `shadow compare` prints: the differences (at most `limit`, all by default), the grading beside the live version's, the window. */
@@ -38,8 +39,19 @@ export function comparisonReport(db: LedgerDb, settings: WorkspaceSettings, v: V
   const live = gradeRuleSet(db, settings, ruleSetOf(db, canaryVersion(db) ?? activeVersion(db)));
   const window = effectiveState(db, v) === 'shadow' ? observationWindow(db, settings, v, grading) : null;
   return {
-    summary, diffs,
-    grading: { ...grading, live: { decisions: live.decisions, agreed: live.agreed, agreement: live.agreement, restsOn: live.restsOn, overturned: live.overturned, falsePositiveRate: live.falsePositiveRate } },
+    summary,
+    diffs,
+    grading: {
+      ...grading,
+      live: {
+        decisions: live.decisions,
+        agreed: live.agreed,
+        agreement: live.agreement,
+        restsOn: live.restsOn,
+        overturned: live.overturned,
+        falsePositiveRate: live.falsePositiveRate,
+      },
+    },
     window,
   };
 }

@@ -72,7 +72,13 @@ export function replayPeriod(
       lane.transaction(() => computeDiffs(lane, ruleSet, baseSchema))();
       const events = lane.prepare('SELECT count(*) FROM events').pluck().get() as number;
       return {
-        version: versionLabel(input.version), against: versionLabel(base), from: input.from, to: input.to, fromInstant, toInstant, events,
+        version: versionLabel(input.version),
+        against: versionLabel(base),
+        from: input.from,
+        to: input.to,
+        fromInstant,
+        toInstant,
+        events,
         summary: { ...diffSummary(lane, input.version, baseSchema), live: versionLabel(base) },
         diffs: [...allDiffs(lane)],
       };

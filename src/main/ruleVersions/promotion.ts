@@ -18,7 +18,17 @@ import {
 } from '../../shared/rules/ruleVersions.ts';
 import { reconcile, type ReconcileProgress, type RunReport } from '../matching/engine/engine.ts';
 import { DAY_MS } from '../../shared/time/duration.ts';
-import { activeVersion, canaryVersion, effectiveState, historyOf, recordTransition, ruleSetOf, RuleVersionError, stateOf, type VersionState } from './versionStates.ts';
+import {
+  activeVersion,
+  canaryVersion,
+  effectiveState,
+  historyOf,
+  recordTransition,
+  ruleSetOf,
+  RuleVersionError,
+  stateOf,
+  type VersionState,
+} from './versionStates.ts';
 import { gradeRuleSet, type Grading } from './versionGrading.ts';
 import { laneFile, ledgerPathOf, openLane, removeLaneFile } from './shadowFile.ts';
 import { runLane } from './shadowRuns.ts';
@@ -59,9 +69,14 @@ export interface ObservationWindow {
 
 /** The row that put the version in shadow (its latest), with the ledger's figures then (versionLifecycle.ts observationStart). */
 function enteredShadow(db: LedgerDb, v: VersionRef): { row: VersionState; asOf: string | null; eventsThrough: number } | null {
-  const row = historyOf(db, v).filter((s) => s.state === 'shadow').pop();
+  const row = historyOf(db, v)
+    .filter((s) => s.state === 'shadow')
+    .pop();
   if (row === undefined) return null;
-  const payload = db.prepare('SELECT payload FROM journal WHERE seq = (SELECT journal_seq FROM rule_set_states WHERE seq = ?)').pluck().get(row.seq) as string;
+  const payload = db
+    .prepare('SELECT payload FROM journal WHERE seq = (SELECT journal_seq FROM rule_set_states WHERE seq = ?)')
+    .pluck()
+    .get(row.seq) as string;
   const from = (JSON.parse(payload) as { observed_from?: { as_of: string | null; events_through: number } }).observed_from;
   return { row, asOf: from?.as_of ?? null, eventsThrough: from?.events_through ?? 0 };
 }
@@ -76,8 +91,7 @@ export function observationWindow(db: LedgerDb, settings: WorkspaceSettings, v: 
     const { db: lane } = openLane(ledgerPathOf(db), v);
     try {
       const last = lane.prepare('SELECT as_of, events_through_seq FROM main.recon_runs ORDER BY rowid DESC LIMIT 1').get() as
-        | { as_of: string; events_through_seq: number }
-        | undefined;
+        { as_of: string; events_through_seq: number } | undefined;
       throughAsOf = last === undefined || last.as_of === '' ? null : last.as_of;
       throughSeq = last?.events_through_seq ?? 0;
     } finally {
@@ -86,10 +100,14 @@ export function observationWindow(db: LedgerDb, settings: WorkspaceSettings, v: 
   }
   // The ledger was empty when it entered shadow: its window starts at the first event that came since.
   const fromAsOf =
-    start === null ? null : (start.asOf ?? (db.prepare('SELECT min(occurred_at) FROM events WHERE seq > ?').pluck().get(start.eventsThrough) as string | null));
+    start === null
+      ? null
+      : (start.asOf ?? (db.prepare('SELECT min(occurred_at) FROM events WHERE seq > ?').pluck().get(start.eventsThrough) as string | null));
   const observedDays = fromAsOf === null || throughAsOf === null ? 0 : Math.max(0, (Date.parse(throughAsOf) - Date.parse(fromAsOf)) / DAY_MS);
   const observedEvents =
-    start === null ? 0 : (db.prepare('SELECT count(*) FROM events WHERE seq > ? AND seq <= ?').pluck().get(start.eventsThrough, throughSeq) as number);
+    start === null
+      ? 0
+      : (db.prepare('SELECT count(*) FROM events WHERE seq > ? AND seq <= ?').pluck().get(start.eventsThrough, throughSeq) as number);
   const g = grading ?? gradeRuleSet(db, settings, ruleSetOf(db, v));
   const missing: string[] = [];
   if (start === null) missing.push(`${versionLabel(v)} has not been observed in shadow`);
@@ -105,14 +123,30 @@ export function observationWindow(db: LedgerDb, settings: WorkspaceSettings, v: 
       );
     }
   }
-  if (g.decisions < policy.min_graded_decisions) missing.push(`the false positive estimate rests on ${g.decisions} decisions, ${policy.min_graded_decisions} needed`);
+  if (g.decisions < policy.min_graded_decisions)
+    missing.push(`the false positive estimate rests on ${g.decisions} decisions, ${policy.min_graded_decisions} needed`);
   if (g.falsePositiveRate !== null && g.falsePositiveRate > policy.max_false_positive_rate) {
-    missing.push(`estimated false positive rate ${percent(g.falsePositiveRate)} (${g.overturned} of ${g.restsOn} auto-resolutions a person had overturned) is above ${percent(policy.max_false_positive_rate)}`);
+    missing.push(
+      `estimated false positive rate ${percent(g.falsePositiveRate)} (${g.overturned} of ${g.restsOn} auto-resolutions a person had overturned) is above ${percent(policy.max_false_positive_rate)}`,
+    );
   }
   return {
-    policy, since: start?.row.at ?? null, fromAsOf, throughAsOf, observedDays, observedEvents,
-    grading: { decisions: g.decisions, agreed: g.agreed, agreement: g.agreement, restsOn: g.restsOn, overturned: g.overturned, falsePositiveRate: g.falsePositiveRate },
-    met: missing.length === 0, missing,
+    policy,
+    since: start?.row.at ?? null,
+    fromAsOf,
+    throughAsOf,
+    observedDays,
+    observedEvents,
+    grading: {
+      decisions: g.decisions,
+      agreed: g.agreed,
+      agreement: g.agreement,
+      restsOn: g.restsOn,
+      overturned: g.overturned,
+      falsePositiveRate: g.falsePositiveRate,
+    },
+    met: missing.length === 0,
+    missing,
   };
 }
 
@@ -157,12 +191,19 @@ export function promote(db: LedgerDb, settings: WorkspaceSettings, input: Promot
   const from = effectiveState(db, v);
   const canary = canaryVersion(db);
   if (from === 'active') throw new RuleVersionError(`${label} is the active version already`);
-  if (from !== 'shadow' && from !== 'canary') throw new RuleVersionError(`${label} is ${from}: only a version observed in shadow (or a canary) is promoted`);
+  if (from !== 'shadow' && from !== 'canary')
+    throw new RuleVersionError(`${label} is ${from}: only a version observed in shadow (or a canary) is promoted`);
   if (from === 'shadow' && canary !== null) {
     throw new RuleVersionError(`${versionLabel(canary)} runs as a canary: widen it (promote it) or roll it back before promoting another version`);
   }
-  if (from === 'canary' && input.canary !== undefined && !scopeCovers(input.canary, (stateOf(db, v) as VersionState).scope ?? { sources: [], codes: [] })) {
-    throw new RuleVersionError(`a canary is widened, never narrowed: ${canaryScopeText(input.canary)} does not cover ${canaryScopeText((stateOf(db, v) as VersionState).scope ?? { sources: [], codes: [] })}`);
+  if (
+    from === 'canary' &&
+    input.canary !== undefined &&
+    !scopeCovers(input.canary, (stateOf(db, v) as VersionState).scope ?? { sources: [], codes: [] })
+  ) {
+    throw new RuleVersionError(
+      `a canary is widened, never narrowed: ${canaryScopeText(input.canary)} does not cover ${canaryScopeText((stateOf(db, v) as VersionState).scope ?? { sources: [], codes: [] })}`,
+    );
   }
   const window = from === 'shadow' ? observationWindow(db, settings, v) : null;
   const overridden = window !== null && !window.met;
@@ -174,19 +215,46 @@ export function promote(db: LedgerDb, settings: WorkspaceSettings, input: Promot
     const journal = new JournalWriter(db);
     if (overridden) {
       journal.append({
-        type: 'rules.window_overridden', actor: input.actor, reason, subjectId: label, createdAt: now,
-        payload: { version: label, missing: window.missing, observed_days: window.observedDays, observed_events: window.observedEvents, grading: window.grading },
+        type: 'rules.window_overridden',
+        actor: input.actor,
+        reason,
+        subjectId: label,
+        createdAt: now,
+        payload: {
+          version: label,
+          missing: window.missing,
+          observed_days: window.observedDays,
+          observed_events: window.observedEvents,
+          grading: window.grading,
+        },
       });
     }
     // A canary's live runs make the latest run's rule set the canary's: the version active until now (known only as
     // the latest run's, in a ledger without states) is recorded as active first, so it stays the active one.
     if (stateOf(db, active) === null) {
-      recordTransition(db, active, { to: 'active', actor: input.actor, reason: 'in force before rule set versions had states', force: true, now, payload: { implicit: true } });
+      recordTransition(db, active, {
+        to: 'active',
+        actor: input.actor,
+        reason: 'in force before rule set versions had states',
+        force: true,
+        now,
+        payload: { implicit: true },
+      });
     }
-    const windowFacts = window === null ? {} : { window: { observed_days: window.observedDays, observed_events: window.observedEvents, met: window.met, grading: window.grading } };
+    const windowFacts =
+      window === null
+        ? {}
+        : { window: { observed_days: window.observedDays, observed_events: window.observedEvents, met: window.met, grading: window.grading } };
     if (to === 'active') recordTransition(db, active, { to: 'retired', actor: input.actor, reason: `replaced by ${label}: ${reason}`, now });
     recordTransition(db, v, {
-      to, actor: input.actor, reason, now, override: overridden, replaces: active, ...(input.canary === undefined ? {} : { scope: input.canary }), payload: windowFacts,
+      to,
+      actor: input.actor,
+      reason,
+      now,
+      override: overridden,
+      replaces: active,
+      ...(input.canary === undefined ? {} : { scope: input.canary }),
+      payload: windowFacts,
     });
   })();
   if (to === 'canary') runLane(db, settings, active, { mode: 'incremental' });
@@ -209,7 +277,11 @@ export interface Rollback {
  * One action back: a canary is retired (the active version runs live everywhere again); otherwise the active version is
  * retired and the version it replaced is active again. Then a full live run.
  */
-export function rollback(db: LedgerDb, settings: WorkspaceSettings, input: { reason: string; actor: string; onProgress?: (p: ReconcileProgress) => void }): Rollback {
+export function rollback(
+  db: LedgerDb,
+  settings: WorkspaceSettings,
+  input: { reason: string; actor: string; onProgress?: (p: ReconcileProgress) => void },
+): Rollback {
   const reason = input.reason.trim();
   if (reason === '') throw new RuleVersionError('a reason is required to roll back');
   const canary = canaryVersion(db);
@@ -219,7 +291,9 @@ export function rollback(db: LedgerDb, settings: WorkspaceSettings, input: { rea
   if (canary !== null) {
     rolledBack = canary;
     target = active;
-    db.transaction(() => recordTransition(db, canary, { to: 'retired', actor: input.actor, reason: `canary rolled back: ${reason}`, entryType: 'rules.rolled_back' }))();
+    db.transaction(() =>
+      recordTransition(db, canary, { to: 'retired', actor: input.actor, reason: `canary rolled back: ${reason}`, entryType: 'rules.rolled_back' }),
+    )();
   } else {
     const current = stateOf(db, active);
     const previous = current?.state === 'active' ? current.replaces : null;
@@ -228,11 +302,22 @@ export function rollback(db: LedgerDb, settings: WorkspaceSettings, input: { rea
     }
     rolledBack = active;
     target = previous;
-    const earlier = historyOf(db, previous).filter((s) => s.state === 'active').pop()?.replaces ?? null;
+    const earlier =
+      historyOf(db, previous)
+        .filter((s) => s.state === 'active')
+        .pop()?.replaces ?? null;
     db.transaction(() => {
       const now = new Date().toISOString();
       recordTransition(db, active, { to: 'retired', actor: input.actor, reason: `rolled back to ${versionLabel(previous)}: ${reason}`, now });
-      recordTransition(db, previous, { to: 'active', actor: input.actor, reason, now, entryType: 'rules.rolled_back', replaces: earlier, payload: { rolled_back: versionLabel(active) } });
+      recordTransition(db, previous, {
+        to: 'active',
+        actor: input.actor,
+        reason,
+        now,
+        entryType: 'rules.rolled_back',
+        replaces: earlier,
+        payload: { rolled_back: versionLabel(active) },
+      });
     })();
   }
   const run = reconcile(db, settings, { mode: 'full', actor: 'system:engine', onProgress: input.onProgress });

@@ -46,7 +46,14 @@ export function comparisonView(db: LedgerDb, settings: WorkspaceSettings, label:
     window:
       r.window === null
         ? null
-        : { policy: r.window.policy, since: r.window.since, observedDays: r.window.observedDays, observedEvents: r.window.observedEvents, met: r.window.met, missing: r.window.missing },
+        : {
+            policy: r.window.policy,
+            since: r.window.since,
+            observedDays: r.window.observedDays,
+            observedEvents: r.window.observedEvents,
+            met: r.window.met,
+            missing: r.window.missing,
+          },
   };
 }
 
@@ -77,7 +84,9 @@ const viewQuery = (q: DiffsView, timeZone: string) => ({ sort: q.sort, filter: q
  */
 export function diffsView(db: LedgerDb, settings: WorkspaceSettings, q: DiffsView & { startRow: number; endRow: number }): ResponseOf<'rules.diffs'> {
   if (sameVersion(parseVersionLabel(q.version), canaryVersion(db) ?? activeVersion(db))) return { rows: [], totalRows: 0 };
-  return withDiffs(db, settings, q.version, (lane) => diffPage(lane, { startRow: q.startRow, endRow: q.endRow, ...viewQuery(q, settings.time_zone) }));
+  return withDiffs(db, settings, q.version, (lane) =>
+    diffPage(lane, { startRow: q.startRow, endRow: q.endRow, ...viewQuery(q, settings.time_zone) }),
+  );
 }
 
 /** Every difference of the view, for its export. */
@@ -90,9 +99,19 @@ export function diffRowsInView(db: LedgerDb, settings: WorkspaceSettings, q: Dif
 function heldOn(db: LedgerDb, eventId: string, currency: string): OutcomeItem[] {
   const held: OutcomeItem[] = explain(db, eventId)
     .items.filter((i) => i.active)
-    .map((i) => ({ type: i.type, id: i.id, label: i.label, eventIds: i.event_ids, explanation: humanExplanation(toExplanation(db, i.explanation), currency) }));
-  const awaiting = db.prepare('SELECT DISTINCT a.code FROM awaiting a CROSS JOIN events e ON e.seq = a.event_seq WHERE e.event_id = ? ORDER BY 1').pluck().all(eventId) as string[];
-  for (const code of awaiting) held.push({ type: 'awaiting', id: `${eventId}:${code}`, label: `awaiting data (else ${code})`, eventIds: [eventId], explanation: null });
+    .map((i) => ({
+      type: i.type,
+      id: i.id,
+      label: i.label,
+      eventIds: i.event_ids,
+      explanation: humanExplanation(toExplanation(db, i.explanation), currency),
+    }));
+  const awaiting = db
+    .prepare('SELECT DISTINCT a.code FROM awaiting a CROSS JOIN events e ON e.seq = a.event_seq WHERE e.event_id = ? ORDER BY 1')
+    .pluck()
+    .all(eventId) as string[];
+  for (const code of awaiting)
+    held.push({ type: 'awaiting', id: `${eventId}:${code}`, label: `awaiting data (else ${code})`, eventIds: [eventId], explanation: null });
   return held;
 }
 
@@ -117,9 +136,27 @@ export function tryExampleView(db: LedgerDb, settings: WorkspaceSettings, json: 
     eventIds: r.eventIds,
     live: r.live.map((i) => ({ type: i.type, id: i.id, label: i.label, eventIds: i.event_ids, explanation: read(i.explanation) })),
     edited: [
-      ...r.edited.matches.map((m) => ({ type: 'match' as const, id: m.matchId, label: `${m.link} ${m.status}`, eventIds: [...m.left, ...m.right], explanation: unsaved(m.explanation) })),
-      ...r.edited.exceptions.map((x) => ({ type: 'exception' as const, id: x.exceptionId, label: `${x.code} class ${x.cls} ${x.state}`, eventIds: x.events, explanation: unsaved(x.explanation) })),
-      ...r.edited.awaiting.map((a) => ({ type: 'awaiting' as const, id: `${a.eventId}:${a.code}`, label: `awaiting data (else ${a.code})`, eventIds: [a.eventId], explanation: null })),
+      ...r.edited.matches.map((m) => ({
+        type: 'match' as const,
+        id: m.matchId,
+        label: `${m.link} ${m.status}`,
+        eventIds: [...m.left, ...m.right],
+        explanation: unsaved(m.explanation),
+      })),
+      ...r.edited.exceptions.map((x) => ({
+        type: 'exception' as const,
+        id: x.exceptionId,
+        label: `${x.code} class ${x.cls} ${x.state}`,
+        eventIds: x.events,
+        explanation: unsaved(x.explanation),
+      })),
+      ...r.edited.awaiting.map((a) => ({
+        type: 'awaiting' as const,
+        id: `${a.eventId}:${a.code}`,
+        label: `awaiting data (else ${a.code})`,
+        eventIds: [a.eventId],
+        explanation: null,
+      })),
     ],
   };
 }

@@ -79,7 +79,9 @@ function catchUpLane(ledger: LedgerDb, settings: WorkspaceSettings, v: VersionRe
   let owes: boolean;
   try {
     const meta = readLaneMeta(opened.db);
-    const decided = opened.db.prepare(`SELECT 1 FROM ${L}.journal WHERE seq > ? AND entry_type IN ('match.manual', 'match.broken') LIMIT 1`).get(meta.ledger_journal_through);
+    const decided = opened.db
+      .prepare(`SELECT 1 FROM ${L}.journal WHERE seq > ? AND entry_type IN ('match.manual', 'match.broken') LIMIT 1`)
+      .get(meta.ledger_journal_through);
     owes = opened.fresh || owesWork(opened.db) || decided !== undefined;
   } finally {
     opened.db.close();
@@ -168,7 +170,8 @@ export function computeDiffs(lane: LedgerDb, ruleSet: RuleSet, base: string = L)
   const event = lane.prepare('SELECT event_id, kind, source, occurred_at, amount_minor, currency FROM events WHERE seq = ?');
   const activeMatch = matchesOf(lane, base);
   const shadowMatch = matchesOf(lane, 'main');
-  const members = (schema: string) => lane.prepare(`SELECT mm.event_seq FROM ${schema}.match_members mm WHERE mm.match_seq = ? ORDER BY mm.event_seq`).pluck();
+  const members = (schema: string) =>
+    lane.prepare(`SELECT mm.event_seq FROM ${schema}.match_members mm WHERE mm.match_seq = ? ORDER BY mm.event_seq`).pluck();
   const activeMembers = members(base);
   const shadowMembers = members('main');
   const idOf = lane.prepare('SELECT event_id FROM events WHERE seq = ?').pluck();
@@ -197,7 +200,8 @@ export function computeDiffs(lane: LedgerDb, ruleSet: RuleSet, base: string = L)
     if (others.length > 5) shown.push(`+${others.length - 5} more`);
     return JSON.stringify(shown);
   };
-  const exceptionTexts = (xs: XRow[], awaiting: string[]): string => JSON.stringify([...xs.map((x) => `${x.code}/${x.class}`), ...awaiting.map((c) => `awaiting ${c}`)]);
+  const exceptionTexts = (xs: XRow[], awaiting: string[]): string =>
+    JSON.stringify([...xs.map((x) => `${x.code}/${x.class}`), ...awaiting.map((c) => `awaiting ${c}`)]);
   const withLink = new Set<number>();
 
   for (const k of lane.prepare('SELECT ev, link FROM temp.cmp_links ORDER BY ev, link').all() as Array<{ ev: number; link: string }>) {
@@ -216,10 +220,19 @@ export function computeDiffs(lane: LedgerDb, ruleSet: RuleSet, base: string = L)
     const ax = activeX.all(k.ev) as XRow[];
     const sx = shadowX.all(k.ev) as XRow[];
     insert.run({
-      event_seq: k.ev, ...e, category, link: k.link, rule_id: held?.rule_id ?? null, active_match_id: a?.match_id ?? null, shadow_match_id: s?.match_id ?? null,
-      active_with: counterparts(k.ev, aSeqs), shadow_with: counterparts(k.ev, sSeqs),
-      active_exceptions: exceptionTexts(ax, activeAwaiting.all(k.ev) as string[]), shadow_exceptions: exceptionTexts(sx, shadowAwaiting.all(k.ev) as string[]),
-      active_exception_id: ax[0]?.exception_id ?? null, shadow_exception_id: sx[0]?.exception_id ?? null,
+      event_seq: k.ev,
+      ...e,
+      category,
+      link: k.link,
+      rule_id: held?.rule_id ?? null,
+      active_match_id: a?.match_id ?? null,
+      shadow_match_id: s?.match_id ?? null,
+      active_with: counterparts(k.ev, aSeqs),
+      shadow_with: counterparts(k.ev, sSeqs),
+      active_exceptions: exceptionTexts(ax, activeAwaiting.all(k.ev) as string[]),
+      shadow_exceptions: exceptionTexts(sx, shadowAwaiting.all(k.ev) as string[]),
+      active_exception_id: ax[0]?.exception_id ?? null,
+      shadow_exception_id: sx[0]?.exception_id ?? null,
       stake_minor: held?.side === 'left' ? Math.abs(e.amount_minor) : 0,
     });
   }
@@ -240,10 +253,19 @@ export function computeDiffs(lane: LedgerDb, ruleSet: RuleSet, base: string = L)
     const stakes = new Map<string, number>();
     for (const x of changed) if (x.first === ev) stakes.set(x.exception_id, Math.max(stakes.get(x.exception_id) ?? 0, Math.abs(x.amount_minor)));
     insert.run({
-      event_seq: ev, ...e, category: 'other_code_or_class', link: lead?.rule_id == null ? null : (ruleLink.get(lead.rule_id) ?? null), rule_id: lead?.rule_id ?? null,
-      active_match_id: null, shadow_match_id: null, active_with: '[]', shadow_with: '[]',
-      active_exceptions: exceptionTexts(ax, aw), shadow_exceptions: exceptionTexts(sx, sw),
-      active_exception_id: ax[0]?.exception_id ?? null, shadow_exception_id: sx[0]?.exception_id ?? null,
+      event_seq: ev,
+      ...e,
+      category: 'other_code_or_class',
+      link: lead?.rule_id == null ? null : (ruleLink.get(lead.rule_id) ?? null),
+      rule_id: lead?.rule_id ?? null,
+      active_match_id: null,
+      shadow_match_id: null,
+      active_with: '[]',
+      shadow_with: '[]',
+      active_exceptions: exceptionTexts(ax, aw),
+      shadow_exceptions: exceptionTexts(sx, sw),
+      active_exception_id: ax[0]?.exception_id ?? null,
+      shadow_exception_id: sx[0]?.exception_id ?? null,
       stake_minor: [...stakes.values()].reduce((t, n) => t + n, 0),
     });
   }
@@ -253,7 +275,9 @@ export function computeDiffs(lane: LedgerDb, ruleSet: RuleSet, base: string = L)
 /** Counts and money per category and per rule (rule null: leftovers, which no rule derives). */
 export function diffSummary(lane: LedgerDb, v: VersionRef, base: string = L): ComparisonSummary {
   const rows = lane
-    .prepare('SELECT category, rule_id, currency, count(*) AS n, sum(stake_minor) AS money FROM main.shadow_diffs GROUP BY category, rule_id, currency ORDER BY category, rule_id, currency')
+    .prepare(
+      'SELECT category, rule_id, currency, count(*) AS n, sum(stake_minor) AS money FROM main.shadow_diffs GROUP BY category, rule_id, currency ORDER BY category, rule_id, currency',
+    )
     .all() as Array<{ category: DiffCategory; rule_id: string | null; currency: string; n: number; money: number }>;
   const byCategory = new Map<DiffCategory, CategoryCount>(DIFF_CATEGORIES.map((c) => [c, { category: c, count: 0, money: [] }]));
   const byRule = new Map<string, { ruleId: string | null } & CategoryCount>();
@@ -271,8 +295,7 @@ export function diffSummary(lane: LedgerDb, v: VersionRef, base: string = L): Co
     add(per, r);
   }
   const live = lane.prepare(`SELECT rule_set_id, rule_version, as_of FROM ${base}.recon_runs ORDER BY rowid DESC LIMIT 1`).get() as
-    | { rule_set_id: string; rule_version: number; as_of: string }
-    | undefined;
+    { rule_set_id: string; rule_version: number; as_of: string } | undefined;
   const own = lane.prepare('SELECT as_of FROM main.recon_runs ORDER BY rowid DESC LIMIT 1').pluck().get() as string | undefined;
   return {
     version: versionLabel(v),
@@ -295,25 +318,59 @@ export interface DiffQuery {
 }
 
 const SORT: Record<string, string> = {
-  occurredAt: 'occurred_at', category: 'category', ruleId: 'rule_id', kind: 'kind', source: 'source', eventId: 'event_id', stakeMinor: 'stake_minor',
+  occurredAt: 'occurred_at',
+  category: 'category',
+  ruleId: 'rule_id',
+  kind: 'kind',
+  source: 'source',
+  eventId: 'event_id',
+  stakeMinor: 'stake_minor',
   amountMinor: 'abs(amount_minor)',
 };
 export type DiffSortField = 'occurredAt' | 'category' | 'ruleId' | 'kind' | 'source' | 'eventId' | 'stakeMinor' | 'amountMinor';
 export const DIFF_SORT_FIELDS = Object.keys(SORT) as DiffSortField[];
 
 interface StoredDiff {
-  event_id: string; kind: string; source: string; occurred_at: string; amount_minor: number; currency: string; category: DiffCategory; link: string | null;
-  rule_id: string | null; active_match_id: string | null; shadow_match_id: string | null; active_with: string; shadow_with: string;
-  active_exceptions: string; shadow_exceptions: string; active_exception_id: string | null; shadow_exception_id: string | null; stake_minor: number;
+  event_id: string;
+  kind: string;
+  source: string;
+  occurred_at: string;
+  amount_minor: number;
+  currency: string;
+  category: DiffCategory;
+  link: string | null;
+  rule_id: string | null;
+  active_match_id: string | null;
+  shadow_match_id: string | null;
+  active_with: string;
+  shadow_with: string;
+  active_exceptions: string;
+  shadow_exceptions: string;
+  active_exception_id: string | null;
+  shadow_exception_id: string | null;
+  stake_minor: number;
 }
 
 function toDiffRow(r: StoredDiff): DiffRow {
   return {
-    eventId: r.event_id, kind: r.kind, source: r.source, occurredAt: r.occurred_at, amountMinor: r.amount_minor, currency: r.currency, category: r.category,
-    link: r.link, ruleId: r.rule_id, activeMatchId: r.active_match_id, shadowMatchId: r.shadow_match_id,
-    activeWith: JSON.parse(r.active_with) as string[], shadowWith: JSON.parse(r.shadow_with) as string[],
-    activeExceptions: JSON.parse(r.active_exceptions) as string[], shadowExceptions: JSON.parse(r.shadow_exceptions) as string[],
-    activeExceptionId: r.active_exception_id, shadowExceptionId: r.shadow_exception_id, stakeMinor: r.stake_minor,
+    eventId: r.event_id,
+    kind: r.kind,
+    source: r.source,
+    occurredAt: r.occurred_at,
+    amountMinor: r.amount_minor,
+    currency: r.currency,
+    category: r.category,
+    link: r.link,
+    ruleId: r.rule_id,
+    activeMatchId: r.active_match_id,
+    shadowMatchId: r.shadow_match_id,
+    activeWith: JSON.parse(r.active_with) as string[],
+    shadowWith: JSON.parse(r.shadow_with) as string[],
+    activeExceptions: JSON.parse(r.active_exceptions) as string[],
+    shadowExceptions: JSON.parse(r.shadow_exceptions) as string[],
+    activeExceptionId: r.active_exception_id,
+    shadowExceptionId: r.shadow_exception_id,
+    stakeMinor: r.stake_minor,
   };
 }
 
@@ -360,7 +417,8 @@ export function diffPage(lane: LedgerDb, q: DiffQuery): { rows: DiffRow[]; total
 /** Every difference of a view (filter, sort, period), read in one statement: the grid's export. */
 export function* diffsInView(lane: LedgerDb, q: Omit<DiffQuery, 'startRow' | 'endRow'>): Generator<DiffRow> {
   const { where, order, params } = diffView(q);
-  for (const r of lane.prepare(`SELECT * FROM main.shadow_diffs ${where} ORDER BY ${order}`).iterate(params) as Iterable<StoredDiff>) yield toDiffRow(r);
+  for (const r of lane.prepare(`SELECT * FROM main.shadow_diffs ${where} ORDER BY ${order}`).iterate(params) as Iterable<StoredDiff>)
+    yield toDiffRow(r);
 }
 
 /** Every stored difference, in event order (the CLI's JSON). */

@@ -18,7 +18,15 @@ export const LEDGER_SCHEMA = 'ledger';
  * foreign keys (they cannot cross files) and without the ledger's append-only triggers (a lane is rebuildable).
  */
 export const LANE_TABLES = [
-  'matches', 'match_members', 'match_member_changes', 'exceptions', 'exception_members', 'awaiting', 'pending_events', 'recon_runs', 'journal',
+  'matches',
+  'match_members',
+  'match_member_changes',
+  'exceptions',
+  'exception_members',
+  'awaiting',
+  'pending_events',
+  'recon_runs',
+  'journal',
 ] as const;
 
 /** Where a version's lane lives: WORKSPACE/shadow/default@5.sqlite. */
@@ -46,18 +54,29 @@ interface ColumnInfo {
 
 /** CREATE TABLE for a lane table, from the ledger's own definition of it (columns, types, primary key, WITHOUT ROWID). */
 function laneTableSql(db: LedgerDb, table: string): string {
-  const cols = db.prepare(`SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?, '${LEDGER_SCHEMA}') ORDER BY cid`).all(table) as ColumnInfo[];
+  const cols = db
+    .prepare(`SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?, '${LEDGER_SCHEMA}') ORDER BY cid`)
+    .all(table) as ColumnInfo[];
   if (cols.length === 0) throw new Error(`the ledger has no table ${table}: its schema is older than this build's`);
-  const withoutRowid = (db.prepare(`SELECT wr FROM pragma_table_list WHERE schema = '${LEDGER_SCHEMA}' AND name = ?`).pluck().get(table) as number) === 1;
-  const pk = cols.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => `"${c.name}"`);
-  const defs = cols.map((c) => `"${c.name}" ${c.type}${c.notnull === 1 ? ' NOT NULL' : ''}${c.dflt_value === null ? '' : ` DEFAULT ${c.dflt_value}`}`);
+  const withoutRowid =
+    (db.prepare(`SELECT wr FROM pragma_table_list WHERE schema = '${LEDGER_SCHEMA}' AND name = ?`).pluck().get(table) as number) === 1;
+  const pk = cols
+    .filter((c) => c.pk > 0)
+    .sort((a, b) => a.pk - b.pk)
+    .map((c) => `"${c.name}"`);
+  const defs = cols.map(
+    (c) => `"${c.name}" ${c.type}${c.notnull === 1 ? ' NOT NULL' : ''}${c.dflt_value === null ? '' : ` DEFAULT ${c.dflt_value}`}`,
+  );
   if (pk.length > 0) defs.push(`PRIMARY KEY (${pk.join(', ')})`);
   return `CREATE TABLE main."${table}" (${defs.join(', ')})${withoutRowid ? ' WITHOUT ROWID' : ''}`;
 }
 
 /** The ledger's indexes on a lane table, created on the lane's copy (the engine's queries and bulk rebuilds rely on them). */
 function laneIndexSql(db: LedgerDb, table: string): string[] {
-  const rows = db.prepare(`SELECT sql FROM ${LEDGER_SCHEMA}.sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name`).pluck().all(table) as string[];
+  const rows = db
+    .prepare(`SELECT sql FROM ${LEDGER_SCHEMA}.sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name`)
+    .pluck()
+    .all(table) as string[];
   // Unqualified CREATE INDEX creates in main: the lane.
   return rows;
 }
@@ -69,7 +88,10 @@ function laneIndexSql(db: LedgerDb, table: string): string[] {
  * holds as well, and test/ruleVersions/shadowIsolation.test.ts tries.
  */
 function guardLedger(db: LedgerDb): void {
-  const tables = db.prepare(`SELECT name FROM ${LEDGER_SCHEMA}.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all() as string[];
+  const tables = db
+    .prepare(`SELECT name FROM ${LEDGER_SCHEMA}.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+    .pluck()
+    .all() as string[];
   for (const t of tables) {
     for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
       db.exec(
@@ -100,7 +122,9 @@ export function readLaneMeta(lane: LedgerDb): LaneMeta {
   const rows = lane.prepare('SELECT key, value FROM main.lane_meta').all() as Array<{ key: string; value: string }>;
   const m = Object.fromEntries(rows.map((r) => [r.key, r.value]));
   return {
-    version: m.version ?? '', ledger_schema: Number(m.ledger_schema ?? 0), ledger_journal_through: Number(m.ledger_journal_through ?? 0),
+    version: m.version ?? '',
+    ledger_schema: Number(m.ledger_schema ?? 0),
+    ledger_journal_through: Number(m.ledger_journal_through ?? 0),
     ...(m.range_from === undefined ? {} : { range_from: m.range_from, range_to: m.range_to }),
   };
 }
@@ -120,7 +144,9 @@ function createLaneSchema(lane: LedgerDb, v: VersionRef, range: { from: string; 
   })();
   const through = (lane.prepare(`SELECT coalesce(max(seq), 0) FROM ${LEDGER_SCHEMA}.journal`).pluck().get() as number) ?? 0;
   writeLaneMeta(lane, {
-    version: versionLabel(v), ledger_schema: ledgerSchemaVersion(lane, LEDGER_SCHEMA), ledger_journal_through: through,
+    version: versionLabel(v),
+    ledger_schema: ledgerSchemaVersion(lane, LEDGER_SCHEMA),
+    ledger_journal_through: through,
     ...(range === null ? {} : { range_from: range.from, range_to: range.to }),
   });
 }
@@ -183,7 +209,11 @@ export function openLane(ledgerPath: string, v: VersionRef, options: { file?: st
 
 /** A replay's lane sees only the events of its range: every engine query reads `events`, which resolves to this view first. */
 function restrictToRange(lane: LedgerDb, from: string, to: string): void {
-  lane.prepare(`CREATE TEMP VIEW events AS SELECT * FROM ${LEDGER_SCHEMA}.events WHERE occurred_at >= '${quote(from)}' AND occurred_at < '${quote(to)}'`).run();
+  lane
+    .prepare(
+      `CREATE TEMP VIEW events AS SELECT * FROM ${LEDGER_SCHEMA}.events WHERE occurred_at >= '${quote(from)}' AND occurred_at < '${quote(to)}'`,
+    )
+    .run();
 }
 
 function quote(text: string): string {

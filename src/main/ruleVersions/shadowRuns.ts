@@ -25,7 +25,9 @@ export interface LaneRun {
  */
 function decisionsSince(lane: LedgerDb, through: number): { eventIds: string[]; through: number } {
   const rows = lane
-    .prepare(`SELECT seq, entry_type, payload FROM ${LEDGER_SCHEMA}.journal WHERE seq > ? AND entry_type IN ('match.manual', 'match.broken') ORDER BY seq`)
+    .prepare(
+      `SELECT seq, entry_type, payload FROM ${LEDGER_SCHEMA}.journal WHERE seq > ? AND entry_type IN ('match.manual', 'match.broken') ORDER BY seq`,
+    )
     .all(through) as Array<{ seq: number; entry_type: string; payload: string }>;
   const ids = new Set<string>();
   for (const r of rows) {
@@ -77,7 +79,12 @@ export function laneVersions(db: LedgerDb): VersionRef[] {
 }
 
 /** Runs each lane (incrementally: each owes what arrived since its last run); a lane that fails is reported, not thrown. */
-export function runLanes(ledger: LedgerDb, settings: WorkspaceSettings, versions: readonly VersionRef[], mode: 'full' | 'incremental' = 'incremental'): LaneRun[] {
+export function runLanes(
+  ledger: LedgerDb,
+  settings: WorkspaceSettings,
+  versions: readonly VersionRef[],
+  mode: 'full' | 'incremental' = 'incremental',
+): LaneRun[] {
   if (ledger.memory || versions.length === 0) return [];
   return versions.map((v) => {
     try {

@@ -73,7 +73,16 @@ export function peopleDecisions(db: LedgerDb): Decision[] {
   const out: Decision[] = [];
   for (const r of rows) {
     const p = JSON.parse(r.payload) as { link?: string; left?: string[]; right?: string[]; blocked_pairs?: Array<[string, string]>; origin?: string };
-    const base = { seq: r.seq, type: r.entry_type, actor: r.actor, subject: r.subject_id, at: r.created_at, left: [] as string[], right: [] as string[], pairs: [] as Array<[string, string]> };
+    const base = {
+      seq: r.seq,
+      type: r.entry_type,
+      actor: r.actor,
+      subject: r.subject_id,
+      at: r.created_at,
+      left: [] as string[],
+      right: [] as string[],
+      pairs: [] as Array<[string, string]>,
+    };
     if (r.entry_type === 'match.manual') {
       out.push({ ...base, link: p.link ?? null, left: p.left ?? [], right: p.right ?? [], events: [...(p.left ?? []), ...(p.right ?? [])] });
     } else if (r.entry_type === 'match.broken') {
@@ -93,23 +102,48 @@ function grade(d: Decision, o: OutcomeIndex): DecisionGrade {
   const auto = o.autoResolves(d.events);
   switch (d.type) {
     case 'match.broken': {
-      const rematched = d.pairs.some(([l, r]) => d.link !== null && o.matchOf(d.link, l) !== undefined && o.matchOf(d.link, l) === o.matchOf(d.link, r));
-      return { ...base, agrees: !rematched, autoResolves: rematched, overturned: rematched, note: rematched ? 'would match again what a person unmatched' : 'leaves the pair apart' };
+      const rematched = d.pairs.some(
+        ([l, r]) => d.link !== null && o.matchOf(d.link, l) !== undefined && o.matchOf(d.link, l) === o.matchOf(d.link, r),
+      );
+      return {
+        ...base,
+        agrees: !rematched,
+        autoResolves: rematched,
+        overturned: rematched,
+        note: rematched ? 'would match again what a person unmatched' : 'leaves the pair apart',
+      };
     }
     case 'match.manual': {
       const mine = new Set(d.events);
       const held = d.link === null ? [] : d.events.map((id) => o.matchOf(d.link as string, id)).filter((m) => m !== undefined);
       const elsewhere = held.some((m) => [...m.left, ...m.right].some((id) => !mine.has(id)));
-      const same = held.length === d.events.length && held.every((m) => m === held[0]) && held[0] !== undefined && [...held[0].left, ...held[0].right].length === mine.size;
+      const same =
+        held.length === d.events.length &&
+        held.every((m) => m === held[0]) &&
+        held[0] !== undefined &&
+        [...held[0].left, ...held[0].right].length === mine.size;
       if (same) return { ...base, agrees: true, autoResolves: true, overturned: false, note: 'matches the same events itself' };
-      if (elsewhere) return { ...base, agrees: false, autoResolves: true, overturned: true, note: 'would match these events with others than the person did' };
+      if (elsewhere)
+        return { ...base, agrees: false, autoResolves: true, overturned: true, note: 'would match these events with others than the person did' };
       return { ...base, agrees: false, autoResolves: false, overturned: false, note: 'would not find this match (left to a person)' };
     }
     case 'exception.reopened':
-      return { ...base, agrees: !auto, autoResolves: auto, overturned: auto, note: auto ? 'would auto-resolve what a person reopened' : 'leaves it to a person' };
+      return {
+        ...base,
+        agrees: !auto,
+        autoResolves: auto,
+        overturned: auto,
+        note: auto ? 'would auto-resolve what a person reopened' : 'leaves it to a person',
+      };
     case 'exception.resolved': {
       const shown = auto || o.exceptionsOn(d.events).length > 0;
-      return { ...base, agrees: shown, autoResolves: auto, overturned: false, note: shown ? (auto ? 'settles it itself' : 'raises it for a person') : 'would not raise what a person resolved' };
+      return {
+        ...base,
+        agrees: shown,
+        autoResolves: auto,
+        overturned: false,
+        note: shown ? (auto ? 'settles it itself' : 'raises it for a person') : 'would not raise what a person resolved',
+      };
     }
   }
 }
@@ -117,7 +151,15 @@ function grade(d: Decision, o: OutcomeIndex): DecisionGrade {
 /** Grades `ruleSet` against every past decision of people in the ledger. */
 export function gradeRuleSet(db: LedgerDb, settings: WorkspaceSettings, ruleSet: RuleSet): Grading {
   const decisions = peopleDecisions(db);
-  const outcome = new OutcomeIndex(outcomeOn(db, settings, ruleSet, decisions.flatMap((d) => d.events), false));
+  const outcome = new OutcomeIndex(
+    outcomeOn(
+      db,
+      settings,
+      ruleSet,
+      decisions.flatMap((d) => d.events),
+      false,
+    ),
+  );
   const grades = decisions.map((d) => grade(d, outcome));
   const agreed = grades.filter((g) => g.agrees).length;
   const restsOn = grades.filter((g) => g.autoResolves).length;

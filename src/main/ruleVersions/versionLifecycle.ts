@@ -91,7 +91,10 @@ export function createVersion(db: LedgerDb, settings: WorkspaceSettings, input: 
       subjectId: versionLabel(v),
       createdAt: now,
       payload: {
-        version: versionLabel(v), name: ruleSet.name, sha256: sha256Hex(canonicalJson(ruleSet)), rules: ruleSet.rules.length,
+        version: versionLabel(v),
+        name: ruleSet.name,
+        sha256: sha256Hex(canonicalJson(ruleSet)),
+        rules: ruleSet.rules.length,
         based_on: input.basedOn === undefined ? null : versionLabel(input.basedOn),
       },
     });
@@ -110,7 +113,12 @@ export function observationStart(db: LedgerDb): { observed_from: { as_of: string
   return { observed_from: { as_of: asOf, events_through: through } };
 }
 
-function firstLaneRun(db: LedgerDb, settings: WorkspaceSettings, v: VersionRef, onProgress?: (p: ReconcileProgress) => void): { run: RunReport | null; laneError: string | null } {
+function firstLaneRun(
+  db: LedgerDb,
+  settings: WorkspaceSettings,
+  v: VersionRef,
+  onProgress?: (p: ReconcileProgress) => void,
+): { run: RunReport | null; laneError: string | null } {
   if (db.memory) return { run: null, laneError: 'this ledger is in memory: shadow lanes need a ledger file' };
   try {
     return { run: runLane(db, settings, v, { mode: 'full', onProgress }), laneError: null };
@@ -120,7 +128,12 @@ function firstLaneRun(db: LedgerDb, settings: WorkspaceSettings, v: VersionRef, 
 }
 
 /** A draft (or a retired version) watched in shadow from now on: its lane is made and run in full. */
-export function startShadow(db: LedgerDb, settings: WorkspaceSettings, v: VersionRef, input: { reason: string; actor: string; onProgress?: (p: ReconcileProgress) => void }): { run: RunReport | null; laneError: string | null } {
+export function startShadow(
+  db: LedgerDb,
+  settings: WorkspaceSettings,
+  v: VersionRef,
+  input: { reason: string; actor: string; onProgress?: (p: ReconcileProgress) => void },
+): { run: RunReport | null; laneError: string | null } {
   db.transaction(() => recordTransition(db, v, { to: 'shadow', actor: input.actor, reason: input.reason, payload: observationStart(db) }))();
   if (!db.memory) removeLaneFile(laneFile(db.name, v));
   return firstLaneRun(db, settings, v, input.onProgress);
@@ -156,7 +169,16 @@ export function useDirectly(db: LedgerDb, ruleSet: RuleSet, input: { actor: stri
     if (canary !== null) recordTransition(db, canary, { to: 'retired', actor: input.actor, reason: why, force: true, now });
     const active = activeVersion(db);
     if (!sameVersion(active, v)) recordTransition(db, active, { to: 'retired', actor: input.actor, reason: why, force: true, now });
-    recordTransition(db, v, { to: 'active', actor: input.actor, reason: why, force: true, override: true, replaces: active, now, payload: { direct: true } });
+    recordTransition(db, v, {
+      to: 'active',
+      actor: input.actor,
+      reason: why,
+      force: true,
+      override: true,
+      replaces: active,
+      now,
+      payload: { direct: true },
+    });
   })();
   if (stateOf(db, v) !== null && !db.memory) removeLaneFile(laneFile(db.name, v));
 }

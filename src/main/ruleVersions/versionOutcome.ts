@@ -50,7 +50,13 @@ const NO_DECISIONS: HumanDecisions = { pinned: new Map(), blocked: new Set() };
  * them, so their result is the one a full run would give). `respectDecisions`: people's pins and blocked pairs apply,
  * as in a live run; without them, what the rules alone conclude.
  */
-export function outcomeOn(db: LedgerDb, settings: WorkspaceSettings, ruleSet: RuleSet, eventIds: readonly string[], respectDecisions: boolean): VersionOutcome {
+export function outcomeOn(
+  db: LedgerDb,
+  settings: WorkspaceSettings,
+  ruleSet: RuleSet,
+  eventIds: readonly string[],
+  respectDecisions: boolean,
+): VersionOutcome {
   if (eventIds.length === 0) return { matches: [], exceptions: [], awaiting: [] };
   const scope = incrementalScope(db, ruleSet, [...new Set(eventIds)].sort());
   const outcome = computeOutcome(scope.events, ruleSet, respectDecisions ? loadHumanDecisions(db) : NO_DECISIONS, {
@@ -66,13 +72,28 @@ export function outcomeOn(db: LedgerDb, settings: WorkspaceSettings, ruleSet: Ru
     matches: outcome.matches.map((d) => {
       const e = matchExplanation(ruleSet, outcome.texts, d);
       const explanation = e.summary === '' ? { ...e, summary: composeMatchSummary(e) } : e;
-      return { matchId: desiredMatchId(d), link: d.link, ruleId: d.rule.id, status: d.status, left: d.left.map((x) => x.id), right: d.right.map((x) => x.id), explanation };
+      return {
+        matchId: desiredMatchId(d),
+        link: d.link,
+        ruleId: d.rule.id,
+        status: d.status,
+        left: d.left.map((x) => x.id),
+        right: d.right.map((x) => x.id),
+        explanation,
+      };
     }),
     exceptions: outcome.exceptions.map((d) => {
       const c = classify(d, ruleSet, settings.reporting_currency, gate, asOfMs);
       return {
-        exceptionId: exceptionIdOfKey(d.key), code: d.code, cls: c.cls, state: c.state, ruleId: d.rule?.id ?? null, amountMinor: d.amount, currency: d.currency,
-        events: d.events.map((e) => e.id), explanation: { ...d.explanation, policy: c.policy },
+        exceptionId: exceptionIdOfKey(d.key),
+        code: d.code,
+        cls: c.cls,
+        state: c.state,
+        ruleId: d.rule?.id ?? null,
+        amountMinor: d.amount,
+        currency: d.currency,
+        events: d.events.map((e) => e.id),
+        explanation: { ...d.explanation, policy: c.policy },
       };
     }),
     awaiting: outcome.awaiting.map((a) => ({ eventId: a.event.id, code: a.code })),

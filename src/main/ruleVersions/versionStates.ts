@@ -5,13 +5,7 @@ import { JournalWriter } from '../ledger/journal.ts';
 import type { JournalEntryType } from '../../shared/journal/entryTypes.ts';
 import { parseRuleSet, type RuleSet } from '../../shared/rules/ruleSet.ts';
 import { DEFAULT_RULE_SET } from '../../shared/rules/defaultRuleSet.ts';
-import {
-  canMove,
-  versionLabel,
-  type CanaryScope,
-  type RuleVersionState,
-  type VersionRef,
-} from '../../shared/rules/ruleVersions.ts';
+import { canMove, versionLabel, type CanaryScope, type RuleVersionState, type VersionRef } from '../../shared/rules/ruleVersions.ts';
 import { UserError } from '../../shared/errors/userError.ts';
 import { ensureRuleSet, RuleSetVersionError } from '../matching/engine/projectionWriters.ts';
 
@@ -51,7 +45,13 @@ interface StateRow {
 function fromRow(r: StateRow): VersionState {
   const [id, v] = r.replaces === null ? [] : r.replaces.split('@');
   return {
-    ruleSetId: r.rule_set_id, version: r.version, state: r.state, seq: r.seq, actor: r.actor, reason: r.reason, at: r.at,
+    ruleSetId: r.rule_set_id,
+    version: r.version,
+    state: r.state,
+    seq: r.seq,
+    actor: r.actor,
+    reason: r.reason,
+    at: r.at,
     scope: r.scope === null ? null : (JSON.parse(r.scope) as CanaryScope),
     replaces: id === undefined ? null : { ruleSetId: id, version: Number(v) },
     override: r.override === 1,
@@ -70,18 +70,23 @@ export function currentStates(db: LedgerDb): VersionState[] {
 }
 
 export function stateOf(db: LedgerDb, v: VersionRef): VersionState | null {
-  const r = db.prepare('SELECT * FROM rule_set_states WHERE rule_set_id = ? AND version = ? ORDER BY seq DESC LIMIT 1').get(v.ruleSetId, v.version) as StateRow | undefined;
+  const r = db
+    .prepare('SELECT * FROM rule_set_states WHERE rule_set_id = ? AND version = ? ORDER BY seq DESC LIMIT 1')
+    .get(v.ruleSetId, v.version) as StateRow | undefined;
   return r === undefined ? null : fromRow(r);
 }
 
 /** The rows of one version, oldest first (its history). */
 export function historyOf(db: LedgerDb, v: VersionRef): VersionState[] {
-  return (db.prepare('SELECT * FROM rule_set_states WHERE rule_set_id = ? AND version = ? ORDER BY seq').all(v.ruleSetId, v.version) as StateRow[]).map(fromRow);
+  return (
+    db.prepare('SELECT * FROM rule_set_states WHERE rule_set_id = ? AND version = ? ORDER BY seq').all(v.ruleSetId, v.version) as StateRow[]
+  ).map(fromRow);
 }
 
 /** A stored version's definition; null when the ledger does not hold it. */
 export function storedRuleSet(db: LedgerDb, v: VersionRef): RuleSet | null {
-  const definition = db.prepare('SELECT definition FROM rule_sets WHERE rule_set_id = ? AND version = ?').pluck().get(v.ruleSetId, v.version) as string | undefined;
+  const definition = db.prepare('SELECT definition FROM rule_sets WHERE rule_set_id = ? AND version = ?').pluck().get(v.ruleSetId, v.version) as
+    string | undefined;
   if (definition === undefined) return null;
   const fail = (why: string): RuleSetVersionError => new RuleSetVersionError(`rule set ${versionLabel(v)} ${why}`);
   let json: unknown;
@@ -109,9 +114,9 @@ export function ruleSetOf(db: LedgerDb, v: VersionRef): RuleSet {
  */
 function latestRunVersion(db: LedgerDb): VersionRef {
   const run = db.prepare('SELECT rule_set_id, rule_version FROM recon_runs ORDER BY finished_at DESC, run_id DESC LIMIT 1').get() as
-    | { rule_set_id: string; rule_version: number }
-    | undefined;
-  if (run === undefined || run.rule_set_id === DEFAULT_RULE_SET.rule_set_id) return { ruleSetId: DEFAULT_RULE_SET.rule_set_id, version: DEFAULT_RULE_SET.version };
+    { rule_set_id: string; rule_version: number } | undefined;
+  if (run === undefined || run.rule_set_id === DEFAULT_RULE_SET.rule_set_id)
+    return { ruleSetId: DEFAULT_RULE_SET.rule_set_id, version: DEFAULT_RULE_SET.version };
   return { ruleSetId: run.rule_set_id, version: run.rule_version };
 }
 
@@ -181,7 +186,7 @@ export interface Transition {
  */
 export function recordTransition(db: LedgerDb, v: VersionRef, t: Transition): VersionState {
   const reason = t.reason.trim();
-  if (reason === '') throw new RuleVersionError('a reason is required for every change of a rule set version\'s state');
+  if (reason === '') throw new RuleVersionError("a reason is required for every change of a rule set version's state");
   const from = stateOf(db, v) === null && t.force === true ? null : effectiveState(db, v);
   if (t.force !== true && from !== null && !canMove(from, t.to)) {
     throw new RuleVersionError(`rule set version ${versionLabel(v)} is ${from}: it cannot become ${t.to}`);
@@ -195,16 +200,29 @@ export function recordTransition(db: LedgerDb, v: VersionRef, t: Transition): Ve
     subjectId: versionLabel(v),
     createdAt: now,
     payload: {
-      version: versionLabel(v), from, to: t.to, ...(t.scope === undefined ? {} : { scope: t.scope }),
-      ...(t.replaces == null ? {} : { replaces: versionLabel(t.replaces) }), ...(t.override === true ? { override: true } : {}), ...(t.payload ?? {}),
+      version: versionLabel(v),
+      from,
+      to: t.to,
+      ...(t.scope === undefined ? {} : { scope: t.scope }),
+      ...(t.replaces == null ? {} : { replaces: versionLabel(t.replaces) }),
+      ...(t.override === true ? { override: true } : {}),
+      ...(t.payload ?? {}),
     },
   });
   db.prepare(
     `INSERT INTO rule_set_states (rule_set_id, version, state, actor, reason, scope, replaces, override, at, journal_seq)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
-    v.ruleSetId, v.version, t.to, t.actor, reason, t.scope === undefined ? null : JSON.stringify(t.scope),
-    t.replaces == null ? null : versionLabel(t.replaces), t.override === true ? 1 : 0, now, entry.seq,
+    v.ruleSetId,
+    v.version,
+    t.to,
+    t.actor,
+    reason,
+    t.scope === undefined ? null : JSON.stringify(t.scope),
+    t.replaces == null ? null : versionLabel(t.replaces),
+    t.override === true ? 1 : 0,
+    now,
+    entry.seq,
   );
   return stateOf(db, v) as VersionState;
 }

@@ -38,7 +38,17 @@ export function appMenuTemplate({ recent, isMac, dev, actions }: AppMenuOptions)
     ? [
         {
           label: 'Tieout',
-          submenu: [about, separator, { role: 'services' }, separator, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, separator, { role: 'quit' }],
+          submenu: [
+            about,
+            separator,
+            { role: 'services' },
+            separator,
+            { role: 'hide' },
+            { role: 'hideOthers' },
+            { role: 'unhide' },
+            separator,
+            { role: 'quit' },
+          ],
         },
       ]
     : [];
@@ -85,9 +95,7 @@ export function appMenuTemplate({ recent, isMac, dev, actions }: AppMenuOptions)
     {
       label: 'Window',
       ...(isMac ? { role: 'window' as const } : {}),
-      submenu: isMac
-        ? [{ role: 'minimize' }, { role: 'zoom' }, separator, { role: 'front' }]
-        : [{ role: 'minimize' }, { role: 'close' }],
+      submenu: isMac ? [{ role: 'minimize' }, { role: 'zoom' }, separator, { role: 'front' }] : [{ role: 'minimize' }, { role: 'close' }],
     },
     // 'help' is a macOS role (it adds the search field); elsewhere it is a plain menu.
     { label: 'Help', ...(isMac ? { role: 'help' as const } : {}), submenu: [about] },

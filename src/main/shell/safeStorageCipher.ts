@@ -6,7 +6,7 @@ import type { SecretCipher } from '../connectors/secrets/secretCipher.ts';
 import { SecretUnavailableError } from '../connectors/secrets/secretCipher.ts';
 
 export const BASIC_TEXT_WARNING =
-  "Linux offers only its basic_text password store here (no keyring such as GNOME Keyring or KWallet is running): the secrets are sealed with a key written into the program, which anyone who can read the workspace can open. Start a keyring and connect the source again.";
+  'Linux offers only its basic_text password store here (no keyring such as GNOME Keyring or KWallet is running): the secrets are sealed with a key written into the program, which anyone who can read the workspace can open. Start a keyring and connect the source again.';
 
 export class SafeStorageCipher implements SecretCipher {
   readonly scheme = 'electron-safe-storage' as const;
@@ -33,7 +33,9 @@ export class SafeStorageCipher implements SecretCipher {
     try {
       return (await safeStorage.decryptStringAsync(Buffer.from(sealed))).result;
     } catch {
-      throw new SecretUnavailableError('the OS keychain could not open the stored secret (another user or machine sealed it, or the keyring was reset): connect the source again');
+      throw new SecretUnavailableError(
+        'the OS keychain could not open the stored secret (another user or machine sealed it, or the keyring was reset): connect the source again',
+      );
     }
   }
 }

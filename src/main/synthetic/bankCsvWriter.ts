@@ -86,7 +86,16 @@ export function writeBankCsv(preset: WritableBankPreset, entries: readonly Synth
       for (const { entry, balance } of newestFirst) {
         const credit = entry.amountMinor >= 0;
         // Chase ends every data row with a comma: one more (empty) field than the header.
-        row([credit ? 'CREDIT' : 'DEBIT', date(entry.date, 'MM/DD/YYYY'), entry.description, amount(entry.amountMinor, cur), credit ? 'ACH_CREDIT' : 'DEBIT_CARD', amount(balance, cur), '', '']);
+        row([
+          credit ? 'CREDIT' : 'DEBIT',
+          date(entry.date, 'MM/DD/YYYY'),
+          entry.description,
+          amount(entry.amountMinor, cur),
+          credit ? 'ACH_CREDIT' : 'DEBIT_CARD',
+          amount(balance, cur),
+          '',
+          '',
+        ]);
       }
       break;
     case 'bank-of-america': {
@@ -108,11 +117,32 @@ export function writeBankCsv(preset: WritableBankPreset, entries: readonly Synth
     case 'barclays-uk':
       out.push('Number,Date,Account,Amount,Subcategory,Memo');
       for (const { entry } of lines) {
-        row(['', date(entry.date, 'DD/MM/YYYY'), options.account ?? '20-32-06 13152170', amount(entry.amountMinor, cur), entry.amountMinor >= 0 ? 'Counter Credit' : 'Debit', entry.description]);
+        row([
+          '',
+          date(entry.date, 'DD/MM/YYYY'),
+          options.account ?? '20-32-06 13152170',
+          amount(entry.amountMinor, cur),
+          entry.amountMinor >= 0 ? 'Counter Credit' : 'Debit',
+          entry.description,
+        ]);
       }
       break;
     case 'n26':
-      row(['Date', 'Payee', 'Account number', 'Transaction type', 'Payment reference', 'Amount (EUR)', 'Amount (Foreign Currency)', 'Type Foreign Currency', 'Exchange Rate'], ',', true);
+      row(
+        [
+          'Date',
+          'Payee',
+          'Account number',
+          'Transaction type',
+          'Payment reference',
+          'Amount (EUR)',
+          'Amount (Foreign Currency)',
+          'Type Foreign Currency',
+          'Exchange Rate',
+        ],
+        ',',
+        true,
+      );
       for (const { entry } of lines) {
         const o = entry.original;
         row(
@@ -136,7 +166,18 @@ export function writeBankCsv(preset: WritableBankPreset, entries: readonly Synth
       out.push('Type,Product,Started Date,Completed Date,Description,Amount,Fee,Currency,State,Balance');
       for (const { entry, balance } of lines) {
         const when = `${entry.date} ${entry.time ?? '12:00:00'}`;
-        row([entry.amountMinor >= 0 ? 'TOPUP' : 'CARD_PAYMENT', options.account ?? 'Current', when, when, entry.description, amount(entry.amountMinor, cur), amount(entry.feeMinor ?? 0, cur), cur, 'COMPLETED', amount(balance, cur)]);
+        row([
+          entry.amountMinor >= 0 ? 'TOPUP' : 'CARD_PAYMENT',
+          options.account ?? 'Current',
+          when,
+          when,
+          entry.description,
+          amount(entry.amountMinor, cur),
+          amount(entry.feeMinor ?? 0, cur),
+          cur,
+          'COMPLETED',
+          amount(balance, cur),
+        ]);
       }
       break;
     case 'wise':
@@ -144,19 +185,75 @@ export function writeBankCsv(preset: WritableBankPreset, entries: readonly Synth
         '"TransferWise ID",Date,Amount,Currency,Description,"Payment Reference","Running Balance","Exchange From","Exchange To","Exchange Rate","Payer Name","Payee Name","Payee Account Number",Merchant,"Card Last Four Digits","Card Holder Full Name",Attachment,Note,"Total fees"',
       );
       for (const { entry, index, balance } of newestFirst) {
-        row([entry.reference ?? `TRANSFER-${100000 + index}`, date(entry.date, 'DD-MM-YYYY'), amount(entry.amountMinor, cur), cur, entry.description, '', amount(balance, cur), '', '', '', '', entry.counterparty ?? '', '', '', '', '', '', '', '0.00']);
+        row([
+          entry.reference ?? `TRANSFER-${100000 + index}`,
+          date(entry.date, 'DD-MM-YYYY'),
+          amount(entry.amountMinor, cur),
+          cur,
+          entry.description,
+          '',
+          amount(balance, cur),
+          '',
+          '',
+          '',
+          '',
+          entry.counterparty ?? '',
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+          '0.00',
+        ]);
       }
       break;
     case 'sparkasse-camt-csv':
       row(
-        ['Auftragskonto', 'Buchungstag', 'Valutadatum', 'Buchungstext', 'Verwendungszweck', 'Glaeubiger ID', 'Mandatsreferenz', 'Kundenreferenz (End-to-End)', 'Sammlerreferenz', 'Lastschrift Ursprungsbetrag', 'Auslagenersatz Ruecklastschrift', 'Beguenstigter/Zahlungspflichtiger', 'Kontonummer/IBAN', 'BIC (SWIFT-Code)', 'Betrag', 'Waehrung', 'Info'],
+        [
+          'Auftragskonto',
+          'Buchungstag',
+          'Valutadatum',
+          'Buchungstext',
+          'Verwendungszweck',
+          'Glaeubiger ID',
+          'Mandatsreferenz',
+          'Kundenreferenz (End-to-End)',
+          'Sammlerreferenz',
+          'Lastschrift Ursprungsbetrag',
+          'Auslagenersatz Ruecklastschrift',
+          'Beguenstigter/Zahlungspflichtiger',
+          'Kontonummer/IBAN',
+          'BIC (SWIFT-Code)',
+          'Betrag',
+          'Waehrung',
+          'Info',
+        ],
         ';',
         true,
       );
       for (const { entry } of newestFirst) {
         const d = date(entry.date, 'DD.MM.YY');
         row(
-          [options.account ?? 'DE12500105170648489890', d, d, entry.amountMinor >= 0 ? 'GUTSCHR. UEBERWEISUNG' : 'FOLGELASTSCHRIFT', entry.description, '', '', 'NOTPROVIDED', '', '', '', entry.counterparty ?? '', 'DE02120300000000202051', 'BYLADEM1001', amount(entry.amountMinor, cur, COMMA_DOT), cur, 'Umsatz gebucht'],
+          [
+            options.account ?? 'DE12500105170648489890',
+            d,
+            d,
+            entry.amountMinor >= 0 ? 'GUTSCHR. UEBERWEISUNG' : 'FOLGELASTSCHRIFT',
+            entry.description,
+            '',
+            '',
+            'NOTPROVIDED',
+            '',
+            '',
+            '',
+            entry.counterparty ?? '',
+            'DE02120300000000202051',
+            'BYLADEM1001',
+            amount(entry.amountMinor, cur, COMMA_DOT),
+            cur,
+            'Umsatz gebucht',
+          ],
           ';',
           true,
         );
@@ -171,7 +268,18 @@ export function writeBankCsv(preset: WritableBankPreset, entries: readonly Synth
       for (const { entry, balance } of lines) {
         const d = date(entry.date, 'DD.MM.YYYY');
         const magnitude = amount(Math.abs(entry.amountMinor), cur, COMMA_DOT);
-        row([d, d, entry.counterparty ?? '', entry.description, entry.amountMinor < 0 ? magnitude : '', entry.amountMinor >= 0 ? magnitude : '', amount(balance, cur, COMMA_DOT)], ';');
+        row(
+          [
+            d,
+            d,
+            entry.counterparty ?? '',
+            entry.description,
+            entry.amountMinor < 0 ? magnitude : '',
+            entry.amountMinor >= 0 ? magnitude : '',
+            amount(balance, cur, COMMA_DOT),
+          ],
+          ';',
+        );
       }
       out.push(`Kontostand am ${date(last, 'DD.MM.YYYY')};;;;;;${amount(running, cur, COMMA_DOT)}`);
       break;

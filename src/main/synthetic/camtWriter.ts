@@ -92,13 +92,15 @@ function partyXml(version: CamtVersion, credit: boolean, name: string | null | u
 }
 
 function txXml(version: CamtVersion, e: CamtWriterEntry, currency: string): string {
-  const credit = (e.amountMinor >= 0) !== (e.reversal === true);
+  const credit = e.amountMinor >= 0 !== (e.reversal === true);
   const refs = e.endToEndId != null ? `<Refs>${el('EndToEndId', e.endToEndId)}</Refs>` : '';
-  const rmt = e.remittance != null || e.remittanceStructured != null
-    ? `<RmtInf>${el('Ustrd', e.remittance)}${e.remittanceStructured != null ? `<Strd><CdtrRefInf>${el('Ref', e.remittanceStructured)}</CdtrRefInf></Strd>` : ''}</RmtInf>`
-    : '';
+  const rmt =
+    e.remittance != null || e.remittanceStructured != null
+      ? `<RmtInf>${el('Ustrd', e.remittance)}${e.remittanceStructured != null ? `<Strd><CdtrRefInf>${el('Ref', e.remittanceStructured)}</CdtrRefInf></Strd>` : ''}</RmtInf>`
+      : '';
   const rtr = e.returnReason != null ? `<RtrInf><Rsn>${el('Cd', e.returnReason)}</Rsn></RtrInf>` : '';
-  const amt = version === '08' ? `<Amt Ccy="${currency}">${amountText(e.amountMinor, currency)}</Amt><CdtDbtInd>${indicator(e.amountMinor)}</CdtDbtInd>` : '';
+  const amt =
+    version === '08' ? `<Amt Ccy="${currency}">${amountText(e.amountMinor, currency)}</Amt><CdtDbtInd>${indicator(e.amountMinor)}</CdtDbtInd>` : '';
   return `<TxDtls>${refs}${amt}${partyXml(version, credit, e.counterpartyName, e.counterpartyAccount)}${rmt}${rtr}</TxDtls>`;
 }
 
@@ -107,7 +109,7 @@ function partXml(version: CamtVersion, p: CamtWriterPart, entry: CamtWriterEntry
   const amount = `<Amt Ccy="${currency}">${amountText(p.amountMinor, currency)}</Amt>`;
   // .02 has no TxDtls/CdtDbtInd: a part there takes the entry's direction.
   const amt = version === '08' ? `${amount}<CdtDbtInd>${indicator(p.amountMinor)}</CdtDbtInd>` : `<AmtDtls><TxAmt>${amount}</TxAmt></AmtDtls>`;
-  const credit = (p.amountMinor >= 0) !== (entry.reversal === true);
+  const credit = p.amountMinor >= 0 !== (entry.reversal === true);
   const rmt = p.remittance != null ? `<RmtInf>${el('Ustrd', p.remittance)}</RmtInf>` : '';
   return `<TxDtls>${refs}${amt}${partyXml(version, credit, p.counterpartyName, null)}${rmt}</TxDtls>`;
 }
@@ -115,9 +117,10 @@ function partXml(version: CamtVersion, p: CamtWriterPart, entry: CamtWriterEntry
 function entryXml(version: CamtVersion, e: CamtWriterEntry, currency: string): string {
   const booking = e.bookingDateTime === true ? `<DtTm>${e.bookingDate}T12:00:00+01:00</DtTm>` : `<Dt>${e.bookingDate}</Dt>`;
   const status = version === '08' ? '<Sts><Cd>BOOK</Cd></Sts>' : '<Sts>BOOK</Sts>';
-  const details = e.parts !== undefined && e.parts.length > 0
-    ? `<NtryDtls><Btch><NbOfTxs>${e.parts.length}</NbOfTxs></Btch>${e.parts.map((p) => partXml(version, p, e, currency)).join('')}</NtryDtls>`
-    : `<NtryDtls>${txXml(version, e, currency)}</NtryDtls>`;
+  const details =
+    e.parts !== undefined && e.parts.length > 0
+      ? `<NtryDtls><Btch><NbOfTxs>${e.parts.length}</NbOfTxs></Btch>${e.parts.map((p) => partXml(version, p, e, currency)).join('')}</NtryDtls>`
+      : `<NtryDtls>${txXml(version, e, currency)}</NtryDtls>`;
   return (
     `<Ntry><Amt Ccy="${currency}">${amountText(e.amountMinor, currency)}</Amt><CdtDbtInd>${indicator(e.amountMinor)}</CdtDbtInd>` +
     `${e.reversal === true ? '<RvslInd>true</RvslInd>' : ''}${status}<BookgDt>${booking}</BookgDt>` +

@@ -51,7 +51,14 @@ export interface GrowthTruth {
   days: Array<{ platform: 'meta' | 'google'; date: string; claimedMinor: number; residualMinor: number; duplicatesMinor: number }>;
   /** Per store day: Meta-attributed test orders' gross. */
   metaTestOrders: Array<{ date: string; grossMinor: number; orders: string[] }>;
-  billing: Array<{ platform: 'meta' | 'google'; spendMinor: number; creditsMinor: number; billedMinor: number; unbilledMinor: number; charges: number }>;
+  billing: Array<{
+    platform: 'meta' | 'google';
+    spendMinor: number;
+    creditsMinor: number;
+    billedMinor: number;
+    unbilledMinor: number;
+    charges: number;
+  }>;
   shipments: {
     storeFulfilledNoShipment: string[];
     /** Paid, never fulfilled by the store nor shipped. */
@@ -78,7 +85,9 @@ interface OrderNote {
 const pad = (n: number): string => String(n).padStart(2, '0');
 const money = (minor: number): string => `${Math.floor(minor / 100)}.${pad(minor % 100)}`;
 const grouped = (minor: number): string => {
-  const units = Math.floor(minor / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const units = Math.floor(minor / 100)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${units}.${pad(minor % 100)}`;
 };
 const dayOf = (ms: number, zone: string): string => utcInstantToLocalDate(new Date(ms).toISOString(), zone);
@@ -91,7 +100,16 @@ export class GrowthMonth {
   private readonly rnd: () => number;
   private readonly notes: OrderNote[] = [];
   private readonly shipments: string[] = [];
-  private readonly truthShipments: GrowthTruth['shipments'] = { storeFulfilledNoShipment: [], paidNotShipped: [], voided: [], split: [], quantityShort: [], refundedButShipped: [], orphans: [], mangled: [] };
+  private readonly truthShipments: GrowthTruth['shipments'] = {
+    storeFulfilledNoShipment: [],
+    paidNotShipped: [],
+    voided: [],
+    split: [],
+    quantityShort: [],
+    refundedButShipped: [],
+    orphans: [],
+    mangled: [],
+  };
   private tracking = 0;
   private readonly period: string;
 
@@ -120,7 +138,9 @@ export class GrowthMonth {
     const trk = `1Z9G${String(++this.tracking).padStart(12, '0')}`;
     const cost = 600 + Math.floor(this.rnd() * 900);
     for (const [sku, name, qty] of items) {
-      this.shipments.push([orderNumber, usDate(date), 'UPS', 'UPS Ground', trk, money(cost), voided ? 'true' : 'false', sku, name, String(qty)].map(csvField).join(','));
+      this.shipments.push(
+        [orderNumber, usDate(date), 'UPS', 'UPS Ground', trk, money(cost), voided ? 'true' : 'false', sku, name, String(qty)].map(csvField).join(','),
+      );
     }
   }
 
@@ -203,7 +223,8 @@ export class GrowthMonth {
     writeFileSync(join(dir, GROWTH_FILES.googleAds), this.googleReport(daily.google));
     truth.billing.push(this.writeMetaBilling(dir, daily.meta), this.writeGoogleBilling(dir, daily.google));
     this.orphanShipments();
-    const header = 'Order - Number,Date - Ship Date,Shipment - Carrier,Shipment - Service,Shipment - Tracking Number,Amount - Shipping Cost,Shipment - Voided,Item - SKU,Item - Name,Item - Qty';
+    const header =
+      'Order - Number,Date - Ship Date,Shipment - Carrier,Shipment - Service,Shipment - Tracking Number,Amount - Shipping Cost,Shipment - Voided,Item - SKU,Item - Name,Item - Qty';
     writeFileSync(join(dir, GROWTH_FILES.shipstation), `${[header, ...this.shipments].join('\r\n')}\r\n`);
     writeFileSync(join(dir, GROWTH_FILES.truth), `${JSON.stringify(truth, null, 2)}\n`);
     return truth;
@@ -212,10 +233,16 @@ export class GrowthMonth {
   private orphanShipments(): void {
     const date = `${this.period}-15`;
     for (const name of ['#990001', '#990002']) {
-      this.shipments.push([name, usDate(date), 'USPS', 'Priority Mail', `94001${name.slice(1)}`, '7.10', 'false', 'GIFT-25', 'Gift Card', '1'].map(csvField).join(','));
+      this.shipments.push(
+        [name, usDate(date), 'USPS', 'Priority Mail', `94001${name.slice(1)}`, '7.10', 'false', 'GIFT-25', 'Gift Card', '1'].map(csvField).join(','),
+      );
       this.truthShipments.orphans.push(name);
     }
-    this.shipments.push(['5.20001E+12', usDate(date), 'FedEx', 'Home Delivery', '794600000001', '11.25', 'false', 'CF-LAMP-03', 'Headlamp 300', '1'].map(csvField).join(','));
+    this.shipments.push(
+      ['5.20001E+12', usDate(date), 'FedEx', 'Home Delivery', '794600000001', '11.25', 'false', 'CF-LAMP-03', 'Headlamp 300', '1']
+        .map(csvField)
+        .join(','),
+    );
     this.truthShipments.mangled.push('5.20001E+12');
   }
 
@@ -229,7 +256,21 @@ export class GrowthMonth {
     const first = `${this.period}-01`;
     const last = days.length === 0 ? first : (days[days.length - 1] as [string, number, number, number])[0];
     const q = (s: string): string => `"${s}"`;
-    const lines = [['Reporting starts', 'Reporting ends', 'Day', 'Campaign name', 'Campaign ID', 'Amount spent (USD)', 'Impressions', 'Purchases', 'Purchases conversion value'].map(q).join(',')];
+    const lines = [
+      [
+        'Reporting starts',
+        'Reporting ends',
+        'Day',
+        'Campaign name',
+        'Campaign ID',
+        'Amount spent (USD)',
+        'Impressions',
+        'Purchases',
+        'Purchases conversion value',
+      ]
+        .map(q)
+        .join(','),
+    ];
     const spend = days.reduce((s, d) => s + d[3], 0);
     const value = days.reduce((s, d) => s + d[1], 0);
     const count = days.reduce((s, d) => s + d[2], 0);
@@ -238,7 +279,9 @@ export class GrowthMonth {
       const [s1, s2] = this.split(spent);
       const [v1, v2] = this.split(claimed);
       const n1 = Math.floor((n * 6) / 10);
-      lines.push([first, last, date, 'Prospecting - Fall', '120210000000000001', grouped(s1), String(s1 * 3), String(n1), grouped(v1)].map(q).join(','));
+      lines.push(
+        [first, last, date, 'Prospecting - Fall', '120210000000000001', grouped(s1), String(s1 * 3), String(n1), grouped(v1)].map(q).join(','),
+      );
       lines.push([first, last, date, 'Retargeting', '120210000000000002', grouped(s2), String(s2 * 3), String(n - n1), grouped(v2)].map(q).join(','));
     }
     return `${lines.join('\r\n')}\r\n`;
@@ -266,7 +309,12 @@ export class GrowthMonth {
     return `${lines.join('\r\n')}\r\n`;
   }
 
-  private charges(days: ReadonlyArray<[string, number, number, number]>, threshold: number, creditDay: string | null, credit: number): { dates: string[]; unbilled: number; spend: number } {
+  private charges(
+    days: ReadonlyArray<[string, number, number, number]>,
+    threshold: number,
+    creditDay: string | null,
+    credit: number,
+  ): { dates: string[]; unbilled: number; spend: number } {
     let owed = 0;
     let spend = 0;
     const dates: string[] = [];
@@ -285,12 +333,38 @@ export class GrowthMonth {
   private writeMetaBilling(dir: string, days: ReadonlyArray<[string, number, number, number]>): GrowthTruth['billing'][number] {
     const creditDay = `${this.period}-15`;
     const c = this.charges(days, THRESHOLD_MINOR.meta, creditDay, META_CREDIT_MINOR);
-    const lines = ['Ad account,Ridge Outfitters (act_104455667788)', `Date range,${this.period}-01 - ${this.period}-31`, 'Currency,USD', '', 'Date,Transaction ID,Payment Method,Amount,Currency,Status'];
-    c.dates.forEach((date, i) => lines.push([`${date} 12:00`, `60211877444${pad(i)}-88223${pad(i)}`, 'Visa ending in 4242', `$${grouped(THRESHOLD_MINOR.meta)}`, 'USD', 'Paid'].map(csvField).join(',')));
-    lines.push('', 'Ad credits', 'Date,Description,Amount,Currency', `${creditDay},Ad credit for service disruption,${money(META_CREDIT_MINOR)},USD`, '', 'Tax,0.00,USD');
+    const lines = [
+      'Ad account,Ridge Outfitters (act_104455667788)',
+      `Date range,${this.period}-01 - ${this.period}-31`,
+      'Currency,USD',
+      '',
+      'Date,Transaction ID,Payment Method,Amount,Currency,Status',
+    ];
+    c.dates.forEach((date, i) =>
+      lines.push(
+        [`${date} 12:00`, `60211877444${pad(i)}-88223${pad(i)}`, 'Visa ending in 4242', `$${grouped(THRESHOLD_MINOR.meta)}`, 'USD', 'Paid']
+          .map(csvField)
+          .join(','),
+      ),
+    );
+    lines.push(
+      '',
+      'Ad credits',
+      'Date,Description,Amount,Currency',
+      `${creditDay},Ad credit for service disruption,${money(META_CREDIT_MINOR)},USD`,
+      '',
+      'Tax,0.00,USD',
+    );
     writeFileSync(join(dir, GROWTH_FILES.metaBilling), `${lines.join('\r\n')}\r\n`);
     const billed = c.dates.length * THRESHOLD_MINOR.meta;
-    return { platform: 'meta', spendMinor: c.spend, creditsMinor: META_CREDIT_MINOR, billedMinor: billed, unbilledMinor: c.spend - META_CREDIT_MINOR - billed, charges: c.dates.length };
+    return {
+      platform: 'meta',
+      spendMinor: c.spend,
+      creditsMinor: META_CREDIT_MINOR,
+      billedMinor: billed,
+      unbilledMinor: c.spend - META_CREDIT_MINOR - billed,
+      charges: c.dates.length,
+    };
   }
 
   private writeGoogleBilling(dir: string, days: ReadonlyArray<[string, number, number, number]>): GrowthTruth['billing'][number] {
@@ -298,10 +372,20 @@ export class GrowthMonth {
     const range = `${MONTHS[Number(this.period.slice(5, 7)) - 1]} 1 - ${new Date(Date.UTC(Number(this.period.slice(0, 4)), Number(this.period.slice(5, 7)), 0)).getUTCDate()}, ${this.period.slice(0, 4)}`;
     const lines = ['Billing activity', 'Ridge Outfitters (123-456-7890)', 'Date,Type,Description,Amount,Currency code'];
     lines.push([range, 'Costs', 'All campaigns', grouped(c.spend), 'USD'].map(csvField).join(','));
-    for (const date of c.dates) lines.push([longDate(date), 'Payment', 'Automatic payment: Visa ••••4242', `-${grouped(THRESHOLD_MINOR.google)}`, 'USD'].map(csvField).join(','));
+    for (const date of c.dates)
+      lines.push(
+        [longDate(date), 'Payment', 'Automatic payment: Visa ••••4242', `-${grouped(THRESHOLD_MINOR.google)}`, 'USD'].map(csvField).join(','),
+      );
     lines.push([range, 'Promotions', 'New account promotion', `-${money(GOOGLE_PROMOTION_MINOR)}`, 'USD'].map(csvField).join(','));
     writeFileSync(join(dir, GROWTH_FILES.googleBilling), `${lines.join('\r\n')}\r\n`);
     const billed = c.dates.length * THRESHOLD_MINOR.google;
-    return { platform: 'google', spendMinor: c.spend, creditsMinor: GOOGLE_PROMOTION_MINOR, billedMinor: billed, unbilledMinor: c.spend - GOOGLE_PROMOTION_MINOR - billed, charges: c.dates.length };
+    return {
+      platform: 'google',
+      spendMinor: c.spend,
+      creditsMinor: GOOGLE_PROMOTION_MINOR,
+      billedMinor: billed,
+      unbilledMinor: c.spend - GOOGLE_PROMOTION_MINOR - billed,
+      charges: c.dates.length,
+    };
   }
 }

@@ -47,8 +47,22 @@ function major(minor: number): string {
 /** One CSV line in MONTH_STRIPE_HEADER order; net = gross − fee, as the parser checks. */
 export function monthStripeRowCsv(r: SyntheticMonthStripeRow): string {
   const cells = [
-    r.id, r.created, r.available, r.currency, major(r.grossMinor), major(r.feeMinor), major(r.grossMinor - r.feeMinor),
-    r.category, r.sourceId, r.description, r.email, r.payoutId, r.paymentIntentId, r.chargeId, r.customerId, r.orderId,
+    r.id,
+    r.created,
+    r.available,
+    r.currency,
+    major(r.grossMinor),
+    major(r.feeMinor),
+    major(r.grossMinor - r.feeMinor),
+    r.category,
+    r.sourceId,
+    r.description,
+    r.email,
+    r.payoutId,
+    r.paymentIntentId,
+    r.chargeId,
+    r.customerId,
+    r.orderId,
   ];
   return cells.map(csvField).join(',');
 }
@@ -60,7 +74,12 @@ export function monthStripeRowCsv(r: SyntheticMonthStripeRow): string {
  */
 export function writeMonthFiles(dir: string, options: MonthOptions, extras: { growth?: boolean } = {}): MonthFiles {
   mkdirSync(dir, { recursive: true });
-  const paths = { shopifyCsv: join(dir, SHOPIFY_FILE), stripeCsv: join(dir, STRIPE_FILE), truthPath: join(dir, TRUTH_FILE), camtPath: join(dir, CAMT_FILE) };
+  const paths = {
+    shopifyCsv: join(dir, SHOPIFY_FILE),
+    stripeCsv: join(dir, STRIPE_FILE),
+    truthPath: join(dir, TRUTH_FILE),
+    camtPath: join(dir, CAMT_FILE),
+  };
   const shopify = new ShopifyOrdersWriter(paths.shopifyCsv);
   const stripe = new BufferedTextFile(paths.stripeCsv);
   const truth = new BufferedTextFile(paths.truthPath);

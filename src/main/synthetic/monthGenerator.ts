@@ -63,7 +63,14 @@ export const STORE_UTC_OFFSET = '-0400';
 
 /** payment_payout and payout_bank are the default rule set's payout_items and bank_payout links. */
 export type TruthLink = 'order_payment' | 'payment_payout' | 'refund_payment' | 'order_refund' | 'dispute_payment' | 'payout_bank';
-export const TRUTH_LINKS: readonly TruthLink[] = ['order_payment', 'payment_payout', 'refund_payment', 'order_refund', 'dispute_payment', 'payout_bank'];
+export const TRUTH_LINKS: readonly TruthLink[] = [
+  'order_payment',
+  'payment_payout',
+  'refund_payment',
+  'order_refund',
+  'dispute_payment',
+  'payout_bank',
+];
 
 /**
  * One expected outcome. Ids are event external ids: Shopify `Id`, Stripe `balance_transaction_id`,
@@ -292,7 +299,8 @@ function createContext(options: MonthOptions, sink: MonthSink): Ctx {
   if (!Number.isInteger(options.orders) || options.orders < 0) throw new RangeError(`orders must be a whole number ≥ 0, got ${options.orders}`);
   const rates = { ...DEFAULT_ANOMALY_RATES, ...options.anomalyRates };
   const orderShare = ORDER_ANOMALIES.reduce((s, c) => s + rates[c], 0);
-  if (ANOMALY_CODES.some((c) => !(rates[c] >= 0 && rates[c] <= 1)) || orderShare > 1) throw new RangeError('anomaly rates must be in [0, 1] and the order-level ones sum to at most 1');
+  if (ANOMALY_CODES.some((c) => !(rates[c] >= 0 && rates[c] <= 1)) || orderShare > 1)
+    throw new RangeError('anomaly rates must be in [0, 1] and the order-level ones sum to at most 1');
   const [year, month] = startDate.split('-').map(Number) as [number, number];
   const monthEnd = Date.parse(`${new Date(Date.UTC(year, month, 1)).toISOString().slice(0, 10)}T00:00:00${offset}`);
   const rnd = seededRandom(options.seed);
@@ -388,7 +396,24 @@ function drawOrderAnomaly(g: Ctx): OrderAnomaly | null {
   return null;
 }
 
-const FIRST_NAMES = ['ana', 'ben', 'chloe', 'dev', 'emma', 'felix', 'grace', 'hiro', 'isla', 'jonas', 'kira', 'liam', 'maya', 'noah', 'olga', 'priya'];
+const FIRST_NAMES = [
+  'ana',
+  'ben',
+  'chloe',
+  'dev',
+  'emma',
+  'felix',
+  'grace',
+  'hiro',
+  'isla',
+  'jonas',
+  'kira',
+  'liam',
+  'maya',
+  'noah',
+  'olga',
+  'priya',
+];
 const LAST_NAMES = ['lopez', 'okafor', 'martin', 'patel', 'schmidt', 'nguyen', 'rossi', 'kim', 'dubois', 'silva', 'cohen', 'berg'];
 /** [street, city, zip, province, province name, sales tax in basis points]. */
 export const CUSTOMER_ADDRESSES: ReadonlyArray<readonly [string, string, string, string, string, number]> = [
@@ -484,7 +509,12 @@ function anomalousOrder(g: Ctx, order: SyntheticOrder, code: Exclude<OrderAnomal
   switch (code) {
     case 'MISSING_PAYMENT':
       emitOrder(g, order);
-      exceptionTruth(g, code, [order.id], `order ${order.name} paid; its payment intent ${order.paymentReference} is deliberately absent from Stripe`);
+      exceptionTruth(
+        g,
+        code,
+        [order.id],
+        `order ${order.name} paid; its payment intent ${order.paymentReference} is deliberately absent from Stripe`,
+      );
       return;
     case 'MISSING_ORDER': {
       // An off-catalog amount (a manual or phone charge), so no other unmatched order pairs with it by amount by chance.
@@ -614,7 +644,12 @@ function scheduleRefund(g: Ctx, order: SyntheticOrder, c: ChargeSpec): void {
   // The store shows the refund too (Refunded Amount): the processor's refund and the order's agree.
   matchTruth(g, 'order_refund', [order.id], [txnId]);
   g.queue.push(t, () => {
-    const row = stripeRow(g, t, 'refund', -amount, 0, { ...linked(c), id: txnId, sourceId: refundId, description: `REFUND FOR CHARGE (Order ${order.name})` });
+    const row = stripeRow(g, t, 'refund', -amount, 0, {
+      ...linked(c),
+      id: txnId,
+      sourceId: refundId,
+      description: `REFUND FOR CHARGE (Order ${order.name})`,
+    });
     addToPayout(g, row, 'other');
   });
 }
@@ -626,7 +661,12 @@ function scheduleDispute(g: Ctx, order: SyntheticOrder, c: ChargeSpec): void {
   exceptionTruth(g, 'DISPUTE_OPEN', [txnId, c.txnId, order.id], `chargeback on order ${order.name}, dispute fee ${DISPUTE_FEE_MINOR}`);
   matchTruth(g, 'dispute_payment', [txnId], [c.txnId]);
   g.queue.push(t, () => {
-    const row = stripeRow(g, t, 'dispute', -c.amountMinor, DISPUTE_FEE_MINOR, { ...linked(c), id: txnId, sourceId: disputeId, description: `Chargeback withdrawal for ${c.chargeId}` });
+    const row = stripeRow(g, t, 'dispute', -c.amountMinor, DISPUTE_FEE_MINOR, {
+      ...linked(c),
+      id: txnId,
+      sourceId: disputeId,
+      description: `Chargeback withdrawal for ${c.chargeId}`,
+    });
     addToPayout(g, row, 'other');
   });
 }
@@ -772,7 +812,12 @@ function ambiguousPair(g: Ctx, a: Bucket, b: Bucket, at: number): void {
   const booking = addBusinessDays(a.day, bankDelay(g));
   const la = bankLine(g, booking, a.sumNet, 'STRIPE');
   const lb = bankLine(g, booking, b.sumNet, 'STRIPE');
-  exceptionTruth(g, 'AMBIGUOUS_MATCH', [a.txnId, b.txnId, la.bankReference, lb.bankReference], `payouts ${a.payoutId} and ${b.payoutId} both ${a.sumNet}, credited ${dateText(booking)} without ids`);
+  exceptionTruth(
+    g,
+    'AMBIGUOUS_MATCH',
+    [a.txnId, b.txnId, la.bankReference, lb.bankReference],
+    `payouts ${a.payoutId} and ${b.payoutId} both ${a.sumNet}, credited ${dateText(booking)} without ids`,
+  );
 }
 
 function bankDelay(g: Ctx): number {
@@ -823,7 +868,11 @@ function emitStripe(g: Ctx, row: SyntheticMonthStripeRow): void {
 }
 
 function matchTruth(g: Ctx, strategy: TruthLink, left: string[], right: string[], autoResolved?: AnomalyCode): void {
-  g.sink.truth(autoResolved === undefined ? { type: 'match', strategy, keys: { left, right } } : { type: 'match', strategy, keys: { left, right }, autoResolved });
+  g.sink.truth(
+    autoResolved === undefined
+      ? { type: 'match', strategy, keys: { left, right } }
+      : { type: 'match', strategy, keys: { left, right }, autoResolved },
+  );
   g.summary.matches[strategy]++;
   g.summary.truthRecords++;
 }

@@ -69,7 +69,8 @@ function balance(tag: string, minor: number, date: string, currency: string): st
 function wrap(text: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < text.length; i += LINE) out.push(text.slice(i, i + LINE));
-  if (out.slice(1).some((l) => /^[:{-]/.test(l))) throw new Error(`:86: text would put ":", "-" or "{" at the start of a line: ${JSON.stringify(text)}`);
+  if (out.slice(1).some((l) => /^[:{-]/.test(l)))
+    throw new Error(`:86: text would put ":", "-" or "{" at the start of a line: ${JSON.stringify(text)}`);
   return out.length === 0 ? [''] : out;
 }
 
@@ -111,7 +112,9 @@ function entryLines(e: Mt940EntryInput, currency: string): string[] {
   const mark = entryMark(e);
   const booking = e.bookingDate != null ? e.bookingDate.slice(5, 7) + e.bookingDate.slice(8, 10) : '';
   const ref = e.bankReference != null ? `//${e.bankReference}` : '';
-  const lines = [`:61:${yymmdd(e.valueDate)}${booking}${mark}${mt940Amount(e.amountMinor, currency)}${e.transactionType ?? 'NTRF'}${e.customerReference ?? 'NONREF'}${ref}`];
+  const lines = [
+    `:61:${yymmdd(e.valueDate)}${booking}${mark}${mt940Amount(e.amountMinor, currency)}${e.transactionType ?? 'NTRF'}${e.customerReference ?? 'NONREF'}${ref}`,
+  ];
   if (e.supplementary != null) lines.push(e.supplementary);
   if (e.details != null) {
     const text = typeof e.details === 'string' ? e.details : structuredDetails(e.details);
@@ -144,7 +147,10 @@ export function* mt940StatementChunks(s: Mt940StatementInput): Generator<string>
   }
   const tail: string[] = [];
   if (s.mt942 === true) {
-    tail.push(`:90D:${sides.D.n}${s.currency}${mt940Amount(sides.D.sum, s.currency)}`, `:90C:${sides.C.n}${s.currency}${mt940Amount(sides.C.sum, s.currency)}`);
+    tail.push(
+      `:90D:${sides.D.n}${s.currency}${mt940Amount(sides.D.sum, s.currency)}`,
+      `:90C:${sides.C.n}${s.currency}${mt940Amount(sides.C.sum, s.currency)}`,
+    );
   } else {
     tail.push(balance('62F', sum, s.closingDate ?? s.date, s.currency));
   }

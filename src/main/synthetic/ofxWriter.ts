@@ -85,11 +85,23 @@ function markup(options: OfxWriteOptions): {
 function header(options: OfxWriteOptions): string {
   const nl = options.newline ?? '\n';
   if (options.version === 2) {
-    return `<?xml version="1.0" encoding="UTF-8" standalone="no"?>${nl}` +
-      `<?OFX OFXHEADER="200" VERSION="211" SECURITY="NONE" OLDFILEUID="NONE" NEWFILEUID="NONE"?>${nl}`;
+    return (
+      `<?xml version="1.0" encoding="UTF-8" standalone="no"?>${nl}` +
+      `<?OFX OFXHEADER="200" VERSION="211" SECURITY="NONE" OLDFILEUID="NONE" NEWFILEUID="NONE"?>${nl}`
+    );
   }
-  const lines = ['OFXHEADER:100', 'DATA:OFXSGML', 'VERSION:102', 'SECURITY:NONE', 'ENCODING:USASCII',
-    `CHARSET:${options.charset ?? '1252'}`, 'COMPRESSION:NONE', 'OLDFILEUID:NONE', 'NEWFILEUID:NONE', ''];
+  const lines = [
+    'OFXHEADER:100',
+    'DATA:OFXSGML',
+    'VERSION:102',
+    'SECURITY:NONE',
+    'ENCODING:USASCII',
+    `CHARSET:${options.charset ?? '1252'}`,
+    'COMPRESSION:NONE',
+    'OLDFILEUID:NONE',
+    'NEWFILEUID:NONE',
+    '',
+  ];
   return lines.join(nl) + nl;
 }
 
@@ -123,10 +135,18 @@ function* statementChunks(st: OfxWriterStatement, uid: number, options: OfxWrite
   s = m.close('BANKTRANLIST');
   const asOf = ofxDate(st.asOf, options.dateStyle);
   if (st.ledgerBalanceMinor !== null) {
-    s += m.open('LEDGERBAL') + m.leaf('BALAMT', minorToDecimalString(st.ledgerBalanceMinor, st.currency)) + m.leaf('DTASOF', asOf) + m.close('LEDGERBAL');
+    s +=
+      m.open('LEDGERBAL') +
+      m.leaf('BALAMT', minorToDecimalString(st.ledgerBalanceMinor, st.currency)) +
+      m.leaf('DTASOF', asOf) +
+      m.close('LEDGERBAL');
   }
   if (st.availableBalanceMinor != null) {
-    s += m.open('AVAILBAL') + m.leaf('BALAMT', minorToDecimalString(st.availableBalanceMinor, st.currency)) + m.leaf('DTASOF', asOf) + m.close('AVAILBAL');
+    s +=
+      m.open('AVAILBAL') +
+      m.leaf('BALAMT', minorToDecimalString(st.availableBalanceMinor, st.currency)) +
+      m.leaf('DTASOF', asOf) +
+      m.close('AVAILBAL');
   }
   yield s + m.close(rs) + m.close(bank ? 'STMTTRNRS' : 'CCSTMTTRNRS');
 }
@@ -134,9 +154,20 @@ function* statementChunks(st: OfxWriterStatement, uid: number, options: OfxWrite
 /** The OFX text of the statements, as chunks (one per transaction plus the surrounding markup). */
 export function* ofxChunks(statements: Iterable<OfxWriterStatement>, options: OfxWriteOptions): Generator<string> {
   const m = markup(options);
-  yield header(options) + m.open('OFX') + m.open('SIGNONMSGSRSV1') + m.open('SONRS') + m.open('STATUS') +
-    m.leaf('CODE', '0') + m.leaf('SEVERITY', 'INFO') + m.close('STATUS') + m.leaf('DTSERVER', '20260101120000') +
-    m.leaf('LANGUAGE', 'ENG') + m.close('SONRS') + m.close('SIGNONMSGSRSV1');
+  yield (
+    header(options) +
+    m.open('OFX') +
+    m.open('SIGNONMSGSRSV1') +
+    m.open('SONRS') +
+    m.open('STATUS') +
+    m.leaf('CODE', '0') +
+    m.leaf('SEVERITY', 'INFO') +
+    m.close('STATUS') +
+    m.leaf('DTSERVER', '20260101120000') +
+    m.leaf('LANGUAGE', 'ENG') +
+    m.close('SONRS') +
+    m.close('SIGNONMSGSRSV1')
+  );
   let msgset: string | null = null;
   let uid = 1;
   for (const st of statements) {

@@ -63,22 +63,75 @@ export function* syntheticStripeRows(count: number, seed = 1, startMs = Date.UTC
     const payoutId = `po_${String(Math.floor(i / 500)).padStart(8, '0')}`;
     const id = `txn_${String(i).padStart(10, '0')}`;
     if (i % 500 === 499) {
-      yield { id, created: utc(t), available: utc(t), currency: 'usd', grossMinor: -Math.floor(rnd() * 5_000_000), feeMinor: 0, category: 'payout', sourceId: payoutId, description: 'STRIPE PAYOUT', email: '', payoutId, orderId: '' };
+      yield {
+        id,
+        created: utc(t),
+        available: utc(t),
+        currency: 'usd',
+        grossMinor: -Math.floor(rnd() * 5_000_000),
+        feeMinor: 0,
+        category: 'payout',
+        sourceId: payoutId,
+        description: 'STRIPE PAYOUT',
+        email: '',
+        payoutId,
+        orderId: '',
+      };
       continue;
     }
     const order = 1000 + i;
     const amount = 500 + Math.floor(rnd() * 50_000);
     if (i % 20 === 19) {
-      yield { id, created: utc(t), available: utc(t), currency: 'usd', grossMinor: -amount, feeMinor: 0, category: 'refund', sourceId: `re_${i}`, description: `Refund for order #${order - 19}`, email: `buyer${i % 997}@example.com`, payoutId, orderId: String(order - 19) };
+      yield {
+        id,
+        created: utc(t),
+        available: utc(t),
+        currency: 'usd',
+        grossMinor: -amount,
+        feeMinor: 0,
+        category: 'refund',
+        sourceId: `re_${i}`,
+        description: `Refund for order #${order - 19}`,
+        email: `buyer${i % 997}@example.com`,
+        payoutId,
+        orderId: String(order - 19),
+      };
       continue;
     }
     const fee = Math.round(amount * 0.029) + 30;
-    yield { id, created: utc(t), available: utc(t + 2 * 86_400_000), currency: 'usd', grossMinor: amount, feeMinor: fee, category: 'charge', sourceId: `ch_${i}`, description: `Order #${order}`, email: `buyer${i % 997}@example.com`, payoutId, orderId: String(order) };
+    yield {
+      id,
+      created: utc(t),
+      available: utc(t + 2 * 86_400_000),
+      currency: 'usd',
+      grossMinor: amount,
+      feeMinor: fee,
+      category: 'charge',
+      sourceId: `ch_${i}`,
+      description: `Order #${order}`,
+      email: `buyer${i % 997}@example.com`,
+      payoutId,
+      orderId: String(order),
+    };
   }
 }
 
 export function stripeRowCsv(r: SyntheticStripeRow): string {
-  return [r.id, r.created, r.available, r.currency, major(r.grossMinor), major(r.feeMinor), major(r.grossMinor - r.feeMinor), r.category, r.sourceId, r.description, r.email, r.payoutId, r.orderId].join(',');
+  return [
+    r.id,
+    r.created,
+    r.available,
+    r.currency,
+    major(r.grossMinor),
+    major(r.feeMinor),
+    major(r.grossMinor - r.feeMinor),
+    r.category,
+    r.sourceId,
+    r.description,
+    r.email,
+    r.payoutId,
+    r.orderId,
+  ].join(',');
 }
 
 /** Streams the CSV to `path`; memory stays flat whatever `count` is. */

@@ -34,8 +34,13 @@ export function importAndReconcile(
   if (options.reconcile === false || (result.eventsCreated === 0 && !owesWork(ws.db) && options.ruleSet === undefined)) {
     return { import: result, reconcile: null, shadows: [] };
   }
-  if (options.ruleSet !== undefined) useDirectly(ws.db, options.ruleSet, { actor: request.actor, reason: 'named for the run after an import (--rules)' });
-  const { run, shadows } = liveAndLanes(ws, (onProgress) => reconcile(ws.db, ws.settings, { mode: 'incremental', actor: 'system:engine', onProgress }), options.onReconcileProgress);
+  if (options.ruleSet !== undefined)
+    useDirectly(ws.db, options.ruleSet, { actor: request.actor, reason: 'named for the run after an import (--rules)' });
+  const { run, shadows } = liveAndLanes(
+    ws,
+    (onProgress) => reconcile(ws.db, ws.settings, { mode: 'incremental', actor: 'system:engine', onProgress }),
+    options.onReconcileProgress,
+  );
   return { import: result, reconcile: run, shadows };
 }
 
@@ -57,7 +62,8 @@ export function liveAndLanes(
 
 /** Whether the live projection was made by other rules than those in force (a promotion whose full run did not finish). */
 function rulesChanged(ws: Workspace): boolean {
-  const last = ws.db.prepare('SELECT rule_set_id, rule_version FROM recon_runs ORDER BY rowid DESC LIMIT 1').get() as { rule_set_id: string; rule_version: number } | undefined;
+  const last = ws.db.prepare('SELECT rule_set_id, rule_version FROM recon_runs ORDER BY rowid DESC LIMIT 1').get() as
+    { rule_set_id: string; rule_version: number } | undefined;
   if (last === undefined) return false;
   const inForce = ruleSetInForce(ws.db);
   return !sameVersion({ ruleSetId: last.rule_set_id, version: last.rule_version }, { ruleSetId: inForce.rule_set_id, version: inForce.version });

@@ -90,7 +90,11 @@ function readSettingsFile(path: string): Record<string, unknown> {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new ApiError({ kind: 'bad_input', message: `${path}: cannot read the settings (${(err as Error).message}); fix the file, then try again`, field: null });
+    throw new ApiError({
+      kind: 'bad_input',
+      message: `${path}: cannot read the settings (${(err as Error).message}); fix the file, then try again`,
+      field: null,
+    });
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ApiError({ kind: 'bad_input', message: `${path}: the settings are not a JSON object; fix the file, then try again`, field: null });

@@ -10,8 +10,22 @@ import { CsvMappingSchema } from '../import/csvMapping.ts';
 import { TEXT_ENCODINGS } from '../import/textEncoding.ts';
 import { EXCEPTION_STATES } from '../exceptions/states.ts';
 import {
-  ChecklistSchema, DomainRuleSchema, ExceptionCardSchema, MetricsReportSchema, NotificationEventSchema, NotificationSchema, OwnersViewSchema, PersonSchema,
-  PlaybookSchema, SetOwnersRequestSchema, SlaCheckSchema, type NotificationEvent, ExceptionQueueSchema, QueueCountsSchema, SlaStateSchema, SlaTierSchema,
+  ChecklistSchema,
+  DomainRuleSchema,
+  ExceptionCardSchema,
+  MetricsReportSchema,
+  NotificationEventSchema,
+  NotificationSchema,
+  OwnersViewSchema,
+  PersonSchema,
+  PlaybookSchema,
+  SetOwnersRequestSchema,
+  SlaCheckSchema,
+  type NotificationEvent,
+  ExceptionQueueSchema,
+  QueueCountsSchema,
+  SlaStateSchema,
+  SlaTierSchema,
 } from './ownershipContract.ts';
 import { CloseStatusSchema } from '../close/closeReport.ts';
 import { isCalendarDate } from '../time/period.ts';
@@ -269,7 +283,14 @@ export const DashboardSchema = z.object({
   valueAtStake: z.array(MoneySchema),
   /** The open exception whose business date is the earliest; its age counts from that business time. */
   oldestOpen: z
-    .object({ exceptionId: id, code: ExceptionCodeSchema, businessAt: isoInstant, businessDate: z.string(), ageDays: z.number(), createdAt: isoInstant })
+    .object({
+      exceptionId: id,
+      code: ExceptionCodeSchema,
+      businessAt: isoInstant,
+      businessDate: z.string(),
+      ageDays: z.number(),
+      createdAt: isoInstant,
+    })
     .nullable(),
   /**
    * Open exceptions by age since their business time: '<1d', '1–3d', '3–7d', '7–30d', '>30d', each with its bounds in
@@ -294,16 +315,26 @@ export const DashboardSchema = z.object({
       feedMissing: z.boolean(),
     }),
   ),
-  lastRun: z
-    .object({ runId: id, mode: z.string(), ruleSetId: z.string(), ruleVersion: z.number().int(), finishedAt: isoInstant })
-    .nullable(),
+  lastRun: z.object({ runId: id, mode: z.string(), ruleSetId: z.string(), ruleVersion: z.number().int(), finishedAt: isoInstant }).nullable(),
 });
 export type Dashboard = z.infer<typeof DashboardSchema>;
 
 // --- exceptions ----------------------------------------------------------------------------------------
 
 export const EXCEPTION_SORT_FIELDS = [
-  'businessDate', 'createdAt', 'code', 'class', 'state', 'amountMinor', 'dueAt', 'owner', 'ageDays', 'domain', 'slaDueAt', 'slaTier', 'escalationLevel',
+  'businessDate',
+  'createdAt',
+  'code',
+  'class',
+  'state',
+  'amountMinor',
+  'dueAt',
+  'owner',
+  'ageDays',
+  'domain',
+  'slaDueAt',
+  'slaTier',
+  'escalationLevel',
 ] as const;
 
 export const ExceptionFilterSchema = z.object({
@@ -716,7 +747,11 @@ export const RuleDiffRowSchema = z.object({
 });
 export type RuleDiffRow = z.infer<typeof RuleDiffRowSchema>;
 export const RuleDiffFilterSchema = z
-  .object({ categories: z.array(z.enum(DIFF_CATEGORY_VALUES)).optional(), ruleId: z.string().nullable().optional(), search: z.string().max(200).optional() })
+  .object({
+    categories: z.array(z.enum(DIFF_CATEGORY_VALUES)).optional(),
+    ruleId: z.string().nullable().optional(),
+    search: z.string().max(200).optional(),
+  })
   .strict();
 export type RuleDiffFilter = z.infer<typeof RuleDiffFilterSchema>;
 
@@ -724,7 +759,10 @@ export type RuleDiffFilter = z.infer<typeof RuleDiffFilterSchema>;
 export const RuleDiffsViewSchema = z.object({
   version: versionLabel,
   ...period,
-  sort: z.array(z.object({ field: z.enum(DIFF_SORT_FIELD_VALUES), dir: SortDirSchema })).max(3).default([]),
+  sort: z
+    .array(z.object({ field: z.enum(DIFF_SORT_FIELD_VALUES), dir: SortDirSchema }))
+    .max(3)
+    .default([]),
   filter: RuleDiffFilterSchema.default({}),
 });
 
@@ -741,29 +779,47 @@ export type OutcomeItem = z.infer<typeof OutcomeItemSchema>;
 
 /** A rule set as JSON, validated by the services against the shared schema (src/shared/rules/ruleSet.ts). */
 const ruleSetJson = z.record(z.string(), z.unknown());
-const runCounts = z.object({ matchesCreated: z.number().int(), matchesEnded: z.number().int(), exceptionsOpened: z.number().int(), exceptionsClosed: z.number().int() });
+const runCounts = z.object({
+  matchesCreated: z.number().int(),
+  matchesEnded: z.number().int(),
+  exceptionsOpened: z.number().int(),
+  exceptionsClosed: z.number().int(),
+});
 
 // --- grid views (what a grid shows: its filter, sort and period; paged to query, whole to export) ----------
 
 export const ExceptionsViewSchema = z.object({
   ...period,
-  sort: z.array(z.object({ field: z.enum(EXCEPTION_SORT_FIELDS), dir: SortDirSchema })).max(3).default([]),
+  sort: z
+    .array(z.object({ field: z.enum(EXCEPTION_SORT_FIELDS), dir: SortDirSchema }))
+    .max(3)
+    .default([]),
   filter: ExceptionFilterSchema.default({}),
 });
 export const MatchesViewSchema = z.object({
   ...period,
-  sort: z.array(z.object({ field: z.enum(MATCH_SORT_FIELDS), dir: SortDirSchema })).max(3).default([]),
+  sort: z
+    .array(z.object({ field: z.enum(MATCH_SORT_FIELDS), dir: SortDirSchema }))
+    .max(3)
+    .default([]),
   filter: MatchFilterSchema.default({}),
 });
 export const PayoutsViewSchema = z.object({
   ...period,
   filter: z
-    .object({ bank: z.enum(['matched', 'missing', 'pending']).optional(), unexplainedOnly: z.boolean().optional(), search: z.string().max(200).optional() })
+    .object({
+      bank: z.enum(['matched', 'missing', 'pending']).optional(),
+      unexplainedOnly: z.boolean().optional(),
+      search: z.string().max(200).optional(),
+    })
     .default({}),
 });
 export const AwaitingViewSchema = z.object({
   ...period,
-  sort: z.array(z.object({ field: z.enum(AWAITING_SORT_FIELDS), dir: SortDirSchema })).max(3).default([]),
+  sort: z
+    .array(z.object({ field: z.enum(AWAITING_SORT_FIELDS), dir: SortDirSchema }))
+    .max(3)
+    .default([]),
   filter: AwaitingFilterSchema.default({}),
 });
 export const ExportFormatSchema = z.enum(['csv', 'xlsx']);
@@ -789,28 +845,31 @@ export const apiContract = {
   /** The open workspace, or null on first launch. */
   'workspace.current': method(empty, WorkspaceInfoSchema.nullable()),
   'workspace.create': method(
-    z.object({
-      path: z.string().min(1),
-      name: z.string().min(1).max(200).optional(),
-      reportingCurrency: currency,
-      timeZone: z.string().min(1),
-      locale: z.string().min(2),
-    }).strict(),
+    z
+      .object({
+        path: z.string().min(1),
+        name: z.string().min(1).max(200).optional(),
+        reportingCurrency: currency,
+        timeZone: z.string().min(1),
+        locale: z.string().min(2),
+      })
+      .strict(),
     WorkspaceInfoSchema,
     ['workspace'],
   ),
   'workspace.open': method(z.object({ path: z.string().min(1) }).strict(), WorkspaceInfoSchema, ['workspace']),
   /** Creates the demo month (tieout demo) in a new folder and opens it. */
-  'workspace.createDemo': method(
-    z.object({ path: z.string().min(1), orders: z.number().int().min(10).max(100_000) }).strict(),
-    WorkspaceInfoSchema,
-    ['workspace'],
-  ),
+  'workspace.createDemo': method(z.object({ path: z.string().min(1), orders: z.number().int().min(10).max(100_000) }).strict(), WorkspaceInfoSchema, [
+    'workspace',
+  ]),
   'workspace.recent': method(empty, z.object({ workspaces: z.array(z.object({ path: z.string(), name: z.string(), openedAt: isoInstant })) })),
   /** A folder the user may create a workspace in by default (e.g. ~/Tieout/…). */
   'workspace.suggestPath': method(z.object({ name: z.string().min(1).max(200) }).strict(), z.object({ path: z.string() })),
 
-  'settings.get': method(empty, z.object({ settings: SettingsSchema, tolerances: z.array(ToleranceRowSchema), ruleSet: z.object({ id: z.string(), version: z.number().int() }) })),
+  'settings.get': method(
+    empty,
+    z.object({ settings: SettingsSchema, tolerances: z.array(ToleranceRowSchema), ruleSet: z.object({ id: z.string(), version: z.number().int() }) }),
+  ),
   'settings.update': method(SettingsSchema.strict(), WorkspaceInfoSchema, ['settings', 'workspace']),
   /** Every rule set version with its state (newest first per line), the one in force, a running canary's figures. */
   'rules.versions': method(
@@ -860,7 +919,14 @@ export const apiContract = {
         canary: z.string().trim().min(1).max(2000).optional(),
       })
       .strict(),
-    z.object({ version: z.string(), state: z.enum(['active', 'canary']), previous: z.string(), overridden: z.boolean(), missing: z.array(z.string()), run: runCounts }),
+    z.object({
+      version: z.string(),
+      state: z.enum(['active', 'canary']),
+      previous: z.string(),
+      overridden: z.boolean(),
+      missing: z.array(z.string()),
+      run: runCounts,
+    }),
     ['rules', 'settings', 'matches', 'exceptions'],
   ),
   /** One step back: a canary is retired, or the version the active one replaced is active again; then a full run. */
@@ -917,7 +983,11 @@ export const apiContract = {
     z.object({ resolved: z.number().int() }),
     ['exceptions'],
   ),
-  'exceptions.comment': method(z.object({ exceptionIds: z.array(id).min(1).max(10_000), text: nonEmptyText('A comment') }).strict(), z.object({ commented: z.number().int() }), ['exceptions']),
+  'exceptions.comment': method(
+    z.object({ exceptionIds: z.array(id).min(1).max(10_000), text: nonEmptyText('A comment') }).strict(),
+    z.object({ commented: z.number().int() }),
+    ['exceptions'],
+  ),
   'exceptions.reopen': method(z.object({ exceptionId: id, reason: nonEmptyText('A reason') }).strict(), ok, ['exceptions']),
   'exceptions.assign': method(z.object({ exceptionId: id, owner: nonEmptyText('An owner') }).strict(), ok, ['exceptions']),
 
@@ -925,7 +995,9 @@ export const apiContract = {
   'matches.detail': method(z.object({ matchId: id }).strict(), MatchDetailSchema),
   /** A person matches chosen events (left and right side of a link); their exceptions are resolved by it. */
   'matches.manual': method(
-    z.object({ link: z.string().min(1), leftEventIds: z.array(id).min(1), rightEventIds: z.array(id).min(1), reason: nonEmptyText('A reason') }).strict(),
+    z
+      .object({ link: z.string().min(1), leftEventIds: z.array(id).min(1), rightEventIds: z.array(id).min(1), reason: nonEmptyText('A reason') })
+      .strict(),
     z.object({ matchId: id }),
     ['matches', 'exceptions'],
   ),
@@ -984,59 +1056,76 @@ export const apiContract = {
 
   /** The growth tie-out for a month (default: the month of the latest ad spend): see src/main/growth/growthReport.ts. */
   'growth.report': method(
-    z.object({
-      period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'period must be YYYY-MM').optional(),
-      paidNotShippedDays: z.number().int().min(0).max(365).optional(),
-    }).strict(),
+    z
+      .object({
+        period: z
+          .string()
+          .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'period must be YYYY-MM')
+          .optional(),
+        paidNotShippedDays: z.number().int().min(0).max(365).optional(),
+      })
+      .strict(),
     GrowthReportSchema,
   ),
   /** The events behind a part of a growth row or a figure (ids from growth.report), in the order asked, as event lines. */
   'growth.events': method(z.object({ eventIds: z.array(id).min(1).max(500) }).strict(), z.object({ events: z.array(EventLineSchema) })),
 
-  'imports.formats': method(empty, z.object({ formats: z.array(z.object({ format: z.string(), description: z.string() })), presets: z.array(z.string()) })),
-  'imports.history': method(z.object({ limit: z.number().int().min(1).max(1000).default(200) }).strict(), z.object({ batches: z.array(ImportBatchSchema) })),
+  'imports.formats': method(
+    empty,
+    z.object({ formats: z.array(z.object({ format: z.string(), description: z.string() })), presets: z.array(z.string()) }),
+  ),
+  'imports.history': method(
+    z.object({ limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+    z.object({ batches: z.array(ImportBatchSchema) }),
+  ),
   /** Stages a file's bytes for preview and import; the transports carry `bytes` as binary. */
   /** Connected sources with their sync state; `background` says whether this host syncs them on a schedule. */
   'connectors.list': method(empty, z.object({ connectors: z.array(ConnectorStatusSchema), background: z.boolean() })),
   /** Starts a source's sync now (single flight: a sync in progress carries on). */
-  'connectors.syncNow': method(z.object({ source: z.string().min(1).max(200) }).strict(), z.object({ started: z.boolean(), message: z.string() }), ['connectors']),
+  'connectors.syncNow': method(z.object({ source: z.string().min(1).max(200) }).strict(), z.object({ started: z.boolean(), message: z.string() }), [
+    'connectors',
+  ]),
   'imports.upload': method(z.object({ fileName: z.string().min(1).max(255), bytes: z.instanceof(Uint8Array) }).strict(), UploadSchema),
   'imports.preview': method(
-    z.object({
-      uploadId: id,
-      /** A format from imports.formats, or `preset:NAME` (generic CSV through a bank preset). */
-      format: z.string().optional(),
-      mapping: CsvMappingSchema.optional(),
-      /** With the source, previewed event ids are exactly the ids the import will create. */
-      source: z.string().min(1).optional(),
-      /**
-       * How to cut the file into the preview's rows while a mapping is still incomplete (its columns come from the
-       * header line, so they must be readable before the mapping is): header line, delimiter, text encoding.
-       */
-      layout: z
-        .object({
-          headerRow: z.number().int().min(1).max(1000).optional(),
-          delimiter: z.string().length(1).optional(),
-          encoding: z.enum(TEXT_ENCODINGS).optional(),
-        })
-        .strict()
-        .optional(),
-    }).strict(),
+    z
+      .object({
+        uploadId: id,
+        /** A format from imports.formats, or `preset:NAME` (generic CSV through a bank preset). */
+        format: z.string().optional(),
+        mapping: CsvMappingSchema.optional(),
+        /** With the source, previewed event ids are exactly the ids the import will create. */
+        source: z.string().min(1).optional(),
+        /**
+         * How to cut the file into the preview's rows while a mapping is still incomplete (its columns come from the
+         * header line, so they must be readable before the mapping is): header line, delimiter, text encoding.
+         */
+        layout: z
+          .object({
+            headerRow: z.number().int().min(1).max(1000).optional(),
+            delimiter: z.string().length(1).optional(),
+            encoding: z.enum(TEXT_ENCODINGS).optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict(),
     ImportPreviewSchema,
   ),
   /** Imports staged files as one transaction, then runs the incremental reconcile over what they brought. */
   'imports.commit': method(
-    z.object({
-      uploadIds: z.array(id).min(1),
-      source: z.string().min(1),
-      /** A format from imports.formats, or `preset:NAME` (generic CSV through a bank preset). */
-      format: z.string().optional(),
-      /** For generic-csv: saved as the source's mapping (mappings.get returns it next time). */
-      mapping: CsvMappingSchema.optional(),
-      skipInvalid: z.boolean().optional(),
-      /** Import bank statements whose balances do not add up, the difference journaled (the CLI's --accept-unbalanced). */
-      acceptUnbalanced: z.boolean().optional(),
-    }).strict(),
+    z
+      .object({
+        uploadIds: z.array(id).min(1),
+        source: z.string().min(1),
+        /** A format from imports.formats, or `preset:NAME` (generic CSV through a bank preset). */
+        format: z.string().optional(),
+        /** For generic-csv: saved as the source's mapping (mappings.get returns it next time). */
+        mapping: CsvMappingSchema.optional(),
+        skipInvalid: z.boolean().optional(),
+        /** Import bank statements whose balances do not add up, the difference journaled (the CLI's --accept-unbalanced). */
+        acceptUnbalanced: z.boolean().optional(),
+      })
+      .strict(),
     ImportOutcomeSchema,
     ['imports', 'matches', 'exceptions'],
   ),
@@ -1046,12 +1135,22 @@ export const apiContract = {
   'close.status': method(z.object({ month: monthText }).strict(), CloseStatusSchema),
   /** Signs the month off: refused while class C exceptions of the month are open, unless acceptOpen carries them forward. */
   'close.close': method(
+    z
+      .object({
+        month: monthText,
+        by: nonEmptyText('Who signs off'),
+        reason: nonEmptyText('A reason'),
+        acceptOpen: z.boolean().default(false),
+        /** Why a source has not delivered past the month's end, by source id. */
+        sourceNotes: z.record(z.string(), z.string().max(2000)).default({}),
+      })
+      .strict(),
     z.object({
-      month: monthText, by: nonEmptyText('Who signs off'), reason: nonEmptyText('A reason'), acceptOpen: z.boolean().default(false),
-      /** Why a source has not delivered past the month's end, by source id. */
-      sourceNotes: z.record(z.string(), z.string().max(2000)).default({}),
-    }).strict(),
-    z.object({ month: z.string(), journalSeq: z.number().int(), acceptedOpen: z.number().int(), pack: z.object({ sha256: z.string(), bytes: z.number().int(), fileName: z.string() }) }),
+      month: z.string(),
+      journalSeq: z.number().int(),
+      acceptedOpen: z.number().int(),
+      pack: z.object({ sha256: z.string(), bytes: z.number().int(), fileName: z.string() }),
+    }),
     ['close'],
   ),
   'close.reopen': method(
@@ -1067,7 +1166,12 @@ export const apiContract = {
 
   'reconcile.run': method(
     empty,
-    z.object({ matchesCreated: z.number().int(), matchesEnded: z.number().int(), exceptionsOpened: z.number().int(), exceptionsClosed: z.number().int() }),
+    z.object({
+      matchesCreated: z.number().int(),
+      matchesEnded: z.number().int(),
+      exceptionsOpened: z.number().int(),
+      exceptionsClosed: z.number().int(),
+    }),
     ['matches', 'exceptions'],
   ),
 
@@ -1081,14 +1185,31 @@ export const apiContract = {
   /** The workspace's own code/source → domain rows, read before the shipped table. */
   'owners.setDomainMap': method(z.object({ rules: z.array(DomainRuleSchema).max(500) }).strict(), ok, ['settings', 'exceptions']),
   /** A code's playbook for this workspace; null goes back to the shipped one. */
-  'playbooks.set': method(z.object({ code: z.string().regex(/^[A-Z][A-Z0-9_]*$/), playbook: PlaybookSchema.nullable() }).strict(), ok, ['settings', 'exceptions']),
+  'playbooks.set': method(z.object({ code: z.string().regex(/^[A-Z][A-Z0-9_]*$/), playbook: PlaybookSchema.nullable() }).strict(), ok, [
+    'settings',
+    'exceptions',
+  ]),
   /** Runs the SLA clock at the wall clock: owners for exceptions lacking them, escalation steps; the steps it took. */
   'sla.check': method(empty, SlaCheckSchema),
   /** Escalation steps, newest first (the in-app notification list). */
-  'notifications.list': method(z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(), z.object({ notifications: z.array(NotificationSchema) })),
+  'notifications.list': method(
+    z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(),
+    z.object({ notifications: z.array(NotificationSchema) }),
+  ),
   /** Operating metrics over calendar days of the workspace (default: the 30 days ending today), with a point per day. */
   'metrics.get': method(
-    z.object({ from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(), to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }).strict(),
+    z
+      .object({
+        from: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/)
+          .optional(),
+        to: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/)
+          .optional(),
+      })
+      .strict(),
     MetricsReportSchema,
   ),
   'checklist.get': method(empty, ChecklistSchema),

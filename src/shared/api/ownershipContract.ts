@@ -52,7 +52,9 @@ export const OwnersViewSchema = z.object({
 });
 export type OwnersView = z.infer<typeof OwnersViewSchema>;
 
-export const SetOwnersRequestSchema = z.object({ domain: z.string().min(1).max(40), owner: PersonSchema, backup: PersonSchema, from: calendarDate.optional() }).strict();
+export const SetOwnersRequestSchema = z
+  .object({ domain: z.string().min(1).max(40), owner: PersonSchema, backup: PersonSchema, from: calendarDate.optional() })
+  .strict();
 
 export const NotificationSchema = z.object({
   seq: z.number().int(),
@@ -92,7 +94,9 @@ export const MetricsReportSchema = z.object({
     auto_resolve_rate: rate,
     manual_actions_per_day: z.number(),
     high_value_open: z.object({ count: z.number().int(), value_minor: z.number().int() }),
-    top_exceptions: z.array(z.object({ code: z.string(), count: z.number().int(), trend: z.array(z.object({ week: z.string(), count: z.number().int() })) })),
+    top_exceptions: z.array(
+      z.object({ code: z.string(), count: z.number().int(), trend: z.array(z.object({ week: z.string(), count: z.number().int() })) }),
+    ),
   }),
   days: z.array(
     z.object({

@@ -32,7 +32,7 @@ export function eventText(attributes: string | Record<string, unknown> | undefin
     }
   } else if (attributes !== undefined) attrs = attributes;
   return {
-    counterparty: firstText(attrs, COUNTERPARTY_ATTRIBUTES) ?? (customerRef ?? null),
+    counterparty: firstText(attrs, COUNTERPARTY_ATTRIBUTES) ?? customerRef ?? null,
     description: firstText(attrs, DESCRIPTION_ATTRIBUTES),
   };
 }

@@ -3,7 +3,12 @@
 // FULFILLMENT_CODES; docs/matching.md states what each code means and its amount at stake.
 import type { ExceptionCode } from '../rules/ruleSet.ts';
 
-export const ADS_CODES = ['SPEND_NOT_BILLED', 'BILLED_NOT_SPENT', 'CARD_CHARGE_NO_BILLING', 'CONVERSIONS_WITHOUT_ORDERS'] as const satisfies readonly ExceptionCode[];
+export const ADS_CODES = [
+  'SPEND_NOT_BILLED',
+  'BILLED_NOT_SPENT',
+  'CARD_CHARGE_NO_BILLING',
+  'CONVERSIONS_WITHOUT_ORDERS',
+] as const satisfies readonly ExceptionCode[];
 
 export const FULFILLMENT_CODES = [
   'PAID_NOT_SHIPPED',

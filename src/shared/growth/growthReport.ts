@@ -119,7 +119,15 @@ export const ShipmentsSummarySchema = z.object({
   problems: z.array(OrderShipmentSchema),
   /** Shipments whose order number names no order; an Excel-mangled id (`5.37518E+12`) is never guessed at. */
   orphanShipments: z.array(
-    z.object({ eventId: z.string(), orderNumber: z.string(), date, trackingNumber: z.string().nullable(), mangledOrderId: z.boolean(), costMinor: minor, currency: z.string() }),
+    z.object({
+      eventId: z.string(),
+      orderNumber: z.string(),
+      date,
+      trackingNumber: z.string().nullable(),
+      mangledOrderId: z.boolean(),
+      costMinor: minor,
+      currency: z.string(),
+    }),
   ),
 });
 

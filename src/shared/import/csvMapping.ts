@@ -131,10 +131,19 @@ export const CsvMappingSchema = z
     sign: oneOf(['as_is', 'inverted']),
     encoding: oneOf(TEXT_ENCODINGS).optional(),
     delimiter: oneOf([',', ';', '\t', '|']).optional(),
-    header_row: z.number({ error: errorFor('must be a line number') }).int('must be a whole line number').min(1, 'must be 1 or more').optional(),
+    header_row: z
+      .number({ error: errorFor('must be a line number') })
+      .int('must be a whole line number')
+      .min(1, 'must be 1 or more')
+      .optional(),
     external_id_strategy: oneOf(['column', 'row_hash']),
     /** A fixed account for every row, when the file does not name it. */
-    account: z.string({ error: errorFor('must be an account name or number (text)') }).trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters').optional(),
+    account: z
+      .string({ error: errorFor('must be an account name or number (text)') })
+      .trim()
+      .min(1, 'must not be empty')
+      .max(64, 'must be at most 64 characters')
+      .optional(),
     /** How rows run against `columns.balance`; detected from the dates when absent. */
     balance_order: oneOf(['oldest_first', 'newest_first']).optional(),
     /** Rows whose first cell matches (trimmed, case-insensitive) are not records: closing-balance and disclaimer lines. */
@@ -210,7 +219,10 @@ function crossFieldChecks(m: Loose, ctx: z.RefinementCtx): void {
   if (has(columns.account) && has(m.account)) issue(['account'], 'use either a fixed account or columns.account, not both');
   if (has(m.balance_order) && !has(columns.balance)) issue(['balance_order'], 'needs columns.balance (the running balance column)');
   if (has(columns.original_amount) !== has(columns.original_currency)) {
-    issue(['columns', has(columns.original_amount) ? 'original_currency' : 'original_amount'], 'columns.original_amount and columns.original_currency go together');
+    issue(
+      ['columns', has(columns.original_amount) ? 'original_currency' : 'original_amount'],
+      'columns.original_amount and columns.original_currency go together',
+    );
   }
 
   if (typeof m.date_format === 'string') {

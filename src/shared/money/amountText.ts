@@ -83,9 +83,11 @@ export function numberStyleForLocale(locale: string): NumberStyle {
   const parts = locale.trim().replace(/_/g, '-').split('-');
   const lang = (parts[0] ?? '').toLowerCase();
   // Skip a script subtag (zh-Hant-TW): only language and region decide separators.
-  const region = parts.slice(1).find((p) => /^(?:[A-Za-z]{2}|\d{3})$/.test(p))?.toUpperCase();
-  const style =
-    (region !== undefined ? LOCALE_STYLES.get(`${lang}-${region}`) : undefined) ?? LOCALE_STYLES.get(lang);
+  const region = parts
+    .slice(1)
+    .find((p) => /^(?:[A-Za-z]{2}|\d{3})$/.test(p))
+    ?.toUpperCase();
+  const style = (region !== undefined ? LOCALE_STYLES.get(`${lang}-${region}`) : undefined) ?? LOCALE_STYLES.get(lang);
   if (style === undefined) throw new Error(`no number style known for locale "${locale}"`);
   return { ...style };
 }
@@ -108,17 +110,7 @@ function isSign(ch: string): boolean {
 
 // Marker characters form currency codes and symbols; number punctuation never does.
 function isMarkerChar(ch: string): boolean {
-  return !(
-    isDigit(ch) ||
-    isSpace(ch) ||
-    isSign(ch) ||
-    ch === '(' ||
-    ch === ')' ||
-    ch === '.' ||
-    ch === ',' ||
-    ch === "'" ||
-    ch === '\u2019'
-  );
+  return !(isDigit(ch) || isSpace(ch) || isSign(ch) || ch === '(' || ch === ')' || ch === '.' || ch === ',' || ch === "'" || ch === '\u2019');
 }
 
 function isKnownMarker(marker: string): boolean {
@@ -162,12 +154,7 @@ function plainAmount(text: string, exponent: number, decimal: NumberStyle['decim
   return m[1] === '-' && magnitude !== 0 ? -magnitude : magnitude;
 }
 
-export function parseAmount(
-  text: string,
-  currency: string,
-  style: NumberStyle = DEFAULT_STYLE,
-  options: ParseAmountOptions = {},
-): AmountParseResult {
+export function parseAmount(text: string, currency: string, style: NumberStyle = DEFAULT_STYLE, options: ParseAmountOptions = {}): AmountParseResult {
   if (!isCurrencyCode(currency)) return fail(`unknown currency "${currency}"`);
   if (style.decimal === style.group) return fail(`invalid number style: "${style.decimal}" is both decimal and group separator`);
   const exponent = currencyExponent(currency);
@@ -177,7 +164,13 @@ export function parseAmount(
 }
 
 /** Every form parseAmount accepts: signs, parentheses, currency markers, digit groups, excess precision. */
-export function parseAmountText(text: string, currency: string, exponent: number, style: NumberStyle, options: ParseAmountOptions): AmountParseResult {
+export function parseAmountText(
+  text: string,
+  currency: string,
+  exponent: number,
+  style: NumberStyle,
+  options: ParseAmountOptions,
+): AmountParseResult {
   const q = JSON.stringify(text);
   if (text.trim() === '') return fail('empty amount');
 
@@ -292,8 +285,7 @@ export function parseAmountText(text: string, currency: string, exponent: number
   }
   if (groups.length > 1) {
     const [first, ...rest] = groups;
-    const valid =
-      first !== undefined && first.length >= 1 && first.length <= 3 && rest.every((g) => g.length === 3);
+    const valid = first !== undefined && first.length >= 1 && first.length <= 3 && rest.every((g) => g.length === 3);
     if (!valid) {
       if (fracText === undefined && groups.length === 2 && (separatorKind === ',' || separatorKind === '.')) {
         return fail(ambiguous);
@@ -343,8 +335,7 @@ export function formatAmount(minor: number, currency: string, options: FormatAmo
   const number = exponent > 0 ? `${intDigits}${style.decimal}${fracDigits}` : intDigits;
 
   const code = options.code ?? 'none';
-  const withCode = (n: string): string =>
-    code === 'prefix' ? `${currency} ${n}` : code === 'suffix' ? `${n} ${currency}` : n;
+  const withCode = (n: string): string => (code === 'prefix' ? `${currency} ${n}` : code === 'suffix' ? `${n} ${currency}` : n);
   if (minor >= 0) return withCode(number);
   switch (options.negative ?? 'minus') {
     case 'minus':

@@ -235,8 +235,35 @@ interface SymbolUse {
 }
 
 const DOLLAR_USERS = [
-  'USD', 'CAD', 'AUD', 'NZD', 'SGD', 'HKD', 'MXN', 'ARS', 'CLP', 'COP', 'CUP', 'DOP', 'UYU', 'TWD',
-  'BSD', 'BBD', 'BMD', 'BND', 'BZD', 'FJD', 'GYD', 'JMD', 'KYD', 'LRD', 'NAD', 'SBD', 'SRD', 'TTD', 'XCD',
+  'USD',
+  'CAD',
+  'AUD',
+  'NZD',
+  'SGD',
+  'HKD',
+  'MXN',
+  'ARS',
+  'CLP',
+  'COP',
+  'CUP',
+  'DOP',
+  'UYU',
+  'TWD',
+  'BSD',
+  'BBD',
+  'BMD',
+  'BND',
+  'BZD',
+  'FJD',
+  'GYD',
+  'JMD',
+  'KYD',
+  'LRD',
+  'NAD',
+  'SBD',
+  'SRD',
+  'TTD',
+  'XCD',
 ] as const;
 
 const SYMBOLS: ReadonlyMap<string, SymbolUse> = new Map<string, SymbolUse>([

@@ -9,7 +9,20 @@ export const CommunicationTemplatesSchema = z
 export type CommunicationTemplates = z.infer<typeof CommunicationTemplatesSchema>;
 
 export const TEMPLATE_FIELDS = [
-  'workspace', 'exception_id', 'code', 'title', 'tier', 'amount', 'summary', 'events', 'owner', 'owner_name', 'backup', 'due', 'steps', 'me',
+  'workspace',
+  'exception_id',
+  'code',
+  'title',
+  'tier',
+  'amount',
+  'summary',
+  'events',
+  'owner',
+  'owner_name',
+  'backup',
+  'due',
+  'steps',
+  'me',
 ] as const;
 export type TemplateValues = Record<(typeof TEMPLATE_FIELDS)[number], string>;
 
@@ -52,5 +65,7 @@ Reference: {exception_id}
 
 /** Replaces each {field} the values know; unknown braces are left as written. */
 export function fillTemplate(template: string, values: Partial<TemplateValues>): string {
-  return template.replace(/\{([a-z_]+)\}/g, (whole, name: string) => (Object.prototype.hasOwnProperty.call(values, name) ? (values as Record<string, string>)[name] ?? '' : whole));
+  return template.replace(/\{([a-z_]+)\}/g, (whole, name: string) =>
+    Object.prototype.hasOwnProperty.call(values, name) ? ((values as Record<string, string>)[name] ?? '') : whole,
+  );
 }

@@ -13,7 +13,10 @@ export const DomainNameSchema = z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'a d
  */
 export const DomainRuleSchema = z
   .object({
-    code: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'an exception code such as UNKNOWN_BANK_LINE').optional(),
+    code: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_]*$/, 'an exception code such as UNKNOWN_BANK_LINE')
+      .optional(),
     source: z.string().min(1).max(200).optional(),
     domain: DomainNameSchema,
   })
@@ -80,7 +83,10 @@ export class DomainMap {
   constructor(workspaceRules: readonly DomainRule[] = []) {
     this.rules = [...workspaceRules, ...DEFAULT_DOMAIN_MAP];
     for (const code of new Set(this.rules.flatMap((r) => (r.code === undefined ? [] : [r.code])))) {
-      this.byCode.set(code, this.rules.filter((r) => r.code === undefined || r.code === code));
+      this.byCode.set(
+        code,
+        this.rules.filter((r) => r.code === undefined || r.code === code),
+      );
     }
   }
 

@@ -32,11 +32,17 @@ export function codeFamily(code: string): 'finance' | 'growth' {
 export const DEFAULT_PLAYBOOKS: Readonly<Record<string, Playbook>> = {
   DUPLICATE_RECORD: {
     title: 'A record was delivered twice',
-    steps: ['Check that both files cover overlapping dates (the resolution names both files and lines).', 'Nothing was booked twice: no action unless the overlap is unexpected; then fix the export schedule.'],
+    steps: [
+      'Check that both files cover overlapping dates (the resolution names both files and lines).',
+      'Nothing was booked twice: no action unless the overlap is unexpected; then fix the export schedule.',
+    ],
   },
   ROUNDING_DIFF: {
     title: 'Amounts differ by a rounding amount',
-    steps: ['Confirm the difference is within the rounding tolerance shown.', 'If rounding differences recur for one source, post them to the rounding account at month end.'],
+    steps: [
+      'Confirm the difference is within the rounding tolerance shown.',
+      'If rounding differences recur for one source, post them to the rounding account at month end.',
+    ],
   },
   TIMING_DIFF: {
     title: 'Counterpart arrived late, inside the extended window',
@@ -60,51 +66,95 @@ export const DEFAULT_PLAYBOOKS: Readonly<Record<string, Playbook>> = {
   },
   AMOUNT_MISMATCH: {
     title: 'Counterpart found, amounts differ beyond tolerance',
-    steps: ['Compare both sides in the card: discounts, shipping, tax or a partial capture usually explain it.', 'If the store is right, ask the processor; if the charge is right, correct the order.', 'Resolve with the explanation, or write the difference off above the policy gate with sign-off.'],
+    steps: [
+      'Compare both sides in the card: discounts, shipping, tax or a partial capture usually explain it.',
+      'If the store is right, ask the processor; if the charge is right, correct the order.',
+      'Resolve with the explanation, or write the difference off above the policy gate with sign-off.',
+    ],
   },
   DUPLICATE_PAYMENT: {
     title: 'An order was paid twice',
-    steps: ['Confirm both charges settled (not one authorisation and one capture).', 'Refund the extra charge in the processor and note the refund id.', 'Resolve once the refund appears in the next import.'],
+    steps: [
+      'Confirm both charges settled (not one authorisation and one capture).',
+      'Refund the extra charge in the processor and note the refund id.',
+      'Resolve once the refund appears in the next import.',
+    ],
   },
   REFUND_UNMATCHED: {
     title: 'A refund does not tie to its payment or the store',
-    steps: ['Check whether the refund was issued in the processor but not recorded in the store (or the reverse).', 'Record the refund on the side that misses it.', 'Resolve once both show the same refunded amount.'],
+    steps: [
+      'Check whether the refund was issued in the processor but not recorded in the store (or the reverse).',
+      'Record the refund on the side that misses it.',
+      'Resolve once both show the same refunded amount.',
+    ],
   },
   PAYOUT_MISMATCH: {
     title: 'A payout does not equal the sum of its items',
-    steps: ['Open the payout waterfall: the unexplained remainder is at the bottom.', 'Import the payout reconciliation report for the payout period if items are missing.', 'Ask the processor about reserves or adjustments that no report lists.'],
+    steps: [
+      'Open the payout waterfall: the unexplained remainder is at the bottom.',
+      'Import the payout reconciliation report for the payout period if items are missing.',
+      'Ask the processor about reserves or adjustments that no report lists.',
+    ],
   },
   PAYOUT_NOT_IN_BANK: {
     title: 'A payout never reached the bank',
-    steps: ['Check the bank statement covering the expected arrival date has been imported.', 'Look for the payout under another amount (fees netted) or a combined deposit.', 'If absent after the window, open a case with the processor with the payout id and trace number.'],
+    steps: [
+      'Check the bank statement covering the expected arrival date has been imported.',
+      'Look for the payout under another amount (fees netted) or a combined deposit.',
+      'If absent after the window, open a case with the processor with the payout id and trace number.',
+    ],
   },
   UNKNOWN_BANK_LINE: {
     title: 'A bank line has no counterpart',
-    steps: ['Read the remittance text and counterparty.', 'Match it to a payout or invoice by hand if one exists; otherwise classify it (rent, transfer, interest) and resolve with that category.', 'Unknown incoming money: ask the bank for the sender details before booking it.'],
+    steps: [
+      'Read the remittance text and counterparty.',
+      'Match it to a payout or invoice by hand if one exists; otherwise classify it (rent, transfer, interest) and resolve with that category.',
+      'Unknown incoming money: ask the bank for the sender details before booking it.',
+    ],
   },
   CURRENCY_MISMATCH: {
     title: 'Counterpart in another currency without an FX basis',
-    steps: ['Import the processor report that states the conversion (presentment amounts, conversion rows).', 'If none exists, agree the rate with the accountant and match by hand stating it.'],
+    steps: [
+      'Import the processor report that states the conversion (presentment amounts, conversion rows).',
+      'If none exists, agree the rate with the accountant and match by hand stating it.',
+    ],
   },
   DISPUTE_OPEN: {
     title: 'A chargeback or dispute is open',
-    steps: ['Check the dispute deadline in the processor dashboard.', 'Collect evidence: order, shipment tracking, customer messages.', 'Submit the evidence; resolve when the dispute is won or lost, noting the outcome.'],
+    steps: [
+      'Check the dispute deadline in the processor dashboard.',
+      'Collect evidence: order, shipment tracking, customer messages.',
+      'Submit the evidence; resolve when the dispute is won or lost, noting the outcome.',
+    ],
   },
   AMBIGUOUS_MATCH: {
     title: 'Several equally good candidates',
-    steps: ['Compare the candidates listed in the explanation (keys, times, customers).', 'Match the right one by hand; the engine then pairs the rest.'],
+    steps: [
+      'Compare the candidates listed in the explanation (keys, times, customers).',
+      'Match the right one by hand; the engine then pairs the rest.',
+    ],
   },
   FEED_MISSING: {
     title: 'A source missed its heartbeat',
-    steps: ['Check the connection or the scheduled export for the source.', 'Download and import the missing period.', 'If the source is retired, remove its cadence in workspace.json.'],
+    steps: [
+      'Check the connection or the scheduled export for the source.',
+      'Download and import the missing period.',
+      'If the source is retired, remove its cadence in workspace.json.',
+    ],
   },
   SPEND_NOT_BILLED: {
     title: 'Ad spend not billed',
-    steps: ['Import the platform billing export for the month and the first days of the next.', 'Check for unused ad credits or a billing threshold not reached yet.'],
+    steps: [
+      'Import the platform billing export for the month and the first days of the next.',
+      'Check for unused ad credits or a billing threshold not reached yet.',
+    ],
   },
   BILLED_NOT_SPENT: {
     title: 'Billed beyond the spend',
-    steps: ['Compare the billing lines with the spend report per campaign and day.', 'Look for taxes, prepayments or another ad account on the same card; ask the platform for a credit if overbilled.'],
+    steps: [
+      'Compare the billing lines with the spend report per campaign and day.',
+      'Look for taxes, prepayments or another ad account on the same card; ask the platform for a credit if overbilled.',
+    ],
   },
   CARD_CHARGE_NO_BILLING: {
     title: 'A card or bank debit has no platform billing record',
@@ -112,7 +162,11 @@ export const DEFAULT_PLAYBOOKS: Readonly<Record<string, Playbook>> = {
   },
   CONVERSIONS_WITHOUT_ORDERS: {
     title: 'The platform claims conversions the store does not show',
-    steps: ['Check the attribution window and view-through settings of the campaign.', 'Compare with the store orders of the same day in the ad account time zone.', 'Report the inflated conversions to the marketing owner before budget decisions.'],
+    steps: [
+      'Check the attribution window and view-through settings of the campaign.',
+      'Compare with the store orders of the same day in the ad account time zone.',
+      'Report the inflated conversions to the marketing owner before budget decisions.',
+    ],
   },
   PAID_NOT_SHIPPED: {
     title: 'A paid order has not shipped',
@@ -124,11 +178,18 @@ export const DEFAULT_PLAYBOOKS: Readonly<Record<string, Playbook>> = {
   },
   REFUNDED_BUT_SHIPPED: {
     title: 'A refunded or cancelled order shipped',
-    steps: ['Check whether the goods came back (return tracking).', 'Recover the goods or charge the customer again; tell the warehouse to check cancellations before shipping.'],
+    steps: [
+      'Check whether the goods came back (return tracking).',
+      'Recover the goods or charge the customer again; tell the warehouse to check cancellations before shipping.',
+    ],
   },
   ORPHAN_SHIPMENT: {
     title: 'A shipment names no known order',
-    steps: ['Import the store orders covering the shipment date.', 'Check whether the order number was mangled by a spreadsheet.', 'Unknown shipments: ask the warehouse who requested them.'],
+    steps: [
+      'Import the store orders covering the shipment date.',
+      'Check whether the order number was mangled by a spreadsheet.',
+      'Unknown shipments: ask the warehouse who requested them.',
+    ],
   },
   VOIDED_LABEL_CHARGED: {
     title: 'A voided label was charged',
@@ -141,8 +202,14 @@ export const DEFAULT_PLAYBOOKS: Readonly<Record<string, Playbook>> = {
 };
 
 /** The playbook a workspace uses for a code: its own, else the shipped one, else a generic one. */
-export function playbookFor(code: string, workspace: Readonly<Record<string, Playbook>> | undefined): { playbook: Playbook; origin: 'workspace' | 'default' } {
+export function playbookFor(
+  code: string,
+  workspace: Readonly<Record<string, Playbook>> | undefined,
+): { playbook: Playbook; origin: 'workspace' | 'default' } {
   const own = workspace?.[code];
   if (own !== undefined) return { playbook: own, origin: 'workspace' };
-  return { playbook: DEFAULT_PLAYBOOKS[code] ?? { title: code, steps: ['Read the explanation and the events, then resolve with a reason.'] }, origin: 'default' };
+  return {
+    playbook: DEFAULT_PLAYBOOKS[code] ?? { title: code, steps: ['Read the explanation and the events, then resolve with a reason.'] },
+    origin: 'default',
+  };
 }

@@ -13,11 +13,20 @@ export const SlaTierRuleSchema = z
   .object({
     tier: z.enum(SLA_TIERS),
     /** Hours from opening to the SLA due time. */
-    due_hours: z.number().positive().max(24 * 366),
+    due_hours: z
+      .number()
+      .positive()
+      .max(24 * 366),
     /** |amount at stake| at or above this, minor units of the reporting currency (other currencies never match it). */
     min_amount_minor: z.number().int().nonnegative().optional(),
-    classes: z.array(z.enum(['A', 'B', 'C'])).min(1).optional(),
-    codes: z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/)).min(1).optional(),
+    classes: z
+      .array(z.enum(['A', 'B', 'C']))
+      .min(1)
+      .optional(),
+    codes: z
+      .array(z.string().regex(/^[A-Z][A-Z0-9_]*$/))
+      .min(1)
+      .optional(),
   })
   .strict();
 export type SlaTierRule = z.infer<typeof SlaTierRuleSchema>;

@@ -118,7 +118,10 @@ export const KeyComparisonSchema = z
   })
   .strict()
   .refine((k) => k.compare !== 'similarity' || k.threshold !== undefined, { message: 'similarity needs a threshold', path: ['threshold'] })
-  .refine((k) => k.similarity_of === undefined || k.compare === 'similarity', { message: 'similarity_of applies to similarity comparisons only', path: ['similarity_of'] });
+  .refine((k) => k.similarity_of === undefined || k.compare === 'similarity', {
+    message: 'similarity_of applies to similarity comparisons only',
+    path: ['similarity_of'],
+  });
 export type KeyComparison = z.infer<typeof KeyComparisonSchema>;
 
 const SideSchema = z
@@ -187,7 +190,10 @@ export const RuleSchema = z
   })
   .strict()
   .superRefine((r, ctx) => {
-    if ((r.strategy === 'exact_key' || r.strategy === 'fuzzy' || r.strategy === 'payout_items' || r.strategy === 'refund_totals') && r.keys.length === 0) {
+    if (
+      (r.strategy === 'exact_key' || r.strategy === 'fuzzy' || r.strategy === 'payout_items' || r.strategy === 'refund_totals') &&
+      r.keys.length === 0
+    ) {
       ctx.addIssue({ code: 'custom', path: ['keys'], message: `strategy ${r.strategy} needs at least one key comparison` });
     }
     if (r.strategy === 'fuzzy' && !r.keys.some((k) => k.compare === 'similarity')) {

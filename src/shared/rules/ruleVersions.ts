@@ -29,7 +29,10 @@ export function parseVersionLabel(text: string): VersionRef {
   const t = text.trim();
   if (/^\d+$/.test(t)) return { ruleSetId: WORKSPACE_LINE, version: Number(t) };
   const m = /^([a-z][a-z0-9_.-]*)@(\d+)$/.exec(t);
-  if (m === null) throw new VersionLabelError(`"${text}" is not a rule set version: write id@version (e.g. default@4, workspace@2) or a number for the workspace line`);
+  if (m === null)
+    throw new VersionLabelError(
+      `"${text}" is not a rule set version: write id@version (e.g. default@4, workspace@2) or a number for the workspace line`,
+    );
   return { ruleSetId: m[1] as string, version: Number(m[2]) };
 }
 
@@ -65,13 +68,17 @@ export interface CanaryScope {
  * source id (`stripe:main`) or source kind (`stripe`). An empty list is refused: a canary applies somewhere.
  */
 export function parseCanaryScope(text: string): CanaryScope {
-  const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (items.length === 0) throw new VersionLabelError('--canary needs at least one source (e.g. stripe:main) or exception code (e.g. ROUNDING_DIFF)');
   const codes: string[] = [];
   const sources: string[] = [];
   for (const item of items) {
     if (/^[A-Z_]+$/.test(item)) {
-      if (!(EXCEPTION_CODES as readonly string[]).includes(item)) throw new VersionLabelError(`--canary: ${item} is not an exception code (${EXCEPTION_CODES.join(', ')})`);
+      if (!(EXCEPTION_CODES as readonly string[]).includes(item))
+        throw new VersionLabelError(`--canary: ${item} is not an exception code (${EXCEPTION_CODES.join(', ')})`);
       codes.push(item);
     } else if (/^[a-z0-9][a-z0-9_.-]*(:[^,\s]+)?$/.test(item)) {
       sources.push(item);
@@ -94,7 +101,10 @@ export function sourceInScope(source: string, scope: CanaryScope): boolean {
 
 /** Whether `wider` covers at least what `narrower` does (widening a canary never narrows it). */
 export function scopeCovers(wider: CanaryScope, narrower: CanaryScope): boolean {
-  return narrower.codes.every((c) => wider.codes.includes(c)) && narrower.sources.every((s) => wider.sources.includes(s) || wider.sources.includes(s.split(':')[0] as string));
+  return (
+    narrower.codes.every((c) => wider.codes.includes(c)) &&
+    narrower.sources.every((s) => wider.sources.includes(s) || wider.sources.includes(s.split(':')[0] as string))
+  );
 }
 
 /** What promotion requires by default (workspace.json `promotion` overrides each). */

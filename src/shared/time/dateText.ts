@@ -53,7 +53,7 @@ function compileFormat(format: string): Token[] | string {
   const tokens: Token[] = [];
   let problem: string | undefined;
   const seen = new Set<string>();
-  for (let i = 0; i < format.length && problem === undefined; ) {
+  for (let i = 0; i < format.length && problem === undefined;) {
     const ch = format.charAt(i);
     const lengths = VALID_RUNS[ch];
     if (lengths === undefined) {
@@ -200,8 +200,7 @@ function matchCommon(text: string, format: string): Match | undefined {
   };
 }
 
-const ISO_RE =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
 
 function matchIso(text: string): Match {
   const m = ISO_RE.exec(text);
@@ -380,8 +379,7 @@ export function parseDateTimeToUtc(text: string, format: string, timeZone: strin
   const f = parseFields(text, format);
   if (typeof f === 'string') return { ok: false, error: f };
   const wall = wallToMs(f.year, f.month, f.day, f.hour, f.minute, f.second, f.millis ?? 0);
-  const instant =
-    f.offsetMinutes !== undefined ? wall - f.offsetMinutes * MINUTE_MS : wallToInstant(wall, timeZone);
+  const instant = f.offsetMinutes !== undefined ? wall - f.offsetMinutes * MINUTE_MS : wallToInstant(wall, timeZone);
   if (instant < MIN_MS || instant > MAX_MS) return { ok: false, error: `${q()} is outside years 0001-9999 in UTC` };
   return { ok: true, iso: formatInstant(instant, f.millis !== undefined) };
 }

@@ -9,7 +9,11 @@ export interface CliChild {
 }
 
 export function tieoutChild(args: string[], env: Record<string, string>): CliChild {
-  const child = spawn(process.execPath, [TIEOUT_BIN, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [TIEOUT_BIN, ...args], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString('utf8')));

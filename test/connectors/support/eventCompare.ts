@@ -2,8 +2,19 @@
 import type { LedgerDb } from '../../../src/main/ledger/database.ts';
 
 export const CORE_COLUMNS = [
-  'event_id', 'kind', 'external_id', 'source_revision', 'order_ref', 'payout_ref', 'trace_id', 'amount_minor', 'currency', 'fee_minor', 'net_minor',
-  'state', 'occurred_at',
+  'event_id',
+  'kind',
+  'external_id',
+  'source_revision',
+  'order_ref',
+  'payout_ref',
+  'trace_id',
+  'amount_minor',
+  'currency',
+  'fee_minor',
+  'net_minor',
+  'state',
+  'occurred_at',
 ] as const;
 
 /** The source's latest revisions (none superseded), by event id, in CORE_COLUMNS (plus any extra columns asked). */

@@ -41,7 +41,10 @@ export function transactionDetail(e: PaypalEntry): Record<string, unknown> {
   const email = e.grossMinor >= 0 ? e.fromEmail : e.toEmail;
   return {
     transaction_info: info,
-    payer_info: email === '' ? {} : { account_id: 'PAYER123', email_address: email, address_status: 'Y', payer_status: 'Y', payer_name: { alternate_full_name: e.name } },
+    payer_info:
+      email === ''
+        ? {}
+        : { account_id: 'PAYER123', email_address: email, address_status: 'Y', payer_status: 'Y', payer_name: { alternate_full_name: e.name } },
     shipping_info: {},
     cart_info: {},
     store_info: {},
@@ -64,7 +67,11 @@ export class FakePaypal {
   private readonly tokens = new Map<string, number>();
   tokensIssued = 0;
 
-  constructor(entries: PaypalEntry[], clientId = 'AYSq3RDGsmBLJE-otTkBtM-jBRd1TCQwFf9RGfwddNXWz0uFU9ztymylOhRS', secret = 'EGnHDxD_qRPdaLdZz8iCr8N7_MzF-YHPTkjs6NKYQvQSBngp4PTTVWkPZRbL') {
+  constructor(
+    entries: PaypalEntry[],
+    clientId = 'AYSq3RDGsmBLJE-otTkBtM-jBRd1TCQwFf9RGfwddNXWz0uFU9ztymylOhRS',
+    secret = 'EGnHDxD_qRPdaLdZz8iCr8N7_MzF-YHPTkjs6NKYQvQSBngp4PTTVWkPZRbL',
+  ) {
     this.entries = entries;
     this.clientId = clientId;
     this.secret = secret;
@@ -83,7 +90,8 @@ export class FakePaypal {
     if (r.path === '/v1/oauth2/token' && r.method === 'POST') return this.token(r);
     const bearer = /^Bearer (.+)$/.exec(String(r.headers.authorization ?? ''))?.[1];
     const uses = bearer === undefined ? undefined : this.tokens.get(bearer);
-    if (uses === undefined || uses >= this.tokenUses) return { status: 401, json: { error: 'invalid_token', error_description: 'Token signature verification failed' } };
+    if (uses === undefined || uses >= this.tokenUses)
+      return { status: 401, json: { error: 'invalid_token', error_description: 'Token signature verification failed' } };
     this.tokens.set(bearer as string, uses + 1);
     if (r.path === '/v1/reporting/transactions' && r.method === 'GET') return this.search(r);
     return { status: 404, json: { name: 'RESOURCE_NOT_FOUND', message: 'The specified resource does not exist.' } };
@@ -96,14 +104,39 @@ export class FakePaypal {
     }
     const token = `A21AAF${String(++this.tokensIssued).padStart(4, '0')}x9QfakeTokenForTests`;
     this.tokens.set(token, 0);
-    return { json: { scope: 'https://uri.paypal.com/services/reporting/search/read', access_token: token, token_type: 'Bearer', app_id: 'APP-80W284485P519543T', expires_in: 32_400, nonce: 'n' } };
+    return {
+      json: {
+        scope: 'https://uri.paypal.com/services/reporting/search/read',
+        access_token: token,
+        token_type: 'Bearer',
+        app_id: 'APP-80W284485P519543T',
+        expires_in: 32_400,
+        nonce: 'n',
+      },
+    };
   }
 
   private search(r: FakeRequest): FakeAnswer {
     const start = Date.parse(r.query.get('start_date') ?? '');
     const end = Date.parse(r.query.get('end_date') ?? '');
-    if (Number.isNaN(start) || Number.isNaN(end) || end < start) return { status: 400, json: { name: 'INVALID_REQUEST', message: 'Request is not well-formed, syntactically incorrect, or violates schema.', details: [{ field: 'start_date', issue: 'INVALID_DATE' }] } };
-    if (end - start > 31 * 86_400_000) return { status: 400, json: { name: 'INVALID_REQUEST', message: 'Request is not well-formed, syntactically incorrect, or violates schema.', details: [{ field: 'end_date', issue: 'Date range is greater than 31 days' }] } };
+    if (Number.isNaN(start) || Number.isNaN(end) || end < start)
+      return {
+        status: 400,
+        json: {
+          name: 'INVALID_REQUEST',
+          message: 'Request is not well-formed, syntactically incorrect, or violates schema.',
+          details: [{ field: 'start_date', issue: 'INVALID_DATE' }],
+        },
+      };
+    if (end - start > 31 * 86_400_000)
+      return {
+        status: 400,
+        json: {
+          name: 'INVALID_REQUEST',
+          message: 'Request is not well-formed, syntactically incorrect, or violates schema.',
+          details: [{ field: 'end_date', issue: 'Date range is greater than 31 days' }],
+        },
+      };
     const pageSize = Math.min(500, Number(r.query.get('page_size') ?? '100'));
     const page = Number(r.query.get('page') ?? '1');
     const visibleUntil = this.server.now() - this.lagMs;
@@ -113,7 +146,15 @@ export class FakePaypal {
         return t >= start && t <= end && t <= visibleUntil;
       })
       .sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0));
-    if (hits.length > this.maxResults) return { status: 400, json: { name: 'RESULTSET_TOO_LARGE', message: 'Result set size is greater than the maximum limit. Change the filter criteria and try again.', debug_id: 'f3a1b2c3d4e5' } };
+    if (hits.length > this.maxResults)
+      return {
+        status: 400,
+        json: {
+          name: 'RESULTSET_TOO_LARGE',
+          message: 'Result set size is greater than the maximum limit. Change the filter criteria and try again.',
+          debug_id: 'f3a1b2c3d4e5',
+        },
+      };
     const totalPages = Math.max(1, Math.ceil(hits.length / pageSize));
     const slice = hits.slice((page - 1) * pageSize, page * pageSize);
     return {

@@ -35,9 +35,25 @@ export function orderNode(o: SyntheticOrder): Node {
     totalDiscountsSet: set(o.discountMinor, o.currency),
     totalRefundedSet: set(o.refundedMinor, o.currency),
     totalOutstandingSet: set(0, o.currency),
-    customAttributes: (o.noteAttributes ?? '').split('\n').filter((l) => l.includes(':')).map((l) => ({ key: l.slice(0, l.indexOf(':')).trim(), value: l.slice(l.indexOf(':') + 1).trim() })),
-    transactions: [{ id: `gid://shopify/OrderTransaction/${o.id}1`, kind: 'SALE', status: 'SUCCESS', gateway: 'stripe', paymentId: o.paymentReference, processedAt: iso(o.paidMs), amountSet: set(o.totalMinor, o.currency) }],
-    refunds: o.refundedMinor > 0 ? [{ id: `gid://shopify/Refund/${o.id}`, createdAt: iso(o.paidMs + 86_400_000), totalRefundedSet: set(o.refundedMinor, o.currency) }] : [],
+    customAttributes: (o.noteAttributes ?? '')
+      .split('\n')
+      .filter((l) => l.includes(':'))
+      .map((l) => ({ key: l.slice(0, l.indexOf(':')).trim(), value: l.slice(l.indexOf(':') + 1).trim() })),
+    transactions: [
+      {
+        id: `gid://shopify/OrderTransaction/${o.id}1`,
+        kind: 'SALE',
+        status: 'SUCCESS',
+        gateway: 'stripe',
+        paymentId: o.paymentReference,
+        processedAt: iso(o.paidMs),
+        amountSet: set(o.totalMinor, o.currency),
+      },
+    ],
+    refunds:
+      o.refundedMinor > 0
+        ? [{ id: `gid://shopify/Refund/${o.id}`, createdAt: iso(o.paidMs + 86_400_000), totalRefundedSet: set(o.refundedMinor, o.currency) }]
+        : [],
     fulfillments: fulfilled ? [{ createdAt: iso(o.fulfilledMs as number), status: 'SUCCESS' }] : [],
     lineItems: { nodes: o.lineItems.map((l) => ({ quantity: l.quantity, unfulfilledQuantity: fulfilled ? 0 : l.quantity })) },
   };
@@ -88,21 +104,39 @@ export class FakeShopify {
 
   private answer(data: Node, cost = 12): FakeAnswer {
     this.costs.push(cost);
-    return { json: { data, extensions: { cost: { requestedQueryCost: cost, actualQueryCost: cost, throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 2000 - cost, restoreRate: 100 } } } } };
+    return {
+      json: {
+        data,
+        extensions: {
+          cost: {
+            requestedQueryCost: cost,
+            actualQueryCost: cost,
+            throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 2000 - cost, restoreRate: 100 },
+          },
+        },
+      },
+    };
   }
 
   private route(r: FakeRequest): FakeAnswer {
     if (r.method === 'GET' && r.path.startsWith('/bulk/')) return { text: this.bulkResult(), headers: { 'content-type': 'application/jsonl' } };
     if (r.path !== '/admin/api/2025-01/graphql.json' || r.method !== 'POST') return { status: 404, json: { errors: 'Not Found' } };
-    if (r.headers['x-shopify-access-token'] !== this.token) return { status: 401, json: { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' } };
+    if (r.headers['x-shopify-access-token'] !== this.token)
+      return { status: 401, json: { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' } };
     const { query, variables } = JSON.parse(r.body) as { query: string; variables: Record<string, unknown> };
     if (query.includes('mutation RunBulk')) return this.runBulk(variables.query as string);
     if (query.includes('query BulkStatus')) return this.bulkStatus();
-    if (query.includes('query Orders')) return this.page('orders', this.data.orders, variables, 'updated_at', 'updatedAt', (nodes, info) => ({ orders: { pageInfo: info, nodes } }));
+    if (query.includes('query Orders'))
+      return this.page('orders', this.data.orders, variables, 'updated_at', 'updatedAt', (nodes, info) => ({ orders: { pageInfo: info, nodes } }));
     if (query.includes('query BalanceTransactions')) {
-      return this.page('bt', this.data.balanceTransactions, variables, 'processed_at', 'transactionDate', (nodes, info) => ({ shopifyPaymentsAccount: { balanceTransactions: { pageInfo: info, nodes } } }));
+      return this.page('bt', this.data.balanceTransactions, variables, 'processed_at', 'transactionDate', (nodes, info) => ({
+        shopifyPaymentsAccount: { balanceTransactions: { pageInfo: info, nodes } },
+      }));
     }
-    if (query.includes('query Payouts')) return this.page('po', this.data.payouts, variables, 'issued_at', 'issuedAt', (nodes, info) => ({ shopifyPaymentsAccount: { payouts: { pageInfo: info, nodes } } }));
+    if (query.includes('query Payouts'))
+      return this.page('po', this.data.payouts, variables, 'issued_at', 'issuedAt', (nodes, info) => ({
+        shopifyPaymentsAccount: { payouts: { pageInfo: info, nodes } },
+      }));
     if (query.includes('query OrderPayments')) {
       const name = /name:'?([^' ]+)/.exec(String(variables.query ?? ''))?.[1];
       return this.answer({ orders: { nodes: this.data.orders.filter((o) => o.name === name || o.name === `#${name ?? ''}`) } });
@@ -111,9 +145,18 @@ export class FakeShopify {
     return { json: { errors: [{ message: 'unknown operation' }] } };
   }
 
-  private page(kind: string, all: Node[], variables: Record<string, unknown>, field: string, at: string, wrap: (nodes: Node[], info: Node) => Node): FakeAnswer {
+  private page(
+    kind: string,
+    all: Node[],
+    variables: Record<string, unknown>,
+    field: string,
+    at: string,
+    wrap: (nodes: Node[], info: Node) => Node,
+  ): FakeAnswer {
     const win = window(String(variables.query ?? ''), field);
-    const rows = all.filter((n) => within(String(n[at]), win)).sort((a, b) => (String(a[at]) < String(b[at]) ? -1 : String(a[at]) > String(b[at]) ? 1 : 0));
+    const rows = all
+      .filter((n) => within(String(n[at]), win))
+      .sort((a, b) => (String(a[at]) < String(b[at]) ? -1 : String(a[at]) > String(b[at]) ? 1 : 0));
     const start = typeof variables.after === 'string' ? Number(Buffer.from(variables.after, 'base64').toString().split(':')[1]) : 0;
     const first = Number(variables.first ?? 50);
     const nodes = rows.slice(start, start + first);
@@ -123,10 +166,24 @@ export class FakeShopify {
   }
 
   private runBulk(bulkQuery: string): FakeAnswer {
-    if (this.refuseBulk) return this.answer({ bulkOperationRunQuery: { bulkOperation: null, userErrors: [{ field: null, message: 'A bulk query operation for this app and shop is already in progress' }] } });
+    if (this.refuseBulk)
+      return this.answer({
+        bulkOperationRunQuery: {
+          bulkOperation: null,
+          userErrors: [{ field: null, message: 'A bulk query operation for this app and shop is already in progress' }],
+        },
+      });
     const search = /orders\(query: ("(?:[^"\\]|\\.)*")\)/.exec(bulkQuery)?.[1];
     this.bulk = { id: 'gid://shopify/BulkOperation/720118', search: search === undefined ? '' : (JSON.parse(search) as string), polls: 0 };
-    return this.answer({ bulkOperationRunQuery: { bulkOperation: { id: this.bulk.id, status: 'CREATED', createdAt: new Date(this.server.now()).toISOString() }, userErrors: [] } }, 10);
+    return this.answer(
+      {
+        bulkOperationRunQuery: {
+          bulkOperation: { id: this.bulk.id, status: 'CREATED', createdAt: new Date(this.server.now()).toISOString() },
+          userErrors: [],
+        },
+      },
+      10,
+    );
   }
 
   private bulkStatus(): FakeAnswer {
@@ -135,7 +192,14 @@ export class FakeShopify {
     b.polls++;
     const done = b.polls > this.bulkPolls;
     return this.answer({
-      node: { id: b.id, status: done ? 'COMPLETED' : 'RUNNING', errorCode: null, objectCount: String(this.data.orders.length), url: done ? `${this.server.url}/bulk/720118.jsonl` : null, partialDataUrl: null },
+      node: {
+        id: b.id,
+        status: done ? 'COMPLETED' : 'RUNNING',
+        errorCode: null,
+        objectCount: String(this.data.orders.length),
+        url: done ? `${this.server.url}/bulk/720118.jsonl` : null,
+        partialDataUrl: null,
+      },
     });
   }
 
@@ -148,7 +212,7 @@ export class FakeShopify {
       const { lineItems: _items, ...rest } = o;
       lines.push(JSON.stringify(rest));
     }
-    for (const o of orders) for (const item of ((o.lineItems as Node).nodes as Node[])) lines.push(JSON.stringify({ ...item, __parentId: o.id }));
+    for (const o of orders) for (const item of (o.lineItems as Node).nodes as Node[]) lines.push(JSON.stringify({ ...item, __parentId: o.id }));
     return `${lines.join('\n')}\n`;
   }
 }

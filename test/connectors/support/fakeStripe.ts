@@ -36,26 +36,84 @@ export function stripeDataFromRows(rows: Iterable<StripeRowLike>): StripeData {
     let source: Obj;
     if (r.category === 'charge') {
       source = {
-        id: r.sourceId, object: 'charge', amount: r.grossMinor, currency, created, status: 'succeeded', captured: true, payment_intent: pi,
-        customer: r.customerId ?? null, billing_details: { email: r.email === '' ? null : r.email }, metadata, description: r.description, balance_transaction: r.id,
+        id: r.sourceId,
+        object: 'charge',
+        amount: r.grossMinor,
+        currency,
+        created,
+        status: 'succeeded',
+        captured: true,
+        payment_intent: pi,
+        customer: r.customerId ?? null,
+        billing_details: { email: r.email === '' ? null : r.email },
+        metadata,
+        description: r.description,
+        balance_transaction: r.id,
       };
       data.charges.push(source);
     } else if (r.category === 'refund') {
-      source = { id: r.sourceId, object: 'refund', amount: -r.grossMinor, currency, created, status: 'succeeded', charge, payment_intent: pi, metadata: {}, balance_transaction: r.id };
+      source = {
+        id: r.sourceId,
+        object: 'refund',
+        amount: -r.grossMinor,
+        currency,
+        created,
+        status: 'succeeded',
+        charge,
+        payment_intent: pi,
+        metadata: {},
+        balance_transaction: r.id,
+      };
       data.refunds.push(source);
     } else if (r.category === 'dispute') {
-      source = { id: r.sourceId, object: 'dispute', amount: -r.grossMinor, currency, created, status: 'needs_response', reason: 'fraudulent', charge, payment_intent: pi, metadata: {} };
+      source = {
+        id: r.sourceId,
+        object: 'dispute',
+        amount: -r.grossMinor,
+        currency,
+        created,
+        status: 'needs_response',
+        reason: 'fraudulent',
+        charge,
+        payment_intent: pi,
+        metadata: {},
+      };
     } else if (r.category === 'payout') {
       source = {
-        id: r.sourceId, object: 'payout', amount: -r.grossMinor, currency, created, arrival_date: created + 2 * 86_400, automatic: true, status: 'paid',
-        method: 'standard', type: 'bank_account', destination: 'ba_1Dest', failure_code: null, failure_message: null, balance_transaction: r.id, metadata: {},
+        id: r.sourceId,
+        object: 'payout',
+        amount: -r.grossMinor,
+        currency,
+        created,
+        arrival_date: created + 2 * 86_400,
+        automatic: true,
+        status: 'paid',
+        method: 'standard',
+        type: 'bank_account',
+        destination: 'ba_1Dest',
+        failure_code: null,
+        failure_message: null,
+        balance_transaction: r.id,
+        metadata: {},
       };
     } else {
       source = { id: r.sourceId, object: 'unknown' };
     }
     const bt: Obj = {
-      id: r.id, object: 'balance_transaction', amount: r.grossMinor, currency, created, available_on: unix(r.available), description: r.description,
-      exchange_rate: null, fee: r.feeMinor, fee_details: [], net: r.grossMinor - r.feeMinor, reporting_category: r.category, source, status: 'available',
+      id: r.id,
+      object: 'balance_transaction',
+      amount: r.grossMinor,
+      currency,
+      created,
+      available_on: unix(r.available),
+      description: r.description,
+      exchange_rate: null,
+      fee: r.feeMinor,
+      fee_details: [],
+      net: r.grossMinor - r.feeMinor,
+      reporting_category: r.category,
+      source,
+      status: 'available',
       type: TYPE_OF[r.category] ?? 'adjustment',
     };
     data.balanceTransactions.push(bt);
@@ -109,7 +167,11 @@ export class FakeStripe {
       case '/v1/balance_transactions': {
         const payout = r.query.get('payout');
         const ids = payout === null ? null : new Set(this.data.items.get(payout) ?? []);
-        return this.list(r, this.data.balanceTransactions.filter((b) => ids === null || ids.has(b.id as string)), expand);
+        return this.list(
+          r,
+          this.data.balanceTransactions.filter((b) => ids === null || ids.has(b.id as string)),
+          expand,
+        );
       }
       case '/v1/payouts':
         return this.list(r, this.data.payouts, expand);
@@ -124,7 +186,12 @@ export class FakeStripe {
 
   private one(obj: Obj | undefined, expand: string[], what: string): FakeAnswer {
     if (obj === undefined) return { status: 404, json: { error: { type: 'invalid_request_error', message: `No such ${what}` } } };
-    return { json: this.expand(obj, expand.map((e) => `data.${e}`)) };
+    return {
+      json: this.expand(
+        obj,
+        expand.map((e) => `data.${e}`),
+      ),
+    };
   }
 
   private expand(obj: Obj, expand: string[]): Obj {
@@ -143,7 +210,9 @@ export class FakeStripe {
     const key = `${r.path}|${r.query.get('payout') ?? ''}|${gte ?? ''}|${lte ?? ''}`;
     let listed = this.cacheLists ? this.lists.get(key) : undefined;
     if (listed === undefined) {
-      const sorted = all.filter((o) => (gte === null || (o.created as number) >= Number(gte)) && (lte === null || (o.created as number) <= Number(lte))).sort(desc);
+      const sorted = all
+        .filter((o) => (gte === null || (o.created as number) >= Number(gte)) && (lte === null || (o.created as number) <= Number(lte)))
+        .sort(desc);
       listed = { rows: sorted, at: new Map(sorted.map((o, i) => [o.id, i])) };
       if (this.cacheLists) this.lists.set(key, listed);
     }

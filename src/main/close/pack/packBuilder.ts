@@ -12,7 +12,16 @@ import { readArtifactChunks } from '../../ledger/artifacts.ts';
 import { canonicalJson, sha256Hex } from '../../ledger/canonicalJson.ts';
 import { inPeriodSql, periodParams, type ClosePeriod } from '../closePeriod.ts';
 import { HashedFile, writeTable, type PackTable, type SheetFile, type WrittenTable } from './tableFiles.ts';
-import { BusinessDates, journalRows, newFigures, packTables, ruleVersionsOf, selectPeriodRows, unmatchedByDay, type PackFigures } from './packTables.ts';
+import {
+  BusinessDates,
+  journalRows,
+  newFigures,
+  packTables,
+  ruleVersionsOf,
+  selectPeriodRows,
+  unmatchedByDay,
+  type PackFigures,
+} from './packTables.ts';
 import { writeWorkbook } from './workbookFile.ts';
 import { summaryPdf } from './summaryPdf.ts';
 import { writeZip, type ZipMember } from './zipWriter.ts';
@@ -62,13 +71,24 @@ function summaryTable(spec: PackSpec, f: PackFigures, ruleVersions: string[], wr
     ...written.map((w): [string, string, string] => ['rows', w.name, String(w.rows)]),
     ...spec.signOffs.map((s): [string, string, string] => ['sign-off', `${s.action} ${s.at}`, `${s.by}: ${s.reason}`]),
   ];
-  return { name: 'summary', sheet: 'Summary', columns: [{ name: 'section', type: 'text', width: 12 }, { name: 'item', type: 'text', width: 40 }, { name: 'value', type: 'text', width: 90 }], rows: () => rows };
+  return {
+    name: 'summary',
+    sheet: 'Summary',
+    columns: [
+      { name: 'section', type: 'text', width: 12 },
+      { name: 'item', type: 'text', width: 40 },
+      { name: 'value', type: 'text', width: 90 },
+    ],
+    rows: () => rows,
+  };
 }
 
 /** The journal segment, one entry per line with every hashed field as stored (payload as its canonical JSON text). */
 function writeJournal(db: Database.Database, spec: PackSpec, path: string, f: PackFigures): { sha256: string; bytes: number } {
   const out = new HashedFile(path);
-  for (const [seq, created_at, entry_type, actor, reason, subject_id, payload, prev_hash, hash] of journalRows(db, spec) as Iterable<[number, string, string, string, string | null, string | null, string, string, string]>) {
+  for (const [seq, created_at, entry_type, actor, reason, subject_id, payload, prev_hash, hash] of journalRows(db, spec) as Iterable<
+    [number, string, string, string, string | null, string | null, string, string, string]
+  >) {
     out.write(`${JSON.stringify({ seq, entry_type, actor, reason, subject_id, created_at, payload, prev_hash, hash })}\n`);
     f.journalEntries++;
     if (f.journalFirst === null) f.journalFirst = { seq, hash, prevHash: prev_hash };
@@ -117,15 +137,30 @@ export async function buildPack(spec: PackSpec, progress: (p: PackProgress) => v
     const tables = packTables(db, spec, p, f, dates);
     for (const [i, t] of tables.entries()) {
       progress({ label: `writing ${t.name}`, done: i, total: tables.length + 4 });
-      written.push(writeTable(t, join(dir, `${t.name}.csv`), () => join(dir, 'sheets', `s${++sheetNo}.xml`), (n) => progress({ label: `writing ${t.name}: ${n} rows`, done: i, total: tables.length + 4 })));
+      written.push(
+        writeTable(
+          t,
+          join(dir, `${t.name}.csv`),
+          () => join(dir, 'sheets', `s${++sheetNo}.xml`),
+          (n) => progress({ label: `writing ${t.name}: ${n} rows`, done: i, total: tables.length + 4 }),
+        ),
+      );
     }
     const versions = ruleVersionsOf(db, f);
     const versionNames = versions.map((v) => `${v.rule_set_id} v${v.version}`);
     const adjustments = written.find((w) => w.name === 'adjustments')?.rows ?? 0;
-    const summary = writeTable(summaryTable(spec, f, versionNames, written, adjustments), join(dir, 'summary.csv'), () => join(dir, 'sheets', `s${++sheetNo}.xml`));
+    const summary = writeTable(summaryTable(spec, f, versionNames, written, adjustments), join(dir, 'summary.csv'), () =>
+      join(dir, 'sheets', `s${++sheetNo}.xml`),
+    );
     progress({ label: 'writing the journal segment', done: tables.length, total: tables.length + 4 });
     const journal = writeJournal(db, spec, join(dir, 'journal.jsonl'), f);
-    const rulesJson = Buffer.from(`${JSON.stringify(versions.map(({ rules: _r, ...v }) => v), null, 2)}\n`);
+    const rulesJson = Buffer.from(
+      `${JSON.stringify(
+        versions.map(({ rules: _r, ...v }) => v),
+        null,
+        2,
+      )}\n`,
+    );
     writeFileSync(join(dir, 'rules.json'), rulesJson);
     const sources = spec.withSources ? writeSources(db, p, dir) : [];
     progress({ label: 'drawing summary.pdf', done: tables.length + 1, total: tables.length + 4 });
@@ -140,15 +175,30 @@ export async function buildPack(spec: PackSpec, progress: (p: PackProgress) => v
       // the 100,000-order month's 81 MB: 0.7 s / 1.3 s, 15.7 MB / 13.7 MB); at a million orders the CSVs are ~850 MB.
       ...[summary, ...written].map((w) => ({ name: `csv/${w.name}.csv`, path: w.csv.path, sha256: w.csv.sha256, bytes: w.csv.bytes, level: 1 })),
       { name: 'journal.jsonl', path: join(dir, 'journal.jsonl'), ...journal, level: 6 },
-      { name: 'rules.json', path: join(dir, 'rules.json'), sha256: createHash('sha256').update(rulesJson).digest('hex'), bytes: rulesJson.length, level: 6 },
+      {
+        name: 'rules.json',
+        path: join(dir, 'rules.json'),
+        sha256: createHash('sha256').update(rulesJson).digest('hex'),
+        bytes: rulesJson.length,
+        level: 6,
+      },
       // Both are compressed inside already: stored as they are.
       { name: 'summary.pdf', path: join(dir, 'summary.pdf'), sha256: createHash('sha256').update(pdf).digest('hex'), bytes: pdf.length, level: 0 },
       { name: 'workbook.xlsx', path: join(dir, 'workbook.xlsx'), ...(await hashFile(join(dir, 'workbook.xlsx'))), level: 0 },
       ...sources,
     ];
-    const manifest = manifestOf(spec, f, versions.map((v) => ({ rule_set_id: v.rule_set_id, version: v.version, sha256: v.sha256 })), members, written);
+    const manifest = manifestOf(
+      spec,
+      f,
+      versions.map((v) => ({ rule_set_id: v.rule_set_id, version: v.version, sha256: v.sha256 })),
+      members,
+      written,
+    );
     progress({ label: 'writing the pack', done: tables.length + 3, total: tables.length + 4 });
-    const zipMembers: ZipMember[] = [...members.map((m) => ({ name: m.name, path: m.path, level: m.level })), { name: 'manifest.json', bytes: manifest, level: 6 }];
+    const zipMembers: ZipMember[] = [
+      ...members.map((m) => ({ name: m.name, path: m.path, level: m.level })),
+      { name: 'manifest.json', bytes: manifest, level: 6 },
+    ];
     const tmpOut = join(dirname(spec.outPath), `.${Date.now()}-${process.pid}.pack.tmp`);
     await writeZip(tmpOut, zipMembers, spec.generatedAt);
     const final = await hashFile(tmpOut);
@@ -162,7 +212,13 @@ export async function buildPack(spec: PackSpec, progress: (p: PackProgress) => v
   }
 }
 
-function manifestOf(spec: PackSpec, f: PackFigures, ruleVersions: Array<{ rule_set_id: string; version: number; sha256: string }>, members: Built[], written: WrittenTable[]): Buffer {
+function manifestOf(
+  spec: PackSpec,
+  f: PackFigures,
+  ruleVersions: Array<{ rule_set_id: string; version: number; sha256: string }>,
+  members: Built[],
+  written: WrittenTable[],
+): Buffer {
   const manifest = {
     format: PACK_FORMAT,
     format_version: PACK_FORMAT_VERSION,
@@ -184,7 +240,9 @@ function manifestOf(spec: PackSpec, f: PackFigures, ruleVersions: Array<{ rule_s
     source_notes: spec.sourceNotes,
     carried_forward: spec.carriedForward.map((x) => x.exception_id),
     rows: Object.fromEntries(written.map((w) => [w.name, w.rows])),
-    members: members.map((m): ManifestMember => ({ name: m.name, bytes: m.bytes, sha256: m.sha256 })).sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name))),
+    members: members
+      .map((m): ManifestMember => ({ name: m.name, bytes: m.bytes, sha256: m.sha256 }))
+      .sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name))),
   };
   const text = `${JSON.stringify(JSON.parse(canonicalJson({ ...manifest, self_sha256: UNSEALED })), null, 2)}\n`;
   return Buffer.from(text.replace(`"self_sha256": "${UNSEALED}"`, `"self_sha256": "${sha256Hex(text)}"`));

@@ -33,7 +33,7 @@ export function runPackBuild(spec: PackSpec, onProgress?: (p: PackProgress) => v
     return null;
   };
   try {
-    for (let seen = 0; ; ) {
+    for (let seen = 0; ;) {
       // Read the exit flag before draining: whatever the thread posted before exiting is then drained too.
       const exited = Atomics.load(signal, 1) === 1;
       for (let m = receiveMessageOnPort(port1); m !== undefined; m = receiveMessageOnPort(port1)) {

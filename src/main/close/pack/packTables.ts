@@ -48,15 +48,29 @@ export interface PackFigures {
 
 export function newFigures(): PackFigures {
   return {
-    matches: 0, matchRows: 0, matchesByLink: new Map(), exceptions: 0, exceptionsByCode: new Map(), aging: new Map(), ruleVersions: new Set(),
-    journalEntries: 0, journalFirst: null, journalLast: null,
+    matches: 0,
+    matchRows: 0,
+    matchesByLink: new Map(),
+    exceptions: 0,
+    exceptionsByCode: new Map(),
+    aging: new Map(),
+    ruleVersions: new Set(),
+    journalEntries: 0,
+    journalFirst: null,
+    journalLast: null,
   };
 }
 
-export const AGE_BUCKETS: Array<[string, number]> = [['0-7 days', 7], ['8-14 days', 14], ['15-30 days', 30], ['31-60 days', 60], ['over 60 days', Infinity]];
+export const AGE_BUCKETS: Array<[string, number]> = [
+  ['0-7 days', 7],
+  ['8-14 days', 14],
+  ['15-30 days', 30],
+  ['31-60 days', 60],
+  ['over 60 days', Infinity],
+];
 
 function ageBucket(days: number): string {
-  return (AGE_BUCKETS.find(([, max]) => days <= max) ?? AGE_BUCKETS[AGE_BUCKETS.length - 1] as [string, number])[0];
+  return (AGE_BUCKETS.find(([, max]) => days <= max) ?? (AGE_BUCKETS[AGE_BUCKETS.length - 1] as [string, number]))[0];
 }
 
 /** Temp tables of the month's match and exception seqs in id order (the connection is read-only; temp tables are its own). */
@@ -77,11 +91,26 @@ export function selectPeriodRows(db: LedgerDb, p: ClosePeriod): void {
 }
 
 const MATCH_COLUMNS: PackColumn[] = [
-  text('match_id', 38), text('status', 12), text('rule_id', 28), num('rule_version', 8),
+  text('match_id', 38),
+  text('status', 12),
+  text('rule_id', 28),
+  num('rule_version', 8),
   // The CLI export's columns first (tieout export --what matches), then what an auditor needs beside them.
-  text('event_id', 38), text('event_source', 18), text('event_kind', 12), text('event_external_id', 28), num('event_amount_minor'), text('event_currency', 8),
-  text('link', 14), text('side', 6), text('event_business_date', 12), text('event_occurred_at', 24), text('origin', 8), text('rule_set_id', 12),
-  num('score', 8), text('created_at', 24), text('created_by', 18),
+  text('event_id', 38),
+  text('event_source', 18),
+  text('event_kind', 12),
+  text('event_external_id', 28),
+  num('event_amount_minor'),
+  text('event_currency', 8),
+  text('link', 14),
+  text('side', 6),
+  text('event_business_date', 12),
+  text('event_occurred_at', 24),
+  text('origin', 8),
+  text('rule_set_id', 12),
+  num('score', 8),
+  text('created_at', 24),
+  text('created_by', 18),
 ];
 
 function matchesTable(db: LedgerDb, spec: PackSpec, f: PackFigures, dates: BusinessDates): PackTable {
@@ -117,12 +146,35 @@ function matchesTable(db: LedgerDb, spec: PackSpec, f: PackFigures, dates: Busin
 }
 
 const EXCEPTION_COLUMNS: PackColumn[] = [
-  text('exception_id', 38), text('code', 20), text('class', 6), text('state', 14), num('amount_minor'), text('currency', 8),
-  text('event_id', 38), text('event_source', 18), text('event_kind', 12), text('event_external_id', 28), num('event_amount_minor'), text('event_currency', 8),
-  text('created_at', 24), text('resolved_at', 24), text('owner', 14), text('backup', 14), text('sla_due_at', 24), text('sla_tier', 10), num('escalation_level', 8),
+  text('exception_id', 38),
+  text('code', 20),
+  text('class', 6),
+  text('state', 14),
+  num('amount_minor'),
+  text('currency', 8),
+  text('event_id', 38),
+  text('event_source', 18),
+  text('event_kind', 12),
+  text('event_external_id', 28),
+  num('event_amount_minor'),
+  text('event_currency', 8),
+  text('created_at', 24),
+  text('resolved_at', 24),
+  text('owner', 14),
+  text('backup', 14),
+  text('sla_due_at', 24),
+  text('sla_tier', 10),
+  num('escalation_level', 8),
   // The CLI export's columns above (tieout export --what exceptions), what an auditor needs beside them below.
-  text('event_business_date', 12), text('default_class', 8), num('policy_gated', 8), text('resolved_by', 18), text('resolution', 30),
-  text('due_at', 24), text('rule_id', 28), text('rule_set_id', 12), num('rule_version', 8),
+  text('event_business_date', 12),
+  text('default_class', 8),
+  num('policy_gated', 8),
+  text('resolved_by', 18),
+  text('resolution', 30),
+  text('due_at', 24),
+  text('rule_id', 28),
+  text('rule_set_id', 12),
+  num('rule_version', 8),
 ];
 
 function exceptionsTable(db: LedgerDb, spec: PackSpec, f: PackFigures, dates: BusinessDates, p: ClosePeriod): PackTable {
@@ -178,7 +230,15 @@ function exceptionsTable(db: LedgerDb, spec: PackSpec, f: PackFigures, dates: Bu
   };
 }
 
-const HISTORY_COLUMNS: PackColumn[] = [text('exception_id', 38), num('journal_seq', 10), text('at', 24), text('entry_type', 26), text('actor', 18), text('reason', 40), text('payload', 60)];
+const HISTORY_COLUMNS: PackColumn[] = [
+  text('exception_id', 38),
+  num('journal_seq', 10),
+  text('at', 24),
+  text('entry_type', 26),
+  text('actor', 18),
+  text('reason', 40),
+  text('payload', 60),
+];
 
 function exceptionHistoryTable(db: LedgerDb): PackTable {
   return {
@@ -195,13 +255,22 @@ function exceptionHistoryTable(db: LedgerDb): PackTable {
 }
 
 const JOURNAL_COLUMNS: PackColumn[] = [
-  num('seq', 10), text('created_at', 24), text('entry_type', 26), text('actor', 18), text('reason', 40), text('subject_id', 38), text('payload', 60),
-  text('prev_hash', 66), text('hash', 66),
+  num('seq', 10),
+  text('created_at', 24),
+  text('entry_type', 26),
+  text('actor', 18),
+  text('reason', 40),
+  text('subject_id', 38),
+  text('payload', 60),
+  text('prev_hash', 66),
+  text('hash', 66),
 ];
 
 export function journalRows(db: LedgerDb, spec: PackSpec): Iterable<unknown[]> {
   return db
-    .prepare('SELECT seq, created_at, entry_type, actor, reason, subject_id, payload, prev_hash, hash FROM journal WHERE seq >= ? AND seq <= ? ORDER BY seq')
+    .prepare(
+      'SELECT seq, created_at, entry_type, actor, reason, subject_id, payload, prev_hash, hash FROM journal WHERE seq >= ? AND seq <= ? ORDER BY seq',
+    )
     .raw()
     .iterate(spec.segment.fromSeq, spec.segment.toSeq) as Iterable<unknown[]>;
 }
@@ -216,61 +285,194 @@ function rowsTable(name: string, sheet: string, columns: PackColumn[], rows: () 
 
 function rollforwardTable(spec: PackSpec): PackTable {
   const columns: PackColumn[] = [
-    text('type', 10), text('account', 34), text('currency', 8), num('opening'), num('sales_or_credits'), num('fees'), num('refunds'), num('disputes'),
-    num('adjustments'), num('prior_period_items'), num('payouts_or_debits'), num('closing'), num('own_closing'), num('difference'), num('in_transit_count', 10),
-    num('in_transit_amount'), num('carried_forward'), num('carry_forward_reversed'), num('events', 10), text('opening_basis', 40), text('own_closing_basis', 40),
+    text('type', 10),
+    text('account', 34),
+    text('currency', 8),
+    num('opening'),
+    num('sales_or_credits'),
+    num('fees'),
+    num('refunds'),
+    num('disputes'),
+    num('adjustments'),
+    num('prior_period_items'),
+    num('payouts_or_debits'),
+    num('closing'),
+    num('own_closing'),
+    num('difference'),
+    num('in_transit_count', 10),
+    num('in_transit_amount'),
+    num('carried_forward'),
+    num('carry_forward_reversed'),
+    num('events', 10),
+    text('opening_basis', 40),
+    text('own_closing_basis', 40),
   ];
   return rowsTable('rollforward', 'Rollforward', columns, function* () {
     for (const r of spec.report.rollforward.processors) {
-      yield ['processor', r.source, r.currency, r.opening, r.sales, r.fees, r.refunds, r.disputes, r.adjustments, r.priorPeriodItems, r.payouts, r.closing,
-        r.processorClosing, r.difference, r.inTransit.count, r.inTransit.amount, r.carriedForward, r.carryForwardReversed, r.events, r.openingBasis, r.processorBasis];
+      yield [
+        'processor',
+        r.source,
+        r.currency,
+        r.opening,
+        r.sales,
+        r.fees,
+        r.refunds,
+        r.disputes,
+        r.adjustments,
+        r.priorPeriodItems,
+        r.payouts,
+        r.closing,
+        r.processorClosing,
+        r.difference,
+        r.inTransit.count,
+        r.inTransit.amount,
+        r.carriedForward,
+        r.carryForwardReversed,
+        r.events,
+        r.openingBasis,
+        r.processorBasis,
+      ];
     }
     for (const b of spec.report.rollforward.banks) {
-      yield ['bank', `${b.source}${b.account === '' ? '' : ` ${b.account}`}`, b.currency, b.opening, b.credits, null, null, null, null, b.priorPeriodItems, b.debits,
-        b.closing, b.bankClosing, b.difference, null, null, null, null, b.events, b.openingBasis, b.bankClosingDate === null ? null : `statement closing ${b.bankClosingDate}`];
+      yield [
+        'bank',
+        `${b.source}${b.account === '' ? '' : ` ${b.account}`}`,
+        b.currency,
+        b.opening,
+        b.credits,
+        null,
+        null,
+        null,
+        null,
+        b.priorPeriodItems,
+        b.debits,
+        b.closing,
+        b.bankClosing,
+        b.difference,
+        null,
+        null,
+        null,
+        null,
+        b.events,
+        b.openingBasis,
+        b.bankClosingDate === null ? null : `statement closing ${b.bankClosingDate}`,
+      ];
     }
   });
 }
 
 function inTransitTable(spec: PackSpec): PackTable {
-  return rowsTable('in_transit', 'In transit', [text('source', 18), text('currency', 8), text('payout', 30), num('amount'), text('paid_on', 12), text('banked_on', 12)], function* () {
-    for (const t of spec.report.rollforward.inTransit) yield [t.source, t.currency, t.payout, t.amount, t.paidOn, t.bankedOn];
-  });
+  return rowsTable(
+    'in_transit',
+    'In transit',
+    [text('source', 18), text('currency', 8), text('payout', 30), num('amount'), text('paid_on', 12), text('banked_on', 12)],
+    function* () {
+      for (const t of spec.report.rollforward.inTransit) yield [t.source, t.currency, t.payout, t.amount, t.paidOn, t.bankedOn];
+    },
+  );
 }
 
 function straddlingTable(spec: PackSpec): PackTable {
-  const cols = [text('source', 18), text('currency', 8), text('payout', 30), text('paid_on', 12), text('direction', 16), num('amount'), num('items', 10)];
+  const cols = [
+    text('source', 18),
+    text('currency', 8),
+    text('payout', 30),
+    text('paid_on', 12),
+    text('direction', 16),
+    num('amount'),
+    num('items', 10),
+  ];
   return rowsTable('straddling', 'Straddling settlements', cols, function* () {
     for (const s of spec.report.rollforward.straddling) yield [s.source, s.currency, s.payout, s.paidOn, s.direction, s.amount, s.items];
   });
 }
 
 function signOffTable(spec: PackSpec): PackTable {
-  const cols = [text('action', 10), text('by', 20), text('reason', 50), text('at', 24), num('journal_seq', 10), text('pack_sha256', 66), num('accepted_open', 10)];
+  const cols = [
+    text('action', 10),
+    text('by', 20),
+    text('reason', 50),
+    text('at', 24),
+    num('journal_seq', 10),
+    text('pack_sha256', 66),
+    num('accepted_open', 10),
+  ];
   return rowsTable('signoffs', 'Sign-offs', cols, function* () {
     for (const s of spec.signOffs) yield [s.action, s.by, s.reason, s.at, s.journalSeq, s.packSha256, s.acceptedOpen];
   });
 }
 
 function adjustmentsTable(db: LedgerDb, spec: PackSpec): PackTable {
-  const cols = [num('seq', 8), text('affects', 10), text('object_kind', 10), text('object_id', 38), text('change', 16), text('run_id', 36), text('actor', 18), text('at', 24)];
-  return rowsTable('adjustments', 'Adjustments', cols, () =>
-    db.prepare('SELECT seq, affects, object_kind, object_id, change, run_id, actor, at FROM adjustments WHERE recorded_in = ? AND seq <= ? ORDER BY seq').raw().iterate(spec.month, spec.adjustmentsThrough) as Iterable<unknown[]>,
+  const cols = [
+    num('seq', 8),
+    text('affects', 10),
+    text('object_kind', 10),
+    text('object_id', 38),
+    text('change', 16),
+    text('run_id', 36),
+    text('actor', 18),
+    text('at', 24),
+  ];
+  return rowsTable(
+    'adjustments',
+    'Adjustments',
+    cols,
+    () =>
+      db
+        .prepare(
+          'SELECT seq, affects, object_kind, object_id, change, run_id, actor, at FROM adjustments WHERE recorded_in = ? AND seq <= ? ORDER BY seq',
+        )
+        .raw()
+        .iterate(spec.month, spec.adjustmentsThrough) as Iterable<unknown[]>,
   );
 }
 
 function carriedForwardTable(spec: PackSpec): PackTable {
-  const cols = [text('exception_id', 38), text('code', 20), text('class', 6), text('state', 14), num('amount_minor'), text('currency', 8), num('policy_gated', 8)];
+  const cols = [
+    text('exception_id', 38),
+    text('code', 20),
+    text('class', 6),
+    text('state', 14),
+    num('amount_minor'),
+    text('currency', 8),
+    num('policy_gated', 8),
+  ];
   return rowsTable('carried_forward', 'Carried forward', cols, function* () {
-    for (const x of spec.carriedForward as OpenException[]) yield [x.exception_id, x.code, x.class, x.state, x.amount_minor, x.currency, x.policy_gated];
+    for (const x of spec.carriedForward as OpenException[])
+      yield [x.exception_id, x.code, x.class, x.state, x.amount_minor, x.currency, x.policy_gated];
   });
 }
 
 function rulesTable(db: LedgerDb, f: PackFigures): PackTable {
-  const cols = [text('rule_set_id', 12), num('version', 8), text('name', 24), text('sha256', 66), text('created_at', 24), text('created_by', 18), text('rule_id', 30), num('priority', 8), text('link', 14), text('strategy', 16), text('rule', 80)];
+  const cols = [
+    text('rule_set_id', 12),
+    num('version', 8),
+    text('name', 24),
+    text('sha256', 66),
+    text('created_at', 24),
+    text('created_by', 18),
+    text('rule_id', 30),
+    num('priority', 8),
+    text('link', 14),
+    text('strategy', 16),
+    text('rule', 80),
+  ];
   return rowsTable('rules', 'Rules', cols, function* () {
     for (const v of ruleVersionsOf(db, f)) {
-      for (const rule of v.rules) yield [v.rule_set_id, v.version, v.name, v.sha256, v.created_at, v.created_by, rule.id, rule.priority, rule.link, rule.strategy, JSON.stringify(rule)];
+      for (const rule of v.rules)
+        yield [
+          v.rule_set_id,
+          v.version,
+          v.name,
+          v.sha256,
+          v.created_at,
+          v.created_by,
+          rule.id,
+          rule.priority,
+          rule.link,
+          rule.strategy,
+          JSON.stringify(rule),
+        ];
     }
   });
 }
@@ -288,14 +490,18 @@ export interface StoredRuleVersion {
 
 /** The rule set versions the month's matches and exceptions were made by, and the one in force, as stored. */
 export function ruleVersionsOf(db: LedgerDb, f: PackFigures): StoredRuleVersion[] {
-  const inForce = db.prepare('SELECT rule_set_id, rule_version FROM recon_runs ORDER BY finished_at DESC, run_id DESC LIMIT 1').get() as { rule_set_id: string; rule_version: number } | undefined;
+  const inForce = db.prepare('SELECT rule_set_id, rule_version FROM recon_runs ORDER BY finished_at DESC, run_id DESC LIMIT 1').get() as
+    { rule_set_id: string; rule_version: number } | undefined;
   const keys = new Set(f.ruleVersions);
   if (inForce !== undefined) keys.add(`${inForce.rule_set_id}\u001f${inForce.rule_version}`);
-  const get = db.prepare('SELECT rule_set_id, version, name, definition, sha256, created_at, created_by FROM rule_sets WHERE rule_set_id = ? AND version = ?');
+  const get = db.prepare(
+    'SELECT rule_set_id, version, name, definition, sha256, created_at, created_by FROM rule_sets WHERE rule_set_id = ? AND version = ?',
+  );
   const out: StoredRuleVersion[] = [];
   for (const key of [...keys].sort()) {
     const [id, v] = key.split('\u001f') as [string, string];
-    const row = get.get(id, Number(v)) as { rule_set_id: string; version: number; name: string; definition: string; sha256: string; created_at: string; created_by: string } | undefined;
+    const row = get.get(id, Number(v)) as
+      { rule_set_id: string; version: number; name: string; definition: string; sha256: string; created_at: string; created_by: string } | undefined;
     if (row === undefined) continue;
     const definition = JSON.parse(row.definition) as { rules?: StoredRuleVersion['rules'] };
     out.push({ ...row, definition, rules: definition.rules ?? [] });

@@ -28,7 +28,14 @@ interface Manifest {
   self_sha256: string;
   period: { month: string; state: string };
   ledger_head_hash: string;
-  journal_segment: { first_seq: number | null; last_seq: number | null; entries: number; previous_hash: string | null; first_hash: string | null; last_hash: string | null };
+  journal_segment: {
+    first_seq: number | null;
+    last_seq: number | null;
+    entries: number;
+    previous_hash: string | null;
+    first_hash: string | null;
+    last_hash: string | null;
+  };
   members: Array<{ name: string; bytes: number; sha256: string }>;
 }
 
@@ -59,7 +66,8 @@ class ChainCheck {
       return;
     }
     this.entries++;
-    if (this.expectedSeq !== null && e.seq !== this.expectedSeq) this.problem = `entry ${e.seq}: expected entry ${this.expectedSeq} (entries are missing)`;
+    if (this.expectedSeq !== null && e.seq !== this.expectedSeq)
+      this.problem = `entry ${e.seq}: expected entry ${this.expectedSeq} (entries are missing)`;
     else if (this.prev !== null && e.prev_hash !== this.prev) this.problem = `entry ${e.seq} does not link to the entry before it`;
     else {
       const { hash, ...content } = e;
@@ -109,7 +117,11 @@ function centralDirectory(fd: number, size: number): { offset: number; bytes: nu
   const tailLength = Math.min(size, 22 + 0xffff);
   const tail = readAt(fd, size - tailLength, tailLength);
   let at = -1;
-  for (let i = tailLength - 22; i >= 0; i--) if (tail.readUInt32LE(i) === EOCD) { at = i; break; }
+  for (let i = tailLength - 22; i >= 0; i--)
+    if (tail.readUInt32LE(i) === EOCD) {
+      at = i;
+      break;
+    }
   if (at < 0) throw new ZipFormatError('no end of central directory record');
   let entries = tail.readUInt16LE(at + 10);
   let bytes = tail.readUInt32LE(at + 12);
@@ -140,7 +152,7 @@ function entriesOf(fd: number, size: number): Entry[] {
     let uncompressed = dir.readUInt32LE(p + 24);
     let compressedSize = dir.readUInt32LE(p + 20);
     let localOffset = dir.readUInt32LE(p + 42);
-    for (let x = p + 46 + nameLength; x + 4 <= p + 46 + nameLength + extraLength; ) {
+    for (let x = p + 46 + nameLength; x + 4 <= p + 46 + nameLength + extraLength;) {
       const id = dir.readUInt16LE(x);
       const len = dir.readUInt16LE(x + 2);
       if (id === 0x0001) {
@@ -167,7 +179,13 @@ function entriesOf(fd: number, size: number): Entry[] {
  * member written with a data descriptor ends by looking for the next header's signature, and a large member's
  * compressed bytes can hold that signature: it cut 128 bytes out of a 100,000-order month's matches.csv.)
  */
-function readMembers(path: string): { seen: Map<string, Seen>; manifestText: string | null; chain: ChainCheck; error: string | null; damaged: string[] } {
+function readMembers(path: string): {
+  seen: Map<string, Seen>;
+  manifestText: string | null;
+  chain: ChainCheck;
+  error: string | null;
+  damaged: string[];
+} {
   const seen = new Map<string, Seen>();
   const chain = new ChainCheck();
   const damaged: string[] = [];
@@ -198,7 +216,7 @@ function readMembers(path: string): { seen: Map<string, Seen>; manifestText: str
         if (e.method !== 0 && e.method !== 8) throw new ZipFormatError(`compression method ${e.method} is not one a pack uses`);
         const inflate = e.method === 8 ? new Inflate(take) : null;
         const buf = Buffer.alloc(1 << 20);
-        for (let done = 0; done < e.compressedSize || done === 0; ) {
+        for (let done = 0; done < e.compressedSize || done === 0;) {
           const n = e.compressedSize === 0 ? 0 : readSync(fd, buf, 0, Math.min(buf.length, e.compressedSize - done), start + done);
           if (n === 0 && e.compressedSize > 0) throw new ZipFormatError('its data is cut short');
           done += n;
@@ -226,17 +244,27 @@ function readMembers(path: string): { seen: Map<string, Seen>; manifestText: str
 function chainChecks(m: Manifest, chain: ChainCheck): PackCheck {
   const seg = m.journal_segment;
   if (chain.problem !== null) return { name: 'journal segment chain', ok: false, detail: `journal.jsonl: ${chain.problem}` };
-  if (chain.entries !== seg.entries) return { name: 'journal segment chain', ok: false, detail: `journal.jsonl holds ${chain.entries} entries, the manifest says ${seg.entries}` };
+  if (chain.entries !== seg.entries)
+    return { name: 'journal segment chain', ok: false, detail: `journal.jsonl holds ${chain.entries} entries, the manifest says ${seg.entries}` };
   if (chain.first !== null && (chain.first.hash !== seg.first_hash || chain.first.prevHash !== seg.previous_hash)) {
     return { name: 'journal segment chain', ok: false, detail: `the segment's first entry (${chain.first.seq}) is not the one the manifest names` };
   }
   if (chain.last !== null && (chain.last.hash !== seg.last_hash || chain.last.hash !== m.ledger_head_hash)) {
-    return { name: 'journal segment chain', ok: false, detail: `the segment ends at ${chain.last.hash}, the manifest names ${seg.last_hash} and ledger head ${m.ledger_head_hash}` };
+    return {
+      name: 'journal segment chain',
+      ok: false,
+      detail: `the segment ends at ${chain.last.hash}, the manifest names ${seg.last_hash} and ledger head ${m.ledger_head_hash}`,
+    };
   }
   if (chain.first !== null && chain.first.seq === 1 && chain.first.prevHash !== GENESIS_HASH) {
     return { name: 'journal segment chain', ok: false, detail: 'entry 1 does not start from the genesis hash' };
   }
-  return { name: 'journal segment chain', ok: true, detail: chain.entries === 0 ? 'empty segment' : `${chain.entries} entries chained, ${seg.first_seq} to ${seg.last_seq}, ending at the ledger head` };
+  return {
+    name: 'journal segment chain',
+    ok: true,
+    detail:
+      chain.entries === 0 ? 'empty segment' : `${chain.entries} entries chained, ${seg.first_seq} to ${seg.last_seq}, ending at the ledger head`,
+  };
 }
 
 export function verifyPack(path: string): PackVerifyReport {
@@ -252,7 +280,11 @@ export function verifyPack(path: string): PackVerifyReport {
       if (manifest.format !== PACK_FORMAT || !Array.isArray(manifest.members)) throw new Error(`not a ${PACK_FORMAT} manifest`);
       const unsealed = manifestText.replace(`"self_sha256": "${manifest.self_sha256}"`, `"self_sha256": "${UNSEALED}"`);
       if (sha256Hex(unsealed) !== manifest.self_sha256) throw new Error('its content does not match its own sha256 (the manifest was altered)');
-      checks.push({ name: 'manifest', ok: true, detail: `${manifest.period.month} (${manifest.period.state}), ${manifest.members.length} members listed` });
+      checks.push({
+        name: 'manifest',
+        ok: true,
+        detail: `${manifest.period.month} (${manifest.period.state}), ${manifest.members.length} members listed`,
+      });
     } catch (err) {
       checks.push({ name: 'manifest', ok: false, detail: `manifest.json: ${err instanceof Error ? err.message : String(err)}` });
       changed.push('manifest.json');

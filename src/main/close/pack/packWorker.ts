@@ -11,7 +11,8 @@ export interface PackWorkerData {
   signal: Int32Array;
 }
 
-export type PackMessage = { type: 'progress'; progress: PackProgress } | { type: 'done'; result: PackResult } | { type: 'error'; message: string; stack: string };
+export type PackMessage =
+  { type: 'progress'; progress: PackProgress } | { type: 'done'; result: PackResult } | { type: 'error'; message: string; stack: string };
 
 const data = workerData as PackWorkerData;
 
@@ -30,4 +31,6 @@ process.on('exit', () => {
 
 buildPack(data.spec, (progress) => post({ type: 'progress', progress }))
   .then((result) => post({ type: 'done', result }))
-  .catch((err: unknown) => post({ type: 'error', message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? (err.stack ?? '') : '' }));
+  .catch((err: unknown) =>
+    post({ type: 'error', message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? (err.stack ?? '') : '' }),
+  );

@@ -44,7 +44,12 @@ export function money(minor: number | null, currency: string): string {
 function heading(doc: Doc, title: string): void {
   if (doc.y > 700) doc.addPage();
   doc.moveDown(0.8).font('bold').fontSize(13).fillColor(INK).text(title, LEFT, doc.y);
-  doc.moveTo(LEFT, doc.y + 2).lineTo(LEFT + WIDTH, doc.y + 2).lineWidth(0.5).strokeColor('#cbd2d9').stroke();
+  doc
+    .moveTo(LEFT, doc.y + 2)
+    .lineTo(LEFT + WIDTH, doc.y + 2)
+    .lineWidth(0.5)
+    .strokeColor('#cbd2d9')
+    .stroke();
   doc.moveDown(0.5).font('regular').fontSize(9);
 }
 
@@ -62,8 +67,15 @@ function cover(doc: Doc, s: SummaryInput): void {
   doc.font('bold').fontSize(20).fillColor(INK).text('Audit pack', LEFT, 60);
   doc.font('regular').fontSize(12).fillColor(MUTED).text(`${spec.workspace.name} · ${spec.month}`);
   const close = spec.signOffs.filter((x) => x.action === 'closed').at(-1);
-  doc.moveDown(0.6).fontSize(11).fillColor(spec.state === 'closed' ? ACCENT : WARN)
-    .text(spec.state === 'closed' && close !== undefined ? `Closed by ${close.by} on ${close.at}` : 'DRAFT: the month is open; nothing here is signed off');
+  doc
+    .moveDown(0.6)
+    .fontSize(11)
+    .fillColor(spec.state === 'closed' ? ACCENT : WARN)
+    .text(
+      spec.state === 'closed' && close !== undefined
+        ? `Closed by ${close.by} on ${close.at}`
+        : 'DRAFT: the month is open; nothing here is signed off',
+    );
   heading(doc, 'Pack');
   doc.fontSize(9);
   line(doc, 'Period', `${spec.month}-01 to ${monthEnd(spec.month)}, business dates in ${spec.workspace.time_zone}`);
@@ -92,13 +104,26 @@ function monthEnd(month: string): string {
 /** One account's rollforward as a column of figures: label on the left, amounts right-aligned. */
 function figureTable(doc: Doc, title: string, rows: Array<[string, string, boolean?]>): void {
   if (doc.y > 640) doc.addPage();
-  doc.font('bold').fontSize(10).fillColor(INK).text(title, LEFT, doc.y + 6);
+  doc
+    .font('bold')
+    .fontSize(10)
+    .fillColor(INK)
+    .text(title, LEFT, doc.y + 6);
   doc.font('regular').fontSize(9);
   for (const [label, value, strong] of rows) {
     if (doc.y > 780) doc.addPage();
     const y = doc.y + 1;
-    if (strong === true) doc.moveTo(LEFT + 250, y - 1).lineTo(LEFT + 400, y - 1).lineWidth(0.4).strokeColor(MUTED).stroke();
-    doc.font(strong === true ? 'bold' : 'regular').fillColor(INK).text(label, LEFT + 10, y, { width: 240 });
+    if (strong === true)
+      doc
+        .moveTo(LEFT + 250, y - 1)
+        .lineTo(LEFT + 400, y - 1)
+        .lineWidth(0.4)
+        .strokeColor(MUTED)
+        .stroke();
+    doc
+      .font(strong === true ? 'bold' : 'regular')
+      .fillColor(INK)
+      .text(label, LEFT + 10, y, { width: 240 });
     doc.text(value, LEFT + 250, y, { width: 150, align: 'right' });
   }
 }
@@ -143,7 +168,12 @@ function rollforwardPages(doc: Doc, spec: PackSpec): void {
   }
   if (rf.inTransit.length > 0) {
     heading(doc, 'Payouts in transit at the month’s end');
-    for (const t of rf.inTransit.slice(0, 40)) line(doc, `${t.payout} (${t.source})`, `${money(t.amount, t.currency)} ${t.currency}, paid ${t.paidOn}, ${t.bankedOn === null ? 'not in the bank yet' : `banked ${t.bankedOn}`}`);
+    for (const t of rf.inTransit.slice(0, 40))
+      line(
+        doc,
+        `${t.payout} (${t.source})`,
+        `${money(t.amount, t.currency)} ${t.currency}, paid ${t.paidOn}, ${t.bankedOn === null ? 'not in the bank yet' : `banked ${t.bankedOn}`}`,
+      );
     if (rf.inTransit.length > 40) line(doc, '…', `${rf.inTransit.length - 40} more in csv/in_transit.csv`);
   }
 }
@@ -151,13 +181,21 @@ function rollforwardPages(doc: Doc, spec: PackSpec): void {
 /** Horizontal bars, one per label, scaled to the largest value. */
 function barChart(doc: Doc, title: string, bars: Array<[string, number]>): void {
   if (doc.y > 600) doc.addPage();
-  doc.font('bold').fontSize(10).fillColor(INK).text(title, LEFT, doc.y + 8);
+  doc
+    .font('bold')
+    .fontSize(10)
+    .fillColor(INK)
+    .text(title, LEFT, doc.y + 8);
   const top = doc.y + 4;
   const max = Math.max(1, ...bars.map(([, v]) => v));
   const barH = 12;
   bars.forEach(([label, value], i) => {
     const y = top + i * (barH + 4);
-    doc.font('regular').fontSize(8).fillColor(INK).text(label, LEFT, y + 2, { width: 140 });
+    doc
+      .font('regular')
+      .fontSize(8)
+      .fillColor(INK)
+      .text(label, LEFT, y + 2, { width: 140 });
     const w = (300 * value) / max;
     doc.rect(LEFT + 150, y, Math.max(w, 0.5), barH).fill(ACCENT);
     doc.fillColor(INK).text(String(value), LEFT + 155 + w, y + 2);
@@ -169,24 +207,40 @@ function barChart(doc: Doc, title: string, bars: Array<[string, number]>): void 
 /** The share of the day's matchable events no match holds, as a polyline over the month's days. */
 function lineChart(doc: Doc, title: string, points: Array<{ day: string; events: number; unmatched: number }>): void {
   if (doc.y > 560) doc.addPage();
-  doc.font('bold').fontSize(10).fillColor(INK).text(title, LEFT, doc.y + 8);
+  doc
+    .font('bold')
+    .fontSize(10)
+    .fillColor(INK)
+    .text(title, LEFT, doc.y + 8);
   const top = doc.y + 6;
   const h = 120;
   const w = WIDTH - 40;
   const x0 = LEFT + 35;
-  doc.lineWidth(0.5).strokeColor('#9aa5b1').moveTo(x0, top).lineTo(x0, top + h).lineTo(x0 + w, top + h).stroke();
-  doc.font('regular').fontSize(7).fillColor(MUTED).text('100%', LEFT, top - 3).text('0%', LEFT + 12, top + h - 4);
+  doc
+    .lineWidth(0.5)
+    .strokeColor('#9aa5b1')
+    .moveTo(x0, top)
+    .lineTo(x0, top + h)
+    .lineTo(x0 + w, top + h)
+    .stroke();
+  doc
+    .font('regular')
+    .fontSize(7)
+    .fillColor(MUTED)
+    .text('100%', LEFT, top - 3)
+    .text('0%', LEFT + 12, top + h - 4);
   if (points.length > 0) {
     // Days sit where they fall in the month: a day without events leaves its gap.
     const days = Number(monthEnd((points[0] as { day: string }).day.slice(0, 7)).slice(8, 10));
     const xOf = (day: string): number => x0 + ((Number(day.slice(8, 10)) - 1) * w) / Math.max(1, days - 1);
-    const yOf = (p: { events: number; unmatched: number }): number => top + h - (h * (p.events === 0 ? 0 : p.unmatched / p.events));
+    const yOf = (p: { events: number; unmatched: number }): number => top + h - h * (p.events === 0 ? 0 : p.unmatched / p.events);
     const first = points[0] as { day: string; events: number; unmatched: number };
     doc.moveTo(xOf(first.day), yOf(first));
     for (const p of points) doc.lineTo(xOf(p.day), yOf(p));
     doc.lineWidth(1.2).strokeColor(ACCENT).stroke();
     for (const p of points) doc.circle(xOf(p.day), yOf(p), 1.6).fill(ACCENT);
-    for (let d = 1; d <= days; d += 5) doc.fillColor(MUTED).text(String(d).padStart(2, '0'), xOf(`xxxx-xx-${String(d).padStart(2, '0')}`) - 5, top + h + 3, { width: 20 });
+    for (let d = 1; d <= days; d += 5)
+      doc.fillColor(MUTED).text(String(d).padStart(2, '0'), xOf(`xxxx-xx-${String(d).padStart(2, '0')}`) - 5, top + h + 3, { width: 20 });
   }
   doc.y = top + h + 16;
   doc.x = LEFT;
@@ -202,13 +256,24 @@ function figuresPage(doc: Doc, s: SummaryInput): void {
   line(doc, 'Exceptions', `${f.exceptions} (${open} open, ${f.exceptions - open} resolved)`);
   const byCode = [...f.exceptionsByCode].sort(([a], [b]) => (a < b ? -1 : 1));
   for (const [code, c] of byCode) {
-    const stake = [...c.atStake].sort().map(([cur, v]) => `${money(v, cur)} ${cur}`).join(', ');
+    const stake = [...c.atStake]
+      .sort()
+      .map(([cur, v]) => `${money(v, cur)} ${cur}`)
+      .join(', ');
     line(doc, `  ${code}`, `${c.open} open, ${c.resolved} resolved${stake === '' ? '' : `; open at stake ${stake}`}`);
   }
   // After the codes, so they read as the exceptions' breakdown, not the adjustments'.
   line(doc, 'Adjustments of closed months', String(s.adjustments));
-  barChart(doc, 'Exceptions by code', byCode.map(([code, c]) => [code, c.open + c.resolved]));
-  barChart(doc, 'Open exceptions by age at the month’s end', AGE_BUCKETS.map(([label]) => [label, f.aging.get(label) ?? 0]));
+  barChart(
+    doc,
+    'Exceptions by code',
+    byCode.map(([code, c]) => [code, c.open + c.resolved]),
+  );
+  barChart(
+    doc,
+    'Open exceptions by age at the month’s end',
+    AGE_BUCKETS.map(([label]) => [label, f.aging.get(label) ?? 0]),
+  );
   lineChart(doc, 'Unmatched rate by business day', s.unmatched);
 }
 
@@ -217,12 +282,17 @@ function closingPage(doc: Doc, spec: PackSpec): void {
   heading(doc, 'Carried forward: open class C exceptions accepted at sign-off');
   const cf = spec.carriedForward;
   if (cf.length === 0) doc.fillColor(MUTED).text('None.', LEFT);
-  for (const x of cf.slice(0, 60)) line(doc, x.exception_id, `${x.code} class ${x.class} ${x.state}, ${money(Math.abs(x.amount_minor), x.currency)} ${x.currency} at stake`);
+  for (const x of cf.slice(0, 60))
+    line(doc, x.exception_id, `${x.code} class ${x.class} ${x.state}, ${money(Math.abs(x.amount_minor), x.currency)} ${x.currency} at stake`);
   if (cf.length > 60) line(doc, '…', `${cf.length - 60} more in csv/carried_forward.csv`);
   heading(doc, 'Sign-offs');
   if (spec.signOffs.length === 0) doc.fillColor(MUTED).text('None: the month has not been signed off.', LEFT);
   for (const so of spec.signOffs) {
-    line(doc, `${so.action} ${so.at}`, `${so.by}: ${so.reason}${so.acceptedOpen > 0 ? ` (${so.acceptedOpen} open class C exceptions carried forward)` : ''}${so.packSha256 === null ? '' : `; pack ${so.packSha256}`}`);
+    line(
+      doc,
+      `${so.action} ${so.at}`,
+      `${so.by}: ${so.reason}${so.acceptedOpen > 0 ? ` (${so.acceptedOpen} open class C exceptions carried forward)` : ''}${so.packSha256 === null ? '' : `; pack ${so.packSha256}`}`,
+    );
   }
 }
 
@@ -233,7 +303,14 @@ export function summaryPdf(s: SummaryInput): Promise<Buffer> {
     size: 'A4',
     margins: { top: 50, bottom: 40, left: LEFT, right: 50 },
     compress: true,
-    info: { Title: `Audit pack ${s.spec.workspace.name} ${s.spec.month}`, Author: 'Tieout', Creator: 'tieout', Producer: 'tieout (PDFKit)', CreationDate: at, ModDate: at },
+    info: {
+      Title: `Audit pack ${s.spec.workspace.name} ${s.spec.month}`,
+      Author: 'Tieout',
+      Creator: 'tieout',
+      Producer: 'tieout (PDFKit)',
+      CreationDate: at,
+      ModDate: at,
+    },
   });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {

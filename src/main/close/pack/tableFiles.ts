@@ -143,7 +143,11 @@ class SheetWriter {
         '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>' +
         `<sheetFormatPr defaultRowHeight="15"/><cols>${cols}</cols><sheetData>`,
     );
-    this.row(columns.map(() => 'text' as const), columns.map((c) => c.name), true);
+    this.row(
+      columns.map(() => 'text' as const),
+      columns.map((c) => c.name),
+      true,
+    );
   }
 
   get full(): boolean {
@@ -176,7 +180,11 @@ export interface WrittenTable {
  * `onRow` is told every 10,000 rows (progress).
  */
 export function writeTable(
-  t: PackTable, csvPath: string, sheetPath: (n: number) => string, onRows?: (n: number) => void, maxRows = SHEET_MAX_ROWS,
+  t: PackTable,
+  csvPath: string,
+  sheetPath: (n: number) => string,
+  onRows?: (n: number) => void,
+  maxRows = SHEET_MAX_ROWS,
 ): WrittenTable {
   const types = t.columns.map((c) => c.type);
   const csv = new HashedFile(csvPath);

@@ -24,14 +24,18 @@ export interface ZipMember {
 export function zipStamp(iso: string): Date {
   const u = new Date(iso);
   const local = new Date(u.getUTCFullYear(), u.getUTCMonth(), u.getUTCDate(), u.getUTCHours(), u.getUTCMinutes(), u.getUTCSeconds());
-  const same = local.getFullYear() === u.getUTCFullYear() && local.getMonth() === u.getUTCMonth() && local.getDate() === u.getUTCDate() && local.getHours() === u.getUTCHours();
+  const same =
+    local.getFullYear() === u.getUTCFullYear() &&
+    local.getMonth() === u.getUTCMonth() &&
+    local.getDate() === u.getUTCDate() &&
+    local.getHours() === u.getUTCHours();
   return same && u.getUTCFullYear() >= 1980 ? local : new Date(1980, 0, 1, 0, 0, 0);
 }
 
 export async function writeZip(outPath: string, members: ZipMember[], stampIso: string): Promise<void> {
   const zip = new yazl.ZipFile();
   const mtime = zipStamp(stampIso);
-  const sorted = [...members].sort((a, b) => (Buffer.compare(Buffer.from(a.name), Buffer.from(b.name))));
+  const sorted = [...members].sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
   for (const m of sorted) {
     const options = { mtime, mode: 0o100644, compressionLevel: Math.max(0, m.level), forceDosTimestamp: true };
     if (m.path !== undefined) zip.addFile(m.path, m.name, options);

@@ -161,11 +161,19 @@ export class ApiHttp {
       }
       if (attempt === this.policy.maxAttempts) break;
       if (wait !== undefined && wait > this.policy.maxRetryAfterMs) {
-        throw new ConnectorHttpError(this.redact(`${request.label}: ${last}; the server asks to wait ${Math.ceil(wait / 1000)} s, longer than a sync waits`), lastStatus, attempt);
+        throw new ConnectorHttpError(
+          this.redact(`${request.label}: ${last}; the server asks to wait ${Math.ceil(wait / 1000)} s, longer than a sync waits`),
+          lastStatus,
+          attempt,
+        );
       }
       await this.clock.sleep(wait ?? this.backoff(attempt), this.signal);
     }
-    throw new ConnectorHttpError(this.redact(`${request.label}: no usable answer after ${this.policy.maxAttempts} attempts (last: ${last})`), lastStatus, this.policy.maxAttempts);
+    throw new ConnectorHttpError(
+      this.redact(`${request.label}: no usable answer after ${this.policy.maxAttempts} attempts (last: ${last})`),
+      lastStatus,
+      this.policy.maxAttempts,
+    );
   }
 
   /** Jittered exponential backoff before attempt `attempt + 1`. */

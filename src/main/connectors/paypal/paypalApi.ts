@@ -20,7 +20,11 @@ async function obtainToken(ctx: StepContext): Promise<string> {
     {
       method: 'POST',
       url: `${ctx.config.baseUrl}/v1/oauth2/token`,
-      headers: { Authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`,
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Accept: 'application/json',
+      },
       body: 'grant_type=client_credentials',
       label: 'POST /v1/oauth2/token',
     },
@@ -28,10 +32,16 @@ async function obtainToken(ctx: StepContext): Promise<string> {
   );
   const json = bodyJson(response) as { access_token?: unknown; expires_in?: unknown; error?: unknown; error_description?: unknown } | null;
   if (response.status === 401 || response.status === 400 || response.status === 403) {
-    const said = typeof json?.error_description === 'string' ? json.error_description : typeof json?.error === 'string' ? json.error : `HTTP ${response.status}`;
-    throw new ConnectorError(ctx.http.redact(`PayPal refused the client id and secret (${said}); connect the source again with the REST app's live credentials`), response.status, true);
+    const said =
+      typeof json?.error_description === 'string' ? json.error_description : typeof json?.error === 'string' ? json.error : `HTTP ${response.status}`;
+    throw new ConnectorError(
+      ctx.http.redact(`PayPal refused the client id and secret (${said}); connect the source again with the REST app's live credentials`),
+      response.status,
+      true,
+    );
   }
-  if (response.status !== 200 || typeof json?.access_token !== 'string') throw new ConnectorError(`POST /v1/oauth2/token: PayPal answered HTTP ${response.status} without a token`, response.status);
+  if (response.status !== 200 || typeof json?.access_token !== 'string')
+    throw new ConnectorError(`POST /v1/oauth2/token: PayPal answered HTTP ${response.status} without a token`, response.status);
   const seconds = typeof json.expires_in === 'number' ? json.expires_in : 3600;
   ctx.http.addSecret(json.access_token);
   tokens.set(ctx.http, { value: json.access_token, until: Date.now() + Math.max(0, seconds - 60) * 1000 });
@@ -67,7 +77,8 @@ export async function paypalGet(ctx: StepContext, path: string, query: Record<st
       continue;
     }
     const json = bodyJson(response) as Record<string, unknown> | null;
-    if (response.status === 401) throw new ConnectorError('PayPal refused a token it had just issued (HTTP 401); connect the source again', 401, true);
+    if (response.status === 401)
+      throw new ConnectorError('PayPal refused a token it had just issued (HTTP 401); connect the source again', 401, true);
     if (response.status === 403) {
       throw new ConnectorError(
         `PayPal does not let this app search transactions (HTTP 403 ${String(json?.name ?? '')}): turn on Transaction Search in the REST app's settings (it can take up to 9 hours to apply)`,

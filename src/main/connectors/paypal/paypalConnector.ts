@@ -30,7 +30,9 @@ const isoSeconds = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000
 function nextWindow(previous: WindowCursor | null, ctx: StepContext): WindowCursor {
   const now = ctx.now();
   const start =
-    previous === null ? now - ctx.config.backfillDays * 86_400_000 : Date.parse(previous.completeTo ?? previous.end) - ctx.config.overlapMinutes * 60_000;
+    previous === null
+      ? now - ctx.config.backfillDays * 86_400_000
+      : Date.parse(previous.completeTo ?? previous.end) - ctx.config.overlapMinutes * 60_000;
   const from = Math.min(start, now - 1000);
   return { start: isoSeconds(from), end: isoSeconds(Math.min(from + MAX_WINDOW_MS, now)), page: 1, done: false, completeTo: null, sync: ctx.syncId };
 }
@@ -40,15 +42,23 @@ async function readPage(win: WindowCursor, ctx: StepContext): Promise<StepPage> 
   const answer = await paypalGet(ctx, PATH, query);
   if (answer.response.status === 400 && answer.json?.name === 'RESULTSET_TOO_LARGE') {
     const span = Date.parse(win.end) - Date.parse(win.start);
-    if (span / 2 < MIN_WINDOW_MS) throw new ConnectorError(`${answer.label}: ${paypalErrorText(answer)}, even for a window of ${Math.round(span / 1000)} s`);
+    if (span / 2 < MIN_WINDOW_MS)
+      throw new ConnectorError(`${answer.label}: ${paypalErrorText(answer)}, even for a window of ${Math.round(span / 1000)} s`);
     return readPage({ ...win, end: isoSeconds(Date.parse(win.start) + span / 2), page: 1 }, ctx);
   }
   if (answer.response.status !== 200 || answer.json === null) {
-    throw new ConnectorError(ctx.http.redact(`${answer.label}: PayPal answered ${paypalErrorText(answer)}`), answer.response.status, answer.response.status < 500);
+    throw new ConnectorError(
+      ctx.http.redact(`${answer.label}: PayPal answered ${paypalErrorText(answer)}`),
+      answer.response.status,
+      answer.response.status < 500,
+    );
   }
   const totalPages = typeof answer.json.total_pages === 'number' ? answer.json.total_pages : 1;
   const more = win.page < totalPages;
-  const refreshed = typeof answer.json.last_refreshed_datetime === 'string' ? Date.parse(answer.json.last_refreshed_datetime.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : Number.NaN;
+  const refreshed =
+    typeof answer.json.last_refreshed_datetime === 'string'
+      ? Date.parse(answer.json.last_refreshed_datetime.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'))
+      : Number.NaN;
   const completeTo = isoSeconds(Number.isNaN(refreshed) ? Date.parse(win.end) : Math.min(Date.parse(win.end), refreshed));
   const cursor: WindowCursor = more ? { ...win, page: win.page + 1 } : { ...win, done: true, completeTo };
   // Caught up: this window reached the server's now (a backfill goes on with the next window in the same sync).

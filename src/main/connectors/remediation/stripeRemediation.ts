@@ -51,7 +51,13 @@ function candidates(ws: Workspace, source: string, sinceIso: string): Candidate[
 }
 
 /** Asks Stripe about each candidate; a call that fails is journaled as such and never fails the sync. */
-export async function remediateWithStripe(ws: Workspace, source: string, config: ConnectorConfig, credentials: Credentials, http: ApiHttp): Promise<RemediationReport> {
+export async function remediateWithStripe(
+  ws: Workspace,
+  source: string,
+  config: ConnectorConfig,
+  credentials: Credentials,
+  http: ApiHttp,
+): Promise<RemediationReport> {
   const report: RemediationReport = { calls: 0, escalated: 0 };
   const since = new Date(Date.now() - config.cadenceHours * 3_600_000).toISOString();
   for (const c of candidates(ws, source, since)) {
@@ -70,7 +76,11 @@ export async function remediateWithStripe(ws: Workspace, source: string, config:
     ws.db.transaction(() => {
       const store = new ExceptionStore(ws.db, new JournalWriter(ws.db));
       const said = failure === null ? outcome(c, answer as Obj) : { words: `Stripe could not be asked: ${failure}`, facts: {}, failedReason: null };
-      store.remediationCall(c.exception_id, { provider: 'stripe', request: asked.label, outcome: said.words, facts: { source, code: c.code, ...said.facts } }, ctx);
+      store.remediationCall(
+        c.exception_id,
+        { provider: 'stripe', request: asked.label, outcome: said.words, facts: { source, code: c.code, ...said.facts } },
+        ctx,
+      );
       if (said.failedReason !== null) {
         store.escalate(c.exception_id, c.due_at, ctx, c.policy_gated === 1, said.failedReason);
         report.escalated++;
@@ -97,19 +107,37 @@ function request(c: Candidate): { path: string; query: Array<[string, string]>; 
 function outcome(c: Candidate, a: Obj): { words: string; facts: Record<string, unknown>; failedReason: string | null } {
   if (c.code === 'PAYOUT_NOT_IN_BANK') {
     const status = text(a.status);
-    const facts = { payout_id: a.id, status, arrival_date: day(a.arrival_date), failure_code: a.failure_code ?? null, failure_message: a.failure_message ?? null };
+    const facts = {
+      payout_id: a.id,
+      status,
+      arrival_date: day(a.arrival_date),
+      failure_code: a.failure_code ?? null,
+      failure_message: a.failure_message ?? null,
+    };
     if (status === 'failed' || status === 'canceled') {
       const why = `Stripe says payout ${text(a.id)} ${status}${a.failure_code ? ` (${text(a.failure_code)})` : ''}${a.failure_message ? `: ${text(a.failure_message)}` : ''}`;
       return { words: why, facts, failedReason: why };
     }
-    return { words: `Stripe says payout ${text(a.id)} is ${status}, arriving ${facts.arrival_date ?? 'on a date it does not give'}`, facts, failedReason: null };
+    return {
+      words: `Stripe says payout ${text(a.id)} is ${status}, arriving ${facts.arrival_date ?? 'on a date it does not give'}`,
+      facts,
+      failedReason: null,
+    };
   }
   if (c.code === 'REFUND_UNMATCHED') {
-    return { words: `Stripe says refund ${text(a.id)} is ${text(a.status)} (charge ${text(a.charge)})`, facts: { refund_id: a.id, status: a.status, charge: a.charge ?? null }, failedReason: null };
+    return {
+      words: `Stripe says refund ${text(a.id)} is ${text(a.status)} (charge ${text(a.charge)})`,
+      facts: { refund_id: a.id, status: a.status, charge: a.charge ?? null },
+      failedReason: null,
+    };
   }
   const found = Array.isArray(a.data) ? (a.data as Obj[]) : [];
   const order = c.order_ref ?? c.external_id;
   if (found.length === 0) return { words: `Stripe has no charge for order ${order}`, facts: { order, charges: [] }, failedReason: null };
   const charges = found.map((ch) => ({ id: ch.id, status: ch.status, amount_minor: ch.amount, currency: ch.currency }));
-  return { words: `Stripe has ${charges.map((ch) => `${text(ch.id)} (${text(ch.status)})`).join(', ')} for order ${order}`, facts: { order, charges }, failedReason: null };
+  return {
+    words: `Stripe has ${charges.map((ch) => `${text(ch.id)} (${text(ch.status)})`).join(', ')} for order ${order}`,
+    facts: { order, charges },
+    failedReason: null,
+  };
 }

@@ -55,7 +55,13 @@ export function graphqlUrl(baseUrl: string): string {
  * Runs one GraphQL operation. After the answer, when the bucket holds less than `nextCost`, waits until it does, so
  * the next query is not throttled (Shopify's advice: pace by the cost the answers report).
  */
-export async function shopifyGraphql(ctx: StepContext, what: string, query: string, variables: Record<string, unknown>, nextCost = 0): Promise<GraphqlAnswer> {
+export async function shopifyGraphql(
+  ctx: StepContext,
+  what: string,
+  query: string,
+  variables: Record<string, unknown>,
+  nextCost = 0,
+): Promise<GraphqlAnswer> {
   const http: ApiHttp = ctx.http;
   const label = `POST graphql ${what} ${JSON.stringify(variables)}`;
   const response = await http.send(
@@ -68,15 +74,21 @@ export async function shopifyGraphql(ctx: StepContext, what: string, query: stri
     },
     shopifyTransient,
   );
-  const json = bodyJson(response) as { data?: Record<string, unknown> | null; errors?: Array<{ message?: string; extensions?: { code?: string } }> } | null;
+  const json = bodyJson(response) as {
+    data?: Record<string, unknown> | null;
+    errors?: Array<{ message?: string; extensions?: { code?: string } }>;
+  } | null;
   if (response.status === 401 || response.status === 403) {
     throw new ConnectorError(
-      http.redact(`Shopify refused the access token (HTTP ${response.status}); install the app again or connect with a token that has read_orders and read_shopify_payments_payouts`),
+      http.redact(
+        `Shopify refused the access token (HTTP ${response.status}); install the app again or connect with a token that has read_orders and read_shopify_payments_payouts`,
+      ),
       response.status,
       true,
     );
   }
-  if (response.status >= 400 || json === null) throw new ConnectorError(http.redact(`${label}: Shopify answered HTTP ${response.status}`), response.status, response.status < 500);
+  if (response.status >= 400 || json === null)
+    throw new ConnectorError(http.redact(`${label}: Shopify answered HTTP ${response.status}`), response.status, response.status < 500);
   if (Array.isArray(json.errors) && json.errors.length > 0) {
     const denied = json.errors.some((e) => e.extensions?.code === 'ACCESS_DENIED');
     const message = json.errors.map((e) => e.message ?? e.extensions?.code ?? 'error').join('; ');

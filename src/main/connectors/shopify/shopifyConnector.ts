@@ -4,14 +4,7 @@
 // a pass's `to` is the server's clock when it starts, the next pass starts `overlapMinutes` before it ended.
 import { ConnectorError, type StepContext, type StepPage, type SyncStep } from '../connectorTypes.ts';
 import { shopifyGraphql } from './shopifyApi.ts';
-import {
-  BALANCE_TRANSACTIONS_QUERY,
-  BULK_RUN_MUTATION,
-  BULK_STATUS_QUERY,
-  ORDERS_QUERY,
-  PAYOUTS_QUERY,
-  bulkOrdersQuery,
-} from './shopifyQueries.ts';
+import { BALANCE_TRANSACTIONS_QUERY, BULK_RUN_MUTATION, BULK_STATUS_QUERY, ORDERS_QUERY, PAYOUTS_QUERY, bulkOrdersQuery } from './shopifyQueries.ts';
 import { shopifyBulkOrdersFormat, shopifyGraphqlPageFormat } from './shopifyPages.ts';
 
 const PAGE_SIZE = 100;
@@ -147,11 +140,18 @@ async function finishBulk(cursor: BulkCursor, ctx: StepContext): Promise<StepPag
     const op = (answer.data.node ?? {}) as { status?: string; url?: string | null; errorCode?: string | null };
     const paged: PassCursor = { phase: 'paged', from: cursor.from, to: cursor.to, after: null, done: false, sync: cursor.sync };
     if (op.status === 'COMPLETED') {
-      if (typeof op.url !== 'string') return controlPage(ctx, answer.response.bytes, `bulk operation ${cursor.id}: no orders in the window`, { ...paged, done: true }, cursor.to);
+      if (typeof op.url !== 'string')
+        return controlPage(ctx, answer.response.bytes, `bulk operation ${cursor.id}: no orders in the window`, { ...paged, done: true }, cursor.to);
       return downloadBulk(op.url, cursor, ctx);
     }
     if (op.status === 'FAILED' || op.status === 'CANCELED' || op.status === 'EXPIRED' || op.status === undefined) {
-      return controlPage(ctx, answer.response.bytes, `bulk operation ${cursor.id} ${op.status ?? 'missing'} (${op.errorCode ?? '-'}): paging the backfill`, paged, null);
+      return controlPage(
+        ctx,
+        answer.response.bytes,
+        `bulk operation ${cursor.id} ${op.status ?? 'missing'} (${op.errorCode ?? '-'}): paging the backfill`,
+        paged,
+        null,
+      );
     }
     await ctx.http.pause(wait);
     wait = Math.min(wait * 2, 10_000);
@@ -161,7 +161,8 @@ async function finishBulk(cursor: BulkCursor, ctx: StepContext): Promise<StepPag
 /** The result file is on Shopify's storage behind a signed URL: fetched without the shop's token. */
 async function downloadBulk(url: string, cursor: BulkCursor, ctx: StepContext): Promise<StepPage> {
   const response = await ctx.http.send({ method: 'GET', url, label: `GET bulk operation ${cursor.id} result` });
-  if (response.status !== 200) throw new ConnectorError(`the bulk operation's result could not be downloaded (HTTP ${response.status})`, response.status);
+  if (response.status !== 200)
+    throw new ConnectorError(`the bulk operation's result could not be downloaded (HTTP ${response.status})`, response.status);
   const done: PassCursor = { phase: 'paged', from: cursor.from, to: cursor.to, after: null, done: true, sync: cursor.sync };
   return {
     page: {
@@ -198,7 +199,8 @@ export function shopifySteps(): SyncStep[] {
       query: BALANCE_TRANSACTIONS_QUERY,
       field: 'processed_at',
       cost: LIST_PAGE_COST,
-      connection: (data) => (data.shopifyPaymentsAccount as Record<string, unknown> | null)?.balanceTransactions as ReturnType<ListSpec['connection']>,
+      connection: (data) =>
+        (data.shopifyPaymentsAccount as Record<string, unknown> | null)?.balanceTransactions as ReturnType<ListSpec['connection']>,
       eventSource: (ctx) => paymentsSource(ctx.source),
     }),
     windowStep({

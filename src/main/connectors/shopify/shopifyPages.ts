@@ -31,7 +31,14 @@ class NodeProblem extends Error {}
 
 const obj = (v: unknown): Node => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Node) : {});
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
-const list = (v: unknown): Node[] => (Array.isArray(v) ? (v as Node[]) : Array.isArray(obj(v).nodes) ? (obj(v).nodes as Node[]) : Array.isArray(obj(v).edges) ? (obj(v).edges as Node[]).map((e) => obj(e.node)) : []);
+const list = (v: unknown): Node[] =>
+  Array.isArray(v)
+    ? (v as Node[])
+    : Array.isArray(obj(v).nodes)
+      ? (obj(v).nodes as Node[])
+      : Array.isArray(obj(v).edges)
+        ? (obj(v).edges as Node[]).map((e) => obj(e.node))
+        : [];
 
 /** ISO 8601 with an offset → a UTC instant at whole seconds, as the exports' times are. */
 function instant(v: unknown, what: string): string {
@@ -71,8 +78,14 @@ function orderDrafts(order: Node, lineItems: Node[]): EventDraftInput[] {
   const id = numericId(order.id) ?? str(order.legacyResourceId);
   if (name === null || id === null) throw new NodeProblem('an order without its id or name');
   const total = shop(order.totalPriceSet, `order ${name} totalPriceSet`);
-  const refunded = order.totalRefundedSet === undefined || order.totalRefundedSet === null ? null : shop(order.totalRefundedSet, `order ${name} totalRefundedSet`).minor;
-  const outstanding = order.totalOutstandingSet === undefined || order.totalOutstandingSet === null ? null : shop(order.totalOutstandingSet, `order ${name} totalOutstandingSet`).minor;
+  const refunded =
+    order.totalRefundedSet === undefined || order.totalRefundedSet === null
+      ? null
+      : shop(order.totalRefundedSet, `order ${name} totalRefundedSet`).minor;
+  const outstanding =
+    order.totalOutstandingSet === undefined || order.totalOutstandingSet === null
+      ? null
+      : shop(order.totalOutstandingSet, `order ${name} totalOutstandingSet`).minor;
   const state = (str(order.displayFinancialStatus) ?? '').toLowerCase();
   const createdAt = instant(order.createdAt, `order ${name} createdAt`);
   const cancelledAt = str(order.cancelledAt) === null ? null : instant(order.cancelledAt, `order ${name} cancelledAt`);
@@ -83,7 +96,12 @@ function orderDrafts(order: Node, lineItems: Node[]): EventDraftInput[] {
   if (cancelledAt !== null) attrs.cancelled_at = cancelledAt;
   if (refunded !== null) attrs.refunded_minor = refunded;
   if (outstanding !== null) attrs.outstanding_balance_minor = outstanding;
-  for (const [field, key] of [['subtotalPriceSet', 'subtotal_minor'], ['totalShippingPriceSet', 'shipping_minor'], ['totalTaxSet', 'taxes_minor'], ['totalDiscountsSet', 'discount_minor']] as const) {
+  for (const [field, key] of [
+    ['subtotalPriceSet', 'subtotal_minor'],
+    ['totalShippingPriceSet', 'shipping_minor'],
+    ['totalTaxSet', 'taxes_minor'],
+    ['totalDiscountsSet', 'discount_minor'],
+  ] as const) {
     if (order[field] !== undefined && order[field] !== null) attrs[key] = shop(order[field], `order ${name} ${field}`).minor;
   }
   const gateways = Array.isArray(order.paymentGatewayNames) ? (order.paymentGatewayNames as unknown[]).filter((g) => typeof g === 'string') : [];
@@ -93,7 +111,9 @@ function orderDrafts(order: Node, lineItems: Node[]): EventDraftInput[] {
   if (fulfillment !== '') attrs.fulfillment_status = fulfillment;
   if (str(order.sourceName) !== null) attrs.source = str(order.sourceName);
   if (order.test === true) attrs.test = true;
-  const notes = list(order.customAttributes).map((a) => `${String(a.key)}: ${String(a.value ?? '')}`).join('\n');
+  const notes = list(order.customAttributes)
+    .map((a) => `${String(a.key)}: ${String(a.value ?? '')}`)
+    .join('\n');
   if (notes !== '') {
     attrs.note_attributes = notes;
     Object.assign(attrs, marketingKeys(notes));
@@ -105,7 +125,13 @@ function orderDrafts(order: Node, lineItems: Node[]): EventDraftInput[] {
   const event: EventDraftInput = {
     kind: 'order',
     external_id: id,
-    source_revision: shopifyOrderRevision({ financialStatus: state, totalMinor: total.minor, refundedMinor: refunded, outstandingMinor: outstanding, cancelledAt }),
+    source_revision: shopifyOrderRevision({
+      financialStatus: state,
+      totalMinor: total.minor,
+      refundedMinor: refunded,
+      outstandingMinor: outstanding,
+      cancelledAt,
+    }),
     order_ref: name,
     customer_ref: email === null ? null : email.toLowerCase(),
     payout_ref: null,
@@ -127,10 +153,16 @@ function orderDrafts(order: Node, lineItems: Node[]): EventDraftInput[] {
 /** As shopify-orders-csv: a fulfilled or partly fulfilled order with a fulfillment time is also a fulfillment event. */
 function fulfillmentDraft(order: Node, event: EventDraftInput, lineItems: Node[], display: string): EventDraftInput | null {
   const status = display === 'fulfilled' ? 'fulfilled' : display === 'partially_fulfilled' ? 'partial' : null;
-  const times = list(order.fulfillments).map((f) => str(f.createdAt)).filter((t): t is string => t !== null).sort();
+  const times = list(order.fulfillments)
+    .map((f) => str(f.createdAt))
+    .filter((t): t is string => t !== null)
+    .sort();
   if (status === null || times.length === 0) return null;
   const fulfilledAt = instant(times[times.length - 1], `order ${event.order_ref ?? ''} fulfillment createdAt`);
-  const fulfilledQuantity = lineItems.reduce((n, l) => n + (typeof l.unfulfilledQuantity === 'number' && l.unfulfilledQuantity === 0 && typeof l.quantity === 'number' ? l.quantity : 0), 0);
+  const fulfilledQuantity = lineItems.reduce(
+    (n, l) => n + (typeof l.unfulfilledQuantity === 'number' && l.unfulfilledQuantity === 0 && typeof l.quantity === 'number' ? l.quantity : 0),
+    0,
+  );
   return {
     kind: 'fulfillment',
     external_id: event.external_id,
@@ -140,7 +172,12 @@ function fulfillmentDraft(order: Node, event: EventDraftInput, lineItems: Node[]
     currency: event.currency,
     state: status,
     occurred_at: fulfilledAt,
-    attributes: { fulfillment_source: 'store', fulfilled_at: fulfilledAt, fulfilled_quantity: fulfilledQuantity, items_quantity: (event.attributes?.items_quantity as number | undefined) ?? null },
+    attributes: {
+      fulfillment_source: 'store',
+      fulfilled_at: fulfilledAt,
+      fulfilled_quantity: fulfilledQuantity,
+      items_quantity: (event.attributes?.items_quantity as number | undefined) ?? null,
+    },
   };
 }
 
@@ -150,7 +187,8 @@ function balanceTransactionDraft(t: Node, ids: ContentIds): EventDraftInput {
   const gross = money(t.amount, 'amount');
   const fee = money(t.fee, 'fee');
   const net = money(t.net, 'net');
-  if (gross.minor - fee.minor !== net.minor) throw new NodeProblem(`amount ${gross.minor} − fee ${fee.minor} ≠ net ${net.minor}: the transaction does not add up`);
+  if (gross.minor - fee.minor !== net.minor)
+    throw new NodeProblem(`amount ${gross.minor} − fee ${fee.minor} ≠ net ${net.minor}: the transaction does not add up`);
   const when = instant(t.transactionDate, 'transactionDate');
   const orderName = str(obj(t.associatedOrder).name) ?? '';
   const payoutId = numericId(obj(t.associatedPayout).id);
@@ -271,7 +309,13 @@ export const shopifyBulkOrdersFormat: PageFormat = {
       try {
         node = obj(JSON.parse(raw));
       } catch (err) {
-        yield { ok: false, position: { line: i + 1, column: 1 }, message: `not a JSON line (${(err as Error).message})`, raw: raw.slice(0, 2000), lineEnd: i + 1 };
+        yield {
+          ok: false,
+          position: { line: i + 1, column: 1 },
+          message: `not a JSON line (${(err as Error).message})`,
+          raw: raw.slice(0, 2000),
+          lineEnd: i + 1,
+        };
         continue;
       }
       const parent = str(node.__parentId);

@@ -47,7 +47,17 @@ function stripeError(http: ApiHttp, label: string, response: ApiResponse, json: 
   const err = (json as { error?: { message?: unknown; type?: unknown } } | null)?.error;
   const said = typeof err?.message === 'string' ? err.message : `HTTP ${response.status}`;
   const status = response.status;
-  if (status === 401) return new ConnectorError(http.redact(`Stripe refused the API key (HTTP 401: ${said}); connect the source again with a valid secret or restricted key`), status, true);
-  if (status === 403) return new ConnectorError(http.redact(`the Stripe key may not read this (HTTP 403: ${said}); give the restricted key read access to balance, payouts and disputes`), status, true);
+  if (status === 401)
+    return new ConnectorError(
+      http.redact(`Stripe refused the API key (HTTP 401: ${said}); connect the source again with a valid secret or restricted key`),
+      status,
+      true,
+    );
+  if (status === 403)
+    return new ConnectorError(
+      http.redact(`the Stripe key may not read this (HTTP 403: ${said}); give the restricted key read access to balance, payouts and disputes`),
+      status,
+      true,
+    );
   return new ConnectorError(http.redact(`${label}: Stripe answered HTTP ${status}: ${said}`), status, status >= 400 && status < 500);
 }

@@ -159,7 +159,11 @@ export function stripeSteps(): SyncStep[] {
 }
 
 /** Used by remediation: one GET, the answer as a page of the charges/refunds endpoint. */
-export async function stripeLookup(ctx: StepContext, path: string, query: Query): Promise<{ json: Record<string, unknown>; bytes: Uint8Array; label: string }> {
+export async function stripeLookup(
+  ctx: StepContext,
+  path: string,
+  query: Query,
+): Promise<{ json: Record<string, unknown>; bytes: Uint8Array; label: string }> {
   const answer = await stripeGet(ctx.http, ctx.config.baseUrl, ctx.credentials, path, query);
   return { json: answer.json, bytes: answer.response.bytes, label: answer.label };
 }

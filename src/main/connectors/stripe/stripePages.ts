@@ -80,7 +80,9 @@ function mapper(context: PageContext, source: string, lookup: PageLookup) {
       case 'payouts':
         return type === 'payout' ? payoutDraft(f) : null;
       case 'disputes':
-        return type === 'dispute' ? mapDispute(f).map((d) => (d.kind === 'dispute' && d.external_id.startsWith('dp_') ? d : itemDraft(d, context, source, lookup))) : null;
+        return type === 'dispute'
+          ? mapDispute(f).map((d) => (d.kind === 'dispute' && d.external_id.startsWith('dp_') ? d : itemDraft(d, context, source, lookup)))
+          : null;
       case 'charges':
       case 'refunds': {
         if (type !== 'charge' && type !== 'refund') return null;
@@ -96,7 +98,8 @@ export const stripeApiPageFormat: PageFormat = {
   version: 1,
   kinds: ['payment', 'refund', 'fee', 'payout', 'dispute', 'adjustment'],
   map(text: string, context: PageContext, source: string, lookup: PageLookup): Iterable<RecordResult> {
-    if (!(STRIPE_ENDPOINTS as readonly unknown[]).includes(context.endpoint)) throw new Error(`a Stripe page from an unknown endpoint ${String(context.endpoint)}`);
+    if (!(STRIPE_ENDPOINTS as readonly unknown[]).includes(context.endpoint))
+      throw new Error(`a Stripe page from an unknown endpoint ${String(context.endpoint)}`);
     return parseStripeObjects(text, mapper(context, source, lookup));
   },
 };

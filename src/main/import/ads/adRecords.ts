@@ -153,7 +153,8 @@ export interface BillingRecord {
 /** A billing record as an ad_spend event; money out (charges, tax, costs) negative, credits positive. */
 export function billingEvent(b: BillingRecord, occurrence: number): EventDraftInput {
   const contentId = `${b.state}:${b.periodStart ?? ''}..${b.date}:${sha(JSON.stringify([b.description, b.magnitudeMinor, b.currency, b.paymentMethod])).slice(0, 16)}`;
-  const externalId = b.id !== null ? `${b.platform}:txn:${b.id}` : `${b.platform}:${b.account ?? '-'}:${contentId}${occurrence > 1 ? `#${occurrence}` : ''}`;
+  const externalId =
+    b.id !== null ? `${b.platform}:txn:${b.id}` : `${b.platform}:${b.account ?? '-'}:${contentId}${occurrence > 1 ? `#${occurrence}` : ''}`;
   const signed = b.state === AD_STATES.credit ? b.magnitudeMinor : -b.magnitudeMinor;
   const local = `${b.date} ${b.time ?? '00:00:00'}`;
   const instant = parseDateTimeToUtc(local, 'YYYY-MM-DD HH:mm:ss', b.timeZone);
@@ -171,7 +172,14 @@ export function billingEvent(b: BillingRecord, occurrence: number): EventDraftIn
     occurred_at: instant.iso,
     local_date: b.date,
     attributes: {
-      record: b.state === AD_STATES.billed || b.state === AD_STATES.failed ? 'billing_charge' : b.state === AD_STATES.credit ? 'ad_credit' : b.state === AD_STATES.tax ? 'tax' : 'accrued_cost',
+      record:
+        b.state === AD_STATES.billed || b.state === AD_STATES.failed
+          ? 'billing_charge'
+          : b.state === AD_STATES.credit
+            ? 'ad_credit'
+            : b.state === AD_STATES.tax
+              ? 'tax'
+              : 'accrued_cost',
       platform: b.platform,
       account: b.account,
       period_start: b.periodStart ?? b.date,

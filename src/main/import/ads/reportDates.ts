@@ -72,7 +72,8 @@ export function reportDateRange(text: string): DateRange | null {
     // `Oct 1 - 31, 2026`: the end leaves out the month, which the start names.
     const dayYear = /^(\d{1,2}),?\s+(\d{4})$/.exec(b.trim());
     const startMonth = /^([A-Za-z]{3,9})\.?\s+\d{1,2}$/.exec(a.trim());
-    if (end === null && dayYear !== null && startMonth !== null) end = valid(Number(dayYear[2]), monthNumber(startMonth[1] as string), Number(dayYear[1]));
+    if (end === null && dayYear !== null && startMonth !== null)
+      end = valid(Number(dayYear[2]), monthNumber(startMonth[1] as string), Number(dayYear[1]));
     if (end === null) return null;
     let start = reportDate(a, slash);
     if (start === null) {

@@ -158,7 +158,15 @@ function rowAmounts(cells: CsvCells, v2: boolean, currency: string): Array<[Buck
 function rowDescription(cells: CsvCells, v2: boolean): string {
   const parts = v2
     ? [cells.get('amount-type'), cells.get('amount-description')]
-    : [cells.get('other-fee-reason-description'), cells.get('price-type'), cells.get('item-related-fee-type'), cells.get('order-fee-type'), cells.get('shipment-fee-type'), cells.get('promotion-type'), cells.get('direct-payment-type')];
+    : [
+        cells.get('other-fee-reason-description'),
+        cells.get('price-type'),
+        cells.get('item-related-fee-type'),
+        cells.get('order-fee-type'),
+        cells.get('shipment-fee-type'),
+        cells.get('promotion-type'),
+        cells.get('direct-payment-type'),
+      ];
   return parts.filter((p) => p !== '').join(' ');
 }
 
@@ -171,7 +179,14 @@ function groupKey(cells: CsvCells, v2: boolean): string {
 
 function settlementOf(cells: CsvCells): Settlement {
   const currency = cells.currency('currency');
-  return { id: cells.required('settlement-id'), currency, total: money(cells, 'total-amount', currency), line: cells.row.line, entriesSum: 0, entryCount: 0 };
+  return {
+    id: cells.required('settlement-id'),
+    currency,
+    total: money(cells, 'total-amount', currency),
+    line: cells.row.line,
+    entriesSum: 0,
+    entryCount: 0,
+  };
 }
 
 function payoutEvent(cells: CsvCells, s: Settlement): EventDraftInput {
@@ -209,7 +224,8 @@ function itemEvent(group: CsvCells[], ctx: Ctx, s: Settlement): EventDraftInput 
     located(cells, () => {
       cells.checkWidth();
       const code = cells.get('currency');
-      if (code !== '' && code.toUpperCase() !== s.currency) throw cells.problem('currency', `"${code}" differs from the settlement's currency ${s.currency}`);
+      if (code !== '' && code.toUpperCase() !== s.currency)
+        throw cells.problem('currency', `"${code}" differs from the settlement's currency ${s.currency}`);
       for (const [bucket, minor] of rowAmounts(cells, ctx.v2, s.currency)) sums[bucket] += minor;
       const sku = cells.get('sku');
       if (sku !== '' && !skus.includes(sku)) skus.push(sku);
@@ -228,8 +244,21 @@ function itemEvent(group: CsvCells[], ctx: Ctx, s: Settlement): EventDraftInput 
   const kind: EventKind = bound ?? (total < 0 && FEE_TEXT.test(`${type} ${description}`) ? 'fee' : 'adjustment');
   const gross = bound === undefined ? total : sums.price + sums.promotion;
   const posted = located(first, () => amazonInstant(first, first.get('posted-date-time') !== '' ? 'posted-date-time' : 'posted-date'));
-  const attrs: Attributes = { transaction_type: type, price_minor: sums.price, promotion_minor: sums.promotion, fees_minor: sums.fee, withheld_tax_minor: sums.withheld, other_minor: sums.other };
-  const text: Array<[string, string]> = [['marketplace-name', 'marketplace'], ['merchant-order-id', 'merchant_order_id'], ['shipment-id', 'shipment_id'], ['adjustment-id', 'adjustment_id'], ['fulfillment-id', 'fulfillment_id']];
+  const attrs: Attributes = {
+    transaction_type: type,
+    price_minor: sums.price,
+    promotion_minor: sums.promotion,
+    fees_minor: sums.fee,
+    withheld_tax_minor: sums.withheld,
+    other_minor: sums.other,
+  };
+  const text: Array<[string, string]> = [
+    ['marketplace-name', 'marketplace'],
+    ['merchant-order-id', 'merchant_order_id'],
+    ['shipment-id', 'shipment_id'],
+    ['adjustment-id', 'adjustment_id'],
+    ['fulfillment-id', 'fulfillment_id'],
+  ];
   for (const [column, key] of text) if (first.get(column) !== '') attrs[key] = first.get(column);
   if (order === '' && description !== '') attrs.description = description;
   if (skus.length > 0) attrs.sku = skus.join(', ');
@@ -257,7 +286,13 @@ function itemEvent(group: CsvCells[], ctx: Ctx, s: Settlement): EventDraftInput 
 
 function rejection(err: LocatedProblem, group: CsvCells[]): RejectedRecord {
   const last = group[group.length - 1]?.row ?? err.row;
-  return { ok: false, position: { line: err.row.line, column: err.column }, message: err.message, raw: group.map((c) => c.row.raw).join('\n'), lineEnd: last.endLine };
+  return {
+    ok: false,
+    position: { line: err.row.line, column: err.column },
+    message: err.message,
+    raw: group.map((c) => c.row.raw).join('\n'),
+    lineEnd: last.endLine,
+  };
 }
 
 /** One record from a group of rows; a problem in any row rejects the group, naming that row. */
@@ -266,7 +301,11 @@ function finishGroup(group: CsvCells[], ctx: Ctx): RecordResult {
   const last = group[group.length - 1] as CsvCells;
   try {
     const s = ctx.settlement;
-    if (s === null) throw new LocatedProblem(first.row, new RowProblem('this row comes before the settlement summary row (settlement-id, deposit-date, total-amount, currency)', 1));
+    if (s === null)
+      throw new LocatedProblem(
+        first.row,
+        new RowProblem('this row comes before the settlement summary row (settlement-id, deposit-date, total-amount, currency)', 1),
+      );
     const event = itemEvent(group, ctx, s);
     s.entriesSum += event.net_minor ?? 0;
     s.entryCount++;
@@ -336,7 +375,8 @@ function* parseAmazonSettlement(input: ParseInput): Generator<RecordResult> {
   }
   if (ctx === null) throw new FormatError('the file is empty: expected an Amazon settlement report header', { line: 1, column: 1 });
   if (group.length > 0) yield finishGroup(group, ctx);
-  if (ctx.settlement === null) throw new FormatError('no settlement summary row (settlement-id, deposit-date, total-amount, currency) in the file', { line: 2, column: 1 });
+  if (ctx.settlement === null)
+    throw new FormatError('no settlement summary row (settlement-id, deposit-date, total-amount, currency) in the file', { line: 2, column: 1 });
   yield statementRecord(ctx.settlement, lastLine);
 }
 
@@ -347,7 +387,10 @@ export const amazonSettlementTsvParser: FormatParser = {
   description: 'Amazon settlement report flat file (tab-separated, V1 or V2 columns): orders, refunds, fees and the settlement payout',
   detect(head: string): boolean {
     const names = headerNamesOf(head, '\t');
-    return ['settlement-id', 'settlement-start-date', 'total-amount', 'transaction-type', 'order-id'].every((c) => names.has(c)) && (names.has('amount-type') || names.has('price-type'));
+    return (
+      ['settlement-id', 'settlement-start-date', 'total-amount', 'transaction-type', 'order-id'].every((c) => names.has(c)) &&
+      (names.has('amount-type') || names.has('price-type'))
+    );
   },
   parse: parseAmazonSettlement,
 };

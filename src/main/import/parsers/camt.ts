@@ -310,7 +310,11 @@ function entryBase(ntry: XmlNode, st: StatementState): EntryBase {
   };
 }
 
-function toEntry(ctx: EntryContext, base: EntryBase, part: { signed: number; exact: string | null; details: Details; reference: string | null; code: string | null; extra: Extra }): BankEntry {
+function toEntry(
+  ctx: EntryContext,
+  base: EntryBase,
+  part: { signed: number; exact: string | null; details: Details; reference: string | null; code: string | null; extra: Extra },
+): BankEntry {
   const { st } = ctx;
   const account = st.account ?? '';
   const dayKey = base.bookingDate;
@@ -389,7 +393,7 @@ function sameAmount(node: XmlNode, amount: Amount): boolean {
 function entriesOf(ctx: EntryContext, ntry: XmlNode): BankEntry[] {
   const base = entryBase(ntry, ctx.st);
   const entrySign: 1 | -1 = base.signed < 0 || (base.signed === 0 && /DBIT/i.test(text(ntry, 'CdtDbtInd') ?? '')) ? -1 : 1;
-  const moneyCameIn = (entrySign > 0) !== base.reversal;
+  const moneyCameIn = entrySign > 0 !== base.reversal;
   const txs = all(ntry, 'NtryDtls', 'TxDtls');
   if (txs.length >= 2) {
     const split = splitParts(txs, base, entrySign);
@@ -424,7 +428,8 @@ function entriesOf(ctx: EntryContext, ntry: XmlNode): BankEntry[] {
 
 function entryRecord(ctx: EntryContext, ntry: XmlNode): RecordResult[] {
   const { st } = ctx;
-  if (st.account === null) throw new FormatError('entry <Ntry> before the statement names its account (<Acct>)', { line: ntry.line, column: ntry.column });
+  if (st.account === null)
+    throw new FormatError('entry <Ntry> before the statement names its account (<Acct>)', { line: ntry.line, column: ntry.column });
   if (entryStatus(ntry) !== 'BOOK') return [];
   let entries: BankEntry[];
   let events: EventDraftInput[];
@@ -514,7 +519,8 @@ class CamtWalker {
     st.account = accountId(node);
     if (st.account === null) throw new FormatError('<Acct> has neither Id/IBAN nor Id/Othr/Id', { line: node.line, column: node.column });
     const ccy = text(node, 'Ccy')?.toUpperCase();
-    if (ccy !== undefined && !isCurrencyCode(ccy)) throw new FormatError(`account currency "${ccy}" is not an ISO 4217 code`, { line: node.line, column: node.column });
+    if (ccy !== undefined && !isCurrencyCode(ccy))
+      throw new FormatError(`account currency "${ccy}" is not an ISO 4217 code`, { line: node.line, column: node.column });
     st.accountCurrency = ccy ?? null;
   }
 }

@@ -27,10 +27,10 @@ export function csvHeader(row: CsvRow): CsvHeader {
 export function requireColumns(header: CsvHeader, row: CsvRow, required: readonly string[], what: string): void {
   const missing = required.filter((name) => !header.index.has(name.toLowerCase()));
   if (missing.length === 0) return;
-  throw new FormatError(
-    `not ${what}: the header lacks required column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}`,
-    { line: row.line, column: 1 },
-  );
+  throw new FormatError(`not ${what}: the header lacks required column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}`, {
+    line: row.line,
+    column: 1,
+  });
 }
 
 /** The column names on the first line of a head, lowercased and unquoted, for detect(); `delimiter` as the format writes it. */
@@ -38,7 +38,15 @@ export function headerNamesOf(head: string, delimiter = ','): Set<string> {
   const text = head.replace(/^\uFEFF/, '');
   const end = text.search(/[\r\n]/);
   const firstLine = end === -1 ? text : text.slice(0, end);
-  return new Set(firstLine.split(delimiter).map((f) => f.trim().replace(/^"(.*)"$/, '$1').trim().toLowerCase()));
+  return new Set(
+    firstLine.split(delimiter).map((f) =>
+      f
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
+        .trim()
+        .toLowerCase(),
+    ),
+  );
 }
 
 /** One row's cells by column name (case-insensitive), trimmed; problems name the column as the header writes it. */

@@ -32,5 +32,12 @@ export function commaHeaderNames(head: string): Set<string> {
   const text = head.replace(/^\uFEFF/, '');
   const end = text.search(/[\r\n]/);
   const firstLine = end === -1 ? text : text.slice(0, end);
-  return new Set(firstLine.split(',').map((f) => f.trim().replace(/^"(.*)"$/, '$1').trim()));
+  return new Set(
+    firstLine.split(',').map((f) =>
+      f
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
+        .trim(),
+    ),
+  );
 }

@@ -363,7 +363,10 @@ function statementOf(chain: Chain, order: BalanceOrder): StatementBalance {
     }
   }
   if (!isSafe(chain.entriesSum)) {
-    throw new FormatError(`the amounts of account ${chain.account || '(none)'} ${chain.currency} add up beyond what can be represented exactly`, { line: chain.lineStart, column: 1 });
+    throw new FormatError(`the amounts of account ${chain.account || '(none)'} ${chain.currency} add up beyond what can be represented exactly`, {
+      line: chain.lineStart,
+      column: 1,
+    });
   }
   return {
     statementId: `${chain.account === '' ? 'csv' : chain.account}:${chain.currency}:${chain.firstDate}..${chain.lastDate}`,
@@ -445,7 +448,10 @@ export function createGenericCsvParser(mapping: CsvMapping, mappingSha256: strin
 
     const extra = row.fields.findIndex((f, i) => i >= layout.width && f.trim() !== '');
     if (extra !== -1) {
-      throw new RowProblem(`the row has ${row.fields.length} fields but the header has ${layout.width} (an unquoted delimiter inside a value?)`, extra + 1);
+      throw new RowProblem(
+        `the row has ${row.fields.length} fields but the header has ${layout.width} (an unquoted delimiter inside a value?)`,
+        extra + 1,
+      );
     }
     const bankReference = get('bank_reference');
     if (bankReference.length > 512) fail('bank_reference', 'is longer than 512 characters');
@@ -516,7 +522,9 @@ export function createGenericCsvParser(mapping: CsvMapping, mappingSha256: strin
       const credit = creditText === '' ? null : Math.abs(money('credit', creditText));
       if (debit === null && credit === null) {
         const role: ColumnRole = layout.roles.has('debit') ? 'debit' : 'credit';
-        const names = (['debit', 'credit'] as const).filter((r) => layout.roles.has(r)).map((r) => `"${layout.headerNames[layout.roles.get(r) as number] ?? ''}"`);
+        const names = (['debit', 'credit'] as const)
+          .filter((r) => layout.roles.has(r))
+          .map((r) => `"${layout.headerNames[layout.roles.get(r) as number] ?? ''}"`);
         fail(role, `no amount: ${names.join(' and ')} ${names.length > 1 ? 'are both' : 'is'} empty`);
       }
       if (debit !== null && credit !== null && debit !== 0 && credit !== 0) {
@@ -568,8 +576,13 @@ export function createGenericCsvParser(mapping: CsvMapping, mappingSha256: strin
       const value = cellAt(i);
       const found = lookupKind(value);
       if (found === undefined) {
-        const known = Object.keys(mapping.kind_values ?? {}).map((k) => JSON.stringify(k)).join(', ');
-        throw new RowProblem(`${describe(i, 'kind_column')}: ${value === '' ? 'is empty' : `"${value}" is not in kind_values`} (known: ${known})`, i + 1);
+        const known = Object.keys(mapping.kind_values ?? {})
+          .map((k) => JSON.stringify(k))
+          .join(', ');
+        throw new RowProblem(
+          `${describe(i, 'kind_column')}: ${value === '' ? 'is empty' : `"${value}" is not in kind_values`} (known: ${known})`,
+          i + 1,
+        );
       }
       kind = found;
       attrs.source_kind = value;
@@ -663,7 +676,7 @@ export function createGenericCsvParser(mapping: CsvMapping, mappingSha256: strin
         ...common,
         ...(shipment?.orderMangled === true ? { order_ref: null } : {}),
         state: state ?? (kind === 'fulfillment' ? 'shipped' : null),
-        trace_id: ref('trace_id') ?? (shipment?.tracking ?? null),
+        trace_id: ref('trace_id') ?? shipment?.tracking ?? null,
         amount_minor: amount,
         currency,
         local_date: localDate,
@@ -737,7 +750,9 @@ export function createGenericCsvParser(mapping: CsvMapping, mappingSha256: strin
         item = { row, rejected: rejectionFor(row, err) };
       }
       if (!hasBalance) {
-        yield 'rejected' in item ? item.rejected : { ok: true, events: item.mapped.event === null ? [] : [item.mapped.event], lineStart: row.line, lineEnd: row.endLine };
+        yield 'rejected' in item
+          ? item.rejected
+          : { ok: true, events: item.mapped.event === null ? [] : [item.mapped.event], lineStart: row.line, lineEnd: row.endLine };
         continue;
       }
       if (order === undefined) {

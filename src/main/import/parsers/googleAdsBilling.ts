@@ -72,10 +72,15 @@ function record(row: CsvRow, l: Layout, fallback: string | null, account: string
   const range = reportDateRange(cell(row, di));
   if (range === null) throw new RowProblem(`column "Date": "${cell(row, di)}" is not a date or date range`, di + 1);
   const state =
-    kind === 'charge' ? (/declin|fail|unsuccess/i.test(`${type} ${description}`) ? AD_STATES.failed : AD_STATES.billed)
-    : kind === 'tax' ? AD_STATES.tax
-    : kind === 'credit' ? AD_STATES.credit
-    : AD_STATES.accrued;
+    kind === 'charge'
+      ? /declin|fail|unsuccess/i.test(`${type} ${description}`)
+        ? AD_STATES.failed
+        : AD_STATES.billed
+      : kind === 'tax'
+        ? AD_STATES.tax
+        : kind === 'credit'
+          ? AD_STATES.credit
+          : AD_STATES.accrued;
   const idMatch = /\b(?:ID|Transaction ID|Reference)[:#\s]+([A-Za-z0-9-]{6,})/i.exec(description);
   return {
     platform: 'google',
@@ -125,11 +130,18 @@ function* parseGoogleBilling(input: ParseInput): Generator<RecordResult> {
       yield rejectionFor(row, err);
     }
   }
-  if (layout === null) throw new FormatError('not a Google Ads billing download: no header row with "Date", "Description" and "Amount" (or "Debits"/"Credits")', { line: 1, column: 1 });
+  if (layout === null)
+    throw new FormatError('not a Google Ads billing download: no header row with "Date", "Description" and "Amount" (or "Debits"/"Credits")', {
+      line: 1,
+      column: 1,
+    });
 }
 
 function detectGoogleBilling(head: string): boolean {
-  const lines = head.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/).slice(0, 20);
+  const lines = head
+    .replace(/^\uFEFF/, '')
+    .split(/\r\n|\n|\r/)
+    .slice(0, 20);
   let google = false;
   for (const line of lines) {
     if (/google ads/i.test(line) || CUSTOMER_ID_RE.test(line)) google = true;

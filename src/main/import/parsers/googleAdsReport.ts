@@ -36,9 +36,26 @@ const COLUMN_LABELS = {
 } as const;
 /** Columns that split a report's rows; each is part of a row's identity. */
 const DIMENSIONS = [
-  'Customer ID', 'Account ID', 'Account', 'Campaign', 'Campaign ID', 'Campaign name', 'Campaign type', 'Ad group', 'Ad group ID',
-  'Ad ID', 'Keyword', 'Search term', 'Network', 'Network (with search partners)', 'Device', 'Asset group', 'Conversion action',
-  'Hour of the day', 'Country/Territory', 'Region',
+  'Customer ID',
+  'Account ID',
+  'Account',
+  'Campaign',
+  'Campaign ID',
+  'Campaign name',
+  'Campaign type',
+  'Ad group',
+  'Ad group ID',
+  'Ad ID',
+  'Keyword',
+  'Search term',
+  'Network',
+  'Network (with search partners)',
+  'Device',
+  'Asset group',
+  'Conversion action',
+  'Hour of the day',
+  'Country/Territory',
+  'Region',
 ];
 
 type Role = keyof typeof COLUMN_LABELS;
@@ -67,7 +84,10 @@ function readLayout(row: CsvRow, range: DateRange): Layout {
   }
   const missing = (['cost', 'currency'] as const).filter((r) => col[r] === undefined).map((r) => `"${COLUMN_LABELS[r][0]}"`);
   if (missing.length > 0) {
-    throw new FormatError(`not a Google Ads report this importer can read: the header lacks ${missing.join(' and ')} (add Currency code to the report's columns)`, { line: row.line, column: 1 });
+    throw new FormatError(
+      `not a Google Ads report this importer can read: the header lacks ${missing.join(' and ')} (add Currency code to the report's columns)`,
+      { line: row.line, column: 1 },
+    );
   }
   const dimensions = DIMENSIONS.flatMap((n): Array<[string, number]> => {
     const i = index.get(n);
@@ -115,7 +135,12 @@ function mapRow(row: CsvRow, l: Layout, timeZone: string): SpendRow {
     conversionsColumn: l.col.conversions?.[0] ?? null,
     campaign: campaign === '' ? null : campaign,
     timeZone,
-    extra: { campaign: campaign === '' ? null : campaign, impressions: count('impressions'), clicks: count('clicks'), report_range: `${l.range.start}..${l.range.end}` },
+    extra: {
+      campaign: campaign === '' ? null : campaign,
+      impressions: count('impressions'),
+      clicks: count('clicks'),
+      report_range: `${l.range.start}..${l.range.end}`,
+    },
   };
 }
 
@@ -125,10 +150,18 @@ function isTotalRow(row: CsvRow): boolean {
 
 /** Lines 1–3 of a head: name, range, header; the header's delimiter. Null when the head is not shaped so. */
 function preamble(head: string): { range: DateRange; delimiter: string; header: string } | null {
-  const lines = head.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/).slice(0, 3);
+  const lines = head
+    .replace(/^\uFEFF/, '')
+    .split(/\r\n|\n|\r/)
+    .slice(0, 3);
   if (lines.length < 3) return null;
   const [name, rangeLine, header] = lines as [string, string, string];
-  const unq = (s: string): string => s.trim().replace(/^"(.*)"$/, '$1').replace(/[\t,]+$/, '').trim();
+  const unq = (s: string): string =>
+    s
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .replace(/[\t,]+$/, '')
+      .trim();
   if (unq(name) === '' || /[\t]/.test(unq(name))) return null;
   const range = reportDateRange(unq(rangeLine));
   if (range === null) return null;
@@ -148,7 +181,10 @@ function* parseGoogle(input: ParseInput): Generator<RecordResult> {
   const all = [...input.chunks].join('');
   const p = preamble(all);
   if (p === null) {
-    throw new FormatError('not a Google Ads report download: expected the report name on line 1, its date range on line 2 and the header on line 3', { line: 2, column: 1 });
+    throw new FormatError('not a Google Ads report download: expected the report name on line 1, its date range on line 2 and the header on line 3', {
+      line: 2,
+      column: 1,
+    });
   }
   const rest = all.replace(/^\uFEFF/, '').split(/(\r\n|\n|\r)/);
   // Drop lines 1 and 2 with their terminators; keep line numbers by re-adding them below.

@@ -27,8 +27,19 @@ const NO_DATA_RE = /^\s*"?No data available\.?"?\s*$/i;
 const NAME_COLUMNS = ['Account name', 'Account ID', 'Campaign name', 'Campaign ID', 'Ad set name', 'Ad set ID', 'Ad name', 'Ad ID'];
 /** Breakdown columns Ads Manager can add; each splits rows, so each is part of a row's identity. */
 const BREAKDOWN_COLUMNS = [
-  'Age', 'Gender', 'Country', 'Region', 'DMA region', 'Platform', 'Placement', 'Device platform', 'Impression device',
-  'Business location', 'Product ID', 'Objective', 'Attribution setting',
+  'Age',
+  'Gender',
+  'Country',
+  'Region',
+  'DMA region',
+  'Platform',
+  'Placement',
+  'Device platform',
+  'Impression device',
+  'Business location',
+  'Product ID',
+  'Objective',
+  'Attribution setting',
 ];
 const CONVERSION_PAIRS: ReadonlyArray<[string, string]> = [
   ['Purchases', 'Purchases conversion value'],
@@ -62,14 +73,21 @@ function readLayout(row: CsvRow): Layout {
     }
   }
   if (spendColumn < 0) {
-    throw new FormatError('not a Meta Ads Manager export: no "Amount spent (CUR)" column (the currency must be in its header, as Ads Manager writes it)', { line: row.line, column: 1 });
+    throw new FormatError(
+      'not a Meta Ads Manager export: no "Amount spent (CUR)" column (the currency must be in its header, as Ads Manager writes it)',
+      { line: row.line, column: 1 },
+    );
   }
-  if (!isCurrencyCode(currency)) throw new FormatError(`column "${spendLabel}": ${currency} is not a known currency`, { line: row.line, column: spendColumn + 1 });
+  if (!isCurrencyCode(currency))
+    throw new FormatError(`column "${spendLabel}": ${currency} is not a known currency`, { line: row.line, column: spendColumn + 1 });
   const day = index.get('Day');
   const starts = index.get('Reporting starts');
   const ends = index.get('Reporting ends');
   if (day === undefined && (starts === undefined || ends === undefined)) {
-    throw new FormatError('not a Meta Ads Manager export: it has neither a "Day" column nor "Reporting starts" and "Reporting ends"', { line: row.line, column: 1 });
+    throw new FormatError('not a Meta Ads Manager export: it has neither a "Day" column nor "Reporting starts" and "Reporting ends"', {
+      line: row.line,
+      column: 1,
+    });
   }
   const names = NAME_COLUMNS.map((n) => index.get(n)).filter((i): i is number => i !== undefined);
   const dimensions = [...NAME_COLUMNS, ...BREAKDOWN_COLUMNS].flatMap((n): Array<[string, number]> => {
@@ -125,7 +143,11 @@ function mapRow(row: CsvRow, l: Layout, timeZone: string): SpendRow {
   const account = cell(row, l.index.get('Account ID')) || cell(row, l.index.get('Account name'));
   const campaign = cell(row, l.index.get('Campaign name')) || cell(row, l.index.get('Campaign ID'));
   const extra: Record<string, string | number | boolean | null> = { campaign: campaign === '' ? null : campaign };
-  for (const [label, key] of [['Impressions', 'impressions'], ['Link clicks', 'clicks'], ['Reach', 'reach']] as const) {
+  for (const [label, key] of [
+    ['Impressions', 'impressions'],
+    ['Link clicks', 'clicks'],
+    ['Reach', 'reach'],
+  ] as const) {
     const i = l.index.get(label);
     if (i !== undefined) extra[key] = countCell(cell(row, i), i + 1, label);
   }
@@ -198,7 +220,14 @@ function firstLineNames(head: string): { names: string[]; firstLine: string } {
 
 function detectMeta(head: string): boolean {
   const { names, firstLine } = firstLineNames(head);
-  if (NO_DATA_RE.test(firstLine) && head.replace(/^\uFEFF/, '').trim().split(/\r?\n/).length === 1) return true;
+  if (
+    NO_DATA_RE.test(firstLine) &&
+    head
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/).length === 1
+  )
+    return true;
   const hasSpend = names.some((n) => SPEND_RE.test(n));
   return hasSpend && (names.includes('Day') || (names.includes('Reporting starts') && names.includes('Reporting ends')));
 }

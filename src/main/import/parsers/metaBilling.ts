@@ -96,7 +96,8 @@ function tax(row: CsvRow, fallback: string | null, lastDate: string | null, time
   const cells = row.fields.map((f) => f.trim());
   const label = cells[0] as string;
   const code = cells.find((c) => /^[A-Z]{3}$/.test(c) && isCurrencyCode(c)) ?? /\b([A-Z]{3})\b/.exec(label)?.[1] ?? fallback;
-  if (code === null || code === undefined || !isCurrencyCode(code)) throw new RowProblem('the tax line names no currency and the preamble names none', 1);
+  if (code === null || code === undefined || !isCurrencyCode(code))
+    throw new RowProblem('the tax line names no currency and the preamble names none', 1);
   const inLabel = /[:\s]\s*([-$€£]?\s?[\d.,]+)\s*(?:[A-Z]{3})?$/.exec(label)?.[1];
   const text = cells.slice(1).find((c) => /\d/.test(c)) ?? inLabel;
   if (text === undefined) throw new RowProblem('the tax line has no amount', 2);
@@ -104,8 +105,18 @@ function tax(row: CsvRow, fallback: string | null, lastDate: string | null, time
   const amount = moneyCell(text, code, at < 0 ? 1 : at + 1, label);
   if (lastDate === null) throw new RowProblem('a tax line before any dated transaction: its period is unknown', 1);
   return {
-    platform: 'meta', state: AD_STATES.tax, id: null, date: lastDate, periodStart: null, time: null,
-    magnitudeMinor: Math.abs(amount), currency: code, timeZone, description: label, paymentMethod: null, account: null,
+    platform: 'meta',
+    state: AD_STATES.tax,
+    id: null,
+    date: lastDate,
+    periodStart: null,
+    time: null,
+    magnitudeMinor: Math.abs(amount),
+    currency: code,
+    timeZone,
+    description: label,
+    paymentMethod: null,
+    account: null,
     extra: { included_in_charges: true },
   };
 }
@@ -162,7 +173,8 @@ function* parseMetaBilling(input: ParseInput): Generator<RecordResult> {
       continue;
     }
     try {
-      const record = section.kind === 'transactions' ? charge(row, section.index, fallback, input.timeZone) : credit(row, section.index, fallback, input.timeZone);
+      const record =
+        section.kind === 'transactions' ? charge(row, section.index, fallback, input.timeZone) : credit(row, section.index, fallback, input.timeZone);
       if (lastDate === null || record.date > (lastDate as string)) lastDate = record.date;
       yield { ok: true, events: [billingEvent(record, 1)], lineStart: row.line, lineEnd: row.endLine };
     } catch (err) {
@@ -171,12 +183,18 @@ function* parseMetaBilling(input: ParseInput): Generator<RecordResult> {
     }
   }
   if (!sawTable) {
-    throw new FormatError(`not a Meta billing transactions download: no header row with ${TXN_COLUMNS.map((c) => `"${c}"`).join(', ')}`, { line: 1, column: 1 });
+    throw new FormatError(`not a Meta billing transactions download: no header row with ${TXN_COLUMNS.map((c) => `"${c}"`).join(', ')}`, {
+      line: 1,
+      column: 1,
+    });
   }
 }
 
 function detectMetaBilling(head: string): boolean {
-  const lines = head.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/).slice(0, 30);
+  const lines = head
+    .replace(/^\uFEFF/, '')
+    .split(/\r\n|\n|\r/)
+    .slice(0, 30);
   return lines.some((line) => {
     const names = new Set([...readCsvRows([line])][0]?.fields.map((f) => f.trim()) ?? []);
     return isTxnHeader(names);

@@ -70,7 +70,8 @@ export function* mt940Lines(chunks: Iterable<string>): Generator<Line> {
       start = i + 1;
     }
     carry += text.slice(start);
-    if (carry.length > MAX_LINE) throw new FormatError(`line ${lineNo + 1} is longer than ${MAX_LINE} characters: not an MT940 file`, { line: lineNo + 1, column: 1 });
+    if (carry.length > MAX_LINE)
+      throw new FormatError(`line ${lineNo + 1} is longer than ${MAX_LINE} characters: not an MT940 file`, { line: lineNo + 1, column: 1 });
   }
   if (carry !== '') yield { text: clean(carry), line: lineNo + 1 };
 }
@@ -135,7 +136,10 @@ export function* mt940Tokens(lines: Iterable<Line>): Generator<Token> {
       continue;
     }
     if (field.lines.length >= MAX_FIELD_LINES) {
-      throw new FormatError(`field :${field.tag}: starting at line ${field.line} runs on for more than ${MAX_FIELD_LINES} lines`, { line: raw.line, column: 1 });
+      throw new FormatError(`field :${field.tag}: starting at line ${field.line} runs on for more than ${MAX_FIELD_LINES} lines`, {
+        line: raw.line,
+        column: 1,
+      });
     }
     field.lines.push(text);
     if (text.trim() !== '') field.lineEnd = raw.line;
@@ -241,7 +245,12 @@ export function parseStatementLine(value: string, currency: string): StatementLi
   const slash = refs.indexOf('//');
   const customer = (slash < 0 ? refs : refs.slice(0, slash)).trim();
   const bank = slash < 0 ? '' : refs.slice(slash + 2).trim();
-  const supplementary = value.slice(all.length).split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');
+  const supplementary = value
+    .slice(all.length)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .join(' ');
   return {
     valueDate: value6.date,
     valueDateRaw: vd,
@@ -262,7 +271,8 @@ export function parseStatementLine(value: string, currency: string): StatementLi
 /** Names the first part of a :61: line that is wrong, so the error points at it. */
 function statementLineProblem(value: string): string {
   if (!/^\d{6}/.test(value)) return `statement line "${value.split('\n')[0]}" does not start with a value date (YYMMDD)`;
-  if (!/^\d{6}(\d{4}| {4})?R?[DC]/.test(value)) return `statement line "${value.split('\n')[0]}" has no debit/credit mark (D, C, RD, RC) after its dates`;
+  if (!/^\d{6}(\d{4}| {4})?R?[DC]/.test(value))
+    return `statement line "${value.split('\n')[0]}" has no debit/credit mark (D, C, RD, RC) after its dates`;
   return `statement line "${value.split('\n')[0]}" has no amount after its debit/credit mark`;
 }
 
@@ -513,7 +523,10 @@ interface ReaderState {
 }
 
 function problemAt(field: Field, err: FieldProblem): FormatError {
-  return new FormatError(`${tagName(field.tag)} at line ${field.line}: ${err.message}`, { line: field.line, column: field.tag.length + 2 + err.column });
+  return new FormatError(`${tagName(field.tag)} at line ${field.line}: ${err.message}`, {
+    line: field.line,
+    column: field.tag.length + 2 + err.column,
+  });
 }
 
 function rejected(field: Field, message: string, column: number, details: Field | null = null): RejectedRecord {
@@ -580,7 +593,8 @@ function headerField(s: Statement, f: Field): RejectedRecord | null {
       s.relatedReference = text;
       return null;
     case '25':
-      if (s.account !== null) throw new FieldProblem(`a second account in statement ${statementId(s)} (its account "${s.account}" came first); a misplaced tag?`, 1);
+      if (s.account !== null)
+        throw new FieldProblem(`a second account in statement ${statementId(s)} (its account "${s.account}" came first); a misplaced tag?`, 1);
       s.account = accountOf(text);
       return null;
     case '28C':
@@ -628,7 +642,11 @@ function openingBalance(s: Statement, f: Field, text: string): RejectedRecord | 
   } catch (err) {
     if (!(err instanceof UnknownCurrency)) throw err;
     s.unreadable = `statement ${statementId(s)} is in currency "${err.code}" (line ${f.line}), which is not a known ISO 4217 currency`;
-    return rejected(f, `${tagName(f.tag)} at line ${f.line}: ${err.message}; the entries of statement ${statementId(s)} cannot be read`, f.tag.length + 2 + err.column);
+    return rejected(
+      f,
+      `${tagName(f.tag)} at line ${f.line}: ${err.message}; the entries of statement ${statementId(s)} cannot be read`,
+      f.tag.length + 2 + err.column,
+    );
   }
   s.currency = s.opening.currency;
   return null;
@@ -643,14 +661,18 @@ function entryAllowed(s: Statement): void {
     s.currency = suffix;
     return;
   }
-  throw new FieldProblem(`an entry before any opening balance (:60F:/:60M:) or floor limit (:34F:): the currency of statement ${statementId(s)} is unknown`, 1);
+  throw new FieldProblem(
+    `an entry before any opening balance (:60F:/:60M:) or floor limit (:34F:): the currency of statement ${statementId(s)} is unknown`,
+    1,
+  );
 }
 
 function closingBalance(s: Statement, f: Field, text: string): void {
   if (s.closing !== null) throw new FieldProblem(`statement ${statementId(s)} already has a closing balance (line ${s.closingLine})`, 1);
   if (s.unreadable !== null) return;
   const b = parseBalance(text);
-  if (s.currency !== null && b.currency !== s.currency) throw new FieldProblem(`closing balance currency ${b.currency} differs from the statement currency ${s.currency}`, 8);
+  if (s.currency !== null && b.currency !== s.currency)
+    throw new FieldProblem(`closing balance currency ${b.currency} differs from the statement currency ${s.currency}`, 8);
   s.currency ??= b.currency;
   s.closing = b;
   s.closingLine = f.line;
@@ -659,7 +681,8 @@ function closingBalance(s: Statement, f: Field, text: string): void {
 function otherBalance(s: Statement, type: string, text: string): void {
   if (s.unreadable !== null) return;
   const b = parseBalance(text);
-  if (s.currency !== null && b.currency !== s.currency) throw new FieldProblem(`balance currency ${b.currency} differs from the statement currency ${s.currency}`, 8);
+  if (s.currency !== null && b.currency !== s.currency)
+    throw new FieldProblem(`balance currency ${b.currency} differs from the statement currency ${s.currency}`, 8);
   const key = type in s.otherBalances ? `${type}@${b.date}` : type;
   s.otherBalances[key] = b.amountMinor;
 }
@@ -670,7 +693,8 @@ function floorLimit(s: Statement, text: string): void {
   if (m === null) throw new FieldProblem(`"${text}" is not a floor limit (currency, optional D/C, amount)`, 1);
   const [, cur = '', mark = '', amount = ''] = m;
   if (!isCurrencyCode(cur)) throw new FieldProblem(`currency "${cur}" is not a known ISO 4217 currency`, 1);
-  if (s.currency !== null && s.currency !== cur) throw new FieldProblem(`floor limit currency ${cur} differs from the statement currency ${s.currency}`, 1);
+  if (s.currency !== null && s.currency !== cur)
+    throw new FieldProblem(`floor limit currency ${cur} differs from the statement currency ${s.currency}`, 1);
   s.mt942 = true;
   s.currency = cur;
   const minor = mt940AmountMinor(amount, cur, 4 + mark.length);
@@ -694,7 +718,8 @@ function entrySum(text: string, currency: string | null): { count: number | null
   const m = /^(\d*)([A-Z]{3})([\d,]+)$/.exec(text);
   if (m === null) throw new FieldProblem(`"${text}" is not an entry sum (count, currency, amount)`, 1);
   const [, count = '', cur = '', amount = ''] = m;
-  if (currency !== null && cur !== currency) throw new FieldProblem(`sum currency ${cur} differs from the statement currency ${currency}`, count.length + 1);
+  if (currency !== null && cur !== currency)
+    throw new FieldProblem(`sum currency ${cur} differs from the statement currency ${currency}`, count.length + 1);
   if (!isCurrencyCode(cur)) throw new FieldProblem(`currency "${cur}" is not a known ISO 4217 currency`, count.length + 1);
   return { count: count === '' ? null : Number(count), minor: mt940AmountMinor(amount, cur, count.length + 4) };
 }
@@ -767,7 +792,10 @@ function* parseMt940(input: ParseInput): Generator<RecordResult> {
   }
   yield* closeStatement(st);
   if (st.statements === 0) {
-    throw new FormatError(`no MT940/MT942 statement found in ${lastLine === 0 ? 'the file' : `its ${lastLine} lines`}: no line starts with :20:`, { line: 1, column: 1 });
+    throw new FormatError(`no MT940/MT942 statement found in ${lastLine === 0 ? 'the file' : `its ${lastLine} lines`}: no line starts with :20:`, {
+      line: 1,
+      column: 1,
+    });
   }
 }
 

@@ -47,14 +47,7 @@ import { currencyExponent, isCurrencyCode } from '../../../shared/money/currenci
 import { textEncodingFromLabel } from '../../../shared/import/textEncoding.ts';
 import type { TextEncoding } from '../../../shared/import/textEncoding.ts';
 import { FormatError } from '../parserTypes.ts';
-import type {
-  FormatParser,
-  ParseInput,
-  RecordResult,
-  RejectedRecord,
-  SourcePosition,
-  StatementBalance,
-} from '../parserTypes.ts';
+import type { FormatParser, ParseInput, RecordResult, RejectedRecord, SourcePosition, StatementBalance } from '../parserTypes.ts';
 import { ofxElements } from '../text/ofxTokens.ts';
 import type { OfxEvent } from '../text/ofxTokens.ts';
 
@@ -144,8 +137,23 @@ interface StatementState {
 
 const MONEY_FIELDS = new Set(['TRNAMT', 'DTPOSTED', 'FITID']);
 const ENTRY_LEAVES = new Set([
-  'TRNTYPE', 'DTPOSTED', 'DTUSER', 'DTAVAIL', 'VALUEDATE', 'TRNAMT', 'FITID', 'CORRECTFITID', 'CORRECTACTION',
-  'SRVRTID', 'CHECKNUM', 'REFNUM', 'SIC', 'PAYEEID', 'NAME', 'EXTDNAME', 'MEMO',
+  'TRNTYPE',
+  'DTPOSTED',
+  'DTUSER',
+  'DTAVAIL',
+  'VALUEDATE',
+  'TRNAMT',
+  'FITID',
+  'CORRECTFITID',
+  'CORRECTACTION',
+  'SRVRTID',
+  'CHECKNUM',
+  'REFNUM',
+  'SIC',
+  'PAYEEID',
+  'NAME',
+  'EXTDNAME',
+  'MEMO',
 ]);
 
 function nonEmpty(leaf: Leaf | null | undefined): string | null {
@@ -358,7 +366,6 @@ function readBalance(b: BalanceState | undefined, currency: string | null, stmtK
   return { minor: amount.minor, problem: null };
 }
 
-
 type OpenEvent = Extract<OfxEvent, { type: 'open' }>;
 type LeafEvent = Extract<OfxEvent, { type: 'leaf' }>;
 type EndEvent = Extract<OfxEvent, { type: 'end' }>;
@@ -368,8 +375,18 @@ const MAX_PROBLEMS = 10;
 
 function newStatement(kind: StatementKind, position: SourcePosition): StatementState {
   return {
-    kind, position, curdef: null, from: null, fixed: null, dtStart: null, dtEnd: null,
-    balances: new Map(), entryCurrency: null, sumMinor: 0, count: 0, perDay: new Map(),
+    kind,
+    position,
+    curdef: null,
+    from: null,
+    fixed: null,
+    dtStart: null,
+    dtEnd: null,
+    balances: new Map(),
+    entryCurrency: null,
+    sumMinor: 0,
+    count: 0,
+    perDay: new Map(),
   };
 }
 
@@ -601,7 +618,12 @@ class OfxReader {
   }
 
   private end(ev: EndEvent): RecordResult[] {
-    const open = this.entry !== null ? { name: 'STMTTRN', at: this.entry.position } : this.stmt !== null ? { name: this.stmt.kind, at: this.stmt.position } : null;
+    const open =
+      this.entry !== null
+        ? { name: 'STMTTRN', at: this.entry.position }
+        : this.stmt !== null
+          ? { name: this.stmt.kind, at: this.stmt.position }
+          : null;
     if (open !== null) {
       throw new FormatError(`the file ends inside ${open.name} opened on line ${open.at.line}: it is truncated`, ev.position);
     }

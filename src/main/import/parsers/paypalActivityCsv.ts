@@ -53,68 +53,176 @@ export type PaypalLayout = 'activity' | 'legacy';
 export type PaypalDateOrder = 'DMY' | 'MDY';
 
 type Field =
-  | 'date' | 'time' | 'timeZone' | 'name' | 'type' | 'status' | 'currency' | 'gross' | 'fee' | 'net' | 'amount'
-  | 'fromEmail' | 'toEmail' | 'txnId' | 'refTxnId' | 'invoice' | 'receiptId' | 'balance' | 'balanceImpact'
-  | 'subject' | 'note' | 'bankName' | 'bankAccount' | 'shipping' | 'salesTax' | 'addressStatus';
+  | 'date'
+  | 'time'
+  | 'timeZone'
+  | 'name'
+  | 'type'
+  | 'status'
+  | 'currency'
+  | 'gross'
+  | 'fee'
+  | 'net'
+  | 'amount'
+  | 'fromEmail'
+  | 'toEmail'
+  | 'txnId'
+  | 'refTxnId'
+  | 'invoice'
+  | 'receiptId'
+  | 'balance'
+  | 'balanceImpact'
+  | 'subject'
+  | 'note'
+  | 'bankName'
+  | 'bankAccount'
+  | 'shipping'
+  | 'salesTax'
+  | 'addressStatus';
 
 // Header names after headerKey(); for a field with several names the first present one wins
 // (an activity download's "Type" before a statement's "Description").
 const ALIASES: Record<PaypalLanguage, Partial<Record<Field, readonly string[]>>> = {
   en: {
-    date: ['date'], time: ['time'], timeZone: ['timezone', 'time zone'], name: ['name'],
-    type: ['type', 'description'], status: ['status'], currency: ['currency'], gross: ['gross'], fee: ['fee'],
-    net: ['net'], fromEmail: ['from email address'], toEmail: ['to email address'], txnId: ['transaction id'],
-    refTxnId: ['reference txn id'], invoice: ['invoice number', 'invoice id'], receiptId: ['receipt id'],
-    balance: ['balance'], balanceImpact: ['balance impact'], subject: ['subject'], note: ['note'],
-    bankName: ['bank name'], bankAccount: ['bank account'], shipping: ['shipping and handling amount'],
-    salesTax: ['sales tax'], addressStatus: ['address status'], amount: ['amount'],
+    date: ['date'],
+    time: ['time'],
+    timeZone: ['timezone', 'time zone'],
+    name: ['name'],
+    type: ['type', 'description'],
+    status: ['status'],
+    currency: ['currency'],
+    gross: ['gross'],
+    fee: ['fee'],
+    net: ['net'],
+    fromEmail: ['from email address'],
+    toEmail: ['to email address'],
+    txnId: ['transaction id'],
+    refTxnId: ['reference txn id'],
+    invoice: ['invoice number', 'invoice id'],
+    receiptId: ['receipt id'],
+    balance: ['balance'],
+    balanceImpact: ['balance impact'],
+    subject: ['subject'],
+    note: ['note'],
+    bankName: ['bank name'],
+    bankAccount: ['bank account'],
+    shipping: ['shipping and handling amount'],
+    salesTax: ['sales tax'],
+    addressStatus: ['address status'],
+    amount: ['amount'],
   },
   es: {
-    date: ['fecha'], time: ['hora'], timeZone: ['zona horaria'], name: ['nombre'],
-    type: ['tipo', 'descripcion'], status: ['estado'], currency: ['divisa', 'moneda'], gross: ['bruto'],
-    fee: ['comision', 'tarifa'], net: ['neto'],
+    date: ['fecha'],
+    time: ['hora'],
+    timeZone: ['zona horaria'],
+    name: ['nombre'],
+    type: ['tipo', 'descripcion'],
+    status: ['estado'],
+    currency: ['divisa', 'moneda'],
+    gross: ['bruto'],
+    fee: ['comision', 'tarifa'],
+    net: ['neto'],
     fromEmail: ['correo electronico del remitente', 'de la direccion de correo electronico', 'direccion de correo electronico del remitente'],
     toEmail: ['correo electronico del destinatario', 'a la direccion de correo electronico', 'direccion de correo electronico del destinatario'],
     txnId: ['id. de transaccion', 'id de transaccion', 'numero de transaccion'],
-    refTxnId: ['id. de referencia de trans.', 'numero de transaccion de referencia', 'id. de transaccion de referencia', 'id. de referencia de transaccion'],
-    invoice: ['numero de factura', 'id. de factura'], receiptId: ['id. de recibo', 'numero de recibo', 'id. del recibo'],
-    balance: ['saldo'], balanceImpact: ['impacto en el saldo', 'efecto en el saldo'], subject: ['asunto'], note: ['nota'],
-    bankName: ['nombre del banco'], bankAccount: ['cuenta bancaria'], shipping: ['importe de envio y manipulacion'],
-    salesTax: ['impuesto de ventas', 'impuesto sobre las ventas', 'impuesto sobre ventas'], addressStatus: ['estado de la direccion'],
+    refTxnId: [
+      'id. de referencia de trans.',
+      'numero de transaccion de referencia',
+      'id. de transaccion de referencia',
+      'id. de referencia de transaccion',
+    ],
+    invoice: ['numero de factura', 'id. de factura'],
+    receiptId: ['id. de recibo', 'numero de recibo', 'id. del recibo'],
+    balance: ['saldo'],
+    balanceImpact: ['impacto en el saldo', 'efecto en el saldo'],
+    subject: ['asunto'],
+    note: ['nota'],
+    bankName: ['nombre del banco'],
+    bankAccount: ['cuenta bancaria'],
+    shipping: ['importe de envio y manipulacion'],
+    salesTax: ['impuesto de ventas', 'impuesto sobre las ventas', 'impuesto sobre ventas'],
+    addressStatus: ['estado de la direccion'],
   },
   fr: {
-    date: ['date'], time: ['heure'], timeZone: ['fuseau horaire'], name: ['nom'], type: ['type', 'description'],
-    status: ['etat', 'statut'], currency: ['devise'], gross: ['avant commission', 'brut'], fee: ['commission', 'frais'],
-    net: ['net'], fromEmail: ["de l'adresse email", "de l'adresse e-mail", "adresse email de l'expediteur"],
+    date: ['date'],
+    time: ['heure'],
+    timeZone: ['fuseau horaire'],
+    name: ['nom'],
+    type: ['type', 'description'],
+    status: ['etat', 'statut'],
+    currency: ['devise'],
+    gross: ['avant commission', 'brut'],
+    fee: ['commission', 'frais'],
+    net: ['net'],
+    fromEmail: ["de l'adresse email", "de l'adresse e-mail", "adresse email de l'expediteur"],
     toEmail: ["a l'adresse email", "a l'adresse e-mail", 'adresse email du destinataire'],
-    txnId: ['numero de transaction', 'id de transaction'], refTxnId: ['numero de la transaction de reference', 'numero de transaction de reference'],
-    invoice: ['numero de facture', 'identifiant de facture'], receiptId: ['numero de recu'], balance: ['solde'],
-    balanceImpact: ['impact sur le solde', 'balance impact'], subject: ['objet'], note: ['remarque'], bankName: ['nom de la banque'],
-    bankAccount: ['compte bancaire'], shipping: ['montant des frais de livraison et de traitement', "montant des frais d'expedition et de traitement"],
-    salesTax: ['tva'], addressStatus: ["etat de l'adresse", "statut de l'adresse"],
+    txnId: ['numero de transaction', 'id de transaction'],
+    refTxnId: ['numero de la transaction de reference', 'numero de transaction de reference'],
+    invoice: ['numero de facture', 'identifiant de facture'],
+    receiptId: ['numero de recu'],
+    balance: ['solde'],
+    balanceImpact: ['impact sur le solde', 'balance impact'],
+    subject: ['objet'],
+    note: ['remarque'],
+    bankName: ['nom de la banque'],
+    bankAccount: ['compte bancaire'],
+    shipping: ['montant des frais de livraison et de traitement', "montant des frais d'expedition et de traitement"],
+    salesTax: ['tva'],
+    addressStatus: ["etat de l'adresse", "statut de l'adresse"],
   },
   de: {
-    date: ['datum'], time: ['uhrzeit', 'zeit'], timeZone: ['zeitzone'], name: ['name'], type: ['typ', 'beschreibung'],
-    status: ['status'], currency: ['wahrung'], gross: ['brutto'], fee: ['gebuhr', 'entgelt'], net: ['netto'],
-    fromEmail: ['absender e-mail-adresse', 'von e-mail-adresse'], toEmail: ['empfanger e-mail-adresse', 'an e-mail-adresse'],
-    txnId: ['transaktionscode'], refTxnId: ['zugehoriger transaktionscode'], invoice: ['rechnungsnummer'],
-    receiptId: ['empfangsnummer', 'belegnummer'], balance: ['guthaben', 'saldo'], balanceImpact: ['auswirkung auf guthaben'],
-    subject: ['betreff'], note: ['hinweis'], bankName: ['name der bank'], bankAccount: ['bankkonto'],
-    shipping: ['versand- und bearbeitungsgebuhr'], salesTax: ['umsatzsteuer'], addressStatus: ['adress-status', 'adressstatus'],
+    date: ['datum'],
+    time: ['uhrzeit', 'zeit'],
+    timeZone: ['zeitzone'],
+    name: ['name'],
+    type: ['typ', 'beschreibung'],
+    status: ['status'],
+    currency: ['wahrung'],
+    gross: ['brutto'],
+    fee: ['gebuhr', 'entgelt'],
+    net: ['netto'],
+    fromEmail: ['absender e-mail-adresse', 'von e-mail-adresse'],
+    toEmail: ['empfanger e-mail-adresse', 'an e-mail-adresse'],
+    txnId: ['transaktionscode'],
+    refTxnId: ['zugehoriger transaktionscode'],
+    invoice: ['rechnungsnummer'],
+    receiptId: ['empfangsnummer', 'belegnummer'],
+    balance: ['guthaben', 'saldo'],
+    balanceImpact: ['auswirkung auf guthaben'],
+    subject: ['betreff'],
+    note: ['hinweis'],
+    bankName: ['name der bank'],
+    bankAccount: ['bankkonto'],
+    shipping: ['versand- und bearbeitungsgebuhr'],
+    salesTax: ['umsatzsteuer'],
+    addressStatus: ['adress-status', 'adressstatus'],
   },
   pt: {
-    date: ['data'], time: ['horario', 'hora'], timeZone: ['fuso horario'], name: ['nome'], type: ['tipo', 'descricao'],
-    status: ['status', 'estado'], currency: ['moeda'], gross: ['bruto', 'valor bruto'], fee: ['tarifa', 'taxa'],
+    date: ['data'],
+    time: ['horario', 'hora'],
+    timeZone: ['fuso horario'],
+    name: ['nome'],
+    type: ['tipo', 'descricao'],
+    status: ['status', 'estado'],
+    currency: ['moeda'],
+    gross: ['bruto', 'valor bruto'],
+    fee: ['tarifa', 'taxa'],
     net: ['liquido', 'valor liquido'],
     fromEmail: ['do e-mail', 'de e-mail', 'endereco de e-mail do remetente', 'e-mail do remetente'],
     toEmail: ['para o e-mail', 'para e-mail', 'endereco de e-mail do destinatario', 'e-mail do destinatario'],
     txnId: ['codigo da transacao', 'id da transacao', 'numero da transacao'],
     refTxnId: ['codigo da transacao de referencia', 'id da transacao de referencia', 'numero da transacao de referencia'],
-    invoice: ['numero da fatura', 'id da fatura'], receiptId: ['codigo do recibo', 'numero do recibo', 'id do recibo'],
-    balance: ['saldo'], balanceImpact: ['impacto no saldo'], subject: ['assunto'], note: ['observacao', 'mensagem'],
-    bankName: ['nome do banco'], bankAccount: ['conta bancaria'],
+    invoice: ['numero da fatura', 'id da fatura'],
+    receiptId: ['codigo do recibo', 'numero do recibo', 'id do recibo'],
+    balance: ['saldo'],
+    balanceImpact: ['impacto no saldo'],
+    subject: ['assunto'],
+    note: ['observacao', 'mensagem'],
+    bankName: ['nome do banco'],
+    bankAccount: ['conta bancaria'],
     shipping: ['valor do frete e manuseio', 'valor do envio e manuseio', 'valor de envio e manuseio'],
-    salesTax: ['imposto sobre vendas'], addressStatus: ['status do endereco'],
+    salesTax: ['imposto sobre vendas'],
+    addressStatus: ['status do endereco'],
   },
 };
 
@@ -150,12 +258,53 @@ export const DATE_LOOKAHEAD_ROWS = 10_000;
  * listed (India, Ireland and Israel all use it).
  */
 export const PAYPAL_TIME_ZONE_OFFSETS: Readonly<Record<string, number>> = {
-  UTC: 0, GMT: 0, WET: 0, WEST: 60, BST: 60, CET: 60, CEST: 120, MET: 60, MEST: 120, EET: 120, EEST: 180,
+  UTC: 0,
+  GMT: 0,
+  WET: 0,
+  WEST: 60,
+  BST: 60,
+  CET: 60,
+  CEST: 120,
+  MET: 60,
+  MEST: 120,
+  EET: 120,
+  EEST: 180,
   // German and Brazilian downloads write their own abbreviations.
-  WEZ: 0, WESZ: 60, MEZ: 60, MESZ: 120, OEZ: 120, OESZ: 180, BRT: -180, BRST: -120,
-  MSK: 180, HST: -600, AKST: -540, AKDT: -480, PST: -480, PDT: -420, MST: -420, MDT: -360, CST: -360,
-  CDT: -300, EST: -300, EDT: -240, AST: -240, ADT: -180, NST: -210, NDT: -150, JST: 540, KST: 540,
-  HKT: 480, SGT: 480, AWST: 480, ACST: 570, ACDT: 630, AEST: 600, AEDT: 660, NZST: 720, NZDT: 780,
+  WEZ: 0,
+  WESZ: 60,
+  MEZ: 60,
+  MESZ: 120,
+  OEZ: 120,
+  OESZ: 180,
+  BRT: -180,
+  BRST: -120,
+  MSK: 180,
+  HST: -600,
+  AKST: -540,
+  AKDT: -480,
+  PST: -480,
+  PDT: -420,
+  MST: -420,
+  MDT: -360,
+  CST: -360,
+  CDT: -300,
+  EST: -300,
+  EDT: -240,
+  AST: -240,
+  ADT: -180,
+  NST: -210,
+  NDT: -150,
+  JST: 540,
+  KST: 540,
+  HKT: 480,
+  SGT: 480,
+  AWST: 480,
+  ACST: 570,
+  ACDT: 630,
+  AEST: 600,
+  AEDT: 660,
+  NZST: 720,
+  NZDT: 780,
 };
 
 const LIMITS: Partial<Record<Field, number>> = { txnId: 512, refTxnId: 512, invoice: 512, status: 64, fromEmail: 512, toEmail: 512 };
@@ -265,7 +414,8 @@ const PAYOUT_RE = new RegExp(
     '|saque|transferencia para (a |sua )?conta bancaria',
 );
 const FEE_RE = /\bfees?\b|comision|tarifa|cargo por|\bfrais\b|commission|gebuhr|entgelt|\btaxa\b/;
-const PAYMENT_RE = /payment|pago|donation|donacion|subscription|suscripcion|cobro|paiement|\bdon\b|abonnement|zahlung|spende|pagamento|doacao|assinatura|cobranca/;
+const PAYMENT_RE =
+  /payment|pago|donation|donacion|subscription|suscripcion|cobro|paiement|\bdon\b|abonnement|zahlung|spende|pagamento|doacao|assinatura|cobranca/;
 
 /**
  * Kind for a PayPal Type (activity) or Description (statement) text, in any of the header languages.
@@ -499,7 +649,14 @@ function refuseExcelDamage(row: CsvRow, cells: RowCells): void {
 }
 
 function legacyId(cells: RowCells, money: Money, ctx: RowContext): string {
-  const parts = [cells.get('date'), cells.get('time'), cells.get('timeZone'), cells.get('type'), `${money.gross}${money.currency}`, cells.get('balance')];
+  const parts = [
+    cells.get('date'),
+    cells.get('time'),
+    cells.get('timeZone'),
+    cells.get('type'),
+    `${money.gross}${money.currency}`,
+    cells.get('balance'),
+  ];
   return ctx.ids.idFor(parts.filter((p) => p !== '').join(' '));
 }
 

@@ -78,7 +78,8 @@ function mapShipment(g: Group, l: Layout, input: ParseInput, occurrence: number)
   if (!instant.ok) throw new RowProblem(`column "${dateCol[0]}": ${instant.error}`, dateCol[1] + 1);
   const currencyCol = pick(l, CURRENCIES);
   const currency = (get(first, currencyCol) || input.currency || '').toUpperCase();
-  if (!isCurrencyCode(currency)) throw new RowProblem(`no currency for the shipping cost ("${get(first, currencyCol)}")`, (currencyCol?.[1] ?? 0) + 1);
+  if (!isCurrencyCode(currency))
+    throw new RowProblem(`no currency for the shipping cost ("${get(first, currencyCol)}")`, (currencyCol?.[1] ?? 0) + 1);
   const costCol = pick(l, COSTS);
   const cost = costCol === undefined ? 0 : moneyCell(get(first, costCol), currency, costCol[1] + 1, costCol[0]);
   const tracking = get(first, pick(l, [TRACKING]));
@@ -130,7 +131,13 @@ function mapShipment(g: Group, l: Layout, input: ParseInput, occurrence: number)
 function rejection(g: Group, err: RowProblem): RejectedRecord {
   const first = g.rows[0] as CsvRow;
   const last = g.rows[g.rows.length - 1] as CsvRow;
-  return { ok: false, position: { line: first.line, column: err.column }, message: err.message, raw: g.rows.map((r) => r.raw).join('\n'), lineEnd: last.endLine };
+  return {
+    ok: false,
+    position: { line: first.line, column: err.column },
+    message: err.message,
+    raw: g.rows.map((r) => r.raw).join('\n'),
+    lineEnd: last.endLine,
+  };
 }
 
 function* parseShipStation(input: ParseInput): Generator<RecordResult> {
@@ -144,7 +151,10 @@ function* parseShipStation(input: ParseInput): Generator<RecordResult> {
     try {
       const earlier = finished.get(g.key);
       if (earlier !== undefined && !g.key.endsWith('\u0000')) {
-        throw new RowProblem(`shipment ${JSON.stringify(g.key.split('\u0000'))} already appeared on line ${earlier}: a shipment's item rows must be consecutive`, 1);
+        throw new RowProblem(
+          `shipment ${JSON.stringify(g.key.split('\u0000'))} already appeared on line ${earlier}: a shipment's item rows must be consecutive`,
+          1,
+        );
       }
       finished.set(g.key, first.line);
       const orderAndDate = `${get(first, pick(layout as Layout, [ORDER]))}\u0000${get(first, pick(layout as Layout, SHIP_DATES))}`;

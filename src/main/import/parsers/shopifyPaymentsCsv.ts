@@ -58,7 +58,10 @@ type Attributes = Record<string, string | number | boolean | null>;
 
 /** Kind for a Shopify Payments transaction type (`charge`, `refund`, `dispute`, `chargeback_fee`, …). */
 export function shopifyPaymentsKind(type: string): EventKind {
-  const t = type.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  const t = type
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
   if (t === 'charge' || t === 'sale' || t === 'capture') return 'payment';
   if (t === 'refund') return 'refund';
   if (/fee/.test(t)) return 'fee';
@@ -115,7 +118,8 @@ function mapRow(cells: CsvCells, ctx: Context): EventDraftInput {
   const gross = amount(cells, 'Amount', currency);
   const fee = amount(cells, 'Fee', currency);
   const net = amount(cells, 'Net', currency);
-  if (gross - fee !== net) throw cells.problem('Net', `Amount ${cells.get('Amount')} − Fee ${cells.get('Fee')} ≠ Net ${cells.get('Net')}: the row does not add up`);
+  if (gross - fee !== net)
+    throw cells.problem('Net', `Amount ${cells.get('Amount')} − Fee ${cells.get('Fee')} ≠ Net ${cells.get('Net')}: the row does not add up`);
   const dateText = cells.required('Transaction Date');
   const when = parseShopifyTime(dateText, ctx.timeZone);
   if (!when.ok) throw cells.problem('Transaction Date', `"${dateText}" is not a date and time (${when.error})`);
@@ -126,7 +130,11 @@ function mapRow(cells: CsvCells, ctx: Context): EventDraftInput {
   }
   if (cells.get('VAT') !== '') attrs.vat_minor = amount(cells, 'VAT', currency);
   presentment(cells, currency, gross, attrs);
-  if (isExcelScientific(order)) throw cells.problem('Order', `"${order}" is a number Excel rewrote in scientific notation, not an order name; export the transactions again and import the file without saving it from a spreadsheet`);
+  if (isExcelScientific(order))
+    throw cells.problem(
+      'Order',
+      `"${order}" is a number Excel rewrote in scientific notation, not an order name; export the transactions again and import the file without saving it from a spreadsheet`,
+    );
   const kind = shopifyPaymentsKind(type);
   const payout = payoutRef(cells, attrs);
   return {

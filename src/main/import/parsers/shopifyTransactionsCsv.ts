@@ -52,7 +52,11 @@ interface Context {
 
 function attributesOf(cells: CsvCells, status: string): Attributes {
   const attrs: Attributes = { status };
-  for (const [column, key] of [['Gateway', 'gateway'], ['Card Type', 'card_type'], ['Payment Method', 'payment_method']] as const) {
+  for (const [column, key] of [
+    ['Gateway', 'gateway'],
+    ['Card Type', 'card_type'],
+    ['Payment Method', 'payment_method'],
+  ] as const) {
     const v = cells.get(column);
     if (v !== '') attrs[key] = v;
   }
@@ -68,13 +72,19 @@ function mapRow(cells: CsvCells, ctx: Context): EventDraftInput[] {
   const status = cells.required('Status').toLowerCase();
   const money = MONEY_KINDS[kindText];
   if (money === undefined && !NO_MONEY_KINDS.has(kindText)) {
-    throw cells.problem('Kind', `"${cells.get('Kind')}" is not a transaction kind this importer knows (sale, capture, refund, change, authorization, void)`);
+    throw cells.problem(
+      'Kind',
+      `"${cells.get('Kind')}" is not a transaction kind this importer knows (sale, capture, refund, change, authorization, void)`,
+    );
   }
-  if (!STATUSES.has(status)) throw cells.problem('Status', `"${cells.get('Status')}" is not a transaction status this importer knows (success, failure, pending, error)`);
+  if (!STATUSES.has(status))
+    throw cells.problem('Status', `"${cells.get('Status')}" is not a transaction status this importer knows (success, failure, pending, error)`);
   if (money === undefined || status !== 'success') return [];
   const currency = cells.currency('Currency');
   const text = cells.get('Amount');
-  const magnitude = Math.abs(cells.amount('Amount', currency, /^[^.]*,\d{1,2}$/.test(text) ? { decimal: ',', group: '.' } : { decimal: '.', group: ',' }));
+  const magnitude = Math.abs(
+    cells.amount('Amount', currency, /^[^.]*,\d{1,2}$/.test(text) ? { decimal: ',', group: '.' } : { decimal: '.', group: ',' }),
+  );
   const createdText = cells.required('Created At');
   const when = parseShopifyTime(createdText, ctx.timeZone);
   if (!when.ok) throw cells.problem('Created At', `"${createdText}" is not a date and time (${when.error})`);

@@ -219,7 +219,8 @@ class PositionalJsonReader {
     }
     for (;;) {
       this.skipWs();
-      if (this.text[this.pos] !== '"') throw new JsonSyntaxError(`unexpected ${this.describeChar()}, expected a property name in double quotes`, this.pos);
+      if (this.text[this.pos] !== '"')
+        throw new JsonSyntaxError(`unexpected ${this.describeChar()}, expected a property name in double quotes`, this.pos);
       const key = this.readString();
       this.expect(':', '":"');
       this.skipWs();
@@ -749,7 +750,8 @@ export function mapDispute(f: Fields): EventDraftInput[] {
       const e = mapBalanceTransaction(bt);
       const attrs: Attributes = { ...e.attributes, ...ctx.attrs, dispute_id: id, dispute_status: ctx.status };
       // The disputed amount is in the charge's currency; the balance moved in the settlement currency.
-      if (e.currency !== currency) Object.assign(attrs, { presentment_amount_minor: Math.sign(e.amount_minor) * amount, presentment_currency: currency });
+      if (e.currency !== currency)
+        Object.assign(attrs, { presentment_amount_minor: Math.sign(e.amount_minor) * amount, presentment_currency: currency });
       return { ...e, trace_id: ctx.trace ?? e.trace_id, order_ref: ctx.orderRef ?? e.order_ref, attributes: attrs };
     });
   }

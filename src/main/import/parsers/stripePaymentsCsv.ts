@@ -48,8 +48,19 @@ const REQUIRED = ['id', 'Amount', 'Currency', 'Status'] as const;
 
 const MOVED = new Set(['paid', 'succeeded', 'refunded', 'partially refunded', 'partially_refunded', 'disputed']);
 const NOT_MOVED = new Set([
-  'failed', 'canceled', 'cancelled', 'pending', 'uncaptured', 'incomplete', 'blocked', 'expired',
-  'requires_payment_method', 'requires_confirmation', 'requires_action', 'requires_capture', 'processing',
+  'failed',
+  'canceled',
+  'cancelled',
+  'pending',
+  'uncaptured',
+  'incomplete',
+  'blocked',
+  'expired',
+  'requires_payment_method',
+  'requires_confirmation',
+  'requires_action',
+  'requires_capture',
+  'processing',
 ]);
 
 const TEXT_ATTRIBUTES: ReadonlyArray<[string, string]> = [
@@ -84,7 +95,8 @@ function readHeader(row: CsvRow): Header {
   const csv = csvHeader(row);
   requireColumns(csv, row, REQUIRED, 'a Stripe Payments export');
   const created = CREATED.find((c) => csv.index.has(c.toLowerCase()));
-  if (created === undefined) throw new FormatError('not a Stripe Payments export: the header has no "Created date (UTC)" column', { line: row.line, column: 1 });
+  if (created === undefined)
+    throw new FormatError('not a Stripe Payments export: the header has no "Created date (UTC)" column', { line: row.line, column: 1 });
   const metadata: Array<[string, string]> = [];
   for (const name of csv.names) {
     const m = /^(.+) \(metadata\)$/.exec(name);
@@ -121,7 +133,10 @@ function movedMoney(cells: CsvCells): boolean {
   if (cells.get('Captured').toLowerCase() === 'false') return false;
   if (MOVED.has(status)) return true;
   if (NOT_MOVED.has(status)) return false;
-  throw cells.problem('Status', `"${cells.get('Status')}" is not a payment status this importer knows (Paid, Refunded, Partially refunded, Disputed, Failed, Pending, Canceled, Uncaptured)`);
+  throw cells.problem(
+    'Status',
+    `"${cells.get('Status')}" is not a payment status this importer knows (Paid, Refunded, Partially refunded, Disputed, Failed, Pending, Canceled, Uncaptured)`,
+  );
 }
 
 interface Money {
@@ -184,20 +199,56 @@ function mapRow(cells: CsvCells, header: Header): EventDraftInput[] {
     local_date: null,
   };
   const events: EventDraftInput[] = [
-    { ...base, kind: 'payment', external_id: id, source_revision: 'succeeded', amount_minor: amount, currency: m.currency, fee_minor: fee, net_minor: amount - fee, state: 'paid', occurred_at: createdAt, attributes: presentment(attrs, m, charged) },
+    {
+      ...base,
+      kind: 'payment',
+      external_id: id,
+      source_revision: 'succeeded',
+      amount_minor: amount,
+      currency: m.currency,
+      fee_minor: fee,
+      net_minor: amount - fee,
+      state: 'paid',
+      occurred_at: createdAt,
+      attributes: presentment(attrs, m, charged),
+    },
   ];
   const refundedCharged = optionalAmountIn(cells, 'Amount Refunded', m.presentmentCurrency);
   if (refundedCharged !== 0) {
     const refunded = m.converted ? optionalAmountIn(cells, 'Converted Amount Refunded', m.currency) : refundedCharged;
     if (refunded === 0) throw cells.problem('Converted Amount Refunded', `is empty or 0 but Amount Refunded is ${cells.get('Amount Refunded')}`);
     const at = cells.get('Refunded date (UTC)') === '' ? createdAt : utc(cells, 'Refunded date (UTC)');
-    events.push({ ...base, kind: 'refund', external_id: `${id}/refunds`, source_revision: String(refundedCharged), amount_minor: -refunded, currency: m.currency, fee_minor: 0, net_minor: -refunded, state: 'refunded', occurred_at: at, attributes: presentment({ ...attrs, refunds_of: id }, m, -refundedCharged) });
+    events.push({
+      ...base,
+      kind: 'refund',
+      external_id: `${id}/refunds`,
+      source_revision: String(refundedCharged),
+      amount_minor: -refunded,
+      currency: m.currency,
+      fee_minor: 0,
+      net_minor: -refunded,
+      state: 'refunded',
+      occurred_at: at,
+      attributes: presentment({ ...attrs, refunds_of: id }, m, -refundedCharged),
+    });
   }
   const disputed = optionalAmountIn(cells, 'Disputed Amount', m.presentmentCurrency);
   if (disputed !== 0) {
     const status = cells.get('Dispute Status').toLowerCase();
     const at = cells.get('Dispute Date (UTC)') === '' ? createdAt : utc(cells, 'Dispute Date (UTC)');
-    events.push({ ...base, kind: 'dispute', external_id: `${id}/dispute`, source_revision: status, amount_minor: -disputed, currency: m.presentmentCurrency, fee_minor: null, net_minor: null, state: status === '' ? 'disputed' : status, occurred_at: at, attributes: { ...attrs, disputed_payment: id } });
+    events.push({
+      ...base,
+      kind: 'dispute',
+      external_id: `${id}/dispute`,
+      source_revision: status,
+      amount_minor: -disputed,
+      currency: m.presentmentCurrency,
+      fee_minor: null,
+      net_minor: null,
+      state: status === '' ? 'disputed' : status,
+      occurred_at: at,
+      attributes: { ...attrs, disputed_payment: id },
+    });
   }
   return events;
 }

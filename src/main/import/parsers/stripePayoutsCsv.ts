@@ -83,7 +83,8 @@ function money(cells: CsvCells, currency: string): { gross: number; fee: number;
   const gross = amount('gross');
   const fee = amount('fee');
   const net = amount('net');
-  if (gross - fee !== net) throw cells.problem('net', `gross ${cells.get('gross')} − fee ${cells.get('fee')} ≠ net ${cells.get('net')}: the row does not add up`);
+  if (gross - fee !== net)
+    throw cells.problem('net', `gross ${cells.get('gross')} − fee ${cells.get('fee')} ≠ net ${cells.get('net')}: the row does not add up`);
   return { gross, fee, net };
 }
 
@@ -149,7 +150,10 @@ function* parseStripePayoutsCsv(input: ParseInput): Generator<RecordResult> {
       const header = csvHeader(row);
       requireColumns(header, row, REQUIRED, 'a Stripe Itemised payouts report');
       if (!header.index.has('effective_at_utc') && !header.index.has('effective_at')) {
-        throw new FormatError('not a Stripe Itemised payouts report: the header has neither "effective_at_utc" nor "effective_at"', { line: row.line, column: 1 });
+        throw new FormatError('not a Stripe Itemised payouts report: the header has neither "effective_at_utc" nor "effective_at"', {
+          line: row.line,
+          column: 1,
+        });
       }
       ctx = { header, zone: zoneFromStripeFileName(input.fileName) ?? input.timeZone };
       continue;

@@ -82,11 +82,7 @@ function sniffBom(b: Uint8Array): { encoding: TextEncoding; length: number } | n
  * Yields the file's decoded text in chunks; the BOM is dropped. `onBytes`
  * hears how many bytes each chunk held, for progress reporting.
  */
-export function* readTextChunks(
-  path: string,
-  facts: Pick<FileFacts, 'encoding' | 'bomLength'>,
-  onBytes?: (n: number) => void,
-): Generator<string> {
+export function* readTextChunks(path: string, facts: Pick<FileFacts, 'encoding' | 'bomLength'>, onBytes?: (n: number) => void): Generator<string> {
   const decoder = streamingDecoder(facts.encoding);
   let skip = facts.bomLength;
   for (const chunk of readByteChunks(path)) {

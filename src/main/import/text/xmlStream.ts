@@ -239,7 +239,6 @@ class XmlTokenizer {
     return start;
   }
 
-
   private attributes(text: string, at: SourcePosition): Record<string, string> {
     const attributes: Record<string, string> = {};
     ATTR_RE.lastIndex = 0;

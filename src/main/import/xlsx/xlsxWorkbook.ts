@@ -76,5 +76,8 @@ export function readFirstSheet(path: string): SheetRows {
 
 /** The first rows as CSV text: what a parser's detect() sees of a workbook, shaped like a CSV file's head. */
 export function sheetHead(sheet: SheetRows, maxRows = 60): string {
-  return sheet.rows.slice(0, maxRows).map((r) => r.raw).join('\n');
+  return sheet.rows
+    .slice(0, maxRows)
+    .map((r) => r.raw)
+    .join('\n');
 }

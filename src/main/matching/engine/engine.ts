@@ -139,8 +139,21 @@ function runWith(db: LedgerDb, settings: WorkspaceSettings, options: ReconcileOp
     const progress = options.onProgress ?? ((): void => {});
     const head = db.prepare('SELECT hash FROM journal ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined;
     const runId = `r_${sha256Hex(`${head ?? ''}\u001f${startedAt}\u001f${options.mode}`).slice(0, 32)}`;
-    const ctx: RunContext = { db, w, journal, runId, progress, bulkRows: options.bulkRows ?? BULK_ROWS, now: startedAt, actor, ruleSet, settings, asOfMs: asOf === null ? 0 : Date.parse(asOf), log: new RunLog(),
-      ...(options.autoResolveGate === undefined ? {} : { autoResolveGate: options.autoResolveGate }) };
+    const ctx: RunContext = {
+      db,
+      w,
+      journal,
+      runId,
+      progress,
+      bulkRows: options.bulkRows ?? BULK_ROWS,
+      now: startedAt,
+      actor,
+      ruleSet,
+      settings,
+      asOfMs: asOf === null ? 0 : Date.parse(asOf),
+      log: new RunLog(),
+      ...(options.autoResolveGate === undefined ? {} : { autoResolveGate: options.autoResolveGate }),
+    };
     // What the run owes is read inside its transaction, with the mark it will record: nothing imported meanwhile is lost.
     const feedState = readFeeds(db);
     const eventsThrough = maxEventSeq(db);
@@ -154,8 +167,7 @@ function runWith(db: LedgerDb, settings: WorkspaceSettings, options: ReconcileOp
     const work = options.mode === 'incremental' && !owesBulk ? pendingWork(db, ruleSet, feedState, options.newEventIds ?? []) : null;
     const full = work === null || owedCount(work) >= fullAt;
     const parallel = full ? parallelFile(db, options, callerTxn, eventsThrough) : null;
-    const computed =
-      parallel !== null ? computeInWorker(ctx, parallel) : computeHere(ctx, full ? null : (work as PendingWork), feedState);
+    const computed = parallel !== null ? computeInWorker(ctx, parallel) : computeHere(ctx, full ? null : (work as PendingWork), feedState);
     const { matches: m, exceptions, judge, eventsConsidered } = computed;
     const x = applyExceptions(ctx, exceptions, judge);
     const awaitingNow = applyAwaiting(ctx, computed.awaiting, judge === null ? null : judge.awaitingDecided);
@@ -186,7 +198,11 @@ function runWith(db: LedgerDb, settings: WorkspaceSettings, options: ReconcileOp
     };
     journal.append({ type: 'reconcile.run', actor, subjectId: runId, payload: { ...report }, createdAt: startedAt });
     w.insertRun.run({
-      ...report, as_of: asOf ?? '', started_at: startedAt, finished_at: new Date().toISOString(), events_through_seq: eventsThrough,
+      ...report,
+      as_of: asOf ?? '',
+      started_at: startedAt,
+      finished_at: new Date().toISOString(),
+      events_through_seq: eventsThrough,
       coverage_through: feedState.coverageThrough,
     });
     return report;
@@ -227,7 +243,10 @@ function computeHere(ctx: RunContext, work: PendingWork | null, feeds: FeedState
   writer.begin(matchIds.filter((id) => !writer.isActive(id)).length);
   outcome.matches.forEach((d, i) => writer.add(prepareMatch(d, ruleSet, outcome.texts, matchIds[i])));
   return {
-    matches: writer.finish(), exceptions: outcome.exceptions.map(toExceptionOutcome), awaiting: toAwaitingRows(outcome.awaiting), judge,
+    matches: writer.finish(),
+    exceptions: outcome.exceptions.map(toExceptionOutcome),
+    awaiting: toAwaitingRows(outcome.awaiting),
+    judge,
     eventsConsidered: scope.events.length,
   };
 }
@@ -241,8 +260,21 @@ function computeHere(ctx: RunContext, work: PendingWork | null, feeds: FeedState
 function computeInWorker(ctx: RunContext, ledgerPath: string): Computed {
   const writer = new MatchWriter(ctx, null);
   const active = (ctx.w.activeEngineMatchCount.get() as number) ?? 0;
-  const result = parallelOutcome(ctx.db, ledgerPath, ctx.ruleSet, writer, (events) => writer.begin(Math.max(0, Math.floor(events / 2) - active)), ctx.progress);
-  return { matches: writer.finish(), exceptions: result.exceptions, awaiting: result.awaiting, judge: null, eventsConsidered: result.eventsConsidered };
+  const result = parallelOutcome(
+    ctx.db,
+    ledgerPath,
+    ctx.ruleSet,
+    writer,
+    (events) => writer.begin(Math.max(0, Math.floor(events / 2) - active)),
+    ctx.progress,
+  );
+  return {
+    matches: writer.finish(),
+    exceptions: result.exceptions,
+    awaiting: result.awaiting,
+    judge: null,
+    eventsConsidered: result.eventsConsidered,
+  };
 }
 
 /**
@@ -265,7 +297,8 @@ function scopeJudge(ruleSet: RuleSet, scope: Scope): ScopeJudge {
     for (const code of leftoverCodes(e.kind)) if (COUNTERPART_CODES.has(code) && decided(code, e)) awaitingDecided.push({ seq: e.seq, code });
   }
   // A superseded revision awaits nothing and keeps no leftover exception: the later revision speaks for the record.
-  for (const e of superseded.values()) for (const code of leftoverCodes(e.kind)) if (COUNTERPART_CODES.has(code)) awaitingDecided.push({ seq: e.seq, code });
+  for (const e of superseded.values())
+    for (const code of leftoverCodes(e.kind)) if (COUNTERPART_CODES.has(code)) awaitingDecided.push({ seq: e.seq, code });
   return {
     seqs: [...scope.events.map((e) => e.seq), ...[...superseded.values()].map((e) => e.seq)],
     awaitingDecided,
@@ -273,7 +306,8 @@ function scopeJudge(ruleSet: RuleSet, scope: Scope): ScopeJudge {
     exception: (ruleId, events, code) => {
       const link = ruleId === null ? undefined : ruleLink.get(ruleId);
       if (link !== undefined) return seen(link, events);
-      if (ruleId === null) return events.every((id) => superseded.has(id) || (byId.has(id) && decided(code as ExceptionCode, byId.get(id) as MatchEvent)));
+      if (ruleId === null)
+        return events.every((id) => superseded.has(id) || (byId.has(id) && decided(code as ExceptionCode, byId.get(id) as MatchEvent)));
       return events.some((id) => byId.has(id) || superseded.has(id));
     },
   };

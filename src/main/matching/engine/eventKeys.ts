@@ -62,7 +62,8 @@ export class LedgerTexts implements TextSource {
     if (!isKeyColumn(field)) {
       // A run reads attributes only for the kinds a rule compares one of; any other is read here when asked (rare:
       // an FX basis, a store's refunded amount).
-      if (e.attributesJson === null && e.attributes === undefined) e.attributes = JSON.parse(this.attributesOf.get(ledgerEvent(e).seq) as string) as Record<string, unknown>;
+      if (e.attributesJson === null && e.attributes === undefined)
+        e.attributes = JSON.parse(this.attributesOf.get(ledgerEvent(e).seq) as string) as Record<string, unknown>;
       return attributeText(e, field);
     }
     if (e.texts !== undefined) return e.texts[field];

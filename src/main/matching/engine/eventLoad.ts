@@ -11,7 +11,6 @@ import { KeyDictionary } from './eventKeys.ts';
 import { maxEventSeq, readEventIds, StringEventIds, type EventIdSource } from './eventIds.ts';
 import { type KeyColumn } from '../rules/eventFields.ts';
 
-
 /** Sets each event's rank from its id source (for computeOutcome's `ranked`). */
 export function rankEvents(events: readonly LedgerEvent[], ids: EventIdSource): void {
   for (const e of events) e.rank = ids.ranks[e.seq] as number;
@@ -23,7 +22,11 @@ export function rankEvents(events: readonly LedgerEvent[], ids: EventIdSource): 
  */
 const OCCURRED_MS = "CAST(round(unixepoch(e.occurred_at, 'subsec') * 1000) AS INTEGER)";
 
-const sqlKinds = (kinds: Set<string>): string => [...kinds].sort().map((k) => `'${k.replace(/'/g, "''")}'`).join(', ');
+const sqlKinds = (kinds: Set<string>): string =>
+  [...kinds]
+    .sort()
+    .map((k) => `'${k.replace(/'/g, "''")}'`)
+    .join(', ');
 
 /** `column` for events of `kinds`, NULL for the others (nothing is read or built for a value no rule looks at). */
 function onlyFor(column: string, kinds: Set<string> | undefined): string {
@@ -73,13 +76,44 @@ export function eventColumns(ruleSet: RuleSet, keys: KeyColumns = 'all', withIds
 
 /** Positions of the SELECT list (eventColumns) in a raw row. */
 export const COL = {
-  id: 0, kind: 1, source: 2, externalId: 3, orderRef: 4, customerRef: 5, payoutRef: 6, traceId: 7, amount: 8, currency: 9, fee: 10, net: 11, state: 12,
-  t: 13, seq: 14, attributes: 15,
+  id: 0,
+  kind: 1,
+  source: 2,
+  externalId: 3,
+  orderRef: 4,
+  customerRef: 5,
+  payoutRef: 6,
+  traceId: 7,
+  amount: 8,
+  currency: 9,
+  fee: 10,
+  net: 11,
+  state: 12,
+  t: 13,
+  seq: 14,
+  attributes: 15,
 } as const;
 
 const nullOr = (v: string | null, f: (v: string) => string): string | null => (v === null ? null : f(v));
 
-export type RawRow = [string | null, string, string, string | null, string | null, string | null, string | null, string | null, number, string, number | null, number | null, string | null, number, number, string | null];
+export type RawRow = [
+  string | null,
+  string,
+  string,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  number,
+  string,
+  number | null,
+  number | null,
+  string | null,
+  number,
+  number,
+  string | null,
+];
 
 /**
  * Builds MEvents from raw rows. A full run holds every event of the ledger in memory (two million on a
@@ -119,7 +153,13 @@ export function eventBuilder(withTexts: boolean): (r: RawRow) => LedgerEvent {
   if (!withTexts) return build;
   return (r) => {
     const e = build(r);
-    e.texts = { external_id: r[COL.externalId], order_ref: r[COL.orderRef], customer_ref: r[COL.customerRef], payout_ref: r[COL.payoutRef], trace_id: r[COL.traceId] };
+    e.texts = {
+      external_id: r[COL.externalId],
+      order_ref: r[COL.orderRef],
+      customer_ref: r[COL.customerRef],
+      payout_ref: r[COL.payoutRef],
+      trace_id: r[COL.traceId],
+    };
     return e;
   };
 }
@@ -127,8 +167,21 @@ export function eventBuilder(withTexts: boolean): (r: RawRow) => LedgerEvent {
 /** An event row as an engine event is made from it (EVENT_ROW_COLUMNS, `FROM events e`). */
 export type EventRow = { seq: number } & Pick<
   LedgerEventRow,
-  | 'event_id' | 'source' | 'kind' | 'external_id' | 'order_ref' | 'customer_ref' | 'payout_ref' | 'trace_id'
-  | 'amount_minor' | 'currency' | 'fee_minor' | 'net_minor' | 'state' | 'occurred_at' | 'attributes'
+  | 'event_id'
+  | 'source'
+  | 'kind'
+  | 'external_id'
+  | 'order_ref'
+  | 'customer_ref'
+  | 'payout_ref'
+  | 'trace_id'
+  | 'amount_minor'
+  | 'currency'
+  | 'fee_minor'
+  | 'net_minor'
+  | 'state'
+  | 'occurred_at'
+  | 'attributes'
 >;
 
 export const EVENT_ROW_COLUMNS = `e.seq, e.event_id, e.source, e.kind, e.external_id, e.order_ref, e.customer_ref, e.payout_ref, e.trace_id, e.amount_minor,
@@ -171,9 +224,13 @@ export function loadHumanDecisions(db: LedgerDb): HumanDecisions {
     .all() as { event_id: string; link: string }[];
   for (const r of rows) pinned.set(r.link, (pinned.get(r.link) ?? new Set()).add(r.event_id));
   const blocked = new Set(
-    (db.prepare('SELECT link, left_event_id, right_event_id FROM blocked_pairs').all() as { link: string; left_event_id: string; right_event_id: string }[]).map(
-      (b) => `${b.link}\u001f${b.left_event_id}\u001f${b.right_event_id}`,
-    ),
+    (
+      db.prepare('SELECT link, left_event_id, right_event_id FROM blocked_pairs').all() as {
+        link: string;
+        left_event_id: string;
+        right_event_id: string;
+      }[]
+    ).map((b) => `${b.link}\u001f${b.left_event_id}\u001f${b.right_event_id}`),
   );
   return { pinned, blocked };
 }

@@ -30,7 +30,11 @@ export function toExceptionOutcome(d: DesiredException): ExceptionOutcome {
   };
 }
 
-export function applyExceptions(ctx: RunContext, desired: ExceptionOutcome[], judge: ScopeJudge | null): { opened: number; closed: number; changed: number } {
+export function applyExceptions(
+  ctx: RunContext,
+  desired: ExceptionOutcome[],
+  judge: ScopeJudge | null,
+): { opened: number; closed: number; changed: number } {
   const store = new ExceptionStore(ctx.db, ctx.journal, ctx.settings);
   const sc: StoreContext = { actor: ctx.actor, now: ctx.now, runId: ctx.runId };
   const note = (o: StoreOutcome): StoreOutcome => {
@@ -76,7 +80,13 @@ export function applyExceptions(ctx: RunContext, desired: ExceptionOutcome[], ju
 }
 
 /** Exceptions outside this run's scope still turn class C when the ledger's as-of time passes their due time. */
-function escalateOverdue(ctx: RunContext, store: ExceptionStore, sc: StoreContext, touched: Set<string>, handled: Map<string, ExceptionOutcome>): number {
+function escalateOverdue(
+  ctx: RunContext,
+  store: ExceptionStore,
+  sc: StoreContext,
+  touched: Set<string>,
+  handled: Map<string, ExceptionOutcome>,
+): number {
   let n = 0;
   for (const r of ctx.w.inRemediation.all() as { exception_id: string; due_at: string | null }[]) {
     if (handled.has(r.exception_id) || touched.has(r.exception_id) || r.due_at === null || ctx.asOfMs <= Date.parse(r.due_at)) continue;

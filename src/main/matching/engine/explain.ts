@@ -81,7 +81,8 @@ function storedRule(db: LedgerDb, ruleSetId: string | null, version: number | nu
   }
   const key = `${ruleSetId}\u001f${version}`;
   if (!cache.has(key)) {
-    const definition = db.prepare('SELECT definition FROM rule_sets WHERE rule_set_id = ? AND version = ?').pluck().get(ruleSetId, version) as string | undefined;
+    const definition = db.prepare('SELECT definition FROM rule_sets WHERE rule_set_id = ? AND version = ?').pluck().get(ruleSetId, version) as
+      string | undefined;
     cache.set(key, definition === undefined ? null : RuleSetSchema.parse(JSON.parse(definition)));
   }
   return cache.get(key)?.rules.find((r) => r.id === ruleId);
@@ -143,16 +144,20 @@ export function explain(db: LedgerDb, id: string): ExplainResult {
     event_ids: excEvents.all(r.exception_id) as string[],
     explanation: unpackExplanation(r.explanation, r),
   });
-  const matches = db.prepare(
-    `SELECT DISTINCT m.* FROM matches m WHERE m.match_id = @id
+  const matches = db
+    .prepare(
+      `SELECT DISTINCT m.* FROM matches m WHERE m.match_id = @id
      OR m.seq IN (SELECT mm.match_seq FROM events e CROSS JOIN match_members mm ON mm.event_seq = e.seq WHERE e.event_id = @id)
      ORDER BY m.created_at, m.match_id`,
-  ).all({ id }) as MatchRow[];
-  const exceptions = db.prepare(
-    `SELECT DISTINCT x.* FROM exceptions x WHERE x.exception_id = @id
+    )
+    .all({ id }) as MatchRow[];
+  const exceptions = db
+    .prepare(
+      `SELECT DISTINCT x.* FROM exceptions x WHERE x.exception_id = @id
      OR x.seq IN (SELECT xm.exception_seq FROM events e CROSS JOIN exception_members xm ON xm.event_seq = e.seq WHERE e.event_id = @id)
      ORDER BY x.created_at, x.exception_id`,
-  ).all({ id }) as ExceptionRow[];
+    )
+    .all({ id }) as ExceptionRow[];
   const items = [...matches.map(fromMatch), ...exceptions.map(fromException)];
   const summary = db.prepare('SELECT event_id, source, kind, external_id, amount_minor, currency, occurred_at FROM events WHERE event_id = ?');
   const events: Record<string, EventSummary> = {};
@@ -186,7 +191,9 @@ function formatItem(item: ExplainedItem, events: Record<string, EventSummary>): 
     ...item.event_ids.map((id) => `  event ${describeEvent(id, events)}`),
   ];
   for (const k of e.keys) {
-    lines.push(`  key ${k.left_field}=${k.left_value} ${k.compare} ${k.right_field}=${k.right_value}: ${k.agreed ? 'agrees' : 'differs'} (${k.value})`);
+    lines.push(
+      `  key ${k.left_field}=${k.left_value} ${k.compare} ${k.right_field}=${k.right_value}: ${k.agreed ? 'agrees' : 'differs'} (${k.value})`,
+    );
   }
   if (e.amount_delta_minor !== null) lines.push(`  amount delta: ${e.amount_delta_minor} minor units`);
   if (e.time_delta_hours !== null) lines.push(`  time delta: ${e.time_delta_hours} h`);

@@ -99,7 +99,8 @@ function isPacked(v: unknown): v is Packed {
 export function unpackExplanation(text: string, columns: ExplanationColumns): Explanation {
   const v = JSON.parse(text) as unknown;
   if (!isPacked(v)) return v as Explanation;
-  const keys: KeyAgreement[] = v.v === 2 ? (v.k as PackedKey[] | undefined ?? []).map(unpackKey) : (v.k as PackedKeyV1[] | undefined ?? []).map(unpackKeyV1);
+  const keys: KeyAgreement[] =
+    v.v === 2 ? ((v.k as PackedKey[] | undefined) ?? []).map(unpackKey) : ((v.k as PackedKeyV1[] | undefined) ?? []).map(unpackKeyV1);
   const e: Explanation = {
     rule_id: columns.rule_id,
     rule_set_id: columns.rule_set_id,

@@ -11,7 +11,6 @@ import { HOUR_MS } from '../../../shared/time/duration.ts';
 
 export const FEED_MISSING = 'FEED_MISSING';
 
-
 export interface FeedHeartbeatReport {
   opened: number;
   closed: number;
@@ -102,7 +101,8 @@ export function checkFeedHeartbeats(
     )
     .all() as ActiveRow[];
   const asOfMs = asOf === null ? 0 : Date.parse(asOf);
-  const latest = asOf === null ? new Map<string, LatestEvent>() : latestEvents(db, feeds, asOfMs, active, options.smallSourceEvents ?? SMALL_SOURCE_EVENTS);
+  const latest =
+    asOf === null ? new Map<string, LatestEvent>() : latestEvents(db, feeds, asOfMs, active, options.smallSourceEvents ?? SMALL_SOURCE_EVENTS);
 
   const desired = new Map<string, Desired>();
   const beat = lastGoodSync(db);
@@ -113,7 +113,14 @@ export function checkFeedHeartbeats(
     const ageMs = asOfMs - Math.max(Date.parse(l.occurred_at), synced === undefined ? -Infinity : Date.parse(synced));
     if (ageMs <= windowHours(cadence) * HOUR_MS) continue;
     const id = feedMissingIdFor(source, l.event_id);
-    desired.set(id, { id, source, cadence, latest: l, ageHours: hours(ageMs), beatsMissed: Math.floor(ageMs / (cadence.expected_every_hours * HOUR_MS)) });
+    desired.set(id, {
+      id,
+      source,
+      cadence,
+      latest: l,
+      ageHours: hours(ageMs),
+      beatsMissed: Math.floor(ageMs / (cadence.expected_every_hours * HOUR_MS)),
+    });
   }
 
   const store = new ExceptionStore(db, journal, settings);
@@ -150,11 +157,22 @@ export function checkFeedHeartbeats(
     const explanation = explanationOf(d, asOf as string, gate);
     const outcome = store.put(
       {
-        exceptionId: d.id, code: FEED_MISSING, amount: 0, currency: settings.reporting_currency, eventSeqs: [eventSeq.get(d.latest.event_id) as number],
-        explanation, rule: null, classified: { defaultClass: 'C', cls: 'C', state: 'open', policyGated: false, dueAt: null, policy: explanation.policy as string },
+        exceptionId: d.id,
+        code: FEED_MISSING,
+        amount: 0,
+        currency: settings.reporting_currency,
+        eventSeqs: [eventSeq.get(d.latest.event_id) as number],
+        explanation,
+        rule: null,
+        classified: { defaultClass: 'C', cls: 'C', state: 'open', policyGated: false, dueAt: null, policy: explanation.policy as string },
         journalExtra: {
-          source: d.source, last_event_id: d.latest.event_id, last_event_at: d.latest.occurred_at, expected_every_hours: d.cadence.expected_every_hours,
-          grace_hours: d.cadence.grace_hours ?? 0, as_of: asOf, beats_missed: d.beatsMissed,
+          source: d.source,
+          last_event_id: d.latest.event_id,
+          last_event_at: d.latest.occurred_at,
+          expected_every_hours: d.cadence.expected_every_hours,
+          grace_hours: d.cadence.grace_hours ?? 0,
+          as_of: asOf,
+          beats_missed: d.beatsMissed,
         },
       },
       sc,
@@ -168,7 +186,10 @@ export function checkFeedHeartbeats(
 
 /** When each connected source last synced to the end (issue 14: a source's heartbeat comes from its syncs). */
 function lastGoodSync(db: LedgerDb): Map<string, string> {
-  const rows = db.prepare("SELECT source, max(finished_at) AS at FROM sync_runs WHERE state = 'ok' GROUP BY source").all() as Array<{ source: string; at: string }>;
+  const rows = db.prepare("SELECT source, max(finished_at) AS at FROM sync_runs WHERE state = 'ok' GROUP BY source").all() as Array<{
+    source: string;
+    at: string;
+  }>;
   return new Map(rows.map((r) => [r.source, r.at]));
 }
 
@@ -223,7 +244,9 @@ function latestEvents(
   const found = new Map<string, Stamp>();
   const hasEvents = db.prepare('SELECT 1 FROM events WHERE source = ? LIMIT 1').pluck();
   const batchRowid = db.prepare('SELECT rowid FROM import_batches WHERE batch_id = ?').pluck();
-  const batchesAfter = db.prepare('SELECT batch_id, events_created FROM import_batches WHERE rowid > ? AND source = ? AND events_created > 0 ORDER BY rowid');
+  const batchesAfter = db.prepare(
+    'SELECT batch_id, events_created FROM import_batches WHERE rowid > ? AND source = ? AND events_created > 0 ORDER BY rowid',
+  );
   const batchLatest = db.prepare('SELECT occurred_at, event_id FROM events WHERE batch_id = ? ORDER BY occurred_at DESC, event_id DESC LIMIT 1');
   const fromBatches = (batches: Batch[], start: Stamp | null): Stamp | null => {
     let best = start;
@@ -297,7 +320,9 @@ function scanBackwards(
     }
     const inSlice = new Map<string, Stamp>();
     let boundary: string | null = null;
-    for (const [source, occurred_at, event_id] of slice.iterate({ sources: JSON.stringify([...remaining]), lo, hi }) as Iterable<[string, string, string]>) {
+    for (const [source, occurred_at, event_id] of slice.iterate({ sources: JSON.stringify([...remaining]), lo, hi }) as Iterable<
+      [string, string, string]
+    >) {
       if (boundary !== null && occurred_at < boundary) break;
       const row = { occurred_at, event_id };
       const prev = inSlice.get(source);

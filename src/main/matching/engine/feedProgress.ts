@@ -18,7 +18,9 @@ interface CoverageRow {
 
 /** Reads the whole (small: one row per imported file) batch_coverage table; `through`: only rows up to this seq. */
 export function readFeeds(db: LedgerDb, through = Number.MAX_SAFE_INTEGER): LedgerFeeds {
-  const rows = db.prepare('SELECT seq, source, kinds, latest_occurred_at, covers_to FROM batch_coverage WHERE seq <= ? ORDER BY seq').all(through) as CoverageRow[];
+  const rows = db
+    .prepare('SELECT seq, source, kinds, latest_occurred_at, covers_to FROM batch_coverage WHERE seq <= ? ORDER BY seq')
+    .all(through) as CoverageRow[];
   const bySource = new Map<string, { kinds: Set<string>; watermark: number }>();
   let last = 0;
   for (const r of rows) {
@@ -28,7 +30,9 @@ export function readFeeds(db: LedgerDb, through = Number.MAX_SAFE_INTEGER): Ledg
     for (const at of [r.latest_occurred_at, r.covers_to]) if (at !== null) f.watermark = Math.max(f.watermark, Date.parse(at));
     bySource.set(r.source, f);
   }
-  const sources: SourceFeed[] = [...bySource].sort(([a], [b]) => (a < b ? -1 : 1)).map(([source, f]) => ({ source, kinds: f.kinds, watermark: f.watermark }));
+  const sources: SourceFeed[] = [...bySource]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([source, f]) => ({ source, kinds: f.kinds, watermark: f.watermark }));
   return { sources, coverageThrough: last };
 }
 
@@ -37,5 +41,7 @@ export function newSourceKinds(db: LedgerDb, through: number): { source: string;
   const before = readFeeds(db, through);
   const now = readFeeds(db);
   const known = new Set(before.sources.flatMap((f) => [...f.kinds].map((k) => `${f.source}\u001f${k}`)));
-  return now.sources.flatMap((f) => [...f.kinds].filter((k) => !known.has(`${f.source}\u001f${k}`)).map((kind) => ({ source: f.source, kind, watermark: f.watermark })));
+  return now.sources.flatMap((f) =>
+    [...f.kinds].filter((k) => !known.has(`${f.source}\u001f${k}`)).map((kind) => ({ source: f.source, kind, watermark: f.watermark })),
+  );
 }

@@ -23,4 +23,3 @@ export function exceptionIdFor(code: string, eventIds: readonly string[]): strin
 export function exceptionIdOfKey(key: string): string {
   return `x_${sha256Hex(key).slice(0, 32)}`;
 }
-

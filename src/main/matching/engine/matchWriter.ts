@@ -154,8 +154,16 @@ export class MatchWriter {
 
   /** One match: `seqs[from, from + nl)` its left events, the next `nr` its right ones. */
   private write(
-    matchId: string, link: string, ruleId: string, status: PreparedMatch['status'], score: number, explanation: string,
-    seqs: ArrayLike<number>, from: number, nl: number, nr: number,
+    matchId: string,
+    link: string,
+    ruleId: string,
+    status: PreparedMatch['status'],
+    score: number,
+    explanation: string,
+    seqs: ArrayLike<number>,
+    from: number,
+    nl: number,
+    nr: number,
   ): void {
     const { ctx } = this;
     const insert = this.insert;
@@ -204,7 +212,8 @@ export class MatchWriter {
     }
     this.adjust.note('match', matchId, existing === undefined ? 'created' : 'reactivated', seqs, from, nl + nr);
     ctx.log.matchCreated(matchId);
-    if (++this.created % PROGRESS_EVERY_ROWS === 0) ctx.progress({ phase: 'writing matches', done: this.created, total: Math.max(this.expected, this.created) });
+    if (++this.created % PROGRESS_EVERY_ROWS === 0)
+      ctx.progress({ phase: 'writing matches', done: this.created, total: Math.max(this.expected, this.created) });
   }
 
   finish(): { created: number; ended: number } {

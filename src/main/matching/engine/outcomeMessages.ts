@@ -59,7 +59,12 @@ export class MatchBatchBuilder {
 
   /** The batch so far (the builder starts empty again). */
   take(): MatchBatch {
-    const batch: MatchBatch = { strings: this.strings, meta: Int32Array.from(this.meta), nums: Float64Array.from(this.nums), seqs: Int32Array.from(this.seqs) };
+    const batch: MatchBatch = {
+      strings: this.strings,
+      meta: Int32Array.from(this.meta),
+      nums: Float64Array.from(this.nums),
+      seqs: Int32Array.from(this.seqs),
+    };
     this.strings = [];
     this.meta = [];
     this.nums = [];

@@ -62,7 +62,12 @@ function run(): void {
     post({ t: 'progress', progress: { phase: 'loading', done: 0, total: 0 } });
     const table = new EventIdTable(data.ids);
     let ids: EventIdSource = table;
-    const events = loadAllEvents(db, ruleSet, { get ranks() { return ids.ranks; }, id: (seq) => ids.id(seq) });
+    const events = loadAllEvents(db, ruleSet, {
+      get ranks() {
+        return ids.ranks;
+      },
+      id: (seq) => ids.id(seq),
+    });
     ids = idSource(db, table);
     rankEvents(events, ids);
     // An event the table does not know (another process committed it between the two threads' snapshots): strings.
@@ -99,7 +104,9 @@ function run(): void {
     flush();
     const awaiting = toAwaitingRows(outcome.awaiting);
     post({ t: 'done', exceptions: outcome.exceptions.map(toExceptionOutcome), awaiting, eventsConsidered: events.length }, [
-      awaiting.seqs.buffer, awaiting.until.buffer, awaiting.label.buffer,
+      awaiting.seqs.buffer,
+      awaiting.until.buffer,
+      awaiting.label.buffer,
     ] as ArrayBuffer[]);
     db.exec('COMMIT');
   } finally {

@@ -86,7 +86,8 @@ export function parallelOutcome(
       const received = receiveMessageOnPort(port1);
       if (received === undefined) {
         // Nothing queued: sleep until the worker posts (it bumps the signal after each message), or time out.
-        if (Date.now() - heardAt > SILENCE_LIMIT_MS) throw new Error(`the matching worker sent nothing for ${SILENCE_LIMIT_MS / 60_000} minutes; the run is abandoned`);
+        if (Date.now() - heardAt > SILENCE_LIMIT_MS)
+          throw new Error(`the matching worker sent nothing for ${SILENCE_LIMIT_MS / 60_000} minutes; the run is abandoned`);
         Atomics.wait(signal, 0, seen, 1000);
         seen = Atomics.load(signal, 0);
         continue;

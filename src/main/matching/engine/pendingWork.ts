@@ -79,8 +79,13 @@ export function pendingWork(db: LedgerDb, ruleSet: RuleSet, feeds: LedgerFeeds, 
     }
   }
   return {
-    eventIds: [...ids].sort(), linkSeeds: new Map([...linkSeeds].map(([l, s]) => [l, [...s].sort()])), newEvents: fresh.length, released: released.length,
-    reconsidered: reconsidered.length, decided: decided.length, mark,
+    eventIds: [...ids].sort(),
+    linkSeeds: new Map([...linkSeeds].map(([l, s]) => [l, [...s].sort()])),
+    newEvents: fresh.length,
+    released: released.length,
+    reconsidered: reconsidered.length,
+    decided: decided.length,
+    mark,
   };
 }
 
@@ -99,7 +104,9 @@ export function owedCount(work: PendingWork): number {
 function releasedAwaiting(db: LedgerDb, feeds: LedgerFeeds): Array<{ id: string; code: string }> {
   const watermark = new Map(feeds.sources.map((f) => [f.source, f.watermark]));
   const groups = db.prepare('SELECT DISTINCT waits_on FROM awaiting').pluck().all() as string[];
-  const due = db.prepare('SELECT e.event_id AS id, a.code FROM awaiting a CROSS JOIN events e ON e.seq = a.event_seq WHERE a.waits_on = ? AND a.until <= ?');
+  const due = db.prepare(
+    'SELECT e.event_id AS id, a.code FROM awaiting a CROSS JOIN events e ON e.seq = a.event_seq WHERE a.waits_on = ? AND a.until <= ?',
+  );
   const out: Array<{ id: string; code: string }> = [];
   for (const g of groups) {
     if (g === '') continue;
@@ -118,7 +125,9 @@ function releasedAwaiting(db: LedgerDb, feeds: LedgerFeeds): Array<{ id: string;
 function reconsideredExceptions(db: LedgerDb, ruleSet: RuleSet, mark: RunMark): Array<{ id: string; code: string }> {
   const added = newSourceKinds(db, mark.coverageThrough);
   if (added.length === 0) return [];
-  const out = db.prepare("SELECT e.event_id AS id, a.code FROM awaiting a CROSS JOIN events e ON e.seq = a.event_seq WHERE a.waits_on = ''").all() as Array<{ id: string; code: string }>;
+  const out = db
+    .prepare("SELECT e.event_id AS id, a.code FROM awaiting a CROSS JOIN events e ON e.seq = a.event_seq WHERE a.waits_on = ''")
+    .all() as Array<{ id: string; code: string }>;
   const reach = Math.max(0, ...ruleSet.rules.map((r) => windowReachMs(r.window)));
   // A source with no rows yet (an empty export) has delivered nothing: every such exception may be awaiting again.
   const lowest = Math.min(...added.map((a) => a.watermark));

@@ -16,9 +16,10 @@ export class RuleSetVersionError extends UserError {
 export function ensureRuleSet(db: LedgerDb, ruleSet: RuleSet, actor: string, now: string): void {
   const definition = canonicalJson(ruleSet);
   const sha = sha256Hex(definition);
-  const stored = db.prepare('SELECT sha256 FROM rule_sets WHERE rule_set_id = ? AND version = ?').pluck().get(ruleSet.rule_set_id, ruleSet.version) as
-    | string
-    | undefined;
+  const stored = db
+    .prepare('SELECT sha256 FROM rule_sets WHERE rule_set_id = ? AND version = ?')
+    .pluck()
+    .get(ruleSet.rule_set_id, ruleSet.version) as string | undefined;
   if (stored === sha) return;
   if (stored !== undefined) {
     throw new RuleSetVersionError(
@@ -86,7 +87,18 @@ export class BatchedInsert {
 
 /** Column order of a new engine match row (BatchedInsert values). */
 export const MATCH_COLUMNS = [
-  'seq', 'match_id', 'link', 'status', 'origin', 'rule_id', 'rule_set_id', 'rule_version', 'score', 'explanation', 'created_run_id', 'created_at',
+  'seq',
+  'match_id',
+  'link',
+  'status',
+  'origin',
+  'rule_id',
+  'rule_set_id',
+  'rule_version',
+  'score',
+  'explanation',
+  'created_run_id',
+  'created_at',
   'created_by',
 ] as const;
 
@@ -110,7 +122,9 @@ export function prepareWriters(db: LedgerDb) {
     ),
     /** Existence from the primary-key index alone (most desired rows of a cold run are new): no table row read. */
     matchById: db.prepare('SELECT seq, ended_at FROM matches WHERE match_id = ?'),
-    endMatch: db.prepare('UPDATE matches SET ended_at = @ended_at, ended_by = @ended_by, end_reason = @end_reason WHERE seq = @seq AND ended_at IS NULL'),
+    endMatch: db.prepare(
+      'UPDATE matches SET ended_at = @ended_at, ended_by = @ended_by, end_reason = @end_reason WHERE seq = @seq AND ended_at IS NULL',
+    ),
     /** Full runs: the matches that are not active engine matches (ended ones may be reactivated; a person's are left alone). */
     inactiveMatches: db.prepare("SELECT match_id, seq, ended_at FROM matches WHERE origin <> 'engine' OR ended_at IS NOT NULL"),
     /** The next free seq of a table (the run assigns its new rows' seqs itself, so their member rows need no lookup). */

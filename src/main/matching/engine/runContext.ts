@@ -92,7 +92,12 @@ export interface ScopeJudge {
 const CHUNK = 5000;
 
 /** Active engine rows: all of them (full run, ids only), or those touching the run's events (incremental). */
-export function activeRows<T>(full: { all(): unknown[] }, touching: { all(json: string): unknown[] }, judge: ScopeJudge | null, key: (r: T) => string): T[] {
+export function activeRows<T>(
+  full: { all(): unknown[] },
+  touching: { all(json: string): unknown[] },
+  judge: ScopeJudge | null,
+  key: (r: T) => string,
+): T[] {
   if (judge === null) return full.all() as T[];
   const out = new Map<string, T>();
   for (let i = 0; i < judge.seqs.length; i += CHUNK) {
@@ -118,7 +123,10 @@ export type Rebuild = (() => void) & { bulk: boolean };
 export function bulkIndexes(db: LedgerDb, tables: string[], newRows: number, bulkRows: number, keep: readonly string[] = []): Rebuild {
   const none = Object.assign(() => {}, { bulk: false });
   if (newRows < bulkRows) return none;
-  const existing = db.prepare(`SELECT count(*) FROM ${tables[0] as string}`).pluck().get() as number;
+  const existing = db
+    .prepare(`SELECT count(*) FROM ${tables[0] as string}`)
+    .pluck()
+    .get() as number;
   if (newRows * 2 < existing) return none;
   const indexes = db
     .prepare(

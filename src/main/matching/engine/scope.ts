@@ -42,7 +42,12 @@ export { isKeyedRule };
  * the event), so the stored match still holds, the event is used before R runs, and R cannot pair it.
  * The matcher's fixed order then gives on each link's closure exactly the full run's result restricted to it.
  */
-export function incrementalScope(db: LedgerDb, ruleSet: RuleSet, newIds: string[], linkSeeds: ReadonlyMap<string, readonly string[]> = new Map()): Scope {
+export function incrementalScope(
+  db: LedgerDb,
+  ruleSet: RuleSet,
+  newIds: string[],
+  linkSeeds: ReadonlyMap<string, readonly string[]> = new Map(),
+): Scope {
   const cols = eventColumns(ruleSet);
   const byIds = db.prepare(`SELECT ${cols} FROM events e WHERE e.event_id IN (SELECT value FROM json_each(?))`).raw();
   const toEvent = eventBuilder(true);
@@ -66,7 +71,18 @@ export function incrementalScope(db: LedgerDb, ruleSet: RuleSet, newIds: string[
       if (!isKeyedRule(r) || r.cardinality === 'many_to_one') break;
       prefix.push(r.id);
     }
-    const ctx: LinkCtx = { link, rules, ruleIds: JSON.stringify(rules.map((r) => r.id)), prefix: JSON.stringify(prefix), prefixIds: prefix, hasPrefix: prefix.length > 0, ruleSet, asked: new Map(), keyReach: [], tied: new Map() };
+    const ctx: LinkCtx = {
+      link,
+      rules,
+      ruleIds: JSON.stringify(rules.map((r) => r.id)),
+      prefix: JSON.stringify(prefix),
+      prefixIds: prefix,
+      hasPrefix: prefix.length > 0,
+      ruleSet,
+      asked: new Map(),
+      keyReach: [],
+      tied: new Map(),
+    };
     const onSide = (e: MatchEvent): boolean => rules.some((r) => sideMatches(r.left, e) || sideMatches(r.right, e));
     const scope = new Set<string>();
     const own = linkSeeds.get(link) ?? [];
@@ -124,8 +140,15 @@ export function incrementalScope(db: LedgerDb, ruleSet: RuleSet, newIds: string[
   for (const ids of linkSeeds.values()) for (const id of ids) if (cache.has(id)) all.add(id);
   for (const s of links.values()) for (const id of s) all.add(id);
   // Superseded revisions take part in the closure (their stored partners are looked at again) but match nothing.
-  const superseded = supersededAmong(db, [...all].map((id) => (cache.get(id) as LedgerEvent).seq), cache);
-  const events = [...all].filter((id) => !superseded.has(id)).map((id) => cache.get(id) as LedgerEvent).sort(byTimeThenId);
+  const superseded = supersededAmong(
+    db,
+    [...all].map((id) => (cache.get(id) as LedgerEvent).seq),
+    cache,
+  );
+  const events = [...all]
+    .filter((id) => !superseded.has(id))
+    .map((id) => cache.get(id) as LedgerEvent)
+    .sort(byTimeThenId);
   return { events, links, texts: new LedgerTexts(db), superseded };
 }
 
@@ -159,7 +182,6 @@ interface LinkCtx {
   tied: Map<string, Set<MatchEvent>>;
 }
 
-
 type ScopeQueries = ReturnType<typeof prepareScopeQueries>;
 
 function prepareScopeQueries(db: LedgerDb) {
@@ -190,9 +212,14 @@ function prepareScopeQueries(db: LedgerDb) {
              WHERE x.ended_at IS NULL AND x.rule_id IN (SELECT value FROM json_each(@rules))))`,
       )
       .pluck(),
-    byField: { order_ref: byField('order_ref'), trace_id: byField('trace_id'), payout_ref: byField('payout_ref') } as Record<string, ReturnType<LedgerDb['prepare']>>,
+    byField: { order_ref: byField('order_ref'), trace_id: byField('trace_id'), payout_ref: byField('payout_ref') } as Record<
+      string,
+      ReturnType<LedgerDb['prepare']>
+    >,
     byExternal: db
-      .prepare('SELECT event_id FROM events WHERE source IN (SELECT DISTINCT source FROM import_batches) AND external_id IN (SELECT value FROM json_each(?))')
+      .prepare(
+        'SELECT event_id FROM events WHERE source IN (SELECT DISTINCT source FROM import_batches) AND external_id IN (SELECT value FROM json_each(?))',
+      )
       .pluck(),
     window: db.prepare('SELECT event_id FROM events WHERE kind = ? AND currency = ? AND occurred_at BETWEEN ? AND ?').pluck(),
     amount: amountQuery(false),
@@ -215,7 +242,9 @@ function neighbours(q: ScopeQueries, ctx: LinkCtx, rule: Rule, side: 'left' | 'r
       const list = [...values];
       for (let i = 0; i < list.length; i += CHUNK) {
         const json = JSON.stringify(list.slice(i, i + CHUNK));
-        const ids = (target === 'external_id' ? q.byExternal.all(json) : (q.byField[target] as ReturnType<LedgerDb['prepare']>).all(json)) as string[];
+        const ids = (
+          target === 'external_id' ? q.byExternal.all(json) : (q.byField[target] as ReturnType<LedgerDb['prepare']>).all(json)
+        ) as string[];
         ids.forEach(add);
       }
     }
@@ -237,7 +266,8 @@ function neighbours(q: ScopeQueries, ctx: LinkCtx, rule: Rule, side: 'left' | 'r
     for (const e of events) {
       const from = new Date(e.t - reach).toISOString();
       const to = new Date(e.t + reach).toISOString();
-      for (const kind of other.kinds) ask(ctx, `w\u001f${kind}\u001f${e.currency}\u001f${from}\u001f${to}`, () => q.window.all(kind, e.currency, from, to) as string[], add);
+      for (const kind of other.kinds)
+        ask(ctx, `w\u001f${kind}\u001f${e.currency}\u001f${from}\u001f${to}`, () => q.window.all(kind, e.currency, from, to) as string[], add);
     }
     return;
   }
@@ -259,10 +289,15 @@ function neighbours(q: ScopeQueries, ctx: LinkCtx, rule: Rule, side: 'left' | 'r
       const to = new Date(max + reach).toISOString();
       for (const kind of other.kinds) {
         const params = { kind, currency: g.currency, lo: g.lo, hi: g.hi, from, to, amounts };
-        ask(ctx, `a\u001f${prune ? 1 : 0}\u001f${kind}\u001f${g.currency}\u001f${g.lo}\u001f${g.hi}\u001f${from}\u001f${to}`, () =>
-          (prune
-            ? q.amountPruned.all({ ...params, link: ctx.link, rs: ctx.ruleSet.rule_set_id, rv: ctx.ruleSet.version, prefix: ctx.prefix })
-            : q.amount.all(params)) as string[], add);
+        ask(
+          ctx,
+          `a\u001f${prune ? 1 : 0}\u001f${kind}\u001f${g.currency}\u001f${g.lo}\u001f${g.hi}\u001f${from}\u001f${to}`,
+          () =>
+            (prune
+              ? q.amountPruned.all({ ...params, link: ctx.link, rs: ctx.ruleSet.rule_set_id, rv: ctx.ruleSet.version, prefix: ctx.prefix })
+              : q.amount.all(params)) as string[],
+          add,
+        );
       }
     }
   }

@@ -33,7 +33,13 @@ export function policyGateText(gateMinor: number, currency: string): string {
  * then class C open once the ledger's as-of time passes it. The policy gate (|amount| > gate, only when the
  * exception's currency is the reporting currency: without an FX basis we do not convert) makes it class C.
  */
-export function classify(x: Pick<DesiredException, 'code' | 'currency' | 'amount' | 't'>, ruleSet: RuleSet, reportingCurrency: string, gateMinor: number, asOfMs: number): Classified {
+export function classify(
+  x: Pick<DesiredException, 'code' | 'currency' | 'amount' | 't'>,
+  ruleSet: RuleSet,
+  reportingCurrency: string,
+  gateMinor: number,
+  asOfMs: number,
+): Classified {
   const defaultClass = DEFAULT_EXCEPTION_CLASS[x.code];
   const sameCurrency = x.currency === reportingCurrency;
   const gated = sameCurrency && Math.abs(x.amount) > gateMinor;

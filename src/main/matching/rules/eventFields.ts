@@ -11,7 +11,6 @@ export function isKeyColumn(field: string): field is KeyColumn {
   return (KEY_COLUMNS as readonly string[]).includes(field);
 }
 
-
 /** The integer of a key column of an event (null: the event has no such key). */
 export function keyOf(e: MatchEvent, column: KeyColumn): number | null {
   switch (column) {
@@ -27,7 +26,6 @@ export function keyOf(e: MatchEvent, column: KeyColumn): number | null {
       return e.externalId;
   }
 }
-
 
 export function attributeText(e: MatchEvent, field: FieldRef): string | null {
   e.attributes ??= e.attributesJson === null ? {} : (JSON.parse(e.attributesJson) as Record<string, unknown>);
@@ -45,4 +43,3 @@ export const EVENT_TEXTS: TextSource = {
   prefetch() {},
   converted: () => null,
 };
-

@@ -55,7 +55,9 @@ export interface Explanation {
  * the amount delta, the hours between the two sides, then the note. Composed, never stored, for those matches.
  */
 export function composeMatchSummary(e: Pick<Explanation, 'rule_id' | 'keys' | 'amount_delta_minor' | 'time_delta_hours' | 'note'>): string {
-  const agreed = e.keys.filter((k) => k.agreed).map((k) => `${k.left_field}↔${k.right_field}${k.compare === 'similarity' ? ` (similarity ${k.value})` : ''}`);
+  const agreed = e.keys
+    .filter((k) => k.agreed)
+    .map((k) => `${k.left_field}↔${k.right_field}${k.compare === 'similarity' ? ` (similarity ${k.value})` : ''}`);
   const how = agreed.length > 0 ? `keys ${agreed.join(', ')} agree` : 'amount and time agree';
   const base = `${e.rule_id ?? '(no rule)'}: ${how}; amount delta ${e.amount_delta_minor ?? 0}, ${e.time_delta_hours ?? 0} h apart`;
   return e.note === undefined ? base : `${base}; ${e.note}`;
@@ -65,4 +67,3 @@ export function composeMatchSummary(e: Pick<Explanation, 'rule_id' | 'keys' | 'a
 export function summaryOf(e: Explanation): string {
   return e.summary === '' ? composeMatchSummary(e) : e.summary;
 }
-

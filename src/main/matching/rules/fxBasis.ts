@@ -46,24 +46,33 @@ export function fxBasis(texts: TextSource, left: MatchEvent, right: MatchEvent):
   const rightStated = presentment(texts, right, left.currency);
   if (rightStated !== null) {
     return {
-      left: left.amount, right: rightStated, currency: left.currency,
-      note: `FX basis: the ${right.kind}'s customer-facing amount ${money(rightStated, left.currency)} for ${money(right.amount, right.currency)} settled ` +
+      left: left.amount,
+      right: rightStated,
+      currency: left.currency,
+      note:
+        `FX basis: the ${right.kind}'s customer-facing amount ${money(rightStated, left.currency)} for ${money(right.amount, right.currency)} settled ` +
         `(implied rate ${impliedRate(right.amount, right.currency, rightStated, left.currency)})`,
     };
   }
   const leftStated = presentment(texts, left, right.currency);
   if (leftStated !== null) {
     return {
-      left: leftStated, right: right.amount, currency: right.currency,
-      note: `FX basis: the ${left.kind}'s presentment amount ${money(leftStated, right.currency)} for ${money(left.amount, left.currency)} ` +
+      left: leftStated,
+      right: right.amount,
+      currency: right.currency,
+      note:
+        `FX basis: the ${left.kind}'s presentment amount ${money(leftStated, right.currency)} for ${money(left.amount, left.currency)} ` +
         `(implied rate ${impliedRate(left.amount, left.currency, leftStated, right.currency)})`,
     };
   }
   const converted = texts.converted(right, left.currency);
   if (converted !== null) {
     return {
-      left: left.amount, right: converted, currency: left.currency,
-      note: `FX basis: the source's currency conversion of ${money(right.amount, right.currency)} into ${money(converted, left.currency)} ` +
+      left: left.amount,
+      right: converted,
+      currency: left.currency,
+      note:
+        `FX basis: the source's currency conversion of ${money(right.amount, right.currency)} into ${money(converted, left.currency)} ` +
         `(implied rate ${impliedRate(right.amount, right.currency, converted, left.currency)})`,
     };
   }

@@ -14,7 +14,8 @@ function linksPairing(ruleSet: RuleSet, a: readonly string[], b: readonly string
   for (const r of ruleSet.rules) {
     const l = r.left.kinds as string[];
     const rt = r.right.kinds as string[];
-    if ((l.some((k) => a.includes(k)) && rt.some((k) => b.includes(k))) || (l.some((k) => b.includes(k)) && rt.some((k) => a.includes(k)))) out.add(r.link);
+    if ((l.some((k) => a.includes(k)) && rt.some((k) => b.includes(k))) || (l.some((k) => b.includes(k)) && rt.some((k) => a.includes(k))))
+      out.add(r.link);
   }
   return [...out].sort();
 }
@@ -59,35 +60,72 @@ interface LeftoverCheck {
  */
 const CHECKS: LeftoverCheck[] = [
   {
-    code: 'MISSING_PAYMENT', kind: 'order', applies: (e) => PAID_STATES.has((e.state ?? '').toLowerCase()),
-    links: (rs) => linksPairing(rs, ['order'], ['payment']), why: 'order marked paid, no payment found', counterpart: true,
+    code: 'MISSING_PAYMENT',
+    kind: 'order',
+    applies: (e) => PAID_STATES.has((e.state ?? '').toLowerCase()),
+    links: (rs) => linksPairing(rs, ['order'], ['payment']),
+    why: 'order marked paid, no payment found',
+    counterpart: true,
   },
-  { code: 'MISSING_ORDER', kind: 'payment', applies: () => true, links: (rs) => linksPairing(rs, ['payment'], ['order']), why: 'payment with no order', counterpart: true },
   {
-    code: 'REFUND_UNMATCHED', kind: 'refund', applies: () => true, links: (rs) => linksPairing(rs, ['refund'], ['payment']),
-    why: 'refund without the payment it refunds', counterpart: true,
+    code: 'MISSING_ORDER',
+    kind: 'payment',
+    applies: () => true,
+    links: (rs) => linksPairing(rs, ['payment'], ['order']),
+    why: 'payment with no order',
+    counterpart: true,
+  },
+  {
+    code: 'REFUND_UNMATCHED',
+    kind: 'refund',
+    applies: () => true,
+    links: (rs) => linksPairing(rs, ['refund'], ['payment']),
+    why: 'refund without the payment it refunds',
+    counterpart: true,
   },
   {
     // The store refunded the order; the processor's refund never came. At stake: what the store says went back.
-    code: 'REFUND_UNMATCHED', kind: 'order', applies: (e) => STORE_REFUNDED_STATES.has((e.state ?? '').toLowerCase()),
-    links: (rs) => linksPairing(rs, ['order'], ['refund']), why: 'order refunded in the store, no refund at the processor', counterpart: true,
+    code: 'REFUND_UNMATCHED',
+    kind: 'order',
+    applies: (e) => STORE_REFUNDED_STATES.has((e.state ?? '').toLowerCase()),
+    links: (rs) => linksPairing(rs, ['order'], ['refund']),
+    why: 'order refunded in the store, no refund at the processor',
+    counterpart: true,
     atStake: (state, e) => -storeRefunded(state, e),
   },
   {
-    code: 'PAYOUT_NOT_IN_BANK', kind: 'payout', applies: (e) => e.amount !== 0,
+    code: 'PAYOUT_NOT_IN_BANK',
+    kind: 'payout',
+    applies: (e) => e.amount !== 0,
     links: (rs, e) => linksPairing(rs, ['payout'], e === null ? BANK_LINES : [e.amount < 0 ? 'bank_credit' : 'bank_debit']),
-    why: 'payout with no bank line (a credit for money paid out, a debit for money pulled from the bank)', counterpart: true,
-  },
-  {
-    code: 'UNKNOWN_BANK_LINE', kind: 'bank_credit', applies: () => true, links: (rs) => linksHaving(rs, BANK_LINES), why: 'bank credit with no counterpart',
+    why: 'payout with no bank line (a credit for money paid out, a debit for money pulled from the bank)',
     counterpart: true,
   },
   {
-    code: 'UNKNOWN_BANK_LINE', kind: 'bank_debit', applies: () => true, links: (rs) => linksHaving(rs, BANK_LINES), why: 'bank debit with no counterpart',
+    code: 'UNKNOWN_BANK_LINE',
+    kind: 'bank_credit',
+    applies: () => true,
+    links: (rs) => linksHaving(rs, BANK_LINES),
+    why: 'bank credit with no counterpart',
+    counterpart: true,
+  },
+  {
+    code: 'UNKNOWN_BANK_LINE',
+    kind: 'bank_debit',
+    applies: () => true,
+    links: (rs) => linksHaving(rs, BANK_LINES),
+    why: 'bank debit with no counterpart',
     counterpart: true,
   },
   // A dispute's balance effect is money out; its reinstatement (money back in, a won dispute) is not a second dispute.
-  { code: 'DISPUTE_OPEN', kind: 'dispute', applies: (e) => e.amount <= 0, links: (rs) => linksHaving(rs, ['dispute']), every: true, why: 'chargeback / dispute' },
+  {
+    code: 'DISPUTE_OPEN',
+    kind: 'dispute',
+    applies: (e) => e.amount <= 0,
+    links: (rs) => linksHaving(rs, ['dispute']),
+    every: true,
+    why: 'chargeback / dispute',
+  },
 ];
 
 /** Codes of a missing counterpart: an event may await its counterpart's feed instead (awaiting.ts). */
@@ -174,4 +212,3 @@ export function deriveLeftovers(state: MatchState, events: MatchEvent[], decided
     }
   }
 }
-

@@ -63,14 +63,26 @@ export function computeOutcome(events: MatchEvent[], ruleSet: RuleSet, human: Hu
   const links = options.links ?? null;
   const onRule = options.onRule;
   if (options.ranked !== true) {
-    [...events].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).forEach((e, i) => {
-      e.rank = i;
-    });
+    [...events]
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .forEach((e, i) => {
+        e.rank = i;
+      });
   }
   const sorted = [...events].sort(byTimeThenId);
   const state: MatchState = {
-    ruleSet, newEventSet: options.eventSets ?? objectEventSets, texts: options.texts ?? EVENT_TEXTS, emit: options.onMatch, used: new Map(), accounted: new Map(), blocked: human.blocked, matches: [], exceptions: [], pending: new Map(),
-    awaiting: [], awaitingJudge: options.feeds === undefined ? null : new AwaitingJudge(ruleSet, options.feeds),
+    ruleSet,
+    newEventSet: options.eventSets ?? objectEventSets,
+    texts: options.texts ?? EVENT_TEXTS,
+    emit: options.onMatch,
+    used: new Map(),
+    accounted: new Map(),
+    blocked: human.blocked,
+    matches: [],
+    exceptions: [],
+    pending: new Map(),
+    awaiting: [],
+    awaitingJudge: options.feeds === undefined ? null : new AwaitingJudge(ruleSet, options.feeds),
   };
   for (const [link, ids] of human.pinned) {
     if (ids.size === 0) continue;

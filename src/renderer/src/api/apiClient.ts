@@ -40,7 +40,11 @@ export function createApiClient(transport: ApiTransport): TieoutApi {
       try {
         envelope = await transport.invoke(method, request, options?.callId ?? newCallId());
       } catch (err) {
-        throw new ApiError({ kind: 'internal', message: `Tieout's backend did not answer (${err instanceof Error ? err.message : String(err)})`, field: null });
+        throw new ApiError({
+          kind: 'internal',
+          message: `Tieout's backend did not answer (${err instanceof Error ? err.message : String(err)})`,
+          field: null,
+        });
       }
       if (!envelope.ok) throw new ApiError(envelope.error);
       return envelope.result as ResponseOf<M>;
@@ -70,7 +74,10 @@ export function httpTransport(baseUrl: string, token: string | null): ApiTranspo
       return JSON.parse(text) as Envelope;
     } catch {
       const kind = response.status === 403 ? 'invalid_request' : 'internal';
-      const message = response.status === 403 ? 'This page is not authorised: open the URL that `tieout serve` printed.' : `HTTP ${response.status}: ${text.slice(0, 200)}`;
+      const message =
+        response.status === 403
+          ? 'This page is not authorised: open the URL that `tieout serve` printed.'
+          : `HTTP ${response.status}: ${text.slice(0, 200)}`;
       return { ok: false, error: { kind, message, field: null } };
     }
   }

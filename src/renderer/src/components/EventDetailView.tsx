@@ -46,7 +46,9 @@ export function EventDetailView({ event }: { event: EventDetail }) {
         <dt>Fee</dt>
         <dd>{event.feeMinor === null ? <span className="muted">—</span> : <Amount minor={event.feeMinor} currency={event.currency} />}</dd>
         <dt>Net</dt>
-        <dd>{event.netMinor === null ? <span className="muted">—</span> : <Amount minor={event.netMinor} currency={event.currency} kind={event.kind} />}</dd>
+        <dd>
+          {event.netMinor === null ? <span className="muted">—</span> : <Amount minor={event.netMinor} currency={event.currency} kind={event.kind} />}
+        </dd>
         <dt>State</dt>
         <dd>
           <Text value={event.state} />

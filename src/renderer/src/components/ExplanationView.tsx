@@ -47,7 +47,13 @@ function KeysTable({ keys, differencesMatter }: { keys: Explanation['keys']; dif
             </td>
             <td className="mono">{k.leftValue}</td>
             <td className="mono">{k.rightValue}</td>
-            <td>{k.agreed ? <span className="badge agreed">agrees</span> : <span className={differencesMatter ? 'badge differs attention' : 'badge differs'}>differs</span>}</td>
+            <td>
+              {k.agreed ? (
+                <span className="badge agreed">agrees</span>
+              ) : (
+                <span className={differencesMatter ? 'badge differs attention' : 'badge differs'}>differs</span>
+              )}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -59,7 +65,15 @@ function KeysTable({ keys, differencesMatter }: { keys: Explanation['keys']; dif
  * `currency`: the currency of the amounts compared. `keys`: 'deciding' (a match: the keys that agreed, which are what
  * tied it) or 'all' (an exception: the keys that differed are the point).
  */
-export function ExplanationView({ explanation, currency, keys = 'deciding' }: { explanation: Explanation; currency: string; keys?: 'deciding' | 'all' }) {
+export function ExplanationView({
+  explanation,
+  currency,
+  keys = 'deciding',
+}: {
+  explanation: Explanation;
+  currency: string;
+  keys?: 'deciding' | 'all';
+}) {
   const { locale, timeZone } = useDisplayPrefs();
   const [allKeys, setAllKeys] = useState(false);
   const e = explanation;
@@ -108,7 +122,9 @@ export function ExplanationView({ explanation, currency, keys = 'deciding' }: { 
       </dl>
 
       {shownKeys.length > 0 ? <KeysTable keys={shownKeys} differencesMatter={keys === 'all'} /> : null}
-      {keys === 'deciding' && e.keys.length > 0 && deciding.length === 0 && !allKeys ? <p className="muted">No key decided it: amount and time did.</p> : null}
+      {keys === 'deciding' && e.keys.length > 0 && deciding.length === 0 && !allKeys ? (
+        <p className="muted">No key decided it: amount and time did.</p>
+      ) : null}
       {keys === 'deciding' && (hidden > 0 || allKeys) && e.keys.length > deciding.length ? (
         <button type="button" className="ghost" aria-expanded={allKeys} onClick={() => setAllKeys(!allKeys)}>
           {allKeys ? 'Show only the keys that decided' : `Show all ${e.keys.length} keys compared`}

@@ -40,7 +40,12 @@ export function ExportButtons({ view, what }: { view: () => GridView; what: stri
       <button type="button" disabled={busy} title={`The ${what} as shown (filters, sort and period) as a CSV file`} onClick={() => void run('csv')}>
         Export CSV
       </button>
-      <button type="button" disabled={busy} title={`The ${what} as shown (filters, sort and period) as an Excel workbook`} onClick={() => void run('xlsx')}>
+      <button
+        type="button"
+        disabled={busy}
+        title={`The ${what} as shown (filters, sort and period) as an Excel workbook`}
+        onClick={() => void run('xlsx')}
+      >
         Export XLSX
       </button>
     </div>

@@ -9,7 +9,15 @@ export function JobsBar() {
       {jobs.map((job) => {
         const ratio = job.total !== null && job.total > 0 ? Math.min(1, job.done / job.total) : null;
         return (
-          <div key={job.callId} className="job" role="progressbar" aria-label={job.title} aria-valuemin={0} aria-valuemax={100} aria-valuenow={ratio === null ? undefined : Math.round(ratio * 100)}>
+          <div
+            key={job.callId}
+            className="job"
+            role="progressbar"
+            aria-label={job.title}
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={ratio === null ? undefined : Math.round(ratio * 100)}
+          >
             <span className="job-title">{job.title}</span>
             <span className="job-label muted">{job.label}</span>
             <span className={ratio === null ? 'job-track indeterminate' : 'job-track'}>

@@ -39,7 +39,13 @@ export function PeriodSelector() {
 
   return (
     <div className="period-selector" role="group" aria-label="Period">
-      <button type="button" className="ghost period-step" aria-label="Previous period" title="Previous period" onClick={() => store.getState().stepPeriod(-1)}>
+      <button
+        type="button"
+        className="ghost period-step"
+        aria-label="Previous period"
+        title="Previous period"
+        onClick={() => store.getState().stepPeriod(-1)}
+      >
         ‹
       </button>
       <label className="period-month">
@@ -79,7 +85,12 @@ export function PeriodSelector() {
         >
           <label>
             From
-            <input type="date" value={from} onChange={(e) => setFrom(e.currentTarget.value)} aria-describedby={error === null ? undefined : errorId} />
+            <input
+              type="date"
+              value={from}
+              onChange={(e) => setFrom(e.currentTarget.value)}
+              aria-describedby={error === null ? undefined : errorId}
+            />
           </label>
           <label>
             to

@@ -53,7 +53,9 @@ export function formatDate(date: string | null, locale: string, options: { short
   if (date === null) return '—';
   const m = CALENDAR_DATE.exec(date);
   if (m === null) return date;
-  return dateFormat(locale, 'UTC', options.short === true ? 'short' : 'date').format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))));
+  return dateFormat(locale, 'UTC', options.short === true ? 'short' : 'date').format(
+    new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))),
+  );
 }
 
 /** "October 2026" for a month YYYY-MM. */

@@ -29,7 +29,18 @@ export interface ServerGridProps<Row> {
   options: Omit<AgGridReactProps<Row>, 'datasource' | 'rowModelType' | 'theme' | 'getRowId' | 'onRowClicked' | 'onCellKeyDown' | 'onGridReady'>;
 }
 
-export function ServerGrid<Row>({ label, fetchPage, failure, restartKey, refreshKey, rowId, onOpen, ignoreClick, onApi, options }: ServerGridProps<Row>) {
+export function ServerGrid<Row>({
+  label,
+  fetchPage,
+  failure,
+  restartKey,
+  refreshKey,
+  rowId,
+  onOpen,
+  ignoreClick,
+  onApi,
+  options,
+}: ServerGridProps<Row>) {
   const store = useAppStore();
   const theme = useApp((s) => s.theme);
   const api = useRef<GridApi<Row> | null>(null);
@@ -37,16 +48,13 @@ export function ServerGrid<Row>({ label, fetchPage, failure, restartKey, refresh
   const latest = useRef({ fetchPage, onOpen });
   latest.current = { fetchPage, onOpen };
 
-  const datasource = useMemo(
-    () => {
-      void restartKey;
-      return serverDatasource<Row>(
-        (startRow, endRow, sortModel) => latest.current.fetchPage(startRow, endRow, sortModel),
-        (err) => store.getState().notify('error', `${failure}: ${errorMessage(err)}`),
-      );
-    },
-    [store, failure, restartKey],
-  );
+  const datasource = useMemo(() => {
+    void restartKey;
+    return serverDatasource<Row>(
+      (startRow, endRow, sortModel) => latest.current.fetchPage(startRow, endRow, sortModel),
+      (err) => store.getState().notify('error', `${failure}: ${errorMessage(err)}`),
+    );
+  }, [store, failure, restartKey]);
 
   const seenRefresh = useRef(refreshKey);
   useEffect(() => {

@@ -17,7 +17,11 @@ const DASH = '—';
  * The business date (a bank line's booking date as written, else when the business happened, in the workspace time
  * zone). Inside a period of one calendar year the year goes without saying ("Oct 06"); the tooltip gives it whole.
  */
-export function businessDateColumn<Row extends Pick<Readable, 'businessDate'>>(locale: string, sortField: string | null, period: Period | null): ColDef<Row> {
+export function businessDateColumn<Row extends Pick<Readable, 'businessDate'>>(
+  locale: string,
+  sortField: string | null,
+  period: Period | null,
+): ColDef<Row> {
   const oneYear = period !== null && period.from.slice(0, 4) === period.to.slice(0, 4);
   return {
     colId: sortField ?? 'businessDate',
@@ -26,7 +30,8 @@ export function businessDateColumn<Row extends Pick<Readable, 'businessDate'>>(l
     width: oneYear ? 80 : 112,
     sortable: sortField !== null,
     valueGetter: (p) => p.data?.businessDate,
-    valueFormatter: (p) => (typeof p.value === 'string' ? formatDate(p.value, locale, { short: oneYear && p.value.slice(0, 4) === period?.from.slice(0, 4) }) : ''),
+    valueFormatter: (p) =>
+      typeof p.value === 'string' ? formatDate(p.value, locale, { short: oneYear && p.value.slice(0, 4) === period?.from.slice(0, 4) }) : '',
     tooltipValueGetter: (p) => (typeof p.value === 'string' ? formatDate(p.value, locale) : null),
   };
 }

@@ -29,7 +29,12 @@ function Groups({ groups }: { groups: AwaitingGroup[] }) {
     <ul className="awaiting-groups" aria-label="What waits on which feed">
       {groups.map((g) => (
         <li key={`${g.code}:${g.kind}:${g.waitingOn.map((w) => w.source).join(' ')}`}>
-          <button type="button" className="link-button" title="Show these events" onClick={() => store.getState().setAwaitingFilter(filterForGroup(g))}>
+          <button
+            type="button"
+            className="link-button"
+            title="Show these events"
+            onClick={() => store.getState().setAwaitingFilter(filterForGroup(g))}
+          >
             {g.summary}
           </button>{' '}
           <span className="muted">
@@ -89,7 +94,11 @@ function Filters({ groups, searchRef }: { groups: AwaitingGroup[]; searchRef: Re
         inputRef={searchRef}
       />
       {filtered ? (
-        <button type="button" className="ghost" onClick={() => store.getState().setAwaitingFilter({ codes: undefined, kinds: undefined, waitingOn: undefined, search: undefined })}>
+        <button
+          type="button"
+          className="ghost"
+          onClick={() => store.getState().setAwaitingFilter({ codes: undefined, kinds: undefined, waitingOn: undefined, search: undefined })}
+        >
           Clear filters
         </button>
       ) : null}
@@ -130,8 +139,8 @@ export function AwaitingScreen() {
         <ExportButtons what="awaiting events" view={() => ({ grid: 'awaiting', ...store.getState().awaitingView() })} />
       </div>
       <p className="awaiting-intro muted">
-        Not exceptions: each event’s counterpart may still come, because a source that could hold it has not delivered that far. When it
-        has, the event is matched or its exception opens by itself.
+        Not exceptions: each event’s counterpart may still come, because a source that could hold it has not delivered that far. When it has, the
+        event is matched or its exception opens by itself.
       </p>
       {none ? (
         <p className="empty">Nothing in this period awaits data: every source that could hold a counterpart has delivered past it.</p>

@@ -33,7 +33,12 @@ function PackButton({ status }: { status: CloseStatus | null }) {
           with source files
         </label>
       )}
-      <button type="button" disabled={busy || status === null} onClick={() => void run()} title={closed ? 'The pack stored when the month was closed' : 'A draft: the month is open'}>
+      <button
+        type="button"
+        disabled={busy || status === null}
+        onClick={() => void run()}
+        title={closed ? 'The pack stored when the month was closed' : 'A draft: the month is open'}
+      >
         {closed ? 'Export audit pack' : 'Export draft audit pack'}
       </button>
     </div>
@@ -60,7 +65,17 @@ export function CloseScreen() {
       <div className="panel" role="status">
         <p>The close works on whole months. The period shows a range of days: choose a month.</p>
         {period !== null && (
-          <button type="button" onClick={() => store.getState().setPeriod({ from: `${period.from.slice(0, 8)}01`, to: new Date(Date.UTC(Number(period.from.slice(0, 4)), Number(period.from.slice(5, 7)), 0)).toISOString().slice(0, 10) })}>
+          <button
+            type="button"
+            onClick={() =>
+              store
+                .getState()
+                .setPeriod({
+                  from: `${period.from.slice(0, 8)}01`,
+                  to: new Date(Date.UTC(Number(period.from.slice(0, 4)), Number(period.from.slice(5, 7)), 0)).toISOString().slice(0, 10),
+                })
+            }
+          >
             Close {formatMonth(period.from.slice(0, 7), prefs.locale)}
           </button>
         )}
@@ -81,9 +96,15 @@ export function CloseScreen() {
         <span className="spacer" />
         <PackButton status={status} />
       </div>
-      {error !== null && <div className="panel error-panel" role="alert">{error}</div>}
+      {error !== null && (
+        <div className="panel error-panel" role="alert">
+          {error}
+        </div>
+      )}
       {status === null ? (
-        <p className="muted" role="status">{loading ? 'Computing the month’s checklist and rollforward…' : ''}</p>
+        <p className="muted" role="status">
+          {loading ? 'Computing the month’s checklist and rollforward…' : ''}
+        </p>
       ) : (
         <div className="close-layout">
           <div className="close-column">

@@ -17,8 +17,8 @@ function EmptyWorkspace({ onImport }: { onImport: () => void }) {
     <section className="panel dashboard-empty" aria-labelledby="dashboard-empty-heading">
       <h2 id="dashboard-empty-heading">This workspace has no events yet</h2>
       <p>
-        Import the files your sources export — shop orders, payment processor reports, bank statements — and Tieout matches them
-        as they arrive. The figures of the month appear here once there is something to reconcile.
+        Import the files your sources export — shop orders, payment processor reports, bank statements — and Tieout matches them as they arrive. The
+        figures of the month appear here once there is something to reconcile.
       </p>
       <button type="button" className="primary" onClick={onImport}>
         Go to Sources to import files
@@ -62,7 +62,12 @@ export function DashboardScreen() {
           {loading ? 'Refreshing…' : 'Refresh'}
         </button>
         {!empty && (
-          <button type="button" className="primary" disabled={reconciling || dashboard === null} onClick={() => void store.getState().runFullReconcile()}>
+          <button
+            type="button"
+            className="primary"
+            disabled={reconciling || dashboard === null}
+            onClick={() => void store.getState().runFullReconcile()}
+          >
             {reconciling ? 'Reconciling…' : 'Run full reconcile'}
           </button>
         )}

@@ -27,9 +27,8 @@ export function FirstLaunchScreen() {
       <header className="first-launch-intro">
         <h1>Tieout</h1>
         <p>
-          Tieout ties out a month of orders, payments, payouts and bank lines on this computer. It keeps every imported record in an
-          append-only ledger, matches them by versioned rules, and turns whatever does not tie out into exceptions for you to work
-          through.
+          Tieout ties out a month of orders, payments, payouts and bank lines on this computer. It keeps every imported record in an append-only
+          ledger, matches them by versioned rules, and turns whatever does not tie out into exceptions for you to work through.
         </p>
       </header>
       <div className="first-launch-paths">

@@ -56,7 +56,14 @@ function KeyFigures({ report }: { report: GrowthReport }) {
       <Kpi label={`Claimed by the platforms (${c})`}>
         <Amount minor={t.claimedMinor} currency={c} code={false} />
       </Kpi>
-      <Kpi label={`Store net revenue, attributed (${c})`} note={<>Not attributable: <Amount minor={t.notAttributableNetMinor} currency={c} /></>}>
+      <Kpi
+        label={`Store net revenue, attributed (${c})`}
+        note={
+          <>
+            Not attributable: <Amount minor={t.notAttributableNetMinor} currency={c} />
+          </>
+        }
+      >
         <Amount minor={t.attributedNetMinor} currency={c} code={false} />
       </Kpi>
       <Kpi label={`Gap, claimed − real (${c})`}>
@@ -69,14 +76,24 @@ function KeyFigures({ report }: { report: GrowthReport }) {
 function ClaimedVsReal({ report }: { report: GrowthReport }) {
   const theme = useApp((s) => s.theme);
   const { locale } = useDisplayPrefs();
-  const options = useMemo(() => claimedVsRealChart(dayFigures(report, (d) => formatDate(d, locale, { short: true })), report.currency, theme), [report, locale, theme]);
+  const options = useMemo(
+    () =>
+      claimedVsRealChart(
+        dayFigures(report, (d) => formatDate(d, locale, { short: true })),
+        report.currency,
+        theme,
+      ),
+    [report, locale, theme],
+  );
   return (
     <section className="panel chart-panel growth-chart" aria-labelledby="growth-chart-heading">
       <h2 id="growth-chart-heading">Claimed vs real revenue</h2>
       <ChartBoundary>
         <AgCharts className="chart" options={options} />
       </ChartBoundary>
-      <p className="muted chart-hint">Per day: the platforms’ conversion value against the store’s net revenue attributed to them, in {report.currency}.</p>
+      <p className="muted chart-hint">
+        Per day: the platforms’ conversion value against the store’s net revenue attributed to them, in {report.currency}.
+      </p>
     </section>
   );
 }
@@ -125,9 +142,9 @@ function Shipments({ report }: { report: GrowthReport }) {
     <section className="panel" aria-labelledby="growth-shipments-heading">
       <h2 id="growth-shipments-heading">Orders ↔ shipments</h2>
       <p>
-        {formatCount(s.shipped, locale)} of {formatCount(s.orders, locale)} orders shipped; {formatCount(s.paidNotShippedLate, locale)} paid and not shipped after{' '}
-        {s.paidNotShippedDays} days; {formatCount(s.orphanShipments.length, locale)} shipment{s.orphanShipments.length === 1 ? '' : 's'} naming no order;{' '}
-        {formatCount(s.problems.length, locale)} order{s.problems.length === 1 ? '' : 's'} with a shipping problem.
+        {formatCount(s.shipped, locale)} of {formatCount(s.orders, locale)} orders shipped; {formatCount(s.paidNotShippedLate, locale)} paid and not
+        shipped after {s.paidNotShippedDays} days; {formatCount(s.orphanShipments.length, locale)} shipment{s.orphanShipments.length === 1 ? '' : 's'}{' '}
+        naming no order; {formatCount(s.problems.length, locale)} order{s.problems.length === 1 ? '' : 's'} with a shipping problem.
       </p>
       <button type="button" onClick={openQueue}>
         Open the fulfillment queue
@@ -159,7 +176,9 @@ export function GrowthScreen() {
     <div className="growth-screen">
       <div className="toolbar growth-head">
         <h1>Growth</h1>
-        {month !== undefined ? <span className="muted">{formatMonth(month, locale)}, by day in the store’s time zone and each platform’s own</span> : null}
+        {month !== undefined ? (
+          <span className="muted">{formatMonth(month, locale)}, by day in the store’s time zone and each platform’s own</span>
+        ) : null}
         <span className="spacer" />
         <button type="button" disabled={loading} onClick={() => void store.getState().loadGrowth()}>
           {loading ? 'Refreshing…' : 'Refresh'}

@@ -53,10 +53,7 @@ export function PayoutsScreen() {
         <span className="spacer" />
         <label>
           Bank status
-          <select
-            value={filter.bank ?? ''}
-            onChange={(e) => setFilter({ bank: isBankStatus(e.target.value) ? e.target.value : undefined })}
-          >
+          <select value={filter.bank ?? ''} onChange={(e) => setFilter({ bank: isBankStatus(e.target.value) ? e.target.value : undefined })}>
             {BANK_CHOICES.map((c) => (
               <option key={c.value} value={c.value}>
                 {c.label}

@@ -100,7 +100,9 @@ export function RulesScreen() {
           </p>
         ) : null
       ) : comparisonError !== null ? (
-        <p role="alert">The comparison of {selected} could not be made: {comparisonError}</p>
+        <p role="alert">
+          The comparison of {selected} could not be made: {comparisonError}
+        </p>
       ) : comparison === null ? (
         <p className="muted" role="status">
           Comparing {selected} with the live results…

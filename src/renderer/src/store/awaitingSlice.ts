@@ -76,9 +76,18 @@ export const createAwaitingSlice: SliceCreator<AwaitingSlice> = (api) => (set, g
   },
   awaitingView: () => ({ ...periodRequest(get()), sort: get().awaitingSort, filter: awaitingFilterRequest(get().awaitingFilter) }),
   async fetchAwaitingPage(startRow, endRow, sortModel) {
-    const sort = sortModel.filter((s) => isSortField(s.colId)).slice(0, 3).map((s) => ({ field: s.colId as AwaitingSortField, dir: s.sort }));
+    const sort = sortModel
+      .filter((s) => isSortField(s.colId))
+      .slice(0, 3)
+      .map((s) => ({ field: s.colId as AwaitingSortField, dir: s.sort }));
     set({ awaitingSort: sort });
-    const page = await api.call('awaiting.query', { startRow, endRow, sort, filter: awaitingFilterRequest(get().awaitingFilter), ...periodRequest(get()) });
+    const page = await api.call('awaiting.query', {
+      startRow,
+      endRow,
+      sort,
+      filter: awaitingFilterRequest(get().awaitingFilter),
+      ...periodRequest(get()),
+    });
     set({ awaitingTotal: page.totalRows });
     return page;
   },

@@ -349,7 +349,11 @@ export const createExceptionsSlice: SliceCreator<ExceptionsSlice> = (api) => (se
     },
     assignException(exceptionId, owner, reason) {
       return decide(`Could not assign ${exceptionId}`, async () => {
-        const done = await api.call('exceptions.reassign', { exceptionIds: [exceptionId], owner, ...(reason === undefined || reason.trim() === '' ? {} : { reason }) });
+        const done = await api.call('exceptions.reassign', {
+          exceptionIds: [exceptionId],
+          owner,
+          ...(reason === undefined || reason.trim() === '' ? {} : { reason }),
+        });
         return `Assigned ${exceptionId} to ${done.owner}`;
       });
     },

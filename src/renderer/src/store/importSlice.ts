@@ -305,10 +305,16 @@ export const createImportSlice: SliceCreator<ImportSlice> = (api) => (set, get) 
 
   // A CSV nothing recognises: read it through a mapping, starting from a saved one when there is one.
   async function switchToMapping(preview: ImportPreview): Promise<void> {
-    set({ importFormat: GENERIC_CSV, importFormatNote: `${preview.fileName}: no known format; describe its columns below, or choose a format or bank preset.` });
+    set({
+      importFormat: GENERIC_CSV,
+      importFormatNote: `${preview.fileName}: no known format; describe its columns below, or choose a format or bank preset.`,
+    });
     if (get().importMappingTouched || get().importMappingLoadedFrom !== null) return;
     const state = get();
-    const source = state.importSourceTouched && sourceIdProblem(state.importSource) === null ? state.importSource : latestBatch(state.importHistory, (b) => b.format === GENERIC_CSV)?.source;
+    const source =
+      state.importSourceTouched && sourceIdProblem(state.importSource) === null
+        ? state.importSource
+        : latestBatch(state.importHistory, (b) => b.format === GENERIC_CSV)?.source;
     const loaded = source !== undefined && (await get().loadSavedMapping(source));
     if (!loaded && !get().importMappingTouched) await startFromLayoutGuess(preview);
   }
@@ -480,7 +486,11 @@ export const createImportSlice: SliceCreator<ImportSlice> = (api) => (set, get) 
     },
     async refreshImportPreviews() {
       cancelPendingPreview();
-      await Promise.all(get().importFiles.filter((f) => f.status === 'staged').map((f) => previewFile(f.key)));
+      await Promise.all(
+        get()
+          .importFiles.filter((f) => f.status === 'staged')
+          .map((f) => previewFile(f.key)),
+      );
     },
     setImportSource(source) {
       set({ importSource: source, importSourceTouched: true, importCommitError: null });

@@ -1,12 +1,5 @@
 // The Matches screen's state: the grid's filters, the match open in the detail panel, and unmatching it.
-import {
-  ApiError,
-  MATCH_SORT_FIELDS,
-  type MatchDetail,
-  type MatchFilter,
-  type RequestOf,
-  type ResponseOf,
-} from '../../../shared/api/contract.ts';
+import { ApiError, MATCH_SORT_FIELDS, type MatchDetail, type MatchFilter, type RequestOf, type ResponseOf } from '../../../shared/api/contract.ts';
 import { errorMessage, type SliceCreator } from './sliceTypes.ts';
 import { periodRequest } from './periodSlice.ts';
 
@@ -23,11 +16,19 @@ function isMatchSortField(colId: string): colId is MatchSortField {
 }
 
 /** The `matches.query` request for rows [startRow, endRow): empty filters are left out, sorts on other columns dropped. */
-export function matchesQueryRequest(filter: MatchFilter, sortModel: readonly GridSort[], startRow: number, endRow: number): RequestOf<'matches.query'> {
+export function matchesQueryRequest(
+  filter: MatchFilter,
+  sortModel: readonly GridSort[],
+  startRow: number,
+  endRow: number,
+): RequestOf<'matches.query'> {
   const request: RequestOf<'matches.query'> = {
     startRow,
     endRow,
-    sort: sortModel.filter((s) => isMatchSortField(s.colId)).slice(0, 3).map((s) => ({ field: s.colId as MatchSortField, dir: s.sort })),
+    sort: sortModel
+      .filter((s) => isMatchSortField(s.colId))
+      .slice(0, 3)
+      .map((s) => ({ field: s.colId as MatchSortField, dir: s.sort })),
     filter: {},
   };
   if (filter.statuses !== undefined && filter.statuses.length > 0) request.filter = { ...request.filter, statuses: filter.statuses };

@@ -47,7 +47,10 @@ export const createOwnersSlice: SliceCreator<OwnersSlice> = (api) => (set, get) 
     set((s) => ({ notifications: mergeNotifications(s.notifications, event.notifications) }));
     const mine = event.notifications.filter((n) => n.forMe).length;
     const n = event.notifications.length;
-    get().notify('success', `${n} escalation step${n === 1 ? '' : 's'} taken${mine > 0 ? `, ${mine} for you` : ''}: see the bell or the Escalated queue`);
+    get().notify(
+      'success',
+      `${n} escalation step${n === 1 ? '' : 's'} taken${mine > 0 ? `, ${mine} for you` : ''}: see the bell or the Escalated queue`,
+    );
   });
 
   async function change(failure: string, success: string, work: () => Promise<unknown>): Promise<boolean> {
@@ -82,15 +85,21 @@ export const createOwnersSlice: SliceCreator<OwnersSlice> = (api) => (set, get) 
       }
     },
     setMe(me) {
-      return change('Could not save who you are', me === null ? 'This laptop no longer says who you are' : `You are ${me.name} on this laptop`, () => api.call('owners.setMe', { me }));
+      return change('Could not save who you are', me === null ? 'This laptop no longer says who you are' : `You are ${me.name} on this laptop`, () =>
+        api.call('owners.setMe', { me }),
+      );
     },
     setDomainOwners(request) {
-      return change(`Could not hand ${request.domain} over`, `${request.domain}: ${request.owner.name} owns it, ${request.backup.name} backs up`, () =>
-        api.call('owners.set', request),
+      return change(
+        `Could not hand ${request.domain} over`,
+        `${request.domain}: ${request.owner.name} owns it, ${request.backup.name} backs up`,
+        () => api.call('owners.set', request),
       );
     },
     saveDomainMap(rules) {
-      return change('Could not save the domain table', 'Domain table saved: new exceptions follow it', () => api.call('owners.setDomainMap', { rules }));
+      return change('Could not save the domain table', 'Domain table saved: new exceptions follow it', () =>
+        api.call('owners.setDomainMap', { rules }),
+      );
     },
     async loadNotifications() {
       try {

@@ -52,7 +52,6 @@ function thisMonth(): string {
   return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
 }
 
-
 function shiftRange(period: Period, delta: -1 | 1): Period {
   const month = periodMonth(period);
   if (month !== null) return monthPeriod(shiftMonth(month, delta));

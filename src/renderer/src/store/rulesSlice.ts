@@ -96,7 +96,14 @@ export const createRulesSlice: SliceCreator<RulesSlice> = (api) => (set, get) =>
     }
   },
   selectRuleVersion(version) {
-    set({ rulesSelected: version, rulesComparison: null, rulesComparisonError: null, rulesDiffTotal: null, rulesPromoteRefusal: null, rulesDiffFilter: {} });
+    set({
+      rulesSelected: version,
+      rulesComparison: null,
+      rulesComparisonError: null,
+      rulesDiffTotal: null,
+      rulesPromoteRefusal: null,
+      rulesDiffFilter: {},
+    });
     get().closeDiff();
     if (version !== null) void get().loadComparison();
   },
@@ -115,7 +122,10 @@ export const createRulesSlice: SliceCreator<RulesSlice> = (api) => (set, get) =>
   async fetchDiffPage(startRow, endRow, sortModel) {
     const version = get().rulesSelected;
     if (version === null) return { rows: [], totalRows: 0 };
-    const sort = sortModel.filter((s) => isSortField(s.colId)).slice(0, 3).map((s) => ({ field: s.colId as DiffSortField, dir: s.sort }));
+    const sort = sortModel
+      .filter((s) => isSortField(s.colId))
+      .slice(0, 3)
+      .map((s) => ({ field: s.colId as DiffSortField, dir: s.sort }));
     set({ rulesDiffSort: sort });
     const page = await api.call('rules.diffs', { ...get().rulesDiffsView(), startRow, endRow });
     if (get().rulesSelected === version) set({ rulesDiffTotal: page.totalRows });
@@ -142,7 +152,14 @@ export const createRulesSlice: SliceCreator<RulesSlice> = (api) => (set, get) =>
         'success',
         `Saved as ${r.version}, in shadow: nothing live changed.${r.run === null ? '' : ` Its shadow run: ${runText(r.run)}.`}${r.laneError === null ? '' : ` Its shadow run could not start (${r.laneError}); the next run makes it.`}`,
       );
-      set({ rulesEditing: false, rulesSelected: r.version, rulesComparison: null, rulesDiffTotal: null, rulesDiffFilter: {}, rulesPromoteRefusal: null });
+      set({
+        rulesEditing: false,
+        rulesSelected: r.version,
+        rulesComparison: null,
+        rulesDiffTotal: null,
+        rulesDiffFilter: {},
+        rulesPromoteRefusal: null,
+      });
       get().closeDiff();
       await get().loadRules();
       return r.version;

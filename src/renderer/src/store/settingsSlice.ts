@@ -64,7 +64,9 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (api) => (set, g
     }
     get().notify('success', 'Settings saved.');
     await Promise.all([
-      get().loadWorkspace().catch((err: unknown) => get().notify('error', `Could not refresh the workspace: ${errorMessage(err)}`)),
+      get()
+        .loadWorkspace()
+        .catch((err: unknown) => get().notify('error', `Could not refresh the workspace: ${errorMessage(err)}`)),
       get().loadSettings(),
     ]);
     return true;

@@ -47,7 +47,8 @@ export function buildAmountIndex(rule: Rule, rights: MatchEvent[]): AmountIndex 
       while (i < list.length) {
         const x = list[i] as Entry;
         if (x.v > hi) break;
-        if (x.e.t < tFrom) i = lowerBound(list, x.v, tFrom); // a new value whose entries start before the window
+        if (x.e.t < tFrom)
+          i = lowerBound(list, x.v, tFrom); // a new value whose entries start before the window
         else if (x.e.t <= tTo) {
           out.push(x.e);
           i++;

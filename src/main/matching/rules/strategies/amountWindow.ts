@@ -43,7 +43,10 @@ function raiseDeferred(state: MatchState, d: DeferredTie): void {
 /** Candidates: same currency, compared amount within max(tolerance, rounding), inside the (extended) window, all keys agreeing. */
 export function runAmountWindow(state: MatchState, rule: Rule, lefts: MatchEvent[], rights: MatchEvent[]): void {
   const used = usedIn(state, rule.link);
-  const index = buildAmountIndex(rule, rights.filter((r) => !used.has(r)));
+  const index = buildAmountIndex(
+    rule,
+    rights.filter((r) => !used.has(r)),
+  );
   const breaker = tieBreaker(state, rule);
   const pending = rule.strategy === 'fuzzy' ? deferredTies.get(state)?.get(rule.id) : undefined;
   for (const left of lefts) {
@@ -67,7 +70,15 @@ export function runAmountWindow(state: MatchState, rule: Rule, lefts: MatchEvent
       if (keys.some((k) => k === null || !k.agreed)) continue;
       const delta = comparable(rule, r) - left.amount;
       const agreed = keys.filter((k) => k !== null);
-      scored.push({ event: r, score: score(rule, agreed, delta, left.amount, r.t - left.t), delta, dtMs: r.t - left.t, keys: agreed, amount: amountClass(rule, left.amount, delta), window: w });
+      scored.push({
+        event: r,
+        score: score(rule, agreed, delta, left.amount, r.t - left.t),
+        delta,
+        dtMs: r.t - left.t,
+        keys: agreed,
+        amount: amountClass(rule, left.amount, delta),
+        window: w,
+      });
     }
     if (scored.length === 0) {
       if (deferred !== undefined) raiseDeferred(state, deferred);
@@ -76,11 +87,18 @@ export function runAmountWindow(state: MatchState, rule: Rule, lefts: MatchEvent
     const ranked = rankScored(scored);
     const lead = leaders(ranked, state.ruleSet.settings.tie_margin);
     if (lead.length === 1) {
-      const note = deferred === undefined ? undefined : `the amount alone tied ${deferred.tied.length} candidates under ${deferred.rule.id}; the similarity key decided`;
+      const note =
+        deferred === undefined
+          ? undefined
+          : `the amount alone tied ${deferred.tied.length} candidates under ${deferred.rule.id}; the similarity key decided`;
       recordWinner(state, rule, [left], ranked, extra, note);
       continue;
     }
-    const ex = baseExplanation(state, rule, `${lead.length} candidates of the same amount within the tie margin (${state.ruleSet.settings.tie_margin}); not guessing`);
+    const ex = baseExplanation(
+      state,
+      rule,
+      `${lead.length} candidates of the same amount within the tie margin (${state.ruleSet.settings.tie_margin}); not guessing`,
+    );
     ex.score = lead[0]?.score ?? null;
     ex.runners_up = tiedRunnersUp(lead, extra);
     if (breaker !== null) {
@@ -95,7 +113,16 @@ export function runAmountWindow(state: MatchState, rule: Rule, lefts: MatchEvent
       byLeft.set(left, { rule, left, tied: lead.map((s) => s.event), amount: left.amount, explanation: ex });
       continue;
     }
-    recordDecisiveException(state, rule, 'AMBIGUOUS_MATCH', left, lead.map((s) => s.event), left.amount, ex, false);
+    recordDecisiveException(
+      state,
+      rule,
+      'AMBIGUOUS_MATCH',
+      left,
+      lead.map((s) => s.event),
+      left.amount,
+      ex,
+      false,
+    );
   }
   // Ties left to this rule whose left event it did not see (not expected: it has the same sides): raised as they were found.
   if (pending !== undefined) raiseWaiting(state, pending);

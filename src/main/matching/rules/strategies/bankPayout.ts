@@ -2,7 +2,21 @@
 import type { Rule } from '../../../../shared/rules/ruleSet.ts';
 import type { MatchState, MatchEvent } from '../model.ts';
 import { byId, byTimeThenId, isBlocked, usedIn } from '../model.ts';
-import { amountClass, comparable, compareKeys, externalIdOf, hoursBetween, keyAgreements, leaders, normalizeKey, rankScored, score, windowClass, tiedRunnersUp, type Scored } from './candidates.ts';
+import {
+  amountClass,
+  comparable,
+  compareKeys,
+  externalIdOf,
+  hoursBetween,
+  keyAgreements,
+  leaders,
+  normalizeKey,
+  rankScored,
+  score,
+  windowClass,
+  tiedRunnersUp,
+  type Scored,
+} from './candidates.ts';
 import { addPending, baseExplanation, recordDecisiveException, recordMatch } from '../outcomes.ts';
 import { findSubsets } from './subsetSum.ts';
 import { autoResolvedFor, lateNote } from './decide.ts';
@@ -19,8 +33,14 @@ export function runBankPayout(state: MatchState, rule: Rule, payouts: MatchEvent
   const used = usedIn(state, rule.link);
   const free = payouts.filter((p) => !used.has(p));
   if (rule.keys.length > 0) {
-    state.texts.prefetch(free, rule.keys.map((k) => k.left));
-    state.texts.prefetch(credits, rule.keys.map((k) => k.right));
+    state.texts.prefetch(
+      free,
+      rule.keys.map((k) => k.left),
+    );
+    state.texts.prefetch(
+      credits,
+      rule.keys.map((k) => k.right),
+    );
   }
   const byRef = rule.keys.length > 0 ? indexByRef(rule, free, state.texts) : null;
   for (const credit of [...credits].sort(byTimeThenId)) {
@@ -48,7 +68,15 @@ function evaluate(state: MatchState, rule: Rule, payout: MatchEvent, credit: Mat
   const keys = compareKeys(rule, payout, credit, state.texts);
   const delta = comparable(rule, credit) - payout.amount;
   const dt = credit.t - payout.t;
-  return { event: payout, score: score(rule, keys, delta, payout.amount, dt), delta, dtMs: dt, keys, amount: amountClass(rule, payout.amount, delta), window: windowClass(rule, payout, credit) };
+  return {
+    event: payout,
+    score: score(rule, keys, delta, payout.amount, dt),
+    delta,
+    dtMs: dt,
+    keys,
+    amount: amountClass(rule, payout.amount, delta),
+    window: windowClass(rule, payout, credit),
+  };
 }
 
 /** Looks each word of the remittance text up among the payout ids: a payout id contained in the text. */
@@ -74,8 +102,17 @@ function byPayoutId(state: MatchState, rule: Rule, credit: MatchEvent, byRef: Ma
   if (scored.length > 0) settle(state, rule, credit, rankScored(scored), extra);
   else if (beyond[0] !== undefined) {
     const b = beyond[0];
-    const ex = baseExplanation(state, rule, `the bank credit names payout ${state.texts.text(b.event, 'payout_ref') ?? externalIdOf(state, b.event)} but differs by ${b.delta} minor units`);
-    Object.assign(ex, { keys: keyAgreements(b.keys, state.texts), amount_delta_minor: b.delta, time_delta_hours: hoursBetween(b.dtMs), score: b.score });
+    const ex = baseExplanation(
+      state,
+      rule,
+      `the bank credit names payout ${state.texts.text(b.event, 'payout_ref') ?? externalIdOf(state, b.event)} but differs by ${b.delta} minor units`,
+    );
+    Object.assign(ex, {
+      keys: keyAgreements(b.keys, state.texts),
+      amount_delta_minor: b.delta,
+      time_delta_hours: hoursBetween(b.dtMs),
+      score: b.score,
+    });
     addPending(state, { code: 'AMOUNT_MISMATCH', rule, left: b.event, right: [credit], amount: b.delta, explanation: ex });
   }
 }
@@ -107,12 +144,26 @@ function settle(state: MatchState, rule: Rule, credit: MatchEvent, ranked: Score
   if (lead.length > 1) {
     const ex = baseExplanation(state, rule, `${lead.length} payouts fit this bank credit equally well; not guessing`);
     ex.runners_up = tiedRunnersUp(lead, extra);
-    recordDecisiveException(state, rule, 'AMBIGUOUS_MATCH', credit, lead.map((s) => s.event), credit.amount, ex, false);
+    recordDecisiveException(
+      state,
+      rule,
+      'AMBIGUOUS_MATCH',
+      credit,
+      lead.map((s) => s.event),
+      credit.amount,
+      ex,
+      false,
+    );
     return;
   }
   const late = best.window === 'extended' ? `; ${lateNote(rule, best.event, credit)}` : '';
   const ex = baseExplanation(state, rule, `${rule.id}: bank credit ↔ payout, amount delta ${best.delta}, ${hoursBetween(best.dtMs)} h apart${late}`);
-  Object.assign(ex, { keys: keyAgreements(best.keys, state.texts), amount_delta_minor: best.delta, time_delta_hours: hoursBetween(best.dtMs), score: best.score });
+  Object.assign(ex, {
+    keys: keyAgreements(best.keys, state.texts),
+    amount_delta_minor: best.delta,
+    time_delta_hours: hoursBetween(best.dtMs),
+    score: best.score,
+  });
   ex.runners_up = [...ranked.slice(1).map((s) => ({ event_id: s.event.id, score: s.score, reason: 'lower score' as const })), ...extra].slice(0, 5);
   recordMatch(state, {
     rule,
@@ -137,12 +188,24 @@ function bySubsetSum(state: MatchState, rule: Rule, credit: MatchEvent, payouts:
   const { subset_sum_max_items: maxItems, subset_sum_max_candidates: maxCands } = state.ruleSet.settings;
   const target = comparable(rule, credit);
   const cands = payouts
-    .filter((p) => !used.has(p) && p.currency === credit.currency && Math.sign(p.amount) === Math.sign(target) && !isBlocked(state, rule.link, p, credit) && windowClass(rule, p, credit) === 'in')
+    .filter(
+      (p) =>
+        !used.has(p) &&
+        p.currency === credit.currency &&
+        Math.sign(p.amount) === Math.sign(target) &&
+        !isBlocked(state, rule.link, p, credit) &&
+        windowClass(rule, p, credit) === 'in',
+    )
     .sort((a, b) => Math.abs(credit.t - a.t) - Math.abs(credit.t - b.t) || a.rank - b.rank)
     .slice(0, maxCands)
     .sort(byId);
   if (cands.length < 2) return;
-  const solutions = findSubsets(cands, (p) => p.amount, (sum) => amountClass(rule, target, target - sum) === 'ok', { maxItems, limit: 2 });
+  const solutions = findSubsets(
+    cands,
+    (p) => p.amount,
+    (sum) => amountClass(rule, target, target - sum) === 'ok',
+    { maxItems, limit: 2 },
+  );
   const first = solutions[0];
   if (first === undefined) return;
   if (solutions.length > 1) {

@@ -3,7 +3,20 @@ import type { Rule } from '../../../../shared/rules/ruleSet.ts';
 import type { MatchState, MatchEvent } from '../model.ts';
 import { isBlocked, usedIn } from '../model.ts';
 import { buildKeyLookup } from './keyIndex.ts';
-import { amountClass, comparable, compareKeys, externalIdOf, hoursBetween, keyAgreements, leaders, rankScored, score, windowClass, tiedRunnersUp, type Scored } from './candidates.ts';
+import {
+  amountClass,
+  comparable,
+  compareKeys,
+  externalIdOf,
+  hoursBetween,
+  keyAgreements,
+  leaders,
+  rankScored,
+  score,
+  windowClass,
+  tiedRunnersUp,
+  type Scored,
+} from './candidates.ts';
 import { addPending, baseExplanation, recordDecisiveException } from '../outcomes.ts';
 import { recordWinner } from './decide.ts';
 import { fxBasis } from '../fxBasis.ts';
@@ -41,7 +54,15 @@ export function sortCandidates(state: MatchState, rule: Rule, left: MatchEvent, 
       const base = fx?.left ?? left.amount;
       const delta = !checkAmount ? 0 : fx === null ? comparable(rule, r) - left.amount : fx.right - fx.left;
       const dt = r.t - left.t;
-      const s: Scored = { event: r, score: score(rule, keys, delta, base, dt), delta, dtMs: dt, keys, amount: amountClass(rule, base, delta), window: w };
+      const s: Scored = {
+        event: r,
+        score: score(rule, keys, delta, base, dt),
+        delta,
+        dtMs: dt,
+        keys,
+        amount: amountClass(rule, base, delta),
+        window: w,
+      };
       if (fx !== null) s.note = fx.note;
       if (s.amount === 'beyond') {
         out.beyond.push(s);
@@ -66,7 +87,13 @@ export function runExactKey(state: MatchState, rule: Rule, lefts: MatchEvent[], 
     } else if (c.beyond.length > 0) {
       const best = [...c.beyond].sort((a, b) => Math.abs(a.delta) - Math.abs(b.delta) || a.event.rank - b.event.rank)[0] as Scored;
       const ex = baseExplanation(state, rule, `key agrees but the amount differs by ${best.delta} minor units`);
-      Object.assign(ex, { keys: keyAgreements(best.keys, state.texts), amount_delta_minor: best.delta, time_delta_hours: hoursBetween(best.dtMs), score: best.score, runners_up: c.extra.slice(0, 5) });
+      Object.assign(ex, {
+        keys: keyAgreements(best.keys, state.texts),
+        amount_delta_minor: best.delta,
+        time_delta_hours: hoursBetween(best.dtMs),
+        score: best.score,
+        runners_up: c.extra.slice(0, 5),
+      });
       addPending(state, { code: 'AMOUNT_MISMATCH', rule, left, right: [best.event], amount: best.delta, explanation: ex });
     } else if (c.otherCurrency.length > 0) {
       const ex = baseExplanation(state, rule, `key agrees but the counterpart is in ${c.otherCurrency[0]?.currency ?? '?'}, not ${left.currency}`);

@@ -9,8 +9,14 @@ export const INDEXED_FIELDS = new Set<string>(['order_ref', 'trace_id', 'payout_
 
 /** A rule whose candidates are exactly the events sharing an indexed key value. */
 export function isKeyedRule(rule: Rule): boolean {
-  return (rule.strategy === 'exact_key' || rule.strategy === 'partial_payments' || rule.strategy === 'payout_items' || rule.strategy === 'refund_totals') &&
-    rule.keys.length > 0 && rule.keys.every((k) => k.compare === 'equal' && INDEXED_FIELDS.has(k.left) && INDEXED_FIELDS.has(k.right));
+  return (
+    (rule.strategy === 'exact_key' ||
+      rule.strategy === 'partial_payments' ||
+      rule.strategy === 'payout_items' ||
+      rule.strategy === 'refund_totals') &&
+    rule.keys.length > 0 &&
+    rule.keys.every((k) => k.compare === 'equal' && INDEXED_FIELDS.has(k.left) && INDEXED_FIELDS.has(k.right))
+  );
 }
 
 /**

@@ -3,7 +3,18 @@ import type { Rule } from '../../../../shared/rules/ruleSet.ts';
 import type { MatchState, MatchEvent } from '../model.ts';
 import { byId, isBlocked, usedIn } from '../model.ts';
 import { buildKeyLookup } from './keyIndex.ts';
-import { amountClass, comparable, compareKeys, externalIdOf, hoursBetween, keyAgreements, score, windowClass, type AmountClass, type KeyResult } from './candidates.ts';
+import {
+  amountClass,
+  comparable,
+  compareKeys,
+  externalIdOf,
+  hoursBetween,
+  keyAgreements,
+  score,
+  windowClass,
+  type AmountClass,
+  type KeyResult,
+} from './candidates.ts';
 import { baseExplanation, recordDecisiveException, recordMatch } from '../outcomes.ts';
 import { findSubsets } from './subsetSum.ts';
 import { autoResolvedFor } from './decide.ts';
@@ -88,7 +99,12 @@ export function runPartialPayments(state: MatchState, rule: Rule, lefts: MatchEv
       `${best.parts.length} of ${parts.length} partial payments sharing the order's key sum to it (delta ${best.delta}; ${how})` +
         (out.length > 0 ? `; left out: ${out.map((r) => externalIdOf(state, r)).join(', ')}` : ''),
     );
-    Object.assign(ex, { keys: keyAgreements(best.keys, state.texts), amount_delta_minor: best.delta, time_delta_hours: hoursBetween(best.dtMs), score: best.score });
+    Object.assign(ex, {
+      keys: keyAgreements(best.keys, state.texts),
+      amount_delta_minor: best.delta,
+      time_delta_hours: hoursBetween(best.dtMs),
+      score: best.score,
+    });
     ex.runners_up = runnersUp(ranked.slice(1), inBest);
     recordMatch(state, {
       rule,

@@ -62,8 +62,13 @@ export function runRefundTotals(state: MatchState, rule: Rule, orders: MatchEven
       continue;
     }
     recordMatch(state, {
-      rule, left: [order], right: found, score: 1, explanation: ex,
-      autoResolved: ac === 'rounding' ? [{ code: 'ROUNDING_DIFF', amount: delta }] : [], consumeRight: true,
+      rule,
+      left: [order],
+      right: found,
+      score: 1,
+      explanation: ex,
+      autoResolved: ac === 'rounding' ? [{ code: 'ROUNDING_DIFF', amount: delta }] : [],
+      consumeRight: true,
     });
   }
 }

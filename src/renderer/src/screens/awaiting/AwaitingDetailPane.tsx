@@ -15,8 +15,12 @@ function Waits({ waits }: { waits: AwaitingDetail['waits'] }) {
           <h3>Would become: {codeLabel(w.code)}</h3>
           <p>
             Waiting because {w.reason}. It is decided (matched, or the exception opens) once{' '}
-            {w.waitingOn.length === 0 ? 'a source that could hold its counterpart has' : w.waitingOn.length === 1 ? 'this source has' : 'every source below has'} delivered
-            through <strong>{formatInstant(w.until, prefs)}</strong>.
+            {w.waitingOn.length === 0
+              ? 'a source that could hold its counterpart has'
+              : w.waitingOn.length === 1
+                ? 'this source has'
+                : 'every source below has'}{' '}
+            delivered through <strong>{formatInstant(w.until, prefs)}</strong>.
           </p>
           {w.waitingOn.length === 0 ? (
             <p className="muted">No source that could hold its counterpart has been imported yet.</p>

@@ -31,7 +31,15 @@ export function AwaitingGrid() {
       { ...businessDateColumn<AwaitingRow>(prefs.locale, 'businessDate', period), initialSort: 'asc' },
       { headerName: 'Kind', colId: 'kind', width: 96, sortable: false, valueGetter: (p) => p.data?.kind.replace('_', ' ') },
       ...readable.slice(0, 1),
-      { headerName: 'Amount', colId: 'amountMinor', field: 'amountMinor', width: 120, sortable: true, type: 'rightAligned', cellRenderer: AmountCell },
+      {
+        headerName: 'Amount',
+        colId: 'amountMinor',
+        field: 'amountMinor',
+        width: 120,
+        sortable: true,
+        type: 'rightAligned',
+        cellRenderer: AmountCell,
+      },
       ...readable.slice(1),
       { headerName: 'Source', colId: 'source', field: 'source', width: 130, sortable: true },
       {
@@ -66,7 +74,10 @@ export function AwaitingGrid() {
     ];
   }, [prefs, showIds, period]);
 
-  const options = useMemo(() => ({ columnDefs, defaultColDef: UNSORTED_COLUMNS, rowSelection: SINGLE_ROW_SELECTION, tooltipShowDelay: 400 }), [columnDefs]);
+  const options = useMemo(
+    () => ({ columnDefs, defaultColDef: UNSORTED_COLUMNS, rowSelection: SINGLE_ROW_SELECTION, tooltipShowDelay: 400 }),
+    [columnDefs],
+  );
 
   return (
     <ServerGrid<AwaitingRow>

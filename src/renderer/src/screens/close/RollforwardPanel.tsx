@@ -7,7 +7,17 @@ import { useDisplayPrefs } from '../../components/useDisplayPrefs.ts';
 
 type Line<T> = [label: string, value: (row: T) => number | null, strong?: boolean];
 
-function FigureTable<T extends { key: string; currency: string }>({ caption, rows, head, lines }: { caption: string; rows: T[]; head: (row: T) => string; lines: Line<T>[] }) {
+function FigureTable<T extends { key: string; currency: string }>({
+  caption,
+  rows,
+  head,
+  lines,
+}: {
+  caption: string;
+  rows: T[];
+  head: (row: T) => string;
+  lines: Line<T>[];
+}) {
   const prefs = useDisplayPrefs();
   return (
     <table className="simple rollforward">
@@ -96,7 +106,8 @@ export function RollforwardPanel({ rollforward }: { rollforward: Rollforward }) 
           <ul className="close-list">
             {rollforward.inTransit.map((t) => (
               <li key={`${t.source} ${t.payout}`}>
-                {t.payout} ({t.source}) {formatMoney(t.amount, t.currency, prefs)}, paid {t.paidOn}, {t.bankedOn === null ? 'not in the bank yet' : `banked ${t.bankedOn}`}
+                {t.payout} ({t.source}) {formatMoney(t.amount, t.currency, prefs)}, paid {t.paidOn},{' '}
+                {t.bankedOn === null ? 'not in the bank yet' : `banked ${t.bankedOn}`}
               </li>
             ))}
           </ul>

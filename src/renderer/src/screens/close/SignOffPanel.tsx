@@ -88,7 +88,10 @@ function ReopenForm({ status }: { status: CloseStatus }) {
       onSubmit={(e) => {
         e.preventDefault();
         setBusy(true);
-        void store.getState().reopenClosedMonth({ by: by.trim(), reason: reason.trim() }).finally(() => setBusy(false));
+        void store
+          .getState()
+          .reopenClosedMonth({ by: by.trim(), reason: reason.trim() })
+          .finally(() => setBusy(false));
       }}
     >
       <label>
@@ -114,8 +117,8 @@ export function SignOffPanel({ status }: { status: CloseStatus }) {
       <h2>Sign-off</h2>
       {status.state === 'closed' ? (
         <p>
-          {status.month} is closed: its figures are the ones signed, and its audit pack is stored in the ledger. Later data is recorded as
-          adjustments in the next open month{status.adjustments.affectingThisMonth > 0 ? ` (${status.adjustments.affectingThisMonth} so far)` : ''}.
+          {status.month} is closed: its figures are the ones signed, and its audit pack is stored in the ledger. Later data is recorded as adjustments
+          in the next open month{status.adjustments.affectingThisMonth > 0 ? ` (${status.adjustments.affectingThisMonth} so far)` : ''}.
         </p>
       ) : (
         <p className="muted">The figures above are live: they change with every import until the month is signed off.</p>

@@ -9,7 +9,15 @@ import { useApp, useAppStore } from '../../store/storeContext.tsx';
 import type { Theme } from '../../store/uiSlice.ts';
 import { useDisplayPrefs } from '../../components/useDisplayPrefs.ts';
 import { formatDate } from '../../format/formatters.ts';
-import { matchedByKindChart, openByAgeChart, openByCodeChart, openTrendChart, trendRows, unmatchedTrendChart, type ChartPick } from './chartOptions.ts';
+import {
+  matchedByKindChart,
+  openByAgeChart,
+  openByCodeChart,
+  openTrendChart,
+  trendRows,
+  unmatchedTrendChart,
+  type ChartPick,
+} from './chartOptions.ts';
 import { filterForPick } from './dashboardLinks.ts';
 
 /** A chart that cannot be drawn says so in its panel; the rest of the dashboard stays. */
@@ -30,7 +38,21 @@ export class ChartBoundary extends Component<{ children: ReactNode }, { error: E
   }
 }
 
-function ChartPanel({ id, title, hint, options, emptyText, wide }: { id: string; title: string; hint: string; options: AgCartesianChartOptions; emptyText: string | null; wide?: boolean }) {
+function ChartPanel({
+  id,
+  title,
+  hint,
+  options,
+  emptyText,
+  wide,
+}: {
+  id: string;
+  title: string;
+  hint: string;
+  options: AgCartesianChartOptions;
+  emptyText: string | null;
+  wide?: boolean;
+}) {
   return (
     <section className={wide === true ? 'panel chart-panel wide' : 'panel chart-panel'} aria-labelledby={id}>
       <h2 id={id}>{title}</h2>
@@ -68,7 +90,14 @@ export function DashboardCharts({ dashboard }: { dashboard: Dashboard }) {
   return (
     <>
       <div className="dashboard-charts">
-        <ChartPanel id="chart-open-trend" title="Open exceptions and value at stake by business day" hint="Click a day to list its open exceptions." options={options.open} emptyText={noDays} wide />
+        <ChartPanel
+          id="chart-open-trend"
+          title="Open exceptions and value at stake by business day"
+          hint="Click a day to list its open exceptions."
+          options={options.open}
+          emptyText={noDays}
+          wide
+        />
         <ChartPanel
           id="chart-unmatched-trend"
           title="Unmatched rate by business day"
@@ -78,8 +107,20 @@ export function DashboardCharts({ dashboard }: { dashboard: Dashboard }) {
         />
       </div>
       <div className="dashboard-charts">
-        <ChartPanel id="chart-open-by-code" title="Open exceptions by code, stacked by class" hint="Click a bar to list them." options={options.code} emptyText={nothingOpen} />
-        <ChartPanel id="chart-open-by-age" title="Open exceptions by age since the business date" hint="Click a bar to list them." options={options.age} emptyText={nothingOpen} />
+        <ChartPanel
+          id="chart-open-by-code"
+          title="Open exceptions by code, stacked by class"
+          hint="Click a bar to list them."
+          options={options.code}
+          emptyText={nothingOpen}
+        />
+        <ChartPanel
+          id="chart-open-by-age"
+          title="Open exceptions by age since the business date"
+          hint="Click a bar to list them."
+          options={options.age}
+          emptyText={nothingOpen}
+        />
         <ChartPanel
           id="chart-matched-by-kind"
           title="Matched and unmatched events by kind"

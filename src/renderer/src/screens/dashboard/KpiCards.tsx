@@ -47,7 +47,11 @@ export function KpiCards({ dashboard }: { dashboard: Dashboard }) {
       <LinkedKpi
         label="Awaiting data"
         value={count(awaiting.events)}
-        note={awaiting.events === 0 ? 'Nothing waits on a feed' : (awaiting.groups[0]?.summary ?? '') + (awaiting.groups.length > 1 ? ` · ${awaiting.groups.length - 1} more` : '')}
+        note={
+          awaiting.events === 0
+            ? 'Nothing waits on a feed'
+            : (awaiting.groups[0]?.summary ?? '') + (awaiting.groups.length > 1 ? ` · ${awaiting.groups.length - 1} more` : '')
+        }
         action="Show the events whose counterpart's feed has not arrived yet"
         onOpen={() => store.getState().showAwaitingFiltered({})}
       />
@@ -55,7 +59,9 @@ export function KpiCards({ dashboard }: { dashboard: Dashboard }) {
         <div className="kpi-label">Auto-resolve rate</div>
         <div className="kpi-value">{formatPercent(dashboard.autoResolveRate, prefs.locale)}</div>
         <div className="kpi-note">
-          {dashboard.decisionsTotal === 0 ? 'No decisions in this period' : `${count(dashboard.decisionsAutoResolved)} of ${count(dashboard.decisionsTotal)} decisions`}
+          {dashboard.decisionsTotal === 0
+            ? 'No decisions in this period'
+            : `${count(dashboard.decisionsAutoResolved)} of ${count(dashboard.decisionsTotal)} decisions`}
         </div>
       </div>
       <LinkedKpi

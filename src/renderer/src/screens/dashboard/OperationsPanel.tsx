@@ -18,7 +18,11 @@ function Figures({ metrics }: { metrics: MetricsReportView }) {
   const m = metrics.summary;
   const figures: [string, ReactNode, ReactNode][] = [
     ['Unmatched within 1 h', formatPercent(m.unmatched_rate_1h, locale), 'share of arrived events not matched within an hour of arrival'],
-    ['Mean time to resolution', m.mean_time_to_resolution_hours === null ? '—' : formatDuration(m.mean_time_to_resolution_hours), 'of the exceptions resolved in the period'],
+    [
+      'Mean time to resolution',
+      m.mean_time_to_resolution_hours === null ? '—' : formatDuration(m.mean_time_to_resolution_hours),
+      'of the exceptions resolved in the period',
+    ],
     ['Auto-resolve rate', formatPercent(m.auto_resolve_rate, locale), 'exceptions closed by the engine, not a person'],
     ['Manual actions per day', m.manual_actions_per_day.toFixed(1), 'decisions people journaled'],
     [
@@ -65,7 +69,12 @@ function TopCodes({ metrics }: { metrics: MetricsReportView }) {
         {top.map((t) => (
           <tr key={t.code}>
             <td>
-              <button type="button" className="ghost" title={t.code} onClick={() => store.getState().showExceptionsFiltered({ codes: [t.code as ExceptionCode] })}>
+              <button
+                type="button"
+                className="ghost"
+                title={t.code}
+                onClick={() => store.getState().showExceptionsFiltered({ codes: [t.code as ExceptionCode] })}
+              >
                 {codeLabel(t.code)}
               </button>
             </td>
@@ -89,7 +98,10 @@ function Checklist() {
   return (
     <section className="panel operations-checklist" aria-labelledby="operating-checklist">
       <h2 id="operating-checklist">
-        Operating checklist <span className="muted">({done} of {items.length} in place)</span>
+        Operating checklist{' '}
+        <span className="muted">
+          ({done} of {items.length} in place)
+        </span>
       </h2>
       <ul>
         {items.map((i) => (

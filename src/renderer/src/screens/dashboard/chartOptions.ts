@@ -90,7 +90,8 @@ export function openByAgeChart(dashboard: Dashboard, theme: Theme, onPick: (pick
         fill: ACCENT[theme],
         cursor: 'pointer',
         listeners: {
-          seriesNodeClick: (e: { datum: Dashboard['openByAge'][number] }) => onPick({ what: 'age', fromDays: e.datum.fromDays, toDays: e.datum.toDays }),
+          seriesNodeClick: (e: { datum: Dashboard['openByAge'][number] }) =>
+            onPick({ what: 'age', fromDays: e.datum.fromDays, toDays: e.datum.toDays }),
         },
       },
     ],
@@ -108,8 +109,28 @@ export function matchedByKindChart(dashboard: Dashboard, theme: Theme, onPick: (
     ...base(theme),
     data,
     series: [
-      { type: 'bar', direction: 'horizontal', xKey: 'label', yKey: 'matched', yName: 'Matched', stacked: true, fill: fills.matched, cursor: 'pointer', listeners: { seriesNodeClick: pick } },
-      { type: 'bar', direction: 'horizontal', xKey: 'label', yKey: 'unmatched', yName: 'Unmatched', stacked: true, fill: fills.unmatched, cursor: 'pointer', listeners: { seriesNodeClick: pick } },
+      {
+        type: 'bar',
+        direction: 'horizontal',
+        xKey: 'label',
+        yKey: 'matched',
+        yName: 'Matched',
+        stacked: true,
+        fill: fills.matched,
+        cursor: 'pointer',
+        listeners: { seriesNodeClick: pick },
+      },
+      {
+        type: 'bar',
+        direction: 'horizontal',
+        xKey: 'label',
+        yKey: 'unmatched',
+        yName: 'Unmatched',
+        stacked: true,
+        fill: fills.unmatched,
+        cursor: 'pointer',
+        listeners: { seriesNodeClick: pick },
+      },
     ],
     // One row per kind, its name level on the left: up to eight kinds fit a narrow panel, where names under columns
     // would collide or be turned and cut at the panel's foot.
@@ -151,7 +172,15 @@ export function openTrendChart(rows: TrendRow[], currency: string, theme: Theme,
     ...base(theme),
     data: rows,
     series: [
-      { type: 'bar', xKey: 'label', yKey: 'open', yName: 'Open exceptions', fill: ACCENT[theme], cursor: 'pointer', listeners: { seriesNodeClick: pick } },
+      {
+        type: 'bar',
+        xKey: 'label',
+        yKey: 'open',
+        yName: 'Open exceptions',
+        fill: ACCENT[theme],
+        cursor: 'pointer',
+        listeners: { seriesNodeClick: pick },
+      },
       {
         type: 'line',
         xKey: 'label',

@@ -43,7 +43,14 @@ export function ratesChart(rows: OperationsRow[], theme: Theme): AgCartesianChar
     ...base(theme),
     data: rows,
     series: [
-      { type: 'line', xKey: 'label', yKey: 'unmatchedPercent', yName: 'Unmatched within 1 h (%)', stroke: c.unmatched, marker: { fill: c.unmatched, size: 4 } },
+      {
+        type: 'line',
+        xKey: 'label',
+        yKey: 'unmatchedPercent',
+        yName: 'Unmatched within 1 h (%)',
+        stroke: c.unmatched,
+        marker: { fill: c.unmatched, size: 4 },
+      },
       { type: 'line', xKey: 'label', yKey: 'autoResolvePercent', yName: 'Auto-resolved (%)', stroke: c.auto, marker: { fill: c.auto, size: 4 } },
     ],
     axes: { y: { type: 'number', position: 'left', min: 0, max: 100, title: { text: '%' } } },

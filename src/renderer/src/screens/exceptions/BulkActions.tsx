@@ -22,7 +22,9 @@ export function BulkActions() {
   return (
     <div className="exceptions-bulk" role="region" aria-label="Bulk actions">
       <div className="toolbar">
-        <span className={count > 0 ? '' : 'muted'}>{count > 0 ? `${exceptionsText(count)} selected` : 'Tick rows to act on several exceptions at once (Shift+click for a range).'}</span>
+        <span className={count > 0 ? '' : 'muted'}>
+          {count > 0 ? `${exceptionsText(count)} selected` : 'Tick rows to act on several exceptions at once (Shift+click for a range).'}
+        </span>
         <button type="button" disabled={count === 0 || busy} onClick={() => setForm('resolve')}>
           Resolve selected…
         </button>

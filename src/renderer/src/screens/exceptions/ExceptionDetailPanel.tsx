@@ -220,13 +220,19 @@ export function ExceptionDetailPanel() {
 
       {error !== null ? (
         <div className="panel error-panel" role="alert">
-          <p>Could not load {detailId}: {error}</p>
+          <p>
+            Could not load {detailId}: {error}
+          </p>
           <button type="button" onClick={() => void store.getState().reloadExceptionDetail()}>
             Try again
           </button>
         </div>
       ) : null}
-      {detail === null && error === null ? <p className="muted" role="status">Loading {detailId}…</p> : null}
+      {detail === null && error === null ? (
+        <p className="muted" role="status">
+          Loading {detailId}…
+        </p>
+      ) : null}
 
       {detail !== null ? (
         <>

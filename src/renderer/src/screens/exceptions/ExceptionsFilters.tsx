@@ -84,14 +84,18 @@ function DebouncedField({
 
   // A reset (or any change from elsewhere) shows in the field.
   useEffect(() => setText(stored), [stored]);
-  useEffect(() => () => {
-    if (timer.current !== null) clearTimeout(timer.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (timer.current !== null) clearTimeout(timer.current);
+    },
+    [],
+  );
 
   function commit(value: string) {
     if (timer.current !== null) clearTimeout(timer.current);
     timer.current = null;
-    if (value !== store.getState().exceptionsFilterInput[field]) store.getState().setExceptionsFilter({ [field]: value } as Partial<ExceptionsFilterInput>);
+    if (value !== store.getState().exceptionsFilterInput[field])
+      store.getState().setExceptionsFilter({ [field]: value } as Partial<ExceptionsFilterInput>);
   }
 
   return (
@@ -149,7 +153,11 @@ export function ExceptionsFilters({ searchRef }: { searchRef: RefObject<HTMLInpu
     text: c,
     label: <span className={`badge class-${c}`}>{CLASS_TEXT[c]}</span>,
   }));
-  const sourceOptions: MultiSelectOption<string>[] = (facets?.sources ?? []).map((s) => ({ value: s, text: s, label: <span className="mono">{s}</span> }));
+  const sourceOptions: MultiSelectOption<string>[] = (facets?.sources ?? []).map((s) => ({
+    value: s,
+    text: s,
+    label: <span className="mono">{s}</span>,
+  }));
   const ownerOptions: MultiSelectOption<string>[] = [
     { value: '', text: 'unassigned', label: <span className="muted">unassigned</span> },
     ...(facets?.owners ?? []).map((o) => ({
@@ -174,16 +182,17 @@ export function ExceptionsFilters({ searchRef }: { searchRef: RefObject<HTMLInpu
 
   return (
     <div className="toolbar exceptions-filters" role="search" aria-label="Filter exceptions">
-      <DebouncedField field="search" label="Search (/)" type="search" inputRef={searchRef} placeholder="Id, code, owner, order, customer…" width={220} />
+      <DebouncedField
+        field="search"
+        label="Search (/)"
+        type="search"
+        inputRef={searchRef}
+        placeholder="Id, code, owner, order, customer…"
+        width={220}
+      />
       <MultiSelect label="Code" options={codeOptions} selected={input.codes} onChange={(codes) => set({ codes })} allText="All codes" />
       <MultiSelect label="Class" options={classOptions} selected={input.classes} onChange={(classes) => set({ classes })} allText="All classes" />
-      <MultiSelect
-        label="State"
-        options={STATE_OPTIONS}
-        selected={input.states}
-        onChange={(states) => set({ states })}
-        allText="All states"
-      />
+      <MultiSelect label="State" options={STATE_OPTIONS} selected={input.states} onChange={(states) => set({ states })} allText="All states" />
       <MultiSelect label="Source" options={sourceOptions} selected={input.sources} onChange={(sources) => set({ sources })} allText="All sources" />
       <MultiSelect label="Owner" options={ownerOptions} selected={input.owners} onChange={(owners) => set({ owners })} allText="Anyone" />
       <MultiSelect label="Domain" options={domainOptions} selected={input.domains} onChange={(domains) => set({ domains })} allText="All domains" />

@@ -111,7 +111,15 @@ export function ExceptionsGrid() {
     const readable = readableColumns<ExceptionRow>();
     return [
       businessDateColumn<ExceptionRow>(prefs.locale, 'businessDate', period),
-      { colId: 'code', field: 'code', headerName: 'Exception', flex: 1, minWidth: 152, cellRenderer: CodeCell, tooltipValueGetter: (p) => p.data?.summary ?? null },
+      {
+        colId: 'code',
+        field: 'code',
+        headerName: 'Exception',
+        flex: 1,
+        minWidth: 152,
+        cellRenderer: CodeCell,
+        tooltipValueGetter: (p) => p.data?.summary ?? null,
+      },
       // At stake right after who, so it stays in view beside the detail panel.
       ...readable.slice(0, 1),
       { colId: 'amountMinor', field: 'amountMinor', headerName: 'At stake', width: 116, type: 'rightAligned', cellRenderer: AmountCell },
@@ -125,7 +133,8 @@ export function ExceptionsGrid() {
         width: 60,
         type: 'rightAligned',
         valueFormatter: (p) => (typeof p.value === 'number' ? formatAge(p.value, { compact: true }) : ''),
-        tooltipValueGetter: (p) => (p.data === undefined ? null : `${formatAge(p.data.ageDays)} since the business date; raised ${formatAge(p.data.raisedAgeDays)} ago`),
+        tooltipValueGetter: (p) =>
+          p.data === undefined ? null : `${formatAge(p.data.ageDays)} since the business date; raised ${formatAge(p.data.raisedAgeDays)} ago`,
       },
       {
         colId: 'owner',
@@ -133,7 +142,8 @@ export function ExceptionsGrid() {
         headerName: 'Owner',
         width: 92,
         valueFormatter: (p) => (p.data === undefined ? '' : p.value === null ? '—' : personName(p.value as string)),
-        tooltipValueGetter: (p) => (p.data === undefined ? null : `${p.data.owner ?? 'unassigned'}${p.data.backup === null ? '' : `; backup ${p.data.backup}`}`),
+        tooltipValueGetter: (p) =>
+          p.data === undefined ? null : `${p.data.owner ?? 'unassigned'}${p.data.backup === null ? '' : `; backup ${p.data.backup}`}`,
       },
       {
         colId: 'slaDueAt',
@@ -163,7 +173,8 @@ export function ExceptionsGrid() {
       tooltipShowDelay: 400,
       maxConcurrentDatasourceRequests: 2,
       blockLoadDebounceMillis: 60,
-      onSelectionChanged: (e: SelectionChangedEvent<ExceptionRow>) => store.getState().setExceptionsSelected(e.api.getSelectedRows().map((r) => r.exceptionId)),
+      onSelectionChanged: (e: SelectionChangedEvent<ExceptionRow>) =>
+        store.getState().setExceptionsSelected(e.api.getSelectedRows().map((r) => r.exceptionId)),
     }),
     [columnDefs, defaultColDef, store],
   );

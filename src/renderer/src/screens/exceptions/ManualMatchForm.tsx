@@ -34,7 +34,19 @@ function EventText({ event }: { event: EventLine }) {
   );
 }
 
-function Choice({ event, checked, onToggle, label, extra }: { event: EventLine; checked: boolean; onToggle(): void; label: string; extra?: ReactNode }) {
+function Choice({
+  event,
+  checked,
+  onToggle,
+  label,
+  extra,
+}: {
+  event: EventLine;
+  checked: boolean;
+  onToggle(): void;
+  label: string;
+  extra?: ReactNode;
+}) {
   return (
     <tr className={checked ? 'selected' : undefined}>
       <td>
@@ -77,7 +89,14 @@ function CounterpartSearch({
   const api = useApi();
   const { locale } = useDisplayPrefs();
   const period = useApp((s) => s.period);
-  const [form, setForm] = useState<SearchForm>({ text: '', amountMin: '', amountMax: '', from: period?.from ?? '', to: period?.to ?? '', freeOnly: true });
+  const [form, setForm] = useState<SearchForm>({
+    text: '',
+    amountMin: '',
+    amountMax: '',
+    from: period?.from ?? '',
+    to: period?.to ?? '',
+    freeOnly: true,
+  });
   const [found, setFound] = useState<{ rows: Found[]; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -167,7 +186,9 @@ function CounterpartSearch({
       {found !== null ? (
         <>
           <p className="muted" role="status">
-            {found.total === 0 ? 'Nothing found: widen the dates or the amounts.' : `${formatCount(found.total, locale)}${found.total > 5000 ? '+' : ''} found`}
+            {found.total === 0
+              ? 'Nothing found: widen the dates or the amounts.'
+              : `${formatCount(found.total, locale)}${found.total > 5000 ? '+' : ''} found`}
           </p>
           {found.rows.length > 0 ? (
             <table className="simple mm-table" aria-label="Search results">
@@ -199,15 +220,28 @@ function CounterpartSearch({
 function BalanceLine({ link, chosen }: { link: MatchLink; chosen: readonly ChosenEvent[] }) {
   const b = balance(link, chosen);
   const amounts = (totals: { currency: string; amountMinor: number }[]) =>
-    totals.length === 0 ? '—' : totals.map((t, i) => <span key={t.currency}>{i > 0 ? ' + ' : ''}<Amount minor={t.amountMinor} currency={t.currency} /></span>);
+    totals.length === 0
+      ? '—'
+      : totals.map((t, i) => (
+          <span key={t.currency}>
+            {i > 0 ? ' + ' : ''}
+            <Amount minor={t.amountMinor} currency={t.currency} />
+          </span>
+        ));
   const agree = b.difference.every((d) => d.amountMinor === 0);
   return (
     <div className="mm-balance" role="status" aria-label="Running balance">
       <div>
-        <span className="muted">{link.left.kinds.join(' / ').replace(/_/g, ' ')} ({b.left.count})</span> {amounts(b.left.totals)}
+        <span className="muted">
+          {link.left.kinds.join(' / ').replace(/_/g, ' ')} ({b.left.count})
+        </span>{' '}
+        {amounts(b.left.totals)}
       </div>
       <div>
-        <span className="muted">{link.right.kinds.join(' / ').replace(/_/g, ' ')} ({b.right.count})</span> {amounts(b.right.totals)}
+        <span className="muted">
+          {link.right.kinds.join(' / ').replace(/_/g, ' ')} ({b.right.count})
+        </span>{' '}
+        {amounts(b.right.totals)}
       </div>
       <div>
         <span className="muted">Difference</span>{' '}

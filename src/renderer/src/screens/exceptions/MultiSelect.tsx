@@ -55,7 +55,14 @@ export function MultiSelect<V extends string>({
       }}
     >
       <span className="exceptions-multiselect-label">{label}</span>
-      <button type="button" aria-haspopup="true" aria-expanded={open} aria-controls={listId} aria-label={`${label}: ${summary}`} onClick={() => setOpen(!open)}>
+      <button
+        type="button"
+        aria-haspopup="true"
+        aria-expanded={open}
+        aria-controls={listId}
+        aria-label={`${label}: ${summary}`}
+        onClick={() => setOpen(!open)}
+      >
         {summary} ▾
       </button>
       {open ? (

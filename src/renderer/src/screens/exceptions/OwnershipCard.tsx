@@ -7,7 +7,12 @@ import { useApp, useAppStore } from '../../store/storeContext.tsx';
 import { useDisplayPrefs } from '../../components/useDisplayPrefs.ts';
 import { formatInstant, personName } from '../../format/formatters.ts';
 
-const SLA_STATE_TEXT: Record<ExceptionCard['slaState'], string> = { overdue: 'overdue', due_today: 'due today', on_track: 'on track', none: 'no SLA running' };
+const SLA_STATE_TEXT: Record<ExceptionCard['slaState'], string> = {
+  overdue: 'overdue',
+  due_today: 'due today',
+  on_track: 'on track',
+  none: 'no SLA running',
+};
 
 function Person({ text, empty }: { text: string | null; empty: string }) {
   if (text === null) return <span className="muted">{empty}</span>;
@@ -38,7 +43,8 @@ function OwnersAndSla({ card }: { card: ExceptionCard }) {
           <span className="muted">none</span>
         ) : (
           <>
-            <span className={`badge tier tier-${card.slaTier}`}>{card.slaTier}</span> due {formatInstant(card.slaDueAt, prefs)} ({SLA_STATE_TEXT[card.slaState]})
+            <span className={`badge tier tier-${card.slaTier}`}>{card.slaTier}</span> due {formatInstant(card.slaDueAt, prefs)} (
+            {SLA_STATE_TEXT[card.slaState]})
           </>
         )}
       </dd>
@@ -50,9 +56,12 @@ function OwnersAndSla({ card }: { card: ExceptionCard }) {
           <ol className="escalation-history" aria-label="Escalation history">
             {card.escalations.map((e) => (
               <li key={e.level}>
-                Step {e.level}: to the {e.role} <Person text={e.to} empty="(nobody named)" /> <span className="muted">{formatInstant(e.at, prefs)}</span>
+                Step {e.level}: to the {e.role} <Person text={e.to} empty="(nobody named)" />{' '}
+                <span className="muted">{formatInstant(e.at, prefs)}</span>
                 {/* The CLI's --as-of runs the clock at another time than the wall clock: say which. */}
-                {Math.abs(Date.parse(e.asOf) - Date.parse(e.at)) > 60_000 ? <span className="muted"> (clock as of {formatInstant(e.asOf, prefs)})</span> : null}
+                {Math.abs(Date.parse(e.asOf) - Date.parse(e.at)) > 60_000 ? (
+                  <span className="muted"> (clock as of {formatInstant(e.asOf, prefs)})</span>
+                ) : null}
               </li>
             ))}
           </ol>
@@ -101,7 +110,15 @@ function PlaybookEditor({ card, onDone }: { card: ExceptionCard; onDone(): void 
           Save for this workspace
         </button>
         {card.playbook.origin === 'workspace' ? (
-          <button type="button" onClick={() => void store.getState().savePlaybook(card.code, null).then((done) => done && onDone())}>
+          <button
+            type="button"
+            onClick={() =>
+              void store
+                .getState()
+                .savePlaybook(card.code, null)
+                .then((done) => done && onDone())
+            }
+          >
             Back to the shipped playbook
           </button>
         ) : null}

@@ -23,7 +23,8 @@ export function QueuePicker() {
         value={current}
         onChange={(e) => {
           const queue = QUEUES.find((q) => q.id === e.target.value);
-          if (queue !== undefined || e.target.value === 'all') store.getState().setExceptionsFilter({ codes: queue === undefined ? [] : [...queue.codes] });
+          if (queue !== undefined || e.target.value === 'all')
+            store.getState().setExceptionsFilter({ codes: queue === undefined ? [] : [...queue.codes] });
         }}
       >
         <option value="all">All exceptions</option>

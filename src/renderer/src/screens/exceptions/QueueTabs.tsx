@@ -36,7 +36,9 @@ export function QueueTabs() {
             onClick={() => store.getState().showQueue(t.queue)}
           >
             {t.label}
-            {n !== null ? <span className={t.queue === 'escalated' && n > 0 ? 'queue-count attention' : 'queue-count'}>{formatCount(n, locale)}</span> : null}
+            {n !== null ? (
+              <span className={t.queue === 'escalated' && n > 0 ? 'queue-count attention' : 'queue-count'}>{formatCount(n, locale)}</span>
+            ) : null}
           </button>
         );
       })}

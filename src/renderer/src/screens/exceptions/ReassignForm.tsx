@@ -54,7 +54,15 @@ export function ReassignForm({ title, submitLabel, reasonRequired, initialOwner 
       <div className="exceptions-action-title">{title}</div>
       <label htmlFor={ownerId} className="exceptions-action-field">
         Owner
-        <input id={ownerId} ref={ownerRef} type="text" list={listId} value={owner} placeholder="Name, e-mail or NAME <EMAIL>" onChange={(e) => setOwner(e.target.value)} />
+        <input
+          id={ownerId}
+          ref={ownerRef}
+          type="text"
+          list={listId}
+          value={owner}
+          placeholder="Name, e-mail or NAME <EMAIL>"
+          onChange={(e) => setOwner(e.target.value)}
+        />
       </label>
       <datalist id={listId}>
         {people.map((p) => (
@@ -62,7 +70,11 @@ export function ReassignForm({ title, submitLabel, reasonRequired, initialOwner 
         ))}
       </datalist>
       <label htmlFor={reasonId} className="exceptions-action-field">
-        {reasonRequired === true ? 'Reason (required: it has an owner)' : reasonRequired === null ? 'Reason (required for those that have an owner)' : 'Reason (optional)'}
+        {reasonRequired === true
+          ? 'Reason (required: it has an owner)'
+          : reasonRequired === null
+            ? 'Reason (required for those that have an owner)'
+            : 'Reason (optional)'}
         <textarea id={reasonId} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
       </label>
       {error !== null ? (

@@ -80,7 +80,13 @@ export function ResolveForm({
       {category === 'accepted_difference' ? (
         <label htmlFor={accountId} className="exceptions-action-field">
           Write-off account
-          <input id={accountId} type="text" value={account} placeholder="e.g. 6990 Bank charges" onChange={(e) => setAccount(e.currentTarget.value)} />
+          <input
+            id={accountId}
+            type="text"
+            value={account}
+            placeholder="e.g. 6990 Bank charges"
+            onChange={(e) => setAccount(e.currentTarget.value)}
+          />
         </label>
       ) : null}
       <label htmlFor={reasonId} className="exceptions-action-field">

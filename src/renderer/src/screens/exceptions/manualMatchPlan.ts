@@ -79,7 +79,10 @@ export function planManualMatch(link: MatchLink, chosen: readonly ChosenEvent[])
   const left = chosen.filter((e) => sideOf(link, e.kind) === 'left').map((e) => e.eventId);
   const right = chosen.filter((e) => sideOf(link, e.kind) === 'right').map((e) => e.eventId);
   if (left.length === 0 || right.length === 0) {
-    return { ok: false, error: `A match needs at least one event on each side (${link.left.kinds.join(' or ')} ↔ ${link.right.kinds.join(' or ')}).` };
+    return {
+      ok: false,
+      error: `A match needs at least one event on each side (${link.left.kinds.join(' or ')} ↔ ${link.right.kinds.join(' or ')}).`,
+    };
   }
   return { ok: true, plan: { link: link.link, leftEventIds: left, rightEventIds: right } };
 }

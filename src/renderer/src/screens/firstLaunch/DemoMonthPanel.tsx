@@ -40,8 +40,8 @@ export function DemoMonthPanel({ runner }: { runner: FirstLaunchRunner }) {
     <form className="panel first-launch-path" aria-labelledby="demo-month-heading" onSubmit={(e) => void submit(e)} noValidate>
       <h2 id="demo-month-heading">Open the demo month</h2>
       <p className="muted">
-        A generated month of shop orders, card payments, payouts and bank lines, Meta and Google ad spend and billing, and
-        ShipStation shipments, imported and reconciled, with exceptions of every kind to explore. Nothing of yours is touched.
+        A generated month of shop orders, card payments, payouts and bank lines, Meta and Google ad spend and billing, and ShipStation shipments,
+        imported and reconciled, with exceptions of every kind to explore. Nothing of yours is touched.
       </p>
       <div className="first-launch-fields">
         <FormField id="demo-orders" label="Orders" error={errors.orders} hint={`${DEMO_ORDERS.min} to ${DEMO_ORDERS.max.toLocaleString('en-US')}`}>

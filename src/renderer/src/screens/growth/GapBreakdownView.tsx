@@ -73,15 +73,14 @@ function PartLine({ row, part, currency }: { row: GrowthRow; part: GapPart; curr
 export function GapBreakdownView({ row, currency }: { row: GrowthRow; currency: string }) {
   if (row.breakdown === null) {
     return (
-      <p className="muted">
-        Store orders no ad platform can be tied to ({row.storeOrders}): nothing claims them, so there is no gap to break down.
-      </p>
+      <p className="muted">Store orders no ad platform can be tied to ({row.storeOrders}): nothing claims them, so there is no gap to break down.</p>
     );
   }
   return (
     <section aria-label={`Gap breakdown of ${platformLabel(row.platform)} on ${row.date}`} className="growth-breakdown">
       <p className="muted">
-        Claimed <Amount minor={row.platformValueMinor ?? 0} currency={currency} /> − store net <Amount minor={row.storeNetMinor} currency={currency} /> = gap{' '}
+        Claimed <Amount minor={row.platformValueMinor ?? 0} currency={currency} /> − store net{' '}
+        <Amount minor={row.storeNetMinor} currency={currency} /> = gap{' '}
         <strong>
           <Amount minor={row.gapMinor ?? 0} currency={currency} />
         </strong>

@@ -68,7 +68,9 @@ export function GrowthTable({ report }: { report: GrowthReport }) {
                 <td className="num">
                   <Money minor={r.billedMinor} currency={c} />
                 </td>
-                <td className="num">{r.platformConversions === null ? <span className="muted">—</span> : r.platformConversions.toLocaleString(locale)}</td>
+                <td className="num">
+                  {r.platformConversions === null ? <span className="muted">—</span> : r.platformConversions.toLocaleString(locale)}
+                </td>
                 <td className="num">
                   <Money minor={r.platformValueMinor} currency={c} />
                 </td>

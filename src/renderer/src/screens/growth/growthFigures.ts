@@ -26,11 +26,31 @@ export interface GapPart {
 
 /** The parts of a gap in the order the breakdown reads; they add up to the gap exactly. */
 export const GAP_PARTS: readonly GapPart[] = [
-  { field: 'refundedOrCancelledMinor', label: 'Refunded or cancelled', hint: 'The platform counted the purchase; the store netted it out.', eventsKey: 'refundedOrCancelled' },
+  {
+    field: 'refundedOrCancelledMinor',
+    label: 'Refunded or cancelled',
+    hint: 'The platform counted the purchase; the store netted it out.',
+    eventsKey: 'refundedOrCancelled',
+  },
   { field: 'testOrDraftMinor', label: 'Test or draft orders', hint: 'Counted by the platform, never store revenue.', eventsKey: 'testOrDraft' },
-  { field: 'timeZoneShiftMinor', label: 'Time-zone shift', hint: 'Orders on this platform day but another store day (the ad account’s zone is not the store’s), or the reverse.', eventsKey: 'timeZoneShift' },
-  { field: 'currencyMinor', label: 'Currency', hint: 'Orders in another currency: their face value as a pixel reports it less their value here.', eventsKey: 'currency' },
-  { field: 'duplicatesMinor', label: 'Duplicates', hint: 'Orders this platform claims (its click id) that the store attributes to another platform.', eventsKey: 'duplicates' },
+  {
+    field: 'timeZoneShiftMinor',
+    label: 'Time-zone shift',
+    hint: 'Orders on this platform day but another store day (the ad account’s zone is not the store’s), or the reverse.',
+    eventsKey: 'timeZoneShift',
+  },
+  {
+    field: 'currencyMinor',
+    label: 'Currency',
+    hint: 'Orders in another currency: their face value as a pixel reports it less their value here.',
+    eventsKey: 'currency',
+  },
+  {
+    field: 'duplicatesMinor',
+    label: 'Duplicates',
+    hint: 'Orders this platform claims (its click id) that the store attributes to another platform.',
+    eventsKey: 'duplicates',
+  },
   {
     field: 'residualMinor',
     label: 'Attribution window and view-through',

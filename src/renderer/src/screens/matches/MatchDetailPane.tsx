@@ -73,7 +73,11 @@ function StatusLine({ m }: { m: MatchDetail['match'] }) {
   return (
     <p className="match-status-line" role="status">
       <span className={`badge match-${m.status}`}>{STATUS_LABELS[m.status]}</span>{' '}
-      {m.origin === 'human' ? `Matched by hand by ${m.createdBy}` : m.status === 'auto_resolved' ? 'Matched by the engine, its small difference resolved automatically' : 'Matched by the engine'}{' '}
+      {m.origin === 'human'
+        ? `Matched by hand by ${m.createdBy}`
+        : m.status === 'auto_resolved'
+          ? 'Matched by the engine, its small difference resolved automatically'
+          : 'Matched by the engine'}{' '}
       on {formatInstant(m.createdAt, prefs)}
     </p>
   );
@@ -139,7 +143,11 @@ export function MatchDetailPane() {
   return (
     <aside className="detail-panel matches-detail" aria-label="Match detail">
       <div className="toolbar">
-        <h2>{detail !== null ? `${linkLabel(detail.match.link)} · ${detail.match.counterparty ?? detail.match.description ?? detail.match.matchId}` : 'Match'}</h2>
+        <h2>
+          {detail !== null
+            ? `${linkLabel(detail.match.link)} · ${detail.match.counterparty ?? detail.match.description ?? detail.match.matchId}`
+            : 'Match'}
+        </h2>
         <span className="spacer" />
         <button type="button" className="ghost" onClick={() => store.getState().closeMatch()} title="Close (Escape)">
           Close

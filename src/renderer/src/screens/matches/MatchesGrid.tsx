@@ -36,10 +36,25 @@ export function MatchesGrid() {
     const readable = readableColumns<MatchRow>();
     return [
       businessDateColumn<MatchRow>(prefs.locale, null, period),
-      { headerName: 'Link', colId: 'link', field: 'link', width: 150, sortable: true, valueFormatter: (p) => (typeof p.value === 'string' ? linkLabel(p.value) : '') },
+      {
+        headerName: 'Link',
+        colId: 'link',
+        field: 'link',
+        width: 150,
+        sortable: true,
+        valueFormatter: (p) => (typeof p.value === 'string' ? linkLabel(p.value) : ''),
+      },
       // The amount right after who, so it stays in view beside the detail panel.
       ...readable.slice(0, 1),
-      { headerName: 'Amount', colId: 'amountMinor', field: 'amountMinor', width: 120, sortable: true, type: 'rightAligned', cellRenderer: AmountCell },
+      {
+        headerName: 'Amount',
+        colId: 'amountMinor',
+        field: 'amountMinor',
+        width: 120,
+        sortable: true,
+        type: 'rightAligned',
+        cellRenderer: AmountCell,
+      },
       ...readable.slice(1),
       { headerName: 'Status', colId: 'status', field: 'status', width: 112, sortable: true, cellRenderer: StatusCell },
       {
@@ -66,7 +81,10 @@ export function MatchesGrid() {
     ];
   }, [prefs, showIds, period]);
 
-  const options = useMemo(() => ({ columnDefs, defaultColDef: UNSORTED_COLUMNS, rowSelection: SINGLE_ROW_SELECTION, tooltipShowDelay: 400 }), [columnDefs]);
+  const options = useMemo(
+    () => ({ columnDefs, defaultColDef: UNSORTED_COLUMNS, rowSelection: SINGLE_ROW_SELECTION, tooltipShowDelay: 400 }),
+    [columnDefs],
+  );
 
   return (
     <ServerGrid<MatchRow>

@@ -98,7 +98,13 @@ function StepsTable({ waterfall }: { waterfall: PayoutWaterfall }) {
             <tr key={step.step} className={rowClass}>
               <th scope="row">
                 {step.items.length > 0 ? (
-                  <button type="button" className="ghost wf-toggle" aria-expanded={expanded} aria-controls={itemsId} onClick={() => toggle(step.step)}>
+                  <button
+                    type="button"
+                    className="ghost wf-toggle"
+                    aria-expanded={expanded}
+                    aria-controls={itemsId}
+                    onClick={() => toggle(step.step)}
+                  >
                     <span aria-hidden="true">{expanded ? '▾' : '▸'} </span>
                     {step.label}
                   </button>
@@ -143,7 +149,12 @@ function ExceptionLine({ exception, onOpen }: { exception: PayoutException; onOp
     <li className="wf-exception">
       <span className="badge">{codeLabel(exception.code)}</span> <span>{exception.state.replace('_', ' ')}</span>{' '}
       <Amount minor={exception.amountMinor} currency={exception.currency} magnitude />{' '}
-      <button type="button" title={exception.exceptionId} aria-label={`Open the ${codeLabel(exception.code).toLowerCase()} exception`} onClick={() => onOpen(exception.exceptionId)}>
+      <button
+        type="button"
+        title={exception.exceptionId}
+        aria-label={`Open the ${codeLabel(exception.code).toLowerCase()} exception`}
+        onClick={() => onOpen(exception.exceptionId)}
+      >
         Open the exception
       </button>
     </li>
@@ -220,8 +231,8 @@ export function PayoutWaterfallView({ waterfall, onOpenException }: PayoutWaterf
       </p>
       {chart.balanced ? null : (
         <p className="field-error" role="alert">
-          The steps add up to <Amount minor={chart.stepsEndMinor} currency={waterfall.currency} />, not to the payout net: the figures below are as the
-          backend reported them.
+          The steps add up to <Amount minor={chart.stepsEndMinor} currency={waterfall.currency} />, not to the payout net: the figures below are as
+          the backend reported them.
         </p>
       )}
       <WaterfallChart data={chart} />

@@ -55,7 +55,11 @@ export function PayoutsGrid() {
       { headerName: 'Items', field: 'itemCount', width: 70, type: 'rightAligned' },
       { headerName: 'Description', field: 'description', flex: 1, minWidth: 120, valueFormatter: (p) => (p.value as string | null) ?? '—' },
       { headerName: 'Source', field: 'source', width: 120 },
-      idsColumn<PayoutRow>('Balance entry and event ids', (r) => `${r.externalId} · ${r.payoutEventId}${r.bankEventId === null ? '' : ` · ${r.bankEventId}`}`, showIds),
+      idsColumn<PayoutRow>(
+        'Balance entry and event ids',
+        (r) => `${r.externalId} · ${r.payoutEventId}${r.bankEventId === null ? '' : ` · ${r.bankEventId}`}`,
+        showIds,
+      ),
     ],
     [prefs, showIds, period],
   );

@@ -85,7 +85,14 @@ export function waterfallChartData(waterfall: PayoutWaterfall): WaterfallChartDa
     startMinor: s.startMinor,
     endMinor: s.endMinor,
   }));
-  bars.push({ key: 'payout_net', label: 'Payout net', kind: 'total', amountMinor: waterfall.payoutNetMinor, startMinor: 0, endMinor: waterfall.payoutNetMinor });
+  bars.push({
+    key: 'payout_net',
+    label: 'Payout net',
+    kind: 'total',
+    amountMinor: waterfall.payoutNetMinor,
+    startMinor: 0,
+    endMinor: waterfall.payoutNetMinor,
+  });
   const values = bars.flatMap((b) => [b.startMinor, b.endMinor]);
   const ticks = axisTicks(Math.min(0, ...values), Math.max(0, ...values));
   const stepsEndMinor = steps[steps.length - 1]?.endMinor ?? 0;

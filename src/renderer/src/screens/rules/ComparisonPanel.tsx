@@ -44,7 +44,9 @@ function PromoteForm({ version, state, window }: { version: string; state: strin
       aria-label="Promote"
       onSubmit={(e) => {
         e.preventDefault();
-        void store.getState().promoteRuleVersion({ version, reason, ...(override ? { overrideWindow: true } : {}), ...(canary.trim() === '' ? {} : { canary }) });
+        void store
+          .getState()
+          .promoteRuleVersion({ version, reason, ...(override ? { overrideWindow: true } : {}), ...(canary.trim() === '' ? {} : { canary }) });
       }}
     >
       <h3>Promote {version}</h3>
@@ -83,11 +85,14 @@ export function ComparisonPanel({ comparison, state }: { comparison: RuleCompari
   const g = comparison.grading;
   const w = comparison.window;
   const pick = (category: DiffCategoryName) =>
-    store.getState().setRulesDiffFilter({ categories: filter.categories?.length === 1 && filter.categories[0] === category ? undefined : [category] });
+    store
+      .getState()
+      .setRulesDiffFilter({ categories: filter.categories?.length === 1 && filter.categories[0] === category ? undefined : [category] });
   return (
     <section className="panel comparison-panel" aria-label="Comparison">
       <h2>
-        {s.version} against the live results ({s.live}): {formatCount(s.diffs, locale)} {s.diffs === 1 ? 'event differs' : 'events differ'} in the whole ledger
+        {s.version} against the live results ({s.live}): {formatCount(s.diffs, locale)} {s.diffs === 1 ? 'event differs' : 'events differ'} in the
+        whole ledger
       </h2>
       <div className="kpis" role="group" aria-label="Differences by category">
         {s.byCategory.map((c) => (
@@ -113,9 +118,10 @@ export function ComparisonPanel({ comparison, state }: { comparison: RuleCompari
             <p className="muted">No decision of a person to grade it against yet.</p>
           ) : (
             <p>
-              Agrees with {formatPercent(g.agreement, locale)} of {formatCount(g.decisions, locale)} decisions (live rules: {formatPercent(g.live.agreement, locale)}).
-              Estimated false positive rate {formatPercent(g.falsePositiveRate, locale)}: {formatCount(g.overturned, locale)} of {formatCount(g.restsOn, locale)}{' '}
-              auto-resolutions a person had overturned (live rules: {formatPercent(g.live.falsePositiveRate, locale)}).
+              Agrees with {formatPercent(g.agreement, locale)} of {formatCount(g.decisions, locale)} decisions (live rules:{' '}
+              {formatPercent(g.live.agreement, locale)}). Estimated false positive rate {formatPercent(g.falsePositiveRate, locale)}:{' '}
+              {formatCount(g.overturned, locale)} of {formatCount(g.restsOn, locale)} auto-resolutions a person had overturned (live rules:{' '}
+              {formatPercent(g.live.falsePositiveRate, locale)}).
             </p>
           )}
         </div>
@@ -123,7 +129,8 @@ export function ComparisonPanel({ comparison, state }: { comparison: RuleCompari
           <div>
             <h3>Observation window</h3>
             <p>
-              {w.observedDays.toFixed(1)} of {w.policy.min_observation_days} days of business time observed, {formatCount(w.observedEvents, locale)} new events
+              {w.observedDays.toFixed(1)} of {w.policy.min_observation_days} days of business time observed, {formatCount(w.observedEvents, locale)}{' '}
+              new events
               {w.policy.min_observation_events === null ? '' : ` (or ${formatCount(w.policy.min_observation_events, locale)})`}.{' '}
               {w.met ? <strong>Promotion allowed.</strong> : <span>Not met: {w.missing.join('; ')}.</span>}
             </p>

@@ -32,13 +32,24 @@ export function DiffDetailPane() {
       ) : (
         <>
           <p>
-            {detail.event.kind.replace('_', ' ')} · {detail.event.source} · {detail.event.counterparty ?? detail.event.description ?? detail.event.externalId} ·{' '}
-            <Amount minor={detail.event.amountMinor} currency={detail.event.currency} kind={detail.event.kind} /> · {formatInstant(detail.event.occurredAt, prefs)}{' '}
-            <span className="muted mono">{detail.event.eventId}</span>
+            {detail.event.kind.replace('_', ' ')} · {detail.event.source} ·{' '}
+            {detail.event.counterparty ?? detail.event.description ?? detail.event.externalId} ·{' '}
+            <Amount minor={detail.event.amountMinor} currency={detail.event.currency} kind={detail.event.kind} /> ·{' '}
+            {formatInstant(detail.event.occurredAt, prefs)} <span className="muted mono">{detail.event.eventId}</span>
           </p>
           <div className="side-by-side">
-            <OutcomeItems title="Live" items={detail.live} currency={detail.event.currency} empty="Unmatched, no exception: the live rules leave it alone." />
-            <OutcomeItems title={`This version (${version ?? ''})`} items={detail.version} currency={detail.event.currency} empty="Unmatched, no exception: this version leaves it alone." />
+            <OutcomeItems
+              title="Live"
+              items={detail.live}
+              currency={detail.event.currency}
+              empty="Unmatched, no exception: the live rules leave it alone."
+            />
+            <OutcomeItems
+              title={`This version (${version ?? ''})`}
+              items={detail.version}
+              currency={detail.event.currency}
+              empty="Unmatched, no exception: this version leaves it alone."
+            />
           </div>
         </>
       )}

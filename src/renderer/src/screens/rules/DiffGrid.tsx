@@ -20,7 +20,12 @@ function AmountCell({ data }: CustomCellRendererProps<RuleDiffRow>) {
 
 /** One side of a difference in words: unmatched, or matched with N events, then its exceptions. */
 export function sideText(matchId: string | null, withIds: string[], exceptions: string[]): string {
-  const match = matchId === null ? 'unmatched' : withIds.length === 0 ? 'matched' : `matched with ${withIds.length === 1 ? '1 event' : `${withIds.length} events`}`;
+  const match =
+    matchId === null
+      ? 'unmatched'
+      : withIds.length === 0
+        ? 'matched'
+        : `matched with ${withIds.length === 1 ? '1 event' : `${withIds.length} events`}`;
   return exceptions.length === 0 ? match : `${match}; ${exceptions.join(', ').replace(/_/g, ' ').toLowerCase()}`;
 }
 
@@ -44,9 +49,24 @@ export function DiffGrid() {
         initialSort: 'asc',
         valueFormatter: (p) => (typeof p.value === 'string' ? formatInstant(p.value, prefs, { time: false }) : ''),
       },
-      { headerName: 'Kind', colId: 'kind', field: 'kind', width: 100, sortable: true, valueFormatter: (p) => (typeof p.value === 'string' ? p.value.replace('_', ' ') : '') },
+      {
+        headerName: 'Kind',
+        colId: 'kind',
+        field: 'kind',
+        width: 100,
+        sortable: true,
+        valueFormatter: (p) => (typeof p.value === 'string' ? p.value.replace('_', ' ') : ''),
+      },
       { headerName: 'Source', colId: 'source', field: 'source', width: 120, sortable: true },
-      { headerName: 'Amount', colId: 'amountMinor', field: 'amountMinor', width: 120, sortable: true, type: 'rightAligned', cellRenderer: AmountCell },
+      {
+        headerName: 'Amount',
+        colId: 'amountMinor',
+        field: 'amountMinor',
+        width: 120,
+        sortable: true,
+        type: 'rightAligned',
+        cellRenderer: AmountCell,
+      },
       {
         headerName: 'Difference',
         colId: 'category',
@@ -55,7 +75,15 @@ export function DiffGrid() {
         sortable: true,
         valueFormatter: (p) => (typeof p.value === 'string' ? (CATEGORY_WORDS[p.value as RuleDiffRow['category']] ?? p.value) : ''),
       },
-      { headerName: 'Rule', colId: 'ruleId', field: 'ruleId', width: 190, sortable: true, cellClass: 'mono', valueFormatter: (p) => (p.data === undefined ? '' : (p.data.ruleId ?? '(leftover)')) },
+      {
+        headerName: 'Rule',
+        colId: 'ruleId',
+        field: 'ruleId',
+        width: 190,
+        sortable: true,
+        cellClass: 'mono',
+        valueFormatter: (p) => (p.data === undefined ? '' : (p.data.ruleId ?? '(leftover)')),
+      },
       {
         headerName: 'Live',
         colId: 'live',
@@ -76,7 +104,10 @@ export function DiffGrid() {
     ],
     [prefs, showIds],
   );
-  const options = useMemo(() => ({ columnDefs, defaultColDef: UNSORTED_COLUMNS, rowSelection: SINGLE_ROW_SELECTION, tooltipShowDelay: 400 }), [columnDefs]);
+  const options = useMemo(
+    () => ({ columnDefs, defaultColDef: UNSORTED_COLUMNS, rowSelection: SINGLE_ROW_SELECTION, tooltipShowDelay: 400 }),
+    [columnDefs],
+  );
 
   return (
     <ServerGrid<RuleDiffRow>

@@ -7,7 +7,19 @@ import { errorMessage } from '../../store/sliceTypes.ts';
 import type { TryExampleResult } from '../../store/rulesSlice.ts';
 import { RuleForm } from './RuleForm.tsx';
 import { OutcomeItems } from './OutcomeItems.tsx';
-import { changedRules, draftFromText, draftText, errorsUnder, getAt, setAt, textOf, validateDraft, type Draft, type Json, type Path } from './ruleDraft.ts';
+import {
+  changedRules,
+  draftFromText,
+  draftText,
+  errorsUnder,
+  getAt,
+  setAt,
+  textOf,
+  validateDraft,
+  type Draft,
+  type Json,
+  type Path,
+} from './ruleDraft.ts';
 
 function ExampleTry({ draft, valid }: { draft: Draft; valid: boolean }) {
   const store = useAppStore();
@@ -40,7 +52,13 @@ function ExampleTry({ draft, valid }: { draft: Draft; valid: boolean }) {
       >
         <label>
           Event, exception or match id
-          <input type="text" size={44} value={id} onChange={(e) => setId(e.target.value)} placeholder="e.g. an exception id from the Exceptions screen" />
+          <input
+            type="text"
+            size={44}
+            value={id}
+            onChange={(e) => setId(e.target.value)}
+            placeholder="e.g. an exception id from the Exceptions screen"
+          />
         </label>
         <button type="submit" disabled={busy || !valid || id.trim() === ''}>
           Try the edited rules
@@ -55,7 +73,12 @@ function ExampleTry({ draft, valid }: { draft: Draft; valid: boolean }) {
       {result !== null ? (
         <div className="side-by-side">
           <OutcomeItems title="Live now" items={result.live} currency={currency} empty="Nothing: the live rules leave these events alone." />
-          <OutcomeItems title="With the edited rules" items={result.edited} currency={currency} empty="Nothing: the edited rules leave these events alone." />
+          <OutcomeItems
+            title="With the edited rules"
+            items={result.edited}
+            currency={currency}
+            empty="Nothing: the edited rules leave these events alone."
+          />
         </div>
       ) : null}
     </section>
@@ -89,7 +112,12 @@ export function RuleEditor() {
 
   const validation = useMemo(() => (draft === null ? null : validateDraft(draft)), [draft]);
   if (loadError !== null) return <p role="alert">The rules could not be read: {loadError}</p>;
-  if (base === null || draft === null || validation === null) return <p className="muted" role="status">Reading the rules in force…</p>;
+  if (base === null || draft === null || validation === null)
+    return (
+      <p className="muted" role="status">
+        Reading the rules in force…
+      </p>
+    );
 
   const rules = Array.isArray(draft['rules']) ? (draft['rules'] as Json[]) : [];
   const changed = changedRules(base.draft, draft);
@@ -146,7 +174,13 @@ export function RuleEditor() {
                 const n = errorsUnder(validation.errors, ['rules', i]).length;
                 const ruleId = textOf(getAt(r, ['id']));
                 return (
-                  <button key={i} type="button" className={i === ruleIndex ? 'rule-pick active' : 'rule-pick'} aria-current={i === ruleIndex ? 'true' : undefined} onClick={() => setRuleIndex(i)}>
+                  <button
+                    key={i}
+                    type="button"
+                    className={i === ruleIndex ? 'rule-pick active' : 'rule-pick'}
+                    aria-current={i === ruleIndex ? 'true' : undefined}
+                    onClick={() => setRuleIndex(i)}
+                  >
                     <span className="mono">{ruleId}</span>
                     {changed.includes(ruleId) ? <span className="badge">edited</span> : null}
                     {n > 0 ? <span className="badge bad">{n} to fix</span> : null}
@@ -159,7 +193,13 @@ export function RuleEditor() {
         ) : (
           <label className="rule-json">
             Rule set JSON
-            <textarea spellCheck={false} rows={24} value={text} onChange={(e) => editText(e.target.value)} aria-invalid={problems.length > 0 ? true : undefined} />
+            <textarea
+              spellCheck={false}
+              rows={24}
+              value={text}
+              onChange={(e) => editText(e.target.value)}
+              aria-invalid={problems.length > 0 ? true : undefined}
+            />
           </label>
         )}
         {problems.length > 0 ? (
@@ -177,14 +217,22 @@ export function RuleEditor() {
         <div className="toolbar rule-save">
           <label>
             Reason for the new version
-            <input type="text" size={56} value={reason} onChange={(e) => setReason(e.target.value)} placeholder="e.g. the processor rounds card amounts to 5 cents" />
+            <input
+              type="text"
+              size={56}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              placeholder="e.g. the processor rounds card amounts to 5 cents"
+            />
           </label>
           <button type="button" className="primary" disabled={!canSave} onClick={() => void save()}>
             Save as a shadow version
           </button>
           <span className="muted">
-            {changed.length === 0 && !settingsChanged ? 'Nothing edited yet.' : `Edited: ${[...changed, ...(settingsChanged ? ['settings'] : [])].join(', ')}.`} Saved in shadow: it runs beside
-            the live results and acts only once promoted.
+            {changed.length === 0 && !settingsChanged
+              ? 'Nothing edited yet.'
+              : `Edited: ${[...changed, ...(settingsChanged ? ['settings'] : [])].join(', ')}.`}{' '}
+            Saved in shadow: it runs beside the live results and acts only once promoted.
           </span>
         </div>
       </section>

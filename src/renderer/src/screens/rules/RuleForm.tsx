@@ -30,9 +30,25 @@ export function RuleForm({ draft, index, errors, onChange }: RuleFormProps) {
   const text = (rel: Path, label: string, hint?: string) =>
     field(rel, label, <input type="text" value={textOf(at(rel))} onChange={(e) => onChange([...base, ...rel], e.target.value)} />, hint);
   const num = (rel: Path, label: string, hint?: string) =>
-    field(rel, label, <input type="text" inputMode="decimal" className="num" value={textOf(at(rel))} onChange={(e) => onChange([...base, ...rel], numberFromText(e.target.value))} />, hint);
+    field(
+      rel,
+      label,
+      <input
+        type="text"
+        inputMode="decimal"
+        className="num"
+        value={textOf(at(rel))}
+        onChange={(e) => onChange([...base, ...rel], numberFromText(e.target.value))}
+      />,
+      hint,
+    );
   const list = (rel: Path, label: string, hint: string) =>
-    field(rel, label, <input type="text" value={textOf(at(rel))} onChange={(e) => onChange([...base, ...rel], listFromText(e.target.value))} />, hint);
+    field(
+      rel,
+      label,
+      <input type="text" value={textOf(at(rel))} onChange={(e) => onChange([...base, ...rel], listFromText(e.target.value))} />,
+      hint,
+    );
   const choice = (rel: Path, label: string, values: readonly string[], empty?: string) =>
     field(
       rel,
@@ -88,7 +104,11 @@ export function RuleForm({ draft, index, errors, onChange }: RuleFormProps) {
             </button>
           </div>
         ))}
-        <button type="button" className="ghost" onClick={() => onChange([...base, 'keys', keys.length], { left: 'order_ref', right: 'order_ref', compare: 'equal' })}>
+        <button
+          type="button"
+          className="ghost"
+          onClick={() => onChange([...base, 'keys', keys.length], { left: 'order_ref', right: 'order_ref', compare: 'equal' })}
+        >
           Add a key
         </button>
       </fieldset>
@@ -102,7 +122,11 @@ export function RuleForm({ draft, index, errors, onChange }: RuleFormProps) {
           {field(
             ['amount', 'net_fees'],
             'Compare net of fees',
-            <input type="checkbox" checked={at(['amount', 'net_fees']) === true} onChange={(e) => onChange([...base, 'amount', 'net_fees'], e.target.checked ? true : undefined)} />,
+            <input
+              type="checkbox"
+              checked={at(['amount', 'net_fees']) === true}
+              onChange={(e) => onChange([...base, 'amount', 'net_fees'], e.target.checked ? true : undefined)}
+            />,
           )}
         </div>
       </fieldset>
@@ -123,7 +147,12 @@ export function RuleForm({ draft, index, errors, onChange }: RuleFormProps) {
             'Produces',
             <select
               value={produces}
-              onChange={(e) => onChange([...base, 'produces'], e.target.value === 'match' ? { type: 'match' } : { type: 'auto_resolved_exception', code: 'TIMING_DIFF' })}
+              onChange={(e) =>
+                onChange(
+                  [...base, 'produces'],
+                  e.target.value === 'match' ? { type: 'match' } : { type: 'auto_resolved_exception', code: 'TIMING_DIFF' },
+                )
+              }
             >
               <option value="match">a match</option>
               <option value="auto_resolved_exception">an auto-resolved exception</option>

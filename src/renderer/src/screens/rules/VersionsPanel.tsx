@@ -12,7 +12,17 @@ function scopeText(scope: { sources: string[]; codes: string[] }): string {
   return [...scope.sources, ...scope.codes].join(', ');
 }
 
-function ReasonAction({ label, busyLabel, onRun, extra }: { label: string; busyLabel: string; onRun(reason: string, extra: string): Promise<boolean>; extra?: string }) {
+function ReasonAction({
+  label,
+  busyLabel,
+  onRun,
+  extra,
+}: {
+  label: string;
+  busyLabel: string;
+  onRun(reason: string, extra: string): Promise<boolean>;
+  extra?: string;
+}) {
   const busy = useApp((s) => s.rulesBusy);
   const [reason, setReason] = useState('');
   const [scope, setScope] = useState('');
@@ -71,7 +81,9 @@ function CanaryPanel({ canary }: { canary: NonNullable<RulesVersions['canary']> 
         label="Widen the canary"
         busyLabel="Widening…"
         extra="Wider scope (sources, codes)"
-        onRun={(reason, scope) => store.getState().promoteRuleVersion({ version: canary.version, reason, ...(scope.trim() === '' ? {} : { canary: scope }) })}
+        onRun={(reason, scope) =>
+          store.getState().promoteRuleVersion({ version: canary.version, reason, ...(scope.trim() === '' ? {} : { canary: scope }) })
+        }
       />
       <ReasonAction label="Roll back the canary" busyLabel="Rolling back…" onRun={(reason) => store.getState().rollbackRules(reason)} />
     </section>
@@ -110,7 +122,13 @@ export function VersionsPanel({ data }: { data: RulesVersions }) {
                   {v.inForce ? (
                     <span className="mono">{v.version}</span>
                   ) : (
-                    <button type="button" className="link-button mono" aria-pressed={v.version === selected} title="Compare it with the live results" onClick={() => store.getState().selectRuleVersion(v.version)}>
+                    <button
+                      type="button"
+                      className="link-button mono"
+                      aria-pressed={v.version === selected}
+                      title="Compare it with the live results"
+                      onClick={() => store.getState().selectRuleVersion(v.version)}
+                    >
                       {v.version}
                     </button>
                   )}
@@ -128,7 +146,11 @@ export function VersionsPanel({ data }: { data: RulesVersions }) {
           </tbody>
         </table>
         {data.canary === null && data.rollbackTo !== null ? (
-          <ReasonAction label={`Roll back to ${data.rollbackTo}`} busyLabel="Rolling back…" onRun={(reason) => store.getState().rollbackRules(reason)} />
+          <ReasonAction
+            label={`Roll back to ${data.rollbackTo}`}
+            busyLabel="Rolling back…"
+            onRun={(reason) => store.getState().rollbackRules(reason)}
+          />
         ) : null}
       </section>
     </>

@@ -70,7 +70,10 @@ export function numberFromText(text: string): Json | undefined {
 
 /** A comma-separated list (kinds, sources) as the draft's array; empty text is no list. */
 export function listFromText(text: string): Json[] | undefined {
-  const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   return items.length === 0 ? undefined : items;
 }
 
@@ -84,7 +87,8 @@ export function textOf(value: Json | undefined): string {
 export function draftFromText(text: string): { ok: true; draft: Draft } | { ok: false; error: string } {
   try {
     const value = JSON.parse(text) as unknown;
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, error: 'a rule set is a JSON object ({ "format": "tieout-rules", … })' };
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      return { ok: false, error: 'a rule set is a JSON object ({ "format": "tieout-rules", … })' };
     return { ok: true, draft: value as Draft };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -25,7 +25,9 @@ function WhoAmI({ view }: { view: OwnersView }) {
     <form className="owners-me" aria-label="Who am I" onSubmit={(e) => void save(e)} noValidate>
       <h3>Who am I</h3>
       <p className="muted">
-        {view.me === null ? 'Nobody yet: My queue stays empty until you say who you are.' : `This laptop is ${personName(view.me)}'s: My queue holds what they own.`}
+        {view.me === null
+          ? 'Nobody yet: My queue stays empty until you say who you are.'
+          : `This laptop is ${personName(view.me)}'s: My queue holds what they own.`}
       </p>
       <div className="field-row">
         <label htmlFor={inputId}>
@@ -81,7 +83,13 @@ function DomainsTable({ view }: { view: OwnersView }) {
               {d.since ?? '—'}
               {d.handoff ? <span className="badge">hand-off week</span> : null}
             </td>
-            <td>{d.rotation === null ? <span className="muted">—</span> : `${d.rotation.every} from ${d.rotation.starting}, ${d.rotation.people.length} people`}</td>
+            <td>
+              {d.rotation === null ? (
+                <span className="muted">—</span>
+              ) : (
+                `${d.rotation.every} from ${d.rotation.starting}, ${d.rotation.people.length} people`
+              )}
+            </td>
             <td className="mono owners-url">{d.ticketUrl ?? <span className="muted">—</span>}</td>
           </tr>
         ))}
@@ -127,11 +135,27 @@ function HandOverForm({ view }: { view: OwnersView }) {
         </datalist>
         <label htmlFor={ids.owner}>
           Owner
-          <input id={ids.owner} type="text" list={ids.people} size={28} value={owner} placeholder="NAME <EMAIL>" onChange={(e) => setOwner(e.target.value)} />
+          <input
+            id={ids.owner}
+            type="text"
+            list={ids.people}
+            size={28}
+            value={owner}
+            placeholder="NAME <EMAIL>"
+            onChange={(e) => setOwner(e.target.value)}
+          />
         </label>
         <label htmlFor={ids.backup}>
           Backup
-          <input id={ids.backup} type="text" list={ids.people} size={28} value={backup} placeholder="NAME <EMAIL>" onChange={(e) => setBackup(e.target.value)} />
+          <input
+            id={ids.backup}
+            type="text"
+            list={ids.people}
+            size={28}
+            value={backup}
+            placeholder="NAME <EMAIL>"
+            onChange={(e) => setBackup(e.target.value)}
+          />
         </label>
         <datalist id={ids.people}>
           {view.people.map((p) => (
@@ -174,7 +198,9 @@ export function OwnersPanel() {
           <h3>Domains on {view.day}</h3>
           <DomainsTable view={view} />
           <HandOverForm view={view} />
-          <p className="muted">Rotations, escalation contacts, ticket links and the domain table are kept in workspace.json (see the README, “Owners”).</p>
+          <p className="muted">
+            Rotations, escalation contacts, ticket links and the domain table are kept in workspace.json (see the README, “Owners”).
+          </p>
         </>
       )}
     </section>

@@ -74,7 +74,13 @@ export function SettingsForm({ saved }: { saved: Settings }) {
           />
         </FormField>
         <FormField id="settings-time-zone" label="Time zone" error={errorOf('timeZone')} hint="IANA name, e.g. Europe/Berlin">
-          <input value={draft.timeZone} list="settings-time-zones" autoComplete="off" spellCheck={false} onChange={(e) => edit('timeZone', e.target.value)} />
+          <input
+            value={draft.timeZone}
+            list="settings-time-zones"
+            autoComplete="off"
+            spellCheck={false}
+            onChange={(e) => edit('timeZone', e.target.value)}
+          />
         </FormField>
         <FormField id="settings-locale" label="Locale" error={errorOf('locale')} hint="Number and date formats">
           <select value={draft.locale} onChange={(e) => edit('locale', e.target.value)}>
@@ -93,7 +99,13 @@ export function SettingsForm({ saved }: { saved: Settings }) {
           hint="Above this amount a person signs off any exception, whatever its class."
           className="policy-gate-field"
         >
-          <input className="num" value={draft.policyGate} inputMode="decimal" autoComplete="off" onChange={(e) => edit('policyGate', e.target.value)} />
+          <input
+            className="num"
+            value={draft.policyGate}
+            inputMode="decimal"
+            autoComplete="off"
+            onChange={(e) => edit('policyGate', e.target.value)}
+          />
         </FormField>
       </div>
       <RegionalDatalists currencyListId="settings-currency-codes" timeZoneListId="settings-time-zones" />

@@ -16,8 +16,8 @@ export function TolerancesPanel({ ruleSet, tolerances }: Pick<SettingsView, 'rul
         Rule set in force: <code>{ruleSet.id}</code>, version {ruleSet.version}.
       </p>
       <p className="muted">
-        Tolerances are changed in the Rules screen: a change is saved as a new version that runs in shadow beside the live results, is compared
-        with them, and acts only once promoted.
+        Tolerances are changed in the Rules screen: a change is saved as a new version that runs in shadow beside the live results, is compared with
+        them, and acts only once promoted.
       </p>
       {tolerances.length === 0 ? (
         <p className="empty">This rule set has no rules.</p>

@@ -53,7 +53,8 @@ export function settingsFromDraft(draft: SettingsDraft, gateLocale: string): Dra
   const name = draft.name.trim();
   if (name === '') errors.name = 'A name is required.';
   const reportingCurrency = draft.reportingCurrency.trim().toUpperCase();
-  if (!isCurrencyCode(reportingCurrency)) errors.reportingCurrency = `"${draft.reportingCurrency.trim()}" is not an ISO 4217 currency code (e.g. EUR, USD, GBP).`;
+  if (!isCurrencyCode(reportingCurrency))
+    errors.reportingCurrency = `"${draft.reportingCurrency.trim()}" is not an ISO 4217 currency code (e.g. EUR, USD, GBP).`;
   const timeZone = draft.timeZone.trim();
   if (timeZone === '') errors.timeZone = 'A time zone is required.';
   else if (!isKnownTimeZone(timeZone)) errors.timeZone = `"${timeZone}" is not an IANA time zone (e.g. Europe/Berlin, America/New_York).`;

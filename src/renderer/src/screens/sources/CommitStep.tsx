@@ -9,7 +9,14 @@ function InlineProgress() {
   if (job === undefined) return null;
   const ratio = job.total !== null && job.total > 0 ? Math.min(1, job.done / job.total) : null;
   return (
-    <div className="commit-progress" role="progressbar" aria-label="Import progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={ratio === null ? undefined : Math.round(ratio * 100)}>
+    <div
+      className="commit-progress"
+      role="progressbar"
+      aria-label="Import progress"
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={ratio === null ? undefined : Math.round(ratio * 100)}
+    >
       <span className={ratio === null ? 'job-track indeterminate' : 'job-track'}>
         <span className="job-fill" style={{ width: ratio === null ? '40%' : `${Math.round(ratio * 100)}%` }} />
       </span>
@@ -50,12 +57,17 @@ export function CommitStep() {
       </dl>
       <div className="skip-invalid">
         <label className="checkbox">
-          <input type="checkbox" checked={skipInvalid} disabled={committing} onChange={(e) => store.getState().setImportSkipInvalid(e.currentTarget.checked)} />
+          <input
+            type="checkbox"
+            checked={skipInvalid}
+            disabled={committing}
+            onChange={(e) => store.getState().setImportSkipInvalid(e.currentTarget.checked)}
+          />
           Skip invalid rows
         </label>
         <p className="muted">
-          Without it, one bad row fails the whole import and nothing is written. With it, bad rows are journaled with their line and column and skipped; the
-          rest is imported.
+          Without it, one bad row fails the whole import and nothing is written. With it, bad rows are journaled with their line and column and
+          skipped; the rest is imported.
         </p>
       </div>
       {error !== null && (
@@ -64,7 +76,12 @@ export function CommitStep() {
           <p className="commit-error">{error}</p>
           {retry === 'acceptUnbalanced' ? (
             <div className="toolbar">
-              <button type="button" className="primary" disabled={committing} onClick={() => void store.getState().commitImport({ acceptUnbalanced: true })}>
+              <button
+                type="button"
+                className="primary"
+                disabled={committing}
+                onClick={() => void store.getState().commitImport({ acceptUnbalanced: true })}
+              >
                 Import anyway, recording the difference
               </button>
               <span className="muted">The statement is imported as the bank sent it; the journal records by how much it does not balance.</span>

@@ -97,7 +97,9 @@ export function ConnectorsPanel() {
           </tbody>
         </table>
       )}
-      {connectors !== null && connectors.length > 0 && !background && <p className="muted">This window does not sync on a schedule: run tieout sync.</p>}
+      {connectors !== null && connectors.length > 0 && !background && (
+        <p className="muted">This window does not sync on a schedule: run tieout sync.</p>
+      )}
     </section>
   );
 }

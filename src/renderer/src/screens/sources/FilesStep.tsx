@@ -97,8 +97,8 @@ export function FilesStep() {
       >
         <strong>Drop files here, or press to choose files</strong>
         <span className="dropzone-hint">
-          Stripe, Shopify and PayPal exports · MT940 · camt.053 · OFX · any CSV with a mapping or bank preset · a saved mapping (.json) is loaded as the
-          mapping
+          Stripe, Shopify and PayPal exports · MT940 · camt.053 · OFX · any CSV with a mapping or bank preset · a saved mapping (.json) is loaded as
+          the mapping
         </span>
       </button>
       <div className="toolbar">

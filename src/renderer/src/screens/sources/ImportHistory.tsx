@@ -104,7 +104,11 @@ export function ImportHistory() {
       </p>
     );
   } else if (batches === null) {
-    body = <p className="muted" role="status">Loading the import history…</p>;
+    body = (
+      <p className="muted" role="status">
+        Loading the import history…
+      </p>
+    );
   } else if (batches.length === 0) {
     body = <p className="empty">No imports yet. Add files above to import the first source.</p>;
   } else {

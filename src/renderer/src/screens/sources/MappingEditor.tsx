@@ -26,7 +26,13 @@ function Problems({ id, messages }: { id: string; messages: readonly string[] })
   );
 }
 
-function Choice<T extends string>(props: { label: string; value: T; options: readonly (readonly [T, string])[]; onChange: (value: T) => void; problems?: readonly string[] }) {
+function Choice<T extends string>(props: {
+  label: string;
+  value: T;
+  options: readonly (readonly [T, string])[];
+  onChange: (value: T) => void;
+  problems?: readonly string[];
+}) {
   const id = useId();
   const problems = props.problems ?? [];
   return (
@@ -52,7 +58,15 @@ function Choice<T extends string>(props: { label: string; value: T; options: rea
   );
 }
 
-function TextField(props: { label: string; value: string; onChange: (value: string) => void; problems?: readonly string[]; placeholder?: string; list?: string; size?: number }) {
+function TextField(props: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  problems?: readonly string[];
+  placeholder?: string;
+  list?: string;
+  size?: number;
+}) {
   const id = useId();
   const problems = props.problems ?? [];
   return (
@@ -77,7 +91,13 @@ function TextField(props: { label: string; value: string; onChange: (value: stri
   );
 }
 
-function ColumnSelect(props: { label: string; value: string; header: readonly string[]; onChange: (value: string) => void; problems?: readonly string[] }) {
+function ColumnSelect(props: {
+  label: string;
+  value: string;
+  header: readonly string[];
+  onChange: (value: string) => void;
+  problems?: readonly string[];
+}) {
   const id = useId();
   const problems = props.problems ?? [];
   const missing = props.value !== '' && !props.header.includes(props.value);
@@ -131,7 +151,17 @@ function valuesInColumn(column: string, previews: readonly { columns: string[]; 
   return [...values];
 }
 
-function KindValues({ draft, header, problems, update }: { draft: MappingDraft; header: readonly string[]; problems: readonly MappingIssue[]; update: (patch: Partial<MappingDraft>) => void }) {
+function KindValues({
+  draft,
+  header,
+  problems,
+  update,
+}: {
+  draft: MappingDraft;
+  header: readonly string[];
+  problems: readonly MappingIssue[];
+  update: (patch: Partial<MappingDraft>) => void;
+}) {
   const files = useApp((s) => s.importFiles);
   const previews = files.flatMap((f) => (f.preview === null ? [] : [f.preview]));
   const seen = draft.kindColumn === '' ? [] : valuesInColumn(draft.kindColumn, previews);
@@ -141,7 +171,13 @@ function KindValues({ draft, header, problems, update }: { draft: MappingDraft; 
     update({ kindValues: draft.kindValues.map((row, j) => (j === i ? { ...row, ...patch } : row)) });
   return (
     <>
-      <ColumnSelect label="Kind column" value={draft.kindColumn} header={header} problems={issuesAt(problems, 'kind_column')} onChange={(kindColumn) => update({ kindColumn })} />
+      <ColumnSelect
+        label="Kind column"
+        value={draft.kindColumn}
+        header={header}
+        problems={issuesAt(problems, 'kind_column')}
+        onChange={(kindColumn) => update({ kindColumn })}
+      />
       <div className="kind-values">
         <table className="simple" aria-label="Kind per value">
           <thead>
@@ -160,7 +196,11 @@ function KindValues({ draft, header, problems, update }: { draft: MappingDraft; 
                   <input type="text" aria-label={`Value ${i + 1}`} value={row.value} onChange={(e) => setRow(i, { value: e.currentTarget.value })} />
                 </td>
                 <td>
-                  <select aria-label={`Kind for value ${i + 1}`} value={row.kind} onChange={(e) => setRow(i, { kind: e.currentTarget.value as EventKind })}>
+                  <select
+                    aria-label={`Kind for value ${i + 1}`}
+                    value={row.kind}
+                    onChange={(e) => setRow(i, { kind: e.currentTarget.value as EventKind })}
+                  >
                     {EVENT_KINDS.map((k) => (
                       <option key={k} value={k}>
                         {k}
@@ -169,7 +209,12 @@ function KindValues({ draft, header, problems, update }: { draft: MappingDraft; 
                   </select>
                 </td>
                 <td>
-                  <button type="button" className="ghost" aria-label={`Remove value ${i + 1}`} onClick={() => update({ kindValues: draft.kindValues.filter((_, j) => j !== i) })}>
+                  <button
+                    type="button"
+                    className="ghost"
+                    aria-label={`Remove value ${i + 1}`}
+                    onClick={() => update({ kindValues: draft.kindValues.filter((_, j) => j !== i) })}
+                  >
                     Remove
                   </button>
                 </td>
@@ -182,7 +227,10 @@ function KindValues({ draft, header, problems, update }: { draft: MappingDraft; 
             Add value
           </button>
           {unlisted.length > 0 && (
-            <button type="button" onClick={() => update({ kindValues: [...draft.kindValues, ...unlisted.map((value) => ({ value, kind: 'payment' as const }))] })}>
+            <button
+              type="button"
+              onClick={() => update({ kindValues: [...draft.kindValues, ...unlisted.map((value) => ({ value, kind: 'payment' as const }))] })}
+            >
               Add values seen in the preview ({unlisted.join(', ')})
             </button>
           )}
@@ -224,7 +272,10 @@ function MappingFileLoader() {
 function SavedMappingPicker() {
   const store = useAppStore();
   // Only sources whose files were read through a mapping have one: a Stripe or Shopify source has none to offer.
-  const sources = knownSources(useApp((s) => s.importHistory), GENERIC_CSV);
+  const sources = knownSources(
+    useApp((s) => s.importHistory),
+    GENERIC_CSV,
+  );
   const loadedFrom = useApp((s) => s.importMappingLoadedFrom);
   const [source, setSource] = useState(loadedFrom ?? '');
   const [message, setMessage] = useState<string | null>(null);
@@ -307,7 +358,14 @@ export function MappingEditor() {
       </div>
       {/* The file's own facts first: until the header line is right, no column list can be. */}
       <Group title="The file: where its table starts and how it is written">
-        <TextField label="Header line" value={draft.headerRow} size={4} placeholder="1" problems={issuesAt(problems, 'header_row')} onChange={(headerRow) => update({ headerRow })} />
+        <TextField
+          label="Header line"
+          value={draft.headerRow}
+          size={4}
+          placeholder="1"
+          problems={issuesAt(problems, 'header_row')}
+          onChange={(headerRow) => update({ headerRow })}
+        />
         <Choice
           label="Delimiter"
           value={draft.delimiter}
@@ -321,9 +379,17 @@ export function MappingEditor() {
           problems={issuesAt(problems, 'delimiter')}
           onChange={(delimiter) => update({ delimiter })}
         />
-        <Choice label="Encoding" value={draft.encoding} options={[['', 'Detect'], ...TEXT_ENCODINGS.map((e) => [e, e] as const)]} problems={issuesAt(problems, 'encoding')} onChange={(encoding) => update({ encoding })} />
+        <Choice
+          label="Encoding"
+          value={draft.encoding}
+          options={[['', 'Detect'], ...TEXT_ENCODINGS.map((e) => [e, e] as const)]}
+          problems={issuesAt(problems, 'encoding')}
+          onChange={(encoding) => update({ encoding })}
+        />
         <span className="muted mapping-file-hint">
-          {header.length === 0 ? 'No header read yet: set the line the column names are on.' : `Columns read from line ${draft.headerRow === '' ? '1' : draft.headerRow}: ${header.slice(0, 6).join(', ')}${header.length > 6 ? ', …' : ''}`}
+          {header.length === 0
+            ? 'No header read yet: set the line the column names are on.'
+            : `Columns read from line ${draft.headerRow === '' ? '1' : draft.headerRow}: ${header.slice(0, 6).join(', ')}${header.length > 6 ? ', …' : ''}`}
         </span>
       </Group>
       <div className="mapping-grid">
@@ -342,8 +408,19 @@ export function MappingEditor() {
           {draft.kindMode === 'fixed' && <Choice label="Kind" value={draft.kind} options={KIND_OPTIONS} onChange={(kind) => update({ kind })} />}
           {draft.kindMode === 'sign' && (
             <>
-              <Choice label="Kind when amount ≥ 0" value={draft.kindPositive} options={KIND_OPTIONS} problems={issuesAt(problems, 'kind_by_sign')} onChange={(kindPositive) => update({ kindPositive })} />
-              <Choice label="Kind when amount < 0" value={draft.kindNegative} options={KIND_OPTIONS} onChange={(kindNegative) => update({ kindNegative })} />
+              <Choice
+                label="Kind when amount ≥ 0"
+                value={draft.kindPositive}
+                options={KIND_OPTIONS}
+                problems={issuesAt(problems, 'kind_by_sign')}
+                onChange={(kindPositive) => update({ kindPositive })}
+              />
+              <Choice
+                label="Kind when amount < 0"
+                value={draft.kindNegative}
+                options={KIND_OPTIONS}
+                onChange={(kindNegative) => update({ kindNegative })}
+              />
             </>
           )}
           {draft.kindMode === 'column' && <KindValues draft={draft} header={header} problems={problems} update={update} />}
@@ -351,13 +428,27 @@ export function MappingEditor() {
 
         <Group title="Date">
           {column('occurred_at')}
-          <TextField label="Date format" value={draft.dateFormat} list={dateListId} size={18} problems={issuesAt(problems, 'date_format')} onChange={(dateFormat) => update({ dateFormat })} />
+          <TextField
+            label="Date format"
+            value={draft.dateFormat}
+            list={dateListId}
+            size={18}
+            problems={issuesAt(problems, 'date_format')}
+            onChange={(dateFormat) => update({ dateFormat })}
+          />
           <datalist id={dateListId}>
             {DATE_FORMAT_SUGGESTIONS.map((f) => (
               <option key={f} value={f} />
             ))}
           </datalist>
-          <TextField label="Time zone" value={draft.timeZone} placeholder="workspace time zone" size={18} problems={issuesAt(problems, 'time_zone')} onChange={(timeZone) => update({ timeZone })} />
+          <TextField
+            label="Time zone"
+            value={draft.timeZone}
+            placeholder="workspace time zone"
+            size={18}
+            problems={issuesAt(problems, 'time_zone')}
+            onChange={(timeZone) => update({ timeZone })}
+          />
         </Group>
 
         <Group title="Amount">
@@ -417,7 +508,14 @@ export function MappingEditor() {
             onChange={(currencyMode) => update({ currencyMode })}
           />
           {draft.currencyMode === 'fixed' ? (
-            <TextField label="Currency (ISO 4217)" value={draft.currency} size={5} placeholder="EUR" problems={issuesAt(problems, 'currency')} onChange={(currency) => update({ currency })} />
+            <TextField
+              label="Currency (ISO 4217)"
+              value={draft.currency}
+              size={5}
+              placeholder="EUR"
+              problems={issuesAt(problems, 'currency')}
+              onChange={(currency) => update({ currency })}
+            />
           ) : (
             <>
               {column('currency')}
@@ -444,7 +542,14 @@ export function MappingEditor() {
 
         <Group title="Bank statement">
           {group('bank')}
-          <TextField label="Fixed account" value={draft.account} size={20} placeholder="when the file names none" problems={issuesAt(problems, 'account')} onChange={(account) => update({ account })} />
+          <TextField
+            label="Fixed account"
+            value={draft.account}
+            size={20}
+            placeholder="when the file names none"
+            problems={issuesAt(problems, 'account')}
+            onChange={(account) => update({ account })}
+          />
           <Choice
             label="Balance order"
             value={draft.balanceOrder}
@@ -459,10 +564,37 @@ export function MappingEditor() {
         </Group>
 
         <Group title="Rows to skip, and the mapping's name">
-          <TextField label="Skip rows whose first cell matches" value={draft.skipFooterMatching} size={20} placeholder="regular expression" problems={issuesAt(problems, 'skip_footer_matching')} onChange={(skipFooterMatching) => update({ skipFooterMatching })} />
-          <ColumnSelect label="Skip rows where column" value={draft.skipRowsColumn} header={header} problems={issuesAt(problems, 'skip_rows_where.column')} onChange={(skipRowsColumn) => update({ skipRowsColumn })} />
-          <TextField label="matches" value={draft.skipRowsPattern} size={16} placeholder="regular expression" problems={issuesAt(problems, 'skip_rows_where.pattern')} onChange={(skipRowsPattern) => update({ skipRowsPattern })} />
-          <TextField label="Mapping name" value={draft.name} size={24} placeholder="optional" problems={issuesAt(problems, 'name')} onChange={(name) => update({ name })} />
+          <TextField
+            label="Skip rows whose first cell matches"
+            value={draft.skipFooterMatching}
+            size={20}
+            placeholder="regular expression"
+            problems={issuesAt(problems, 'skip_footer_matching')}
+            onChange={(skipFooterMatching) => update({ skipFooterMatching })}
+          />
+          <ColumnSelect
+            label="Skip rows where column"
+            value={draft.skipRowsColumn}
+            header={header}
+            problems={issuesAt(problems, 'skip_rows_where.column')}
+            onChange={(skipRowsColumn) => update({ skipRowsColumn })}
+          />
+          <TextField
+            label="matches"
+            value={draft.skipRowsPattern}
+            size={16}
+            placeholder="regular expression"
+            problems={issuesAt(problems, 'skip_rows_where.pattern')}
+            onChange={(skipRowsPattern) => update({ skipRowsPattern })}
+          />
+          <TextField
+            label="Mapping name"
+            value={draft.name}
+            size={24}
+            placeholder="optional"
+            problems={issuesAt(problems, 'name')}
+            onChange={(name) => update({ name })}
+          />
         </Group>
       </div>
 

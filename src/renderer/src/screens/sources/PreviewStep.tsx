@@ -14,7 +14,11 @@ export function FormatSelect() {
   const store = useAppStore();
   const value = useApp((s) => s.importFormat);
   const formats = useApp((s) => s.importFormats);
-  const known = formats === null || value === '' || formats.formats.some((f) => f.format === value) || formats.presets.some((p) => `${PRESET_PREFIX}${p}` === value);
+  const known =
+    formats === null ||
+    value === '' ||
+    formats.formats.some((f) => f.format === value) ||
+    formats.presets.some((p) => `${PRESET_PREFIX}${p}` === value);
   return (
     <label>
       Format
@@ -109,7 +113,11 @@ function FilePreview({ file }: { file: StagedFile }) {
   return (
     <section className="file-preview" aria-label={`Preview of ${file.fileName}`}>
       <h3>{file.fileName}</h3>
-      {file.previewing && <p className="muted" role="status">Reading the first rows…</p>}
+      {file.previewing && (
+        <p className="muted" role="status">
+          Reading the first rows…
+        </p>
+      )}
       {file.previewError !== null && (
         <p className="field-error" role="alert">
           {file.previewError.message}

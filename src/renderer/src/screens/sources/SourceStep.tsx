@@ -36,7 +36,8 @@ export function SourceField() {
         ))}
       </datalist>
       <span id={errorId} className={problem === null ? 'muted' : 'field-error'}>
-        {problem ?? (existing ? 'An existing source: the files add to its events (duplicates are skipped).' : 'A new source: it is created by this import.')}
+        {problem ??
+          (existing ? 'An existing source: the files add to its events (duplicates are skipped).' : 'A new source: it is created by this import.')}
       </span>
     </div>
   );
@@ -73,7 +74,9 @@ function SavedMappingOffer() {
 export function SourceStep() {
   return (
     <div className="wizard-step">
-      <p className="muted">Events are kept per source. Use the same source for every export of one account or store, so re-imports find their duplicates.</p>
+      <p className="muted">
+        Events are kept per source. Use the same source for every export of one account or store, so re-imports find their duplicates.
+      </p>
       <SourceField />
       <SavedMappingOffer />
       <StepNav back="preview" next="commit" />

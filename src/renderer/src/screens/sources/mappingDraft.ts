@@ -42,7 +42,17 @@ export type Decimal = CsvMapping['decimal'];
 export type Thousands = CsvMapping['thousands'];
 export type Delimiter = NonNullable<CsvMapping['delimiter']>;
 
-export const DATE_FORMAT_SUGGESTIONS = ['iso', 'unix', 'YYYY-MM-DD', 'DD.MM.YYYY', 'DD/MM/YYYY', 'MM/DD/YYYY', 'YYYY-MM-DD HH:mm:ss', 'DD.MM.YYYY HH:mm', 'DD MMM YYYY'];
+export const DATE_FORMAT_SUGGESTIONS = [
+  'iso',
+  'unix',
+  'YYYY-MM-DD',
+  'DD.MM.YYYY',
+  'DD/MM/YYYY',
+  'MM/DD/YYYY',
+  'YYYY-MM-DD HH:mm:ss',
+  'DD.MM.YYYY HH:mm',
+  'DD MMM YYYY',
+];
 
 export interface MappingDraft {
   name: string;
@@ -161,7 +171,8 @@ export function draftFromMapping(mapping: CsvMapping): MappingDraft {
     draft.kind = mapping.kind ?? draft.kind;
   }
   draft.columns = columns;
-  draft.amountMode = mapping.columns.amount === undefined && (mapping.columns.debit !== undefined || mapping.columns.credit !== undefined) ? 'debit_credit' : 'amount';
+  draft.amountMode =
+    mapping.columns.amount === undefined && (mapping.columns.debit !== undefined || mapping.columns.credit !== undefined) ? 'debit_credit' : 'amount';
   draft.currencyMode = mapping.columns.currency !== undefined ? 'column' : 'fixed';
   draft.currency = mapping.currency ?? '';
   draft.dateFormat = mapping.date_format;
