@@ -138,12 +138,10 @@ function shadowItem(db: LedgerDb): ChecklistItem {
     label: 'No rule set version waiting in shadow',
     status: rows.length > 0 ? 'attention' : 'ok',
     detail: rows.length > 0 ? `${rows.length} rule set versions in shadow or canary` : 'none',
-    items: rows
-      .slice(0, LISTED)
-      .map((r) => ({
-        key: `${String(r.rule_set_id)} v${String(r.version)}`,
-        text: `${String(r.rule_set_id)} v${String(r.version)}: ${String(r.state)}`,
-      })),
+    items: rows.slice(0, LISTED).map((r) => ({
+      key: `${String(r.rule_set_id)} v${String(r.version)}`,
+      text: `${String(r.rule_set_id)} v${String(r.version)}: ${String(r.state)}`,
+    })),
     count: rows.length,
   };
 }

@@ -68,12 +68,10 @@ export function CloseScreen() {
           <button
             type="button"
             onClick={() =>
-              store
-                .getState()
-                .setPeriod({
-                  from: `${period.from.slice(0, 8)}01`,
-                  to: new Date(Date.UTC(Number(period.from.slice(0, 4)), Number(period.from.slice(5, 7)), 0)).toISOString().slice(0, 10),
-                })
+              store.getState().setPeriod({
+                from: `${period.from.slice(0, 8)}01`,
+                to: new Date(Date.UTC(Number(period.from.slice(0, 4)), Number(period.from.slice(5, 7)), 0)).toISOString().slice(0, 10),
+              })
             }
           >
             Close {formatMonth(period.from.slice(0, 7), prefs.locale)}
