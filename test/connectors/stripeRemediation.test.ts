@@ -26,13 +26,13 @@ function monthRows(): SyntheticMonthStripeRow[] {
 }
 
 /** A class B exception in remediation on one event, as the engine raises it (through the one exceptions store). */
-function openClassB(ws: Workspace, id: string, code: ExceptionCode, eventSeq: number): void {
+function openClassB(ws: Workspace, id: string, code: ExceptionCode, eventSeq: number, amount = -1000): void {
   ws.db.transaction(() => {
     new ExceptionStore(ws.db, new JournalWriter(ws.db)).put(
       {
         exceptionId: id,
         code,
-        amount: -1000,
+        amount,
         currency: 'USD',
         eventSeqs: [eventSeq],
         rule: null,
@@ -61,7 +61,6 @@ function openClassB(ws: Workspace, id: string, code: ExceptionCode, eventSeq: nu
         journalExtra: {},
       },
       { actor: 'system:engine', now: new Date().toISOString(), runId: null },
-      null,
     );
   })();
 }
@@ -125,6 +124,20 @@ describe('class B remediation by the Stripe API', () => {
 
     // Asked once per cadence: a second pass within the hour calls nothing.
     expect(await remediateWithStripe(ws, 'stripe:main', connector?.config as never, { api_key: KEY }, http)).toEqual({ calls: 0, escalated: 0 });
+
+    // A later run derives the same findings again (class B, in remediation, the same amounts): the failed payout's
+    // escalation is a fact Stripe stated, so it stays class C and nothing is journaled; the others are unchanged.
+    const journaled = (): number => ws.db.prepare('SELECT count(*) FROM journal').pluck().get() as number;
+    const before = journaled();
+    openClassB(ws, 'x_failedpayout', 'PAYOUT_NOT_IN_BANK', failed.seq);
+    openClassB(ws, 'x_paidpayout', 'PAYOUT_NOT_IN_BANK', paid.seq);
+    const classOf = (id: string): unknown => ws.db.prepare("SELECT class || ' ' || state FROM exceptions WHERE exception_id = ?").pluck().get(id);
+    expect(classOf('x_failedpayout')).toBe('C open');
+    expect(classOf('x_paidpayout')).toBe('B in_remediation');
+    expect(journaled()).toBe(before);
+    // Another amount at stake is another finding: it is derived again as usual.
+    openClassB(ws, 'x_failedpayout', 'PAYOUT_NOT_IN_BANK', failed.seq, -2000);
+    expect(classOf('x_failedpayout')).toBe('B in_remediation');
     ws.close();
   });
 });
