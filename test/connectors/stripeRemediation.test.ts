@@ -8,12 +8,10 @@ import { syncSource } from '../../src/main/connectors/syncRunner.ts';
 import { remediateWithStripe } from '../../src/main/connectors/remediation/stripeRemediation.ts';
 import { readConnector } from '../../src/main/connectors/connectorStore.ts';
 import { ApiHttp } from '../../src/main/connectors/http/apiHttp.ts';
-import { ExceptionStore } from '../../src/main/exceptions/exceptionStore.ts';
-import { JournalWriter } from '../../src/main/ledger/journal.ts';
 import type { Workspace } from '../../src/main/workspace/workspace.ts';
-import type { ExceptionCode } from '../../src/shared/rules/ruleSet.ts';
 import { FakeStripe, stripeDataFromRows } from './support/fakeStripe.ts';
 import { connectedWorkspace, FAST_HTTP } from './support/connectorWorkspace.ts';
+import { openClassB } from './support/classBException.ts';
 
 const KEY = 'sk_test_51NremediationKey00000003';
 
@@ -23,46 +21,6 @@ function monthRows(): SyntheticMonthStripeRow[] {
   const payouts = new Set(rows.filter((r) => r.category === 'payout').map((r) => r.sourceId));
   for (const r of rows) if (r.category !== 'payout' && !payouts.has(r.payoutId)) r.payoutId = '';
   return rows;
-}
-
-/** A class B exception in remediation on one event, as the engine raises it (through the one exceptions store). */
-function openClassB(ws: Workspace, id: string, code: ExceptionCode, eventSeq: number, amount = -1000): void {
-  ws.db.transaction(() => {
-    new ExceptionStore(ws.db, new JournalWriter(ws.db)).put(
-      {
-        exceptionId: id,
-        code,
-        amount,
-        currency: 'USD',
-        eventSeqs: [eventSeq],
-        rule: null,
-        explanation: {
-          rule_id: null,
-          rule_set_id: null,
-          rule_version: null,
-          strategy: null,
-          link: null,
-          summary: `${code} (test)`,
-          keys: [],
-          amount_delta_minor: null,
-          time_delta_hours: null,
-          score: null,
-          runners_up: [],
-          policy: 'class B',
-        },
-        classified: {
-          defaultClass: 'B',
-          cls: 'B',
-          state: 'in_remediation',
-          policyGated: false,
-          dueAt: '2099-01-01T00:00:00Z',
-          policy: 'class B: remediation window',
-        },
-        journalExtra: {},
-      },
-      { actor: 'system:engine', now: new Date().toISOString(), runId: null },
-    );
-  })();
 }
 
 describe('class B remediation by the Stripe API', () => {
