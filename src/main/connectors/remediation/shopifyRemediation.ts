@@ -80,7 +80,9 @@ const money = (v: unknown): { amount: string; currency: string } => {
 
 /** What Shopify records for the order: its sale/capture transactions and their status. */
 function outcome(order: string, data: Obj): { words: string; facts: Record<string, unknown> } {
-  const nodes = (((data.orders as Obj | null)?.nodes ?? []) as Obj[]).filter(Boolean);
+  // A name search may also match other orders (a prefix): only the order itself counts.
+  const bare = (v: unknown): string => String(v ?? '').replace(/^#/, '');
+  const nodes = (((data.orders as Obj | null)?.nodes ?? []) as Obj[]).filter((o) => bare(o.name) === bare(order));
   if (nodes.length === 0) return { words: `Shopify has no order ${order}`, facts: { order, transactions: [] } };
   const transactions = nodes.flatMap((o) =>
     ((o.transactions ?? []) as Obj[]).map((t) => ({
