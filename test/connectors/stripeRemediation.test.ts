@@ -8,12 +8,10 @@ import { syncSource } from '../../src/main/connectors/syncRunner.ts';
 import { remediateWithStripe } from '../../src/main/connectors/remediation/stripeRemediation.ts';
 import { readConnector } from '../../src/main/connectors/connectorStore.ts';
 import { ApiHttp } from '../../src/main/connectors/http/apiHttp.ts';
-import { ExceptionStore } from '../../src/main/exceptions/exceptionStore.ts';
-import { JournalWriter } from '../../src/main/ledger/journal.ts';
 import type { Workspace } from '../../src/main/workspace/workspace.ts';
-import type { ExceptionCode } from '../../src/shared/rules/ruleSet.ts';
 import { FakeStripe, stripeDataFromRows } from './support/fakeStripe.ts';
 import { connectedWorkspace, FAST_HTTP } from './support/connectorWorkspace.ts';
+import { openClassB } from './support/classBException.ts';
 
 const KEY = 'sk_test_51NremediationKey00000003';
 
@@ -23,47 +21,6 @@ function monthRows(): SyntheticMonthStripeRow[] {
   const payouts = new Set(rows.filter((r) => r.category === 'payout').map((r) => r.sourceId));
   for (const r of rows) if (r.category !== 'payout' && !payouts.has(r.payoutId)) r.payoutId = '';
   return rows;
-}
-
-/** A class B exception in remediation on one event, as the engine raises it (through the one exceptions store). */
-function openClassB(ws: Workspace, id: string, code: ExceptionCode, eventSeq: number): void {
-  ws.db.transaction(() => {
-    new ExceptionStore(ws.db, new JournalWriter(ws.db)).put(
-      {
-        exceptionId: id,
-        code,
-        amount: -1000,
-        currency: 'USD',
-        eventSeqs: [eventSeq],
-        rule: null,
-        explanation: {
-          rule_id: null,
-          rule_set_id: null,
-          rule_version: null,
-          strategy: null,
-          link: null,
-          summary: `${code} (test)`,
-          keys: [],
-          amount_delta_minor: null,
-          time_delta_hours: null,
-          score: null,
-          runners_up: [],
-          policy: 'class B',
-        },
-        classified: {
-          defaultClass: 'B',
-          cls: 'B',
-          state: 'in_remediation',
-          policyGated: false,
-          dueAt: '2099-01-01T00:00:00Z',
-          policy: 'class B: remediation window',
-        },
-        journalExtra: {},
-      },
-      { actor: 'system:engine', now: new Date().toISOString(), runId: null },
-      null,
-    );
-  })();
 }
 
 describe('class B remediation by the Stripe API', () => {
@@ -125,6 +82,20 @@ describe('class B remediation by the Stripe API', () => {
 
     // Asked once per cadence: a second pass within the hour calls nothing.
     expect(await remediateWithStripe(ws, 'stripe:main', connector?.config as never, { api_key: KEY }, http)).toEqual({ calls: 0, escalated: 0 });
+
+    // A later run derives the same findings again (class B, in remediation, the same amounts): the failed payout's
+    // escalation is a fact Stripe stated, so it stays class C and nothing is journaled; the others are unchanged.
+    const journaled = (): number => ws.db.prepare('SELECT count(*) FROM journal').pluck().get() as number;
+    const before = journaled();
+    openClassB(ws, 'x_failedpayout', 'PAYOUT_NOT_IN_BANK', failed.seq);
+    openClassB(ws, 'x_paidpayout', 'PAYOUT_NOT_IN_BANK', paid.seq);
+    const classOf = (id: string): unknown => ws.db.prepare("SELECT class || ' ' || state FROM exceptions WHERE exception_id = ?").pluck().get(id);
+    expect(classOf('x_failedpayout')).toBe('C open');
+    expect(classOf('x_paidpayout')).toBe('B in_remediation');
+    expect(journaled()).toBe(before);
+    // Another amount at stake is another finding: it is derived again as usual.
+    openClassB(ws, 'x_failedpayout', 'PAYOUT_NOT_IN_BANK', failed.seq, -2000);
+    expect(classOf('x_failedpayout')).toBe('B in_remediation');
     ws.close();
   });
 });

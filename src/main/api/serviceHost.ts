@@ -8,6 +8,8 @@ import { userInfo } from 'node:os';
 import { ApiError, type ApiErrorBody, type ApiEvent } from '../../shared/api/contract.ts';
 import type { Envelope } from '../../shared/api/contract.ts';
 import type { FromWorker, ServiceWorkerData, ToWorker } from './serviceWorker.ts';
+import type { SecretCipher } from '../connectors/secrets/secretCipher.ts';
+import { answerCipherRequest } from '../connectors/secrets/hostCipher.ts';
 
 export type { Envelope } from '../../shared/api/contract.ts';
 
@@ -28,6 +30,11 @@ export interface ServiceHostOptions {
   resourceLimits?: ResourceLimits;
   /** The SLA clock's period on the wall clock (serviceWorker.ts); the app's front doors pass SLA_CLOCK_MS, tests leave it off. */
   slaClockMs?: number;
+  /**
+   * The Electron shell's safeStorage cipher (src/main/shell/safeStorageCipher.ts): the worker cannot call Electron, so
+   * it asks this thread to seal and open connector secrets. Absent (browser host, `tieout serve`): the file-key fallback.
+   */
+  secretCipher?: SecretCipher;
 }
 
 /** How often the app runs the SLA clock: escalation steps are due by the hour, a minute is soon enough. */
@@ -151,6 +158,15 @@ export class ServiceHost {
     return this.worker;
   }
 
+  /** A cipher answer for a worker that may have stopped meanwhile (then nobody waits for it). */
+  private answerWorker(worker: Worker, answer: ToWorker): void {
+    try {
+      worker.postMessage(answer);
+    } catch {
+      // the worker exited
+    }
+  }
+
   private spawn(): Promise<{ error: ApiErrorBody | null }> {
     const data: ServiceWorkerData = {
       configDir: this.options.configDir,
@@ -158,6 +174,7 @@ export class ServiceHost {
       host: this.options.host,
       actor: this.actor,
       slaClockMs: this.options.slaClockMs,
+      hostCipher: this.options.secretCipher === undefined ? null : 'electron-safe-storage',
     };
     const worker = new Worker(this.options.workerUrl ?? defaultWorkerUrl(), { workerData: data, resourceLimits: this.options.resourceLimits });
     let lastError: Error | null = null;
@@ -169,6 +186,9 @@ export class ServiceHost {
           this.workspacePath = message.workspacePath;
           this.worker = worker;
           resolve({ error: message.error });
+        } else if (message.type === 'cipher') {
+          const cipher = this.options.secretCipher;
+          if (cipher !== undefined) void answerCipherRequest(cipher, message).then((answer) => this.answerWorker(worker, answer));
         } else if (message.type === 'result') {
           this.workspacePath = message.workspacePath;
           const answer = this.pending.get(message.seq);

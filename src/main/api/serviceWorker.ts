@@ -13,6 +13,7 @@ import type { ResponseOf } from '../../shared/api/contract.ts';
 import { SyncScheduler } from '../connectors/syncScheduler.ts';
 import { SecretKeeper } from '../connectors/secrets/secretCipher.ts';
 import { FileKeyCipher, fileKeyPath } from '../connectors/secrets/fileKeyCipher.ts';
+import { HostCipher, type CipherAnswer, type CipherRequest } from '../connectors/secrets/hostCipher.ts';
 
 export interface ServiceWorkerData {
   configDir: string;
@@ -22,14 +23,17 @@ export interface ServiceWorkerData {
   actor: string;
   /** Runs the SLA clock (sla.check) on the wall clock this often while a workspace is open; 0 or absent: never. */
   slaClockMs?: number;
+  /** The host seals and opens secrets with this cipher of its own (the app's safeStorage); null: the file key only. */
+  hostCipher?: 'electron-safe-storage' | null;
 }
 
-export type ToWorker = { type: 'call'; seq: number; callId: string; method: unknown; request: unknown } | { type: 'close' };
+export type ToWorker = { type: 'call'; seq: number; callId: string; method: unknown; request: unknown } | { type: 'close' } | CipherAnswer;
 
 export type FromWorker =
   | { type: 'ready'; error: ApiErrorBody | null; workspacePath: string | null; tempDir: string }
   | { type: 'result'; seq: number; envelope: Envelope; workspacePath: string | null }
-  | { type: 'event'; event: ApiEvent };
+  | { type: 'event'; event: ApiEvent }
+  | CipherRequest;
 
 if (parentPort === null) throw new Error('serviceWorker.ts runs only as a worker thread started by ServiceHost');
 const port = parentPort;
@@ -46,13 +50,15 @@ const tempDir = mkdtempSync(join(tmpdir(), 'tieout-services-'));
 const uploads = new UploadStore(tempDir);
 const ctx: ServiceContext = { workspace: null, configDir: data.configDir, uploads, actor: data.actor, host: data.host };
 
-// Connected sources sync in the background at their cadence. Secrets open with the plain-Node key file here; a secret
-// the desktop app sealed with the OS keychain is opened in the shell (safeStorageCipher.ts), which this worker cannot
-// reach yet: such a source shows the reason in the Sources screen.
+// Connected sources sync in the background at their cadence. In the app, secrets are sealed and opened by the shell's
+// safeStorage (safeStorageCipher.ts) across the message channel, since this worker cannot call Electron; what the CLI
+// sealed with the key file still opens. The browser host has the labelled file-key fallback only.
+const fileKey = new FileKeyCipher(fileKeyPath(data.configDir));
+const hostCipher = (data.hostCipher ?? null) === null ? null : new HostCipher('electron-safe-storage', post);
 let lastProgress = 0;
 ctx.syncs = new SyncScheduler({
   workspace: () => ctx.workspace,
-  keeper: new SecretKeeper(new FileKeyCipher(fileKeyPath(data.configDir))),
+  keeper: hostCipher === null ? new SecretKeeper(fileKey) : new SecretKeeper(hostCipher, [fileKey]),
   onChange: (what) => {
     const now = Date.now();
     if (what === 'progress' && now - lastProgress < 1000) return;
@@ -91,7 +97,9 @@ async function handle(message: ToWorker): Promise<void> {
 // One call at a time, in the order they came: a call that awaits (an XLSX export being written) holds the next.
 let queue: Promise<void> = start();
 port.on('message', (message: ToWorker) => {
-  queue = queue.then(() => handle(message));
+  // A cipher's answer settles a call in flight (a sync opening its secrets) at once: queued, it could wait on itself.
+  if (message.type === 'cipher-answer') hostCipher?.answered(message);
+  else queue = queue.then(() => handle(message));
 });
 
 /**

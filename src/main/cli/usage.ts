@@ -465,9 +465,11 @@ page that landed, with nothing twice and nothing missed. A record read again is
 a no-op; one that changed is a new revision (the earlier one superseded). 429
 answers (Retry-After), 5xx, timeouts and cut-off answers are retried with
 jittered backoff; Shopify's THROTTLED answers wait for the query cost to refill.
-An incremental reconcile follows, then (Stripe) class B remediation: each open
-MISSING_PAYMENT, PAYOUT_NOT_IN_BANK or REFUND_UNMATCHED the source can speak to is
-asked about at the provider, the call journaled on the exception. Prints per source the pages, events created,
+An incremental reconcile follows, then class B remediation: each open class B
+exception the source can speak to is asked about at the provider, once per
+cadence, the call journaled on the exception (Stripe: MISSING_PAYMENT,
+PAYOUT_NOT_IN_BANK, REFUND_UNMATCHED; Shopify: MISSING_PAYMENT on its orders, by
+the order's transactions; PayPal: MISSING_PAYMENT, by Transaction Search). Prints per source the pages, events created,
 records already in the ledger and rejected, and the provider's clock offset when
 it is off by a minute or more (windows follow the provider's clock).
 Exit 1 when a sync failed (the reason is printed; refused credentials need

@@ -8,9 +8,11 @@ import { owesWork } from '../matching/engine/pendingWork.ts';
 import { ApiHttp, ConnectorHttpError, type ApiHttpOptions } from './http/apiHttp.ts';
 import { landPage } from './pageLanding.ts';
 import { beginSyncRun, endSyncRun, heartbeatSyncRun, readConnector, stepCursor, ConnectorSetupError } from './connectorStore.ts';
-import { ConnectorError, type Credentials, type StepContext } from './connectorTypes.ts';
+import { ConnectorError, type ConnectorConfig, type Credentials, type StepContext } from './connectorTypes.ts';
 import { stepsFor } from './providers.ts';
 import { remediateWithStripe, type RemediationReport } from './remediation/stripeRemediation.ts';
+import { remediateWithShopify } from './remediation/shopifyRemediation.ts';
+import { remediateWithPaypal } from './remediation/paypalRemediation.ts';
 
 export const SYNC_ACTOR = 'system:sync';
 
@@ -58,7 +60,7 @@ export interface SyncReport {
   /** The server's clock minus ours, as its Date headers showed it (ms). */
   clockOffsetMs: number;
   reconcile: RunReport | null;
-  /** Class B remediation calls made after the sync (Stripe), or null when none were attempted. */
+  /** Class B remediation calls made after the sync (any provider: remediation/), or null when none were attempted. */
   remediation: RemediationReport | null;
 }
 
@@ -141,11 +143,19 @@ export async function syncSource(ws: Workspace, source: string, credentials: Cre
     report.reconcile = reconcile(ws.db, ws.settings, { mode: 'incremental', actor: 'system:engine' });
   }
   // Class B remediation asks the provider about what the run left open; only after a sync that reached the provider.
-  if (options.remediate !== false && report.state === 'ok' && connector.config.provider === 'stripe') {
-    report.remediation = await remediateWithStripe(ws, source, connector.config, credentials, http);
+  if (options.remediate !== false && report.state === 'ok') {
+    const remediate = REMEDIATION[connector.config.provider];
+    report.remediation = await remediate(ws, source, connector.config, credentials, http);
   }
   return report;
 }
+
+/** Each provider's class B remediation (remediation/): what it can ask its API about. */
+const REMEDIATION: Record<ConnectorConfig['provider'], typeof remediateWithStripe> = {
+  stripe: remediateWithStripe,
+  shopify: remediateWithShopify,
+  paypal: remediateWithPaypal,
+};
 
 function finish(ws: Workspace, report: SyncReport, syncId: string, state: 'ok' | 'failed', error: string | null): void {
   const at = new Date().toISOString();

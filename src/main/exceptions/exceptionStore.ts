@@ -119,6 +119,14 @@ export class ExceptionStore {
          WHERE exception_id = @exception_id AND ended_at IS NULL`,
       ),
       reclassify: db.prepare('UPDATE exceptions SET class = @class, state = @state, policy_gated = @policy_gated WHERE exception_id = @exception_id'),
+      // The entry that last set the row's class: a remediation escalation is the one carrying `remediation: true`.
+      classSetBy: db
+        .prepare(
+          `SELECT coalesce(json_extract(payload, '$.remediation'), 0) FROM journal WHERE subject_id = ?
+           AND entry_type IN ('exception.opened', 'exception.auto_resolved', 'exception.reclassified', 'exception.escalated')
+           ORDER BY seq DESC LIMIT 1`,
+        )
+        .pluck(),
       end: db.prepare(
         `UPDATE exceptions SET ended_at = @now, state = 'resolved', resolved_at = coalesce(resolved_at, @now), resolved_by = coalesce(resolved_by, @by),
          resolution = coalesce(resolution, @resolution) WHERE exception_id = @exception_id AND ended_at IS NULL`,
@@ -181,6 +189,8 @@ export class ExceptionStore {
     const moved = draft.membersMayChange === true ? this.syncMembers(existing.seq, draft.eventSeqs) : 0;
     if (moved === 0 && existing.class === c.cls && existing.state === c.state && existing.amount_minor === draft.amount)
       return { kind: 'same', logLine: null };
+    if (this.escalatedByRemediation(draft, existing))
+      return moved === 0 ? { kind: 'same', logLine: null } : { kind: 'changed', logLine: `~x ${draft.exceptionId} C open (members)` };
     const windowEnded = existing.class === 'B' && existing.state === 'in_remediation' && c.cls === 'C' && existing.amount_minor === draft.amount;
     if (windowEnded) {
       this.escalate(draft.exceptionId, c.dueAt ?? existing.due_at, ctx, c.policyGated);
@@ -212,6 +222,15 @@ export class ExceptionStore {
     return { kind: 'changed', logLine: `~x ${draft.exceptionId} ${c.cls} ${c.state} ${draft.amount}` };
   }
 
+  /**
+   * Whether the row is class C because a remediation call said so (a failed payout, with the provider's reason) and the
+   * draft is the same finding (same amount) still in class B: that escalation is a fact, it stays.
+   */
+  private escalatedByRemediation(draft: ExceptionDraft, existing: StoredException): boolean {
+    if (existing.class !== 'C' || existing.state !== 'open' || draft.classified.cls !== 'B' || existing.amount_minor !== draft.amount) return false;
+    return this.s.classSetBy.get(draft.exceptionId) === 1;
+  }
+
   /** Gives a stored row exactly these member events; how many rows it added or removed. */
   private syncMembers(seq: number, eventSeqs: readonly number[]): number {
     const want = new Set(eventSeqs);
@@ -240,7 +259,15 @@ export class ExceptionStore {
       actor: ctx.actor,
       subjectId: exceptionId,
       reason: reason ?? `remediation window ended (due ${dueAt ?? '-'})`,
-      payload: { run_id: ctx.runId, from_class: 'B', from_state: 'in_remediation', to_class: 'C', to_state: 'open' },
+      payload: {
+        run_id: ctx.runId,
+        from_class: 'B',
+        from_state: 'in_remediation',
+        to_class: 'C',
+        to_state: 'open',
+        // Said by the provider (a re-derivation keeps it: escalatedByRemediation); a window's end is not.
+        remediation: reason !== undefined,
+      },
       createdAt: ctx.now,
     });
     this.adjusted(exceptionId, 'escalated', ctx);
