@@ -173,7 +173,8 @@ function sortKeys(record: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-function importFigures(db: LedgerDb): SourceImportStatus[] {
+/** Per source: its latest import, its latest business time and its events (the dashboard's sources table reads it too). */
+export function importFigures(db: LedgerDb): SourceImportStatus[] {
   return db
     .prepare(
       `SELECT b.source, max(b.finished_at) AS last_import_at,
@@ -184,7 +185,8 @@ function importFigures(db: LedgerDb): SourceImportStatus[] {
     .all() as SourceImportStatus[];
 }
 
-function lastRun(db: LedgerDb): ReconciliationStatus['last_run'] {
+/** The latest reconcile run, or null before the first. */
+export function lastRun(db: LedgerDb): ReconciliationStatus['last_run'] {
   const row = db
     .prepare('SELECT run_id, mode, rule_set_id, rule_version, finished_at FROM recon_runs ORDER BY finished_at DESC, run_id DESC LIMIT 1')
     .get() as ReconciliationStatus['last_run'] | undefined;

@@ -5,7 +5,7 @@
 import type { LedgerDb } from '../ledger/database.ts';
 import type { Dashboard, Period } from '../../shared/api/contract.ts';
 import type { WorkspaceSettings } from '../../shared/workspace/settings.ts';
-import { MATCHABLE_KINDS } from '../matching/status.ts';
+import { MATCHABLE_KINDS, importFigures, lastRun } from '../matching/status.ts';
 import { OPEN_STATES_SQL } from '../../shared/exceptions/states.ts';
 import { BANK_LINE_KINDS, periodBounds, periodDays, startOfDay, addDays } from '../../shared/time/period.ts';
 import { ageDays, DAY_MS } from './reviewSupport.ts';
@@ -258,30 +258,9 @@ function openFigures(open: OpenGroup[]) {
   };
 }
 
-interface SourceRow {
-  source: string;
-  last_import_at: string;
-  last_event_at: string | null;
-  events: number;
-}
-
-/** Per source: its latest import, its latest business time and its events (as `tieout status` counts them). */
-function sourceRows(db: LedgerDb): SourceRow[] {
-  return db
-    .prepare(
-      `SELECT b.source, max(b.finished_at) AS last_import_at,
-              (SELECT max(e.occurred_at) FROM events e WHERE e.source = b.source) AS last_event_at,
-              (SELECT count(*) FROM events e WHERE e.source = b.source) AS events
-       FROM import_batches b GROUP BY b.source ORDER BY b.source`,
-    )
-    .all() as SourceRow[];
-}
-
-function lastRun(db: LedgerDb): Dashboard['lastRun'] {
-  const run = db
-    .prepare('SELECT run_id, mode, rule_set_id, rule_version, finished_at FROM recon_runs ORDER BY finished_at DESC, run_id DESC LIMIT 1')
-    .get() as { run_id: string; mode: string; rule_set_id: string; rule_version: number; finished_at: string } | undefined;
-  return run === undefined
+function lastRunOf(db: LedgerDb): Dashboard['lastRun'] {
+  const run = lastRun(db);
+  return run === null
     ? null
     : { runId: run.run_id, mode: run.mode, ruleSetId: run.rule_set_id, ruleVersion: run.rule_version, finishedAt: run.finished_at };
 }
@@ -344,7 +323,7 @@ export function dashboard(db: LedgerDb, settings: WorkspaceSettings, now: Date, 
       oldestOpen: oldestOpen(db, period, timeZone, now),
       days: trend(period, timeZone, counts, open),
       matchedByKind,
-      sources: sourceRows(db).map((s) => ({
+      sources: importFigures(db).map((s) => ({
         source: s.source,
         lastImportAt: s.last_import_at,
         lastEventAt: s.last_event_at,
@@ -353,7 +332,7 @@ export function dashboard(db: LedgerDb, settings: WorkspaceSettings, now: Date, 
         expectedEveryHours: settings.feeds?.[s.source]?.expected_every_hours ?? null,
         feedMissing: feedMissing.has(s.source),
       })),
-      lastRun: lastRun(db),
+      lastRun: lastRunOf(db),
     };
   })();
 }
