@@ -2,7 +2,6 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { makeTempDir } from '../support/tempDir.ts';
-import { generateMonth, type SyntheticMonthStripeRow } from '../../src/main/synthetic/monthGenerator.ts';
 import { MONTH_STRIPE_HEADER, monthStripeRowCsv } from '../../src/main/synthetic/monthFiles.ts';
 import { createWorkspace, openWorkspace } from '../../src/main/workspace/workspace.ts';
 import { importFiles } from '../../src/main/import/importFiles.ts';
@@ -10,20 +9,13 @@ import { verifyLedger } from '../../src/main/ledger/verify.ts';
 import { FakeStripe, stripeDataFromRows } from './support/fakeStripe.ts';
 import { latestEvents } from './support/eventCompare.ts';
 import { tieoutAsync, tieoutChild, waitFor } from './support/cliChild.ts';
+import { stripeMonthRows } from './support/stripeMonth.ts';
 
 const KEY = 'sk_test_51NcliKeyNeverPrinted0042';
 
-function monthRows(orders: number, seed: number): SyntheticMonthStripeRow[] {
-  const rows: SyntheticMonthStripeRow[] = [];
-  generateMonth({ orders, seed }, { order: () => {}, stripeRow: (r) => rows.push({ ...r }), bankLine: () => {}, truth: () => {} });
-  const payouts = new Set(rows.filter((r) => r.category === 'payout').map((r) => r.sourceId));
-  for (const r of rows) if (r.category !== 'payout' && !payouts.has(r.payoutId)) r.payoutId = '';
-  return rows;
-}
-
 describe('tieout connect and tieout sync', () => {
   const dir = makeTempDir('tieout-connect-cli-');
-  const rows = monthRows(250, 23);
+  const rows = stripeMonthRows(250, 23);
   const stripe = new FakeStripe(stripeDataFromRows(rows), KEY);
   const env = { STRIPE_KEY: KEY, TIEOUT_CONFIG_DIR: join(dir, 'config') };
   let url = '';

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { importFiles } from '../../src/main/import/importFiles.ts';
 import { makeTempDir } from '../support/tempDir.ts';
-import { generateMonth, type SyntheticMonthStripeRow } from '../../src/main/synthetic/monthGenerator.ts';
 import { syncSource } from '../../src/main/connectors/syncRunner.ts';
 import { remediateWithStripe } from '../../src/main/connectors/remediation/stripeRemediation.ts';
 import { readConnector } from '../../src/main/connectors/connectorStore.ts';
@@ -12,20 +11,13 @@ import type { Workspace } from '../../src/main/workspace/workspace.ts';
 import { FakeStripe, stripeDataFromRows } from './support/fakeStripe.ts';
 import { connectedWorkspace, FAST_HTTP } from './support/connectorWorkspace.ts';
 import { openClassB } from './support/classBException.ts';
+import { stripeMonthRows } from './support/stripeMonth.ts';
 
 const KEY = 'sk_test_51NremediationKey00000003';
 
-function monthRows(): SyntheticMonthStripeRow[] {
-  const rows: SyntheticMonthStripeRow[] = [];
-  generateMonth({ orders: 40, seed: 9 }, { order: () => {}, stripeRow: (r) => rows.push({ ...r }), bankLine: () => {}, truth: () => {} });
-  const payouts = new Set(rows.filter((r) => r.category === 'payout').map((r) => r.sourceId));
-  for (const r of rows) if (r.category !== 'payout' && !payouts.has(r.payoutId)) r.payoutId = '';
-  return rows;
-}
-
 describe('class B remediation by the Stripe API', () => {
   const dir = makeTempDir('tieout-remediation-');
-  const stripe = new FakeStripe(stripeDataFromRows(monthRows()), KEY);
+  const stripe = new FakeStripe(stripeDataFromRows(stripeMonthRows(40, 9)), KEY);
   let url = '';
   beforeAll(async () => {
     url = await stripe.start();

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { makeTempDir } from '../support/tempDir.ts';
-import { generateMonth, type SyntheticMonthStripeRow } from '../../src/main/synthetic/monthGenerator.ts';
+import type { SyntheticMonthStripeRow } from '../../src/main/synthetic/monthGenerator.ts';
 import { MONTH_STRIPE_HEADER, monthStripeRowCsv } from '../../src/main/synthetic/monthFiles.ts';
 import { createWorkspace } from '../../src/main/workspace/workspace.ts';
 import { importFiles } from '../../src/main/import/importFiles.ts';
@@ -11,22 +11,13 @@ import { verifyLedger } from '../../src/main/ledger/verify.ts';
 import { FakeStripe, stripeDataFromRows } from './support/fakeStripe.ts';
 import { connectedWorkspace, FAST_HTTP } from './support/connectorWorkspace.ts';
 import { latestEvents } from './support/eventCompare.ts';
+import { stripeMonthRows } from './support/stripeMonth.ts';
 
 const KEY = 'sk_test_51NsecretKeyForTests0001';
 
-/** A generated month's Stripe rows, as a balance report made after the month would show them. */
-function monthRows(orders: number, seed: number): SyntheticMonthStripeRow[] {
-  const rows: SyntheticMonthStripeRow[] = [];
-  generateMonth({ orders, seed }, { order: () => {}, stripeRow: (r) => rows.push({ ...r }), bankLine: () => {}, truth: () => {} });
-  // An item whose payout is not made yet shows no automatic_payout_id: there is no such payout to name.
-  const payouts = new Set(rows.filter((r) => r.category === 'payout').map((r) => r.sourceId));
-  for (const r of rows) if (r.category !== 'payout' && !payouts.has(r.payoutId)) r.payoutId = '';
-  return rows;
-}
-
 describe('Stripe connector: a month by API and by CSV', () => {
   const dir = makeTempDir('tieout-stripe-sync-');
-  const rows = monthRows(120, 11);
+  const rows = stripeMonthRows(120, 11);
   const stripe = new FakeStripe(stripeDataFromRows(rows), KEY);
   let url = '';
   beforeAll(async () => {
@@ -77,7 +68,7 @@ describe('Stripe connector: a month by API and by CSV', () => {
 
 describe('Stripe connector: what the network and the API do', () => {
   const dir = makeTempDir('tieout-stripe-faults-');
-  const rows = monthRows(40, 5);
+  const rows = stripeMonthRows(40, 5);
   const stripe = new FakeStripe(stripeDataFromRows(rows), KEY);
   let url = '';
   beforeAll(async () => {
@@ -192,7 +183,7 @@ describe('Stripe connector: what the network and the API do', () => {
 describe('Stripe connector: an item paid out after it was first synced', () => {
   const dir = makeTempDir('tieout-stripe-later-');
   it('lands again as the revision its payout names, superseding the one without a payout', async () => {
-    const rows = monthRows(30, 9);
+    const rows = stripeMonthRows(30, 9);
     const data = stripeDataFromRows(rows);
     const payoutRow = rows.find((r) => r.category === 'payout') as SyntheticMonthStripeRow;
     const items = data.items.get(payoutRow.sourceId) as string[];

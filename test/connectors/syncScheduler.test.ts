@@ -1,26 +1,18 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { join } from 'node:path';
 import { makeTempDir } from '../support/tempDir.ts';
-import { generateMonth, type SyntheticMonthStripeRow } from '../../src/main/synthetic/monthGenerator.ts';
 import { SyncScheduler } from '../../src/main/connectors/syncScheduler.ts';
 import { SecretKeeper } from '../../src/main/connectors/secrets/secretCipher.ts';
 import { FileKeyCipher } from '../../src/main/connectors/secrets/fileKeyCipher.ts';
 import { FakeStripe, stripeDataFromRows } from './support/fakeStripe.ts';
 import { connectedWorkspace, FAST_HTTP } from './support/connectorWorkspace.ts';
+import { stripeMonthRows } from './support/stripeMonth.ts';
 
 const KEY = 'sk_test_51NschedulerKey000000077';
 
-function monthRows(orders: number, seed: number): SyntheticMonthStripeRow[] {
-  const rows: SyntheticMonthStripeRow[] = [];
-  generateMonth({ orders, seed }, { order: () => {}, stripeRow: (r) => rows.push({ ...r }), bankLine: () => {}, truth: () => {} });
-  const payouts = new Set(rows.filter((r) => r.category === 'payout').map((r) => r.sourceId));
-  for (const r of rows) if (r.category !== 'payout' && !payouts.has(r.payoutId)) r.payoutId = '';
-  return rows;
-}
-
 describe('background sync: cadence, single flight, state for the Sources screen', () => {
   const dir = makeTempDir('tieout-scheduler-');
-  const rows = monthRows(60, 3);
+  const rows = stripeMonthRows(60, 3);
   const stripe = new FakeStripe(stripeDataFromRows(rows), KEY);
   let url = '';
   beforeAll(async () => {

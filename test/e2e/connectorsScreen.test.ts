@@ -11,24 +11,16 @@ import { createWorkspace } from '../../src/main/workspace/workspace.ts';
 import { connectorConfig, storeConnection } from '../../src/main/connectors/connectSource.ts';
 import { SecretKeeper } from '../../src/main/connectors/secrets/secretCipher.ts';
 import { FileKeyCipher, fileKeyPath } from '../../src/main/connectors/secrets/fileKeyCipher.ts';
-import { generateMonth, type SyntheticMonthStripeRow } from '../../src/main/synthetic/monthGenerator.ts';
 import { FakeStripe, stripeDataFromRows } from '../connectors/support/fakeStripe.ts';
+import { stripeMonthRows } from '../connectors/support/stripeMonth.ts';
 
 const KEY = 'sk_test_51Ne2eKeyNeverShown00000099';
-
-function monthRows(): SyntheticMonthStripeRow[] {
-  const rows: SyntheticMonthStripeRow[] = [];
-  generateMonth({ orders: 150, seed: 8 }, { order: () => {}, stripeRow: (r) => rows.push({ ...r }), bankLine: () => {}, truth: () => {} });
-  const payouts = new Set(rows.filter((r) => r.category === 'payout').map((r) => r.sourceId));
-  for (const r of rows) if (r.category !== 'payout' && !payouts.has(r.payoutId)) r.payoutId = '';
-  return rows;
-}
 
 describeInBrowser('Sources screen: connected sources synced in the background', () => {
   let base: string;
   let app: ServedApp;
   let browser: Browser;
-  const stripe = new FakeStripe(stripeDataFromRows(monthRows()), KEY);
+  const stripe = new FakeStripe(stripeDataFromRows(stripeMonthRows(150, 8)), KEY);
 
   beforeAll(async () => {
     base = mkdtempSync(join(tmpdir(), 'tieout-e2e-connectors-'));

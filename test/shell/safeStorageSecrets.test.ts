@@ -10,21 +10,13 @@ import { createWorkspace } from '../../src/main/workspace/workspace.ts';
 import { connectorConfig, storeConnection } from '../../src/main/connectors/connectSource.ts';
 import { SecretKeeper } from '../../src/main/connectors/secrets/secretCipher.ts';
 import { FileKeyCipher, FILE_KEY_NAME } from '../../src/main/connectors/secrets/fileKeyCipher.ts';
-import { generateMonth, type SyntheticMonthStripeRow } from '../../src/main/synthetic/monthGenerator.ts';
 import { FakeStripe, stripeDataFromRows } from '../connectors/support/fakeStripe.ts';
 import { makeTempDir } from '../support/tempDir.ts';
+import { stripeMonthRows } from '../connectors/support/stripeMonth.ts';
 
 vi.mock('electron', async () => (await import('./fakeElectron.ts')).electron);
 
 const KEY = 'sk_test_51NsafeStorageWorker0000042';
-
-function monthRows(): SyntheticMonthStripeRow[] {
-  const rows: SyntheticMonthStripeRow[] = [];
-  generateMonth({ orders: 20, seed: 5 }, { order: () => {}, stripeRow: (r) => rows.push({ ...r }), bankLine: () => {}, truth: () => {} });
-  const payouts = new Set(rows.filter((r) => r.category === 'payout').map((r) => r.sourceId));
-  for (const r of rows) if (r.category !== 'payout' && !payouts.has(r.payoutId)) r.payoutId = '';
-  return rows;
-}
 
 type Status = { source: string; state: string; error: string | null };
 
@@ -43,7 +35,7 @@ beforeEach(() => resetFakeElectron());
 
 describe('the app seals and opens connector secrets with safeStorage for the service worker', () => {
   const root = makeTempDir('tieout-safestorage-worker-');
-  const stripe = new FakeStripe(stripeDataFromRows(monthRows()), KEY);
+  const stripe = new FakeStripe(stripeDataFromRows(stripeMonthRows(20, 5)), KEY);
   let url = '';
   beforeAll(async () => {
     url = await stripe.start();
